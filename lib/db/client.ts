@@ -1,0 +1,182 @@
+/**
+ * The database handle: PostgreSQL through postgres.js when DATABASE_URL is set, else embedded PGlite in
+ * LATTICE_DATA_DIR. One handle per process (cached on globalThis so dev reloads reuse it), migrated and
+ * seeded before first use. Only lib/db/** imports drizzle.
+ */
+import path from "node:path";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { env } from "@/lib/env";
+import * as schema from "./schema";
+import { acquireDataDirLock, type DataDirLock } from "./lock";
+
+export type Schema = typeof schema;
+export type Database = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type Backend = "pglite" | "postgres";
+
+export interface DbHandle {
+  db: Database;
+  backend: Backend;
+  /** Where the data lives, for health reports (a data folder, or the URL without credentials). */
+  location: string;
+  /** Subscribe to a NOTIFY channel; resolves to an unsubscribe function. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  notify(channel: string, payload: string): Promise<void>;
+  /**
+   * Runs `fn` while holding a cluster-wide advisory lock (PostgreSQL), so one process at a time does it
+   * across all instances (migrations, sweeps). PGlite is one process: it just runs `fn`.
+   */
+  withExclusiveLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = path.join(process.cwd(), "drizzle");
+
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.hostname}${u.port ? `:${u.port}` : ""}${u.pathname}`;
+  } catch {
+    return "postgres (unparseable URL)";
+  }
+}
+
+export async function openPostgres(url: string, poolSize: number): Promise<DbHandle> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const sql = postgres(url, {
+    max: poolSize,
+    onnotice: () => {},
+    // Keep-alive and a bounded connect time: a dead server must fail requests, not hang them.
+    connect_timeout: 10,
+    idle_timeout: 60,
+    connection: { application_name: "lattice" },
+  });
+  const db = drizzle(sql, { schema }) as unknown as Database;
+  return {
+    db,
+    backend: "postgres",
+    location: describeUrl(url),
+    async listen(channel, onPayload) {
+      const { unlisten } = await sql.listen(channel, (payload) => onPayload(payload));
+      return async () => {
+        await unlisten();
+      };
+    },
+    async notify(channel, payload) {
+      await sql.notify(channel, payload);
+    },
+    async withExclusiveLock(key, fn) {
+      const reserved = await sql.reserve();
+      try {
+        await reserved`select pg_advisory_lock(${key})`;
+        try {
+          return await fn();
+        } finally {
+          await reserved`select pg_advisory_unlock(${key})`;
+        }
+      } finally {
+        reserved.release();
+      }
+    },
+    async close() {
+      await sql.end({ timeout: 5 });
+    },
+  };
+}
+
+export async function openPglite(dataDir: string): Promise<DbHandle> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const inMemory = dataDir.startsWith("memory://");
+  let lock: DataDirLock | undefined;
+  let dbDir = dataDir;
+  if (!inMemory) {
+    lock = acquireDataDirLock(dataDir);
+    dbDir = path.join(path.resolve(dataDir), "pglite");
+  }
+  try {
+    const client = await PGlite.create(inMemory ? undefined : dbDir);
+    const db = drizzle({ client, schema }) as unknown as Database;
+    let queue: Promise<unknown> = Promise.resolve();
+    return {
+      db,
+      backend: "pglite",
+      location: inMemory ? "memory" : path.resolve(dataDir),
+      async listen(channel, onPayload) {
+        const unlisten = await client.listen(channel, onPayload);
+        return async () => {
+          await unlisten();
+        };
+      },
+      async notify(channel, payload) {
+        await client.query("select pg_notify($1, $2)", [channel, payload]);
+      },
+      withExclusiveLock(_key, fn) {
+        const run = queue.then(fn, fn);
+        queue = run.catch(() => {});
+        return run;
+      },
+      async close() {
+        await client.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+/** Opens the database the environment names, without migrating it. */
+export async function openDatabase(): Promise<DbHandle> {
+  const e = env();
+  return e.DATABASE_URL ? openPostgres(e.DATABASE_URL, e.LATTICE_DB_POOL_SIZE) : openPglite(e.LATTICE_DATA_DIR);
+}
+
+/** Rows of a raw `db.execute(sql\`…\`)`: postgres.js returns an array, PGlite `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+type Global = typeof globalThis & { __latticeDb?: Promise<DbHandle> };
+const g = globalThis as Global;
+
+/**
+ * The process's database, opened, migrated and seeded on first call. Concurrent first callers share the
+ * same promise; a failed open is forgotten so the next call retries.
+ */
+export function getDbHandle(): Promise<DbHandle> {
+  if (!g.__latticeDb) {
+    g.__latticeDb = (async () => {
+      const handle = await openDatabase();
+      try {
+        const { migrateDatabase } = await import("./migrate");
+        await migrateDatabase(handle);
+        const { seedDatabase } = await import("./seed");
+        await seedDatabase(handle);
+      } catch (error) {
+        await handle.close().catch(() => {});
+        throw error;
+      }
+      return handle;
+    })();
+    g.__latticeDb.catch(() => {
+      g.__latticeDb = undefined;
+    });
+  }
+  return g.__latticeDb;
+}
+
+export async function getDb(): Promise<Database> {
+  return (await getDbHandle()).db;
+}
+
+/** Closes the process's database (tests, scripts, graceful shutdown). */
+export async function closeDb(): Promise<void> {
+  const pending = g.__latticeDb;
+  g.__latticeDb = undefined;
+  if (pending) await (await pending).close();
+}

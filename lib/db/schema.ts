@@ -1,0 +1,491 @@
+/**
+ * The whole data model, one drizzle schema for both backends (PGlite and PostgreSQL).
+ * IDs are ULIDs (26 characters). Every row a user owns carries `owner_id`.
+ * Migrations are generated from this file by drizzle-kit into `drizzle/`.
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  varchar,
+} from "drizzle-orm/pg-core";
+import { ulid } from "ulid";
+
+const id = () =>
+  varchar("id", { length: 26 })
+    .primaryKey()
+    .$defaultFn(() => ulid());
+const ref = (name: string) => varchar(name, { length: 26 });
+const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+const updatedAt = () =>
+  timestamp("updated_at", { withTimezone: true, mode: "date" })
+    .notNull()
+    .defaultNow()
+    .$onUpdate(() => new Date());
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+/** Money: numeric keeps exact sums; read as string by the drivers, converted at the query layer. */
+const money = (name: string) => numeric(name, { precision: 14, scale: 6 }).notNull().default("0");
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => "bytea",
+});
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+// ---------------------------------------------------------------------------------------------
+// Auth (Auth.js drizzle adapter shape, with ULID user ids)
+// ---------------------------------------------------------------------------------------------
+
+export const users = pgTable("users", {
+  id: id(),
+  name: text("name"),
+  email: varchar("email", { length: 320 }).notNull().unique(),
+  emailVerified: tstz("email_verified"),
+  image: text("image"),
+  /** bcrypt hash; null for accounts that only sign in through an OAuth provider. */
+  passwordHash: text("password_hash"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const accounts = pgTable(
+  "accounts",
+  {
+    userId: ref("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    provider: text("provider").notNull(),
+    providerAccountId: text("provider_account_id").notNull(),
+    refresh_token: text("refresh_token"),
+    access_token: text("access_token"),
+    expires_at: integer("expires_at"),
+    token_type: text("token_type"),
+    scope: text("scope"),
+    id_token: text("id_token"),
+    session_state: text("session_state"),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.providerAccountId] }), index("accounts_user_idx").on(t.userId)],
+);
+
+export const sessions = pgTable("sessions", {
+  sessionToken: text("session_token").primaryKey(),
+  userId: ref("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  expires: tstz("expires").notNull(),
+});
+
+export const verificationTokens = pgTable(
+  "verification_tokens",
+  {
+    identifier: text("identifier").notNull(),
+    token: text("token").notNull(),
+    expires: tstz("expires").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.identifier, t.token] })],
+);
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: id(),
+    ownerId: ref("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: varchar("name", { length: 100 }).notNull(),
+    /** First characters of the key, shown in lists so a user can tell keys apart. */
+    prefix: varchar("prefix", { length: 16 }).notNull(),
+    /** SHA-256 of the whole key (keys are 256-bit random, so a fast hash is safe). */
+    keyHash: varchar("key_hash", { length: 64 }).notNull().unique(),
+    createdAt: createdAt(),
+    lastUsedAt: tstz("last_used_at"),
+    revokedAt: tstz("revoked_at"),
+  },
+  (t) => [index("api_keys_owner_idx").on(t.ownerId, t.createdAt)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Templates and definitions
+// ---------------------------------------------------------------------------------------------
+
+/** Pure configuration: no usage counters (those live in template_analytics). */
+export const workflowTemplates = pgTable(
+  "workflow_templates",
+  {
+    id: id(),
+    /** null for built-in templates, which everyone may read and nobody may change. */
+    ownerId: ref("owner_id").references(() => users.id, { onDelete: "cascade" }),
+    /** Stable key of a built-in template (e.g. "universal-chat"); null for user templates. */
+    slug: varchar("slug", { length: 64 }).unique(),
+    name: varchar("name", { length: 200 }).notNull(),
+    description: text("description").notNull().default(""),
+    category: varchar("category", { length: 50 }).notNull().default("general"),
+    isBuiltin: boolean("is_builtin").notNull().default(false),
+    /** The graph: { nodes, edges, metadata } in the public definition format. */
+    definition: jsonb("definition").notNull(),
+    /** Parameters a caller may set when instantiating, with defaults. */
+    defaultParams: jsonb("default_params").notNull().default({}),
+    paramsSchema: jsonb("params_schema"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("workflow_templates_owner_idx").on(t.ownerId, t.updatedAt)],
+);
+
+export const workflowDefinitions = pgTable(
+  "workflow_definitions",
+  {
+    id: id(),
+    ownerId: ref("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: varchar("name", { length: 200 }).notNull(),
+    description: text("description").notNull().default(""),
+    nodes: jsonb("nodes").notNull().default([]),
+    edges: jsonb("edges").notNull().default([]),
+    metadata: jsonb("metadata").notNull().default({}),
+    /** The latest version number (a row in workflow_definition_versions per version). */
+    version: integer("version").notNull().default(1),
+    /** Temporary definitions are instantiated from templates for one run and pruned later. */
+    isTemporary: boolean("is_temporary").notNull().default(false),
+    /** Result of the last validation on save: an invalid definition is a draft that cannot run. */
+    isValid: boolean("is_valid").notNull().default(false),
+    templateId: ref("template_id").references(() => workflowTemplates.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("workflow_definitions_owner_idx").on(t.ownerId, t.updatedAt),
+    index("workflow_definitions_temp_idx").on(t.isTemporary, t.createdAt),
+  ],
+);
+
+/** Immutable snapshots: every save of a definition adds one. */
+export const workflowDefinitionVersions = pgTable(
+  "workflow_definition_versions",
+  {
+    id: id(),
+    definitionId: ref("definition_id")
+      .notNull()
+      .references(() => workflowDefinitions.id, { onDelete: "cascade" }),
+    ownerId: ref("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    name: varchar("name", { length: 200 }).notNull(),
+    description: text("description").notNull().default(""),
+    nodes: jsonb("nodes").notNull(),
+    edges: jsonb("edges").notNull(),
+    metadata: jsonb("metadata").notNull().default({}),
+    /** Human-readable summary of what changed against the previous version. */
+    summary: text("summary").notNull().default(""),
+    createdBy: ref("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("workflow_definition_versions_def_version_uq").on(t.definitionId, t.version)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Conversations and messages (declared before executions, which reference them)
+// ---------------------------------------------------------------------------------------------
+
+export const conversations = pgTable(
+  "conversations",
+  {
+    id: id(),
+    ownerId: ref("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    title: varchar("title", { length: 200 }).notNull().default("New chat"),
+    /** What answers: a saved definition or a template (neither: the universal chat template). */
+    workflowId: ref("workflow_id").references(() => workflowDefinitions.id, { onDelete: "set null" }),
+    templateId: ref("template_id").references(() => workflowTemplates.id, { onDelete: "set null" }),
+    messageCount: integer("message_count").notNull().default(0),
+    totalTokens: bigint("total_tokens", { mode: "number" }).notNull().default(0),
+    totalCost: money("total_cost"),
+    lastMessageAt: tstz("last_message_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("conversations_owner_activity_idx").on(t.ownerId, t.lastMessageAt)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Executions, events, analytics
+// ---------------------------------------------------------------------------------------------
+
+export const workflowExecutions = pgTable(
+  "workflow_executions",
+  {
+    id: id(),
+    ownerId: ref("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    definitionId: ref("definition_id").references(() => workflowDefinitions.id, { onDelete: "set null" }),
+    definitionVersion: integer("definition_version"),
+    templateId: ref("template_id").references(() => workflowTemplates.id, { onDelete: "set null" }),
+    /** CHAT | DEFINITION | TEMPLATE | CUSTOM */
+    workflowType: varchar("workflow_type", { length: 20 }).notNull().default("DEFINITION"),
+    /** The graph and settings this run used (so a run stays explainable after its definition changes). */
+    workflowConfig: jsonb("workflow_config"),
+    /** pending | running | paused | completed | failed | cancelled | interrupted */
+    status: varchar("status", { length: 20 }).notNull().default("pending"),
+    startedAt: tstz("started_at"),
+    completedAt: tstz("completed_at"),
+    executionTimeMs: integer("execution_time_ms"),
+    /** Last sign of life of the process running it; the sweeper marks silent runs interrupted. */
+    heartbeatAt: tstz("heartbeat_at"),
+    inputData: jsonb("input_data"),
+    outputData: jsonb("output_data"),
+    errorMessage: text("error_message"),
+    executionLog: jsonb("execution_log"),
+    tokensUsed: integer("tokens_used").notNull().default(0),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    cost: money("cost"),
+    /** Per provider/model usage and cost, for breakdowns by model. */
+    usageByModel: jsonb("usage_by_model"),
+    correlationId: varchar("correlation_id", { length: 64 }),
+    conversationId: ref("conversation_id").references(() => conversations.id, { onDelete: "set null" }),
+    /** The run this one re-runs or continues (re-run, time travel, subworkflow parent). */
+    parentExecutionId: ref("parent_execution_id"),
+    /** Instance that runs it (for cancel routing and recovery). */
+    instanceId: varchar("instance_id", { length: 64 }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("workflow_executions_owner_started_idx").on(t.ownerId, t.startedAt),
+    index("workflow_executions_owner_status_idx").on(t.ownerId, t.status),
+    index("workflow_executions_definition_idx").on(t.definitionId, t.startedAt),
+    index("workflow_executions_template_idx").on(t.templateId, t.startedAt),
+    index("workflow_executions_conversation_idx").on(t.conversationId),
+    index("workflow_executions_running_idx").on(t.status, t.heartbeatAt),
+  ],
+);
+
+export const executionEvents = pgTable(
+  "execution_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    executionId: ref("execution_id")
+      .notNull()
+      .references(() => workflowExecutions.id, { onDelete: "cascade" }),
+    /** Per-execution sequence number, gap-free from 1; the SSE `id:`. */
+    seq: integer("seq").notNull(),
+    type: varchar("type", { length: 32 }).notNull(),
+    nodeId: varchar("node_id", { length: 100 }),
+    data: jsonb("data").notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("execution_events_execution_seq_uq").on(t.executionId, t.seq),
+    index("execution_events_created_idx").on(t.createdAt),
+  ],
+);
+
+const analyticsCounters = () => ({
+  totalExecutions: integer("total_executions").notNull().default(0),
+  successfulExecutions: integer("successful_executions").notNull().default(0),
+  failedExecutions: integer("failed_executions").notNull().default(0),
+  avgExecutionTimeMs: doublePrecision("avg_execution_time_ms"),
+  totalTokensUsed: bigint("total_tokens_used", { mode: "number" }).notNull().default(0),
+  totalCost: money("total_cost"),
+  lastUsedAt: tstz("last_used_at"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * Usage counters per template, kept apart from the template's configuration (as in the seed).
+ * Scoped per owner: built-in templates are shared, and one user's usage is nobody else's business.
+ */
+export const templateAnalytics = pgTable(
+  "template_analytics",
+  {
+    id: id(),
+    templateId: ref("template_id")
+      .notNull()
+      .references(() => workflowTemplates.id, { onDelete: "cascade" }),
+    ownerId: ref("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    ...analyticsCounters(),
+  },
+  (t) => [uniqueIndex("template_analytics_template_owner_uq").on(t.templateId, t.ownerId)],
+);
+
+/** The same counters per saved definition and version. */
+export const definitionAnalytics = pgTable(
+  "definition_analytics",
+  {
+    id: id(),
+    definitionId: ref("definition_id")
+      .notNull()
+      .references(() => workflowDefinitions.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    ownerId: ref("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    ...analyticsCounters(),
+  },
+  (t) => [uniqueIndex("definition_analytics_definition_version_uq").on(t.definitionId, t.version)],
+);
+
+export const messages = pgTable(
+  "messages",
+  {
+    id: id(),
+    conversationId: ref("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    ownerId: ref("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** user | assistant | system | tool */
+    role: varchar("role", { length: 16 }).notNull(),
+    content: text("content").notNull(),
+    executionId: ref("execution_id").references(() => workflowExecutions.id, { onDelete: "set null" }),
+    /** complete | stopped | error | pending (a human node waits) */
+    status: varchar("status", { length: 16 }).notNull().default("complete"),
+    tokens: integer("tokens").notNull().default(0),
+    cost: money("cost"),
+    durationMs: integer("duration_ms"),
+    /** Tool calls, sources, the workflow that answered, the model. */
+    metadata: jsonb("metadata").notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("messages_conversation_idx").on(t.conversationId, t.createdAt),
+    index("messages_execution_idx").on(t.executionId),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Knowledge (retrieval): full-text search works everywhere; vectors only where pgvector exists
+// ---------------------------------------------------------------------------------------------
+
+export const knowledgeBases = pgTable(
+  "knowledge_bases",
+  {
+    id: id(),
+    ownerId: ref("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: varchar("name", { length: 200 }).notNull(),
+    description: text("description").notNull().default(""),
+    documentCount: integer("document_count").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("knowledge_bases_owner_idx").on(t.ownerId, t.updatedAt)],
+);
+
+export const knowledgeDocuments = pgTable(
+  "knowledge_documents",
+  {
+    id: id(),
+    knowledgeBaseId: ref("knowledge_base_id")
+      .notNull()
+      .references(() => knowledgeBases.id, { onDelete: "cascade" }),
+    ownerId: ref("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    title: varchar("title", { length: 300 }).notNull(),
+    mimeType: varchar("mime_type", { length: 100 }).notNull().default("text/plain"),
+    sizeBytes: integer("size_bytes").notNull().default(0),
+    chunkCount: integer("chunk_count").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [index("knowledge_documents_kb_idx").on(t.knowledgeBaseId, t.createdAt)],
+);
+
+export const knowledgeChunks = pgTable(
+  "knowledge_chunks",
+  {
+    id: id(),
+    documentId: ref("document_id")
+      .notNull()
+      .references(() => knowledgeDocuments.id, { onDelete: "cascade" }),
+    knowledgeBaseId: ref("knowledge_base_id")
+      .notNull()
+      .references(() => knowledgeBases.id, { onDelete: "cascade" }),
+    ownerId: ref("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    content: text("content").notNull(),
+    /** Maintained by PostgreSQL itself; searched with websearch_to_tsquery. */
+    searchVector: tsvector("search_vector")
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector('english', "content")`),
+    metadata: jsonb("metadata").notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("knowledge_chunks_kb_idx").on(t.knowledgeBaseId, t.documentId, t.position),
+    index("knowledge_chunks_search_idx").using("gin", t.searchVector),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// LangGraph checkpoints (a saver on the project's own data layer, on both backends)
+// ---------------------------------------------------------------------------------------------
+
+export const checkpoints = pgTable(
+  "checkpoints",
+  {
+    threadId: text("thread_id").notNull(),
+    checkpointNs: text("checkpoint_ns").notNull().default(""),
+    checkpointId: text("checkpoint_id").notNull(),
+    parentCheckpointId: text("parent_checkpoint_id"),
+    type: text("type"),
+    checkpoint: bytea("checkpoint").notNull(),
+    metadata: jsonb("metadata").notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.threadId, t.checkpointNs, t.checkpointId] }),
+    index("checkpoints_created_idx").on(t.createdAt),
+  ],
+);
+
+export const checkpointWrites = pgTable(
+  "checkpoint_writes",
+  {
+    threadId: text("thread_id").notNull(),
+    checkpointNs: text("checkpoint_ns").notNull().default(""),
+    checkpointId: text("checkpoint_id").notNull(),
+    taskId: text("task_id").notNull(),
+    idx: integer("idx").notNull(),
+    channel: text("channel").notNull(),
+    type: text("type"),
+    value: bytea("value"),
+    taskPath: text("task_path").notNull().default(""),
+  },
+  (t) => [primaryKey({ columns: [t.threadId, t.checkpointNs, t.checkpointId, t.taskId, t.idx] })],
+);
+
+export type User = typeof users.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type WorkflowTemplate = typeof workflowTemplates.$inferSelect;
+export type WorkflowDefinition = typeof workflowDefinitions.$inferSelect;
+export type WorkflowDefinitionVersion = typeof workflowDefinitionVersions.$inferSelect;
+export type WorkflowExecution = typeof workflowExecutions.$inferSelect;
+export type NewWorkflowExecution = typeof workflowExecutions.$inferInsert;
+export type ExecutionEvent = typeof executionEvents.$inferSelect;
+export type Conversation = typeof conversations.$inferSelect;
+export type Message = typeof messages.$inferSelect;
+export type KnowledgeBase = typeof knowledgeBases.$inferSelect;
+export type KnowledgeDocument = typeof knowledgeDocuments.$inferSelect;

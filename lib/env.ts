@@ -1,0 +1,59 @@
+/**
+ * Environment, validated once with zod. A bad variable stops the process with a message that names it.
+ * Importable from server code, scripts and tests (no `server-only`: scripts run outside Next).
+ */
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** PostgreSQL connection URL. Unset: the embedded PGlite database in LATTICE_DATA_DIR. */
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+      .optional(),
+  ),
+  /** Folder of the embedded database, its lock and generated secrets. `memory://` keeps it in memory (tests). */
+  LATTICE_DATA_DIR: optionalString.default(".data"),
+  /** Size of the PostgreSQL connection pool per process. */
+  LATTICE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Secret that signs session tokens. Embedded mode generates one and keeps it in the data folder. */
+  AUTH_SECRET: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+  AUTH_GITHUB_ID: optionalString,
+  AUTH_GITHUB_SECRET: optionalString,
+  /** Create a demo account on first start (default: on in embedded mode, off on PostgreSQL). */
+  LATTICE_DEMO_ACCOUNT: z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "true" || v === "1")),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`).join("\n");
+    throw new Error(`Invalid environment configuration:\n${problems}`);
+  }
+  return parsed.data;
+}
+
+let cached: Env | undefined;
+/** The validated environment (parsed on first use, then cached). */
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}
+
+/** Tests change env between suites; this drops the cached parse. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
