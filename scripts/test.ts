@@ -1,0 +1,114 @@
+/**
+ * `npm test`: the whole suite, in order —
+ *   1. vitest on the embedded database (in-memory PGlite);
+ *   2. the same vitest suite on PostgreSQL, when TEST_DATABASE_URL (or DATABASE_URL) names a server;
+ *   3. the production build, then Playwright end-to-end tests in headless Chromium against it.
+ * Prints one closing line "N passed, N failed, N skipped" and exits non-zero on any failure.
+ * Flags: --no-e2e, --no-postgres, --only-e2e.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+const args = new Set(process.argv.slice(2));
+const root = path.resolve(import.meta.dirname, "..");
+const results = path.join(root, "test-results");
+fs.mkdirSync(results, { recursive: true });
+
+interface Tally {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+const total: Tally = { passed: 0, failed: 0, skipped: 0 };
+let failedSteps: string[] = [];
+
+function run(step: string, command: string, argv: string[], env: NodeJS.ProcessEnv = {}): boolean {
+  console.log(`\n▶ ${step}: ${command} ${argv.join(" ")}`);
+  const r = spawnSync(command, argv, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  const ok = r.status === 0;
+  if (!ok) failedSteps.push(step);
+  return ok;
+}
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+function vitest(step: string, outFile: string, env: NodeJS.ProcessEnv) {
+  fs.rmSync(outFile, { force: true });
+  run(step, "npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${outFile}`], env);
+  const r = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(outFile);
+  if (!r) {
+    if (!failedSteps.includes(step)) failedSteps.push(step);
+    return;
+  }
+  total.passed += r.numPassedTests;
+  total.failed += r.numFailedTests;
+  total.skipped += r.numPendingTests + r.numTodoTests;
+}
+
+function findChromium(): string | undefined {
+  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
+  return candidates.find((p): p is string => !!p && fs.existsSync(p));
+}
+
+const onlyE2e = args.has("--only-e2e");
+const pgUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+
+if (!onlyE2e) {
+  vitest("vitest (PGlite)", path.join(results, "vitest-pglite.json"), { TEST_BACKEND: "pglite" });
+  if (pgUrl && !args.has("--no-postgres")) {
+    vitest("vitest (PostgreSQL)", path.join(results, "vitest-postgres.json"), {
+      TEST_BACKEND: "postgres",
+      TEST_DATABASE_URL: pgUrl,
+    });
+  } else {
+    console.log("\n(PostgreSQL pass skipped: set TEST_DATABASE_URL to run the suite on PostgreSQL too.)");
+  }
+}
+
+if (!args.has("--no-e2e")) {
+  const browser = findChromium();
+  let hasPlaywrightBrowser = false;
+  if (!browser) {
+    try {
+      const { chromium } = await import("@playwright/test");
+      hasPlaywrightBrowser = fs.existsSync(chromium.executablePath());
+    } catch {
+      hasPlaywrightBrowser = false;
+    }
+  }
+  if (!browser && !hasPlaywrightBrowser) {
+    console.error(
+      "\n✖ No Chromium found for the end-to-end tests. Install one (Debian/Ubuntu: `sudo apt-get install chromium`)," +
+        " or set CHROMIUM_PATH to a Chromium/Chrome binary, or run `npx playwright install chromium`.",
+    );
+    failedSteps.push("e2e (no browser)");
+  } else if (run("next build", "npx", ["next", "build"], { DATABASE_URL: "" })) {
+    const out = path.join(results, "e2e.json");
+    fs.rmSync(out, { force: true });
+    run("playwright (e2e)", "npx", ["playwright", "test", "--reporter=list,json"], {
+      PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+      ...(browser ? { CHROMIUM_PATH: browser } : {}),
+    });
+    const r = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } }>(out);
+    if (r) {
+      total.passed += r.stats.expected + r.stats.flaky;
+      total.failed += r.stats.unexpected;
+      total.skipped += r.stats.skipped;
+    } else if (!failedSteps.includes("playwright (e2e)")) {
+      failedSteps.push("playwright (e2e)");
+    }
+  }
+}
+
+failedSteps = [...new Set(failedSteps)];
+console.log("");
+if (failedSteps.length) console.log(`Failed steps: ${failedSteps.join(", ")}`);
+console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(failedSteps.length || total.failed ? 1 : 0);
