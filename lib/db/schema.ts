@@ -477,6 +477,24 @@ export const checkpointWrites = pgTable(
   (t) => [primaryKey({ columns: [t.threadId, t.checkpointNs, t.checkpointId, t.taskId, t.idx] })],
 );
 
+/**
+ * Channel values, one row per channel version: a checkpoint stores only the channels that changed
+ * (LangGraph's newVersions) and reads the others from the versions its channel_versions name.
+ */
+export const checkpointBlobs = pgTable(
+  "checkpoint_blobs",
+  {
+    threadId: text("thread_id").notNull(),
+    checkpointNs: text("checkpoint_ns").notNull().default(""),
+    channel: text("channel").notNull(),
+    version: text("version").notNull(),
+    /** Serializer type tag; "empty" marks a channel that had no value at that version. */
+    type: text("type").notNull(),
+    blob: bytea("blob"),
+  },
+  (t) => [primaryKey({ columns: [t.threadId, t.checkpointNs, t.channel, t.version] })],
+);
+
 export type User = typeof users.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type WorkflowTemplate = typeof workflowTemplates.$inferSelect;
