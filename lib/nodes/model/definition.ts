@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { maxTokensField, modelField, providerField, systemPromptField, temperatureField } from "../fields";
+import { defineNode } from "../types";
+
+export const modelConfigSchema = z.object({
+  provider: providerField(),
+  model: modelField(),
+  systemPrompt: systemPromptField("You are a helpful assistant."),
+  temperature: temperatureField(),
+  maxTokens: maxTokensField(),
+});
+export type ModelNodeConfig = z.infer<typeof modelConfigSchema>;
+
+export const modelNode = defineNode({
+  type: "model",
+  label: "Model",
+  description: "Answers the conversation with a chat model, streaming tokens.",
+  category: "ai",
+  icon: "Bot",
+  color: "#7c3aed",
+  configSchema: modelConfigSchema,
+  uses: (config) => ({
+    models: [{ provider: config.provider, model: config.model, field: "provider" }],
+    templates: [{ source: config.systemPrompt, field: "systemPrompt" }],
+  }),
+  limits: (config) => ({ tokens: { value: config.maxTokens, field: "maxTokens" } }),
+});
