@@ -33,6 +33,15 @@ const envSchema = z.object({
     .optional()
     .transform((v) => (v === undefined ? undefined : v === "true" || v === "1")),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Model providers: each is `configured` when its key (or, for local servers, its base URL) is set. */
+  OPENAI_API_KEY: optionalString,
+  /** Any OpenAI-compatible server (vLLM, LM Studio, Ollama's /v1): with it, no key is needed. */
+  OPENAI_BASE_URL: optionalString.pipe(z.string().url("must be a URL").optional()),
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_BASE_URL: optionalString.pipe(z.string().url("must be a URL").optional()),
+  OLLAMA_BASE_URL: optionalString.pipe(z.string().url("must be a URL").optional()),
+  /** Hosts the guarded HTTP fetch may reach despite resolving to private addresses: hostnames or CIDRs, comma-separated. */
+  LATTICE_HTTP_ALLOWLIST: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;

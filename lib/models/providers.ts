@@ -1,0 +1,100 @@
+/**
+ * Remote providers through LangChain's packages, configured from env. Every class here overrides
+ * `getNumTokens` with the bundled offline tokenizer: LangChain's default downloads one from the network and,
+ * offline, retries for minutes (STACK-NOTES gotcha 8). Token usage itself comes from the server: OpenAI
+ * streams are asked for a final usage chunk (`stream_options.include_usage`, via `streamUsage: true`),
+ * Anthropic reports usage in message_start/message_delta, Ollama in its final NDJSON line.
+ */
+import "server-only";
+import { ChatAnthropic, type ChatAnthropicInput } from "@langchain/anthropic";
+import type { MessageContent } from "@langchain/core/messages";
+import { ChatOllama, type ChatOllamaInput } from "@langchain/ollama";
+import { ChatOpenAI, ChatOpenAICompletions, type ChatOpenAIFields } from "@langchain/openai";
+import { AppError } from "@/lib/errors";
+import type { Env } from "@/lib/env";
+import { contentText, countTokens } from "./tokens";
+
+export interface ProviderModelSpec {
+  model: string;
+  temperature?: number;
+  maxTokens?: number;
+}
+
+/** Retries inside the SDK stay few: node retry policies and budgets belong to the engine. */
+const SDK_MAX_RETRIES = 2;
+
+async function offlineNumTokens(content: MessageContent): Promise<number> {
+  return countTokens(contentText(content));
+}
+
+/**
+ * ChatOpenAI delegates to an inner Chat Completions model, and that inner model is the one that counts
+ * tokens (its `_generate` estimates usage with `getNumTokens` when `streaming` is on). Both get the offline
+ * counter.
+ */
+class OfflineChatOpenAICompletions extends ChatOpenAICompletions {
+  override getNumTokens = offlineNumTokens;
+}
+class LatticeChatOpenAI extends ChatOpenAI {
+  override getNumTokens = offlineNumTokens;
+}
+class LatticeChatAnthropic extends ChatAnthropic {
+  override getNumTokens = offlineNumTokens;
+}
+class LatticeChatOllama extends ChatOllama {
+  override getNumTokens = offlineNumTokens;
+}
+
+export function isOpenAIConfigured(e: Env): boolean {
+  return Boolean(e.OPENAI_API_KEY || e.OPENAI_BASE_URL);
+}
+export function isAnthropicConfigured(e: Env): boolean {
+  return Boolean(e.ANTHROPIC_API_KEY);
+}
+export function isOllamaConfigured(e: Env): boolean {
+  return Boolean(e.OLLAMA_BASE_URL);
+}
+
+function notConfigured(provider: string, what: string): AppError {
+  return new AppError("unavailable:model_provider", `The ${provider} provider is not configured: set ${what}.`);
+}
+
+export function createOpenAIModel(spec: ProviderModelSpec, e: Env): ChatOpenAI {
+  if (!isOpenAIConfigured(e)) throw notConfigured("openai", "OPENAI_API_KEY or OPENAI_BASE_URL");
+  const fields: ChatOpenAIFields = {
+    model: spec.model,
+    // Local OpenAI-compatible servers (vLLM, LM Studio, Ollama's /v1) take no key, but the SDK insists on one.
+    apiKey: e.OPENAI_API_KEY ?? "not-needed",
+    ...(e.OPENAI_BASE_URL ? { configuration: { baseURL: e.OPENAI_BASE_URL } } : {}),
+    ...(spec.temperature !== undefined ? { temperature: spec.temperature } : {}),
+    ...(spec.maxTokens !== undefined ? { maxTokens: spec.maxTokens } : {}),
+    streamUsage: true,
+    maxRetries: SDK_MAX_RETRIES,
+  };
+  return new LatticeChatOpenAI({ ...fields, completions: new OfflineChatOpenAICompletions(fields) });
+}
+
+export function createAnthropicModel(spec: ProviderModelSpec, e: Env): ChatAnthropic {
+  if (!isAnthropicConfigured(e)) throw notConfigured("anthropic", "ANTHROPIC_API_KEY");
+  const fields: ChatAnthropicInput = {
+    model: spec.model,
+    apiKey: e.ANTHROPIC_API_KEY,
+    ...(e.ANTHROPIC_BASE_URL ? { anthropicApiUrl: e.ANTHROPIC_BASE_URL } : {}),
+    ...(spec.temperature !== undefined ? { temperature: spec.temperature } : {}),
+    ...(spec.maxTokens !== undefined ? { maxTokens: spec.maxTokens } : {}),
+    streamUsage: true,
+    maxRetries: SDK_MAX_RETRIES,
+  };
+  return new LatticeChatAnthropic(fields);
+}
+
+export function createOllamaModel(spec: ProviderModelSpec, e: Env): ChatOllama {
+  if (!isOllamaConfigured(e)) throw notConfigured("ollama", "OLLAMA_BASE_URL");
+  const fields: ChatOllamaInput = {
+    model: spec.model,
+    baseUrl: e.OLLAMA_BASE_URL,
+    ...(spec.temperature !== undefined ? { temperature: spec.temperature } : {}),
+    ...(spec.maxTokens !== undefined ? { numPredict: spec.maxTokens } : {}),
+  };
+  return new LatticeChatOllama(fields);
+}
