@@ -1,0 +1,21 @@
+import type { Metadata } from "next";
+import { ApiKeysPanel } from "@/components/settings/api-keys-panel";
+import { ProfileCard } from "@/components/settings/profile-card";
+import { PageHeader } from "@/components/ui/page-header";
+import { requireSessionUser } from "@/lib/auth";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  const user = await requireSessionUser({ callbackUrl: "/settings" });
+  return (
+    <div className="flex flex-col gap-8">
+      <PageHeader title="Settings" description="Your account and the keys that let programs use Lattice as you." />
+      <div className="flex max-w-4xl flex-col gap-6">
+        <ProfileCard user={{ name: user.name, email: user.email }} />
+        {/* Keys load in the browser with React Query: they change on this page, and the list must follow. */}
+        <ApiKeysPanel />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+import { Blocks, Bot, GitBranch, LayoutTemplate, Search, Sparkles, type LucideIcon } from "lucide-react";
+import type { Metadata } from "next";
+import { connection } from "next/server";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { requireSessionUser } from "@/lib/auth";
+import { listTemplates, type TemplateSummary } from "@/lib/db/queries/templates";
+
+export const metadata: Metadata = { title: "Templates" };
+
+/** An icon per known category; anything else gets the generic one. */
+const categoryIcons: Record<string, LucideIcon> = {
+  chat: Bot,
+  retrieval: Search,
+  rag: Search,
+  agents: Sparkles,
+  agent: Sparkles,
+  routing: GitBranch,
+};
+
+export default async function TemplatesPage() {
+  await connection();
+  const user = await requireSessionUser({ callbackUrl: "/templates" });
+  const templates = await listTemplates({ ownerId: user.id });
+
+  return (
+    <div className="flex flex-col gap-8">
+      <PageHeader
+        title="Templates"
+        description="Ready-made workflows to run as they are or to start a workflow of your own from."
+      />
+      {templates.length === 0 ? (
+        <EmptyState
+          icon={LayoutTemplate}
+          title="No templates"
+          description="Built-in templates are added when the server starts; save a workflow as a template to see it here."
+        />
+      ) : (
+        <ul data-testid="template-list" className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
+          {templates.map((t) => (
+            <li key={t.id}>
+              <TemplateCard template={t} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function TemplateCard({ template: t }: { template: TemplateSummary }) {
+  const Icon = categoryIcons[t.category.toLowerCase()] ?? Blocks;
+  return (
+    <Card data-testid="template-card" className="flex h-full flex-col p-5">
+      <div className="flex items-start justify-between gap-3">
+        <div className="flex size-9 items-center justify-center rounded-md bg-indigo-50 text-indigo-600 ring-1 ring-indigo-100">
+          <Icon aria-hidden className="size-4" />
+        </div>
+        {t.isBuiltin ? <Badge tone="indigo">Built-in</Badge> : <Badge>Yours</Badge>}
+      </div>
+      <h2 className="mt-4 font-semibold text-zinc-900">{t.name}</h2>
+      <p className="mt-1 line-clamp-3 flex-1 text-[13px] leading-5 text-zinc-500">{t.description || "No description"}</p>
+      <div className="mt-4 flex items-center gap-2 border-t border-zinc-100 pt-3 text-xs text-zinc-500">
+        <Badge className="capitalize">{t.category}</Badge>
+        <span aria-hidden>·</span>
+        <span>
+          {t.nodeCount} {t.nodeCount === 1 ? "node" : "nodes"}
+        </span>
+      </div>
+    </Card>
+  );
+}
