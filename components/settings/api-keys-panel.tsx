@@ -11,7 +11,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Input, Label } from "@/components/ui/input";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Skeleton } from "@/components/ui/skeleton";
-import { fetchJson } from "@/lib/http/fetch-json";
+import { fetchJson } from "@/lib/api-client/fetch-json";
 import { API_KEY_NAME_MAX, apiKeyListSchema, createdApiKeySchema, type ApiKeyView } from "./api-key-schema";
 
 const apiKeysQueryKey = ["api-keys"] as const;
