@@ -1,0 +1,32 @@
+/**
+ * GET /api/health — public liveness and database report. With credentials it also says who is calling
+ * (a wrong or revoked API key is still a 401, so scripts can check their key here).
+ */
+import packageJson from "@/package.json";
+import { authenticateOptional } from "@/lib/auth/authenticate";
+import { getDbHandle } from "@/lib/db/client";
+import { getAppliedMigration } from "@/lib/db/migrate";
+import { AppError } from "@/lib/errors";
+import { apiRoute, json, methodNotAllowed } from "@/lib/http";
+
+export const GET = apiRoute(async (request) => {
+  let report: { backend: string; location: string; migration: Awaited<ReturnType<typeof getAppliedMigration>> };
+  try {
+    const handle = await getDbHandle();
+    report = { backend: handle.backend, location: handle.location, migration: await getAppliedMigration(handle.db) };
+  } catch (cause) {
+    // The cause (connection refused, locked folder…) goes to the server log through apiRoute, not to the client.
+    throw new AppError("unavailable:database", "The database is unavailable", { cause });
+  }
+  const user = await authenticateOptional(request);
+  return json({
+    status: "ok",
+    version: packageJson.version,
+    backend: report.backend,
+    database: { location: report.location, migration: report.migration },
+    user: user ? { id: user.id, email: user.email } : null,
+  });
+});
+
+const others = methodNotAllowed(["GET"]);
+export { others as DELETE, others as PATCH, others as POST, others as PUT };

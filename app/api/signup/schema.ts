@@ -1,0 +1,33 @@
+import { z } from "zod";
+
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 200;
+export const NAME_MAX_LENGTH = 100;
+
+const required = (field: string, type: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined || issue.input === null ? `${field} is required` : `${field} must be a ${type}`;
+
+export const signupBodySchema = z.object({
+  email: z
+    .string({ error: required("Email", "string") })
+    .trim()
+    .toLowerCase()
+    .max(320, "Email must be at most 320 characters")
+    .pipe(z.email("Enter a valid email address")),
+  password: z
+    .string({ error: required("Password", "string") })
+    .min(PASSWORD_MIN_LENGTH, `Password must be at least ${PASSWORD_MIN_LENGTH} characters`)
+    .max(PASSWORD_MAX_LENGTH, `Password must be at most ${PASSWORD_MAX_LENGTH} characters`),
+  name: z
+    .string({ error: "Name must be a string" })
+    .trim()
+    .max(NAME_MAX_LENGTH, `Name must be at most ${NAME_MAX_LENGTH} characters`)
+    .nullish()
+    .transform((name) => (name ? name : null)),
+});
+
+export type SignupBody = z.infer<typeof signupBodySchema>;
+
+export interface SignupResponse {
+  user: { id: string; email: string; name: string | null };
+}
