@@ -11,7 +11,7 @@ export const DEFAULT_EXPRESSION_TIMEOUT_MS = 1_000;
 export const DEFAULT_EXPRESSION_MAX_DEPTH = 200;
 const MAX_SEQUENCE = 100_000;
 const MAX_PAD_WIDTH = 100_000;
-const CACHE_SIZE = 500;
+const CACHE_SIZE = 1000;
 
 export type ExpressionAst = jsonata.ExprNode;
 
@@ -66,12 +66,28 @@ export function parseExpression(source: unknown): ParseExpressionResult {
     return { ok: false, message: `An expression may be at most ${MAX_EXPRESSION_LENGTH} characters.`, position: 0 };
   }
   if (!source.trim()) return { ok: false, message: "The expression is empty.", position: 0 };
+  const cached = parsedCache.get(source);
+  if (cached) return cached;
+  let result: ParseExpressionResult;
   try {
-    return { ok: true, ast: jsonata(source).ast() };
+    result = { ok: true, ast: jsonata(source).ast() };
   } catch (error) {
     const { message, code, position, token } = describe(error);
-    return { ok: false, message, position: position ?? 0, token, code };
+    result = { ok: false, message, position: position ?? 0, token, code };
   }
+  remember(parsedCache, source, result);
+  return result;
+}
+
+// The editor re-validates on every change, mostly with the same expressions: parse each source once.
+const parsedCache = new Map<string, ParseExpressionResult>();
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= CACHE_SIZE) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+  cache.set(key, value);
 }
 
 export interface EvaluateOptions {
@@ -107,11 +123,7 @@ function compile(source: string, timeoutMs: number, maxDepth: number): jsonata.E
   const cached = compiled.get(key);
   if (cached) return cached;
   const expression = jsonata(source, { timeout: timeoutMs, stack: maxDepth, sequence: MAX_SEQUENCE });
-  if (compiled.size >= CACHE_SIZE) {
-    const oldest = compiled.keys().next().value;
-    if (oldest !== undefined) compiled.delete(oldest);
-  }
-  compiled.set(key, expression);
+  remember(compiled, key, expression);
   return expression;
 }
 

@@ -75,6 +75,8 @@ export interface NodeUsage {
   expressions: Array<{ source: string; field: string }>;
   /** {{variable}} templates. */
   templates: Array<{ source: string; field: string }>;
+  /** Resources a user owns that the node names (checked for existence and access). */
+  references: Array<{ kind: "knowledgeBase" | "workflow"; id: string; field: string }>;
 }
 
 /** Resource bounds a node's config implies, checked against the deployment's limits. */
@@ -157,7 +159,15 @@ export function defineNode<const TType extends string, TSchema extends z.ZodObje
     limits: () => ({}),
     ...rest,
     defaultConfig: () => ({ ...fieldDefaults(input.configSchema), ...structuredClone(blankConfig ?? {}) }) as z.input<TSchema>,
-    uses: (config) => ({ models: [], tools: [], urls: [], expressions: [], templates: [], ...uses?.(config) }),
+    uses: (config) => ({
+      models: [],
+      tools: [],
+      urls: [],
+      expressions: [],
+      templates: [],
+      references: [],
+      ...uses?.(config),
+    }),
   };
 }
 

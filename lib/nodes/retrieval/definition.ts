@@ -28,5 +28,8 @@ export const retrievalNode = defineNode({
   color: "#0891b2",
   configSchema: retrievalConfigSchema,
   blankConfig: { knowledgeBaseId: "" },
-  uses: (config) => ({ templates: [{ source: config.query, field: "query" }] }),
+  uses: (config) => ({
+    templates: [{ source: config.query, field: "query" }],
+    references: [{ kind: "knowledgeBase", id: config.knowledgeBaseId, field: "knowledgeBaseId" }],
+  }),
 });

@@ -40,6 +40,7 @@ export const subworkflowNode = defineNode({
   configSchema: subworkflowConfigSchema,
   blankConfig: { definitionId: "" },
   uses: (config) => ({
+    references: [{ kind: "workflow", id: config.definitionId, field: "definitionId" }],
     expressions: Object.entries(config.input).map(([name, source]) => ({ source, field: `input.${name}` })),
   }),
   limits: () => ({ nestsWorkflow: true }),
