@@ -12,6 +12,7 @@ export const signupBodySchema = z.object({
     .string({ error: required("Email", "string") })
     .trim()
     .toLowerCase()
+    .min(1, "Email is required")
     .max(320, "Email must be at most 320 characters")
     .pipe(z.email("Enter a valid email address")),
   password: z
