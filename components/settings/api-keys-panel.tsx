@@ -1,5 +1,6 @@
 "use client";
 
+import { clsx } from "clsx";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Check, Copy, KeyRound, Plus, RotateCw, TriangleAlert } from "lucide-react";
 import { useId, useRef, useState, type FormEvent } from "react";
@@ -59,7 +60,7 @@ export function ApiKeysPanel() {
         description={
           <>
             Keys let scripts and other services call the Lattice API as you. Send one as{" "}
-            <code className="rounded bg-zinc-100 px-1 py-0.5 font-mono text-xs text-zinc-700">
+            <code className="rounded bg-zinc-100 px-1 py-0.5 font-mono text-xs whitespace-nowrap text-zinc-700">
               Authorization: Bearer &lt;key&gt;
             </code>
             .
@@ -228,7 +229,7 @@ function NewSecretPanel({ name, secret, onDismiss }: { name: string; secret: str
           <div className="mt-3 flex flex-col gap-2 sm:flex-row sm:items-center">
             <code
               ref={codeRef}
-              className="min-w-0 flex-1 rounded-md border border-amber-200 bg-white px-3 py-2 font-mono text-[13px] break-all text-zinc-900"
+              className="min-w-0 flex-1 rounded-md border border-amber-200 bg-white px-3 py-1.5 font-mono text-[13px] break-all text-zinc-900"
             >
               {secret}
             </code>
@@ -253,9 +254,18 @@ function NewSecretPanel({ name, secret, onDismiss }: { name: string; secret: str
 }
 
 function KeyTable({ keys, onRevoke }: { keys: ApiKeyView[]; onRevoke: (key: ApiKeyView) => void }) {
+  // Fixed column widths and row height: revoking a key must not make the table jump.
   return (
     <div className="overflow-x-auto">
-      <table className="w-full min-w-[40rem] text-left text-sm">
+      <table className="w-full min-w-[42rem] table-fixed text-left text-sm">
+        <colgroup>
+          <col />
+          <col className="w-40" />
+          <col className="w-32" />
+          <col className="w-32" />
+          <col className="w-28" />
+          <col className="w-28" />
+        </colgroup>
         <thead className="text-xs font-medium text-zinc-500">
           <tr className="border-b border-zinc-200">
             <th scope="col" className="px-5 py-2.5 font-medium">Name</th>
@@ -270,25 +280,27 @@ function KeyTable({ keys, onRevoke }: { keys: ApiKeyView[]; onRevoke: (key: ApiK
           {keys.map((key) => {
             const revoked = key.revokedAt !== null;
             return (
-              <tr key={key.id} data-testid="api-key-row" className={revoked ? "text-zinc-400" : undefined}>
-                <td className={revoked ? "px-5 py-3 font-medium" : "px-5 py-3 font-medium text-zinc-900"}>{key.name}</td>
-                <td className="px-3 py-3 font-mono text-[13px] text-zinc-500">{key.prefix}…</td>
-                <td className="px-3 py-3 text-zinc-600">
+              <tr key={key.id} data-testid="api-key-row" className="h-14">
+                <td className={clsx("truncate px-5 font-medium", revoked ? "text-zinc-500" : "text-zinc-900")} title={key.name}>
+                  {key.name}
+                </td>
+                <td className="truncate px-3 font-mono text-[13px] text-zinc-500">{key.prefix}…</td>
+                <td className="px-3 text-zinc-600">
                   <RelativeTime date={key.createdAt} />
                 </td>
-                <td className="px-3 py-3 text-zinc-600">
-                  {key.lastUsedAt ? <RelativeTime date={key.lastUsedAt} /> : <span className="text-zinc-400">Never</span>}
+                <td className="px-3 text-zinc-600">
+                  {key.lastUsedAt ? <RelativeTime date={key.lastUsedAt} /> : <span className="text-zinc-500">Never</span>}
                 </td>
-                <td className="px-3 py-3">
+                <td className="px-3">
                   {revoked ? (
-                    <Badge tone="neutral" title={key.revokedAt ? `Revoked ${new Date(key.revokedAt).toLocaleString()}` : undefined}>
+                    <Badge tone="neutral" title={`Revoked ${new Date(key.revokedAt ?? "").toLocaleString()}`}>
                       Revoked
                     </Badge>
                   ) : (
                     <Badge tone="green">Active</Badge>
                   )}
                 </td>
-                <td className="px-5 py-3 text-right">
+                <td className="px-5 text-right">
                   {revoked ? null : (
                     <Button
                       variant="danger-ghost"

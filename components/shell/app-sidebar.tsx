@@ -77,7 +77,13 @@ export function AppSidebar({
           <Menu aria-hidden className="size-5" />
         </button>
         <LatticeMark className="size-6" />
-        <span className="text-sm font-semibold text-zinc-900">{current?.label ?? "Lattice"}</span>
+        <span className="text-[15px] font-semibold tracking-tight text-zinc-900">Lattice</span>
+        {current ? (
+          <span className="text-sm text-zinc-500">
+            <span aria-hidden className="mr-2 text-zinc-300">/</span>
+            {current.label}
+          </span>
+        ) : null}
       </div>
 
       {open ? (

@@ -12,7 +12,10 @@ import { listDefinitions, type DefinitionSummary } from "@/lib/db/queries/defini
 
 export const metadata: Metadata = { title: "Workflows" };
 
-/** Where a new, blank workflow opens (the editor). */
+/**
+ * Where a new, blank workflow opens (the editor). Links to it are not prefetched: the editor is the heaviest
+ * page, and most visits to this list do not end there.
+ */
 const NEW_WORKFLOW_HREF = "/workflows/new";
 
 export default async function WorkflowsPage() {
@@ -32,7 +35,7 @@ export default async function WorkflowsPage() {
                 <LayoutTemplate aria-hidden />
                 From a template
               </Link>
-              <Link href={NEW_WORKFLOW_HREF} className={buttonClasses()}>
+              <Link href={NEW_WORKFLOW_HREF} prefetch={false} className={buttonClasses()}>
                 <Plus aria-hidden />
                 New workflow
               </Link>
@@ -47,7 +50,7 @@ export default async function WorkflowsPage() {
           description="Create one from blank or start from a template — a workflow connects models, memory, tools and logic into a graph you can chat with or call from the API."
           actions={
             <>
-              <Link href={NEW_WORKFLOW_HREF} className={buttonClasses()}>
+              <Link href={NEW_WORKFLOW_HREF} prefetch={false} className={buttonClasses()}>
                 <Plus aria-hidden />
                 Create blank workflow
               </Link>
