@@ -23,7 +23,7 @@ interface Tally {
 const total: Tally = { passed: 0, failed: 0, skipped: 0 };
 let failedSteps: string[] = [];
 
-function run(step: string, command: string, argv: string[], env: NodeJS.ProcessEnv = {}): boolean {
+function run(step: string, command: string, argv: string[], env: Record<string, string | undefined> = {}): boolean {
   console.log(`\n▶ ${step}: ${command} ${argv.join(" ")}`);
   const r = spawnSync(command, argv, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
   const ok = r.status === 0;
@@ -39,7 +39,7 @@ function readJson<T>(file: string): T | undefined {
   }
 }
 
-function vitest(step: string, outFile: string, env: NodeJS.ProcessEnv) {
+function vitest(step: string, outFile: string, env: Record<string, string | undefined>) {
   fs.rmSync(outFile, { force: true });
   run(step, "npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${outFile}`], env);
   const r = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(outFile);
