@@ -1,0 +1,64 @@
+import { expect, newCredentials, test } from "./fixtures";
+
+test.describe("app shell and first pages", () => {
+  test("a new account sees empty states that say what to do next, and the built-in templates", async ({ page, auth, shell }) => {
+    await auth.signUp(newCredentials("shell"));
+    await expect(page).toHaveURL(/\/workflows/);
+
+    await expect(page.getByTestId("empty-state")).toContainText("No workflows yet");
+    await expect(page.getByTestId("empty-state").getByRole("link", { name: "Browse templates" })).toHaveAttribute("href", "/templates");
+    await expect(page.getByTestId("nav-workflows")).toHaveAttribute("aria-current", "page");
+
+    await shell.open("executions");
+    await expect(page.getByTestId("empty-state")).toContainText("Runs appear here as they start");
+    await expect(page.getByTestId("nav-executions")).toHaveAttribute("aria-current", "page");
+    await expect(page.getByTestId("nav-workflows")).not.toHaveAttribute("aria-current", "page");
+
+    await shell.open("chat");
+    await expect(page.getByTestId("empty-state")).toContainText("Start a conversation");
+
+    await shell.open("templates");
+    const card = page.getByTestId("template-card").filter({ hasText: "Universal chat" });
+    await expect(card).toContainText("Built-in");
+    await expect(card).toContainText(/chat/i);
+  });
+
+  test("an API key needs a name, and cancelling a revoke keeps the key active", async ({ page, auth, shell, apiKeys }) => {
+    await auth.signUp(newCredentials("keys"));
+    await shell.open("settings");
+    await expect(page.getByTestId("api-keys").getByTestId("empty-state")).toContainText("No API keys yet");
+
+    await page.getByTestId("api-key-create").click();
+    await expect(page.getByRole("alert").filter({ hasText: "Give the key a name" })).toBeVisible();
+
+    await apiKeys.create("kept key");
+    await apiKeys.row("kept key").getByTestId("api-key-revoke").click();
+    await expect(page.getByTestId("confirm-revoke")).toBeVisible();
+    await page.keyboard.press("Escape");
+    await expect(page.getByTestId("confirm-revoke")).toBeHidden();
+    await expect(apiKeys.row("kept key")).toContainText("Active");
+
+    // The list comes from the server: after a reload the key is still there, and its secret is not.
+    await page.reload();
+    await expect(apiKeys.row("kept key")).toContainText("Active");
+    await expect(page.getByTestId("api-key-secret")).toHaveCount(0);
+  });
+
+  test("on a phone the navigation is a drawer that opens from the top bar and closes with Escape", async ({ page, auth }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await auth.signUp(newCredentials("phone"));
+    await expect(page).toHaveURL(/\/workflows/);
+
+    const templatesLink = page.getByTestId("nav-templates");
+    await expect(templatesLink).toBeHidden();
+    await page.getByRole("button", { name: "Open navigation" }).click();
+    await expect(templatesLink).toBeVisible();
+    await page.keyboard.press("Escape");
+    await expect(templatesLink).toBeHidden();
+
+    await page.getByRole("button", { name: "Open navigation" }).click();
+    await templatesLink.click();
+    await expect(page).toHaveURL(/\/templates/);
+    await expect(templatesLink).toBeHidden();
+  });
+});
