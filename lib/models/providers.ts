@@ -7,7 +7,9 @@
  */
 import "server-only";
 import { ChatAnthropic, type ChatAnthropicInput } from "@langchain/anthropic";
-import type { MessageContent } from "@langchain/core/messages";
+import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
+import type { AIMessageChunk, BaseMessage, MessageContent } from "@langchain/core/messages";
+import type { ChatGenerationChunk } from "@langchain/core/outputs";
 import { ChatOllama, type ChatOllamaInput } from "@langchain/ollama";
 import { ChatOpenAI, ChatOpenAICompletions, type ChatOpenAIFields } from "@langchain/openai";
 import { AppError } from "@/lib/errors";
@@ -40,6 +42,31 @@ class LatticeChatOpenAI extends ChatOpenAI {
 }
 class LatticeChatAnthropic extends ChatAnthropic {
   override getNumTokens = offlineNumTokens;
+
+  /**
+   * Anthropic's message_start carries a provisional output count (usually 1) and message_delta the
+   * cumulative one; LangChain adds both, over-counting every streamed answer. Report the delta's count
+   * minus the provisional one so the sum is the server's final figure.
+   */
+  override async *_streamResponseChunks(
+    messages: BaseMessage[],
+    options: this["ParsedCallOptions"],
+    runManager?: CallbackManagerForLLMRun,
+  ): AsyncGenerator<ChatGenerationChunk> {
+    let provisional = 0;
+    for await (const chunk of super._streamResponseChunks(messages, options, runManager)) {
+      const message = chunk.message as AIMessageChunk;
+      const usage = message.usage_metadata;
+      if (usage && usage.input_tokens > 0) {
+        provisional += usage.output_tokens;
+      } else if (usage && usage.input_tokens === 0 && usage.output_tokens > 0 && provisional > 0) {
+        const output = Math.max(usage.output_tokens - provisional, 0);
+        message.usage_metadata = { ...usage, output_tokens: output, total_tokens: output };
+        provisional = 0;
+      }
+      yield chunk;
+    }
+  }
 }
 class LatticeChatOllama extends ChatOllama {
   override getNumTokens = offlineNumTokens;
