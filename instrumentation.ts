@@ -1,17 +1,10 @@
 /**
- * Runs once when the server starts: open the database (taking the embedded folder's lock), apply migrations
- * and the seed, so problems surface at start and the first request is not the slow one.
+ * Runs once when the server starts. The Node.js work lives in instrumentation-node.ts so the Edge bundle
+ * never sees Node APIs.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   if (process.env.NEXT_PHASE === "phase-production-build") return;
-  const { getDbHandle } = await import("@/lib/db/client");
-  try {
-    const handle = await getDbHandle();
-    console.log(`Lattice: ${handle.backend} database ready at ${handle.location}`);
-  } catch (error) {
-    console.error(`Lattice: the database could not be opened: ${(error as Error).message}`);
-    // An embedded folder held by another process cannot be shared: refuse to serve rather than lose data.
-    if ((error as Error).name === "DataDirLockedError") process.exit(1);
-  }
+  const { startServer } = await import("./instrumentation-node");
+  await startServer();
 }

@@ -5,6 +5,8 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "postgres", "bcryptjs"],
   poweredByHeader: false,
   typedRoutes: false,
+  // The build type-checks the app; tests and scripts are checked by `npm run typecheck` (whole tree).
+  typescript: { tsconfigPath: "tsconfig.build.json" },
 };
 
 export default nextConfig;

@@ -59,17 +59,25 @@ test.describe("accounts and API keys", () => {
 
     const demo = page.getByTestId("demo-credentials");
     await expect(demo).toBeVisible();
-    const text = (await demo.textContent()) ?? "";
-    const email = text.match(/[\w.+-]+@[\w.-]+/)?.[0];
-    const password = text.match(/demo-[A-Za-z0-9_-]+/)?.[0];
-    expect(email && password).toBeTruthy();
-    await auth.signIn(email!, password!);
+    const email = (await page.getByTestId("demo-email").textContent())?.trim() ?? "";
+    const password = (await page.getByTestId("demo-password").textContent())?.trim() ?? "";
+    expect(email).toContain("@");
+    await auth.signIn(email, password);
     await expect(page).toHaveURL(/\/workflows/);
-    await shell.expectSignedIn({ email: email! });
+    await shell.expectSignedIn({ email });
   });
 
-  test("protected pages send a signed-out visitor to sign-in", async ({ page }) => {
-    await page.goto("/settings");
-    await expect(page).toHaveURL(/\/signin/);
+  test("protected pages send a signed-out visitor to sign-in, and back after signing in", async ({ page, auth }) => {
+    const user = newCredentials("returning");
+    await auth.signUp(user);
+    await expect(page).toHaveURL(/\/workflows/);
+    await page.context().clearCookies();
+
+    await page.goto("/executions?status=failed");
+    await expect(page).toHaveURL(/\/signin\?callbackUrl=/);
+    await page.getByTestId("signin-email").fill(user.email);
+    await page.getByTestId("signin-password").fill(user.password);
+    await page.getByTestId("signin-submit").click();
+    await expect(page).toHaveURL(/\/executions\?status=failed/);
   });
 });

@@ -4,6 +4,7 @@
  */
 import "server-only";
 import NextAuth from "next-auth";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { getUserById, type UserRecord } from "@/lib/db/queries/users";
@@ -31,5 +32,7 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
 export async function requireSessionUser({ callbackUrl }: { callbackUrl?: string } = {}): Promise<SessionUser> {
   const user = await getSessionUser();
   if (user) return user;
-  redirect(callbackUrl ? `/signin?callbackUrl=${encodeURIComponent(callbackUrl)}` : "/signin");
+  // Without an explicit target, return to the page that was asked for (proxy.ts passes its path).
+  const target = callbackUrl ?? (await headers()).get("x-lattice-path") ?? undefined;
+  redirect(target ? `/signin?callbackUrl=${encodeURIComponent(target)}` : "/signin");
 }
