@@ -70,7 +70,8 @@ export async function buildAuthConfig(): Promise<NextAuthConfig> {
     logger: {
       // A wrong password is an expected outcome, not a server error worth a stack trace in the logs.
       error(error) {
-        if (error.name === "CredentialsSignin") return;
+        // Class names are minified in production builds: match on the Auth.js error type.
+        if (error.name === "CredentialsSignin" || (error as { type?: string }).type === "CredentialsSignin") return;
         console.error("[auth]", error);
       },
       warn(code) {
