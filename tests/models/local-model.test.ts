@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
+import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { getChatModel, listModelProviders, localModelStats } from "@/lib/models";
 import { formatRetrievalContext, formatSummaryMessage, LocalChatModel } from "@/lib/models/local";
 import { countTokens } from "@/lib/models/tokens";
@@ -156,6 +157,31 @@ describe("local model", () => {
 
     await expect(model.invoke("again", { signal: controller.signal })).rejects.toThrow(/abort/i);
     expect(localModelStats.requests - before).toBe(1);
+  });
+
+  it("streams tokens to callback handlers that prefer streaming (LangGraph's messages mode)", async () => {
+    class Collector extends BaseCallbackHandler {
+      name = "collector";
+      lc_prefer_streaming = true;
+      tokens: string[] = [];
+      override handleLLMNewToken(token: string) {
+        this.tokens.push(token);
+      }
+    }
+    const handler = new Collector();
+    const reply = await getChatModel({ provider: "local", model: "echo" }).invoke("stream me", { callbacks: [handler] });
+    expect(handler.tokens.length).toBeGreaterThan(5);
+    expect(handler.tokens.join("")).toBe(reply.content);
+    expect(reply.usage_metadata!.output_tokens).toBe(countTokens(String(reply.content)));
+
+    // Aborting an invoke that streams to a handler stops it too.
+    const controller = new AbortController();
+    const slowHandler = new Collector();
+    setTimeout(() => controller.abort(), 60);
+    await expect(
+      getChatModel({ provider: "local", model: "slow", latencyMs: 20 }).invoke("x", { callbacks: [slowHandler], signal: controller.signal }),
+    ).rejects.toThrow(/abort/i);
+    expect(slowHandler.tokens.length).toBeLessThan(10);
   });
 
   it("slow streams many tokens with latency between them", async () => {
