@@ -14,6 +14,24 @@ export interface BuiltinTemplate {
 const at = (x: number, y = 0) => ({ x, y });
 
 export const UNIVERSAL_CHAT_SLUG = "universal-chat";
+export const RAG_QA_SLUG = "rag-qa";
+export const TOOL_AGENT_SLUG = "tool-agent";
+export const ROUTER_CLASSIFIER_SLUG = "router-classifier";
+export const SUMMARIZE_LOOP_SLUG = "summarize-until-short";
+export const HUMAN_APPROVAL_SLUG = "human-approval";
+
+const node = (id: string, type: string, x: number, label: string, config: Record<string, unknown>, y = 0) => ({
+  id,
+  type,
+  position: at(x, y),
+  data: { label, config },
+});
+const edge = (source: string, target: string, sourceHandle?: string) => ({
+  id: `e-${source}-${sourceHandle ? `${sourceHandle}-` : ""}${target}`,
+  source,
+  target,
+  ...(sourceHandle ? { sourceHandle } : {}),
+});
 
 export const builtinTemplates: BuiltinTemplate[] = [
   {
@@ -47,6 +65,150 @@ export const builtinTemplates: BuiltinTemplate[] = [
         { id: "e-memory-model", source: "memory", target: "model" },
         { id: "e-model-end", source: "model", target: "end" },
       ],
+      metadata: {},
+    },
+  },
+  {
+    slug: RAG_QA_SLUG,
+    name: "Knowledge base Q&A",
+    description: "Answers from a knowledge base: finds the relevant passages, then answers citing them as [1], [2]…",
+    category: "retrieval",
+    defaultParams: { knowledgeBaseId: "" },
+    definition: {
+      nodes: [
+        node("start", "start", 0, "Start", {}),
+        node("retrieve", "retrieval", 240, "Find passages", {
+          knowledgeBaseId: "{{params.knowledgeBaseId}}",
+          query: "{{input.message}}",
+          topK: 4,
+        }),
+        node("instructions", "prompt", 480, "Citation rules", {
+          role: "system",
+          template:
+            "Answer the user's question using only the numbered passages you were given, and cite them like [1]. " +
+            "If the passages do not contain the answer, say that the knowledge base does not cover it.",
+        }),
+        node("answer", "model", 720, "Answer", {
+          provider: "local",
+          model: "echo",
+          systemPrompt: "You answer questions from a knowledge base.",
+        }),
+        node("end", "end", 960, "End", {}),
+      ],
+      edges: [edge("start", "retrieve"), edge("retrieve", "instructions"), edge("instructions", "answer"), edge("answer", "end")],
+      metadata: {},
+    },
+  },
+  {
+    slug: TOOL_AGENT_SLUG,
+    name: "Tool agent",
+    description: "A model that may call tools — calculator, current time, HTTP GET, knowledge search — before it answers.",
+    category: "agents",
+    defaultParams: {},
+    definition: {
+      nodes: [
+        node("start", "start", 0, "Start", {}),
+        node("agent", "tools", 240, "Agent", {
+          provider: "local",
+          model: "echo",
+          systemPrompt: "Use the tools when they help answer the question, then answer briefly.",
+          tools: ["calculator", "current_time", "http_get", "knowledge_search"],
+          maxCalls: 5,
+        }),
+        node("end", "end", 480, "End", {}),
+      ],
+      edges: [edge("start", "agent"), edge("agent", "end")],
+      metadata: {},
+    },
+  },
+  {
+    slug: ROUTER_CLASSIFIER_SLUG,
+    name: "Router",
+    description: "A model classifies each message — question, request or anything else — and a specialist answers it.",
+    category: "routing",
+    defaultParams: {},
+    definition: {
+      nodes: [
+        node("start", "start", 0, "Start", {}),
+        node("classify", "router", 240, "Classify", {
+          provider: "local",
+          model: "echo",
+          input: "{{input.message}}",
+          routes: [
+            { key: "question", description: "The user asks a question and wants information." },
+            { key: "request", description: "The user asks for something to be done." },
+          ],
+        }),
+        node("explain", "model", 480, "Explain", { provider: "local", model: "echo", systemPrompt: "Answer the question clearly and briefly." }, -160),
+        node("act", "model", 480, "Plan", { provider: "local", model: "echo", systemPrompt: "Say how you will carry out the request, step by step." }),
+        node("chat", "model", 480, "Chat", { provider: "local", model: "echo", systemPrompt: "You are a friendly assistant." }, 160),
+        node("end", "end", 720, "End", {}),
+      ],
+      edges: [
+        edge("start", "classify"),
+        edge("classify", "explain", "question"),
+        edge("classify", "act", "request"),
+        edge("classify", "chat", "default"),
+        edge("explain", "end"),
+        edge("act", "end"),
+        edge("chat", "end"),
+      ],
+      metadata: {},
+    },
+  },
+  {
+    slug: SUMMARIZE_LOOP_SLUG,
+    name: "Summarize until short",
+    description: "Shortens a text pass after pass until it fits in 280 characters (at most five passes).",
+    category: "loops",
+    defaultParams: {},
+    definition: {
+      nodes: [
+        node("start", "start", 0, "Start", {}),
+        node("take", "variable", 200, "Take the text", { assignments: [{ name: "text", expression: "input.message" }] }),
+        node("loop", "loop", 400, "Until short", {
+          until: "$length(variables.text) <= 280",
+          maxIterations: 5,
+        }),
+        node("ask", "prompt", 600, "Ask to shorten", {
+          role: "user",
+          template: "Shorten this text to about half its length, keeping its meaning:\n\n{{variables.text}}",
+        }, -140),
+        node("shorten", "model", 800, "Shorten", { provider: "local", model: "echo", systemPrompt: "You shorten texts." }, -140),
+        node("keep", "variable", 1000, "Keep the result", { assignments: [{ name: "text", expression: "last_message" }] }, -140),
+        node("end", "end", 600, "End", { outputTemplate: "{{variables.text}}" }, 140),
+      ],
+      edges: [
+        edge("start", "take"),
+        edge("take", "loop"),
+        edge("loop", "ask", "body"),
+        edge("ask", "shorten"),
+        edge("shorten", "keep"),
+        edge("keep", "loop"),
+        edge("loop", "end", "done"),
+      ],
+      metadata: {},
+    },
+  },
+  {
+    slug: HUMAN_APPROVAL_SLUG,
+    name: "Human approval",
+    description: "A model drafts the answer and a person approves it before it is sent; a rejected draft is withheld.",
+    category: "human",
+    defaultParams: {},
+    definition: {
+      nodes: [
+        node("start", "start", 0, "Start", {}),
+        node("draft", "model", 240, "Draft", { provider: "local", model: "echo", systemPrompt: "Draft a helpful answer." }),
+        node("review", "human", 480, "Review", {
+          mode: "approval",
+          question: "Send this answer?\n\n{{last_message}}",
+          variable: "approved",
+        }),
+        node("send", "end", 720, "Send", { outputTemplate: "{{last_message}}" }, -100),
+        node("withhold", "end", 720, "Withhold", { outputTemplate: "The draft answer was not approved." }, 100),
+      ],
+      edges: [edge("start", "draft"), edge("draft", "review"), edge("review", "send", "approved"), edge("review", "withhold", "rejected")],
       metadata: {},
     },
   },

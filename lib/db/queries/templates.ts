@@ -66,3 +66,14 @@ export async function getTemplate({ id, ownerId }: { id: string; ownerId: string
     .limit(1);
   return row ?? null;
 }
+
+/** A built-in template by its stable slug (e.g. "universal-chat"), or null. Built-ins are readable by all. */
+export async function getTemplateBySlug({ slug }: { slug: string }): Promise<WorkflowTemplate | null> {
+  const db = await getDb();
+  const [row] = await db
+    .select()
+    .from(workflowTemplates)
+    .where(and(eq(workflowTemplates.slug, slug), isNull(workflowTemplates.ownerId)))
+    .limit(1);
+  return row ?? null;
+}

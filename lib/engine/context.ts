@@ -1,0 +1,292 @@
+/**
+ * ExecutionContext — the ONE state container of a run. Identification, configuration, the LangGraph
+ * runtime state, resources, the tracker and the cancel switch live here; the database record
+ * (`toExecutionRecord`), event payloads (`toEventData`, `event`) and the result (`toResult`) are derived
+ * from it, never assembled by hand elsewhere.
+ */
+import "server-only";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { StructuredToolInterface } from "@langchain/core/tools";
+import { ulid } from "ulid";
+import type { NewWorkflowExecution } from "@/lib/db/schema";
+import type { ChatModelSpec } from "@/lib/models";
+import type { SafeFetchInit, SafeFetchResponse } from "@/lib/net/safe-fetch";
+import type { WorkflowGraph } from "@/lib/workflow/definition";
+import { totalUsage, type WorkflowState } from "@/lib/graph/state";
+import type { EventData, ExecutionEvent, ExecutionEventType } from "./events";
+import type { Durability, ExecutionInput, ExecutionOptions, ExecutionRequest, WorkflowType } from "./request";
+import type {
+  ExecutionError,
+  ExecutionResult,
+  ExecutionStatus,
+  HistoryEntry,
+  InterruptInfo,
+  Source,
+  UsageByModel,
+} from "./result";
+import type { Tracker } from "./tracker";
+
+/** What E's tool registry needs to build tools for one run. */
+export interface ToolRuntime {
+  ownerId: string;
+  signal?: AbortSignal;
+  depth: number;
+  knowledgeBaseIds?: string[];
+  runWorkflow?: (args: { definitionId: string; input: unknown }) => Promise<string>;
+}
+
+export interface KnowledgeHit {
+  chunkId: string;
+  documentId: string;
+  title: string;
+  content: string;
+  score: number;
+}
+
+/** The outside world a run may touch: models, tools, retrieval, HTTP. Bound once per run. */
+export interface ExecutionResources {
+  getChatModel(spec: ChatModelSpec): BaseChatModel;
+  createTools(names: string[], runtime: ToolRuntime): StructuredToolInterface[];
+  searchKnowledge(args: { ownerId: string; knowledgeBaseId: string; query: string; topK: number }): Promise<KnowledgeHit[]>;
+  safeFetch(url: string, init?: SafeFetchInit): Promise<SafeFetchResponse>;
+}
+
+/** Why a run was stopped from outside its graph. */
+export type StopReason =
+  | { kind: "cancelled"; message: string }
+  | { kind: "budget"; code: "budget:time" | "budget:tokens" | "budget:cost"; message: string };
+
+export interface ExecutionContextInit {
+  executionId?: string;
+  userId: string;
+  request: ExecutionRequest;
+  workflowType: WorkflowType;
+  definition: WorkflowGraph;
+  input: ExecutionInput;
+  workflowId?: string;
+  sourceDefinitionId?: string;
+  sourceTemplateId?: string;
+  definitionVersion?: number;
+  conversationId?: string;
+  correlationId?: string;
+  parentExecutionId?: string;
+  depth?: number;
+  options?: ExecutionOptions;
+  resources: ExecutionResources;
+  tracker: Tracker;
+  /** Events already emitted for this execution (a resumed run continues the numbering). */
+  seqStart?: number;
+  resumed?: boolean;
+  instanceId?: string;
+}
+
+export class ExecutionContext {
+  // Identification
+  readonly executionId: string;
+  readonly userId: string;
+  readonly workflowId: string | undefined;
+  conversationId: string | undefined;
+  readonly correlationId: string;
+  readonly parentExecutionId: string | undefined;
+  readonly depth: number;
+  // Configuration
+  readonly request: ExecutionRequest;
+  readonly workflowType: WorkflowType;
+  readonly sourceTemplateId: string | undefined;
+  readonly sourceDefinitionId: string | undefined;
+  readonly definitionVersion: number | undefined;
+  readonly definition: WorkflowGraph;
+  readonly input: ExecutionInput;
+  readonly options: ExecutionOptions;
+  readonly resumed: boolean;
+  readonly instanceId: string | undefined;
+  // Resources
+  readonly resources: ExecutionResources;
+  readonly tracker: Tracker;
+  readonly abortController = new AbortController();
+  // Runtime state
+  /** The graph's state after the latest step (LangGraph "values"). */
+  state: WorkflowState | undefined;
+  /** Usage of finished node runs, per "provider:model". */
+  usageByModel: UsageByModel = {};
+  /**
+   * Output tokens streamed by nodes that have not finished yet, by node id, with the "provider:model" they
+   * bill to: counted against budgets while they stream, and kept when a run is cancelled mid-answer.
+   */
+  readonly inFlight = new Map<string, { usageKey: string; outputTokens: number }>();
+  readonly history: HistoryEntry[] = [];
+  status: ExecutionStatus | "running" = "running";
+  readonly startedAt = new Date();
+  completedAt: Date | undefined;
+  stopReason: StopReason | undefined;
+  interrupt: InterruptInfo | undefined;
+  messageId: string | undefined;
+  result: ExecutionResult | undefined;
+  private seq: number;
+
+  constructor(init: ExecutionContextInit) {
+    this.executionId = init.executionId ?? ulid();
+    this.userId = init.userId;
+    this.request = init.request;
+    this.workflowType = init.workflowType;
+    this.definition = init.definition;
+    this.input = init.input;
+    this.workflowId = init.workflowId;
+    this.sourceDefinitionId = init.sourceDefinitionId;
+    this.sourceTemplateId = init.sourceTemplateId;
+    this.definitionVersion = init.definitionVersion;
+    this.conversationId = init.conversationId;
+    this.correlationId = init.correlationId ?? this.executionId;
+    this.parentExecutionId = init.parentExecutionId;
+    this.depth = init.depth ?? 0;
+    this.options = init.options ?? {};
+    this.resources = init.resources;
+    this.tracker = init.tracker;
+    this.seq = init.seqStart ?? 0;
+    this.resumed = init.resumed ?? false;
+    this.instanceId = init.instanceId;
+  }
+
+  /** LangGraph's thread: one per execution, so a paused run resumes from its own checkpoint. */
+  get threadId(): string {
+    return this.executionId;
+  }
+
+  get signal(): AbortSignal {
+    return this.abortController.signal;
+  }
+
+  get durability(): Durability {
+    return this.options.durability ?? "exit";
+  }
+
+  /** The next event sequence number: per execution, gap-free from 1. */
+  nextSeq(): number {
+    this.seq += 1;
+    return this.seq;
+  }
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Stops the run (cancel, or a budget), once: the first reason wins. */
+  stop(reason: StopReason): void {
+    if (this.stopReason) return;
+    this.stopReason = reason;
+    this.abortController.abort(reason);
+  }
+
+  /** Usage of finished nodes plus what in-flight nodes have streamed so far. */
+  currentUsage(): UsageByModel {
+    if (this.inFlight.size === 0) return this.usageByModel;
+    const usage: UsageByModel = { ...this.usageByModel };
+    for (const { usageKey, outputTokens } of this.inFlight.values()) {
+      const prev = usage[usageKey];
+      usage[usageKey] = {
+        inputTokens: prev?.inputTokens ?? 0,
+        outputTokens: (prev?.outputTokens ?? 0) + outputTokens,
+      };
+    }
+    return usage;
+  }
+
+  /** Builds the next event of this run (assigning its sequence number). */
+  event<T extends ExecutionEventType>(type: T, data: EventData<T>, nodeId?: string): ExecutionEvent {
+    return {
+      seq: this.nextSeq(),
+      type,
+      executionId: this.executionId,
+      ...(nodeId !== undefined ? { nodeId } : {}),
+      at: new Date().toISOString(),
+      data,
+    } as ExecutionEvent;
+  }
+
+  /** The run_started payload. */
+  toEventData(): EventData<"run_started"> {
+    return {
+      workflowType: this.workflowType,
+      ...(this.workflowId ? { workflowId: this.workflowId } : {}),
+      ...(this.sourceDefinitionId ? { definitionId: this.sourceDefinitionId } : {}),
+      ...(this.definitionVersion !== undefined ? { definitionVersion: this.definitionVersion } : {}),
+      ...(this.sourceTemplateId ? { templateId: this.sourceTemplateId } : {}),
+      ...(this.conversationId ? { conversationId: this.conversationId } : {}),
+      ...(this.correlationId ? { correlationId: this.correlationId } : {}),
+      ...(this.parentExecutionId ? { parentExecutionId: this.parentExecutionId } : {}),
+      resumed: this.resumed,
+    };
+  }
+
+  /** The run's result from its current state (final when the run has ended). */
+  toResult(status: ExecutionStatus, error?: ExecutionError, cost = 0): ExecutionResult {
+    const usageByModel = this.currentUsage();
+    const variables = this.state?.variables ?? {};
+    const sources: Source[] = this.state?.sources ?? [];
+    const end = this.completedAt ?? new Date();
+    return {
+      executionId: this.executionId,
+      status,
+      output: {
+        message: this.outputMessage(status),
+        variables,
+        ...(sources.length ? { sources } : {}),
+      },
+      usage: totalUsage(usageByModel),
+      cost,
+      durationMs: Math.max(0, end.getTime() - this.startedAt.getTime()),
+      history: [...this.history],
+      ...(error ? { error } : {}),
+      ...(this.interrupt ? { interrupt: this.interrupt } : {}),
+      ...(this.conversationId ? { conversationId: this.conversationId } : {}),
+      ...(this.messageId ? { messageId: this.messageId } : {}),
+      usageByModel,
+    };
+  }
+
+  /** The answer: what an end node rendered, else the last AI message; a pause shows its question. */
+  private outputMessage(status: ExecutionStatus): string {
+    if (status === "paused" && this.interrupt) return this.interrupt.question;
+    const rendered = this.state?.metadata?.output;
+    if (typeof rendered === "string") return rendered;
+    const messages = this.state?.messages ?? [];
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const message = messages[i];
+      if (message && message.getType() === "ai" && message.text) return message.text;
+    }
+    return "";
+  }
+
+  /** The workflow_executions row for this run, in its current status (camelCase drizzle columns). */
+  toExecutionRecord(): NewWorkflowExecution {
+    const result = this.result;
+    const usage = totalUsage(result?.usageByModel ?? this.usageByModel);
+    return {
+      id: this.executionId,
+      ownerId: this.userId,
+      definitionId: this.sourceDefinitionId ?? null,
+      definitionVersion: this.definitionVersion ?? null,
+      templateId: this.sourceTemplateId ?? null,
+      workflowType: this.workflowType,
+      workflowConfig: { definition: this.definition, options: this.options, depth: this.depth },
+      status: this.status,
+      startedAt: this.startedAt,
+      completedAt: this.completedAt ?? null,
+      executionTimeMs: result ? Math.round(result.durationMs) : null,
+      heartbeatAt: new Date(),
+      inputData: this.input,
+      outputData: result ? result.output : null,
+      errorMessage: result?.error?.message ?? null,
+      executionLog: result ? result.history : this.history,
+      tokensUsed: usage.totalTokens,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cost: (result?.cost ?? 0).toFixed(6),
+      usageByModel: result?.usageByModel ?? this.usageByModel,
+      correlationId: this.correlationId,
+      conversationId: this.conversationId ?? null,
+      parentExecutionId: this.parentExecutionId ?? null,
+      instanceId: this.instanceId ?? null,
+    };
+  }
+}

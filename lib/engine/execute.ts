@@ -1,0 +1,753 @@
+/**
+ * The execution engine: `execute(request, options)` is the ONLY function that compiles or runs a workflow.
+ * Chat, streaming chat, saved definitions, templates, ad-hoc graphs, subworkflows, the run_workflow tool
+ * and resuming a paused run all come through here, along one path of five conversions:
+ *
+ *   ExecutionRequest (zod) → ExecutionContext → compiled LangGraph graph → ExecutionResult → API response
+ *
+ * Steps: parse the request → load what it names (owner-scoped) → validateWorkflow (an invalid graph is a
+ * 422 before anything runs) → tracker.start → compile → stream the graph (updates, messages, custom and
+ * values modes, mapped to events; checkpoints through our saver, thread = execution id) → result →
+ * exactly one of tracker.complete / tracker.fail.
+ */
+import "server-only";
+import { AIMessage, AIMessageChunk, HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import { Command, GraphRecursionError, INTERRUPT } from "@langchain/langgraph";
+import { z } from "zod";
+import { getCheckpointSaver } from "@/lib/db/checkpointer";
+import {
+  appendMessage,
+  createConversation,
+  getConversation,
+  getConversationSummary,
+  listMessages,
+} from "@/lib/db/queries/conversations";
+import { createTemporaryDefinition, getDefinition } from "@/lib/db/queries/definitions";
+import { getTemplate, getTemplateBySlug } from "@/lib/db/queries/templates";
+import type { Conversation, WorkflowTemplate } from "@/lib/db/schema";
+import { AppError, isAppError, issuesFromZod } from "@/lib/errors";
+import { computeCost } from "@/lib/models";
+import { countTokens } from "@/lib/models/tokens";
+import { DEFAULT_MODEL, DEFAULT_PROVIDER } from "@/lib/nodes/fields";
+import { humanAnswerSchema } from "@/lib/nodes/human/run";
+import { fillTemplateParams, resolveTemplateParams } from "@/lib/templates/instantiate";
+import { UNIVERSAL_CHAT_SLUG } from "@/lib/templates/builtin";
+import { validateWorkflow, type ValidationResult } from "@/lib/validation";
+import { graphSchema, type WorkflowGraph } from "@/lib/workflow/definition";
+import { compileWorkflow, recursionLimitFor, type NodeSignal } from "@/lib/graph/compile-workflow";
+import { errorMessage, NodeFailedError } from "@/lib/graph/errors";
+import { addUsage, totalUsage, type WorkflowState, type WorkflowUpdate } from "@/lib/graph/state";
+import { ExecutionContext } from "./context";
+import type { ExecutionEvent } from "./events";
+import {
+  executionInputSchema,
+  executionOptionsSchema,
+  executionRequestSchema,
+  type ExecutionInput,
+  type ExecutionRequest,
+} from "./request";
+import {
+  historyEntrySchema,
+  interruptInfoSchema,
+  type ExecutionError,
+  type ExecutionResult,
+  type ExecutionStatus,
+  type HistoryEntry,
+} from "./result";
+import { defaultResources, engineValidationContext, MAX_WORKFLOW_DEPTH } from "./resources";
+import { InMemoryTracker, type Tracker } from "./tracker";
+
+export interface ExecuteOptions {
+  /** The user the run belongs to: every definition, template, conversation and knowledge base it reads is theirs. */
+  userId: string;
+  /** Return an AsyncIterable of events (the last carries the result) instead of the result. */
+  stream?: boolean;
+  /** Cancels the run: the model call and every tool stop; the result says "cancelled" with the usage so far. */
+  signal?: AbortSignal;
+  tracker?: Tracker;
+  /** Continue a paused run (a human node) with the person's answer. */
+  resume?: { executionId: string; answer: unknown };
+  /** Set by the engine itself when a workflow runs another (subworkflow node, run_workflow tool). */
+  parent?: { executionId: string; depth: number; correlationId?: string };
+  correlationId?: string;
+}
+
+/** The invalid graph, with the validator's full result (the API returns `issues`; the editor reads `validation`). */
+export class WorkflowValidationError extends AppError {
+  constructor(readonly validation: ValidationResult) {
+    super("validation:workflow", "The workflow is not valid, so it cannot run.", {
+      issues: validation.errors.map((issue) => ({
+        path: issue.path ?? (issue.nodeId ? `nodes.${issue.nodeId}` : issue.edgeId ? `edges.${issue.edgeId}` : "(definition)"),
+        message: issue.message,
+        code: issue.code,
+      })),
+    });
+  }
+}
+
+let trackerFactory: () => Tracker = () => new InMemoryTracker();
+/** The tracker runs use when the caller names none (the database tracker installs itself here). */
+export function setDefaultTracker(factory: () => Tracker): void {
+  trackerFactory = factory;
+}
+
+export function execute(request: unknown, options: ExecuteOptions & { stream: true }): Promise<AsyncIterable<ExecutionEvent>>;
+export function execute(request: unknown, options: ExecuteOptions & { stream?: false }): Promise<ExecutionResult>;
+export function execute(request: unknown, options: ExecuteOptions): Promise<ExecutionResult | AsyncIterable<ExecutionEvent>>;
+export async function execute(
+  request: unknown,
+  options: ExecuteOptions,
+): Promise<ExecutionResult | AsyncIterable<ExecutionEvent>> {
+  const prepared = await prepareExecution(request, options);
+  if (options.stream) return streamExecution(prepared);
+  return runExecution(prepared, () => {});
+}
+
+export interface ResumeOptions extends Omit<ExecuteOptions, "resume" | "parent"> {
+  executionId: string;
+  answer: unknown;
+}
+
+/** Continues a paused run with a person's answer — the same path as `execute`, with `resume` set. */
+export function resumeExecution(options: ResumeOptions & { stream: true }): Promise<AsyncIterable<ExecutionEvent>>;
+export function resumeExecution(options: ResumeOptions & { stream?: false }): Promise<ExecutionResult>;
+export async function resumeExecution({
+  executionId,
+  answer,
+  ...options
+}: ResumeOptions): Promise<ExecutionResult | AsyncIterable<ExecutionEvent>> {
+  const { snapshot } = await loadPausedRun({ executionId, userId: options.userId });
+  return execute(snapshot.request, { ...options, resume: { executionId, answer } });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Request → ExecutionContext
+// ---------------------------------------------------------------------------------------------------------
+
+/** What a run needs to be resumed in any process: stored in the checkpointed state (metadata.run). */
+const runSnapshotSchema = z.object({
+  request: executionRequestSchema,
+  definition: graphSchema,
+  workflowType: z.enum(["CHAT", "DEFINITION", "TEMPLATE", "CUSTOM"]),
+  workflowId: z.string().optional(),
+  sourceDefinitionId: z.string().optional(),
+  sourceTemplateId: z.string().optional(),
+  definitionVersion: z.number().int().optional(),
+  conversationId: z.string().optional(),
+  correlationId: z.string(),
+  parentExecutionId: z.string().optional(),
+  depth: z.number().int().min(0),
+  input: executionInputSchema,
+  options: executionOptionsSchema,
+});
+type RunSnapshot = z.infer<typeof runSnapshotSchema>;
+
+interface PreparedExecution {
+  ctx: ExecutionContext;
+  graphInput: WorkflowUpdate | Command;
+  /** The chat message to store once the run has started (not on resume). */
+  userMessage?: string;
+  signal?: AbortSignal;
+}
+
+interface LoadedWorkflow {
+  raw: unknown;
+  workflowId?: string;
+  sourceDefinitionId?: string;
+  sourceTemplateId?: string;
+  definitionVersion?: number;
+  /** TEMPLATE runs: the instantiated graph is stored as a temporary definition once it has validated. */
+  temporaryFrom?: WorkflowTemplate;
+}
+
+async function prepareExecution(rawRequest: unknown, options: ExecuteOptions): Promise<PreparedExecution> {
+  const parsed = executionRequestSchema.safeParse(rawRequest);
+  if (!parsed.success) {
+    throw new AppError("bad_request:execution", "The execution request is not valid.", { issues: issuesFromZod(parsed.error.issues) });
+  }
+  const request = parsed.data;
+  const tracker = options.tracker ?? trackerFactory();
+  const depth = options.parent ? options.parent.depth + 1 : 0;
+  if (depth > MAX_WORKFLOW_DEPTH) {
+    throw new AppError("bad_request:depth", `Workflows may run other workflows at most ${MAX_WORKFLOW_DEPTH} levels deep.`);
+  }
+  if (options.resume) return prepareResume(request, options, tracker);
+
+  const ownerId = options.userId;
+  let conversation: Conversation | null = null;
+  let history: BaseMessage[] = [];
+  let summary = "";
+  let loaded: LoadedWorkflow;
+  let input: ExecutionInput;
+
+  if (request.type === "CHAT") {
+    if (request.conversationId) {
+      conversation = await getConversation({ id: request.conversationId, ownerId });
+      if (!conversation) throw new AppError("not_found:conversation", "No such conversation.");
+    }
+    const workflowId = request.workflowId ?? (request.templateId ? undefined : (conversation?.workflowId ?? undefined));
+    const templateId = request.templateId ?? (request.workflowId ? undefined : (conversation?.templateId ?? undefined));
+    loaded = workflowId
+      ? await loadDefinition(workflowId, undefined, ownerId)
+      : await loadTemplate(templateId ? { id: templateId } : { slug: UNIVERSAL_CHAT_SLUG }, undefined, ownerId, false);
+    if (conversation) ({ history, summary } = await loadConversationMemory(conversation.id, ownerId));
+    input = { message: request.message };
+  } else if (request.type === "DEFINITION") {
+    loaded = await loadDefinition(request.definitionId, request.version, ownerId);
+    input = request.input;
+  } else if (request.type === "TEMPLATE") {
+    loaded = await loadTemplate({ id: request.templateId }, request.params, ownerId, true);
+    input = request.input;
+  } else {
+    loaded = { raw: request.definition };
+    input = request.input;
+  }
+
+  const validation = validateWorkflow(loaded.raw, { id: ownerId }, engineValidationContext({ depth, definitionId: loaded.sourceDefinitionId }));
+  if (!validation.isValid) throw new WorkflowValidationError(validation);
+  const definition = graphSchema.parse(loaded.raw);
+
+  if (loaded.temporaryFrom) {
+    const temporary = await createTemporaryDefinition({
+      ownerId,
+      templateId: loaded.temporaryFrom.id,
+      name: loaded.temporaryFrom.name,
+      graph: { nodes: definition.nodes, edges: definition.edges, metadata: definition.metadata },
+    });
+    loaded = { ...loaded, workflowId: temporary.id, sourceDefinitionId: temporary.id, definitionVersion: temporary.version };
+  }
+  if (request.type === "CHAT" && !conversation) {
+    conversation = await createConversation({
+      ownerId,
+      title: chatTitle(request.message),
+      workflowId: request.workflowId ?? null,
+      templateId: request.templateId ?? null,
+    });
+  }
+
+  const ctx = new ExecutionContext({
+    userId: ownerId,
+    request,
+    workflowType: request.type,
+    definition,
+    input,
+    workflowId: loaded.workflowId,
+    sourceDefinitionId: loaded.sourceDefinitionId,
+    sourceTemplateId: loaded.sourceTemplateId,
+    definitionVersion: loaded.definitionVersion,
+    conversationId: conversation?.id,
+    correlationId: options.correlationId ?? options.parent?.correlationId,
+    parentExecutionId: options.parent?.executionId,
+    depth,
+    options: request.options,
+    resources: defaultResources,
+    tracker,
+  });
+  const snapshot: RunSnapshot = {
+    request,
+    definition,
+    workflowType: request.type,
+    ...(ctx.workflowId ? { workflowId: ctx.workflowId } : {}),
+    ...(ctx.sourceDefinitionId ? { sourceDefinitionId: ctx.sourceDefinitionId } : {}),
+    ...(ctx.sourceTemplateId ? { sourceTemplateId: ctx.sourceTemplateId } : {}),
+    ...(ctx.definitionVersion !== undefined ? { definitionVersion: ctx.definitionVersion } : {}),
+    ...(ctx.conversationId ? { conversationId: ctx.conversationId } : {}),
+    correlationId: ctx.correlationId,
+    ...(ctx.parentExecutionId ? { parentExecutionId: ctx.parentExecutionId } : {}),
+    depth,
+    input,
+    options: ctx.options,
+  };
+  const graphInput: WorkflowUpdate = {
+    messages: input.message ? [...history, new HumanMessage(input.message)] : history,
+    user_id: ownerId,
+    conversation_id: ctx.conversationId ?? null,
+    conversation_summary: summary,
+    variables: input.variables ?? {},
+    metadata: {
+      executionId: ctx.executionId,
+      workflowType: request.type,
+      ...(ctx.workflowId ? { workflowId: ctx.workflowId } : {}),
+      ...(ctx.sourceDefinitionId ? { definitionId: ctx.sourceDefinitionId } : {}),
+      ...(ctx.sourceTemplateId ? { templateId: ctx.sourceTemplateId } : {}),
+      input,
+      depth,
+      run: snapshot,
+    },
+  };
+  return {
+    ctx,
+    graphInput,
+    ...(request.type === "CHAT" ? { userMessage: request.message } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+}
+
+async function prepareResume(request: ExecutionRequest, options: ExecuteOptions, tracker: Tracker): Promise<PreparedExecution> {
+  const { executionId, answer } = options.resume!;
+  const parsedAnswer = humanAnswerSchema.safeParse(answer);
+  if (!parsedAnswer.success) {
+    throw new AppError("bad_request:answer", "The answer must be true/false, text, or { approved, text }.", {
+      issues: issuesFromZod(parsedAnswer.error.issues).map((i) => ({ ...i, path: `answer${i.path === "(body)" ? "" : `.${i.path}`}` })),
+    });
+  }
+  const { snapshot, values } = await loadPausedRun({ executionId, userId: options.userId });
+  if (snapshot.request.type !== request.type) {
+    throw new AppError("bad_request:resume", "The request does not match the paused run.");
+  }
+  const validation = validateWorkflow(snapshot.definition, { id: options.userId }, engineValidationContext({ depth: snapshot.depth, definitionId: snapshot.sourceDefinitionId }));
+  if (!validation.isValid) throw new WorkflowValidationError(validation);
+
+  const ctx = new ExecutionContext({
+    executionId,
+    userId: options.userId,
+    request: snapshot.request,
+    workflowType: snapshot.workflowType,
+    definition: snapshot.definition,
+    input: snapshot.input,
+    workflowId: snapshot.workflowId,
+    sourceDefinitionId: snapshot.sourceDefinitionId,
+    sourceTemplateId: snapshot.sourceTemplateId,
+    definitionVersion: snapshot.definitionVersion,
+    conversationId: snapshot.conversationId,
+    correlationId: snapshot.correlationId,
+    parentExecutionId: snapshot.parentExecutionId,
+    depth: snapshot.depth,
+    options: snapshot.options,
+    resources: defaultResources,
+    tracker,
+    seqStart: (await tracker.lastSeq?.(executionId)) ?? 0,
+    resumed: true,
+  });
+  // The execution's totals so far: the result of a resumed run reports the whole execution.
+  ctx.state = values as WorkflowState;
+  ctx.usageByModel = (values.usage_metadata as WorkflowState["usage_metadata"] | undefined) ?? {};
+  ctx.history.push(...z.array(historyEntrySchema).catch([]).parse(values.execution_history));
+  return { ctx, graphInput: new Command({ resume: parsedAnswer.data }), ...(options.signal ? { signal: options.signal } : {}) };
+}
+
+/** A paused run's checkpointed state, if it exists, is the user's, and waits for an answer. */
+async function loadPausedRun({ executionId, userId }: { executionId: string; userId: string }) {
+  const tuple = await getCheckpointSaver().getTuple({ configurable: { thread_id: executionId, checkpoint_ns: "" } });
+  const values = tuple?.checkpoint.channel_values as Record<string, unknown> | undefined;
+  if (!tuple || !values || values.user_id !== userId) {
+    throw new AppError("not_found:execution", "There is no paused run with this id.");
+  }
+  if (!(tuple.pendingWrites ?? []).some(([, channel]) => channel === INTERRUPT)) {
+    throw new AppError("conflict:execution", "This run is not waiting for an answer.");
+  }
+  const snapshot = runSnapshotSchema.safeParse((values.metadata as { run?: unknown } | undefined)?.run);
+  if (!snapshot.success) throw new AppError("conflict:execution", "This run was started by another version of Lattice and cannot be resumed.");
+  return { snapshot: snapshot.data, values };
+}
+
+async function loadDefinition(id: string, version: number | undefined, ownerId: string): Promise<LoadedWorkflow> {
+  const found = await getDefinition({ id, ownerId, version });
+  if (!found) {
+    throw new AppError("not_found:definition", version ? `The workflow has no version ${version}.` : "No such workflow.");
+  }
+  return {
+    raw: { nodes: found.nodes, edges: found.edges, metadata: found.metadata ?? {} },
+    workflowId: found.id,
+    sourceDefinitionId: found.id,
+    definitionVersion: found.version,
+    ...(found.templateId && found.isTemporary ? { sourceTemplateId: found.templateId } : {}),
+  };
+}
+
+async function loadTemplate(
+  which: { id: string } | { slug: string },
+  params: Record<string, unknown> | undefined,
+  ownerId: string,
+  temporary: boolean,
+): Promise<LoadedWorkflow> {
+  const template = "id" in which ? await getTemplate({ id: which.id, ownerId }) : await getTemplateBySlug({ slug: which.slug });
+  if (!template) throw new AppError("not_found:template", "No such template.");
+  const defaults = (template.defaultParams ?? {}) as Record<string, unknown>;
+  const graph = fillTemplateParams(template.definition, resolveTemplateParams(defaults, params));
+  return { raw: graph, sourceTemplateId: template.id, ...(temporary ? { temporaryFrom: template } : {}) };
+}
+
+const MAX_HISTORY_MESSAGES = 500;
+
+/** The conversation as the model should see it: the running summary, and the messages it does not cover. */
+async function loadConversationMemory(conversationId: string, ownerId: string): Promise<{ history: BaseMessage[]; summary: string }> {
+  const memory = await getConversationSummary({ conversationId, ownerId });
+  const rows = await listMessages({ conversationId, ownerId, afterId: memory?.coversUntil, limit: MAX_HISTORY_MESSAGES });
+  const history: BaseMessage[] = [];
+  for (const row of rows) {
+    if (row.role === "user") history.push(new HumanMessage({ content: row.content, id: row.id }));
+    else if (row.role === "assistant" && row.status !== "error" && row.content) history.push(new AIMessage({ content: row.content, id: row.id }));
+  }
+  return { history, summary: memory?.summary ?? "" };
+}
+
+function chatTitle(message: string): string {
+  const line = message.trim().split("\n")[0] ?? "";
+  return line.length > 60 ? `${line.slice(0, 57)}…` : line || "New chat";
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// ExecutionContext → compiled graph → ExecutionResult
+// ---------------------------------------------------------------------------------------------------------
+
+const STREAM_MODES = ["updates", "messages", "custom", "values"] as const;
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+async function runExecution(prepared: PreparedExecution, emit: (event: ExecutionEvent) => void): Promise<ExecutionResult> {
+  const { ctx } = prepared;
+  const detach = watchStopSignals(ctx, prepared.signal);
+  const publish = (event: ExecutionEvent) => {
+    ctx.tracker.onEvent(ctx, event);
+    emit(event);
+  };
+  try {
+    await ctx.tracker.start(ctx);
+  } catch (error) {
+    detach();
+    throw error;
+  }
+
+  let failure: unknown;
+  let finished = false;
+  try {
+    publish(ctx.event("run_started", ctx.toEventData()));
+    if (prepared.userMessage !== undefined && ctx.conversationId) {
+      await appendMessage({
+        ownerId: ctx.userId,
+        conversationId: ctx.conversationId,
+        role: "user",
+        content: prepared.userMessage,
+        executionId: ctx.executionId,
+      });
+    }
+    await streamGraph(ctx, prepared.graphInput, publish);
+    finished = true;
+  } catch (error) {
+    failure = error;
+  } finally {
+    detach();
+  }
+
+  ctx.completedAt = new Date();
+  const status: ExecutionStatus = finished ? (ctx.interrupt ? "paused" : "completed") : failureStatus(ctx);
+  const error = finished ? undefined : describeFailure(ctx, failure);
+  ctx.status = status;
+  let result = ctx.toResult(status, error, computeCost(ctx.currentUsage()));
+  if (ctx.workflowType === "CHAT" && ctx.conversationId) {
+    try {
+      ctx.messageId = await saveAnswer(ctx, result);
+      result = { ...result, messageId: ctx.messageId };
+    } catch (saveError) {
+      failure ??= saveError;
+      console.error("[engine] could not store the chat answer", saveError);
+    }
+  }
+  ctx.result = result;
+
+  const terminal = ctx.event(
+    status === "cancelled" ? "run_cancelled" : status === "failed" ? "run_failed" : "run_completed",
+    result,
+  );
+  ctx.tracker.onEvent(ctx, terminal);
+  if (status === "failed" || status === "cancelled") await ctx.tracker.fail(ctx, failure ?? error, result);
+  else await ctx.tracker.complete(ctx, result);
+  emit(terminal);
+  return result;
+}
+
+/** Cancellation from outside and the run's time budget both stop the run through its AbortController. */
+function watchStopSignals(ctx: ExecutionContext, signal: AbortSignal | undefined): () => void {
+  const cleanups: Array<() => void> = [];
+  if (signal) {
+    const onAbort = () => ctx.stop({ kind: "cancelled", message: "The run was cancelled." });
+    if (signal.aborted) onAbort();
+    else {
+      signal.addEventListener("abort", onAbort, { once: true });
+      cleanups.push(() => signal.removeEventListener("abort", onAbort));
+    }
+  }
+  const timeoutMs = ctx.options.timeoutMs;
+  if (timeoutMs) {
+    const timer = setTimeout(
+      () => ctx.stop({ kind: "budget", code: "budget:time", message: `The run took longer than its time budget of ${timeoutMs} ms.` }),
+      timeoutMs,
+    );
+    cleanups.push(() => clearTimeout(timer));
+  }
+  return () => cleanups.forEach((cleanup) => cleanup());
+}
+
+function failureStatus(ctx: ExecutionContext): ExecutionStatus {
+  return ctx.stopReason?.kind === "cancelled" ? "cancelled" : "failed";
+}
+
+function describeFailure(ctx: ExecutionContext, failure: unknown): ExecutionError {
+  const stop = ctx.stopReason;
+  if (stop?.kind === "cancelled") return { code: "cancelled", message: stop.message };
+  if (stop?.kind === "budget") return { code: stop.code, message: stop.message };
+  if (failure instanceof NodeFailedError) return { code: failure.code, message: failure.message, nodeId: failure.nodeId };
+  if (failure instanceof GraphRecursionError) {
+    return { code: "limits:steps", message: "The run took more steps than its graph allows; a cycle may not be bounded by a loop node." };
+  }
+  if (isAppError(failure)) return { code: failure.code, message: failure.message };
+  console.error("[engine] run failed", failure);
+  return { code: "internal:engine", message: "The run failed unexpectedly." };
+}
+
+/** Streams the compiled graph, mapping LangGraph's chunks to events and keeping the context current. */
+async function streamGraph(ctx: ExecutionContext, graphInput: WorkflowUpdate | Command, publish: (event: ExecutionEvent) => void) {
+  const compiled = compileWorkflow(ctx.definition, {
+    executionId: ctx.executionId,
+    userId: ctx.userId,
+    depth: ctx.depth,
+    resources: ctx.resources,
+    runWorkflow: (args) => runChildWorkflow(ctx, args),
+    checkpointer: getCheckpointSaver(),
+  });
+  const usageKeys = usageKeysByNode(ctx.definition);
+  const nodeTypes = new Map(ctx.definition.nodes.map((n) => [n.id, n.type]));
+  const stream = await compiled.stream(graphInput, {
+    configurable: { thread_id: ctx.threadId },
+    streamMode: [...STREAM_MODES],
+    signal: ctx.signal,
+    durability: ctx.durability,
+    recursionLimit: recursionLimitFor(ctx.definition),
+  });
+
+  for await (const chunk of stream as AsyncIterable<[string, unknown]>) {
+    const [mode, payload] = chunk;
+    if (mode === "values") {
+      ctx.state = payload as WorkflowState;
+    } else if (mode === "messages") {
+      const [message, metadata] = payload as [BaseMessage, Record<string, unknown>];
+      // Only streamed model output is a token; whole messages in node outputs are not.
+      if (!AIMessageChunk.isInstance(message) || !message.text) continue;
+      const nodeId = String(metadata.langgraph_node ?? "");
+      const inFlight = ctx.inFlight.get(nodeId) ?? { usageKey: usageKeys.get(nodeId) ?? "unknown:unknown", outputTokens: 0 };
+      inFlight.outputTokens += countTokens(message.text);
+      ctx.inFlight.set(nodeId, inFlight);
+      publish(ctx.event("token", { text: message.text, nodeId }, nodeId));
+      enforceBudgets(ctx);
+    } else if (mode === "custom") {
+      const signal = payload as NodeSignal;
+      if (signal.event === "node_failed") {
+        ctx.inFlight.delete(signal.nodeId);
+        if (!signal.data.handled) {
+          ctx.history.push({
+            nodeId: signal.nodeId,
+            type: signal.data.type,
+            status: "failed",
+            startedAt: new Date(Date.now() - signal.data.durationMs).toISOString(),
+            durationMs: signal.data.durationMs,
+            attempts: signal.data.attempts,
+            error: signal.data.error,
+          });
+        }
+      }
+      publish(ctx.event(signal.event, signal.data as never, signal.nodeId));
+    } else if (mode === "updates") {
+      for (const [nodeId, update] of Object.entries(payload as Record<string, unknown>)) {
+        if (nodeId === INTERRUPT) {
+          for (const item of (update as Array<{ value?: unknown }>) ?? []) {
+            const info = interruptInfoSchema.safeParse(item.value);
+            if (!info.success) continue;
+            ctx.interrupt = info.data;
+            publish(ctx.event("interrupt", info.data, info.data.nodeId));
+          }
+          continue;
+        }
+        recordNodeUpdate(ctx, nodeId, nodeTypes.get(nodeId) ?? "unknown", (update ?? {}) as WorkflowUpdate, publish);
+      }
+    }
+  }
+}
+
+function recordNodeUpdate(
+  ctx: ExecutionContext,
+  nodeId: string,
+  type: string,
+  update: WorkflowUpdate,
+  publish: (event: ExecutionEvent) => void,
+) {
+  ctx.inFlight.delete(nodeId);
+  const usage = (update.usage_metadata ?? {}) as WorkflowState["usage_metadata"];
+  ctx.usageByModel = addUsage(ctx.usageByModel, usage);
+  const entries = (update.execution_history ?? []) as HistoryEntry[];
+  ctx.history.push(...entries);
+  for (const entry of entries) {
+    if (entry.status !== "completed") continue;
+    const { inputTokens, outputTokens } = totalUsage(usage);
+    publish(
+      ctx.event(
+        "node_completed",
+        {
+          nodeId,
+          type,
+          durationMs: entry.durationMs,
+          output: summarizeUpdate(nodeId, update),
+          ...(inputTokens + outputTokens > 0 ? { usage: { inputTokens, outputTokens } } : {}),
+        },
+        nodeId,
+      ),
+    );
+  }
+  enforceBudgets(ctx);
+}
+
+function enforceBudgets(ctx: ExecutionContext) {
+  const { maxTokens, maxCostUsd } = ctx.options;
+  if (maxTokens === undefined && maxCostUsd === undefined) return;
+  const usage = ctx.currentUsage();
+  const tokens = totalUsage(usage).totalTokens;
+  if (maxTokens !== undefined && tokens > maxTokens) {
+    ctx.stop({ kind: "budget", code: "budget:tokens", message: `The run used ${tokens} tokens, over its budget of ${maxTokens}.` });
+  }
+  const cost = computeCost(usage);
+  if (maxCostUsd !== undefined && cost > maxCostUsd) {
+    ctx.stop({ kind: "budget", code: "budget:cost", message: `The run cost $${cost.toFixed(6)}, over its budget of $${maxCostUsd}.` });
+  }
+}
+
+const SUMMARY_TEXT = 300;
+const clip = (text: string) => (text.length > SUMMARY_TEXT ? `${text.slice(0, SUMMARY_TEXT)}…` : text);
+
+/** A display-sized account of what a node changed (the node_completed `output`). */
+function summarizeUpdate(nodeId: string, update: WorkflowUpdate): Record<string, unknown> {
+  const summary: Record<string, unknown> = {};
+  const messages = Array.isArray(update.messages) ? (update.messages as BaseMessage[]) : [];
+  const last = messages.filter((m) => m.getType() !== "remove").at(-1);
+  if (last) summary.message = clip(last.text);
+  const removed = messages.filter((m) => m.getType() === "remove").length;
+  if (removed) summary.trimmedMessages = removed;
+  const variables = update.variables as Record<string, unknown> | undefined;
+  if (variables && Object.keys(variables).length) summary.variables = Object.keys(variables);
+  const handle = (update.conditional_results as Record<string, string> | undefined)?.[nodeId];
+  if (handle) summary.handle = handle;
+  if (Array.isArray(update.sources)) summary.sources = update.sources.length;
+  if (typeof update.tool_call_count === "number" && update.tool_call_count > 0) summary.toolCalls = update.tool_call_count;
+  if (typeof update.conversation_summary === "string") summary.summary = clip(update.conversation_summary);
+  const output = (update.metadata as { output?: unknown } | undefined)?.output;
+  if (typeof output === "string") summary.output = clip(output);
+  return summary;
+}
+
+/** "provider:model" of each node that calls a model, so streamed tokens count against the right price. */
+function usageKeysByNode(definition: WorkflowGraph): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const node of definition.nodes) {
+    if (!["model", "tools", "router", "memory"].includes(node.type)) continue;
+    const config = node.data.config as { provider?: unknown; model?: unknown };
+    const provider = typeof config.provider === "string" ? config.provider : DEFAULT_PROVIDER;
+    const model = typeof config.model === "string" ? config.model : DEFAULT_MODEL;
+    keys.set(node.id, `${provider}:${model}`);
+  }
+  return keys;
+}
+
+/** A subworkflow node or the run_workflow tool: another execution, one level deeper, through `execute`. */
+function runChildWorkflow(
+  ctx: ExecutionContext,
+  args: { definitionId: string; version?: number; input: ExecutionInput },
+): Promise<ExecutionResult> {
+  return execute(
+    {
+      type: "DEFINITION",
+      definitionId: args.definitionId,
+      ...(args.version !== undefined ? { version: args.version } : {}),
+      input: args.input,
+    },
+    {
+      userId: ctx.userId,
+      tracker: ctx.tracker,
+      signal: ctx.signal,
+      parent: { executionId: ctx.executionId, depth: ctx.depth, correlationId: ctx.correlationId },
+    },
+  );
+}
+
+const MESSAGE_STATUS: Record<ExecutionStatus, "complete" | "pending" | "stopped" | "error"> = {
+  completed: "complete",
+  paused: "pending",
+  cancelled: "stopped",
+  failed: "error",
+};
+
+/** Stores a chat run's answer (with the memory node's running summary, when it made one). */
+async function saveAnswer(ctx: ExecutionContext, result: ExecutionResult): Promise<string> {
+  const coversUntil = ctx.state?.metadata?.summary_covers_until;
+  const metadata: Record<string, unknown> = {
+    executionId: ctx.executionId,
+    ...(ctx.sourceDefinitionId ? { definitionId: ctx.sourceDefinitionId } : {}),
+    ...(ctx.sourceTemplateId ? { templateId: ctx.sourceTemplateId } : {}),
+    ...(result.output.sources?.length ? { sources: result.output.sources } : {}),
+    ...(result.interrupt ? { interrupt: result.interrupt } : {}),
+    ...(result.error ? { error: result.error } : {}),
+    ...(typeof coversUntil === "string" && ULID.test(coversUntil) && ctx.state?.conversation_summary
+      ? { conversationSummary: ctx.state.conversation_summary, summaryCoversUntil: coversUntil }
+      : {}),
+  };
+  const message = await appendMessage({
+    ownerId: ctx.userId,
+    conversationId: ctx.conversationId!,
+    role: "assistant",
+    content: result.output.message,
+    executionId: ctx.executionId,
+    status: MESSAGE_STATUS[result.status],
+    tokens: result.usage.totalTokens,
+    cost: result.cost,
+    durationMs: Math.round(result.durationMs),
+    metadata,
+  });
+  return message.id;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Streaming
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * The run as an AsyncIterable of events, started when iteration starts. A consumer that stops reading
+ * (a closed SSE connection) cancels the run, which still ends with its tracker call and result.
+ */
+function streamExecution(prepared: PreparedExecution): AsyncIterable<ExecutionEvent> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      const queue: ExecutionEvent[] = [];
+      let done = false;
+      let failure: unknown;
+      let wake: (() => void) | undefined;
+      const running = runExecution(prepared, (event) => {
+        queue.push(event);
+        wake?.();
+      }).then(
+        () => undefined,
+        (error: unknown) => {
+          failure = error;
+        },
+      ).finally(() => {
+        done = true;
+        wake?.();
+      });
+      try {
+        for (;;) {
+          const next = queue.shift();
+          if (next) {
+            yield next;
+            continue;
+          }
+          if (done) break;
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+        }
+        if (failure) throw failure;
+      } finally {
+        if (!done) {
+          prepared.ctx.stop({ kind: "cancelled", message: "The client stopped reading the run's stream." });
+          await running;
+        }
+      }
+    },
+  };
+}
+

@@ -1,0 +1,107 @@
+/**
+ * ExecutionRequest — the public contract of every way to run a workflow (API, chat, streaming chat,
+ * templates, ad-hoc graphs). One zod discriminated union on `type`; `execute()` accepts nothing else.
+ * Client-safe: API route schemas and the chat UI reuse it.
+ */
+import { z } from "zod";
+import { graphSchema } from "@/lib/workflow/definition";
+
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/i;
+const idSchema = z.string().regex(ULID, "must be a 26-character ULID");
+
+export const MAX_MESSAGE_LENGTH = 100_000;
+
+export const executionInputSchema = z
+  .object({
+    message: z.string().max(MAX_MESSAGE_LENGTH).optional(),
+    variables: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+export type ExecutionInput = z.infer<typeof executionInputSchema>;
+
+/** How often the run's state is written to the checkpoint tables (LangGraph durability modes). */
+export const DURABILITY_MODES = ["exit", "async", "sync"] as const;
+export type Durability = (typeof DURABILITY_MODES)[number];
+
+/** Per-run budgets: the run stops (status failed, code budget) when one is exceeded. */
+export const executionOptionsSchema = z
+  .object({
+    /** Wall-clock limit for the whole run. */
+    timeoutMs: z.number().int().min(100).max(3_600_000).optional(),
+    /** Tokens (input + output, all models) the run may use. */
+    maxTokens: z.number().int().min(1).max(100_000_000).optional(),
+    /** Money the run may spend, in US dollars. */
+    maxCostUsd: z.number().min(0).max(10_000).optional(),
+    /**
+     * "exit" (default): one checkpoint when the run ends or pauses — enough to resume a human step;
+     * "sync"/"async": after every step, for long runs that must survive a crash mid-way.
+     */
+    durability: z.enum(DURABILITY_MODES).optional(),
+  })
+  .strict();
+export type ExecutionOptions = z.infer<typeof executionOptionsSchema>;
+
+const common = { options: executionOptionsSchema.optional() };
+
+export const customRequestSchema = z
+  .object({
+    type: z.literal("CUSTOM"),
+    definition: graphSchema,
+    input: executionInputSchema.default({}),
+    ...common,
+  })
+  .strict();
+
+export const definitionRequestSchema = z
+  .object({
+    type: z.literal("DEFINITION"),
+    definitionId: idSchema,
+    /** Empty: the latest version. */
+    version: z.number().int().min(1).optional(),
+    input: executionInputSchema.default({}),
+    ...common,
+  })
+  .strict();
+
+export const templateRequestSchema = z
+  .object({
+    type: z.literal("TEMPLATE"),
+    templateId: idSchema,
+    /** Values for the template's parameters (over its defaults), e.g. { knowledgeBaseId }. */
+    params: z.record(z.string(), z.unknown()).optional(),
+    input: executionInputSchema.default({}),
+    ...common,
+  })
+  .strict();
+
+export const chatRequestSchema = z
+  .object({
+    type: z.literal("CHAT"),
+    /** Empty: a new conversation. */
+    conversationId: idSchema.optional(),
+    /** What answers: a saved definition, or a template; neither: the universal chat template. */
+    workflowId: idSchema.optional(),
+    templateId: idSchema.optional(),
+    message: z.string().min(1, "must not be empty").max(MAX_MESSAGE_LENGTH),
+    ...common,
+  })
+  .strict()
+  .refine((r) => !(r.workflowId && r.templateId), {
+    message: "give workflowId or templateId, not both",
+    path: ["templateId"],
+  });
+
+export const executionRequestSchema = z.discriminatedUnion("type", [
+  customRequestSchema,
+  definitionRequestSchema,
+  templateRequestSchema,
+  chatRequestSchema,
+]);
+
+export type ExecutionRequest = z.infer<typeof executionRequestSchema>;
+export type ExecutionRequestInput = z.input<typeof executionRequestSchema>;
+export type WorkflowType = ExecutionRequest["type"];
+export type CustomRequest = z.infer<typeof customRequestSchema>;
+export type DefinitionRequest = z.infer<typeof definitionRequestSchema>;
+export type TemplateRequest = z.infer<typeof templateRequestSchema>;
+export type ChatRequest = z.infer<typeof chatRequestSchema>;

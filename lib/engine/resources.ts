@@ -1,0 +1,41 @@
+/**
+ * The real resources a run uses: the model registry, the tool registry, knowledge search and the
+ * SSRF-guarded fetch — and the validation context that describes them to `validateWorkflow`.
+ */
+import "server-only";
+import { env } from "@/lib/env";
+import { listModelProviders, getChatModel } from "@/lib/models";
+import { safeFetch } from "@/lib/net/safe-fetch";
+import { searchKnowledge } from "@/lib/retrieval";
+import { createTools, TOOL_NAMES } from "@/lib/tools";
+import { DEFAULT_VALIDATION_LIMITS, type ValidationContext } from "@/lib/validation";
+import type { ExecutionResources } from "./context";
+
+export const defaultResources: ExecutionResources = {
+  getChatModel,
+  createTools,
+  searchKnowledge,
+  safeFetch,
+};
+
+/** Subworkflows nest at most this deep (a top-level run is depth 0). */
+export const MAX_WORKFLOW_DEPTH = DEFAULT_VALIDATION_LIMITS.maxSubworkflowDepth;
+
+/** What this deployment offers, for validating a workflow about to run at `depth`. */
+export function engineValidationContext({ depth, definitionId }: { depth: number; definitionId?: string }): ValidationContext {
+  return {
+    providers: listModelProviders().map((p) => ({
+      id: p.id,
+      configured: p.configured,
+      // The built-in provider has a fixed list; the others take any model name their server knows.
+      models: p.id === "local" ? p.models : "any",
+    })),
+    allowedTools: [...TOOL_NAMES],
+    httpAllowList: (env().LATTICE_HTTP_ALLOWLIST ?? "")
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+    limits: { ...DEFAULT_VALIDATION_LIMITS, maxSubworkflowDepth: Math.max(0, MAX_WORKFLOW_DEPTH - depth) },
+    ...(definitionId ? { definitionId } : {}),
+  };
+}

@@ -1,0 +1,107 @@
+import "server-only";
+import { SystemMessage, ToolMessage, type AIMessage, type BaseMessage } from "@langchain/core/messages";
+import type { StructuredToolInterface } from "@langchain/core/tools";
+import { renderTemplate } from "@/lib/expressions";
+import { addUsage } from "@/lib/graph/state";
+import type { UsageByModel } from "@/lib/engine/result";
+import { callModel, modelInput, modelSpec, usageOf, type ChatRunnable } from "../call-model";
+import type { NodeRuntime, NodeRunFunction } from "../runtime";
+
+const MAX_TOOL_RESULT_CHARS = 20_000;
+
+/**
+ * The tool-calling loop: the model answers or asks for tools; each requested call runs (and is reported as
+ * a tool_call event) and its result goes back to the model, until it answers. After `maxCalls` calls the
+ * tools are taken away and the model must answer with what it has.
+ */
+export const callTools: NodeRunFunction<"tools"> = async (state, config, runtime) => {
+  const spec = modelSpec(config, runtime.rawConfig);
+  const tools = runtime.resources.createTools(config.tools, {
+    ownerId: runtime.userId,
+    signal: runtime.signal,
+    depth: runtime.depth,
+    runWorkflow: async ({ definitionId, input }) => {
+      const result = await runtime.runWorkflow({ definitionId, input: childInput(input) });
+      if (result.status !== "completed") throw new Error(result.error?.message ?? `The workflow ended ${result.status}.`);
+      return result.output.message;
+    },
+  });
+  const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  const model = runtime.chatModel(spec);
+  if (!model.bindTools) throw new Error(`${spec.provider}:${spec.model} cannot call tools.`);
+  const withTools: ChatRunnable = model.bindTools(tools);
+  const conversation: BaseMessage[] = modelInput(renderTemplate(config.systemPrompt, runtime.scope(state)), state);
+  const added: BaseMessage[] = [];
+  let usage: UsageByModel = {};
+  let calls = 0;
+
+  for (;;) {
+    const limitReached = calls >= config.maxCalls;
+    const prompt = limitReached
+      ? [...conversation, ...added, new SystemMessage(`The tool call limit (${config.maxCalls}) is reached: answer now without tools.`)]
+      : [...conversation, ...added];
+    const reply: AIMessage = await callModel(limitReached ? model : withTools, prompt, runtime);
+    usage = addUsage(usage, usageOf(spec, reply));
+    added.push(reply);
+    const requested = reply.tool_calls ?? [];
+    if (limitReached || requested.length === 0) break;
+    for (const call of requested) {
+      const callId = call.id ?? `call_${calls + 1}`;
+      if (calls >= config.maxCalls) {
+        added.push(new ToolMessage({ content: "Not run: the tool call limit is reached.", tool_call_id: callId, name: call.name }));
+        continue;
+      }
+      calls += 1;
+      added.push(await runTool(byName.get(call.name), call.name, call.args, callId, runtime));
+    }
+  }
+  return { messages: added, tool_call_count: calls, usage_metadata: usage };
+};
+
+async function runTool(
+  tool: StructuredToolInterface | undefined,
+  name: string,
+  args: Record<string, unknown>,
+  callId: string,
+  runtime: NodeRuntime,
+): Promise<ToolMessage> {
+  runtime.signal.throwIfAborted();
+  if (!tool) {
+    const error = `There is no tool named "${name}".`;
+    runtime.emitToolCall({ name, args, error, callId });
+    return new ToolMessage({ content: `Error: ${error}`, tool_call_id: callId, name, status: "error" });
+  }
+  try {
+    const output: unknown = await tool.invoke(args, { ...runtime.config, signal: runtime.signal });
+    const text = toText(output).slice(0, MAX_TOOL_RESULT_CHARS);
+    runtime.emitToolCall({ name, args, result: text, callId });
+    return new ToolMessage({ content: text, tool_call_id: callId, name });
+  } catch (error) {
+    // A cancelled run stops here; a tool's own failure is the model's to handle.
+    runtime.signal.throwIfAborted();
+    const message = error instanceof Error ? error.message : String(error);
+    runtime.emitToolCall({ name, args, error: message, callId });
+    return new ToolMessage({ content: `Error: ${message}`, tool_call_id: callId, name, status: "error" });
+  }
+}
+
+function toText(output: unknown): string {
+  if (typeof output === "string") return output;
+  if (output && typeof output === "object" && "content" in output) {
+    const content = (output as { content: unknown }).content;
+    if (typeof content === "string") return content;
+  }
+  return JSON.stringify(output) ?? "";
+}
+
+/** The run_workflow tool's input, as an execution input: a message and optional variables. */
+function childInput(input: unknown): { message?: string; variables?: Record<string, unknown> } {
+  if (typeof input === "string") return { message: input };
+  if (!input || typeof input !== "object") return {};
+  const { message, variables, ...rest } = input as Record<string, unknown>;
+  const vars = { ...(variables && typeof variables === "object" ? (variables as Record<string, unknown>) : {}), ...rest };
+  return {
+    ...(typeof message === "string" ? { message } : {}),
+    ...(Object.keys(vars).length ? { variables: vars } : {}),
+  };
+}
