@@ -284,6 +284,11 @@ export const executionEvents = pgTable(
       .references(() => workflowExecutions.id, { onDelete: "cascade" }),
     /** Per-execution sequence number, gap-free from 1; the SSE `id:`. */
     seq: integer("seq").notNull(),
+    /**
+     * Last sequence number this row holds. Token chunks streamed in a row by one node are stored as one row
+     * (seq..seq_end, the texts in `data`) instead of one row per token; null for a single event.
+     */
+    seqEnd: integer("seq_end"),
     type: varchar("type", { length: 32 }).notNull(),
     nodeId: varchar("node_id", { length: 100 }),
     data: jsonb("data").notNull().default({}),

@@ -1,0 +1,1 @@
+ALTER TABLE "execution_events" ADD COLUMN "seq_end" integer;
