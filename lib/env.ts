@@ -42,6 +42,17 @@ const envSchema = z.object({
   OLLAMA_BASE_URL: optionalString.pipe(z.string().url("must be a URL").optional()),
   /** Hosts the guarded HTTP fetch may reach despite resolving to private addresses: hostnames or CIDRs, comma-separated. */
   LATTICE_HTTP_ALLOWLIST: optionalString,
+  /**
+   * A running execution whose heartbeat is older than this is taken for dead (its process crashed) and marked
+   * `interrupted` by the sweeper. Running processes beat at a fraction of it.
+   */
+  LATTICE_RUN_TIMEOUT_MS: z.coerce.number().int().min(500).max(86_400_000).default(60_000),
+  /** Days execution events of finished runs are kept (0: forever). Run rows and analytics are never pruned. */
+  LATTICE_RETENTION_EVENTS_DAYS: z.coerce.number().min(0).max(36_500).default(30),
+  /** Days LangGraph checkpoints of finished runs are kept (0: forever). Paused runs keep theirs. */
+  LATTICE_RETENTION_CHECKPOINTS_DAYS: z.coerce.number().min(0).max(36_500).default(14),
+  /** Days temporary definitions (instantiated from templates for one run) are kept once no run uses them (0: forever). */
+  LATTICE_RETENTION_TEMP_DEFINITIONS_DAYS: z.coerce.number().min(0).max(36_500).default(7),
 });
 
 export type Env = z.infer<typeof envSchema>;
