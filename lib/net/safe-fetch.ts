@@ -159,7 +159,7 @@ function addressAllowed(list: AllowList, address: string): boolean {
 const systemLookup: HostLookup = async (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
 
 /** Resolves a URL's host and returns the address to connect to, or throws `forbidden:http_target`. */
-async function resolveTarget(url: URL, list: AllowList, lookup: HostLookup): Promise<LookupAddress> {
+async function resolveTarget(url: URL, list: AllowList, lookup: HostLookup, signal: AbortSignal): Promise<LookupAddress> {
   const hostname = url.hostname.replace(/^\[|\]$/g, "");
   const literal = ipaddr.isValid(hostname);
   let addresses: LookupAddress[];
@@ -167,8 +167,9 @@ async function resolveTarget(url: URL, list: AllowList, lookup: HostLookup): Pro
     addresses = [{ address: hostname, family: ipaddr.parse(hostname).kind() === "ipv4" ? 4 : 6 }];
   } else {
     try {
-      addresses = await lookup(hostname);
+      addresses = await abortable(lookup(hostname), signal);
     } catch (error) {
+      if (signal.aborted) throw signal.reason;
       throw new AppError("bad_request:http_target", `Cannot resolve host "${hostname}".`, { cause: error });
     }
     if (addresses.length === 0) throw new AppError("bad_request:http_target", `Host "${hostname}" has no address.`);
@@ -188,6 +189,25 @@ async function resolveTarget(url: URL, list: AllowList, lookup: HostLookup): Pro
     }
   }
   return addresses[0]!;
+}
+
+/** The system resolver cannot be cancelled: stop waiting for it when the fetch is aborted or times out. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** An undici dispatcher whose DNS lookup always answers with the already-checked address. */
@@ -262,7 +282,7 @@ export async function safeFetch(rawUrl: string, init: SafeFetchInit = {}): Promi
 
   try {
     for (let hop = 0; ; hop++) {
-      const target = await resolveTarget(url, list, lookup);
+      const target = await resolveTarget(url, list, lookup, signal);
       signal.throwIfAborted();
       const agent = pinnedAgent(target);
       try {

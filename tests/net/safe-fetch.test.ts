@@ -201,6 +201,15 @@ describe("safeFetch", () => {
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
+  it("caps the time spent waiting for DNS too", async () => {
+    const hangingDns: HostLookup = () => new Promise(() => {});
+    const started = Date.now();
+    await expect(safeFetch("http://stuck.test/", { lookup: hangingDns, timeoutMs: 150 })).rejects.toMatchObject({
+      code: "unavailable:http_timeout",
+    });
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   it("stops when the caller aborts", async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error("run cancelled")), 100);
