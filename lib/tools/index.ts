@@ -31,7 +31,7 @@ export interface ToolRuntime {
   signal?: AbortSignal;
   /** How deep in run_workflow nesting this run is (0 for a top-level run). */
   depth: number;
-  /** Bases knowledge_search may read; undefined: all of the owner's. */
+  /** Bases knowledge_search may read; undefined or empty: all of the owner's. */
   knowledgeBaseIds?: string[];
   /** Runs another saved workflow through the engine and returns its answer (provided by the engine). */
   runWorkflow?: (args: { definitionId: string; input: unknown }) => Promise<string>;
@@ -147,7 +147,8 @@ const factories: Record<ToolName, ToolFactory> = {
   knowledge_search: (runtime) =>
     tool(
       async ({ query, topK, knowledgeBaseId }: z.infer<typeof knowledgeSearchInput>) => {
-        const allowed = runtime.knowledgeBaseIds;
+        // An empty list means the workflow named no base: search all of the owner's rather than none.
+        const allowed = runtime.knowledgeBaseIds?.length ? runtime.knowledgeBaseIds : undefined;
         if (knowledgeBaseId && allowed && !allowed.includes(knowledgeBaseId)) {
           throw new AppError("forbidden:knowledge_search", `Knowledge base ${knowledgeBaseId} is not available to this workflow.`);
         }

@@ -133,8 +133,10 @@ describe("knowledge_search tool", () => {
     const scoped = JSON.parse(await one("knowledge_search", { ownerId: owner.id, knowledgeBaseIds: [kb.id] }).invoke({ query: "refunds" }));
     expect(scoped).toEqual([expect.objectContaining({ title: "Refunds", content: "Refunds reach the card within seven days." })]);
 
-    const all = JSON.parse(await one("knowledge_search", { ownerId: owner.id }).invoke({ query: "refunds", topK: 5 }));
-    expect(all.map((h: { title: string }) => h.title).sort()).toEqual(["Elsewhere", "Refunds"]);
+    for (const knowledgeBaseIds of [undefined, []]) {
+      const all = JSON.parse(await one("knowledge_search", { ownerId: owner.id, knowledgeBaseIds }).invoke({ query: "refunds", topK: 5 }));
+      expect(all.map((h: { title: string }) => h.title).sort()).toEqual(["Elsewhere", "Refunds"]);
+    }
 
     await expect(
       one("knowledge_search", { ownerId: owner.id, knowledgeBaseIds: [kb.id] }).invoke({ query: "refunds", knowledgeBaseId: other.id }),
