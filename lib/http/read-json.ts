@@ -7,10 +7,39 @@ import type { z } from "zod";
 import { AppError, issuesFromZod } from "@/lib/errors";
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Deepest nesting of arrays/objects accepted. JSON.parse copes with any depth, but the recursive code after it
+ * (JSON.stringify for a jsonb column, validators, template filling) overflows the stack on a few thousand levels.
+ */
+export const DEFAULT_MAX_JSON_DEPTH = 64;
 
 export interface ReadJsonOptions {
   /** Largest body accepted, in bytes (default 1 MiB). */
   maxBytes?: number;
+  /** Deepest nesting of arrays and objects accepted (default 64). */
+  maxDepth?: number;
+}
+
+/** The deepest array/object nesting in JSON text, stopping early once past `limit` (brackets in strings skipped). */
+function jsonDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+function badJson(message: string): AppError {
+  // The issue at "(body)" lets clients show every body problem the same way, field errors or not.
+  return new AppError("bad_request:json", message, { issues: [{ path: "(body)", message }] });
 }
 
 function tooLarge(maxBytes: number): AppError {
@@ -53,21 +82,25 @@ export async function readBodyBytes(request: Request, maxBytes: number): Promise
 }
 
 /** Parses the body as JSON without validating its shape (400 for empty, non-UTF-8 or malformed JSON). */
-export async function readJsonValue(request: Request, { maxBytes = DEFAULT_MAX_BODY_BYTES }: ReadJsonOptions = {}): Promise<unknown> {
+export async function readJsonValue(
+  request: Request,
+  { maxBytes = DEFAULT_MAX_BODY_BYTES, maxDepth = DEFAULT_MAX_JSON_DEPTH }: ReadJsonOptions = {},
+): Promise<unknown> {
   const bytes = await readBodyBytes(request, maxBytes);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    throw new AppError("bad_request:json", "Request body is not valid UTF-8");
+    throw badJson("Request body is not valid UTF-8");
   }
-  if (text.trim() === "") throw new AppError("bad_request:json", "Request body is empty; expected a JSON object");
+  if (text.trim() === "") throw badJson("Request body is empty; expected a JSON object");
+  if (jsonDepthExceeds(text, maxDepth)) throw badJson(`Request body nests arrays or objects deeper than ${maxDepth} levels`);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
     // JSON.parse messages name a position, not our data: safe and useful to a client.
     const detail = error instanceof SyntaxError ? `: ${error.message}` : "";
-    throw new AppError("bad_request:json", `Request body is not valid JSON${detail}`);
+    throw badJson(`Request body is not valid JSON${detail}`);
   }
 }
 
