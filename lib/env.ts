@@ -53,6 +53,10 @@ const envSchema = z.object({
   LATTICE_RETENTION_CHECKPOINTS_DAYS: z.coerce.number().min(0).max(36_500).default(14),
   /** Days temporary definitions (instantiated from templates for one run) are kept once no run uses them (0: forever). */
   LATTICE_RETENTION_TEMP_DEFINITIONS_DAYS: z.coerce.number().min(0).max(36_500).default(7),
+  /** Runs one user may have going at once (API, chat); one more answers 429 with Retry-After. */
+  LATTICE_MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).max(10_000).default(5),
+  /** Runs one user may start per minute (sliding window); one more answers 429 with Retry-After. */
+  LATTICE_RUNS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
 });
 
 export type Env = z.infer<typeof envSchema>;
