@@ -69,6 +69,8 @@ export interface ExecuteOptions {
   resume?: { executionId: string; answer: unknown };
   /** Set by the engine itself when a workflow runs another (subworkflow node, run_workflow tool). */
   parent?: { executionId: string; depth: number; correlationId?: string };
+  /** A top-level run that re-runs an earlier one (the API's rerun): recorded as its parentExecutionId. */
+  rerunOf?: string;
   correlationId?: string;
 }
 
@@ -237,7 +239,7 @@ async function prepareExecution(rawRequest: unknown, options: ExecuteOptions): P
     definitionVersion: loaded.definitionVersion,
     conversationId: conversation?.id,
     correlationId: options.correlationId ?? options.parent?.correlationId,
-    parentExecutionId: options.parent?.executionId,
+    parentExecutionId: options.parent?.executionId ?? options.rerunOf,
     depth,
     options: request.options,
     resources: defaultResources,
