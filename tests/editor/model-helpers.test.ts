@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import { parseClipboard, serializeClipboard, type ClipboardPayload } from "@/components/editor/model/clipboard";
+import { describeConfig, formEntries } from "@/components/editor/model/config-fields";
+import { checkConnection } from "@/components/editor/model/connections";
+import { nodeHandles, type EditorEdge, type EditorNode } from "@/components/editor/model/document";
+import { configFieldOf, indexIssues } from "@/components/editor/model/issues";
+import { completePlaceholder, openPlaceholder, upstreamVariables } from "@/components/editor/model/variables";
+import { conditionalConfigSchema } from "@/lib/nodes/conditional/definition";
+import { modelConfigSchema } from "@/lib/nodes/model/definition";
+import { nodeDefinitions } from "@/lib/nodes/registry";
+import { retrievalConfigSchema } from "@/lib/nodes/retrieval/definition";
+
+const node = (id: string, type: string, config: Record<string, unknown> = {}): EditorNode => ({
+  id,
+  type,
+  position: { x: 0, y: 0 },
+  data: { label: id, config },
+});
+const edge = (source: string, target: string, sourceHandle = "out"): EditorEdge => ({ id: `${source}-${target}`, source, target, sourceHandle });
+
+describe("config form description", () => {
+  it("reads every registry node type's schema without losing a field that has editor metadata", () => {
+    for (const definition of nodeDefinitions) {
+      const fields = describeConfig(definition.configSchema);
+      expect(fields.map((f) => f.key)).toEqual(Object.keys(definition.configSchema.shape));
+    }
+  });
+
+  it("reads kinds, bounds, options, defaults and groups from the zod schema", () => {
+    const fields = describeConfig(modelConfigSchema);
+    const temperature = fields.find((f) => f.key === "temperature")!;
+    expect(temperature).toMatchObject({ kind: "number", min: 0, max: 2, integer: false, defaultValue: 0.7, required: false });
+    expect(fields.find((f) => f.key === "maxTokens")).toMatchObject({ integer: true, min: 1 });
+    const entries = formEntries(fields);
+    expect(entries[0]).toMatchObject({ kind: "group", group: "model", widget: "model" });
+    expect((entries[0] as { fields: Array<{ key: string }> }).fields.map((f) => f.key)).toEqual(["provider", "model"]);
+    expect(describeConfig(retrievalConfigSchema).find((f) => f.key === "knowledgeBaseId")).toMatchObject({ required: true });
+  });
+
+  it("describes list items with the widgets their metadata names", () => {
+    const branches = describeConfig(conditionalConfigSchema)[0]!;
+    expect(branches.itemFields).toEqual([
+      { key: "key", kind: "string", optional: false, widget: "text" },
+      { key: "label", kind: "string", optional: true, widget: "text" },
+      { key: "expression", kind: "string", optional: false, widget: "expression" },
+    ]);
+  });
+});
+
+describe("handles", () => {
+  it("draws one handle per branch plus default, and keeps them while a key is half-typed", () => {
+    const branches = [{ key: "yes", expression: "true" }, { key: "no", expression: "false" }];
+    expect(nodeHandles("conditional", { branches }).outputs).toEqual(["yes", "no", "default"]);
+    expect(nodeHandles("conditional", { branches: [...branches, { key: "", expression: "" }] }).outputs).toEqual(["yes", "no", "default"]);
+    expect(nodeHandles("end", {})).toEqual({ inputs: ["in"], outputs: [], error: false });
+    expect(nodeHandles("start", {}).inputs).toEqual([]);
+    expect(nodeHandles("loop", {}).outputs).toEqual(["body", "done"]);
+  });
+});
+
+describe("connection rules", () => {
+  it("allows a loop's body to lead back into the loop, but no other cycle", () => {
+    const nodes = [node("s", "start"), node("loop", "loop"), node("step", "model"), node("e", "end")];
+    const edges = [edge("s", "loop"), edge("loop", "step", "body"), edge("loop", "e", "done")];
+    expect(checkConnection({ source: "step", target: "loop" }, nodes, edges)).toMatchObject({ ok: true });
+    const plain = [node("a", "model"), node("b", "model")];
+    expect(checkConnection({ source: "b", target: "a" }, plain, [edge("a", "b")])).toMatchObject({ ok: false });
+  });
+
+  it("lets any node but end route failures from its error handle", () => {
+    const nodes = [node("m", "model"), node("h", "error"), node("e", "end")];
+    expect(checkConnection({ source: "m", target: "h", sourceHandle: "error" }, nodes, [])).toMatchObject({ ok: true, sourceHandle: "error" });
+    expect(checkConnection({ source: "e", target: "h", sourceHandle: "error" }, nodes, [])).toMatchObject({ ok: false });
+  });
+});
+
+describe("issues", () => {
+  it("indexes issues by node and edge and finds the config field an issue points at", () => {
+    const index = indexIssues({
+      isValid: false,
+      errors: [
+        { code: "node.invalid_config", message: "bad", nodeId: "m", path: "nodes.2.data.config.branches.0.expression" },
+        { code: "edge.dangling_target", message: "dangling", edgeId: "e1", path: "edges.0.target" },
+        { code: "graph.no_start", message: "no start" },
+      ],
+      warnings: [{ code: "node.no_outgoing", message: "stops", nodeId: "m" }],
+    });
+    expect(index.byNode.get("m")!.map((i) => i.severity)).toEqual(["error", "warning"]);
+    expect(index.byEdge.get("e1")).toHaveLength(1);
+    expect(index.general.map((i) => i.code)).toEqual(["graph.no_start"]);
+    expect(configFieldOf("nodes.2.data.config.branches.0.expression")).toBe("branches.0.expression");
+    expect(configFieldOf("nodes.2")).toBeNull();
+  });
+});
+
+describe("variables for autocompletion", () => {
+  it("offers what upstream nodes write, not what downstream ones do", () => {
+    const nodes = [
+      node("s", "start", { variables: { tone: "friendly" } }),
+      node("r", "retrieval", { knowledgeBaseId: "kb" }),
+      node("v", "variable", { assignments: [{ name: "topic", expression: "input.message" }] }),
+      node("m", "model"),
+      node("after", "http", { responseVariable: "weather" }),
+    ];
+    const edges = [edge("s", "r"), edge("r", "v"), edge("v", "m"), edge("m", "after")];
+    const names = upstreamVariables("m", nodes, edges).map((v) => v.name);
+    expect(names).toEqual(expect.arrayContaining(["input.message", "variables.tone", "retrieval_context", "sources", "variables.topic"]));
+    expect(names).not.toContain("variables.weather");
+  });
+
+  it("finds the placeholder being typed and completes it", () => {
+    expect(openPlaceholder("Answer {{inp", 12)).toEqual({ start: 9, query: "inp" });
+    expect(openPlaceholder("{{a}} done", 10)).toBeNull();
+    expect(completePlaceholder("Answer {{inp", 9, 12, "input.message")).toEqual({ text: "Answer {{input.message}}", caret: 24 });
+    expect(completePlaceholder("{{inp}} x", 2, 5, "input.message").text).toBe("{{input.message}} x");
+  });
+});
+
+describe("clipboard", () => {
+  it("round-trips a selection and ignores text that is not one", () => {
+    const payload = {
+      format: "lattice.nodes",
+      nodes: [{ id: "m", type: "model", position: { x: 1, y: 2 }, data: { config: {} } }],
+      edges: [],
+    } as ClipboardPayload;
+    expect(parseClipboard(serializeClipboard(payload))).toEqual(payload);
+    expect(parseClipboard("hello")).toBeNull();
+    expect(parseClipboard('{"format":"lattice.nodes","nodes":[]}')).toBeNull();
+    expect(parseClipboard("{lattice.nodes")).toBeNull();
+  });
+});
