@@ -1,0 +1,15 @@
+/** GET /api/conversations — the caller's conversations, most recently active first, cursor-paginated. */
+import { authenticate } from "@/lib/auth/authenticate";
+import { apiRoute, json, methodNotAllowed } from "@/lib/http";
+import { conversationListQuerySchema } from "@/lib/api/conversations";
+import { listConversationsPage } from "@/lib/services/conversations";
+import { readQuery } from "../_lib/query";
+
+export const GET = apiRoute(async (request) => {
+  const user = await authenticate(request);
+  const { cursor, limit } = readQuery(request, conversationListQuerySchema);
+  return json(await listConversationsPage({ ownerId: user.id, limit, ...(cursor ? { cursor } : {}) }));
+});
+
+const others = methodNotAllowed(["GET"]);
+export { others as DELETE, others as PATCH, others as POST, others as PUT };

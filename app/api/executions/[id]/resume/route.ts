@@ -1,0 +1,22 @@
+/**
+ * POST /api/executions/:id/resume — answers the human node a paused run waits at, and continues the run
+ * (JSON result, or the stream with `Accept: text/event-stream`). 409 when the run is not paused.
+ */
+import { authenticate } from "@/lib/auth/authenticate";
+import { apiRoute, methodNotAllowed, readJson } from "@/lib/http";
+import { resumeExecutionBodySchema } from "@/lib/api/executions";
+import { executionNotFound, resumeRun } from "@/lib/services/executions";
+import { BODY_LIMITS } from "../../../_lib/limits";
+import { idParam } from "../../../_lib/params";
+import { runResponse } from "../../../_lib/run-response";
+import { wantsEventStream } from "../../../_lib/sse";
+
+export const POST = apiRoute<{ id: string }>(async (request, { params }) => {
+  const user = await authenticate(request);
+  const id = await idParam(params, "id", executionNotFound);
+  const answer = await readJson(request, resumeExecutionBodySchema, { maxBytes: BODY_LIMITS.DEFINITION });
+  return runResponse(await resumeRun({ userId: user.id, executionId: id, answer, stream: wantsEventStream(request) }));
+});
+
+const others = methodNotAllowed(["POST"]);
+export { others as DELETE, others as GET, others as PATCH, others as PUT };

@@ -1,0 +1,134 @@
+/** Execution contracts: run requests, results, records and list filters of /api/executions/**. Client-safe. */
+import { z } from "zod";
+import { EXECUTION_EVENT_TYPES } from "@/lib/engine/events";
+import { executionRequestSchema } from "@/lib/engine/request";
+import { executionErrorSchema, historyEntrySchema, interruptInfoSchema, sourceSchema, usageSchema } from "@/lib/engine/result";
+import { graphSchema } from "@/lib/workflow/definition";
+import { cursorSchema, idSchema, jsonRecordSchema, nullableTimestampSchema, pageLimitSchema, timestampSchema } from "./common";
+
+/** Every status an execution row can have (the engine's result statuses plus the tracker's own). */
+export const EXECUTION_RECORD_STATUSES = ["pending", "running", "paused", "completed", "failed", "cancelled", "interrupted"] as const;
+export type ExecutionRecordStatus = (typeof EXECUTION_RECORD_STATUSES)[number];
+export const WORKFLOW_TYPES = ["CHAT", "DEFINITION", "TEMPLATE", "CUSTOM"] as const;
+/** Statuses after which a run will not change again on its own. */
+export const FINISHED_STATUSES: readonly ExecutionRecordStatus[] = ["completed", "failed", "cancelled", "interrupted"];
+
+/** POST /api/executions: one ExecutionRequest (lib/engine/request.ts), the same contract the engine takes. */
+export const runExecutionBodySchema = executionRequestSchema.meta({ id: "ExecutionRequest" });
+
+/** What a finished (or paused) run answers: `toApiResponse(result)`. */
+export const executionResultResponseSchema = z
+  .object({
+    executionId: idSchema,
+    status: z.enum(["completed", "failed", "cancelled", "paused"]),
+    output: z.object({
+      message: z.string(),
+      variables: jsonRecordSchema,
+      sources: z.array(sourceSchema).optional(),
+    }),
+    usage: usageSchema,
+    cost: z.number().meta({ description: "US dollars" }),
+    durationMs: z.number(),
+    history: z.array(historyEntrySchema),
+    error: executionErrorSchema.optional(),
+    interrupt: interruptInfoSchema.optional(),
+    conversationId: idSchema.optional(),
+    messageId: idSchema.optional(),
+  })
+  .meta({ id: "ExecutionResult" });
+export type ExecutionResultResponse = z.infer<typeof executionResultResponseSchema>;
+
+export const executionSummarySchema = z
+  .object({
+    id: idSchema,
+    status: z.enum(EXECUTION_RECORD_STATUSES),
+    workflowType: z.enum(WORKFLOW_TYPES),
+    definitionId: idSchema.nullable(),
+    definitionVersion: z.number().int().nullable(),
+    templateId: idSchema.nullable(),
+    conversationId: idSchema.nullable(),
+    parentExecutionId: idSchema.nullable(),
+    startedAt: nullableTimestampSchema,
+    completedAt: nullableTimestampSchema,
+    durationMs: z.number().int().nullable(),
+    usage: usageSchema,
+    cost: z.number().meta({ description: "US dollars" }),
+    errorMessage: z.string().nullable(),
+    createdAt: timestampSchema,
+  })
+  .meta({ id: "ExecutionSummary" });
+export type ExecutionSummary = z.infer<typeof executionSummarySchema>;
+
+export const executionEventsSummarySchema = z
+  .object({
+    total: z.number().int(),
+    lastSeq: z.number().int().meta({ description: "Pass as Last-Event-ID to the events stream to continue after it" }),
+    byType: z.record(z.string(), z.number().int()),
+  })
+  .meta({ id: "ExecutionEventsSummary" });
+
+export const executionDetailSchema = executionSummarySchema
+  .extend({
+    input: jsonRecordSchema.nullable(),
+    output: jsonRecordSchema.nullable(),
+    history: z.array(historyEntrySchema),
+    /** The graph the run used, kept with it so the run stays explainable after its definition changes. */
+    definition: graphSchema.partial().nullable(),
+    usageByModel: z.record(z.string(), z.object({ inputTokens: z.number(), outputTokens: z.number() })).nullable(),
+    correlationId: z.string().nullable(),
+    events: executionEventsSummarySchema,
+  })
+  .meta({ id: "ExecutionDetail" });
+export type ExecutionDetail = z.infer<typeof executionDetailSchema>;
+
+export const EXECUTION_PAGE_MAX = 100;
+
+/** GET /api/executions query string. Several statuses: `status=failed&status=cancelled` or `status=failed,cancelled`. */
+export const executionListQuerySchema = z
+  .object({
+    status: z.array(z.enum(EXECUTION_RECORD_STATUSES)).max(EXECUTION_RECORD_STATUSES.length).optional(),
+    type: z.enum(WORKFLOW_TYPES).optional(),
+    workflowId: idSchema.optional(),
+    templateId: idSchema.optional(),
+    conversationId: idSchema.optional(),
+    from: timestampSchema.optional().meta({ description: "Runs created at or after this time" }),
+    to: timestampSchema.optional().meta({ description: "Runs created before this time" }),
+    cursor: cursorSchema.optional(),
+    limit: pageLimitSchema(EXECUTION_PAGE_MAX, 25),
+  })
+  .strict();
+export type ExecutionListQuery = z.infer<typeof executionListQuerySchema>;
+
+export const executionListResponseSchema = z
+  .object({
+    executions: z.array(executionSummarySchema),
+    nextCursor: z.string().nullable().meta({ description: "null on the last page" }),
+  })
+  .meta({ id: "ExecutionPage" });
+
+export const executionResponseSchema = z.object({ execution: executionDetailSchema });
+
+/** POST /api/executions/:id/resume: the answer to the human node the run waits at. */
+export const resumeExecutionBodySchema = z
+  .object({
+    /** For an approval step: approve or reject. */
+    approved: z.boolean().optional(),
+    /** For an input step: the person's answer (or a comment with an approval). */
+    text: z.string().max(100_000).optional(),
+  })
+  .strict()
+  .refine((body) => body.approved !== undefined || body.text !== undefined, {
+    message: "give `approved` (an approval step) or `text` (an input step)",
+    path: ["approved"],
+  })
+  .meta({ id: "ResumeExecutionBody" });
+export type ResumeExecutionBody = z.infer<typeof resumeExecutionBodySchema>;
+
+/** POST /api/executions/:id/cancel answers with the run's status after the cancel request. */
+export const cancelExecutionResponseSchema = z.object({
+  executionId: idSchema,
+  status: z.enum(EXECUTION_RECORD_STATUSES),
+});
+
+/** Names of the Server-Sent Events a streamed run sends (`event:` lines). */
+export const executionEventTypeSchema = z.enum(EXECUTION_EVENT_TYPES as [string, ...string[]]);

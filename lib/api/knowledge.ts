@@ -1,0 +1,73 @@
+/** Knowledge base contracts: /api/knowledge-bases/**. Client-safe. */
+import { z } from "zod";
+import { idSchema, timestampSchema } from "./common";
+
+export const KNOWLEDGE_LIMITS = {
+  nameMaxLength: 200,
+  descriptionMaxLength: 2000,
+  titleMaxLength: 300,
+  /** Pasted text, as a JSON body (characters; the body cap follows from it). */
+  textMaxChars: 2_000_000,
+  /** One uploaded file. */
+  fileMaxBytes: 10 * 1024 * 1024,
+} as const;
+
+/** File types an upload may have, by extension, with the MIME type stored for them. */
+export const KNOWLEDGE_FILE_TYPES = { ".txt": "text/plain", ".md": "text/markdown", ".pdf": "application/pdf" } as const;
+
+export const createKnowledgeBaseBodySchema = z
+  .object({
+    name: z.string().trim().min(1, "must not be empty").max(KNOWLEDGE_LIMITS.nameMaxLength),
+    description: z.string().max(KNOWLEDGE_LIMITS.descriptionMaxLength).default(""),
+  })
+  .strict()
+  .meta({ id: "CreateKnowledgeBaseBody" });
+
+/** JSON form of POST /api/knowledge-bases/:id/documents (multipart/form-data with a `file` is the other). */
+export const addTextDocumentBodySchema = z
+  .object({
+    title: z.string().trim().min(1, "must not be empty").max(KNOWLEDGE_LIMITS.titleMaxLength),
+    text: z.string().min(1, "must not be empty").max(KNOWLEDGE_LIMITS.textMaxChars),
+  })
+  .strict()
+  .meta({ id: "AddTextDocumentBody" });
+
+/** Fields of the multipart form (documented for OpenAPI; parsed by hand since it carries a file). */
+export const uploadDocumentFormSchema = z
+  .object({
+    file: z.string().meta({ format: "binary", description: "A .txt, .md or .pdf file, at most 10 MiB" }),
+    title: z.string().max(KNOWLEDGE_LIMITS.titleMaxLength).optional().meta({ description: "Default: the file name" }),
+  })
+  .meta({ id: "UploadDocumentForm" });
+
+export const knowledgeBaseSchema = z
+  .object({
+    id: idSchema,
+    name: z.string(),
+    description: z.string(),
+    documentCount: z.number().int(),
+    createdAt: timestampSchema,
+    updatedAt: timestampSchema,
+  })
+  .meta({ id: "KnowledgeBase" });
+export type KnowledgeBaseDto = z.infer<typeof knowledgeBaseSchema>;
+
+export const knowledgeDocumentSchema = z
+  .object({
+    id: idSchema,
+    knowledgeBaseId: idSchema,
+    title: z.string(),
+    mimeType: z.string(),
+    sizeBytes: z.number().int(),
+    chunkCount: z.number().int(),
+    createdAt: timestampSchema,
+  })
+  .meta({ id: "KnowledgeDocument" });
+export type KnowledgeDocumentDto = z.infer<typeof knowledgeDocumentSchema>;
+
+export const knowledgeBaseListResponseSchema = z.object({ knowledgeBases: z.array(knowledgeBaseSchema) });
+export const knowledgeBaseResponseSchema = z.object({
+  knowledgeBase: knowledgeBaseSchema,
+  documents: z.array(knowledgeDocumentSchema),
+});
+export const knowledgeDocumentResponseSchema = z.object({ document: knowledgeDocumentSchema });

@@ -1,0 +1,255 @@
+/**
+ * Executions as the API sees them: starting runs through the one engine path (with the per-user limits),
+ * resuming and re-running them, and the read side — a filtered, cursor-paginated list and one run's record
+ * with its history and a summary of its events. Rows are written by the tracker only.
+ */
+import "server-only";
+import { getConversation } from "@/lib/db/queries/conversations";
+import { getExecution, listExecutions, summarizeExecutionEvents, type ExecutionListRow } from "@/lib/db/queries/execution-list";
+import type { WorkflowExecution } from "@/lib/db/schema";
+import type { ExecutionEvent } from "@/lib/engine/events";
+import { execute, resumeExecution } from "@/lib/engine/execute";
+import type { ExecutionRequest } from "@/lib/engine/request";
+import { historyEntrySchema, toApiResponse, type ExecutionResult } from "@/lib/engine/result";
+import { AppError } from "@/lib/errors";
+import { graphSchema } from "@/lib/workflow/definition";
+import { z } from "zod";
+import { isId } from "@/lib/api/common";
+import {
+  EXECUTION_RECORD_STATUSES,
+  type ExecutionDetail,
+  type ExecutionListQuery,
+  type ExecutionRecordStatus,
+  type ExecutionResultResponse,
+  type ExecutionSummary,
+} from "@/lib/api/executions";
+import { runLimiter } from "./run-limits";
+
+export function executionNotFound(): AppError {
+  return new AppError("not_found:execution", "No such execution.");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// DTOs
+// ---------------------------------------------------------------------------------------------------------
+
+function statusOf(value: string): ExecutionRecordStatus {
+  return (EXECUTION_RECORD_STATUSES as readonly string[]).includes(value) ? (value as ExecutionRecordStatus) : "failed";
+}
+
+function typeOf(value: string): ExecutionSummary["workflowType"] {
+  return value === "CHAT" || value === "TEMPLATE" || value === "CUSTOM" ? value : "DEFINITION";
+}
+
+function recordOrNull(value: unknown): Record<string, unknown> | null {
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+export function toExecutionSummary(row: ExecutionListRow): ExecutionSummary {
+  return {
+    id: row.id,
+    status: statusOf(row.status),
+    workflowType: typeOf(row.workflowType),
+    definitionId: row.definitionId,
+    definitionVersion: row.definitionVersion,
+    templateId: row.templateId,
+    conversationId: row.conversationId,
+    parentExecutionId: row.parentExecutionId,
+    startedAt: row.startedAt?.toISOString() ?? null,
+    completedAt: row.completedAt?.toISOString() ?? null,
+    durationMs: row.executionTimeMs,
+    usage: { inputTokens: row.inputTokens, outputTokens: row.outputTokens, totalTokens: row.tokensUsed },
+    cost: Number(row.cost),
+    errorMessage: row.errorMessage,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+const storedHistorySchema = z.array(historyEntrySchema).catch([]);
+const storedUsageSchema = z
+  .record(z.string(), z.object({ inputTokens: z.number(), outputTokens: z.number() }))
+  .nullable()
+  .catch(null);
+const storedGraphSchema = graphSchema.partial().nullable().catch(null);
+
+function toExecutionDetail(row: WorkflowExecution, events: ExecutionDetail["events"]): ExecutionDetail {
+  const config = recordOrNull(row.workflowConfig);
+  return {
+    ...toExecutionSummary(row),
+    input: recordOrNull(row.inputData),
+    output: recordOrNull(row.outputData),
+    history: storedHistorySchema.parse(row.executionLog ?? []),
+    definition: storedGraphSchema.parse(config?.definition ?? null),
+    usageByModel: storedUsageSchema.parse(row.usageByModel ?? null),
+    correlationId: row.correlationId,
+    events,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reads
+// ---------------------------------------------------------------------------------------------------------
+
+function encodeCursor(id: string): string {
+  return Buffer.from(id, "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, "base64url").toString("utf8");
+  if (!isId(id)) {
+    throw new AppError("validation:query", "The cursor is not one this API returned.", {
+      issues: [{ path: "cursor", message: "is not a cursor this API returned" }],
+    });
+  }
+  return id;
+}
+
+export async function listExecutionsPage({
+  ownerId,
+  query,
+}: {
+  ownerId: string;
+  query: ExecutionListQuery;
+}): Promise<{ executions: ExecutionSummary[]; nextCursor: string | null }> {
+  const { rows, hasMore } = await listExecutions({
+    ownerId,
+    filters: {
+      ...(query.status ? { statuses: query.status } : {}),
+      ...(query.type ? { workflowType: query.type } : {}),
+      ...(query.workflowId ? { definitionId: query.workflowId } : {}),
+      ...(query.templateId ? { templateId: query.templateId } : {}),
+      ...(query.conversationId ? { conversationId: query.conversationId } : {}),
+      ...(query.from ? { from: new Date(query.from) } : {}),
+      ...(query.to ? { to: new Date(query.to) } : {}),
+    },
+    ...(query.cursor ? { cursor: { id: decodeCursor(query.cursor) } } : {}),
+    limit: query.limit,
+  });
+  const last = rows[rows.length - 1];
+  return { executions: rows.map(toExecutionSummary), nextCursor: hasMore && last ? encodeCursor(last.id) : null };
+}
+
+export async function requireExecution({ ownerId, id }: { ownerId: string; id: string }): Promise<WorkflowExecution> {
+  const row = await getExecution({ id, ownerId });
+  if (!row) throw executionNotFound();
+  return row;
+}
+
+export async function getExecutionDetail({ ownerId, id }: { ownerId: string; id: string }): Promise<ExecutionDetail> {
+  const row = await requireExecution({ ownerId, id });
+  const events = await summarizeExecutionEvents({ executionId: id, ownerId });
+  return toExecutionDetail(row, events);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Runs: every entry point takes a slot from the per-user limiter and gives it back when the run ends
+// ---------------------------------------------------------------------------------------------------------
+
+/** A run as the API hands it back: the JSON result, or the stream of its events. */
+export type RunOutcome = { kind: "result"; result: ExecutionResultResponse } | { kind: "stream"; events: AsyncIterable<ExecutionEvent> };
+
+/** Gives the permit back when the stream ends, fails, or its reader stops early. */
+function releasingWhenDone(events: AsyncIterable<ExecutionEvent>, release: () => void): AsyncIterable<ExecutionEvent> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      try {
+        yield* events;
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+async function withPermit(
+  userId: string,
+  stream: boolean,
+  start: (stream: boolean) => Promise<ExecutionResult | AsyncIterable<ExecutionEvent>>,
+): Promise<RunOutcome> {
+  const permit = runLimiter().acquire(userId);
+  try {
+    const started = await start(stream);
+    if (stream) return { kind: "stream", events: releasingWhenDone(started as AsyncIterable<ExecutionEvent>, permit.release) };
+    permit.release();
+    return { kind: "result", result: toApiResponse(started as ExecutionResult) };
+  } catch (error) {
+    permit.release();
+    throw error;
+  }
+}
+
+/** Starts a run of `request` (already parsed by the route) as `userId`. */
+export async function startRun({
+  userId,
+  request,
+  stream,
+  parentExecutionId,
+}: {
+  userId: string;
+  request: ExecutionRequest;
+  stream: boolean;
+  /** The run this one re-runs. */
+  parentExecutionId?: string;
+}): Promise<RunOutcome> {
+  return withPermit(userId, stream, (asStream) =>
+    execute(request, { userId, stream: asStream, ...(parentExecutionId ? { rerunOf: parentExecutionId } : {}) }),
+  );
+}
+
+/** Continues a run paused at a human node with the person's answer. */
+export async function resumeRun({
+  userId,
+  executionId,
+  answer,
+  stream,
+}: {
+  userId: string;
+  executionId: string;
+  answer: { approved?: boolean; text?: string };
+  stream: boolean;
+}): Promise<RunOutcome> {
+  const row = await requireExecution({ ownerId: userId, id: executionId });
+  if (row.status !== "paused") {
+    throw new AppError("conflict:execution_not_paused", `This run is ${row.status}; only a paused run waits for an answer.`);
+  }
+  return withPermit(userId, stream, (asStream) =>
+    asStream
+      ? resumeExecution({ userId, executionId, answer, stream: true })
+      : resumeExecution({ userId, executionId, answer, stream: false }),
+  );
+}
+
+/**
+ * The request a past run would be started with again. Saved definitions run the same version again; template
+ * runs re-run the instantiated graph they used (its temporary definition, while it is kept); ad-hoc graphs run
+ * the stored graph; chat runs send the same message to the same conversation.
+ */
+async function requestToRerun(row: WorkflowExecution): Promise<ExecutionRequest> {
+  const input = recordOrNull(row.inputData) ?? {};
+  const config = recordOrNull(row.workflowConfig) ?? {};
+  const options = recordOrNull(config.options) ?? undefined;
+  const common = { input: { ...(typeof input.message === "string" ? { message: input.message } : {}), ...(recordOrNull(input.variables) ? { variables: recordOrNull(input.variables)! } : {}) }, ...(options ? { options } : {}) };
+
+  if (row.workflowType === "CHAT") {
+    const message = typeof input.message === "string" ? input.message : "";
+    if (!row.conversationId || !message || !(await getConversation({ id: row.conversationId, ownerId: row.ownerId }))) {
+      throw new AppError("conflict:execution_rerun", "This chat run's conversation no longer exists, so it cannot be re-run.");
+    }
+    return { type: "CHAT", conversationId: row.conversationId, message, ...(options ? { options } : {}) } as ExecutionRequest;
+  }
+  if (row.definitionId && row.definitionVersion !== null) {
+    return { type: "DEFINITION", definitionId: row.definitionId, version: row.definitionVersion, ...common } as ExecutionRequest;
+  }
+  const graph = graphSchema.safeParse(config.definition);
+  if (!graph.success) {
+    throw new AppError("conflict:execution_rerun", "The graph this run used is no longer stored, so it cannot be re-run.");
+  }
+  return { type: "CUSTOM", definition: graph.data, ...common } as ExecutionRequest;
+}
+
+/** A new execution with the same request as `executionId`, linked to it by parentExecutionId. */
+export async function rerunExecution({ userId, executionId, stream }: { userId: string; executionId: string; stream: boolean }): Promise<RunOutcome> {
+  const row = await requireExecution({ ownerId: userId, id: executionId });
+  const request = await requestToRerun(row);
+  return startRun({ userId, request, stream, parentExecutionId: row.id });
+}

@@ -1,0 +1,233 @@
+/**
+ * Templates: the built-ins (readable by everyone, changeable by no one) and each user's own. A template is
+ * pure configuration — a graph with `{{params.name}}` placeholders and their defaults; instantiating one
+ * fills them in and saves the result as a new workflow.
+ */
+import "server-only";
+import { getTemplate, listTemplates as selectTemplates, type TemplateSummary as TemplateSummaryRow } from "@/lib/db/queries/templates";
+import {
+  createTemplate as insertTemplate,
+  deleteTemplate as removeTemplate,
+  updateTemplate as replaceTemplate,
+  type TemplateContent,
+} from "@/lib/db/queries/template-writes";
+import type { WorkflowTemplate } from "@/lib/db/schema";
+import { engineValidationContext } from "@/lib/engine/resources";
+import { AppError } from "@/lib/errors";
+import { fillTemplateParams, resolveTemplateParams } from "@/lib/templates/instantiate";
+import { validateWorkflow } from "@/lib/validation";
+import { EXPORT_FORMAT_VERSION, type ExportFile, type WorkflowDefinitionDoc } from "@/lib/workflow/definition";
+import type { Template, TemplateSummary } from "@/lib/api/templates";
+import type { WorkflowSavedResponse } from "@/lib/api/workflows";
+import { createWorkflow, requireWorkflow } from "./workflows";
+
+export function templateNotFound(): AppError {
+  return new AppError("not_found:template", "No such template.");
+}
+
+function builtinIsReadOnly(): AppError {
+  return new AppError(
+    "forbidden:builtin",
+    "Built-in templates cannot be changed or deleted. Instantiate it, or save a copy as your own template, and change that.",
+  );
+}
+
+function recordOf(value: unknown): Record<string, unknown> {
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function arrayOf<T>(value: unknown): T[] {
+  return Array.isArray(value) ? (value as T[]) : [];
+}
+
+function toTemplateSummary(row: TemplateSummaryRow): TemplateSummary {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    category: row.category,
+    isBuiltin: row.isBuiltin,
+    nodeCount: row.nodeCount,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function graphOf(row: WorkflowTemplate) {
+  const definition = recordOf(row.definition);
+  return {
+    nodes: arrayOf<Template["definition"]["nodes"][number]>(definition.nodes),
+    edges: arrayOf<Template["definition"]["edges"][number]>(definition.edges),
+    metadata: recordOf(definition.metadata),
+  };
+}
+
+function toTemplate(row: WorkflowTemplate): Template {
+  const definition = graphOf(row);
+  return {
+    ...toTemplateSummary({ ...row, nodeCount: definition.nodes.length }),
+    definition,
+    defaultParams: recordOf(row.defaultParams),
+  };
+}
+
+export async function listTemplates({ ownerId }: { ownerId: string }): Promise<TemplateSummary[]> {
+  return (await selectTemplates({ ownerId })).map(toTemplateSummary);
+}
+
+async function requireTemplate({ ownerId, id }: { ownerId: string; id: string }): Promise<WorkflowTemplate> {
+  const row = await getTemplate({ id, ownerId });
+  if (!row) throw templateNotFound();
+  return row;
+}
+
+export async function getTemplateDto({ ownerId, id }: { ownerId: string; id: string }): Promise<Template> {
+  return toTemplate(await requireTemplate({ ownerId, id }));
+}
+
+/**
+ * A template must be a workflow the engine could run once its parameters are filled in: it is checked as
+ * written (placeholders are text, so a `{{params.x}}` field passes) against what this deployment offers.
+ * Owned resources are not checked — a template is shared configuration, filled in per use.
+ */
+function assertRunnableTemplate(content: TemplateContent): void {
+  const validation = validateWorkflow(content.definition, null, engineValidationContext({ depth: 0 }));
+  if (validation.isValid) return;
+  throw new AppError("validation:template", `The template is not a valid workflow: ${validation.errors[0]?.message ?? ""}`.trim(), {
+    issues: validation.errors.map((issue) => ({
+      path: issue.path ?? (issue.nodeId ? `nodes.${issue.nodeId}` : issue.edgeId ? `edges.${issue.edgeId}` : "(body)"),
+      message: issue.message,
+      code: issue.code,
+    })),
+  });
+}
+
+export interface TemplateInput {
+  name: string;
+  description: string;
+  category: string;
+  nodes: unknown[];
+  edges: unknown[];
+  metadata: Record<string, unknown>;
+  defaultParams: Record<string, unknown>;
+}
+
+function contentOf(input: TemplateInput): TemplateContent {
+  return {
+    name: input.name,
+    description: input.description,
+    category: input.category,
+    definition: { nodes: input.nodes, edges: input.edges, metadata: input.metadata },
+    defaultParams: input.defaultParams,
+  };
+}
+
+export async function createTemplate({ ownerId, input }: { ownerId: string; input: TemplateInput }): Promise<Template> {
+  const content = contentOf(input);
+  assertRunnableTemplate(content);
+  return toTemplate(await insertTemplate({ ownerId, content }));
+}
+
+/** 404 for a template the user cannot see; 403 forbidden:builtin for a built-in (which everyone can see). */
+async function requireOwnTemplate({ ownerId, id }: { ownerId: string; id: string }): Promise<WorkflowTemplate> {
+  const row = await requireTemplate({ ownerId, id });
+  if (row.isBuiltin || row.ownerId === null) throw builtinIsReadOnly();
+  return row;
+}
+
+export async function updateTemplate({ ownerId, id, input }: { ownerId: string; id: string; input: TemplateInput }): Promise<Template> {
+  await requireOwnTemplate({ ownerId, id });
+  const content = contentOf(input);
+  assertRunnableTemplate(content);
+  const row = await replaceTemplate({ id, ownerId, content });
+  if (!row) throw templateNotFound();
+  return toTemplate(row);
+}
+
+export async function deleteTemplate({ ownerId, id }: { ownerId: string; id: string }): Promise<void> {
+  await requireOwnTemplate({ ownerId, id });
+  if (!(await removeTemplate({ id, ownerId }))) throw templateNotFound();
+}
+
+/** A new saved workflow from the template, its parameters filled in (defaults, then `params`). */
+export async function instantiateTemplate({
+  ownerId,
+  id,
+  name,
+  description,
+  params,
+}: {
+  ownerId: string;
+  id: string;
+  name?: string;
+  description?: string;
+  params?: Record<string, unknown>;
+}): Promise<WorkflowSavedResponse> {
+  const template = await requireTemplate({ ownerId, id });
+  const resolved = resolveTemplateParams(recordOf(template.defaultParams), params);
+  const graph = fillTemplateParams(graphOf(template), resolved);
+  const doc: WorkflowDefinitionDoc = {
+    name: name ?? template.name,
+    description: description ?? template.description,
+    nodes: graph.nodes,
+    edges: graph.edges,
+    metadata: graph.metadata,
+  };
+  return createWorkflow({ ownerId, doc, templateId: template.id, origin: `from template "${template.name}"` });
+}
+
+/** A new template of the user's from the latest version of one of their workflows. */
+export async function templateFromWorkflow({
+  ownerId,
+  workflowId,
+  name,
+  description,
+  category,
+}: {
+  ownerId: string;
+  workflowId: string;
+  name?: string;
+  description?: string;
+  category?: string;
+}): Promise<Template> {
+  const workflow = await requireWorkflow({ ownerId, id: workflowId });
+  return createTemplate({
+    ownerId,
+    input: {
+      name: name ?? workflow.name,
+      description: description ?? workflow.description,
+      category: category ?? "general",
+      nodes: arrayOf(workflow.nodes),
+      edges: arrayOf(workflow.edges),
+      metadata: recordOf(workflow.metadata),
+      defaultParams: {},
+    },
+  });
+}
+
+export async function exportTemplate({ ownerId, id }: { ownerId: string; id: string }): Promise<ExportFile> {
+  const template = toTemplate(await requireTemplate({ ownerId, id }));
+  return {
+    format: "lattice.workflow",
+    formatVersion: EXPORT_FORMAT_VERSION,
+    kind: "template",
+    exportedAt: new Date().toISOString(),
+    workflow: {
+      name: template.name,
+      description: template.description,
+      category: template.category,
+      defaultParams: template.defaultParams,
+      ...template.definition,
+    },
+  };
+}
+
+/** Imports an export file (of a template or a definition) as a new template of the user's. */
+export async function importTemplate({ ownerId, file }: { ownerId: string; file: ExportFile }): Promise<Template> {
+  const { category, defaultParams, ...doc } = file.workflow;
+  return createTemplate({
+    ownerId,
+    input: { ...doc, category: category?.trim() || "general", defaultParams: defaultParams ?? {} },
+  });
+}

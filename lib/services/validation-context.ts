@@ -1,0 +1,32 @@
+/**
+ * The validation context for a user's saves and checks: what this deployment offers (the engine's own
+ * context, so "valid" here means "the engine will run it") plus the knowledge bases and workflows the user
+ * owns, so a reference to anything else is reported where it is written.
+ */
+import "server-only";
+import { listKnowledgeBases } from "@/lib/db/queries/knowledge";
+import { listWorkflowIds } from "@/lib/db/queries/workflows";
+import { engineValidationContext } from "@/lib/engine/resources";
+import { validateWorkflow, type ValidationContext, type ValidationResult } from "@/lib/validation";
+
+export async function validationContextFor({ ownerId, definitionId }: { ownerId: string; definitionId?: string }): Promise<ValidationContext> {
+  const [knowledgeBases, workflowIds] = await Promise.all([listKnowledgeBases({ ownerId }), listWorkflowIds({ ownerId })]);
+  return {
+    ...engineValidationContext({ depth: 0, ...(definitionId ? { definitionId } : {}) }),
+    knowledgeBaseIds: knowledgeBases.map((kb) => kb.id),
+    workflowIds,
+  };
+}
+
+/** validateWorkflow — the one validation entry point — for a definition the user is about to save or check. */
+export async function validateForUser({
+  ownerId,
+  definition,
+  definitionId,
+}: {
+  ownerId: string;
+  definition: unknown;
+  definitionId?: string;
+}): Promise<ValidationResult> {
+  return validateWorkflow(definition, { id: ownerId }, await validationContextFor({ ownerId, definitionId }));
+}
