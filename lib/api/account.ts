@@ -1,0 +1,47 @@
+/**
+ * Contracts of the account routes (sign-up, API keys, health), as zod schemas for the OpenAPI document and
+ * the UI. The request bodies are the routes' own schemas; the response shapes are checked against the
+ * routes' TypeScript types below, so the two cannot drift apart. Client-safe.
+ */
+import { z } from "zod";
+import type { ApiKeyDto } from "@/lib/auth/api-keys";
+import type { SignupResponse } from "@/app/api/signup/schema";
+import { idSchema, nullableTimestampSchema, timestampSchema } from "./common";
+
+export { createApiKeyBodySchema } from "@/app/api/keys/schema";
+export { signupBodySchema } from "@/app/api/signup/schema";
+
+export const apiKeySchema = z
+  .object({
+    id: idSchema,
+    name: z.string(),
+    prefix: z.string().meta({ description: "The key's first characters, to tell keys apart" }),
+    createdAt: timestampSchema,
+    lastUsedAt: nullableTimestampSchema,
+    revokedAt: nullableTimestampSchema,
+  })
+  .meta({ id: "ApiKey" });
+
+export const apiKeyListResponseSchema = z.object({ keys: z.array(apiKeySchema) });
+export const apiKeyCreatedResponseSchema = z.object({
+  key: apiKeySchema,
+  secret: z.string().meta({ description: "The whole key: shown this once, never again" }),
+});
+
+export const signupResponseSchema = z.object({
+  user: z.object({ id: idSchema, email: z.string(), name: z.string().nullable() }),
+});
+
+export const healthResponseSchema = z.object({
+  status: z.literal("ok"),
+  version: z.string(),
+  backend: z.enum(["pglite", "postgres"]),
+  database: z.object({ location: z.string(), migration: z.unknown() }),
+  user: z.object({ id: idSchema, email: z.string() }).nullable(),
+});
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _apiKey: Same<z.infer<typeof apiKeySchema>, ApiKeyDto> = true;
+const _signup: Same<z.infer<typeof signupResponseSchema>, SignupResponse> = true;
+void _apiKey;
+void _signup;

@@ -1,0 +1,456 @@
+/**
+ * The OpenAPI 3.1 document of Lattice's REST API, generated with zod-openapi from the same zod schemas the
+ * routes parse with and the UI reads with. `apiOperations` is the one list of routes: the document is built
+ * from it, and the API tests hold every route file, and the authorization matrix, to it.
+ */
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
+import { z } from "zod";
+import { executionEventSchema } from "@/lib/engine/events";
+import { runStatusEventSchema } from "@/lib/tracking/feed-events";
+import {
+  apiKeyCreatedResponseSchema,
+  apiKeyListResponseSchema,
+  createApiKeyBodySchema,
+  healthResponseSchema,
+  signupBodySchema,
+  signupResponseSchema,
+} from "./account";
+import { errorBodySchema, idSchema } from "./common";
+import {
+  chatBodySchema,
+  chatMessageEventSchema,
+  conversationListQuerySchema,
+  conversationListResponseSchema,
+  conversationResponseSchema,
+  updateConversationBodySchema,
+} from "./conversations";
+import {
+  cancelExecutionResponseSchema,
+  executionListQuerySchema,
+  executionListResponseSchema,
+  executionResponseSchema,
+  executionResultResponseSchema,
+  resumeExecutionBodySchema,
+  runExecutionBodySchema,
+} from "./executions";
+import {
+  addTextDocumentBodySchema,
+  createKnowledgeBaseBodySchema,
+  knowledgeBaseListResponseSchema,
+  knowledgeBaseResponseSchema,
+  knowledgeDocumentResponseSchema,
+  uploadDocumentFormSchema,
+} from "./knowledge";
+import {
+  instantiateTemplateBodySchema,
+  saveTemplateBodySchema,
+  templateListResponseSchema,
+  templateResponseSchema,
+} from "./templates";
+import {
+  saveWorkflowBodySchema,
+  validateWorkflowBodySchema,
+  validateWorkflowResponseSchema,
+  workflowExportFileSchema,
+  workflowListResponseSchema,
+  workflowResponseSchema,
+  workflowSavedResponseSchema,
+  workflowToTemplateBodySchema,
+  workflowVersionListResponseSchema,
+  workflowVersionResponseSchema,
+} from "./workflows";
+
+export type ApiMethod = "get" | "post" | "put" | "patch" | "delete";
+type Tag = "Workflows" | "Templates" | "Executions" | "Chat" | "Conversations" | "Knowledge" | "Analytics" | "Account" | "Meta";
+
+export interface ApiOperation {
+  method: ApiMethod;
+  /** OpenAPI path template, e.g. "/api/workflows/{id}". */
+  path: string;
+  tag: Tag;
+  summary: string;
+  description?: string;
+  /** "public": no credentials needed (a presented bad API key is still a 401). */
+  auth?: "required" | "public";
+  params?: { path?: z.ZodObject; query?: z.ZodObject; header?: z.ZodObject };
+  body?:
+    | { kind: "json"; schema: z.ZodType; required?: boolean }
+    | { kind: "json-or-multipart"; json: z.ZodType; multipart: z.ZodType };
+  success: {
+    status: 200 | 201 | 204;
+    description: string;
+    json?: z.ZodType;
+    /** Server-Sent Events: the schema of each event's `data:`. */
+    eventStream?: z.ZodType;
+  };
+  /** Error statuses worth naming besides the ones every route may answer (401, 405, 500). */
+  errors?: number[];
+}
+
+const idPath = z.object({ id: idSchema });
+const versionPath = z.object({
+  id: idSchema,
+  version: z.number().int().min(1).meta({ description: "A version number (1, 2, …)" }),
+});
+const lastEventIdHeader = z.object({
+  "last-event-id": z.string().optional().meta({ description: "Resume after this event id (sent by EventSource on reconnect)" }),
+});
+const acceptHeader = z.object({
+  accept: z.string().optional().meta({ description: "`text/event-stream` to receive the run's events as they happen" }),
+});
+
+const runResult = {
+  status: 200,
+  description: "The run's result (a failed or cancelled run is a result too: see `status`), or its event stream",
+  json: executionResultResponseSchema,
+  eventStream: executionEventSchema,
+} as const;
+
+/** Every route of the API. Keep in step with app/api/** — the API tests fail otherwise. */
+export const apiOperations: ApiOperation[] = [
+  // Workflows
+  { method: "get", path: "/api/workflows", tag: "Workflows", summary: "List your workflows", success: { status: 200, description: "Newest first", json: workflowListResponseSchema } },
+  {
+    method: "post",
+    path: "/api/workflows",
+    tag: "Workflows",
+    summary: "Save a new workflow",
+    description: "Runs the validator: an invalid workflow is saved as a draft (isValid false) that cannot be executed. Creates version 1.",
+    body: { kind: "json", schema: saveWorkflowBodySchema },
+    success: { status: 201, description: "The saved workflow and what the validator found", json: workflowSavedResponseSchema },
+    errors: [413, 422],
+  },
+  { method: "get", path: "/api/workflows/{id}", tag: "Workflows", summary: "Get a workflow", params: { path: idPath }, success: { status: 200, description: "The latest version", json: workflowResponseSchema }, errors: [404] },
+  {
+    method: "put",
+    path: "/api/workflows/{id}",
+    tag: "Workflows",
+    summary: "Save a new version of a workflow",
+    description: "Every save creates a new immutable version with a summary of what changed. Pass `baseVersion` to refuse (409) a save over someone else's newer version.",
+    params: { path: idPath },
+    body: { kind: "json", schema: saveWorkflowBodySchema },
+    success: { status: 200, description: "The saved workflow and what the validator found", json: workflowSavedResponseSchema },
+    errors: [404, 409, 413, 422],
+  },
+  { method: "delete", path: "/api/workflows/{id}", tag: "Workflows", summary: "Delete a workflow and its versions", params: { path: idPath }, success: { status: 204, description: "Deleted" }, errors: [404] },
+  { method: "get", path: "/api/workflows/{id}/versions", tag: "Workflows", summary: "List a workflow's versions", params: { path: idPath }, success: { status: 200, description: "Newest first", json: workflowVersionListResponseSchema }, errors: [404] },
+  { method: "get", path: "/api/workflows/{id}/versions/{version}", tag: "Workflows", summary: "Get one version", params: { path: versionPath }, success: { status: 200, description: "The version's graph", json: workflowVersionResponseSchema }, errors: [404] },
+  {
+    method: "post",
+    path: "/api/workflows/{id}/restore/{version}",
+    tag: "Workflows",
+    summary: "Restore an old version",
+    description: "Saves the old version's content as a new version; history is never rewritten.",
+    params: { path: versionPath },
+    success: { status: 200, description: "The workflow at its new version", json: workflowSavedResponseSchema },
+    errors: [404],
+  },
+  {
+    method: "get",
+    path: "/api/workflows/{id}/export",
+    tag: "Workflows",
+    summary: "Export a workflow as a file",
+    params: { path: idPath, query: z.object({ version: z.number().int().min(1).optional().meta({ description: "Default: the latest" }) }) },
+    success: { status: 200, description: "An export file (Content-Disposition: attachment)", json: workflowExportFileSchema },
+    errors: [404, 422],
+  },
+  {
+    method: "post",
+    path: "/api/workflows/{id}/to-template",
+    tag: "Workflows",
+    summary: "Save a workflow as a template of yours",
+    params: { path: idPath },
+    body: { kind: "json", schema: workflowToTemplateBodySchema, required: false },
+    success: { status: 201, description: "The new template", json: templateResponseSchema },
+    errors: [404, 422],
+  },
+  {
+    method: "post",
+    path: "/api/workflows/import",
+    tag: "Workflows",
+    summary: "Import an export file as a new workflow",
+    description: "Validated like any save: a workflow with errors is imported as a draft, and the answer names every error by node and field.",
+    body: { kind: "json", schema: workflowExportFileSchema },
+    success: { status: 201, description: "The imported workflow and what the validator found", json: workflowSavedResponseSchema },
+    errors: [413, 422],
+  },
+  {
+    method: "post",
+    path: "/api/workflows/validate",
+    tag: "Workflows",
+    summary: "Validate a definition",
+    description: "200 even when the definition is invalid: the answer is the validator's result.",
+    body: { kind: "json", schema: validateWorkflowBodySchema },
+    success: { status: 200, description: "The validation result", json: validateWorkflowResponseSchema },
+    errors: [413, 422],
+  },
+
+  // Templates
+  { method: "get", path: "/api/templates", tag: "Templates", summary: "List the built-in templates and yours", success: { status: 200, description: "Built-ins first", json: templateListResponseSchema } },
+  {
+    method: "post",
+    path: "/api/templates",
+    tag: "Templates",
+    summary: "Save a new template",
+    description: "The graph must be a valid workflow (`{{params.name}}` placeholders are allowed anywhere text is).",
+    body: { kind: "json", schema: saveTemplateBodySchema },
+    success: { status: 201, description: "The new template", json: templateResponseSchema },
+    errors: [413, 422],
+  },
+  { method: "get", path: "/api/templates/{id}", tag: "Templates", summary: "Get a template", params: { path: idPath }, success: { status: 200, description: "The template with its graph", json: templateResponseSchema }, errors: [404] },
+  {
+    method: "put",
+    path: "/api/templates/{id}",
+    tag: "Templates",
+    summary: "Replace one of your templates",
+    description: "Built-in templates answer 403 forbidden:builtin.",
+    params: { path: idPath },
+    body: { kind: "json", schema: saveTemplateBodySchema },
+    success: { status: 200, description: "The saved template", json: templateResponseSchema },
+    errors: [403, 404, 413, 422],
+  },
+  { method: "delete", path: "/api/templates/{id}", tag: "Templates", summary: "Delete one of your templates", description: "Built-in templates answer 403 forbidden:builtin.", params: { path: idPath }, success: { status: 204, description: "Deleted" }, errors: [403, 404] },
+  {
+    method: "post",
+    path: "/api/templates/{id}/instantiate",
+    tag: "Templates",
+    summary: "Create a workflow from a template",
+    params: { path: idPath },
+    body: { kind: "json", schema: instantiateTemplateBodySchema, required: false },
+    success: { status: 201, description: "The new workflow and what the validator found", json: workflowSavedResponseSchema },
+    errors: [400, 404, 422],
+  },
+  { method: "get", path: "/api/templates/{id}/export", tag: "Templates", summary: "Export a template as a file", params: { path: idPath }, success: { status: 200, description: "An export file (Content-Disposition: attachment)", json: workflowExportFileSchema }, errors: [404] },
+  {
+    method: "post",
+    path: "/api/templates/import",
+    tag: "Templates",
+    summary: "Import an export file as a new template",
+    body: { kind: "json", schema: workflowExportFileSchema },
+    success: { status: 201, description: "The new template", json: templateResponseSchema },
+    errors: [413, 422],
+  },
+
+  // Executions
+  {
+    method: "post",
+    path: "/api/executions",
+    tag: "Executions",
+    summary: "Run a workflow",
+    description:
+      "One request type for every kind of run (CHAT, DEFINITION, TEMPLATE, CUSTOM). With `Accept: text/event-stream` the run streams: `id:` is the event's sequence number, `event:` its type, and the last event carries the result. 429 with Retry-After past your run limits.",
+    params: { header: acceptHeader },
+    body: { kind: "json", schema: runExecutionBodySchema },
+    success: runResult,
+    errors: [400, 404, 413, 422, 429],
+  },
+  {
+    method: "get",
+    path: "/api/executions",
+    tag: "Executions",
+    summary: "List your runs",
+    description: "Newest first. Several statuses: `status=failed&status=cancelled` or `status=failed,cancelled`.",
+    params: { query: executionListQuerySchema },
+    success: { status: 200, description: "One page", json: executionListResponseSchema },
+    errors: [422],
+  },
+  { method: "get", path: "/api/executions/{id}", tag: "Executions", summary: "Get a run", description: "Its record, node history, the graph it used and a summary of its events.", params: { path: idPath }, success: { status: 200, description: "The run", json: executionResponseSchema }, errors: [404] },
+  {
+    method: "get",
+    path: "/api/executions/{id}/events",
+    tag: "Executions",
+    summary: "Follow a run's events",
+    description: "Server-Sent Events: the stored events after Last-Event-ID, then live ones until the run ends; keep-alive comments in between.",
+    params: { path: idPath, header: lastEventIdHeader },
+    success: { status: 200, description: "The event stream", eventStream: executionEventSchema },
+    errors: [404],
+  },
+  {
+    method: "get",
+    path: "/api/executions/feed",
+    tag: "Executions",
+    summary: "Follow status changes of all your runs",
+    description: "Server-Sent Events (`event: run_status`) for the dashboard; `id:` is the change time, usable as Last-Event-ID.",
+    params: { header: lastEventIdHeader },
+    success: { status: 200, description: "The feed", eventStream: runStatusEventSchema },
+  },
+  { method: "post", path: "/api/executions/{id}/cancel", tag: "Executions", summary: "Cancel a run", description: "Stops the run on whichever instance runs it; it ends `cancelled` with the usage spent so far.", params: { path: idPath }, success: { status: 200, description: "The run's status after the request", json: cancelExecutionResponseSchema }, errors: [404, 409] },
+  {
+    method: "post",
+    path: "/api/executions/{id}/resume",
+    tag: "Executions",
+    summary: "Answer a paused run",
+    description: "Gives the human node the run waits at its answer (`approved` for approval steps, `text` for input steps) and continues the run.",
+    params: { path: idPath, header: acceptHeader },
+    body: { kind: "json", schema: resumeExecutionBodySchema },
+    success: runResult,
+    errors: [404, 409, 422, 429],
+  },
+  {
+    method: "post",
+    path: "/api/executions/{id}/rerun",
+    tag: "Executions",
+    summary: "Run again",
+    description: "A new run with the same request, linked to this one by parentExecutionId.",
+    params: { path: idPath, header: acceptHeader },
+    success: runResult,
+    errors: [404, 409, 422, 429],
+  },
+
+  // Chat and conversations
+  {
+    method: "post",
+    path: "/api/chat",
+    tag: "Chat",
+    summary: "Send a chat message",
+    description:
+      "Streams the answer as Server-Sent Events: the run's events (tokens, tool calls, node progress; the last run event carries sources and usage), then `event: message` with the saved assistant message. No conversationId: a new conversation.",
+    body: { kind: "json", schema: chatBodySchema },
+    success: { status: 200, description: "The run's events, then the saved message", eventStream: z.union([executionEventSchema, chatMessageEventSchema]) },
+    errors: [404, 413, 422, 429],
+  },
+  { method: "get", path: "/api/conversations", tag: "Conversations", summary: "List your conversations", description: "Most recently active first.", params: { query: conversationListQuerySchema }, success: { status: 200, description: "One page", json: conversationListResponseSchema }, errors: [422] },
+  { method: "get", path: "/api/conversations/{id}", tag: "Conversations", summary: "Get a conversation with its messages", params: { path: idPath }, success: { status: 200, description: "The conversation", json: conversationResponseSchema }, errors: [404] },
+  {
+    method: "patch",
+    path: "/api/conversations/{id}",
+    tag: "Conversations",
+    summary: "Rename a conversation",
+    params: { path: idPath },
+    body: { kind: "json", schema: updateConversationBodySchema },
+    success: { status: 200, description: "The renamed conversation", json: z.object({ conversation: conversationListResponseSchema.shape.conversations.element }) },
+    errors: [404, 422],
+  },
+  { method: "delete", path: "/api/conversations/{id}", tag: "Conversations", summary: "Delete a conversation and its messages", params: { path: idPath }, success: { status: 204, description: "Deleted" }, errors: [404] },
+
+  // Knowledge
+  { method: "get", path: "/api/knowledge-bases", tag: "Knowledge", summary: "List your knowledge bases", success: { status: 200, description: "Most recently changed first", json: knowledgeBaseListResponseSchema } },
+  { method: "post", path: "/api/knowledge-bases", tag: "Knowledge", summary: "Create a knowledge base", body: { kind: "json", schema: createKnowledgeBaseBodySchema }, success: { status: 201, description: "The new knowledge base", json: z.object({ knowledgeBase: knowledgeBaseResponseSchema.shape.knowledgeBase }) }, errors: [422] },
+  { method: "get", path: "/api/knowledge-bases/{id}", tag: "Knowledge", summary: "Get a knowledge base with its documents", params: { path: idPath }, success: { status: 200, description: "The knowledge base", json: knowledgeBaseResponseSchema }, errors: [404] },
+  { method: "delete", path: "/api/knowledge-bases/{id}", tag: "Knowledge", summary: "Delete a knowledge base with its documents", params: { path: idPath }, success: { status: 204, description: "Deleted" }, errors: [404] },
+  {
+    method: "post",
+    path: "/api/knowledge-bases/{id}/documents",
+    tag: "Knowledge",
+    summary: "Add a document",
+    description: "JSON `{ title, text }` for pasted text, or multipart/form-data with a `file` (.txt, .md or .pdf, at most 10 MiB). The text is chunked and indexed at once.",
+    params: { path: idPath },
+    body: { kind: "json-or-multipart", json: addTextDocumentBodySchema, multipart: uploadDocumentFormSchema },
+    success: { status: 201, description: "The stored document", json: knowledgeDocumentResponseSchema },
+    errors: [400, 404, 413, 422],
+  },
+  {
+    method: "delete",
+    path: "/api/knowledge-bases/{id}/documents/{documentId}",
+    tag: "Knowledge",
+    summary: "Delete a document",
+    params: { path: z.object({ id: idSchema, documentId: idSchema }) },
+    success: { status: 204, description: "Deleted" },
+    errors: [404],
+  },
+
+  // Account
+  { method: "post", path: "/api/signup", tag: "Account", summary: "Create an account", description: "Signs the new account in (Set-Cookie).", auth: "public", body: { kind: "json", schema: signupBodySchema }, success: { status: 201, description: "The new user", json: signupResponseSchema }, errors: [409, 422] },
+  { method: "get", path: "/api/keys", tag: "Account", summary: "List your API keys", success: { status: 200, description: "Newest first; never the secrets", json: apiKeyListResponseSchema } },
+  { method: "post", path: "/api/keys", tag: "Account", summary: "Create an API key", description: "The response is the only time the secret is shown.", body: { kind: "json", schema: createApiKeyBodySchema }, success: { status: 201, description: "The key and its secret", json: apiKeyCreatedResponseSchema }, errors: [422] },
+  { method: "delete", path: "/api/keys/{id}", tag: "Account", summary: "Revoke an API key", params: { path: idPath }, success: { status: 204, description: "Revoked (idempotent)" }, errors: [404] },
+
+  // Meta
+  { method: "get", path: "/api/health", tag: "Meta", summary: "Health and database report", description: "Public; with credentials it also says who is calling.", auth: "public", success: { status: 200, description: "Healthy", json: healthResponseSchema }, errors: [503] },
+  { method: "get", path: "/api/openapi.json", tag: "Meta", summary: "This document", auth: "public", success: { status: 200, description: "OpenAPI 3.1", json: z.record(z.string(), z.unknown()) } },
+];
+
+const STATUS_TEXT: Record<number, string> = {
+  400: "Malformed request (not JSON, not UTF-8, nested too deep…)",
+  401: "No credentials, or an invalid or revoked API key",
+  403: "Not allowed (a built-in template, a cross-site cookie request)",
+  404: "No such resource — or not yours (other users' rows are indistinguishable from missing ones)",
+  405: "Method not allowed (see the Allow header)",
+  409: "Conflict with the resource's current state",
+  413: "Request body too large",
+  422: "Invalid input: `issues` names each bad field",
+  429: "Too many runs: wait the Retry-After seconds",
+  503: "Unavailable",
+};
+
+const errorResponse = (status: number) => ({
+  description: STATUS_TEXT[status] ?? "Error",
+  content: { "application/json": { schema: errorBodySchema } },
+  ...(status === 429
+    ? { headers: { "retry-after": { description: "Seconds to wait", schema: { type: "integer" as const } } } }
+    : {}),
+});
+
+function toOperation(op: ApiOperation): ZodOpenApiOperationObject {
+  const content: Record<string, { schema: z.ZodType }> = {};
+  if (op.success.json) content["application/json"] = { schema: op.success.json };
+  if (op.success.eventStream) content["text/event-stream"] = { schema: op.success.eventStream };
+  const errors = new Set([...(op.auth === "public" ? [] : [401]), ...(op.errors ?? [])]);
+  return {
+    operationId: `${op.method}${op.path.replace(/^\/api/, "").replace(/\{(\w+)\}/g, "By-$1").replace(/[^A-Za-z0-9]+(\w)?/g, (_m, c: string | undefined) => (c ?? "").toUpperCase())}`,
+    tags: [op.tag],
+    summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
+    ...(op.auth === "public" ? { security: [] } : {}),
+    ...(op.params ? { requestParams: op.params } : {}),
+    ...(op.body
+      ? {
+          requestBody:
+            op.body.kind === "json"
+              ? { required: op.body.required ?? true, content: { "application/json": { schema: op.body.schema } } }
+              : {
+                  required: true,
+                  content: { "application/json": { schema: op.body.json }, "multipart/form-data": { schema: op.body.multipart } },
+                },
+        }
+      : {}),
+    responses: {
+      [String(op.success.status)]: { description: op.success.description, ...(Object.keys(content).length ? { content } : {}) },
+      ...Object.fromEntries([...errors].sort().map((status) => [String(status), errorResponse(status)])),
+    },
+  };
+}
+
+export type OpenApiDocument = ReturnType<typeof createDocument>;
+let cached: OpenApiDocument | undefined;
+
+/** The document (built once per process: the schemas do not change at run time). */
+export function createOpenApiDocument(): OpenApiDocument {
+  if (cached) return cached;
+  const paths: ZodOpenApiPathsObject = {};
+  for (const op of apiOperations) {
+    paths[op.path] ??= {};
+    paths[op.path]![op.method] = toOperation(op);
+  }
+  const document = createDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Lattice API",
+      version: "1",
+      description:
+        "Design, run, chat with and monitor LLM workflows. Authenticate with `Authorization: Bearer <API key>` (create keys in Settings) or the browser session. Every row you own is invisible to others (404). Errors are `{ error: { code, message, issues? } }`.",
+    },
+    servers: [{ url: "/" }],
+    security: [{ bearerAuth: [] }, { sessionCookie: [] }],
+    tags: [
+      { name: "Workflows", description: "Saved workflow definitions and their versions" },
+      { name: "Templates", description: "Built-in and your own templates" },
+      { name: "Executions", description: "Runs: start, follow, cancel, resume, re-run, list" },
+      { name: "Chat", description: "Chat with a workflow" },
+      { name: "Conversations", description: "Chat history" },
+      { name: "Knowledge", description: "Knowledge bases for retrieval" },
+      { name: "Analytics", description: "Usage and outcomes per template and workflow" },
+      { name: "Account", description: "Sign-up and API keys" },
+      { name: "Meta", description: "Health and this document" },
+    ],
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: "http", scheme: "bearer", description: "An API key (lat_…)" },
+        sessionCookie: { type: "apiKey", in: "cookie", name: "authjs.session-token", description: "The browser session" },
+      },
+    },
+    paths,
+  });
+  cached = document;
+  return document;
+}
