@@ -1,0 +1,442 @@
+/**
+ * Execution rows as the tracker writes them — the only writer of workflow_executions:
+ * - `insertRunningExecution`: the row at start (or a paused row taken back to running on resume);
+ * - `finishExecution`: ONE transaction with the run's last events, the row's final state, the template and
+ *   definition counters (computed in SQL: no read-modify-write race) and, for a chat run, its messages and
+ *   the conversation's aggregates;
+ * - `heartbeatExecutions`, `finalizeExecutions` (sweeper: silent runs → interrupted; cancel of a paused run).
+ * Reads for the SSE endpoints and the feed are owner-scoped.
+ */
+import "server-only";
+import { sql, type SQL } from "drizzle-orm";
+import { ulid } from "ulid";
+import { AppError } from "@/lib/errors";
+import { getDb, rowsOf, type Transaction } from "../client";
+import { workflowExecutions, type NewWorkflowExecution } from "../schema";
+import { insertEventRows, nextEventSeq, type EventRow, type Notification } from "./events";
+
+/** Statuses of a run that is over (no process will write to it again unless a paused run is resumed). */
+export const FINISHED_STATUSES = ["completed", "failed", "cancelled", "interrupted"] as const;
+export type FinishedStatus = (typeof FINISHED_STATUSES)[number];
+export type TrackedStatus = "running" | "paused" | FinishedStatus;
+
+/** The parts of an execution row the feed, the analytics and the tracker's callers look at. */
+export interface ExecutionStatusRow {
+  id: string;
+  ownerId: string;
+  status: string;
+  workflowType: string;
+  templateId: string | null;
+  definitionId: string | null;
+  definitionVersion: number | null;
+  conversationId: string | null;
+  parentExecutionId: string | null;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  executionTimeMs: number | null;
+  tokensUsed: number;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number;
+  errorMessage: string | null;
+}
+
+interface RawStatusRow {
+  id: string;
+  owner_id: string;
+  status: string;
+  workflow_type: string;
+  template_id: string | null;
+  definition_id: string | null;
+  definition_version: number | string | null;
+  conversation_id: string | null;
+  parent_execution_id: string | null;
+  started_at: Date | string | null;
+  completed_at: Date | string | null;
+  execution_time_ms: number | string | null;
+  tokens_used: number | string;
+  input_tokens: number | string;
+  output_tokens: number | string;
+  cost: number | string;
+  error_message: string | null;
+}
+
+const STATUS_COLUMNS = sql.raw(
+  "id, owner_id, status, workflow_type, template_id, definition_id, definition_version, conversation_id, parent_execution_id, started_at, completed_at, execution_time_ms, tokens_used, input_tokens, output_tokens, cost, error_message",
+);
+
+const toDate = (v: Date | string | null) => (v === null ? null : new Date(v));
+const toNumberOrNull = (v: number | string | null) => (v === null ? null : Number(v));
+
+function toStatusRow(row: RawStatusRow): ExecutionStatusRow {
+  return {
+    id: row.id,
+    ownerId: row.owner_id,
+    status: row.status,
+    workflowType: row.workflow_type,
+    templateId: row.template_id,
+    definitionId: row.definition_id,
+    definitionVersion: toNumberOrNull(row.definition_version),
+    conversationId: row.conversation_id,
+    parentExecutionId: row.parent_execution_id,
+    startedAt: toDate(row.started_at),
+    completedAt: toDate(row.completed_at),
+    executionTimeMs: toNumberOrNull(row.execution_time_ms),
+    tokensUsed: Number(row.tokens_used),
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    cost: Number(row.cost),
+    errorMessage: row.error_message,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Start
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Inserts the execution as `running`. The same id again is a resume: allowed only for the owner's paused
+ * run (taken back to running atomically, so two resumes of one pause cannot both run; the row keeps its
+ * original started_at); anything else is a 409.
+ */
+export async function insertRunningExecution({
+  record,
+  instanceId,
+}: {
+  record: NewWorkflowExecution;
+  instanceId: string;
+}): Promise<void> {
+  const db = await getDb();
+  const now = sql`now()`;
+  const rows = await db
+    .insert(workflowExecutions)
+    .values({ ...record, status: "running", heartbeatAt: now, instanceId, completedAt: null })
+    .onConflictDoUpdate({
+      target: workflowExecutions.id,
+      set: { status: "running", heartbeatAt: now, instanceId, completedAt: null, errorMessage: null },
+      setWhere: sql`${workflowExecutions.status} = 'paused' and ${workflowExecutions.ownerId} = ${record.ownerId}`,
+    })
+    .returning({ id: workflowExecutions.id });
+  if (!rows[0]) throw new AppError("conflict:execution", "This run is already running or has finished, so it cannot be started again.");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Finish: one transaction
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Upserts of the template counters (per template and owner) and the definition counters (per definition
+ * and version; never for temporary definitions, which are pruned) from the CTE `updated`, which holds the
+ * execution row just finished. Counters add in SQL and the running average is recomputed from the row it
+ * conflicts with, so concurrent runs never lose an update. A paused run is not counted yet.
+ */
+function analyticsCtes(ids: { template: string; definition: string }): SQL {
+  const counters = (table: string) =>
+    sql.raw(`
+      total_executions = ${table}.total_executions + 1,
+      successful_executions = ${table}.successful_executions + excluded.successful_executions,
+      failed_executions = ${table}.failed_executions + excluded.failed_executions,
+      avg_execution_time_ms = (coalesce(${table}.avg_execution_time_ms, 0) * ${table}.total_executions + coalesce(excluded.avg_execution_time_ms, 0)) / (${table}.total_executions + 1),
+      total_tokens_used = ${table}.total_tokens_used + excluded.total_tokens_used,
+      total_cost = ${table}.total_cost + excluded.total_cost,
+      last_used_at = greatest(${table}.last_used_at, excluded.last_used_at),
+      updated_at = now()`);
+  const values = sql.raw(`
+      1,
+      (u.status = 'completed')::int,
+      (u.status in ('failed', 'interrupted'))::int,
+      coalesce(u.execution_time_ms, 0)::float8,
+      u.tokens_used,
+      u.cost,
+      now()`);
+  return sql`
+    template_stats as (
+      insert into template_analytics (id, template_id, owner_id, total_executions, successful_executions, failed_executions,
+                                      avg_execution_time_ms, total_tokens_used, total_cost, last_used_at)
+      select ${ids.template}, u.template_id, u.owner_id, ${values}
+      from updated u
+      where u.template_id is not null and u.status <> 'paused'
+        and exists (select 1 from workflow_templates t where t.id = u.template_id)
+      on conflict (template_id, owner_id) do update set ${counters("template_analytics")}
+      returning 1
+    ),
+    definition_stats as (
+      insert into definition_analytics (id, definition_id, version, owner_id, total_executions, successful_executions, failed_executions,
+                                        avg_execution_time_ms, total_tokens_used, total_cost, last_used_at)
+      select ${ids.definition}, u.definition_id, coalesce(u.definition_version, d.version), u.owner_id, ${values}
+      from updated u
+      join workflow_definitions d on d.id = u.definition_id and d.owner_id = u.owner_id and not d.is_temporary
+      where u.status <> 'paused'
+      on conflict (definition_id, version) do update set ${counters("definition_analytics")}
+      returning 1
+    )`;
+}
+
+export interface ChatMessageInput {
+  id: string;
+  content: string;
+  createdAt?: Date;
+}
+
+export interface ChatOutcome {
+  conversationId: string;
+  /** Stored only if the execution has no user message yet (the engine usually stores it at start). */
+  userMessage?: ChatMessageInput;
+  /** Stored once: a message with this id already there (the engine stored it) is left as it is. */
+  answer: ChatMessageInput & {
+    status: "complete" | "stopped" | "error" | "pending";
+    tokens: number;
+    cost: number;
+    durationMs: number | null;
+    metadata: Record<string, unknown>;
+  };
+  /** A resumed run: the question its pause left pending has now been answered. */
+  closesPendingQuestion?: boolean;
+}
+
+/** The messages of a chat run and the conversation's counters, in one statement. */
+async function storeChatOutcome(tx: Transaction, { executionId, ownerId, chat }: { executionId: string; ownerId: string; chat: ChatOutcome }) {
+  const { conversationId, userMessage, answer } = chat;
+  const userInsert = userMessage
+    ? sql`
+      insert into messages (id, conversation_id, owner_id, role, content, execution_id, status, tokens, cost, created_at)
+      select ${userMessage.id}, ${conversationId}, ${ownerId}, 'user', ${userMessage.content}, ${executionId}, 'complete', 0, 0,
+             ${(userMessage.createdAt ?? new Date()).toISOString()}::timestamptz
+      where not exists (select 1 from messages m where m.execution_id = ${executionId} and m.role = 'user')
+      on conflict (id) do nothing
+      returning tokens, cost`
+    : sql`select 0 as tokens, 0::numeric as cost where false`;
+  const closePending = chat.closesPendingQuestion
+    ? sql`, answered as (
+        update messages set status = 'complete'
+        where execution_id = ${executionId} and role = 'assistant' and status = 'pending' and id <> ${answer.id}
+        returning 1)`
+    : sql``;
+  await tx.execute(sql`
+    with user_message as (${userInsert}),
+    answer as (
+      insert into messages (id, conversation_id, owner_id, role, content, execution_id, status, tokens, cost, duration_ms, metadata, created_at)
+      values (${answer.id}, ${conversationId}, ${ownerId}, 'assistant', ${answer.content}, ${executionId}, ${answer.status},
+              ${Math.max(0, Math.round(answer.tokens))}::int, ${Math.max(0, answer.cost).toFixed(6)}::numeric,
+              ${answer.durationMs === null ? null : Math.max(0, Math.round(answer.durationMs))}::int,
+              ${JSON.stringify(answer.metadata)}::jsonb, ${(answer.createdAt ?? new Date()).toISOString()}::timestamptz)
+      on conflict (id) do nothing
+      returning tokens, cost
+    )${closePending},
+    added as (select tokens, cost from user_message union all select tokens, cost from answer)
+    update conversations set
+      message_count = message_count + (select count(*) from added),
+      total_tokens = total_tokens + (select coalesce(sum(tokens), 0) from added),
+      total_cost = total_cost + (select coalesce(sum(cost), 0) from added),
+      last_message_at = now(),
+      updated_at = now()
+    where id = ${conversationId} and owner_id = ${ownerId} and exists (select 1 from added)`);
+}
+
+export interface FinishExecutionArgs {
+  /** The row's final state, from ExecutionContext.toExecutionRecord(). */
+  record: NewWorkflowExecution;
+  status: "completed" | "failed" | "cancelled" | "paused";
+  /** A resumed run adds this call's time to the time the execution already ran. */
+  accumulateTime: boolean;
+  /** The run's last events (stored first, in the same transaction) and the notifications for them. */
+  events: readonly EventRow[];
+  notifications: readonly Notification[];
+  chat?: ChatOutcome;
+  /** More notifications, made from the finished row (the status feed). */
+  notificationsFor?: (row: ExecutionStatusRow) => Notification[];
+  /** Runs last inside the transaction (tests inject failures here). */
+  beforeCommit?: () => Promise<void>;
+}
+
+/**
+ * Finishes a running execution in ONE transaction. `applied: false` when the row was not running (already
+ * finished, e.g. marked interrupted by a sweeper while this process was silent): its events are still
+ * stored, but nothing is counted twice.
+ */
+export async function finishExecution(args: FinishExecutionArgs): Promise<{ applied: boolean; row: ExecutionStatusRow | null }> {
+  const { record, status } = args;
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    await insertEventRows(tx, { rows: args.events, notifications: args.notifications });
+    const completedAt = status === "paused" ? null : (record.completedAt ?? new Date());
+    const ms = Math.max(0, Math.round(record.executionTimeMs ?? 0));
+    const result = await tx.execute(sql`
+      with updated as (
+        update workflow_executions set
+          status = ${status},
+          completed_at = ${completedAt ? completedAt.toISOString() : null}::timestamptz,
+          execution_time_ms = ${args.accumulateTime ? sql`coalesce(execution_time_ms, 0) + ` : sql``}${ms}::int,
+          output_data = ${JSON.stringify(record.outputData ?? null)}::jsonb,
+          error_message = ${record.errorMessage ?? null},
+          execution_log = ${JSON.stringify(record.executionLog ?? [])}::jsonb,
+          tokens_used = ${record.tokensUsed ?? 0}::int,
+          input_tokens = ${record.inputTokens ?? 0}::int,
+          output_tokens = ${record.outputTokens ?? 0}::int,
+          cost = ${record.cost ?? "0"}::numeric,
+          usage_by_model = ${JSON.stringify(record.usageByModel ?? {})}::jsonb,
+          heartbeat_at = now()
+        where id = ${record.id!} and owner_id = ${record.ownerId} and status = 'running'
+        returning ${STATUS_COLUMNS}
+      ),
+      ${analyticsCtes({ template: ulid(), definition: ulid() })}
+      select * from updated`);
+    const raw = rowsOf<RawStatusRow>(result)[0];
+    const row = raw ? toStatusRow(raw) : null;
+    if (row && args.chat) await storeChatOutcome(tx, { executionId: row.id, ownerId: row.ownerId, chat: args.chat });
+    const more = row && args.notificationsFor ? args.notificationsFor(row) : [];
+    if (more.length) await insertEventRows(tx, { rows: [], notifications: more });
+    await args.beforeCommit?.();
+    return { applied: row !== null, row };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Heartbeat, sweeper, cancel of a paused run
+// ---------------------------------------------------------------------------------------------------------
+
+/** One statement for every run this process is running: a sign of life per process, not per event. */
+export async function heartbeatExecutions({ ids }: { ids: readonly string[] }): Promise<number> {
+  if (ids.length === 0) return 0;
+  const db = await getDb();
+  const result = await db.execute(sql`
+    update workflow_executions set heartbeat_at = now()
+    where status = 'running' and id in (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )})
+    returning id`);
+  return rowsOf(result).length;
+}
+
+/** What a finalizer writes besides the row: the terminal event(s), notifications and a chat answer. */
+export interface FinalizeWrites {
+  events: EventRow[];
+  notifications: Notification[];
+  chat?: ChatOutcome;
+}
+
+/**
+ * Ends executions no process will finish: `running` ones whose heartbeat is older than `staleAfterMs`
+ * (their process died) become `interrupted`; or one `paused` execution (`executionId`) becomes `cancelled`.
+ * Each in its own transaction with its counters, its terminal event at the next free sequence number and,
+ * for a chat, its answer — exactly once: rows are claimed with FOR UPDATE SKIP LOCKED and re-checked.
+ */
+export async function finalizeExecutions({
+  from,
+  to,
+  staleAfterMs,
+  executionId,
+  ownerId,
+  excludeIds = [],
+  errorMessage,
+  limit = 100,
+  describe,
+}: {
+  from: "running" | "paused";
+  to: "interrupted" | "cancelled";
+  /** For `running`: how old a heartbeat must be. */
+  staleAfterMs?: number;
+  /** Only this execution (and this owner's). */
+  executionId?: string;
+  ownerId?: string;
+  /** Runs alive in the calling process (never swept, whatever their heartbeat says). */
+  excludeIds?: readonly string[];
+  errorMessage: string;
+  limit?: number;
+  describe: (row: ExecutionStatusRow, nextSeq: number) => FinalizeWrites;
+}): Promise<ExecutionStatusRow[]> {
+  const db = await getDb();
+  const conditions: SQL[] = [sql`status = ${from}`];
+  if (staleAfterMs !== undefined) {
+    conditions.push(sql`coalesce(heartbeat_at, started_at, created_at) < now() - (${Math.max(0, Math.round(staleAfterMs))}::int * interval '1 millisecond')`);
+  }
+  if (executionId) conditions.push(sql`id = ${executionId}`);
+  if (ownerId) conditions.push(sql`owner_id = ${ownerId}`);
+  if (excludeIds.length) {
+    conditions.push(sql`id not in (${sql.join(
+      excludeIds.map((id) => sql`${id}`),
+      sql`, `,
+    )})`);
+  }
+  const where = sql.join(conditions, sql` and `);
+  // A dead run spent what it is known to have spent: from its start to its last sign of life. A paused one
+  // keeps the time it ran before pausing.
+  const elapsed =
+    from === "running"
+      ? sql`greatest(0, round(extract(epoch from (coalesce(heartbeat_at, now()) - coalesce(started_at, created_at))) * 1000))::int`
+      : sql`coalesce(execution_time_ms, 0)`;
+  const candidates = rowsOf<{ id: string }>(
+    await db.execute(sql`select id from workflow_executions where ${where} order by started_at limit ${Math.max(1, limit)}`),
+  );
+  const finalized: ExecutionStatusRow[] = [];
+  for (const { id } of candidates) {
+    const row = await db.transaction(async (tx) => {
+      const claimed = rowsOf<{ id: string }>(
+        await tx.execute(sql`select id from workflow_executions where id = ${id} and ${where} for update skip locked`),
+      );
+      if (!claimed.length) return null;
+      const result = await tx.execute(sql`
+        with updated as (
+          update workflow_executions set
+            status = ${to},
+            completed_at = now(),
+            execution_time_ms = ${elapsed},
+            error_message = ${errorMessage}
+          where id = ${id} and status = ${from}
+          returning ${STATUS_COLUMNS}
+        ),
+        ${analyticsCtes({ template: ulid(), definition: ulid() })}
+        select * from updated`);
+      const raw = rowsOf<RawStatusRow>(result)[0];
+      if (!raw) return null;
+      const updated = toStatusRow(raw);
+      const writes = describe(updated, await nextEventSeq(tx, id));
+      await insertEventRows(tx, { rows: writes.events, notifications: writes.notifications });
+      if (writes.chat) await storeChatOutcome(tx, { executionId: id, ownerId: updated.ownerId, chat: writes.chat });
+      return updated;
+    });
+    if (row) finalized.push(row);
+  }
+  return finalized;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reads
+// ---------------------------------------------------------------------------------------------------------
+
+/** The owner's execution's status row, or null. */
+export async function getExecutionStatus({ executionId, ownerId }: { executionId: string; ownerId: string }): Promise<ExecutionStatusRow | null> {
+  const db = await getDb();
+  const result = await db.execute(
+    sql`select ${STATUS_COLUMNS} from workflow_executions where id = ${executionId} and owner_id = ${ownerId} limit 1`,
+  );
+  const raw = rowsOf<RawStatusRow>(result)[0];
+  return raw ? toStatusRow(raw) : null;
+}
+
+/**
+ * The owner's executions whose status changed at or after `since` (started, finished), oldest change first:
+ * what a dashboard feed that reconnects has missed. Each appears once, in its current state.
+ */
+export async function listExecutionStatusChanges({
+  ownerId,
+  since,
+  limit = 200,
+}: {
+  ownerId: string;
+  since: Date;
+  limit?: number;
+}): Promise<Array<ExecutionStatusRow & { changedAt: Date }>> {
+  const db = await getDb();
+  const changedAt = sql.raw("greatest(coalesce(completed_at, started_at, created_at), coalesce(started_at, created_at))");
+  const result = await db.execute(sql`
+    select ${STATUS_COLUMNS}, ${changedAt} as changed_at
+    from workflow_executions
+    where owner_id = ${ownerId}
+      and (started_at >= ${since.toISOString()}::timestamptz or completed_at >= ${since.toISOString()}::timestamptz
+           or created_at >= ${since.toISOString()}::timestamptz)
+    order by ${changedAt}, id
+    limit ${Math.max(1, Math.min(limit, 1000))}`);
+  return rowsOf<RawStatusRow & { changed_at: Date | string }>(result).map((r) => ({ ...toStatusRow(r), changedAt: new Date(r.changed_at) }));
+}

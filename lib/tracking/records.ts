@@ -1,0 +1,110 @@
+/**
+ * What the tracker derives from an ExecutionContext or an execution row besides the row itself: the status
+ * feed event, a chat answer's metadata, per-model cost, and the ExecutionResult of a run that ended without
+ * its process (interrupted, or cancelled while paused).
+ */
+import "server-only";
+import type { ExecutionStatusRow } from "@/lib/db/queries/executions";
+import type { ExecutionContext } from "@/lib/engine/context";
+import type { ExecutionResult, ExecutionStatus, UsageByModel } from "@/lib/engine/result";
+import { computeCost } from "@/lib/models/pricing";
+import { RUN_STATUSES, type RunStatus, type RunStatusEvent } from "./feed-events";
+
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+function asRunStatus(status: string): RunStatus {
+  return (RUN_STATUSES as readonly string[]).includes(status) ? (status as RunStatus) : "failed";
+}
+
+function asWorkflowType(type: string): RunStatusEvent["workflowType"] {
+  return type === "CHAT" || type === "TEMPLATE" || type === "CUSTOM" ? type : "DEFINITION";
+}
+
+/** The feed event for an execution row's current state. */
+export function toRunStatusEvent(row: ExecutionStatusRow, at: Date = new Date()): RunStatusEvent {
+  return {
+    executionId: row.id,
+    status: asRunStatus(row.status),
+    workflowType: asWorkflowType(row.workflowType),
+    definitionId: row.definitionId,
+    definitionVersion: row.definitionVersion,
+    templateId: row.templateId,
+    conversationId: row.conversationId,
+    parentExecutionId: row.parentExecutionId,
+    startedAt: row.startedAt?.toISOString() ?? null,
+    completedAt: row.completedAt?.toISOString() ?? null,
+    durationMs: row.executionTimeMs,
+    tokens: row.tokensUsed,
+    cost: row.cost,
+    error: row.errorMessage,
+    at: at.toISOString(),
+  };
+}
+
+/** The feed event of a run that has just started (or resumed) in this process. */
+export function startedStatusEvent(ctx: ExecutionContext): RunStatusEvent {
+  return {
+    executionId: ctx.executionId,
+    status: "running",
+    workflowType: ctx.workflowType,
+    definitionId: ctx.sourceDefinitionId ?? null,
+    definitionVersion: ctx.definitionVersion ?? null,
+    templateId: ctx.sourceTemplateId ?? null,
+    conversationId: ctx.conversationId ?? null,
+    parentExecutionId: ctx.parentExecutionId ?? null,
+    startedAt: ctx.startedAt.toISOString(),
+    completedAt: null,
+    durationMs: null,
+    tokens: 0,
+    cost: 0,
+    error: null,
+    at: new Date().toISOString(),
+  };
+}
+
+/** Per-model usage with each model's cost, so analytics can break cost down by model. */
+export function usageWithCost(usage: UsageByModel): Record<string, { inputTokens: number; outputTokens: number; cost: number }> {
+  const out: Record<string, { inputTokens: number; outputTokens: number; cost: number }> = {};
+  for (const [key, value] of Object.entries(usage)) {
+    out[key] = { inputTokens: value.inputTokens, outputTokens: value.outputTokens, cost: computeCost({ [key]: value }) };
+  }
+  return out;
+}
+
+export const MESSAGE_STATUS: Record<ExecutionStatus, "complete" | "pending" | "stopped" | "error"> = {
+  completed: "complete",
+  paused: "pending",
+  cancelled: "stopped",
+  failed: "error",
+};
+
+/** A chat answer's metadata: where it came from, its sources, and the memory node's running summary. */
+export function answerMetadataOf(ctx: ExecutionContext, result: ExecutionResult): Record<string, unknown> {
+  const coversUntil = ctx.state?.metadata?.summary_covers_until;
+  return {
+    executionId: ctx.executionId,
+    ...(ctx.sourceDefinitionId ? { definitionId: ctx.sourceDefinitionId } : {}),
+    ...(ctx.sourceTemplateId ? { templateId: ctx.sourceTemplateId } : {}),
+    ...(result.output.sources?.length ? { sources: result.output.sources } : {}),
+    ...(result.interrupt ? { interrupt: result.interrupt } : {}),
+    ...(result.error ? { error: result.error } : {}),
+    ...(typeof coversUntil === "string" && ULID.test(coversUntil) && ctx.state?.conversation_summary
+      ? { conversationSummary: ctx.state.conversation_summary, summaryCoversUntil: coversUntil }
+      : {}),
+  };
+}
+
+/** The result a run's terminal event carries when it ended without its process. */
+export function orphanResult(row: ExecutionStatusRow, status: "failed" | "cancelled", error: { code: string; message: string }): ExecutionResult {
+  return {
+    executionId: row.id,
+    status,
+    output: { message: "", variables: {} },
+    usage: { inputTokens: row.inputTokens, outputTokens: row.outputTokens, totalTokens: row.tokensUsed },
+    cost: row.cost,
+    durationMs: row.executionTimeMs ?? 0,
+    history: [],
+    error,
+    ...(row.conversationId ? { conversationId: row.conversationId } : {}),
+  };
+}

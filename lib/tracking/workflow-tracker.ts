@@ -1,0 +1,205 @@
+/**
+ * WorkflowTracker — the database implementation of the engine's Tracker, and the only writer of execution
+ * rows. Per `execute` call: `start` (the row, running), events through `onEvent` (published live, stored in
+ * batches), then ONE of `complete` / `fail`: a single transaction with the run's last events, its final
+ * row, the template and definition counters, and for a chat its messages and the conversation's
+ * aggregates. Only then is the end published.
+ */
+import "server-only";
+import { ulid } from "ulid";
+import { getLastEventSeq, type Notification } from "@/lib/db/queries/events";
+import { finishExecution, insertRunningExecution, type ChatOutcome, type ExecutionStatusRow } from "@/lib/db/queries/executions";
+import type { ExecutionContext } from "@/lib/engine/context";
+import { isTerminalEvent, type ExecutionEvent } from "@/lib/engine/events";
+import type { ExecutionResult, ExecutionStatus } from "@/lib/engine/result";
+import type { Tracker } from "@/lib/engine/tracker";
+import { getDbHandle } from "@/lib/db/client";
+import { totalUsage } from "@/lib/graph/state";
+import { computeCost } from "@/lib/models/pricing";
+import { getEventBus, type EventBus } from "./event-bus";
+import { toEventRows } from "./event-rows";
+import { EventWriter, type EventWriterOptions } from "./event-writer";
+import { answerMetadataOf, MESSAGE_STATUS, startedStatusEvent, toRunStatusEvent, usageWithCost } from "./records";
+import { RunRegistry } from "./run-registry";
+
+export interface WorkflowTrackerOptions extends EventWriterOptions {
+  bus?: EventBus;
+  registry?: RunRegistry;
+  /**
+   * Runs at the very end of complete/fail's transaction, before it commits. Tests inject a failure here to
+   * prove that nothing of a failed transaction remains.
+   */
+  beforeCommit?: (ctx: ExecutionContext) => Promise<void>;
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === "string" ? error : "The run failed.";
+}
+
+export class WorkflowTracker implements Tracker {
+  /** The engine leaves a chat run's messages to this tracker, which stores them in its one transaction. */
+  readonly storesChatMessages = true;
+  readonly bus: EventBus;
+  readonly registry: RunRegistry;
+  readonly writer: EventWriter;
+  private readonly beforeCommit: WorkflowTrackerOptions["beforeCommit"];
+
+  constructor(options: WorkflowTrackerOptions = {}) {
+    this.bus = options.bus ?? getEventBus();
+    this.registry = options.registry ?? new RunRegistry();
+    this.registry.attach(this.bus);
+    this.writer = new EventWriter(this.bus, options);
+    this.bus.addPendingSource((executionId) => this.writer.pending(executionId));
+    this.beforeCommit = options.beforeCommit;
+  }
+
+  async start(ctx: ExecutionContext): Promise<void> {
+    // Listening before the run starts: a cancel sent from another instance must find it.
+    await this.bus.start();
+    const startUsage = totalUsage(ctx.usageByModel);
+    this.registry.add({ ctx, startTokens: startUsage.totalTokens, startCost: computeCost(ctx.usageByModel) });
+    try {
+      await insertRunningExecution({ record: ctx.toExecutionRecord(), instanceId: this.bus.instanceId });
+    } catch (error) {
+      this.registry.remove(ctx.executionId);
+      throw error;
+    }
+    const started = startedStatusEvent(ctx);
+    this.bus.publishFeedLocal(ctx.userId, started);
+    await this.notify([this.bus.feedNotification(ctx.userId, started)]);
+  }
+
+  onEvent(ctx: ExecutionContext, event: ExecutionEvent): void {
+    // A run's end is announced only once its row says so (after complete/fail commits).
+    const terminal = isTerminalEvent(event);
+    this.writer.add(ctx.userId, event, { hold: terminal });
+    if (!terminal) this.bus.publishLocal(event);
+  }
+
+  complete(ctx: ExecutionContext, result: ExecutionResult): Promise<void> {
+    return this.finish(ctx, result, undefined);
+  }
+
+  fail(ctx: ExecutionContext, error: unknown, result: ExecutionResult): Promise<void> {
+    return this.finish(ctx, result, error ?? result.error ?? new Error("The run failed."));
+  }
+
+  /** The last sequence number of an execution: stored, or still held here. */
+  async lastSeq(executionId: string): Promise<number> {
+    return Math.max(await getLastEventSeq({ executionId }), this.writer.lastPendingSeq(executionId));
+  }
+
+  private async notify(notifications: Notification[]): Promise<void> {
+    try {
+      const handle = await getDbHandle();
+      for (const n of notifications) await handle.notify(n.channel, n.payload);
+    } catch (error) {
+      // Other instances miss one status change; their next read of the row is still right.
+      console.error("[tracking] could not notify other instances", error);
+    }
+  }
+
+  private chatOutcome(ctx: ExecutionContext, result: ExecutionResult, status: ExecutionStatus): ChatOutcome | undefined {
+    if (ctx.workflowType !== "CHAT" || !ctx.conversationId) return undefined;
+    const entry = this.registry.get(ctx.executionId);
+    if (!ctx.messageId) {
+      // The answer's id is part of the result the caller receives and the terminal event carries.
+      ctx.messageId = ulid();
+      result.messageId = ctx.messageId;
+    }
+    const message = ctx.input.message;
+    return {
+      conversationId: ctx.conversationId,
+      ...(!ctx.resumed && message
+        ? { userMessage: { id: ulid(ctx.startedAt.getTime()), content: message, createdAt: ctx.startedAt } }
+        : {}),
+      answer: {
+        id: ctx.messageId,
+        content: result.output.message,
+        status: MESSAGE_STATUS[status],
+        // A resumed run's usage includes what it used before its pause, already on the earlier message.
+        tokens: Math.max(0, result.usage.totalTokens - (entry?.startTokens ?? 0)),
+        cost: Math.max(0, result.cost - (entry?.startCost ?? 0)),
+        durationMs: result.durationMs,
+        metadata: answerMetadataOf(ctx, result),
+      },
+      closesPendingQuestion: ctx.resumed,
+    };
+  }
+
+  private async finish(ctx: ExecutionContext, result: ExecutionResult, error: unknown): Promise<void> {
+    const executionId = ctx.executionId;
+    const { events } = await this.writer.take(executionId);
+    try {
+      const status = result.status;
+      ctx.result ??= result;
+      const base = ctx.toExecutionRecord();
+      const errorMessage = result.error?.message ?? (error !== undefined ? describeError(error) : null);
+      const record = {
+        ...base,
+        status,
+        errorMessage,
+        executionTimeMs: Math.round(result.durationMs),
+        usageByModel: usageWithCost(result.usageByModel ?? ctx.usageByModel),
+        cost: result.cost.toFixed(6),
+      };
+      const chat = this.chatOutcome(ctx, result, status);
+      const notifications: Notification[] = [];
+      const eventNotice = this.bus.eventNotification(executionId, ctx.userId, events);
+      if (eventNotice) notifications.push(eventNotice);
+      let finished: { applied: boolean; row: ExecutionStatusRow | null };
+      const statusAt = new Date();
+      const feedNotices = (row: ExecutionStatusRow) => [this.bus.feedNotification(ctx.userId, toRunStatusEvent(row, statusAt))];
+      try {
+        finished = await finishExecution({
+          record,
+          status,
+          accumulateTime: ctx.resumed,
+          events: toEventRows(events),
+          notifications,
+          ...(chat ? { chat } : {}),
+          notificationsFor: feedNotices,
+          ...(this.beforeCommit ? { beforeCommit: () => this.beforeCommit!(ctx) } : {}),
+        });
+      } catch (saveError) {
+        // The outcome could not be stored as it is (a conversation deleted mid-run, a constraint, a fault):
+        // nothing of that transaction remains. Record a plain failure instead, so the run does not stay
+        // "running"; if even that fails, the sweeper marks it interrupted once its heartbeat stops.
+        console.error(`[tracking] could not store the outcome of execution ${executionId}`, saveError);
+        // The answer was not stored: the result must not name it.
+        ctx.messageId = undefined;
+        delete result.messageId;
+        finished = await finishExecution({
+          record: {
+            ...record,
+            outputData: null,
+            errorMessage: `The run ended (${status}) but its result could not be saved: ${describeError(saveError)}`,
+          },
+          status: "failed",
+          accumulateTime: ctx.resumed,
+          events: toEventRows(events),
+          notifications,
+          notificationsFor: feedNotices,
+        });
+      }
+      if (!finished.applied) {
+        console.warn(`[tracking] execution ${executionId} was no longer running when it finished (${status}); its outcome was not counted again`);
+      }
+      // Committed: now the end may be announced here (other instances got it with the commit).
+      for (const event of events) if (isTerminalEvent(event)) this.bus.publishLocal(event);
+      if (finished.row) this.bus.publishFeedLocal(ctx.userId, toRunStatusEvent(finished.row, statusAt));
+    } finally {
+      this.writer.release(executionId, events);
+      this.registry.remove(executionId);
+    }
+  }
+}
+
+const g = globalThis as typeof globalThis & { __latticeWorkflowTracker?: WorkflowTracker };
+
+/** The process's tracker (one writer, one registry, one heartbeat for all runs). */
+export function getWorkflowTracker(): WorkflowTracker {
+  g.__latticeWorkflowTracker ??= new WorkflowTracker();
+  return g.__latticeWorkflowTracker;
+}
