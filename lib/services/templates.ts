@@ -91,8 +91,8 @@ export async function getTemplateDto({ ownerId, id }: { ownerId: string; id: str
  * written (placeholders are text, so a `{{params.x}}` field passes) against what this deployment offers.
  * Owned resources are not checked — a template is shared configuration, filled in per use.
  */
-function assertRunnableTemplate(content: TemplateContent): void {
-  const validation = validateWorkflow(content.definition, null, engineValidationContext({ depth: 0 }));
+function assertRunnableTemplate(ownerId: string, content: TemplateContent): void {
+  const validation = validateWorkflow(content.definition, { id: ownerId }, engineValidationContext({ depth: 0 }));
   if (validation.isValid) return;
   throw new AppError("validation:template", `The template is not a valid workflow: ${validation.errors[0]?.message ?? ""}`.trim(), {
     issues: validation.errors.map((issue) => ({
@@ -125,7 +125,7 @@ function contentOf(input: TemplateInput): TemplateContent {
 
 export async function createTemplate({ ownerId, input }: { ownerId: string; input: TemplateInput }): Promise<Template> {
   const content = contentOf(input);
-  assertRunnableTemplate(content);
+  assertRunnableTemplate(ownerId, content);
   return toTemplate(await insertTemplate({ ownerId, content }));
 }
 
@@ -139,7 +139,7 @@ async function requireOwnTemplate({ ownerId, id }: { ownerId: string; id: string
 export async function updateTemplate({ ownerId, id, input }: { ownerId: string; id: string; input: TemplateInput }): Promise<Template> {
   await requireOwnTemplate({ ownerId, id });
   const content = contentOf(input);
-  assertRunnableTemplate(content);
+  assertRunnableTemplate(ownerId, content);
   const row = await replaceTemplate({ id, ownerId, content });
   if (!row) throw templateNotFound();
   return toTemplate(row);
