@@ -119,38 +119,38 @@ export class DbCheckpointSaver extends BaseCheckpointSaver {
     const copy = copyCheckpoint(checkpoint);
     const values = copy.channel_values as Record<string, unknown>;
 
-    const blobRows = await Promise.all(
+    const blobs = await Promise.all(
       Object.entries(newVersions).map(async ([channel, version]) => {
         if (!(channel in values) || values[channel] === undefined) {
-          return { threadId, checkpointNs, channel, version: String(version), type: EMPTY_BLOB_TYPE, blob: null };
+          return { channel, version: String(version), type: EMPTY_BLOB_TYPE, hex: "" };
         }
-        const [type, blob] = await this.serde.dumpsTyped(values[channel]);
-        return { threadId, checkpointNs, channel, version: String(version), type, blob };
+        const [type, bytes] = await this.serde.dumpsTyped(values[channel]);
+        return { channel, version: String(version), type, hex: Buffer.from(bytes).toString("hex") };
       }),
     );
     const [checkpointType, checkpointBytes] = await this.serde.dumpsTyped({ ...copy, channel_values: {} });
     const [, metadataBytes] = await this.serde.dumpsTyped(metadata);
-    const row = {
-      threadId,
-      checkpointNs,
-      checkpointId: checkpoint.id,
-      parentCheckpointId: parentCheckpointId ?? null,
-      type: checkpointType,
-      checkpoint: checkpointBytes,
-      metadata: toJsonb(metadataBytes),
-    };
 
+    // One statement — one round trip, atomic — with the blobs as four array parameters (unnest), so a
+    // checkpoint of any number of channels costs the same to send.
     const db = await this.db();
-    await db.transaction(async (tx) => {
-      if (blobRows.length > 0) await tx.insert(checkpointBlobs).values(blobRows).onConflictDoNothing();
-      await tx
-        .insert(checkpoints)
-        .values(row)
-        .onConflictDoUpdate({
-          target: [checkpoints.threadId, checkpoints.checkpointNs, checkpoints.checkpointId],
-          set: { checkpoint: row.checkpoint, type: row.type, metadata: row.metadata },
-        });
-    });
+    await db.execute(sql`
+      with blobs as (
+        insert into ${checkpointBlobs} (thread_id, checkpoint_ns, channel, version, type, blob)
+        select ${threadId}, ${checkpointNs}, b.channel, b.version, b.type, case when b.type = ${EMPTY_BLOB_TYPE} then null else decode(b.hex, 'hex') end
+        from unnest(
+          ${sql.param(blobs.map((b) => b.channel))}::text[],
+          ${sql.param(blobs.map((b) => b.version))}::text[],
+          ${sql.param(blobs.map((b) => b.type))}::text[],
+          ${sql.param(blobs.map((b) => b.hex))}::text[]
+        ) as b(channel, version, type, hex)
+        on conflict do nothing
+      )
+      insert into ${checkpoints} (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata)
+      values (${threadId}, ${checkpointNs}, ${checkpoint.id}, ${parentCheckpointId ?? null}, ${checkpointType},
+              decode(${Buffer.from(checkpointBytes).toString("hex")}, 'hex'), ${JSON.stringify(toJsonb(metadataBytes))}::jsonb)
+      on conflict (thread_id, checkpoint_ns, checkpoint_id)
+      do update set checkpoint = excluded.checkpoint, type = excluded.type, metadata = excluded.metadata`);
     return { configurable: { thread_id: threadId, checkpoint_ns: checkpointNs, checkpoint_id: checkpoint.id } };
   }
 
@@ -315,6 +315,48 @@ export class DbCheckpointSaver extends BaseCheckpointSaver {
     values[TASKS] = sends;
     const existing = Object.values(versions);
     versions[TASKS] = existing.length > 0 ? maxChannelVersion(...existing) : this.getNextVersion(undefined);
+  }
+}
+
+/**
+ * The saver for a run on a thread that cannot have checkpoints yet (a new execution's id): LangGraph's
+ * opening read of the thread is answered without a query, until the run writes its first checkpoint.
+ */
+export class NewThreadCheckpointSaver extends BaseCheckpointSaver {
+  private written = false;
+
+  constructor(
+    private readonly base: BaseCheckpointSaver,
+    private readonly threadId: string,
+  ) {
+    super(base.serde);
+  }
+
+  async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
+    const fresh =
+      !this.written &&
+      config.configurable?.thread_id === this.threadId &&
+      (config.configurable?.checkpoint_ns ?? "") === "" &&
+      !getCheckpointId(config);
+    return fresh ? undefined : this.base.getTuple(config);
+  }
+
+  list(config: RunnableConfig, options?: CheckpointListOptions): AsyncGenerator<CheckpointTuple> {
+    return this.base.list(config, options);
+  }
+
+  async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions) {
+    this.written = true;
+    return this.base.put(config, checkpoint, metadata, newVersions);
+  }
+
+  async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string): Promise<void> {
+    this.written = true;
+    return this.base.putWrites(config, writes, taskId, taskPath);
+  }
+
+  deleteThread(threadId: string): Promise<void> {
+    return this.base.deleteThread(threadId);
   }
 }
 

@@ -14,7 +14,7 @@ import "server-only";
 import { AIMessage, AIMessageChunk, HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { Command, GraphRecursionError, INTERRUPT } from "@langchain/langgraph";
 import { z } from "zod";
-import { getCheckpointSaver } from "@/lib/db/checkpointer";
+import { getCheckpointSaver, NewThreadCheckpointSaver } from "@/lib/db/checkpointer";
 import {
   appendMessage,
   createConversation,
@@ -27,7 +27,6 @@ import { getTemplate, getTemplateBySlug } from "@/lib/db/queries/templates";
 import type { Conversation, WorkflowTemplate } from "@/lib/db/schema";
 import { AppError, isAppError, issuesFromZod } from "@/lib/errors";
 import { computeCost } from "@/lib/models";
-import { countTokens } from "@/lib/models/tokens";
 import { DEFAULT_MODEL, DEFAULT_PROVIDER } from "@/lib/nodes/fields";
 import { humanAnswerSchema } from "@/lib/nodes/human/run";
 import { fillTemplateParams, resolveTemplateParams } from "@/lib/templates/instantiate";
@@ -119,7 +118,7 @@ export async function resumeExecution({
   ...options
 }: ResumeOptions): Promise<ExecutionResult | AsyncIterable<ExecutionEvent>> {
   const { snapshot } = await loadPausedRun({ executionId, userId: options.userId });
-  return execute(snapshot.request, { ...options, resume: { executionId, answer } });
+  return execute(originalRequest(snapshot), { ...options, resume: { executionId, answer } });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -246,7 +245,8 @@ async function prepareExecution(rawRequest: unknown, options: ExecuteOptions): P
     tracker,
   });
   const snapshot: RunSnapshot = {
-    request,
+    // A custom request carries its graph, which the snapshot already holds: store it once.
+    request: request.type === "CUSTOM" ? { ...request, definition: { nodes: [], edges: [], metadata: {} } } : request,
     definition,
     workflowType: request.type,
     ...(ctx.workflowId ? { workflowId: ctx.workflowId } : {}),
@@ -303,7 +303,7 @@ async function prepareResume(request: ExecutionRequest, options: ExecuteOptions,
   const ctx = new ExecutionContext({
     executionId,
     userId: options.userId,
-    request: snapshot.request,
+    request: originalRequest(snapshot),
     workflowType: snapshot.workflowType,
     definition: snapshot.definition,
     input: snapshot.input,
@@ -341,6 +341,10 @@ async function loadPausedRun({ executionId, userId }: { executionId: string; use
   const snapshot = runSnapshotSchema.safeParse((values.metadata as { run?: unknown } | undefined)?.run);
   if (!snapshot.success) throw new AppError("conflict:execution", "This run was started by another version of Lattice and cannot be resumed.");
   return { snapshot: snapshot.data, values };
+}
+
+function originalRequest(snapshot: RunSnapshot): ExecutionRequest {
+  return snapshot.request.type === "CUSTOM" ? { ...snapshot.request, definition: snapshot.definition } : snapshot.request;
 }
 
 async function loadDefinition(id: string, version: number | undefined, ownerId: string): Promise<LoadedWorkflow> {
@@ -505,7 +509,8 @@ async function streamGraph(ctx: ExecutionContext, graphInput: WorkflowUpdate | C
     depth: ctx.depth,
     resources: ctx.resources,
     runWorkflow: (args) => runChildWorkflow(ctx, args),
-    checkpointer: getCheckpointSaver(),
+    // A new execution's thread is empty: skip LangGraph's opening read of it (a resume must read it).
+    checkpointer: ctx.resumed ? getCheckpointSaver() : new NewThreadCheckpointSaver(getCheckpointSaver(), ctx.threadId),
   });
   const usageKeys = usageKeysByNode(ctx.definition);
   const nodeTypes = new Map(ctx.definition.nodes.map((n) => [n.id, n.type]));
@@ -527,7 +532,8 @@ async function streamGraph(ctx: ExecutionContext, graphInput: WorkflowUpdate | C
       if (!AIMessageChunk.isInstance(message) || !message.text) continue;
       const nodeId = String(metadata.langgraph_node ?? "");
       const inFlight = ctx.inFlight.get(nodeId) ?? { usageKey: usageKeys.get(nodeId) ?? "unknown:unknown", outputTokens: 0 };
-      inFlight.outputTokens += countTokens(message.text);
+      // Providers stream about one token per chunk; the exact count arrives with the node's final message.
+      inFlight.outputTokens += 1;
       ctx.inFlight.set(nodeId, inFlight);
       publish(ctx.event("token", { text: message.text, nodeId }, nodeId));
       enforceBudgets(ctx);
