@@ -12,6 +12,8 @@ import { execute, resumeExecution } from "@/lib/engine/execute";
 import type { ExecutionRequest } from "@/lib/engine/request";
 import { historyEntrySchema, toApiResponse, type ExecutionResult } from "@/lib/engine/result";
 import { AppError } from "@/lib/errors";
+import { cancelExecution } from "@/lib/tracking/cancel";
+import { getWorkflowTracker } from "@/lib/tracking/workflow-tracker";
 import { graphSchema } from "@/lib/workflow/definition";
 import { z } from "zod";
 import { isId } from "@/lib/api/common";
@@ -192,7 +194,13 @@ export async function startRun({
   parentExecutionId?: string;
 }): Promise<RunOutcome> {
   return withPermit(userId, stream, (asStream) =>
-    execute(request, { userId, stream: asStream, ...(parentExecutionId ? { rerunOf: parentExecutionId } : {}) }),
+    execute(request, {
+      userId,
+      stream: asStream,
+      // API runs are recorded: the database tracker writes the row, the events and the counters.
+      tracker: getWorkflowTracker(),
+      ...(parentExecutionId ? { rerunOf: parentExecutionId } : {}),
+    }),
   );
 }
 
@@ -214,8 +222,8 @@ export async function resumeRun({
   }
   return withPermit(userId, stream, (asStream) =>
     asStream
-      ? resumeExecution({ userId, executionId, answer, stream: true })
-      : resumeExecution({ userId, executionId, answer, stream: false }),
+      ? resumeExecution({ userId, executionId, answer, stream: true, tracker: getWorkflowTracker() })
+      : resumeExecution({ userId, executionId, answer, stream: false, tracker: getWorkflowTracker() }),
   );
 }
 
@@ -252,4 +260,16 @@ export async function rerunExecution({ userId, executionId, stream }: { userId: 
   const row = await requireExecution({ ownerId: userId, id: executionId });
   const request = await requestToRerun(row);
   return startRun({ userId, request, stream, parentExecutionId: row.id });
+}
+
+/**
+ * Cancels one of the user's runs (on whichever instance runs it). A run that already ended is a 409 that
+ * says how it ended; a running one answers "running" while its process stops it (it ends `cancelled`).
+ */
+export async function cancelRun({ userId, executionId }: { userId: string; executionId: string }): Promise<{ executionId: string; status: ExecutionRecordStatus }> {
+  const outcome = await cancelExecution({ executionId, ownerId: userId });
+  if (!outcome.accepted) {
+    throw new AppError("conflict:execution_finished", `This run already ended (${outcome.status}); there is nothing to cancel.`);
+  }
+  return { executionId: outcome.executionId, status: statusOf(outcome.status) };
 }

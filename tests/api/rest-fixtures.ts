@@ -96,7 +96,12 @@ export function echoDefinition(name = "Echo flow") {
     description: "Answers with what it received",
     nodes: [
       { id: "start", type: "start", position: { x: 0, y: 0 }, data: { label: "Start", config: {} } },
-      { id: "model", type: "model", position: { x: 240, y: 0 }, data: { label: "Model", config: { provider: "local", model: "echo" } } },
+      {
+        id: "model",
+        type: "model",
+        position: { x: 240, y: 0 },
+        data: { label: "Model", config: { provider: "local", model: "echo" } as Record<string, unknown> },
+      },
       { id: "end", type: "end", position: { x: 480, y: 0 }, data: { label: "End", config: {} } },
     ],
     edges: [
