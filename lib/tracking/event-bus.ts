@@ -129,6 +129,8 @@ export class EventBus {
   private unlisteners: Array<() => Promise<void>> = [];
   private closed = false;
   private readonly handle: () => Promise<DbHandle>;
+  /** Deliveries from other instances: carried in the notification, or read from the table. */
+  readonly remoteStats = { inline: 0, fromStore: 0 };
 
   constructor(options: { instanceId?: string; handle?: () => Promise<DbHandle> } = {}) {
     this.instanceId = options.instanceId ?? `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
@@ -181,11 +183,13 @@ export class EventBus {
     const deliver = async () => {
       let events: ExecutionEvent[];
       if (notice.ev) {
+        this.remoteStats.inline += 1;
         events = notice.ev.flatMap((value) => {
           const parsed = executionEventSchema.safeParse(value);
           return parsed.success && parsed.data.executionId === notice.e ? [parsed.data] : [];
         });
       } else {
+        this.remoteStats.fromStore += 1;
         events = await this.readStored(notice.e, notice.o, notice.f - 1, notice.t);
       }
       for (const event of events) this.dispatchEvent(event);
@@ -298,6 +302,7 @@ export class EventBus {
       const pending = this.pendingEvents(executionId);
       const stored = await this.readStored(executionId, ownerId, last);
       for (const event of mergeBySeq(stored, pending)) {
+        if (signal?.aborted) return;
         if (event.seq <= last) continue;
         last = event.seq;
         yield event;
@@ -315,7 +320,7 @@ export class EventBus {
       }
       for (;;) {
         const event = await live.next();
-        if (!event) {
+        if (!event || signal?.aborted) {
           if (live.overflowed) throw new SubscriberOverflowError();
           return;
         }
@@ -363,8 +368,21 @@ export class EventBus {
     }
   }
 
-  /** The owner's run status changes from now on, until `signal`. */
-  async *subscribeFeed({ ownerId, signal, maxQueue }: { ownerId: string; signal?: AbortSignal; maxQueue?: number }): AsyncGenerator<RunStatusEvent, void, undefined> {
+  /**
+   * The owner's run status changes until `signal`: first `replay()`'s (read once listening, so no change
+   * falls between it and the live ones), then live ones.
+   */
+  async *subscribeFeed({
+    ownerId,
+    signal,
+    maxQueue,
+    replay,
+  }: {
+    ownerId: string;
+    signal?: AbortSignal;
+    maxQueue?: number;
+    replay?: () => Promise<RunStatusEvent[]>;
+  }): AsyncGenerator<RunStatusEvent, void, undefined> {
     const live = new WaitQueue<RunStatusEvent>(maxQueue ?? DEFAULT_MAX_QUEUE);
     let set = this.feedListeners.get(ownerId);
     if (!set) this.feedListeners.set(ownerId, (set = new Set()));
@@ -375,9 +393,15 @@ export class EventBus {
     try {
       if (signal?.aborted) return;
       await this.start();
+      if (replay) {
+        for (const event of await replay()) {
+          if (signal?.aborted) return;
+          yield event;
+        }
+      }
       for (;;) {
         const event = await live.next();
-        if (!event) {
+        if (!event || signal?.aborted) {
           if (live.overflowed) throw new SubscriberOverflowError();
           return;
         }
