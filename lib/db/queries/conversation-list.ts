@@ -16,6 +16,12 @@ export interface ConversationCursor {
 /** At millisecond precision, the precision a cursor (a JS Date) can carry back; the id breaks ties. */
 const activity = sql<Date>`date_trunc('milliseconds', coalesce(${conversations.lastMessageAt}, ${conversations.createdAt}))`;
 
+function afterCursor(cursor: ConversationCursor) {
+  // Passed as text and cast: a raw Date parameter is not serialised alike by both drivers.
+  const at = sql`${cursor.activityAt.toISOString()}::timestamptz`;
+  return or(sql`${activity} < ${at}`, and(sql`${activity} = ${at}`, lt(conversations.id, cursor.id)));
+}
+
 export async function listConversations({
   ownerId,
   cursor,
@@ -32,9 +38,7 @@ export async function listConversations({
     .where(
       and(
         eq(conversations.ownerId, ownerId),
-        cursor
-          ? or(sql`${activity} < ${cursor.activityAt}`, and(sql`${activity} = ${cursor.activityAt}`, lt(conversations.id, cursor.id)))
-          : undefined,
+        cursor ? afterCursor(cursor) : undefined,
       ),
     )
     .orderBy(desc(activity), desc(conversations.id))
