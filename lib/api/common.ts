@@ -37,7 +37,7 @@ export const errorBodySchema = z
       requestId: z.string().optional(),
     }),
   })
-  .meta({ id: "Error", description: "Error body: never a stack trace or SQL text" });
+  .meta({ id: "Error", description: "Every error: a stable code, a sentence, and the fields at fault when there are any" });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** Opaque continuation token of a keyset-paginated list; absent on the last page. */

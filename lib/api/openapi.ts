@@ -95,6 +95,9 @@ const versionPath = z.object({
 const lastEventIdHeader = z.object({
   "last-event-id": z.string().optional().meta({ description: "Resume after this event id (sent by EventSource on reconnect)" }),
 });
+const lastEventIdQuery = z.object({
+  lastEventId: z.string().optional().meta({ description: "The same as Last-Event-ID, for a first connection" }),
+});
 const acceptHeader = z.object({
   accept: z.string().optional().meta({ description: "`text/event-stream` to receive the run's events as they happen" }),
 });
@@ -261,7 +264,7 @@ export const apiOperations: ApiOperation[] = [
     tag: "Executions",
     summary: "Follow a run's events",
     description: "Server-Sent Events: the stored events after Last-Event-ID, then live ones until the run ends; keep-alive comments in between.",
-    params: { path: idPath, header: lastEventIdHeader },
+    params: { path: idPath, header: lastEventIdHeader, query: lastEventIdQuery },
     success: { status: 200, description: "The event stream", eventStream: executionEventSchema },
     errors: [404],
   },
@@ -271,7 +274,7 @@ export const apiOperations: ApiOperation[] = [
     tag: "Executions",
     summary: "Follow status changes of all your runs",
     description: "Server-Sent Events (`event: run_status`) for the dashboard; `id:` is the change time, usable as Last-Event-ID.",
-    params: { header: lastEventIdHeader },
+    params: { header: lastEventIdHeader, query: lastEventIdQuery },
     success: { status: 200, description: "The feed", eventStream: runStatusEventSchema },
   },
   { method: "post", path: "/api/executions/{id}/cancel", tag: "Executions", summary: "Cancel a run", description: "Stops the run on whichever instance runs it; it ends `cancelled` with the usage spent so far.", params: { path: idPath }, success: { status: 200, description: "The run's status after the request", json: cancelExecutionResponseSchema }, errors: [404, 409] },
