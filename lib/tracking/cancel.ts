@@ -39,7 +39,7 @@ export async function cancelExecution({
     return { executionId, status: "running", accepted: true };
   }
   if (row.status === "paused") {
-    const published: ExecutionEvent[] = [];
+    const published = new Map<string, ExecutionEvent>();
     const error = { code: "cancelled", message: reason };
     const rows = await finalizeExecutions({
       from: "paused",

@@ -251,6 +251,8 @@ export class EventBus {
     return {
       channel: CHANNELS.events,
       payload: Buffer.byteLength(inline) <= INLINE_EVENTS_MAX_BYTES ? inline : JSON.stringify(base),
+      // Only if the rows were stored (a run declared dead may no longer write).
+      executionId,
     };
   }
 

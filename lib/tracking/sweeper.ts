@@ -26,7 +26,8 @@ export function interruptedMessage(timeoutMs: number): string {
 
 /**
  * The terminal event, notifications and chat answer of an execution ended without its process. The
- * events built are collected in `published` so the caller can deliver them locally after the commit.
+ * event built is kept in `published` (the last one per execution: a retry takes the next seq) so the
+ * caller can deliver it locally after the commit.
  */
 export function orphanWrites({
   row,
@@ -41,7 +42,7 @@ export function orphanWrites({
   status: "failed" | "cancelled";
   error: { code: string; message: string };
   bus: EventBus;
-  published: ExecutionEvent[];
+  published: Map<string, ExecutionEvent>;
 }): { events: EventRow[]; notifications: Notification[]; chat?: ChatOutcome } {
   const result = orphanResult(row, status, error);
   const event = {
@@ -51,7 +52,7 @@ export function orphanWrites({
     at: new Date().toISOString(),
     data: result,
   } as ExecutionEvent;
-  published.push(event);
+  published.set(row.id, event);
   const notifications: Notification[] = [bus.feedNotification(row.ownerId, toRunStatusEvent(row))];
   const notice = bus.eventNotification(row.id, row.ownerId, [event]);
   if (notice) notifications.push(notice);
@@ -84,7 +85,7 @@ export async function sweepStaleExecutions({
   timeoutMs?: number;
 }): Promise<ExecutionStatusRow[]> {
   const message = interruptedMessage(timeoutMs);
-  const published: ExecutionEvent[] = [];
+  const published = new Map<string, ExecutionEvent>();
   const rows = await finalizeExecutions({
     from: "running",
     to: "interrupted",
@@ -99,8 +100,10 @@ export async function sweepStaleExecutions({
 }
 
 /** After the commit: this process's subscribers get what other instances got by NOTIFY. */
-export function deliverLocally(bus: EventBus, rows: ExecutionStatusRow[], published: ExecutionEvent[]): void {
-  const committed = new Set(rows.map((r) => r.id));
-  for (const event of published) if (committed.has(event.executionId)) bus.publishLocal(event);
+export function deliverLocally(bus: EventBus, rows: ExecutionStatusRow[], published: Map<string, ExecutionEvent>): void {
+  for (const row of rows) {
+    const event = published.get(row.id);
+    if (event) bus.publishLocal(event);
+  }
   for (const row of rows) bus.publishFeedLocal(row.ownerId, toRunStatusEvent(row));
 }

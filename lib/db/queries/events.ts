@@ -20,6 +20,8 @@ export interface EventRow {
 export interface Notification {
   channel: string;
   payload: string;
+  /** Sent only if the same statement stored rows of this execution. */
+  executionId?: string;
 }
 
 type Executor = Database | Transaction;
@@ -27,52 +29,64 @@ type Executor = Database | Transaction;
 /** Bound parameters per row; PostgreSQL allows 65,535 per statement. */
 const ROWS_PER_STATEMENT = 2_000;
 
-function notifySelect(notifications: readonly Notification[]): SQL {
+function notifySelect(notifications: readonly Notification[], inserted: boolean): SQL {
   const values = sql.join(
-    notifications.map((n) => sql`(${n.channel}::text, ${n.payload}::text)`),
+    notifications.map((n) => sql`(${n.channel}::text, ${n.payload}::text, ${n.executionId ?? null}::text)`),
     sql`, `,
   );
+  const condition = inserted ? sql`where n.e is null or exists (select 1 from inserted i where i.execution_id = n.e)` : sql``;
   // pg_notify is volatile, so the planner keeps the call for every row; delivery happens at commit.
-  return sql`(select count(*) from (select pg_notify(n.c, n.p) from (values ${values}) as n(c, p)) as sent)::int`;
+  return sql`(select count(*) from (select pg_notify(n.c, n.p) from (values ${values}) as n(c, p, e) ${condition}) as sent)::int`;
 }
 
 /**
- * Inserts rows (a row already stored under the same execution and seq is left as it is) and sends the
- * notifications, atomically: one statement per chunk of rows, the notifications with the last chunk.
+ * Inserts rows and sends the notifications, atomically: one statement per chunk of rows, the
+ * notifications with the last chunk. A row already stored under the same execution and seq is left as it
+ * is. With `whileRunning` (the default: a run's own events), rows of an execution that is no longer
+ * running are dropped — a process declared dead by the sweeper, yet still alive, cannot write after the
+ * terminal event the sweeper stored. Returns how many rows were stored.
  */
 export async function insertEventRows(
   executor: Executor,
-  { rows, notifications = [] }: { rows: readonly EventRow[]; notifications?: readonly Notification[] },
-): Promise<void> {
+  { rows, notifications = [], whileRunning = true }: { rows: readonly EventRow[]; notifications?: readonly Notification[]; whileRunning?: boolean },
+): Promise<number> {
   if (rows.length === 0) {
-    if (notifications.length) await executor.execute(sql`select ${notifySelect(notifications)} as sent`);
-    return;
+    if (notifications.length) await executor.execute(sql`select ${notifySelect(notifications, false)} as sent`);
+    return 0;
   }
+  let stored = 0;
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
     const last = start + ROWS_PER_STATEMENT >= rows.length;
     const values = sql.join(
       chunk.map(
         (r) =>
-          sql`(${r.executionId}, ${r.seq}::int, ${r.seqEnd}::int, ${r.type}, ${r.nodeId}, ${JSON.stringify(r.data ?? {})}::jsonb, ${r.createdAt.toISOString()}::timestamptz)`,
+          sql`(${r.executionId}::text, ${r.seq}::int, ${r.seqEnd}::int, ${r.type}::text, ${r.nodeId}::text, ${JSON.stringify(r.data ?? {})}::jsonb, ${r.createdAt.toISOString()}::timestamptz)`,
       ),
       sql`, `,
     );
-    const notify = last && notifications.length ? sql`, ${notifySelect(notifications)} as sent` : sql``;
-    await executor.execute(sql`
+    const running = whileRunning
+      ? sql`where exists (select 1 from workflow_executions e where e.id = v.execution_id and e.status = 'running')`
+      : sql``;
+    const notify = last && notifications.length ? sql`, ${notifySelect(notifications, true)} as sent` : sql``;
+    const result = await executor.execute(sql`
       with inserted as (
         insert into execution_events (execution_id, seq, seq_end, type, node_id, data, created_at)
-        values ${values}
+        select v.execution_id, v.seq, v.seq_end, v.type, v.node_id, v.data, v.created_at
+        from (values ${values}) as v(execution_id, seq, seq_end, type, node_id, data, created_at)
+        ${running}
         on conflict (execution_id, seq) do nothing
-        returning 1
+        returning execution_id
       )
       select (select count(*) from inserted)::int as inserted ${notify}`);
+    stored += Number(rowsOf<{ inserted: number | string }>(result)[0]?.inserted ?? 0);
   }
+  return stored;
 }
 
-/** Appends a batch of event rows and sends their notifications (one round trip for most batches). */
-export async function appendExecutionEvents(args: { rows: readonly EventRow[]; notifications?: readonly Notification[] }): Promise<void> {
-  await insertEventRows(await getDb(), args);
+/** Appends a batch of a running execution's event rows and sends their notifications (one round trip). */
+export async function appendExecutionEvents(args: { rows: readonly EventRow[]; notifications?: readonly Notification[] }): Promise<number> {
+  return insertEventRows(await getDb(), args);
 }
 
 interface RawEventRow {

@@ -373,7 +373,9 @@ export async function finalizeExecutions({
   for (const { id } of candidates) {
     const row = await db.transaction(async (tx) => {
       const claimed = rowsOf<{ id: string }>(
-        await tx.execute(sql`select id from workflow_executions where id = ${id} and ${where} for update skip locked`),
+        // NO KEY UPDATE, not UPDATE: the run's own event inserts take KEY SHARE on the row (their foreign
+        // key) and must not deadlock with a sweep that then appends the terminal event.
+        await tx.execute(sql`select id from workflow_executions where id = ${id} and ${where} for no key update skip locked`),
       );
       if (!claimed.length) return null;
       const result = await tx.execute(sql`
@@ -391,8 +393,15 @@ export async function finalizeExecutions({
       const raw = rowsOf<RawStatusRow>(result)[0];
       if (!raw) return null;
       const updated = toStatusRow(raw);
-      const writes = describe(updated, await nextEventSeq(tx, id));
-      await insertEventRows(tx, { rows: writes.events, notifications: writes.notifications });
+      // The terminal event takes the next free seq. A write of the run's own process that committed
+      // meanwhile (it was declared dead, not dead) can take that seq first: then take the next one.
+      let writes = describe(updated, await nextEventSeq(tx, id));
+      for (let attempt = 0; ; attempt++) {
+        const stored = await insertEventRows(tx, { rows: writes.events, whileRunning: false });
+        if (stored === writes.events.length || attempt >= 5) break;
+        writes = describe(updated, await nextEventSeq(tx, id));
+      }
+      await insertEventRows(tx, { rows: [], notifications: writes.notifications });
       if (writes.chat) await storeChatOutcome(tx, { executionId: id, ownerId: updated.ownerId, chat: writes.chat });
       return updated;
     });
