@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { ApiKeysPanel } from "@/components/settings/api-keys-panel";
 import { ProfileCard } from "@/components/settings/profile-card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -10,7 +11,15 @@ export default async function SettingsPage() {
   const user = await requireSessionUser({ callbackUrl: "/settings" });
   return (
     <div className="flex flex-col gap-8">
-      <PageHeader title="Settings" description="Your account and the keys that let programs use Lattice as you." />
+      <PageHeader
+        title="Settings"
+        description="Your account and the keys that let programs use Lattice as you."
+        actions={
+          <Link href="/settings/api" className="text-sm font-medium text-indigo-700 hover:underline" data-testid="api-reference-link">
+            API reference
+          </Link>
+        }
+      />
       <div className="flex max-w-4xl flex-col gap-6">
         <ProfileCard user={{ name: user.name, email: user.email }} />
         {/* Keys load in the browser with React Query: they change on this page, and the list must follow. */}
