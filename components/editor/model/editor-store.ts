@@ -58,6 +58,8 @@ export interface EditorData extends WorkflowDocument {
   issues: IssueIndex;
   focus: EditorFocus | null;
   panel: PanelId;
+  /** The side panel can be folded away to give the canvas the room. */
+  panelOpen: boolean;
   run: RunState;
   notice: EditorNotice | null;
 }
@@ -92,6 +94,7 @@ export interface EditorActions {
   markSaved(saved: { workflowId: string; version: number; revision: number }): void;
   setValidation(result: ValidationResult | null): void;
   setPanel(panel: PanelId): void;
+  setPanelOpen(open: boolean): void;
   notify(text: string, tone?: EditorNotice["tone"]): void;
   dismissNotice(): void;
   resetRun(run?: RunState): void;
@@ -229,6 +232,7 @@ export function createEditorStore(init: EditorInit): EditorStore {
       issues: EMPTY_ISSUE_INDEX,
       focus: null,
       panel: "inspector",
+      panelOpen: true,
       run: IDLE_RUN,
       notice: null,
 
@@ -425,7 +429,7 @@ export function createEditorStore(init: EditorInit): EditorStore {
         if (!get().nodes.some((node) => node.id === nodeId)) return;
         setSelection(new Set([nodeId]));
         focusCounter += 1;
-        set({ focus: { nodeId, field, nonce: focusCounter }, panel: "inspector" });
+        set({ focus: { nodeId, field, nonce: focusCounter }, panel: "inspector", panelOpen: true });
       },
 
       tidyUp() {
@@ -473,7 +477,11 @@ export function createEditorStore(init: EditorInit): EditorStore {
       },
 
       setPanel(panel) {
-        set({ panel });
+        set({ panel, panelOpen: true });
+      },
+
+      setPanelOpen(open) {
+        set({ panelOpen: open });
       },
 
       notify(text, tone = "info") {

@@ -1,0 +1,35 @@
+/**
+ * What the editor page hands the client editor: the model providers this deployment has, the user's
+ * knowledge bases and workflows (for the pickers), the tools, and the validation context the server
+ * validates saves with — so the editor's live checks and the save agree.
+ */
+import "server-only";
+import type { EditorResources } from "@/components/editor/model/resources";
+import { listKnowledgeBases } from "@/lib/db/queries/knowledge";
+import { MODEL_PROVIDER_CATALOG } from "@/lib/models/catalog";
+import { listModelProviders } from "@/lib/models";
+import { listWorkflows } from "@/lib/services/workflows";
+import { validationContextFor } from "@/lib/services/validation-context";
+
+export async function loadEditorResources({ userId, workflowId }: { userId: string; workflowId?: string }): Promise<EditorResources> {
+  const [validationContext, knowledgeBases, workflows] = await Promise.all([
+    validationContextFor({ ownerId: userId, ...(workflowId ? { definitionId: workflowId } : {}) }),
+    listKnowledgeBases({ ownerId: userId }),
+    listWorkflows({ ownerId: userId }),
+  ]);
+  return {
+    userId,
+    providers: listModelProviders().map((provider) => ({
+      id: provider.id,
+      label: provider.label,
+      configured: provider.configured,
+      models: provider.models,
+      openModelList: MODEL_PROVIDER_CATALOG[provider.id].openModelList,
+    })),
+    knowledgeBases: knowledgeBases.map((kb) => ({ id: kb.id, name: kb.name })),
+    // A workflow cannot run itself as a subworkflow.
+    workflows: workflows.filter((wf) => wf.id !== workflowId).map((wf) => ({ id: wf.id, name: wf.name })),
+    tools: validationContext.allowedTools,
+    validationContext,
+  };
+}

@@ -1,0 +1,188 @@
+"use client";
+
+/**
+ * The canvas: React Flow in controlled mode over the editor store. Nodes come from the palette (drag and
+ * drop, or the keyboard), connections are checked as they are drawn (a refused one says why), and
+ * deletion goes through the store so that one key press is one undo step.
+ */
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MarkerType,
+  MiniMap,
+  Panel,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type DefaultEdgeOptions,
+  type Edge,
+  type EdgeTypes,
+  type FinalConnectionState,
+  type IsValidConnection,
+  type NodeTypes,
+} from "@xyflow/react";
+import "@xyflow/react/dist/style.css";
+import { MousePointerClick } from "lucide-react";
+import { useCallback, useState, type DragEvent } from "react";
+import { getNodeDefinition, nodeDefinitions } from "@/lib/nodes/registry";
+import { useEditor, useEditorApi, useEditorShallow } from "../editor-context";
+import { checkConnection } from "../model/connections";
+import type { EditorNode } from "../model/document";
+import { DEFAULT_NODE_SIZE } from "../model/layout";
+import { WorkflowEdge } from "./workflow-edge";
+import { WorkflowNode } from "./workflow-node";
+
+/** The drag-and-drop payload type of a palette item. */
+export const PALETTE_DRAG_TYPE = "application/x-lattice-node";
+
+// Module-scope constants: new objects on every render would make React Flow re-mount every node.
+const nodeTypes: NodeTypes = Object.fromEntries([
+  ...nodeDefinitions.map((definition) => [definition.type, WorkflowNode]),
+  // An imported node of a type this deployment does not know is still drawn (and flagged).
+  ["default", WorkflowNode],
+]);
+const edgeTypes: EdgeTypes = { default: WorkflowEdge };
+const defaultEdgeOptions: DefaultEdgeOptions = {
+  markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14, color: "#a1a1aa" },
+};
+const proOptions = { hideAttribution: true };
+const fitViewOptions = { padding: 0.2, maxZoom: 1.1 };
+
+function miniMapColor(node: EditorNode): string {
+  return getNodeDefinition(node.type ?? "")?.color ?? "#a1a1aa";
+}
+
+export function WorkflowCanvas() {
+  const store = useEditorApi();
+  const { nodes, edges, onNodesChange, onEdgesChange } = useEditorShallow((state) => ({
+    nodes: state.nodes,
+    edges: state.edges,
+    onNodesChange: state.onNodesChange,
+    onEdgesChange: state.onEdgesChange,
+  }));
+  const notice = useEditor((state) => state.notice);
+  // Fit a loaded workflow into view once; an empty canvas stays put, so the first drop lands where it is dropped.
+  const [fitOnLoad] = useState(() => store.getState().nodes.length > 0);
+  const { screenToFlowPosition } = useReactFlow();
+
+  const onConnect = useCallback(
+    (connection: Connection) => {
+      const verdict = store.getState().connect(connection);
+      if (!verdict.ok) store.getState().notify(verdict.reason, "error");
+    },
+    [store],
+  );
+
+  const isValidConnection: IsValidConnection = useCallback(
+    (connection: Connection | Edge) => {
+      const { nodes: current, edges: currentEdges } = store.getState();
+      return checkConnection(connection, current, currentEdges).ok;
+    },
+    [store],
+  );
+
+  // React Flow drops a refused connection silently; say why, so the user is not left guessing.
+  const onConnectEnd = useCallback(
+    (_event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      if (state.isValid !== false || !state.fromNode || !state.toNode) return;
+      const fromSource = state.fromHandle?.type !== "target";
+      const attempt = fromSource
+        ? { source: state.fromNode.id, sourceHandle: state.fromHandle?.id ?? null, target: state.toNode.id, targetHandle: state.toHandle?.id ?? null }
+        : { source: state.toNode.id, sourceHandle: state.toHandle?.id ?? null, target: state.fromNode.id, targetHandle: state.fromHandle?.id ?? null };
+      const { nodes: current, edges: currentEdges } = store.getState();
+      const verdict = checkConnection(attempt, current, currentEdges);
+      if (!verdict.ok) store.getState().notify(verdict.reason, "error");
+    },
+    [store],
+  );
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(PALETTE_DRAG_TYPE)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const type = event.dataTransfer.getData(PALETTE_DRAG_TYPE);
+      if (!type) return;
+      event.preventDefault();
+      const point = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      // The node lands centred under the pointer, as it was held.
+      store.getState().addNode(type, { x: point.x - DEFAULT_NODE_SIZE.width / 2, y: point.y - 28 });
+    },
+    [screenToFlowPosition, store],
+  );
+
+  return (
+    <div className="relative h-full w-full" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<EditorNode>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        defaultEdgeOptions={defaultEdgeOptions}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        // Deletion and copy/paste are the editor's own shortcuts (one undo step each).
+        deleteKeyCode={null}
+        fitView={fitOnLoad}
+        fitViewOptions={fitViewOptions}
+        minZoom={0.1}
+        maxZoom={2}
+        snapToGrid
+        snapGrid={[8, 8]}
+        connectionRadius={28}
+        proOptions={proOptions}
+        // Large graphs: draw only what is on screen, so opening a 500-node workflow stays fast.
+        onlyRenderVisibleElements={nodes.length > 150}
+        className="bg-zinc-50"
+        aria-label="Workflow canvas"
+      >
+        <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color="#d4d4d8" />
+        <MiniMap<EditorNode>
+          pannable
+          zoomable
+          nodeColor={miniMapColor}
+          nodeBorderRadius={6}
+          maskColor="rgb(244 244 245 / 0.7)"
+          className="!rounded-lg !border !border-zinc-200 !shadow-sm"
+          ariaLabel="Mini map"
+        />
+        <Controls showInteractive={false} className="!rounded-lg !border !border-zinc-200 !shadow-sm" />
+        {nodes.length === 0 ? (
+          <Panel position="top-center" className="!mt-24">
+            <div className="flex max-w-sm flex-col items-center rounded-xl border border-dashed border-zinc-300 bg-white/90 px-6 py-5 text-center shadow-xs backdrop-blur">
+              <MousePointerClick aria-hidden className="size-6 text-indigo-500" />
+              <p className="mt-2 text-sm font-medium text-zinc-800">Start building</p>
+              <p className="mt-1 text-[13px] text-zinc-500">
+                Drag a node from the palette, or press <kbd className="rounded border border-zinc-300 bg-zinc-50 px-1 font-mono text-[11px]">/</kbd>{" "}
+                to search and <kbd className="rounded border border-zinc-300 bg-zinc-50 px-1 font-mono text-[11px]">Enter</kbd> to add.
+                Every workflow begins with a Start node and finishes at an End node.
+              </p>
+            </div>
+          </Panel>
+        ) : null}
+        {notice ? (
+          <Panel position="top-center">
+            <div
+              role={notice.tone === "error" ? "alert" : "status"}
+              data-testid="canvas-notice"
+              className={
+                notice.tone === "error"
+                  ? "max-w-md rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-[13px] text-red-800 shadow-sm"
+                  : "max-w-md rounded-lg border border-zinc-200 bg-white px-3 py-2 text-[13px] text-zinc-700 shadow-sm"
+              }
+            >
+              {notice.text}
+            </div>
+          </Panel>
+        ) : null}
+      </ReactFlow>
+    </div>
+  );
+}

@@ -1,0 +1,241 @@
+"use client";
+
+/**
+ * The node palette: every registry type, grouped by category, searchable. A type is added by dragging it
+ * onto the canvas, or from the keyboard: `/` focuses the search, arrows move, Enter adds the type next to
+ * the selected node (and connects it) or in the middle of the view.
+ */
+import { useReactFlow } from "@xyflow/react";
+import { clsx } from "clsx";
+import { Search } from "lucide-react";
+import { useId, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from "react";
+import { nodeDefinitions } from "@/lib/nodes/registry";
+import { NODE_CATEGORIES, type AnyNodeDefinition, type NodeCategory } from "@/lib/nodes/types";
+import { useEditorApi } from "./editor-context";
+import { PALETTE_DRAG_TYPE } from "./canvas/workflow-canvas";
+import { DEFAULT_NODE_SIZE } from "./model/layout";
+import { nodeIcon } from "./node-icons";
+
+const CATEGORY_LABELS: Record<NodeCategory, string> = {
+  flow: "Flow",
+  ai: "AI",
+  data: "Data",
+  logic: "Logic",
+  integration: "Integrations",
+  human: "People",
+};
+
+const definitions = nodeDefinitions as unknown as readonly AnyNodeDefinition[];
+
+export function matchesSearch(definition: AnyNodeDefinition, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (!q) return true;
+  return [definition.type, definition.label, definition.description, CATEGORY_LABELS[definition.category]]
+    .join(" ")
+    .toLowerCase()
+    .includes(q);
+}
+
+/** Adds a node where a keyboard user expects it: after the selected node, else in the middle of the view. */
+export function useAddNode() {
+  const store = useEditorApi();
+  const { screenToFlowPosition } = useReactFlow();
+  return (type: string) => {
+    const state = store.getState();
+    const selected = state.nodes.filter((node) => node.selected);
+    const anchor = selected.length === 1 ? selected[0] : undefined;
+    let position: { x: number; y: number };
+    if (anchor) {
+      position = { x: anchor.position.x + (anchor.measured?.width ?? DEFAULT_NODE_SIZE.width) + 80, y: anchor.position.y };
+    } else {
+      const canvas = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
+      const centre = canvas
+        ? screenToFlowPosition({ x: canvas.left + canvas.width / 2, y: canvas.top + canvas.height / 2 })
+        : { x: 0, y: 0 };
+      position = { x: centre.x - DEFAULT_NODE_SIZE.width / 2, y: centre.y - DEFAULT_NODE_SIZE.height / 2 };
+    }
+    // Never stack a new node exactly on another one.
+    while (state.nodes.some((node) => Math.abs(node.position.x - position.x) < 24 && Math.abs(node.position.y - position.y) < 24)) {
+      position = { x: position.x + 32, y: position.y + 32 };
+    }
+    return state.addNode(type, position, anchor ? { connectFrom: anchor.id } : undefined);
+  };
+}
+
+export function Palette() {
+  const [query, setQuery] = useState("");
+  const [active, setActive] = useState(0);
+  const [tip, setTip] = useState<Tip | null>(null);
+  const listId = useId();
+  const searchRef = useRef<HTMLInputElement>(null);
+  const addNode = useAddNode();
+
+  const visible = useMemo(() => definitions.filter((definition) => matchesSearch(definition, query)), [query]);
+  const grouped = useMemo(
+    () =>
+      NODE_CATEGORIES.map((category) => ({ category, items: visible.filter((definition) => definition.category === category) })).filter(
+        (group) => group.items.length > 0,
+      ),
+    [visible],
+  );
+  const ordered = grouped.flatMap((group) => group.items);
+  const activeType = ordered[Math.min(active, ordered.length - 1)]?.type;
+
+  const add = (type: string) => {
+    addNode(type);
+  };
+
+  const onSearchKey = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === "ArrowDown") {
+      event.preventDefault();
+      setActive((i) => Math.min(i + 1, ordered.length - 1));
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      setActive((i) => Math.max(i - 1, 0));
+    } else if (event.key === "Enter" && activeType) {
+      event.preventDefault();
+      add(activeType);
+    } else if (event.key === "Escape") {
+      setQuery("");
+      searchRef.current?.blur();
+    }
+  };
+
+  return (
+    <aside aria-label="Node palette" data-testid="palette" className="flex h-full w-52 shrink-0 flex-col border-r border-zinc-200 bg-white">
+      <div className="border-b border-zinc-100 p-3">
+        <label className="relative block">
+          <span className="sr-only">Search nodes</span>
+          <Search aria-hidden className="pointer-events-none absolute top-1/2 left-2.5 size-3.5 -translate-y-1/2 text-zinc-400" />
+          <input
+            ref={searchRef}
+            data-testid="palette-search"
+            data-palette-search
+            type="search"
+            value={query}
+            onChange={(event) => {
+              setQuery(event.target.value);
+              setActive(0);
+            }}
+            onKeyDown={onSearchKey}
+            placeholder="Search nodes"
+            role="combobox"
+            aria-expanded="true"
+            aria-controls={listId}
+            aria-activedescendant={activeType ? `${listId}-${activeType}` : undefined}
+            className="h-8 w-full rounded-md border border-zinc-200 bg-zinc-50 pr-10 pl-8 text-[13px] text-zinc-900 placeholder:text-zinc-400 focus:border-indigo-400 focus:bg-white focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500/30"
+          />
+          <kbd className="pointer-events-none absolute top-1/2 right-2 -translate-y-1/2 rounded border border-zinc-200 bg-white px-1.5 font-mono text-[10px] text-zinc-400">
+            /
+          </kbd>
+        </label>
+      </div>
+      <div id={listId} role="listbox" aria-label="Node types" className="flex-1 overflow-y-auto px-2 pt-1 pb-4">
+        {grouped.length === 0 ? (
+          <p className="px-2 py-6 text-center text-[13px] text-zinc-500">No node matches “{query}”.</p>
+        ) : (
+          grouped.map(({ category, items }) => (
+            <div key={category} role="group" aria-label={CATEGORY_LABELS[category]} className="mt-2">
+              <p className="px-2 pb-1 text-[10.5px] font-semibold tracking-wider text-zinc-400 uppercase">{CATEGORY_LABELS[category]}</p>
+              {items.map((definition) => (
+                <PaletteItem
+                  key={definition.type}
+                  id={`${listId}-${definition.type}`}
+                  definition={definition}
+                  active={definition.type === activeType && query.trim() !== ""}
+                  onAdd={() => add(definition.type)}
+                  onTip={setTip}
+                />
+              ))}
+            </div>
+          ))
+        )}
+      </div>
+      <PaletteTooltip tip={tip} />
+      <p className="border-t border-zinc-100 px-3 py-2 text-[11px] leading-snug text-zinc-400">
+        Drag onto the canvas, or select a node and press Enter on a type to add it after.
+      </p>
+    </aside>
+  );
+}
+
+interface Tip {
+  definition: AnyNodeDefinition;
+  top: number;
+  left: number;
+}
+
+function PaletteItem({
+  id,
+  definition,
+  active,
+  onAdd,
+  onTip,
+}: {
+  id: string;
+  definition: AnyNodeDefinition;
+  active: boolean;
+  onAdd: () => void;
+  onTip: (tip: Tip | null) => void;
+}) {
+  const Icon = nodeIcon(definition.icon);
+  const onDragStart = (event: DragEvent<HTMLButtonElement>) => {
+    onTip(null);
+    event.dataTransfer.setData(PALETTE_DRAG_TYPE, definition.type);
+    event.dataTransfer.setData("text/plain", definition.label);
+    event.dataTransfer.effectAllowed = "move";
+  };
+  const showTip = (element: HTMLElement) => {
+    const rect = element.getBoundingClientRect();
+    onTip({ definition, top: rect.top, left: rect.right + 10 });
+  };
+  return (
+    <button
+      id={id}
+      type="button"
+      role="option"
+      aria-selected={active}
+      aria-describedby={`${id}-description`}
+      draggable
+      onDragStart={onDragStart}
+      onClick={onAdd}
+      onMouseEnter={(event) => showTip(event.currentTarget)}
+      onMouseLeave={() => onTip(null)}
+      onFocus={(event) => showTip(event.currentTarget)}
+      onBlur={() => onTip(null)}
+      data-testid={`palette-item-${definition.type}`}
+      className={clsx(
+        "flex w-full cursor-grab items-center gap-2.5 rounded-md px-2 py-1.5 text-left text-[13px] text-zinc-700 active:cursor-grabbing",
+        "hover:bg-zinc-100 focus-visible:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-offset-0 focus-visible:outline-indigo-500",
+        active && "bg-indigo-50 text-indigo-900 ring-1 ring-indigo-200",
+      )}
+    >
+      <span className="flex size-6 shrink-0 items-center justify-center rounded-md text-white" style={{ backgroundColor: definition.color }}>
+        <Icon aria-hidden className="size-3.5" />
+      </span>
+      <span className="truncate font-medium">{definition.label}</span>
+      <span id={`${id}-description`} className="sr-only">
+        {definition.description}
+      </span>
+    </button>
+  );
+}
+
+/**
+ * The tooltip of the hovered or focused item. Fixed-positioned and drawn outside the scrolling list, which
+ * would otherwise clip it.
+ */
+function PaletteTooltip({ tip }: { tip: Tip | null }) {
+  if (!tip) return null;
+  return (
+    <div
+      role="tooltip"
+      data-testid="palette-tooltip"
+      style={{ top: tip.top, left: tip.left }}
+      className="pointer-events-none fixed z-50 w-64 animate-[fade-in_150ms_ease-out_200ms_both] rounded-lg bg-zinc-900 px-3 py-2 text-[12px] leading-snug text-zinc-200 shadow-lg"
+    >
+      <span className="mb-0.5 block font-semibold text-white">{tip.definition.label}</span>
+      {tip.definition.description}
+    </div>
+  );
+}
