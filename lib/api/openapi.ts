@@ -102,11 +102,15 @@ const acceptHeader = z.object({
   accept: z.string().optional().meta({ description: "`text/event-stream` to receive the run's events as they happen" }),
 });
 
+// Named, so the document (and the reference page) shows one "ExecutionEvent" instead of ten inline variants.
+const executionEventDoc = executionEventSchema.meta({ id: "ExecutionEvent", description: "One event of a run (the stream contract)" });
+const runStatusEventDoc = runStatusEventSchema.meta({ id: "RunStatusEvent", description: "A run's status changed" });
+
 const runResult = {
   status: 200,
   description: "The run's result (a failed or cancelled run is a result too: see `status`), or its event stream",
   json: executionResultResponseSchema,
-  eventStream: executionEventSchema,
+  eventStream: executionEventDoc,
 } as const;
 
 /** Every route of the API. Keep in step with app/api/** — the API tests fail otherwise. */
@@ -265,7 +269,7 @@ export const apiOperations: ApiOperation[] = [
     summary: "Follow a run's events",
     description: "Server-Sent Events: the stored events after Last-Event-ID, then live ones until the run ends; keep-alive comments in between.",
     params: { path: idPath, header: lastEventIdHeader, query: lastEventIdQuery },
-    success: { status: 200, description: "The event stream", eventStream: executionEventSchema },
+    success: { status: 200, description: "The event stream", eventStream: executionEventDoc },
     errors: [404],
   },
   {
@@ -275,7 +279,7 @@ export const apiOperations: ApiOperation[] = [
     summary: "Follow status changes of all your runs",
     description: "Server-Sent Events (`event: run_status`) for the dashboard; `id:` is the change time, usable as Last-Event-ID.",
     params: { header: lastEventIdHeader, query: lastEventIdQuery },
-    success: { status: 200, description: "The feed", eventStream: runStatusEventSchema },
+    success: { status: 200, description: "The feed", eventStream: runStatusEventDoc },
   },
   { method: "post", path: "/api/executions/{id}/cancel", tag: "Executions", summary: "Cancel a run", description: "Stops the run on whichever instance runs it; it ends `cancelled` with the usage spent so far.", params: { path: idPath }, success: { status: 200, description: "The run's status after the request", json: cancelExecutionResponseSchema }, errors: [404, 409] },
   {
@@ -309,7 +313,7 @@ export const apiOperations: ApiOperation[] = [
     description:
       "Streams the answer as Server-Sent Events: the run's events (tokens, tool calls, node progress; the last run event carries sources and usage), then `event: message` with the saved assistant message. No conversationId: a new conversation.",
     body: { kind: "json", schema: chatBodySchema },
-    success: { status: 200, description: "The run's events, then the saved message", eventStream: z.union([executionEventSchema, chatMessageEventSchema]) },
+    success: { status: 200, description: "The run's events, then the saved message", eventStream: z.union([executionEventDoc, chatMessageEventSchema]) },
     errors: [404, 413, 422, 429],
   },
   { method: "get", path: "/api/conversations", tag: "Conversations", summary: "List your conversations", description: "Most recently active first.", params: { query: conversationListQuerySchema }, success: { status: 200, description: "One page", json: conversationListResponseSchema }, errors: [422] },

@@ -14,7 +14,7 @@ import { approvalDefinition, call, callRaw, echoDefinition, newActor, readSse, t
 
 const SSE = { accept: "text/event-stream" };
 
-function graphOf(definition: ReturnType<typeof echoDefinition>) {
+function graphOf<T extends { name: string; description: string }>(definition: T) {
   const { name: _n, description: _d, ...graph } = definition;
   return graph;
 }

@@ -9,7 +9,7 @@ import { BASE_URL, read, routeContext } from "./helpers";
 import { call, echoDefinition, newActor, type Actor } from "./rest-fixtures";
 
 /** A one-page PDF whose page shows `text` (Helvetica), with a correct cross-reference table. */
-function pdfWithText(text: string): Uint8Array {
+function pdfWithText(text: string): Uint8Array<ArrayBuffer> {
   const content = `BT /F1 18 Tf 72 720 Td (${text.replace(/[()\\]/g, "\\$&")}) Tj ET`;
   const objects = [
     "<< /Type /Catalog /Pages 2 0 R >>",

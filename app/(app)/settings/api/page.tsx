@@ -9,7 +9,7 @@ import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { createOpenApiDocument } from "@/lib/api/openapi";
 import { requireSessionUser } from "@/lib/auth";
-import { PropertyTable, schemaAnchor, TypeLabel, type JsonSchema } from "./schema-view";
+import { PropertyTable, Prose, schemaAnchor, TypeLabel, type JsonSchema } from "./schema-view";
 
 export const metadata: Metadata = { title: "API reference" };
 
@@ -72,7 +72,11 @@ function OperationCard({ method, path, op }: { method: (typeof METHODS)[number];
       </header>
       <div>
         <p className="text-sm font-medium text-zinc-800">{op.summary}</p>
-        {op.description ? <p className="mt-1 max-w-3xl text-[13px] text-zinc-600">{op.description}</p> : null}
+        {op.description ? (
+          <p className="mt-1 max-w-3xl text-[13px] text-zinc-600">
+            <Prose text={op.description} />
+          </p>
+        ) : null}
       </div>
       {op.parameters?.length ? (
         <section className="flex flex-col gap-1">
@@ -83,7 +87,12 @@ function OperationCard({ method, path, op }: { method: (typeof METHODS)[number];
                 <span className="font-mono text-zinc-900">{p.name}</span>
                 <span className="text-zinc-400"> ({p.in}{p.required ? ", required" : ""})</span>{" "}
                 <span className="font-mono text-zinc-700"><TypeLabel schema={p.schema} /></span>
-                {p.description || p.schema?.description ? <span className="text-zinc-600"> — {p.description ?? p.schema?.description}</span> : null}
+                {p.description || p.schema?.description ? (
+                  <span className="text-zinc-600">
+                    {" — "}
+                    <Prose text={p.description ?? p.schema?.description ?? ""} />
+                  </span>
+                ) : null}
               </li>
             ))}
           </ul>
@@ -102,7 +111,7 @@ function OperationCard({ method, path, op }: { method: (typeof METHODS)[number];
         {success.map(([status, response]) => (
           <div key={status} className="flex flex-col gap-1.5">
             <p className="text-[13px] text-zinc-700">
-              <span className="font-mono font-semibold text-emerald-700">{status}</span> {response.description}
+              <span className="font-mono font-semibold text-emerald-700">{status}</span> <Prose text={response.description ?? ""} />
             </p>
             {response.content ? <Body content={response.content} /> : null}
           </div>
@@ -111,7 +120,7 @@ function OperationCard({ method, path, op }: { method: (typeof METHODS)[number];
           <ul className="flex flex-wrap gap-x-4 gap-y-1 text-[13px] text-zinc-600">
             {errors.map(([status, response]) => (
               <li key={status}>
-                <span className="font-mono font-semibold text-red-700">{status}</span> {response.description}
+                <span className="font-mono font-semibold text-red-700">{status}</span> <Prose text={response.description ?? ""} />
               </li>
             ))}
           </ul>
@@ -159,7 +168,9 @@ export default async function ApiReferencePage() {
       <Card>
         <CardHeader title="Calling the API" />
         <CardContent className="flex flex-col gap-2 text-sm text-zinc-700">
-          <p>{document.info.description}</p>
+          <p>
+            <Prose text={document.info.description ?? ""} />
+          </p>
           <pre className="overflow-x-auto rounded-md bg-zinc-950 px-4 py-3 font-mono text-[13px] text-zinc-100">
             {`curl -H "Authorization: Bearer $LATTICE_API_KEY" \\
      -H "Content-Type: application/json" \\
@@ -187,7 +198,11 @@ export default async function ApiReferencePage() {
           {schemas.map(([name, schema]) => (
             <section key={name} id={schemaAnchor(name)} className="flex flex-col gap-2 border-t border-zinc-200 px-5 py-4 first:border-t-0">
               <h3 className="font-mono text-sm font-semibold text-zinc-900">{name}</h3>
-              {schema.description ? <p className="text-[13px] text-zinc-600">{schema.description}</p> : null}
+              {schema.description ? (
+                <p className="text-[13px] text-zinc-600">
+                  <Prose text={schema.description} />
+                </p>
+              ) : null}
               {schema.properties ? (
                 <PropertyTable schema={schema} />
               ) : (

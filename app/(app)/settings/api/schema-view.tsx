@@ -123,12 +123,29 @@ export function PropertyTable({ schema }: { schema: JsonSchema }) {
                 <TypeLabel schema={property} />
               </td>
               <td className="py-1.5 text-zinc-600">
-                {[property.description, constraints(property)].filter(Boolean).join(" — ")}
+                <Prose text={[property.description, constraints(property)].filter(Boolean).join(" — ")} />
               </td>
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Text with `inline code` spans, as the document's descriptions write them. */
+export function Prose({ text }: { text: string }) {
+  return (
+    <>
+      {text.split(/(`[^`]+`)/g).map((part, i) =>
+        part.startsWith("`") && part.endsWith("`") && part.length > 2 ? (
+          <code key={i} className="rounded bg-zinc-100 px-1 py-0.5 font-mono text-[0.92em] text-zinc-800">
+            {part.slice(1, -1)}
+          </code>
+        ) : (
+          <span key={i}>{part}</span>
+        ),
+      )}
+    </>
   );
 }
