@@ -8,6 +8,10 @@ export async function startServer(): Promise<void> {
   try {
     const handle = await getDbHandle();
     console.log(`Lattice: ${handle.backend} database ready at ${handle.location}`);
+    // The tracker's background work: listen to other instances (events, cancels), sweep runs whose process
+    // died (now and periodically), prune by the retention settings.
+    const { startTrackingServices } = await import("@/lib/tracking/services");
+    await startTrackingServices().catch((error: unknown) => console.error("Lattice: tracking services did not start", error));
   } catch (error) {
     console.error(`Lattice: the database could not be opened: ${(error as Error).message}`);
     // An embedded folder held by another process cannot be shared: refuse to serve rather than lose data.

@@ -1,0 +1,23 @@
+/**
+ * Tracking: where runs are recorded, streamed and measured. Server only; the client-safe feed contract
+ * is in ./feed-events (the run event contract is lib/engine/events).
+ */
+import "server-only";
+
+export { getWorkflowTracker, WorkflowTracker, type WorkflowTrackerOptions } from "./workflow-tracker";
+export { EventBus, getEventBus, SubscriberOverflowError, type SubscribeOptions } from "./event-bus";
+export { cancelExecution, type CancelOutcome } from "./cancel";
+export { sweepStaleExecutions, INTERRUPTED_ERROR_CODE } from "./sweeper";
+export { pruneExpiredData, retentionFromEnv, type PruneReport, type RetentionSettings } from "./retention";
+export { startTrackingServices, stopTrackingServices, sweepNow, pruneNow } from "./services";
+export { executionEventsResponse, runFeedResponse, lastEventIdOf, KEEP_ALIVE_MS } from "./sse";
+export {
+  analyticsRangeQuerySchema,
+  getAnalyticsDashboard,
+  getAnalyticsSummary,
+  getDefinitionAnalytics,
+  getModelAnalytics,
+  getTemplateAnalytics,
+  type AnalyticsRangeQuery,
+} from "./analytics";
+export { runStatusEventSchema, toFeedSse, type RunStatusEvent } from "./feed-events";
