@@ -129,3 +129,17 @@ describe("clipboard", () => {
     expect(parseClipboard("{lattice.nodes")).toBeNull();
   });
 });
+
+describe("node drawing", () => {
+  it("has an icon for every registry node type and a summary for every default config", async () => {
+    const { NODE_ICONS } = await import("@/components/editor/node-icons");
+    const { nodeSummary } = await import("@/components/editor/model/node-summary");
+    for (const definition of nodeDefinitions) {
+      expect(NODE_ICONS[definition.icon], `icon ${definition.icon} of ${definition.type}`).toBeDefined();
+      expect(nodeSummary(definition.type, definition.defaultConfig() as Record<string, unknown>)).toEqual(expect.any(String));
+    }
+    expect(nodeSummary("model", { provider: "openai", model: "gpt-4o" })).toBe("openai · gpt-4o");
+    expect(nodeSummary("retrieval", { knowledgeBaseId: "kb1", topK: 3 }, { knowledgeBaseName: () => "Handbook" })).toBe("Top 3 from Handbook");
+    expect(nodeSummary("teleport", {})).toBeNull();
+  });
+});
