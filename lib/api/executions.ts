@@ -91,6 +91,13 @@ export const executionListQuerySchema = z
     workflowId: idSchema.optional(),
     templateId: idSchema.optional(),
     conversationId: idSchema.optional(),
+    model: z
+      .string()
+      .min(3)
+      .max(200)
+      .regex(/^[^:\s]+:\S+$/, 'must be "provider:model"')
+      .optional()
+      .meta({ description: 'Runs that used this model ("provider:model", e.g. "openai:gpt-4o-mini"); known once a run has finished' }),
     from: timestampSchema.optional().meta({ description: "Runs created at or after this time" }),
     to: timestampSchema.optional().meta({ description: "Runs created before this time" }),
     cursor: cursorSchema.optional(),
@@ -129,6 +136,46 @@ export const cancelExecutionResponseSchema = z.object({
   executionId: idSchema,
   status: z.enum(EXECUTION_RECORD_STATUSES),
 });
+
+/**
+ * POST /api/executions/:id/rerun (optional JSON body). Without `fromStep` the run starts over with the same
+ * request; with it (time travel) the new run starts at one of the run's steps (GET the run's steps on the
+ * monitor page), with the state's variables replaced by `variables` when given.
+ */
+export const rerunExecutionBodySchema = z
+  .object({
+    fromStep: z
+      .object({
+        checkpointId: z.string().min(1).max(100),
+        variables: jsonRecordSchema.optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .meta({ id: "RerunExecutionBody" });
+export type RerunExecutionBody = z.infer<typeof rerunExecutionBodySchema>;
+
+/** One step of a run a time-travel re-run can start from (a checkpoint between supersteps). */
+export const executionStepSchema = z
+  .object({
+    checkpointId: z.string(),
+    step: z.number().int(),
+    /** The nodes that run next from here. */
+    next: z.array(z.string()),
+    createdAt: z.string(),
+    variables: jsonRecordSchema,
+    messageCount: z.number().int(),
+    lastMessage: z.object({ role: z.string(), text: z.string() }).nullable(),
+  })
+  .meta({ id: "ExecutionStep" });
+export type ExecutionStep = z.infer<typeof executionStepSchema>;
+
+/** 202 answer of a run started, resumed or re-run with `Prefer: respond-async`: follow it over its events. */
+export const detachedRunResponseSchema = z
+  .object({ executionId: idSchema, status: z.literal("running") })
+  .meta({ id: "DetachedRun" });
+export type DetachedRunResponse = z.infer<typeof detachedRunResponseSchema>;
 
 /** Names of the Server-Sent Events a streamed run sends (`event:` lines). */
 export const executionEventTypeSchema = z.enum(EXECUTION_EVENT_TYPES as [string, ...string[]]);

@@ -54,6 +54,7 @@ import {
   type HistoryEntry,
 } from "./result";
 import { defaultResources, engineValidationContext, MAX_WORKFLOW_DEPTH } from "./resources";
+import { copyStepToThread, loadRunStep } from "./time-travel";
 import { InMemoryTracker, type Tracker } from "./tracker";
 
 export interface ExecuteOptions {
@@ -70,6 +71,11 @@ export interface ExecuteOptions {
   parent?: { executionId: string; depth: number; correlationId?: string };
   /** A top-level run that re-runs an earlier one (the API's rerun): recorded as its parentExecutionId. */
   rerunOf?: string;
+  /**
+   * Time travel: a new execution (linked to `executionId` as its parent) that starts from one of that run's
+   * step checkpoints, with the state's variables replaced by `variables` when given. See `rerunFromStep`.
+   */
+  fromCheckpoint?: { executionId: string; checkpointId: string; variables?: Record<string, unknown> };
   correlationId?: string;
 }
 
@@ -121,6 +127,30 @@ export async function resumeExecution({
   return execute(originalRequest(snapshot), { ...options, resume: { executionId, answer } });
 }
 
+export interface RerunFromStepOptions extends Omit<ExecuteOptions, "resume" | "parent" | "rerunOf" | "fromCheckpoint"> {
+  executionId: string;
+  checkpointId: string;
+  /** The state's variables at that step, as the person edited them (replacing them whole). */
+  variables?: Record<string, unknown>;
+}
+
+/**
+ * Time travel: runs `executionId` again from one of its step checkpoints (lib/engine/time-travel.ts), as a
+ * new execution whose parent is the original — the same path as `execute`, with `fromCheckpoint` set.
+ */
+export function rerunFromStep(options: RerunFromStepOptions & { stream: true }): Promise<AsyncIterable<ExecutionEvent>>;
+export function rerunFromStep(options: RerunFromStepOptions & { stream?: false }): Promise<ExecutionResult>;
+export async function rerunFromStep({
+  executionId,
+  checkpointId,
+  variables,
+  ...options
+}: RerunFromStepOptions): Promise<ExecutionResult | AsyncIterable<ExecutionEvent>> {
+  const source = await loadRunStep({ executionId, checkpointId, userId: options.userId });
+  const snapshot = snapshotOf(source.checkpoint.channel_values as Record<string, unknown>);
+  return execute(originalRequest(snapshot), { ...options, fromCheckpoint: { executionId, checkpointId, ...(variables ? { variables } : {}) } });
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Request → ExecutionContext
 // ---------------------------------------------------------------------------------------------------------
@@ -145,10 +175,13 @@ type RunSnapshot = z.infer<typeof runSnapshotSchema>;
 
 interface PreparedExecution {
   ctx: ExecutionContext;
-  graphInput: WorkflowUpdate | Command;
+  /** null: continue from the checkpoint the thread already holds. */
+  graphInput: WorkflowUpdate | Command | null;
   /** The chat message to store once the run has started (not on resume). */
   userMessage?: string;
   signal?: AbortSignal;
+  /** The run's thread already holds a checkpoint to continue from (a time-travel copy). */
+  existingThread?: boolean;
 }
 
 interface LoadedWorkflow {
@@ -173,6 +206,7 @@ async function prepareExecution(rawRequest: unknown, options: ExecuteOptions): P
     throw new AppError("bad_request:depth", `Workflows may run other workflows at most ${MAX_WORKFLOW_DEPTH} levels deep.`);
   }
   if (options.resume) return prepareResume(request, options, tracker);
+  if (options.fromCheckpoint) return prepareFromStep(request, options, tracker);
 
   const ownerId = options.userId;
   let conversation: Conversation | null = null;
@@ -328,6 +362,55 @@ async function prepareResume(request: ExecutionRequest, options: ExecuteOptions,
   return { ctx, graphInput: new Command({ resume: parsedAnswer.data }), ...(options.signal ? { signal: options.signal } : {}) };
 }
 
+/**
+ * A new execution that continues from a step of an earlier run: the step's checkpoint is copied onto the
+ * new execution's thread (variables edited, metadata naming the new run), and the graph continues from it.
+ */
+async function prepareFromStep(request: ExecutionRequest, options: ExecuteOptions, tracker: Tracker): Promise<PreparedExecution> {
+  const { executionId: sourceId, checkpointId, variables } = options.fromCheckpoint!;
+  const source = await loadRunStep({ executionId: sourceId, checkpointId, userId: options.userId });
+  const snapshot = snapshotOf(source.checkpoint.channel_values as Record<string, unknown>);
+  if (snapshot.request.type !== request.type) throw new AppError("bad_request:rerun", "The request does not match the run it re-runs.");
+  if (snapshot.workflowType === "CHAT") {
+    // A chat turn belongs to its conversation's history: replaying half of it would fork the conversation.
+    throw new AppError("conflict:execution_rerun", "A chat turn re-runs from its start (send the message again), not from a step.");
+  }
+  const validation = validateWorkflow(snapshot.definition, { id: options.userId }, engineValidationContext({ depth: snapshot.depth, definitionId: snapshot.sourceDefinitionId }));
+  if (!validation.isValid) throw new WorkflowValidationError(validation);
+
+  const ctx = new ExecutionContext({
+    userId: options.userId,
+    request: originalRequest(snapshot),
+    workflowType: snapshot.workflowType,
+    definition: snapshot.definition,
+    input: snapshot.input,
+    workflowId: snapshot.workflowId,
+    sourceDefinitionId: snapshot.sourceDefinitionId,
+    sourceTemplateId: snapshot.sourceTemplateId,
+    definitionVersion: snapshot.definitionVersion,
+    correlationId: options.correlationId,
+    parentExecutionId: sourceId,
+    depth: snapshot.depth,
+    options: snapshot.options,
+    resources: defaultResources,
+    tracker,
+  });
+  const run: RunSnapshot = { ...snapshot, correlationId: ctx.correlationId, parentExecutionId: sourceId };
+  await copyStepToThread({
+    source,
+    threadId: ctx.threadId,
+    ...(variables ? { variables } : {}),
+    metadata: (current) => ({ ...current, executionId: ctx.executionId, run }),
+  });
+  return { ctx, graphInput: null, existingThread: true, ...(options.signal ? { signal: options.signal } : {}) };
+}
+
+function snapshotOf(values: Record<string, unknown>): RunSnapshot {
+  const snapshot = runSnapshotSchema.safeParse((values.metadata as { run?: unknown } | undefined)?.run);
+  if (!snapshot.success) throw new AppError("conflict:execution", "This run was started by another version of Lattice and cannot be re-run from a step.");
+  return snapshot.data;
+}
+
 /** A paused run's checkpointed state, if it exists, is the user's, and waits for an answer. */
 async function loadPausedRun({ executionId, userId }: { executionId: string; userId: string }) {
   const tuple = await getCheckpointSaver().getTuple({ configurable: { thread_id: executionId, checkpoint_ns: "" } });
@@ -427,7 +510,7 @@ async function runExecution(prepared: PreparedExecution, emit: (event: Execution
         executionId: ctx.executionId,
       });
     }
-    await streamGraph(ctx, prepared.graphInput, publish);
+    await streamGraph(ctx, prepared.graphInput, publish, prepared.existingThread === true);
     finished = true;
   } catch (error) {
     failure = error;
@@ -502,15 +585,21 @@ function describeFailure(ctx: ExecutionContext, failure: unknown): ExecutionErro
 }
 
 /** Streams the compiled graph, mapping LangGraph's chunks to events and keeping the context current. */
-async function streamGraph(ctx: ExecutionContext, graphInput: WorkflowUpdate | Command, publish: (event: ExecutionEvent) => void) {
+async function streamGraph(
+  ctx: ExecutionContext,
+  graphInput: WorkflowUpdate | Command | null,
+  publish: (event: ExecutionEvent) => void,
+  existingThread = false,
+) {
   const compiled = compileWorkflow(ctx.definition, {
     executionId: ctx.executionId,
     userId: ctx.userId,
     depth: ctx.depth,
     resources: ctx.resources,
     runWorkflow: (args) => runChildWorkflow(ctx, args),
-    // A new execution's thread is empty: skip LangGraph's opening read of it (a resume must read it).
-    checkpointer: ctx.resumed ? getCheckpointSaver() : new NewThreadCheckpointSaver(getCheckpointSaver(), ctx.threadId),
+    // A new execution's thread is empty: skip LangGraph's opening read of it (a resume or a time-travel
+    // copy must read it).
+    checkpointer: ctx.resumed || existingThread ? getCheckpointSaver() : new NewThreadCheckpointSaver(getCheckpointSaver(), ctx.threadId),
   });
   const usageKeys = usageKeysByNode(ctx.definition);
   const nodeTypes = new Map(ctx.definition.nodes.map((n) => [n.id, n.type]));

@@ -8,7 +8,8 @@ import { getConversation } from "@/lib/db/queries/conversations";
 import { getExecution, listExecutions, summarizeExecutionEvents, type ExecutionListRow } from "@/lib/db/queries/execution-list";
 import type { WorkflowExecution } from "@/lib/db/schema";
 import type { ExecutionEvent } from "@/lib/engine/events";
-import { execute, resumeExecution } from "@/lib/engine/execute";
+import { execute, rerunFromStep, resumeExecution } from "@/lib/engine/execute";
+import { listRunSteps } from "@/lib/engine/time-travel";
 import type { ExecutionRequest } from "@/lib/engine/request";
 import { historyEntrySchema, toApiResponse, type ExecutionResult } from "@/lib/engine/result";
 import { AppError } from "@/lib/errors";
@@ -23,7 +24,9 @@ import {
   type ExecutionListQuery,
   type ExecutionRecordStatus,
   type ExecutionResultResponse,
+  type ExecutionStep,
   type ExecutionSummary,
+  type RerunExecutionBody,
 } from "@/lib/api/executions";
 import { runLimiter } from "./run-limits";
 
@@ -121,6 +124,7 @@ export async function listExecutionsPage({
       ...(query.workflowId ? { definitionId: query.workflowId } : {}),
       ...(query.templateId ? { templateId: query.templateId } : {}),
       ...(query.conversationId ? { conversationId: query.conversationId } : {}),
+      ...(query.model ? { model: query.model } : {}),
       ...(query.from ? { from: new Date(query.from) } : {}),
       ...(query.to ? { to: new Date(query.to) } : {}),
     },
@@ -255,11 +259,34 @@ async function requestToRerun(row: WorkflowExecution): Promise<ExecutionRequest>
   return { type: "CUSTOM", definition: graph.data, ...common } as ExecutionRequest;
 }
 
-/** A new execution with the same request as `executionId`, linked to it by parentExecutionId. */
-export async function rerunExecution({ userId, executionId, stream }: { userId: string; executionId: string; stream: boolean }): Promise<RunOutcome> {
+/**
+ * A new execution with the same request as `executionId`, linked to it by parentExecutionId; with
+ * `fromStep`, one that starts at that step of the run with the given variables (time travel).
+ */
+export async function rerunExecution({
+  userId,
+  executionId,
+  stream,
+  fromStep,
+}: {
+  userId: string;
+  executionId: string;
+  stream: boolean;
+  fromStep?: RerunExecutionBody["fromStep"];
+}): Promise<RunOutcome> {
   const row = await requireExecution({ ownerId: userId, id: executionId });
+  if (fromStep) {
+    const step = { userId, executionId: row.id, checkpointId: fromStep.checkpointId, tracker: getWorkflowTracker(), ...(fromStep.variables ? { variables: fromStep.variables } : {}) };
+    return withPermit(userId, stream, (asStream) => (asStream ? rerunFromStep({ ...step, stream: true }) : rerunFromStep({ ...step, stream: false })));
+  }
   const request = await requestToRerun(row);
   return startRun({ userId, request, stream, parentExecutionId: row.id });
+}
+
+/** The steps of one of the user's runs that a time-travel re-run can start from, first to last. */
+export async function listExecutionSteps({ userId, executionId }: { userId: string; executionId: string }): Promise<ExecutionStep[]> {
+  const row = await requireExecution({ ownerId: userId, id: executionId });
+  return listRunSteps({ executionId: row.id, userId });
 }
 
 /**

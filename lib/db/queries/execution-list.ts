@@ -13,6 +13,8 @@ export interface ExecutionListFilters {
   definitionId?: string;
   templateId?: string;
   conversationId?: string;
+  /** A "provider:model" key of usage_by_model (written when a run finishes). */
+  model?: string;
   /** created_at >= from */
   from?: Date;
   /** created_at < to */
@@ -74,6 +76,7 @@ export async function listExecutions({
     filters.definitionId ? eq(workflowExecutions.definitionId, filters.definitionId) : undefined,
     filters.templateId ? eq(workflowExecutions.templateId, filters.templateId) : undefined,
     filters.conversationId ? eq(workflowExecutions.conversationId, filters.conversationId) : undefined,
+    filters.model ? sql`(${workflowExecutions.usageByModel} -> ${filters.model}) is not null` : undefined,
     filters.from ? gte(workflowExecutions.createdAt, filters.from) : undefined,
     filters.to ? lt(workflowExecutions.createdAt, filters.to) : undefined,
     cursor ? lt(workflowExecutions.id, cursor.id) : undefined,

@@ -1,10 +1,15 @@
 /**
  * POST /api/executions/:id/rerun — a new run with the same request as this one, linked to it by
- * parentExecutionId (JSON result, or the stream with `Accept: text/event-stream`).
+ * parentExecutionId (JSON result, or the stream with `Accept: text/event-stream`, or 202 with the new id
+ * with `Prefer: respond-async`). An optional JSON body `{ fromStep: { checkpointId, variables? } }` starts
+ * the new run at that step of this one, with edited variables (time travel).
  */
+import { rerunExecutionBodySchema, type RerunExecutionBody } from "@/lib/api/executions";
 import { authenticate } from "@/lib/auth/authenticate";
-import { apiRoute, methodNotAllowed } from "@/lib/http";
+import { apiRoute, methodNotAllowed, readJson } from "@/lib/http";
+import { detachedRunResponse, prefersRespondAsync } from "@/lib/monitor/detached-run";
 import { executionNotFound, rerunExecution } from "@/lib/services/executions";
+import { BODY_LIMITS } from "../../../_lib/limits";
 import { idParam } from "../../../_lib/params";
 import { runResponse } from "../../../_lib/run-response";
 import { wantsEventStream } from "../../../_lib/sse";
@@ -12,7 +17,18 @@ import { wantsEventStream } from "../../../_lib/sse";
 export const POST = apiRoute<{ id: string }>(async (request, { params }) => {
   const user = await authenticate(request);
   const id = await idParam(params, "id", executionNotFound);
-  return runResponse(await rerunExecution({ userId: user.id, executionId: id, stream: wantsEventStream(request) }));
+  // The body is optional: a bare POST re-runs from the start.
+  const body: RerunExecutionBody = (request.headers.get("content-type") ?? "").includes("json")
+    ? await readJson(request, rerunExecutionBodySchema, { maxBytes: BODY_LIMITS.DEFINITION })
+    : {};
+  const detached = prefersRespondAsync(request);
+  const outcome = await rerunExecution({
+    userId: user.id,
+    executionId: id,
+    stream: detached || wantsEventStream(request),
+    ...(body.fromStep ? { fromStep: body.fromStep } : {}),
+  });
+  return detached ? detachedRunResponse(outcome) : runResponse(outcome);
 });
 
 const others = methodNotAllowed(["POST"]);

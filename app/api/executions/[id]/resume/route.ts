@@ -1,10 +1,12 @@
 /**
  * POST /api/executions/:id/resume — answers the human node a paused run waits at, and continues the run
- * (JSON result, or the stream with `Accept: text/event-stream`). 409 when the run is not paused.
+ * (JSON result, or the stream with `Accept: text/event-stream`, or 202 with `Prefer: respond-async`). 409 when
+ * the run is not paused.
  */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, methodNotAllowed, readJson } from "@/lib/http";
 import { resumeExecutionBodySchema } from "@/lib/api/executions";
+import { detachedRunResponse, prefersRespondAsync } from "@/lib/monitor/detached-run";
 import { executionNotFound, resumeRun } from "@/lib/services/executions";
 import { BODY_LIMITS } from "../../../_lib/limits";
 import { idParam } from "../../../_lib/params";
@@ -15,7 +17,9 @@ export const POST = apiRoute<{ id: string }>(async (request, { params }) => {
   const user = await authenticate(request);
   const id = await idParam(params, "id", executionNotFound);
   const answer = await readJson(request, resumeExecutionBodySchema, { maxBytes: BODY_LIMITS.DEFINITION });
-  return runResponse(await resumeRun({ userId: user.id, executionId: id, answer, stream: wantsEventStream(request) }));
+  const detached = prefersRespondAsync(request);
+  const outcome = await resumeRun({ userId: user.id, executionId: id, answer, stream: detached || wantsEventStream(request) });
+  return detached ? detachedRunResponse(outcome) : runResponse(outcome);
 });
 
 const others = methodNotAllowed(["POST"]);
