@@ -1,30 +1,14 @@
-import { MessageSquare, Workflow } from "lucide-react";
 import type { Metadata } from "next";
-import Link from "next/link";
-import { buttonClasses } from "@/components/ui/button";
-import { EmptyState } from "@/components/ui/empty-state";
-import { PageHeader } from "@/components/ui/page-header";
+import { NewChatBoundary } from "@/components/chat/chat-shell";
+import { ConversationView } from "@/components/chat/conversation-view";
 
 export const metadata: Metadata = { title: "Chat" };
 
-export default function ChatPage() {
+/** A new conversation: created on the server by its first message. */
+export default function NewChatPage() {
   return (
-    <div className="flex flex-col gap-8">
-      <PageHeader
-        title="Chat"
-        description="Talk to the built-in assistant, or to any of your workflows. Every message is a tracked run."
-      />
-      <EmptyState
-        icon={MessageSquare}
-        title="Start a conversation"
-        description="Ask a question to begin. Conversations keep their history, and you can switch the workflow that answers at any time."
-        actions={
-          <Link href="/workflows" className={buttonClasses({ variant: "secondary" })}>
-            <Workflow aria-hidden />
-            Pick a workflow
-          </Link>
-        }
-      />
-    </div>
+    <NewChatBoundary>
+      <ConversationView initialConversation={null} />
+    </NewChatBoundary>
   );
 }

@@ -1,0 +1,104 @@
+"use client";
+
+/**
+ * React Query hooks of the chat: the conversation list (cursor pages, by last activity), one conversation
+ * with its messages, rename and delete (the cache is updated at once and corrected by a refetch), and the
+ * workflows, templates and knowledge bases the answer picker offers. Pages hand the first data down from
+ * the server, so nothing flashes empty on load.
+ */
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import type { ConversationDto, ConversationSummary } from "@/lib/api/conversations";
+import type { KnowledgeBaseDto } from "@/lib/api/knowledge";
+import type { TemplateSummary } from "@/lib/api/templates";
+import type { WorkflowSummary } from "@/lib/api/workflows";
+import {
+  chatKeys,
+  deleteConversation,
+  fetchConversation,
+  fetchConversationPage,
+  fetchKnowledgeBases,
+  fetchTemplates,
+  fetchWorkflows,
+  renameConversation,
+  type ConversationPage,
+} from "@/lib/api-client/chat";
+import { chatRuns } from "./chat-runs";
+
+export function useConversationList(initialPage?: ConversationPage) {
+  return useInfiniteQuery({
+    queryKey: chatKeys.conversations,
+    queryFn: ({ pageParam, signal }) => fetchConversationPage({ ...(pageParam ? { cursor: pageParam } : {}), signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    ...(initialPage ? { initialData: { pages: [initialPage], pageParams: [undefined] } } : {}),
+    staleTime: 10_000,
+  });
+}
+
+export function useConversation(id: string | null, initial?: ConversationDto | null) {
+  return useQuery({
+    queryKey: chatKeys.conversation(id ?? "none"),
+    queryFn: ({ signal }) => fetchConversation({ id: id!, signal }),
+    enabled: id !== null,
+    ...(initial && initial.id === id ? { initialData: initial } : {}),
+    staleTime: 5_000,
+  });
+}
+
+function patchSummaries(
+  data: InfiniteData<ConversationPage> | undefined,
+  change: (items: ConversationSummary[]) => ConversationSummary[],
+): InfiniteData<ConversationPage> | undefined {
+  if (!data) return data;
+  return { ...data, pages: data.pages.map((page) => ({ ...page, conversations: change(page.conversations) })) };
+}
+
+export function useRenameConversation() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: renameConversation,
+    onMutate: async ({ id, title }) => {
+      await queryClient.cancelQueries({ queryKey: chatKeys.conversations });
+      queryClient.setQueryData<InfiniteData<ConversationPage>>(chatKeys.conversations, (data) =>
+        patchSummaries(data, (items) => items.map((item) => (item.id === id ? { ...item, title } : item))),
+      );
+      queryClient.setQueryData<ConversationDto>(chatKeys.conversation(id), (data) => (data ? { ...data, title } : data));
+    },
+    onSettled: (_data, _error, { id }) => {
+      void queryClient.invalidateQueries({ queryKey: chatKeys.conversations, exact: true });
+      void queryClient.invalidateQueries({ queryKey: chatKeys.conversation(id) });
+    },
+  });
+}
+
+export function useDeleteConversation() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: deleteConversation,
+    onSuccess: (_data, { id }) => {
+      chatRuns.forgetConversation(id);
+      queryClient.setQueryData<InfiniteData<ConversationPage>>(chatKeys.conversations, (data) =>
+        patchSummaries(data, (items) => items.filter((item) => item.id !== id)),
+      );
+      queryClient.removeQueries({ queryKey: chatKeys.conversation(id) });
+    },
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: chatKeys.conversations, exact: true }),
+  });
+}
+
+export interface AnswererData {
+  templates: TemplateSummary[];
+  workflows: WorkflowSummary[];
+  knowledgeBases: KnowledgeBaseDto[];
+}
+
+export function useAnswererData(initial: AnswererData) {
+  const templates = useQuery({ queryKey: chatKeys.templates, queryFn: ({ signal }) => fetchTemplates({ signal }), initialData: initial.templates });
+  const workflows = useQuery({ queryKey: chatKeys.workflows, queryFn: ({ signal }) => fetchWorkflows({ signal }), initialData: initial.workflows });
+  const knowledgeBases = useQuery({
+    queryKey: chatKeys.knowledgeBases,
+    queryFn: ({ signal }) => fetchKnowledgeBases({ signal }),
+    initialData: initial.knowledgeBases,
+  });
+  return { templates: templates.data, workflows: workflows.data, knowledgeBases: knowledgeBases.data };
+}

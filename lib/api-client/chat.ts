@@ -1,0 +1,96 @@
+/**
+ * The chat's data layer in the browser: query keys and fetchers over the same REST routes every API client
+ * uses (/api/conversations/**, /api/templates, /api/workflows, /api/knowledge-bases), each response parsed
+ * with the API's own DTO schemas. React Query hooks in components/chat wrap these. Client-safe.
+ */
+import { z } from "zod";
+import {
+  conversationListResponseSchema,
+  conversationResponseSchema,
+  conversationSummarySchema,
+  type ConversationDto,
+  type ConversationSummary,
+} from "@/lib/api/conversations";
+import { cancelExecutionResponseSchema, executionResponseSchema } from "@/lib/api/executions";
+import { knowledgeBaseListResponseSchema, type KnowledgeBaseDto } from "@/lib/api/knowledge";
+import { templateListResponseSchema, templateResponseSchema, type Template, type TemplateSummary } from "@/lib/api/templates";
+import { workflowListResponseSchema, workflowSavedResponseSchema, type WorkflowSummary } from "@/lib/api/workflows";
+import { fetchJson } from "./fetch-json";
+
+export const chatKeys = {
+  conversations: ["conversations"] as const,
+  conversation: (id: string) => ["conversations", "detail", id] as const,
+  templates: ["templates", "list"] as const,
+  template: (id: string) => ["templates", "detail", id] as const,
+  // Under the editor's ["workflows"] prefix, so a save there refreshes the chat's picker too.
+  workflows: ["workflows", "list"] as const,
+  knowledgeBases: ["knowledge-bases", "list"] as const,
+};
+
+export type ConversationPage = z.infer<typeof conversationListResponseSchema>;
+
+export function fetchConversationPage({ cursor, signal }: { cursor?: string; signal?: AbortSignal } = {}): Promise<ConversationPage> {
+  const query = cursor ? `?cursor=${encodeURIComponent(cursor)}` : "";
+  return fetchJson(`/api/conversations${query}`, { schema: conversationListResponseSchema, signal });
+}
+
+export async function fetchConversation({ id, signal }: { id: string; signal?: AbortSignal }): Promise<ConversationDto> {
+  return (await fetchJson(`/api/conversations/${id}`, { schema: conversationResponseSchema, signal })).conversation;
+}
+
+export async function renameConversation({ id, title }: { id: string; title: string }): Promise<ConversationSummary> {
+  const body = await fetchJson(`/api/conversations/${id}`, {
+    method: "PATCH",
+    body: { title },
+    schema: z.object({ conversation: conversationSummarySchema }),
+  });
+  return body.conversation;
+}
+
+export function deleteConversation({ id }: { id: string }): Promise<void> {
+  return fetchJson(`/api/conversations/${id}`, { method: "DELETE", schema: null });
+}
+
+export async function fetchTemplates({ signal }: { signal?: AbortSignal } = {}): Promise<TemplateSummary[]> {
+  return (await fetchJson("/api/templates", { schema: templateListResponseSchema, signal })).templates;
+}
+
+export async function fetchTemplate({ id, signal }: { id: string; signal?: AbortSignal }): Promise<Template> {
+  return (await fetchJson(`/api/templates/${id}`, { schema: templateResponseSchema, signal })).template;
+}
+
+export async function fetchWorkflows({ signal }: { signal?: AbortSignal } = {}): Promise<WorkflowSummary[]> {
+  return (await fetchJson("/api/workflows", { schema: workflowListResponseSchema, signal })).workflows;
+}
+
+export async function fetchKnowledgeBases({ signal }: { signal?: AbortSignal } = {}): Promise<KnowledgeBaseDto[]> {
+  return (await fetchJson("/api/knowledge-bases", { schema: knowledgeBaseListResponseSchema, signal })).knowledgeBases;
+}
+
+/** A saved workflow from a template with its parameters filled in (e.g. the knowledge base a Q&A reads). */
+export async function instantiateTemplate({
+  templateId,
+  name,
+  params,
+}: {
+  templateId: string;
+  name: string;
+  params: Record<string, unknown>;
+}): Promise<WorkflowSummary> {
+  const saved = await fetchJson(`/api/templates/${templateId}/instantiate`, {
+    method: "POST",
+    body: { name, params },
+    schema: workflowSavedResponseSchema,
+  });
+  return saved.workflow;
+}
+
+/** Asks the run to stop; it ends `cancelled` (its stream says so). A run that already ended answers 409. */
+export function cancelExecution({ executionId }: { executionId: string }) {
+  return fetchJson(`/api/executions/${executionId}/cancel`, { method: "POST", schema: cancelExecutionResponseSchema });
+}
+
+/** The sequence number of a run's last stored event (a resumed run's events come after it). */
+export async function fetchExecutionLastSeq(executionId: string): Promise<number> {
+  return (await fetchJson(`/api/executions/${executionId}`, { schema: executionResponseSchema })).execution.events.lastSeq;
+}
