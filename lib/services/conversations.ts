@@ -1,7 +1,16 @@
 /** Conversations: list (by last activity, cursor-paginated), read with messages, rename, delete. Owner-scoped. */
 import "server-only";
+import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { getConversation, listMessages } from "@/lib/db/queries/conversations";
-import { deleteConversation as removeConversation, getMessage, listConversations, renameConversation } from "@/lib/db/queries/conversation-list";
+import {
+  deleteConversation as removeConversation,
+  getMessage,
+  listConversations,
+  renameConversation,
+  replaceConversationTitle,
+} from "@/lib/db/queries/conversation-list";
+import { getExecution } from "@/lib/db/queries/execution-list";
+import { getChatModel } from "@/lib/models";
 import type { Conversation, Message } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { isId } from "@/lib/api/common";
@@ -108,4 +117,100 @@ export async function deleteConversation({ ownerId, id }: { ownerId: string; id:
 export async function getMessageDto({ ownerId, id }: { ownerId: string; id: string }): Promise<MessageDto | null> {
   const row = await getMessage({ id, ownerId });
   return row ? toMessage(row) : null;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Titles: a new conversation is named after its first message at once (the engine does that); once the
+// first answer is in, the workflow's own model is asked for a short title that replaces it.
+// ---------------------------------------------------------------------------------------------------------
+
+const TITLE_TIMEOUT_MS = 15_000;
+const TITLE_INPUT_CHARS = 2_000;
+const TITLE_MAX_CHARS = 80;
+const TITLE_PROMPT =
+  "You name chat conversations. Reply with a short title for the conversation that starts with the user's " +
+  "message below: at most six words, in the message's language, no quotes, no trailing punctuation, nothing else.";
+
+/** The title a conversation gets from its first message before any model names it (the engine's rule). */
+export function titleFromMessage(message: string): string {
+  const line = message.trim().split("\n")[0] ?? "";
+  return line.length > 60 ? `${line.slice(0, 57)}…` : line || "New chat";
+}
+
+/** A model's reply made into a title: its first line, without quotes, a "Title:" label or end punctuation. */
+export function cleanGeneratedTitle(reply: string): string | null {
+  const line = reply
+    .split("\n")
+    .map((part) => part.trim())
+    .find((part) => part.length > 0);
+  if (!line) return null;
+  let title = line
+    .replace(/^#+\s*/, "")
+    .replace(/^\*\*(.*)\*\*$/, "$1")
+    .replace(/^(?:title|conversation title)\s*:\s*/i, "")
+    .replace(/^["'“”‘’«»`]+|["'“”‘’«»`]+$/g, "")
+    .replace(/[.!?:;,。]+$/u, "")
+    .trim();
+  if (title.length > TITLE_MAX_CHARS) title = `${title.slice(0, TITLE_MAX_CHARS - 1).trimEnd()}…`;
+  return title.length > 0 ? title : null;
+}
+
+/** The model a run's answer came from: its graph's first model node (else a tools or router node). */
+export function answeringModelOf(definition: unknown): { provider: string; model: string } | null {
+  const nodes = (definition as { nodes?: unknown } | null)?.nodes;
+  if (!Array.isArray(nodes)) return null;
+  for (const type of ["model", "tools", "router"]) {
+    for (const node of nodes as Array<{ type?: unknown; data?: { config?: { provider?: unknown; model?: unknown } } }>) {
+      const config = node.data?.config;
+      if (node.type === type && typeof config?.provider === "string" && typeof config.model === "string") {
+        return { provider: config.provider, model: config.model };
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * Names a conversation with the model of the workflow that answered it, after its first exchange. Does
+ * nothing when the conversation has more than one exchange, was renamed by its owner, or was answered by
+ * the built-in `local` model (a deterministic test double that echoes its input: its "title" would be an
+ * echo, so the first-message title stays). Never throws: a title is a nicety, not part of the answer.
+ * Returns the new title, or null when it kept the old one.
+ */
+export async function generateConversationTitle({
+  ownerId,
+  conversationId,
+  signal,
+}: {
+  ownerId: string;
+  conversationId: string;
+  signal?: AbortSignal;
+}): Promise<string | null> {
+  try {
+    const conversation = await getConversation({ id: conversationId, ownerId });
+    if (!conversation) return null;
+    const rows = await listMessages({ conversationId, ownerId, limit: 3 });
+    const first = rows[0];
+    const answer = rows[1];
+    if (rows.length !== 2 || first?.role !== "user" || answer?.role !== "assistant" || answer.status !== "complete" || !answer.executionId) return null;
+    if (conversation.title !== titleFromMessage(first.content)) return null;
+
+    const execution = await getExecution({ id: answer.executionId, ownerId });
+    const config = execution?.workflowConfig as { definition?: unknown } | null | undefined;
+    const spec = answeringModelOf(config?.definition);
+    if (!spec || spec.provider === "local") return null;
+
+    const model = getChatModel({ ...spec, temperature: 0.2, maxTokens: 32 });
+    const timeout = AbortSignal.timeout(TITLE_TIMEOUT_MS);
+    const reply = await model.invoke([new SystemMessage(TITLE_PROMPT), new HumanMessage(first.content.slice(0, TITLE_INPUT_CHARS))], {
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
+    const title = cleanGeneratedTitle(typeof reply.content === "string" ? reply.content : reply.text);
+    if (!title || title === conversation.title) return null;
+    const changed = await replaceConversationTitle({ id: conversationId, ownerId, from: conversation.title, to: title });
+    return changed ? title : null;
+  } catch (error) {
+    console.error("[chat] could not generate a conversation title", error);
+    return null;
+  }
 }

@@ -7,8 +7,9 @@ import { authenticate } from "@/lib/auth/authenticate";
 import { isTerminalEvent } from "@/lib/engine/events";
 import { apiRoute, methodNotAllowed, readJson } from "@/lib/http";
 import { CHAT_MESSAGE_EVENT, chatBodySchema, type ChatMessageEvent } from "@/lib/api/conversations";
-import { getMessageDto } from "@/lib/services/conversations";
+import { generateConversationTitle, getMessageDto } from "@/lib/services/conversations";
 import { startRun } from "@/lib/services/executions";
+import { keepRunningWhenClientLeaves } from "../_lib/detached-events";
 import { BODY_LIMITS } from "../_lib/limits";
 import { namedSse, sseResponse } from "../_lib/sse";
 
@@ -27,9 +28,13 @@ export const POST = apiRoute(async (request) => {
     stream: true,
   });
   if (outcome.kind !== "stream") throw new Error("a chat run was asked to stream");
-  return sseResponse(outcome.events, {
+  // A dropped connection does not stop the answer: the client resumes from GET /api/executions/:id/events.
+  return sseResponse(keepRunningWhenClientLeaves(outcome.events), {
     after: async (last) => {
       if (!last || !isTerminalEvent(last) || !last.data.messageId || !last.data.conversationId) return undefined;
+      // After the first exchange the workflow's model names the conversation (before the closing event,
+      // so a client that refreshes its list when the stream ends sees the new title).
+      await generateConversationTitle({ ownerId: user.id, conversationId: last.data.conversationId });
       const message = await getMessageDto({ ownerId: user.id, id: last.data.messageId });
       if (!message) return undefined;
       const event: ChatMessageEvent = { conversationId: last.data.conversationId, message };

@@ -65,6 +65,30 @@ export async function renameConversation({
 }
 
 /** Deletes a conversation and its messages (cascade); its executions stay, unlinked (conversation_id set null). */
+/**
+ * Sets a generated title only while the title is still `from` (the user may have renamed the conversation
+ * meanwhile: their title wins). Returns the row when it changed.
+ */
+export async function replaceConversationTitle({
+  id,
+  ownerId,
+  from,
+  to,
+}: {
+  id: string;
+  ownerId: string;
+  from: string;
+  to: string;
+}): Promise<Conversation | null> {
+  const db = await getDb();
+  const [row] = await db
+    .update(conversations)
+    .set({ title: to, updatedAt: new Date() })
+    .where(and(eq(conversations.id, id), eq(conversations.ownerId, ownerId), eq(conversations.title, from)))
+    .returning();
+  return row ?? null;
+}
+
 export async function deleteConversation({ id, ownerId }: { id: string; ownerId: string }): Promise<boolean> {
   const db = await getDb();
   const rows = await db
