@@ -19,6 +19,7 @@ import {
   type Edge,
   type EdgeTypes,
   type FinalConnectionState,
+  type FitViewOptions,
   type IsValidConnection,
   type NodeTypes,
 } from "@xyflow/react";
@@ -47,7 +48,32 @@ const defaultEdgeOptions: DefaultEdgeOptions = {
   markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14, color: "#a1a1aa" },
 };
 const proOptions = { hideAttribution: true };
-const fitViewOptions = { padding: 0.2, maxZoom: 1.1 };
+
+/** Beyond this many nodes, opening a workflow frames its beginning instead of shrinking all of it to dots. */
+const LARGE_GRAPH = 60;
+
+/**
+ * How a loaded workflow is first framed: all of it when it is small; on a large graph, the Start node and
+ * the first steps after it at a readable zoom (the rest is a pan or the minimap away, and React Flow only
+ * has to draw what is on screen).
+ */
+export function initialFitOptions(nodes: readonly EditorNode[], edges: readonly Edge[]): FitViewOptions {
+  const base = { padding: 0.2, maxZoom: 1.1 };
+  if (nodes.length <= LARGE_GRAPH) return base;
+  const start = nodes.find((node) => getNodeDefinition(node.type ?? "")?.entry) ?? nodes[0]!;
+  const next = new Map<string, string[]>();
+  for (const edge of edges) next.set(edge.source, [...(next.get(edge.source) ?? []), edge.target]);
+  const framed = new Set([start.id]);
+  const queue = [start.id];
+  for (let i = 0; i < queue.length && framed.size < 12; i += 1) {
+    for (const target of next.get(queue[i]!) ?? []) {
+      if (framed.has(target)) continue;
+      framed.add(target);
+      queue.push(target);
+    }
+  }
+  return { ...base, minZoom: 0.5, nodes: [...framed].map((id) => ({ id })) };
+}
 
 function miniMapColor(node: EditorNode): string {
   return getNodeDefinition(node.type ?? "")?.color ?? "#a1a1aa";
@@ -64,6 +90,7 @@ export function WorkflowCanvas() {
   const notice = useEditor((state) => state.notice);
   // Fit a loaded workflow into view once; an empty canvas stays put, so the first drop lands where it is dropped.
   const [fitOnLoad] = useState(() => store.getState().nodes.length > 0);
+  const [fitViewOptions] = useState(() => initialFitOptions(store.getState().nodes, store.getState().edges));
   const { screenToFlowPosition } = useReactFlow();
 
   const onConnect = useCallback(

@@ -1,0 +1,175 @@
+import fs from "node:fs";
+import { editorTest as test, expect, newCredentials } from "./fixtures";
+
+test.describe("workflow editor", () => {
+  test.beforeEach(async ({ auth, page }) => {
+    await auth.signUp(newCredentials("editor"));
+    await expect(page).toHaveURL(/\/workflows/);
+  });
+
+  test("build from blank, validate live, undo/redo, save, run with streaming, version, diff, restore, export and re-import", async ({
+    page,
+    editor,
+    workflowList,
+  }) => {
+    test.setTimeout(120_000);
+    await editor.openNew();
+
+    // Drag start → memory → model → end from the palette and connect them.
+    await editor.dragFromPalette("start", { x: 140, y: 140 });
+    await editor.dragFromPalette("memory", { x: 420, y: 140 });
+    await editor.dragFromPalette("model", { x: 140, y: 360 });
+    await editor.dragFromPalette("end", { x: 420, y: 360 });
+    for (const id of ["start", "memory", "model", "end"]) await expect(editor.node(id)).toBeVisible();
+    await editor.connect("start", "out", "memory");
+    await editor.connect("memory", "out", "model");
+    await editor.connect("model", "out", "end");
+    await editor.expectErrors(0);
+
+    // A refused connection says why.
+    await editor.connect("model", "out", "memory");
+    await expect(page.getByTestId("canvas-notice")).toContainText("cycle");
+
+    // Configure the model in the inspector: the slow local model streams its answer token by token.
+    await editor.select("model");
+    await page.getByTestId("model-name").selectOption("slow");
+    await expect(editor.node("model")).toContainText("local · slow");
+    await page.getByTestId("inspector-label").fill("Answer");
+    await expect(editor.node("model")).toContainText("Answer");
+
+    // Disconnect the end: a live validation error appears on the canvas and in the issues panel.
+    await editor.deleteEdge("e-model-end");
+    await editor.expectErrors(1);
+    await editor.openPanel("issues");
+    await expect(page.getByTestId("issue-item").filter({ hasText: "No End node can be reached" })).toBeVisible();
+    await expect(editor.node("end")).toHaveAttribute("data-issues", "error");
+    // Clicking an issue selects its node.
+    await page.getByTestId("issue-item").filter({ hasText: "“End” cannot be reached" }).click();
+    await expect(page.getByTestId("inspector")).toContainText("Finishes the run");
+
+    // Fix it, then undo (the error is back) and redo (gone again).
+    await editor.connect("model", "out", "end");
+    await editor.expectErrors(0);
+    await page.getByTestId("undo").click();
+    await editor.expectErrors(1);
+    await expect(editor.edge("e-model-end")).toHaveCount(0);
+    await page.getByTestId("redo").click();
+    await editor.expectErrors(0);
+    await expect(editor.edge("e-model-end")).toHaveCount(1);
+
+    // Save: version 1, and the page becomes the workflow's page.
+    await page.getByTestId("workflow-name").fill("Slow echo");
+    await editor.save();
+    await editor.expectSaved(1);
+    await expect(page).toHaveURL(/\/workflows\/[0-9A-Z]{26}$/);
+    const workflowUrl = page.url();
+
+    // Run from the test panel: tokens stream in while the run is going, then every node is done.
+    await editor.run("Hello editor");
+    await editor.expectRunPhase("running");
+    await expect(editor.runOutput()).toContainText("You said");
+    await expect(editor.runOutput()).not.toContainText("99 100.");
+    await expect(editor.node("model")).toHaveAttribute("data-run-status", "running");
+    await editor.expectRunPhase("completed");
+    await expect(editor.runOutput()).toContainText("Hello editor");
+    await expect(editor.runOutput()).toContainText("99 100.");
+    for (const id of ["start", "memory", "model", "end"]) await editor.expectNodeRunStatus(id, "completed");
+    // Each node's output and duration can be inspected.
+    await page.getByTestId("run-step-model").getByRole("button").click();
+    await expect(page.getByTestId("run-step-output-model")).toBeVisible();
+
+    // Change a node and save again: version 2.
+    await editor.select("model");
+    await page.getByTestId("model-name").selectOption("echo");
+    await editor.save();
+    await editor.expectSaved(2);
+
+    // The versions panel lists both, with a diff naming the changed node, and restores version 1.
+    await editor.openPanel("versions");
+    await expect(page.getByTestId("version-2")).toBeVisible();
+    await expect(page.getByTestId("version-1")).toContainText("Created");
+    await expect(page.getByTestId("version-diff")).toBeVisible();
+    await expect(page.getByTestId("diff-node-changed-model")).toContainText("config.model");
+    await editor.restoreVersion(1);
+    await editor.expectSaved(3);
+    await expect(editor.node("model")).toContainText("local · slow");
+    await expect(page.getByTestId("version-3")).toContainText("Restored version 1");
+
+    // Export, then import the file from the list: a second workflow with the same graph.
+    const exported = await editor.export();
+    const file = JSON.parse(fs.readFileSync(exported, "utf8")) as { format: string; workflow: { name: string; nodes: unknown[] } };
+    expect(file.format).toBe("lattice.workflow");
+    expect(file.workflow.nodes).toHaveLength(4);
+
+    await workflowList.goto();
+    await expect(workflowList.row("Slow echo")).toHaveCount(1);
+    await expect(workflowList.row("Slow echo").getByTestId("last-run")).toContainText("completed");
+    await workflowList.importFile(exported);
+    expect(page.url()).not.toBe(workflowUrl);
+    await expect(page.getByTestId("workflow-name")).toHaveValue("Slow echo");
+    await editor.expectSaved(1);
+    for (const id of ["start", "memory", "model", "end"]) await expect(editor.node(id)).toBeVisible();
+    await editor.expectErrors(0);
+    await workflowList.goto();
+    await expect(workflowList.row("Slow echo")).toHaveCount(2);
+  });
+
+  test("from the RAG Q&A template with a knowledge base: the answer cites its sources", async ({ page, editor, workflowList }) => {
+    // A knowledge base with one document, through the same API the knowledge UI uses.
+    const created = await page.request.post("/api/knowledge-bases", { data: { name: "Handbook" } });
+    expect(created.status()).toBe(201);
+    const { knowledgeBase } = (await created.json()) as { knowledgeBase: { id: string } };
+    const document = await page.request.post(`/api/knowledge-bases/${knowledgeBase.id}/documents`, {
+      data: {
+        title: "Vacation policy",
+        text: "Employees receive 30 vacation days per year. Unused vacation days expire at the end of March of the following year.",
+      },
+    });
+    expect(document.status()).toBe(201);
+
+    await workflowList.goto();
+    await workflowList.createFromTemplate("rag-qa", { knowledgeBaseId: knowledgeBase.id });
+    await expect(page.getByTestId("workflow-name")).toHaveValue("Knowledge base Q&A");
+    await editor.expectErrors(0);
+    await expect(editor.node("retrieve")).toContainText("Handbook");
+
+    await editor.run("How many vacation days do employees receive?");
+    await editor.expectRunPhase("completed");
+    await expect(page.getByTestId("run-sources")).toContainText("Vacation policy");
+    await expect(editor.runOutput()).toContainText("30 vacation days");
+    for (const id of ["start", "retrieve", "instructions", "answer", "end"]) await editor.expectNodeRunStatus(id, "completed");
+  });
+
+  test("keyboard: search the palette, add after the selected node, copy and paste, delete", async ({ page, editor }) => {
+    await editor.openNew();
+    await page.keyboard.press("/");
+    await expect(page.getByTestId("palette-search")).toBeFocused();
+    await page.keyboard.type("start");
+    await page.keyboard.press("Enter");
+    await expect(editor.node("start")).toBeVisible();
+    // With Start selected, adding a Model places it after Start and connects them.
+    await editor.select("start");
+    await page.getByTestId("palette-search").fill("model");
+    await page.getByTestId("palette-search").press("Enter");
+    await expect(editor.node("model")).toBeVisible();
+    await expect(editor.edge("e-start-model")).toHaveCount(1);
+
+    // Copy the model, paste it: a second one with its own id, selected.
+    await editor.select("model");
+    await page.keyboard.press("ControlOrMeta+c");
+    await page.keyboard.press("ControlOrMeta+v");
+    await expect(editor.node("model_2")).toBeVisible();
+    await page.keyboard.press("Delete");
+    await expect(editor.node("model_2")).toHaveCount(0);
+    await page.keyboard.press("ControlOrMeta+z");
+    await expect(editor.node("model_2")).toBeVisible();
+
+    // Tooltips explain palette items; tidy-up is one undoable step.
+    await page.getByTestId("palette-item-router").hover();
+    await expect(page.getByTestId("palette-tooltip")).toContainText("classifies");
+    await page.getByTestId("tidy-up").click();
+    const x = async (id: string) => (await editor.node(id).boundingBox())!.x;
+    await expect.poll(async () => (await x("start")) < (await x("model"))).toBe(true);
+    await expect.poll(async () => (await x("start")) < (await x("model_2"))).toBe(true);
+  });
+});
