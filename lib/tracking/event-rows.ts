@@ -2,7 +2,7 @@
  * How run events are stored in `execution_events`, and read back. A single event is one row (seq, type,
  * node, data). Token chunks are many and tiny, so a run of consecutive tokens from one node becomes ONE row
  * holding seq..seq_end, the joined text and each chunk's length: storage stays small, and reading the row
- * back yields the very events that were published (same seq, same text), so a client resuming from any
+ * back yields the very events that were published (same seq, text and time), so a client resuming from any
  * sequence number — even one in the middle of an answer — misses nothing and sees nothing twice.
  */
 import { executionEventSchema, type ExecutionEvent } from "@/lib/engine/events";
@@ -27,6 +27,8 @@ interface TokenRunData {
   text: string;
   /** UTF-16 lengths of the chunks, in order: `text` split by them gives the chunks back. */
   lengths: number[];
+  /** Each chunk's emission time, in ms after the row's created_at (the first chunk's). */
+  offsets?: number[];
 }
 
 /** jsonb cannot hold U+0000; a same-length replacement keeps the chunk lengths valid. */
@@ -47,13 +49,19 @@ function atOf(event: ExecutionEvent): Date {
 export function toEventRows(events: readonly ExecutionEvent[]): EventRowInput[] {
   const sorted = [...events].sort((a, b) => (a.executionId === b.executionId ? a.seq - b.seq : a.executionId < b.executionId ? -1 : 1));
   const rows: EventRowInput[] = [];
-  let run: { row: EventRowInput; texts: string[] } | undefined;
+  let run: { row: EventRowInput; texts: string[]; ats: number[] } | undefined;
   const closeRun = () => {
     if (!run) return;
     if (run.texts.length === 1) {
       run.row.data = jsonSafe({ text: run.texts[0]!, nodeId: run.row.nodeId ?? "" });
     } else {
-      const data: TokenRunData = { nodeId: run.row.nodeId ?? "", text: run.texts.join(""), lengths: run.texts.map((t) => t.length) };
+      const first = run.row.createdAt.getTime();
+      const data: TokenRunData = {
+        nodeId: run.row.nodeId ?? "",
+        text: run.texts.join(""),
+        lengths: run.texts.map((t) => t.length),
+        offsets: run.ats.map((at) => at - first),
+      };
       run.row.data = jsonSafe(data);
       run.row.seqEnd = run.row.seq + run.texts.length - 1;
     }
@@ -67,12 +75,15 @@ export function toEventRows(events: readonly ExecutionEvent[]): EventRowInput[] 
         last && last.executionId === event.executionId && last.nodeId === event.data.nodeId && last.seq + run!.texts.length === event.seq;
       if (continues) {
         run!.texts.push(event.data.text);
+        run!.ats.push(atOf(event).getTime());
         continue;
       }
       closeRun();
+      const at = atOf(event);
       run = {
-        row: { executionId: event.executionId, seq: event.seq, seqEnd: null, type: "token", nodeId: event.data.nodeId, data: null, createdAt: atOf(event) },
+        row: { executionId: event.executionId, seq: event.seq, seqEnd: null, type: "token", nodeId: event.data.nodeId, data: null, createdAt: at },
         texts: [event.data.text],
+        ats: [at.getTime()],
       };
       continue;
     }
@@ -108,7 +119,8 @@ export function fromEventRows(rows: readonly StoredEventRow[], afterSeq = 0): Ex
     if (parsed.success) events.push(parsed.data);
   };
   for (const row of [...rows].sort((a, b) => a.seq - b.seq)) {
-    const at = new Date(row.createdAt).toISOString();
+    const createdAt = new Date(row.createdAt).getTime();
+    const at = new Date(createdAt).toISOString();
     const envelope = { executionId: row.executionId, at, ...(row.nodeId !== null ? { nodeId: row.nodeId } : {}) };
     if (row.type === "token" && row.seqEnd !== null && isTokenRun(row.data)) {
       const data = row.data;
@@ -117,7 +129,8 @@ export function fromEventRows(rows: readonly StoredEventRow[], afterSeq = 0): Ex
         const text = data.text.slice(offset, offset + length);
         offset += length;
         const seq = row.seq + i;
-        if (seq > afterSeq) push({ ...envelope, seq, type: "token", data: { text, nodeId: data.nodeId } });
+        const chunkAt = new Date(createdAt + (data.offsets?.[i] ?? 0)).toISOString();
+        if (seq > afterSeq) push({ ...envelope, at: chunkAt, seq, type: "token", data: { text, nodeId: data.nodeId } });
       });
       continue;
     }

@@ -58,7 +58,8 @@ async function startStreamedRun(userId: string, message = "count for me", first 
   };
 }
 
-const essence = (events: ExecutionEvent[]) => events.map((e) => [e.seq, e.type, e.data]);
+/** Events as JSON carries them: what every subscriber must see, identical to what the run emitted. */
+const essence = (events: ExecutionEvent[]) => events.map((e) => JSON.parse(JSON.stringify(e)) as unknown);
 
 describe("event bus: subscribers get every event once, in order", () => {
   it("in this process, joining mid-run", async () => {

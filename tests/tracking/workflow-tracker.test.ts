@@ -62,10 +62,10 @@ describe("WorkflowTracker: one run", () => {
     const emitted = probe.eventsFor(result.executionId);
     const last = await expectGapFree(result.executionId);
     expect(last).toBe(emitted.length);
-    // Read back, the stored events are exactly the ones the run emitted.
+    // Read back, the stored events are exactly the ones the run emitted (seq, type, node, time, data).
     const stored = await storedEvents(result.executionId, user.id);
     expectInOrderOnce(stored);
-    expect(stored.map((e) => [e.seq, e.type, e.data])).toEqual(emitted.map((e) => [e.seq, e.type, e.data]));
+    expect(stored).toEqual(emitted.map((e) => JSON.parse(JSON.stringify(e))));
     // Many tokens, few rows: a run of token chunks is one row.
     const tokens = emitted.filter((e) => e.type === "token").length;
     const rows = await eventRows(result.executionId);
