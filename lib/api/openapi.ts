@@ -8,6 +8,13 @@ import { z } from "zod";
 import { executionEventSchema } from "@/lib/engine/events";
 import { runStatusEventSchema } from "@/lib/tracking/feed-events";
 import {
+  analyticsQuerySchema,
+  analyticsSummaryResponseSchema,
+  templateAnalyticsResponseSchema,
+  workflowAnalyticsQuerySchema,
+  workflowAnalyticsResponseSchema,
+} from "./analytics";
+import {
   apiKeyCreatedResponseSchema,
   apiKeyListResponseSchema,
   createApiKeyBodySchema,
@@ -329,6 +336,36 @@ export const apiOperations: ApiOperation[] = [
     errors: [404, 422],
   },
   { method: "delete", path: "/api/conversations/{id}", tag: "Conversations", summary: "Delete a conversation and its messages", params: { path: idPath }, success: { status: 204, description: "Deleted" }, errors: [404] },
+
+  // Analytics
+  {
+    method: "get",
+    path: "/api/analytics/summary",
+    tag: "Analytics",
+    summary: "Your runs over a time range",
+    description: "Totals (outcomes, success rate, average/p50/p95 duration, tokens, cost), a series over time, usage per model and the workflows that fail most. Default range: the last 7 days.",
+    params: { query: analyticsQuerySchema },
+    success: { status: 200, description: "The figures", json: analyticsSummaryResponseSchema },
+    errors: [422],
+  },
+  {
+    method: "get",
+    path: "/api/analytics/templates",
+    tag: "Analytics",
+    summary: "Your runs per template",
+    params: { query: analyticsQuerySchema },
+    success: { status: 200, description: "One row per template your runs came from", json: templateAnalyticsResponseSchema },
+    errors: [422],
+  },
+  {
+    method: "get",
+    path: "/api/analytics/workflows",
+    tag: "Analytics",
+    summary: "Your runs per workflow and version",
+    params: { query: workflowAnalyticsQuerySchema },
+    success: { status: 200, description: "One row per workflow version your runs used", json: workflowAnalyticsResponseSchema },
+    errors: [422],
+  },
 
   // Knowledge
   { method: "get", path: "/api/knowledge-bases", tag: "Knowledge", summary: "List your knowledge bases", success: { status: 200, description: "Most recently changed first", json: knowledgeBaseListResponseSchema } },

@@ -1,0 +1,110 @@
+/**
+ * Analytics contracts: /api/analytics/{summary,templates,workflows}. Figures are computed from the caller's
+ * own execution rows over a time range (default: the last 7 days). Client-safe.
+ */
+import { z } from "zod";
+import type { FailingWorkflow, ModelStats, RunStats } from "@/lib/db/queries/analytics";
+import { idSchema, timestampSchema } from "./common";
+
+/** Query of every analytics route. The range rules (from before to, at most a year) are the service's. */
+export const analyticsQuerySchema = z
+  .object({
+    from: timestampSchema.optional().meta({ description: "Start of the range (default: 7 days before `to`)" }),
+    to: timestampSchema.optional().meta({ description: "End of the range (default: now)" }),
+    bucket: z.enum(["hour", "day"]).optional().meta({ description: "Series bucket (default: hours up to 2 days, else days)" }),
+  })
+  .strict();
+export const workflowAnalyticsQuerySchema = analyticsQuerySchema
+  .extend({ workflowId: idSchema.optional().meta({ description: "Only this workflow (its versions)" }) })
+  .strict();
+
+const nullableNumber = z.number().nullable();
+
+export const runStatsSchema = z
+  .object({
+    runs: z.number().int(),
+    running: z.number().int(),
+    paused: z.number().int(),
+    completed: z.number().int(),
+    failed: z.number().int(),
+    cancelled: z.number().int(),
+    interrupted: z.number().int(),
+    successRate: nullableNumber.meta({ description: "completed / finished runs; null when none finished" }),
+    avgDurationMs: nullableNumber,
+    p50DurationMs: nullableNumber,
+    p95DurationMs: nullableNumber,
+    tokens: z.number().int(),
+    inputTokens: z.number().int(),
+    outputTokens: z.number().int(),
+    cost: z.number().meta({ description: "US dollars" }),
+  })
+  .meta({ id: "RunStats" });
+
+export const modelStatsSchema = z
+  .object({
+    model: z.string().meta({ description: '"provider:model"' }),
+    provider: z.string(),
+    runs: z.number().int(),
+    completed: z.number().int(),
+    successRate: nullableNumber,
+    avgDurationMs: nullableNumber,
+    p95DurationMs: nullableNumber,
+    inputTokens: z.number().int(),
+    outputTokens: z.number().int(),
+    tokens: z.number().int(),
+    cost: z.number(),
+  })
+  .meta({ id: "ModelStats" });
+
+export const failingWorkflowSchema = z
+  .object({
+    definitionId: idSchema.nullable(),
+    templateId: idSchema.nullable(),
+    workflowType: z.string(),
+    name: z.string(),
+    failures: z.number().int(),
+    runs: z.number().int(),
+    topError: z.string().nullable(),
+    topErrorCount: z.number().int(),
+  })
+  .meta({ id: "FailingWorkflow" });
+
+const rangeSchema = z.object({ from: timestampSchema, to: timestampSchema });
+
+export const analyticsSummaryResponseSchema = z
+  .object({
+    range: rangeSchema.extend({ bucket: z.enum(["hour", "day"]) }),
+    summary: runStatsSchema,
+    series: z.array(runStatsSchema.extend({ bucketStart: timestampSchema })),
+    models: z.array(modelStatsSchema),
+    failing: z.array(failingWorkflowSchema),
+  })
+  .meta({ id: "AnalyticsSummary" });
+export type AnalyticsSummary = z.infer<typeof analyticsSummaryResponseSchema>;
+
+export const templateAnalyticsResponseSchema = z
+  .object({
+    range: rangeSchema,
+    templates: z.array(runStatsSchema.extend({ templateId: idSchema, name: z.string(), isBuiltin: z.boolean() })),
+  })
+  .meta({ id: "TemplateAnalytics" });
+export type TemplateAnalytics = z.infer<typeof templateAnalyticsResponseSchema>;
+
+export const workflowAnalyticsResponseSchema = z
+  .object({
+    range: rangeSchema,
+    workflows: z.array(
+      runStatsSchema.extend({ workflowId: idSchema, name: z.string(), version: z.number().int().nullable().meta({ description: "The version the runs used" }) }),
+    ),
+  })
+  .meta({ id: "WorkflowAnalytics" });
+export type WorkflowAnalytics = z.infer<typeof workflowAnalyticsResponseSchema>;
+
+// The contracts describe exactly what the tracker's queries compute.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _stats: Same<z.infer<typeof runStatsSchema>, RunStats> = true;
+const _models: Same<z.infer<typeof modelStatsSchema>, ModelStats> = true;
+const _failing: Same<z.infer<typeof failingWorkflowSchema>, FailingWorkflow> = true;
+void _stats;
+void _models;
+void _failing;
