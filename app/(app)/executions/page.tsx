@@ -1,30 +1,42 @@
-import { Activity, MessageSquare } from "lucide-react";
 import type { Metadata } from "next";
-import Link from "next/link";
-import { buttonClasses } from "@/components/ui/button";
-import { EmptyState } from "@/components/ui/empty-state";
-import { PageHeader } from "@/components/ui/page-header";
+import { connection } from "next/server";
+import { ExecutionsView } from "@/components/monitor/executions-view";
+import { parseFilters } from "@/components/monitor/filters";
+import type { RunNames } from "@/components/monitor/run-names";
+import { executionListQuerySchema } from "@/lib/api/executions";
+import { requireSessionUser } from "@/lib/auth";
+import { listDefinitions } from "@/lib/db/queries/definitions-list";
+import { listTemplates } from "@/lib/db/queries/templates";
+import { getDashboard } from "@/lib/monitor/dashboard";
+import { DASHBOARD_RANGES } from "@/lib/monitor/dashboard-schema";
+import { listExecutionsPage } from "@/lib/services/executions";
 
 export const metadata: Metadata = { title: "Executions" };
 
-export default function ExecutionsPage() {
-  return (
-    <div className="flex flex-col gap-8">
-      <PageHeader
-        title="Executions"
-        description="Every run — from chat, the API or the editor — with its status, timings, tokens and cost."
-      />
-      <EmptyState
-        icon={Activity}
-        title="Runs appear here as they start"
-        description="Send a chat message or run a workflow, and follow it live here, node by node."
-        actions={
-          <Link href="/chat" className={buttonClasses({ variant: "secondary" })}>
-            <MessageSquare aria-hidden />
-            Open chat
-          </Link>
-        }
-      />
-    </div>
-  );
+/**
+ * The monitor: the dashboard over the range in the URL and the first page of runs matching the URL's
+ * filters, read here on the server; the client keeps both live from the feed of run status changes.
+ */
+export default async function ExecutionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await connection();
+  const user = await requireSessionUser({ callbackUrl: "/executions" });
+  const filters = parseFilters(await searchParams);
+  // Read before the data: the feed replays every change from this instant, so none falls in between.
+  const renderedAt = Date.now();
+  const query = executionListQuerySchema.parse({
+    ...(filters.status.length ? { status: filters.status } : {}),
+    ...(filters.type ? { type: filters.type } : {}),
+    ...(filters.workflowId ? { workflowId: filters.workflowId } : {}),
+    ...(filters.templateId ? { templateId: filters.templateId } : {}),
+    ...(filters.model ? { model: filters.model } : {}),
+    from: new Date(renderedAt - DASHBOARD_RANGES[filters.range].ms).toISOString(),
+  });
+  const dashboard = await getDashboard({ ownerId: user.id, key: filters.range, now: new Date(renderedAt) });
+  const page = await listExecutionsPage({ ownerId: user.id, query });
+  const [workflows, templates] = await Promise.all([listDefinitions({ ownerId: user.id }), listTemplates({ ownerId: user.id })]);
+  const names: RunNames = {
+    workflows: Object.fromEntries(workflows.map((w) => [w.id, w.name])),
+    templates: Object.fromEntries(templates.map((t) => [t.id, t.name])),
+  };
+  return <ExecutionsView dashboard={dashboard} filters={filters} initialPage={page} names={names} renderedAt={renderedAt} />;
 }
