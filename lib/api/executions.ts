@@ -1,7 +1,7 @@
 /** Execution contracts: run requests, results, records and list filters of /api/executions/**. Client-safe. */
 import { z } from "zod";
 import { EXECUTION_EVENT_TYPES } from "@/lib/engine/events";
-import { executionRequestSchema } from "@/lib/engine/request";
+import { DURABILITY_MODES, executionRequestSchema } from "@/lib/engine/request";
 import { executionErrorSchema, historyEntrySchema, interruptInfoSchema, sourceSchema, usageSchema } from "@/lib/engine/result";
 import { graphSchema } from "@/lib/workflow/definition";
 import { cursorSchema, idSchema, jsonRecordSchema, nullableTimestampSchema, pageLimitSchema, timestampSchema } from "./common";
@@ -140,7 +140,8 @@ export const cancelExecutionResponseSchema = z.object({
 /**
  * POST /api/executions/:id/rerun (optional JSON body). Without `fromStep` the run starts over with the same
  * request; with it (time travel) the new run starts at one of the run's steps (GET the run's steps on the
- * monitor page), with the state's variables replaced by `variables` when given.
+ * monitor page), with the state's variables replaced by `variables` when given. `durability` overrides the
+ * run's checkpoint durability for a re-run from the start.
  */
 export const rerunExecutionBodySchema = z
   .object({
@@ -151,6 +152,8 @@ export const rerunExecutionBodySchema = z
       })
       .strict()
       .optional(),
+    /** Keep a checkpoint after every step this time ("sync"/"async"), so the new run can be travelled in. */
+    durability: z.enum(DURABILITY_MODES).optional(),
   })
   .strict()
   .meta({ id: "RerunExecutionBody" });

@@ -268,11 +268,13 @@ export async function rerunExecution({
   executionId,
   stream,
   fromStep,
+  durability,
 }: {
   userId: string;
   executionId: string;
   stream: boolean;
   fromStep?: RerunExecutionBody["fromStep"];
+  durability?: RerunExecutionBody["durability"];
 }): Promise<RunOutcome> {
   const row = await requireExecution({ ownerId: userId, id: executionId });
   if (fromStep) {
@@ -280,7 +282,8 @@ export async function rerunExecution({
     return withPermit(userId, stream, (asStream) => (asStream ? rerunFromStep({ ...step, stream: true }) : rerunFromStep({ ...step, stream: false })));
   }
   const request = await requestToRerun(row);
-  return startRun({ userId, request, stream, parentExecutionId: row.id });
+  const withDurability = durability ? ({ ...request, options: { ...request.options, durability } } as ExecutionRequest) : request;
+  return startRun({ userId, request: withDurability, stream, parentExecutionId: row.id });
 }
 
 /** The steps of one of the user's runs that a time-travel re-run can start from, first to last. */

@@ -153,6 +153,21 @@ describe("the monitor's API calls", () => {
     expect(bad.json.error.issues[0].path).toBe("fromStep.checkpointId");
   });
 
+  it("re-runs a run that kept no steps with step checkpoints, so the new run can be travelled in", async () => {
+    const actor = await newActor();
+    const plain = await execute({ type: "CUSTOM", definition: topicGraph(), input: {} }, { userId: actor.id, tracker: getWorkflowTracker() });
+    expect(await listExecutionSteps({ userId: actor.id, executionId: plain.executionId })).toEqual([]);
+    const rerun = await call(rerunExecution, "/api/executions/x/rerun", {
+      method: "POST",
+      auth: actor,
+      params: { id: plain.executionId },
+      body: { durability: "sync" },
+    });
+    expect(rerun.status, rerun.text).toBe(200);
+    const steps = await listExecutionSteps({ userId: actor.id, executionId: rerun.json.executionId });
+    expect(steps.map((s) => s.next)).toEqual([["start"], ["set"], ["about"], ["model"], ["end"]]);
+  });
+
   it("answers a paused run detached: 202, then the run goes on to its end", async () => {
     const actor = await newActor();
     const paused = await call(startExecution, "/api/executions", {

@@ -2,7 +2,8 @@
  * POST /api/executions/:id/rerun — a new run with the same request as this one, linked to it by
  * parentExecutionId (JSON result, or the stream with `Accept: text/event-stream`, or 202 with the new id
  * with `Prefer: respond-async`). An optional JSON body `{ fromStep: { checkpointId, variables? } }` starts
- * the new run at that step of this one, with edited variables (time travel).
+ * the new run at that step of this one, with edited variables (time travel); `durability` keeps step
+ * checkpoints in the new run.
  */
 import { rerunExecutionBodySchema, type RerunExecutionBody } from "@/lib/api/executions";
 import { authenticate } from "@/lib/auth/authenticate";
@@ -27,6 +28,7 @@ export const POST = apiRoute<{ id: string }>(async (request, { params }) => {
     executionId: id,
     stream: detached || wantsEventStream(request),
     ...(body.fromStep ? { fromStep: body.fromStep } : {}),
+    ...(body.durability ? { durability: body.durability } : {}),
   });
   return detached ? detachedRunResponse(outcome) : runResponse(outcome);
 });
