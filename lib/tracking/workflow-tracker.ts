@@ -32,6 +32,24 @@ export interface WorkflowTrackerOptions extends EventWriterOptions {
   beforeCommit?: (ctx: ExecutionContext) => Promise<void>;
 }
 
+interface ChatDraft {
+  nodeId: string;
+  text: string;
+  toolCalls: Array<{ name: string; args: unknown; result?: string; error?: string; callId?: string }>;
+}
+
+/** Tool results and arguments kept with a chat answer are display-sized (the run's events hold them whole). */
+const MAX_STORED_TOOL_TEXT = 4_000;
+
+function clipJson(value: unknown): unknown {
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined || text.length <= MAX_STORED_TOOL_TEXT ? value : `${text.slice(0, MAX_STORED_TOOL_TEXT)}…`;
+  } catch {
+    return String(value);
+  }
+}
+
 function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return typeof error === "string" ? error : "The run failed.";
@@ -44,6 +62,8 @@ export class WorkflowTracker implements Tracker {
   readonly registry: RunRegistry;
   readonly writer: EventWriter;
   private readonly beforeCommit: WorkflowTrackerOptions["beforeCommit"];
+  /** A chat run's answer as the user saw it stream: kept for a stopped answer and for the tool steps. */
+  private readonly chatDrafts = new Map<string, ChatDraft>();
 
   constructor(options: WorkflowTrackerOptions = {}) {
     this.bus = options.bus ?? getEventBus();
@@ -71,6 +91,7 @@ export class WorkflowTracker implements Tracker {
   }
 
   onEvent(ctx: ExecutionContext, event: ExecutionEvent): void {
+    if (ctx.workflowType === "CHAT") this.draftChatAnswer(ctx.executionId, event);
     // A run's end is announced only once its row says so (after complete/fail commits).
     const terminal = isTerminalEvent(event);
     this.writer.add(ctx.userId, event, { hold: terminal });
@@ -100,6 +121,26 @@ export class WorkflowTracker implements Tracker {
     }
   }
 
+  private draftChatAnswer(executionId: string, event: ExecutionEvent): void {
+    if (event.type !== "token" && event.type !== "tool_call") return;
+    const draft = this.chatDrafts.get(executionId) ?? { nodeId: "", text: "", toolCalls: [] };
+    if (event.type === "token") {
+      // A later node's answer replaces an earlier node's streamed text, as the chat shows it.
+      if (draft.nodeId !== event.data.nodeId) Object.assign(draft, { nodeId: event.data.nodeId, text: "" });
+      draft.text += event.data.text;
+    } else {
+      const { name, args, result, error, callId } = event.data;
+      draft.toolCalls.push({
+        name,
+        args: clipJson(args),
+        ...(result !== undefined ? { result: result.slice(0, MAX_STORED_TOOL_TEXT) } : {}),
+        ...(error !== undefined ? { error: error.slice(0, MAX_STORED_TOOL_TEXT) } : {}),
+        ...(callId ? { callId } : {}),
+      });
+    }
+    this.chatDrafts.set(executionId, draft);
+  }
+
   private chatOutcome(ctx: ExecutionContext, result: ExecutionResult, status: ExecutionStatus): ChatOutcome | undefined {
     if (ctx.workflowType !== "CHAT" || !ctx.conversationId) return undefined;
     const entry = this.registry.get(ctx.executionId);
@@ -109,6 +150,7 @@ export class WorkflowTracker implements Tracker {
       result.messageId = ctx.messageId;
     }
     const message = ctx.input.message;
+    const draft = this.chatDrafts.get(ctx.executionId);
     return {
       conversationId: ctx.conversationId,
       ...(!ctx.resumed && message
@@ -116,13 +158,14 @@ export class WorkflowTracker implements Tracker {
         : {}),
       answer: {
         id: ctx.messageId,
-        content: result.output.message,
+        // A stopped (or failed) answer keeps the text the user saw arrive.
+        content: result.output.message || (status === "cancelled" || status === "failed" ? (draft?.text ?? "") : ""),
         status: MESSAGE_STATUS[status],
         // A resumed run's usage includes what it used before its pause, already on the earlier message.
         tokens: Math.max(0, result.usage.totalTokens - (entry?.startTokens ?? 0)),
         cost: Math.max(0, result.cost - (entry?.startCost ?? 0)),
         durationMs: result.durationMs,
-        metadata: answerMetadataOf(ctx, result),
+        metadata: { ...answerMetadataOf(ctx, result), ...(draft?.toolCalls.length ? { toolCalls: draft.toolCalls } : {}) },
       },
       closesPendingQuestion: ctx.resumed,
     };
@@ -192,6 +235,7 @@ export class WorkflowTracker implements Tracker {
     } finally {
       this.writer.release(executionId, events);
       this.registry.remove(executionId);
+      this.chatDrafts.delete(executionId);
     }
   }
 }
