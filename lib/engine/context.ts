@@ -252,6 +252,9 @@ export class ExecutionContext {
     const messages = this.state?.messages ?? [];
     for (let i = messages.length - 1; i >= 0; i--) {
       const message = messages[i];
+      // Before the last human message lie earlier turns of the conversation: a run stopped before its
+      // model answered has no answer, not the previous turn's.
+      if (message?.getType() === "human") break;
       if (message && message.getType() === "ai" && message.text) return message.text;
     }
     return "";

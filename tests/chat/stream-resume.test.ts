@@ -151,10 +151,19 @@ describe("chat stream client", () => {
     const workflowId = await slowWorkflow(actor);
     const { fetch } = routeFetch(actor);
     const controller = new AbortController();
+    // An earlier turn: a stopped answer must not pass off the previous answer as its own.
+    let earlier = newLiveRun();
+    await followRun({
+      open: postForEvents("/api/chat", { message: "Hello there" }, fetch),
+      signal: controller.signal,
+      fetchImpl: fetch,
+      onEvents: (events) => (earlier = applyEvents(earlier, events)),
+    });
+    expect(earlier.status).toBe("completed");
     let live = newLiveRun();
     let cancelled = false;
     const outcome = await followRun({
-      open: postForEvents("/api/chat", { message: "Stop me", workflowId }, fetch),
+      open: postForEvents("/api/chat", { message: "Stop me", workflowId, conversationId: earlier.conversationId }, fetch),
       signal: controller.signal,
       fetchImpl: fetch,
       onEvents: (events) => {
@@ -175,5 +184,6 @@ describe("chat stream client", () => {
     expect(answer).toMatchObject({ role: "assistant", status: "stopped" });
     // What was saved is what the user saw arrive before the stop.
     expect(answer.content).toBe(live.text);
+    expect(answer.content).toContain('You said: "Stop me"');
   }, 60_000);
 });
