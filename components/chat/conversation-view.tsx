@@ -163,7 +163,8 @@ export function ConversationView({ initialConversation }: { initialConversation:
         // The view may be gone (the user opened another chat): then the address is not ours to change.
         if (!mounted.current) return;
         setConversationId(id);
-        window.history.replaceState(window.history.state, "", `/chat/${id}`);
+        // A null state lets Next.js sync its router (usePathname) with the new address.
+        window.history.replaceState(null, "", `/chat/${id}`);
       },
     });
     if (!conversationId) setDraftKeys((keys) => [...keys, key]);

@@ -68,9 +68,11 @@ export const AssistantMessage = memo(function AssistantMessage({
 }) {
   const [copied, setCopied] = useState(false);
   const streaming = item.status === "streaming";
-  const hasText = item.text.length > 0;
+  // A paused run's answer is its question, which the human step shows: not twice.
+  const questionOnly = item.interrupt !== undefined && item.text.trim() === item.interrupt.question.trim();
+  const hasText = item.text.length > 0 && !questionOnly;
   const showMeta = !streaming && (item.tokens !== undefined || item.executionId !== undefined);
-  const canRetry = !streaming && item.prompt !== undefined && (isLast || item.status === "error");
+  const canRetry = !streaming && item.status !== "waiting" && item.prompt !== undefined && (isLast || item.status === "error");
 
   return (
     <div data-testid="message" data-role="assistant" data-status={item.status} data-execution-id={item.executionId} className="group/message flex gap-3">
@@ -120,6 +122,12 @@ export const AssistantMessage = memo(function AssistantMessage({
         <SourceList sources={item.sources} />
         {showMeta ? (
           <div className="mt-2 flex min-h-7 flex-wrap items-center gap-x-2 gap-y-1">
+            <MessageMeta
+              {...(item.tokens !== undefined ? { tokens: item.tokens } : {})}
+              {...(item.cost !== undefined ? { cost: item.cost } : {})}
+              {...(item.durationMs !== undefined ? { durationMs: item.durationMs } : {})}
+              {...(item.executionId ? { executionId: item.executionId } : {})}
+            />
             <div className={clsx("flex items-center", !isLast && "opacity-0 transition-opacity group-hover/message:opacity-100 focus-within:opacity-100")}>
               {hasText ? (
                 <IconAction
@@ -142,12 +150,6 @@ export const AssistantMessage = memo(function AssistantMessage({
                 </IconAction>
               ) : null}
             </div>
-            <MessageMeta
-              {...(item.tokens !== undefined ? { tokens: item.tokens } : {})}
-              {...(item.cost !== undefined ? { cost: item.cost } : {})}
-              {...(item.durationMs !== undefined ? { durationMs: item.durationMs } : {})}
-              {...(item.executionId ? { executionId: item.executionId } : {})}
-            />
           </div>
         ) : null}
       </div>
