@@ -83,3 +83,118 @@ export const test = base.extend<{ auth: AuthPages; shell: AppShell; apiKeys: Api
 });
 
 export { expect };
+
+// ---------------------------------------------------------------------------------------------------------
+// Chat
+// ---------------------------------------------------------------------------------------------------------
+
+/** The chat as a user drives it: the sidebar, the answer picker, the composer and the messages. */
+export class ChatPage {
+  constructor(readonly page: Page) {}
+
+  async open() {
+    await this.page.goto("/chat");
+    await expect(this.page.getByTestId("chat-app")).toBeVisible();
+  }
+
+  input() {
+    return this.page.getByTestId("chat-input");
+  }
+
+  /** Types and sends with Enter, as a user does. */
+  async send(text: string) {
+    await this.input().fill(text);
+    await this.input().press("Enter");
+  }
+
+  messages() {
+    return this.page.getByTestId("message");
+  }
+
+  userMessages() {
+    return this.page.locator('[data-testid="message"][data-role="user"]');
+  }
+
+  assistantMessages() {
+    return this.page.locator('[data-testid="message"][data-role="assistant"]');
+  }
+
+  lastAnswer() {
+    return this.assistantMessages().last();
+  }
+
+  /** Waits for the newest answer to finish (and be saved: its run link appears with its meta). */
+  async waitForAnswer(status: "complete" | "stopped" | "error" | "waiting" = "complete") {
+    await expect(this.lastAnswer()).toHaveAttribute("data-status", status, { timeout: 20_000 });
+    await expect(this.lastAnswer().getByTestId("message-execution-link")).toBeVisible();
+    return this.lastAnswer();
+  }
+
+  answererName() {
+    return this.page.getByTestId("answerer-name");
+  }
+
+  async chooseAnswerer(name: string) {
+    await this.page.getByTestId("answerer-picker").click();
+    await this.page.getByTestId("answerer-option").filter({ hasText: name }).first().click();
+    await expect(this.answererName()).toHaveText(name);
+  }
+
+  /** Picks a template that reads a knowledge base, then the knowledge base. */
+  async chooseKnowledgeBase(templateName: string, knowledgeBaseName: string) {
+    await this.page.getByTestId("answerer-picker").click();
+    await this.page.getByTestId("answerer-option").filter({ hasText: templateName }).first().click();
+    await this.page.getByTestId("knowledge-base-option").filter({ hasText: knowledgeBaseName }).click();
+    await expect(this.answererName()).toHaveText(`${templateName} · ${knowledgeBaseName}`);
+  }
+
+  conversations() {
+    return this.page.getByTestId("conversation-item");
+  }
+
+  conversationId(): Promise<string | null> {
+    return this.page.getByTestId("conversation").getAttribute("data-conversation-id");
+  }
+}
+
+/** Chat set-up through the REST API, with the signed-in page's session. */
+export class ChatApi {
+  constructor(private readonly page: Page) {}
+
+  /** A workflow whose answers are long and slow (the local `slow` model), to stop mid-stream. */
+  async createSlowWorkflow(name = "Slow storyteller"): Promise<string> {
+    const response = await this.page.request.post("/api/workflows", {
+      data: {
+        name,
+        description: "Answers slowly, token by token",
+        nodes: [
+          { id: "start", type: "start", position: { x: 0, y: 0 }, data: { label: "Start", config: {} } },
+          { id: "model", type: "model", position: { x: 240, y: 0 }, data: { label: "Model", config: { provider: "local", model: "slow" } } },
+          { id: "end", type: "end", position: { x: 480, y: 0 }, data: { label: "End", config: {} } },
+        ],
+        edges: [
+          { id: "e1", source: "start", target: "model" },
+          { id: "e2", source: "model", target: "end" },
+        ],
+        metadata: {},
+      },
+    });
+    expect(response.status()).toBe(201);
+    return (await response.json()).workflow.id as string;
+  }
+
+  /** A knowledge base with one document. */
+  async createKnowledgeBase(name: string, document: { title: string; text: string }): Promise<string> {
+    const created = await this.page.request.post("/api/knowledge-bases", { data: { name } });
+    expect(created.status()).toBe(201);
+    const id = (await created.json()).knowledgeBase.id as string;
+    const added = await this.page.request.post(`/api/knowledge-bases/${id}/documents`, { data: document });
+    expect(added.status()).toBe(201);
+    return id;
+  }
+}
+
+export const chatTest = test.extend<{ chat: ChatPage; chatApi: ChatApi }>({
+  chat: async ({ page }, use) => use(new ChatPage(page)),
+  chatApi: async ({ page }, use) => use(new ChatApi(page)),
+});
