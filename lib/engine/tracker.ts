@@ -22,6 +22,11 @@ export interface Tracker {
    * gap-free. A read, not a tracking call. Without it a resumed run numbers from 1 again.
    */
   lastSeq?(executionId: string): Promise<number>;
+  /**
+   * True when the tracker stores a chat run's answer itself, inside its complete/fail transaction (the
+   * database tracker): the engine then only assigns the answer's id (`ctx.messageId`).
+   */
+  readonly storesChatMessages?: boolean;
 }
 
 export type TrackerCall =
@@ -67,6 +72,9 @@ export class InMemoryTracker implements Tracker {
 /** A tracker that forwards to several (e.g. the database tracker plus a test probe). */
 export class CompositeTracker implements Tracker {
   constructor(private readonly trackers: Tracker[]) {}
+  get storesChatMessages() {
+    return this.trackers.some((t) => t.storesChatMessages === true);
+  }
   async start(ctx: ExecutionContext) {
     for (const t of this.trackers) await t.start(ctx);
   }
