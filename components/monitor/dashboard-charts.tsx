@@ -169,7 +169,7 @@ export function DashboardCharts({ dashboard }: { dashboard: Dashboard }) {
             <XAxis dataKey="start" tickFormatter={tick} interval={interval} {...axisProps} />
             <YAxis allowDecimals={false} {...axisProps} />
             <Tooltip cursor={{ fill: "rgb(244 244 245 / 0.7)" }} content={tooltip((_, v) => formatCount(v))} />
-            <Legend iconType="circle" iconSize={7} wrapperStyle={{ fontSize: 11 }} />
+            <Legend iconType="circle" iconSize={7} itemSorter={null} wrapperStyle={{ fontSize: 11 }} />
             <Bar dataKey="completed" name="Completed" stackId="runs" fill={CHART.completed} isAnimationActive={false} />
             <Bar dataKey="failed" name="Failed" stackId="runs" fill={CHART.failed} isAnimationActive={false} />
             <Bar dataKey="cancelled" name="Cancelled" stackId="runs" fill={CHART.cancelled} isAnimationActive={false} />
@@ -199,7 +199,7 @@ export function DashboardCharts({ dashboard }: { dashboard: Dashboard }) {
               strokeWidth={2}
               fill="url(#success-fill)"
               connectNulls
-              dot={false}
+              dot={{ r: 2.5, strokeWidth: 0, fill: CHART.completed }}
               isAnimationActive={false}
             />
           </AreaChart>
@@ -213,9 +213,9 @@ export function DashboardCharts({ dashboard }: { dashboard: Dashboard }) {
             <XAxis dataKey="start" tickFormatter={tick} interval={interval} {...axisProps} />
             <YAxis tickFormatter={(v: number) => formatDuration(v)} width={56} {...axisProps} />
             <Tooltip content={tooltip((_, v) => formatDuration(v))} />
-            <Legend iconType="circle" iconSize={7} wrapperStyle={{ fontSize: 11 }} />
-            <Line dataKey="p50DurationMs" name="p50" type="monotone" stroke={CHART.p50} strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
-            <Line dataKey="p95DurationMs" name="p95" type="monotone" stroke={CHART.p95} strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
+            <Legend iconType="circle" iconSize={7} itemSorter={null} wrapperStyle={{ fontSize: 11 }} />
+            <Line dataKey="p50DurationMs" name="p50" type="monotone" stroke={CHART.p50} strokeWidth={2} dot={{ r: 2.5, strokeWidth: 0, fill: CHART.p50 }} connectNulls isAnimationActive={false} />
+            <Line dataKey="p95DurationMs" name="p95" type="monotone" stroke={CHART.p95} strokeWidth={2} dot={{ r: 2.5, strokeWidth: 0, fill: CHART.p95 }} connectNulls isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
       </ChartCard>
@@ -226,9 +226,9 @@ export function DashboardCharts({ dashboard }: { dashboard: Dashboard }) {
             <CartesianGrid vertical={false} stroke={CHART.grid} />
             <XAxis dataKey="start" tickFormatter={tick} interval={interval} {...axisProps} />
             <YAxis yAxisId="tokens" tickFormatter={(v: number) => formatTokens(v)} {...axisProps} />
-            <YAxis yAxisId="cost" orientation="right" tickFormatter={(v: number) => formatCost(v)} width={64} {...axisProps} />
+            <YAxis yAxisId="cost" orientation="right" domain={[0, (max: number) => (max > 0 ? max : 0.01)]} tickFormatter={(v: number) => formatCost(v)} width={64} {...axisProps} />
             <Tooltip content={tooltip((key, v) => (key === "cost" ? formatCost(v) : formatTokens(v)))} />
-            <Legend iconType="circle" iconSize={7} wrapperStyle={{ fontSize: 11 }} />
+            <Legend iconType="circle" iconSize={7} itemSorter={null} wrapperStyle={{ fontSize: 11 }} />
             <Bar yAxisId="tokens" dataKey="tokens" name="Tokens" fill={CHART.tokens} radius={[2, 2, 0, 0]} isAnimationActive={false} />
             <Line yAxisId="cost" dataKey="cost" name="Cost" type="monotone" stroke={CHART.cost} strokeWidth={2} dot={false} isAnimationActive={false} />
           </ComposedChart>

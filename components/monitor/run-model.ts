@@ -7,7 +7,8 @@
 import type { ExecutionEvent } from "@/lib/engine/events";
 import type { ExecutionResult, InterruptInfo } from "@/lib/engine/result";
 
-export type SpanStatus = "running" | "completed" | "failed";
+/** "waiting": a human node the run paused at (its span ends at the pause; answering starts a new one). */
+export type SpanStatus = "running" | "waiting" | "completed" | "failed";
 
 export interface LogEntry {
   seq: number;
@@ -221,7 +222,7 @@ export function applyMonitorEvent(state: MonitorRun, event: ExecutionEvent): Mon
     case "run_completed": {
       const paused = event.data.status === "paused";
       return {
-        ...next,
+        ...(paused ? settle(next, "waiting", at) : next),
         phase: paused ? "paused" : "completed",
         result: event.data,
         endedAt: paused ? null : at,

@@ -87,19 +87,24 @@ export function useExecutionEvents({
   generation = 0,
   enabled = true,
   onEvent,
+  shouldReconnect = () => true,
 }: {
   executionId: string;
   afterSeq: () => number;
   generation?: number;
   enabled?: boolean;
   onEvent: (event: ExecutionEvent) => void;
+  /** Asked when the stream drops: false stops (a finished run whose events are gone ends its stream at once). */
+  shouldReconnect?: () => boolean;
 }): StreamState {
   const [state, setState] = useState<StreamState>("connecting");
   const handler = useRef(onEvent);
   const after = useRef(afterSeq);
+  const reconnect = useRef(shouldReconnect);
   useEffect(() => {
     handler.current = onEvent;
     after.current = afterSeq;
+    reconnect.current = shouldReconnect;
   });
   useEffect(() => {
     if (!enabled) {
@@ -125,6 +130,12 @@ export function useExecutionEvents({
     source.onopen = () => setState("live");
     source.onerror = () => {
       if (ended) return;
+      if (!reconnect.current()) {
+        ended = true;
+        source.close();
+        setState("closed");
+        return;
+      }
       setState(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
     };
     return () => {

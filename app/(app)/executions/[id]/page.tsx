@@ -1,0 +1,72 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { connection } from "next/server";
+import { runTitle, type RunNames } from "@/components/monitor/run-names";
+import { RunView, type RunLinks } from "@/components/monitor/run-view";
+import { isId } from "@/lib/api/common";
+import type { ExecutionStep } from "@/lib/api/executions";
+import { requireSessionUser } from "@/lib/auth";
+import { listDefinitions } from "@/lib/db/queries/definitions-list";
+import { listKnowledgeBases } from "@/lib/db/queries/knowledge";
+import { listTemplates } from "@/lib/db/queries/templates";
+import { isAppError } from "@/lib/errors";
+import { getExecutionDetail, listExecutionSteps } from "@/lib/services/executions";
+
+export const metadata: Metadata = { title: "Execution" };
+
+/**
+ * One execution: its record, the steps it can be re-run from and the names its canvas and links show,
+ * read here; the client follows its events live. Another user's run is a 404, like a missing one.
+ */
+export default async function ExecutionPage({ params }: { params: Promise<{ id: string }> }) {
+  await connection();
+  const { id } = await params;
+  const user = await requireSessionUser({ callbackUrl: `/executions/${id}` });
+  if (!isId(id)) notFound();
+  const notFoundToNull = (error: unknown) => {
+    if (isAppError(error) && error.status === 404) return null;
+    throw error;
+  };
+  const execution = await getExecutionDetail({ ownerId: user.id, id }).catch(notFoundToNull);
+  if (!execution) notFound();
+
+  // Steps are a convenience: a run whose checkpoints were pruned still shows.
+  const steps: ExecutionStep[] = await listExecutionSteps({ userId: user.id, executionId: id }).catch((error: unknown) => {
+    console.error("[monitor] could not list the run's steps", error);
+    return [];
+  });
+  const [workflows, templates, knowledgeBases] = await Promise.all([
+    listDefinitions({ ownerId: user.id }),
+    listTemplates({ ownerId: user.id }),
+    listKnowledgeBases({ ownerId: user.id }),
+  ]);
+  const names: RunNames = {
+    workflows: Object.fromEntries(workflows.map((w) => [w.id, w.name])),
+    templates: Object.fromEntries(templates.map((t) => [t.id, t.name])),
+  };
+  const parent = execution.parentExecutionId
+    ? await getExecutionDetail({ ownerId: user.id, id: execution.parentExecutionId }).catch(notFoundToNull)
+    : null;
+  const { title, version } = runTitle(execution, names);
+  const links: RunLinks = {
+    parent: parent ? { id: parent.id, title: runTitle(parent, names).title, status: parent.status } : null,
+    workflow: execution.definitionId && names.workflows[execution.definitionId] ? { id: execution.definitionId, name: names.workflows[execution.definitionId]! } : null,
+    template: execution.templateId && names.templates[execution.templateId] ? { id: execution.templateId, name: names.templates[execution.templateId]! } : null,
+    conversationId: execution.conversationId,
+  };
+
+  return (
+    <RunView
+      key={execution.id}
+      execution={execution}
+      steps={steps}
+      title={title}
+      version={version}
+      links={links}
+      canvasNames={{
+        knowledgeBases: knowledgeBases.map((kb) => ({ id: kb.id, name: kb.name })),
+        workflows: workflows.map((w) => ({ id: w.id, name: w.name })),
+      }}
+    />
+  );
+}

@@ -1,0 +1,150 @@
+"use client";
+
+/**
+ * Time travel: pick one of the run's steps (a checkpoint between nodes), edit the variables it holds, and
+ * run the rest of the workflow again from there as a new execution linked to this one. A run that kept
+ * no step checkpoints can be re-run from the start with them, so that the next one can be travelled in.
+ */
+import { clsx } from "clsx";
+import { History, Loader2 } from "lucide-react";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import type { ExecutionStep } from "@/lib/api/executions";
+import { formatClock } from "./format";
+
+export function TimeTravelDialog({
+  open,
+  steps,
+  labels,
+  initialCheckpointId,
+  busy,
+  error,
+  onClose,
+  onRun,
+  onRerunWithSteps,
+}: {
+  open: boolean;
+  steps: readonly ExecutionStep[];
+  labels: Record<string, string>;
+  initialCheckpointId: string | null;
+  busy: boolean;
+  error: string | null;
+  onClose: () => void;
+  onRun: (checkpointId: string, variables: Record<string, unknown>) => void;
+  onRerunWithSteps: () => void;
+}) {
+  const ordered = [...steps].sort((a, b) => a.step - b.step);
+  const [checkpointId, setCheckpointId] = useState<string | null>(initialCheckpointId ?? ordered[0]?.checkpointId ?? null);
+  const step = ordered.find((s) => s.checkpointId === checkpointId) ?? ordered[0];
+  const [drafts, setDrafts] = useState<Record<string, string>>({});
+  const draft = step ? (drafts[step.checkpointId] ?? JSON.stringify(step.variables, null, 2)) : "";
+  let parsed: Record<string, unknown> | null = null;
+  let parseError: string | null = null;
+  try {
+    const value: unknown = JSON.parse(draft || "{}");
+    if (typeof value !== "object" || value === null || Array.isArray(value)) parseError = "Variables must be a JSON object.";
+    else parsed = value as Record<string, unknown>;
+  } catch (e) {
+    parseError = e instanceof SyntaxError ? e.message : "Not valid JSON.";
+  }
+  const nextLabel = (s: ExecutionStep) => s.next.map((id) => labels[id] ?? id).join(", ");
+
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title="Re-run from a step"
+      description={
+        ordered.length
+          ? "Pick the step to start from and edit the variables it holds. The rest of the workflow runs again as a new execution linked to this one; this run stays as it is."
+          : "This run kept only its final checkpoint, so there is no step to start from."
+      }
+      className="sm:max-w-2xl"
+      data-testid="time-travel-dialog"
+      footer={
+        ordered.length ? (
+          <>
+            <Button variant="secondary" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button data-testid="time-travel-run" disabled={!step || !parsed || busy} onClick={() => step && parsed && onRun(step.checkpointId, parsed)}>
+              {busy ? <Loader2 aria-hidden className="animate-spin" /> : <History aria-hidden />}
+              Run from {step ? nextLabel(step) : "here"}
+            </Button>
+          </>
+        ) : (
+          <>
+            <Button variant="secondary" onClick={onClose}>
+              Close
+            </Button>
+            <Button data-testid="rerun-with-steps" disabled={busy} onClick={onRerunWithSteps}>
+              {busy ? <Loader2 aria-hidden className="animate-spin" /> : <History aria-hidden />}
+              Re-run keeping step checkpoints
+            </Button>
+          </>
+        )
+      }
+    >
+      {ordered.length ? (
+        <div className="grid gap-4 sm:grid-cols-[14rem_minmax(0,1fr)]">
+          <ol className="flex max-h-72 flex-col gap-1 overflow-y-auto" aria-label="Steps">
+            {ordered.map((s) => (
+              <li key={s.checkpointId}>
+                <button
+                  type="button"
+                  data-testid="time-travel-step"
+                  data-next={s.next.join(",")}
+                  aria-pressed={s.checkpointId === step?.checkpointId}
+                  onClick={() => setCheckpointId(s.checkpointId)}
+                  className={clsx(
+                    "w-full rounded-md border px-2.5 py-1.5 text-left text-[12.5px] transition-colors",
+                    s.checkpointId === step?.checkpointId ? "border-indigo-300 bg-indigo-50" : "border-zinc-200 hover:border-zinc-300 hover:bg-zinc-50",
+                  )}
+                >
+                  <span className="block font-medium text-zinc-800">Before {nextLabel(s)}</span>
+                  <span className="block text-[11.5px] text-zinc-500">
+                    Step {s.step} · {formatClock(s.createdAt)} · {Object.keys(s.variables).length} variable{Object.keys(s.variables).length === 1 ? "" : "s"}
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ol>
+          <div className="flex min-w-0 flex-col gap-1.5">
+            <label htmlFor="time-travel-variables" className="text-[12.5px] font-medium text-zinc-700">
+              Variables at this step
+            </label>
+            <textarea
+              id="time-travel-variables"
+              data-testid="time-travel-variables"
+              spellCheck={false}
+              value={draft}
+              onChange={(e) => step && setDrafts((d) => ({ ...d, [step.checkpointId]: e.target.value }))}
+              aria-invalid={parseError ? true : undefined}
+              className="h-56 w-full resize-y rounded-md border border-zinc-300 bg-zinc-50 px-3 py-2 font-mono text-[12px] text-zinc-900 focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/20 focus:outline-none aria-invalid:border-red-500"
+            />
+            {step?.lastMessage ? (
+              <p className="truncate text-[11.5px] text-zinc-500" title={step.lastMessage.text}>
+                Last message ({step.lastMessage.role}): {step.lastMessage.text || "(empty)"}
+              </p>
+            ) : null}
+            {parseError ? (
+              <p role="alert" className="text-[12px] text-red-600">
+                {parseError}
+              </p>
+            ) : null}
+          </div>
+        </div>
+      ) : (
+        <p className="text-[13px] text-zinc-600">
+          Re-run it keeping a checkpoint after every step (durability “sync”): the new run’s steps can then be re-run with edited state.
+        </p>
+      )}
+      {error ? (
+        <p role="alert" className="mt-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-[12.5px] text-red-800">
+          {error}
+        </p>
+      ) : null}
+    </Dialog>
+  );
+}
