@@ -12,6 +12,10 @@ export async function startServer(): Promise<void> {
     // died (now and periodically), prune by the retention settings.
     const { startTrackingServices } = await import("@/lib/tracking/services");
     await startTrackingServices().catch((error: unknown) => console.error("Lattice: tracking services did not start", error));
+    // Scale-out: SIGTERM drains this instance (503 to new runs, in-flight ones finish or end interrupted),
+    // and in queue mode the job queue is made ready.
+    const { startQueueServices } = await import("@/lib/queue/services");
+    await startQueueServices().catch((error: unknown) => console.error("Lattice: queue services did not start", error));
   } catch (error) {
     console.error(`Lattice: the database could not be opened: ${(error as Error).message}`);
     // An embedded folder held by another process cannot be shared: refuse to serve rather than lose data.

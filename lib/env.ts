@@ -57,12 +57,45 @@ const envSchema = z.object({
   LATTICE_MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).max(10_000).default(5),
   /** Runs one user may start per minute (sliding window); one more answers 429 with Retry-After. */
   LATTICE_RUNS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  /**
+   * Where background runs execute. `inline` (default): in the process that received them (the embedded
+   * setup). `queue` (PostgreSQL only): `async` API runs, scheduled runs and re-runs go to a pg-boss job
+   * queue that `npm run worker` processes consume.
+   */
+  LATTICE_RUN_MODE: z.enum(["inline", "queue"]).default("inline"),
+  /** Runs one user may have waiting in the queue; one more answers 429 with Retry-After. */
+  LATTICE_MAX_QUEUED_RUNS: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+  /** Jobs one worker process runs at once. */
+  LATTICE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(8),
+  /** Attempts after the first for a queued run whose worker died or shut down (it continues from its last checkpoint). */
+  LATTICE_QUEUE_RETRY_LIMIT: z.coerce.number().int().min(0).max(100).default(3),
+  /** Seconds before the first retry (doubling, with jitter, for each later one). */
+  LATTICE_QUEUE_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).max(3_600).default(1),
+  /**
+   * Backstop for a job whose worker neither finishes nor stops beating: pg-boss expires it after this long
+   * (dead workers are found much sooner through the runs' heartbeats).
+   */
+  LATTICE_QUEUE_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(86_400).default(3_600),
+  /** PostgreSQL schema that holds pg-boss's tables. */
+  LATTICE_QUEUE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lowercase SQL identifier")
+    .default("pgboss"),
+  /** On SIGTERM: how long in-flight runs may take to finish before the rest are interrupted (app) or re-queued (worker). */
+  LATTICE_SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(0).max(3_600_000).default(25_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Cross-variable rules: the job queue lives in PostgreSQL, so queue mode needs DATABASE_URL. */
+const checkedEnvSchema = envSchema.superRefine((e, ctx) => {
+  if (e.LATTICE_RUN_MODE === "queue" && !e.DATABASE_URL) {
+    ctx.addIssue({ code: "custom", path: ["LATTICE_RUN_MODE"], message: "queue mode needs DATABASE_URL (the job queue lives in PostgreSQL)" });
+  }
+});
+
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
-  const parsed = envSchema.safeParse(source);
+  const parsed = checkedEnvSchema.safeParse(source);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`).join("\n");
     throw new Error(`Invalid environment configuration:\n${problems}`);

@@ -3,6 +3,7 @@
  * own execution rows over a time range (default: the last 7 days). Client-safe.
  */
 import { z } from "zod";
+import { queueDepthSchema } from "@/lib/queue/depth-schema";
 import type { FailingWorkflow, ModelStats, RunStats } from "@/lib/db/queries/analytics";
 import { idSchema, timestampSchema } from "./common";
 
@@ -78,6 +79,8 @@ export const analyticsSummaryResponseSchema = z
     series: z.array(runStatsSchema.extend({ bucketStart: timestampSchema })),
     models: z.array(modelStatsSchema),
     failing: z.array(failingWorkflowSchema),
+    /** The job queue now (not over the range): what waits, what workers run. */
+    queue: queueDepthSchema,
   })
   .meta({ id: "AnalyticsSummary" });
 export type AnalyticsSummary = z.infer<typeof analyticsSummaryResponseSchema>;

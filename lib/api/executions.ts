@@ -1,7 +1,15 @@
 /** Execution contracts: run requests, results, records and list filters of /api/executions/**. Client-safe. */
 import { z } from "zod";
 import { EXECUTION_EVENT_TYPES } from "@/lib/engine/events";
-import { DURABILITY_MODES, executionRequestSchema } from "@/lib/engine/request";
+import {
+  chatRequestSchema,
+  customRequestSchema,
+  definitionRequestSchema,
+  DURABILITY_MODES,
+  executionRequestSchema,
+  templateRequestSchema,
+  type ExecutionRequest,
+} from "@/lib/engine/request";
 import { executionErrorSchema, historyEntrySchema, interruptInfoSchema, sourceSchema, usageSchema } from "@/lib/engine/result";
 import { graphSchema } from "@/lib/workflow/definition";
 import { cursorSchema, idSchema, jsonRecordSchema, nullableTimestampSchema, pageLimitSchema, timestampSchema } from "./common";
@@ -13,8 +21,33 @@ export const WORKFLOW_TYPES = ["CHAT", "DEFINITION", "TEMPLATE", "CUSTOM"] as co
 /** Statuses after which a run will not change again on its own. */
 export const FINISHED_STATUSES: readonly ExecutionRecordStatus[] = ["completed", "failed", "cancelled", "interrupted"];
 
-/** POST /api/executions: one ExecutionRequest (lib/engine/request.ts), the same contract the engine takes. */
-export const runExecutionBodySchema = executionRequestSchema.meta({ id: "ExecutionRequest" });
+/**
+ * How POST /api/executions delivers a run, beside the request itself. `async: true`: answer 202 with the
+ * execution id at once instead of waiting (in queue mode the run goes to the job queue and a worker runs
+ * it; inline, it runs on here like `Prefer: respond-async`). `runAt` (queue mode): start no earlier than
+ * then — a scheduled run, answered 202 like an async one.
+ */
+const runDeliveryShape = {
+  async: z.boolean().optional().meta({ description: "Answer 202 with the execution id at once; in queue mode a worker runs it" }),
+  runAt: timestampSchema.optional().meta({ description: "Queue mode: start no earlier than this time (answered 202)" }),
+};
+
+/** POST /api/executions: one ExecutionRequest (lib/engine/request.ts), the same contract the engine takes, plus delivery. */
+export const runExecutionBodySchema = z
+  .discriminatedUnion("type", [
+    customRequestSchema.extend(runDeliveryShape),
+    definitionRequestSchema.extend(runDeliveryShape),
+    templateRequestSchema.extend(runDeliveryShape),
+    chatRequestSchema.safeExtend(runDeliveryShape),
+  ])
+  .meta({ id: "ExecutionRequest" });
+export type RunExecutionBody = z.infer<typeof runExecutionBodySchema>;
+
+/** The body's ExecutionRequest (what the engine takes) and its delivery options, apart. */
+export function splitRunExecutionBody(body: RunExecutionBody): { request: ExecutionRequest; async: boolean; runAt?: Date } {
+  const { async: asyncRun, runAt, ...request } = body;
+  return { request: executionRequestSchema.parse(request), async: asyncRun === true, ...(runAt ? { runAt: new Date(runAt) } : {}) };
+}
 
 /** What a finished (or paused) run answers: `toApiResponse(result)`. */
 export const executionResultResponseSchema = z
@@ -174,9 +207,16 @@ export const executionStepSchema = z
   .meta({ id: "ExecutionStep" });
 export type ExecutionStep = z.infer<typeof executionStepSchema>;
 
-/** 202 answer of a run started, resumed or re-run with `Prefer: respond-async`: follow it over its events. */
+/**
+ * 202 answer of a run started, resumed or re-run with `Prefer: respond-async` (or `async: true`): follow it
+ * over its events. `pending`: queued (queue mode) — a worker starts it, at `runAt` when scheduled.
+ */
 export const detachedRunResponseSchema = z
-  .object({ executionId: idSchema, status: z.literal("running") })
+  .object({
+    executionId: idSchema,
+    status: z.enum(["running", "pending"]),
+    runAt: nullableTimestampSchema.optional().meta({ description: "A scheduled run's earliest start" }),
+  })
   .meta({ id: "DetachedRun" });
 export type DetachedRunResponse = z.infer<typeof detachedRunResponseSchema>;
 

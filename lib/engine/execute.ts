@@ -77,6 +77,14 @@ export interface ExecuteOptions {
    */
   fromCheckpoint?: { executionId: string; checkpointId: string; variables?: Record<string, unknown> };
   correlationId?: string;
+  /**
+   * The execution row created for this run before it started (status `pending`: a queued run, or one the
+   * shared run limits admitted): the run takes its id, and the tracker takes the row over. With `retry`
+   * (a queue job run again after its worker died or shut down), the run continues what an earlier attempt
+   * left: events number on after the last one stored, the graph continues from the last checkpoint its
+   * thread holds (its start, when it kept none), and a chat's user message is not stored twice.
+   */
+  pending?: { executionId: string; retry?: boolean };
 }
 
 /** The invalid graph, with the validator's full result (the API returns `issues`; the editor reads `validation`). */
@@ -225,7 +233,8 @@ async function prepareExecution(rawRequest: unknown, options: ExecuteOptions): P
     loaded = workflowId
       ? await loadDefinition(workflowId, undefined, ownerId)
       : await loadTemplate(templateId ? { id: templateId } : { slug: UNIVERSAL_CHAT_SLUG }, undefined, ownerId, false);
-    if (conversation) ({ history, summary } = await loadConversationMemory(conversation.id, ownerId));
+    // A retried attempt's own user message is the input again, not history.
+    if (conversation) ({ history, summary } = await loadConversationMemory(conversation.id, ownerId, options.pending?.executionId));
     input = { message: request.message };
   } else if (request.type === "DEFINITION") {
     loaded = await loadDefinition(request.definitionId, request.version, ownerId);
@@ -260,7 +269,10 @@ async function prepareExecution(rawRequest: unknown, options: ExecuteOptions): P
     });
   }
 
+  const attempt = options.pending?.retry ? await earlierAttempt(options.pending.executionId, ownerId, tracker) : undefined;
   const ctx = new ExecutionContext({
+    ...(options.pending ? { executionId: options.pending.executionId } : {}),
+    ...(attempt?.lastSeq ? { seqStart: attempt.lastSeq } : {}),
     userId: ownerId,
     request,
     workflowType: request.type,
@@ -311,12 +323,35 @@ async function prepareExecution(rawRequest: unknown, options: ExecuteOptions): P
       run: snapshot,
     },
   };
+  if (attempt?.values) {
+    // A retried attempt continues from the checkpoint the earlier one left (its totals so far included).
+    ctx.state = attempt.values as WorkflowState;
+    ctx.usageByModel = (attempt.values.usage_metadata as WorkflowState["usage_metadata"] | undefined) ?? {};
+    ctx.history.push(...z.array(historyEntrySchema).catch([]).parse(attempt.values.execution_history));
+    return { ctx, graphInput: null, existingThread: true, ...(options.signal ? { signal: options.signal } : {}) };
+  }
   return {
     ctx,
     graphInput,
-    ...(request.type === "CHAT" ? { userMessage: request.message } : {}),
+    // An earlier attempt may have stored the chat's user message (the tracker adds it if it is missing).
+    ...(request.type === "CHAT" && !attempt ? { userMessage: request.message } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };
+}
+
+/**
+ * What an earlier attempt of a pre-created execution left: its last stored event's seq (0: none) and, when
+ * it wrote one, the checkpoint to continue from (the owner's only).
+ */
+async function earlierAttempt(
+  executionId: string,
+  userId: string,
+  tracker: Tracker,
+): Promise<{ lastSeq: number; values?: Record<string, unknown> }> {
+  const lastSeq = (await tracker.lastSeq?.(executionId)) ?? 0;
+  const tuple = await getCheckpointSaver().getTuple({ configurable: { thread_id: executionId, checkpoint_ns: "" } });
+  const values = tuple?.checkpoint.channel_values as Record<string, unknown> | undefined;
+  return values && values.user_id === userId ? { lastSeq, values } : { lastSeq };
 }
 
 async function prepareResume(request: ExecutionRequest, options: ExecuteOptions, tracker: Tracker): Promise<PreparedExecution> {
@@ -379,6 +414,7 @@ async function prepareFromStep(request: ExecutionRequest, options: ExecuteOption
   if (!validation.isValid) throw new WorkflowValidationError(validation);
 
   const ctx = new ExecutionContext({
+    ...(options.pending ? { executionId: options.pending.executionId } : {}),
     userId: options.userId,
     request: originalRequest(snapshot),
     workflowType: snapshot.workflowType,
@@ -460,11 +496,16 @@ async function loadTemplate(
 const MAX_HISTORY_MESSAGES = 500;
 
 /** The conversation as the model should see it: the running summary, and the messages it does not cover. */
-async function loadConversationMemory(conversationId: string, ownerId: string): Promise<{ history: BaseMessage[]; summary: string }> {
+async function loadConversationMemory(
+  conversationId: string,
+  ownerId: string,
+  excludeExecutionId?: string,
+): Promise<{ history: BaseMessage[]; summary: string }> {
   const memory = await getConversationSummary({ conversationId, ownerId });
   const rows = await listMessages({ conversationId, ownerId, afterId: memory?.coversUntil, limit: MAX_HISTORY_MESSAGES });
   const history: BaseMessage[] = [];
   for (const row of rows) {
+    if (excludeExecutionId && row.executionId === excludeExecutionId) continue;
     if (row.role === "user") history.push(new HumanMessage({ content: row.content, id: row.id }));
     else if (row.role === "assistant" && row.status !== "error" && row.content) history.push(new AIMessage({ content: row.content, id: row.id }));
   }

@@ -13,6 +13,7 @@ import {
   type AnalyticsRangeQuery,
 } from "@/lib/tracking/analytics";
 import type { AnalyticsSummary, TemplateAnalytics, WorkflowAnalytics } from "@/lib/api/analytics";
+import { getQueueDepth } from "@/lib/queue/depth";
 
 export interface AnalyticsQuery {
   from?: string;
@@ -31,13 +32,14 @@ function rangeQuery({ from, to, bucket, workflowId }: AnalyticsQuery): Analytics
 }
 
 export async function analyticsSummary({ ownerId, query }: { ownerId: string; query: AnalyticsQuery }): Promise<AnalyticsSummary> {
-  const result = await getAnalyticsSummary({ ownerId, query: rangeQuery(query) });
+  const [result, queue] = await Promise.all([getAnalyticsSummary({ ownerId, query: rangeQuery(query) }), getQueueDepth({ ownerId })]);
   return {
     range: { from: result.range.from.toISOString(), to: result.range.to.toISOString(), bucket: result.range.bucket },
     summary: result.summary,
     series: result.series.map(({ bucketStart, ...stats }) => ({ bucketStart: bucketStart.toISOString(), ...stats })),
     models: result.models,
     failing: result.failing,
+    queue,
   };
 }
 

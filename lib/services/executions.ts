@@ -28,7 +28,8 @@ import {
   type ExecutionSummary,
   type RerunExecutionBody,
 } from "@/lib/api/executions";
-import { runLimiter } from "./run-limits";
+import { enqueueRun, type QueuedRun } from "@/lib/queue/enqueue";
+import { admitRun, describePendingRun, type PendingRunDescription, type RunAdmission } from "./run-limits";
 
 export function executionNotFound(): AppError {
   return new AppError("not_found:execution", "No such execution.");
@@ -154,32 +155,40 @@ export async function getExecutionDetail({ ownerId, id }: { ownerId: string; id:
 /** A run as the API hands it back: the JSON result, or the stream of its events. */
 export type RunOutcome = { kind: "result"; result: ExecutionResultResponse } | { kind: "stream"; events: AsyncIterable<ExecutionEvent> };
 
-/** Gives the permit back when the stream ends, fails, or its reader stops early. */
-function releasingWhenDone(events: AsyncIterable<ExecutionEvent>, release: () => void): AsyncIterable<ExecutionEvent> {
+/** A stream that ends before its run started (never read, or failed at start) gives its admission back. */
+function releasingIfNeverStarted(events: AsyncIterable<ExecutionEvent>, admission: RunAdmission): AsyncIterable<ExecutionEvent> {
   return {
     async *[Symbol.asyncIterator]() {
+      let started = false;
       try {
-        yield* events;
+        for await (const event of events) {
+          started = true;
+          yield event;
+        }
       } finally {
-        release();
+        if (!started) await admission.release();
       }
     },
   };
 }
 
+/**
+ * Runs `start` once the shared run limits admit it (lib/services/run-limits.ts): a new run gets its row
+ * now (`pending`, the id passed to `start`), counted by every instance; a run that never starts leaves none.
+ */
 async function withPermit(
   userId: string,
   stream: boolean,
-  start: (stream: boolean) => Promise<ExecutionResult | AsyncIterable<ExecutionEvent>>,
+  start: (stream: boolean, pending: { executionId: string } | undefined) => Promise<ExecutionResult | AsyncIterable<ExecutionEvent>>,
+  run?: PendingRunDescription,
 ): Promise<RunOutcome> {
-  const permit = runLimiter().acquire(userId);
+  const admission = await admitRun({ userId, ...(run ? { run } : {}) });
   try {
-    const started = await start(stream);
-    if (stream) return { kind: "stream", events: releasingWhenDone(started as AsyncIterable<ExecutionEvent>, permit.release) };
-    permit.release();
+    const started = await start(stream, admission.executionId ? { executionId: admission.executionId } : undefined);
+    if (stream) return { kind: "stream", events: releasingIfNeverStarted(started as AsyncIterable<ExecutionEvent>, admission) };
     return { kind: "result", result: toApiResponse(started as ExecutionResult) };
   } catch (error) {
-    permit.release();
+    await admission.release();
     throw error;
   }
 }
@@ -197,15 +206,25 @@ export async function startRun({
   /** The run this one re-runs. */
   parentExecutionId?: string;
 }): Promise<RunOutcome> {
-  return withPermit(userId, stream, (asStream) =>
-    execute(request, {
-      userId,
-      stream: asStream,
-      // API runs are recorded: the database tracker writes the row, the events and the counters.
-      tracker: getWorkflowTracker(),
-      ...(parentExecutionId ? { rerunOf: parentExecutionId } : {}),
-    }),
+  return withPermit(
+    userId,
+    stream,
+    (asStream, pending) =>
+      execute(request, {
+        userId,
+        stream: asStream,
+        // API runs are recorded: the database tracker writes the row, the events and the counters.
+        tracker: getWorkflowTracker(),
+        ...(parentExecutionId ? { rerunOf: parentExecutionId } : {}),
+        ...(pending ? { pending } : {}),
+      }),
+    describePendingRun(request, parentExecutionId),
   );
+}
+
+/** Queue mode: puts a run in the job queue (a worker runs it, at `runAt` when scheduled). */
+export function queueRun({ userId, request, runAt }: { userId: string; request: ExecutionRequest; runAt?: Date }): Promise<QueuedRun> {
+  return enqueueRun({ ownerId: userId, request, ...(runAt ? { runAt } : {}) });
 }
 
 /** Continues a run paused at a human node with the person's answer. */
@@ -279,11 +298,40 @@ export async function rerunExecution({
   const row = await requireExecution({ ownerId: userId, id: executionId });
   if (fromStep) {
     const step = { userId, executionId: row.id, checkpointId: fromStep.checkpointId, tracker: getWorkflowTracker(), ...(fromStep.variables ? { variables: fromStep.variables } : {}) };
-    return withPermit(userId, stream, (asStream) => (asStream ? rerunFromStep({ ...step, stream: true }) : rerunFromStep({ ...step, stream: false })));
+    return withPermit(
+      userId,
+      stream,
+      (asStream, pending) => {
+        const options = { ...step, ...(pending ? { pending } : {}) };
+        return asStream ? rerunFromStep({ ...options, stream: true }) : rerunFromStep({ ...options, stream: false });
+      },
+      { workflowType: typeOf(row.workflowType), inputData: row.inputData, parentExecutionId: row.id },
+    );
   }
   const request = await requestToRerun(row);
   const withDurability = durability ? ({ ...request, options: { ...request.options, durability } } as ExecutionRequest) : request;
   return startRun({ userId, request: withDurability, stream, parentExecutionId: row.id });
+}
+
+/** Queue mode: the re-run (from the start, or from a step) goes to the job queue; a worker runs it. */
+export async function queueRerun({
+  userId,
+  executionId,
+  fromStep,
+  durability,
+}: {
+  userId: string;
+  executionId: string;
+  fromStep?: RerunExecutionBody["fromStep"];
+  durability?: RerunExecutionBody["durability"];
+}): Promise<QueuedRun> {
+  const row = await requireExecution({ ownerId: userId, id: executionId });
+  if (fromStep && row.workflowType === "CHAT") {
+    throw new AppError("conflict:execution_rerun", "A chat turn re-runs from its start (send the message again), not from a step.");
+  }
+  const request = await requestToRerun(row);
+  const withDurability = durability && !fromStep ? ({ ...request, options: { ...request.options, durability } } as ExecutionRequest) : request;
+  return enqueueRun({ ownerId: userId, request: withDurability, rerunOf: row.id, ...(fromStep ? { fromStep } : {}) });
 }
 
 /** The steps of one of the user's runs that a time-travel re-run can start from, first to last. */

@@ -1,16 +1,106 @@
 /**
- * Per-user run limits at the API's doors (POST /api/executions, rerun, resume, chat): how many runs a user
- * may have going at once, and how many they may start per minute. Over either, the request is refused with
- * 429 and a Retry-After. The counters live in this process — right for one app instance; the scale-out work
- * moves them to PostgreSQL so that every instance shares them.
+ * Per-user run limits at the API's doors (POST /api/executions, rerun, resume, chat, the queue): how many
+ * runs a user may have going at once, how many they may start per minute and how many may wait in the
+ * queue. Over one, the request is refused with 429 and a Retry-After.
+ *
+ * The app counts in PostgreSQL (`admitRun`, over lib/db/queries/queue.ts), so every instance shares the
+ * counts: an admitted run's row is created `pending` under a per-user lock, and the run takes it over.
+ * `RunLimiter` is the same rules in memory, for one process (kept as the reference of those rules).
  */
 import "server-only";
+import { ulid } from "ulid";
+import { admitExecution, releaseAdmission, type AdmissionRefusal, type RunLimitSettings } from "@/lib/db/queries/queue";
+import type { ExecutionRequest } from "@/lib/engine/request";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { assertAcceptingRuns } from "@/lib/queue/lifecycle";
+import { getEventBus } from "@/lib/tracking/event-bus";
+
+/** The limits from the environment (read on every admission, so tests can change them). */
+export function runLimitSettings(): RunLimitSettings {
+  const e = env();
+  return { maxConcurrent: e.LATTICE_MAX_CONCURRENT_RUNS, perMinute: e.LATTICE_RUNS_PER_MINUTE, maxQueued: e.LATTICE_MAX_QUEUED_RUNS };
+}
+
+/** The 429 for a refused admission. */
+export function refusalError(refusal: AdmissionRefusal, limits: RunLimitSettings): AppError {
+  const retryAfterSeconds = refusal.retryAfterSeconds;
+  if (refusal.limit === "per_minute") {
+    return new AppError("rate_limit:runs", `You may start at most ${limits.perMinute} runs per minute. Try again shortly.`, { retryAfterSeconds });
+  }
+  if (refusal.limit === "concurrent") {
+    return new AppError(
+      "rate_limit:concurrent_runs",
+      `You already have ${refusal.count} runs going (the limit is ${limits.maxConcurrent}). Wait for one to finish.`,
+      { retryAfterSeconds },
+    );
+  }
+  return new AppError(
+    "rate_limit:queued_runs",
+    `You already have ${refusal.count} runs waiting in the queue (the limit is ${limits.maxQueued}). Wait for some to start.`,
+    { retryAfterSeconds },
+  );
+}
+
+/** An admitted inline run: the id its execution takes, and `release` for a run that never started. */
+export interface RunAdmission {
+  /** Undefined for a resume (the paused run's row exists). */
+  executionId?: string;
+  /** Idempotent: removes the pending row if the run never took it over (it failed before starting). */
+  release(): Promise<void>;
+}
+
+/** What the pending row of a run says before the run starts (the run fills in the rest). */
+export interface PendingRunDescription {
+  workflowType: ExecutionRequest["type"];
+  inputData: unknown;
+  /** The run it re-runs. */
+  parentExecutionId?: string;
+}
+
+export function describePendingRun(request: ExecutionRequest, parentExecutionId?: string): PendingRunDescription {
+  return {
+    workflowType: request.type,
+    inputData: request.type === "CHAT" ? { message: request.message } : request.input,
+    ...(parentExecutionId ? { parentExecutionId } : {}),
+  };
+}
+
+/**
+ * Admits one run of `userId` in this instance within the shared limits (503 while the instance drains,
+ * 429 past a limit). With `run` the run's row is created now (`pending`) and its id returned: pass it to
+ * `execute` as `pending.executionId`. Without it (a resume: the paused run's row exists) the limits are
+ * only checked.
+ */
+export async function admitRun({ userId, run }: { userId: string; run?: PendingRunDescription }): Promise<RunAdmission> {
+  assertAcceptingRuns();
+  const limits = runLimitSettings();
+  const id = run ? ulid() : undefined;
+  const outcome = await admitExecution({
+    ownerId: userId,
+    ...(run && id ? { row: { id, ...run } } : {}),
+    instanceId: getEventBus().instanceId,
+    limits,
+  });
+  if (!outcome.admitted) throw refusalError(outcome.refusal, limits);
+  let released = false;
+  return {
+    ...(id ? { executionId: id } : {}),
+    release: async () => {
+      if (released || !id) return;
+      released = true;
+      await releaseAdmission({ executionId: id, ownerId: userId }).catch((error: unknown) =>
+        console.error(`[limits] could not release the admission of ${id}`, error),
+      );
+    },
+  };
+}
 
 const WINDOW_MS = 60_000;
 /** No way to know when a running run ends: a client is asked to try again shortly. */
 const CONCURRENCY_RETRY_SECONDS = 2;
+
+/** The rules of the shared limits, in memory for one process (the app uses `admitRun`). */
 
 export interface RunPermit {
   /** Idempotent: call it when the run ends (however it ends). */
@@ -78,15 +168,4 @@ export class RunLimiter {
   activeRuns(userId: string): number {
     return this.running.get(userId) ?? 0;
   }
-}
-
-const globalForLimiter = globalThis as unknown as { latticeRunLimiter?: RunLimiter };
-
-/** The process's limiter, configured from the environment (read on every acquire, so tests can change it). */
-export function runLimiter(): RunLimiter {
-  globalForLimiter.latticeRunLimiter ??= new RunLimiter(() => ({
-    maxConcurrent: env().LATTICE_MAX_CONCURRENT_RUNS,
-    perMinute: env().LATTICE_RUNS_PER_MINUTE,
-  }));
-  return globalForLimiter.latticeRunLimiter;
 }

@@ -1,8 +1,9 @@
 /**
  * Cancel a run from any instance. A running execution is stopped by the process that runs it (its
  * AbortController, through the bus): the model call and every tool stop, and the engine ends the run
- * `cancelled` with the tokens and cost spent so far. A paused one has no process: it is ended here, in one
- * transaction. A finished one stays as it is.
+ * `cancelled` with the tokens and cost spent so far. A paused one, or a pending one (queued, not started),
+ * has no process: it is ended here, in one transaction (a queued run's job then finds it over and does
+ * nothing). A finished one stays as it is.
  */
 import "server-only";
 import { finalizeExecutions, getExecutionStatus } from "@/lib/db/queries/executions";
@@ -34,15 +35,16 @@ export async function cancelExecution({
 }): Promise<CancelOutcome> {
   const row = await getExecutionStatus({ executionId, ownerId });
   if (!row) throw new AppError("not_found:execution", "No such execution.");
-  if (row.status === "running" || row.status === "pending") {
+  if (row.status === "running") {
     await bus.requestCancel({ executionId, ownerId, reason });
     return { executionId, status: "running", accepted: true };
   }
-  if (row.status === "paused") {
+  if (row.status === "paused" || row.status === "pending") {
+    // No process runs it: a paused run waits for an answer, a pending one for a worker (or its start here).
     const published = new Map<string, ExecutionEvent>();
     const error = { code: "cancelled", message: reason };
     const rows = await finalizeExecutions({
-      from: "paused",
+      from: row.status,
       to: "cancelled",
       executionId,
       ownerId,

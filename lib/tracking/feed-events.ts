@@ -1,6 +1,6 @@
 /**
  * The dashboard feed's contract: one `run_status` event each time one of the user's runs changes status
- * (started, paused, completed, failed, cancelled, interrupted). Client-safe: the monitor parses the SSE
+ * (queued, started, paused, completed, failed, cancelled, interrupted). Client-safe: the monitor parses the SSE
  * stream of `GET /api/executions/feed` with this schema.
  *
  * SSE framing: `id:` is the change time in epoch milliseconds — a cursor: a client reconnecting with it as
@@ -9,7 +9,8 @@
  */
 import { z } from "zod";
 
-export const RUN_STATUSES = ["running", "paused", "completed", "failed", "cancelled", "interrupted"] as const;
+/** `pending`: waiting in the job queue (queue mode), to start or — after its worker died — to continue. */
+export const RUN_STATUSES = ["pending", "running", "paused", "completed", "failed", "cancelled", "interrupted"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export const runStatusEventSchema = z.object({

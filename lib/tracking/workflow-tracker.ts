@@ -201,6 +201,7 @@ export class WorkflowTracker implements Tracker {
           accumulateTime: ctx.resumed,
           events: toEventRows(events),
           notifications,
+          instanceId: this.bus.instanceId,
           ...(chat ? { chat } : {}),
           notificationsFor: feedNotices,
           ...(this.beforeCommit ? { beforeCommit: () => this.beforeCommit!(ctx) } : {}),
@@ -223,6 +224,7 @@ export class WorkflowTracker implements Tracker {
           accumulateTime: ctx.resumed,
           events: toEventRows(events),
           notifications,
+          instanceId: this.bus.instanceId,
           notificationsFor: feedNotices,
         });
       }

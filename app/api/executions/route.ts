@@ -1,16 +1,21 @@
 /**
  * POST /api/executions — runs an ExecutionRequest (CHAT, DEFINITION, TEMPLATE or CUSTOM) through the engine:
  * the JSON result, or with `Accept: text/event-stream` the run's events as they happen (the last one carries
- * the result), or with `Prefer: respond-async` 202 and the execution id once it has started (it runs on).
- * 429 with Retry-After past the caller's run limits.
+ * the result), or with `Prefer: respond-async` (or `async: true` in the body) 202 and the execution id once
+ * it has started (it runs on). In queue mode (LATTICE_RUN_MODE=queue) such a run goes to the job queue
+ * instead — 202 at once, status `pending` — and `runAt` schedules it. 429 with Retry-After past the
+ * caller's run limits; 503 with Retry-After while this instance shuts down.
  * GET /api/executions — the caller's runs, newest first: filters (status, type, workflowId, templateId,
  * conversationId, from/to) and cursor pagination.
  */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, json, methodNotAllowed, readJson } from "@/lib/http";
-import { executionListQuerySchema, runExecutionBodySchema } from "@/lib/api/executions";
+import { executionListQuerySchema, runExecutionBodySchema, splitRunExecutionBody } from "@/lib/api/executions";
+import { AppError } from "@/lib/errors";
 import { detachedRunResponse, prefersRespondAsync } from "@/lib/monitor/detached-run";
-import { listExecutionsPage, startRun } from "@/lib/services/executions";
+import { queueMode } from "@/lib/queue/boss";
+import { queuedRunResponse } from "@/lib/queue/http";
+import { listExecutionsPage, queueRun, startRun } from "@/lib/services/executions";
 import { BODY_LIMITS } from "../_lib/limits";
 import { readQuery } from "../_lib/query";
 import { runResponse } from "../_lib/run-response";
@@ -18,9 +23,17 @@ import { wantsEventStream } from "../_lib/sse";
 
 export const POST = apiRoute(async (request) => {
   const user = await authenticate(request);
-  const body = await readJson(request, runExecutionBodySchema, { maxBytes: BODY_LIMITS.DEFINITION });
-  const detached = prefersRespondAsync(request);
-  const outcome = await startRun({ userId: user.id, request: body, stream: detached || wantsEventStream(request) });
+  const body = splitRunExecutionBody(await readJson(request, runExecutionBodySchema, { maxBytes: BODY_LIMITS.DEFINITION }));
+  const detached = body.async || body.runAt !== undefined || prefersRespondAsync(request);
+  if (detached && queueMode()) {
+    return queuedRunResponse(await queueRun({ userId: user.id, request: body.request, ...(body.runAt ? { runAt: body.runAt } : {}) }));
+  }
+  if (body.runAt) {
+    throw new AppError("bad_request:run_at", "Scheduled runs need queue mode (LATTICE_RUN_MODE=queue).", {
+      issues: [{ path: "runAt", message: "needs queue mode" }],
+    });
+  }
+  const outcome = await startRun({ userId: user.id, request: body.request, stream: detached || wantsEventStream(request) });
   return detached ? detachedRunResponse(outcome) : runResponse(outcome);
 });
 

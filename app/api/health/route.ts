@@ -8,8 +8,11 @@ import { getDbHandle } from "@/lib/db/client";
 import { getAppliedMigration } from "@/lib/db/migrate";
 import { AppError } from "@/lib/errors";
 import { apiRoute, json, methodNotAllowed } from "@/lib/http";
+import { isDraining, shuttingDownError } from "@/lib/queue/lifecycle";
 
 export const GET = apiRoute(async (request) => {
+  // A draining instance (SIGTERM) is unhealthy to a load balancer: send new requests elsewhere.
+  if (isDraining()) throw shuttingDownError();
   let report: { backend: string; location: string; migration: Awaited<ReturnType<typeof getAppliedMigration>> };
   try {
     const handle = await getDbHandle();

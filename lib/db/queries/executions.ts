@@ -41,7 +41,7 @@ export interface ExecutionStatusRow {
   errorMessage: string | null;
 }
 
-interface RawStatusRow {
+export interface RawStatusRow {
   id: string;
   owner_id: string;
   status: string;
@@ -61,14 +61,14 @@ interface RawStatusRow {
   error_message: string | null;
 }
 
-const STATUS_COLUMNS = sql.raw(
+export const STATUS_COLUMNS = sql.raw(
   "id, owner_id, status, workflow_type, template_id, definition_id, definition_version, conversation_id, parent_execution_id, started_at, completed_at, execution_time_ms, tokens_used, input_tokens, output_tokens, cost, error_message",
 );
 
 const toDate = (v: Date | string | null) => (v === null ? null : new Date(v));
 const toNumberOrNull = (v: number | string | null) => (v === null ? null : Number(v));
 
-function toStatusRow(row: RawStatusRow): ExecutionStatusRow {
+export function toStatusRow(row: RawStatusRow): ExecutionStatusRow {
   return {
     id: row.id,
     ownerId: row.owner_id,
@@ -97,7 +97,8 @@ function toStatusRow(row: RawStatusRow): ExecutionStatusRow {
 /**
  * Inserts the execution as `running`. The same id again is a resume: allowed only for the owner's paused
  * run (taken back to running atomically, so two resumes of one pause cannot both run; the row keeps its
- * original started_at); anything else is a 409.
+ * original started_at); anything else is a 409. A `pending` row (created before the run: queued, or
+ * admitted by the shared run limits) is taken over the same way, once, and gets the run's description.
  */
 export async function insertRunningExecution({
   record,
@@ -113,8 +114,25 @@ export async function insertRunningExecution({
     .values({ ...record, status: "running", heartbeatAt: now, instanceId, completedAt: null })
     .onConflictDoUpdate({
       target: workflowExecutions.id,
-      set: { status: "running", heartbeatAt: now, instanceId, completedAt: null, errorMessage: null },
-      setWhere: sql`${workflowExecutions.status} = 'paused' and ${workflowExecutions.ownerId} = ${record.ownerId}`,
+      set: {
+        status: "running",
+        heartbeatAt: now,
+        instanceId,
+        completedAt: null,
+        errorMessage: null,
+        // A pending row knew only the request; the run knows what it runs (a paused one is unchanged by these).
+        startedAt: sql`coalesce(${workflowExecutions.startedAt}, excluded.started_at)`,
+        definitionId: sql`excluded.definition_id`,
+        definitionVersion: sql`excluded.definition_version`,
+        templateId: sql`excluded.template_id`,
+        workflowType: sql`excluded.workflow_type`,
+        workflowConfig: sql`excluded.workflow_config`,
+        inputData: sql`excluded.input_data`,
+        conversationId: sql`excluded.conversation_id`,
+        correlationId: sql`excluded.correlation_id`,
+        parentExecutionId: sql`excluded.parent_execution_id`,
+      },
+      setWhere: sql`${workflowExecutions.status} in ('paused', 'pending') and ${workflowExecutions.ownerId} = ${record.ownerId}`,
     })
     .returning({ id: workflowExecutions.id });
   if (!rows[0]) throw new AppError("conflict:execution", "This run is already running or has finished, so it cannot be started again.");
@@ -247,6 +265,11 @@ export interface FinishExecutionArgs {
   notificationsFor?: (row: ExecutionStatusRow) => Notification[];
   /** Runs last inside the transaction (tests inject failures here). */
   beforeCommit?: () => Promise<void>;
+  /**
+   * The instance finishing it: the row is finished only if this instance still holds it. A queued run
+   * taken over by another worker (its own worker stalled past the heartbeat timeout) is the new holder's.
+   */
+  instanceId?: string;
 }
 
 /**
@@ -277,6 +300,7 @@ export async function finishExecution(args: FinishExecutionArgs): Promise<{ appl
           usage_by_model = ${JSON.stringify(record.usageByModel ?? {})}::jsonb,
           heartbeat_at = now()
         where id = ${record.id!} and owner_id = ${record.ownerId} and status = 'running'
+          ${args.instanceId ? sql`and (instance_id is null or instance_id = ${args.instanceId})` : sql``}
         returning ${STATUS_COLUMNS}
       ),
       ${analyticsCtes({ template: ulid(), definition: ulid() })}
@@ -333,8 +357,8 @@ export async function finalizeExecutions({
   limit = 100,
   describe,
 }: {
-  from: "running" | "paused";
-  to: "interrupted" | "cancelled";
+  from: "running" | "paused" | "pending";
+  to: "interrupted" | "cancelled" | "failed";
   /** For `running`: how old a heartbeat must be. */
   staleAfterMs?: number;
   /** Only this execution (and this owner's). */

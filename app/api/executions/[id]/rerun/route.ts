@@ -1,7 +1,8 @@
 /**
  * POST /api/executions/:id/rerun — a new run with the same request as this one, linked to it by
  * parentExecutionId (JSON result, or the stream with `Accept: text/event-stream`, or 202 with the new id
- * with `Prefer: respond-async`). An optional JSON body `{ fromStep: { checkpointId, variables? } }` starts
+ * with `Prefer: respond-async`; in queue mode such a re-run goes to the job queue, 202 with status
+ * `pending`). An optional JSON body `{ fromStep: { checkpointId, variables? } }` starts
  * the new run at that step of this one, with edited variables (time travel); `durability` keeps step
  * checkpoints in the new run.
  */
@@ -9,7 +10,9 @@ import { rerunExecutionBodySchema, type RerunExecutionBody } from "@/lib/api/exe
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, methodNotAllowed, readJson } from "@/lib/http";
 import { detachedRunResponse, prefersRespondAsync } from "@/lib/monitor/detached-run";
-import { executionNotFound, rerunExecution } from "@/lib/services/executions";
+import { queueMode } from "@/lib/queue/boss";
+import { queuedRunResponse } from "@/lib/queue/http";
+import { executionNotFound, queueRerun, rerunExecution } from "@/lib/services/executions";
 import { BODY_LIMITS } from "../../../_lib/limits";
 import { idParam } from "../../../_lib/params";
 import { runResponse } from "../../../_lib/run-response";
@@ -23,6 +26,16 @@ export const POST = apiRoute<{ id: string }>(async (request, { params }) => {
     ? await readJson(request, rerunExecutionBodySchema, { maxBytes: BODY_LIMITS.DEFINITION })
     : {};
   const detached = prefersRespondAsync(request);
+  if (detached && queueMode()) {
+    return queuedRunResponse(
+      await queueRerun({
+        userId: user.id,
+        executionId: id,
+        ...(body.fromStep ? { fromStep: body.fromStep } : {}),
+        ...(body.durability ? { durability: body.durability } : {}),
+      }),
+    );
+  }
   const outcome = await rerunExecution({
     userId: user.id,
     executionId: id,
