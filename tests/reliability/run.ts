@@ -1,0 +1,39 @@
+/**
+ * `npm run test:reliability`: the load, crash, database-fault, cancel, fuzz, authorization, SSRF and
+ * hostile-content suites against the production build on PostgreSQL.
+ *
+ * Needs a PostgreSQL server: RELIABILITY_PG_URL, else TEST_DATABASE_URL / DATABASE_URL, else
+ * postgres://postgres@127.0.0.1:5432/ — a database of its own is created for the run and dropped after.
+ * Builds first (`next build` under /tmp/heavy.lock) unless a finished build exists; `--rebuild` forces it.
+ * Sized for CI: about 3–4 minutes on 2 cores with a warm build. Extra arguments go to vitest (e.g. a file filter).
+ */
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { ensureProductionBuild, removeSnapshot, snapshotBuild } from "../helpers/production-server";
+import { createSuiteDatabase, dropSuiteDatabase } from "./lib/database";
+
+const argv = process.argv.slice(2);
+const rebuild = argv.includes("--rebuild");
+const vitestArgs = argv.filter((a) => a !== "--rebuild");
+const root = path.resolve(import.meta.dirname, "../..");
+
+const started = Date.now();
+console.log("▶ reliability: production build (reused when one exists)…");
+ensureProductionBuild({ rebuild });
+const snapshot = snapshotBuild();
+const databaseUrl = await createSuiteDatabase();
+console.log(`▶ reliability: database ${new URL(databaseUrl).pathname.slice(1)}, build snapshot ${snapshot}`);
+let status = 1;
+try {
+  const result = spawnSync("npx", ["vitest", "run", "--config", "tests/reliability/vitest.config.ts", ...vitestArgs], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NODE_OPTIONS: "", RELIABILITY_BUILD_DIR: snapshot, RELIABILITY_DATABASE_URL: databaseUrl },
+  });
+  status = result.status ?? 1;
+} finally {
+  await dropSuiteDatabase(databaseUrl).catch((error: unknown) => console.error("could not drop the suite database", error));
+  removeSnapshot(snapshot);
+}
+console.log(`▶ reliability: ${status === 0 ? "passed" : "FAILED"} in ${Math.round((Date.now() - started) / 1000)} s`);
+process.exit(status);
