@@ -48,6 +48,8 @@ export interface WireServerOptions {
   respond?: (request: WireRequest) => WireReply;
   /** Keep every request for assertions (default true; benchmarks turn it off). */
   record?: boolean;
+  /** Called as each streamed piece of answer text is written (cancellation tests count what the model sent). */
+  onTextPiece?: (request: WireRequest, piece: string) => void;
 }
 
 export interface WireServer {
@@ -195,9 +197,10 @@ export async function startWireServer(options: WireServerOptions = {}): Promise<
       const inputTokens = request.messages.reduce((n, m) => n + wireTokenCount(m.content), 0);
       const id = ++counter;
       const closed = () => res.destroyed || res.writableEnded;
-      if (provider === "openai") await serveOpenAI(res, request, reply, inputTokens, id, latency, closed);
-      else if (provider === "anthropic") await serveAnthropic(res, request, reply, inputTokens, id, latency, closed);
-      else await serveOllama(res, request, reply, inputTokens, latency, closed);
+      const sent = (piece: string) => options.onTextPiece?.(request, piece);
+      if (provider === "openai") await serveOpenAI(res, request, reply, inputTokens, id, latency, closed, sent);
+      else if (provider === "anthropic") await serveAnthropic(res, request, reply, inputTokens, id, latency, closed, sent);
+      else await serveOllama(res, request, reply, inputTokens, latency, closed, sent);
     } catch (error) {
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: { message: String(error) } }));
@@ -237,6 +240,7 @@ async function serveOpenAI(
   id: number,
   latency: number,
   closed: () => boolean,
+  sent: (piece: string) => void = () => {},
 ) {
   const outputTokens = replyOutputTokens(reply);
   const usage = { prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens };
@@ -272,6 +276,7 @@ async function serveOpenAI(
       await sleep(latency);
       if (closed()) return;
       chunk({ content: piece });
+      sent(piece);
     }
     chunk({}, "stop");
   } else {
@@ -296,6 +301,7 @@ async function serveAnthropic(
   id: number,
   latency: number,
   closed: () => boolean,
+  sent: (piece: string) => void = () => {},
 ) {
   const outputTokens = replyOutputTokens(reply);
   const messageId = `msg_${id}`;
@@ -342,6 +348,7 @@ async function serveAnthropic(
       await sleep(latency);
       if (closed()) return;
       send("content_block_delta", { index: 0, delta: { type: "text_delta", text: piece } });
+      sent(piece);
     }
   } else {
     send("content_block_start", { index: 0, content_block: { type: "tool_use", id: toolUseId, name: reply.toolCall.name, input: {} } });
@@ -364,6 +371,7 @@ async function serveOllama(
   inputTokens: number,
   latency: number,
   closed: () => boolean,
+  sent: (piece: string) => void = () => {},
 ) {
   const outputTokens = replyOutputTokens(reply);
   const stamp = () => new Date().toISOString();
@@ -398,6 +406,7 @@ async function serveOllama(
       await sleep(latency);
       if (closed()) return;
       line({ model: request.model, created_at: stamp(), message: { role: "assistant", content: piece }, done: false });
+      sent(piece);
     }
   } else {
     await sleep(latency);
