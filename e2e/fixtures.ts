@@ -198,3 +198,140 @@ export const chatTest = test.extend<{ chat: ChatPage; chatApi: ChatApi }>({
   chat: async ({ page }, use) => use(new ChatPage(page)),
   chatApi: async ({ page }, use) => use(new ChatApi(page)),
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// Execution monitor (helper J). Spec: e2e/monitor.spec.ts.
+// ---------------------------------------------------------------------------------------------------------
+
+type GraphNode = { id: string; type: string; position: { x: number; y: number }; data: { label?: string; config: Record<string, unknown> } };
+
+/** Small graphs for monitor specs, built the way the API takes them. */
+export const monitorGraphs = {
+  node(id: string, type: string, config: Record<string, unknown> = {}, label?: string): GraphNode {
+    return { id, type, position: { x: 0, y: 0 }, data: { config, ...(label ? { label } : {}) } };
+  },
+  chain(...ids: string[]) {
+    return ids.slice(1).map((id, i) => ({ id: `e${i}`, source: ids[i]!, target: id }));
+  },
+  /** start → model (the local `slow` model: one token per 20 ms, `tokens` of them) → end */
+  slow(tokens: number) {
+    const n = monitorGraphs.node;
+    return { nodes: [n("start", "start"), n("model", "model", { provider: "local", model: "slow", maxTokens: tokens }, "Write slowly"), n("end", "end")], edges: monitorGraphs.chain("start", "model", "end") };
+  },
+  /** start → set topic → headline "About <topic>" → echo model → end */
+  topic() {
+    const n = monitorGraphs.node;
+    return {
+      nodes: [
+        n("start", "start"),
+        n("set", "variable", { assignments: [{ name: "topic", value: "cats" }] }, "Set topic"),
+        n("about", "transform", { expression: "'About ' & variables.topic", target: "variable", variable: "headline" }, "Headline"),
+        n("model", "model", { provider: "local", model: "echo" }, "Answer"),
+        n("end", "end"),
+      ],
+      edges: monitorGraphs.chain("start", "set", "about", "model", "end"),
+    };
+  },
+};
+
+/** Runs started through the REST API with the signed-in page's session. */
+export class MonitorApi {
+  constructor(private readonly page: Page) {}
+
+  /** Starts a run and answers as soon as it has started (`Prefer: respond-async`); it runs on. */
+  async startInBackground(request: Record<string, unknown>): Promise<string> {
+    const response = await this.page.request.post("/api/executions", { data: request, headers: { prefer: "respond-async" } });
+    expect(response.status(), await response.text()).toBe(202);
+    return (await response.json()).executionId as string;
+  }
+
+  /** Runs to the end (or a pause) and returns the result. */
+  async run(request: Record<string, unknown>): Promise<{ executionId: string; status: string; output: { message: string; variables: Record<string, unknown> } }> {
+    const response = await this.page.request.post("/api/executions", { data: request });
+    expect(response.status(), await response.text()).toBe(200);
+    return response.json();
+  }
+}
+
+/** /executions: the dashboard and the live list. */
+export class ExecutionsPage {
+  constructor(readonly page: Page) {}
+
+  async goto(search = "") {
+    await this.page.goto(`/executions${search}`);
+    await expect(this.page.getByTestId("executions-page")).toBeVisible();
+  }
+
+  /** The live feed is connected: changes from now on arrive without a reload. */
+  async waitLive() {
+    await expect(this.page.getByTestId("feed-state")).toHaveAttribute("data-state", "live");
+  }
+
+  row(executionId: string) {
+    return this.page.locator(`[data-testid="execution-row"][data-execution-id="${executionId}"]`);
+  }
+
+  async open(executionId: string) {
+    await this.row(executionId).getByTestId("execution-link").click();
+    await expect(this.page).toHaveURL(new RegExp(`/executions/${executionId}$`));
+  }
+
+  kpi(name: "runs" | "success" | "p50" | "tokens" | "cost") {
+    return this.page.getByTestId(`kpi-${name}-value`);
+  }
+}
+
+/** /executions/:id — one run, live. */
+export class RunPage {
+  constructor(readonly page: Page) {}
+
+  async goto(executionId: string) {
+    await this.page.goto(`/executions/${executionId}`);
+    await expect(this.view).toBeVisible();
+  }
+
+  get view() {
+    return this.page.getByTestId("run-view");
+  }
+
+  async expectStatus(status: string, timeout?: number) {
+    await expect(this.view).toHaveAttribute("data-status", status, timeout ? { timeout } : undefined);
+  }
+
+  /** A node on the read-only canvas; `data-run-status` is idle, running, completed or failed. */
+  node(nodeId: string) {
+    return this.page.getByTestId("run-canvas").getByTestId(`node-${nodeId}`);
+  }
+
+  async selectNode(nodeId: string) {
+    await this.page.locator(`[data-testid="waterfall-row"][data-node-id="${nodeId}"]`).first().click();
+    await expect(this.page.getByTestId("node-detail")).toHaveAttribute("data-node-id", nodeId);
+  }
+
+  get nodeOutput() {
+    return this.page.getByTestId("node-output-json");
+  }
+
+  async cancel() {
+    await this.page.getByTestId("cancel-run").click();
+  }
+
+  /** Re-runs from the step before `nodeId`, with the step's variables replaced by `variables`. */
+  async rerunFromStepBefore(nodeId: string, variables: Record<string, unknown>) {
+    await this.page.getByTestId("time-travel-open").click();
+    const dialog = this.page.getByTestId("time-travel-dialog");
+    await dialog.locator(`[data-testid="time-travel-step"][data-next="${nodeId}"]`).click();
+    await dialog.getByTestId("time-travel-variables").fill(JSON.stringify(variables, null, 2));
+    await dialog.getByTestId("time-travel-run").click();
+  }
+
+  get parentLink() {
+    return this.page.getByTestId("parent-link");
+  }
+}
+
+export const monitorTest = test.extend<{ monitorApi: MonitorApi; executions: ExecutionsPage; run: RunPage }>({
+  monitorApi: async ({ page }, use) => use(new MonitorApi(page)),
+  executions: async ({ page }, use) => use(new ExecutionsPage(page)),
+  run: async ({ page }, use) => use(new RunPage(page)),
+});

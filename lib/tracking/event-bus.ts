@@ -303,20 +303,23 @@ export class EventBus {
       // Taken before the read: an event committed meanwhile is in one or the other (or both: merged by seq).
       const pending = this.pendingEvents(executionId);
       const stored = await this.readStored(executionId, ownerId, last);
-      for (const event of mergeBySeq(stored, pending)) {
+      const replay = mergeBySeq(stored, pending);
+      for (const [i, event] of replay.entries()) {
         if (signal?.aborted) return;
         if (event.seq <= last) continue;
         last = event.seq;
         yield event;
-        if (isTerminalEvent(event)) return;
+        // A pause ends a run's events only if nothing followed it: a resumed run goes on after it.
+        if (isTerminalEvent(event) && i === replay.length - 1) return;
       }
       if (options.isOver && (await options.isOver())) {
         // The run has ended: all it wrote is committed. Send what the replay missed, then stop.
-        for (const event of mergeBySeq(await this.readStored(executionId, ownerId, last), this.pendingEvents(executionId))) {
+        const rest = mergeBySeq(await this.readStored(executionId, ownerId, last), this.pendingEvents(executionId));
+        for (const [i, event] of rest.entries()) {
           if (event.seq <= last) continue;
           last = event.seq;
           yield event;
-          if (isTerminalEvent(event)) return;
+          if (isTerminalEvent(event) && i === rest.length - 1) return;
         }
         return;
       }

@@ -1,0 +1,121 @@
+import { expect, monitorGraphs, monitorTest as test, newCredentials } from "./fixtures";
+
+test.describe("execution monitor", () => {
+  test.beforeEach(async ({ page, auth }) => {
+    await auth.signUp(newCredentials("monitor"));
+    await expect(page).toHaveURL(/\/workflows/);
+  });
+
+  test("a run started from the API appears in the open list and changes status without a reload", async ({ page, executions, monitorApi }) => {
+    await executions.goto();
+    await executions.waitLive();
+    // Marks this document: a reload would drop it.
+    await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+
+    const executionId = await monitorApi.startInBackground({ type: "CUSTOM", definition: monitorGraphs.slow(60), input: { message: "count" } });
+    const row = executions.row(executionId);
+    await expect(row).toHaveAttribute("data-status", "running");
+    await expect(row).toContainText("Ad-hoc graph");
+    await expect(row).toHaveAttribute("data-status", "completed", { timeout: 20_000 });
+    // The dashboard caught up too (it re-reads its figures a moment after runs change).
+    await expect(executions.kpi("runs")).toHaveText("1", { timeout: 10_000 });
+    await expect(executions.kpi("success")).toHaveText("100%");
+    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+  });
+
+  test("opening a run while it runs shows its nodes change state as events arrive", async ({ page, executions, run, monitorApi }) => {
+    await executions.goto();
+    await executions.waitLive();
+    const executionId = await monitorApi.startInBackground({ type: "CUSTOM", definition: monitorGraphs.slow(120), input: { message: "tell me a long story" } });
+    await expect(executions.row(executionId)).toHaveAttribute("data-status", "running");
+    await executions.open(executionId);
+
+    await run.expectStatus("running");
+    await expect(run.node("start")).toHaveAttribute("data-run-status", "completed");
+    await expect(run.node("model")).toHaveAttribute("data-run-status", "running");
+    await expect(run.node("end")).toHaveAttribute("data-run-status", "idle");
+    await expect(page.getByTestId("run-output")).toContainText("Counting slowly");
+
+    await run.expectStatus("completed", 20_000);
+    await expect(run.node("model")).toHaveAttribute("data-run-status", "completed");
+    await expect(run.node("end")).toHaveAttribute("data-run-status", "completed");
+    await expect(page.locator('[data-testid="waterfall-row"]')).toHaveCount(3);
+  });
+
+  test("a finished run's node shows what it produced", async ({ page, run, monitorApi }) => {
+    const result = await monitorApi.run({ type: "CUSTOM", definition: monitorGraphs.topic(), input: { message: "hello monitor" } });
+    expect(result.status).toBe("completed");
+    await run.goto(result.executionId);
+    await run.expectStatus("completed");
+
+    await run.selectNode("model");
+    await expect(page.getByTestId("node-status")).toHaveText("Completed");
+    await expect(run.nodeOutput).toContainText('You said: \\"hello monitor\\"');
+    await expect(page.getByTestId("node-tokens")).not.toHaveText("—");
+
+    await run.node("about").click();
+    await expect(page.getByTestId("node-detail")).toHaveAttribute("data-node-id", "about");
+    await expect(run.nodeOutput).toContainText("headline");
+  });
+
+  test("re-running from a middle step with an edited variable makes a new run linked to its origin", async ({ page, run, monitorApi }) => {
+    const original = await monitorApi.run({
+      type: "CUSTOM",
+      definition: monitorGraphs.topic(),
+      input: { message: "write a headline" },
+      options: { durability: "sync" },
+    });
+    expect(original.output.variables).toMatchObject({ headline: "About cats" });
+    await run.goto(original.executionId);
+    await run.expectStatus("completed");
+
+    await run.rerunFromStepBefore("about", { topic: "dogs" });
+    await expect(page).not.toHaveURL(new RegExp(`/executions/${original.executionId}$`));
+    await expect(page).toHaveURL(/\/executions\/[0-9A-HJKMNP-TV-Z]{26}$/);
+    await run.expectStatus("completed", 20_000);
+    // Only the steps after the chosen one ran again, on the edited state.
+    await expect(page.locator('[data-testid="waterfall-row"]')).toHaveCount(3);
+    await expect(page.getByTestId("run-variables")).toContainText('"headline": "About dogs"');
+
+    await expect(run.parentLink).toBeVisible();
+    await run.parentLink.click();
+    await expect(page).toHaveURL(new RegExp(`/executions/${original.executionId}$`));
+    await expect(page.getByTestId("run-variables")).toContainText('"headline": "About cats"');
+  });
+
+  test("a long run is cancelled from the monitor", async ({ page, run, monitorApi }) => {
+    const executionId = await monitorApi.startInBackground({ type: "CUSTOM", definition: monitorGraphs.slow(3000), input: { message: "never stop" } });
+    await run.goto(executionId);
+    await expect(run.node("model")).toHaveAttribute("data-run-status", "running");
+    await run.cancel();
+    await run.expectStatus("cancelled", 10_000);
+    await expect(page.getByTestId("run-error")).toContainText("cancelled");
+    await expect(run.node("model")).toHaveAttribute("data-run-status", "failed");
+    await expect(page.getByTestId("cancel-run")).toHaveCount(0);
+  });
+
+  test("a run waiting for a person is answered from the monitor and goes on", async ({ page, run, monitorApi }) => {
+    const n = monitorGraphs.node;
+    const paused = await monitorApi.run({
+      type: "CUSTOM",
+      definition: {
+        nodes: [n("start", "start"), n("review", "human", { mode: "approval", question: "Ship it?", variable: "ok" }, "Review"), n("yes", "end", { outputTemplate: "shipped" }), n("no", "end", { outputTemplate: "held back" })],
+        edges: [
+          { id: "a", source: "start", target: "review" },
+          { id: "b", source: "review", target: "yes", sourceHandle: "approved" },
+          { id: "c", source: "review", target: "no", sourceHandle: "rejected" },
+        ],
+      },
+      input: {},
+    });
+    expect(paused.status).toBe("paused");
+    await run.goto(paused.executionId);
+    await run.expectStatus("paused");
+    await expect(page.getByTestId("answer-question")).toHaveText("Ship it?");
+    await page.getByTestId("answer-approve").click();
+    await run.expectStatus("completed", 15_000);
+    await expect(page.getByTestId("run-output")).toContainText("shipped");
+    await expect(run.node("yes")).toHaveAttribute("data-run-status", "completed");
+    await expect(run.node("no")).toHaveAttribute("data-run-status", "idle");
+  });
+});
