@@ -101,7 +101,17 @@ test.describe("chat", () => {
     await chat.open();
     await expect(page.getByTestId("empty-state")).toContainText("Start a conversation");
 
-    await chat.send("Plan a picnic for Saturday");
+    // Shift+Enter starts a new line; Enter sends, and the box is ready for the next message.
+    await chat.input().pressSequentially("Plan a picnic");
+    await chat.input().press("Shift+Enter");
+    await chat.input().pressSequentially("for Saturday");
+    await expect(chat.input()).toHaveValue("Plan a picnic\nfor Saturday");
+    await expect(chat.userMessages()).toHaveCount(0);
+    await chat.input().press("Enter");
+    await expect(chat.userMessages()).toHaveCount(1);
+    await expect(chat.userMessages().first()).toHaveText("Plan a picnic\nfor Saturday");
+    await expect(chat.input()).toHaveValue("");
+    await expect(chat.input()).toBeFocused();
     await chat.waitForAnswer();
     await page.getByTestId("new-chat").click();
     await expect(page).toHaveURL(/\/chat$/);
@@ -112,7 +122,7 @@ test.describe("chat", () => {
     await expect(chat.conversations()).toHaveCount(2);
     // Most recent activity first; the title is the first line of the first message.
     await expect(chat.conversations().first()).toContainText("Summarise the news");
-    await expect(chat.conversations().nth(1)).toContainText("Plan a picnic for Saturday");
+    await expect(chat.conversations().nth(1)).toHaveText("Plan a picnic");
 
     // Search by title.
     await page.getByTestId("conversation-search").fill("picnic");
@@ -144,6 +154,30 @@ test.describe("chat", () => {
     await page.getByTestId("confirm-delete").click();
     await expect(chat.conversations()).toHaveCount(1);
     await expect(chat.conversations().first()).toContainText("Summarise the news");
+  });
+
+  test("a failed answer shows inline with Retry; retrying with another answerer succeeds", async ({ page, auth, chat, chatApi }) => {
+    await auth.signUp(newCredentials("retry"));
+    await expect(page).toHaveURL(/\/workflows/);
+    await chatApi.createBrokenWorkflow("Broken draft");
+    await chat.open();
+    await chat.chooseAnswerer("Broken draft");
+    await chat.send("Hello?");
+    const failed = chat.lastAnswer();
+    await expect(failed).toHaveAttribute("data-status", "error");
+    await expect(failed.getByTestId("message-error")).toContainText("not valid");
+    // Retrying the same thing fails the same way, in place (not a second error below the first).
+    await failed.getByTestId("message-retry-inline").click();
+    await expect(chat.assistantMessages()).toHaveCount(1);
+    await expect(chat.userMessages()).toHaveCount(1);
+    await expect(chat.lastAnswer().getByTestId("message-error")).toBeVisible();
+    // With a working answerer the retry answers the same message.
+    await chat.chooseAnswerer("Universal chat");
+    await chat.lastAnswer().getByTestId("message-retry-inline").click();
+    const answer = await chat.waitForAnswer();
+    await expect(answer.getByTestId("markdown")).toContainText('You said: "Hello?"');
+    await expect(chat.assistantMessages()).toHaveCount(1);
+    await expect(chat.userMessages()).toHaveCount(1);
   });
 
   test("a human approval step waits inline; approving resumes the run and the answer arrives", async ({ page, auth, chat }) => {

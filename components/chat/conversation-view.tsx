@@ -8,7 +8,7 @@
  */
 import { useQueryClient } from "@tanstack/react-query";
 import { clsx } from "clsx";
-import { ArrowDown, CircleAlert, Menu, MessageSquare, Sparkles } from "lucide-react";
+import { ArrowDown, CircleAlert, MessageSquare, PanelLeft, Sparkles } from "lucide-react";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { ConversationDto } from "@/lib/api/conversations";
 import type { KnowledgeBaseDto } from "@/lib/api/knowledge";
@@ -247,7 +247,7 @@ export function ConversationView({ initialConversation }: { initialConversation:
           aria-label="Show chats"
           className={clsx("-ml-1 rounded-md p-1.5 text-zinc-500 hover:bg-zinc-100 md:hidden", focusRing)}
         >
-          <Menu aria-hidden className="size-5" />
+          <PanelLeft aria-hidden className="size-5" />
         </button>
         <h1 data-testid="conversation-heading" className="max-w-[40%] min-w-0 truncate text-[14px] font-semibold text-zinc-900" title={title}>
           {title}
