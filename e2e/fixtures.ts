@@ -183,6 +183,28 @@ export class ChatApi {
     return (await response.json()).workflow.id as string;
   }
 
+  /** A draft the engine refuses to run (its model names a provider that does not exist). */
+  async createBrokenWorkflow(name: string): Promise<string> {
+    const response = await this.page.request.post("/api/workflows", {
+      data: {
+        name,
+        description: "",
+        nodes: [
+          { id: "start", type: "start", position: { x: 0, y: 0 }, data: { label: "Start", config: {} } },
+          { id: "model", type: "model", position: { x: 240, y: 0 }, data: { label: "Model", config: { provider: "nonexistent", model: "x" } } },
+          { id: "end", type: "end", position: { x: 480, y: 0 }, data: { label: "End", config: {} } },
+        ],
+        edges: [
+          { id: "e1", source: "start", target: "model" },
+          { id: "e2", source: "model", target: "end" },
+        ],
+        metadata: {},
+      },
+    });
+    expect(response.status()).toBe(201);
+    return (await response.json()).workflow.id as string;
+  }
+
   /** A knowledge base with one document. */
   async createKnowledgeBase(name: string, document: { title: string; text: string }): Promise<string> {
     const created = await this.page.request.post("/api/knowledge-bases", { data: { name } });
