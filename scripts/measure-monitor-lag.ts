@@ -113,7 +113,6 @@ async function measureRun(page: Page): Promise<number[]> {
     () => (window as unknown as { __lag: { commits: Commit[]; liveAt: number | null } }).__lag,
   );
   const published = await publishedAt(page, executionId);
-  if (process.env.LAG_DEBUG) console.log({ commits: commits.length, liveAt, published: published.size, first: commits.slice(0, 3), firstPublished: [...published.entries()].slice(0, 3) });
   const lags: number[] = [];
   let previous = commits.length ? Math.min(...commits.map((c) => c.seq)) - 1 : 0;
   for (const commit of commits) {
