@@ -112,7 +112,8 @@ export class EventWriter {
       if (notification) notifications.push(notification);
     }
     this.statements += 1;
-    await appendExecutionEvents({ rows: toEventRows(events), notifications });
+    // Only while this instance holds the run (a queued run may have been taken over by another worker).
+    await appendExecutionEvents({ rows: toEventRows(events), notifications, instanceId: this.bus.instanceId });
   }
 
   private markInflight(executionId: string, events: ExecutionEvent[]): void {

@@ -44,11 +44,17 @@ function notifySelect(notifications: readonly Notification[], inserted: boolean)
  * notifications with the last chunk. A row already stored under the same execution and seq is left as it
  * is. With `whileRunning` (the default: a run's own events), rows of an execution that is no longer
  * running are dropped — a process declared dead by the sweeper, yet still alive, cannot write after the
- * terminal event the sweeper stored. Returns how many rows were stored.
+ * terminal event the sweeper stored. With `instanceId` too, only while that instance holds the run (a queued
+ * run taken over by another worker is the new holder's to write). Returns how many rows were stored.
  */
 export async function insertEventRows(
   executor: Executor,
-  { rows, notifications = [], whileRunning = true }: { rows: readonly EventRow[]; notifications?: readonly Notification[]; whileRunning?: boolean },
+  {
+    rows,
+    notifications = [],
+    whileRunning = true,
+    instanceId,
+  }: { rows: readonly EventRow[]; notifications?: readonly Notification[]; whileRunning?: boolean; instanceId?: string },
 ): Promise<number> {
   if (rows.length === 0) {
     if (notifications.length) await executor.execute(sql`select ${notifySelect(notifications, false)} as sent`);
@@ -65,8 +71,9 @@ export async function insertEventRows(
       ),
       sql`, `,
     );
+    const holder = instanceId ? sql` and (e.instance_id is null or e.instance_id = ${instanceId})` : sql``;
     const running = whileRunning
-      ? sql`where exists (select 1 from workflow_executions e where e.id = v.execution_id and e.status = 'running')`
+      ? sql`where exists (select 1 from workflow_executions e where e.id = v.execution_id and e.status = 'running'${holder})`
       : sql``;
     const notify = last && notifications.length ? sql`, ${notifySelect(notifications, true)} as sent` : sql``;
     const result = await executor.execute(sql`
@@ -85,7 +92,7 @@ export async function insertEventRows(
 }
 
 /** Appends a batch of a running execution's event rows and sends their notifications (one round trip). */
-export async function appendExecutionEvents(args: { rows: readonly EventRow[]; notifications?: readonly Notification[] }): Promise<number> {
+export async function appendExecutionEvents(args: { rows: readonly EventRow[]; notifications?: readonly Notification[]; instanceId?: string }): Promise<number> {
   return insertEventRows(await getDb(), args);
 }
 

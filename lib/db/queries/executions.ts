@@ -281,7 +281,7 @@ export async function finishExecution(args: FinishExecutionArgs): Promise<{ appl
   const { record, status } = args;
   const db = await getDb();
   return db.transaction(async (tx) => {
-    await insertEventRows(tx, { rows: args.events, notifications: args.notifications });
+    await insertEventRows(tx, { rows: args.events, notifications: args.notifications, ...(args.instanceId ? { instanceId: args.instanceId } : {}) });
     const completedAt = status === "paused" ? null : (record.completedAt ?? new Date());
     const ms = Math.max(0, Math.round(record.executionTimeMs ?? 0));
     const result = await tx.execute(sql`
