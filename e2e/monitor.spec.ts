@@ -52,6 +52,9 @@ test.describe("execution monitor", () => {
     await expect(page.getByTestId("node-status")).toHaveText("Completed");
     await expect(run.nodeOutput).toContainText('You said: \\"hello monitor\\"');
     await expect(page.getByTestId("node-tokens")).not.toHaveText("—");
+    // The state it started from: the run's message, and the variables set before it.
+    await expect(page.getByTestId("node-input-message")).toContainText("hello monitor");
+    await expect(page.getByTestId("node-input-variables")).toContainText('"headline": "About cats"');
 
     await run.node("about").click();
     await expect(page.getByTestId("node-detail")).toHaveAttribute("data-node-id", "about");

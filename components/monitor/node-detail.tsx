@@ -66,6 +66,7 @@ function Section({ title, children, aside, testId }: { title: string; children: 
 export function NodeDetail({
   node,
   spans,
+  after,
   steps,
   stepsKept,
   live,
@@ -75,6 +76,8 @@ export function NodeDetail({
 }: {
   node: GraphNodeInfo;
   spans: Span[];
+  /** The variables after each pass (from the next node's input, or the run's result), by pass. */
+  after: Array<Record<string, unknown> | undefined>;
   steps: readonly ExecutionStep[];
   /** The run kept step checkpoints (else input and state changes cannot be shown). */
   stepsKept: boolean;
@@ -221,15 +224,15 @@ export function NodeDetail({
               }
               testId="node-input"
             >
-              {around ? (
+              {span.input || around ? (
                 <div className="flex flex-col gap-2">
-                  {around.before.lastMessage ? (
-                    <p className="text-[12px] text-zinc-600">
-                      Last message ({around.before.lastMessage.role}, {around.before.messageCount} in all):{" "}
-                      <span className="text-zinc-800">{around.before.lastMessage.text || "(empty)"}</span>
+                  {(span.input?.lastMessage ?? around?.before.lastMessage) ? (
+                    <p className="text-[12px] text-zinc-600" data-testid="node-input-message">
+                      Last message ({(span.input?.lastMessage ?? around!.before.lastMessage)!.role}, {span.input?.messageCount ?? around!.before.messageCount} in all):{" "}
+                      <span className="text-zinc-800">{(span.input?.lastMessage ?? around!.before.lastMessage)!.text || "(empty)"}</span>
                     </p>
                   ) : null}
-                  <JsonView value={around.before.variables} />
+                  <JsonView value={around?.before.variables ?? span.input?.variables ?? {}} testId="node-input-variables" />
                 </div>
               ) : (
                 <p className="text-[12px] text-zinc-500">
@@ -249,6 +252,10 @@ export function NodeDetail({
             {around?.after ? (
               <Section title="State changes" testId="node-changes">
                 <StateChanges before={around.before.variables} after={around.after.variables} />
+              </Section>
+            ) : span.input && after[pass] && span.status !== "running" ? (
+              <Section title="State changes" testId="node-changes">
+                <StateChanges before={span.input.variables} after={after[pass]!} />
               </Section>
             ) : null}
 

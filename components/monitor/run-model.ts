@@ -4,7 +4,7 @@
  * each produced, streamed, called and logged, the run's phase, pause and result. A pure reducer: replayed
  * or duplicated events (a reconnect) change nothing. Framework-free, so it is tested without a DOM.
  */
-import type { ExecutionEvent } from "@/lib/engine/events";
+import type { ExecutionEvent, NodeInput } from "@/lib/engine/events";
 import type { ExecutionResult, InterruptInfo } from "@/lib/engine/result";
 
 /** "waiting": a human node the run paused at (its span ends at the pause; answering starts a new one). */
@@ -36,6 +36,8 @@ export interface Span {
   endedAt?: number;
   durationMs?: number;
   attempts: number;
+  /** The state it started from (as the engine summarised it). */
+  input?: NodeInput;
   output?: Record<string, unknown>;
   usage?: { inputTokens: number; outputTokens: number };
   error?: string;
@@ -139,7 +141,7 @@ export function applyMonitorEvent(state: MonitorRun, event: ExecutionEvent): Mon
         logs: [...next.logs, entry("info", event.data.resumed ? "Resumed with the answer" : "Run started")],
       };
     case "node_started": {
-      const { nodeId, type, label, attempt } = event.data;
+      const { nodeId, type, label, attempt, input } = event.data;
       const current = next.open[nodeId];
       if (attempt > 1 && current !== undefined) {
         // A retry: same span, one more attempt.
@@ -149,7 +151,7 @@ export function applyMonitorEvent(state: MonitorRun, event: ExecutionEvent): Mon
       }
       let index: number;
       [next, index] = openSpan(next, nodeId, type, at, label);
-      return updateSpan({ ...next, phase: "running" }, index, log(entry("info", "Started")));
+      return updateSpan({ ...next, phase: "running" }, index, (span) => log(entry("info", "Started"))(input ? { ...span, input } : span));
     }
     case "token": {
       let index: number;

@@ -305,6 +305,7 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
               key={selectedNode.id}
               node={selectedNode}
               spans={spansOf(run, selectedNode.id)}
+              after={variablesAfter(run, selectedNode.id)}
               steps={steps}
               stepsKept={steps.length > 0}
               live={live}
@@ -380,6 +381,18 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
       ) : null}
     </div>
   );
+}
+
+/**
+ * The variables after each pass of a node: the input of the next node that started once it ended, or the
+ * run's final variables when nothing started after it.
+ */
+function variablesAfter(run: MonitorRun, nodeId: string): Array<Record<string, unknown> | undefined> {
+  return spansOf(run, nodeId).map((span) => {
+    if (span.endedAt === undefined || span.status === "running") return undefined;
+    const next = run.spans.find((other) => other.index > span.index && other.input && other.startedAt >= span.endedAt! - 1);
+    return next?.input?.variables ?? run.result?.output.variables;
+  });
 }
 
 function Meta({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {

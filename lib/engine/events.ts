@@ -13,6 +13,14 @@ import { executionResultSchema, interruptInfoSchema } from "./result";
 
 const nodeUsageSchema = z.object({ inputTokens: z.number().int(), outputTokens: z.number().int() });
 
+/** A display-sized account of the state a node starts from (values clipped), for the monitor's node view. */
+export const nodeInputSchema = z.object({
+  messageCount: z.number().int().nonnegative(),
+  lastMessage: z.object({ role: z.string(), text: z.string() }).optional(),
+  variables: z.record(z.string(), z.unknown()),
+});
+export type NodeInput = z.infer<typeof nodeInputSchema>;
+
 export const eventDataSchemas = {
   run_started: z.object({
     workflowType: z.enum(["CHAT", "DEFINITION", "TEMPLATE", "CUSTOM"]),
@@ -32,6 +40,8 @@ export const eventDataSchemas = {
     label: z.string().optional(),
     /** 1 for the first try; more when the node's retry policy tries again. */
     attempt: z.number().int().min(1),
+    /** The state it starts from (first attempt only: a retry starts from the same state). */
+    input: nodeInputSchema.optional(),
   }),
   token: z.object({ text: z.string(), nodeId: z.string() }),
   tool_call: z.object({

@@ -134,6 +134,30 @@ function prepareNode(node: WorkflowNode): PreparedNode {
   return { node, def, type: node.type as NodeType, config: parsed.data, retry: retryPolicySchema.parse(node.data.retry ?? {}) };
 }
 
+const INPUT_TEXT = 300;
+const INPUT_VALUE = 500;
+const INPUT_VARIABLES = 40;
+
+/**
+ * The state a node starts from, display-sized (node_started's `input`, shown by the monitor): the last
+ * message clipped, and each variable as it is unless its JSON is long (then a clipped string).
+ */
+function summarizeInput(state: WorkflowState): EventData<"node_started">["input"] {
+  const messages = state.messages ?? [];
+  const last = messages[messages.length - 1];
+  const text = last?.text ?? "";
+  const variables: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(state.variables ?? {}).slice(0, INPUT_VARIABLES)) {
+    const json = JSON.stringify(value) ?? "null";
+    variables[key] = json.length > INPUT_VALUE ? `${json.slice(0, INPUT_VALUE)}…` : value;
+  }
+  return {
+    messageCount: messages.length,
+    ...(last ? { lastMessage: { role: last.getType(), text: text.length > INPUT_TEXT ? `${text.slice(0, INPUT_TEXT)}…` : text } } : {}),
+    variables,
+  };
+}
+
 function defaultHandle(outputs: string[]): string {
   if (outputs.includes("default")) return "default";
   return outputs.includes(OUTPUT_HANDLE) ? OUTPUT_HANDLE : (outputs[0] ?? OUTPUT_HANDLE);
@@ -162,7 +186,11 @@ function wrapNode(
     while (attempts < retry.maxAttempts) {
       attempts += 1;
       signal.throwIfAborted();
-      emit({ event: "node_started", nodeId: node.id, data: { nodeId: node.id, type, ...(label ? { label } : {}), attempt: attempts } });
+      emit({
+        event: "node_started",
+        nodeId: node.id,
+        data: { nodeId: node.id, type, ...(label ? { label } : {}), attempt: attempts, ...(attempts === 1 ? { input: summarizeInput(state) } : {}) },
+      });
       try {
         const update = await runAttempt(signal, node.id, retry.timeoutMs, (attemptSignal) => {
           const nodeRuntime: NodeRuntime = {

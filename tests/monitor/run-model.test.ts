@@ -31,7 +31,7 @@ describe("monitor run model", () => {
       ev("run_started", { workflowType: "CUSTOM", resumed: false }, 0),
       ev("node_started", { nodeId: "start", type: "start", attempt: 1 }, 1, "start"),
       ev("node_completed", { nodeId: "start", type: "start", durationMs: 2, output: {} }, 3, "start"),
-      ev("node_started", { nodeId: "model", type: "model", label: "Answer", attempt: 1 }, 5, "model"),
+      ev("node_started", { nodeId: "model", type: "model", label: "Answer", attempt: 1, input: { messageCount: 1, variables: { topic: "cats" } } }, 5, "model"),
       ev("token", { nodeId: "model", text: "Hel" }, 20, "model"),
       ev("token", { nodeId: "model", text: "lo" }, 30, "model"),
       ev("node_completed", { nodeId: "model", type: "model", durationMs: 40, output: { message: "Hello" }, usage: { inputTokens: 7, outputTokens: 2 } }, 45, "model"),
@@ -44,7 +44,7 @@ describe("monitor run model", () => {
       ["model", "completed", 5, 40],
     ]);
     const model = spansOf(run, "model")[0]!;
-    expect(model).toMatchObject({ label: "Answer", tokens: "Hello", tokenCount: 2, firstTokenAt: T0 + 20, output: { message: "Hello" }, usage: { inputTokens: 7, outputTokens: 2 } });
+    expect(model).toMatchObject({ label: "Answer", input: { messageCount: 1, variables: { topic: "cats" } }, tokens: "Hello", tokenCount: 2, firstTokenAt: T0 + 20, output: { message: "Hello" }, usage: { inputTokens: 7, outputTokens: 2 } });
     expect(model.logs.map((l) => l.text)).toEqual(["Started", "Completed in 40 ms"]);
     expect(run.tokens).toBe("Hello");
     expect([run.startedAt! - T0, run.endedAt! - T0, run.lastSeq]).toEqual([0, 50, 8]);
