@@ -16,10 +16,11 @@ test.describe("workflow editor", () => {
     await editor.openNew();
 
     // Drag start → memory → model → end from the palette and connect them.
-    await editor.dragFromPalette("start", { x: 140, y: 140 });
-    await editor.dragFromPalette("memory", { x: 420, y: 140 });
-    await editor.dragFromPalette("model", { x: 140, y: 360 });
-    await editor.dragFromPalette("end", { x: 420, y: 360 });
+    // A column down the canvas: it fits the default 1280×720 viewport beside the palette and the panel.
+    await editor.dragFromPalette("start", { x: 160, y: 70 });
+    await editor.dragFromPalette("memory", { x: 160, y: 220 });
+    await editor.dragFromPalette("model", { x: 160, y: 370 });
+    await editor.dragFromPalette("end", { x: 160, y: 520 });
     for (const id of ["start", "memory", "model", "end"]) await expect(editor.node(id)).toBeVisible();
     await editor.connect("start", "out", "memory");
     await editor.connect("memory", "out", "model");
@@ -39,7 +40,7 @@ test.describe("workflow editor", () => {
 
     // Disconnect the end: a live validation error appears on the canvas and in the issues panel.
     await editor.deleteEdge("e-model-end");
-    await editor.expectErrors(1);
+    await editor.expectErrors(2);
     await editor.openPanel("issues");
     await expect(page.getByTestId("issue-item").filter({ hasText: "No End node can be reached" })).toBeVisible();
     await expect(editor.node("end")).toHaveAttribute("data-issues", "error");
@@ -48,10 +49,11 @@ test.describe("workflow editor", () => {
     await expect(page.getByTestId("inspector")).toContainText("Finishes the run");
 
     // Fix it, then undo (the error is back) and redo (gone again).
+    await editor.fitView();
     await editor.connect("model", "out", "end");
     await editor.expectErrors(0);
     await page.getByTestId("undo").click();
-    await editor.expectErrors(1);
+    await editor.expectErrors(2);
     await expect(editor.edge("e-model-end")).toHaveCount(0);
     await page.getByTestId("redo").click();
     await editor.expectErrors(0);
@@ -170,6 +172,8 @@ test.describe("workflow editor", () => {
     await page.getByTestId("tidy-up").click();
     const x = async (id: string) => (await editor.node(id).boundingBox())!.x;
     await expect.poll(async () => (await x("start")) < (await x("model"))).toBe(true);
-    await expect.poll(async () => (await x("start")) < (await x("model_2"))).toBe(true);
+    // The unconnected copy gets a place of its own instead of overlapping another node.
+    const y = async (id: string) => (await editor.node(id).boundingBox())!.y;
+    expect(Math.abs((await y("model_2")) - (await y("start")))).toBeGreaterThan(40);
   });
 });

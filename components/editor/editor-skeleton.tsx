@@ -12,14 +12,14 @@ export function EditorSkeleton() {
         <div className="ml-auto h-8 w-40 animate-pulse rounded-md bg-zinc-100" />
       </div>
       <div className="flex min-h-0 flex-1">
-        <div className="w-52 shrink-0 space-y-2 border-r border-zinc-200 bg-white p-3">
+        <div className="w-48 shrink-0 space-y-2 xl:w-52 border-r border-zinc-200 bg-white p-3">
           <div className="h-8 animate-pulse rounded-md bg-zinc-100" />
           {Array.from({ length: 10 }, (_, i) => (
             <div key={i} className="h-7 animate-pulse rounded-md bg-zinc-50" />
           ))}
         </div>
         <div className="flex-1 bg-[radial-gradient(#d4d4d8_1px,transparent_1px)] [background-size:16px_16px]" />
-        <div className="w-[340px] shrink-0 border-l border-zinc-200 bg-white xl:w-[380px]" />
+        <div className="w-[320px] shrink-0 border-l border-zinc-200 bg-white xl:w-[380px]" />
       </div>
     </div>
   );

@@ -102,7 +102,7 @@ export function Palette() {
   };
 
   return (
-    <aside aria-label="Node palette" data-testid="palette" className="flex h-full w-52 shrink-0 flex-col border-r border-zinc-200 bg-white">
+    <aside aria-label="Node palette" data-testid="palette" className="flex h-full w-48 shrink-0 flex-col border-r border-zinc-200 bg-white xl:w-52">
       <div className="border-b border-zinc-100 p-3">
         <label className="relative block">
           <span className="sr-only">Search nodes</span>

@@ -59,7 +59,7 @@ export function ToolButton({
       aria-label={children ? undefined : title}
       aria-pressed={active}
       className={clsx(
-        "inline-flex h-8 items-center gap-1.5 rounded-md px-2 text-[12.5px] font-medium transition-colors",
+        "inline-flex h-8 shrink-0 items-center gap-1.5 rounded-md px-2 text-[12.5px] font-medium whitespace-nowrap transition-colors",
         "disabled:pointer-events-none disabled:opacity-40 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-500",
         active ? "bg-indigo-50 text-indigo-700" : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
       )}
@@ -162,7 +162,7 @@ export function EditorToolbar({ onSave, saving }: { onSave: () => void; saving: 
         }}
         disabled={!hasNodes}
       >
-        <span className="hidden xl:inline">Tidy up</span>
+        <span className="hidden 2xl:inline">Tidy up</span>
       </ToolButton>
       <ToolButton testId="fit-view" label="Fit to screen" shortcut="Shift 1" icon={Maximize} onClick={() => void fitView({ duration: 300, padding: 0.2 })} disabled={!hasNodes} />
 

@@ -8,7 +8,7 @@ import { ReactFlowProvider } from "@xyflow/react";
 import { clsx } from "clsx";
 import { CircleAlert, FlaskConical, History, PanelRightClose, PanelRightOpen, SlidersHorizontal } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useMemo } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { WorkflowCanvas } from "./canvas/workflow-canvas";
@@ -68,10 +68,14 @@ function EditorLayout() {
   useLiveValidation();
   useNoticeTimeout();
   useShortcutsAndClipboard({ onSave: () => void save() });
+  // Set once the editor is hydrated and its shortcuts listen (tests and the benchmark wait for it).
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
 
   return (
     <div
       data-testid="workflow-editor"
+      data-ready={ready}
       // Full-bleed beside the app sidebar (md: icon rail, lg: full sidebar) and below the phone top bar.
       className="fixed inset-x-0 top-14 bottom-0 z-20 flex flex-col bg-zinc-50 md:top-0 md:left-16 lg:left-60"
     >
@@ -188,7 +192,7 @@ function SidePanel() {
   }
 
   return (
-    <aside aria-label="Side panel" className="flex w-[340px] shrink-0 flex-col border-l border-zinc-200 bg-white xl:w-[380px]">
+    <aside aria-label="Side panel" className="flex w-[320px] shrink-0 flex-col border-l border-zinc-200 bg-white xl:w-[380px]">
       <div role="tablist" aria-label="Panels" className="flex shrink-0 items-center border-b border-zinc-200 pl-1">
         {PANELS.map(({ id, label, icon: Icon }) => (
           <button

@@ -124,6 +124,9 @@ export function WorkflowCanvas() {
     [store],
   );
 
+  // Selecting a node opens its settings, whatever panel was showing.
+  const onNodeClick = useCallback(() => store.getState().setPanel("inspector"), [store]);
+
   const onDragOver = useCallback((event: DragEvent) => {
     if (!event.dataTransfer.types.includes(PALETTE_DRAG_TYPE)) return;
     event.preventDefault();
@@ -153,6 +156,7 @@ export function WorkflowCanvas() {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
+        onNodeClick={onNodeClick}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         // Deletion and copy/paste are the editor's own shortcuts (one undo step each).

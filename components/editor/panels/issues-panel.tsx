@@ -21,7 +21,7 @@ export function IssuesPanel() {
     const state = store.getState();
     if (issue.nodeId && state.nodes.some((node) => node.id === issue.nodeId)) {
       state.selectNode(issue.nodeId, configFieldOf(issue.path));
-      void fitView({ nodes: [{ id: issue.nodeId }], duration: 300, maxZoom: 1.1, padding: 0.6 });
+      void fitView({ nodes: [{ id: issue.nodeId }], duration: 300, maxZoom: 1.1, padding: 0.25 });
       return;
     }
     if (issue.edgeId) {
@@ -29,7 +29,7 @@ export function IssuesPanel() {
       if (!edge) return;
       state.clearSelection();
       state.onEdgesChange([{ type: "select", id: edge.id, selected: true }]);
-      void fitView({ nodes: [{ id: edge.source }, { id: edge.target }], duration: 300, maxZoom: 1.1, padding: 0.4 });
+      void fitView({ nodes: [{ id: edge.source }, { id: edge.target }], duration: 300, maxZoom: 1.1, padding: 0.25 });
     }
   };
 
