@@ -85,6 +85,176 @@ export const test = base.extend<{ auth: AuthPages; shell: AppShell; apiKeys: Api
 export { expect };
 
 // ---------------------------------------------------------------------------------------------------------
+// Workflow editor and workflow list (helper G). Specs: e2e/editor*.spec.ts.
+// ---------------------------------------------------------------------------------------------------------
+
+export type RunPhase = "starting" | "running" | "paused" | "completed" | "failed" | "cancelled";
+
+export class WorkflowEditorPage {
+  constructor(readonly page: Page) {}
+
+  async openNew() {
+    await this.page.goto("/workflows/new");
+    await this.waitReady();
+  }
+
+  /** The editor is hydrated and listening to the keyboard. */
+  async waitReady() {
+    await expect(this.page.getByTestId("workflow-editor")).toHaveAttribute("data-ready", "true");
+  }
+
+  node(id: string) {
+    return this.page.getByTestId(`node-${id}`);
+  }
+
+  handle(nodeId: string, handle: string) {
+    return this.page.getByTestId(`handle-${nodeId}-${handle}`);
+  }
+
+  /** Drags a node type from the palette onto the canvas, `at` pixels from the canvas's top-left corner. */
+  async dragFromPalette(type: string, at: { x: number; y: number }) {
+    await this.page.getByTestId(`palette-item-${type}`).dragTo(this.page.getByTestId("canvas"), { targetPosition: at });
+  }
+
+  /** Draws a connection from a node's output handle to another node's input, as a user does with the mouse. */
+  async connect(from: string, fromHandle: string, to: string) {
+    const source = await this.handle(from, fromHandle).boundingBox();
+    const target = await this.handle(to, "in").boundingBox();
+    if (!source || !target) throw new Error(`handles not found: ${from}.${fromHandle} → ${to}.in`);
+    await this.page.mouse.move(source.x + source.width / 2, source.y + source.height / 2);
+    await this.page.mouse.down();
+    await this.page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 12 });
+    await this.page.mouse.up();
+  }
+
+  edge(id: string) {
+    return this.page.getByTestId(`rf__edge-${id}`);
+  }
+
+  /** Fits the whole workflow into view and waits until the zoom animation has settled. */
+  async fitView() {
+    await this.page.getByTestId("fit-view").click();
+    const viewport = this.page.locator(".react-flow__viewport");
+    let previous = "";
+    await expect
+      .poll(async () => {
+        const current = (await viewport.getAttribute("style")) ?? "";
+        const settled = current === previous;
+        previous = current;
+        return settled;
+      }, { intervals: [100] })
+      .toBe(true);
+  }
+
+  /** Selects a connection from the keyboard (focus, Enter) and deletes it with its delete button. */
+  async deleteEdge(id: string) {
+    await this.edge(id).focus();
+    await this.page.keyboard.press("Enter");
+    await this.page.getByTestId(`edge-delete-${id}`).click();
+    await expect(this.edge(id)).toHaveCount(0);
+  }
+
+  async select(nodeId: string) {
+    await this.node(nodeId).click();
+    await expect(this.page.getByTestId("inspector")).toBeVisible();
+  }
+
+  async openPanel(panel: "inspector" | "issues" | "versions" | "run") {
+    await this.page.getByTestId(`tab-${panel}`).click();
+  }
+
+  async expectErrors(count: number) {
+    await expect(this.page.getByTestId("error-count")).toHaveText(String(count));
+  }
+
+  async save() {
+    await this.page.getByTestId("save").click();
+  }
+
+  async expectSaved(version: number) {
+    await expect(this.page.getByTestId("save-status")).toHaveText(`Saved · v${version}`);
+  }
+
+  async run(message: string) {
+    await this.openPanel("run");
+    await this.page.getByTestId("run-input-message").fill(message);
+    await this.page.getByTestId("run-start").click();
+  }
+
+  runStatus() {
+    return this.page.getByTestId("run-status");
+  }
+
+  async expectRunPhase(phase: RunPhase, timeout = 30_000) {
+    await expect(this.runStatus()).toHaveAttribute("data-phase", phase, { timeout });
+  }
+
+  runOutput() {
+    return this.page.getByTestId("run-output");
+  }
+
+  async expectNodeRunStatus(nodeId: string, status: "running" | "completed" | "failed") {
+    await expect(this.node(nodeId)).toHaveAttribute("data-run-status", status);
+  }
+
+  /** Clicks export and returns the downloaded file's path. */
+  async export(): Promise<string> {
+    const download = this.page.waitForEvent("download");
+    await this.page.getByTestId("export").click();
+    const file = await download;
+    const path = await file.path();
+    if (!path) throw new Error("the export was not downloaded");
+    return path;
+  }
+
+  async restoreVersion(version: number) {
+    await this.openPanel("versions");
+    await this.page.getByTestId(`version-restore-${version}`).click();
+    await this.page.getByTestId("confirm-restore").click();
+    await expect(this.page.getByTestId("restore-dialog")).not.toBeVisible();
+  }
+}
+
+export class WorkflowListPage {
+  constructor(readonly page: Page) {}
+
+  async goto() {
+    await this.page.goto("/workflows");
+  }
+
+  row(name: string) {
+    return this.page.getByTestId("workflow-row").filter({ hasText: name });
+  }
+
+  /** Imports a file through the import dialog; returns once the editor has opened on the new workflow. */
+  async importFile(path: string) {
+    await this.page.getByTestId("import").first().click();
+    await this.page.getByTestId("import-file").setInputFiles(path);
+    await expect(this.page.getByTestId("import-check")).toBeVisible();
+    await this.page.getByTestId("import-submit").click();
+    await expect(this.page).toHaveURL(/\/workflows\/[0-9A-Z]{26}$/);
+    await expect(this.page.getByTestId("workflow-editor")).toHaveAttribute("data-ready", "true");
+  }
+
+  /** Creates a workflow from a template (by slug), with its parameters; the editor opens on it. */
+  async createFromTemplate(slug: string, params: Record<string, string> = {}) {
+    await this.page.getByTestId("new-from-template").first().click();
+    await this.page.getByTestId(`template-option-${slug}`).click();
+    for (const [name, value] of Object.entries(params)) {
+      await this.page.getByTestId(`template-param-${name}`).selectOption(value);
+    }
+    await this.page.getByTestId("template-create").click();
+    await expect(this.page).toHaveURL(/\/workflows\/[0-9A-Z]{26}$/);
+    await expect(this.page.getByTestId("workflow-editor")).toHaveAttribute("data-ready", "true");
+  }
+}
+
+export const editorTest = test.extend<{ editor: WorkflowEditorPage; workflowList: WorkflowListPage }>({
+  editor: async ({ page }, use) => use(new WorkflowEditorPage(page)),
+  workflowList: async ({ page }, use) => use(new WorkflowListPage(page)),
+});
+
+// ---------------------------------------------------------------------------------------------------------
 // Chat
 // ---------------------------------------------------------------------------------------------------------
 
