@@ -65,7 +65,8 @@ export function ChatShell({ initialPage, answerers, children }: { initialPage: C
             aria-label="Chats"
             className={clsx(
               "z-40 flex w-72 shrink-0 flex-col border-r border-zinc-200 bg-zinc-50 transition-transform duration-200 md:static md:w-64 md:translate-x-0 xl:w-72",
-              drawer ? "fixed inset-y-0 left-0 translate-x-0 shadow-xl" : "invisible fixed inset-y-0 left-0 -translate-x-full md:visible",
+              // Below the app's top bar on small screens (it stays visible above this frame).
+              drawer ? "fixed top-14 bottom-0 left-0 translate-x-0 shadow-xl" : "invisible fixed top-14 bottom-0 left-0 -translate-x-full md:visible",
             )}
           >
             <ConversationSidebar
