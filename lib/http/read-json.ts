@@ -37,6 +37,31 @@ function jsonDepthExceeds(text: string, limit: number): boolean {
   return false;
 }
 
+/**
+ * PostgreSQL's json and jsonb cannot hold U+0000 or half of a UTF-16 surrogate pair (JSON text can, through
+ * `\u0000` / `\ud800` escapes): a body carrying one would fail as a server error wherever it is stored.
+ */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The path of the first string (key or value) PostgreSQL cannot store, if any. */
+function unstorableStringPath(value: unknown, path = ""): string | undefined {
+  if (typeof value === "string") return UNSTORABLE.test(value) ? path || "(body)" : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = unstorableStringPath(value[i], path ? `${path}.${i}` : String(i));
+      if (found) return found;
+    }
+  } else if (value && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      const at = path ? `${path}.${key}` : key;
+      if (UNSTORABLE.test(key)) return at;
+      const found = unstorableStringPath(item, at);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 function badJson(message: string): AppError {
   // The issue at "(body)" lets clients show every body problem the same way, field errors or not.
   return new AppError("bad_request:json", message, { issues: [{ path: "(body)", message }] });
@@ -95,13 +120,20 @@ export async function readJsonValue(
   }
   if (text.trim() === "") throw badJson("Request body is empty; expected a JSON object");
   if (jsonDepthExceeds(text, maxDepth)) throw badJson(`Request body nests arrays or objects deeper than ${maxDepth} levels`);
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     // JSON.parse messages name a position, not our data: safe and useful to a client.
     const detail = error instanceof SyntaxError ? `: ${error.message}` : "";
     throw badJson(`Request body is not valid JSON${detail}`);
   }
+  const unstorable = unstorableStringPath(value);
+  if (unstorable) {
+    const message = "contains a NUL character (\\u0000) or an unpaired UTF-16 surrogate, which cannot be stored";
+    throw new AppError("bad_request:json", `Request body ${message}`, { issues: [{ path: unstorable, message }] });
+  }
+  return value;
 }
 
 /**
