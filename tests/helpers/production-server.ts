@@ -53,7 +53,7 @@ export function ensureProductionBuild({ rebuild = false }: { rebuild?: boolean }
  * Copies the finished build (without its cache) to a private folder beside links to what else `next start`
  * reads, and returns that folder. Copies without the build lock (other people hold it for minutes with
  * their e2e runs) and checks instead that no build replaced `.next` meanwhile: the BUILD_ID before, after and
- * in the copy must agree, else it copies again.
+ * in the copy must agree, else it copies again (after waiting for a build in progress).
  */
 export function snapshotBuild(): string {
   const buildId = () => {
@@ -65,8 +65,13 @@ export function snapshotBuild(): string {
   };
   const dir = path.join(os.tmpdir(), `lattice-build-${process.pid}`);
   for (let attempt = 1; attempt <= 5; attempt++) {
-    const before = buildId();
-    if (!before) throw new Error("no finished build: run ensureProductionBuild() first");
+    let before = buildId();
+    if (!before) {
+      // Someone else's build is replacing `.next`: wait for it (or build) under the lock.
+      ensureProductionBuild();
+      before = buildId();
+      if (!before) continue;
+    }
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     try {
