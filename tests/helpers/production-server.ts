@@ -121,6 +121,8 @@ export interface ProductionServer {
   rssBytes(): number | undefined;
   /** Open TCP sockets of the server process (from /proc/<pid>/fd), undefined where /proc is missing. */
   openSockets(): number | undefined;
+  /** Established client connections to the server's port (from /proc/net/tcp*), undefined where /proc is missing. */
+  httpConnections(): number | undefined;
 }
 
 /** Starts `next start` and waits until /api/health answers 200. */
@@ -185,6 +187,23 @@ export async function startProductionServer(options: ServerOptions): Promise<Pro
         const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
         const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
         return kb ? Number(kb) * 1024 : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    httpConnections() {
+      try {
+        const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+        let count = 0;
+        for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+          if (!fs.existsSync(table)) continue;
+          for (const line of fs.readFileSync(table, "utf8").split("\n").slice(1)) {
+            const [, local, , state] = line.trim().split(/\s+/);
+            // state 01 = ESTABLISHED; the local side is the server's listening port.
+            if (state === "01" && local?.endsWith(`:${hexPort}`)) count += 1;
+          }
+        }
+        return count;
       } catch {
         return undefined;
       }
