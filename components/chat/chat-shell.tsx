@@ -38,6 +38,9 @@ export function ChatShell({ initialPage, answerers, children }: { initialPage: C
   const [nonce, setNonce] = useState(0);
   const [drawer, setDrawer] = useState(false);
   const activeId = CONVERSATION_PATH.exec(pathname)?.[1] ?? null;
+  // Set once the page is interactive (hydrated): tests wait for it before typing.
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
 
   const newChat = useCallback(() => {
     setDrawer(false);
@@ -59,7 +62,7 @@ export function ChatShell({ initialPage, answerers, children }: { initialPage: C
   return (
     <ChatShellContext.Provider value={value}>
       <NewChatContext.Provider value={nonce}>
-        <div data-testid="chat-app" className="fixed inset-x-0 top-14 bottom-0 z-20 flex bg-white md:top-0 md:left-16 lg:left-60">
+        <div data-testid="chat-app" data-ready={ready ? "true" : undefined} className="fixed inset-x-0 top-14 bottom-0 z-20 flex bg-white md:top-0 md:left-16 lg:left-60">
           {drawer ? <div aria-hidden className="fixed inset-0 z-30 bg-zinc-950/30 md:hidden" onClick={() => setDrawer(false)} /> : null}
           <aside
             aria-label="Chats"

@@ -7,7 +7,7 @@
  */
 import { clsx } from "clsx";
 import { ArrowUp, Square } from "lucide-react";
-import { forwardRef, useImperativeHandle, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
+import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
 import { focusRing } from "@/components/ui/focus-ring";
 import { MAX_MESSAGE_LENGTH } from "@/lib/engine/request";
 
@@ -44,6 +44,12 @@ export const Composer = forwardRef<
     }),
     [],
   );
+
+  // Text typed before the page became interactive is in the box but not in state yet: keep it.
+  useEffect(() => {
+    const typed = area.current?.value;
+    if (typed) setText((current) => current || typed);
+  }, []);
 
   // Grow with the text: measure with height auto, then fix it (capped, then it scrolls).
   useLayoutEffect(() => {
