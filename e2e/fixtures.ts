@@ -264,7 +264,8 @@ export class ChatPage {
 
   async open() {
     await this.page.goto("/chat");
-    await expect(this.page.getByTestId("chat-app")).toBeVisible();
+    // Interactive (hydrated) before anything is typed.
+    await expect(this.page.getByTestId("chat-app")).toHaveAttribute("data-ready", "true");
   }
 
   input() {
