@@ -291,15 +291,28 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
         </div>
       ) : null}
 
-      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_22rem]">
-        <section aria-label="Workflow" className="h-[26rem] overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xs">
-          {nodes.length ? (
-            <LiveCanvas onSelect={select} />
-          ) : (
-            <div className="flex h-full items-center justify-center px-6 text-center text-[13px] text-zinc-500">The graph this run used was not kept with it.</div>
-          )}
+      <section aria-label="Workflow" className="h-[22rem] overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xs">
+        {nodes.length ? (
+          <LiveCanvas onSelect={select} />
+        ) : (
+          <div className="flex h-full items-center justify-center px-6 text-center text-[13px] text-zinc-500">The graph this run used was not kept with it.</div>
+        )}
+      </section>
+
+      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_24rem]">
+        <section aria-label="Timeline" className="flex flex-col overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xs lg:h-[30rem]">
+          <header className="flex items-center justify-between border-b border-zinc-200 px-4 py-2.5">
+            <h2 className="text-[13px] font-semibold text-zinc-800">Timeline</h2>
+            <span className="text-[12px] text-zinc-500">
+              {run.spans.length} node run{run.spans.length === 1 ? "" : "s"}
+              {stream === "reconnecting" ? " · reconnecting…" : ""}
+            </span>
+          </header>
+          <div className="min-h-0 flex-1 overflow-y-auto">
+            <Waterfall spans={run.spans} labels={labels} start={startedAt ?? now} end={endedAt ?? (live ? now : Math.max(now, startedAt ?? now))} selected={selected} onSelect={select} />
+          </div>
         </section>
-        <aside aria-label={selectedNode ? "Node details" : "Run details"} className="h-[26rem] overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xs">
+        <aside aria-label={selectedNode ? "Node details" : "Run details"} className="h-[30rem] overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xs">
           {selectedNode ? (
             <NodeDetail
               key={selectedNode.id}
@@ -319,18 +332,7 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
         </aside>
       </div>
 
-      <section aria-label="Timeline" className="rounded-lg border border-zinc-200 bg-white shadow-xs">
-        <header className="flex items-center justify-between border-b border-zinc-200 px-4 py-2.5">
-          <h2 className="text-[13px] font-semibold text-zinc-800">Timeline</h2>
-          <span className="text-[12px] text-zinc-500">
-            {run.spans.length} node run{run.spans.length === 1 ? "" : "s"}
-            {stream === "reconnecting" ? " · reconnecting…" : ""}
-          </span>
-        </header>
-        <Waterfall spans={run.spans} labels={labels} start={startedAt ?? now} end={endedAt ?? (live ? now : Math.max(now, startedAt ?? now))} selected={selected} onSelect={select} />
-      </section>
-
-      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_22rem]">
+      <div className="grid items-start gap-4 lg:grid-cols-[minmax(0,1fr)_24rem]">
         <section aria-label="Output" className="rounded-lg border border-zinc-200 bg-white shadow-xs">
           <header className="flex items-center justify-between border-b border-zinc-200 px-4 py-2.5">
             <h2 className="text-[13px] font-semibold text-zinc-800">{live ? "Streaming" : "Answer"}</h2>
