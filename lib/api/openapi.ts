@@ -37,6 +37,7 @@ import {
   executionListResponseSchema,
   executionResponseSchema,
   executionResultResponseSchema,
+  rerunExecutionBodySchema,
   resumeExecutionBodySchema,
   runExecutionBodySchema,
 } from "./executions";
@@ -294,7 +295,8 @@ export const apiOperations: ApiOperation[] = [
     path: "/api/executions/{id}/resume",
     tag: "Executions",
     summary: "Answer a paused run",
-    description: "Gives the human node the run waits at its answer (`approved` for approval steps, `text` for input steps) and continues the run.",
+    description:
+      "Gives the human node the run waits at its answer (`approved` for approval steps, `text` for input steps) and continues the run. With `Prefer: respond-async` the answer is 202 once the run goes on; follow it over its events.",
     params: { path: idPath, header: acceptHeader },
     body: { kind: "json", schema: resumeExecutionBodySchema },
     success: runResult,
@@ -305,8 +307,10 @@ export const apiOperations: ApiOperation[] = [
     path: "/api/executions/{id}/rerun",
     tag: "Executions",
     summary: "Run again",
-    description: "A new run with the same request, linked to this one by parentExecutionId.",
+    description:
+      "A new run with the same request, linked to this one by parentExecutionId. With `fromStep` (time travel) the new run starts at one of this run's step checkpoints, with its variables replaced by `variables`; `durability` keeps step checkpoints in the new run. With `Prefer: respond-async` the answer is 202 with the new execution's id once it has started.",
     params: { path: idPath, header: acceptHeader },
+    body: { kind: "json", schema: rerunExecutionBodySchema, required: false },
     success: runResult,
     errors: [404, 409, 422, 429],
   },
