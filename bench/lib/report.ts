@@ -10,7 +10,7 @@ interface EngineRow {
   label: string;
   concurrency: number;
   figures: Figures;
-  cpu?: { coresBusy: number };
+  cpu?: { coresBusy: number; cpuMs: number };
 }
 interface ScalingRow {
   concurrency: number;
@@ -89,14 +89,14 @@ export function renderReport(r: BenchReports): string {
       out.push(`\n${key}`);
       out.push(
         table(
-          ["variant", "runs/s", "p50 ms", "p99 ms", "errors", "cores", "runs/s vs raw+PG", "p50 vs raw+PG", "runs/s vs raw"],
+          ["variant", "runs/s", "p50 ms", "p99 ms", "errors", "CPU ms/run", "runs/s vs raw+PG", "p50 vs raw+PG", "runs/s vs raw"],
           rows.map((row) => [
             row.label,
             n(row.figures.runsPerSec),
             n(row.figures.p50, 2),
             n(row.figures.p99, 2),
             String(row.figures.errors),
-            n(row.cpu?.coresBusy, 2),
+            n(row.cpu && row.figures.runs ? row.cpu.cpuMs / row.figures.runs : undefined, 2),
             x(pg ? row.figures.runsPerSec / pg.figures.runsPerSec : undefined),
             x(pg ? row.figures.p50 / pg.figures.p50 : undefined),
             x(raw ? row.figures.runsPerSec / raw.figures.runsPerSec : undefined),
