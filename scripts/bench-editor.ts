@@ -190,6 +190,9 @@ async function main() {
     const body = (await saved.json()) as { workflow: { id: string }; validation: { isValid: boolean; errors: unknown[] } };
     if (!body.validation.isValid) throw new Error(`the generated workflow is invalid: ${JSON.stringify(body.validation.errors).slice(0, 500)}`);
     const url = `/workflows/${body.workflow.id}`;
+    // Warm the server's route once, so "cold" measures a first visit with an empty browser cache, not a
+    // server process loading the route's code for the first time.
+    await context.request.get(url);
 
     const page = await context.newPage();
     await page.addInitScript(INIT_SCRIPT);

@@ -29,8 +29,11 @@ export function useLiveValidation() {
       const context = state.workflowId ? { ...validationContext, definitionId: state.workflowId } : validationContext;
       state.setValidation(validateWorkflow(toDefinition(documentOf(state)), { id: userId }, context));
     };
-    // The first check waits a tick so that the canvas paints first.
-    timer = setTimeout(validate, 0);
+    // The first check waits until the browser is idle, so opening a large workflow paints and answers the
+    // first click before its validation runs.
+    let idle: number | undefined;
+    if (typeof window.requestIdleCallback === "function") idle = window.requestIdleCallback(validate, { timeout: 1000 });
+    else timer = setTimeout(validate, 0);
     const unsubscribe = store.subscribe((state, previous) => {
       if (state.revision === previous.revision && state.workflowId === previous.workflowId) return;
       clearTimeout(timer);
@@ -38,6 +41,7 @@ export function useLiveValidation() {
     });
     return () => {
       clearTimeout(timer);
+      if (idle !== undefined) window.cancelIdleCallback(idle);
       unsubscribe();
     };
   }, [store, userId, validationContext]);

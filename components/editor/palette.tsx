@@ -13,7 +13,7 @@ import { nodeDefinitions } from "@/lib/nodes/registry";
 import { NODE_CATEGORIES, type AnyNodeDefinition, type NodeCategory } from "@/lib/nodes/types";
 import { useEditorApi } from "./editor-context";
 import { PALETTE_DRAG_TYPE } from "./canvas/workflow-canvas";
-import { DEFAULT_NODE_SIZE } from "./model/layout";
+import { DEFAULT_NODE_SIZE } from "./model/document";
 import { nodeIcon } from "./node-icons";
 
 const CATEGORY_LABELS: Record<NodeCategory, string> = {

@@ -28,6 +28,7 @@ import { downloadExport } from "./api";
 import { useEditor, useEditorApi } from "./editor-context";
 import { isDirty, type PanelId } from "./model/editor-store";
 import { isRunActive } from "./model/run-state";
+import { tidyUp } from "./tidy-up";
 
 export function ToolButton({
   label,
@@ -157,8 +158,7 @@ export function EditorToolbar({ onSave, saving }: { onSave: () => void; saving: 
         label="Tidy up: arrange the nodes left to right"
         icon={Sparkles}
         onClick={() => {
-          store.getState().tidyUp();
-          requestAnimationFrame(() => void fitView({ duration: 300, padding: 0.2 }));
+          void tidyUp(store).then(() => requestAnimationFrame(() => void fitView({ duration: 300, padding: 0.2 })));
         }}
         disabled={!hasNodes}
       >

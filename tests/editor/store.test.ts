@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { emptyDocument, toDefinition, type WorkflowDocument } from "@/components/editor/model/document";
 import { createEditorStore, documentOf, isDirty, selectedNodes } from "@/components/editor/model/editor-store";
 import { COALESCE_MS } from "@/components/editor/model/history";
+import { layoutPositions } from "@/components/editor/model/layout";
 import { validateWorkflow } from "@/lib/validation";
 
 /** A store with a controllable clock, so coalescing is deterministic. */
@@ -310,7 +311,7 @@ describe("editor store: tidy up", () => {
       { type: "position", id: ids.memory, position: { x: 2000, y: -300 } },
     ]);
     tick();
-    s().tidyUp();
+    s().applyPositions(layoutPositions(s().nodes, s().edges));
     const x = (id: string) => s().nodes.find((n) => n.id === id)!.position.x;
     const y = (id: string) => s().nodes.find((n) => n.id === id)!.position.y;
     expect(x(ids.start)).toBeLessThan(x(ids.memory));

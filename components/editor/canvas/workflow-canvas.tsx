@@ -29,8 +29,7 @@ import { useCallback, useState, type DragEvent } from "react";
 import { getNodeDefinition, nodeDefinitions } from "@/lib/nodes/registry";
 import { useEditor, useEditorApi, useEditorShallow } from "../editor-context";
 import { checkConnection } from "../model/connections";
-import type { EditorNode } from "../model/document";
-import { DEFAULT_NODE_SIZE } from "../model/layout";
+import { DEFAULT_NODE_SIZE, type EditorNode } from "../model/document";
 import { WorkflowEdge } from "./workflow-edge";
 import { WorkflowNode } from "./workflow-node";
 

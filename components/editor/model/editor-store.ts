@@ -25,7 +25,6 @@ import {
 } from "./document";
 import { emptyHistory, record, redo as redoStep, seal, undo as undoStep, type History, type Snapshot } from "./history";
 import { EMPTY_ISSUE_INDEX, indexIssues, type IssueIndex } from "./issues";
-import { layoutPositions } from "./layout";
 import { applyRunEvent, IDLE_RUN, type RunState } from "./run-state";
 
 export type PanelId = "inspector" | "issues" | "versions" | "run";
@@ -84,7 +83,8 @@ export interface EditorActions {
   selectAll(): void;
   clearSelection(): void;
   selectNode(nodeId: string, field?: string | null): void;
-  tidyUp(): void;
+  /** Moves nodes to new positions as one undo step (tidy-up computes them: see `tidyUp` in ../tidy-up). */
+  applyPositions(positions: ReadonlyMap<string, { x: number; y: number }>): void;
   undo(): void;
   redo(): void;
   /** Ends a coalescing burst (an input lost focus): the next edit is its own undo step. */
@@ -432,10 +432,9 @@ export function createEditorStore(init: EditorInit): EditorStore {
         set({ focus: { nodeId, field, nonce: focusCounter }, panel: "inspector", panelOpen: true });
       },
 
-      tidyUp() {
+      applyPositions(positions) {
         edit(null, (state) => {
-          if (state.nodes.length === 0) return null;
-          const positions = layoutPositions(state.nodes, state.edges);
+          if (positions.size === 0) return null;
           return {
             nodes: state.nodes.map((node) => {
               const position = positions.get(node.id);

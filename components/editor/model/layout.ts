@@ -3,10 +3,9 @@
  * Runs are read left to right, branches fan out top to bottom in the order of their handles.
  */
 import dagre from "@dagrejs/dagre";
-import { nodeHandles, type EditorEdge, type EditorNode } from "./document";
+import { DEFAULT_NODE_SIZE, nodeHandles, type EditorEdge, type EditorNode } from "./document";
 
-/** Used for nodes React Flow has not measured yet (never rendered, or a test without a DOM). */
-export const DEFAULT_NODE_SIZE = { width: 240, height: 88 };
+export { DEFAULT_NODE_SIZE };
 
 export interface LayoutOptions {
   nodeSpacing?: number;
