@@ -13,6 +13,7 @@
 import "server-only";
 import { AIMessage, AIMessageChunk, HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { Command, GraphRecursionError, INTERRUPT } from "@langchain/langgraph";
+import { ulid } from "ulid";
 import { z } from "zod";
 import { getCheckpointSaver, NewThreadCheckpointSaver } from "@/lib/db/checkpointer";
 import {
@@ -564,7 +565,11 @@ async function runExecution(prepared: PreparedExecution, emit: (event: Execution
   const error = finished ? undefined : describeFailure(ctx, failure);
   ctx.status = status;
   let result = ctx.toResult(status, error, computeCost(ctx.currentUsage()));
-  if (ctx.workflowType === "CHAT" && ctx.conversationId) {
+  if (ctx.workflowType === "CHAT" && ctx.conversationId && ctx.tracker.storesChatMessages) {
+    // The tracker stores the answer (under this id) in its one complete/fail transaction.
+    ctx.messageId ??= ulid();
+    result = { ...result, messageId: ctx.messageId };
+  } else if (ctx.workflowType === "CHAT" && ctx.conversationId) {
     try {
       ctx.messageId = await saveAnswer(ctx, result);
       result = { ...result, messageId: ctx.messageId };
