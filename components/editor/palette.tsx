@@ -13,7 +13,7 @@ import { nodeDefinitions } from "@/lib/nodes/registry";
 import { NODE_CATEGORIES, type AnyNodeDefinition, type NodeCategory } from "@/lib/nodes/types";
 import { useEditorApi } from "./editor-context";
 import { PALETTE_DRAG_TYPE } from "./canvas/workflow-canvas";
-import { DEFAULT_NODE_SIZE } from "./model/document";
+import { DEFAULT_NODE_SIZE, type EditorNode } from "./model/document";
 import { nodeIcon } from "./node-icons";
 
 const CATEGORY_LABELS: Record<NodeCategory, string> = {
@@ -36,6 +36,21 @@ export function matchesSearch(definition: AnyNodeDefinition, query: string): boo
     .includes(q);
 }
 
+/** The nearest place at or below `wanted` where a new node overlaps no other node (with a margin). */
+export function freeSpot(nodes: readonly EditorNode[], wanted: { x: number; y: number }): { x: number; y: number } {
+  const margin = 24;
+  const { width, height } = DEFAULT_NODE_SIZE;
+  const overlaps = (at: { x: number; y: number }) =>
+    nodes.some((node) => {
+      const w = node.measured?.width ?? width;
+      const h = node.measured?.height ?? height;
+      return at.x < node.position.x + w + margin && at.x + width + margin > node.position.x && at.y < node.position.y + h + margin && at.y + height + margin > node.position.y;
+    });
+  let position = wanted;
+  for (let step = 0; step < 60 && overlaps(position); step += 1) position = { x: wanted.x, y: position.y + 40 };
+  return position;
+}
+
 /** Adds a node where a keyboard user expects it: after the selected node, else in the middle of the view. */
 export function useAddNode() {
   const store = useEditorApi();
@@ -54,10 +69,7 @@ export function useAddNode() {
         : { x: 0, y: 0 };
       position = { x: centre.x - DEFAULT_NODE_SIZE.width / 2, y: centre.y - DEFAULT_NODE_SIZE.height / 2 };
     }
-    // Never stack a new node exactly on another one.
-    while (state.nodes.some((node) => Math.abs(node.position.x - position.x) < 24 && Math.abs(node.position.y - position.y) < 24)) {
-      position = { x: position.x + 32, y: position.y + 32 };
-    }
+    position = freeSpot(state.nodes, position);
     return state.addNode(type, position, anchor ? { connectFrom: anchor.id } : undefined);
   };
 }

@@ -143,3 +143,14 @@ describe("node drawing", () => {
     expect(nodeSummary("teleport", {})).toBeNull();
   });
 });
+
+describe("placing a node added from the keyboard", () => {
+  it("moves it down until it overlaps no other node", async () => {
+    const { freeSpot } = await import("@/components/editor/palette");
+    const taken = [node("a", "model"), { ...node("b", "model"), position: { x: 0, y: 120 } }];
+    expect(freeSpot(taken, { x: 500, y: 0 })).toEqual({ x: 500, y: 0 });
+    const spot = freeSpot(taken, { x: 20, y: 10 });
+    expect(spot.x).toBe(20);
+    expect(spot.y).toBeGreaterThanOrEqual(120 + 88 + 24);
+  });
+});

@@ -57,7 +57,8 @@ const LARGE_GRAPH = 60;
  * has to draw what is on screen).
  */
 export function initialFitOptions(nodes: readonly EditorNode[], edges: readonly Edge[]): FitViewOptions {
-  const base = { padding: 0.2, maxZoom: 1.1 };
+  // A readable zoom at least: a long chain is framed from its start rather than shrunk to dots.
+  const base = { padding: 0.2, maxZoom: 1.1, minZoom: 0.55 };
   if (nodes.length <= LARGE_GRAPH) return base;
   const start = nodes.find((node) => getNodeDefinition(node.type ?? "")?.entry) ?? nodes[0]!;
   const next = new Map<string, string[]>();
@@ -71,7 +72,7 @@ export function initialFitOptions(nodes: readonly EditorNode[], edges: readonly 
       queue.push(target);
     }
   }
-  return { ...base, minZoom: 0.5, nodes: [...framed].map((id) => ({ id })) };
+  return { ...base, nodes: [...framed].map((id) => ({ id })) };
 }
 
 function miniMapColor(node: EditorNode): string {
@@ -181,6 +182,7 @@ export function WorkflowCanvas() {
           nodeBorderRadius={6}
           maskColor="rgb(244 244 245 / 0.7)"
           className="!rounded-lg !border !border-zinc-200 !shadow-sm"
+          style={{ width: 168, height: 112 }}
           ariaLabel="Mini map"
         />
         <Controls showInteractive={false} className="!rounded-lg !border !border-zinc-200 !shadow-sm" />

@@ -8,7 +8,7 @@
  */
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { clsx } from "clsx";
-import { CheckCircle2, CircleAlert, Loader2, TriangleAlert, XCircle } from "lucide-react";
+import { CheckCircle2, CircleAlert, Loader2, TriangleAlert, UserCheck, XCircle } from "lucide-react";
 import { memo, useMemo } from "react";
 import { getNodeDefinition } from "@/lib/nodes/registry";
 import { useEditor } from "../editor-context";
@@ -48,6 +48,8 @@ function WorkflowNodeView({ id, type, data, selected }: NodeProps<EditorNode>) {
   const handles = useMemo(() => nodeHandles(type, data.config), [type, data.config]);
   const issues = useEditor((state) => state.issues.byNode.get(id));
   const run = useEditor((state) => state.run.nodes[id]);
+  // A human node the run is paused at: waiting for an answer in the test panel, not "running".
+  const waiting = useEditor((state) => state.run.phase === "paused" && state.run.interrupt?.nodeId === id);
   // Handles edges still point at after a branch was renamed elsewhere (an import, a half-typed key):
   // drawn in red so the user can see and delete the dangling connection. Joined to a string to stay stable.
   const danglingKey = useEditor((state) => {
@@ -86,12 +88,13 @@ function WorkflowNodeView({ id, type, data, selected }: NodeProps<EditorNode>) {
     <div
       data-testid={`node-${id}`}
       data-node-type={type}
-      data-run-status={run?.status ?? "idle"}
+      data-run-status={waiting ? "waiting" : (run?.status ?? "idle")}
       data-issues={severity ?? "none"}
       className={clsx(
-        "group/node relative w-60 rounded-xl border bg-white text-left shadow-sm transition-[box-shadow,border-color]",
+        "group/node relative w-52 rounded-xl border bg-white text-left shadow-sm transition-[box-shadow,border-color]",
         selected ? "border-indigo-500 ring-2 ring-indigo-500/25" : "border-zinc-200 hover:border-zinc-300 hover:shadow-md",
-        run?.status === "running" && "!border-sky-500 ring-4 ring-sky-400/30 animate-[pulse_1.6s_ease-in-out_infinite]",
+        run?.status === "running" && !waiting && "!border-sky-500 ring-4 ring-sky-400/30 animate-[pulse_1.6s_ease-in-out_infinite]",
+        waiting && "!border-amber-500 ring-4 ring-amber-400/30",
         run?.status === "completed" && !selected && "!border-emerald-500 ring-2 ring-emerald-500/20",
         run?.status === "failed" && !selected && "!border-red-500 ring-2 ring-red-500/20",
       )}
@@ -120,7 +123,7 @@ function WorkflowNodeView({ id, type, data, selected }: NodeProps<EditorNode>) {
           <span className="block truncate text-[13px] font-semibold leading-tight text-zinc-900">{label}</span>
           <span className="block truncate text-[11px] leading-tight text-zinc-500">{definition?.label ?? "Unknown"}</span>
         </span>
-        <RunBadge status={run?.status} durationMs={run?.durationMs} />
+        <RunBadge status={waiting ? "waiting" : run?.status} durationMs={run?.durationMs} />
       </div>
 
       {summary ? (
@@ -204,6 +207,7 @@ function WorkflowNodeView({ id, type, data, selected }: NodeProps<EditorNode>) {
 function RunBadge({ status, durationMs }: { status: string | undefined; durationMs: number | undefined }) {
   if (!status) return null;
   if (status === "running") return <Loader2 aria-label="Running" className="size-4 shrink-0 animate-spin text-sky-500" />;
+  if (status === "waiting") return <UserCheck aria-label="Waiting for an answer" className="size-4 shrink-0 text-amber-600" />;
   return (
     <span className={clsx("flex shrink-0 items-center gap-1 text-[10.5px] font-medium", status === "completed" ? "text-emerald-600" : "text-red-600")}>
       {status === "completed" ? <CheckCircle2 aria-label="Done" className="size-4" /> : <XCircle aria-label="Failed" className="size-4" />}

@@ -160,8 +160,13 @@ function FieldShell({
   );
 }
 
-function FieldRow({ field, node, set, issues }: { field: ConfigField; node: EditorNode; set: SetField; issues: EditorIssue[] }) {
+/** Widgets that parse their own text live and show the parse error themselves. */
+const SELF_CHECKING = new Set(["expression", "prompt"]);
+const PARSE_CODES = new Set(["expression.invalid", "template.invalid"]);
+
+function FieldRow({ field, node, set, issues: all }: { field: ConfigField; node: EditorNode; set: SetField; issues: EditorIssue[] }) {
   const inputId = useId();
+  const issues = SELF_CHECKING.has(field.meta.widget) ? all.filter((issue) => !PARSE_CODES.has(issue.code)) : all;
   const raw = node.data.config[field.key];
   const value = raw === undefined ? field.defaultValue : raw;
   const invalid = issues.length > 0 ? true : undefined;
@@ -526,7 +531,9 @@ function ListItemInput({
   const inputId = useId();
   const path = `${listKey}.${index}.${itemField.key}`;
   const title = itemField.key.charAt(0).toUpperCase() + itemField.key.slice(1);
-  const invalid = issues.length > 0 ? true : undefined;
+  // The expression and prompt widgets show their own parse errors; the validator's would repeat them.
+  const shown = SELF_CHECKING.has(itemField.widget) ? issues.filter((issue) => !PARSE_CODES.has(issue.code)) : issues;
+  const invalid = shown.length > 0 ? true : undefined;
   let input: ReactNode;
   switch (itemField.widget) {
     case "expression":
@@ -553,7 +560,7 @@ function ListItemInput({
         {itemField.optional ? <span className="font-normal text-zinc-400"> (optional)</span> : null}
       </label>
       {input}
-      {issues.map((issue) => (
+      {shown.map((issue) => (
         <FieldMessage key={issue.key} tone="error">
           {shortMessage(issue)}
         </FieldMessage>

@@ -135,7 +135,7 @@ export function createNode(type: NodeType, position: { x: number; y: number }, t
 }
 
 /** Used for nodes React Flow has not measured yet (never rendered, or a test without a DOM). */
-export const DEFAULT_NODE_SIZE = { width: 240, height: 88 };
+export const DEFAULT_NODE_SIZE = { width: 208, height: 88 };
 
 export interface NodeHandles {
   /** Target handles (`in`, or none for start). */
