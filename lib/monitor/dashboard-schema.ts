@@ -67,7 +67,7 @@ export const dashboardSchema = z.object({
       /** Tokens this model itself used (the run figures are of every run that used it). */
       modelInputTokens: z.number().int(),
       modelOutputTokens: z.number().int(),
-      /** What this model's tokens cost at list price; null when the model is not in the price table. */
+      /** What this model's tokens cost (as stored with each run, else at list price); null when unknown. */
       modelCost: z.number().nullable(),
     }),
   ),

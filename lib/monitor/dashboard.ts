@@ -102,9 +102,12 @@ export async function getDashboard({ ownerId, key, now }: { ownerId: string; key
     byModel: models.map((row) => {
       const { provider, model } = parseUsageKey(row.model);
       const price = getPricing(provider, model);
-      const modelCost = price.known
-        ? Math.round((row.modelInputTokens * price.inputPerToken + row.modelOutputTokens * price.outputPerToken) * 1e6) / 1e6
-        : null;
+      const unpriced = row.unpricedInputTokens + row.unpricedOutputTokens;
+      // The cost stored with each run (the price when it ran); usage stored without one at today's price.
+      const modelCost =
+        unpriced > 0 && !price.known
+          ? null
+          : Math.round((row.storedCost + row.unpricedInputTokens * price.inputPerToken + row.unpricedOutputTokens * price.outputPerToken) * 1e6) / 1e6;
       return {
         model: row.model,
         provider,

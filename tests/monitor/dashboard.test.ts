@@ -23,7 +23,7 @@ interface Seed {
   type?: string;
   hoursAgo: number;
   ms?: number | null;
-  usage?: Record<string, { inputTokens: number; outputTokens: number }>;
+  usage?: Record<string, { inputTokens: number; outputTokens: number; cost?: number }>;
   error?: string;
   workflow?: { id: string; version: number };
   templateId?: string;
@@ -83,6 +83,14 @@ function expectAggregate(actual: RunAggregate, expected: RunAggregate, where: st
   expect(actual.cost, `${where} cost`).toBeCloseTo(cost, 6);
 }
 
+/** A model's cost in one run: as stored with the usage, else at list price. */
+function modelCost(key: string, usage: { inputTokens: number; outputTokens: number; cost?: number }): number {
+  if (usage.cost !== undefined) return usage.cost;
+  const { provider, model } = parseUsageKey(key);
+  const price = getPricing(provider, model);
+  return usage.inputTokens * price.inputPerToken + usage.outputTokens * price.outputPerToken;
+}
+
 function pickCounts(a: RunAggregate) {
   return {
     runs: a.runs,
@@ -126,11 +134,13 @@ describe("monitor dashboard", () => {
     ]);
 
     const gpt = (i: number, o: number) => ({ "openai:gpt-4o-mini": { inputTokens: i, outputTokens: o } });
+    // As the tracker stores usage: with the cost at the run's time (here an older, higher price).
+    const gptPriced = (i: number, o: number) => ({ "openai:gpt-4o-mini": { inputTokens: i, outputTokens: o, cost: (i + o) * 0.000002 } });
     const claude = (i: number, o: number) => ({ "anthropic:claude-sonnet-4": { inputTokens: i, outputTokens: o } });
     const local = (i: number, o: number) => ({ "local:echo": { inputTokens: i, outputTokens: o } });
     const seeds: Seed[] = [
       { status: "completed", hoursAgo: 1, ms: 120, usage: gpt(100, 40), workflow: { id: workflowA, version: 1 } },
-      { status: "completed", hoursAgo: 2, ms: 340, usage: gpt(220, 90), workflow: { id: workflowA, version: 2 } },
+      { status: "completed", hoursAgo: 2, ms: 340, usage: gptPriced(220, 90), workflow: { id: workflowA, version: 2 } },
       { status: "failed", hoursAgo: 2, ms: 80, usage: gpt(50, 0), error: "Node “model” failed: rate limited", workflow: { id: workflowA, version: 2 } },
       { status: "failed", hoursAgo: 3, ms: 95, usage: gpt(60, 0), error: "Node “model” failed: rate limited", workflow: { id: workflowA, version: 2 } },
       { status: "interrupted", hoursAgo: 5, ms: 30_000, error: "The process running this run stopped.", workflow: { id: workflowA, version: 1 } },
@@ -150,11 +160,7 @@ describe("monitor dashboard", () => {
       const usage = seed.usage ?? {};
       const inputTokens = Object.values(usage).reduce((s, u) => s + u.inputTokens, 0);
       const outputTokens = Object.values(usage).reduce((s, u) => s + u.outputTokens, 0);
-      const cost = Object.entries(usage).reduce((sum, [key, u]) => {
-        const { provider, model } = parseUsageKey(key);
-        const price = getPricing(provider, model);
-        return sum + u.inputTokens * price.inputPerToken + u.outputTokens * price.outputPerToken;
-      }, 0);
+      const cost = Object.entries(usage).reduce((sum, [key, u]) => sum + modelCost(key, u), 0);
       return {
         id: ulid(createdAt.getTime()),
         ownerId: owner,
@@ -249,8 +255,8 @@ describe("monitor dashboard", () => {
     }
   });
 
-  it("breaks down by model: the runs that used each model, its own tokens, and its list-price cost", () => {
-    const usageOf = (r: WorkflowExecution) => (r.usageByModel ?? {}) as Record<string, { inputTokens: number; outputTokens: number }>;
+  it("breaks down by model: the runs that used each model, its own tokens, and its cost (stored, else list price)", () => {
+    const usageOf = (r: WorkflowExecution) => (r.usageByModel ?? {}) as Record<string, { inputTokens: number; outputTokens: number; cost?: number }>;
     const models = [...new Set(rows.flatMap((r) => Object.keys(usageOf(r))))];
     expect(dashboard.byModel.map((m) => m.model).sort()).toEqual(models.sort());
     expect(models).toEqual(expect.arrayContaining(["openai:gpt-4o-mini", "anthropic:claude-sonnet-4", "local:echo"]));
@@ -260,9 +266,11 @@ describe("monitor dashboard", () => {
       const input = using.reduce((s, r) => s + usageOf(r)[model.model]!.inputTokens, 0);
       const output = using.reduce((s, r) => s + usageOf(r)[model.model]!.outputTokens, 0);
       expect([model.modelInputTokens, model.modelOutputTokens]).toEqual([input, output]);
-      const price = getPricing(model.provider, model.name);
       // Rounded to the money column's 6 decimals.
-      expect(model.modelCost).toBeCloseTo(input * price.inputPerToken + output * price.outputPerToken, 5);
+      expect(model.modelCost).toBeCloseTo(
+        using.reduce((sum, r) => sum + modelCost(model.model, usageOf(r)[model.model]!), 0),
+        5,
+      );
     }
     // Costs per model add up to the runs' own cost (every seeded cost is a model's list price).
     const perModel = dashboard.byModel.reduce((sum, m) => sum + (m.modelCost ?? 0), 0);

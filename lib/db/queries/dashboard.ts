@@ -7,7 +7,8 @@
  * - finished = completed + failed + cancelled + interrupted; success rate = completed / finished;
  * - failures = failed + interrupted (a cancel is the user's choice, not a failure);
  * - durations (p50/p95, PostgreSQL's interpolating percentile_cont) over finished runs;
- * - tokens and cost are the rows' own columns; a model's share comes from `usage_by_model`.
+ * - tokens and cost are the rows' own columns; a model's share comes from `usage_by_model` (its stored cost,
+ *   or today's list price for usage stored without one).
  * Temporary definitions (a template's per-run copy) count under their template, not as workflows.
  */
 import "server-only";
@@ -59,6 +60,11 @@ export interface ModelRow extends RunAggregate {
   model: string;
   modelInputTokens: number;
   modelOutputTokens: number;
+  /** The cost the tracker stored with the model's usage (the price when the run ran). */
+  storedCost: number;
+  /** Tokens of runs whose usage carries no stored cost (older rows): priced at today's list price. */
+  unpricedInputTokens: number;
+  unpricedOutputTokens: number;
 }
 export interface FailingRow {
   subject: "workflow" | "template" | "type";
@@ -210,12 +216,24 @@ export async function getDashboardByType(range: DashboardRange): Promise<TypeRow
  */
 export async function getDashboardByModel(range: DashboardRange): Promise<ModelRow[]> {
   const db = await getDb();
-  const rows = rowsOf<RawAggregate & { model: string; model_input: number | string; model_output: number | string }>(
+  const rows = rowsOf<
+    RawAggregate & {
+      model: string;
+      model_input: number | string;
+      model_output: number | string;
+      stored_cost: number | string;
+      unpriced_input: number | string;
+      unpriced_output: number | string;
+    }
+  >(
     await db.execute(sql`
       with ${runsCte(range)}
       select u.key as model,
              coalesce(sum((u.value ->> 'inputTokens')::bigint), 0)::bigint as model_input,
              coalesce(sum((u.value ->> 'outputTokens')::bigint), 0)::bigint as model_output,
+             coalesce(sum((u.value ->> 'cost')::numeric), 0)::numeric as stored_cost,
+             coalesce(sum((u.value ->> 'inputTokens')::bigint) filter (where (u.value -> 'cost') is null), 0)::bigint as unpriced_input,
+             coalesce(sum((u.value ->> 'outputTokens')::bigint) filter (where (u.value -> 'cost') is null), 0)::bigint as unpriced_output,
              ${AGGREGATES}
       from runs r
       cross join lateral jsonb_each(case when jsonb_typeof(r.usage_by_model) = 'object' then r.usage_by_model else '{}'::jsonb end) u
@@ -226,6 +244,9 @@ export async function getDashboardByModel(range: DashboardRange): Promise<ModelR
     model: row.model,
     modelInputTokens: num(row.model_input),
     modelOutputTokens: num(row.model_output),
+    storedCost: num(row.stored_cost),
+    unpricedInputTokens: num(row.unpriced_input),
+    unpricedOutputTokens: num(row.unpriced_output),
     ...toAggregate(row),
   }));
 }
