@@ -299,20 +299,51 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
         )}
       </section>
 
-      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_24rem]">
-        <section aria-label="Timeline" className="flex flex-col overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xs lg:h-[30rem]">
-          <header className="flex items-center justify-between border-b border-zinc-200 px-4 py-2.5">
-            <h2 className="text-[13px] font-semibold text-zinc-800">Timeline</h2>
-            <span className="text-[12px] text-zinc-500">
-              {run.spans.length} node run{run.spans.length === 1 ? "" : "s"}
-              {stream === "reconnecting" ? " · reconnecting…" : ""}
-            </span>
-          </header>
-          <div className="min-h-0 flex-1 overflow-y-auto">
-            <Waterfall spans={run.spans} labels={labels} start={startedAt ?? now} end={endedAt ?? (live ? now : Math.max(now, startedAt ?? now))} selected={selected} onSelect={select} />
-          </div>
-        </section>
-        <aside aria-label={selectedNode ? "Node details" : "Run details"} className="h-[30rem] overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xs">
+      <div className="grid items-start gap-4 lg:grid-cols-[minmax(0,1fr)_24rem]">
+        <div className="flex min-w-0 flex-col gap-4">
+          <section aria-label="Timeline" className="flex max-h-[30rem] flex-col overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xs">
+            <header className="flex items-center justify-between border-b border-zinc-200 px-4 py-2.5">
+              <h2 className="text-[13px] font-semibold text-zinc-800">Timeline</h2>
+              <span className="text-[12px] text-zinc-500">
+                {run.spans.length} node run{run.spans.length === 1 ? "" : "s"}
+                {stream === "reconnecting" ? " · reconnecting…" : ""}
+              </span>
+            </header>
+            <div className="min-h-0 flex-1 overflow-y-auto">
+              <Waterfall spans={run.spans} labels={labels} start={startedAt ?? now} end={endedAt ?? (live ? now : Math.max(now, startedAt ?? now))} selected={selected} onSelect={select} />
+            </div>
+          </section>
+          <section aria-label="Output" className="rounded-lg border border-zinc-200 bg-white shadow-xs">
+            <header className="flex items-center justify-between border-b border-zinc-200 px-4 py-2.5">
+              <h2 className="text-[13px] font-semibold text-zinc-800">{live ? "Streaming" : "Answer"}</h2>
+              {live ? <Loader2 aria-hidden className="size-3.5 animate-spin text-sky-500" /> : null}
+            </header>
+            <OutputText run={run} execution={execution} live={live} />
+          </section>
+          <section aria-label="Run log" className="rounded-lg border border-zinc-200 bg-white shadow-xs">
+            <header className="border-b border-zinc-200 px-4 py-2.5">
+              <h2 className="text-[13px] font-semibold text-zinc-800">Run log</h2>
+            </header>
+            <ol className="flex max-h-72 flex-col gap-1 overflow-y-auto px-4 py-3 font-mono text-[11.5px]" data-testid="run-log">
+              {log.length === 0 ? <li className="font-sans text-[12.5px] text-zinc-500">{stream === "live" || stream === "connecting" ? "Waiting for events…" : "No events were kept for this run."}</li> : null}
+              {log.map((entry) => (
+                <li key={entry.seq} className="flex gap-2">
+                  <span className="w-14 shrink-0 text-right text-zinc-400 tabular-nums">{startedAt ? `+${formatDuration(Math.max(0, entry.at - startedAt))}` : ""}</span>
+                  <span className={entry.level === "error" ? "text-red-700" : entry.level === "warn" ? "text-amber-700" : "text-zinc-700"}>
+                    {entry.node ? (
+                      <button type="button" className="font-semibold hover:underline" onClick={() => select(entry.node)}>
+                        {labels[entry.node] ?? entry.node}
+                      </button>
+                    ) : null}
+                    {entry.node ? " " : ""}
+                    {entry.text}
+                  </span>
+                </li>
+              ))}
+            </ol>
+          </section>
+        </div>
+        <aside aria-label={selectedNode ? "Node details" : "Run details"} className="h-[34rem] overflow-hidden rounded-lg lg:sticky lg:top-4 lg:h-[calc(100vh-2rem)] lg:max-h-[46rem] border border-zinc-200 bg-white shadow-xs">
           {selectedNode ? (
             <NodeDetail
               key={selectedNode.id}
@@ -330,38 +361,6 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
             <RunSummary execution={execution} run={run} />
           )}
         </aside>
-      </div>
-
-      <div className="grid items-start gap-4 lg:grid-cols-[minmax(0,1fr)_24rem]">
-        <section aria-label="Output" className="rounded-lg border border-zinc-200 bg-white shadow-xs">
-          <header className="flex items-center justify-between border-b border-zinc-200 px-4 py-2.5">
-            <h2 className="text-[13px] font-semibold text-zinc-800">{live ? "Streaming" : "Answer"}</h2>
-            {live ? <Loader2 aria-hidden className="size-3.5 animate-spin text-sky-500" /> : null}
-          </header>
-          <OutputText run={run} execution={execution} live={live} />
-        </section>
-        <section aria-label="Run log" className="rounded-lg border border-zinc-200 bg-white shadow-xs">
-          <header className="border-b border-zinc-200 px-4 py-2.5">
-            <h2 className="text-[13px] font-semibold text-zinc-800">Run log</h2>
-          </header>
-          <ol className="flex max-h-72 flex-col gap-1 overflow-y-auto px-4 py-3 font-mono text-[11.5px]" data-testid="run-log">
-            {log.length === 0 ? <li className="font-sans text-[12.5px] text-zinc-500">{stream === "live" || stream === "connecting" ? "Waiting for events…" : "No events were kept for this run."}</li> : null}
-            {log.map((entry) => (
-              <li key={entry.seq} className="flex gap-2">
-                <span className="w-14 shrink-0 text-right text-zinc-400 tabular-nums">{startedAt ? `+${formatDuration(Math.max(0, entry.at - startedAt))}` : ""}</span>
-                <span className={entry.level === "error" ? "text-red-700" : entry.level === "warn" ? "text-amber-700" : "text-zinc-700"}>
-                  {entry.node ? (
-                    <button type="button" className="font-semibold hover:underline" onClick={() => select(entry.node)}>
-                      {labels[entry.node] ?? entry.node}
-                    </button>
-                  ) : null}
-                  {entry.node ? " " : ""}
-                  {entry.text}
-                </span>
-              </li>
-            ))}
-          </ol>
-        </section>
       </div>
 
       {canTravel ? (

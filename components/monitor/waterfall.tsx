@@ -48,7 +48,11 @@ export function Waterfall({
     <div data-testid="waterfall" className="px-4 pt-2 pb-3">
       <div className="relative ml-44 mr-16 h-5 text-[10.5px] text-zinc-400" aria-hidden>
         {marks.map((t) => (
-          <span key={t} className="absolute top-0 -translate-x-1/2 tabular-nums" style={{ left: `${(t / total) * 100}%` }}>
+          <span
+            key={t}
+            className={clsx("absolute top-0 whitespace-nowrap tabular-nums", t === 0 ? "" : t / total > 0.9 ? "-translate-x-full" : "-translate-x-1/2")}
+            style={{ left: `${(t / total) * 100}%` }}
+          >
             {t === 0 ? "0" : formatDuration(t)}
           </span>
         ))}
