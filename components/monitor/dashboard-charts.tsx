@@ -211,7 +211,7 @@ export function DashboardCharts({ dashboard }: { dashboard: Dashboard }) {
           <LineChart data={data} margin={{ top: 4, right: 4, left: -8, bottom: 0 }}>
             <CartesianGrid vertical={false} stroke={CHART.grid} />
             <XAxis dataKey="start" tickFormatter={tick} interval={interval} {...axisProps} />
-            <YAxis tickFormatter={(v: number) => formatDuration(v)} width={56} {...axisProps} />
+            <YAxis tickFormatter={(v: number) => (v === 0 ? "0" : formatDuration(v))} width={56} {...axisProps} />
             <Tooltip content={tooltip((_, v) => formatDuration(v))} />
             <Legend iconType="circle" iconSize={7} itemSorter={null} wrapperStyle={{ fontSize: 11 }} />
             <Line dataKey="p50DurationMs" name="p50" type="monotone" stroke={CHART.p50} strokeWidth={2} dot={{ r: 2.5, strokeWidth: 0, fill: CHART.p50 }} connectNulls isAnimationActive={false} />
