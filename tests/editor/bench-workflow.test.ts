@@ -19,7 +19,7 @@ describe("initial framing", () => {
     expect(initialFitOptions(small.nodes, small.edges)).not.toHaveProperty("nodes");
     const large = documentFromDefinition(generateWorkflow(500));
     const options = initialFitOptions(large.nodes, large.edges);
-    expect(options.minZoom).toBe(0.55);
+    expect(options.minZoom).toBe(0.7);
     expect(options.nodes?.map((node) => node.id)).toEqual(["start", "n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10", "n11"]);
   });
 });

@@ -58,7 +58,7 @@ const LARGE_GRAPH = 60;
  */
 export function initialFitOptions(nodes: readonly EditorNode[], edges: readonly Edge[]): FitViewOptions {
   // A readable zoom at least: a long chain is framed from its start rather than shrunk to dots.
-  const base = { padding: 0.2, maxZoom: 1.1, minZoom: 0.55 };
+  const base = { padding: 0.2, maxZoom: 1.1, minZoom: 0.7 };
   if (nodes.length <= LARGE_GRAPH) return base;
   const start = nodes.find((node) => getNodeDefinition(node.type ?? "")?.entry) ?? nodes[0]!;
   const next = new Map<string, string[]>();
