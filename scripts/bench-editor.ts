@@ -119,7 +119,7 @@ interface Measurement {
   firstNodeMs: number;
   /** Navigation start → the canvas has drawn its nodes and React Flow has measured them (edges drawn). */
   drawnMs: number;
-  /** Navigation start → a click on a node has selected it and its inspector shows: interactive. */
+  /** Navigation start → a click on a node on screen has selected it and its inspector shows: interactive. */
   interactiveMs: number;
   /** How many nodes React Flow put in the DOM (only the visible ones on a large graph). */
   nodesInDom: number;
@@ -149,9 +149,20 @@ async function measure(page: Page, url: string): Promise<Measurement> {
     { timeout: 60_000, polling: "raf" },
   );
   const drawnMs = await page.evaluate(() => performance.now());
-  // Interactive: the first visible node answers a click (selection + inspector).
-  const target = page.locator(".react-flow__node").first();
-  const id = (await target.getAttribute("data-id")) ?? "";
+  // Interactive: a node on screen answers a click (selection + inspector). React Flow also draws nodes
+  // just outside the canvas (under the palette), so pick one whose centre is inside it.
+  const id = await page.evaluate(() => {
+    const pane = document.querySelector(".react-flow")!.getBoundingClientRect();
+    const inside = [...document.querySelectorAll<HTMLElement>(".react-flow__node")].find((node) => {
+      const r = node.getBoundingClientRect();
+      const x = r.left + r.width / 2;
+      const y = r.top + r.height / 2;
+      return x > pane.left && x < pane.right && y > pane.top && y < pane.bottom;
+    });
+    return inside?.dataset.id ?? "";
+  });
+  if (!id) throw new Error("no node is on screen");
+  const target = page.locator(`.react-flow__node[data-id="${id}"]`);
   await target.click({ timeout: 30_000 });
   await page.waitForFunction(
     (nodeId) => document.querySelector(`[data-testid="inspector"]`)?.textContent?.includes(nodeId) ?? false,

@@ -65,9 +65,9 @@ export function initialFitOptions(nodes: readonly EditorNode[], edges: readonly 
   for (const edge of edges) next.set(edge.source, [...(next.get(edge.source) ?? []), edge.target]);
   const framed = new Set([start.id]);
   const queue = [start.id];
-  for (let i = 0; i < queue.length && framed.size < 12; i += 1) {
+  for (let i = 0; i < queue.length && framed.size < 3; i += 1) {
     for (const target of next.get(queue[i]!) ?? []) {
-      if (framed.has(target)) continue;
+      if (framed.has(target) || framed.size >= 3) continue;
       framed.add(target);
       queue.push(target);
     }
