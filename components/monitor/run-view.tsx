@@ -310,7 +310,7 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
               </span>
             </header>
             <div className="min-h-0 flex-1 overflow-y-auto">
-              <Waterfall spans={run.spans} labels={labels} start={startedAt ?? now} end={endedAt ?? (live ? now : Math.max(now, startedAt ?? now))} selected={selected} onSelect={select} />
+              <Waterfall spans={run.spans} labels={labels} start={startedAt ?? now} end={endedAt ?? (live ? now : Math.max(startedAt ?? now, ...run.spans.map((span) => span.endedAt ?? span.startedAt)))} selected={selected} onSelect={select} />
             </div>
           </section>
           <section aria-label="Output" className="rounded-lg border border-zinc-200 bg-white shadow-xs">
