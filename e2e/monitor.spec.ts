@@ -23,6 +23,35 @@ test.describe("execution monitor", () => {
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
   });
 
+  test("filters live in the URL, and the list pages with a cursor", async ({ page, executions, monitorApi }) => {
+    const n = monitorGraphs.node;
+    const failing = { nodes: [n("start", "start"), n("boom", "transform", { expression: '$error("no")' }), n("end", "end")], edges: monitorGraphs.chain("start", "boom", "end") };
+    for (let i = 0; i < 27; i++) await monitorApi.run({ type: "CUSTOM", definition: monitorGraphs.topic(), input: { message: `run ${i}` } });
+    for (let i = 0; i < 2; i++) await monitorApi.run({ type: "CUSTOM", definition: failing, input: {} });
+
+    await executions.goto();
+    const rows = page.getByTestId("execution-row");
+    await expect(rows).toHaveCount(25);
+    await page.getByTestId("load-more").click();
+    await expect(rows).toHaveCount(29);
+    await expect(page.getByTestId("load-more")).toHaveCount(0);
+
+    await page.getByTestId("filter-status-failed").click();
+    await expect(page).toHaveURL(/[?&]status=failed/);
+    await expect(rows).toHaveCount(2);
+    for (const row of await rows.all()) await expect(row).toHaveAttribute("data-status", "failed");
+    await page.reload();
+    await expect(page.getByTestId("filter-status-failed")).toHaveAttribute("aria-pressed", "true");
+    await expect(rows).toHaveCount(2);
+
+    await page.getByTestId("filter-type").selectOption("CHAT");
+    await expect(page).toHaveURL(/type=CHAT/);
+    await expect(page.getByText("No runs match these filters")).toBeVisible();
+    await page.getByTestId("filter-clear").click();
+    await expect(page).toHaveURL(/\/executions$/);
+    await expect(rows).toHaveCount(25);
+  });
+
   test("opening a run while it runs shows its nodes change state as events arrive", async ({ page, executions, run, monitorApi }) => {
     await executions.goto();
     await executions.waitLive();
