@@ -326,9 +326,7 @@ async function prepareExecution(rawRequest: unknown, options: ExecuteOptions): P
   };
   if (attempt?.values) {
     // A retried attempt continues from the checkpoint the earlier one left (its totals so far included).
-    ctx.state = attempt.values as WorkflowState;
-    ctx.usageByModel = (attempt.values.usage_metadata as WorkflowState["usage_metadata"] | undefined) ?? {};
-    ctx.history.push(...z.array(historyEntrySchema).catch([]).parse(attempt.values.execution_history));
+    restoreCheckpointedState(ctx, attempt.values);
     return { ctx, graphInput: null, existingThread: true, ...(options.signal ? { signal: options.signal } : {}) };
   }
   return {
@@ -338,6 +336,13 @@ async function prepareExecution(rawRequest: unknown, options: ExecuteOptions): P
     ...(request.type === "CHAT" && !attempt ? { userMessage: request.message } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };
+}
+
+/** The state, usage and node history a run continues with, from the checkpoint it continues from. */
+function restoreCheckpointedState(ctx: ExecutionContext, values: Record<string, unknown>): void {
+  ctx.state = values as WorkflowState;
+  ctx.usageByModel = (values.usage_metadata as WorkflowState["usage_metadata"] | undefined) ?? {};
+  ctx.history.push(...z.array(historyEntrySchema).catch([]).parse(values.execution_history));
 }
 
 /**
@@ -414,8 +419,10 @@ async function prepareFromStep(request: ExecutionRequest, options: ExecuteOption
   const validation = validateWorkflow(snapshot.definition, { id: options.userId }, engineValidationContext({ depth: snapshot.depth, definitionId: snapshot.sourceDefinitionId }));
   if (!validation.isValid) throw new WorkflowValidationError(validation);
 
+  const attempt = options.pending?.retry ? await earlierAttempt(options.pending.executionId, options.userId, tracker) : undefined;
   const ctx = new ExecutionContext({
     ...(options.pending ? { executionId: options.pending.executionId } : {}),
+    ...(attempt?.lastSeq ? { seqStart: attempt.lastSeq } : {}),
     userId: options.userId,
     request: originalRequest(snapshot),
     workflowType: snapshot.workflowType,
@@ -432,6 +439,11 @@ async function prepareFromStep(request: ExecutionRequest, options: ExecuteOption
     resources: defaultResources,
     tracker,
   });
+  if (attempt?.values) {
+    // A retried attempt: the thread already holds the copied step and what the earlier attempt did after it.
+    restoreCheckpointedState(ctx, attempt.values);
+    return { ctx, graphInput: null, existingThread: true, ...(options.signal ? { signal: options.signal } : {}) };
+  }
   const run: RunSnapshot = { ...snapshot, correlationId: ctx.correlationId, parentExecutionId: sourceId };
   await copyStepToThread({
     source,

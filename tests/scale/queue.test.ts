@@ -16,6 +16,7 @@ import { resetEnvCache } from "@/lib/env";
 import { getQueueBoss, stopQueueBoss } from "@/lib/queue/boss";
 import { jobIdOf, RUN_QUEUE } from "@/lib/queue/job";
 import { QueueWorker } from "@/lib/queue/worker";
+import { listExecutionSteps } from "@/lib/services/executions";
 import { EventBus, getEventBus } from "@/lib/tracking/event-bus";
 import type { RunStatusEvent } from "@/lib/tracking/feed-events";
 import { WorkflowTracker } from "@/lib/tracking/workflow-tracker";
@@ -219,6 +220,42 @@ describe.skipIf(!onPostgres)("queue mode (PostgreSQL)", () => {
     await waitFor(async () => (await statusOf(rerun.executionId)) === "completed", { timeoutMs: 15_000 });
     const [row] = await query<{ parent_execution_id: string; input_data: unknown }>(sql`select parent_execution_id, input_data from workflow_executions where id = ${rerun.executionId}`);
     expect(row).toMatchObject({ parent_execution_id: first, input_data: { message: "again" } });
+  });
+
+  it("queues a re-run from a step (time travel): it starts at that step with the edited variables", async () => {
+    const actor = await newActor();
+    await startWorker();
+    const workflowId = await saveDefinition(
+      actor.id,
+      graph(
+        [node("start", "start"), node("first", "model", { provider: "local", model: "echo" }), node("second", "model", { provider: "local", model: "echo" }), node("end", "end")],
+        chain("start", "first", "second", "end"),
+      ),
+      "Two steps",
+    );
+    const original = await enqueue(actor, { type: "DEFINITION", definitionId: workflowId, input: { message: "travel", variables: { mood: "calm" } }, options: { durability: "sync" } });
+    await waitFor(async () => (await statusOf(original)) === "completed", { timeoutMs: 15_000 });
+    const steps = await listExecutionSteps({ userId: actor.id, executionId: original });
+    const step = steps.find((s) => s.next.includes("second"));
+    expect(step, JSON.stringify(steps.map((s) => s.next))).toBeDefined();
+
+    const response = await call(rerunRoute, `/api/executions/${original}/rerun`, {
+      method: "POST",
+      auth: actor,
+      params: { id: original },
+      headers: { prefer: "respond-async" },
+      body: { fromStep: { checkpointId: step!.checkpointId, variables: { mood: "bold" } } },
+    });
+    expect(response.status, response.text).toBe(202);
+    const rerun = detachedRunResponseSchema.parse(response.json);
+    await waitFor(async () => (await statusOf(rerun.executionId)) === "completed", { timeoutMs: 15_000 });
+    const completed = await query<{ node_id: string }>(sql`select node_id from execution_events where execution_id = ${rerun.executionId} and type = 'node_completed' order by seq`);
+    expect(completed.map((e) => e.node_id)).toEqual(["second", "end"]);
+    const [row] = await query<{ parent_execution_id: string; output_data: { variables: Record<string, unknown> } }>(
+      sql`select parent_execution_id, output_data from workflow_executions where id = ${rerun.executionId}`,
+    );
+    expect(row!.parent_execution_id).toBe(original);
+    expect(row!.output_data.variables).toMatchObject({ mood: "bold" });
   });
 
   it("a worker killed mid-run (SIGKILL): another continues the same execution from its last checkpoint — one row, each node once, counted once", async () => {
