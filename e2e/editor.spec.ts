@@ -140,6 +140,12 @@ test.describe("workflow editor", () => {
     await expect(page.getByTestId("run-sources")).toContainText("Vacation policy");
     await expect(editor.runOutput()).toContainText("30 vacation days");
     for (const id of ["start", "retrieve", "instructions", "answer", "end"]) await editor.expectNodeRunStatus(id, "completed");
+
+    // The test run is an execution like any other: the monitor shows it, with the same nodes done.
+    await page.getByTestId("run-execution-link").click();
+    await expect(page).toHaveURL(/\/executions\/[0-9A-Z]{26}/);
+    await expect(page.getByTestId("run-view")).toHaveAttribute("data-status", "completed");
+    await expect(page.getByTestId("run-canvas").getByTestId("node-answer")).toHaveAttribute("data-run-status", "completed");
   });
 
   test("keyboard: search the palette, add after the selected node, copy and paste, delete", async ({ page, editor }) => {

@@ -12,6 +12,7 @@ import { CheckCircle2, ChevronRight, CircleSlash, FileText, Loader2, Play, Squar
 import { useRef, useState } from "react";
 import { executionInputSchema, type ExecutionInput } from "@/lib/engine/request";
 import { getNodeDefinition } from "@/lib/nodes/registry";
+import Link from "next/link";
 import { useEditor, useEditorApi } from "../editor-context";
 import { toDefinition } from "../model/document";
 import { documentOf, isDirty } from "../model/editor-store";
@@ -238,6 +239,15 @@ function RunResult({ run, onAnswer }: { run: RunState; onAnswer: (reply: { appro
             {formatMs(run.result.durationMs)} · {run.result.usage.totalTokens} tokens
             {run.result.cost > 0 ? ` · $${run.result.cost.toFixed(4)}` : ""}
           </span>
+        ) : null}
+        {run.executionId ? (
+          <Link
+            href={`/executions/${run.executionId}`}
+            data-testid="run-execution-link"
+            className="ml-auto text-[11.5px] font-medium text-indigo-600 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-500"
+          >
+            View in monitor
+          </Link>
         ) : null}
       </div>
 
