@@ -9,7 +9,6 @@ import { closeDb, getDbHandle } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { stopQueueBoss } from "@/lib/queue/boss";
 import { QueueWorker } from "@/lib/queue/worker";
-import { getWorkflowTracker } from "@/lib/tracking/workflow-tracker";
 
 const e = env();
 if (!e.DATABASE_URL) {
@@ -31,7 +30,7 @@ async function shutdown(signal: string): Promise<void> {
   try {
     const report = await worker.stop({ deadlineMs: e.LATTICE_SHUTDOWN_DEADLINE_MS });
     console.log(`Lattice worker: ${report.finished} finished, ${report.handedBack} handed back to the queue; stats ${JSON.stringify(worker.stats)}`);
-    const tracker = getWorkflowTracker();
+    const tracker = worker.tracker;
     await tracker.writer.drain();
     await stopQueueBoss();
     await tracker.bus.close();

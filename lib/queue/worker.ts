@@ -19,10 +19,11 @@
  * the rest back to the queue the same way (another worker continues them from their last checkpoint).
  */
 import "server-only";
+import os from "node:os";
 import type PgBoss from "pg-boss";
 import { getDbHandle } from "@/lib/db/client";
 import { finalizeExecutions } from "@/lib/db/queries/executions";
-import { getQueuedExecutionState, listStaleRunningExecutions, requeueExecutions } from "@/lib/db/queries/queue";
+import { getQueuedExecutionState, listStaleRunningExecutions, requeueExecutions, WORKER_INSTANCE_PREFIX } from "@/lib/db/queries/queue";
 import type { ExecutionEvent } from "@/lib/engine/events";
 import { execute, rerunFromStep } from "@/lib/engine/execute";
 import type { ExecutionResult } from "@/lib/engine/result";
@@ -31,11 +32,17 @@ import { isAppError } from "@/lib/errors";
 import { heartbeatIntervalFor } from "@/lib/tracking/run-registry";
 import { deliverLocally, orphanWrites } from "@/lib/tracking/sweeper";
 import { toRunStatusEvent } from "@/lib/tracking/records";
-import { getWorkflowTracker, type WorkflowTracker } from "@/lib/tracking/workflow-tracker";
+import { EventBus } from "@/lib/tracking/event-bus";
+import { WorkflowTracker } from "@/lib/tracking/workflow-tracker";
 import { getQueueBoss, jobTable } from "./boss";
 import { jobIdOf, RUN_QUEUE, runJobSchema, WAKE_CHANNEL, type RunJob } from "./job";
 
 type Job = PgBoss.JobWithMetadata<unknown>;
+
+/** A worker's instance id: marks the rows it runs as queued work (see WORKER_INSTANCE_PREFIX). */
+export function workerInstanceId(): string {
+  return `${WORKER_INSTANCE_PREFIX}${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+}
 
 export interface QueueWorkerOptions {
   /** Jobs run at once (LATTICE_WORKER_CONCURRENCY). */
@@ -85,7 +92,10 @@ export class QueueWorker {
   private readonly pollIntervalMs: number;
   private readonly staleAfterMs: number;
   private readonly recoveryIntervalMs: number;
-  private readonly tracker: WorkflowTracker;
+  /** The tracker its runs are recorded by (its own bus, registry and event writer). */
+  readonly tracker: WorkflowTracker;
+  /** It made its tracker (and so closes its bus on stop). */
+  private readonly ownsTracker: boolean;
   private readonly log: (line: string) => void;
   /** Jobs being run here, by job id. */
   private readonly inFlight = new Map<string, { job: Job; data: RunJob; done: Promise<void> }>();
@@ -105,7 +115,9 @@ export class QueueWorker {
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.staleAfterMs = options.staleAfterMs ?? Math.floor(e.LATTICE_RUN_TIMEOUT_MS / 2);
     this.recoveryIntervalMs = options.recoveryIntervalMs ?? heartbeatIntervalFor(e.LATTICE_RUN_TIMEOUT_MS);
-    this.tracker = options.tracker ?? getWorkflowTracker();
+    // Its own tracker, under a worker instance id: its runs are told apart from interactive ones (limits).
+    this.tracker = options.tracker ?? new WorkflowTracker({ bus: new EventBus({ instanceId: workerInstanceId() }) });
+    this.ownsTracker = options.tracker === undefined;
     this.log = options.log ?? ((line) => console.log(`[worker] ${line}`));
   }
 
@@ -347,8 +359,9 @@ export class QueueWorker {
 
   /**
    * Graceful stop: no new job; running ones may finish until `deadlineMs`; the rest go back to the queue
-   * (their rows pending, their jobs failed for a retry that continues them). Then pg-boss and the
-   * listener close. Resolves with how many runs finished and how many were handed back.
+   * (their rows pending, their jobs failed for a retry that continues them). Then its listener closes,
+   * and the tracker it made writes what it buffered and stops listening (pg-boss is the process's: see
+   * stopQueueBoss). Resolves with how many runs finished and how many were handed back.
    */
   async stop({ deadlineMs = env().LATTICE_SHUTDOWN_DEADLINE_MS }: { deadlineMs?: number } = {}): Promise<{ finished: number; handedBack: number }> {
     if (this.stopping) return { finished: 0, handedBack: 0 };
@@ -382,6 +395,10 @@ export class QueueWorker {
       this.log(`handed ${left.length} unfinished run(s) back to the queue (${requeued.size} continue elsewhere)`);
     }
     await this.unlisten?.().catch(() => {});
+    if (this.ownsTracker) {
+      await this.tracker.writer.drain().catch(() => {});
+      await this.tracker.bus.close();
+    }
     return { finished: running.length - left.length, handedBack: left.length };
   }
 

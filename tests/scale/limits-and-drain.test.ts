@@ -8,14 +8,16 @@ import { ulid } from "ulid";
 import { POST as runExecution } from "@/app/api/executions/route";
 import { GET as health } from "@/app/api/health/route";
 import { executionResultResponseSchema } from "@/lib/api/executions";
-import { admitExecution, releaseAdmission } from "@/lib/db/queries/queue";
+import { sql } from "drizzle-orm";
+import { admitExecution, releaseAdmission, WORKER_INSTANCE_PREFIX } from "@/lib/db/queries/queue";
+import { rowsOf } from "@/lib/db/client";
 import { resetEnvCache } from "@/lib/env";
 import { stopDraining } from "@/lib/queue/lifecycle";
 import { drainRuns } from "@/lib/queue/shutdown";
 import { startRun } from "@/lib/services/executions";
 import { getWorkflowTracker } from "@/lib/tracking/workflow-tracker";
 import { call, callRaw, echoDefinition, newActor } from "../api/rest-fixtures";
-import { createTestUser } from "../helpers/db";
+import { createTestUser, testDb } from "../helpers/db";
 import { saveDefinition } from "../engine/helpers";
 import { definitionCounters, eventRows, executionRow, expectCountersMatch, expectGapFree, waitFor } from "../tracking/helpers";
 
@@ -61,6 +63,21 @@ describe("shared run limits", () => {
     expect((await admitExecution({ ownerId: user.id, row: { id: ulid(), workflowType: "CUSTOM", inputData: {} }, instanceId: "instance-9", limits })).admitted).toBe(true);
   });
 
+  it("does not count a user's queued runs that workers are running against their interactive runs", async () => {
+    const user = await createTestUser();
+    const { db } = await testDb();
+    for (let i = 0; i < 3; i++) {
+      await db.execute(sql`
+        insert into workflow_executions (id, owner_id, workflow_type, status, started_at, heartbeat_at, instance_id)
+        values (${ulid()}, ${user.id}, 'CUSTOM', 'running', now(), now(), ${`${WORKER_INSTANCE_PREFIX}test-worker`})`);
+    }
+    const admitted = await admitExecution({ ownerId: user.id, row: { id: ulid(), workflowType: "CUSTOM", inputData: {} }, instanceId: "app-1", limits });
+    expect(admitted.admitted).toBe(true);
+    await db.execute(sql`update workflow_executions set instance_id = 'app-2' where owner_id = ${user.id} and status = 'running'`);
+    const refused = await admitExecution({ ownerId: user.id, row: { id: ulid(), workflowType: "CUSTOM", inputData: {} }, instanceId: "app-1", limits });
+    expect(refused.admitted).toBe(false);
+  });
+
   it("counts runs started in the last minute, and says when the oldest leaves the window", async () => {
     const user = await createTestUser();
     const tight = { ...limits, maxConcurrent: 100, perMinute: 2 };
@@ -84,9 +101,7 @@ describe("shared run limits", () => {
       for (let i = 0; i < 3; i++) expect((await call(runExecution, "/api/executions", { method: "POST", body: broken, auth: actor })).status).toBe(422);
       const ok = await call(runExecution, "/api/executions", { method: "POST", body: { type: "CUSTOM", definition: graphOf(echoDefinition()), input: { message: "hi" } }, auth: actor });
       expect(ok.status, ok.text).toBe(200);
-      const { db } = await (await import("../helpers/db")).testDb();
-      const { sql } = await import("drizzle-orm");
-      const { rowsOf } = await import("@/lib/db/client");
+      const { db } = await testDb();
       const rows = rowsOf<{ status: string }>(await db.execute(sql`select status from workflow_executions where owner_id = ${actor.id}`));
       expect(rows.map((r) => r.status)).toEqual(["completed"]);
     } finally {

@@ -16,6 +16,12 @@ import { getDb, rowsOf, type Transaction } from "../client";
 import { insertEventRows, type Notification } from "./events";
 import { STATUS_COLUMNS, toStatusRow, type ExecutionStatusRow, type RawStatusRow } from "./executions";
 
+/**
+ * Instance ids of queue workers start with this. Their runs are background work, bounded by the workers'
+ * own concurrency: they do not count against a user's concurrent (interactive) runs.
+ */
+export const WORKER_INSTANCE_PREFIX = "worker:";
+
 /** A minute, the window of the per-minute limit. */
 const WINDOW_SECONDS = 60;
 /** An inline admission is followed by its start within milliseconds; one this old belongs to a process that died. */
@@ -25,7 +31,7 @@ const CONCURRENCY_RETRY_SECONDS = 2;
 const QUEUE_RETRY_SECONDS = 5;
 
 export interface RunLimitSettings {
-  /** Runs going at once (running, or admitted to start in an instance). */
+  /** Interactive runs going at once (running in an app instance, or admitted to start in one). */
   maxConcurrent: number;
   /** Runs started or submitted in the last minute. */
   perMinute: number;
@@ -111,24 +117,77 @@ export async function admitExecution({
   /** Sent at commit (the status feed, the workers' wake-up). */
   notifications?: (row: ExecutionStatusRow) => Notification[];
 }): Promise<{ admitted: true; row: ExecutionStatusRow | null } | { admitted: false; refusal: AdmissionRefusal }> {
+  // The row as it will be once inserted (its notifications are sent by the statement that inserts it).
+  const created: ExecutionStatusRow | null = row
+    ? {
+        id: row.id,
+        ownerId,
+        status: "pending",
+        workflowType: row.workflowType,
+        templateId: row.templateId ?? null,
+        definitionId: row.definitionId ?? null,
+        definitionVersion: row.definitionVersion ?? null,
+        conversationId: row.conversationId ?? null,
+        parentExecutionId: row.parentExecutionId ?? null,
+        startedAt: null,
+        completedAt: null,
+        executionTimeMs: null,
+        tokensUsed: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        cost: 0,
+        errorMessage: row.errorMessage ?? null,
+      }
+    : null;
+  const notices = created ? notifications(created) : [];
+  const window = sql`now() - ${WINDOW_SECONDS} * interval '1 second'`;
+  const withinLimits = sql`u.recent < ${limits.perMinute} and ${instanceId !== null ? sql`u.active < ${limits.maxConcurrent}` : sql`u.queued < ${limits.maxQueued}`}`;
+  const insert = row
+    ? sql`, inserted as (
+        insert into workflow_executions (id, owner_id, definition_id, definition_version, template_id, workflow_type,
+                                         workflow_config, status, input_data, correlation_id, conversation_id,
+                                         parent_execution_id, instance_id, error_message)
+        select ${row.id}, ${ownerId}, ${row.definitionId ?? null}, ${row.definitionVersion ?? null}::int, ${row.templateId ?? null},
+               ${row.workflowType}, ${JSON.stringify(row.workflowConfig ?? null)}::jsonb, 'pending',
+               ${JSON.stringify(row.inputData ?? null)}::jsonb, ${row.correlationId ?? row.id}, ${row.conversationId ?? null},
+               ${row.parentExecutionId ?? null}, ${instanceId}, ${row.errorMessage ?? null}
+        from usage u where ${withinLimits}
+        returning id
+      )`
+    : sql``;
+  // pg_notify runs only for an inserted row; delivery happens at commit.
+  const notify =
+    row && notices.length
+      ? sql`, notified as (
+          select pg_notify(n.c, n.p) from (values ${sql.join(
+            notices.map((n) => sql`(${n.channel}::text, ${n.payload}::text)`),
+            sql`, `,
+          )}) as n(c, p)
+          where exists (select 1 from inserted)
+        )`
+      : sql``;
   const db = await getDb();
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`lattice:runs:${ownerId}`}, 0))`);
-    // Read after the lock: every admission of this user that committed before it is counted.
-    const [usage] = rowsOf<UsageRow>(
+    // One statement after the lock: the counts (every admission of this user that committed before it is
+    // in them), the insert if within the limits, and its notifications.
+    const [usage] = rowsOf<UsageRow & { admitted: boolean | null; sent: number | string | null }>(
       await tx.execute(sql`
-        select
-          count(*) filter (where status = 'running'
-            or (status = 'pending' and instance_id is not null and created_at > now() - ${INLINE_ADMISSION_TTL_SECONDS} * interval '1 second'))::int as active,
-          count(*) filter (where status = 'pending' and instance_id is null)::int as queued,
-          count(*) filter (where started_at > now() - ${WINDOW_SECONDS} * interval '1 second'
-            or (status = 'pending' and created_at > now() - ${WINDOW_SECONDS} * interval '1 second'))::int as recent,
-          min(case when status = 'pending' then created_at else started_at end)
-            filter (where started_at > now() - ${WINDOW_SECONDS} * interval '1 second'
-              or (status = 'pending' and created_at > now() - ${WINDOW_SECONDS} * interval '1 second')) as oldest_recent
-        from workflow_executions
-        where owner_id = ${ownerId}
-          and (status in ('running', 'pending') or started_at > now() - ${WINDOW_SECONDS} * interval '1 second')`),
+        with usage as (
+          select
+            count(*) filter (where (status = 'running' and coalesce(instance_id, '') not like ${`${WORKER_INSTANCE_PREFIX}%`})
+              or (status = 'pending' and instance_id is not null and created_at > now() - ${INLINE_ADMISSION_TTL_SECONDS} * interval '1 second'))::int as active,
+            count(*) filter (where status = 'pending' and instance_id is null)::int as queued,
+            count(*) filter (where started_at > ${window} or (status = 'pending' and created_at > ${window}))::int as recent,
+            min(case when status = 'pending' then created_at else started_at end)
+              filter (where started_at > ${window} or (status = 'pending' and created_at > ${window})) as oldest_recent
+          from workflow_executions
+          where owner_id = ${ownerId} and (status in ('running', 'pending') or started_at > ${window})
+        )${insert}${notify}
+        select u.active, u.queued, u.recent, u.oldest_recent,
+               ${row ? sql`exists (select 1 from inserted)` : sql`null::boolean`} as admitted,
+               ${row && notices.length ? sql`(select count(*) from notified)` : sql`0`} as sent
+        from usage u`),
     );
     const active = Number(usage?.active ?? 0);
     const queued = Number(usage?.queued ?? 0);
@@ -144,22 +203,9 @@ export async function admitExecution({
     if (instanceId === null && queued >= limits.maxQueued) {
       return { admitted: false as const, refusal: { limit: "queued" as const, count: queued, retryAfterSeconds: QUEUE_RETRY_SECONDS } };
     }
-    if (!row) return { admitted: true as const, row: null };
-    const inserted = rowsOf<RawStatusRow>(
-      await tx.execute(sql`
-        insert into workflow_executions (id, owner_id, definition_id, definition_version, template_id, workflow_type,
-                                         workflow_config, status, input_data, correlation_id, conversation_id,
-                                         parent_execution_id, instance_id, error_message)
-        values (${row.id}, ${ownerId}, ${row.definitionId ?? null}, ${row.definitionVersion ?? null}::int, ${row.templateId ?? null},
-                ${row.workflowType}, ${JSON.stringify(row.workflowConfig ?? null)}::jsonb, 'pending',
-                ${JSON.stringify(row.inputData ?? null)}::jsonb, ${row.correlationId ?? row.id}, ${row.conversationId ?? null},
-                ${row.parentExecutionId ?? null}, ${instanceId}, ${row.errorMessage ?? null})
-        returning ${STATUS_COLUMNS}`),
-    );
-    const created = toStatusRow(inserted[0]!);
+    if (!row || !created) return { admitted: true as const, row: null };
+    if (!usage?.admitted) throw new Error("the admitted run's row was not inserted");
     if (within) await within(rawExecutor(tx));
-    const notices = notifications(created);
-    if (notices.length) await insertEventRows(tx, { rows: [], notifications: notices });
     return { admitted: true as const, row: created };
   });
 }
