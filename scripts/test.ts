@@ -2,9 +2,10 @@
  * `npm test`: the whole suite, in order —
  *   1. vitest on the embedded database (in-memory PGlite);
  *   2. the same vitest suite on PostgreSQL, when TEST_DATABASE_URL (or DATABASE_URL) names a server;
- *   3. the production build, then Playwright end-to-end tests in headless Chromium against it.
+ *   3. the production build, then Playwright end-to-end tests in headless Chromium against it;
+ *   4. the reliability suites on PostgreSQL (against that build), when a server is named.
  * Prints one closing line "N passed, N failed, N skipped" and exits non-zero on any failure.
- * Flags: --no-e2e, --no-postgres, --only-e2e.
+ * Flags: --no-e2e, --no-postgres, --no-reliability, --only-e2e.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -104,6 +105,22 @@ if (!args.has("--no-e2e")) {
     } else if (!failedSteps.includes("playwright (e2e)")) {
       failedSteps.push("playwright (e2e)");
     }
+  }
+}
+
+// The reliability suites (load, crash, database faults, cancel, fuzz, authorization, SSRF, hostile content)
+// run against the production build on PostgreSQL, so they need a server; sized to a few minutes.
+if (pgUrl && !onlyE2e && !args.has("--no-reliability")) {
+  const out = path.join(results, "reliability.json");
+  fs.rmSync(out, { force: true });
+  run("reliability suites", "npx", ["tsx", "tests/reliability/run.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], {
+    RELIABILITY_PG_URL: pgUrl,
+  });
+  const r = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number }>(out);
+  if (r) {
+    total.passed += r.numPassedTests;
+    total.failed += r.numFailedTests;
+    total.skipped += r.numPendingTests;
   }
 }
 
