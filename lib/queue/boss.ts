@@ -49,6 +49,9 @@ async function startBoss(role: QueueRole, poolSize: number): Promise<PgBoss> {
     supervise: role === "worker",
     schedule: false,
     migrate: true,
+    // Finished jobs move to the archive after an hour (default 12 h): the job table stays small for the
+    // workers' recovery scan of active jobs. The execution rows are the record of a run, not the jobs.
+    archiveCompletedAfterSeconds: 3_600,
   });
   boss.on("error", (error) => console.error("[queue] pg-boss", error));
   await boss.start();

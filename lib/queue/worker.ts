@@ -13,7 +13,8 @@
  * active: it puts the row back to `pending` and fails the job, so pg-boss retries it per the queue's policy
  * (LATTICE_QUEUE_RETRY_LIMIT, backoff from LATTICE_QUEUE_RETRY_DELAY_SECONDS). That is well before the
  * sweeper's full timeout, which would end the run `interrupted`; a run whose retries are spent is left to
- * the sweeper.
+ * the sweeper. Jobs the dead worker had fetched but not yet started (row still pending, job active for as
+ * long) are failed back the same way.
  *
  * Shutdown (SIGTERM). `stop()` takes no new job, lets running ones finish until the deadline, then hands
  * the rest back to the queue the same way (another worker continues them from their last checkpoint).
@@ -23,7 +24,13 @@ import os from "node:os";
 import type PgBoss from "pg-boss";
 import { getDbHandle } from "@/lib/db/client";
 import { finalizeExecutions } from "@/lib/db/queries/executions";
-import { getQueuedExecutionState, listStaleRunningExecutions, requeueExecutions, WORKER_INSTANCE_PREFIX } from "@/lib/db/queries/queue";
+import {
+  filterPendingExecutions,
+  getQueuedExecutionState,
+  listStaleRunningExecutions,
+  requeueExecutions,
+  WORKER_INSTANCE_PREFIX,
+} from "@/lib/db/queries/queue";
 import type { ExecutionEvent } from "@/lib/engine/events";
 import { execute, rerunFromStep } from "@/lib/engine/execute";
 import type { ExecutionResult } from "@/lib/engine/result";
@@ -278,7 +285,7 @@ export class QueueWorker {
   }
 
   /** Ends a pending execution that cannot run as failed (its terminal event, counters, a chat's error answer). */
-  private async failPending(data: RunJob, code: string, message: string): Promise<void> {
+  private async failPending(data: Pick<RunJob, "executionId" | "ownerId">, code: string, message: string): Promise<void> {
     const bus = this.tracker.bus;
     const published = new Map<string, ExecutionEvent>();
     const rows = await finalizeExecutions({
@@ -332,6 +339,7 @@ export class QueueWorker {
 
   private async recover(): Promise<void> {
     if (!this.boss || this.stopping) return;
+    await this.recoverUnstarted();
     const mine = new Set([...this.tracker.registry.ids(), ...[...this.inFlight.values()].map((e) => e.data.executionId)]);
     const stale = (await listStaleRunningExecutions({ staleAfterMs: this.staleAfterMs, excludeIds: [...mine] })).filter((id) => !mine.has(id));
     if (stale.length === 0) return;
@@ -355,6 +363,36 @@ export class QueueWorker {
     await failJobs(this.boss, failed, DEAD_WORKER_MESSAGE);
     this.stats.recovered += failed.length;
     this.log(`put ${failed.length} run(s) of a dead worker back in the queue`);
+  }
+
+  /**
+   * Jobs a dead worker had taken but not started: their rows are still `pending` while the jobs stay
+   * `active` (a live worker takes its row over within moments of fetching the job). Failed back to pg-boss
+   * for their retry; out of attempts, the run ends failed.
+   */
+  private async recoverUnstarted(): Promise<void> {
+    const { rows } = await this.boss!.getDb().executeSql(
+      `select id, data->>'executionId' as execution_id, data->>'ownerId' as owner_id, retry_count, retry_limit from ${jobTable()}
+       where name = $1 and state = 'active' and started_on < now() - $2::int * interval '1 millisecond'`,
+      [RUN_QUEUE, this.staleAfterMs],
+    );
+    const jobs = (rows as Array<{ id: string; execution_id: string; owner_id: string; retry_count: number; retry_limit: number }>).filter(
+      (r) => !this.inFlight.has(r.id) && typeof r.execution_id === "string",
+    );
+    if (jobs.length === 0) return;
+    const pending = new Set(await filterPendingExecutions({ executionIds: jobs.map((j) => j.execution_id) }));
+    const orphaned = jobs.filter((j) => pending.has(j.execution_id));
+    if (orphaned.length === 0) return;
+    for (const job of orphaned.filter((j) => j.retry_count >= j.retry_limit)) {
+      await this.failPending({ executionId: job.execution_id, ownerId: job.owner_id }, "run:interrupted", "The worker that took this run stopped before starting it, and it has no retries left.");
+    }
+    await failJobs(
+      this.boss!,
+      orphaned.map((j) => j.id),
+      DEAD_WORKER_MESSAGE,
+    );
+    this.stats.recovered += orphaned.length;
+    this.log(`gave ${orphaned.length} run(s) a dead worker had taken but not started back to the queue`);
   }
 
   /**

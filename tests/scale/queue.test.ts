@@ -306,6 +306,25 @@ describe.skipIf(!onPostgres)("queue mode (PostgreSQL)", () => {
     expect(((await executionRow(id))!.output_data as { message: string }).message).toContain("Counting slowly");
   });
 
+  it("a job a dead worker had taken but not started (its row still pending) goes back to the queue and runs once", async () => {
+    const actor = await newActor();
+    const id = await enqueue(actor, { type: "CUSTOM", definition: graphOf(echoDefinition()), input: { message: "orphaned" } });
+    // A worker that fetched the job and died before taking the run over.
+    const boss = await getQueueBoss();
+    const [taken] = await boss.fetch(RUN_QUEUE, { batchSize: 1 });
+    expect(taken?.id).toBe(jobIdOf(id));
+    expect(await jobState(id)).toBe("active");
+    await new Promise((r) => setTimeout(r, 400));
+
+    const survivor = await startWorker({ staleAfterMs: 300, recoveryIntervalMs: 100 });
+    await waitFor(async () => (await statusOf(id)) === "completed", { timeoutMs: 15_000 });
+    await waitFor(async () => (await jobState(id)) === "completed", { timeoutMs: 5_000 });
+    expect(survivor.stats.recovered).toBe(1);
+    const events = await eventRows(id);
+    expect(events.filter((e) => e.type === "run_started")).toHaveLength(1);
+    expect(terminalEvents(events).map((e) => e.type)).toEqual(["run_completed"]);
+  });
+
   it("a worker shutting down hands an unfinished run back: another worker finishes it, exactly once", async () => {
     const actor = await newActor();
     const workflowId = await saveDefinition(actor.id, slowChain(3), "Four slow steps");

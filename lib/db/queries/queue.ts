@@ -352,3 +352,15 @@ export async function listStaleRunningExecutions({
     limit ${Math.max(1, Math.min(limit, 1000))}`);
   return rowsOf<{ id: string }>(result).map((r) => r.id);
 }
+
+/** Those of `executionIds` still `pending` (not started by anyone). */
+export async function filterPendingExecutions({ executionIds }: { executionIds: readonly string[] }): Promise<string[]> {
+  if (executionIds.length === 0) return [];
+  const db = await getDb();
+  const result = await db.execute(sql`
+    select id from workflow_executions where status = 'pending' and id in (${sql.join(
+      executionIds.map((id) => sql`${id}`),
+      sql`, `,
+    )})`);
+  return rowsOf<{ id: string }>(result).map((r) => r.id);
+}
