@@ -190,7 +190,8 @@ describe.skipIf(!onPostgres)("tracker across processes (PostgreSQL)", () => {
     await waitFor(async () => (await storedEvents(executionId, userId)).some((e) => e.type === "token"));
     await new Promise((r) => setTimeout(r, timeoutMs + 500));
     expect((await executionRow(executionId))?.status).toBe("running");
-    expect(await sweepStaleExecutions({ bus: getEventBus(), timeoutMs })).toEqual([]);
+    // (Other test files share this database and may leave dead runs: look at this run only.)
+    expect((await sweepStaleExecutions({ bus: getEventBus(), timeoutMs })).map((r) => r.id)).not.toContain(executionId);
 
     killHard(child.process);
     const killedAt = Date.now();
