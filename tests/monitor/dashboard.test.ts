@@ -286,9 +286,16 @@ describe("monitor dashboard", () => {
     const expected = [...groups.entries()]
       .map(([key, group]) => {
         const failures = group.filter((r) => FAILURE.has(r.status));
-        const counts = new Map<string, number>();
-        for (const f of failures) counts.set(f.errorMessage ?? "", (counts.get(f.errorMessage ?? "") ?? 0) + 1);
-        const [commonError, commonErrorCount] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] ?? ["", 0];
+        // Most common; a tie goes to the error that happened last.
+        const counts = new Map<string, { n: number; last: number }>();
+        for (const f of failures) {
+          const at = (f.completedAt ?? f.createdAt).getTime();
+          const seen = counts.get(f.errorMessage ?? "") ?? { n: 0, last: 0 };
+          counts.set(f.errorMessage ?? "", { n: seen.n + 1, last: Math.max(seen.last, at) });
+        }
+        const [commonError, { n: commonErrorCount }] = [...counts.entries()].sort(
+          (a, b) => b[1].n - a[1].n || b[1].last - a[1].last,
+        )[0] ?? ["", { n: 0 }];
         return { key, runs: group.length, failures: failures.length, commonError, commonErrorCount };
       })
       .filter((g) => g.failures > 0)
@@ -301,6 +308,9 @@ describe("monitor dashboard", () => {
       expect(failing.commonError).toBe(want.commonError);
       expect(failing.commonErrorCount).toBe(want.commonErrorCount);
     }
+    // A tie between two errors, one long ago and one just now: the recent one is named.
+    const custom = dashboard.topFailing.find((f) => f.key === "CUSTOM")!;
+    expect(custom).toMatchObject({ failures: 2, commonError: 'transform node "boom" failed: upstream said no', commonErrorCount: 1 });
     const template = dashboard.topFailing.find((f) => f.subject === "template")!;
     expect(template).toMatchObject({ name: "Triage template", failures: 3, commonError: "Retrieval failed", commonErrorCount: 2 });
   });

@@ -265,6 +265,7 @@ export async function getDashboardTopFailing(range: DashboardRange & { limit?: n
     runs: number | string;
     failures: number | string;
     common_error: string | null;
+    common_error_count: number | string;
     last_failed_at: Date | string | null;
   }>(
     await db.execute(sql`
@@ -276,28 +277,25 @@ export async function getDashboardTopFailing(range: DashboardRange & { limit?: n
                coalesce(r.workflow_name, r.template_name) as name,
                r.status in ('failed', 'interrupted') as is_failure
         from runs r
+      ),
+      -- Each group's most common error; a tie goes to the one that failed last (what the user met most recently).
+      errors as (
+        select distinct on (s.subject, s.key) s.subject, s.key, coalesce(s.error_message, '') as error, count(*)::int as n
+        from subjects s
+        where s.is_failure
+        group by s.subject, s.key, coalesce(s.error_message, '')
+        order by s.subject, s.key, count(*) desc, max(coalesce(s.completed_at, s.created_at)) desc, coalesce(s.error_message, '')
       )
       select s.subject, s.key, max(s.name) as name, count(*)::int as runs,
              count(*) filter (where s.is_failure)::int as failures,
-             mode() within group (order by coalesce(s.error_message, '')) filter (where s.is_failure) as common_error,
+             e.error as common_error, e.n as common_error_count,
              max(coalesce(s.completed_at, s.created_at)) filter (where s.is_failure) as last_failed_at
       from subjects s
-      group by s.subject, s.key
-      having count(*) filter (where s.is_failure) > 0
+      join errors e on e.subject = s.subject and e.key = s.key
+      group by s.subject, s.key, e.error, e.n
       order by failures desc, runs desc, s.key
       limit ${Math.max(1, Math.min(range.limit ?? 5, 50))}`),
   );
-  if (rows.length === 0) return [];
-  // The count of the most common error, per group, in one more statement (mode() gives the value only).
-  const counts = rowsOf<{ key: string; n: number | string }>(
-    await db.execute(sql`
-      with ${runsCte(range)}
-      select coalesce(r.workflow_id, r.template_id, r.workflow_type) || '|' || coalesce(r.error_message, '') as key, count(*)::int as n
-      from runs r
-      where r.status in ('failed', 'interrupted')
-      group by 1`),
-  );
-  const countOf = new Map(counts.map((c) => [c.key, num(c.n)]));
   return rows.map((row) => {
     const error = row.common_error ?? "";
     return {
@@ -307,7 +305,7 @@ export async function getDashboardTopFailing(range: DashboardRange & { limit?: n
       runs: num(row.runs),
       failures: num(row.failures),
       commonError: error === "" ? null : error,
-      commonErrorCount: countOf.get(`${row.key}|${error}`) ?? 0,
+      commonErrorCount: num(row.common_error_count),
       lastFailedAt: row.last_failed_at === null ? null : new Date(row.last_failed_at),
     };
   });
