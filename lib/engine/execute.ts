@@ -6,12 +6,12 @@
  *   ExecutionRequest (zod) → ExecutionContext → compiled LangGraph graph → ExecutionResult → API response
  *
  * Steps: parse the request → load what it names (owner-scoped) → validateWorkflow (an invalid graph is a
- * 422 before anything runs) → tracker.start → compile → stream the graph (updates, messages, custom and
+ * 422 before anything runs) → tracker.start → compile → stream the graph (updates, custom and
  * values modes, mapped to events; checkpoints through our saver, thread = execution id) → result →
  * exactly one of tracker.complete / tracker.fail.
  */
 import "server-only";
-import { AIMessage, AIMessageChunk, HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { Command, GraphRecursionError, INTERRUPT } from "@langchain/langgraph";
 import { ulid } from "ulid";
 import { z } from "zod";
@@ -534,7 +534,8 @@ function chatTitle(message: string): string {
 // ExecutionContext → compiled graph → ExecutionResult
 // ---------------------------------------------------------------------------------------------------------
 
-const STREAM_MODES = ["updates", "messages", "custom", "values"] as const;
+/** Node progress and model tokens arrive on "custom" (written by the nodes), state changes on the others. */
+const STREAM_MODES = ["updates", "custom", "values"] as const;
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 async function runExecution(prepared: PreparedExecution, emit: (event: ExecutionEvent) => void): Promise<ExecutionResult> {
@@ -673,19 +674,18 @@ async function streamGraph(
     const [mode, payload] = chunk;
     if (mode === "values") {
       ctx.state = payload as WorkflowState;
-    } else if (mode === "messages") {
-      const [message, metadata] = payload as [BaseMessage, Record<string, unknown>];
-      // Only streamed model output is a token; whole messages in node outputs are not.
-      if (!AIMessageChunk.isInstance(message) || !message.text) continue;
-      const nodeId = String(metadata.langgraph_node ?? "");
-      const inFlight = ctx.inFlight.get(nodeId) ?? { usageKey: usageKeys.get(nodeId) ?? "unknown:unknown", outputTokens: 0 };
-      // Providers stream about one token per chunk; the exact count arrives with the node's final message.
-      inFlight.outputTokens += 1;
-      ctx.inFlight.set(nodeId, inFlight);
-      publish(ctx.event("token", { text: message.text, nodeId }, nodeId));
-      enforceBudgets(ctx);
     } else if (mode === "custom") {
       const signal = payload as NodeSignal;
+      if (signal.event === "token") {
+        const { nodeId } = signal;
+        const inFlight = ctx.inFlight.get(nodeId) ?? { usageKey: usageKeys.get(nodeId) ?? "unknown:unknown", outputTokens: 0 };
+        // Providers stream about one token per chunk; the exact count arrives with the node's final message.
+        inFlight.outputTokens += 1;
+        ctx.inFlight.set(nodeId, inFlight);
+        publish(ctx.event("token", signal.data, nodeId));
+        enforceBudgets(ctx);
+        continue;
+      }
       if (signal.event === "node_failed") {
         ctx.inFlight.delete(signal.nodeId);
         if (!signal.data.handled) {

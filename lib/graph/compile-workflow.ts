@@ -2,7 +2,7 @@
  * The graph builder: a workflow definition → a compiled LangGraph StateGraph. One graph node per
  * definition node, wrapping the node type's run function with what every node gets — timing (an
  * execution_history entry), retries with exponential backoff and a per-attempt time limit (`data.retry`),
- * progress signals on the "custom" stream (node_started, node_failed, tool_call), and, when it still fails,
+ * progress signals on the "custom" stream (node_started, node_failed, tool_call, token), and, when it still fails,
  * routing along its `error` edge with `error_state` set (no error edge: the run fails).
  * Branching nodes (conditional, router, loop, human) and nodes with an error edge get conditional edges
  * with explicit path lists; the rest get plain edges.
@@ -40,7 +40,7 @@ export interface WorkflowRuntime {
 /** A progress signal a node writes to LangGraph's "custom" stream; the engine turns it into an event. */
 export type NodeSignal = {
   [T in ExecutionEventType]: { event: T; nodeId: string; data: EventData<T> };
-}["node_started" | "node_failed" | "tool_call"];
+}["node_started" | "node_failed" | "tool_call" | "token"];
 
 const MAX_BACKOFF_MS = 30_000;
 const MAX_RECURSION_LIMIT = 10_000;
@@ -213,6 +213,7 @@ function wrapNode(
             },
             scope: (s) => buildExpressionScope(s),
             emitToolCall: (call) => emit({ event: "tool_call", nodeId: node.id, data: { ...call, nodeId: node.id } }),
+            emitToken: (text) => emit({ event: "token", nodeId: node.id, data: { text, nodeId: node.id } }),
             runWorkflow: (args) => runtime.runWorkflow(args),
           };
           return run(state, nodeConfig as never, nodeRuntime);

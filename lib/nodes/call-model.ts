@@ -1,7 +1,8 @@
 /**
- * How node functions talk to a chat model: stream it under the node's LangGraph config (so its tokens reach
- * the run's event stream through the "messages" stream mode), honour the node's AbortSignal, and report the
- * usage as a `usage_metadata` state update keyed "provider:model".
+ * How node functions talk to a chat model: stream it under the node's LangGraph config, pass each streamed
+ * piece of text to the run's event stream (`runtime.emitToken`, LangGraph's "custom" stream mode — cheaper
+ * than the "messages" mode, which hooks a callback handler into every runnable of the run), honour the
+ * node's AbortSignal, and report the usage as a `usage_metadata` state update keyed "provider:model".
  */
 import "server-only";
 import type { BaseLanguageModelInput } from "@langchain/core/language_models/base";
@@ -14,9 +15,6 @@ import type { WorkflowState } from "@/lib/graph/state";
 import type { NodeRuntime } from "./runtime";
 
 export type ChatRunnable = Runnable<BaseLanguageModelInput, AIMessageChunk>;
-
-/** LangGraph's tag that keeps a model call out of the "messages" stream (classification, summaries). */
-const NO_STREAM_TAG = "nostream";
 
 /**
  * Options of the built-in local provider that are not part of a node's public config: a canned `script`
@@ -56,8 +54,8 @@ export function usageOf(spec: { provider: string; model: string }, message: AIMe
 }
 
 /**
- * Calls the model, streaming. `stream: false` tags the call so its tokens stay out of the run's token
- * events (a router's classification is not the answer). Returns the whole reply as an AIMessage.
+ * Calls the model, streaming. With `stream: false` its tokens stay out of the run's token events (a
+ * router's classification or a memory summary is not the answer). Returns the whole reply as an AIMessage.
  */
 export async function callModel(
   model: ChatRunnable,
@@ -65,10 +63,15 @@ export async function callModel(
   runtime: NodeRuntime,
   { stream = true }: { stream?: boolean } = {},
 ): Promise<AIMessage> {
-  const tags = [...(runtime.config.tags ?? []), ...(stream ? [] : [NO_STREAM_TAG])];
   let reply: AIMessageChunk | undefined;
-  const chunks = await model.stream(messages, { ...runtime.config, tags, signal: runtime.signal });
-  for await (const chunk of chunks) reply = reply ? reply.concat(chunk) : chunk;
+  const chunks = await model.stream(messages, { ...runtime.config, signal: runtime.signal });
+  for await (const chunk of chunks) {
+    reply = reply ? reply.concat(chunk) : chunk;
+    if (stream) {
+      const text = chunk.text;
+      if (text) runtime.emitToken(text);
+    }
+  }
   runtime.signal.throwIfAborted();
   if (!reply) throw new Error("The model returned no answer.");
   return new AIMessage({

@@ -43,7 +43,7 @@ export interface NodeRuntime {
   depth: number;
   /** Aborts on cancel, on a run budget, and when this attempt's time limit passes. Pass it to every call. */
   signal: AbortSignal;
-  /** The LangGraph config of this node run: pass it to model calls so their tokens reach the stream. */
+  /** The LangGraph config of this node run: pass it to model and tool calls (callbacks, tracing). */
   config: LangGraphRunnableConfig;
   resources: ExecutionResources;
   /** A chat model, cached per node for the run (so a scripted model keeps its place across loop passes). */
@@ -52,6 +52,8 @@ export interface NodeRuntime {
   scope(state: WorkflowState): ExpressionScope;
   /** Reports a tool call to the run's event stream. */
   emitToolCall(call: Omit<EventData<"tool_call">, "nodeId">): void;
+  /** Reports a streamed piece of a model's answer to the run's event stream (a `token` event). */
+  emitToken(text: string): void;
   /** Runs a saved workflow as a child of this run, through the engine. */
   runWorkflow(args: { definitionId: string; version?: number; input: ExecutionInput }): Promise<ExecutionResult>;
 }

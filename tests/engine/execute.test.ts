@@ -13,7 +13,7 @@ import { AppError } from "@/lib/errors";
 import { getTemplateBySlug } from "@/lib/db/queries/templates";
 import { UNIVERSAL_CHAT_SLUG } from "@/lib/templates/builtin";
 import { createTestUser, testDb } from "../helpers/db";
-import { chain, collect, echoGraph, graph, node, saveDefinition, tokensOf } from "./helpers";
+import { chain, collect, echoGraph, edge, graph, node, saveDefinition, tokensOf } from "./helpers";
 
 function expectTrackedOnce(tracker: InMemoryTracker, executionId: string, finish: "complete" | "fail" = "complete") {
   expect(tracker.callsFor(executionId).map((c) => c.method)).toEqual(["start", finish]);
@@ -70,6 +70,31 @@ describe("execute: CUSTOM", () => {
     // What the client streamed is exactly what the tracker recorded.
     expect(tracker.eventsFor(result.executionId)).toEqual(events);
     expectTrackedOnce(tracker, result.executionId);
+  });
+
+  it("streams only the answer's tokens: a router's classification is not part of them", async () => {
+    const user = await createTestUser();
+    const routed = graph(
+      [
+        node("start", "start"),
+        node("route", "router", { provider: "local", model: "echo", routes: [{ key: "billing", description: "Billing questions." }] }),
+        node("model", "model", { provider: "local", model: "echo" }),
+        node("end", "end"),
+      ],
+      [...chain("start", "route"), edge("route", "model", "billing"), edge("route", "model", "default"), ...chain("model", "end")],
+    );
+    const events = await collect(
+      await execute({ type: "CUSTOM", definition: routed, input: { message: "where is my invoice" } }, { userId: user.id, stream: true }),
+    );
+    const result = events.at(-1)!.data as ExecutionResult;
+    expect(result.status).toBe("completed");
+    expect(events.filter((e) => e.type === "node_completed").map((e) => e.nodeId)).toEqual(["start", "route", "model", "end"]);
+    const tokens = events.filter((e) => e.type === "token");
+    expect(tokens.length).toBeGreaterThan(1);
+    expect(new Set(tokens.map((e) => e.nodeId))).toEqual(new Set(["model"]));
+    expect(tokensOf(events)).toBe(result.output.message);
+    // The router did call its model: its usage is counted, though none of its text streamed.
+    expect(result.usage.inputTokens).toBeGreaterThan(0);
   });
 
   it("refuses an invalid graph with a 422 carrying the validation result, before anything runs", async () => {
