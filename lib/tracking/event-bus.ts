@@ -167,7 +167,17 @@ export class EventBus {
     this.listening = undefined;
   }
 
+  /**
+   * Every payload this instance sends starts with its own id (`{"i":"…",`), and LISTEN hands it back:
+   * those are recognised by that prefix and dropped without parsing.
+   */
+  private get ownPrefix(): string {
+    return (this.ownPrefixText ??= `${JSON.stringify({ i: this.instanceId }).slice(0, -1)},`);
+  }
+  private ownPrefixText: string | undefined;
+
   private parseNotice<S extends z.ZodType>(schema: S, payload: string): z.output<S> | undefined {
+    if (payload.startsWith(this.ownPrefix)) return undefined;
     try {
       const parsed = schema.safeParse(JSON.parse(payload));
       return parsed.success ? parsed.data : undefined;
