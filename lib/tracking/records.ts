@@ -5,6 +5,7 @@
  */
 import "server-only";
 import type { ExecutionStatusRow } from "@/lib/db/queries/executions";
+import type { NewWorkflowExecution } from "@/lib/db/schema";
 import type { ExecutionContext } from "@/lib/engine/context";
 import type { ExecutionResult, ExecutionStatus, UsageByModel } from "@/lib/engine/result";
 import { computeCost } from "@/lib/models/pricing";
@@ -38,6 +39,38 @@ export function toRunStatusEvent(row: ExecutionStatusRow, at: Date = new Date())
     cost: row.cost,
     error: row.errorMessage,
     at: at.toISOString(),
+  };
+}
+
+/**
+ * The finished row's values a feed notification takes from the database, by the event's key (see
+ * RowNotification): a resumed run keeps its first start and adds up its time, which only the row knows.
+ */
+export const FEED_FROM_ROW = { started_at: "startedAt", completed_at: "completedAt", execution_time_ms: "durationMs" } as const;
+
+/**
+ * The status row a finish is about to write, as far as this process knows it (FEED_FROM_ROW's fields are
+ * null, for the database to fill in): what the feed notification is made from before the row exists.
+ */
+export function finishingStatusRow(record: NewWorkflowExecution, status: ExecutionStatus, errorMessage: string | null): ExecutionStatusRow {
+  return {
+    id: record.id!,
+    ownerId: record.ownerId,
+    status,
+    workflowType: record.workflowType ?? "DEFINITION",
+    templateId: record.templateId ?? null,
+    definitionId: record.definitionId ?? null,
+    definitionVersion: record.definitionVersion ?? null,
+    conversationId: record.conversationId ?? null,
+    parentExecutionId: record.parentExecutionId ?? null,
+    startedAt: null,
+    completedAt: null,
+    executionTimeMs: null,
+    tokensUsed: record.tokensUsed ?? 0,
+    inputTokens: record.inputTokens ?? 0,
+    outputTokens: record.outputTokens ?? 0,
+    cost: Number(record.cost ?? 0),
+    errorMessage,
   };
 }
 

@@ -13,21 +13,20 @@ import type { ExecutionContext } from "@/lib/engine/context";
 import { isTerminalEvent, type ExecutionEvent } from "@/lib/engine/events";
 import type { ExecutionResult, ExecutionStatus } from "@/lib/engine/result";
 import type { Tracker } from "@/lib/engine/tracker";
-import { getDbHandle } from "@/lib/db/client";
 import { totalUsage } from "@/lib/graph/state";
 import { computeCost } from "@/lib/models/pricing";
 import { getEventBus, type EventBus } from "./event-bus";
 import { toEventRows } from "./event-rows";
 import { EventWriter, type EventWriterOptions } from "./event-writer";
-import { answerMetadataOf, MESSAGE_STATUS, startedStatusEvent, toRunStatusEvent, usageWithCost } from "./records";
+import { answerMetadataOf, FEED_FROM_ROW, finishingStatusRow, MESSAGE_STATUS, startedStatusEvent, toRunStatusEvent, usageWithCost } from "./records";
 import { RunRegistry } from "./run-registry";
 
 export interface WorkflowTrackerOptions extends EventWriterOptions {
   bus?: EventBus;
   registry?: RunRegistry;
   /**
-   * Runs at the very end of complete/fail's transaction, before it commits. Tests inject a failure here to
-   * prove that nothing of a failed transaction remains.
+   * Runs after complete/fail's statement, before it commits (the statement is then wrapped in a
+   * transaction). Tests inject a failure here to prove that nothing of a failed finish remains.
    */
   beforeCommit?: (ctx: ExecutionContext) => Promise<void>;
 }
@@ -79,15 +78,19 @@ export class WorkflowTracker implements Tracker {
     await this.bus.start();
     const startUsage = totalUsage(ctx.usageByModel);
     this.registry.add({ ctx, startTokens: startUsage.totalTokens, startCost: computeCost(ctx.usageByModel) });
+    const started = startedStatusEvent(ctx);
     try {
-      await insertRunningExecution({ record: ctx.toExecutionRecord(), instanceId: this.bus.instanceId });
+      // One statement: the row, and the feed's notification to other instances (sent only if it started).
+      await insertRunningExecution({
+        record: ctx.toExecutionRecord(),
+        instanceId: this.bus.instanceId,
+        notification: this.bus.feedNotification(ctx.userId, started),
+      });
     } catch (error) {
       this.registry.remove(ctx.executionId);
       throw error;
     }
-    const started = startedStatusEvent(ctx);
     this.bus.publishFeedLocal(ctx.userId, started);
-    await this.notify([this.bus.feedNotification(ctx.userId, started)]);
   }
 
   onEvent(ctx: ExecutionContext, event: ExecutionEvent): void {
@@ -109,16 +112,6 @@ export class WorkflowTracker implements Tracker {
   /** The last sequence number of an execution: stored, or still held here. */
   async lastSeq(executionId: string): Promise<number> {
     return Math.max(await getLastEventSeq({ executionId }), this.writer.lastPendingSeq(executionId));
-  }
-
-  private async notify(notifications: Notification[]): Promise<void> {
-    try {
-      const handle = await getDbHandle();
-      for (const n of notifications) await handle.notify(n.channel, n.payload);
-    } catch (error) {
-      // Other instances miss one status change; their next read of the row is still right.
-      console.error("[tracking] could not notify other instances", error);
-    }
   }
 
   private draftChatAnswer(executionId: string, event: ExecutionEvent): void {
@@ -188,44 +181,45 @@ export class WorkflowTracker implements Tracker {
         cost: result.cost.toFixed(6),
       };
       const chat = this.chatOutcome(ctx, result, status);
-      const notifications: Notification[] = [];
+      const rows = toEventRows(events);
       const eventNotice = this.bus.eventNotification(executionId, ctx.userId, events);
-      if (eventNotice) notifications.push(eventNotice);
-      let finished: { applied: boolean; row: ExecutionStatusRow | null };
+      const notifications: Notification[] = eventNotice ? [eventNotice] : [];
       const statusAt = new Date();
-      const feedNotices = (row: ExecutionStatusRow) => [this.bus.feedNotification(ctx.userId, toRunStatusEvent(row, statusAt))];
+      // The feed's notification, made here and completed from the finished row by the same statement.
+      const feedNotice = (finalStatus: ExecutionStatus, message: string | null) => ({
+        ...this.bus.feedNotification(ctx.userId, toRunStatusEvent(finishingStatusRow(record, finalStatus, message), statusAt)),
+        fromRow: FEED_FROM_ROW,
+      });
+      let finished: { applied: boolean; row: ExecutionStatusRow | null };
       try {
         finished = await finishExecution({
           record,
           status,
           accumulateTime: ctx.resumed,
-          events: toEventRows(events),
+          events: rows,
           notifications,
           instanceId: this.bus.instanceId,
           ...(chat ? { chat } : {}),
-          notificationsFor: feedNotices,
+          rowNotifications: [feedNotice(status, errorMessage)],
           ...(this.beforeCommit ? { beforeCommit: () => this.beforeCommit!(ctx) } : {}),
         });
       } catch (saveError) {
         // The outcome could not be stored as it is (a conversation deleted mid-run, a constraint, a fault):
-        // nothing of that transaction remains. Record a plain failure instead, so the run does not stay
+        // nothing of that statement remains. Record a plain failure instead, so the run does not stay
         // "running"; if even that fails, the sweeper marks it interrupted once its heartbeat stops.
         console.error(`[tracking] could not store the outcome of execution ${executionId}`, saveError);
         // The answer was not stored: the result must not name it.
         ctx.messageId = undefined;
         delete result.messageId;
+        const fallbackError = `The run ended (${status}) but its result could not be saved: ${describeError(saveError)}`;
         finished = await finishExecution({
-          record: {
-            ...record,
-            outputData: null,
-            errorMessage: `The run ended (${status}) but its result could not be saved: ${describeError(saveError)}`,
-          },
+          record: { ...record, outputData: null, errorMessage: fallbackError },
           status: "failed",
           accumulateTime: ctx.resumed,
-          events: toEventRows(events),
+          events: rows,
           notifications,
           instanceId: this.bus.instanceId,
-          notificationsFor: feedNotices,
+          rowNotifications: [feedNotice("failed", fallbackError)],
         });
       }
       if (!finished.applied) {

@@ -26,69 +26,72 @@ export interface Notification {
 
 type Executor = Database | Transaction;
 
-/** Bound parameters per row; PostgreSQL allows 65,535 per statement. */
-const ROWS_PER_STATEMENT = 2_000;
-
-function notifySelect(notifications: readonly Notification[], inserted: boolean): SQL {
+/** The notifications, each sent once (`pg_notify` is volatile: the planner keeps the call for every row). */
+function notifyRows(notifications: readonly Notification[], onlyIfInserted: boolean): SQL {
   const values = sql.join(
     notifications.map((n) => sql`(${n.channel}::text, ${n.payload}::text, ${n.executionId ?? null}::text)`),
     sql`, `,
   );
-  const condition = inserted ? sql`where n.e is null or exists (select 1 from inserted i where i.execution_id = n.e)` : sql``;
-  // pg_notify is volatile, so the planner keeps the call for every row; delivery happens at commit.
-  return sql`(select count(*) from (select pg_notify(n.c, n.p) from (values ${values}) as n(c, p, e) ${condition}) as sent)::int`;
+  const condition = onlyIfInserted ? sql`where n.e is null or exists (select 1 from inserted i where i.execution_id = n.e)` : sql``;
+  return sql`select pg_notify(n.c, n.p) from (values ${values}) as n(c, p, e) ${condition}`;
+}
+
+export interface EventInsert {
+  rows: readonly EventRow[];
+  notifications?: readonly Notification[];
+  /** Only while the execution is running (the default: a run's own events). */
+  whileRunning?: boolean;
+  /** And only while this instance holds it. */
+  instanceId?: string;
 }
 
 /**
- * Inserts rows and sends the notifications, atomically: one statement per chunk of rows, the
- * notifications with the last chunk. A row already stored under the same execution and seq is left as it
- * is. With `whileRunning` (the default: a run's own events), rows of an execution that is no longer
- * running are dropped — a process declared dead by the sweeper, yet still alive, cannot write after the
- * terminal event the sweeper stored. With `instanceId` too, only while that instance holds the run (a queued
- * run taken over by another worker is the new holder's to write). Returns how many rows were stored.
+ * Two CTEs for one statement: `inserted` (the rows stored: one `execution_id` per row) and `event_notices`
+ * (one row per notification sent; delivery happens at commit). With rows, a notification naming an
+ * execution is sent only if the statement stored rows of it. The statement must read `event_notices`
+ * (a plain select runs only if read); `inserted`, an insert, runs in any case.
+ *
+ * The rows travel as ONE jsonb parameter (a single JSON.stringify, and the same statement text for any
+ * number of rows), unpacked by jsonb_to_recordset under their camelCase keys.
  */
-export async function insertEventRows(
-  executor: Executor,
-  {
-    rows,
-    notifications = [],
-    whileRunning = true,
-    instanceId,
-  }: { rows: readonly EventRow[]; notifications?: readonly Notification[]; whileRunning?: boolean; instanceId?: string },
-): Promise<number> {
+export function eventInsertCtes({ rows, notifications = [], whileRunning = true, instanceId }: EventInsert): SQL {
+  let inserted: SQL;
   if (rows.length === 0) {
-    if (notifications.length) await executor.execute(sql`select ${notifySelect(notifications, false)} as sent`);
-    return 0;
-  }
-  let stored = 0;
-  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-    const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
-    const last = start + ROWS_PER_STATEMENT >= rows.length;
-    const values = sql.join(
-      chunk.map(
-        (r) =>
-          sql`(${r.executionId}::text, ${r.seq}::int, ${r.seqEnd}::int, ${r.type}::text, ${r.nodeId}::text, ${JSON.stringify(r.data ?? {})}::jsonb, ${r.createdAt.toISOString()}::timestamptz)`,
-      ),
-      sql`, `,
-    );
+    inserted = sql`inserted as (select null::text as execution_id where false)`;
+  } else {
     const holder = instanceId ? sql` and (e.instance_id is null or e.instance_id = ${instanceId})` : sql``;
     const running = whileRunning
-      ? sql`where exists (select 1 from workflow_executions e where e.id = v.execution_id and e.status = 'running'${holder})`
+      ? sql`where exists (select 1 from workflow_executions e where e.id = v."executionId" and e.status = 'running'${holder})`
       : sql``;
-    const notify = last && notifications.length ? sql`, ${notifySelect(notifications, true)} as sent` : sql``;
-    const result = await executor.execute(sql`
-      with inserted as (
+    inserted = sql`inserted as (
         insert into execution_events (execution_id, seq, seq_end, type, node_id, data, created_at)
-        select v.execution_id, v.seq, v.seq_end, v.type, v.node_id, v.data, v.created_at
-        from (values ${values}) as v(execution_id, seq, seq_end, type, node_id, data, created_at)
+        select v."executionId", v.seq, v."seqEnd", v.type, v."nodeId", coalesce(v.data, '{}'::jsonb), v."createdAt"
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          as v("executionId" text, seq int, "seqEnd" int, type text, "nodeId" text, data jsonb, "createdAt" timestamptz)
         ${running}
         on conflict (execution_id, seq) do nothing
         returning execution_id
-      )
-      select (select count(*) from inserted)::int as inserted ${notify}`);
-    stored += Number(rowsOf<{ inserted: number | string }>(result)[0]?.inserted ?? 0);
+      )`;
   }
-  return stored;
+  const notices = notifications.length ? notifyRows(notifications, rows.length > 0) : sql`select where false`;
+  return sql`${inserted},
+      event_notices as (${notices})`;
+}
+
+/**
+ * Inserts rows and sends the notifications, atomically, in one statement. A row already stored under the
+ * same execution and seq is left as it is. With `whileRunning` (the default: a run's own events), rows of
+ * an execution that is no longer running are dropped — a process declared dead by the sweeper, yet still
+ * alive, cannot write after the terminal event the sweeper stored. With `instanceId` too, only while that
+ * instance holds the run (a queued run taken over by another worker is the new holder's to write). Without
+ * rows, the notifications are sent unconditionally. Returns how many rows were stored.
+ */
+export async function insertEventRows(executor: Executor, args: EventInsert): Promise<number> {
+  if (args.rows.length === 0 && !args.notifications?.length) return 0;
+  const result = await executor.execute(sql`
+      with ${eventInsertCtes(args)}
+      select (select count(*) from inserted)::int as inserted, (select count(*) from event_notices)::int as sent`);
+  return Number(rowsOf<{ inserted: number | string }>(result)[0]?.inserted ?? 0);
 }
 
 /** Appends a batch of a running execution's event rows and sends their notifications (one round trip). */

@@ -1,9 +1,9 @@
 /**
  * Execution rows as the tracker writes them — the only writer of workflow_executions:
  * - `insertRunningExecution`: the row at start (or a paused row taken back to running on resume);
- * - `finishExecution`: ONE transaction with the run's last events, the row's final state, the template and
- *   definition counters (computed in SQL: no read-modify-write race) and, for a chat run, its messages and
- *   the conversation's aggregates;
+ * - `finishExecution`: ONE statement with the run's last events, the row's final state, the template and
+ *   definition counters (computed in SQL: no read-modify-write race), for a chat run its messages and the
+ *   conversation's aggregates, and the notifications;
  * - `heartbeatExecutions`, `finalizeExecutions` (sweeper: silent runs → interrupted; cancel of a paused run).
  * Reads for the SSE endpoints and the feed are owner-scoped.
  */
@@ -13,7 +13,7 @@ import { ulid } from "ulid";
 import { AppError } from "@/lib/errors";
 import { getDb, rowsOf, type Transaction } from "../client";
 import { workflowExecutions, type NewWorkflowExecution } from "../schema";
-import { insertEventRows, nextEventSeq, type EventRow, type Notification } from "./events";
+import { eventInsertCtes, insertEventRows, nextEventSeq, type EventRow, type Notification } from "./events";
 
 /** Statuses of a run that is over (no process will write to it again unless a paused run is resumed). */
 export const FINISHED_STATUSES = ["completed", "failed", "cancelled", "interrupted"] as const;
@@ -103,13 +103,16 @@ export function toStatusRow(row: RawStatusRow): ExecutionStatusRow {
 export async function insertRunningExecution({
   record,
   instanceId,
+  notification,
 }: {
   record: NewWorkflowExecution;
   instanceId: string;
+  /** Sent (at commit) only if the row was inserted or taken over: the same statement. */
+  notification?: Notification;
 }): Promise<void> {
   const db = await getDb();
   const now = sql`now()`;
-  const rows = await db
+  const upsert = db
     .insert(workflowExecutions)
     .values({ ...record, status: "running", heartbeatAt: now, instanceId, completedAt: null })
     .onConflictDoUpdate({
@@ -135,11 +138,14 @@ export async function insertRunningExecution({
       setWhere: sql`${workflowExecutions.status} in ('paused', 'pending') and ${workflowExecutions.ownerId} = ${record.ownerId}`,
     })
     .returning({ id: workflowExecutions.id });
+  // One statement: the upsert and, for the row it returned (none: nothing was started), the notification.
+  const notify = notification ? sql`, pg_notify(${notification.channel}, ${notification.payload}) as notified` : sql``;
+  const rows = rowsOf<{ id: string }>(await db.execute(sql`with started as (${upsert.getSQL()}) select id${notify} from started`));
   if (!rows[0]) throw new AppError("conflict:execution", "This run is already running or has finished, so it cannot be started again.");
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Finish: one transaction
+// Finish: one statement
 // ---------------------------------------------------------------------------------------------------------
 
 /**
@@ -212,43 +218,110 @@ export interface ChatOutcome {
   closesPendingQuestion?: boolean;
 }
 
-/** The messages of a chat run and the conversation's counters, in one statement. */
-async function storeChatOutcome(tx: Transaction, { executionId, ownerId, chat }: { executionId: string; ownerId: string; chat: ChatOutcome }) {
+/**
+ * CTEs storing a chat run's messages and adding them to the conversation's counters: `user_message`,
+ * `answer`, (`answered`), `added`, `conversation` — all inserts and updates, so they run without being
+ * read. `guard` conditions the inserts (in finishExecution: the execution row was finished by the same
+ * statement); nothing inserted, nothing counted.
+ */
+function chatOutcomeCtes({ executionId, ownerId, chat, guard = sql`true` }: { executionId: string; ownerId: string; chat: ChatOutcome; guard?: SQL }): SQL {
   const { conversationId, userMessage, answer } = chat;
   const userInsert = userMessage
     ? sql`
       insert into messages (id, conversation_id, owner_id, role, content, execution_id, status, tokens, cost, created_at)
       select ${userMessage.id}, ${conversationId}, ${ownerId}, 'user', ${userMessage.content}, ${executionId}, 'complete', 0, 0,
              ${(userMessage.createdAt ?? new Date()).toISOString()}::timestamptz
-      where not exists (select 1 from messages m where m.execution_id = ${executionId} and m.role = 'user')
+      where ${guard} and not exists (select 1 from messages m where m.execution_id = ${executionId} and m.role = 'user')
       on conflict (id) do nothing
       returning tokens, cost`
     : sql`select 0 as tokens, 0::numeric as cost where false`;
   const closePending = chat.closesPendingQuestion
-    ? sql`, answered as (
-        update messages set status = 'complete'
-        where execution_id = ${executionId} and role = 'assistant' and status = 'pending' and id <> ${answer.id}
-        returning 1)`
+    ? sql`
+    answered as (
+      update messages set status = 'complete'
+      where execution_id = ${executionId} and role = 'assistant' and status = 'pending' and id <> ${answer.id} and ${guard}
+      returning 1
+    ),`
     : sql``;
-  await tx.execute(sql`
-    with user_message as (${userInsert}),
+  return sql`
+    user_message as (${userInsert}),
     answer as (
       insert into messages (id, conversation_id, owner_id, role, content, execution_id, status, tokens, cost, duration_ms, metadata, created_at)
-      values (${answer.id}, ${conversationId}, ${ownerId}, 'assistant', ${answer.content}, ${executionId}, ${answer.status},
-              ${Math.max(0, Math.round(answer.tokens))}::int, ${Math.max(0, answer.cost).toFixed(6)}::numeric,
-              ${answer.durationMs === null ? null : Math.max(0, Math.round(answer.durationMs))}::int,
-              ${JSON.stringify(answer.metadata)}::jsonb, ${(answer.createdAt ?? new Date()).toISOString()}::timestamptz)
+      select ${answer.id}, ${conversationId}, ${ownerId}, 'assistant', ${answer.content}, ${executionId}, ${answer.status},
+             ${Math.max(0, Math.round(answer.tokens))}::int, ${Math.max(0, answer.cost).toFixed(6)}::numeric,
+             ${answer.durationMs === null ? null : Math.max(0, Math.round(answer.durationMs))}::int,
+             ${JSON.stringify(answer.metadata)}::jsonb, ${(answer.createdAt ?? new Date()).toISOString()}::timestamptz
+      where ${guard}
       on conflict (id) do nothing
       returning tokens, cost
-    )${closePending},
-    added as (select tokens, cost from user_message union all select tokens, cost from answer)
-    update conversations set
-      message_count = message_count + (select count(*) from added),
-      total_tokens = total_tokens + (select coalesce(sum(tokens), 0) from added),
-      total_cost = total_cost + (select coalesce(sum(cost), 0) from added),
-      last_message_at = now(),
-      updated_at = now()
-    where id = ${conversationId} and owner_id = ${ownerId} and exists (select 1 from added)`);
+    ),${closePending}
+    added as (select tokens, cost from user_message union all select tokens, cost from answer),
+    conversation as (
+      update conversations set
+        message_count = message_count + (select count(*) from added),
+        total_tokens = total_tokens + (select coalesce(sum(tokens), 0) from added),
+        total_cost = total_cost + (select coalesce(sum(cost), 0) from added),
+        last_message_at = now(),
+        updated_at = now()
+      where id = ${conversationId} and owner_id = ${ownerId} and exists (select 1 from added)
+      returning 1
+    )`;
+}
+
+/** The messages of a chat run and the conversation's counters, in one statement. */
+async function storeChatOutcome(tx: Transaction, { executionId, ownerId, chat }: { executionId: string; ownerId: string; chat: ChatOutcome }) {
+  await tx.execute(sql`with ${chatOutcomeCtes({ executionId, ownerId, chat })} select count(*)::int as stored from added`);
+}
+
+/** Columns of the finished row that a notification made in finishExecution takes from the database. */
+export type RowNotificationColumn = "started_at" | "completed_at" | "execution_time_ms";
+
+/**
+ * A notification about the finished row, sent only if the row was finished. `payload` is JSON text made by
+ * the caller; the values only the database knows for sure (a resumed run keeps its first start and adds up
+ * its time) are spliced in from the row: for each `column: key`, the first `"key":null` in the payload
+ * becomes `"key":<the column's value>` (timestamps as Date.toISOString writes them), so the payload is
+ * byte for byte what JSON.stringify would have made from the row. Keys must come before any text a user
+ * wrote (the first occurrence is the one replaced).
+ */
+export interface RowNotification {
+  channel: string;
+  payload: string;
+  fromRow?: Partial<Record<RowNotificationColumn, string>>;
+}
+
+const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+const ROW_JSON: Record<RowNotificationColumn, SQL> = {
+  started_at: sql.raw(`coalesce('"' || to_char(u.started_at at time zone 'UTC', ${ISO_MS}) || '"', 'null')`),
+  completed_at: sql.raw(`coalesce('"' || to_char(u.completed_at at time zone 'UTC', ${ISO_MS}) || '"', 'null')`),
+  execution_time_ms: sql.raw(`coalesce(u.execution_time_ms::text, 'null')`),
+};
+
+/** The payload of a RowNotification as an SQL text expression over the row `u`. */
+function rowPayload({ payload, fromRow = {} }: RowNotification): SQL {
+  const splices: Array<{ at: number; length: number; value: SQL }> = [];
+  for (const [column, key] of Object.entries(fromRow) as Array<[RowNotificationColumn, string]>) {
+    const placeholder = `${JSON.stringify(key)}:null`;
+    const at = payload.indexOf(placeholder);
+    if (at < 0) throw new Error(`The notification has no ${placeholder} for ${column}.`);
+    splices.push({ at: at + placeholder.length - "null".length, length: "null".length, value: ROW_JSON[column] });
+  }
+  splices.sort((x, y) => x.at - y.at);
+  const parts: SQL[] = [];
+  let from = 0;
+  for (const { at, length, value } of splices) {
+    parts.push(sql`${payload.slice(from, at)}::text`, value);
+    from = at + length;
+  }
+  parts.push(sql`${payload.slice(from)}::text`);
+  return sql.join(parts, sql` || `);
+}
+
+/** The CTE `row_notices`: one row per notification sent, each made from the row in `updated`. */
+function rowNotificationCte(notifications: readonly RowNotification[]): SQL {
+  if (notifications.length === 0) return sql`row_notices as (select where false)`;
+  const selects = notifications.map((n) => sql`select pg_notify(${n.channel}, ${rowPayload(n)}) from updated u`);
+  return sql`row_notices as (${sql.join(selects, sql` union all `)})`;
 }
 
 export interface FinishExecutionArgs {
@@ -257,13 +330,13 @@ export interface FinishExecutionArgs {
   status: "completed" | "failed" | "cancelled" | "paused";
   /** A resumed run adds this call's time to the time the execution already ran. */
   accumulateTime: boolean;
-  /** The run's last events (stored first, in the same transaction) and the notifications for them. */
+  /** The run's last events (stored by the same statement) and the notifications for them. */
   events: readonly EventRow[];
   notifications: readonly Notification[];
   chat?: ChatOutcome;
-  /** More notifications, made from the finished row (the status feed). */
-  notificationsFor?: (row: ExecutionStatusRow) => Notification[];
-  /** Runs last inside the transaction (tests inject failures here). */
+  /** Notifications made from the finished row (the status feed), sent only if it was finished. */
+  rowNotifications?: readonly RowNotification[];
+  /** Runs after the statement, inside a transaction around it (tests inject failures here). */
   beforeCommit?: () => Promise<void>;
   /**
    * The instance finishing it: the row is finished only if this instance still holds it. A queued run
@@ -273,46 +346,62 @@ export interface FinishExecutionArgs {
 }
 
 /**
- * Finishes a running execution in ONE transaction. `applied: false` when the row was not running (already
- * finished, e.g. marked interrupted by a sweeper while this process was silent): its events are still
- * stored, but nothing is counted twice.
+ * Finishes a running execution in ONE statement (PostgreSQL runs it atomically; its NOTIFYs are delivered
+ * at commit): the run's last events and their notifications, the row, the template and definition
+ * counters, for a chat run its messages and the conversation's counters, and the notifications made from
+ * the finished row. `applied: false` when the row was not running (already finished, e.g. marked
+ * interrupted by a sweeper while this process was silent): its events are still stored, but nothing is
+ * counted twice and no row notification is sent.
+ *
+ * All CTEs see the same snapshot: the events' "still running and held by this instance" check reads the
+ * row as it was before this statement finished it.
  */
 export async function finishExecution(args: FinishExecutionArgs): Promise<{ applied: boolean; row: ExecutionStatusRow | null }> {
   const { record, status } = args;
+  const completedAt = status === "paused" ? null : (record.completedAt ?? new Date());
+  const ms = Math.max(0, Math.round(record.executionTimeMs ?? 0));
+  const chat = args.chat
+    ? sql`, ${chatOutcomeCtes({ executionId: record.id!, ownerId: record.ownerId, chat: args.chat, guard: sql`exists (select 1 from updated)` })}`
+    : sql``;
+  const statement = sql`
+    with ${eventInsertCtes({ rows: args.events, notifications: args.notifications, ...(args.instanceId ? { instanceId: args.instanceId } : {}) })},
+    updated as (
+      update workflow_executions set
+        status = ${status},
+        completed_at = ${completedAt ? completedAt.toISOString() : null}::timestamptz,
+        execution_time_ms = ${args.accumulateTime ? sql`coalesce(execution_time_ms, 0) + ` : sql``}${ms}::int,
+        output_data = ${JSON.stringify(record.outputData ?? null)}::jsonb,
+        error_message = ${record.errorMessage ?? null},
+        execution_log = ${JSON.stringify(record.executionLog ?? [])}::jsonb,
+        tokens_used = ${record.tokensUsed ?? 0}::int,
+        input_tokens = ${record.inputTokens ?? 0}::int,
+        output_tokens = ${record.outputTokens ?? 0}::int,
+        cost = ${record.cost ?? "0"}::numeric,
+        usage_by_model = ${JSON.stringify(record.usageByModel ?? {})}::jsonb,
+        heartbeat_at = now()
+      where id = ${record.id!} and owner_id = ${record.ownerId} and status = 'running'
+        ${args.instanceId ? sql`and (instance_id is null or instance_id = ${args.instanceId})` : sql``}
+      returning ${STATUS_COLUMNS}
+    ),
+    ${analyticsCtes({ template: ulid(), definition: ulid() })}${chat},
+    ${rowNotificationCte(args.rowNotifications ?? [])}
+    select u.*, (select count(*) from event_notices)::int as event_notices, (select count(*) from row_notices)::int as row_notices
+    from (select 1) as one left join updated u on true`;
   const db = await getDb();
-  return db.transaction(async (tx) => {
-    await insertEventRows(tx, { rows: args.events, notifications: args.notifications, ...(args.instanceId ? { instanceId: args.instanceId } : {}) });
-    const completedAt = status === "paused" ? null : (record.completedAt ?? new Date());
-    const ms = Math.max(0, Math.round(record.executionTimeMs ?? 0));
-    const result = await tx.execute(sql`
-      with updated as (
-        update workflow_executions set
-          status = ${status},
-          completed_at = ${completedAt ? completedAt.toISOString() : null}::timestamptz,
-          execution_time_ms = ${args.accumulateTime ? sql`coalesce(execution_time_ms, 0) + ` : sql``}${ms}::int,
-          output_data = ${JSON.stringify(record.outputData ?? null)}::jsonb,
-          error_message = ${record.errorMessage ?? null},
-          execution_log = ${JSON.stringify(record.executionLog ?? [])}::jsonb,
-          tokens_used = ${record.tokensUsed ?? 0}::int,
-          input_tokens = ${record.inputTokens ?? 0}::int,
-          output_tokens = ${record.outputTokens ?? 0}::int,
-          cost = ${record.cost ?? "0"}::numeric,
-          usage_by_model = ${JSON.stringify(record.usageByModel ?? {})}::jsonb,
-          heartbeat_at = now()
-        where id = ${record.id!} and owner_id = ${record.ownerId} and status = 'running'
-          ${args.instanceId ? sql`and (instance_id is null or instance_id = ${args.instanceId})` : sql``}
-        returning ${STATUS_COLUMNS}
-      ),
-      ${analyticsCtes({ template: ulid(), definition: ulid() })}
-      select * from updated`);
-    const raw = rowsOf<RawStatusRow>(result)[0];
-    const row = raw ? toStatusRow(raw) : null;
-    if (row && args.chat) await storeChatOutcome(tx, { executionId: row.id, ownerId: row.ownerId, chat: args.chat });
-    const more = row && args.notificationsFor ? args.notificationsFor(row) : [];
-    if (more.length) await insertEventRows(tx, { rows: [], notifications: more });
-    await args.beforeCommit?.();
-    return { applied: row !== null, row };
-  });
+  let result: unknown;
+  if (args.beforeCommit) {
+    const beforeCommit = args.beforeCommit;
+    result = await db.transaction(async (tx) => {
+      const rows = await tx.execute(statement);
+      await beforeCommit();
+      return rows;
+    });
+  } else {
+    result = await db.execute(statement);
+  }
+  const raw = rowsOf<RawStatusRow>(result)[0];
+  const row = raw?.id ? toStatusRow(raw) : null;
+  return { applied: row !== null, row };
 }
 
 // ---------------------------------------------------------------------------------------------------------
