@@ -168,11 +168,11 @@ export async function admitExecution({
       : sql``;
   const db = await getDb();
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`lattice:runs:${ownerId}`}, 0))`);
-    // One statement after the lock: the counts (every admission of this user that committed before it is
-    // in them), the insert if within the limits, and its notifications.
-    const [usage] = rowsOf<UsageRow & { admitted: boolean | null; sent: number | string | null }>(
-      await tx.execute(sql`
+    // The lock, then one statement: the counts (every admission of this user that committed before the
+    // lock was granted is in them: a statement's snapshot is taken when it starts), the insert if within
+    // the limits, and its notifications. Sent together (pipelined): one round trip, the same order.
+    const lock = tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`lattice:runs:${ownerId}`}, 0))`);
+    const admit = tx.execute(sql`
         with usage as (
           select
             count(*) filter (where (status = 'running' and coalesce(instance_id, '') not like ${`${WORKER_INSTANCE_PREFIX}%`})
@@ -187,8 +187,9 @@ export async function admitExecution({
         select u.active, u.queued, u.recent, u.oldest_recent,
                ${row ? sql`exists (select 1 from inserted)` : sql`null::boolean`} as admitted,
                ${row && notices.length ? sql`(select count(*) from notified)` : sql`0`} as sent
-        from usage u`),
-    );
+        from usage u`);
+    const [, admitted] = await Promise.all([lock, admit]);
+    const [usage] = rowsOf<UsageRow & { admitted: boolean | null; sent: number | string | null }>(admitted);
     const active = Number(usage?.active ?? 0);
     const queued = Number(usage?.queued ?? 0);
     const recent = Number(usage?.recent ?? 0);
