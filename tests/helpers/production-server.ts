@@ -139,7 +139,10 @@ export async function startProductionServer(options: ServerOptions): Promise<Pro
     LATTICE_DEMO_ACCOUNT: "false",
     ...options.env,
   };
-  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // LATTICE_SERVER_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to
+  // profile it under a benchmark (the profile is written when the server exits).
+  const nodeArgs = process.env.LATTICE_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: dir,
     env,
     stdio: ["ignore", "pipe", "pipe"],
