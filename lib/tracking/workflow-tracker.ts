@@ -6,9 +6,8 @@
  * aggregates. Only then is the end published.
  */
 import "server-only";
-import { ulid } from "ulid";
 import { getLastEventSeq, type Notification } from "@/lib/db/queries/events";
-import { finishExecution, insertRunningExecution, type ChatOutcome, type ExecutionStatusRow } from "@/lib/db/queries/executions";
+import { finishExecution, insertRunningExecution, newRowId, type ChatOutcome, type ExecutionStatusRow } from "@/lib/db/queries/executions";
 import type { ExecutionContext } from "@/lib/engine/context";
 import { isTerminalEvent, type ExecutionEvent } from "@/lib/engine/events";
 import type { ExecutionResult, ExecutionStatus } from "@/lib/engine/result";
@@ -139,7 +138,7 @@ export class WorkflowTracker implements Tracker {
     const entry = this.registry.get(ctx.executionId);
     if (!ctx.messageId) {
       // The answer's id is part of the result the caller receives and the terminal event carries.
-      ctx.messageId = ulid();
+      ctx.messageId = newRowId();
       result.messageId = ctx.messageId;
     }
     const message = ctx.input.message;
@@ -147,7 +146,7 @@ export class WorkflowTracker implements Tracker {
     return {
       conversationId: ctx.conversationId,
       ...(!ctx.resumed && message
-        ? { userMessage: { id: ulid(ctx.startedAt.getTime()), content: message, createdAt: ctx.startedAt } }
+        ? { userMessage: { id: newRowId(ctx.startedAt.getTime()), content: message, createdAt: ctx.startedAt } }
         : {}),
       answer: {
         id: ctx.messageId,
