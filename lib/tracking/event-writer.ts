@@ -2,7 +2,7 @@
  * Batches run events into `execution_events`: events are published live by the tracker, and written here a
  * batch at a time (every `flushIntervalMs`, or sooner when many are waiting) — one statement for all the
  * runs of this process, with one NOTIFY per execution in the same statement. A run's terminal event is held
- * back and written by the tracker's finishing transaction, together with whatever is still buffered, so the
+ * back and written by the tracker's finishing statement, together with whatever is still buffered, so the
  * stored sequence of a finished run is complete the moment its status is.
  */
 import "server-only";
@@ -26,7 +26,7 @@ const MAX_RETRY_DELAY_MS = 5_000;
 
 export class EventWriter {
   private readonly buffer = new Map<string, Buffered>();
-  /** Terminal events waiting for their run's finishing transaction. */
+  /** Terminal events waiting for their run's finishing statement. */
   private readonly held = new Map<string, Buffered>();
   /** Events handed to a statement that has not committed yet, by execution. */
   private readonly inflight = new Map<string, ExecutionEvent[][]>();
@@ -47,7 +47,7 @@ export class EventWriter {
     this.maxBuffered = options.maxBuffered ?? 500;
   }
 
-  /** Queues an event; `hold` keeps it for the run's finishing transaction. */
+  /** Queues an event; `hold` keeps it for the run's finishing statement. */
   add(ownerId: string, event: ExecutionEvent, { hold = false }: { hold?: boolean } = {}): void {
     const target = hold ? this.held : this.buffer;
     let entry = target.get(event.executionId);
@@ -131,9 +131,9 @@ export class EventWriter {
   }
 
   /**
-   * Takes an execution's remaining events (buffered and held) for its finishing transaction, after any
+   * Takes an execution's remaining events (buffered and held) for its finishing statement, after any
    * write in progress has settled, so the run's events reach the database in order. Call `release` once
-   * that transaction is over; until then they count as pending.
+   * that statement is over; until then they count as pending.
    */
   async take(executionId: string): Promise<{ ownerId: string | undefined; events: ExecutionEvent[] }> {
     await this.chain;

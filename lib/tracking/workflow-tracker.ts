@@ -1,9 +1,10 @@
 /**
  * WorkflowTracker — the database implementation of the engine's Tracker, and the only writer of execution
- * rows. Per `execute` call: `start` (the row, running), events through `onEvent` (published live, stored in
- * batches), then ONE of `complete` / `fail`: a single transaction with the run's last events, its final
- * row, the template and definition counters, and for a chat its messages and the conversation's
- * aggregates. Only then is the end published.
+ * rows. Per `execute` call: `start` (ONE statement: the row, running, and the feed's notification to other
+ * instances), events through `onEvent` (published live, stored in batches), then ONE of `complete` /
+ * `fail`: ONE statement with the run's last events, its final row, the template and definition counters,
+ * for a chat its messages and the conversation's aggregates, and the notifications (see finishExecution).
+ * Only then is the end published here.
  */
 import "server-only";
 import { getLastEventSeq, type Notification } from "@/lib/db/queries/events";
@@ -54,7 +55,7 @@ function describeError(error: unknown): string {
 }
 
 export class WorkflowTracker implements Tracker {
-  /** The engine leaves a chat run's messages to this tracker, which stores them in its one transaction. */
+  /** The engine leaves a chat run's messages to this tracker, which stores them in its finishing statement. */
   readonly storesChatMessages = true;
   readonly bus: EventBus;
   readonly registry: RunRegistry;
