@@ -6,7 +6,15 @@
  */
 import "server-only";
 import type { BaseLanguageModelInput } from "@langchain/core/language_models/base";
-import { AIMessage, AIMessageChunk, SystemMessage, type BaseMessage } from "@langchain/core/messages";
+import {
+  AIMessage,
+  mergeResponseMetadata,
+  mergeUsageMetadata,
+  SystemMessage,
+  type AIMessageChunk,
+  type BaseMessage,
+  type UsageMetadata,
+} from "@langchain/core/messages";
 import type { Runnable } from "@langchain/core/runnables";
 import { z } from "zod";
 import type { UsageByModel } from "@/lib/engine/result";
@@ -63,23 +71,56 @@ export async function callModel(
   runtime: NodeRuntime,
   { stream = true }: { stream?: boolean } = {},
 ): Promise<AIMessage> {
-  let reply: AIMessageChunk | undefined;
-  const chunks = await model.stream(messages, { ...runtime.config, signal: runtime.signal });
-  for await (const chunk of chunks) {
-    reply = reply ? reply.concat(chunk) : chunk;
+  const chunks: AIMessageChunk[] = [];
+  const streamed = await model.stream(messages, { ...runtime.config, signal: runtime.signal });
+  for await (const chunk of streamed) {
+    chunks.push(chunk);
     if (stream) {
       const text = chunk.text;
       if (text) runtime.emitToken(text);
     }
   }
   runtime.signal.throwIfAborted();
-  if (!reply) throw new Error("The model returned no answer.");
+  if (chunks.length === 0) throw new Error("The model returned no answer.");
+  return joinReply(chunks);
+}
+
+/** A chunk that is only text (no tool call pieces, structured content or provider extras). */
+function isPlainText(chunk: AIMessageChunk): boolean {
+  if (typeof chunk.content !== "string" || chunk.tool_call_chunks?.length || chunk.tool_calls?.length) return false;
+  for (const _key in chunk.additional_kwargs) return false;
+  return true;
+}
+
+/**
+ * The streamed chunks as one reply. Plain text chunks — nearly every answer — are joined directly (one
+ * message instead of one concatenated chunk per token); anything else goes through LangChain's concat.
+ */
+function joinReply(chunks: AIMessageChunk[]): AIMessage {
+  if (!chunks.every(isPlainText)) {
+    const reply = chunks.reduce((joined, chunk) => joined.concat(chunk));
+    return new AIMessage({
+      content: reply.content,
+      ...(reply.id ? { id: reply.id } : {}),
+      tool_calls: reply.tool_calls ?? [],
+      ...(reply.usage_metadata ? { usage_metadata: reply.usage_metadata } : {}),
+      response_metadata: reply.response_metadata,
+    });
+  }
+  let id: string | undefined;
+  let usage: UsageMetadata | undefined;
+  let metadata: Record<string, unknown> = {};
+  for (const chunk of chunks) {
+    id ??= chunk.id;
+    if (chunk.usage_metadata) usage = usage ? mergeUsageMetadata(usage, chunk.usage_metadata) : chunk.usage_metadata;
+    if (chunk.response_metadata) metadata = mergeResponseMetadata(metadata, chunk.response_metadata);
+  }
   return new AIMessage({
-    content: reply.content,
-    ...(reply.id ? { id: reply.id } : {}),
-    tool_calls: reply.tool_calls ?? [],
-    ...(reply.usage_metadata ? { usage_metadata: reply.usage_metadata } : {}),
-    response_metadata: reply.response_metadata,
+    content: chunks.map((chunk) => chunk.content as string).join(""),
+    ...(id ? { id } : {}),
+    tool_calls: [],
+    ...(usage ? { usage_metadata: usage } : {}),
+    response_metadata: metadata,
   });
 }
 

@@ -33,6 +33,9 @@ interface TokenRunData {
 
 /** jsonb cannot hold U+0000; a same-length replacement keeps the chunk lengths valid. */
 function jsonSafe<T>(value: T): T {
+  // Almost always there is none: one plain stringify finds out (the row is stringified again when written).
+  const plain = JSON.stringify(value);
+  if (plain === undefined || !plain.includes("\\u0000")) return value;
   const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === "string" && v.includes("\u0000") ? v.replaceAll("\u0000", "\uFFFD") : v));
   return (text === undefined ? value : JSON.parse(text)) as T;
 }
