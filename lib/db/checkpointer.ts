@@ -29,7 +29,7 @@ import {
   writesSortKey,
 } from "@langchain/langgraph-checkpoint";
 import { and, desc, eq, lt, sql, type SQL } from "drizzle-orm";
-import { getDb, type Database } from "./client";
+import { executePrepared, getDb, type Database } from "./client";
 import { checkpointBlobs, checkpoints, checkpointWrites } from "./schema";
 
 type CheckpointRow = typeof checkpoints.$inferSelect;
@@ -134,7 +134,7 @@ export class DbCheckpointSaver extends BaseCheckpointSaver {
     // One statement — one round trip, atomic — with the blobs as four array parameters (unnest), so a
     // checkpoint of any number of channels costs the same to send.
     const db = await this.db();
-    await db.execute(sql`
+    await executePrepared(db, sql`
       with blobs as (
         insert into ${checkpointBlobs} (thread_id, checkpoint_ns, channel, version, type, blob)
         select ${threadId}, ${checkpointNs}, b.channel, b.version, b.type, case when b.type = ${EMPTY_BLOB_TYPE} then null else decode(b.hex, 'hex') end

@@ -4,7 +4,7 @@
  * seeded before first use. Only lib/db/** imports drizzle.
  */
 import path from "node:path";
-import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { ExtractTablesWithRelations, SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { env } from "@/lib/env";
 import * as schema from "./schema";
@@ -133,6 +133,25 @@ export async function openPglite(dataDir: string): Promise<DbHandle> {
 export async function openDatabase(): Promise<DbHandle> {
   const e = env();
   return e.DATABASE_URL ? openPostgres(e.DATABASE_URL, e.LATTICE_DB_POOL_SIZE) : openPglite(e.LATTICE_DATA_DIR);
+}
+
+interface PostgresJsClient {
+  unsafe(query: string, params: unknown[], options: { prepare: boolean }): Promise<unknown>;
+}
+
+/**
+ * `db.execute(query)` as a prepared statement on PostgreSQL: for the few statements every run issues
+ * (its start, its finish, its checkpoint). drizzle sends raw SQL unprepared, and postgres.js then asks the
+ * server to describe each such statement before binding it — two round trips per statement; prepared, it
+ * is described once per connection, then one round trip (and the server parses it once). Use it only for
+ * statements whose text takes a few shapes: each shape is kept per connection. PGlite runs `db.execute`.
+ */
+export async function executePrepared(db: Database, query: SQL): Promise<unknown> {
+  const client = (db as Database & { $client?: unknown }).$client as Partial<PostgresJsClient> | undefined;
+  if (typeof client?.unsafe !== "function") return db.execute(query);
+  const dialect = (db as unknown as { dialect: { sqlToQuery(sql: SQL): { sql: string; params: unknown[] } } }).dialect;
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  return client.unsafe(text, params, { prepare: true });
 }
 
 /** Rows of a raw `db.execute(sql\`…\`)`: postgres.js returns an array, PGlite `{ rows }`. */

@@ -110,6 +110,16 @@ beforeAll(async () => {
       if (phase) counting.issued.push({ phase, sql: "commit" });
     }
   });
+  // On PostgreSQL the per-run statements go to postgres.js as prepared statements (executePrepared), past
+  // drizzle's session: count those where they are sent (drizzle's own calls pass prepare: false).
+  const client = (handle.db as unknown as { $client?: { unsafe?: (query: string, params?: unknown[], options?: { prepare?: boolean }) => unknown } }).$client;
+  if (client && typeof client.unsafe === "function") {
+    const unsafe = client.unsafe.bind(client);
+    vi.spyOn(client as { unsafe: typeof unsafe }, "unsafe").mockImplementation((query, params, options) => {
+      if (counting.phase && options?.prepare === true) counting.issued.push({ phase: counting.phase, sql: query });
+      return unsafe(query, params, options);
+    });
+  }
   // A notification sent on its own is a statement too.
   const notify = handle.notify.bind(handle);
   vi.spyOn(handle, "notify").mockImplementation(async (channel, payload) => {

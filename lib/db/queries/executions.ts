@@ -12,7 +12,7 @@ import { randomFillSync } from "node:crypto";
 import { sql, type SQL } from "drizzle-orm";
 import { ulid } from "ulid";
 import { AppError } from "@/lib/errors";
-import { getDb, rowsOf, type Transaction } from "../client";
+import { executePrepared, getDb, rowsOf, type Transaction } from "../client";
 import type { NewWorkflowExecution } from "../schema";
 import { eventInsertCtes, insertEventRows, nextEventSeq, type EventRow, type Notification } from "./events";
 
@@ -140,7 +140,7 @@ export async function insertRunningExecution({
   // One statement: the upsert and, for the row it returned (none: nothing was started), the notification.
   const notify = notification ? sql`, pg_notify(${notification.channel}, ${notification.payload}) as notified` : sql``;
   const rows = rowsOf<{ id: string }>(
-    await db.execute(sql`
+    await executePrepared(db, sql`
       with started as (
         insert into workflow_executions (id, owner_id, definition_id, definition_version, template_id, workflow_type, workflow_config,
           status, started_at, completed_at, execution_time_ms, heartbeat_at, input_data, output_data, error_message, execution_log,
@@ -429,7 +429,7 @@ export async function finishExecution(args: FinishExecutionArgs): Promise<{ appl
       return rows;
     });
   } else {
-    result = await db.execute(statement);
+    result = await executePrepared(db, statement);
   }
   const raw = rowsOf<RawStatusRow>(result)[0];
   const row = raw?.id ? toStatusRow(raw) : null;
