@@ -3,7 +3,7 @@
  * `concurrency` at a time, recorded by the same database tracker as inline runs.
  *
  * Exactly once. A run's effects (its row's final state, analytics, chat messages, terminal event) are
- * written by the tracker's one finishing transaction, and only while the row is `running` and held by the
+ * written by the tracker's one finishing statement (atomic), and only while the row is `running` and held by the
  * finishing instance. A job is therefore safe to run again: its execution was created before the job
  * (pending), the retry takes that same row over, continues after its last stored event and from its last
  * checkpoint, and a row that already finished only gets its job completed.
