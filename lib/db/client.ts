@@ -144,10 +144,13 @@ interface PostgresJsClient {
  * (its start, its finish, its checkpoint). drizzle sends raw SQL unprepared, and postgres.js then asks the
  * server to describe each such statement before binding it — two round trips per statement; prepared, it
  * is described once per connection, then one round trip (and the server parses it once). Use it only for
- * statements whose text takes a few shapes: each shape is kept per connection. PGlite runs `db.execute`.
+ * statements whose text takes a few shapes: each shape is kept per connection. Prepared statements also
+ * pipeline: several sent without awaiting go out together. PGlite runs `db.execute`.
  */
-export async function executePrepared(db: Database, query: SQL): Promise<unknown> {
-  const client = (db as Database & { $client?: unknown }).$client as Partial<PostgresJsClient> | undefined;
+export async function executePrepared(db: Database | Transaction, query: SQL): Promise<unknown> {
+  // The pool (a database), or the connection a transaction holds.
+  const holder = db as { $client?: unknown; session?: { client?: unknown } };
+  const client = (holder.$client ?? holder.session?.client) as Partial<PostgresJsClient> | undefined;
   if (typeof client?.unsafe !== "function") return db.execute(query);
   const dialect = (db as unknown as { dialect: { sqlToQuery(sql: SQL): { sql: string; params: unknown[] } } }).dialect;
   const { sql: text, params } = dialect.sqlToQuery(query);

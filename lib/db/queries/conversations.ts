@@ -4,8 +4,9 @@
  */
 import "server-only";
 import { and, desc, eq, gt, sql } from "drizzle-orm";
-import { getDb } from "../client";
-import { conversations, messages, workflowExecutions, type Conversation, type Message } from "../schema";
+import { ulid } from "ulid";
+import { getDb, rowsOf } from "../client";
+import { conversations, messages, type Conversation, type Message } from "../schema";
 
 export async function getConversation({ id, ownerId }: { id: string; ownerId: string }): Promise<Conversation | null> {
   const db = await getDb();
@@ -113,36 +114,64 @@ export interface NewChatMessage {
   metadata?: Record<string, unknown>;
 }
 
-/** Appends a message and updates the conversation's counters, in one transaction. */
+interface RawMessageRow {
+  id: string;
+  conversation_id: string;
+  owner_id: string;
+  role: string;
+  content: string;
+  execution_id: string | null;
+  status: string;
+  tokens: number | string;
+  cost: string | number;
+  duration_ms: number | string | null;
+  metadata: unknown;
+  created_at: Date | string;
+}
+
+/**
+ * Appends a message and updates the conversation's counters, in ONE statement (atomic; a chat run stores
+ * its question this way before the model is asked, so it is on the way to the first token). The message
+ * links to its execution only when that row exists; a conversation that is gone (or not the owner's) is
+ * left alone, and the message then fails its foreign key as before.
+ */
 export async function appendMessage(message: NewChatMessage): Promise<Message> {
   const db = await getDb();
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(messages)
-      .values({
-        conversationId: message.conversationId,
-        ownerId: message.ownerId,
-        role: message.role,
-        content: message.content,
-        executionId: message.executionId
-          ? sql`(select ${workflowExecutions.id} from ${workflowExecutions} where ${workflowExecutions.id} = ${message.executionId})`
-          : null,
-        status: message.status ?? "complete",
-        tokens: message.tokens ?? 0,
-        cost: (message.cost ?? 0).toFixed(6),
-        durationMs: message.durationMs ?? null,
-        metadata: message.metadata ?? {},
-      })
-      .returning();
-    await tx
-      .update(conversations)
-      .set({
-        messageCount: sql`${conversations.messageCount} + 1`,
-        totalTokens: sql`${conversations.totalTokens} + ${message.tokens ?? 0}`,
-        totalCost: sql`${conversations.totalCost} + ${(message.cost ?? 0).toFixed(6)}::numeric`,
-        lastMessageAt: new Date(),
-      })
-      .where(and(eq(conversations.id, message.conversationId), eq(conversations.ownerId, message.ownerId)));
-    return row!;
-  });
+  const tokens = message.tokens ?? 0;
+  const cost = (message.cost ?? 0).toFixed(6);
+  const result = await db.execute(sql`
+    with inserted as (
+      insert into messages (id, conversation_id, owner_id, role, content, execution_id, status, tokens, cost, duration_ms, metadata)
+      values (${ulid()}, ${message.conversationId}, ${message.ownerId}, ${message.role}, ${message.content},
+              ${message.executionId ? sql`(select id from workflow_executions where id = ${message.executionId})` : sql`null`},
+              ${message.status ?? "complete"}, ${tokens}::int, ${cost}::numeric, ${message.durationMs ?? null}::int,
+              ${JSON.stringify(message.metadata ?? {})}::jsonb)
+      returning *
+    ),
+    bumped as (
+      update conversations set
+        message_count = message_count + 1,
+        total_tokens = total_tokens + ${tokens}::int,
+        total_cost = total_cost + ${cost}::numeric,
+        last_message_at = now(),
+        updated_at = now()
+      where id = ${message.conversationId} and owner_id = ${message.ownerId} and exists (select 1 from inserted)
+      returning 1
+    )
+    select * from inserted`);
+  const row = rowsOf<RawMessageRow>(result)[0]!;
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    ownerId: row.owner_id,
+    role: row.role,
+    content: row.content,
+    executionId: row.execution_id,
+    status: row.status,
+    tokens: Number(row.tokens),
+    cost: String(row.cost),
+    durationMs: row.duration_ms === null ? null : Number(row.duration_ms),
+    metadata: row.metadata,
+    createdAt: new Date(row.created_at),
+  };
 }

@@ -12,7 +12,7 @@
  */
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import { getDb, rowsOf, type Transaction } from "../client";
+import { executePrepared, getDb, rowsOf, type Transaction } from "../client";
 import { insertEventRows, type Notification } from "./events";
 import { STATUS_COLUMNS, toStatusRow, type ExecutionStatusRow, type RawStatusRow } from "./executions";
 
@@ -171,8 +171,8 @@ export async function admitExecution({
     // The lock, then one statement: the counts (every admission of this user that committed before the
     // lock was granted is in them: a statement's snapshot is taken when it starts), the insert if within
     // the limits, and its notifications. Sent together (pipelined): one round trip, the same order.
-    const lock = tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`lattice:runs:${ownerId}`}, 0))`);
-    const admit = tx.execute(sql`
+    const lock = executePrepared(tx, sql`select pg_advisory_xact_lock(hashtextextended(${`lattice:runs:${ownerId}`}, 0))`);
+    const admit = executePrepared(tx, sql`
         with usage as (
           select
             count(*) filter (where (status = 'running' and coalesce(instance_id, '') not like ${`${WORKER_INSTANCE_PREFIX}%`})
