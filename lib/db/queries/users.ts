@@ -3,8 +3,8 @@
  * so a mixed-case address from an OAuth provider still finds its account).
  */
 import "server-only";
-import { eq } from "drizzle-orm";
-import { getDb } from "../client";
+import { eq, sql } from "drizzle-orm";
+import { getDb, type Database } from "../client";
 import { users } from "../schema";
 
 export interface UserRecord {
@@ -24,9 +24,16 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/** Every request signed in by cookie looks its user up: a prepared statement. */
+const userByIdQuery = (db: Database) =>
+  db.select(publicColumns).from(users).where(eq(users.id, sql.placeholder("id"))).limit(1).prepare("lattice_user_by_id");
+const userById = new WeakMap<Database, ReturnType<typeof userByIdQuery>>();
+
 export async function getUserById({ id }: { id: string }): Promise<UserRecord | null> {
   const db = await getDb();
-  const [row] = await db.select(publicColumns).from(users).where(eq(users.id, id)).limit(1);
+  let query = userById.get(db);
+  if (!query) userById.set(db, (query = userByIdQuery(db)));
+  const [row] = await query.execute({ id });
   return row ?? null;
 }
 
