@@ -14,7 +14,7 @@
  * (LATTICE_QUEUE_RETRY_LIMIT, backoff from LATTICE_QUEUE_RETRY_DELAY_SECONDS). That is well before the
  * sweeper's full timeout, which would end the run `interrupted`; a run whose retries are spent is left to
  * the sweeper. Jobs the dead worker had fetched but not yet started (row still pending, job active for as
- * long) are failed back the same way.
+ * long) are failed back the same way; jobs whose run it finished but did not get to complete are completed.
  *
  * Shutdown (SIGTERM). `stop()` takes no new job, lets running ones finish until the deadline, then hands
  * the rest back to the queue the same way (another worker continues them from their last checkpoint).
@@ -23,9 +23,9 @@ import "server-only";
 import os from "node:os";
 import type PgBoss from "pg-boss";
 import { getDbHandle } from "@/lib/db/client";
-import { finalizeExecutions } from "@/lib/db/queries/executions";
+import { FINISHED_STATUSES, finalizeExecutions } from "@/lib/db/queries/executions";
 import {
-  filterPendingExecutions,
+  executionStatusesOf,
   getQueuedExecutionState,
   listStaleRunningExecutions,
   requeueExecutions,
@@ -380,8 +380,16 @@ export class QueueWorker {
       (r) => !this.inFlight.has(r.id) && typeof r.execution_id === "string",
     );
     if (jobs.length === 0) return;
-    const pending = new Set(await filterPendingExecutions({ executionIds: jobs.map((j) => j.execution_id) }));
-    const orphaned = jobs.filter((j) => pending.has(j.execution_id));
+    const statuses = await executionStatusesOf({ executionIds: jobs.map((j) => j.execution_id) });
+    // A dead worker that finished its run but died before completing the job (or a row that is gone): the
+    // job only needs completing — nothing runs again.
+    const over = jobs.filter((j) => {
+      const status = statuses.get(j.execution_id);
+      return status === undefined || (FINISHED_STATUSES as readonly string[]).includes(status);
+    });
+    for (const job of over) await this.boss!.complete(RUN_QUEUE, job.id, { status: statuses.get(job.execution_id) ?? "gone" });
+    if (over.length) this.log(`completed ${over.length} job(s) a dead worker had finished the run of`);
+    const orphaned = jobs.filter((j) => statuses.get(j.execution_id) === "pending");
     if (orphaned.length === 0) return;
     for (const job of orphaned.filter((j) => j.retry_count >= j.retry_limit)) {
       await this.failPending({ executionId: job.execution_id, ownerId: job.owner_id }, "run:interrupted", "The worker that took this run stopped before starting it, and it has no retries left.");

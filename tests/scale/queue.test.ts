@@ -325,6 +325,24 @@ describe.skipIf(!onPostgres)("queue mode (PostgreSQL)", () => {
     expect(terminalEvents(events).map((e) => e.type)).toEqual(["run_completed"]);
   });
 
+  it("a job whose run a dead worker finished, but not the job, is completed by another worker; nothing runs again", async () => {
+    const actor = await newActor();
+    const id = await enqueue(actor, { type: "CUSTOM", definition: graphOf(echoDefinition()), input: { message: "finished, job not" } });
+    // A worker that took the job, finished the run (its row says so) and died before completing the job.
+    const boss = await getQueueBoss();
+    const [taken] = await boss.fetch(RUN_QUEUE, { batchSize: 1 });
+    expect(taken?.id).toBe(jobIdOf(id));
+    await query(sql`update workflow_executions set status = 'completed', started_at = now(), completed_at = now() where id = ${id}`);
+    await new Promise((r) => setTimeout(r, 400));
+
+    const survivor = await startWorker({ staleAfterMs: 300, recoveryIntervalMs: 100 });
+    await waitFor(async () => (await jobState(id)) === "completed", { timeoutMs: 10_000 });
+    expect(await statusOf(id)).toBe("completed");
+    // Completed, not retried: no run started, nothing requeued.
+    expect((await eventRows(id)).filter((e) => e.type === "run_started")).toHaveLength(0);
+    expect(survivor.stats.recovered).toBe(0);
+  });
+
   it("a worker shutting down hands an unfinished run back: another worker finishes it, exactly once", async () => {
     const actor = await newActor();
     const workflowId = await saveDefinition(actor.id, slowChain(3), "Four slow steps");

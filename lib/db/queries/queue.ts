@@ -355,13 +355,15 @@ export async function listStaleRunningExecutions({
 }
 
 /** Those of `executionIds` still `pending` (not started by anyone). */
-export async function filterPendingExecutions({ executionIds }: { executionIds: readonly string[] }): Promise<string[]> {
-  if (executionIds.length === 0) return [];
+/** The status of each of these executions that exists (an absent id: its row is gone). */
+export async function executionStatusesOf({ executionIds }: { executionIds: readonly string[] }): Promise<Map<string, string>> {
+  if (executionIds.length === 0) return new Map();
   const db = await getDb();
   const result = await db.execute(sql`
-    select id from workflow_executions where status = 'pending' and id in (${sql.join(
+    select id, status from workflow_executions where id in (${sql.join(
       executionIds.map((id) => sql`${id}`),
       sql`, `,
     )})`);
-  return rowsOf<{ id: string }>(result).map((r) => r.id);
+  return new Map(rowsOf<{ id: string; status: string }>(result).map((r) => [r.id, r.status]));
 }
+
