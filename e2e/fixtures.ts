@@ -406,10 +406,11 @@ export const monitorGraphs = {
   chain(...ids: string[]) {
     return ids.slice(1).map((id, i) => ({ id: `e${i}`, source: ids[i]!, target: id }));
   },
-  /** start → model (the local `slow` model: one token per 20 ms, `tokens` of them) → end */
-  slow(tokens: number) {
+  /** start → model (the local `slow` model: one token per `latencyMs` (20), at most `tokens` of about 140) → end */
+  slow(tokens: number, latencyMs = 20) {
     const n = monitorGraphs.node;
-    return { nodes: [n("start", "start"), n("model", "model", { provider: "local", model: "slow", maxTokens: tokens }, "Write slowly"), n("end", "end")], edges: monitorGraphs.chain("start", "model", "end") };
+    const config = { provider: "local", model: "slow", maxTokens: tokens, ...(latencyMs !== 20 ? { latencyMs } : {}) };
+    return { nodes: [n("start", "start"), n("model", "model", config, "Write slowly"), n("end", "end")], edges: monitorGraphs.chain("start", "model", "end") };
   },
   /** start → set topic → headline "About <topic>" → echo model → end */
   topic() {

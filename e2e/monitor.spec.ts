@@ -12,7 +12,7 @@ test.describe("execution monitor", () => {
     // Marks this document: a reload would drop it.
     await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
 
-    const executionId = await monitorApi.startInBackground({ type: "CUSTOM", definition: monitorGraphs.slow(60), input: { message: "count" } });
+    const executionId = await monitorApi.startInBackground({ type: "CUSTOM", definition: monitorGraphs.slow(60, 50), input: { message: "count" } });
     const row = executions.row(executionId);
     await expect(row).toHaveAttribute("data-status", "running");
     await expect(row).toContainText("Ad-hoc graph");
@@ -55,7 +55,9 @@ test.describe("execution monitor", () => {
   test("opening a run while it runs shows its nodes change state as events arrive", async ({ page, executions, run, monitorApi }) => {
     await executions.goto();
     await executions.waitLive();
-    const executionId = await monitorApi.startInBackground({ type: "CUSTOM", definition: monitorGraphs.slow(120), input: { message: "tell me a long story" } });
+    // Long enough (~140 tokens 60 ms apart: 8.5 s) that the page is open while the model still writes, even
+    // when a busy machine slows the page down.
+    const executionId = await monitorApi.startInBackground({ type: "CUSTOM", definition: monitorGraphs.slow(400, 60), input: { message: "tell me a long story" } });
     await expect(executions.row(executionId)).toHaveAttribute("data-status", "running");
     await executions.open(executionId);
 
@@ -65,7 +67,7 @@ test.describe("execution monitor", () => {
     await expect(run.node("end")).toHaveAttribute("data-run-status", "idle");
     await expect(page.getByTestId("run-output")).toContainText("Counting slowly");
 
-    await run.expectStatus("completed", 20_000);
+    await run.expectStatus("completed", 45_000);
     await expect(run.node("model")).toHaveAttribute("data-run-status", "completed");
     await expect(run.node("end")).toHaveAttribute("data-run-status", "completed");
     await expect(page.locator('[data-testid="waterfall-row"]')).toHaveCount(3);
@@ -116,7 +118,7 @@ test.describe("execution monitor", () => {
   });
 
   test("a long run is cancelled from the monitor", async ({ page, run, monitorApi }) => {
-    const executionId = await monitorApi.startInBackground({ type: "CUSTOM", definition: monitorGraphs.slow(3000), input: { message: "never stop" } });
+    const executionId = await monitorApi.startInBackground({ type: "CUSTOM", definition: monitorGraphs.slow(3000, 100), input: { message: "never stop" } });
     await run.goto(executionId);
     await expect(run.node("model")).toHaveAttribute("data-run-status", "running");
     await run.cancel();
