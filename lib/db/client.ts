@@ -157,6 +157,19 @@ export async function executePrepared(db: Database | Transaction, query: SQL): P
   return client.unsafe(text, params, { prepare: true });
 }
 
+/**
+ * A drizzle prepared query (`.prepare(name)`), built once per database handle: for lookups every request
+ * makes. `preparedPerDb(build)(db).execute(values)`.
+ */
+export function preparedPerDb<Q>(build: (db: Database) => Q): (db: Database) => Q {
+  const built = new WeakMap<Database, Q>();
+  return (db) => {
+    let query = built.get(db);
+    if (!query) built.set(db, (query = build(db)));
+    return query;
+  };
+}
+
 /** Rows of a raw `db.execute(sql\`…\`)`: postgres.js returns an array, PGlite `{ rows }`. */
 export function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];

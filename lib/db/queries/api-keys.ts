@@ -3,7 +3,7 @@
  */
 import "server-only";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
-import { getDb, type Database } from "../client";
+import { getDb, preparedPerDb } from "../client";
 import { apiKeys, users } from "../schema";
 
 export interface ApiKeyRecord {
@@ -71,10 +71,9 @@ export interface ActiveApiKey {
   user: { id: string; email: string; name: string | null };
 }
 
-/** The key with this hash and its owner, if the key exists and is not revoked. */
 /** Every API request looks its key up: a prepared statement (one round trip, parsed once per connection). */
-function keyByHashQuery(db: Database) {
-  return db
+const keyByHash = preparedPerDb((db) =>
+  db
     .select({
       keyId: apiKeys.id,
       lastUsedAt: apiKeys.lastUsedAt,
@@ -86,15 +85,13 @@ function keyByHashQuery(db: Database) {
     .innerJoin(users, eq(users.id, apiKeys.ownerId))
     .where(and(eq(apiKeys.keyHash, sql.placeholder("keyHash")), isNull(apiKeys.revokedAt)))
     .limit(1)
-    .prepare("lattice_api_key_by_hash");
-}
-const keyByHash = new WeakMap<Database, ReturnType<typeof keyByHashQuery>>();
+    .prepare("lattice_api_key_by_hash"),
+);
 
+/** The key with this hash and its owner, if the key exists and is not revoked. */
 export async function getActiveApiKeyByHash({ keyHash }: { keyHash: string }): Promise<ActiveApiKey | null> {
   const db = await getDb();
-  let query = keyByHash.get(db);
-  if (!query) keyByHash.set(db, (query = keyByHashQuery(db)));
-  const [row] = await query.execute({ keyHash });
+  const [row] = await keyByHash(db).execute({ keyHash });
   if (!row) return null;
   return { keyId: row.keyId, lastUsedAt: row.lastUsedAt, user: { id: row.userId, email: row.email, name: row.name } };
 }

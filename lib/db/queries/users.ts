@@ -4,7 +4,7 @@
  */
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import { getDb, type Database } from "../client";
+import { getDb, preparedPerDb } from "../client";
 import { users } from "../schema";
 
 export interface UserRecord {
@@ -25,15 +25,13 @@ export function normalizeEmail(email: string): string {
 }
 
 /** Every request signed in by cookie looks its user up: a prepared statement. */
-const userByIdQuery = (db: Database) =>
-  db.select(publicColumns).from(users).where(eq(users.id, sql.placeholder("id"))).limit(1).prepare("lattice_user_by_id");
-const userById = new WeakMap<Database, ReturnType<typeof userByIdQuery>>();
+const userById = preparedPerDb((db) =>
+  db.select(publicColumns).from(users).where(eq(users.id, sql.placeholder("id"))).limit(1).prepare("lattice_user_by_id"),
+);
 
 export async function getUserById({ id }: { id: string }): Promise<UserRecord | null> {
   const db = await getDb();
-  let query = userById.get(db);
-  if (!query) userById.set(db, (query = userByIdQuery(db)));
-  const [row] = await query.execute({ id });
+  const [row] = await userById(db).execute({ id });
   return row ?? null;
 }
 
