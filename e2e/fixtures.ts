@@ -514,7 +514,9 @@ export class RunPage {
   async rerunFromStepBefore(nodeId: string, variables: Record<string, unknown>) {
     await this.page.getByTestId("time-travel-open").click();
     const dialog = this.page.getByTestId("time-travel-dialog");
-    await dialog.locator(`[data-testid="time-travel-step"][data-next="${nodeId}"]`).click();
+    const step = dialog.locator(`[data-testid="time-travel-step"][data-next="${nodeId}"]`);
+    await step.click();
+    await expect(step).toHaveAttribute("aria-pressed", "true");
     await dialog.getByTestId("time-travel-variables").fill(JSON.stringify(variables, null, 2));
     await dialog.getByTestId("time-travel-run").click();
   }

@@ -255,6 +255,26 @@ export function applyMonitorEvent(state: MonitorRun, event: ExecutionEvent): Mon
   }
 }
 
+const ENDED_RECORD = new Set(["completed", "failed", "cancelled", "interrupted"]);
+const PHASE_STATUS: Record<RunPhase, string | null> = {
+  waiting: null,
+  running: "running",
+  paused: "paused",
+  completed: "completed",
+  failed: "failed",
+  cancelled: "cancelled",
+};
+
+/**
+ * How a run stands on its page: a run whose stored record has ended keeps that end (replaying its history
+ * must not show it "running" again for a moment); otherwise the stream's phase, and the record until the
+ * first event arrives.
+ */
+export function displayStatus(recordStatus: string, phase: RunPhase): string {
+  if (ENDED_RECORD.has(recordStatus)) return recordStatus;
+  return PHASE_STATUS[phase] ?? recordStatus;
+}
+
 export function isLive(phase: RunPhase): boolean {
   return phase === "waiting" || phase === "running";
 }

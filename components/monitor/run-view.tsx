@@ -43,7 +43,7 @@ import { formatCost, formatDuration, formatTokens, TYPE_LABELS } from "./format"
 import { JsonView } from "./json-view";
 import { LiveCanvas, LiveCanvasProvider } from "./live-canvas";
 import { NodeDetail, type GraphNodeInfo } from "./node-detail";
-import { applyMonitorEvent, EMPTY_RUN, isLive, spansOf, type MonitorRun } from "./run-model";
+import { applyMonitorEvent, displayStatus, EMPTY_RUN, isLive, spansOf, type MonitorRun } from "./run-model";
 import { StatusBadge } from "./status-badge";
 import { TimeTravelDialog } from "./time-travel-dialog";
 import { useNow } from "./use-now";
@@ -76,15 +76,6 @@ export function RunView(props: RunViewProps) {
   );
 }
 
-const PHASE_STATUS: Record<MonitorRun["phase"], string | null> = {
-  waiting: null,
-  running: "running",
-  paused: "paused",
-  completed: "completed",
-  failed: "failed",
-  cancelled: "cancelled",
-};
-
 function RunViewBody({ execution, steps, title, version, links }: RunViewProps) {
   const router = useRouter();
   const store = useEditorApi();
@@ -99,9 +90,9 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
   const [actionError, setActionError] = useState<string | null>(null);
   const [travel, setTravel] = useState<{ open: boolean; checkpointId: string | null; key: number }>({ open: false, checkpointId: null, key: 0 });
 
-  // The server's record says how the run stands until the first event does; the record also has the end
-  // the stream cannot tell (a run the sweeper marked interrupted).
-  const status = execution.status === "interrupted" && run.phase === "failed" ? "interrupted" : (PHASE_STATUS[run.phase] ?? execution.status);
+  // Replaying a finished run's history must not make it "running" for a moment: that hid the run's
+  // actions and reset an open time-travel dialog mid-edit.
+  const status = displayStatus(execution.status, run.phase);
   const live = status === "running" || status === "pending";
   const finished = !live && status !== "paused";
 

@@ -3,7 +3,7 @@
  * not), streamed tokens, logs, pauses and the end — and replayed events change nothing.
  */
 import { describe, expect, it } from "vitest";
-import { applyMonitorEvent, EMPTY_RUN, spansOf, type MonitorRun } from "@/components/monitor/run-model";
+import { applyMonitorEvent, displayStatus, EMPTY_RUN, spansOf, type MonitorRun } from "@/components/monitor/run-model";
 import type { ExecutionEvent } from "@/lib/engine/events";
 
 const T0 = Date.parse("2026-01-01T10:00:00.000Z");
@@ -97,5 +97,30 @@ describe("monitor run model", () => {
     expect(run.interrupt).toBeNull();
     expect(spansOf(run, "slow")[0]).toMatchObject({ status: "failed", durationMs: 99 });
     expect(run.logs.map((l) => l.text)).toEqual(["Run started", "Waiting for a person: Ship it?", "Paused", "Resumed with the answer", "Run cancelled"]);
+  });
+
+  it("shows a finished run as finished while its history replays, and a live one as its stream says", () => {
+    seq = 0;
+    const replay = [
+      ev("run_started", { workflowType: "CUSTOM", resumed: false }, 0),
+      ev("node_started", { nodeId: "start", type: "start", attempt: 1 }, 1),
+    ];
+    let run = EMPTY_RUN;
+    const seen: string[] = [displayStatus("completed", run.phase)];
+    for (const event of replay) {
+      run = applyMonitorEvent(run, event);
+      seen.push(displayStatus("completed", run.phase));
+    }
+    // Before: the page flickered to "running" here, hiding the run's actions and resetting an open dialog.
+    expect(seen).toEqual(["completed", "completed", "completed"]);
+    expect(displayStatus("interrupted", "failed")).toBe("interrupted");
+
+    expect(displayStatus("running", "waiting")).toBe("running");
+    expect(displayStatus("pending", "running")).toBe("running");
+    expect(displayStatus("running", "completed")).toBe("completed");
+    expect(displayStatus("running", "cancelled")).toBe("cancelled");
+    // A paused run that was answered goes on: its stream leads.
+    expect(displayStatus("paused", "running")).toBe("running");
+    expect(displayStatus("paused", "waiting")).toBe("paused");
   });
 });
