@@ -58,6 +58,30 @@ function findChromium(): string | undefined {
   return candidates.find((p): p is string => !!p && fs.existsSync(p));
 }
 
+interface PlaywrightSuite {
+  title: string;
+  specs?: Array<{ title: string; file: string; line: number; tests: Array<{ status: string }> }>;
+  suites?: PlaywrightSuite[];
+}
+interface PlaywrightReport {
+  stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+  suites: PlaywrightSuite[];
+}
+
+/** The e2e tests that failed first and passed on their retry. */
+function flakyTests(report: PlaywrightReport): string[] {
+  const found: string[] = [];
+  const walk = (suite: PlaywrightSuite, path: string[]) => {
+    for (const spec of suite.specs ?? []) {
+      if (spec.tests.some((t) => t.status === "flaky")) found.push(`${spec.file}:${spec.line} ${[...path, spec.title].join(" › ")}`);
+    }
+    for (const child of suite.suites ?? []) walk(child, [...path, child.title]);
+  };
+  for (const suite of report.suites) walk(suite, []);
+  return found;
+}
+
+const flaky: string[] = [];
 const onlyE2e = args.has("--only-e2e");
 const pgUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 
@@ -97,8 +121,9 @@ if (!args.has("--no-e2e")) {
       PLAYWRIGHT_JSON_OUTPUT_NAME: out,
       ...(browser ? { CHROMIUM_PATH: browser } : {}),
     });
-    const r = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } }>(out);
+    const r = readJson<PlaywrightReport>(out);
     if (r) {
+      flaky.push(...flakyTests(r));
       total.passed += r.stats.expected + r.stats.flaky;
       total.failed += r.stats.unexpected;
       total.skipped += r.stats.skipped;
@@ -126,6 +151,7 @@ if (pgUrl && !onlyE2e && !args.has("--no-reliability")) {
 
 failedSteps = [...new Set(failedSteps)];
 console.log("");
+if (flaky.length) console.log(`Flaky (passed on a retry, look into them):\n${flaky.map((t) => `  - ${t}`).join("\n")}`);
 if (failedSteps.length) console.log(`Failed steps: ${failedSteps.join(", ")}`);
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(failedSteps.length || total.failed ? 1 : 0);

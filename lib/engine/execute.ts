@@ -37,6 +37,7 @@ import { graphSchema, type WorkflowGraph } from "@/lib/workflow/definition";
 import { compileWorkflow, recursionLimitFor, type NodeSignal } from "@/lib/graph/compile-workflow";
 import { errorMessage, NodeFailedError } from "@/lib/graph/errors";
 import { addUsage, totalUsage, type WorkflowState, type WorkflowUpdate } from "@/lib/graph/state";
+import { answerMetadataOf, MESSAGE_STATUS } from "./answer";
 import { ExecutionContext } from "./context";
 import type { ExecutionEvent } from "./events";
 import {
@@ -536,7 +537,6 @@ function chatTitle(message: string): string {
 
 /** Node progress and model tokens arrive on "custom" (written by the nodes), state changes on the others. */
 const STREAM_MODES = ["updates", "custom", "values"] as const;
-const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 async function runExecution(prepared: PreparedExecution, emit: (event: ExecutionEvent) => void): Promise<ExecutionResult> {
   const { ctx } = prepared;
@@ -821,27 +821,8 @@ function runChildWorkflow(
   );
 }
 
-const MESSAGE_STATUS: Record<ExecutionStatus, "complete" | "pending" | "stopped" | "error"> = {
-  completed: "complete",
-  paused: "pending",
-  cancelled: "stopped",
-  failed: "error",
-};
-
 /** Stores a chat run's answer (with the memory node's running summary, when it made one). */
 async function saveAnswer(ctx: ExecutionContext, result: ExecutionResult): Promise<string> {
-  const coversUntil = ctx.state?.metadata?.summary_covers_until;
-  const metadata: Record<string, unknown> = {
-    executionId: ctx.executionId,
-    ...(ctx.sourceDefinitionId ? { definitionId: ctx.sourceDefinitionId } : {}),
-    ...(ctx.sourceTemplateId ? { templateId: ctx.sourceTemplateId } : {}),
-    ...(result.output.sources?.length ? { sources: result.output.sources } : {}),
-    ...(result.interrupt ? { interrupt: result.interrupt } : {}),
-    ...(result.error ? { error: result.error } : {}),
-    ...(typeof coversUntil === "string" && ULID.test(coversUntil) && ctx.state?.conversation_summary
-      ? { conversationSummary: ctx.state.conversation_summary, summaryCoversUntil: coversUntil }
-      : {}),
-  };
   const message = await appendMessage({
     ownerId: ctx.userId,
     conversationId: ctx.conversationId!,
@@ -852,7 +833,7 @@ async function saveAnswer(ctx: ExecutionContext, result: ExecutionResult): Promi
     tokens: result.usage.totalTokens,
     cost: result.cost,
     durationMs: Math.round(result.durationMs),
-    metadata,
+    metadata: answerMetadataOf(ctx, result),
   });
   return message.id;
 }

@@ -1,7 +1,7 @@
 /**
  * What the tracker derives from an ExecutionContext or an execution row besides the row itself: the status
- * feed event, a chat answer's metadata, per-model cost, and the ExecutionResult of a run that ended without
- * its process (interrupted, or cancelled while paused).
+ * feed event, per-model cost, and the ExecutionResult of a run that ended without its process (interrupted,
+ * or cancelled while paused).
  */
 import "server-only";
 import type { ExecutionStatusRow } from "@/lib/db/queries/executions";
@@ -11,7 +11,6 @@ import type { ExecutionResult, ExecutionStatus, UsageByModel } from "@/lib/engin
 import { computeCost } from "@/lib/models/pricing";
 import { RUN_STATUSES, type RunStatus, type RunStatusEvent } from "./feed-events";
 
-const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 function asRunStatus(status: string): RunStatus {
   return (RUN_STATUSES as readonly string[]).includes(status) ? (status as RunStatus) : "failed";
@@ -102,29 +101,6 @@ export function usageWithCost(usage: UsageByModel): Record<string, { inputTokens
     out[key] = { inputTokens: value.inputTokens, outputTokens: value.outputTokens, cost: computeCost({ [key]: value }) };
   }
   return out;
-}
-
-export const MESSAGE_STATUS: Record<ExecutionStatus, "complete" | "pending" | "stopped" | "error"> = {
-  completed: "complete",
-  paused: "pending",
-  cancelled: "stopped",
-  failed: "error",
-};
-
-/** A chat answer's metadata: where it came from, its sources, and the memory node's running summary. */
-export function answerMetadataOf(ctx: ExecutionContext, result: ExecutionResult): Record<string, unknown> {
-  const coversUntil = ctx.state?.metadata?.summary_covers_until;
-  return {
-    executionId: ctx.executionId,
-    ...(ctx.sourceDefinitionId ? { definitionId: ctx.sourceDefinitionId } : {}),
-    ...(ctx.sourceTemplateId ? { templateId: ctx.sourceTemplateId } : {}),
-    ...(result.output.sources?.length ? { sources: result.output.sources } : {}),
-    ...(result.interrupt ? { interrupt: result.interrupt } : {}),
-    ...(result.error ? { error: result.error } : {}),
-    ...(typeof coversUntil === "string" && ULID.test(coversUntil) && ctx.state?.conversation_summary
-      ? { conversationSummary: ctx.state.conversation_summary, summaryCoversUntil: coversUntil }
-      : {}),
-  };
 }
 
 /** The result a run's terminal event carries when it ended without its process. */

@@ -18,7 +18,8 @@ import { computeCost } from "@/lib/models/pricing";
 import { getEventBus, type EventBus } from "./event-bus";
 import { toEventRows } from "./event-rows";
 import { EventWriter, type EventWriterOptions } from "./event-writer";
-import { answerMetadataOf, FEED_FROM_ROW, finishingStatusRow, MESSAGE_STATUS, startedStatusEvent, toRunStatusEvent, usageWithCost } from "./records";
+import { answerMetadataOf, MESSAGE_STATUS } from "@/lib/engine/answer";
+import { FEED_FROM_ROW, finishingStatusRow, startedStatusEvent, toRunStatusEvent, usageWithCost } from "./records";
 import { RunRegistry } from "./run-registry";
 
 export interface WorkflowTrackerOptions extends EventWriterOptions {
