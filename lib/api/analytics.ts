@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { queueDepthSchema } from "@/lib/queue/depth-schema";
-import type { FailingWorkflow, ModelStats, RunStats } from "@/lib/db/queries/analytics";
+import type { FailingWorkflow, ModelStats, RunStats } from "@/lib/tracking/analytics";
 import { idSchema, timestampSchema } from "./common";
 
 /** Query of every analytics route. The range rules (from before to, at most a year) are the service's. */

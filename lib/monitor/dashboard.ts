@@ -1,32 +1,36 @@
 /**
- * The monitor dashboard: the owner's figures over a time range, assembled from the dashboard queries into
- * the client-safe `Dashboard` DTO (empty buckets filled, workflow versions nested under their workflow,
- * model costs at list price).
+ * The monitor dashboard: the owner's figures over a time range (runs created in it), assembled from the
+ * analytics queries (lib/db/queries/analytics.ts, three statements) into the client-safe `Dashboard` DTO:
+ * failures include interrupted runs, empty buckets are filled, workflow versions nest under their workflow,
+ * model usage stored without a cost is priced at today's list price.
  */
 import "server-only";
 import {
-  getDashboardByModel,
-  getDashboardByTemplate,
-  getDashboardByType,
-  getDashboardByWorkflow,
-  getDashboardSeries,
-  getDashboardTopFailing,
-  getDashboardTotals,
-  type DashboardRange,
+  getModelAggregates,
+  getRunAggregates,
+  getTopFailing,
+  NO_RUNS,
+  successRate,
+  type AnalyticsRange,
   type RunAggregate as RowAggregate,
-} from "@/lib/db/queries/dashboard";
+} from "@/lib/db/queries/analytics";
 import { getPricing, parseUsageKey } from "@/lib/models/pricing";
 import { DASHBOARD_RANGES, type Dashboard, type DashboardRangeKey, type RunAggregate } from "./dashboard-schema";
 
+export interface DashboardRange extends AnalyticsRange {
+  /** Width of one bucket of the time series. */
+  bucketMs: number;
+}
+
+/** The dashboard's figures: an interrupted run is a failure, pending, running and paused ones are active. */
 function withRate(row: RowAggregate): RunAggregate {
-  const finished = row.completed + row.failed + row.cancelled;
   return {
     runs: row.runs,
     completed: row.completed,
-    failed: row.failed,
+    failed: row.failed + row.interrupted,
     cancelled: row.cancelled,
-    active: row.active,
-    successRate: finished > 0 ? row.completed / finished : null,
+    active: row.pending + row.running + row.paused,
+    successRate: successRate(row),
     p50DurationMs: row.p50DurationMs,
     p95DurationMs: row.p95DurationMs,
     avgDurationMs: row.avgDurationMs,
@@ -36,21 +40,6 @@ function withRate(row: RowAggregate): RunAggregate {
     cost: row.cost,
   };
 }
-
-const EMPTY: RowAggregate = {
-  runs: 0,
-  completed: 0,
-  failed: 0,
-  cancelled: 0,
-  active: 0,
-  p50DurationMs: null,
-  p95DurationMs: null,
-  avgDurationMs: null,
-  inputTokens: 0,
-  outputTokens: 0,
-  tokens: 0,
-  cost: 0,
-};
 
 /** The range ending now (rounded up to the next bucket, so buckets stay put while the page refreshes). */
 export function dashboardRange({ ownerId, key, now = new Date() }: { ownerId: string; key: DashboardRangeKey; now?: Date }): DashboardRange {
@@ -63,30 +52,29 @@ export async function getDashboard({ ownerId, key, now }: { ownerId: string; key
   const range = dashboardRange({ ownerId, key, ...(now ? { now } : {}) });
   // One statement at a time: the embedded database serves one query at a time anyway, and a pooled
   // server is better left to the requests of other users than flooded by one page.
-  const totals = await getDashboardTotals(range);
-  const series = await getDashboardSeries(range);
-  const workflows = await getDashboardByWorkflow(range);
-  const templates = await getDashboardByTemplate(range);
-  const types = await getDashboardByType(range);
-  const models = await getDashboardByModel(range);
-  const failing = await getDashboardTopFailing({ ...range, limit: 5 });
+  const { total, series, workflows, versions, templates, types } = await getRunAggregates({
+    ...range,
+    groups: ["total", "bucket", "workflow", "version", "template", "type"],
+    buckets: { originMs: range.from.getTime(), widthMs: range.bucketMs },
+  });
+  const models = await getModelAggregates(range);
+  const failing = await getTopFailing({ ...range, limit: 5 });
 
   const buckets = Math.round((range.to.getTime() - range.from.getTime()) / range.bucketMs);
-  const byBucket = new Map(series.map((row) => [row.bucket, row]));
-  const filled = Array.from({ length: buckets }, (_, i) => ({
-    start: new Date(range.from.getTime() + i * range.bucketMs).toISOString(),
-    ...withRate(byBucket.get(i) ?? EMPTY),
-  }));
+  const byStart = new Map(series.map((row) => [row.bucketStart.getTime(), row]));
+  const filled = Array.from({ length: buckets }, (_, i) => {
+    const start = range.from.getTime() + i * range.bucketMs;
+    return { start: new Date(start).toISOString(), ...withRate(byStart.get(start) ?? NO_RUNS) };
+  });
 
   const byWorkflow: Dashboard["byWorkflow"] = [];
   for (const row of workflows) {
-    if (row.version !== null) continue;
     byWorkflow.push({
       definitionId: row.definitionId,
       name: row.name,
       ...withRate(row),
-      versions: workflows
-        .filter((v) => v.definitionId === row.definitionId && v.version !== null)
+      versions: versions
+        .filter((v) => v.definitionId === row.definitionId)
         .sort((a, b) => (b.version ?? 0) - (a.version ?? 0))
         .map((v) => ({ version: v.version, ...withRate(v) })),
     });
@@ -94,7 +82,7 @@ export async function getDashboard({ ownerId, key, now }: { ownerId: string; key
 
   return {
     range: { key, from: range.from.toISOString(), to: range.to.toISOString(), bucketMs: range.bucketMs },
-    totals: withRate(totals),
+    totals: withRate(total),
     series: filled,
     byWorkflow,
     byTemplate: templates.map((row) => ({ templateId: row.templateId, name: row.name, ...withRate(row) })),
@@ -118,6 +106,6 @@ export async function getDashboard({ ownerId, key, now }: { ownerId: string; key
         ...withRate(row),
       };
     }),
-    topFailing: failing.map((row) => ({ ...row, lastFailedAt: row.lastFailedAt?.toISOString() ?? null })),
+    topFailing: failing.map(({ workflowType: _type, lastFailedAt, ...row }) => ({ ...row, lastFailedAt: lastFailedAt?.toISOString() ?? null })),
   };
 }

@@ -106,14 +106,15 @@ beforeAll(async () => {
   await run({ type: "TEMPLATE", templateId: chatTemplateId, input: { message: "from a template" } });
   await run({ type: "CHAT", message: "a chat" });
   const outside = await run({ type: "CUSTOM", definition: echoGraph(), input: { message: "long ago" } });
-  await query(sql`update workflow_executions set started_at = started_at - interval '30 days' where id = ${outside.executionId}`);
+  // A run of long ago: asked for (created) and started 30 days back.
+  await query(sql`update workflow_executions set created_at = created_at - interval '30 days', started_at = started_at - interval '30 days' where id = ${outside.executionId}`);
 });
 
 async function rowsInRange(from: Date, to: Date): Promise<Row[]> {
   return query<Row>(sql`
     select id, status, template_id, definition_id, definition_version, execution_time_ms, tokens_used, input_tokens, output_tokens,
            cost::text as cost, error_message, started_at, usage_by_model
-    from workflow_executions where owner_id = ${userId} and started_at >= ${from.toISOString()}::timestamptz and started_at < ${to.toISOString()}::timestamptz`);
+    from workflow_executions where owner_id = ${userId} and created_at >= ${from.toISOString()}::timestamptz and created_at < ${to.toISOString()}::timestamptz`);
 }
 
 describe("analytics", () => {
