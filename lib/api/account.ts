@@ -36,7 +36,14 @@ export const healthResponseSchema = z.object({
   status: z.literal("ok"),
   version: z.string(),
   backend: z.enum(["pglite", "postgres"]),
-  database: z.object({ location: z.string(), migration: z.unknown() }),
+  database: z.object({
+    location: z.string(),
+    migration: z.object({
+      tag: z.string().nullable().meta({ description: "The newest migration applied, e.g. 0003_runs_by_created" }),
+      writtenAt: z.string().nullable().meta({ description: "When that migration was written (ISO time)" }),
+      pending: z.number().int().meta({ description: "Migrations in this build not yet applied" }),
+    }),
+  }),
   user: z.object({ id: idSchema, email: z.string() }).nullable(),
 });
 

@@ -28,11 +28,14 @@ interface JournalEntry {
   when: number;
 }
 
-/** The newest migration applied to the database, by its tag from the journal (e.g. "0000_init"). */
+/**
+ * The newest migration applied to the database, by its tag from the journal (e.g. "0000_init"), and when that
+ * migration was written (drizzle records the journal's time for it, not the time it was applied).
+ */
 export async function getAppliedMigration(
   db: Database,
   migrationsFolder = MIGRATIONS_FOLDER,
-): Promise<{ tag: string | null; appliedAt: string | null; pending: number }> {
+): Promise<{ tag: string | null; writtenAt: string | null; pending: number }> {
   const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, "meta", "_journal.json"), "utf8")) as {
     entries: JournalEntry[];
   };
@@ -44,7 +47,7 @@ export async function getAppliedMigration(
   const last = applied.at(-1);
   return {
     tag: last?.tag ?? null,
-    appliedAt: newest ? new Date(newest).toISOString() : null,
+    writtenAt: newest ? new Date(newest).toISOString() : null,
     pending: journal.entries.length - applied.length,
   };
 }

@@ -19,7 +19,7 @@ describe("GET /api/health", () => {
       database: { location: expect.any(String), migration: { tag: expect.stringMatching(/^\d{4}_/), pending: 0 } },
       user: null,
     });
-    expect(Date.parse(json.database.migration.appliedAt)).not.toBeNaN();
+    expect(Date.parse(json.database.migration.writtenAt)).not.toBeNaN();
     // A postgres location never includes credentials.
     expect(json.database.location).not.toMatch(/@/);
   });

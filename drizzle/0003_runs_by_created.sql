@@ -1,0 +1,1 @@
+CREATE INDEX "workflow_executions_owner_created_idx" ON "workflow_executions" USING btree ("owner_id","created_at");
