@@ -21,6 +21,31 @@ test.describe("app shell and first pages", () => {
     const card = page.getByTestId("template-card").filter({ hasText: "Universal chat" });
     await expect(card).toContainText("Built-in");
     await expect(card).toContainText(/chat/i);
+    await expect(card.getByTestId("template-usage")).toHaveText("Not used yet");
+
+    // "Use template": the dialog opens with this card's template chosen; creating it opens the editor on its nodes.
+    await expect(card.getByTestId("template-use")).toHaveAccessibleName("Use template Universal chat");
+    await card.getByTestId("template-use").click();
+    const dialog = page.getByTestId("template-dialog");
+    await expect(dialog.getByTestId("template-option-universal-chat")).toHaveAttribute("aria-selected", "true");
+    await dialog.getByTestId("template-name").fill("Chat from the gallery");
+    await dialog.getByTestId("template-create").click();
+    await expect(page).toHaveURL(/\/workflows\/[0-9A-Z]{26}$/);
+    await expect(page.getByTestId("workflow-editor")).toHaveAttribute("data-ready", "true");
+    await expect(page.getByTestId("workflow-name")).toHaveValue("Chat from the gallery");
+    for (const id of ["start", "memory", "model", "end"]) await expect(page.getByTestId(`node-${id}`)).toBeVisible();
+
+    // "Chat": a new conversation answered by the card's template (Tool agent: not the default answerer).
+    await page.goto("/templates");
+    await expect(card.getByTestId("template-chat")).toHaveAccessibleName("Chat with Universal chat");
+    await card.getByTestId("template-chat").click();
+    await expect(page).toHaveURL(/\/chat\?template=[0-9A-Z]{26}$/);
+    await expect(page.getByTestId("answerer-name")).toHaveText("Universal chat");
+    await page.goto("/templates");
+    await page.getByTestId("template-card").filter({ hasText: "Tool agent" }).getByTestId("template-chat").click();
+    await expect(page).toHaveURL(/\/chat\?template=[0-9A-Z]{26}$/);
+    await expect(page.getByTestId("answerer-name")).toHaveText("Tool agent");
+    await expect(page.getByTestId("chat-input")).toHaveAttribute("placeholder", "Message Tool agent…");
   });
 
   test("an API key needs a name, and cancelling a revoke keeps the key active", async ({ page, auth, shell, apiKeys }) => {

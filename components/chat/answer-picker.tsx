@@ -3,7 +3,7 @@
 /**
  * "Who answers": the conversation header's picker of the built-in templates, the user's own templates and
  * their saved workflows. A template that reads a knowledge base asks which one first. The choice applies
- * to the next message.
+ * to the next message. A new chat opened for a template (/chat?template=<id>) picks it the same way on arrival.
  */
 import { useQuery } from "@tanstack/react-query";
 import { clsx } from "clsx";
@@ -84,6 +84,7 @@ export function AnswerPicker({
   workflows,
   knowledgeBases,
   pending,
+  initialTemplate,
   onChoose,
   onChooseKnowledge,
 }: {
@@ -93,11 +94,14 @@ export function AnswerPicker({
   knowledgeBases: readonly KnowledgeBaseDto[];
   /** A choice is being prepared (a knowledge-base workflow is created). */
   pending: boolean;
+  /** Picked on arrival as if clicked (read once, when the picker mounts). */
+  initialTemplate?: TemplateSummary | undefined;
   onChoose: (choice: AnswerChoice) => void;
   onChooseKnowledge: (template: TemplateSummary, knowledgeBase: KnowledgeBaseDto) => void;
 }) {
   const [open, setOpen] = useState(false);
-  const [kbFor, setKbFor] = useState<TemplateSummary | null>(null);
+  // The template being picked: its details decide whether a knowledge base must be chosen first.
+  const [kbFor, setKbFor] = useState<TemplateSummary | null>(initialTemplate ?? null);
   const root = useRef<HTMLDivElement>(null);
   const trigger = useRef<HTMLButtonElement>(null);
   const menuId = useId();
@@ -171,6 +175,11 @@ export function AnswerPicker({
   };
 
   const kbView = kbFor && detail.data && detail.data.id === kbFor.id && needsKnowledgeBase(detail.data.defaultParams);
+  // Picked while the menu is closed (on arrival): it opens only to ask for the knowledge base.
+  const pickingClosed = kbFor !== null && !open;
+  useEffect(() => {
+    if (kbView && !open) setOpen(true);
+  }, [kbView, open]);
 
   return (
     <div ref={root} className="relative min-w-0" onKeyDown={onKeyDown}>
@@ -187,7 +196,7 @@ export function AnswerPicker({
           focusRing,
         )}
       >
-        {pending ? <Loader2 aria-hidden className="size-3.5 shrink-0 animate-spin text-zinc-400" /> : choice?.kind === "workflow" ? <Workflow aria-hidden className="size-3.5 shrink-0 text-zinc-400" /> : <LayoutTemplate aria-hidden className="size-3.5 shrink-0 text-zinc-400" />}
+        {pending || (pickingClosed && detail.isFetching) ? <Loader2 aria-hidden className="size-3.5 shrink-0 animate-spin text-zinc-400" /> : choice?.kind === "workflow" ? <Workflow aria-hidden className="size-3.5 shrink-0 text-zinc-400" /> : <LayoutTemplate aria-hidden className="size-3.5 shrink-0 text-zinc-400" />}
         <span data-testid="answerer-name" className="truncate">
           {described?.name ?? "Choose who answers"}
         </span>

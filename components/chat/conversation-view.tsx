@@ -93,7 +93,14 @@ const SUGGESTIONS = [
   "Use calculator on (12.5 * 8) / 3",
 ];
 
-export function ConversationView({ initialConversation }: { initialConversation: ConversationDto | null }) {
+export function ConversationView({
+  initialConversation,
+  initialTemplateId,
+}: {
+  initialConversation: ConversationDto | null;
+  /** A new chat's answerer asked for by the address (/chat?template=<id>); ignored unless it is a template the user sees. */
+  initialTemplateId?: string | undefined;
+}) {
   const queryClient = useQueryClient();
   const shell = useChatShell();
   const [conversationId, setConversationId] = useState<string | null>(initialConversation?.id ?? null);
@@ -118,6 +125,8 @@ export function ConversationView({ initialConversation }: { initialConversation:
   const choice: AnswerChoice | null =
     picked ?? choiceFromConversation(conversation.data, templates, workflows) ?? (universal ? { kind: "template", id: universal.id } : null);
   const choiceName = describeChoice(choice, templates, workflows)?.name;
+  // Picked by the picker as if clicked there, so a template that reads a knowledge base asks which one first.
+  const requestedTemplate = initialTemplateId ? templates.find((t) => t.id === initialTemplateId) : undefined;
 
   const messages = useMemo(() => conversation.data?.messages ?? [], [conversation.data]);
   const items = useMemo(() => buildTranscript(messages, turns), [messages, turns]);
@@ -261,6 +270,7 @@ export function ConversationView({ initialConversation }: { initialConversation:
           workflows={workflows}
           knowledgeBases={knowledgeBases}
           pending={preparing}
+          initialTemplate={requestedTemplate}
           onChoose={(next) => {
             setPickerError(null);
             setPicked(next);

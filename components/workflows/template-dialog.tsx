@@ -2,13 +2,14 @@
 
 /**
  * Start a workflow from a template: pick one (built-in or your own), fill in its parameters (a knowledge
- * base for the RAG template…), and a new saved workflow opens in the editor.
+ * base for the RAG template…), and a new saved workflow opens in the editor. The templates gallery opens it
+ * with its card's template already chosen (`initialTemplateId`); another can still be picked.
  */
 import { useQuery } from "@tanstack/react-query";
 import { clsx } from "clsx";
 import { LayoutTemplate, Loader2 } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { knowledgeBaseListResponseSchema } from "@/lib/api/knowledge";
@@ -17,14 +18,24 @@ import { workflowSavedResponseSchema } from "@/lib/api/workflows";
 import { fetchJson } from "@/lib/api-client/fetch-json";
 import { isAppError } from "@/lib/errors";
 
-export function TemplateDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+export function TemplateDialog({
+  open,
+  onClose,
+  initialTemplateId,
+}: {
+  open: boolean;
+  onClose: () => void;
+  /** Chosen when the dialog opens (again after every close). */
+  initialTemplateId?: string;
+}) {
   const router = useRouter();
-  const [chosen, setChosen] = useState<string | null>(null);
+  const [chosen, setChosen] = useState<string | null>(initialTemplateId ?? null);
   const [params, setParams] = useState<Record<string, string>>({});
   const [name, setName] = useState("");
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const nameId = useId();
+  const list = useRef<HTMLUListElement>(null);
 
   const templates = useQuery({
     queryKey: ["templates"],
@@ -44,8 +55,14 @@ export function TemplateDialog({ open, onClose }: { open: boolean; onClose: () =
     enabled: open && needsKnowledgeBase,
   });
 
+  // A template chosen before the list loaded may be below the fold of the list: bring it into view.
+  const loaded = templates.data !== undefined;
+  useEffect(() => {
+    if (open && loaded) list.current?.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: "nearest" });
+  }, [open, loaded]);
+
   const close = () => {
-    setChosen(null);
+    setChosen(initialTemplateId ?? null);
     setParams({});
     setName("");
     setError(null);
@@ -100,7 +117,7 @@ export function TemplateDialog({ open, onClose }: { open: boolean; onClose: () =
         </p>
       ) : (
         <div className="flex flex-col gap-4">
-          <ul role="listbox" aria-label="Templates" className="grid max-h-72 grid-cols-1 gap-2 overflow-y-auto sm:grid-cols-2">
+          <ul ref={list} role="listbox" aria-label="Templates" className="grid max-h-72 grid-cols-1 gap-2 overflow-y-auto sm:grid-cols-2">
             {templates.data.map((item) => (
               <li key={item.id}>
                 <button

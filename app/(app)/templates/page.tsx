@@ -1,11 +1,14 @@
-import { Blocks, Bot, GitBranch, LayoutTemplate, Search, Sparkles, type LucideIcon } from "lucide-react";
+import { Activity, Blocks, Bot, GitBranch, LayoutTemplate, Search, Sparkles, type LucideIcon } from "lucide-react";
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { TemplateCardActions } from "@/components/templates/template-card-actions";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { RelativeTime } from "@/components/ui/relative-time";
 import { requireSessionUser } from "@/lib/auth";
+import { listTemplateUsage, type TemplateUsage } from "@/lib/db/queries/analytics";
 import { listTemplates, type TemplateSummary } from "@/lib/db/queries/templates";
 
 export const metadata: Metadata = { title: "Templates" };
@@ -23,7 +26,8 @@ const categoryIcons: Record<string, LucideIcon> = {
 export default async function TemplatesPage() {
   await connection();
   const user = await requireSessionUser({ callbackUrl: "/templates" });
-  const templates = await listTemplates({ ownerId: user.id });
+  const [templates, usage] = await Promise.all([listTemplates({ ownerId: user.id }), listTemplateUsage({ ownerId: user.id })]);
+  const usageOf = new Map(usage.map((u) => [u.templateId, u]));
 
   return (
     <div className="flex flex-col gap-8">
@@ -41,7 +45,7 @@ export default async function TemplatesPage() {
         <ul data-testid="template-list" className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
           {templates.map((t) => (
             <li key={t.id}>
-              <TemplateCard template={t} />
+              <TemplateCard template={t} usage={usageOf.get(t.id)} />
             </li>
           ))}
         </ul>
@@ -50,7 +54,7 @@ export default async function TemplatesPage() {
   );
 }
 
-function TemplateCard({ template: t }: { template: TemplateSummary }) {
+function TemplateCard({ template: t, usage }: { template: TemplateSummary; usage: TemplateUsage | undefined }) {
   const Icon = categoryIcons[t.category.toLowerCase()] ?? Blocks;
   return (
     <Card data-testid="template-card" className="flex h-full flex-col p-5">
@@ -62,13 +66,41 @@ function TemplateCard({ template: t }: { template: TemplateSummary }) {
       </div>
       <h2 className="mt-4 font-semibold text-zinc-900">{t.name}</h2>
       <p className="mt-1 line-clamp-3 flex-1 text-[13px] leading-5 text-zinc-500">{t.description || "No description"}</p>
-      <div className="mt-4 flex items-center gap-2 border-t border-zinc-100 pt-3 text-xs text-zinc-500">
+      <div className="mt-4 flex items-center gap-2 text-xs text-zinc-500">
         <Badge className="capitalize">{t.category}</Badge>
         <span aria-hidden>·</span>
         <span>
           {t.nodeCount} {t.nodeCount === 1 ? "node" : "nodes"}
         </span>
       </div>
+      <Usage usage={usage} />
+      <div className="mt-4 flex flex-wrap items-center gap-2 border-t border-zinc-100 pt-4">
+        <TemplateCardActions templateId={t.id} templateName={t.name} />
+      </div>
     </Card>
+  );
+}
+
+/** Your all-time use of the template (finished runs; the counters outlive pruned runs). */
+function Usage({ usage }: { usage: TemplateUsage | undefined }) {
+  return (
+    <p data-testid="template-usage" className="mt-2 flex items-start gap-1.5 text-xs leading-4 text-zinc-500">
+      <Activity aria-hidden className="mt-px size-3.5 shrink-0 text-zinc-400" />
+      {usage && usage.runs > 0 ? (
+        <span>
+          Used {usage.runs.toLocaleString("en")} {usage.runs === 1 ? "time" : "times"} ·{" "}
+          {/* Rounded down: 100% only when every run succeeded. */}
+          {Math.floor((usage.completed / usage.runs) * 100)}% succeeded
+          {usage.lastUsedAt ? (
+            <>
+              {" "}
+              · last used <RelativeTime date={usage.lastUsedAt} />
+            </>
+          ) : null}
+        </span>
+      ) : (
+        "Not used yet"
+      )}
+    </p>
   );
 }

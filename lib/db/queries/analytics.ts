@@ -14,10 +14,14 @@
  * - Tokens and cost are the rows' own columns; a model's own share comes from `usage_by_model`.
  * - Temporary definitions (a template's per-run copy) count under their template, not as workflows.
  * - In the failing list a failure is a failed or interrupted run (a cancel is the user's choice).
+ *
+ * Apart from these, listTemplateUsage reads the all-time counters the tracker stores (template_analytics),
+ * which outlive pruned runs: the templates gallery's "used N times".
  */
 import "server-only";
-import { sql, type SQL } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import { getDb, rowsOf } from "../client";
+import { templateAnalytics } from "../schema";
 
 export interface AnalyticsRange {
   ownerId: string;
@@ -372,51 +376,29 @@ export async function getTopFailing(range: AnalyticsRange & { limit?: number }):
   });
 }
 
-/** The stored counters of the owner's templates and definitions (kept by the tracker; they survive pruning). */
-export async function listUsageCounters({ ownerId }: { ownerId: string }) {
+/** A template's all-time use by one owner, from the counters the tracker keeps (they survive run pruning). */
+export interface TemplateUsage {
+  templateId: string;
+  /** Finished runs (a paused one is not counted until it ends). */
+  runs: number;
+  completed: number;
+  /** Failed and interrupted runs (a cancel is neither a success nor a failure). */
+  failed: number;
+  lastUsedAt: Date | null;
+}
+
+/** The owner's stored usage per template (only templates they have run), most recently used first. */
+export async function listTemplateUsage({ ownerId }: { ownerId: string }): Promise<TemplateUsage[]> {
   const db = await getDb();
-  const templates = rowsOf<{
-    template_id: string;
-    total_executions: number;
-    successful_executions: number;
-    failed_executions: number;
-    avg_execution_time_ms: number | null;
-    total_tokens_used: number | string;
-    total_cost: number | string;
-    last_used_at: Date | string | null;
-  }>(
-    await db.execute(sql`
-      select template_id, total_executions, successful_executions, failed_executions, avg_execution_time_ms,
-             total_tokens_used, total_cost::text as total_cost, last_used_at
-      from template_analytics where owner_id = ${ownerId} order by last_used_at desc nulls last`),
-  );
-  const definitions = rowsOf<{
-    definition_id: string;
-    version: number;
-    total_executions: number;
-    successful_executions: number;
-    failed_executions: number;
-    avg_execution_time_ms: number | null;
-    total_tokens_used: number | string;
-    total_cost: number | string;
-    last_used_at: Date | string | null;
-  }>(
-    await db.execute(sql`
-      select definition_id, version, total_executions, successful_executions, failed_executions, avg_execution_time_ms,
-             total_tokens_used, total_cost::text as total_cost, last_used_at
-      from definition_analytics where owner_id = ${ownerId} order by last_used_at desc nulls last`),
-  );
-  const counters = (r: Omit<(typeof templates)[number], "template_id">) => ({
-    totalExecutions: Number(r.total_executions),
-    successfulExecutions: Number(r.successful_executions),
-    failedExecutions: Number(r.failed_executions),
-    avgExecutionTimeMs: numOrNull(r.avg_execution_time_ms),
-    totalTokens: Number(r.total_tokens_used),
-    totalCost: Number(r.total_cost),
-    lastUsedAt: r.last_used_at === null ? null : new Date(r.last_used_at),
-  });
-  return {
-    templates: templates.map((r) => ({ templateId: r.template_id, ...counters(r) })),
-    definitions: definitions.map((r) => ({ definitionId: r.definition_id, version: Number(r.version), ...counters(r) })),
-  };
+  return db
+    .select({
+      templateId: templateAnalytics.templateId,
+      runs: templateAnalytics.totalExecutions,
+      completed: templateAnalytics.successfulExecutions,
+      failed: templateAnalytics.failedExecutions,
+      lastUsedAt: templateAnalytics.lastUsedAt,
+    })
+    .from(templateAnalytics)
+    .where(eq(templateAnalytics.ownerId, ownerId))
+    .orderBy(sql`${templateAnalytics.lastUsedAt} desc nulls last`, templateAnalytics.templateId);
 }
