@@ -30,6 +30,7 @@ import {
 } from "@/lib/api/executions";
 import { enqueueRun, type QueuedRun } from "@/lib/queue/enqueue";
 import { admitRun, describePendingRun, type PendingRunDescription, type RunAdmission } from "./run-limits";
+import { keepRunningWhenClientLeaves } from "./detached-events";
 
 export function executionNotFound(): AppError {
   return new AppError("not_found:execution", "No such execution.");
@@ -243,11 +244,15 @@ export async function resumeRun({
   if (row.status !== "paused") {
     throw new AppError("conflict:execution_not_paused", `This run is ${row.status}; only a paused run waits for an answer.`);
   }
-  return withPermit(userId, stream, (asStream) =>
+  const outcome = await withPermit(userId, stream, (asStream) =>
     asStream
       ? resumeExecution({ userId, executionId, answer, stream: true, tracker: getWorkflowTracker() })
       : resumeExecution({ userId, executionId, answer, stream: false, tracker: getWorkflowTracker() }),
   );
+  // A chat answered in the conversation goes on as any chat answer does when the connection drops: the
+  // client comes back for the rest through the run's events. Other streamed runs stop with their reader.
+  if (outcome.kind === "stream" && row.workflowType === "CHAT") return { kind: "stream", events: keepRunningWhenClientLeaves(outcome.events) };
+  return outcome;
 }
 
 /**

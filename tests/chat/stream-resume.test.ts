@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { POST as chat } from "@/app/api/chat/route";
 import { GET as getConversation } from "@/app/api/conversations/[id]/route";
 import { POST as cancel } from "@/app/api/executions/[id]/cancel/route";
+import { POST as resume } from "@/app/api/executions/[id]/resume/route";
 import { GET as runEvents } from "@/app/api/executions/[id]/events/route";
 import { GET as getExecution } from "@/app/api/executions/[id]/route";
 import { POST as createWorkflow } from "@/app/api/workflows/route";
@@ -15,7 +16,7 @@ import { followRun, postForEvents } from "@/components/chat/run-stream";
 import { applyEvents, newLiveRun } from "@/components/chat/live-run";
 import type { ExecutionEvent } from "@/lib/engine/events";
 import { BASE_URL, routeContext } from "../api/helpers";
-import { call, echoDefinition, newActor, type Actor } from "../api/rest-fixtures";
+import { call, callRaw, echoDefinition, newActor, readSse, type Actor } from "../api/rest-fixtures";
 
 const EVENTS_PATH = /^\/api\/executions\/([0-9A-Z]{26})\/events$/;
 
@@ -144,6 +145,57 @@ describe("chat stream client", () => {
       status = (await call(getExecution, "/api/executions/x", { auth: actor, params: { id: executionId! } })).json.execution.status;
     }
     expect(status).toBe("completed");
+  }, 60_000);
+
+  it("an approval answered in the chat goes on when the client goes away; the answer is saved complete", async () => {
+    const actor = await newActor();
+    const definition = echoDefinition("Approve, then answer slowly");
+    definition.nodes.splice(1, 0, {
+      id: "review",
+      type: "human",
+      position: { x: 120, y: 0 },
+      data: { label: "Review", config: { mode: "approval", question: "Go on?", variable: "ok" } },
+    });
+    definition.nodes.find((n) => n.id === "model")!.data.config = { provider: "local", model: "slow" };
+    definition.edges = [
+      { id: "a", source: "start", target: "review" },
+      { id: "b", source: "review", target: "model", sourceHandle: "approved" },
+      { id: "c", source: "review", target: "end", sourceHandle: "rejected" },
+      { id: "d", source: "model", target: "end" },
+    ] as typeof definition.edges;
+    const created = await call(createWorkflow, "/api/workflows", { method: "POST", body: definition, auth: actor });
+    expect(created.status).toBe(201);
+
+    const asked = await readSse(
+      await callRaw(chat, "/api/chat", { method: "POST", body: { message: "Write it", workflowId: created.json.workflow.id }, auth: actor, headers: { accept: "text/event-stream" } }),
+    );
+    const paused = asked.find((m) => m.event === "run_completed")?.data.data;
+    expect(paused?.status).toBe("paused");
+    const executionId = paused.executionId as string;
+
+    // The answer's stream is read for a moment, then the connection goes away for good.
+    const response = await callRaw(resume, "/api/executions/x/resume", {
+      method: "POST",
+      body: { approved: true },
+      auth: actor,
+      params: { id: executionId },
+      headers: { accept: "text/event-stream" },
+    });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+
+    let status = "running";
+    for (let i = 0; i < 200 && status !== "completed" && status !== "cancelled" && status !== "failed"; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      status = (await call(getExecution, "/api/executions/x", { auth: actor, params: { id: executionId } })).json.execution.status;
+    }
+    expect(status).toBe("completed");
+    const saved = await savedConversation(actor, paused.conversationId as string);
+    const answer = saved.messages.filter((m) => m.role === "assistant").at(-1)!;
+    expect(answer).toMatchObject({ status: "complete", executionId });
+    expect(answer.content).toContain("99 100.");
   }, 60_000);
 
   it("stops on request: the run is cancelled and the answer keeps the text that had arrived, marked stopped", async () => {

@@ -9,7 +9,7 @@ import { apiRoute, methodNotAllowed, readJson } from "@/lib/http";
 import { CHAT_MESSAGE_EVENT, chatBodySchema, type ChatMessageEvent } from "@/lib/api/conversations";
 import { generateConversationTitle, getMessageDto } from "@/lib/services/conversations";
 import { startRun } from "@/lib/services/executions";
-import { keepRunningWhenClientLeaves } from "../_lib/detached-events";
+import { keepRunningWhenClientLeaves } from "@/lib/services/detached-events";
 import { BODY_LIMITS } from "../_lib/limits";
 import { namedSse, sseResponse } from "../_lib/sse";
 

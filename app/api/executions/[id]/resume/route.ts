@@ -1,7 +1,8 @@
 /**
  * POST /api/executions/:id/resume — answers the human node a paused run waits at, and continues the run
  * (JSON result, or the stream with `Accept: text/event-stream`, or 202 with `Prefer: respond-async`). 409 when
- * the run is not paused.
+ * the run is not paused. A streamed chat run goes on when its client leaves (as every chat answer does); other
+ * streamed runs stop with their reader.
  */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, methodNotAllowed, readJson } from "@/lib/http";
