@@ -1,12 +1,13 @@
 "use client";
 
 /**
- * React Query hooks of the chat: the conversation list (cursor pages, by last activity), one conversation
+ * React Query hooks of the chat: the conversation list (cursor pages, by last activity) and its server-side
+ * search (titles and messages), one conversation
  * with its messages, rename and delete (the cache is updated at once and corrected by a refetch), and the
  * workflows, templates and knowledge bases the answer picker offers. Pages hand the first data down from
  * the server, so nothing flashes empty on load.
  */
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import type { ConversationDto, ConversationSummary } from "@/lib/api/conversations";
 import type { KnowledgeBaseDto } from "@/lib/api/knowledge";
 import type { TemplateSummary } from "@/lib/api/templates";
@@ -35,6 +36,20 @@ export function useConversationList(initialPage?: ConversationPage) {
   });
 }
 
+/** The conversations matching `q` (already debounced and trimmed; "" searches nothing), cursor pages. */
+export function useConversationSearch(q: string) {
+  return useInfiniteQuery({
+    queryKey: chatKeys.conversationSearch(q),
+    queryFn: ({ pageParam, signal }) => fetchConversationPage({ q, ...(pageParam ? { cursor: pageParam } : {}), signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    enabled: q.length > 0,
+    // The previous text's results stay on screen while the next ones load (no flash of nothing).
+    placeholderData: keepPreviousData,
+    staleTime: 10_000,
+  });
+}
+
 export function useConversation(id: string | null, initial?: ConversationDto | null) {
   return useQuery({
     queryKey: chatKeys.conversation(id ?? "none"),
@@ -59,13 +74,15 @@ export function useRenameConversation() {
     mutationFn: renameConversation,
     onMutate: async ({ id, title }) => {
       await queryClient.cancelQueries({ queryKey: chatKeys.conversations });
-      queryClient.setQueryData<InfiniteData<ConversationPage>>(chatKeys.conversations, (data) =>
-        patchSummaries(data, (items) => items.map((item) => (item.id === id ? { ...item, title } : item))),
-      );
+      const retitle = (data: InfiniteData<ConversationPage> | undefined) =>
+        patchSummaries(data, (items) => items.map((item) => (item.id === id ? { ...item, title } : item)));
+      queryClient.setQueryData<InfiniteData<ConversationPage>>(chatKeys.conversations, retitle);
+      queryClient.setQueriesData<InfiniteData<ConversationPage>>({ queryKey: chatKeys.conversationSearches }, retitle);
       queryClient.setQueryData<ConversationDto>(chatKeys.conversation(id), (data) => (data ? { ...data, title } : data));
     },
     onSettled: (_data, _error, { id }) => {
       void queryClient.invalidateQueries({ queryKey: chatKeys.conversations, exact: true });
+      void queryClient.invalidateQueries({ queryKey: chatKeys.conversationSearches });
       void queryClient.invalidateQueries({ queryKey: chatKeys.conversation(id) });
     },
   });
@@ -77,12 +94,15 @@ export function useDeleteConversation() {
     mutationFn: deleteConversation,
     onSuccess: (_data, { id }) => {
       chatRuns.forgetConversation(id);
-      queryClient.setQueryData<InfiniteData<ConversationPage>>(chatKeys.conversations, (data) =>
-        patchSummaries(data, (items) => items.filter((item) => item.id !== id)),
-      );
+      const drop = (data: InfiniteData<ConversationPage> | undefined) => patchSummaries(data, (items) => items.filter((item) => item.id !== id));
+      queryClient.setQueryData<InfiniteData<ConversationPage>>(chatKeys.conversations, drop);
+      queryClient.setQueriesData<InfiniteData<ConversationPage>>({ queryKey: chatKeys.conversationSearches }, drop);
       queryClient.removeQueries({ queryKey: chatKeys.conversation(id) });
     },
-    onSettled: () => void queryClient.invalidateQueries({ queryKey: chatKeys.conversations, exact: true }),
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: chatKeys.conversations, exact: true });
+      void queryClient.invalidateQueries({ queryKey: chatKeys.conversationSearches });
+    },
   });
 }
 

@@ -1,22 +1,54 @@
 "use client";
 
 /**
- * The conversations sidebar: a new chat, a search over titles, the list by last activity grouped by day
- * (Today, Yesterday, Previous 7 days, Older), and per conversation rename (inline) and delete (confirmed).
+ * The conversations sidebar: a new chat, a search (on the server, over titles and messages, as you type),
+ * the list by last activity grouped by day (Today, Yesterday, Previous 7 days, Older), and per
+ * conversation rename (inline) and delete (confirmed).
  */
 import { clsx } from "clsx";
 import { Loader2, MessageSquarePlus, Pencil, Search, Trash2, X } from "lucide-react";
 import Link from "next/link";
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import type { ConversationSummary } from "@/lib/api/conversations";
-import { CONVERSATION_TITLE_MAX_LENGTH } from "@/lib/api/conversations";
+import { CONVERSATION_SEARCH_MAX_LENGTH, CONVERSATION_TITLE_MAX_LENGTH } from "@/lib/api/conversations";
 import type { ConversationPage } from "@/lib/api-client/chat";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { focusRing, focusRingTight } from "@/components/ui/focus-ring";
-import { useConversationList, useDeleteConversation, useRenameConversation } from "./chat-queries";
+import { useConversationList, useConversationSearch, useDeleteConversation, useRenameConversation } from "./chat-queries";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** How long typing pauses before the search asks the server. */
+export const SEARCH_DEBOUNCE_MS = 250;
+
+/** `value`, once it has stopped changing for `ms`. */
+function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+/**
+ * `text` with each case-insensitive occurrence of `needle` in a <mark>. Plain text nodes only: whatever
+ * a title or message contains is shown as text, never as HTML.
+ */
+export function highlightMatches(text: string, needle: string): ReactNode[] {
+  const words = needle.trim().replace(/\s+/g, " ");
+  if (!words) return [text];
+  const pattern = new RegExp(`(${words.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")})`, "giu");
+  return text.split(pattern).map((part, index) =>
+    index % 2 === 1 ? (
+      <mark key={index} className="rounded-sm bg-amber-100 px-px text-inherit">
+        {part}
+      </mark>
+    ) : (
+      part
+    ),
+  );
+}
 
 /** Groups by the day of last activity, in the viewer's time zone. */
 export function groupByActivity(items: readonly ConversationSummary[], now: Date = new Date()) {
@@ -38,11 +70,14 @@ export function groupByActivity(items: readonly ConversationSummary[], now: Date
 function ConversationRow({
   item,
   active,
+  needle,
   onNavigate,
   onDelete,
 }: {
   item: ConversationSummary;
   active: boolean;
+  /** The search text, highlighted in the title and the match snippet ("" when not searching). */
+  needle: string;
   onNavigate: () => void;
   onDelete: (item: ConversationSummary) => void;
 }) {
@@ -102,14 +137,21 @@ function ConversationRow({
         onClick={onNavigate}
         title={item.title}
         className={clsx(
-          "flex h-8 items-center rounded-md pr-14 pl-2.5 text-[13px] transition-colors",
+          "flex rounded-md pr-14 pl-2.5 text-[13px] transition-colors",
+          item.match ? "flex-col justify-center gap-0.5 py-1.5" : "h-8 items-center",
           active ? "bg-zinc-200/70 font-medium text-zinc-900" : "text-zinc-700 hover:bg-zinc-200/50",
           focusRingTight,
         )}
       >
         <span data-testid="conversation-title" className="truncate">
-          {item.title}
+          {needle ? highlightMatches(item.title, needle) : item.title}
         </span>
+        {item.match ? (
+          <span data-testid="conversation-match" className="line-clamp-2 text-[11.5px] leading-snug font-normal text-zinc-500">
+            <span className="sr-only">{item.match.role === "user" ? "You: " : "Answer: "}</span>
+            {highlightMatches(item.match.snippet, needle)}
+          </span>
+        ) : null}
       </Link>
       <div
         className={clsx(
@@ -164,16 +206,20 @@ export function ConversationSidebar({
   const [query, setQuery] = useState("");
   const [toDelete, setToDelete] = useState<ConversationSummary | null>(null);
 
-  const all = useMemo(() => list.data?.pages.flatMap((page) => page.conversations) ?? [], [list.data]);
-  const needle = query.trim().toLowerCase();
-  const shown = needle ? all.filter((item) => item.title.toLowerCase().includes(needle)) : all;
-  const groups = groupByActivity(shown);
+  // While the box has text, the server searches titles and messages (after a pause in typing).
+  const needle = query.trim();
+  const searchText = useDebounced(needle, SEARCH_DEBOUNCE_MS);
+  const search = useConversationSearch(needle ? searchText : "");
+  const searching = needle.length > 0;
 
-  // Searching covers every conversation: the older pages are loaded while a search is on.
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
-  useEffect(() => {
-    if (needle && hasNextPage && !isFetchingNextPage) void fetchNextPage();
-  }, [needle, hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const all = useMemo(() => list.data?.pages.flatMap((page) => page.conversations) ?? [], [list.data]);
+  const results = useMemo(() => search.data?.pages.flatMap((page) => page.conversations) ?? null, [search.data]);
+  const searchPending = searching && (searchText !== needle || search.isFetching);
+  // "No match" only once the server answered for this very text.
+  const noMatch = searching && !searchPending && !search.isPlaceholderData && search.isSuccess && results?.length === 0;
+  const shown = searching ? (results ?? []) : all;
+  const groups = groupByActivity(shown);
+  const more = searching ? search : list;
 
   return (
     <div data-testid="conversation-sidebar" className="flex h-full min-h-0 flex-col">
@@ -183,7 +229,15 @@ export function ConversationSidebar({
           New chat
         </Button>
         <div className="relative">
-          <Search aria-hidden className="pointer-events-none absolute top-1/2 left-2.5 size-3.5 -translate-y-1/2 text-zinc-400" />
+          {searchPending ? (
+            <Loader2
+              data-testid="conversation-search-pending"
+              aria-hidden
+              className="pointer-events-none absolute top-1/2 left-2.5 size-3.5 -translate-y-1/2 animate-spin text-zinc-400"
+            />
+          ) : (
+            <Search aria-hidden className="pointer-events-none absolute top-1/2 left-2.5 size-3.5 -translate-y-1/2 text-zinc-400" />
+          )}
           <label htmlFor="conversation-search" className="sr-only">
             Search conversations
           </label>
@@ -194,6 +248,8 @@ export function ConversationSidebar({
             value={query}
             onChange={(event) => setQuery(event.target.value)}
             placeholder="Search chats"
+            maxLength={CONVERSATION_SEARCH_MAX_LENGTH}
+            aria-busy={searchPending}
             className={clsx(
               "h-8 w-full rounded-md border border-zinc-200 bg-white pr-7 pl-8 text-[13px] text-zinc-900 placeholder:text-zinc-400 [&::-webkit-search-cancel-button]:hidden",
               focusRingTight,
@@ -213,35 +269,52 @@ export function ConversationSidebar({
       </div>
 
       <nav aria-label="Conversations" className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
-        {all.length === 0 && !list.isFetching ? (
+        {!searching && all.length === 0 && !list.isFetching ? (
           <p data-testid="conversation-list-empty" className="px-2.5 py-6 text-center text-[12.5px] leading-relaxed text-zinc-500">
             Your conversations will appear here.
           </p>
-        ) : needle && shown.length === 0 && !hasNextPage ? (
+        ) : noMatch ? (
           <p data-testid="conversation-search-empty" className="px-2.5 py-6 text-center text-[12.5px] text-zinc-500">
-            No chat title matches “{query.trim()}”.
+            No chat matches “{needle}”.
+          </p>
+        ) : searching && search.isError && !searchPending ? (
+          <p role="alert" className="px-2.5 py-6 text-center text-[12.5px] text-zinc-500">
+            The search failed. Edit the text to try again.
+          </p>
+        ) : searching && results === null ? (
+          <p className="flex items-center justify-center gap-1.5 px-2.5 py-6 text-[12.5px] text-zinc-500">
+            <Loader2 aria-hidden className="size-3.5 animate-spin" />
+            Searching…
           </p>
         ) : (
           groups.map((group) => (
-            <section key={group.label} className="mb-3">
+            <section key={group.label} className={clsx("mb-3", searchPending && "opacity-60 transition-opacity")}>
               <h2 className="px-2.5 pt-1 pb-1 text-[11px] font-medium tracking-wide text-zinc-400 uppercase">{group.label}</h2>
               <ul className="flex flex-col gap-px">
                 {group.items.map((item) => (
-                  <ConversationRow key={item.id} item={item} active={item.id === activeId} onNavigate={onNavigate} onDelete={setToDelete} />
+                  <ConversationRow
+                    key={item.id}
+                    item={item}
+                    active={item.id === activeId}
+                    needle={searching ? needle : ""}
+                    onNavigate={onNavigate}
+                    onDelete={setToDelete}
+                  />
                 ))}
               </ul>
             </section>
           ))
         )}
-        {hasNextPage && !needle ? (
+        {more.hasNextPage && !noMatch && !(searching && search.isPlaceholderData) ? (
           <button
             type="button"
-            onClick={() => void fetchNextPage()}
-            disabled={isFetchingNextPage}
+            data-testid={searching ? "conversation-search-more" : undefined}
+            onClick={() => void more.fetchNextPage()}
+            disabled={more.isFetchingNextPage}
             className={clsx("mx-auto mt-1 flex items-center gap-1.5 rounded-md px-2 py-1 text-[12px] font-medium text-zinc-500 hover:bg-zinc-200/50", focusRing)}
           >
-            {isFetchingNextPage ? <Loader2 aria-hidden className="size-3.5 animate-spin" /> : null}
-            Show older chats
+            {more.isFetchingNextPage ? <Loader2 aria-hidden className="size-3.5 animate-spin" /> : null}
+            {searching ? "Load more" : "Show older chats"}
           </button>
         ) : null}
       </nav>

@@ -20,6 +20,9 @@ import { fetchJson } from "./fetch-json";
 export const chatKeys = {
   conversations: ["conversations"] as const,
   conversation: (id: string) => ["conversations", "detail", id] as const,
+  /** Every search of the conversations (the prefix), and one by its text. */
+  conversationSearches: ["conversations", "search"] as const,
+  conversationSearch: (q: string) => ["conversations", "search", q] as const,
   templates: ["templates", "list"] as const,
   template: (id: string) => ["templates", "detail", id] as const,
   // Under the editor's ["workflows"] prefix, so a save there refreshes the chat's picker too.
@@ -29,9 +32,13 @@ export const chatKeys = {
 
 export type ConversationPage = z.infer<typeof conversationListResponseSchema>;
 
-export function fetchConversationPage({ cursor, signal }: { cursor?: string; signal?: AbortSignal } = {}): Promise<ConversationPage> {
-  const query = cursor ? `?cursor=${encodeURIComponent(cursor)}` : "";
-  return fetchJson(`/api/conversations${query}`, { schema: conversationListResponseSchema, signal });
+/** One page of the conversations; with `q`, of those whose title or a message contains it. */
+export function fetchConversationPage({ cursor, q, signal }: { cursor?: string; q?: string; signal?: AbortSignal } = {}): Promise<ConversationPage> {
+  const params = new URLSearchParams();
+  if (q) params.set("q", q);
+  if (cursor) params.set("cursor", cursor);
+  const query = params.toString();
+  return fetchJson(`/api/conversations${query ? `?${query}` : ""}`, { schema: conversationListResponseSchema, signal });
 }
 
 export async function fetchConversation({ id, signal }: { id: string; signal?: AbortSignal }): Promise<ConversationDto> {

@@ -41,30 +41,59 @@ export const messageSchema = z
   .meta({ id: "Message" });
 export type MessageDto = z.infer<typeof messageSchema>;
 
-export const conversationSummarySchema = z
+export const CONVERSATION_SEARCH_MAX_LENGTH = 200;
+
+/** Where a search found a conversation, when it was in a message rather than the title. */
+export const conversationMatchSchema = z
   .object({
-    id: idSchema,
-    title: z.string(),
-    workflowId: idSchema.nullable(),
-    templateId: idSchema.nullable(),
-    messageCount: z.number().int(),
-    totalTokens: z.number().int(),
-    totalCost: z.number(),
-    lastMessageAt: nullableTimestampSchema,
-    createdAt: timestampSchema,
-    updatedAt: timestampSchema,
+    role: z.enum(MESSAGE_ROLES),
+    snippet: z.string().meta({ description: "About 120 characters of the newest matching message around its first occurrence of the text" }),
+  })
+  .meta({ id: "ConversationMatch" });
+export type ConversationMatch = z.infer<typeof conversationMatchSchema>;
+
+const conversationFields = z.object({
+  id: idSchema,
+  title: z.string(),
+  workflowId: idSchema.nullable(),
+  templateId: idSchema.nullable(),
+  messageCount: z.number().int(),
+  totalTokens: z.number().int(),
+  totalCost: z.number(),
+  lastMessageAt: nullableTimestampSchema,
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+
+export const conversationSummarySchema = conversationFields
+  .extend({
+    match: conversationMatchSchema
+      .optional()
+      .meta({ description: "Only in search results (`q`), when the text was found in a message rather than the title" }),
   })
   .meta({ id: "ConversationSummary" });
 export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
 
-export const conversationSchema = conversationSummarySchema
+export const conversationSchema = conversationFields
   .extend({ messages: z.array(messageSchema) })
   .meta({ id: "Conversation" });
 export type ConversationDto = z.infer<typeof conversationSchema>;
 
 export const CONVERSATION_PAGE_MAX = 100;
 export const conversationListQuerySchema = z
-  .object({ cursor: cursorSchema.optional(), limit: pageLimitSchema(CONVERSATION_PAGE_MAX, 50) })
+  .object({
+    cursor: cursorSchema.optional(),
+    limit: pageLimitSchema(CONVERSATION_PAGE_MAX, 50),
+    q: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(CONVERSATION_SEARCH_MAX_LENGTH)
+      .optional()
+      .meta({
+        description: `Only conversations whose title or any message contains this text (case-insensitive, 1–${CONVERSATION_SEARCH_MAX_LENGTH} characters, trimmed)`,
+      }),
+  })
   .strict();
 export const conversationListResponseSchema = z.object({
   conversations: z.array(conversationSummarySchema),

@@ -327,7 +327,7 @@ export const apiOperations: ApiOperation[] = [
     success: { status: 200, description: "The run's events, then the saved message", eventStream: z.union([executionEventDoc, chatMessageEventSchema]) },
     errors: [404, 413, 422, 429],
   },
-  { method: "get", path: "/api/conversations", tag: "Conversations", summary: "List your conversations", description: "Most recently active first.", params: { query: conversationListQuerySchema }, success: { status: 200, description: "One page", json: conversationListResponseSchema }, errors: [422] },
+  { method: "get", path: "/api/conversations", tag: "Conversations", summary: "List or search your conversations", description: "Most recently active first. With `q`, only conversations whose title or any message contains the text (case-insensitive); a match in a message comes with a `match` snippet.", params: { query: conversationListQuerySchema }, success: { status: 200, description: "One page", json: conversationListResponseSchema }, errors: [422] },
   { method: "get", path: "/api/conversations/{id}", tag: "Conversations", summary: "Get a conversation with its messages", params: { path: idPath }, success: { status: 200, description: "The conversation", json: conversationResponseSchema }, errors: [404] },
   {
     method: "patch",

@@ -8,6 +8,8 @@ import {
   listConversations,
   renameConversation,
   replaceConversationTitle,
+  searchConversations,
+  type ConversationMessageHit,
 } from "@/lib/db/queries/conversation-list";
 import { getExecution } from "@/lib/db/queries/execution-list";
 import { getChatModel } from "@/lib/models";
@@ -18,6 +20,7 @@ import {
   MESSAGE_ROLES,
   MESSAGE_STATUSES,
   type ConversationDto,
+  type ConversationMatch,
   type ConversationSummary,
   type MessageDto,
 } from "@/lib/api/conversations";
@@ -48,7 +51,7 @@ export function toMessage(row: Message): MessageDto {
   return {
     id: row.id,
     conversationId: row.conversationId,
-    role: (MESSAGE_ROLES as readonly string[]).includes(row.role) ? (row.role as MessageDto["role"]) : "system",
+    role: toRole(row.role),
     content: row.content,
     status: (MESSAGE_STATUSES as readonly string[]).includes(row.status) ? (row.status as MessageDto["status"]) : "complete",
     executionId: row.executionId,
@@ -83,16 +86,40 @@ function decodeCursor(cursor: string): { activityAt: Date; id: string } {
   });
 }
 
+function toRole(role: string): MessageDto["role"] {
+  return (MESSAGE_ROLES as readonly string[]).includes(role) ? (role as MessageDto["role"]) : "system";
+}
+
+/** A search hit's excerpt as a one-line snippet, with an ellipsis where the message goes on. */
+export function toConversationMatch(hit: ConversationMessageHit): ConversationMatch {
+  const before = hit.excerptStart > 1 ? "…" : "";
+  // The excerpt's length in characters as the database counts them (code points, not UTF-16 units).
+  const after = hit.excerptStart - 1 + [...hit.excerpt].length < hit.messageLength ? "…" : "";
+  return { role: toRole(hit.role), snippet: `${before}${hit.excerpt.replace(/\s+/g, " ").trim()}${after}` };
+}
+
+/** The caller's conversations by last activity, one cursor page; with `q`, only those whose title or a message contains it. */
 export async function listConversationsPage({
   ownerId,
   cursor,
   limit,
+  q,
 }: {
   ownerId: string;
   cursor?: string;
   limit: number;
+  q?: string;
 }): Promise<{ conversations: ConversationSummary[]; nextCursor: string | null }> {
-  const { rows, hasMore } = await listConversations({ ownerId, limit, ...(cursor ? { cursor: decodeCursor(cursor) } : {}) });
+  const after = cursor ? { cursor: decodeCursor(cursor) } : {};
+  if (q) {
+    const { rows, hasMore } = await searchConversations({ ownerId, text: q, limit, ...after });
+    const last = rows[rows.length - 1];
+    return {
+      conversations: rows.map(({ conversation, hit }) => ({ ...toConversationSummary(conversation), ...(hit ? { match: toConversationMatch(hit) } : {}) })),
+      nextCursor: hasMore && last ? encodeCursor(last.conversation) : null,
+    };
+  }
+  const { rows, hasMore } = await listConversations({ ownerId, limit, ...after });
   const last = rows[rows.length - 1];
   return { conversations: rows.map(toConversationSummary), nextCursor: hasMore && last ? encodeCursor(last) : null };
 }

@@ -1,4 +1,4 @@
-/** GET /api/conversations — the caller's conversations, most recently active first, cursor-paginated. */
+/** GET /api/conversations — the caller's conversations, most recently active first, cursor-paginated; `q` searches titles and messages. */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, json, methodNotAllowed } from "@/lib/http";
 import { conversationListQuerySchema } from "@/lib/api/conversations";
@@ -7,8 +7,8 @@ import { readQuery } from "../_lib/query";
 
 export const GET = apiRoute(async (request) => {
   const user = await authenticate(request);
-  const { cursor, limit } = readQuery(request, conversationListQuerySchema);
-  return json(await listConversationsPage({ ownerId: user.id, limit, ...(cursor ? { cursor } : {}) }));
+  const { cursor, limit, q } = readQuery(request, conversationListQuerySchema);
+  return json(await listConversationsPage({ ownerId: user.id, limit, ...(cursor ? { cursor } : {}), ...(q ? { q } : {}) }));
 });
 
 const others = methodNotAllowed(["GET"]);

@@ -46,6 +46,92 @@ export async function listConversations({
   return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
 }
 
+/** `text` as an ILIKE pattern that finds it anywhere, its `%`, `_` and backslash literal (each escaped with a backslash). */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+/** Characters of a matching message a search returns: some before the text, the rest from it on. */
+const EXCERPT_BEFORE = 40;
+const EXCERPT_LENGTH = 120;
+
+/** Where a search found a conversation in a message: the newest matching message, around the text's first occurrence. */
+export interface ConversationMessageHit {
+  role: string;
+  /** Up to EXCERPT_LENGTH characters (more for a long text) of the message, from `excerptStart`. */
+  excerpt: string;
+  /** 1-based: where the excerpt starts in the message (1: at its beginning). */
+  excerptStart: number;
+  messageLength: number;
+}
+
+/**
+ * The owner's conversations whose title or any message contains `text` (case-insensitive), by last
+ * activity and paged like listConversations, in ONE statement. When the title does not match, a lateral
+ * subquery finds the newest matching message (of the conversation's owner) and returns an excerpt of it;
+ * when the title matches, that subquery is skipped.
+ */
+export async function searchConversations({
+  ownerId,
+  text,
+  cursor,
+  limit,
+}: {
+  ownerId: string;
+  text: string;
+  cursor?: ConversationCursor;
+  limit: number;
+}): Promise<{ rows: Array<{ conversation: Conversation; hit: ConversationMessageHit | null }>; hasMore: boolean }> {
+  const db = await getDb();
+  const pattern = containsPattern(text);
+  const titleMatches = sql`${conversations.title} ilike ${pattern} escape '\\'`;
+  // Where the text starts in the message (0 when lower() and ILIKE disagree: the excerpt then starts at the beginning).
+  const position = sql`strpos(lower(${messages.content}), lower(${text}::text))`;
+  const start = sql`greatest(1, ${position} - ${EXCERPT_BEFORE}::int)`;
+  const hit = db
+    .select({
+      role: sql<string>`${messages.role}`.as("hit_role"),
+      excerpt: sql<string>`substr(${messages.content}, ${start}, greatest(${EXCERPT_LENGTH}::int, char_length(${text}::text) + ${EXCERPT_BEFORE * 2}::int))`.as("hit_excerpt"),
+      excerptStart: sql<number>`${start}`.as("hit_start"),
+      messageLength: sql<number>`char_length(${messages.content})`.as("hit_length"),
+    })
+    .from(messages)
+    .where(
+      and(
+        sql`not (${titleMatches})`,
+        eq(messages.conversationId, conversations.id),
+        eq(messages.ownerId, conversations.ownerId),
+        sql`${messages.content} ilike ${pattern} escape '\\'`,
+      ),
+    )
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(1)
+    .as("hit");
+  const rows = await db
+    .select({
+      conversation: conversations,
+      hit: { role: hit.role, excerpt: hit.excerpt, excerptStart: hit.excerptStart, messageLength: hit.messageLength },
+    })
+    .from(conversations)
+    .leftJoinLateral(hit, sql`true`)
+    .where(
+      and(
+        eq(conversations.ownerId, ownerId),
+        or(titleMatches, sql`${hit.role} is not null`),
+        cursor ? afterCursor(cursor) : undefined,
+      ),
+    )
+    .orderBy(desc(activity), desc(conversations.id))
+    .limit(limit + 1);
+  return {
+    rows: rows.slice(0, limit).map(({ conversation, hit: found }) => ({
+      conversation,
+      hit: found?.role == null ? null : { ...found, excerptStart: Number(found.excerptStart), messageLength: Number(found.messageLength) },
+    })),
+    hasMore: rows.length > limit,
+  };
+}
+
 export async function renameConversation({
   id,
   ownerId,
