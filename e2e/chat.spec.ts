@@ -128,6 +128,11 @@ test.describe("chat", () => {
     await page.getByTestId("conversation-search").fill("picnic");
     await expect(chat.conversations()).toHaveCount(1);
     await expect(chat.conversations().first()).toContainText("Plan a picnic");
+    // Search by what was said: the match is shown under the title, the words marked.
+    await page.getByTestId("conversation-search").fill("BULLET points");
+    await expect(chat.conversations()).toHaveCount(1);
+    await expect(chat.conversations().first().getByTestId("conversation-title")).toHaveText("Summarise the news");
+    await expect(chat.conversations().first().getByTestId("conversation-match").locator("mark").first()).toHaveText(/bullet points/i);
     await page.getByTestId("conversation-search").fill("zebra");
     await expect(page.getByTestId("conversation-search-empty")).toBeVisible();
     await page.getByTestId("conversation-search").fill("");
