@@ -226,7 +226,11 @@ export function AnswerPicker({
               <SectionTitle>Answer from which knowledge base?</SectionTitle>
               {knowledgeBases.length === 0 ? (
                 <p className="px-2.5 py-2 text-[12.5px] text-zinc-500">
-                  You have no knowledge bases yet. Create one with documents first (API: <code className="text-[11.5px]">POST /api/knowledge-bases</code>).
+                  You have no knowledge bases yet.{" "}
+                  <Link href="/knowledge" data-testid="knowledge-link" className="font-medium text-indigo-700 hover:underline">
+                    Create one in Knowledge
+                  </Link>
+                  , then add documents to it.
                 </p>
               ) : (
                 knowledgeBases.map((kb) => (

@@ -1,7 +1,7 @@
 "use client";
 
 import { clsx } from "clsx";
-import { Activity, LayoutTemplate, Menu, MessageSquare, Settings, Workflow, X, type LucideIcon } from "lucide-react";
+import { Activity, LayoutTemplate, Library, Menu, MessageSquare, Settings, Workflow, X, type LucideIcon } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useState, type ReactNode } from "react";
@@ -20,6 +20,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/chat", label: "Chat", icon: MessageSquare, testId: "nav-chat" },
   { href: "/executions", label: "Executions", icon: Activity, testId: "nav-executions" },
   { href: "/templates", label: "Templates", icon: LayoutTemplate, testId: "nav-templates" },
+  { href: "/knowledge", label: "Knowledge", icon: Library, testId: "nav-knowledge" },
   { href: "/settings", label: "Settings", icon: Settings, testId: "nav-settings" },
 ];
 

@@ -8,6 +8,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { clsx } from "clsx";
 import { LayoutTemplate, Loader2 } from "lucide-react";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
@@ -211,6 +212,14 @@ function TemplateParam({
             </option>
           ))}
         </select>
+        {knowledgeBases?.length === 0 ? (
+          <p className="mt-1 text-[12px] text-zinc-500">
+            <Link href="/knowledge" data-testid="knowledge-link" className="font-medium text-indigo-700 hover:underline">
+              Create one in Knowledge
+            </Link>
+            , then add documents to it.
+          </p>
+        ) : null}
       </div>
     );
   }

@@ -10,12 +10,13 @@ describe("sidebar active state", () => {
     expect(isActive("/chat", "/workflows")).toBe(false);
   });
 
-  it("has the five sections, each with its test id", () => {
+  it("has the six sections, each with its test id", () => {
     expect(NAV_ITEMS.map((i) => i.testId)).toEqual([
       "nav-workflows",
       "nav-chat",
       "nav-executions",
       "nav-templates",
+      "nav-knowledge",
       "nav-settings",
     ]);
   });

@@ -278,6 +278,15 @@ function FieldRow({ field, node, set, issues: all }: { field: ConfigField; node:
               </option>
             ))}
           </Select>
+          {knowledgeBases.length === 0 ? (
+            <p className="mt-1 text-[11.5px] text-zinc-500">
+              {/* A new tab: leaving the editor here would drop unsaved changes. */}
+              <a href="/knowledge" target="_blank" rel="noopener" data-testid="knowledge-link" className="font-medium text-indigo-700 hover:underline">
+                Create one in Knowledge
+              </a>{" "}
+              (opens in a new tab), then add documents to it.
+            </p>
+          ) : null}
         </FieldShell>
       );
     }

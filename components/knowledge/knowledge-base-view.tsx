@@ -1,0 +1,245 @@
+"use client";
+
+/**
+ * One knowledge base: its documents (with delete), the forms that add more (./add-document) and deleting
+ * the base itself. The server page hands down the first read; React Query keeps it current, and every change
+ * invalidates ["knowledge-bases"], so the chat's and the template dialog's lists follow.
+ */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { ArrowLeft, FileText, MessageSquare, Trash2 } from "lucide-react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button, buttonClasses } from "@/components/ui/button";
+import { Card, CardHeader } from "@/components/ui/card";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { EmptyState } from "@/components/ui/empty-state";
+import { focusRing } from "@/components/ui/focus-ring";
+import { PageHeader } from "@/components/ui/page-header";
+import { RelativeTime } from "@/components/ui/relative-time";
+import type { KnowledgeBaseDto, KnowledgeDocumentDto } from "@/lib/api/knowledge";
+import { deleteDocument, deleteKnowledgeBase, fetchKnowledgeBase, knowledgeKeys } from "@/lib/api-client/knowledge";
+import { AddDocument } from "./add-document";
+import { errorText } from "./fields";
+import { countOf, documentKind, formatBytes } from "./format";
+
+export interface KnowledgeBaseData {
+  knowledgeBase: KnowledgeBaseDto;
+  documents: KnowledgeDocumentDto[];
+}
+
+export function KnowledgeBaseView({ initial, chatTemplateId }: { initial: KnowledgeBaseData; chatTemplateId: string | null }) {
+  const id = initial.knowledgeBase.id;
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const key = knowledgeKeys.detail(id);
+  const [renderedAt] = useState(() => Date.now());
+  const { data } = useQuery({
+    queryKey: key,
+    queryFn: ({ signal }) => fetchKnowledgeBase(id, { signal }),
+    initialData: initial,
+    initialDataUpdatedAt: renderedAt,
+  });
+  const { knowledgeBase: kb, documents } = data;
+  const chunkCount = documents.reduce((sum, d) => sum + d.chunkCount, 0);
+  const sizeBytes = documents.reduce((sum, d) => sum + d.sizeBytes, 0);
+
+  /** Applies a change to the cached base at once; the refetch that follows confirms it. */
+  const update = (change: (documents: KnowledgeDocumentDto[]) => KnowledgeDocumentDto[]) => {
+    queryClient.setQueryData<KnowledgeBaseData>(key, (old) => {
+      if (!old) return old;
+      const next = change(old.documents);
+      return { knowledgeBase: { ...old.knowledgeBase, documentCount: next.length, updatedAt: new Date().toISOString() }, documents: next };
+    });
+    void queryClient.invalidateQueries({ queryKey: knowledgeKeys.all });
+  };
+
+  const [toDelete, setToDelete] = useState<KnowledgeDocumentDto | null>(null);
+  const removeDocument = useMutation({
+    mutationFn: (documentId: string) => deleteDocument(id, documentId),
+    onSuccess: (_result, documentId) => {
+      update((docs) => docs.filter((d) => d.id !== documentId));
+      setToDelete(null);
+    },
+  });
+
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const removeBase = useMutation({
+    mutationFn: () => deleteKnowledgeBase(id),
+    onSuccess: () => {
+      queryClient.removeQueries({ queryKey: key });
+      void queryClient.invalidateQueries({ queryKey: knowledgeKeys.all });
+      router.push("/knowledge");
+      router.refresh();
+    },
+  });
+
+  return (
+    <div className="flex flex-col gap-6">
+      <div className="flex flex-col gap-3">
+        <Link href="/knowledge" className={`flex w-fit items-center gap-1 rounded-sm text-[13px] font-medium text-zinc-500 hover:text-zinc-800 ${focusRing}`}>
+          <ArrowLeft aria-hidden className="size-3.5" />
+          Knowledge
+        </Link>
+        <PageHeader
+          title={<span data-testid="knowledge-title" className="break-words">{kb.name}</span>}
+          description={kb.description || undefined}
+          actions={
+            <>
+              {chatTemplateId ? (
+                <Link
+                  href={`/chat?template=${encodeURIComponent(chatTemplateId)}`}
+                  prefetch={false}
+                  data-testid="knowledge-chat"
+                  className={buttonClasses({ variant: "secondary" })}
+                >
+                  <MessageSquare aria-hidden />
+                  Chat with it
+                </Link>
+              ) : null}
+              <Button
+                variant="danger-ghost"
+                data-testid="knowledge-delete"
+                aria-haspopup="dialog"
+                onClick={() => {
+                  removeBase.reset();
+                  setConfirmingDelete(true);
+                }}
+              >
+                <Trash2 aria-hidden />
+                Delete
+              </Button>
+            </>
+          }
+        />
+        <p data-testid="knowledge-stats" className="flex flex-wrap items-center gap-x-2 gap-y-1 text-[13px] text-zinc-500">
+          <span>{countOf(documents.length, "document")}</span>
+          <span aria-hidden>·</span>
+          <span>{countOf(chunkCount, "chunk")}</span>
+          <span aria-hidden>·</span>
+          <span>{formatBytes(sizeBytes)}</span>
+          <span aria-hidden>·</span>
+          <span>
+            Updated <RelativeTime date={kb.updatedAt} />
+          </span>
+        </p>
+        <p data-testid="knowledge-usage" className="text-[13px] text-zinc-600">
+          Use it from the <strong className="font-medium text-zinc-800">Knowledge base Q&amp;A</strong> template, a retrieval node or the
+          knowledge-search tool.
+          {chatTemplateId ? " “Chat with it” opens a chat with that template: choose this knowledge base when it asks." : null}
+        </p>
+      </div>
+
+      <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
+        <Card aria-labelledby="documents-title">
+          <CardHeader
+            title={<span id="documents-title">Documents</span>}
+            description="Each is split into overlapping chunks; search returns the chunks that match a question."
+          />
+          {documents.length === 0 ? (
+            <EmptyState
+              compact
+              icon={FileText}
+              title="No documents yet"
+              description="Upload a .txt, .md or .pdf file, or paste text: it is split into chunks and searchable at once."
+            />
+          ) : (
+            <DocumentTable
+              documents={documents}
+              onDelete={(document) => {
+                removeDocument.reset();
+                setToDelete(document);
+              }}
+            />
+          )}
+        </Card>
+        <AddDocument knowledgeBaseId={id} onAdded={(document) => update((docs) => [...docs.filter((d) => d.id !== document.id), document])} />
+      </div>
+
+      <ConfirmDialog
+        open={toDelete !== null}
+        onCancel={() => setToDelete(null)}
+        onConfirm={() => toDelete && removeDocument.mutate(toDelete.id)}
+        title={`Delete “${toDelete?.title ?? ""}”?`}
+        description="Its chunks are removed from the knowledge base; workflows will no longer find them. This cannot be undone."
+        confirmLabel="Delete document"
+        pendingLabel="Deleting…"
+        pending={removeDocument.isPending}
+        error={removeDocument.isError ? errorText(removeDocument.error) : null}
+        testId="document-delete"
+      />
+      <ConfirmDialog
+        open={confirmingDelete}
+        onCancel={() => setConfirmingDelete(false)}
+        onConfirm={() => removeBase.mutate()}
+        title={`Delete “${kb.name}”?`}
+        description={`Its ${countOf(documents.length, "document")} and their chunks are deleted. Workflows that read it will find nothing. This cannot be undone.`}
+        confirmLabel="Delete knowledge base"
+        pendingLabel="Deleting…"
+        // Stays busy after success: the page is on its way back to the list.
+        pending={removeBase.isPending || removeBase.isSuccess}
+        error={removeBase.isError ? errorText(removeBase.error) : null}
+        testId="knowledge-delete"
+      />
+    </div>
+  );
+}
+
+function DocumentTable({ documents, onDelete }: { documents: KnowledgeDocumentDto[]; onDelete: (document: KnowledgeDocumentDto) => void }) {
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full min-w-[36rem] table-fixed text-left text-sm">
+        <colgroup>
+          <col />
+          <col className="w-24" />
+          <col className="w-20" />
+          <col className="w-20" />
+          <col className="w-28" />
+          <col className="w-24" />
+        </colgroup>
+        <thead className="text-xs font-medium text-zinc-500">
+          <tr className="border-b border-zinc-200">
+            <th scope="col" className="px-5 py-2.5 font-medium">Title</th>
+            <th scope="col" className="px-3 py-2.5 font-medium">Type</th>
+            <th scope="col" className="px-3 py-2.5 text-right font-medium">Chunks</th>
+            <th scope="col" className="px-3 py-2.5 text-right font-medium">Size</th>
+            <th scope="col" className="px-3 py-2.5 font-medium">Added</th>
+            <th scope="col" className="px-5 py-2.5"><span className="sr-only">Actions</span></th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-zinc-100">
+          {documents.map((document) => (
+            <tr key={document.id} data-testid="document-row" data-document-id={document.id} className="h-14">
+              <td data-testid="document-title" className="truncate px-5 font-medium text-zinc-900" title={document.title}>
+                {document.title}
+              </td>
+              <td className="px-3">
+                <Badge>{documentKind(document.mimeType)}</Badge>
+              </td>
+              <td data-testid="document-chunks" className="px-3 text-right text-zinc-700 tabular-nums">
+                {document.chunkCount.toLocaleString("en")}
+              </td>
+              <td className="px-3 text-right text-zinc-600 tabular-nums">{formatBytes(document.sizeBytes)}</td>
+              <td className="px-3 text-zinc-600">
+                <RelativeTime date={document.createdAt} />
+              </td>
+              <td className="px-5 text-right">
+                <Button
+                  variant="danger-ghost"
+                  size="sm"
+                  data-testid="document-delete"
+                  aria-haspopup="dialog"
+                  aria-label={`Delete ${document.title}`}
+                  onClick={() => onDelete(document)}
+                >
+                  Delete
+                </Button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

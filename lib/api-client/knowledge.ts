@@ -1,0 +1,89 @@
+/**
+ * Browser-side calls of the knowledge pages (/api/knowledge-bases/**), responses parsed with the API's own
+ * schemas. Uploads go through XMLHttpRequest, the one browser API that reports upload progress; their
+ * errors are rebuilt into the same AppError fetchJson throws. Client-safe.
+ */
+import { z } from "zod";
+import {
+  knowledgeBaseResponseSchema,
+  knowledgeBaseSchema,
+  type KnowledgeBaseDto,
+  knowledgeDocumentResponseSchema,
+  type KnowledgeDocumentDto,
+} from "@/lib/api/knowledge";
+import { errorBodySchema } from "@/lib/api/common";
+import { AppError, type ErrorCode } from "@/lib/errors";
+import { fetchJson } from "./fetch-json";
+
+/** Under ["knowledge-bases"], like the chat's and the template dialog's lists: one invalidation reaches them all. */
+export const knowledgeKeys = {
+  all: ["knowledge-bases"] as const,
+  detail: (id: string) => ["knowledge-bases", "detail", id] as const,
+};
+
+const basePath = (id: string) => `/api/knowledge-bases/${encodeURIComponent(id)}`;
+
+const createdSchema = z.object({ knowledgeBase: knowledgeBaseSchema });
+
+export async function createKnowledgeBase(body: { name: string; description: string }): Promise<KnowledgeBaseDto> {
+  return (await fetchJson("/api/knowledge-bases", { method: "POST", body, schema: createdSchema })).knowledgeBase;
+}
+
+export function fetchKnowledgeBase(id: string, { signal }: { signal?: AbortSignal } = {}) {
+  return fetchJson(basePath(id), { schema: knowledgeBaseResponseSchema, signal });
+}
+
+export async function addPastedDocument(id: string, body: { title: string; text: string }): Promise<KnowledgeDocumentDto> {
+  return (await fetchJson(`${basePath(id)}/documents`, { method: "POST", body, schema: knowledgeDocumentResponseSchema })).document;
+}
+
+export function deleteDocument(id: string, documentId: string): Promise<void> {
+  return fetchJson(`${basePath(id)}/documents/${encodeURIComponent(documentId)}`, { method: "DELETE", schema: null });
+}
+
+export function deleteKnowledgeBase(id: string): Promise<void> {
+  return fetchJson(basePath(id), { method: "DELETE", schema: null });
+}
+
+function uploadError(status: number, body: unknown): AppError {
+  const parsed = errorBodySchema.safeParse(body);
+  if (parsed.success) {
+    const { code, message, issues } = parsed.data.error;
+    return new AppError(code as ErrorCode, message, { issues });
+  }
+  if (status === 0) return new AppError("unavailable:network", "Could not reach the server. Check your connection and try again.");
+  if (status === 413) return new AppError("payload_too_large:file", "The file is too large.");
+  return new AppError(status >= 500 ? "internal:api" : "bad_request:api", `The upload failed (HTTP ${status}).`);
+}
+
+/**
+ * Uploads a file as a new document (multipart `file`). `onProgress` gets the share of the bytes sent,
+ * 0 to 1; at 1 the server is still extracting and indexing the text, until the promise settles.
+ */
+export function uploadDocument(
+  id: string,
+  file: File,
+  { onProgress, signal }: { onProgress?: (sent: number) => void; signal?: AbortSignal } = {},
+): Promise<KnowledgeDocumentDto> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", `${basePath(id)}/documents`);
+    xhr.responseType = "json";
+    xhr.setRequestHeader("accept", "application/json");
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) onProgress?.(event.loaded / event.total);
+    };
+    xhr.onload = () => {
+      if (xhr.status < 200 || xhr.status >= 300) return reject(uploadError(xhr.status, xhr.response));
+      const parsed = knowledgeDocumentResponseSchema.safeParse(xhr.response);
+      if (parsed.success) resolve(parsed.data.document);
+      else reject(new AppError("internal:api", "The server sent a response this page does not understand.", { cause: parsed.error }));
+    };
+    xhr.onerror = () => reject(uploadError(0, null));
+    xhr.onabort = () => reject(new DOMException("The upload was cancelled.", "AbortError"));
+    signal?.addEventListener("abort", () => xhr.abort(), { once: true });
+    const form = new FormData();
+    form.append("file", file, file.name);
+    xhr.send(form);
+  });
+}
