@@ -52,8 +52,11 @@ function NewKnowledgeBaseDialog({ open, onClose }: { open: boolean; onClose: () 
   // Anything not about a field (a network failure, a 500) shows above the buttons.
   const formError = error && !nameError && !descriptionError ? errorText(error) : null;
 
+  // Still busy once created: the new base's page is on its way (and a second click must not create another).
+  const busy = create.isPending || create.isSuccess;
+
   const close = () => {
-    if (create.isPending) return;
+    if (busy) return;
     onClose();
     setName("");
     setDescription("");
@@ -113,11 +116,11 @@ function NewKnowledgeBaseDialog({ open, onClose }: { open: boolean; onClose: () 
         </Field>
         <ErrorNote message={formError} />
         <div className="mt-2 flex justify-end gap-2">
-          <Button variant="secondary" onClick={close} disabled={create.isPending}>
+          <Button variant="secondary" onClick={close} disabled={busy}>
             Cancel
           </Button>
-          <Button type="submit" data-testid="knowledge-create" disabled={create.isPending}>
-            {create.isPending ? "Creating…" : "Create"}
+          <Button type="submit" data-testid="knowledge-create" disabled={busy}>
+            {busy ? "Creating…" : "Create"}
           </Button>
         </div>
       </form>
