@@ -60,6 +60,11 @@ beforeAll(async () => {
   const events = await readSse(chat);
   ids.conversation = events.find((m) => m.event === "run_completed")!.data.data.conversationId;
   await callJson(baseUrl, "/api/keys", { method: "POST", ...as, body: { name: hostile(0).slice(0, 90) } });
+  const knowledge = await callJson(baseUrl, "/api/knowledge-bases", { method: "POST", ...as, body: { name: hostile(1).slice(0, 100), description: hostile(5) } });
+  expect(knowledge.status, knowledge.text).toBe(201);
+  ids.knowledgeBase = knowledge.json.knowledgeBase.id;
+  const document = await callJson(baseUrl, `/api/knowledge-bases/${ids.knowledgeBase}/documents`, { method: "POST", ...as, body: { title: hostile(2).slice(0, 100), text: PAYLOADS.join("\n\n") } });
+  expect(document.status, document.text).toBe(201);
   if (CHROMIUM) {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -110,6 +115,8 @@ describe("hostile content is inert in every page", () => {
       { path: "/executions", mustShow: false },
       { path: `/executions/${ids.execution}`, mustShow: true },
       { path: "/settings", mustShow: true },
+      { path: "/knowledge", mustShow: true },
+      { path: `/knowledge/${ids.knowledgeBase}`, mustShow: true },
     ];
     const problems: string[] = [];
     for (const { path, mustShow } of pages) {
