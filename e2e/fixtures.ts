@@ -72,7 +72,7 @@ export class ApiKeysPanel {
 
   async revoke(name: string) {
     await this.row(name).getByTestId("api-key-revoke").click();
-    await this.page.getByTestId("confirm-revoke").click();
+    await this.page.getByTestId("revoke-confirm").click();
   }
 }
 

@@ -58,9 +58,9 @@ test.describe("app shell and first pages", () => {
 
     await apiKeys.create("kept key");
     await apiKeys.row("kept key").getByTestId("api-key-revoke").click();
-    await expect(page.getByTestId("confirm-revoke")).toBeVisible();
+    await expect(page.getByTestId("revoke-confirm")).toBeVisible();
     await page.keyboard.press("Escape");
-    await expect(page.getByTestId("confirm-revoke")).toBeHidden();
+    await expect(page.getByTestId("revoke-confirm")).toBeHidden();
     await expect(apiKeys.row("kept key")).toContainText("Active");
 
     // The list comes from the server: after a reload the key is still there, and its secret is not.

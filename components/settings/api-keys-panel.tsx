@@ -7,7 +7,7 @@ import { useId, useRef, useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
-import { Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input, Label } from "@/components/ui/input";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -106,36 +106,18 @@ export function ApiKeysPanel() {
         }} />
       )}
 
-      <Dialog
+      <ConfirmDialog
         open={toRevoke !== null}
-        onClose={() => {
-          if (!revoke.isPending) setToRevoke(null);
-        }}
+        onCancel={() => setToRevoke(null)}
+        onConfirm={() => toRevoke && revoke.mutate(toRevoke.id)}
         title={`Revoke “${toRevoke?.name ?? ""}”?`}
         description="Anything that uses this key will stop working at once. This cannot be undone."
-        data-testid="revoke-dialog"
-        footer={
-          <>
-            <Button variant="secondary" onClick={() => setToRevoke(null)} disabled={revoke.isPending}>
-              Cancel
-            </Button>
-            <Button
-              variant="danger"
-              data-testid="confirm-revoke"
-              disabled={revoke.isPending}
-              onClick={() => toRevoke && revoke.mutate(toRevoke.id)}
-            >
-              {revoke.isPending ? "Revoking…" : "Revoke key"}
-            </Button>
-          </>
-        }
-      >
-        {revoke.isError ? (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-[13px] text-red-700">
-            {errorMessage(revoke.error)}
-          </p>
-        ) : null}
-      </Dialog>
+        confirmLabel="Revoke key"
+        pendingLabel="Revoking…"
+        pending={revoke.isPending}
+        error={revoke.isError ? errorMessage(revoke.error) : null}
+        testId="revoke"
+      />
     </Card>
   );
 }
