@@ -12,10 +12,10 @@ import { useId, useRef, useState, type DragEvent, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { ErrorNote } from "@/components/ui/error-note";
-import { Input } from "@/components/ui/input";
+import { Input, TextArea } from "@/components/ui/input";
 import { KNOWLEDGE_LIMITS, type KnowledgeDocumentDto } from "@/lib/api/knowledge";
 import { addPastedDocument, uploadDocument } from "@/lib/api-client/knowledge";
-import { errorText, Field, fieldIssue, invalidProps, TextArea } from "./fields";
+import { errorText, Field, fieldIssue, invalidProps } from "./fields";
 import { ACCEPTED_FILE_TYPES, fileTooLarge, formatBytes } from "./format";
 
 interface UploadItem {

@@ -1,7 +1,5 @@
 /** Form pieces shared by the knowledge pages' forms. */
-import { clsx } from "clsx";
-import type { ComponentPropsWithRef, ReactNode } from "react";
-import { focusRingTight } from "@/components/ui/focus-ring";
+import type { ReactNode } from "react";
 import { Label } from "@/components/ui/input";
 import { isAppError } from "@/lib/errors";
 
@@ -36,19 +34,4 @@ export function Field({ id, label, error, children }: { id: string; label: React
 /** Marks a control invalid and points it at its message (see Field). */
 export function invalidProps(id: string, error: string | null) {
   return error ? { "aria-invalid": true as const, "aria-describedby": `${id}-error` } : {};
-}
-
-export function TextArea({ className, ...props }: ComponentPropsWithRef<"textarea">) {
-  return (
-    <textarea
-      className={clsx(
-        "w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm text-zinc-900 shadow-sm",
-        "placeholder:text-zinc-400 disabled:cursor-not-allowed disabled:bg-zinc-50 disabled:text-zinc-500",
-        "aria-invalid:border-red-500",
-        focusRingTight,
-        className,
-      )}
-      {...props}
-    />
-  );
 }

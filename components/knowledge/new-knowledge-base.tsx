@@ -11,10 +11,10 @@ import { useId, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { ErrorNote } from "@/components/ui/error-note";
-import { Input } from "@/components/ui/input";
+import { Input, TextArea } from "@/components/ui/input";
 import { KNOWLEDGE_LIMITS } from "@/lib/api/knowledge";
 import { createKnowledgeBase, knowledgeKeys } from "@/lib/api-client/knowledge";
-import { errorText, Field, fieldIssue, invalidProps, TextArea } from "./fields";
+import { errorText, Field, fieldIssue, invalidProps } from "./fields";
 
 export function NewKnowledgeBase({ variant = "primary" }: { variant?: "primary" | "secondary" }) {
   const [open, setOpen] = useState(false);
