@@ -21,11 +21,11 @@ import { useAnswererData, useConversation } from "./chat-queries";
 import { chatRuns, useConversationTurns, type AnswerTarget } from "./chat-runs";
 import { useChatShell } from "./chat-shell";
 import { Composer, type ComposerHandle } from "./composer";
+import { RAG_QA_SLUG, TOOL_AGENT_SLUG, UNIVERSAL_CHAT_SLUG } from "@/lib/templates/slugs";
 import { isLive } from "./live-run";
 import { AssistantMessage, UserMessage } from "./messages";
 import { buildTranscript, settledTurns, unfollowedRun, type AssistantItem } from "./transcript";
 
-const UNIVERSAL_CHAT_SLUG = "universal-chat";
 
 /** Who answered last (the newest answer's workflow or template), else what the conversation was started with. */
 export function choiceFromConversation(
@@ -87,11 +87,12 @@ function useStickToBottom(deps: unknown[]) {
   return { scroller, onScroll, atBottom, toBottom };
 }
 
-const SUGGESTIONS = [
-  "Explain what a workflow graph is, in two sentences.",
-  "Write a haiku about tokens streaming in.",
-  "Use calculator on (12.5 * 8) / 3",
-];
+/** First messages to try, fitting who answers: tools for the tool agent, a question for the Q&A template. */
+function suggestionsFor(slug: string | null | undefined): string[] {
+  if (slug === TOOL_AGENT_SLUG) return ["Use calculator on (12.5 * 8) / 3", "What time is it now?", "Explain what a workflow graph is, in two sentences."];
+  if (slug === RAG_QA_SLUG) return ["What does the knowledge base say about refunds?", "Summarise the main points of the documents."];
+  return ["Explain what a workflow graph is, in two sentences.", "Write a haiku about tokens streaming in.", "Give me three names for a tea shop."];
+}
 
 export function ConversationView({
   initialConversation,
@@ -312,7 +313,7 @@ export function ConversationView({
                   )}
                 </p>
                 <div className="mt-6 flex flex-wrap justify-center gap-2">
-                  {SUGGESTIONS.map((suggestion) => (
+                  {suggestionsFor(choice?.kind === "template" ? templates.find((t) => t.id === choice.id)?.slug : undefined).map((suggestion) => (
                     <button
                       key={suggestion}
                       type="button"

@@ -2,6 +2,8 @@
  * Built-in templates, seeded (upserted by slug) on every start. Readable by everyone, changeable by none.
  * Graphs are in the public definition format (ARCHITECTURE.md).
  */
+import { HUMAN_APPROVAL_SLUG, RAG_QA_SLUG, ROUTER_CLASSIFIER_SLUG, SUMMARIZE_LOOP_SLUG, TOOL_AGENT_SLUG, UNIVERSAL_CHAT_SLUG } from "./slugs";
+
 export interface BuiltinTemplate {
   slug: string;
   name: string;
@@ -13,12 +15,14 @@ export interface BuiltinTemplate {
 
 const at = (x: number, y = 0) => ({ x, y });
 
-export const UNIVERSAL_CHAT_SLUG = "universal-chat";
-export const RAG_QA_SLUG = "rag-qa";
-export const TOOL_AGENT_SLUG = "tool-agent";
-export const ROUTER_CLASSIFIER_SLUG = "router-classifier";
-export const SUMMARIZE_LOOP_SLUG = "summarize-until-short";
-export const HUMAN_APPROVAL_SLUG = "human-approval";
+export {
+  HUMAN_APPROVAL_SLUG,
+  RAG_QA_SLUG,
+  ROUTER_CLASSIFIER_SLUG,
+  SUMMARIZE_LOOP_SLUG,
+  TOOL_AGENT_SLUG,
+  UNIVERSAL_CHAT_SLUG,
+} from "./slugs";
 
 const node = (id: string, type: string, x: number, label: string, config: Record<string, unknown>, y = 0) => ({
   id,
