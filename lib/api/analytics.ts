@@ -10,7 +10,7 @@ import { idSchema, timestampSchema } from "./common";
 /** Query of every analytics route. The range rules (from before to, at most a year) are the service's. */
 export const analyticsQuerySchema = z
   .object({
-    from: timestampSchema.optional().meta({ description: "Start of the range (default: 7 days before `to`)" }),
+    from: timestampSchema.optional().meta({ description: "Start of the range (default: 7 days before `to`); a run belongs to the range by when it was created" }),
     to: timestampSchema.optional().meta({ description: "End of the range (default: now)" }),
     bucket: z.enum(["hour", "day"]).optional().meta({ description: "Series bucket (default: hours up to 2 days, else days)" }),
   })
