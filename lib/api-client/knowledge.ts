@@ -10,6 +10,8 @@ import {
   type KnowledgeBaseDto,
   knowledgeDocumentResponseSchema,
   type KnowledgeDocumentDto,
+  knowledgeSearchResponseSchema,
+  type KnowledgeSearchResponse,
 } from "@/lib/api/knowledge";
 import { errorBodySchema } from "@/lib/api/common";
 import { AppError, type ErrorCode } from "@/lib/errors";
@@ -35,6 +37,15 @@ export function fetchKnowledgeBase(id: string, { signal }: { signal?: AbortSigna
 
 export async function addPastedDocument(id: string, body: { title: string; text: string }): Promise<KnowledgeDocumentDto> {
   return (await fetchJson(`${basePath(id)}/documents`, { method: "POST", body, schema: knowledgeDocumentResponseSchema })).document;
+}
+
+/** "Test retrieval": the passages a retrieval node would get for `query` (topK: the node's default when omitted). */
+export function searchKnowledgeBase(
+  id: string,
+  body: { query: string; topK?: number },
+  { signal }: { signal?: AbortSignal } = {},
+): Promise<KnowledgeSearchResponse> {
+  return fetchJson(`${basePath(id)}/search`, { method: "POST", body, schema: knowledgeSearchResponseSchema, signal });
 }
 
 export function deleteDocument(id: string, documentId: string): Promise<void> {

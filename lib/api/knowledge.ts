@@ -1,5 +1,6 @@
 /** Knowledge base contracts: /api/knowledge-bases/**. Client-safe. */
 import { z } from "zod";
+import { retrievalConfigSchema } from "@/lib/nodes/retrieval/definition";
 import { idSchema, timestampSchema } from "./common";
 
 export const KNOWLEDGE_LIMITS = {
@@ -71,3 +72,39 @@ export const knowledgeBaseResponseSchema = z.object({
   documents: z.array(knowledgeDocumentSchema),
 });
 export const knowledgeDocumentResponseSchema = z.object({ document: knowledgeDocumentSchema });
+
+/**
+ * POST /api/knowledge-bases/:id/search ("Test retrieval"): the passages a retrieval node would get.
+ * `queryMaxLength` is the search's own cap (RETRIEVAL_LIMITS.maxQueryLength); the default topK is the
+ * retrieval node's, so a test shows what a node left at its default would retrieve.
+ */
+export const KNOWLEDGE_SEARCH_LIMITS = {
+  queryMaxLength: 1000,
+  maxTopK: 20,
+  defaultTopK: retrievalConfigSchema.shape.topK.parse(undefined),
+} as const;
+
+export const knowledgeSearchBodySchema = z
+  .object({
+    query: z.string().trim().min(1, "must not be empty").max(KNOWLEDGE_SEARCH_LIMITS.queryMaxLength),
+    topK: z.number().int().min(1).max(KNOWLEDGE_SEARCH_LIMITS.maxTopK).default(KNOWLEDGE_SEARCH_LIMITS.defaultTopK),
+  })
+  .strict()
+  .meta({ id: "KnowledgeSearchBody" });
+
+export const knowledgeSearchResultSchema = z
+  .object({
+    rank: z.number().int().meta({ description: "1 for the best passage" }),
+    score: z.number().meta({ description: "Full-text rank (ts_rank); higher is better" }),
+    documentId: idSchema,
+    documentTitle: z.string(),
+    text: z.string().meta({ description: "The passage (chunk) as stored: plain text" }),
+  })
+  .meta({ id: "KnowledgeSearchResult" });
+export type KnowledgeSearchResultDto = z.infer<typeof knowledgeSearchResultSchema>;
+
+export const knowledgeSearchResponseSchema = z.object({
+  results: z.array(knowledgeSearchResultSchema),
+  tookMs: z.number().meta({ description: "Time the search took, in milliseconds" }),
+});
+export type KnowledgeSearchResponse = z.infer<typeof knowledgeSearchResponseSchema>;

@@ -47,6 +47,8 @@ import {
   knowledgeBaseListResponseSchema,
   knowledgeBaseResponseSchema,
   knowledgeDocumentResponseSchema,
+  knowledgeSearchBodySchema,
+  knowledgeSearchResponseSchema,
   uploadDocumentFormSchema,
 } from "./knowledge";
 import {
@@ -386,6 +388,17 @@ export const apiOperations: ApiOperation[] = [
     body: { kind: "json-or-multipart", json: addTextDocumentBodySchema, multipart: uploadDocumentFormSchema },
     success: { status: 201, description: "The stored document", json: knowledgeDocumentResponseSchema },
     errors: [400, 404, 413, 422],
+  },
+  {
+    method: "post",
+    path: "/api/knowledge-bases/{id}/search",
+    tag: "Knowledge",
+    summary: "Test retrieval: search a knowledge base",
+    description: "The passages a retrieval node (or the knowledge-search tool) would get for `query`, best first, with the time the search took. `topK` defaults to the retrieval node's default.",
+    params: { path: idPath },
+    body: { kind: "json", schema: knowledgeSearchBodySchema },
+    success: { status: 200, description: "The matching passages, ranked", json: knowledgeSearchResponseSchema },
+    errors: [404, 413, 422],
   },
   {
     method: "delete",

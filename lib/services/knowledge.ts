@@ -12,12 +12,19 @@ import {
   deleteKnowledgeBase as removeKnowledgeBase,
   listDocuments,
   listKnowledgeBases as selectKnowledgeBases,
+  searchKnowledge,
   type KnowledgeBaseRecord,
   type KnowledgeDocumentRecord,
 } from "@/lib/retrieval";
 import { getKnowledgeBase } from "@/lib/db/queries/knowledge";
 import { AppError } from "@/lib/errors";
-import { KNOWLEDGE_FILE_TYPES, KNOWLEDGE_LIMITS, type KnowledgeBaseDto, type KnowledgeDocumentDto } from "@/lib/api/knowledge";
+import {
+  KNOWLEDGE_FILE_TYPES,
+  KNOWLEDGE_LIMITS,
+  type KnowledgeBaseDto,
+  type KnowledgeDocumentDto,
+  type KnowledgeSearchResponse,
+} from "@/lib/api/knowledge";
 
 /** A PDF with more pages than this is refused before its text is extracted (time and memory). */
 const MAX_PDF_PAGES = 2000;
@@ -45,6 +52,10 @@ export function toKnowledgeDocument(row: KnowledgeDocumentRecord): KnowledgeDocu
   };
 }
 
+function knowledgeBaseNotFound(): AppError {
+  return new AppError("not_found:knowledge_base", "No such knowledge base.");
+}
+
 export async function listKnowledgeBases({ ownerId }: { ownerId: string }): Promise<KnowledgeBaseDto[]> {
   return (await selectKnowledgeBases({ ownerId })).map(toKnowledgeBase);
 }
@@ -69,7 +80,7 @@ export async function getKnowledgeBaseWithDocuments({
   id: string;
 }): Promise<{ knowledgeBase: KnowledgeBaseDto; documents: KnowledgeDocumentDto[] }> {
   const base = await getKnowledgeBase({ id, ownerId });
-  if (!base) throw new AppError("not_found:knowledge_base", "No such knowledge base.");
+  if (!base) throw knowledgeBaseNotFound();
   const documents = await listDocuments({ ownerId, knowledgeBaseId: id });
   return { knowledgeBase: toKnowledgeBase(base), documents: documents.map(toKnowledgeDocument) };
 }
@@ -180,4 +191,29 @@ export async function deleteKnowledgeDocument({
     throw new AppError("not_found:knowledge_document", "No such document in this knowledge base.");
   }
   await deleteDocument({ ownerId, documentId });
+}
+
+/**
+ * "Test retrieval": the passages the retrieval node and the knowledge-search tool would get for `query`,
+ * through the same search (lib/retrieval's searchKnowledge), ranked from 1, with the time it took.
+ */
+export async function testRetrieval({
+  ownerId,
+  knowledgeBaseId,
+  query,
+  topK,
+}: {
+  ownerId: string;
+  knowledgeBaseId: string;
+  query: string;
+  topK: number;
+}): Promise<KnowledgeSearchResponse> {
+  if (!(await getKnowledgeBase({ id: knowledgeBaseId, ownerId }))) throw knowledgeBaseNotFound();
+  const started = performance.now();
+  const hits = await searchKnowledge({ ownerId, knowledgeBaseId, query, topK });
+  const tookMs = Math.round((performance.now() - started) * 10) / 10;
+  return {
+    results: hits.map((hit, i) => ({ rank: i + 1, score: hit.score, documentId: hit.documentId, documentTitle: hit.title, text: hit.content })),
+    tookMs,
+  };
 }
