@@ -24,6 +24,7 @@ test.describe("knowledge bases", () => {
     await expect(page).toHaveURL(/\/knowledge\/[0-9A-Z]{26}$/);
     await expect(page.getByTestId("knowledge-title")).toHaveText("Support handbook");
     await expect(page.getByTestId("empty-state")).toContainText("No documents yet");
+    await expect(page.getByTestId("retrieval-empty")).toContainText("Add a document first");
 
     const rows = page.getByTestId("document-row");
     const row = (title: string) => rows.filter({ has: page.getByTestId("document-title").getByText(title, { exact: true }) });
@@ -59,6 +60,21 @@ test.describe("knowledge bases", () => {
     await page.reload();
     await expect(rows).toHaveCount(1);
     await expect(row("refund-policy").getByTestId("document-chunks")).toHaveText("2");
+
+    // "Test retrieval": the passages a retrieval node would get, best first, the question's words marked.
+    await page.getByTestId("retrieval-query").fill("When are refunds paid back to the card?");
+    await page.getByTestId("retrieval-run").click();
+    const first = page.getByTestId("retrieval-result").first();
+    await expect(first).toContainText("refund-policy");
+    await expect(first).toContainText("original card within five to seven business days");
+    await expect(first.locator("mark").filter({ hasText: /^refunds$/i }).first()).toBeVisible();
+    await expect(page.getByTestId("retrieval-result")).toHaveCount(2);
+    await first.getByRole("button", { name: "Show more" }).click();
+    await expect(first.getByRole("button", { name: "Show less" })).toHaveAttribute("aria-expanded", "true");
+    await page.getByTestId("retrieval-query").fill("quantum chromodynamics");
+    await page.getByTestId("retrieval-run").click();
+    await expect(page.getByTestId("retrieval-empty")).toContainText("No passage matches “quantum chromodynamics”");
+    await expect(page.getByTestId("retrieval-result")).toHaveCount(0);
 
     // The list shows the base with what it holds.
     await page.getByTestId("nav-knowledge").click();

@@ -23,6 +23,7 @@ import { deleteDocument, deleteKnowledgeBase, fetchKnowledgeBase, knowledgeKeys 
 import { AddDocument } from "./add-document";
 import { errorText } from "./fields";
 import { countOf, documentKind, formatBytes } from "./format";
+import { RetrievalTest } from "./retrieval-test";
 
 export interface KnowledgeBaseData {
   knowledgeBase: KnowledgeBaseDto;
@@ -132,28 +133,32 @@ export function KnowledgeBaseView({ initial, chatTemplateId }: { initial: Knowle
       </div>
 
       <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
-        <Card aria-labelledby="documents-title">
-          <CardHeader
-            title={<span id="documents-title">Documents</span>}
-            description="Each is split into overlapping chunks; search returns the chunks that match a question."
-          />
-          {documents.length === 0 ? (
-            <EmptyState
-              compact
-              icon={FileText}
-              title="No documents yet"
-              description="Upload a .txt, .md or .pdf file, or paste text: it is split into chunks and searchable at once."
+        {/* Narrow screens: one column, documents, adding them, then testing them; wide: testing under the documents. */}
+        <div className="contents lg:flex lg:min-w-0 lg:flex-col lg:gap-6">
+          <Card aria-labelledby="documents-title">
+            <CardHeader
+              title={<span id="documents-title">Documents</span>}
+              description="Each is split into overlapping chunks; search returns the chunks that match a question."
             />
-          ) : (
-            <DocumentTable
-              documents={documents}
-              onDelete={(document) => {
-                removeDocument.reset();
-                setToDelete(document);
-              }}
-            />
-          )}
-        </Card>
+            {documents.length === 0 ? (
+              <EmptyState
+                compact
+                icon={FileText}
+                title="No documents yet"
+                description="Upload a .txt, .md or .pdf file, or paste text: it is split into chunks and searchable at once."
+              />
+            ) : (
+              <DocumentTable
+                documents={documents}
+                onDelete={(document) => {
+                  removeDocument.reset();
+                  setToDelete(document);
+                }}
+              />
+            )}
+          </Card>
+          <RetrievalTest knowledgeBaseId={id} documentCount={documents.length} className="max-lg:order-last" />
+        </div>
         <AddDocument knowledgeBaseId={id} onAdded={(document) => update((docs) => [...docs.filter((d) => d.id !== document.id), document])} />
       </div>
 
