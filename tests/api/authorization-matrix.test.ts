@@ -26,6 +26,7 @@ import * as document from "@/app/api/knowledge-bases/[id]/documents/[documentId]
 import * as documents from "@/app/api/knowledge-bases/[id]/documents/route";
 import * as knowledgeBase from "@/app/api/knowledge-bases/[id]/route";
 import * as knowledgeBases from "@/app/api/knowledge-bases/route";
+import * as knowledgeSearch from "@/app/api/knowledge-bases/[id]/search/route";
 import * as openapi from "@/app/api/openapi.json/route";
 import * as signup from "@/app/api/signup/route";
 import * as templateExport from "@/app/api/templates/[id]/export/route";
@@ -278,6 +279,12 @@ const matrix: Record<string, Entry> = {
     handler: documents.POST,
     target: async (w) => ({ params: { id: (await shared("kb", () => newKnowledgeBase(w))).id }, body: { title: "More", text: "More text to index." } }),
     owner: CREATED,
+    other: HIDDEN,
+  },
+  "post /api/knowledge-bases/{id}/search": {
+    handler: knowledgeSearch.POST,
+    target: async (w) => ({ params: { id: (await shared("kb", () => newKnowledgeBase(w))).id }, body: { query: "text" } }),
+    owner: OK,
     other: HIDDEN,
   },
   "delete /api/knowledge-bases/{id}/documents/{documentId}": {
