@@ -116,6 +116,7 @@ async function target(method: string, path: string, fresh: boolean): Promise<{ u
     "PATCH /api/conversations/{id}": { title: "renamed" },
     "POST /api/knowledge-bases": { name: "kb" },
     "POST /api/knowledge-bases/{id}/documents": { title: "doc", text: "some text" },
+    "POST /api/knowledge-bases/{id}/search": { query: "private handbook" },
     "POST /api/signup": { email: `signup-${ulid().toLowerCase()}@suite.test`, password: "long enough password", name: "x" },
     "POST /api/keys": { name: "another key" },
   };
