@@ -154,8 +154,16 @@ export class WorkflowEditorPage {
     await expect(this.edge(id)).toHaveCount(0);
   }
 
+  /**
+   * Clicks the node until it is selected: a click while the view still pans to a node just added can land
+   * where the node was a moment before (on the pane, which clears the selection).
+   */
   async select(nodeId: string) {
-    await this.node(nodeId).click();
+    const node = this.node(nodeId);
+    await expect(async () => {
+      await node.click();
+      await expect(node).toHaveAttribute("data-selected", "true", { timeout: 1_000 });
+    }).toPass({ timeout: 10_000 });
     await expect(this.page.getByTestId("inspector")).toBeVisible();
   }
 

@@ -54,7 +54,16 @@ export function freeSpot(nodes: readonly EditorNode[], wanted: { x: number; y: n
 /** Adds a node where a keyboard user expects it: after the selected node, else in the middle of the view. */
 export function useAddNode() {
   const store = useEditorApi();
-  const { screenToFlowPosition } = useReactFlow();
+  const { screenToFlowPosition, flowToScreenPosition, setCenter, getZoom } = useReactFlow();
+  /** A node added beside one at the edge of the view lands outside it: bring it into view, keeping the zoom. */
+  const reveal = (position: { x: number; y: number }) => {
+    const canvas = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
+    if (!canvas) return;
+    const topLeft = flowToScreenPosition(position);
+    const bottomRight = flowToScreenPosition({ x: position.x + DEFAULT_NODE_SIZE.width, y: position.y + DEFAULT_NODE_SIZE.height });
+    const inside = topLeft.x >= canvas.left && topLeft.y >= canvas.top && bottomRight.x <= canvas.right && bottomRight.y <= canvas.bottom;
+    if (!inside) void setCenter(position.x + DEFAULT_NODE_SIZE.width / 2, position.y + DEFAULT_NODE_SIZE.height / 2, { zoom: getZoom(), duration: 200 });
+  };
   return (type: string) => {
     const state = store.getState();
     const selected = state.nodes.filter((node) => node.selected);
@@ -70,7 +79,9 @@ export function useAddNode() {
       position = { x: centre.x - DEFAULT_NODE_SIZE.width / 2, y: centre.y - DEFAULT_NODE_SIZE.height / 2 };
     }
     position = freeSpot(state.nodes, position);
-    return state.addNode(type, position, anchor ? { connectFrom: anchor.id } : undefined);
+    const id = state.addNode(type, position, anchor ? { connectFrom: anchor.id } : undefined);
+    if (id) reveal(position);
+    return id;
   };
 }
 

@@ -90,6 +90,7 @@ function WorkflowNodeView({ id, type, data, selected }: NodeProps<EditorNode>) {
       data-node-type={type}
       data-run-status={waiting ? "waiting" : (run?.status ?? "idle")}
       data-issues={severity ?? "none"}
+      data-selected={selected ? "true" : "false"}
       className={clsx(
         "group/node relative w-52 rounded-xl border bg-white text-left shadow-sm transition-[box-shadow,border-color]",
         selected ? "border-indigo-500 ring-2 ring-indigo-500/25" : "border-zinc-200 hover:border-zinc-300 hover:shadow-md",
