@@ -11,6 +11,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
+import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -191,60 +192,47 @@ export function KnowledgeBaseView({ initial, chatTemplateId }: { initial: Knowle
   );
 }
 
+const DOCUMENT_COLUMNS: DataColumn[] = [
+  { label: "Title" },
+  { label: "Type", width: "w-24" },
+  { label: "Chunks", width: "w-20", align: "right" },
+  { label: "Size", width: "w-20", align: "right" },
+  { label: "Added", width: "w-28" },
+  { label: "Actions", width: "w-24", hidden: true },
+];
+
 function DocumentTable({ documents, onDelete }: { documents: KnowledgeDocumentDto[]; onDelete: (document: KnowledgeDocumentDto) => void }) {
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full min-w-[36rem] table-fixed text-left text-sm">
-        <colgroup>
-          <col />
-          <col className="w-24" />
-          <col className="w-20" />
-          <col className="w-20" />
-          <col className="w-28" />
-          <col className="w-24" />
-        </colgroup>
-        <thead className="text-xs font-medium text-zinc-500">
-          <tr className="border-b border-zinc-200">
-            <th scope="col" className="px-5 py-2.5 font-medium">Title</th>
-            <th scope="col" className="px-3 py-2.5 font-medium">Type</th>
-            <th scope="col" className="px-3 py-2.5 text-right font-medium">Chunks</th>
-            <th scope="col" className="px-3 py-2.5 text-right font-medium">Size</th>
-            <th scope="col" className="px-3 py-2.5 font-medium">Added</th>
-            <th scope="col" className="px-5 py-2.5"><span className="sr-only">Actions</span></th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-zinc-100">
-          {documents.map((document) => (
-            <tr key={document.id} data-testid="document-row" data-document-id={document.id} className="h-14">
-              <td data-testid="document-title" className="truncate px-5 font-medium text-zinc-900" title={document.title}>
-                {document.title}
-              </td>
-              <td className="px-3">
-                <Badge>{documentKind(document.mimeType)}</Badge>
-              </td>
-              <td data-testid="document-chunks" className="px-3 text-right text-zinc-700 tabular-nums">
-                {document.chunkCount.toLocaleString("en")}
-              </td>
-              <td className="px-3 text-right text-zinc-600 tabular-nums">{formatBytes(document.sizeBytes)}</td>
-              <td className="px-3 text-zinc-600">
-                <RelativeTime date={document.createdAt} />
-              </td>
-              <td className="px-5 text-right">
-                <Button
-                  variant="danger-ghost"
-                  size="sm"
-                  data-testid="document-delete"
-                  aria-haspopup="dialog"
-                  aria-label={`Delete ${document.title}`}
-                  onClick={() => onDelete(document)}
-                >
-                  Delete
-                </Button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={DOCUMENT_COLUMNS} minWidth="min-w-[36rem]">
+      {documents.map((document) => (
+        <tr key={document.id} data-testid="document-row" data-document-id={document.id} className="h-14">
+          <td data-testid="document-title" className="truncate px-5 font-medium text-zinc-900" title={document.title}>
+            {document.title}
+          </td>
+          <td className="px-3">
+            <Badge>{documentKind(document.mimeType)}</Badge>
+          </td>
+          <td data-testid="document-chunks" className="px-3 text-right text-zinc-700 tabular-nums">
+            {document.chunkCount.toLocaleString("en")}
+          </td>
+          <td className="px-3 text-right text-zinc-600 tabular-nums">{formatBytes(document.sizeBytes)}</td>
+          <td className="px-3 text-zinc-600">
+            <RelativeTime date={document.createdAt} />
+          </td>
+          <td className="px-5 text-right">
+            <Button
+              variant="danger-ghost"
+              size="sm"
+              data-testid="document-delete"
+              aria-haspopup="dialog"
+              aria-label={`Delete ${document.title}`}
+              onClick={() => onDelete(document)}
+            >
+              Delete
+            </Button>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

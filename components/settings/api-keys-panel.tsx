@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Check, Copy, KeyRound, Plus, RotateCw, TriangleAlert } from "lucide-react";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
+import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -235,72 +236,59 @@ function NewSecretPanel({ name, secret, onDismiss }: { name: string; secret: str
   );
 }
 
+const KEY_COLUMNS: DataColumn[] = [
+  { label: "Name" },
+  { label: "Key", width: "w-40" },
+  { label: "Created", width: "w-32" },
+  { label: "Last used", width: "w-32" },
+  { label: "Status", width: "w-28" },
+  { label: "Actions", width: "w-28", hidden: true },
+];
+
 function KeyTable({ keys, onRevoke }: { keys: ApiKeyView[]; onRevoke: (key: ApiKeyView) => void }) {
   // Fixed column widths and row height: revoking a key must not make the table jump.
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full min-w-[42rem] table-fixed text-left text-sm">
-        <colgroup>
-          <col />
-          <col className="w-40" />
-          <col className="w-32" />
-          <col className="w-32" />
-          <col className="w-28" />
-          <col className="w-28" />
-        </colgroup>
-        <thead className="text-xs font-medium text-zinc-500">
-          <tr className="border-b border-zinc-200">
-            <th scope="col" className="px-5 py-2.5 font-medium">Name</th>
-            <th scope="col" className="px-3 py-2.5 font-medium">Key</th>
-            <th scope="col" className="px-3 py-2.5 font-medium">Created</th>
-            <th scope="col" className="px-3 py-2.5 font-medium">Last used</th>
-            <th scope="col" className="px-3 py-2.5 font-medium">Status</th>
-            <th scope="col" className="px-5 py-2.5"><span className="sr-only">Actions</span></th>
+    <DataTable columns={KEY_COLUMNS} minWidth="min-w-[42rem]">
+      {keys.map((key) => {
+        const revoked = key.revokedAt !== null;
+        return (
+          <tr key={key.id} data-testid="api-key-row" className="h-14">
+            <td className={clsx("truncate px-5 font-medium", revoked ? "text-zinc-500" : "text-zinc-900")} title={key.name}>
+              {key.name}
+            </td>
+            <td className="truncate px-3 font-mono text-[13px] text-zinc-500">{key.prefix}…</td>
+            <td className="px-3 text-zinc-600">
+              <RelativeTime date={key.createdAt} />
+            </td>
+            <td className="px-3 text-zinc-600">
+              {key.lastUsedAt ? <RelativeTime date={key.lastUsedAt} /> : <span className="text-zinc-500">Never</span>}
+            </td>
+            <td className="px-3">
+              {revoked ? (
+                <Badge tone="neutral" title={`Revoked ${new Date(key.revokedAt ?? "").toLocaleString()}`}>
+                  Revoked
+                </Badge>
+              ) : (
+                <Badge tone="green">Active</Badge>
+              )}
+            </td>
+            <td className="px-5 text-right">
+              {revoked ? null : (
+                <Button
+                  variant="danger-ghost"
+                  size="sm"
+                  data-testid="api-key-revoke"
+                  onClick={() => onRevoke(key)}
+                  aria-label={`Revoke ${key.name}`}
+                >
+                  Revoke
+                </Button>
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody className="divide-y divide-zinc-100">
-          {keys.map((key) => {
-            const revoked = key.revokedAt !== null;
-            return (
-              <tr key={key.id} data-testid="api-key-row" className="h-14">
-                <td className={clsx("truncate px-5 font-medium", revoked ? "text-zinc-500" : "text-zinc-900")} title={key.name}>
-                  {key.name}
-                </td>
-                <td className="truncate px-3 font-mono text-[13px] text-zinc-500">{key.prefix}…</td>
-                <td className="px-3 text-zinc-600">
-                  <RelativeTime date={key.createdAt} />
-                </td>
-                <td className="px-3 text-zinc-600">
-                  {key.lastUsedAt ? <RelativeTime date={key.lastUsedAt} /> : <span className="text-zinc-500">Never</span>}
-                </td>
-                <td className="px-3">
-                  {revoked ? (
-                    <Badge tone="neutral" title={`Revoked ${new Date(key.revokedAt ?? "").toLocaleString()}`}>
-                      Revoked
-                    </Badge>
-                  ) : (
-                    <Badge tone="green">Active</Badge>
-                  )}
-                </td>
-                <td className="px-5 text-right">
-                  {revoked ? null : (
-                    <Button
-                      variant="danger-ghost"
-                      size="sm"
-                      data-testid="api-key-revoke"
-                      onClick={() => onRevoke(key)}
-                      aria-label={`Revoke ${key.name}`}
-                    >
-                      Revoke
-                    </Button>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }
 
