@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ApiKeysPanel } from "@/components/settings/api-keys-panel";
+import { ModelProvidersCard } from "@/components/settings/model-providers-card";
 import { ProfileCard } from "@/components/settings/profile-card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireSessionUser } from "@/lib/auth";
+import { listModelProviders } from "@/lib/models";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -13,7 +15,7 @@ export default async function SettingsPage() {
     <div className="flex flex-col gap-8">
       <PageHeader
         title="Settings"
-        description="Your account and the keys that let programs use Lattice as you."
+        description="Your account, the model providers this server can use, and the keys that let programs use Lattice as you."
         actions={
           <Link href="/settings/api" className="text-sm font-medium text-indigo-700 hover:underline" data-testid="api-reference-link">
             API reference
@@ -22,6 +24,7 @@ export default async function SettingsPage() {
       />
       <div className="flex max-w-4xl flex-col gap-6">
         <ProfileCard user={{ name: user.name, email: user.email }} />
+        <ModelProvidersCard providers={listModelProviders()} />
         {/* Keys load in the browser with React Query: they change on this page, and the list must follow. */}
         <ApiKeysPanel />
       </div>
