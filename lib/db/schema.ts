@@ -21,12 +21,12 @@ import {
   uniqueIndex,
   varchar,
 } from "drizzle-orm/pg-core";
-import { ulid } from "ulid";
+import { newId } from "../ids";
 
 const id = () =>
   varchar("id", { length: 26 })
     .primaryKey()
-    .$defaultFn(() => ulid());
+    .$defaultFn(() => newId());
 const ref = (name: string) => varchar(name, { length: 26 });
 const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
 const updatedAt = () =>

@@ -7,7 +7,7 @@
 import "server-only";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { StructuredToolInterface } from "@langchain/core/tools";
-import { ulid } from "ulid";
+import { newId } from "@/lib/ids";
 import type { NewWorkflowExecution } from "@/lib/db/schema";
 import type { ChatModelSpec } from "@/lib/models";
 import type { SafeFetchInit, SafeFetchResponse } from "@/lib/net/safe-fetch";
@@ -125,7 +125,7 @@ export class ExecutionContext {
   private seq: number;
 
   constructor(init: ExecutionContextInit) {
-    this.executionId = init.executionId ?? ulid();
+    this.executionId = init.executionId ?? newId();
     this.userId = init.userId;
     this.request = init.request;
     this.workflowType = init.workflowType;

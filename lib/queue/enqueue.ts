@@ -6,7 +6,7 @@
  * status feed (every instance's monitor) and wakes idle workers.
  */
 import "server-only";
-import { ulid } from "ulid";
+import { newId } from "@/lib/ids";
 import { deleteConversation } from "@/lib/db/queries/conversation-list";
 import { createConversation, getConversation } from "@/lib/db/queries/conversations";
 import { getDefinition } from "@/lib/db/queries/definitions";
@@ -121,7 +121,7 @@ export async function enqueueRun({ ownerId, request, runAt, rerunOf, fromStep }:
   }
   const scheduled = runAt && runAt.getTime() > Date.now() ? runAt : undefined;
   const described = await describeRequest(ownerId, request);
-  const executionId = ulid();
+  const executionId = newId();
   const job: RunJob = {
     executionId,
     ownerId,

@@ -8,7 +8,7 @@
  * `RunLimiter` is the same rules in memory, for one process (kept as the reference of those rules).
  */
 import "server-only";
-import { ulid } from "ulid";
+import { newId } from "@/lib/ids";
 import { admitExecution, releaseAdmission, type AdmissionRefusal, type RunLimitSettings } from "@/lib/db/queries/queue";
 import type { ExecutionRequest } from "@/lib/engine/request";
 import { env } from "@/lib/env";
@@ -75,7 +75,7 @@ export function describePendingRun(request: ExecutionRequest, parentExecutionId?
 export async function admitRun({ userId, run }: { userId: string; run?: PendingRunDescription }): Promise<RunAdmission> {
   assertAcceptingRuns();
   const limits = runLimitSettings();
-  const id = run ? ulid() : undefined;
+  const id = run ? newId() : undefined;
   const outcome = await admitExecution({
     ownerId: userId,
     ...(run && id ? { row: { id, ...run } } : {}),

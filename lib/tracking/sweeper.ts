@@ -10,7 +10,7 @@ import "server-only";
 import type { EventRow, Notification } from "@/lib/db/queries/events";
 import { finalizeExecutions, type ChatOutcome, type ExecutionStatusRow } from "@/lib/db/queries/executions";
 import type { ExecutionEvent } from "@/lib/engine/events";
-import { ulid } from "ulid";
+import { newId } from "@/lib/ids";
 import { env } from "@/lib/env";
 import type { EventBus } from "./event-bus";
 import { toEventRows } from "./event-rows";
@@ -61,7 +61,7 @@ export function orphanWrites({
       ? {
           conversationId: row.conversationId,
           answer: {
-            id: ulid(),
+            id: newId(),
             content: "",
             status: "error" as const,
             tokens: 0,

@@ -8,7 +8,8 @@
  */
 import "server-only";
 import { getLastEventSeq, type Notification } from "@/lib/db/queries/events";
-import { finishExecution, insertRunningExecution, newRowId, type ChatOutcome, type ExecutionStatusRow } from "@/lib/db/queries/executions";
+import { finishExecution, insertRunningExecution, type ChatOutcome, type ExecutionStatusRow } from "@/lib/db/queries/executions";
+import { newId } from "@/lib/ids";
 import type { ExecutionContext } from "@/lib/engine/context";
 import { isTerminalEvent, type ExecutionEvent } from "@/lib/engine/events";
 import type { ExecutionResult, ExecutionStatus } from "@/lib/engine/result";
@@ -140,7 +141,7 @@ export class WorkflowTracker implements Tracker {
     const entry = this.registry.get(ctx.executionId);
     if (!ctx.messageId) {
       // The answer's id is part of the result the caller receives and the terminal event carries.
-      ctx.messageId = newRowId();
+      ctx.messageId = newId();
       result.messageId = ctx.messageId;
     }
     const message = ctx.input.message;
@@ -148,7 +149,7 @@ export class WorkflowTracker implements Tracker {
     return {
       conversationId: ctx.conversationId,
       ...(!ctx.resumed && message
-        ? { userMessage: { id: newRowId(ctx.startedAt.getTime()), content: message, createdAt: ctx.startedAt } }
+        ? { userMessage: { id: newId(ctx.startedAt.getTime()), content: message, createdAt: ctx.startedAt } }
         : {}),
       answer: {
         id: ctx.messageId,

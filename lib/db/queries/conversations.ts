@@ -4,7 +4,7 @@
  */
 import "server-only";
 import { and, desc, eq, gt, sql } from "drizzle-orm";
-import { ulid } from "ulid";
+import { newId } from "@/lib/ids";
 import { getDb, rowsOf } from "../client";
 import { conversations, messages, type Conversation, type Message } from "../schema";
 
@@ -142,7 +142,7 @@ export async function appendMessage(message: NewChatMessage): Promise<Message> {
   const result = await db.execute(sql`
     with inserted as (
       insert into messages (id, conversation_id, owner_id, role, content, execution_id, status, tokens, cost, duration_ms, metadata)
-      values (${ulid()}, ${message.conversationId}, ${message.ownerId}, ${message.role}, ${message.content},
+      values (${newId()}, ${message.conversationId}, ${message.ownerId}, ${message.role}, ${message.content},
               ${message.executionId ? sql`(select id from workflow_executions where id = ${message.executionId})` : sql`null`},
               ${message.status ?? "complete"}, ${tokens}::int, ${cost}::numeric, ${message.durationMs ?? null}::int,
               ${JSON.stringify(message.metadata ?? {})}::jsonb)

@@ -8,33 +8,13 @@
  * Reads for the SSE endpoints and the feed are owner-scoped.
  */
 import "server-only";
-import { randomFillSync } from "node:crypto";
 import { sql, type SQL } from "drizzle-orm";
-import { ulid } from "ulid";
+import { newId } from "@/lib/ids";
 import { AppError } from "@/lib/errors";
 import { executePrepared, getDb, rowsOf, type Transaction } from "../client";
 import type { NewWorkflowExecution } from "../schema";
 import { eventInsertCtes, insertEventRows, nextEventSeq, type EventRow, type Notification } from "./events";
 
-const randomBytes = new Uint8Array(4096);
-let randomAt = randomBytes.length;
-
-/** Cryptographic random bytes from a buffer refilled 4 KB at a time. */
-function bufferedRandom(): number {
-  if (randomAt === randomBytes.length) {
-    randomFillSync(randomBytes);
-    randomAt = 0;
-  }
-  return randomBytes[randomAt++]! / 256;
-}
-
-/**
- * A new row id (ULID), as `ulid()` makes it but without its cost per call (it looks up the crypto API and
- * draws from it once per character: 16 calls per id). `seedTime` dates it.
- */
-export function newRowId(seedTime?: number): string {
-  return ulid(seedTime, bufferedRandom);
-}
 
 /** Statuses of a run that is over (no process will write to it again unless a paused run is resumed). */
 export const FINISHED_STATUSES = ["completed", "failed", "cancelled", "interrupted"] as const;
@@ -145,7 +125,7 @@ export async function insertRunningExecution({
         insert into workflow_executions (id, owner_id, definition_id, definition_version, template_id, workflow_type, workflow_config,
           status, started_at, completed_at, execution_time_ms, heartbeat_at, input_data, output_data, error_message, execution_log,
           tokens_used, input_tokens, output_tokens, cost, usage_by_model, correlation_id, conversation_id, parent_execution_id, instance_id)
-        values (${r.id ?? newRowId()}, ${r.ownerId}, ${r.definitionId ?? null}, ${r.definitionVersion ?? null}::int, ${r.templateId ?? null},
+        values (${r.id ?? newId()}, ${r.ownerId}, ${r.definitionId ?? null}, ${r.definitionVersion ?? null}::int, ${r.templateId ?? null},
           ${r.workflowType ?? "DEFINITION"}, ${json(r.workflowConfig)}::jsonb, 'running', ${at(r.startedAt)}::timestamptz, null,
           ${r.executionTimeMs ?? null}::int, now(), ${json(r.inputData)}::jsonb, ${json(r.outputData)}::jsonb, ${r.errorMessage ?? null},
           ${json(r.executionLog)}::jsonb, ${r.tokensUsed ?? 0}::int, ${r.inputTokens ?? 0}::int, ${r.outputTokens ?? 0}::int,
@@ -415,7 +395,7 @@ export async function finishExecution(args: FinishExecutionArgs): Promise<{ appl
         ${args.instanceId ? sql`and (instance_id is null or instance_id = ${args.instanceId})` : sql``}
       returning ${STATUS_COLUMNS}
     ),
-    ${analyticsCtes({ template: newRowId(), definition: newRowId() })}${chat},
+    ${analyticsCtes({ template: newId(), definition: newId() })}${chat},
     ${rowNotificationCte(args.rowNotifications ?? [])}
     select u.*, (select count(*) from event_notices)::int as event_notices, (select count(*) from row_notices)::int as row_notices
     from (select 1) as one left join updated u on true`;
@@ -533,7 +513,7 @@ export async function finalizeExecutions({
           where id = ${id} and status = ${from}
           returning ${STATUS_COLUMNS}
         ),
-        ${analyticsCtes({ template: newRowId(), definition: newRowId() })}
+        ${analyticsCtes({ template: newId(), definition: newId() })}
         select * from updated`);
       const raw = rowsOf<RawStatusRow>(result)[0];
       if (!raw) return null;
