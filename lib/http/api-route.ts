@@ -25,12 +25,20 @@ function requestIdOf(request: Request): string {
   return given && SAFE_REQUEST_ID.test(given) ? given : crypto.randomUUID();
 }
 
+/**
+ * Answers smaller than this go out uncompressed: `no-transform` tells Next's gzip step (and proxies) to
+ * leave them alone. Compressing a run's result cost more CPU than the rest of Next's handling of the request
+ * (measured: ~1.3 ms of a 3 ms route), to save a few hundred bytes.
+ */
+const COMPRESS_FROM_BYTES = 16 * 1024;
+
 /** JSON response with the API's headers (no caching: API answers are per user). */
 export function json(body: unknown, init: ResponseInit = {}): Response {
+  const text = JSON.stringify(body);
   const headers = new Headers(init.headers);
   headers.set("content-type", "application/json; charset=utf-8");
-  if (!headers.has("cache-control")) headers.set("cache-control", "no-store");
-  return new Response(JSON.stringify(body), { ...init, headers });
+  if (!headers.has("cache-control")) headers.set("cache-control", text.length < COMPRESS_FROM_BYTES ? "no-store, no-transform" : "no-store");
+  return new Response(text, { ...init, headers });
 }
 
 /** 204 with no body. */
