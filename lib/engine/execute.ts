@@ -13,7 +13,7 @@
 import "server-only";
 import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import { Command, GraphRecursionError, INTERRUPT } from "@langchain/langgraph";
-import { ulid } from "ulid";
+import { newId } from "@/lib/ids";
 import { z } from "zod";
 import { getCheckpointSaver, NewThreadCheckpointSaver } from "@/lib/db/checkpointer";
 import {
@@ -30,6 +30,7 @@ import { AppError, isAppError, issuesFromZod } from "@/lib/errors";
 import { computeCost } from "@/lib/models";
 import { DEFAULT_MODEL, DEFAULT_PROVIDER } from "@/lib/nodes/fields";
 import { humanAnswerSchema } from "@/lib/nodes/human/run";
+import { getNodeDefinition } from "@/lib/nodes/registry";
 import { fillTemplateParams, resolveTemplateParams } from "@/lib/templates/instantiate";
 import { UNIVERSAL_CHAT_SLUG } from "@/lib/templates/builtin";
 import { validateWorkflow, type ValidationResult } from "@/lib/validation";
@@ -580,7 +581,7 @@ async function runExecution(prepared: PreparedExecution, emit: (event: Execution
   let result = ctx.toResult(status, error, computeCost(ctx.currentUsage()));
   if (ctx.workflowType === "CHAT" && ctx.conversationId && ctx.tracker.storesChatMessages) {
     // The tracker stores the answer (under this id) in its one complete/fail transaction.
-    ctx.messageId ??= ulid();
+    ctx.messageId ??= newId();
     result = { ...result, messageId: ctx.messageId };
   } else if (ctx.workflowType === "CHAT" && ctx.conversationId) {
     try {
@@ -656,9 +657,13 @@ async function streamGraph(
     depth: ctx.depth,
     resources: ctx.resources,
     runWorkflow: (args) => runChildWorkflow(ctx, args),
-    // A new execution's thread is empty: skip LangGraph's opening read of it (a resume or a time-travel
-    // copy must read it).
-    checkpointer: ctx.resumed || existingThread ? getCheckpointSaver() : new NewThreadCheckpointSaver(getCheckpointSaver(), ctx.threadId),
+    ...(keepsCheckpoints(ctx, existingThread)
+      ? {
+          // A new execution's thread is empty: skip LangGraph's opening read of it (a resume or a time-travel
+          // copy must read it).
+          checkpointer: ctx.resumed || existingThread ? getCheckpointSaver() : new NewThreadCheckpointSaver(getCheckpointSaver(), ctx.threadId),
+        }
+      : {}),
   });
   const usageKeys = usageKeysByNode(ctx.definition);
   const nodeTypes = new Map(ctx.definition.nodes.map((n) => [n.id, n.type]));
@@ -716,6 +721,19 @@ async function streamGraph(
       }
     }
   }
+}
+
+/**
+ * Whether the run writes LangGraph checkpoints. A run that cannot pause (no human node) and keeps no step
+ * checkpoints (durability "sync"/"async", for time travel) has nothing to continue from later: its
+ * conversation is in the messages table and its outcome in its row and events, so it runs without a
+ * checkpointer — the checkpoint write was a third of a chat turn's database work. Resumed runs and
+ * time-travel copies continue from their thread's checkpoint.
+ */
+function keepsCheckpoints(ctx: ExecutionContext, existingThread: boolean): boolean {
+  if (ctx.resumed || existingThread) return true;
+  if (ctx.durability !== "exit") return true;
+  return ctx.definition.nodes.some((node) => getNodeDefinition(node.type)?.pauses === true);
 }
 
 function recordNodeUpdate(

@@ -116,6 +116,11 @@ export interface NodeDefinition<TType extends string = string, TSchema extends z
   entry: boolean;
   /** May be the target of a back edge: cycles through it are bounded loops. */
   loops: boolean;
+  /**
+   * May pause the run (a LangGraph interrupt) until someone answers. Only runs of graphs with such a node
+   * need a checkpoint to continue from; the others run without writing one (by default).
+   */
+  pauses: boolean;
   /** What the config refers to. */
   uses(config: z.output<TSchema>): NodeUsage;
   /** The bounds the config implies. */
@@ -127,7 +132,7 @@ export type AnyNodeDefinition = NodeDefinition<string, z.ZodObject>;
 
 type DefineNodeInput<TType extends string, TSchema extends z.ZodObject> = Omit<
   NodeDefinition<TType, TSchema>,
-  "inputs" | "outputs" | "terminal" | "branching" | "entry" | "loops" | "uses" | "limits" | "defaultConfig"
+  "inputs" | "outputs" | "terminal" | "branching" | "entry" | "loops" | "pauses" | "uses" | "limits" | "defaultConfig"
 > & {
   /**
    * Values for the fields that have no default (they must be chosen by the user), e.g. `{ url: "" }`.
@@ -140,6 +145,7 @@ type DefineNodeInput<TType extends string, TSchema extends z.ZodObject> = Omit<
   branching?: boolean;
   entry?: boolean;
   loops?: boolean;
+  pauses?: boolean;
   uses?: (config: z.output<TSchema>) => Partial<NodeUsage>;
   limits?: (config: z.output<TSchema>) => NodeLimits;
 };
@@ -156,6 +162,7 @@ export function defineNode<const TType extends string, TSchema extends z.ZodObje
     branching: false,
     entry: false,
     loops: false,
+    pauses: false,
     limits: () => ({}),
     ...rest,
     defaultConfig: () => ({ ...fieldDefaults(input.configSchema), ...structuredClone(blankConfig ?? {}) }) as z.input<TSchema>,

@@ -81,8 +81,15 @@ describe("human approval in one process", () => {
     await expect(resumeExecution({ executionId: paused.executionId, userId, answer: { approved: "yes" } })).rejects.toMatchObject({ status: 400 });
     await resumeExecution({ executionId: paused.executionId, userId, answer: true });
     await expect(resumeExecution({ executionId: paused.executionId, userId, answer: true })).rejects.toMatchObject({ status: 409 });
+    // A run that cannot pause keeps no checkpoint: for the engine there is no paused run by that id (the API
+    // answers 409 from the run's row before asking the engine).
     const finished = await execute({ type: "CUSTOM", definition: graph([node("start", "start"), node("end", "end")], [edge("start", "end")]), input: {} }, { userId });
-    await expect(resumeExecution({ executionId: finished.executionId, userId, answer: true })).rejects.toMatchObject({ status: 409 });
+    await expect(resumeExecution({ executionId: finished.executionId, userId, answer: true })).rejects.toMatchObject({ status: 404 });
+    const kept = await execute(
+      { type: "CUSTOM", definition: graph([node("start", "start"), node("end", "end")], [edge("start", "end")]), input: {}, options: { durability: "sync" } },
+      { userId },
+    );
+    await expect(resumeExecution({ executionId: kept.executionId, userId, answer: true })).rejects.toMatchObject({ status: 409 });
   });
 
   it("keeps a chat's pending answer, then stores the approved one", async () => {

@@ -35,7 +35,11 @@ describe("retention", () => {
     const user = await createTestUser();
     const tracker = getWorkflowTracker();
     const template = await getTemplateBySlug({ slug: UNIVERSAL_CHAT_SLUG });
-    const old = await execute({ type: "TEMPLATE", templateId: template!.id, input: { message: "long ago" } }, { userId: user.id, tracker });
+    // Step checkpoints kept (durability "sync"): a run that cannot pause writes none by default.
+    const old = await execute(
+      { type: "TEMPLATE", templateId: template!.id, input: { message: "long ago" }, options: { durability: "sync" } },
+      { userId: user.id, tracker },
+    );
     const recent = await execute({ type: "CUSTOM", definition: echoGraph(), input: { message: "yesterday" } }, { userId: user.id, tracker });
     const paused = await execute({ type: "CUSTOM", definition: approvalGraph, input: { message: "waiting for months" } }, { userId: user.id, tracker });
     const temporaryId = (await executionRow(old.executionId))!.definition_id!;

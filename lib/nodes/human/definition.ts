@@ -37,6 +37,7 @@ export const humanNode = defineNode({
   color: "#65a30d",
   configSchema: humanConfigSchema,
   branching: true,
+  pauses: true,
   outputs: (config) =>
     config.mode === "approval" ? [HUMAN_APPROVED_HANDLE, HUMAN_REJECTED_HANDLE] : [OUTPUT_HANDLE],
   uses: (config) => ({ templates: [{ source: config.question, field: "question" }] }),
