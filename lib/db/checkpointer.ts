@@ -319,25 +319,33 @@ export class DbCheckpointSaver extends BaseCheckpointSaver {
 }
 
 /**
- * The saver for a run on a thread that cannot have checkpoints yet (a new execution's id): LangGraph's
- * opening read of the thread is answered without a query, until the run writes its first checkpoint.
+ * `configurable` key a run sets when its thread cannot have checkpoints yet (a new execution's id): the
+ * value is the run's own `{ written }` flag, so one saver (and one compiled graph) serves every run.
  */
-export class NewThreadCheckpointSaver extends BaseCheckpointSaver {
-  private written = false;
+export const FRESH_THREAD_KEY = "lattice_fresh_thread";
 
-  constructor(
-    private readonly base: BaseCheckpointSaver,
-    private readonly threadId: string,
-  ) {
+export interface FreshThreadMark {
+  written: boolean;
+}
+
+function freshMark(config: RunnableConfig): FreshThreadMark | undefined {
+  const mark = config.configurable?.[FRESH_THREAD_KEY] as FreshThreadMark | undefined;
+  return mark && typeof mark === "object" ? mark : undefined;
+}
+
+/**
+ * The process's saver as compiled graphs use it: LangGraph's opening read of a thread the run marks fresh
+ * (FRESH_THREAD_KEY) is answered without a query until the run writes its first checkpoint; everything
+ * else goes to the database saver.
+ */
+export class FreshThreadAwareSaver extends BaseCheckpointSaver {
+  constructor(private readonly base: BaseCheckpointSaver) {
     super(base.serde);
   }
 
   async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
-    const fresh =
-      !this.written &&
-      config.configurable?.thread_id === this.threadId &&
-      (config.configurable?.checkpoint_ns ?? "") === "" &&
-      !getCheckpointId(config);
+    const mark = freshMark(config);
+    const fresh = mark !== undefined && !mark.written && (config.configurable?.checkpoint_ns ?? "") === "" && !getCheckpointId(config);
     return fresh ? undefined : this.base.getTuple(config);
   }
 
@@ -346,12 +354,14 @@ export class NewThreadCheckpointSaver extends BaseCheckpointSaver {
   }
 
   async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions) {
-    this.written = true;
+    const mark = freshMark(config);
+    if (mark) mark.written = true;
     return this.base.put(config, checkpoint, metadata, newVersions);
   }
 
   async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string): Promise<void> {
-    this.written = true;
+    const mark = freshMark(config);
+    if (mark) mark.written = true;
     return this.base.putWrites(config, writes, taskId, taskPath);
   }
 
@@ -365,4 +375,11 @@ let shared: DbCheckpointSaver | undefined;
 export function getCheckpointSaver(): DbCheckpointSaver {
   shared ??= new DbCheckpointSaver();
   return shared;
+}
+
+let sharedForGraphs: FreshThreadAwareSaver | undefined;
+/** The process's saver for compiled graphs (see FreshThreadAwareSaver). */
+export function getGraphCheckpointSaver(): FreshThreadAwareSaver {
+  sharedForGraphs ??= new FreshThreadAwareSaver(getCheckpointSaver());
+  return sharedForGraphs;
 }

@@ -15,7 +15,7 @@ import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messa
 import { Command, GraphRecursionError, INTERRUPT } from "@langchain/langgraph";
 import { newId } from "@/lib/ids";
 import { z } from "zod";
-import { getCheckpointSaver, NewThreadCheckpointSaver } from "@/lib/db/checkpointer";
+import { FRESH_THREAD_KEY, getCheckpointSaver, type FreshThreadMark } from "@/lib/db/checkpointer";
 import {
   appendMessage,
   createConversation,
@@ -33,9 +33,10 @@ import { humanAnswerSchema } from "@/lib/nodes/human/run";
 import { getNodeDefinition } from "@/lib/nodes/registry";
 import { fillTemplateParams, resolveTemplateParams } from "@/lib/templates/instantiate";
 import { UNIVERSAL_CHAT_SLUG } from "@/lib/templates/builtin";
-import { validateWorkflow, type ValidationResult } from "@/lib/validation";
+import type { ValidationResult } from "@/lib/validation";
 import { graphSchema, type WorkflowGraph } from "@/lib/workflow/definition";
-import { compileWorkflow, recursionLimitFor, type NodeSignal } from "@/lib/graph/compile-workflow";
+import { recursionLimitFor, runConfigurable, type NodeSignal, type WorkflowRuntime } from "@/lib/graph/compile-workflow";
+import { compiledWorkflow, prepareWorkflow } from "./compiled-workflows";
 import { errorMessage, NodeFailedError } from "@/lib/graph/errors";
 import { addUsage, totalUsage, type WorkflowState, type WorkflowUpdate } from "@/lib/graph/state";
 import { answerMetadataOf, MESSAGE_STATUS } from "./answer";
@@ -250,9 +251,7 @@ async function prepareExecution(rawRequest: unknown, options: ExecuteOptions): P
     input = request.input;
   }
 
-  const validation = validateWorkflow(loaded.raw, { id: ownerId }, engineValidationContext({ depth, definitionId: loaded.sourceDefinitionId }));
-  if (!validation.isValid) throw new WorkflowValidationError(validation);
-  const definition = graphSchema.parse(loaded.raw);
+  const definition = validDefinition(loaded.raw, ownerId, depth, loaded.sourceDefinitionId);
 
   if (loaded.temporaryFrom) {
     const temporary = await createTemporaryDefinition({
@@ -374,15 +373,14 @@ async function prepareResume(request: ExecutionRequest, options: ExecuteOptions,
   if (snapshot.request.type !== request.type) {
     throw new AppError("bad_request:resume", "The request does not match the paused run.");
   }
-  const validation = validateWorkflow(snapshot.definition, { id: options.userId }, engineValidationContext({ depth: snapshot.depth, definitionId: snapshot.sourceDefinitionId }));
-  if (!validation.isValid) throw new WorkflowValidationError(validation);
+  const definition = validDefinition(snapshot.definition, options.userId, snapshot.depth, snapshot.sourceDefinitionId);
 
   const ctx = new ExecutionContext({
     executionId,
     userId: options.userId,
     request: originalRequest(snapshot),
     workflowType: snapshot.workflowType,
-    definition: snapshot.definition,
+    definition,
     input: snapshot.input,
     workflowId: snapshot.workflowId,
     sourceDefinitionId: snapshot.sourceDefinitionId,
@@ -418,8 +416,7 @@ async function prepareFromStep(request: ExecutionRequest, options: ExecuteOption
     // A chat turn belongs to its conversation's history: replaying half of it would fork the conversation.
     throw new AppError("conflict:execution_rerun", "A chat turn re-runs from its start (send the message again), not from a step.");
   }
-  const validation = validateWorkflow(snapshot.definition, { id: options.userId }, engineValidationContext({ depth: snapshot.depth, definitionId: snapshot.sourceDefinitionId }));
-  if (!validation.isValid) throw new WorkflowValidationError(validation);
+  const definition = validDefinition(snapshot.definition, options.userId, snapshot.depth, snapshot.sourceDefinitionId);
 
   const attempt = options.pending?.retry ? await earlierAttempt(options.pending.executionId, options.userId, tracker) : undefined;
   const ctx = new ExecutionContext({
@@ -428,7 +425,7 @@ async function prepareFromStep(request: ExecutionRequest, options: ExecuteOption
     userId: options.userId,
     request: originalRequest(snapshot),
     workflowType: snapshot.workflowType,
-    definition: snapshot.definition,
+    definition,
     input: snapshot.input,
     workflowId: snapshot.workflowId,
     sourceDefinitionId: snapshot.sourceDefinitionId,
@@ -454,6 +451,13 @@ async function prepareFromStep(request: ExecutionRequest, options: ExecuteOption
     metadata: (current) => ({ ...current, executionId: ctx.executionId, run }),
   });
   return { ctx, graphInput: null, existingThread: true, ...(options.signal ? { signal: options.signal } : {}) };
+}
+
+/** The definition, validated and parsed (once per distinct definition: see compiled-workflows.ts); 422 when invalid. */
+function validDefinition(raw: unknown, userId: string, depth: number, definitionId: string | undefined): WorkflowGraph {
+  const { validation, definition } = prepareWorkflow(raw, { id: userId }, engineValidationContext({ depth, definitionId }));
+  if (!validation.isValid || !definition) throw new WorkflowValidationError(validation);
+  return definition;
 }
 
 function snapshotOf(values: Record<string, unknown>): RunSnapshot {
@@ -651,24 +655,25 @@ async function streamGraph(
   publish: (event: ExecutionEvent) => void,
   existingThread = false,
 ) {
-  const compiled = compileWorkflow(ctx.definition, {
+  const checkpoints = keepsCheckpoints(ctx, existingThread);
+  const compiled = compiledWorkflow(ctx.definition, { checkpoints });
+  const runtime: WorkflowRuntime = {
     executionId: ctx.executionId,
     userId: ctx.userId,
     depth: ctx.depth,
     resources: ctx.resources,
     runWorkflow: (args) => runChildWorkflow(ctx, args),
-    ...(keepsCheckpoints(ctx, existingThread)
-      ? {
-          // A new execution's thread is empty: skip LangGraph's opening read of it (a resume or a time-travel
-          // copy must read it).
-          checkpointer: ctx.resumed || existingThread ? getCheckpointSaver() : new NewThreadCheckpointSaver(getCheckpointSaver(), ctx.threadId),
-        }
-      : {}),
-  });
+    models: new Map(),
+  };
   const usageKeys = usageKeysByNode(ctx.definition);
   const nodeTypes = new Map(ctx.definition.nodes.map((n) => [n.id, n.type]));
   const stream = await compiled.stream(graphInput, {
-    configurable: { thread_id: ctx.threadId },
+    configurable: {
+      thread_id: ctx.threadId,
+      ...runConfigurable(runtime),
+      // A new execution's thread is empty: its opening read is skipped (a resume or a time-travel copy reads it).
+      ...(checkpoints && !ctx.resumed && !existingThread ? { [FRESH_THREAD_KEY]: { written: false } satisfies FreshThreadMark } : {}),
+    },
     streamMode: [...STREAM_MODES],
     signal: ctx.signal,
     durability: ctx.durability,

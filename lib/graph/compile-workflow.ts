@@ -27,14 +27,33 @@ import { errorMessage, NodeAttemptTimeoutError, NodeFailedError } from "./errors
 import { buildExpressionScope } from "./scope";
 import { WorkflowNodeContext, type WorkflowState, type WorkflowUpdate } from "./state";
 
-/** What the engine lends a compiled workflow. */
+/**
+ * What the engine lends one run of a compiled workflow. A compiled graph depends only on its definition
+ * (and whether it checkpoints), so the engine compiles it once and many runs share it: each run passes its
+ * runtime in the LangGraph config, under `configurable[RUN_CONFIG_KEY]` (see `runConfigurable`).
+ */
 export interface WorkflowRuntime {
   executionId: string;
   userId: string;
   depth: number;
   resources: ExecutionResources;
   runWorkflow(args: { definitionId: string; version?: number; input: ExecutionInput }): Promise<ExecutionResult>;
-  checkpointer?: BaseCheckpointSaver;
+  /** Chat models made for this run, by node and spec: a scripted model keeps its place across loop passes and retries. */
+  models: Map<string, BaseChatModel>;
+}
+
+/** Not one of LangGraph's own keys, and not copied into checkpoint metadata (LangGraph copies only its own). */
+export const RUN_CONFIG_KEY = "lattice_run";
+
+/** The `configurable` entries that hand a run its runtime. */
+export function runConfigurable(runtime: WorkflowRuntime): Record<string, unknown> {
+  return { [RUN_CONFIG_KEY]: runtime };
+}
+
+function runtimeOf(graphConfig: LangGraphRunnableConfig): WorkflowRuntime {
+  const runtime = graphConfig.configurable?.[RUN_CONFIG_KEY] as WorkflowRuntime | undefined;
+  if (!runtime) throw new Error("A workflow graph was run without its runtime (configurable.lattice_run).");
+  return runtime;
 }
 
 /** A progress signal a node writes to LangGraph's "custom" stream; the engine turns it into an event. */
@@ -45,7 +64,7 @@ export type NodeSignal = {
 const MAX_BACKOFF_MS = 30_000;
 const MAX_RECURSION_LIMIT = 10_000;
 
-export function compileWorkflow(definition: WorkflowGraph, runtime: WorkflowRuntime) {
+export function compileWorkflow(definition: WorkflowGraph, { checkpointer }: { checkpointer?: BaseCheckpointSaver } = {}) {
   const builder = new StateGraph(WorkflowNodeContext) as unknown as StateGraph<
     typeof WorkflowNodeContext.spec,
     WorkflowState,
@@ -69,7 +88,7 @@ export function compileWorkflow(definition: WorkflowGraph, runtime: WorkflowRunt
   for (const item of prepared) {
     const edges = outgoing.get(item.node.id) ?? [];
     const routed = item.def.branching || edges.some((e) => e.handle === ERROR_HANDLE);
-    builder.addNode(item.node.id, wrapNode(item, runtime, { routed, hasErrorEdge: edges.some((e) => e.handle === ERROR_HANDLE) }));
+    builder.addNode(item.node.id, wrapNode(item, { routed, hasErrorEdge: edges.some((e) => e.handle === ERROR_HANDLE) }));
   }
 
   for (const { node, def, config } of prepared) {
@@ -95,7 +114,7 @@ export function compileWorkflow(definition: WorkflowGraph, runtime: WorkflowRunt
     builder.addConditionalEdges(node.id, route, [...new Set(edges.map((e) => e.target)), END]);
   }
 
-  return builder.compile(runtime.checkpointer ? { checkpointer: runtime.checkpointer } : {});
+  return builder.compile(checkpointer ? { checkpointer } : {});
 }
 
 export type CompiledWorkflow = ReturnType<typeof compileWorkflow>;
@@ -165,18 +184,16 @@ function defaultHandle(outputs: string[]): string {
 
 function wrapNode(
   { node, def, type, config: nodeConfig, retry }: PreparedNode,
-  runtime: WorkflowRuntime,
   { routed, hasErrorEdge }: { routed: boolean; hasErrorEdge: boolean },
 ) {
   const run = getNodeRunFunction(type);
   const label = typeof node.data.label === "string" ? node.data.label : undefined;
   const rawConfig = (node.data.config ?? {}) as Record<string, unknown>;
-  // Cached per node for the run: a scripted model keeps its place across loop passes and retries.
-  const models = new Map<string, BaseChatModel>();
 
   const handles = def.outputs(nodeConfig as never);
 
   return async function runWorkflowNode(state: WorkflowState, graphConfig: LangGraphRunnableConfig): Promise<WorkflowUpdate> {
+    const runtime = runtimeOf(graphConfig);
     const signal = graphConfig.signal ?? new AbortController().signal;
     const emit = (item: NodeSignal) => graphConfig.writer?.(item);
     const startedAt = new Date();
@@ -203,11 +220,11 @@ function wrapNode(
             config: { ...graphConfig, signal: attemptSignal },
             resources: runtime.resources,
             chatModel: (spec: ChatModelSpec) => {
-              const key = JSON.stringify(spec);
-              let model = models.get(key);
+              const key = `${node.id}\u0000${JSON.stringify(spec)}`;
+              let model = runtime.models.get(key);
               if (!model) {
                 model = runtime.resources.getChatModel(spec);
-                models.set(key, model);
+                runtime.models.set(key, model);
               }
               return model;
             },

@@ -1,6 +1,6 @@
 /**
  * Invariant 1, held by the source tree itself: only lib/graph builds a LangGraph graph, and only the engine
- * (lib/engine/execute.ts) compiles and runs one.
+ * compiles and runs one (lib/engine/compiled-workflows.ts compiles, once per definition, for execute).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -54,6 +54,6 @@ describe("one execution path", () => {
       .filter((f) => f.file !== path.join("lib", "graph", "compile-workflow.ts"))
       .filter((f) => /\bcompileWorkflow\b/.test(f.text))
       .map((f) => f.file);
-    expect(callers).toEqual([path.join("lib", "engine", "execute.ts")]);
+    expect(callers).toEqual([path.join("lib", "engine", "compiled-workflows.ts")]);
   });
 });
