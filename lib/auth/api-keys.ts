@@ -5,12 +5,15 @@
  */
 import "server-only";
 import crypto from "node:crypto";
+import { getDbHandle } from "@/lib/db/client";
 import {
+  API_KEY_REVOKED_CHANNEL,
   createApiKey,
   getActiveApiKeyByHash,
   listApiKeysByOwner,
   revokeApiKey as revokeApiKeyRow,
   touchApiKeyLastUsed,
+  type ActiveApiKey,
   type ApiKeyRecord,
 } from "@/lib/db/queries/api-keys";
 import type { AuthUser } from "./types";
@@ -66,18 +69,84 @@ export async function listApiKeys({ ownerId }: { ownerId: string }): Promise<Api
 }
 
 /** False when the owner has no key with this id. */
-export function revokeApiKey({ id, ownerId }: { id: string; ownerId: string }): Promise<boolean> {
-  return revokeApiKeyRow({ id, ownerId });
+export async function revokeApiKey({ id, ownerId }: { id: string; ownerId: string }): Promise<boolean> {
+  const revoked = await revokeApiKeyRow({ id, ownerId });
+  // Other instances hear it from the revoking statement's NOTIFY; this one forgets the key at once.
+  if (revoked) verifiedKeys.forget(id);
+  return revoked;
 }
+
+/** How long a verified key is trusted without asking the database (a revocation reaches every instance at once). */
+export const VERIFIED_KEY_TTL_MS = 30_000;
+const MAX_VERIFIED_KEYS = 10_000;
+
+/**
+ * Keys verified recently, by hash: every API call checks its key, and a chat turn's budget is a few
+ * milliseconds. An entry lives `VERIFIED_KEY_TTL_MS` at most, and only while this process listens for
+ * revocations (API_KEY_REVOKED_CHANNEL, sent by the revoking statement), so a revoked key stops working on
+ * every instance as soon as the revocation commits.
+ */
+class VerifiedKeyCache {
+  private readonly byHash = new Map<string, { key: ActiveApiKey; expiresAt: number }>();
+  /** Bumped by every revocation heard: a lookup that overlapped one is not cached. */
+  private revocations = 0;
+  private listening: Promise<boolean> | undefined;
+
+  get(keyHash: string): ActiveApiKey | undefined {
+    const entry = this.byHash.get(keyHash);
+    if (!entry) return undefined;
+    if (entry.expiresAt > Date.now()) return entry.key;
+    this.byHash.delete(keyHash);
+    return undefined;
+  }
+
+  /** Looks the key up in the database, keeping it when no revocation was heard meanwhile. */
+  async lookUp(keyHash: string): Promise<ActiveApiKey | null> {
+    const canKeep = await this.listen();
+    const revocationsBefore = this.revocations;
+    const key = await getActiveApiKeyByHash({ keyHash });
+    if (key && canKeep && this.revocations === revocationsBefore) {
+      if (this.byHash.size >= MAX_VERIFIED_KEYS) this.byHash.delete(this.byHash.keys().next().value!);
+      this.byHash.set(keyHash, { key, expiresAt: Date.now() + VERIFIED_KEY_TTL_MS });
+    }
+    return key;
+  }
+
+  forget(keyId: string): void {
+    this.revocations += 1;
+    for (const [hash, entry] of this.byHash) if (entry.key.keyId === keyId) this.byHash.delete(hash);
+  }
+
+  /** LISTENs for revocations (once); false (and nothing is kept) while that is not possible. */
+  private listen(): Promise<boolean> {
+    this.listening ??= getDbHandle()
+      .then((handle) => handle.listen(API_KEY_REVOKED_CHANNEL, (keyId) => this.forget(keyId)))
+      .then(
+        () => true,
+        (error: unknown) => {
+          console.error("[auth] cannot listen for key revocations; API keys are checked on every request", error);
+          this.listening = undefined;
+          return false;
+        },
+      );
+    return this.listening;
+  }
+}
+
+const g = globalThis as typeof globalThis & { __latticeVerifiedKeys?: VerifiedKeyCache };
+const verifiedKeys = (g.__latticeVerifiedKeys ??= new VerifiedKeyCache());
 
 /** The key's owner, or null for a malformed, unknown or revoked key. Records the use (throttled). */
 export async function verifyApiKey(secret: string): Promise<AuthUser | null> {
   // Malformed keys are rejected without a database round trip.
   if (!API_KEY_PATTERN.test(secret)) return null;
-  const found = await getActiveApiKeyByHash({ keyHash: hashApiKey(secret) });
+  const keyHash = hashApiKey(secret);
+  const found = verifiedKeys.get(keyHash) ?? (await verifiedKeys.lookUp(keyHash));
   if (!found) return null;
-  const stale =
-    found.lastUsedAt === null || Date.now() - found.lastUsedAt.getTime() >= LAST_USED_WRITE_INTERVAL_SECONDS * 1000;
-  if (stale) await touchApiKeyLastUsed({ id: found.keyId, minIntervalSeconds: LAST_USED_WRITE_INTERVAL_SECONDS });
+  const now = Date.now();
+  if (found.lastUsedAt === null || now - found.lastUsedAt.getTime() >= LAST_USED_WRITE_INTERVAL_SECONDS * 1000) {
+    found.lastUsedAt = new Date(now);
+    await touchApiKeyLastUsed({ id: found.keyId, minIntervalSeconds: LAST_USED_WRITE_INTERVAL_SECONDS });
+  }
   return { ...found.user, via: "api_key", apiKeyId: found.keyId };
 }

@@ -1,8 +1,9 @@
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { Auth } from "@auth/core";
 import { authenticate, authenticateOptional } from "@/lib/auth/authenticate";
-import { hashApiKey, issueApiKey, verifyApiKey } from "@/lib/auth/api-keys";
+import { hashApiKey, issueApiKey, revokeApiKey, verifyApiKey, VERIFIED_KEY_TTL_MS } from "@/lib/auth/api-keys";
+import { revokeApiKey as revokeApiKeyRow } from "@/lib/db/queries/api-keys";
 import { buildAuthConfig } from "@/lib/auth/config";
 import { createSessionCookie } from "@/lib/auth/session-token";
 import { apiKeys, users } from "@/lib/db/schema";
@@ -82,10 +83,31 @@ describe("authenticate", () => {
     await verifyApiKey(secret);
     expect((await lastUsed())?.getTime()).toBe(first!.getTime());
 
+    // Two minutes later (the verified key has left the cache by then): recorded again.
     const twoMinutesAgo = new Date(Date.now() - 120_000);
     await db.update(apiKeys).set({ lastUsedAt: twoMinutesAgo }).where(eq(apiKeys.id, key.id));
-    await verifyApiKey(secret);
+    const realNow = Date.now();
+    const clock = vi.spyOn(Date, "now").mockImplementation(() => realNow + VERIFIED_KEY_TTL_MS + 1_000);
+    try {
+      await verifyApiKey(secret);
+    } finally {
+      clock.mockRestore();
+    }
     expect((await lastUsed())!.getTime()).toBeGreaterThan(twoMinutesAgo.getTime() + 60_000);
+  });
+
+  it("stops accepting a revoked key at once, on this instance and on the others", async () => {
+    const { user } = await signUp();
+    const here = await issueApiKey({ ownerId: user.id, name: "revoked here" });
+    expect(await verifyApiKey(here.secret)).not.toBeNull();
+    expect(await revokeApiKey({ id: here.key.id, ownerId: user.id })).toBe(true);
+    expect(await verifyApiKey(here.secret)).toBeNull();
+
+    // Revoked by another instance: this one only hears the revoking statement's NOTIFY.
+    const elsewhere = await issueApiKey({ ownerId: user.id, name: "revoked elsewhere" });
+    expect(await verifyApiKey(elsewhere.secret)).not.toBeNull();
+    expect(await revokeApiKeyRow({ id: elsewhere.key.id, ownerId: user.id })).toBe(true);
+    await expect.poll(() => verifyApiKey(elsewhere.secret), { timeout: 2_000 }).toBeNull();
   });
 });
 

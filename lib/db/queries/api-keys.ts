@@ -3,7 +3,7 @@
  */
 import "server-only";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
-import { getDb, preparedPerDb } from "../client";
+import { getDb, preparedPerDb, rowsOf } from "../client";
 import { apiKeys, users } from "../schema";
 
 export interface ApiKeyRecord {
@@ -57,13 +57,21 @@ export async function listApiKeysByOwner({ ownerId }: { ownerId: string }): Prom
  */
 export async function revokeApiKey({ id, ownerId }: { id: string; ownerId: string }): Promise<boolean> {
   const db = await getDb();
-  const rows = await db
-    .update(apiKeys)
-    .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
-    .where(and(eq(apiKeys.id, id), eq(apiKeys.ownerId, ownerId)))
-    .returning({ id: apiKeys.id });
+  // The same statement tells every instance (API_KEY_REVOKED_CHANNEL) to forget the key, at commit.
+  const rows = rowsOf<{ id: string }>(
+    await db.execute(sql`
+      with revoked as (
+        update ${apiKeys} set revoked_at = coalesce(${apiKeys.revokedAt}, now())
+        where ${apiKeys.id} = ${id} and ${apiKeys.ownerId} = ${ownerId}
+        returning ${apiKeys.id} as id
+      )
+      select id, pg_notify(${API_KEY_REVOKED_CHANNEL}, id) from revoked`),
+  );
   return rows.length > 0;
 }
+
+/** NOTIFY channel of revoked keys (payload: the key's id), for instances that cache verified keys. */
+export const API_KEY_REVOKED_CHANNEL = "lattice_api_key_revoked";
 
 export interface ActiveApiKey {
   keyId: string;
