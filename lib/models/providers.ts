@@ -1,9 +1,11 @@
 /**
- * Remote providers through LangChain's packages, configured from env. Every class here overrides
- * `getNumTokens` with the bundled offline tokenizer: LangChain's default downloads one from the network and,
- * offline, retries for minutes (STACK-NOTES gotcha 8). Token usage itself comes from the server: OpenAI
- * streams are asked for a final usage chunk (`stream_options.include_usage`, via `streamUsage: true`),
- * Anthropic reports usage in message_start/message_delta, Ollama in its final NDJSON line.
+ * Remote providers, configured from env. `openai` is our own lean Chat Completions client
+ * (./openai-compatible: node:http on keep-alive sockets, SSE parsed by hand — a fraction of ChatOpenAI's CPU
+ * per call); Anthropic and Ollama go through LangChain's packages. Every class here counts tokens with the
+ * bundled offline tokenizer: LangChain's default `getNumTokens` downloads one from the network and, offline,
+ * retries for minutes (STACK-NOTES gotcha 8). Token usage itself comes from the server: OpenAI streams are
+ * asked for a final usage chunk (`stream_options.include_usage`), Anthropic reports usage in
+ * message_start/message_delta, Ollama in its final NDJSON line.
  */
 import "server-only";
 import { ChatAnthropic, type ChatAnthropicInput } from "@langchain/anthropic";
@@ -11,9 +13,9 @@ import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager
 import type { AIMessageChunk, BaseMessage, MessageContent } from "@langchain/core/messages";
 import type { ChatGenerationChunk } from "@langchain/core/outputs";
 import { ChatOllama, type ChatOllamaInput } from "@langchain/ollama";
-import { ChatOpenAI, ChatOpenAICompletions, type ChatOpenAIFields } from "@langchain/openai";
 import { AppError } from "@/lib/errors";
 import type { Env } from "@/lib/env";
+import { OpenAICompatibleChatModel } from "./openai-compatible";
 import { contentText, countTokens } from "./tokens";
 
 export interface ProviderModelSpec {
@@ -24,22 +26,13 @@ export interface ProviderModelSpec {
 
 /** Retries inside the SDK stay few: node retry policies and budgets belong to the engine. */
 const SDK_MAX_RETRIES = 2;
+/** The OpenAI SDK's default request timeout, kept when ChatOpenAI was replaced: a stalled server cannot hang a run. */
+const OPENAI_TIMEOUT_MS = 600_000;
 
 async function offlineNumTokens(content: MessageContent): Promise<number> {
   return countTokens(contentText(content));
 }
 
-/**
- * ChatOpenAI delegates to an inner Chat Completions model, and that inner model is the one that counts
- * tokens (its `_generate` estimates usage with `getNumTokens` when `streaming` is on). Both get the offline
- * counter.
- */
-class OfflineChatOpenAICompletions extends ChatOpenAICompletions {
-  override getNumTokens = offlineNumTokens;
-}
-class LatticeChatOpenAI extends ChatOpenAI {
-  override getNumTokens = offlineNumTokens;
-}
 class LatticeChatAnthropic extends ChatAnthropic {
   override getNumTokens = offlineNumTokens;
 
@@ -86,19 +79,19 @@ function notConfigured(provider: string, what: string): AppError {
   return new AppError("unavailable:model_provider", `The ${provider} provider is not configured: set ${what}.`);
 }
 
-export function createOpenAIModel(spec: ProviderModelSpec, e: Env): ChatOpenAI {
+export function createOpenAIModel(spec: ProviderModelSpec, e: Env): OpenAICompatibleChatModel {
   if (!isOpenAIConfigured(e)) throw notConfigured("openai", "OPENAI_API_KEY or OPENAI_BASE_URL");
-  const fields: ChatOpenAIFields = {
+  return new OpenAICompatibleChatModel({
     model: spec.model,
-    // Local OpenAI-compatible servers (vLLM, LM Studio, Ollama's /v1) take no key, but the SDK insists on one.
-    apiKey: e.OPENAI_API_KEY ?? "not-needed",
-    ...(e.OPENAI_BASE_URL ? { configuration: { baseURL: e.OPENAI_BASE_URL } } : {}),
+    // Local OpenAI-compatible servers (vLLM, LM Studio, Ollama's /v1) take no key: without one, no
+    // authorization header is sent (ChatOpenAI's SDK insisted on a placeholder, "not-needed").
+    ...(e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY } : {}),
+    ...(e.OPENAI_BASE_URL ? { baseURL: e.OPENAI_BASE_URL } : {}),
     ...(spec.temperature !== undefined ? { temperature: spec.temperature } : {}),
     ...(spec.maxTokens !== undefined ? { maxTokens: spec.maxTokens } : {}),
-    streamUsage: true,
     maxRetries: SDK_MAX_RETRIES,
-  };
-  return new LatticeChatOpenAI({ ...fields, completions: new OfflineChatOpenAICompletions(fields) });
+    timeoutMs: OPENAI_TIMEOUT_MS,
+  });
 }
 
 export function createAnthropicModel(spec: ProviderModelSpec, e: Env): ChatAnthropic {

@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { AIMessageChunk, HumanMessage, SystemMessage, ToolMessage, type AIMessage } from "@langchain/core/messages";
-import type { ChatOpenAI } from "@langchain/openai";
 import { resetEnvCache } from "@/lib/env";
 import { getChatModel, listModelProviders } from "@/lib/models";
 import { createTools } from "@/lib/tools";
@@ -164,11 +163,12 @@ describe("OpenAI offline (no tokenizer download)", () => {
     const model = getChatModel({ provider: "openai", model: "gpt-4o-mini" });
     await collect(await model.stream("hello"));
     expect(lastRequest().body.stream_options).toEqual({ include_usage: true });
-    expect(lastRequest().headers.authorization).toBe("Bearer not-needed");
+    // No key configured (a local server): no authorization header at all.
+    expect(lastRequest().headers.authorization).toBeUndefined();
   });
 
   it("completes streaming calls quickly on every path, with no fetch beyond the local server", async () => {
-    const model = getChatModel({ provider: "openai", model: "gpt-4o-mini" }) as ChatOpenAI;
+    const model = getChatModel({ provider: "openai", model: "gpt-4o-mini" });
     const started = Date.now();
 
     // 1. .stream()
@@ -178,17 +178,12 @@ describe("OpenAI offline (no tokenizer download)", () => {
     const viaHandler = await model.invoke("two", { callbacks: [handler] });
     expect(handler.tokens.join("")).toBe(viaHandler.content);
     expect(viaHandler.usage_metadata?.output_tokens).toBeGreaterThan(0);
-    // 3. streaming: true on the model itself — the path that estimates usage by counting tokens locally
-    // `completions` is the inner Chat Completions model ChatOpenAI delegates to (protected in the types).
-    const inner = (model as unknown as { completions: ChatOpenAI }).completions;
-    model.streaming = true;
-    inner.streaming = true;
-    const estimated = await model.invoke("three");
-    expect(estimated.content).toContain("You said: three");
-    // 4. explicit token counting (memory trimming uses it)
+    // 3. a plain invoke (the model's _generate)
+    const plain = await model.invoke("three");
+    expect(plain.content).toContain("You said: three");
+    expect(plain.usage_metadata?.output_tokens).toBeGreaterThan(0);
+    // 4. explicit token counting
     expect(await model.getNumTokens("hello world")).toBe(2);
-    expect(await inner.getNumTokens("hello world")).toBe(2);
-    expect((await model.getNumTokensFromMessages([new HumanMessage("hello world")])).totalCount).toBeGreaterThan(2);
 
     expect(Date.now() - started).toBeLessThan(5000);
     expect(blockedFetches).toEqual([]);
