@@ -157,6 +157,46 @@ export async function executePrepared(db: Database | Transaction, query: SQL): P
   return client.unsafe(text, params, { prepare: true });
 }
 
+interface ReservedPostgresJs extends PostgresJsClient {
+  release(): void;
+}
+
+/**
+ * Runs `statements` in one transaction, in order, and returns each one's rows — on PostgreSQL in ONE round
+ * trip: BEGIN, the statements (prepared) and COMMIT are written together on a reserved connection instead
+ * of BEGIN, statements and COMMIT one after another (postgres.js's `begin` waits for each). If a statement
+ * fails, the transaction is aborted and PostgreSQL answers the COMMIT with a rollback: nothing is kept, and
+ * the statement's error is thrown. For the few transactions every run makes (its start). PGlite runs them
+ * in a drizzle transaction.
+ */
+export async function pipelinedTransaction(db: Database, statements: SQL[]): Promise<unknown[][]> {
+  const client = (db as { $client?: { reserve?: () => Promise<ReservedPostgresJs> } }).$client;
+  if (typeof client?.reserve !== "function") {
+    return db.transaction(async (tx) => {
+      const results: unknown[][] = [];
+      for (const statement of statements) results.push(rowsOf(await tx.execute(statement)));
+      return results;
+    });
+  }
+  const dialect = (db as unknown as { dialect: { sqlToQuery(sql: SQL): { sql: string; params: unknown[] } } }).dialect;
+  const reserved = await client.reserve();
+  try {
+    const begin = reserved.unsafe("begin", [], { prepare: true });
+    const sent = statements.map((statement) => {
+      const { sql: text, params } = dialect.sqlToQuery(statement);
+      return reserved.unsafe(text, params, { prepare: true });
+    });
+    const commit = reserved.unsafe("commit", [], { prepare: true });
+    // Every promise is awaited (a rejected one left alone would be an unhandled rejection).
+    const settled = await Promise.allSettled([begin, ...sent, commit]);
+    const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+    if (failed) throw failed.reason;
+    return settled.slice(1, -1).map((outcome) => rowsOf((outcome as PromiseFulfilledResult<unknown>).value));
+  } finally {
+    reserved.release();
+  }
+}
+
 /**
  * A drizzle prepared query (`.prepare(name)`), built once per database handle: for lookups every request
  * makes. `preparedPerDb(build)(db).execute(values)`.

@@ -51,6 +51,21 @@ export interface ExecutionResources {
   safeFetch(url: string, init?: SafeFetchInit): Promise<SafeFetchResponse>;
 }
 
+/** The per-user run limits a run is admitted under when it starts (see WorkflowTracker.start). */
+export interface RunAdmissionLimits {
+  maxConcurrent: number;
+  perMinute: number;
+  maxQueued: number;
+}
+
+/** What a chat turn writes as it starts (with its row, in the tracker's start). */
+export interface ChatTurnStart {
+  /** The conversation is new: created with the run (`ctx.conversationId` is its id). */
+  newConversation?: { title: string; workflowId: string | null; templateId: string | null };
+  /** The person's message (not on a resume, nor on a retried attempt that stored it). */
+  userMessage?: { id: string; content: string };
+}
+
 /** Why a run was stopped from outside its graph. */
 export type StopReason =
   | { kind: "cancelled"; message: string }
@@ -76,6 +91,8 @@ export interface ExecutionContextInit {
   tracker: Tracker;
   /** Events already emitted for this execution (a resumed run continues the numbering). */
   seqStart?: number;
+  admission?: RunAdmissionLimits;
+  chatStart?: ChatTurnStart;
   resumed?: boolean;
   instanceId?: string;
 }
@@ -100,6 +117,9 @@ export class ExecutionContext {
   readonly options: ExecutionOptions;
   readonly resumed: boolean;
   readonly instanceId: string | undefined;
+  /** Checked by the tracker's start: a run over the owner's limits is refused (429) before it writes anything. */
+  readonly admission: RunAdmissionLimits | undefined;
+  readonly chatStart: ChatTurnStart | undefined;
   // Resources
   readonly resources: ExecutionResources;
   readonly tracker: Tracker;
@@ -145,6 +165,8 @@ export class ExecutionContext {
     this.seq = init.seqStart ?? 0;
     this.resumed = init.resumed ?? false;
     this.instanceId = init.instanceId;
+    this.admission = init.admission;
+    this.chatStart = init.chatStart;
   }
 
   /** LangGraph's thread: one per execution, so a paused run resumes from its own checkpoint. */

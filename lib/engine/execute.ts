@@ -16,16 +16,10 @@ import { Command, GraphRecursionError, INTERRUPT } from "@langchain/langgraph";
 import { newId } from "@/lib/ids";
 import { z } from "zod";
 import { FRESH_THREAD_KEY, getCheckpointSaver, type FreshThreadMark } from "@/lib/db/checkpointer";
-import {
-  appendMessage,
-  createConversation,
-  getConversation,
-  getConversationSummary,
-  listMessages,
-} from "@/lib/db/queries/conversations";
+import { appendMessage, createConversation, loadChatTurn, type ChatTurn } from "@/lib/db/queries/conversations";
 import { createTemporaryDefinition, getDefinition } from "@/lib/db/queries/definitions";
-import { getTemplate, getTemplateBySlug } from "@/lib/db/queries/templates";
-import type { Conversation, WorkflowTemplate } from "@/lib/db/schema";
+import { getTemplate } from "@/lib/db/queries/templates";
+import type { WorkflowTemplate } from "@/lib/db/schema";
 import { AppError, isAppError, issuesFromZod } from "@/lib/errors";
 import { computeCost } from "@/lib/models";
 import { DEFAULT_MODEL, DEFAULT_PROVIDER } from "@/lib/nodes/fields";
@@ -40,7 +34,7 @@ import { compiledWorkflow, prepareWorkflow } from "./compiled-workflows";
 import { errorMessage, NodeFailedError } from "@/lib/graph/errors";
 import { addUsage, totalUsage, type WorkflowState, type WorkflowUpdate } from "@/lib/graph/state";
 import { answerMetadataOf, MESSAGE_STATUS } from "./answer";
-import { ExecutionContext } from "./context";
+import { ExecutionContext, type ChatTurnStart, type RunAdmissionLimits } from "./context";
 import type { ExecutionEvent } from "./events";
 import {
   executionInputSchema,
@@ -89,6 +83,11 @@ export interface ExecuteOptions {
    * thread holds (its start, when it kept none), and a chat's user message is not stored twice.
    */
   pending?: { executionId: string; retry?: boolean };
+  /**
+   * The owner's run limits, checked by the tracker's start in the statement that starts the run: over one,
+   * `execute` throws a 429 before anything of the run is written (the API's runs; see lib/services).
+   */
+  admission?: RunAdmissionLimits;
 }
 
 /** The invalid graph, with the validator's full result (the API returns `issues`; the editor reads `validation`). */
@@ -118,8 +117,12 @@ export async function execute(
   options: ExecuteOptions,
 ): Promise<ExecutionResult | AsyncIterable<ExecutionEvent>> {
   const prepared = await prepareExecution(request, options);
-  if (options.stream) return streamExecution(prepared);
-  return runExecution(prepared, () => {});
+  if (!options.stream) return continueRun(await beginRun(prepared, () => {}));
+  // A stream starts like a JSON run (a refused or conflicting start is thrown here, before any event), then
+  // runs at once: events wait in the stream for its reader.
+  const events = new EventQueue();
+  const run = await beginRun(prepared, (event) => events.push(event));
+  return events.streamOf(run.ctx, continueRun(run));
 }
 
 export interface ResumeOptions extends Omit<ExecuteOptions, "resume" | "parent"> {
@@ -189,8 +192,6 @@ interface PreparedExecution {
   ctx: ExecutionContext;
   /** null: continue from the checkpoint the thread already holds. */
   graphInput: WorkflowUpdate | Command | null;
-  /** The chat message to store once the run has started (not on resume). */
-  userMessage?: string;
   signal?: AbortSignal;
   /** The run's thread already holds a checkpoint to continue from (a time-travel copy). */
   existingThread?: boolean;
@@ -221,30 +222,44 @@ async function prepareExecution(rawRequest: unknown, options: ExecuteOptions): P
   if (options.fromCheckpoint) return prepareFromStep(request, options, tracker);
 
   const ownerId = options.userId;
-  let conversation: Conversation | null = null;
+  let conversationId: string | undefined;
+  let newConversation: ChatTurnStart["newConversation"];
   let history: BaseMessage[] = [];
   let summary = "";
   let loaded: LoadedWorkflow;
   let input: ExecutionInput;
 
   if (request.type === "CHAT") {
-    if (request.conversationId) {
-      conversation = await getConversation({ id: request.conversationId, ownerId });
-      if (!conversation) throw new AppError("not_found:conversation", "No such conversation.");
+    // One statement: the conversation, what answers it, and its memory. A retried attempt's own user
+    // message is the input again, not history.
+    const turn = await loadChatTurn({
+      ownerId,
+      ...(request.conversationId ? { conversationId: request.conversationId } : {}),
+      ...(request.workflowId ? { workflowId: request.workflowId } : {}),
+      ...(request.templateId ? { templateId: request.templateId } : {}),
+      fallbackTemplateSlug: UNIVERSAL_CHAT_SLUG,
+      ...(options.pending ? { excludeExecutionId: options.pending.executionId } : {}),
+      limit: MAX_HISTORY_MESSAGES,
+    });
+    if (request.conversationId && !turn.conversation) throw new AppError("not_found:conversation", "No such conversation.");
+    if (!turn.workflow) {
+      const named = request.workflowId ?? (request.templateId ? undefined : turn.conversation?.workflowId);
+      throw named ? new AppError("not_found:definition", "No such workflow.") : new AppError("not_found:template", "No such template.");
     }
-    const workflowId = request.workflowId ?? (request.templateId ? undefined : (conversation?.workflowId ?? undefined));
-    const templateId = request.templateId ?? (request.workflowId ? undefined : (conversation?.templateId ?? undefined));
-    loaded = workflowId
-      ? await loadDefinition(workflowId, undefined, ownerId)
-      : await loadTemplate(templateId ? { id: templateId } : { slug: UNIVERSAL_CHAT_SLUG }, undefined, ownerId, false);
-    // A retried attempt's own user message is the input again, not history.
-    if (conversation) ({ history, summary } = await loadConversationMemory(conversation.id, ownerId, options.pending?.executionId));
+    loaded = turn.workflow.kind === "definition" ? loadedDefinition(turn.workflow) : loadedTemplate(turn.workflow.template, undefined, false);
+    ({ history, summary } = conversationMemory(turn));
+    conversationId = turn.conversation?.id;
+    if (!conversationId) {
+      // Created by the run's start, with its row and the first message (nothing is left if it is refused).
+      conversationId = newId();
+      newConversation = { title: chatTitle(request.message), workflowId: request.workflowId ?? null, templateId: request.templateId ?? null };
+    }
     input = { message: request.message };
   } else if (request.type === "DEFINITION") {
     loaded = await loadDefinition(request.definitionId, request.version, ownerId);
     input = request.input;
   } else if (request.type === "TEMPLATE") {
-    loaded = await loadTemplate({ id: request.templateId }, request.params, ownerId, true);
+    loaded = await loadTemplate(request.templateId, request.params, ownerId);
     input = request.input;
   } else {
     loaded = { raw: request.definition };
@@ -262,15 +277,6 @@ async function prepareExecution(rawRequest: unknown, options: ExecuteOptions): P
     });
     loaded = { ...loaded, workflowId: temporary.id, sourceDefinitionId: temporary.id, definitionVersion: temporary.version };
   }
-  if (request.type === "CHAT" && !conversation) {
-    conversation = await createConversation({
-      ownerId,
-      title: chatTitle(request.message),
-      workflowId: request.workflowId ?? null,
-      templateId: request.templateId ?? null,
-    });
-  }
-
   const attempt = options.pending?.retry ? await earlierAttempt(options.pending.executionId, ownerId, tracker) : undefined;
   const ctx = new ExecutionContext({
     ...(options.pending ? { executionId: options.pending.executionId } : {}),
@@ -284,13 +290,23 @@ async function prepareExecution(rawRequest: unknown, options: ExecuteOptions): P
     sourceDefinitionId: loaded.sourceDefinitionId,
     sourceTemplateId: loaded.sourceTemplateId,
     definitionVersion: loaded.definitionVersion,
-    conversationId: conversation?.id,
+    conversationId,
     correlationId: options.correlationId ?? options.parent?.correlationId,
     parentExecutionId: options.parent?.executionId ?? options.rerunOf,
     depth,
     options: request.options,
     resources: defaultResources,
     tracker,
+    ...(options.admission ? { admission: options.admission } : {}),
+    ...(request.type === "CHAT"
+      ? {
+          chatStart: {
+            ...(newConversation ? { newConversation } : {}),
+            // An earlier attempt may have stored the person's message (the tracker adds it if it is missing).
+            ...(!attempt ? { userMessage: { id: newId(), content: request.message } } : {}),
+          },
+        }
+      : {}),
   });
   const snapshot: RunSnapshot = {
     // A custom request carries its graph, which the snapshot already holds: store it once.
@@ -330,13 +346,7 @@ async function prepareExecution(rawRequest: unknown, options: ExecuteOptions): P
     restoreCheckpointedState(ctx, attempt.values);
     return { ctx, graphInput: null, existingThread: true, ...(options.signal ? { signal: options.signal } : {}) };
   }
-  return {
-    ctx,
-    graphInput,
-    // An earlier attempt may have stored the chat's user message (the tracker adds it if it is missing).
-    ...(request.type === "CHAT" && !attempt ? { userMessage: request.message } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  };
+  return { ctx, graphInput, ...(options.signal ? { signal: options.signal } : {}) };
 }
 
 /** The state, usage and node history a run continues with, from the checkpoint it continues from. */
@@ -490,6 +500,18 @@ async function loadDefinition(id: string, version: number | undefined, ownerId: 
   if (!found) {
     throw new AppError("not_found:definition", version ? `The workflow has no version ${version}.` : "No such workflow.");
   }
+  return loadedDefinition(found);
+}
+
+function loadedDefinition(found: {
+  id: string;
+  version: number;
+  nodes: unknown;
+  edges: unknown;
+  metadata: unknown;
+  templateId: string | null;
+  isTemporary: boolean;
+}): LoadedWorkflow {
   return {
     raw: { nodes: found.nodes, edges: found.edges, metadata: found.metadata ?? {} },
     workflowId: found.id,
@@ -499,14 +521,14 @@ async function loadDefinition(id: string, version: number | undefined, ownerId: 
   };
 }
 
-async function loadTemplate(
-  which: { id: string } | { slug: string },
-  params: Record<string, unknown> | undefined,
-  ownerId: string,
-  temporary: boolean,
-): Promise<LoadedWorkflow> {
-  const template = "id" in which ? await getTemplate({ id: which.id, ownerId }) : await getTemplateBySlug({ slug: which.slug });
+async function loadTemplate(templateId: string, params: Record<string, unknown> | undefined, ownerId: string): Promise<LoadedWorkflow> {
+  const template = await getTemplate({ id: templateId, ownerId });
   if (!template) throw new AppError("not_found:template", "No such template.");
+  return loadedTemplate(template, params, true);
+}
+
+/** A template's graph with its parameters filled; `temporary`: stored as a temporary definition once valid (TEMPLATE runs). */
+function loadedTemplate(template: WorkflowTemplate, params: Record<string, unknown> | undefined, temporary: boolean): LoadedWorkflow {
   const defaults = (template.defaultParams ?? {}) as Record<string, unknown>;
   const graph = fillTemplateParams(template.definition, resolveTemplateParams(defaults, params));
   return { raw: graph, sourceTemplateId: template.id, ...(temporary ? { temporaryFrom: template } : {}) };
@@ -515,20 +537,13 @@ async function loadTemplate(
 const MAX_HISTORY_MESSAGES = 500;
 
 /** The conversation as the model should see it: the running summary, and the messages it does not cover. */
-async function loadConversationMemory(
-  conversationId: string,
-  ownerId: string,
-  excludeExecutionId?: string,
-): Promise<{ history: BaseMessage[]; summary: string }> {
-  const memory = await getConversationSummary({ conversationId, ownerId });
-  const rows = await listMessages({ conversationId, ownerId, afterId: memory?.coversUntil, limit: MAX_HISTORY_MESSAGES });
+function conversationMemory(turn: ChatTurn): { history: BaseMessage[]; summary: string } {
   const history: BaseMessage[] = [];
-  for (const row of rows) {
-    if (excludeExecutionId && row.executionId === excludeExecutionId) continue;
+  for (const row of turn.history) {
     if (row.role === "user") history.push(new HumanMessage({ content: row.content, id: row.id }));
     else if (row.role === "assistant" && row.status !== "error" && row.content) history.push(new AIMessage({ content: row.content, id: row.id }));
   }
-  return { history, summary: memory?.summary ?? "" };
+  return { history, summary: turn.summary?.summary ?? "" };
 }
 
 function chatTitle(message: string): string {
@@ -543,7 +558,16 @@ function chatTitle(message: string): string {
 /** Node progress and model tokens arrive on "custom" (written by the nodes), state changes on the others. */
 const STREAM_MODES = ["updates", "custom", "values"] as const;
 
-async function runExecution(prepared: PreparedExecution, emit: (event: ExecutionEvent) => void): Promise<ExecutionResult> {
+/** A run whose tracker has started it: what `continueRun` needs to run and finish it. */
+interface BegunRun extends PreparedExecution {
+  emit: (event: ExecutionEvent) => void;
+  publish: (event: ExecutionEvent) => void;
+  /** Detaches the run's stop signals (cancel, time budget). */
+  detach: () => void;
+}
+
+/** The tracker's start (which may refuse the run: then nothing of it exists), then the run_started event. */
+async function beginRun(prepared: PreparedExecution, emit: (event: ExecutionEvent) => void): Promise<BegunRun> {
   const { ctx } = prepared;
   const detach = watchStopSignals(ctx, prepared.signal);
   const publish = (event: ExecutionEvent) => {
@@ -551,31 +575,35 @@ async function runExecution(prepared: PreparedExecution, emit: (event: Execution
     emit(event);
   };
   try {
+    // Without the database tracker, a new conversation is created here first (the run's row, if the
+    // tracker writes one, refers to it); the database tracker creates it in its start statement.
+    const chat = ctx.chatStart;
+    if (!ctx.tracker.storesChatMessages && chat?.newConversation && ctx.conversationId) {
+      await createConversation({ id: ctx.conversationId, ownerId: ctx.userId, ...chat.newConversation });
+    }
     await ctx.tracker.start(ctx);
   } catch (error) {
     detach();
     throw error;
   }
+  publish(ctx.event("run_started", ctx.toEventData()));
+  return { ...prepared, emit, publish, detach };
+}
 
+/** Runs the graph to its end (or pause) and finishes the run: exactly one of tracker.complete / tracker.fail. */
+async function continueRun(run: BegunRun): Promise<ExecutionResult> {
+  const { ctx, publish, emit } = run;
   let failure: unknown;
   let finished = false;
   try {
-    publish(ctx.event("run_started", ctx.toEventData()));
-    if (prepared.userMessage !== undefined && ctx.conversationId) {
-      await appendMessage({
-        ownerId: ctx.userId,
-        conversationId: ctx.conversationId,
-        role: "user",
-        content: prepared.userMessage,
-        executionId: ctx.executionId,
-      });
-    }
-    await streamGraph(ctx, prepared.graphInput, publish, prepared.existingThread === true);
+    // The database tracker wrote the chat turn's conversation and message with the run's row.
+    if (!ctx.tracker.storesChatMessages) await storeChatStart(ctx);
+    await streamGraph(ctx, run.graphInput, publish, run.existingThread === true);
     finished = true;
   } catch (error) {
     failure = error;
   } finally {
-    detach();
+    run.detach();
   }
 
   ctx.completedAt = new Date();
@@ -844,6 +872,15 @@ function runChildWorkflow(
   );
 }
 
+/** Without the database tracker: the person's message, stored here (linked to the run's row if it has one). */
+async function storeChatStart(ctx: ExecutionContext): Promise<void> {
+  const chat = ctx.chatStart;
+  if (!chat || !ctx.conversationId) return;
+  if (chat.userMessage) {
+    await appendMessage({ ownerId: ctx.userId, conversationId: ctx.conversationId, role: "user", content: chat.userMessage.content, executionId: ctx.executionId });
+  }
+}
+
 /** Stores a chat run's answer (with the memory node's running summary, when it made one). */
 async function saveAnswer(ctx: ExecutionContext, result: ExecutionResult): Promise<string> {
   const message = await appendMessage({
@@ -866,47 +903,59 @@ async function saveAnswer(ctx: ExecutionContext, result: ExecutionResult): Promi
 // ---------------------------------------------------------------------------------------------------------
 
 /**
- * The run as an AsyncIterable of events, started when iteration starts. A consumer that stops reading
- * (a closed SSE connection) cancels the run, which still ends with its tracker call and result.
+ * A running run's events for one reader: buffered until read. A reader that stops early (a closed SSE
+ * connection) cancels the run, which still ends with its tracker call and result; the stream ends after
+ * the run's last event, or throws what broke the run underneath it.
  */
-function streamExecution(prepared: PreparedExecution): AsyncIterable<ExecutionEvent> {
-  return {
-    async *[Symbol.asyncIterator]() {
-      const queue: ExecutionEvent[] = [];
-      let done = false;
-      let failure: unknown;
-      let wake: (() => void) | undefined;
-      const running = runExecution(prepared, (event) => {
-        queue.push(event);
-        wake?.();
-      }).then(
-        () => undefined,
-        (error: unknown) => {
-          failure = error;
-        },
-      ).finally(() => {
-        done = true;
-        wake?.();
-      });
-      try {
-        for (;;) {
-          const next = queue.shift();
-          if (next) {
-            yield next;
-            continue;
-          }
-          if (done) break;
-          await new Promise<void>((resolve) => (wake = resolve));
-          wake = undefined;
-        }
-        if (failure) throw failure;
-      } finally {
-        if (!done) {
-          prepared.ctx.stop({ kind: "cancelled", message: "The client stopped reading the run's stream." });
-          await running;
-        }
-      }
-    },
-  };
-}
+class EventQueue {
+  private readonly events: ExecutionEvent[] = [];
+  private wake: (() => void) | undefined;
 
+  push(event: ExecutionEvent): void {
+    this.events.push(event);
+    this.wake?.();
+  }
+
+  streamOf(ctx: ExecutionContext, running: Promise<ExecutionResult>): AsyncIterable<ExecutionEvent> {
+    let done = false;
+    let failure: unknown;
+    const ended = running.then(
+      () => undefined,
+      (error: unknown) => {
+        failure = error;
+      },
+    ).finally(() => {
+      done = true;
+      this.wake?.();
+    });
+    const queue = this;
+    // Written out (not an async generator): a reader that gives up before its first read must still stop
+    // the run, and a generator's return() before it started runs none of its body.
+    return {
+      [Symbol.asyncIterator](): AsyncIterator<ExecutionEvent> {
+        return {
+          async next(): Promise<IteratorResult<ExecutionEvent>> {
+            for (;;) {
+              const next = queue.events.shift();
+              if (next) return { value: next, done: false };
+              if (done) {
+                if (failure) throw failure;
+                return { value: undefined, done: true };
+              }
+              await new Promise<void>((resolve) => (queue.wake = resolve));
+              queue.wake = undefined;
+            }
+          },
+          async return(): Promise<IteratorResult<ExecutionEvent>> {
+            if (!done) {
+              ctx.stop({ kind: "cancelled", message: "The client stopped reading the run's stream." });
+              await ended;
+            }
+            queue.events.length = 0;
+            return { value: undefined, done: true };
+          },
+        };
+      },
+    };
+  }
+}

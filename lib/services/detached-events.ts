@@ -51,8 +51,11 @@ export function keepRunningWhenClientLeaves<T>(events: AsyncIterable<T>): AsyncI
         async return(): Promise<IteratorResult<T>> {
           left = true;
           buffered.length = 0;
-          // Not started: nothing runs yet, so nothing is left behind.
-          if (!started) await source.return?.();
+          // The run is going (the engine starts it before handing its events over): read it to its end.
+          if (!started) {
+            started = true;
+            void pump();
+          }
           return { value: undefined, done: true };
         },
       };

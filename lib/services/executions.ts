@@ -29,7 +29,8 @@ import {
   type RerunExecutionBody,
 } from "@/lib/api/executions";
 import { enqueueRun, type QueuedRun } from "@/lib/queue/enqueue";
-import { admitRun, describePendingRun, type PendingRunDescription, type RunAdmission } from "./run-limits";
+import { assertAcceptingRuns } from "@/lib/queue/lifecycle";
+import { admitRun, runLimitSettings, type PendingRunDescription } from "./run-limits";
 import { keepRunningWhenClientLeaves } from "./detached-events";
 
 export function executionNotFound(): AppError {
@@ -156,26 +157,15 @@ export async function getExecutionDetail({ ownerId, id }: { ownerId: string; id:
 /** A run as the API hands it back: the JSON result, or the stream of its events. */
 export type RunOutcome = { kind: "result"; result: ExecutionResultResponse } | { kind: "stream"; events: AsyncIterable<ExecutionEvent> };
 
-/** A stream that ends before its run started (never read, or failed at start) gives its admission back. */
-function releasingIfNeverStarted(events: AsyncIterable<ExecutionEvent>, admission: RunAdmission): AsyncIterable<ExecutionEvent> {
-  return {
-    async *[Symbol.asyncIterator]() {
-      let started = false;
-      try {
-        for await (const event of events) {
-          started = true;
-          yield event;
-        }
-      } finally {
-        if (!started) await admission.release();
-      }
-    },
-  };
+function toOutcome(started: ExecutionResult | AsyncIterable<ExecutionEvent>, stream: boolean): RunOutcome {
+  if (stream) return { kind: "stream", events: started as AsyncIterable<ExecutionEvent> };
+  return { kind: "result", result: toApiResponse(started as ExecutionResult) };
 }
 
 /**
  * Runs `start` once the shared run limits admit it (lib/services/run-limits.ts): a new run gets its row
- * now (`pending`, the id passed to `start`), counted by every instance; a run that never starts leaves none.
+ * now (`pending`, the id passed to `start`), counted by every instance; a run that fails to start leaves
+ * none (the engine has started a run by the time it hands its events over).
  */
 async function withPermit(
   userId: string,
@@ -185,9 +175,7 @@ async function withPermit(
 ): Promise<RunOutcome> {
   const admission = await admitRun({ userId, ...(run ? { run } : {}) });
   try {
-    const started = await start(stream, admission.executionId ? { executionId: admission.executionId } : undefined);
-    if (stream) return { kind: "stream", events: releasingIfNeverStarted(started as AsyncIterable<ExecutionEvent>, admission) };
-    return { kind: "result", result: toApiResponse(started as ExecutionResult) };
+    return toOutcome(await start(stream, admission.executionId ? { executionId: admission.executionId } : undefined), stream);
   } catch (error) {
     await admission.release();
     throw error;
@@ -207,20 +195,18 @@ export async function startRun({
   /** The run this one re-runs. */
   parentExecutionId?: string;
 }): Promise<RunOutcome> {
-  return withPermit(
+  // The run limits are checked by the statement that starts the run (one round trip for both); over one,
+  // `execute` throws the 429 before anything of the run is written.
+  assertAcceptingRuns();
+  const started = await execute(request, {
     userId,
     stream,
-    (asStream, pending) =>
-      execute(request, {
-        userId,
-        stream: asStream,
-        // API runs are recorded: the database tracker writes the row, the events and the counters.
-        tracker: getWorkflowTracker(),
-        ...(parentExecutionId ? { rerunOf: parentExecutionId } : {}),
-        ...(pending ? { pending } : {}),
-      }),
-    describePendingRun(request, parentExecutionId),
-  );
+    // API runs are recorded: the database tracker writes the row, the events and the counters.
+    tracker: getWorkflowTracker(),
+    admission: runLimitSettings(),
+    ...(parentExecutionId ? { rerunOf: parentExecutionId } : {}),
+  });
+  return toOutcome(started, stream);
 }
 
 /** Queue mode: puts a run in the job queue (a worker runs it, at `runAt` when scheduled). */

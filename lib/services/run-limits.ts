@@ -9,7 +9,10 @@
  */
 import "server-only";
 import { newId } from "@/lib/ids";
-import { admitExecution, releaseAdmission, type AdmissionRefusal, type RunLimitSettings } from "@/lib/db/queries/queue";
+import { admitExecution, releaseAdmission, type RunLimitSettings } from "@/lib/db/queries/queue";
+import { refusalError } from "@/lib/db/queries/run-limits";
+
+export { refusalError };
 import type { ExecutionRequest } from "@/lib/engine/request";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -20,26 +23,6 @@ import { getEventBus } from "@/lib/tracking/event-bus";
 export function runLimitSettings(): RunLimitSettings {
   const e = env();
   return { maxConcurrent: e.LATTICE_MAX_CONCURRENT_RUNS, perMinute: e.LATTICE_RUNS_PER_MINUTE, maxQueued: e.LATTICE_MAX_QUEUED_RUNS };
-}
-
-/** The 429 for a refused admission. */
-export function refusalError(refusal: AdmissionRefusal, limits: RunLimitSettings): AppError {
-  const retryAfterSeconds = refusal.retryAfterSeconds;
-  if (refusal.limit === "per_minute") {
-    return new AppError("rate_limit:runs", `You may start at most ${limits.perMinute} runs per minute. Try again shortly.`, { retryAfterSeconds });
-  }
-  if (refusal.limit === "concurrent") {
-    return new AppError(
-      "rate_limit:concurrent_runs",
-      `You already have ${refusal.count} runs going (the limit is ${limits.maxConcurrent}). Wait for one to finish.`,
-      { retryAfterSeconds },
-    );
-  }
-  return new AppError(
-    "rate_limit:queued_runs",
-    `You already have ${refusal.count} runs waiting in the queue (the limit is ${limits.maxQueued}). Wait for some to start.`,
-    { retryAfterSeconds },
-  );
 }
 
 /** An admitted inline run: the id its execution takes, and `release` for a run that never started. */

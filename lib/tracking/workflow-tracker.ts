@@ -8,7 +8,8 @@
  */
 import "server-only";
 import { getLastEventSeq, type Notification } from "@/lib/db/queries/events";
-import { finishExecution, insertRunningExecution, type ChatOutcome, type ExecutionStatusRow } from "@/lib/db/queries/executions";
+import { finishExecution, startExecution, type ChatOutcome, type ExecutionStatusRow } from "@/lib/db/queries/executions";
+import { refusalError } from "@/lib/db/queries/run-limits";
 import { newId } from "@/lib/ids";
 import type { ExecutionContext } from "@/lib/engine/context";
 import { isTerminalEvent, type ExecutionEvent } from "@/lib/engine/events";
@@ -82,12 +83,25 @@ export class WorkflowTracker implements Tracker {
     this.registry.add({ ctx, startTokens: startUsage.totalTokens, startCost: computeCost(ctx.usageByModel) });
     const started = startedStatusEvent(ctx);
     try {
-      // One statement: the row, and the feed's notification to other instances (sent only if it started).
-      await insertRunningExecution({
+      // One round trip: the admission (when asked), the row, a chat turn's conversation and message, and the
+      // feed's notification to other instances (sent only if it started).
+      const chat = ctx.chatStart;
+      const outcome = await startExecution({
         record: ctx.toExecutionRecord(),
         instanceId: this.bus.instanceId,
         notification: this.bus.feedNotification(ctx.userId, started),
+        ...(ctx.admission ? { admission: ctx.admission } : {}),
+        ...(chat && ctx.conversationId
+          ? {
+              chat: {
+                conversationId: ctx.conversationId,
+                ...(chat.newConversation ? { newConversation: chat.newConversation } : {}),
+                ...(chat.userMessage ? { userMessage: { ...chat.userMessage, createdAt: ctx.startedAt } } : {}),
+              },
+            }
+          : {}),
       });
+      if (!outcome.started) throw refusalError(outcome.refusal, ctx.admission!);
     } catch (error) {
       this.registry.remove(ctx.executionId);
       throw error;
@@ -148,7 +162,8 @@ export class WorkflowTracker implements Tracker {
     const draft = this.chatDrafts.get(ctx.executionId);
     return {
       conversationId: ctx.conversationId,
-      ...(!ctx.resumed && message
+      // Stored by the start already, unless this attempt continues one that may not have stored it.
+      ...(!ctx.resumed && message && !ctx.chatStart?.userMessage
         ? { userMessage: { id: newId(ctx.startedAt.getTime()), content: message, createdAt: ctx.startedAt } }
         : {}),
       answer: {

@@ -5,7 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { executePrepared, rowsOf } from "@/lib/db/client";
+import { executePrepared, pipelinedTransaction, rowsOf } from "@/lib/db/client";
 import { testDb } from "../helpers/db";
 
 type Unsafe = (query: string, params?: unknown[], options?: { prepare?: boolean }) => unknown;
@@ -50,5 +50,41 @@ describe("executePrepared", () => {
     ).rejects.toThrow("roll back");
     const [after] = rowsOf<{ value: string | null }>(await executePrepared(db, sql`select nullif(current_setting('lattice.test', true), '') as value`));
     expect(after?.value ?? null).toBeNull();
+  });
+});
+
+describe("pipelinedTransaction", () => {
+  it("runs the statements in order in one transaction and returns each one's rows", async () => {
+    const { db } = await testDb();
+    const table = `pipelined_${Date.now()}`;
+    await db.execute(sql.raw(`create table ${table} (n int primary key)`));
+    try {
+      const [inserted, counted] = await pipelinedTransaction(db, [
+        sql`insert into ${sql.raw(table)} (n) values (1), (2) returning n`,
+        sql`select count(*)::int as n from ${sql.raw(table)}`,
+      ]);
+      expect(inserted).toEqual([{ n: 1 }, { n: 2 }]);
+      // The second statement sees the first one's rows: same transaction, run after it.
+      expect(counted).toEqual([{ n: 2 }]);
+    } finally {
+      await db.execute(sql.raw(`drop table ${table}`));
+    }
+  });
+
+  it("keeps nothing when a statement fails, throws its error, and leaves the connection usable", async () => {
+    const { db } = await testDb();
+    const table = `pipelined_fail_${Date.now()}`;
+    await db.execute(sql.raw(`create table ${table} (n int primary key)`));
+    try {
+      await expect(
+        pipelinedTransaction(db, [sql`insert into ${sql.raw(table)} (n) values (1)`, sql`insert into ${sql.raw(table)} (n) values (1)`]),
+      ).rejects.toSatisfy((error: Error) => /duplicate key/.test(`${error.message} ${(error.cause as Error | undefined)?.message ?? ""}`));
+      expect(rowsOf(await db.execute(sql.raw(`select n from ${table}`)))).toEqual([]);
+      // Every pooled connection still works (none was left inside an aborted transaction).
+      const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => executePrepared(db, sql`select ${i}::int as i`)));
+      expect(answers.map((rows) => rowsOf<{ i: number }>(rows)[0]!.i)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    } finally {
+      await db.execute(sql.raw(`drop table ${table}`));
+    }
   });
 });

@@ -5,8 +5,8 @@
 import "server-only";
 import { and, desc, eq, gt, sql } from "drizzle-orm";
 import { newId } from "@/lib/ids";
-import { getDb, rowsOf } from "../client";
-import { conversations, messages, type Conversation, type Message } from "../schema";
+import { executePrepared, getDb, rowsOf } from "../client";
+import { conversations, messages, type Conversation, type Message, type WorkflowTemplate } from "../schema";
 
 export async function getConversation({ id, ownerId }: { id: string; ownerId: string }): Promise<Conversation | null> {
   const db = await getDb();
@@ -19,11 +19,14 @@ export async function getConversation({ id, ownerId }: { id: string; ownerId: st
 }
 
 export async function createConversation({
+  id,
   ownerId,
   title,
   workflowId,
   templateId,
 }: {
+  /** Given when the id was chosen before (a chat turn names its new conversation before it starts). */
+  id?: string;
   ownerId: string;
   title?: string;
   workflowId?: string | null;
@@ -33,6 +36,7 @@ export async function createConversation({
   const [row] = await db
     .insert(conversations)
     .values({
+      ...(id ? { id } : {}),
       ownerId,
       ...(title ? { title: title.slice(0, 200) } : {}),
       workflowId: workflowId ?? null,
@@ -173,5 +177,154 @@ export async function appendMessage(message: NewChatMessage): Promise<Message> {
     durationMs: row.duration_ms === null ? null : Number(row.duration_ms),
     metadata: row.metadata,
     createdAt: new Date(row.created_at),
+  };
+}
+
+/** A message of a conversation as a chat turn's memory needs it. */
+export interface HistoryMessage {
+  id: string;
+  role: string;
+  content: string;
+  status: string;
+  executionId: string | null;
+}
+
+/** The graph a chat turn runs: a saved definition's current version, or a template (the caller instantiates it). */
+export type ChatTurnWorkflow =
+  | {
+      kind: "definition";
+      id: string;
+      version: number;
+      nodes: unknown;
+      edges: unknown;
+      metadata: unknown;
+      templateId: string | null;
+      isTemporary: boolean;
+    }
+  | { kind: "template"; template: WorkflowTemplate };
+
+export interface ChatTurn {
+  /** Null when no conversation was named, or the owner has none with that id. */
+  conversation: { id: string; workflowId: string | null; templateId: string | null } | null;
+  /** Null when what should answer does not exist (or is not the owner's). */
+  workflow: ChatTurnWorkflow | null;
+  /** The memory node's running summary and the messages it does not cover (newest `limit`), oldest first. */
+  summary: { summary: string; coversUntil: string } | null;
+  history: HistoryMessage[];
+}
+
+interface RawChatTurn {
+  conversation: { id: string; workflow_id: string | null; template_id: string | null } | null;
+  definition: { id: string; version: number; nodes: unknown; edges: unknown; metadata: unknown; template_id: string | null; is_temporary: boolean } | null;
+  template: Record<string, unknown> | null;
+  summary: { summary: string | null; covers_until: string | null } | null;
+  history: Array<{ id: string; role: string; content: string; status: string; execution_id: string | null }> | null;
+}
+
+/**
+ * Everything a chat turn reads before it runs, in ONE statement: the conversation (owner-scoped), the graph
+ * that answers — the named workflow, else the named template, else the conversation's own, else the
+ * universal chat template (`fallbackTemplateSlug`) — and the conversation's memory (running summary and the
+ * messages after it, without those of `excludeExecutionId`: a retried attempt's own message is not history).
+ */
+export async function loadChatTurn({
+  ownerId,
+  conversationId,
+  workflowId,
+  templateId,
+  fallbackTemplateSlug,
+  excludeExecutionId,
+  limit = 500,
+}: {
+  ownerId: string;
+  conversationId?: string;
+  workflowId?: string;
+  templateId?: string;
+  fallbackTemplateSlug: string;
+  excludeExecutionId?: string;
+  limit?: number;
+}): Promise<ChatTurn> {
+  const db = await getDb();
+  const conversation = conversationId ?? null;
+  const [raw] = rowsOf<RawChatTurn>(
+    await executePrepared(
+      db,
+      sql`
+      with conv as (
+        select id, workflow_id, template_id from conversations where id = ${conversation} and owner_id = ${ownerId}
+      ),
+      wanted as (
+        select
+          coalesce(${workflowId ?? null}::text, case when ${templateId ?? null}::text is null then (select workflow_id from conv) end) as workflow_id,
+          coalesce(${templateId ?? null}::text, case when ${workflowId ?? null}::text is null then (select template_id from conv) end) as template_id
+      ),
+      definition as (
+        select d.id, d.version, d.nodes, d.edges, d.metadata, d.template_id, d.is_temporary
+        from workflow_definitions d, wanted w
+        where d.id = w.workflow_id and d.owner_id = ${ownerId}
+      ),
+      template as (
+        select t.* from workflow_templates t, wanted w
+        where w.workflow_id is null
+          and ((w.template_id is not null and t.id = w.template_id and (t.owner_id is null or t.owner_id = ${ownerId}))
+            or (w.template_id is null and t.slug = ${fallbackTemplateSlug} and t.owner_id is null))
+      ),
+      summary as (
+        select m.metadata->>'conversationSummary' as summary, m.metadata->>'summaryCoversUntil' as covers_until
+        from messages m
+        where m.conversation_id = ${conversation} and m.owner_id = ${ownerId} and m.role = 'assistant' and m.metadata ? 'conversationSummary'
+        order by m.id desc limit 1
+      ),
+      history as (
+        select m.id, m.role, m.content, m.status, m.execution_id
+        from messages m
+        where m.conversation_id = ${conversation} and m.owner_id = ${ownerId}
+          and m.id > coalesce((select covers_until from summary where summary is not null), '')
+          and (${excludeExecutionId ?? null}::text is null or m.execution_id is distinct from ${excludeExecutionId ?? null}::text)
+        order by m.id desc limit ${Math.max(1, Math.min(limit, 5000))}::int
+      )
+      select
+        (select row_to_json(c) from conv c) as conversation,
+        (select row_to_json(d) from definition d) as definition,
+        (select row_to_json(t) from template t) as template,
+        (select row_to_json(s) from summary s) as summary,
+        (select json_agg(h order by h.id) from history h) as history`,
+    ),
+  );
+  const row = raw ?? { conversation: null, definition: null, template: null, summary: null, history: null };
+  const summary =
+    typeof row.summary?.summary === "string" && typeof row.summary.covers_until === "string"
+      ? { summary: row.summary.summary, coversUntil: row.summary.covers_until }
+      : null;
+  let workflow: ChatTurnWorkflow | null = null;
+  if (row.definition) {
+    const d = row.definition;
+    workflow = { kind: "definition", id: d.id, version: Number(d.version), nodes: d.nodes, edges: d.edges, metadata: d.metadata, templateId: d.template_id, isTemporary: d.is_temporary };
+  } else if (row.template) {
+    workflow = { kind: "template", template: templateFromJson(row.template) };
+  }
+  return {
+    conversation: row.conversation ? { id: row.conversation.id, workflowId: row.conversation.workflow_id, templateId: row.conversation.template_id } : null,
+    workflow,
+    summary,
+    history: (row.history ?? []).map((m) => ({ id: m.id, role: m.role, content: m.content, status: m.status, executionId: m.execution_id })),
+  };
+}
+
+/** A workflow_templates row from its JSON form (row_to_json: snake_case keys, timestamps as text). */
+function templateFromJson(t: Record<string, unknown>): WorkflowTemplate {
+  return {
+    id: t.id as string,
+    ownerId: (t.owner_id as string | null) ?? null,
+    slug: (t.slug as string | null) ?? null,
+    name: t.name as string,
+    description: t.description as string,
+    category: t.category as string,
+    isBuiltin: t.is_builtin as boolean,
+    definition: t.definition,
+    defaultParams: t.default_params,
+    paramsSchema: t.params_schema ?? null,
+    createdAt: new Date(t.created_at as string),
+    updatedAt: new Date(t.updated_at as string),
   };
 }

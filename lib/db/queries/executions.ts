@@ -11,9 +11,10 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { newId } from "@/lib/ids";
 import { AppError } from "@/lib/errors";
-import { executePrepared, getDb, rowsOf, type Transaction } from "../client";
+import { executePrepared, getDb, pipelinedTransaction, rowsOf, type Transaction } from "../client";
 import type { NewWorkflowExecution } from "../schema";
 import { eventInsertCtes, insertEventRows, nextEventSeq, type EventRow, type Notification } from "./events";
+import { admissionLockSql, refusalOf, usageCte, withinLimitsSql, type AdmissionRefusal, type RunLimitSettings, type RunUsage } from "./run-limits";
 
 
 /** Statuses of a run that is over (no process will write to it again unless a paused run is resumed). */
@@ -95,42 +96,92 @@ export function toStatusRow(row: RawStatusRow): ExecutionStatusRow {
 // Start
 // ---------------------------------------------------------------------------------------------------------
 
+/** A chat turn's writes at its start, made by the statement that starts the run. */
+export interface ChatStart {
+  conversationId: string;
+  /** A new conversation: created with the run (nothing of it exists if the run is refused). */
+  newConversation?: { title: string; workflowId: string | null; templateId: string | null };
+  /** The person's message, stored as the run starts (a reload mid-answer shows it). */
+  userMessage?: ChatMessageInput;
+}
+
+export type StartOutcome = { started: true } | { started: false; refusal: AdmissionRefusal };
+
 /**
- * Inserts the execution as `running`. The same id again is a resume: allowed only for the owner's paused
- * run (taken back to running atomically, so two resumes of one pause cannot both run; the row keeps its
- * original started_at); anything else is a 409. A `pending` row (created before the run: queued, or
- * admitted by the shared run limits) is taken over the same way, once, and gets the run's description.
+ * Starts an execution: its row as `running`, for a chat turn its conversation (when new) and the person's
+ * message, and the feed's notification — one statement, or, with `admission`, one pipelined transaction
+ * (the per-user lock, then the same statement inserting only within the limits): ONE round trip either way.
+ * Refused by the limits, nothing is written and the refusal says which limit and when to try again.
+ *
+ * The same id again is a resume: allowed only for the owner's paused run (taken back to running
+ * atomically, so two resumes of one pause cannot both run; the row keeps its original started_at);
+ * anything else is a 409. A `pending` row (created before the run: queued, or admitted by the shared run
+ * limits) is taken over the same way, once, and gets the run's description.
  */
-export async function insertRunningExecution({
+export async function startExecution({
   record,
   instanceId,
   notification,
+  admission,
+  chat,
 }: {
   record: NewWorkflowExecution;
   instanceId: string;
   /** Sent (at commit) only if the row was inserted or taken over: the same statement. */
   notification?: Notification;
-}): Promise<void> {
+  /** Check the owner's run limits first (an interactive run started in this instance). */
+  admission?: RunLimitSettings;
+  chat?: ChatStart;
+}): Promise<StartOutcome> {
   const db = await getDb();
   const r = record;
+  const id = r.id ?? newId();
   // Written out rather than built by drizzle's insert builder: this runs once per run, and the builder's
   // column mapping cost about as much CPU as the rest of the start. Absent values take the columns' defaults.
   const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
   const at = (value: Date | null | undefined) => (value ? value.toISOString() : null);
-  // One statement: the upsert and, for the row it returned (none: nothing was started), the notification.
-  const notify = notification ? sql`, pg_notify(${notification.channel}, ${notification.payload}) as notified` : sql``;
-  const rows = rowsOf<{ id: string }>(
-    await executePrepared(db, sql`
-      with started as (
+  const admitted = admission ? sql`exists (select 1 from usage u where ${withinLimitsSql(admission, instanceId)})` : sql`true`;
+  const message = chat?.userMessage;
+  const chatCtes = chat
+    ? sql`,
+      ${
+        chat.newConversation
+          ? sql`conversation as (
+        insert into conversations (id, owner_id, title, workflow_id, template_id, message_count, last_message_at)
+        select ${chat.conversationId}, ${r.ownerId}, ${chat.newConversation.title.slice(0, 200)}, ${chat.newConversation.workflowId},
+               ${chat.newConversation.templateId}, ${message ? 1 : 0}::int, ${message ? sql`now()` : sql`null`}
+        where exists (select 1 from started)
+        returning id
+      ),`
+          : sql``
+      }
+      user_message as (
+        insert into messages (id, conversation_id, owner_id, role, content, execution_id, status, tokens, cost, created_at)
+        select ${message?.id ?? null}, ${chat.conversationId}, ${r.ownerId}, 'user', ${message?.content ?? ""}, ${id}, 'complete', 0, 0,
+               ${at(message?.createdAt ?? r.startedAt) ?? new Date().toISOString()}::timestamptz
+        where ${message ? sql`true` : sql`false`} and exists (select 1 from started)
+        returning 1
+      ),
+      counted as (
+        update conversations set message_count = message_count + 1, last_message_at = now(), updated_at = now()
+        where ${chat.newConversation ? sql`false` : sql`true`} and id = ${chat.conversationId} and owner_id = ${r.ownerId}
+          and exists (select 1 from user_message)
+        returning 1
+      )`
+    : sql``;
+  const statement = sql`
+      with ${admission ? sql`${usageCte(r.ownerId)},` : sql``}
+      started as (
         insert into workflow_executions (id, owner_id, definition_id, definition_version, template_id, workflow_type, workflow_config,
           status, started_at, completed_at, execution_time_ms, heartbeat_at, input_data, output_data, error_message, execution_log,
           tokens_used, input_tokens, output_tokens, cost, usage_by_model, correlation_id, conversation_id, parent_execution_id, instance_id)
-        values (${r.id ?? newId()}, ${r.ownerId}, ${r.definitionId ?? null}, ${r.definitionVersion ?? null}::int, ${r.templateId ?? null},
+        select ${id}, ${r.ownerId}, ${r.definitionId ?? null}, ${r.definitionVersion ?? null}::int, ${r.templateId ?? null},
           ${r.workflowType ?? "DEFINITION"}, ${json(r.workflowConfig)}::jsonb, 'running', ${at(r.startedAt)}::timestamptz, null,
           ${r.executionTimeMs ?? null}::int, now(), ${json(r.inputData)}::jsonb, ${json(r.outputData)}::jsonb, ${r.errorMessage ?? null},
           ${json(r.executionLog)}::jsonb, ${r.tokensUsed ?? 0}::int, ${r.inputTokens ?? 0}::int, ${r.outputTokens ?? 0}::int,
           ${r.cost ?? "0"}::numeric, ${json(r.usageByModel)}::jsonb, ${r.correlationId ?? null}, ${r.conversationId ?? null},
-          ${r.parentExecutionId ?? null}, ${instanceId})
+          ${r.parentExecutionId ?? null}, ${instanceId}
+        where ${admitted}
         on conflict (id) do update set
           status = 'running',
           heartbeat_at = now(),
@@ -150,10 +201,23 @@ export async function insertRunningExecution({
           parent_execution_id = excluded.parent_execution_id
         where workflow_executions.status in ('paused', 'pending') and workflow_executions.owner_id = ${r.ownerId}
         returning id
-      )
-      select id${notify} from started`),
-  );
-  if (!rows[0]) throw new AppError("conflict:execution", "This run is already running or has finished, so it cannot be started again.");
+      )${chatCtes}${
+        notification
+          ? sql`,
+      notified as (select pg_notify(${notification.channel}, ${notification.payload}) from started)`
+          : sql``
+      }
+      select (select count(*) from started)::int as started${notification ? sql`, (select count(*) from notified)::int as notified` : sql``}${
+        admission ? sql`, u.active, u.queued, u.recent, u.oldest_recent from usage u` : sql``
+      }`;
+  const [row] = admission
+    ? (await pipelinedTransaction(db, [admissionLockSql(r.ownerId), statement]))[1]!
+    : rowsOf(await executePrepared(db, statement));
+  const outcome = row as (RunUsage & { started: number }) | undefined;
+  if (outcome && Number(outcome.started) > 0) return { started: true };
+  const refusal = admission ? refusalOf(outcome, admission, instanceId) : undefined;
+  if (refusal) return { started: false, refusal };
+  throw new AppError("conflict:execution", "This run is already running or has finished, so it cannot be started again.");
 }
 
 // ---------------------------------------------------------------------------------------------------------

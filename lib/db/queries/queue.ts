@@ -15,34 +15,18 @@ import { sql, type SQL } from "drizzle-orm";
 import { executePrepared, getDb, rowsOf, type Transaction } from "../client";
 import { insertEventRows, type Notification } from "./events";
 import { STATUS_COLUMNS, toStatusRow, type ExecutionStatusRow, type RawStatusRow } from "./executions";
+import {
+  admissionLockSql,
+  INLINE_ADMISSION_TTL_SECONDS,
+  refusalOf,
+  usageCte,
+  withinLimitsSql,
+  type AdmissionRefusal,
+  type RunLimitSettings,
+  type RunUsage,
+} from "./run-limits";
 
-/**
- * Instance ids of queue workers start with this. Their runs are background work, bounded by the workers'
- * own concurrency: they do not count against a user's concurrent (interactive) runs.
- */
-export const WORKER_INSTANCE_PREFIX = "worker:";
-
-/** A minute, the window of the per-minute limit. */
-const WINDOW_SECONDS = 60;
-/** An inline admission is followed by its start within milliseconds; one this old belongs to a process that died. */
-const INLINE_ADMISSION_TTL_SECONDS = 60;
-/** Asked of a client refused for concurrency: no way to know when a run ends, so shortly. */
-const CONCURRENCY_RETRY_SECONDS = 2;
-const QUEUE_RETRY_SECONDS = 5;
-
-export interface RunLimitSettings {
-  /** Interactive runs going at once (running in an app instance, or admitted to start in one). */
-  maxConcurrent: number;
-  /** Runs started or submitted in the last minute. */
-  perMinute: number;
-  /** Runs waiting in the queue. */
-  maxQueued: number;
-}
-
-export type AdmissionRefusal =
-  | { limit: "per_minute"; count: number; retryAfterSeconds: number }
-  | { limit: "concurrent"; count: number; retryAfterSeconds: number }
-  | { limit: "queued"; count: number; retryAfterSeconds: number };
+export { WORKER_INSTANCE_PREFIX, type AdmissionRefusal, type RunLimitSettings } from "./run-limits";
 
 /** The columns a pending row is created with: what the request names (the run fills in the rest at start). */
 export interface PendingExecutionRow {
@@ -84,13 +68,6 @@ function rawExecutor(tx: Transaction): RawExecutor {
       return { rows: rowsOf<Record<string, unknown>>(await tx.execute(bindPositional(text, values))) };
     },
   };
-}
-
-interface UsageRow {
-  active: number | string;
-  queued: number | string;
-  recent: number | string;
-  oldest_recent: Date | string | null;
 }
 
 /**
@@ -140,8 +117,7 @@ export async function admitExecution({
       }
     : null;
   const notices = created ? notifications(created) : [];
-  const window = sql`now() - ${WINDOW_SECONDS} * interval '1 second'`;
-  const withinLimits = sql`u.recent < ${limits.perMinute} and ${instanceId !== null ? sql`u.active < ${limits.maxConcurrent}` : sql`u.queued < ${limits.maxQueued}`}`;
+  const withinLimits = withinLimitsSql(limits, instanceId);
   const insert = row
     ? sql`, inserted as (
         insert into workflow_executions (id, owner_id, definition_id, definition_version, template_id, workflow_type,
@@ -171,39 +147,17 @@ export async function admitExecution({
     // The lock, then one statement: the counts (every admission of this user that committed before the
     // lock was granted is in them: a statement's snapshot is taken when it starts), the insert if within
     // the limits, and its notifications. Sent together (pipelined): one round trip, the same order.
-    const lock = executePrepared(tx, sql`select pg_advisory_xact_lock(hashtextextended(${`lattice:runs:${ownerId}`}, 0))`);
+    const lock = executePrepared(tx, admissionLockSql(ownerId));
     const admit = executePrepared(tx, sql`
-        with usage as (
-          select
-            count(*) filter (where (status = 'running' and coalesce(instance_id, '') not like ${`${WORKER_INSTANCE_PREFIX}%`})
-              or (status = 'pending' and instance_id is not null and created_at > now() - ${INLINE_ADMISSION_TTL_SECONDS} * interval '1 second'))::int as active,
-            count(*) filter (where status = 'pending' and instance_id is null)::int as queued,
-            count(*) filter (where started_at > ${window} or (status = 'pending' and created_at > ${window}))::int as recent,
-            min(case when status = 'pending' then created_at else started_at end)
-              filter (where started_at > ${window} or (status = 'pending' and created_at > ${window})) as oldest_recent
-          from workflow_executions
-          where owner_id = ${ownerId} and (status in ('running', 'pending') or started_at > ${window})
-        )${insert}${notify}
+        with ${usageCte(ownerId)}${insert}${notify}
         select u.active, u.queued, u.recent, u.oldest_recent,
                ${row ? sql`exists (select 1 from inserted)` : sql`null::boolean`} as admitted,
                ${row && notices.length ? sql`(select count(*) from notified)` : sql`0`} as sent
         from usage u`);
     const [, admitted] = await Promise.all([lock, admit]);
-    const [usage] = rowsOf<UsageRow & { admitted: boolean | null; sent: number | string | null }>(admitted);
-    const active = Number(usage?.active ?? 0);
-    const queued = Number(usage?.queued ?? 0);
-    const recent = Number(usage?.recent ?? 0);
-    if (recent >= limits.perMinute) {
-      const oldest = usage?.oldest_recent ? new Date(usage.oldest_recent).getTime() : Date.now();
-      const retryAfterSeconds = Math.max(1, Math.min(WINDOW_SECONDS, Math.ceil((oldest + WINDOW_SECONDS * 1000 - Date.now()) / 1000)));
-      return { admitted: false as const, refusal: { limit: "per_minute" as const, count: recent, retryAfterSeconds } };
-    }
-    if (instanceId !== null && active >= limits.maxConcurrent) {
-      return { admitted: false as const, refusal: { limit: "concurrent" as const, count: active, retryAfterSeconds: CONCURRENCY_RETRY_SECONDS } };
-    }
-    if (instanceId === null && queued >= limits.maxQueued) {
-      return { admitted: false as const, refusal: { limit: "queued" as const, count: queued, retryAfterSeconds: QUEUE_RETRY_SECONDS } };
-    }
+    const [usage] = rowsOf<RunUsage & { admitted: boolean | null; sent: number | string | null }>(admitted);
+    const refusal = refusalOf(usage, limits, instanceId);
+    if (refusal) return { admitted: false as const, refusal };
     if (!row || !created) return { admitted: true as const, row: null };
     if (!usage?.admitted) throw new Error("the admitted run's row was not inserted");
     if (within) await within(rawExecutor(tx));

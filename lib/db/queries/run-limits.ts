@@ -1,0 +1,117 @@
+/**
+ * The shared per-user run limits, as SQL the statements that admit a run embed: the per-user lock, the
+ * count of the user's runs the limits look at, and the refusal those counts imply. Used by the queue's
+ * admission (lib/db/queries/queue.ts) and by the start of an inline run (startExecution).
+ */
+import "server-only";
+import { sql, type SQL } from "drizzle-orm";
+import { AppError } from "@/lib/errors";
+
+/**
+ * Instance ids of queue workers start with this. Their runs are background work, bounded by the workers'
+ * own concurrency: they do not count against a user's concurrent (interactive) runs.
+ */
+export const WORKER_INSTANCE_PREFIX = "worker:";
+
+/** A minute, the window of the per-minute limit. */
+const WINDOW_SECONDS = 60;
+/** An inline admission is followed by its start within milliseconds; one this old belongs to a process that died. */
+export const INLINE_ADMISSION_TTL_SECONDS = 60;
+/** Asked of a client refused for concurrency: no way to know when a run ends, so shortly. */
+const CONCURRENCY_RETRY_SECONDS = 2;
+const QUEUE_RETRY_SECONDS = 5;
+
+export interface RunLimitSettings {
+  /** Interactive runs going at once (running in an app instance, or admitted to start in one). */
+  maxConcurrent: number;
+  /** Runs started or submitted in the last minute. */
+  perMinute: number;
+  /** Runs waiting in the queue. */
+  maxQueued: number;
+}
+
+export type AdmissionRefusal =
+  | { limit: "per_minute"; count: number; retryAfterSeconds: number }
+  | { limit: "concurrent"; count: number; retryAfterSeconds: number }
+  | { limit: "queued"; count: number; retryAfterSeconds: number };
+
+/**
+ * The per-user advisory lock every admission takes first, in its own statement of the admitting
+ * transaction: the statement that counts then starts (and takes its snapshot) only once the lock is held,
+ * so it sees every admission of this user that committed before.
+ */
+export function admissionLockSql(ownerId: string): SQL {
+  return sql`select pg_advisory_xact_lock(hashtextextended(${`lattice:runs:${ownerId}`}, 0))`;
+}
+
+/**
+ * The CTE `usage` (one row: active, queued, recent, oldest_recent) counting `ownerId`'s runs the limits
+ * look at: interactive runs going (running outside the queue's workers, or admitted in an instance within
+ * the last minute), runs waiting in the queue, and runs started or submitted in the last minute.
+ */
+export function usageCte(ownerId: string): SQL {
+  const window = sql`now() - ${WINDOW_SECONDS} * interval '1 second'`;
+  return sql`usage as (
+          select
+            count(*) filter (where (status = 'running' and coalesce(instance_id, '') not like ${`${WORKER_INSTANCE_PREFIX}%`})
+              or (status = 'pending' and instance_id is not null and created_at > now() - ${INLINE_ADMISSION_TTL_SECONDS} * interval '1 second'))::int as active,
+            count(*) filter (where status = 'pending' and instance_id is null)::int as queued,
+            count(*) filter (where started_at > ${window} or (status = 'pending' and created_at > ${window}))::int as recent,
+            min(case when status = 'pending' then created_at else started_at end)
+              filter (where started_at > ${window} or (status = 'pending' and created_at > ${window})) as oldest_recent
+          from workflow_executions
+          where owner_id = ${ownerId} and (status in ('running', 'pending') or started_at > ${window})
+        )`;
+}
+
+/** SQL true when the CTE `usage` (alias u) is within `limits` for a run of `instanceId` (null: a queued run). */
+export function withinLimitsSql(limits: RunLimitSettings, instanceId: string | null): SQL {
+  return sql`u.recent < ${limits.perMinute} and ${instanceId !== null ? sql`u.active < ${limits.maxConcurrent}` : sql`u.queued < ${limits.maxQueued}`}`;
+}
+
+/** The usage columns the CTE `usage` returns. */
+export interface RunUsage {
+  active: number | string;
+  queued: number | string;
+  recent: number | string;
+  oldest_recent: Date | string | null;
+}
+
+/** Which limit refuses a run, given the usage counted for it (undefined: admitted). */
+export function refusalOf(usage: RunUsage | undefined, limits: RunLimitSettings, instanceId: string | null): AdmissionRefusal | undefined {
+  const active = Number(usage?.active ?? 0);
+  const queued = Number(usage?.queued ?? 0);
+  const recent = Number(usage?.recent ?? 0);
+  if (recent >= limits.perMinute) {
+    const oldest = usage?.oldest_recent ? new Date(usage.oldest_recent).getTime() : Date.now();
+    const retryAfterSeconds = Math.max(1, Math.min(WINDOW_SECONDS, Math.ceil((oldest + WINDOW_SECONDS * 1000 - Date.now()) / 1000)));
+    return { limit: "per_minute", count: recent, retryAfterSeconds };
+  }
+  if (instanceId !== null && active >= limits.maxConcurrent) {
+    return { limit: "concurrent", count: active, retryAfterSeconds: CONCURRENCY_RETRY_SECONDS };
+  }
+  if (instanceId === null && queued >= limits.maxQueued) {
+    return { limit: "queued", count: queued, retryAfterSeconds: QUEUE_RETRY_SECONDS };
+  }
+  return undefined;
+}
+
+/** The 429 for a refused admission. */
+export function refusalError(refusal: AdmissionRefusal, limits: RunLimitSettings): AppError {
+  const retryAfterSeconds = refusal.retryAfterSeconds;
+  if (refusal.limit === "per_minute") {
+    return new AppError("rate_limit:runs", `You may start at most ${limits.perMinute} runs per minute. Try again shortly.`, { retryAfterSeconds });
+  }
+  if (refusal.limit === "concurrent") {
+    return new AppError(
+      "rate_limit:concurrent_runs",
+      `You already have ${refusal.count} runs going (the limit is ${limits.maxConcurrent}). Wait for one to finish.`,
+      { retryAfterSeconds },
+    );
+  }
+  return new AppError(
+    "rate_limit:queued_runs",
+    `You already have ${refusal.count} runs waiting in the queue (the limit is ${limits.maxQueued}). Wait for some to start.`,
+    { retryAfterSeconds },
+  );
+}
