@@ -269,13 +269,29 @@ export const workflowExecutions = pgTable(
     index("workflow_executions_owner_started_idx").on(t.ownerId, t.startedAt),
     // The monitor and the analytics select runs by when they were created.
     index("workflow_executions_owner_created_idx").on(t.ownerId, t.createdAt),
-    index("workflow_executions_owner_status_idx").on(t.ownerId, t.status),
     index("workflow_executions_definition_idx").on(t.definitionId, t.startedAt),
     index("workflow_executions_template_idx").on(t.templateId, t.startedAt),
     index("workflow_executions_conversation_idx").on(t.conversationId),
-    index("workflow_executions_running_idx").on(t.status, t.heartbeatAt),
+    // Runs going or waiting, by owner: what the run limits count at every start, and what the sweeper and
+    // the queue look through. Partial: a run leaves it when it ends, so it stays as small as the work in
+    // flight (a count per start no longer grows with the runs of the last minute), and heartbeats, which
+    // touch no indexed column, are HOT updates.
+    index("workflow_executions_active_idx").on(t.ownerId, t.status).where(sql`status in ('running', 'pending')`),
   ],
 );
+
+/**
+ * Each user's per-minute run allowance as a token bucket (capacity = the per-minute limit, refilled at that
+ * many per minute): one row updated by each admission, under the user's admission lock, instead of
+ * counting the runs of the last minute at every start.
+ */
+export const runQuotas = pgTable("run_quotas", {
+  ownerId: ref("owner_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  tokens: doublePrecision("tokens").notNull(),
+  refilledAt: timestamp("refilled_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});
 
 export const executionEvents = pgTable(
   "execution_events",

@@ -14,7 +14,7 @@ import { AppError } from "@/lib/errors";
 import { executePrepared, getDb, pipelinedTransaction, rowsOf, type Transaction } from "../client";
 import type { NewWorkflowExecution } from "../schema";
 import { eventInsertCtes, insertEventRows, nextEventSeq, type EventRow, type Notification } from "./events";
-import { admissionLockSql, refusalOf, usageCte, withinLimitsSql, type AdmissionRefusal, type RunLimitSettings, type RunUsage } from "./run-limits";
+import { admissionLockSql, quotaSpendCte, refusalOf, usageCte, withinLimitsSql, type AdmissionRefusal, type RunLimitSettings, type RunUsage } from "./run-limits";
 
 
 /** Statuses of a run that is over (no process will write to it again unless a paused run is resumed). */
@@ -170,7 +170,7 @@ export async function startExecution({
       )`
     : sql``;
   const statement = sql`
-      with ${admission ? sql`${usageCte(r.ownerId)},` : sql``}
+      with ${admission ? sql`${usageCte(r.ownerId, admission)},` : sql``}
       started as (
         insert into workflow_executions (id, owner_id, definition_id, definition_version, template_id, workflow_type, workflow_config,
           status, started_at, completed_at, execution_time_ms, heartbeat_at, input_data, output_data, error_message, execution_log,
@@ -201,14 +201,14 @@ export async function startExecution({
           parent_execution_id = excluded.parent_execution_id
         where workflow_executions.status in ('paused', 'pending') and workflow_executions.owner_id = ${r.ownerId}
         returning id
-      )${chatCtes}${
+      )${admission ? sql`, ${quotaSpendCte(r.ownerId, "started")}` : sql``}${chatCtes}${
         notification
           ? sql`,
       notified as (select pg_notify(${notification.channel}, ${notification.payload}) from started)`
           : sql``
       }
       select (select count(*) from started)::int as started${notification ? sql`, (select count(*) from notified)::int as notified` : sql``}${
-        admission ? sql`, u.active, u.queued, u.recent, u.oldest_recent from usage u` : sql``
+        admission ? sql`, (select count(*) from spent)::int as spent, u.active, u.queued, u.tokens from usage u` : sql``
       }`;
   const [row] = admission
     ? (await pipelinedTransaction(db, [admissionLockSql(r.ownerId), statement]))[1]!

@@ -18,6 +18,7 @@ import { STATUS_COLUMNS, toStatusRow, type ExecutionStatusRow, type RawStatusRow
 import {
   admissionLockSql,
   INLINE_ADMISSION_TTL_SECONDS,
+  quotaSpendCte,
   refusalOf,
   usageCte,
   withinLimitsSql,
@@ -149,8 +150,8 @@ export async function admitExecution({
     // the limits, and its notifications. Sent together (pipelined): one round trip, the same order.
     const lock = executePrepared(tx, admissionLockSql(ownerId));
     const admit = executePrepared(tx, sql`
-        with ${usageCte(ownerId)}${insert}${notify}
-        select u.active, u.queued, u.recent, u.oldest_recent,
+        with ${usageCte(ownerId, limits)}${insert}${row ? sql`, ${quotaSpendCte(ownerId, "inserted")}` : sql``}${notify}
+        select u.active, u.queued, u.tokens, ${row ? sql`(select count(*) from spent)::int` : sql`0`} as spent,
                ${row ? sql`exists (select 1 from inserted)` : sql`null::boolean`} as admitted,
                ${row && notices.length ? sql`(select count(*) from notified)` : sql`0`} as sent
         from usage u`);

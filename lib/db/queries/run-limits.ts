@@ -24,7 +24,7 @@ const QUEUE_RETRY_SECONDS = 5;
 export interface RunLimitSettings {
   /** Interactive runs going at once (running in an app instance, or admitted to start in one). */
   maxConcurrent: number;
-  /** Runs started or submitted in the last minute. */
+  /** Runs started or submitted per minute (a burst of this many, then this many a minute). */
   perMinute: number;
   /** Runs waiting in the queue. */
   maxQueued: number;
@@ -45,47 +45,62 @@ export function admissionLockSql(ownerId: string): SQL {
 }
 
 /**
- * The CTE `usage` (one row: active, queued, recent, oldest_recent) counting `ownerId`'s runs the limits
- * look at: interactive runs going (running outside the queue's workers, or admitted in an instance within
- * the last minute), runs waiting in the queue, and runs started or submitted in the last minute.
+ * The CTE `usage` (one row: active, queued, tokens) of what the limits look at for `ownerId`: interactive
+ * runs going (running outside the queue's workers, or admitted in an instance within the last minute), runs
+ * waiting in the queue — both counted through the partial index of runs going or waiting, so the count is as
+ * small as the user's work in flight — and the per-minute allowance now (run_quotas: a token bucket of
+ * `perMinute` tokens refilled at `perMinute` a minute; a user without a row has a full one).
  */
-export function usageCte(ownerId: string): SQL {
-  const window = sql`now() - ${WINDOW_SECONDS} * interval '1 second'`;
+export function usageCte(ownerId: string, limits: RunLimitSettings): SQL {
+  const perMinute = sql`${limits.perMinute}::float8`;
   return sql`usage as (
           select
             count(*) filter (where (status = 'running' and coalesce(instance_id, '') not like ${`${WORKER_INSTANCE_PREFIX}%`})
               or (status = 'pending' and instance_id is not null and created_at > now() - ${INLINE_ADMISSION_TTL_SECONDS} * interval '1 second'))::int as active,
             count(*) filter (where status = 'pending' and instance_id is null)::int as queued,
-            count(*) filter (where started_at > ${window} or (status = 'pending' and created_at > ${window}))::int as recent,
-            min(case when status = 'pending' then created_at else started_at end)
-              filter (where started_at > ${window} or (status = 'pending' and created_at > ${window})) as oldest_recent
+            coalesce(
+              (select least(${perMinute}, q.tokens + extract(epoch from now() - q.refilled_at) * ${perMinute} / ${WINDOW_SECONDS})
+               from run_quotas q where q.owner_id = ${ownerId}),
+              ${perMinute}) as tokens
           from workflow_executions
-          where owner_id = ${ownerId} and (status in ('running', 'pending') or started_at > ${window})
+          where owner_id = ${ownerId} and status in ('running', 'pending')
+        )`;
+}
+
+/**
+ * The CTE `spent`: takes one token of the owner's allowance when the CTE named `admittedCte` (the admitted
+ * run's insert) returned a row — after `usage`, under the admission lock.
+ */
+export function quotaSpendCte(ownerId: string, admittedCte: string): SQL {
+  return sql`spent as (
+          insert into run_quotas (owner_id, tokens, refilled_at)
+          select ${ownerId}, u.tokens - 1, now() from usage u where exists (select 1 from ${sql.raw(admittedCte)})
+          on conflict (owner_id) do update set tokens = excluded.tokens, refilled_at = excluded.refilled_at
+          returning 1
         )`;
 }
 
 /** SQL true when the CTE `usage` (alias u) is within `limits` for a run of `instanceId` (null: a queued run). */
 export function withinLimitsSql(limits: RunLimitSettings, instanceId: string | null): SQL {
-  return sql`u.recent < ${limits.perMinute} and ${instanceId !== null ? sql`u.active < ${limits.maxConcurrent}` : sql`u.queued < ${limits.maxQueued}`}`;
+  return sql`u.tokens >= 1 and ${instanceId !== null ? sql`u.active < ${limits.maxConcurrent}` : sql`u.queued < ${limits.maxQueued}`}`;
 }
 
 /** The usage columns the CTE `usage` returns. */
 export interface RunUsage {
   active: number | string;
   queued: number | string;
-  recent: number | string;
-  oldest_recent: Date | string | null;
+  tokens: number | string;
 }
 
 /** Which limit refuses a run, given the usage counted for it (undefined: admitted). */
 export function refusalOf(usage: RunUsage | undefined, limits: RunLimitSettings, instanceId: string | null): AdmissionRefusal | undefined {
   const active = Number(usage?.active ?? 0);
   const queued = Number(usage?.queued ?? 0);
-  const recent = Number(usage?.recent ?? 0);
-  if (recent >= limits.perMinute) {
-    const oldest = usage?.oldest_recent ? new Date(usage.oldest_recent).getTime() : Date.now();
-    const retryAfterSeconds = Math.max(1, Math.min(WINDOW_SECONDS, Math.ceil((oldest + WINDOW_SECONDS * 1000 - Date.now()) / 1000)));
-    return { limit: "per_minute", count: recent, retryAfterSeconds };
+  const tokens = Number(usage?.tokens ?? limits.perMinute);
+  if (tokens < 1) {
+    // The next whole token, at perMinute a minute.
+    const retryAfterSeconds = Math.max(1, Math.min(WINDOW_SECONDS, Math.ceil(((1 - tokens) * WINDOW_SECONDS) / Math.max(1, limits.perMinute))));
+    return { limit: "per_minute", count: limits.perMinute, retryAfterSeconds };
   }
   if (instanceId !== null && active >= limits.maxConcurrent) {
     return { limit: "concurrent", count: active, retryAfterSeconds: CONCURRENCY_RETRY_SECONDS };
