@@ -31,6 +31,7 @@ import type { ValidationResult } from "@/lib/validation";
 import { graphSchema, type WorkflowGraph } from "@/lib/workflow/definition";
 import { recursionLimitFor, runConfigurable, type NodeSignal, type WorkflowRuntime } from "@/lib/graph/compile-workflow";
 import { compiledWorkflow, prepareWorkflow } from "./compiled-workflows";
+import "./langchain-context";
 import { errorMessage, NodeFailedError } from "@/lib/graph/errors";
 import { addUsage, totalUsage, type WorkflowState, type WorkflowUpdate } from "@/lib/graph/state";
 import { answerMetadataOf, MESSAGE_STATUS } from "./answer";
