@@ -556,9 +556,6 @@ function chatTitle(message: string): string {
 // ExecutionContext → compiled graph → ExecutionResult
 // ---------------------------------------------------------------------------------------------------------
 
-/** Node progress and model tokens arrive on "custom" (written by the nodes), state changes on the others. */
-const STREAM_MODES = ["updates", "custom", "values"] as const;
-
 /** A run whose tracker has started it: what `continueRun` needs to run and finish it. */
 interface BegunRun extends PreparedExecution {
   emit: (event: ExecutionEvent) => void;
@@ -695,7 +692,6 @@ async function streamGraph(
     models: new Map(),
   };
   const usageKeys = usageKeysByNode(ctx.definition);
-  const nodeTypes = new Map(ctx.definition.nodes.map((n) => [n.id, n.type]));
   const stream = await compiled.stream(graphInput, {
     configurable: {
       thread_id: ctx.threadId,
@@ -703,7 +699,8 @@ async function streamGraph(
       // A new execution's thread is empty: its opening read is skipped (a resume or a time-travel copy reads it).
       ...(checkpoints && !ctx.resumed && !existingThread ? { [FRESH_THREAD_KEY]: { written: false } satisfies FreshThreadMark } : {}),
     },
-    streamMode: [...STREAM_MODES],
+    // Node progress and tokens come on "custom", the state on "values"; "updates" only carries interrupts.
+    streamMode: canPause(ctx.definition) ? ["updates", "custom", "values"] : ["custom", "values"],
     signal: ctx.signal,
     durability: ctx.durability,
     recursionLimit: recursionLimitFor(ctx.definition),
@@ -725,33 +722,27 @@ async function streamGraph(
         enforceBudgets(ctx);
         continue;
       }
+      if (signal.event === "node_completed") {
+        ctx.inFlight.delete(signal.nodeId);
+        ctx.usageByModel = addUsage(ctx.usageByModel, signal.usage);
+        ctx.history.push(signal.entry);
+        publish(ctx.event("node_completed", signal.data, signal.nodeId));
+        enforceBudgets(ctx);
+        continue;
+      }
       if (signal.event === "node_failed") {
         ctx.inFlight.delete(signal.nodeId);
-        if (!signal.data.handled) {
-          ctx.history.push({
-            nodeId: signal.nodeId,
-            type: signal.data.type,
-            status: "failed",
-            startedAt: new Date(Date.now() - signal.data.durationMs).toISOString(),
-            durationMs: signal.data.durationMs,
-            attempts: signal.data.attempts,
-            error: signal.data.error,
-          });
-        }
+        ctx.history.push(signal.entry);
       }
       publish(ctx.event(signal.event, signal.data as never, signal.nodeId));
     } else if (mode === "updates") {
-      for (const [nodeId, update] of Object.entries(payload as Record<string, unknown>)) {
-        if (nodeId === INTERRUPT) {
-          for (const item of (update as Array<{ value?: unknown }>) ?? []) {
-            const info = interruptInfoSchema.safeParse(item.value);
-            if (!info.success) continue;
-            ctx.interrupt = info.data;
-            publish(ctx.event("interrupt", info.data, info.data.nodeId));
-          }
-          continue;
-        }
-        recordNodeUpdate(ctx, nodeId, nodeTypes.get(nodeId) ?? "unknown", (update ?? {}) as WorkflowUpdate, publish);
+      // Asked for only when the graph can pause: what LangGraph reports of an interrupt.
+      const interrupts = (payload as Record<string, unknown>)[INTERRUPT] as Array<{ value?: unknown }> | undefined;
+      for (const item of interrupts ?? []) {
+        const info = interruptInfoSchema.safeParse(item.value);
+        if (!info.success) continue;
+        ctx.interrupt = info.data;
+        publish(ctx.event("interrupt", info.data, info.data.nodeId));
       }
     }
   }
@@ -767,40 +758,14 @@ async function streamGraph(
 function keepsCheckpoints(ctx: ExecutionContext, existingThread: boolean): boolean {
   if (ctx.resumed || existingThread) return true;
   if (ctx.durability !== "exit") return true;
-  return ctx.definition.nodes.some((node) => getNodeDefinition(node.type)?.pauses === true);
+  return canPause(ctx.definition);
 }
 
-function recordNodeUpdate(
-  ctx: ExecutionContext,
-  nodeId: string,
-  type: string,
-  update: WorkflowUpdate,
-  publish: (event: ExecutionEvent) => void,
-) {
-  ctx.inFlight.delete(nodeId);
-  const usage = (update.usage_metadata ?? {}) as WorkflowState["usage_metadata"];
-  ctx.usageByModel = addUsage(ctx.usageByModel, usage);
-  const entries = (update.execution_history ?? []) as HistoryEntry[];
-  ctx.history.push(...entries);
-  for (const entry of entries) {
-    if (entry.status !== "completed") continue;
-    const { inputTokens, outputTokens } = totalUsage(usage);
-    publish(
-      ctx.event(
-        "node_completed",
-        {
-          nodeId,
-          type,
-          durationMs: entry.durationMs,
-          output: summarizeUpdate(nodeId, update),
-          ...(inputTokens + outputTokens > 0 ? { usage: { inputTokens, outputTokens } } : {}),
-        },
-        nodeId,
-      ),
-    );
-  }
-  enforceBudgets(ctx);
+/** The graph has a node that may pause the run (a LangGraph interrupt). */
+function canPause(definition: WorkflowGraph): boolean {
+  return definition.nodes.some((node) => getNodeDefinition(node.type)?.pauses === true);
 }
+
 
 function enforceBudgets(ctx: ExecutionContext) {
   const { maxTokens, maxCostUsd } = ctx.options;
@@ -816,28 +781,6 @@ function enforceBudgets(ctx: ExecutionContext) {
   }
 }
 
-const SUMMARY_TEXT = 300;
-const clip = (text: string) => (text.length > SUMMARY_TEXT ? `${text.slice(0, SUMMARY_TEXT)}…` : text);
-
-/** A display-sized account of what a node changed (the node_completed `output`). */
-function summarizeUpdate(nodeId: string, update: WorkflowUpdate): Record<string, unknown> {
-  const summary: Record<string, unknown> = {};
-  const messages = Array.isArray(update.messages) ? (update.messages as BaseMessage[]) : [];
-  const last = messages.filter((m) => m.getType() !== "remove").at(-1);
-  if (last) summary.message = clip(last.text);
-  const removed = messages.filter((m) => m.getType() === "remove").length;
-  if (removed) summary.trimmedMessages = removed;
-  const variables = update.variables as Record<string, unknown> | undefined;
-  if (variables && Object.keys(variables).length) summary.variables = Object.keys(variables);
-  const handle = (update.conditional_results as Record<string, string> | undefined)?.[nodeId];
-  if (handle) summary.handle = handle;
-  if (Array.isArray(update.sources)) summary.sources = update.sources.length;
-  if (typeof update.tool_call_count === "number" && update.tool_call_count > 0) summary.toolCalls = update.tool_call_count;
-  if (typeof update.conversation_summary === "string") summary.summary = clip(update.conversation_summary);
-  const output = (update.metadata as { output?: unknown } | undefined)?.output;
-  if (typeof output === "string") summary.output = clip(output);
-  return summary;
-}
 
 /** "provider:model" of each node that calls a model, so streamed tokens count against the right price. */
 function usageKeysByNode(definition: WorkflowGraph): Map<string, string> {

@@ -12,11 +12,12 @@
 import "server-only";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import type { BaseMessage } from "@langchain/core/messages";
 import { END, isGraphBubbleUp, START, StateGraph, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { ExecutionResources } from "@/lib/engine/context";
 import type { EventData, ExecutionEventType } from "@/lib/engine/events";
 import type { ExecutionInput } from "@/lib/engine/request";
-import type { ExecutionResult, HistoryEntry } from "@/lib/engine/result";
+import type { ExecutionResult, HistoryEntry, UsageByModel } from "@/lib/engine/result";
 import { AppError, issuesFromZod } from "@/lib/errors";
 import type { ChatModelSpec } from "@/lib/models";
 import { getNodeDefinition, resolveSourceHandle, type NodeType } from "@/lib/nodes/registry";
@@ -25,7 +26,7 @@ import { ERROR_HANDLE, OUTPUT_HANDLE, type AnyNodeDefinition } from "@/lib/nodes
 import { retryPolicySchema, type RetryPolicy, type WorkflowGraph, type WorkflowNode } from "@/lib/workflow/definition";
 import { errorMessage, NodeAttemptTimeoutError, NodeFailedError } from "./errors";
 import { buildExpressionScope } from "./scope";
-import { WorkflowNodeContext, type WorkflowState, type WorkflowUpdate } from "./state";
+import { applyUpdate, mergeUpdates, totalUsage, WorkflowNodeContext, type WorkflowState, type WorkflowUpdate } from "./state";
 
 /**
  * What the engine lends one run of a compiled workflow. A compiled graph depends only on its definition
@@ -56,10 +57,15 @@ function runtimeOf(graphConfig: LangGraphRunnableConfig): WorkflowRuntime {
   return runtime;
 }
 
-/** A progress signal a node writes to LangGraph's "custom" stream; the engine turns it into an event. */
-export type NodeSignal = {
-  [T in ExecutionEventType]: { event: T; nodeId: string; data: EventData<T> };
-}["node_started" | "node_failed" | "tool_call" | "token"];
+/**
+ * A progress signal a node writes to LangGraph's "custom" stream; the engine turns it into an event. A
+ * node's end comes with its history entry and the usage it reports (the engine's running totals), so the
+ * engine needs no "updates" stream for it.
+ */
+export type NodeSignal =
+  | { [T in ExecutionEventType]: { event: T; nodeId: string; data: EventData<T> } }["node_started" | "tool_call" | "token"]
+  | { event: "node_completed"; nodeId: string; data: EventData<"node_completed">; entry: HistoryEntry; usage: UsageByModel }
+  | { event: "node_failed"; nodeId: string; data: EventData<"node_failed">; entry: HistoryEntry };
 
 const MAX_BACKOFF_MS = 30_000;
 const MAX_RECURSION_LIMIT = 10_000;
@@ -72,6 +78,62 @@ export function compileWorkflow(definition: WorkflowGraph, { checkpointer }: { c
     string
   >;
   const prepared = definition.nodes.map((node) => prepareNode(node));
+  const outgoing = outgoingEdges(definition, prepared);
+
+  // Without a checkpointer nothing needs a step boundary between the nodes of a straight run: they run as
+  // one LangGraph node (see stepsOf). With one, every node is its own step (checkpoints, time travel).
+  const steps = checkpointer ? prepared.map((item) => [item]) : stepsOf(prepared, outgoing);
+  const stepName = new Map<string, string>();
+  for (const step of steps) for (const item of step) stepName.set(item.node.id, step[0]!.node.id);
+
+  for (const step of steps) {
+    const runs = step.map((item) => {
+      const edges = outgoing.get(item.node.id) ?? [];
+      const routed = item.def.branching || edges.some((e) => e.handle === ERROR_HANDLE);
+      return wrapNode(item, { routed, hasErrorEdge: edges.some((e) => e.handle === ERROR_HANDLE) });
+    });
+    builder.addNode(step[0]!.node.id, runs.length === 1 ? runs[0]! : runInTurn(runs));
+  }
+
+  for (const step of steps) {
+    const name = step[0]!.node.id;
+    if (step[0]!.def.entry) builder.addEdge(START, name);
+    // A step's way out is its last node's.
+    const { node, def, config } = step[step.length - 1]!;
+    const edges = (outgoing.get(node.id) ?? []).map((edge) => ({ ...edge, target: stepName.get(edge.target) ?? edge.target }));
+    if (def.terminal || edges.length === 0) {
+      builder.addEdge(name, END);
+      continue;
+    }
+    const routed = def.branching || edges.some((e) => e.handle === ERROR_HANDLE);
+    if (!routed) {
+      for (const target of new Set(edges.map((e) => e.target))) builder.addEdge(name, target);
+      continue;
+    }
+    const byHandle = new Map<string, string[]>();
+    for (const { handle, target } of edges) byHandle.set(handle, [...(byHandle.get(handle) ?? []), target]);
+    const fallback = defaultHandle(def.outputs(config as never));
+    const route = (state: WorkflowState): string | string[] => {
+      const handle = state.conditional_results[node.id] ?? fallback;
+      const targets = byHandle.get(handle) ?? [];
+      return targets.length === 0 ? END : targets.length === 1 ? targets[0]! : targets;
+    };
+    builder.addConditionalEdges(name, route, [...new Set(edges.map((e) => e.target)), END]);
+  }
+
+  return builder.compile(checkpointer ? { checkpointer } : {});
+}
+
+type NodeRun = (state: WorkflowState, graphConfig: LangGraphRunnableConfig) => Promise<WorkflowUpdate>;
+
+/** The node ids of each LangGraph step of a graph compiled without a checkpointer (see stepsOf). */
+export function stepGroups(definition: WorkflowGraph): string[][] {
+  const prepared = definition.nodes.map((node) => prepareNode(node));
+  return stepsOf(prepared, outgoingEdges(definition, prepared)).map((step) => step.map((item) => item.node.id));
+}
+
+/** Each node's edges out, by resolved handle (edges from handles the node does not have are dropped). */
+function outgoingEdges(definition: WorkflowGraph, prepared: PreparedNode[]): Map<string, Array<{ handle: string; target: string }>> {
   const outgoing = new Map<string, Array<{ handle: string; target: string }>>();
   for (const { node, def, config } of prepared) {
     const outputs = def.outputs(config as never);
@@ -84,37 +146,62 @@ export function compileWorkflow(definition: WorkflowGraph, { checkpointer }: { c
       .filter((edge): edge is { handle: string; target: string } => edge.handle !== null);
     outgoing.set(node.id, edges);
   }
+  return outgoing;
+}
 
-  for (const item of prepared) {
+/**
+ * The graph's steps: straight runs of nodes — each but the last with exactly one plain edge out, to a node
+ * nothing else leads to — and single nodes. A LangGraph step costs ~0.4 ms of CPU whatever its node does
+ * (task, config, channel writes, a checkpoint object), as much as a start or end node's own work, so a
+ * chat graph (start → memory → model → end) runs as one step. Nodes that branch, have an error edge or
+ * can pause end a run; every node still reports its own start, end, history entry and usage.
+ */
+function stepsOf(prepared: PreparedNode[], outgoing: Map<string, Array<{ handle: string; target: string }>>): PreparedNode[][] {
+  const byId = new Map(prepared.map((item) => [item.node.id, item]));
+  const incoming = new Map<string, number>();
+  for (const edges of outgoing.values()) for (const { target } of edges) incoming.set(target, (incoming.get(target) ?? 0) + 1);
+  /** The one node this node always goes on to, when the two can share a step. */
+  const successor = (item: PreparedNode): PreparedNode | undefined => {
     const edges = outgoing.get(item.node.id) ?? [];
-    const routed = item.def.branching || edges.some((e) => e.handle === ERROR_HANDLE);
-    builder.addNode(item.node.id, wrapNode(item, { routed, hasErrorEdge: edges.some((e) => e.handle === ERROR_HANDLE) }));
+    if (item.def.branching || item.def.pauses || edges.length !== 1 || edges[0]!.handle === ERROR_HANDLE) return undefined;
+    const next = byId.get(edges[0]!.target);
+    if (!next || next === item || next.def.entry || next.def.pauses || incoming.get(next.node.id) !== 1) return undefined;
+    return next;
+  };
+  const continued = new Set<string>();
+  for (const item of prepared) {
+    const next = successor(item);
+    if (next) continued.add(next.node.id);
   }
-
-  for (const { node, def, config } of prepared) {
-    if (def.entry) builder.addEdge(START, node.id);
-    const edges = outgoing.get(node.id) ?? [];
-    if (def.terminal || edges.length === 0) {
-      builder.addEdge(node.id, END);
-      continue;
+  const steps: PreparedNode[][] = [];
+  const placed = new Set<string>();
+  for (const head of prepared) {
+    if (continued.has(head.node.id)) continue;
+    const step = [head];
+    placed.add(head.node.id);
+    for (let next = successor(head); next && !placed.has(next.node.id); next = successor(next)) {
+      step.push(next);
+      placed.add(next.node.id);
     }
-    const routed = def.branching || edges.some((e) => e.handle === ERROR_HANDLE);
-    if (!routed) {
-      for (const target of new Set(edges.map((e) => e.target))) builder.addEdge(node.id, target);
-      continue;
-    }
-    const byHandle = new Map<string, string[]>();
-    for (const { handle, target } of edges) byHandle.set(handle, [...(byHandle.get(handle) ?? []), target]);
-    const fallback = defaultHandle(def.outputs(config as never));
-    const route = (state: WorkflowState): string | string[] => {
-      const handle = state.conditional_results[node.id] ?? fallback;
-      const targets = byHandle.get(handle) ?? [];
-      return targets.length === 0 ? END : targets.length === 1 ? targets[0]! : targets;
-    };
-    builder.addConditionalEdges(node.id, route, [...new Set(edges.map((e) => e.target)), END]);
+    steps.push(step);
   }
+  // A cycle of such nodes has no head (the validator lets no unbounded cycle through): one step each.
+  for (const item of prepared) if (!placed.has(item.node.id)) steps.push([item]);
+  return steps;
+}
 
-  return builder.compile(checkpointer ? { checkpointer } : {});
+/** Several nodes as one LangGraph node: each sees the state its predecessors left; one merged update. */
+function runInTurn(runs: NodeRun[]): NodeRun {
+  return async function runNodesInTurn(state, graphConfig) {
+    let current = state;
+    let merged: WorkflowUpdate = {};
+    for (const run of runs) {
+      const update = await run(current, graphConfig);
+      current = applyUpdate(current, update);
+      merged = mergeUpdates(merged, update);
+    }
+    return merged;
+  };
 }
 
 export type CompiledWorkflow = ReturnType<typeof compileWorkflow>;
@@ -248,6 +335,21 @@ function wrapNode(
           const chosen = update.conditional_results as Record<string, string> | undefined;
           withHistory.conditional_results = { ...chosen, [node.id]: chosen?.[node.id] ?? defaultHandle(handles) };
         }
+        const usage = (update.usage_metadata ?? {}) as UsageByModel;
+        const { inputTokens, outputTokens } = totalUsage(usage);
+        emit({
+          event: "node_completed",
+          nodeId: node.id,
+          data: {
+            nodeId: node.id,
+            type,
+            durationMs: entry.durationMs,
+            output: summarizeUpdate(node.id, withHistory),
+            ...(inputTokens + outputTokens > 0 ? { usage: { inputTokens, outputTokens } } : {}),
+          },
+          entry,
+          usage,
+        });
         return withHistory;
       } catch (error) {
         // An interrupt (human node) or a parent command is LangGraph control flow, not a failure.
@@ -263,12 +365,6 @@ function wrapNode(
 
     const durationMs = performance.now() - started;
     const message = errorMessage(lastError);
-    emit({
-      event: "node_failed",
-      nodeId: node.id,
-      data: { nodeId: node.id, type, durationMs, error: message, attempts, handled: hasErrorEdge },
-    });
-    if (!hasErrorEdge) throw new NodeFailedError(node.id, type, attempts, lastError);
     const entry: HistoryEntry = {
       nodeId: node.id,
       type,
@@ -278,6 +374,13 @@ function wrapNode(
       attempts,
       error: message,
     };
+    emit({
+      event: "node_failed",
+      nodeId: node.id,
+      data: { nodeId: node.id, type, durationMs, error: message, attempts, handled: hasErrorEdge },
+      entry,
+    });
+    if (!hasErrorEdge) throw new NodeFailedError(node.id, type, attempts, lastError);
     return {
       error_state: {
         nodeId: node.id,
@@ -291,6 +394,29 @@ function wrapNode(
       execution_history: [entry],
     };
   };
+}
+
+const SUMMARY_TEXT = 300;
+const clip = (text: string) => (text.length > SUMMARY_TEXT ? `${text.slice(0, SUMMARY_TEXT)}…` : text);
+
+/** A display-sized account of what a node changed (the node_completed `output`). */
+function summarizeUpdate(nodeId: string, update: WorkflowUpdate): Record<string, unknown> {
+  const summary: Record<string, unknown> = {};
+  const messages = Array.isArray(update.messages) ? (update.messages as BaseMessage[]) : [];
+  const last = messages.filter((m) => m.getType() !== "remove").at(-1);
+  if (last) summary.message = clip(last.text);
+  const removed = messages.filter((m) => m.getType() === "remove").length;
+  if (removed) summary.trimmedMessages = removed;
+  const variables = update.variables as Record<string, unknown> | undefined;
+  if (variables && Object.keys(variables).length) summary.variables = Object.keys(variables);
+  const handle = (update.conditional_results as Record<string, string> | undefined)?.[nodeId];
+  if (handle) summary.handle = handle;
+  if (Array.isArray(update.sources)) summary.sources = update.sources.length;
+  if (typeof update.tool_call_count === "number" && update.tool_call_count > 0) summary.toolCalls = update.tool_call_count;
+  if (typeof update.conversation_summary === "string") summary.summary = clip(update.conversation_summary);
+  const output = (update.metadata as { output?: unknown } | undefined)?.output;
+  if (typeof output === "string") summary.output = clip(output);
+  return summary;
 }
 
 /**

@@ -37,59 +37,99 @@ export interface ErrorState {
   at: string;
 }
 
-/** Last write wins, and several writers in one step do not conflict (unlike LangGraph's LastValue). */
-const lastValue = <T>(initial: () => T) =>
-  Annotation<T>({
-    reducer: (_current: T, update: T) => update,
-    default: initial,
-  });
+const lastWins = <T>(_current: T, update: T): T => update;
+const merge = <T extends Record<string, unknown>>(current: T, update: T): T => ({ ...current, ...update });
 
-const shallowMerge = <T extends Record<string, unknown>>() =>
-  Annotation<T>({
-    reducer: (current: T, update: T) => ({ ...current, ...update }),
-    default: () => ({}) as T,
-  });
-
-export const WorkflowNodeContext = Annotation.Root({
-  messages: Annotation<BaseMessage[], Messages>({
-    reducer: messagesStateReducer,
-    default: () => [],
-  }),
-  user_id: lastValue<string>(() => ""),
-  conversation_id: lastValue<string | null>(() => null),
-  retrieval_context: lastValue<string>(() => ""),
-  conversation_summary: lastValue<string>(() => ""),
+/**
+ * How each channel combines a node's update with the state — declared once: the LangGraph annotation is
+ * built from it, and `applyUpdate` / `mergeUpdates` (nodes run one after another inside one graph step)
+ * use the same functions.
+ */
+const CHANNELS = {
+  messages: { reducer: messagesStateReducer as (current: BaseMessage[], update: Messages) => BaseMessage[], default: (): BaseMessage[] => [] },
+  user_id: { reducer: lastWins<string>, default: () => "" },
+  conversation_id: { reducer: lastWins<string | null>, default: (): string | null => null },
+  retrieval_context: { reducer: lastWins<string>, default: () => "" },
+  conversation_summary: { reducer: lastWins<string>, default: () => "" },
   /** Updates are increments (each tools node reports the calls it made). */
-  tool_call_count: Annotation<number>({
-    reducer: (current: number, delta: number) => current + delta,
-    default: () => 0,
-  }),
-  metadata: shallowMerge<RunMetadata>(),
-  variables: shallowMerge<Record<string, unknown>>(),
+  tool_call_count: { reducer: (current: number, delta: number) => current + delta, default: () => 0 },
+  metadata: { reducer: merge<RunMetadata>, default: (): RunMetadata => ({}) },
+  variables: { reducer: merge<Record<string, unknown>>, default: (): Record<string, unknown> => ({}) },
   /** Per loop node id. */
-  loop_state: shallowMerge<Record<string, LoopState>>(),
+  loop_state: { reducer: merge<Record<string, LoopState>>, default: (): Record<string, LoopState> => ({}) },
   /** The last failure that was routed to an error edge (what `error.*` reads in expressions and templates). */
-  error_state: lastValue<ErrorState | null>(() => null),
+  error_state: { reducer: lastWins<ErrorState | null>, default: (): ErrorState | null => null },
   /** The handle each branching node (and each failed node) took last, by node id. */
-  conditional_results: shallowMerge<Record<string, string>>(),
-  execution_history: Annotation<HistoryEntry[]>({
-    reducer: (current: HistoryEntry[], update: HistoryEntry[]) => current.concat(update),
-    default: () => [],
-  }),
+  conditional_results: { reducer: merge<Record<string, string>>, default: (): Record<string, string> => ({}) },
+  execution_history: { reducer: (current: HistoryEntry[], update: HistoryEntry[]) => current.concat(update), default: (): HistoryEntry[] => [] },
   /** Tokens per "provider:model"; updates are increments. */
-  usage_metadata: Annotation<UsageByModel>({
-    reducer: (current: UsageByModel, update: UsageByModel) => addUsage(current, update),
-    default: () => ({}),
-  }),
+  usage_metadata: { reducer: (current: UsageByModel, update: UsageByModel) => addUsage(current, update), default: (): UsageByModel => ({}) },
   /** Passages cited by the answer; later retrievals add to earlier ones (deduplicated by chunk). */
-  sources: Annotation<Source[]>({
+  sources: {
     reducer: (current: Source[], update: Source[]) => {
       const seen = new Set(current.map((s) => s.chunkId));
       return current.concat(update.filter((s) => !seen.has(s.chunkId)));
     },
-    default: () => [],
-  }),
+    default: (): Source[] => [],
+  },
+};
+
+// Every channel has a reducer: last write wins and several writers in one step do not conflict (unlike
+// LangGraph's LastValue).
+export const WorkflowNodeContext = Annotation.Root({
+  messages: Annotation<BaseMessage[], Messages>(CHANNELS.messages),
+  user_id: Annotation<string>(CHANNELS.user_id),
+  conversation_id: Annotation<string | null>(CHANNELS.conversation_id),
+  retrieval_context: Annotation<string>(CHANNELS.retrieval_context),
+  conversation_summary: Annotation<string>(CHANNELS.conversation_summary),
+  tool_call_count: Annotation<number>(CHANNELS.tool_call_count),
+  metadata: Annotation<RunMetadata>(CHANNELS.metadata),
+  variables: Annotation<Record<string, unknown>>(CHANNELS.variables),
+  loop_state: Annotation<Record<string, LoopState>>(CHANNELS.loop_state),
+  error_state: Annotation<ErrorState | null>(CHANNELS.error_state),
+  conditional_results: Annotation<Record<string, string>>(CHANNELS.conditional_results),
+  execution_history: Annotation<HistoryEntry[]>(CHANNELS.execution_history),
+  usage_metadata: Annotation<UsageByModel>(CHANNELS.usage_metadata),
+  sources: Annotation<Source[]>(CHANNELS.sources),
 });
+
+type Channel = keyof typeof CHANNELS;
+type AnyReducer = (current: unknown, update: unknown) => unknown;
+const reducerOf = (key: string): AnyReducer | undefined => (CHANNELS as Record<string, { reducer: AnyReducer } | undefined>)[key]?.reducer;
+
+/** The state after `update`, as LangGraph computes it (a state without a channel starts from its default). */
+export function applyUpdate(state: WorkflowState, update: WorkflowUpdate): WorkflowState {
+  const next: Record<string, unknown> = { ...state };
+  for (const [key, value] of Object.entries(update)) {
+    if (value === undefined) continue;
+    const reducer = reducerOf(key);
+    if (!reducer) continue;
+    const current = key in next ? next[key] : CHANNELS[key as Channel].default();
+    next[key] = reducer(current, value);
+  }
+  return next as WorkflowState;
+}
+
+/**
+ * One update with the effect of `first` then `second` (applying it equals applying both in turn): what a
+ * graph step that runs several nodes one after another returns. Messages are concatenated (the messages
+ * reducer applies a list in order, removals included); every other channel's reducer combines two
+ * updates as it combines state and update.
+ */
+export function mergeUpdates(first: WorkflowUpdate, second: WorkflowUpdate): WorkflowUpdate {
+  const merged: Record<string, unknown> = { ...first };
+  for (const [key, value] of Object.entries(second)) {
+    if (value === undefined) continue;
+    if (!(key in merged) || merged[key] === undefined) merged[key] = value;
+    else if (key === "messages") merged[key] = [...asList(merged[key]), ...asList(value)];
+    else merged[key] = reducerOf(key)?.(merged[key], value) ?? value;
+  }
+  return merged as WorkflowUpdate;
+}
+
+function asList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [value];
+}
 
 export type WorkflowState = typeof WorkflowNodeContext.State;
 export type WorkflowUpdate = typeof WorkflowNodeContext.Update;
