@@ -204,6 +204,11 @@ export class OpenAICompatibleChatModel extends BaseChatModel<OpenAICompatibleCal
     return { generations: [{ text: aggregated.text, message }] };
   }
 
+  /** The answer's chunks without LangChain's callback machinery (see lib/nodes/call-model.ts). */
+  async *streamDirect(messages: BaseMessage[], signal: AbortSignal): AsyncGenerator<AIMessageChunk> {
+    for await (const chunk of this._streamResponseChunks(messages, { signal } as this["ParsedCallOptions"])) yield chunk.message as AIMessageChunk;
+  }
+
   async *_streamResponseChunks(
     messages: BaseMessage[],
     options: this["ParsedCallOptions"],

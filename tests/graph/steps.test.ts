@@ -51,7 +51,7 @@ describe("nodes run in turn inside one step", () => {
       messages: [new HumanMessage({ content: "one", id: "m1" }), new AIMessage({ content: "two", id: "m2" }), new HumanMessage({ content: "three", id: "m3" })],
       variables: { a: 1 },
       usage_metadata: { "local:echo": { inputTokens: 1, outputTokens: 1 } },
-      sources: [{ chunkId: "c1", documentId: "d", title: "t", content: "x", score: 1 }],
+      sources: [{ chunkId: "c1", documentId: "d", title: "t", score: 1 }],
     } as WorkflowUpdate);
   const first: WorkflowUpdate = {
     messages: [new RemoveMessage({ id: "m1" })],
@@ -59,7 +59,7 @@ describe("nodes run in turn inside one step", () => {
     tool_call_count: 1,
     usage_metadata: { "local:echo": { inputTokens: 2, outputTokens: 3 } },
     conversation_summary: "first",
-    sources: [{ chunkId: "c2", documentId: "d", title: "t", content: "y", score: 1 }],
+    sources: [{ chunkId: "c2", documentId: "d", title: "t", score: 1 }],
     execution_history: [{ nodeId: "n1", type: "memory", status: "completed", startedAt: "2026-01-01T00:00:00.000Z", durationMs: 1, attempts: 1 }],
   };
   const second: WorkflowUpdate = {
@@ -68,7 +68,7 @@ describe("nodes run in turn inside one step", () => {
     tool_call_count: 2,
     usage_metadata: { "local:echo": { inputTokens: 5, outputTokens: 8 }, "openai:x": { inputTokens: 1, outputTokens: 0 } },
     conversation_summary: "second",
-    sources: [{ chunkId: "c2", documentId: "d", title: "t", content: "y", score: 1 }, { chunkId: "c3", documentId: "d", title: "t", content: "z", score: 1 }],
+    sources: [{ chunkId: "c2", documentId: "d", title: "t", score: 1 }, { chunkId: "c3", documentId: "d", title: "t", score: 1 }],
     execution_history: [{ nodeId: "n2", type: "model", status: "completed", startedAt: "2026-01-01T00:00:00.001Z", durationMs: 2, attempts: 1 }],
   };
   const comparable = (state: WorkflowState) => ({ ...state, messages: state.messages.map((m) => [m.id, m.getType(), m.content]) });
