@@ -118,12 +118,19 @@ export async function execute(
   options: ExecuteOptions,
 ): Promise<ExecutionResult | AsyncIterable<ExecutionEvent>> {
   const prepared = await prepareExecution(request, options);
-  if (!options.stream) return continueRun(await beginRun(prepared, () => {}));
-  // A stream starts like a JSON run (a refused or conflicting start is thrown here, before any event), then
-  // runs at once: events wait in the stream for its reader.
+  if (!options.stream) return continueRun(beginRun(prepared, () => {}));
+  // A stream starts like a JSON run, then runs at once: events wait in the stream for its reader. It is
+  // handed over once the tracker has started the run (a refused or conflicting start is thrown here).
   const events = new EventQueue();
-  const run = await beginRun(prepared, (event) => events.push(event));
-  return events.streamOf(run.ctx, continueRun(run));
+  const run = beginRun(prepared, (event) => events.push(event));
+  const running = continueRun(run);
+  try {
+    await run.started;
+  } catch (error) {
+    await running.catch(() => {});
+    throw error;
+  }
+  return events.streamOf(run.ctx, running);
 }
 
 export interface ResumeOptions extends Omit<ExecuteOptions, "resume" | "parent"> {
@@ -559,20 +566,34 @@ function chatTitle(message: string): string {
 /** A run whose tracker has started it: what `continueRun` needs to run and finish it. */
 interface BegunRun extends PreparedExecution {
   emit: (event: ExecutionEvent) => void;
+  /** Publishes an event of the run (held back until the run has started). */
   publish: (event: ExecutionEvent) => void;
+  /** The tracker's start: resolves once the run's row exists; rejects when it was refused. */
+  started: Promise<void>;
   /** Detaches the run's stop signals (cancel, time budget). */
   detach: () => void;
 }
 
-/** The tracker's start (which may refuse the run: then nothing of it exists), then the run_started event. */
-async function beginRun(prepared: PreparedExecution, emit: (event: ExecutionEvent) => void): Promise<BegunRun> {
+/**
+ * Starts the run: the tracker's start (which may refuse it: then nothing of it exists), then run_started.
+ * The start's round trip is not waited for before the graph runs: a run that keeps no checkpoints goes on
+ * up to its first side effect (a model call, an HTTP request, a child run: they wait for `started`, so a
+ * refused run never reaches a provider), and its events are held back until the start has committed, so
+ * run_started comes first and nothing is stored or shown of a run that does not exist.
+ */
+function beginRun(prepared: PreparedExecution, emit: (event: ExecutionEvent) => void): BegunRun {
   const { ctx } = prepared;
   const detach = watchStopSignals(ctx, prepared.signal);
-  const publish = (event: ExecutionEvent) => {
+  const deliver = (event: ExecutionEvent) => {
     ctx.tracker.onEvent(ctx, event);
     emit(event);
   };
-  try {
+  let held: ExecutionEvent[] | undefined = [ctx.event("run_started", ctx.toEventData())];
+  const publish = (event: ExecutionEvent) => {
+    if (held) held.push(event);
+    else deliver(event);
+  };
+  const started = (async () => {
     // Without the database tracker, a new conversation is created here first (the run's row, if the
     // tracker writes one, refers to it); the database tracker creates it in its start statement.
     const chat = ctx.chatStart;
@@ -580,12 +601,22 @@ async function beginRun(prepared: PreparedExecution, emit: (event: ExecutionEven
       await createConversation({ id: ctx.conversationId, ownerId: ctx.userId, ...chat.newConversation });
     }
     await ctx.tracker.start(ctx);
-  } catch (error) {
-    detach();
-    throw error;
-  }
-  publish(ctx.event("run_started", ctx.toEventData()));
-  return { ...prepared, emit, publish, detach };
+  })();
+  started.then(
+    () => {
+      const events = held ?? [];
+      held = undefined;
+      for (const event of events) deliver(event);
+    },
+    (error: unknown) => {
+      held = undefined;
+      detach();
+      // Whatever of the graph runs meanwhile stops at its first side effect.
+      ctx.stop({ kind: "cancelled", message: "The run was not started." });
+      void error;
+    },
+  );
+  return { ...prepared, emit, publish, started, detach };
 }
 
 /** Runs the graph to its end (or pause) and finishes the run: exactly one of tracker.complete / tracker.fail. */
@@ -594,15 +625,23 @@ async function continueRun(run: BegunRun): Promise<ExecutionResult> {
   let failure: unknown;
   let finished = false;
   try {
-    // The database tracker wrote the chat turn's conversation and message with the run's row.
-    if (!ctx.tracker.storesChatMessages) await storeChatStart(ctx);
-    await streamGraph(ctx, run.graphInput, publish, run.existingThread === true);
+    // A run that writes checkpoints (it can pause, or keeps its steps) starts before its graph runs.
+    if (keepsCheckpoints(ctx, run.existingThread === true)) await run.started;
+    // The database tracker wrote the chat turn's conversation and message with the run's row; without it
+    // they are stored here, once the run has started.
+    if (!ctx.tracker.storesChatMessages) {
+      await run.started;
+      await storeChatStart(ctx);
+    }
+    await streamGraph(ctx, run.graphInput, publish, run.started, run.existingThread === true);
     finished = true;
   } catch (error) {
     failure = error;
   } finally {
     run.detach();
   }
+  // Refused or not started: nothing of the run exists, and the tracker has nothing to finish.
+  await run.started;
 
   ctx.completedAt = new Date();
   const status: ExecutionStatus = finished ? (ctx.interrupt ? "paused" : "completed") : failureStatus(ctx);
@@ -679,6 +718,7 @@ async function streamGraph(
   ctx: ExecutionContext,
   graphInput: WorkflowUpdate | Command | null,
   publish: (event: ExecutionEvent) => void,
+  started: Promise<void>,
   existingThread = false,
 ) {
   const checkpoints = keepsCheckpoints(ctx, existingThread);
@@ -690,6 +730,7 @@ async function streamGraph(
     resources: ctx.resources,
     runWorkflow: (args) => runChildWorkflow(ctx, args),
     models: new Map(),
+    started,
   };
   const usageKeys = usageKeysByNode(ctx.definition);
   const stream = await compiled.stream(graphInput, {

@@ -41,6 +41,8 @@ export interface WorkflowRuntime {
   runWorkflow(args: { definitionId: string; version?: number; input: ExecutionInput }): Promise<ExecutionResult>;
   /** Chat models made for this run, by node and spec: a scripted model keeps its place across loop passes and retries. */
   models: Map<string, BaseChatModel>;
+  /** Resolves once the run has started (its row exists); side effects wait for it (see NodeRuntime.started). */
+  started: Promise<void>;
 }
 
 /** Not one of LangGraph's own keys, and not copied into checkpoint metadata (LangGraph copies only its own). */
@@ -318,7 +320,11 @@ function wrapNode(
             scope: (s) => buildExpressionScope(s),
             emitToolCall: (call) => emit({ event: "tool_call", nodeId: node.id, data: { ...call, nodeId: node.id } }),
             emitToken: (text) => emit({ event: "token", nodeId: node.id, data: { text, nodeId: node.id } }),
-            runWorkflow: (args) => runtime.runWorkflow(args),
+            runWorkflow: async (args) => {
+              await runtime.started;
+              return runtime.runWorkflow(args);
+            },
+            started: runtime.started,
           };
           return run(state, nodeConfig as never, nodeRuntime);
         });

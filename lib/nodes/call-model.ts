@@ -72,6 +72,8 @@ export async function callModel(
   { stream = true }: { stream?: boolean } = {},
 ): Promise<AIMessage> {
   const chunks: AIMessageChunk[] = [];
+  await runtime.started;
+  runtime.signal.throwIfAborted();
   const streamed = streamsDirectly(model, runtime)
     ? model.streamDirect(messages, runtime.signal)
     : await model.stream(messages, { ...runtime.config, signal: runtime.signal });

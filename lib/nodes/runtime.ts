@@ -54,8 +54,14 @@ export interface NodeRuntime {
   emitToolCall(call: Omit<EventData<"tool_call">, "nodeId">): void;
   /** Reports a streamed piece of a model's answer to the run's event stream (a `token` event). */
   emitToken(text: string): void;
-  /** Runs a saved workflow as a child of this run, through the engine. */
+  /** Runs a saved workflow as a child of this run, through the engine (after `started`). */
   runWorkflow(args: { definitionId: string; version?: number; input: ExecutionInput }): Promise<ExecutionResult>;
+  /**
+   * Resolves once the run has started (its row exists and its limits admitted it). Anything with an effect
+   * outside the run — a model call, an HTTP request, a child run — waits for it: a run whose start is still
+   * in flight may already be running its first nodes, and a refused one must not reach a provider.
+   */
+  started: Promise<void>;
 }
 
 export type NodeRunFunction<T extends NodeType> = (

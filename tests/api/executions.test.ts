@@ -10,6 +10,7 @@ import { GET as listTemplates } from "@/app/api/templates/route";
 import { executionListResponseSchema, executionResponseSchema, executionResultResponseSchema } from "@/lib/api/executions";
 import { parseExecutionEvent } from "@/lib/engine/events";
 import { resetEnvCache } from "@/lib/env";
+import { localModelStats } from "@/lib/models";
 import { approvalDefinition, call, callRaw, echoDefinition, newActor, readSse, type Actor } from "./rest-fixtures";
 
 const SSE = { accept: "text/event-stream" };
@@ -343,17 +344,28 @@ describe("run limits", () => {
     process.env.LATTICE_MAX_CONCURRENT_RUNS = "1";
     resetEnvCache();
     const actor = await newActor();
+    const callsBefore = localModelStats.requests;
     const streaming = await callRaw(runExecution, "/api/executions", {
       method: "POST",
       body: { type: "CUSTOM", definition: slowDefinition(5), input: { message: "hold" } },
       auth: actor,
       headers: SSE,
     });
+    // The held run is answering (its model call is under way).
+    await expect.poll(() => localModelStats.requests).toBeGreaterThan(callsBefore);
     const body = { type: "CUSTOM", definition: graphOf(echoDefinition()), input: { message: "hi" } };
+    // The graph starts running while the start's statement is in flight: a refused run must still reach
+    // no model, store nothing and show nothing.
+    const modelCalls = localModelStats.requests;
+    const runsBefore = (await call(listExecutions, "/api/executions", { auth: actor })).json.executions.length;
     const limited = await call(runExecution, "/api/executions", { method: "POST", body, auth: actor });
     expect(limited.status).toBe(429);
     expect(limited.json.error.code).toBe("rate_limit:concurrent_runs");
     expect(limited.headers.get("retry-after")).toBe("2");
+    const streamedLimited = await callRaw(runExecution, "/api/executions", { method: "POST", body, auth: actor, headers: SSE });
+    expect(streamedLimited.status).toBe(429);
+    expect(localModelStats.requests).toBe(modelCalls);
+    expect((await call(listExecutions, "/api/executions", { auth: actor })).json.executions).toHaveLength(runsBefore);
 
     await readSse(streaming);
     expect((await run(actor, body)).status).toBe("completed");

@@ -12,6 +12,7 @@ export const callHttp: NodeRunFunction<"http"> = async (state, config, runtime) 
     Object.entries(config.headers).map(([name, value]) => [name, renderTemplate(value, scope)]),
   );
   const withBody = METHODS_WITH_BODY.has(config.method) && config.body !== "";
+  await runtime.started;
   const response = await runtime.resources.safeFetch(url, {
     method: config.method,
     headers,
