@@ -7,6 +7,8 @@
  *   npm run bench -- --quick           # short runs: checks the harness works
  *   npm run bench -- --only engine,http,fanout,scaling,editor,monitor
  *   npm run bench -- --rebuild         # force `next build` first (default: reuse a finished build)
+ *   npm run bench -- --peers [--quick] # only the comparison with Flowise and raw LangGraph (bench/peers/run.ts,
+ *                                      # which takes its own options: --rounds --n --n-conc --concurrency …)
  * Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/lattice_bench; created, and dropped
  * and re-created at the start of each run).
  */
@@ -19,7 +21,10 @@ import { ensureProductionBuild, freePort, removeSnapshot, snapshotBuild, startPr
 import { prepareBenchDatabase } from "./lib/database";
 import { renderReport, type BenchReports } from "./lib/report";
 
+/** `--peers` runs bench/peers/run.ts alone, every other argument handed to it (its options are its own). */
+const PEERS = process.argv.includes("--peers");
 const { values: args } = parseArgs({
+  args: PEERS ? [] : process.argv.slice(2),
   options: {
     quick: { type: "boolean", default: false },
     only: { type: "string" },
@@ -154,7 +159,19 @@ async function main() {
   if (failures.length) process.exitCode = 1;
 }
 
-main().catch((error) => {
+/** The peer comparison in its own process, its output straight to ours; a stop signal is passed on to it. */
+function runPeers(argv: string[]): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "bench/peers/run.ts", ...argv], { cwd: ROOT, stdio: "inherit" });
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => child.kill(signal));
+    child.on("exit", (code, signal) => {
+      process.exitCode = code ?? (signal ? 1 : 0);
+      resolve();
+    });
+  });
+}
+
+(PEERS ? runPeers(process.argv.slice(2).filter((a) => a !== "--peers")) : main()).catch((error) => {
   console.error(error);
   process.exit(1);
 });
