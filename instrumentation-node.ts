@@ -16,6 +16,9 @@ export async function startServer(): Promise<void> {
     // and in queue mode the job queue is made ready.
     const { startQueueServices } = await import("@/lib/queue/services");
     await startQueueServices().catch((error: unknown) => console.error("Lattice: queue services did not start", error));
+    // Memory a burst of runs made the heap grow by goes back to the OS once the server is idle.
+    const { startIdleGc } = await import("@/lib/process/idle-gc");
+    startIdleGc();
   } catch (error) {
     console.error(`Lattice: the database could not be opened: ${(error as Error).message}`);
     // An embedded folder held by another process cannot be shared: refuse to serve rather than lose data.
