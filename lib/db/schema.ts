@@ -349,23 +349,6 @@ export const templateAnalytics = pgTable(
   (t) => [uniqueIndex("template_analytics_template_owner_uq").on(t.templateId, t.ownerId)],
 );
 
-/** The same counters per saved definition and version. */
-export const definitionAnalytics = pgTable(
-  "definition_analytics",
-  {
-    id: id(),
-    definitionId: ref("definition_id")
-      .notNull()
-      .references(() => workflowDefinitions.id, { onDelete: "cascade" }),
-    version: integer("version").notNull(),
-    ownerId: ref("owner_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
-    ...analyticsCounters(),
-  },
-  (t) => [uniqueIndex("definition_analytics_definition_version_uq").on(t.definitionId, t.version)],
-);
-
 export const messages = pgTable(
   "messages",
   {

@@ -2,7 +2,7 @@
  * WorkflowTracker — the database implementation of the engine's Tracker, and the only writer of execution
  * rows. Per `execute` call: `start` (ONE statement: the row, running, and the feed's notification to other
  * instances), events through `onEvent` (published live, stored in batches), then ONE of `complete` /
- * `fail`: ONE statement with the run's last events, its final row, the template and definition counters,
+ * `fail`: ONE statement with the run's last events, its final row, the template counters,
  * for a chat its messages and the conversation's aggregates, and the notifications (see finishExecution).
  * Only then is the end published here.
  */

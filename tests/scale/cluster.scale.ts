@@ -203,9 +203,7 @@ describe("two app instances, two workers, 500 queued runs, a worker killed midwa
 
     // Analytics: counted once each — equal to the rows, and to the numbers submitted.
     const analytics = await analyticsAgainstRows(sql, owner.id);
-    expectCountersEqual(analytics.definitions, "definition");
     expectCountersEqual(analytics.templates, "template");
-    expect(analytics.definitions.map((d) => d.stored_total)).toEqual([400]);
     expect(analytics.templates.map((t) => t.stored_total)).toEqual([50]);
 
     // Chats: one question and one answer per run, and conversation aggregates equal to their messages.

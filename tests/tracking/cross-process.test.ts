@@ -22,7 +22,6 @@ import { createTestUser } from "../helpers/db";
 import { chain, echoGraph, graph, node, saveDefinition } from "../engine/helpers";
 import {
   conversationAggregates,
-  definitionCounters,
   executionRow,
   expectCountersMatch,
   expectGapFree,
@@ -132,9 +131,6 @@ describe.skipIf(!onPostgres)("tracker across processes (PostgreSQL)", () => {
     const templates = await templateCounters(user.id);
     expect(templates.stored.reduce((n, t) => n + t.total, 0)).toBe(30);
     expectCountersMatch(templates.stored, templates.counted);
-    const definitions = await definitionCounters(user.id);
-    expect(definitions.stored.reduce((n, d) => n + d.total, 0)).toBe(20);
-    expectCountersMatch(definitions.stored, definitions.counted);
     const aggregates = await conversationAggregates(user.id);
     expect(aggregates.reduce((n, c) => n + c.message_count, 0)).toBe(40);
     for (const c of aggregates) {

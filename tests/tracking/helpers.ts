@@ -84,22 +84,6 @@ export async function templateCounters(ownerId: string) {
   return { stored, counted };
 }
 
-export async function definitionCounters(ownerId: string) {
-  const stored = await query<{ definition_id: string; version: number; total: number; ok: number; failed: number; tokens: number; cost: string; avg: number | null }>(sql`
-    select definition_id, version, total_executions as total, successful_executions as ok, failed_executions as failed,
-           total_tokens_used::int as tokens, total_cost::text as cost, avg_execution_time_ms as avg
-    from definition_analytics where owner_id = ${ownerId} order by definition_id, version`);
-  const counted = await query<{ definition_id: string; version: number; total: number; ok: number; failed: number; tokens: number; cost: string; avg: number | null }>(sql`
-    select e.definition_id, e.definition_version as version, count(*)::int as total,
-           count(*) filter (where e.status = 'completed')::int as ok,
-           count(*) filter (where e.status in ('failed', 'interrupted'))::int as failed,
-           sum(e.tokens_used)::int as tokens, sum(e.cost)::text as cost, avg(coalesce(e.execution_time_ms, 0))::float8 as avg
-    from workflow_executions e join workflow_definitions d on d.id = e.definition_id and not d.is_temporary
-    where e.owner_id = ${ownerId} and e.status not in ('running', 'paused', 'pending')
-    group by e.definition_id, e.definition_version order by e.definition_id, e.definition_version`);
-  return { stored, counted };
-}
-
 /** Each conversation's stored aggregates next to the sums of its messages. */
 export async function conversationAggregates(ownerId: string) {
   return query<{ id: string; message_count: number; total_tokens: number; total_cost: string; counted: number; tokens: number; cost: string }>(sql`

@@ -1,8 +1,9 @@
 /**
  * Execution rows as the tracker writes them — the only writer of workflow_executions:
- * - `insertRunningExecution`: the row at start (or a paused row taken back to running on resume);
- * - `finishExecution`: ONE statement with the run's last events, the row's final state, the template and
- *   definition counters (computed in SQL: no read-modify-write race), for a chat run its messages and the
+ * - `startExecution`: the row at start (or a paused row taken back to running on resume), with the run
+ *   limits' admission and a chat turn's conversation and message, in one round trip;
+ * - `finishExecution`: ONE statement with the run's last events, the row's final state, the template
+ *   counters (computed in SQL: no read-modify-write race), for a chat run its messages and the
  *   conversation's aggregates, and the notifications;
  * - `heartbeatExecutions`, `finalizeExecutions` (sweeper: silent runs → interrupted; cancel of a paused run).
  * Reads for the SSE endpoints and the feed are owner-scoped.
@@ -225,49 +226,31 @@ export async function startExecution({
 // ---------------------------------------------------------------------------------------------------------
 
 /**
- * Upserts of the template counters (per template and owner) and the definition counters (per definition
- * and version; never for temporary definitions, which are pruned) from the CTE `updated`, which holds the
- * execution row just finished. Counters add in SQL and the running average is recomputed from the row it
- * conflicts with, so concurrent runs never lose an update. A paused run is not counted yet.
+ * The upsert of the template counters (per template and owner; the gallery shows them) from the CTE
+ * `updated`, which holds the execution row just finished. Counters add in SQL and the running average is
+ * recomputed from the row it conflicts with, so concurrent runs never lose an update. A paused run is not
+ * counted yet. (Per-workflow figures are computed from the runs themselves: lib/db/queries/analytics.ts.)
  */
-function analyticsCtes(ids: { template: string; definition: string }): SQL {
-  const counters = (table: string) =>
-    sql.raw(`
-      total_executions = ${table}.total_executions + 1,
-      successful_executions = ${table}.successful_executions + excluded.successful_executions,
-      failed_executions = ${table}.failed_executions + excluded.failed_executions,
-      avg_execution_time_ms = (coalesce(${table}.avg_execution_time_ms, 0) * ${table}.total_executions + coalesce(excluded.avg_execution_time_ms, 0)) / (${table}.total_executions + 1),
-      total_tokens_used = ${table}.total_tokens_used + excluded.total_tokens_used,
-      total_cost = ${table}.total_cost + excluded.total_cost,
-      last_used_at = greatest(${table}.last_used_at, excluded.last_used_at),
-      updated_at = now()`);
-  const values = sql.raw(`
-      1,
-      (u.status = 'completed')::int,
-      (u.status in ('failed', 'interrupted'))::int,
-      coalesce(u.execution_time_ms, 0)::float8,
-      u.tokens_used,
-      u.cost,
-      now()`);
+function analyticsCtes(ids: { template: string }): SQL {
   return sql`
     template_stats as (
       insert into template_analytics (id, template_id, owner_id, total_executions, successful_executions, failed_executions,
                                       avg_execution_time_ms, total_tokens_used, total_cost, last_used_at)
-      select ${ids.template}, u.template_id, u.owner_id, ${values}
+      select ${ids.template}, u.template_id, u.owner_id, 1, (u.status = 'completed')::int, (u.status in ('failed', 'interrupted'))::int,
+             coalesce(u.execution_time_ms, 0)::float8, u.tokens_used, u.cost, now()
       from updated u
       where u.template_id is not null and u.status <> 'paused'
         and exists (select 1 from workflow_templates t where t.id = u.template_id)
-      on conflict (template_id, owner_id) do update set ${counters("template_analytics")}
-      returning 1
-    ),
-    definition_stats as (
-      insert into definition_analytics (id, definition_id, version, owner_id, total_executions, successful_executions, failed_executions,
-                                        avg_execution_time_ms, total_tokens_used, total_cost, last_used_at)
-      select ${ids.definition}, u.definition_id, coalesce(u.definition_version, d.version), u.owner_id, ${values}
-      from updated u
-      join workflow_definitions d on d.id = u.definition_id and d.owner_id = u.owner_id and not d.is_temporary
-      where u.status <> 'paused'
-      on conflict (definition_id, version) do update set ${counters("definition_analytics")}
+      on conflict (template_id, owner_id) do update set
+        total_executions = template_analytics.total_executions + 1,
+        successful_executions = template_analytics.successful_executions + excluded.successful_executions,
+        failed_executions = template_analytics.failed_executions + excluded.failed_executions,
+        avg_execution_time_ms = (coalesce(template_analytics.avg_execution_time_ms, 0) * template_analytics.total_executions
+          + coalesce(excluded.avg_execution_time_ms, 0)) / (template_analytics.total_executions + 1),
+        total_tokens_used = template_analytics.total_tokens_used + excluded.total_tokens_used,
+        total_cost = template_analytics.total_cost + excluded.total_cost,
+        last_used_at = greatest(template_analytics.last_used_at, excluded.last_used_at),
+        updated_at = now()
       returning 1
     )`;
 }
@@ -459,7 +442,7 @@ export async function finishExecution(args: FinishExecutionArgs): Promise<{ appl
         ${args.instanceId ? sql`and (instance_id is null or instance_id = ${args.instanceId})` : sql``}
       returning ${STATUS_COLUMNS}
     ),
-    ${analyticsCtes({ template: newId(), definition: newId() })}${chat},
+    ${analyticsCtes({ template: newId() })}${chat},
     ${rowNotificationCte(args.rowNotifications ?? [])}
     select u.*, (select count(*) from event_notices)::int as event_notices, (select count(*) from row_notices)::int as row_notices
     from (select 1) as one left join updated u on true`;
@@ -577,7 +560,7 @@ export async function finalizeExecutions({
           where id = ${id} and status = ${from}
           returning ${STATUS_COLUMNS}
         ),
-        ${analyticsCtes({ template: newId(), definition: newId() })}
+        ${analyticsCtes({ template: newId() })}
         select * from updated`);
       const raw = rowsOf<RawStatusRow>(result)[0];
       if (!raw) return null;

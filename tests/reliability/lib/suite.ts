@@ -101,20 +101,7 @@ export async function analyticsAgainstRows(sql: postgres.Sql, ownerId: string) {
            a.successful_executions as stored_ok, c.ok as counted_ok, a.failed_executions as stored_failed, c.failed as counted_failed,
            a.total_tokens_used::int as stored_tokens, c.tokens as counted_tokens
     from (select * from template_analytics where owner_id = ${ownerId}) a full join counted c on c.template_id = a.template_id`;
-  const definitions = await sql`
-    with counted as (
-      select e.definition_id, e.definition_version as version, count(*)::int as total,
-             count(*) filter (where e.status = 'completed')::int as ok,
-             count(*) filter (where e.status in ('failed', 'interrupted'))::int as failed, coalesce(sum(e.tokens_used), 0)::int as tokens
-      from workflow_executions e join workflow_definitions d on d.id = e.definition_id and not d.is_temporary
-      where e.owner_id = ${ownerId} and e.status not in ('running', 'paused', 'pending')
-      group by e.definition_id, e.definition_version)
-    select coalesce(a.definition_id, c.definition_id) as id, coalesce(a.version, c.version) as version,
-           a.total_executions as stored_total, c.total as counted_total, a.successful_executions as stored_ok, c.ok as counted_ok,
-           a.failed_executions as stored_failed, c.failed as counted_failed, a.total_tokens_used::int as stored_tokens, c.tokens as counted_tokens
-    from (select * from definition_analytics where owner_id = ${ownerId}) a
-    full join counted c on c.definition_id = a.definition_id and c.version = a.version`;
-  return { templates: [...templates], definitions: [...definitions] };
+  return { templates: [...templates] };
 }
 
 export function expectCountersEqual(rows: Array<Record<string, unknown>>, label: string): void {
