@@ -266,7 +266,6 @@ export const workflowExecutions = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index("workflow_executions_owner_started_idx").on(t.ownerId, t.startedAt),
     // The monitor and the analytics select runs by when they were created.
     index("workflow_executions_owner_created_idx").on(t.ownerId, t.createdAt),
     index("workflow_executions_definition_idx").on(t.definitionId, t.startedAt),

@@ -1,1 +1,0 @@
-DROP TABLE "definition_analytics" CASCADE;
