@@ -60,8 +60,6 @@ export interface BenchReports {
   failures?: string[];
 }
 
-/** Flowise 3.1 answering the same one-model chat over HTTP, measured on this machine kind (ARCHITECTURE). */
-export const FLOWISE_REFERENCE_RUNS_PER_SEC = 37.5;
 
 const n = (value: number | undefined, digits = 1) => (value === undefined || !Number.isFinite(value) ? "–" : value.toFixed(digits));
 const x = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? "–" : `${value.toFixed(2)}×`);
@@ -149,7 +147,7 @@ export function renderReport(r: BenchReports): string {
     const inProcess = (c: number) => scaling.find((s) => s.concurrency === c)?.figures.runsPerSec;
     out.push(
       table(
-        ["route", "c", "req/s", "p50 ms", "p99 ms", "errors", "vs in-process", "vs Flowise ref", "TTFT client p50", "model emitted p50", "added p50", "added p99"],
+        ["route", "c", "req/s", "p50 ms", "p99 ms", "errors", "vs in-process", "TTFT client p50", "model emitted p50", "added p50", "added p99"],
         r.http.results.map((row) => [
           row.route,
           String(row.concurrency),
@@ -158,7 +156,6 @@ export function renderReport(r: BenchReports): string {
           n(row.figures.p99, 2),
           String(row.figures.errors),
           x(inProcess(row.concurrency) ? row.figures.runsPerSec / inProcess(row.concurrency)! : undefined),
-          x(row.figures.runsPerSec / FLOWISE_REFERENCE_RUNS_PER_SEC),
           n(row.ttft?.clientP50, 2),
           n(row.ttft?.modelP50, 2),
           n(row.ttft?.addedP50, 2),
@@ -166,14 +163,12 @@ export function renderReport(r: BenchReports): string {
         ]),
       ),
     );
-    out.push(`(vs in-process: the same chat graph through execute() at the same concurrency in the scaling run; Flowise reference ${FLOWISE_REFERENCE_RUNS_PER_SEC} runs/s from ARCHITECTURE, not measured here)`);
+    out.push("(vs in-process: the same chat graph through execute() at the same concurrency in the scaling run. Against Flowise: npm run bench -- --peers, measured side by side in one run)");
     for (const row of r.http.results) {
       targets.push(`http ${row.route} c=${row.concurrency}: ${row.figures.errors} errors (target 0) ${mark(row.figures.errors === 0)}`);
       const added = row.ttft?.addedP50;
       if (added !== undefined) targets.push(`http chat c=${row.concurrency}: first token added p50 ${n(added, 2)} ms (target ≤ 10 ms) ${mark(added <= 10)}`);
     }
-    const best = Math.max(...r.http.results.filter((row) => row.route.startsWith("POST /api/executions")).map((row) => row.figures.runsPerSec));
-    targets.push(`http executions best ${n(best)} req/s = ${x(best / FLOWISE_REFERENCE_RUNS_PER_SEC)} Flowise reference (ARCHITECTURE target ≥ 3×) ${mark(best / FLOWISE_REFERENCE_RUNS_PER_SEC >= 3)}`);
   }
 
   if (r.fanout) {
