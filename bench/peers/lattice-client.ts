@@ -61,14 +61,38 @@ export class LatticeClient {
     });
   }
 
-  async createChatWorkflow(model = "gpt-4o-mini"): Promise<string> {
+  templateId = "";
+
+  /** The chat graph (start → memory → model → end) whose model is the server's `openai` provider. */
+  private static chatGraph(model: string) {
     const n = (id: string, type: string, config: Record<string, unknown> = {}) => ({ id, type, position: { x: 0, y: 0 }, data: { config } });
     const e = (s: string, t: string) => ({ id: `${s}-${t}`, source: s, target: t });
-    const definition = {
-      name: "bench chat",
+    return {
       nodes: [n("start", "start"), n("memory", "memory", {}), n("model", "model", { provider: "openai", model }), n("end", "end")],
       edges: [e("start", "memory"), e("memory", "model"), e("model", "end")],
     };
+  }
+
+  /** The same chat graph saved as a template of the account's (a chat then answers through the template). */
+  async createChatTemplate(model = "gpt-4o-mini"): Promise<string> {
+    const r = await this.api("/api/templates", { method: "POST", body: JSON.stringify({ name: "bench chat template", ...LatticeClient.chatGraph(model) }) });
+    const b = (await r.json()) as { template?: { id?: string } };
+    if (!r.ok || !b.template?.id) throw new Error(`create template ${r.status} ${JSON.stringify(b)}`);
+    this.templateId = b.template.id;
+    return this.templateId;
+  }
+
+  /** One chat turn answered by the template (POST /api/executions, type CHAT, templateId). */
+  async chatTemplate(message: string, conversationId?: string): Promise<{ text: unknown; conversationId: string | undefined }> {
+    const body = { type: "CHAT", message, ...(conversationId ? { conversationId } : { templateId: this.templateId }) };
+    const r = await this.api("/api/executions", { method: "POST", body: JSON.stringify(body) });
+    const b = (await r.json()) as { status?: string; output?: { message?: unknown }; conversationId?: string };
+    if (!r.ok || b.status !== "completed") throw new Error(`template chat ${r.status} ${JSON.stringify(b).slice(0, 300)}`);
+    return { text: b.output?.message, conversationId: b.conversationId };
+  }
+
+  async createChatWorkflow(model = "gpt-4o-mini"): Promise<string> {
+    const definition = { name: "bench chat", ...LatticeClient.chatGraph(model) };
     const r = await this.api("/api/workflows", { method: "POST", body: JSON.stringify(definition) });
     const b = (await r.json()) as { workflow?: { id?: string }; id?: string };
     if (!r.ok) throw new Error(`create workflow ${r.status} ${JSON.stringify(b)}`);

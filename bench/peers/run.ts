@@ -15,6 +15,7 @@
  *   npm run bench -- --peers --quick      # smoke run: 1 round, small counts — checks the harness, not figures
  *   options: --rounds --n --n-conc --concurrency --stream-n --warmup --max-seconds --raw-savers=memory,postgres
  *            --json=FILE (the raw figures also there) --rebuild (force `next build`)
+ *            --no-extra (only the shared harness's cases: leaves out Lattice's template chat and streamed-turn rows)
  *
  * First run: installs the peers outside the repository, in ${XDG_CACHE_HOME:-~/.cache}/lattice-peers
  * (bench/peers/setup.ts; Flowise is ~3 GB and 5-10 min). Then each run starts: the wire server, Flowise on
@@ -54,6 +55,8 @@ const { values: args } = parseArgs({
     "raw-savers": { type: "string" },
     json: { type: "string" },
     rebuild: { type: "boolean", default: false },
+    /** Only the shared harness's cases (no template chat, no streamed-turn throughput). */
+    "no-extra": { type: "boolean", default: false },
   },
 });
 
@@ -326,6 +329,7 @@ async function main() {
     warmup: num("warmup", 30, 10),
     streamN: num("stream-n", 40, 8),
     rawSavers: (args["raw-savers"] ?? "memory,postgres").split(",").filter(Boolean),
+    latticeExtra: !args["no-extra"],
   };
 
   let result;
@@ -339,8 +343,9 @@ async function main() {
   console.log(`[three-way] after: ${rssLine(rssAfter)}`);
 
   // CPU per request: each round's figure, then the median across rounds.
-  const serverOf = (kind: string) => (kind === "raw" ? undefined : kind);
-  const usesPostgres = (row: { kind: string; saver?: string }) => row.kind === "lattice" || (row.kind === "raw" && row.saver === "postgres");
+  // Lattice's cases (workflow, template, streamed) all run on the one Lattice server.
+  const serverOf = (kind: string) => (kind === "raw" ? undefined : kind.startsWith("lattice") ? "lattice" : kind);
+  const usesPostgres = (row: { kind: string; saver?: string }) => row.kind.startsWith("lattice") || (row.kind === "raw" && row.saver === "postgres");
   const cpuRows = result.rows.map((row, i) => {
     const rounds = result.usage[i]!;
     const per = (f: (u: Usage) => number) => median(rounds.map(({ usage, n }) => (n > 0 ? f(usage) / n : NaN)));

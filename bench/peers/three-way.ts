@@ -33,9 +33,11 @@ export interface ThreeWayOptions {
   warmup: number;
   streamN: number;
   rawSavers: string[];
+  /** Also Lattice's chat through a template and its streamed chat as whole turns (default on; not in the shared harness). */
+  latticeExtra?: boolean;
 }
 
-export type CaseKind = "lattice" | "flowise" | "n8n" | "raw";
+export type CaseKind = "lattice" | "lattice-template" | "lattice-stream" | "flowise" | "n8n" | "raw";
 export interface Case {
   kind: CaseKind;
   label: string;
@@ -91,6 +93,7 @@ export async function runThreeWay<M, U>(opt: ThreeWayOptions, meter: PhaseMeter<
   await lat.waitUntilUp();
   await lat.signup();
   await lat.createChatWorkflow();
+  await lat.createChatTemplate();
   {
     // Sanity: each answers the fixed reply.
     const f = await fw.predict(chatflow.id, "sanity", `s-${Date.now()}`);
@@ -131,12 +134,16 @@ export async function runThreeWay<M, U>(opt: ThreeWayOptions, meter: PhaseMeter<
       if (r.text !== FIXED_REPLY) throw new Error(`bad answer ${JSON.stringify(r).slice(0, 200)}`);
     };
   };
-  const latticeFn = () => {
+  // Lattice's chat turns: through a saved workflow (the shared harness's case), a template of the account's,
+  // or streamed through POST /api/chat (whole turns, read to the end) — each worker holds 10-turn conversations.
+  const latticeFn = (how: "workflow" | "template" | "stream" = "workflow") => {
     const per = new Map<number, { k: number; conv: string | undefined }>();
     return async ({ worker, i }: LoadContext) => {
       const st = per.get(worker) ?? { k: 0, conv: undefined };
       if (st.k % TURNS_PER_THREAD === 0) st.conv = undefined;
-      const r = await lat.chat(`Hello, this is user turn ${i}.`, st.conv);
+      const message = `Hello, this is user turn ${i}.`;
+      const r =
+        how === "template" ? await lat.chatTemplate(message, st.conv) : how === "stream" ? await lat.chatStream(message, st.conv) : await lat.chat(message, st.conv);
       if (r.text !== FIXED_REPLY) throw new Error(`bad answer ${JSON.stringify(r).slice(0, 200)}`);
       st.conv = r.conversationId;
       st.k++;
@@ -150,9 +157,23 @@ export async function runThreeWay<M, U>(opt: ThreeWayOptions, meter: PhaseMeter<
     cases.push({ kind: "flowise", label: "Flowise prediction (SQLite)", conc });
     if (n8) cases.push({ kind: "n8n", label: "n8n AI Agent chat webhook (SQLite)", conc });
     for (const saver of opt.rawSavers) cases.push({ kind: "raw", label: `raw LangGraph chat3 httpstream ${saver}`, graph: "chat3", model: "httpstream", saver, conc });
+    if (opt.latticeExtra !== false) {
+      cases.push({ kind: "lattice-template", label: "Lattice CHAT through a template (PostgreSQL)", conc });
+      cases.push({ kind: "lattice-stream", label: "Lattice POST /api/chat streamed, whole turns", conc });
+    }
   }
   const make = async (c: Case) =>
-    c.kind === "flowise" ? flowiseFn() : c.kind === "n8n" ? n8nFn() : c.kind === "lattice" ? latticeFn() : (await makeRawCase(env, { model: c.model!, saver: c.saver! })).fn;
+    c.kind === "flowise"
+      ? flowiseFn()
+      : c.kind === "n8n"
+        ? n8nFn()
+        : c.kind === "lattice"
+          ? latticeFn()
+          : c.kind === "lattice-template"
+            ? latticeFn("template")
+            : c.kind === "lattice-stream"
+              ? latticeFn("stream")
+              : (await makeRawCase(env, { model: c.model!, saver: c.saver! })).fn;
   for (const c of cases) await runLoad(await make(c), { concurrency: c.conc, durationMs: 20000, maxIters: 60 });
   const results = new Map<Case, LoadResult[]>(cases.map((c) => [c, []]));
   const usage = new Map<Case, Array<{ usage: U; n: number; result: LoadResult }>>(cases.map((c) => [c, []]));
@@ -225,6 +246,10 @@ export async function runThreeWay<M, U>(opt: ThreeWayOptions, meter: PhaseMeter<
       const G = get("raw", conc, s);
       if (G) rr.push({ what: `Lattice ÷ raw+${s} throughput, c=${conc}`, v: L.execPerSec / G.execPerSec });
     }
+    const T = get("lattice-template", conc);
+    if (T) rr.push({ what: `Lattice template chat ÷ Flowise throughput, c=${conc}`, v: T.execPerSec / F.execPerSec });
+    const SS = get("lattice-stream", conc);
+    if (SS) rr.push({ what: `Lattice POST /api/chat streamed ÷ Flowise throughput, c=${conc}`, v: SS.execPerSec / F.execPerSec });
   }
   const st = (xs: Array<{ firstTokenMs: number; totalMs: number }>, k: "firstTokenMs" | "totalMs"): StreamStats => {
     const v = xs.map((x) => x[k]).filter(Number.isFinite).sort((p, q) => p - q);
