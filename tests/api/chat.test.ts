@@ -3,9 +3,11 @@ import { POST as chat } from "@/app/api/chat/route";
 import { GET as listConversations } from "@/app/api/conversations/route";
 import { DELETE as deleteConversation, GET as getConversation, PATCH as renameConversation } from "@/app/api/conversations/[id]/route";
 import { GET as getExecution } from "@/app/api/executions/[id]/route";
+import { GET as listExecutions } from "@/app/api/executions/route";
 import { POST as createWorkflow } from "@/app/api/workflows/route";
 import { chatMessageEventSchema, conversationListResponseSchema, conversationResponseSchema } from "@/lib/api/conversations";
 import { parseExecutionEvent } from "@/lib/engine/events";
+import { resetEnvCache } from "@/lib/env";
 import { call, callRaw, echoDefinition, newActor, readSse, type Actor } from "./rest-fixtures";
 
 async function send(actor: Actor, body: Record<string, unknown>) {
@@ -68,6 +70,48 @@ describe("POST /api/chat", () => {
     const theirConversation = await call(chat, "/api/chat", { method: "POST", body: { message: "hi", conversationId: saved.conversationId }, auth: other });
     expect(theirConversation.status).toBe(404);
     expect(theirConversation.text).not.toContain("anything");
+  });
+
+  it("leaves nothing of a turn that does not start: another user's conversation, an invalid workflow, the run limits", async () => {
+    const actor = await newActor();
+    const other = await newActor();
+    const counts = async (who: Actor) => {
+      const conversations = await call(listConversations, "/api/conversations", { auth: who });
+      const runs = await call(listExecutions, "/api/executions", { auth: who });
+      return { conversations: conversations.json.conversations.length, runs: runs.json.executions.length };
+    };
+    const { saved } = await send(other, { message: "Mine alone." });
+    const before = { actor: await counts(actor), other: await counts(other) };
+
+    // Another user's conversation: 404, and not a word of it lands there.
+    const theirs = await call(chat, "/api/chat", { method: "POST", body: { message: "Let me in", conversationId: saved.conversationId }, auth: actor });
+    expect(theirs.status).toBe(404);
+    const conversation = await call(getConversation, "/api/conversations/x", { auth: other, params: { id: saved.conversationId } });
+    expect(conversation.json.conversation.messages.map((m: { content: string }) => m.content)).not.toContain("Let me in");
+
+    // A saved draft that is not valid (no way to its end): 422, and no conversation, message or run.
+    const broken = echoDefinition("Broken");
+    broken.edges = broken.edges.filter((edge) => edge.target !== "end");
+    const created = await call(createWorkflow, "/api/workflows", { method: "POST", body: broken, auth: actor });
+    expect(created.status).toBe(201);
+    const invalid = await call(chat, "/api/chat", { method: "POST", body: { message: "Run the broken one", workflowId: created.json.workflow.id }, auth: actor });
+    expect(invalid.status).toBe(422);
+
+    // Over the runs-per-minute limit: 429, and no conversation, message or run.
+    process.env.LATTICE_RUNS_PER_MINUTE = "1";
+    resetEnvCache();
+    try {
+      const limited = await newActor();
+      await send(limited, { message: "The one I may send." });
+      const refused = await call(chat, "/api/chat", { method: "POST", body: { message: "One too many" }, auth: limited });
+      expect(refused.status).toBe(429);
+      expect(await counts(limited)).toEqual({ conversations: 1, runs: 1 });
+    } finally {
+      delete process.env.LATTICE_RUNS_PER_MINUTE;
+      resetEnvCache();
+    }
+
+    expect({ actor: await counts(actor), other: await counts(other) }).toEqual(before);
   });
 
   it("refuses an empty message and both workflowId and templateId, naming the field", async () => {
