@@ -11,7 +11,9 @@ export async function startServer(): Promise<void> {
     // The tracker's background work: listen to other instances (events, cancels), sweep runs whose process
     // died (now and periodically), prune by the retention settings.
     const { startTrackingServices } = await import("@/lib/tracking/services");
-    await startTrackingServices().catch((error: unknown) => console.error("Lattice: tracking services did not start", error));
+    await startTrackingServices().catch((error: unknown) =>
+      console.error("Lattice: tracking services did not start", error),
+    );
     // Scale-out: SIGTERM drains this instance (503 to new runs, in-flight ones finish or end interrupted),
     // and in queue mode the job queue is made ready.
     const { startQueueServices } = await import("@/lib/queue/services");

@@ -63,30 +63,35 @@ interface Build {
 
 async function startBuild(name: "A" | "B", dir: string, openaiUrl: string): Promise<Build> {
   const root = path.resolve(dir);
-  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error(`${root} has no finished build (run next build there)`);
+  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID")))
+    throw new Error(`${root} has no finished build (run next build there)`);
   const database = `lattice_ab_${name.toLowerCase()}`;
   const base = new URL(benchDatabaseUrl());
   base.pathname = `/${database}`;
   const databaseUrl = await prepareBenchDatabase({ fresh: true, url: base.toString() });
   const port = await freePort();
   const log = fs.openSync(path.join(os.tmpdir(), `lattice-ab-${name}.log`), "w");
-  const child = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: root,
-    stdio: ["ignore", log, log],
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: databaseUrl,
-      AUTH_SECRET: "bench-secret-0123456789abcdef0123",
-      AUTH_TRUST_HOST: "true",
-      OPENAI_BASE_URL: openaiUrl,
-      OPENAI_API_KEY: "sk-bench",
-      LATTICE_MAX_CONCURRENT_RUNS: "10000",
-      LATTICE_RUNS_PER_MINUTE: "100000",
+  const child = spawn(
+    process.execPath,
+    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      cwd: root,
+      stdio: ["ignore", log, log],
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        DATABASE_URL: databaseUrl,
+        AUTH_SECRET: "bench-secret-0123456789abcdef0123",
+        AUTH_TRUST_HOST: "true",
+        OPENAI_BASE_URL: openaiUrl,
+        OPENAI_API_KEY: "sk-bench",
+        LATTICE_MAX_CONCURRENT_RUNS: "10000",
+        LATTICE_RUNS_PER_MINUTE: "100000",
+      },
     },
-  });
+  );
   children.push(child);
   const client = new LatticeClient(`http://127.0.0.1:${port}`);
   await client.waitUntilUp(180_000);
@@ -124,14 +129,18 @@ async function measure(build: Build, fn: () => Promise<LoadResult>, count: () =>
   return { result, cpuMs: cpu.servers.server! / done, postgresMs: cpu.postgresOurs / done };
 }
 
-async function streamed(build: Build, turns: number): Promise<{ firstTokenMs: number[]; cpuMs: number; postgresMs: number }> {
+async function streamed(
+  build: Build,
+  turns: number,
+): Promise<{ firstTokenMs: number[]; cpuMs: number; postgresMs: number }> {
   const before = snapshotUsage();
   const firstTokenMs: number[] = [];
   let conversation: string | undefined;
   for (let i = 0; i < turns; i++) {
     if (i % TURNS === 0) conversation = undefined;
     const r = await build.client.chatStream(`Stream turn ${i}`, conversation);
-    if (r.text !== FIXED_REPLY) throw new Error(`bad streamed answer from ${build.name}: ${JSON.stringify(r).slice(0, 200)}`);
+    if (r.text !== FIXED_REPLY)
+      throw new Error(`bad streamed answer from ${build.name}: ${JSON.stringify(r).slice(0, 200)}`);
     conversation = r.conversationId;
     firstTokenMs.push(r.firstTokenMs);
   }
@@ -160,17 +169,35 @@ try {
   }
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? builds : [...builds].reverse();
-    for (const [label, conc, iters] of [["json c=1", 1, n], [`json c=${concurrency}`, concurrency, nConc]] as const) {
+    for (const [label, conc, iters] of [
+      ["json c=1", 1, n],
+      [`json c=${concurrency}`, concurrency, nConc],
+    ] as const) {
       for (const build of order) {
-        const m = await measure(build, () => runLoad(chatTurns(build), { concurrency: conc, durationMs: 60_000, maxIters: iters }), () => 0);
+        const m = await measure(
+          build,
+          () => runLoad(chatTurns(build), { concurrency: conc, durationMs: 60_000, maxIters: iters }),
+          () => 0,
+        );
         if (m.result.errors) throw new Error(`${build.name} ${label}: ${m.result.firstError}`);
-        record(`${label} ${build.name}`, { eps: m.result.execPerSec, p50: m.result.p50, cpu: m.cpuMs, pg: m.postgresMs });
-        console.error(`round ${round + 1} ${build.name} ${label}: ${fmt(m.result.execPerSec)} turns/s, p50 ${fmt(m.result.p50)} ms, ${fmt(m.cpuMs)} ms CPU/turn`);
+        record(`${label} ${build.name}`, {
+          eps: m.result.execPerSec,
+          p50: m.result.p50,
+          cpu: m.cpuMs,
+          pg: m.postgresMs,
+        });
+        console.error(
+          `round ${round + 1} ${build.name} ${label}: ${fmt(m.result.execPerSec)} turns/s, p50 ${fmt(m.result.p50)} ms, ${fmt(m.cpuMs)} ms CPU/turn`,
+        );
       }
     }
     for (const build of order) {
       const s = await streamed(build, streamN);
-      record(`stream ${build.name}`, { cpu: s.cpuMs, pg: s.postgresMs, first: round === 0 ? s.firstTokenMs.slice(3) : s.firstTokenMs });
+      record(`stream ${build.name}`, {
+        cpu: s.cpuMs,
+        pg: s.postgresMs,
+        first: round === 0 ? s.firstTokenMs.slice(3) : s.firstTokenMs,
+      });
       console.error(`round ${round + 1} ${build.name} stream: first token p50 ${fmt(median(s.firstTokenMs))} ms`);
     }
   }
@@ -178,25 +205,71 @@ try {
   for (const [label] of [["json c=1"], [`json c=${concurrency}`]]) {
     const a = results.get(`${label} A`)!;
     const b = results.get(`${label} B`)!;
-    rows.push({ what: `${label}: turns/s (median of ${rounds})`, a: fmt(median(a.eps), 1), b: fmt(median(b.eps), 1), ratio: `${fmt(median(b.eps) / median(a.eps))}x` });
-    rows.push({ what: `${label}: p50 ms`, a: fmt(median(a.p50)), b: fmt(median(b.p50)), ratio: `${fmt(median(b.p50) / median(a.p50))}x` });
-    rows.push({ what: `${label}: server CPU ms/turn`, a: fmt(median(a.cpu)), b: fmt(median(b.cpu)), ratio: `${fmt(median(b.cpu) / median(a.cpu))}x` });
-    rows.push({ what: `${label}: PostgreSQL CPU ms/turn`, a: fmt(median(a.pg)), b: fmt(median(b.pg)), ratio: `${fmt(median(b.pg) / median(a.pg))}x` });
+    rows.push({
+      what: `${label}: turns/s (median of ${rounds})`,
+      a: fmt(median(a.eps), 1),
+      b: fmt(median(b.eps), 1),
+      ratio: `${fmt(median(b.eps) / median(a.eps))}x`,
+    });
+    rows.push({
+      what: `${label}: p50 ms`,
+      a: fmt(median(a.p50)),
+      b: fmt(median(b.p50)),
+      ratio: `${fmt(median(b.p50) / median(a.p50))}x`,
+    });
+    rows.push({
+      what: `${label}: server CPU ms/turn`,
+      a: fmt(median(a.cpu)),
+      b: fmt(median(b.cpu)),
+      ratio: `${fmt(median(b.cpu) / median(a.cpu))}x`,
+    });
+    rows.push({
+      what: `${label}: PostgreSQL CPU ms/turn`,
+      a: fmt(median(a.pg)),
+      b: fmt(median(b.pg)),
+      ratio: `${fmt(median(b.pg) / median(a.pg))}x`,
+    });
   }
   const sa = results.get("stream A")!;
   const sb = results.get("stream B")!;
-  const p = (xs: number[], q: number) => percentile([...xs].sort((x, y) => x - y), q);
-  rows.push({ what: "streamed: first token p50 ms", a: fmt(p(sa.first, 50)), b: fmt(p(sb.first, 50)), ratio: `${fmt(p(sb.first, 50) / p(sa.first, 50))}x` });
-  rows.push({ what: "streamed: first token p99 ms", a: fmt(p(sa.first, 99)), b: fmt(p(sb.first, 99)), ratio: `${fmt(p(sb.first, 99) / p(sa.first, 99))}x` });
-  rows.push({ what: "streamed: server CPU ms/turn", a: fmt(median(sa.cpu)), b: fmt(median(sb.cpu)), ratio: `${fmt(median(sb.cpu) / median(sa.cpu))}x` });
-  console.log(`\nA/B in one run, ${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} cpus, load ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  const p = (xs: number[], q: number) =>
+    percentile(
+      [...xs].sort((x, y) => x - y),
+      q,
+    );
+  rows.push({
+    what: "streamed: first token p50 ms",
+    a: fmt(p(sa.first, 50)),
+    b: fmt(p(sb.first, 50)),
+    ratio: `${fmt(p(sb.first, 50) / p(sa.first, 50))}x`,
+  });
+  rows.push({
+    what: "streamed: first token p99 ms",
+    a: fmt(p(sa.first, 99)),
+    b: fmt(p(sb.first, 99)),
+    ratio: `${fmt(p(sb.first, 99) / p(sa.first, 99))}x`,
+  });
+  rows.push({
+    what: "streamed: server CPU ms/turn",
+    a: fmt(median(sa.cpu)),
+    b: fmt(median(sb.cpu)),
+    ratio: `${fmt(median(sb.cpu) / median(sa.cpu))}x`,
+  });
+  console.log(
+    `\nA/B in one run, ${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} cpus, load ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ")}`,
+  );
   console.log(`A: ${builds[0]!.dir}\nB: ${builds[1]!.dir}\n`);
-  console.log(table(rows, [
-    { h: "", f: (r) => r.what },
-    { h: "A", f: (r) => r.a },
-    { h: "B", f: (r) => r.b },
-    { h: "B ÷ A", f: (r) => r.ratio },
-  ]));
+  console.log(
+    table(rows, [
+      { h: "", f: (r) => r.what },
+      { h: "A", f: (r) => r.a },
+      { h: "B", f: (r) => r.b },
+      { h: "B ÷ A", f: (r) => r.ratio },
+    ]),
+  );
 } finally {
   stopAll();
   await wire.close();

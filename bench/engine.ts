@@ -54,7 +54,8 @@ const GRAPHS = args.graphs!.split(",") as GraphName[];
 const SCALING = args.scaling ? args.scaling.split(",").map(Number) : [];
 
 const databaseUrl = env().DATABASE_URL;
-if (!databaseUrl) throw new Error("bench/engine.ts needs DATABASE_URL (a PostgreSQL database of its own, e.g. lattice_bench)");
+if (!databaseUrl)
+  throw new Error("bench/engine.ts needs DATABASE_URL (a PostgreSQL database of its own, e.g. lattice_bench)");
 
 type Variant = "raw" | "raw+memory" | "raw+pg-official" | "raw+pg-lattice-saver" | "lattice";
 const ALL_VARIANTS: Variant[] = ["raw", "raw+memory", "raw+pg-official", "raw+pg-lattice-saver", "lattice"];
@@ -70,7 +71,11 @@ export const VARIANT_LABELS: Record<Variant, string> = {
 
 async function main() {
   const handle = await getDbHandle(); // migrated and seeded
-  const user = (await createUserWithPassword({ email: `bench-${ulid().toLowerCase()}@bench.local`, name: "Bench", passwordHash: "x" }))!;
+  const user = (await createUserWithPassword({
+    email: `bench-${ulid().toLowerCase()}@bench.local`,
+    name: "Bench",
+    passwordHash: "x",
+  }))!;
   const tracker = getWorkflowTracker();
   const pool = new pg.Pool({ connectionString: databaseUrl, max: env().LATTICE_DB_POOL_SIZE });
   const official = new PostgresSaver(pool, undefined, { schema: "langgraph_official" });
@@ -79,7 +84,12 @@ async function main() {
   const ours = new DbCheckpointSaver();
   const memory = new MemorySaver();
 
-  const savers = { raw: undefined, "raw+memory": memory, "raw+pg-official": official, "raw+pg-lattice-saver": ours } as const;
+  const savers = {
+    raw: undefined,
+    "raw+memory": memory,
+    "raw+pg-official": official,
+    "raw+pg-lattice-saver": ours,
+  } as const;
   const compiled = Object.fromEntries(
     GRAPHS.map((g) => [g, Object.fromEntries(Object.entries(savers).map(([v, saver]) => [v, rawGraphs[g](saver)]))]),
   ) as Record<GraphName, Record<Exclude<Variant, "lattice">, ReturnType<(typeof rawGraphs)["chat"]>>>;
@@ -89,7 +99,8 @@ async function main() {
       const request = { type: "CUSTOM", definition: definitions[graph], input: { message: BENCH_MESSAGE } } as const;
       return async () => {
         const result = await execute(request, { userId: user.id, tracker });
-        if (result.status !== "completed") throw new Error(`run ${result.executionId} ended ${result.status}: ${result.error?.message}`);
+        if (result.status !== "completed")
+          throw new Error(`run ${result.executionId} ended ${result.status}: ${result.error?.message}`);
       };
     }
     const app = compiled[graph][variant];
@@ -99,7 +110,14 @@ async function main() {
     };
   };
 
-  const results: Array<{ graph: GraphName; variant: Variant; label: string; concurrency: number; figures: Figures; cpu?: ReturnType<ReturnType<typeof cpuMeter>> }> = [];
+  const results: Array<{
+    graph: GraphName;
+    variant: Variant;
+    label: string;
+    concurrency: number;
+    figures: Figures;
+    cpu?: ReturnType<ReturnType<typeof cpuMeter>>;
+  }> = [];
   const problems: string[] = [];
   const onError = (where: string) => (error: unknown) => {
     const text = `${where}: ${error instanceof Error ? error.message : String(error)}`;
@@ -108,7 +126,12 @@ async function main() {
   };
 
   for (const graph of GRAPHS) {
-    for (const variant of VARIANTS) await runLoad(operation(graph, variant), { concurrency: 4, runs: WARMUP, onError: onError(`${graph}/${variant} warm-up`) });
+    for (const variant of VARIANTS)
+      await runLoad(operation(graph, variant), {
+        concurrency: 4,
+        runs: WARMUP,
+        onError: onError(`${graph}/${variant} warm-up`),
+      });
     for (const concurrency of CONCURRENCY) {
       const samples = new Map<Variant, LoadSample[]>(VARIANTS.map((v) => [v, []]));
       const cpu = new Map<Variant, number>();
@@ -128,31 +151,59 @@ async function main() {
       }
       for (const variant of VARIANTS) {
         const figures = mergeSamples(samples.get(variant)!);
-        results.push({ graph, variant, label: VARIANT_LABELS[variant], concurrency, figures, cpu: { cpuMs: cpu.get(variant)!, wallMs: figures.seconds * 1000, coresBusy: cpu.get(variant)! / (figures.seconds * 1000) } });
-        console.error(`[bench] ${graph} c=${concurrency} ${variant}: ${round(figures.runsPerSec, 1)} runs/s p50 ${round(figures.p50)} ms p99 ${round(figures.p99)} ms errors ${figures.errors}`);
+        results.push({
+          graph,
+          variant,
+          label: VARIANT_LABELS[variant],
+          concurrency,
+          figures,
+          cpu: {
+            cpuMs: cpu.get(variant)!,
+            wallMs: figures.seconds * 1000,
+            coresBusy: cpu.get(variant)! / (figures.seconds * 1000),
+          },
+        });
+        console.error(
+          `[bench] ${graph} c=${concurrency} ${variant}: ${round(figures.runsPerSec, 1)} runs/s p50 ${round(figures.p50)} ms p99 ${round(figures.p99)} ms errors ${figures.errors}`,
+        );
       }
     }
   }
 
   // Scaling shape: Lattice alone at growing concurrency, with what explains where it flattens —
   // the process's CPU (one Node thread), the pool, the database's connections.
-  const scaling: Array<{ concurrency: number; figures: Figures; coresBusy: number; dbConnections: Record<string, number> }> = [];
+  const scaling: Array<{
+    concurrency: number;
+    figures: Figures;
+    coresBusy: number;
+    dbConnections: Record<string, number>;
+  }> = [];
   if (SCALING.length) {
     const op = operation("chat", "lattice");
     for (const concurrency of SCALING) {
       const meter = cpuMeter();
       let peak: Record<string, number> = {};
       const probe = setInterval(() => {
-        void connectionStates(databaseUrl!).then((states) => {
-          if ((states.active ?? 0) >= (peak.active ?? 0)) peak = states;
-        }, () => {});
+        void connectionStates(databaseUrl!).then(
+          (states) => {
+            if ((states.active ?? 0) >= (peak.active ?? 0)) peak = states;
+          },
+          () => {},
+        );
       }, 250);
-      const sample = await runLoad(op, { concurrency, runs: Math.max(RUNS, concurrency * 10), maxMs: MAX_MS, onError: onError(`scaling c=${concurrency}`) });
+      const sample = await runLoad(op, {
+        concurrency,
+        runs: Math.max(RUNS, concurrency * 10),
+        maxMs: MAX_MS,
+        onError: onError(`scaling c=${concurrency}`),
+      });
       clearInterval(probe);
       const figures = mergeSamples([sample]);
       const { coresBusy } = meter();
       scaling.push({ concurrency, figures, coresBusy, dbConnections: peak });
-      console.error(`[bench] scaling c=${concurrency}: ${round(figures.runsPerSec, 1)} runs/s p99 ${round(figures.p99)} ms cpu ${round(coresBusy)} cores`);
+      console.error(
+        `[bench] scaling c=${concurrency}: ${round(figures.runsPerSec, 1)} runs/s p99 ${round(figures.p99)} ms cpu ${round(coresBusy)} cores`,
+      );
     }
   }
 
@@ -160,7 +211,15 @@ async function main() {
     kind: "engine",
     at: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg: os.loadavg(), node: process.version },
-    params: { runs: RUNS, rounds: ROUNDS, warmup: WARMUP, concurrency: CONCURRENCY, graphs: GRAPHS, poolSize: env().LATTICE_DB_POOL_SIZE, database: handle.location },
+    params: {
+      runs: RUNS,
+      rounds: ROUNDS,
+      warmup: WARMUP,
+      concurrency: CONCURRENCY,
+      graphs: GRAPHS,
+      poolSize: env().LATTICE_DB_POOL_SIZE,
+      database: handle.location,
+    },
     results,
     scaling,
     problems: problems.slice(0, 20),

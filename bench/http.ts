@@ -32,7 +32,8 @@ const { values: args } = parseArgs({
     out: { type: "string" },
   },
 });
-if (!args.dir || !args["database-url"]) throw new Error("usage: bench/http.ts --dir <build snapshot> --database-url <url>");
+if (!args.dir || !args["database-url"])
+  throw new Error("usage: bench/http.ts --dir <build snapshot> --database-url <url>");
 const CONCURRENCY = args.concurrency!.split(",").map(Number);
 const RUNS = Number(args.runs);
 const MAX_MS = Number(args["max-seconds"]) * 1000;
@@ -50,7 +51,9 @@ async function main() {
       // The first content chunk is written right after this returns (no latency configured).
       // Only the answer's request: a new conversation's title is asked of the model afterwards, same message.
       if (marker && !emittedAt.has(marker)) emittedAt.set(marker, wallClock());
-      return { text: `Thanks for asking. Here is a short answer to ${last.slice(0, 40)} with a few more words to stream.` };
+      return {
+        text: `Thanks for asking. Here is a short answer to ${last.slice(0, 40)} with a few more words to stream.`,
+      };
     },
   });
   const server = await startProductionServer({
@@ -73,12 +76,15 @@ async function main() {
     body: {
       name: "Bench chat (OpenAI wire format)",
       description: "",
-      nodes: chatDefinition.nodes.map((n) => (n.type === "model" ? { ...n, data: { ...n.data, config: { provider: "openai", model: "gpt-4o-mini" } } } : n)),
+      nodes: chatDefinition.nodes.map((n) =>
+        n.type === "model" ? { ...n, data: { ...n.data, config: { provider: "openai", model: "gpt-4o-mini" } } } : n,
+      ),
       edges: chatDefinition.edges,
       metadata: {},
     },
   });
-  if (wireWorkflow.status !== 201) throw new Error(`creating the workflow answered ${wireWorkflow.status}: ${wireWorkflow.text}`);
+  if (wireWorkflow.status !== 201)
+    throw new Error(`creating the workflow answered ${wireWorkflow.status}: ${wireWorkflow.text}`);
   const workflowId = wireWorkflow.json.workflow.id as string;
 
   const problems: string[] = [];
@@ -93,7 +99,8 @@ async function main() {
       apiKey: user.apiKey,
       body: { type: "CUSTOM", definition: chatDefinition, input: { message: BENCH_MESSAGE } },
     });
-    if (response.status !== 200 || response.json?.status !== "completed") throw new Error(`POST /api/executions answered ${response.status}: ${response.text.slice(0, 200)}`);
+    if (response.status !== 200 || response.json?.status !== "completed")
+      throw new Error(`POST /api/executions answered ${response.status}: ${response.text.slice(0, 200)}`);
   };
 
   let counter = 0;
@@ -109,15 +116,19 @@ async function main() {
       headers: { accept: "text/event-stream" },
       body: { message: `How are things going? [bench:${marker}]`, workflowId },
     });
-    if (response.status !== 200) throw new Error(`POST /api/chat answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+    if (response.status !== 200)
+      throw new Error(`POST /api/chat answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
     let firstToken: number | undefined;
     const events = await readSse(response, {
       onEvent: (m) => {
         if (m.event === "token" && firstToken === undefined) firstToken = m.receivedAt;
       },
     });
-    const terminal = events.find((m) => m.event === "run_completed" || m.event === "run_failed" || m.event === "run_cancelled");
-    if (terminal?.event !== "run_completed") throw new Error(`chat stream ended with ${terminal?.event ?? "no run event"}`);
+    const terminal = events.find(
+      (m) => m.event === "run_completed" || m.event === "run_failed" || m.event === "run_cancelled",
+    );
+    if (terminal?.event !== "run_completed")
+      throw new Error(`chat stream ended with ${terminal?.event ?? "no run event"}`);
     if (!events.some((m) => m.event === "message")) throw new Error("chat stream sent no saved message");
     const emitted = emittedAt.get(marker);
     emittedAt.delete(marker);
@@ -135,11 +146,17 @@ async function main() {
   const results: Array<{ route: string; concurrency: number; figures: Figures; ttft?: Record<string, number> }> = [];
   for (const concurrency of CONCURRENCY) {
     const runs = Math.max(RUNS, concurrency * 4);
-    const e = mergeSamples([await runLoad(execute, { concurrency, runs, maxMs: MAX_MS, onError: onError(`executions c=${concurrency}`) })]);
+    const e = mergeSamples([
+      await runLoad(execute, { concurrency, runs, maxMs: MAX_MS, onError: onError(`executions c=${concurrency}`) }),
+    ]);
     results.push({ route: "POST /api/executions", concurrency, figures: e });
-    console.error(`[bench] executions c=${concurrency}: ${round(e.runsPerSec, 1)} req/s p50 ${round(e.p50)} p99 ${round(e.p99)} errors ${e.errors}`);
+    console.error(
+      `[bench] executions c=${concurrency}: ${round(e.runsPerSec, 1)} req/s p50 ${round(e.p50)} p99 ${round(e.p99)} errors ${e.errors}`,
+    );
     ttft.length = modelTtft.length = added.length = 0;
-    const c = mergeSamples([await runLoad(chat, { concurrency, runs, maxMs: MAX_MS, onError: onError(`chat c=${concurrency}`) })]);
+    const c = mergeSamples([
+      await runLoad(chat, { concurrency, runs, maxMs: MAX_MS, onError: onError(`chat c=${concurrency}`) }),
+    ]);
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
     const t = sorted(ttft);
     const m = sorted(modelTtft);
@@ -157,7 +174,9 @@ async function main() {
         addedP99: quantile(a, 0.99),
       },
     });
-    console.error(`[bench] chat c=${concurrency}: ${round(c.runsPerSec, 1)} req/s p50 ${round(c.p50)} p99 ${round(c.p99)} errors ${c.errors}; first token added p50 ${round(quantile(a, 0.5))} ms p99 ${round(quantile(a, 0.99))} ms`);
+    console.error(
+      `[bench] chat c=${concurrency}: ${round(c.runsPerSec, 1)} req/s p50 ${round(c.p50)} p99 ${round(c.p99)} errors ${c.errors}; first token added p50 ${round(quantile(a, 0.5))} ms p99 ${round(quantile(a, 0.99))} ms`,
+    );
   }
 
   const report = {

@@ -17,7 +17,10 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: "string", default: "30" } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { top: { type: "string", default: "30" } },
+});
 const file = positionals[0];
 if (!file) throw new Error("usage: profile-summary <file.cpuprofile>");
 const profile = JSON.parse(fs.readFileSync(file, "utf8")) as Profile;
@@ -34,7 +37,8 @@ function bucket(url: string): string {
   if (!url) return "(native/idle)";
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
-  const project = /\/work\/main\/([^/]+(?:\/[^/]+)?)\//.exec(url) ?? /file:\/\/.*?\/((?:lib|bench|app)\/[^/]+)/.exec(url);
+  const project =
+    /\/work\/main\/([^/]+(?:\/[^/]+)?)\//.exec(url) ?? /file:\/\/.*?\/((?:lib|bench|app)\/[^/]+)/.exec(url);
   if (project) return project[1]!;
   if (url.startsWith("node:")) return "node:internal";
   return url.split("/").slice(-2).join("/");

@@ -48,7 +48,10 @@ const CONCURRENCY = Number(args.concurrency);
  * LLM API — runs mostly wait, and concurrency (more jobs per worker, more workers) is what raises throughput.
  */
 const PROFILES = args.profiles.split(",") as Array<"instant" | "waiting">;
-const url = await prepareBenchDatabase({ fresh: true, url: process.env.BENCH_QUEUE_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/lattice_bench_queue" });
+const url = await prepareBenchDatabase({
+  fresh: true,
+  url: process.env.BENCH_QUEUE_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/lattice_bench_queue",
+});
 
 // This process enqueues, like an app instance in queue mode (env is read lazily, on first use).
 Object.assign(process.env, {
@@ -117,7 +120,9 @@ function processCpuMs(pid: number): number {
 
 /** The server processes of the benchmark's database (its connections), by pid. */
 async function databaseBackends(): Promise<number[]> {
-  const rows = await sql<Array<{ pid: number }>>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
+  const rows = await sql<
+    Array<{ pid: number }>
+  >`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
   return rows.map((r) => r.pid);
 }
 
@@ -131,8 +136,14 @@ function cpuSnapshot() {
 
 const handle = await getDbHandle();
 const sql = postgres(url, { max: 2, onnotice: () => {} });
-const user = (await createUserWithPassword({ email: `queue-bench-${ulid().toLowerCase()}@bench.local`, name: "Queue bench", passwordHash: "x" }))!;
-console.error(`queue bench: ${RUNS} runs per round, workers ${WORKER_COUNTS.join("/")}, concurrency ${CONCURRENCY} each, on ${handle.location}`);
+const user = (await createUserWithPassword({
+  email: `queue-bench-${ulid().toLowerCase()}@bench.local`,
+  name: "Queue bench",
+  passwordHash: "x",
+}))!;
+console.error(
+  `queue bench: ${RUNS} runs per round, workers ${WORKER_COUNTS.join("/")}, concurrency ${CONCURRENCY} each, on ${handle.location}`,
+);
 
 interface Round {
   profile: "instant" | "waiting";
@@ -168,80 +179,99 @@ async function waitForCompletion(ids: string[]): Promise<void> {
 
 const WARMUP_PER_WORKER = 40;
 const rounds: Round[] = [];
-for (const profile of PROFILES) for (const count of WORKER_COUNTS) {
-  const first = Date.now();
-  const later = new Date(first + 3_600_000);
-  const ids: string[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (next < RUNS) {
-        const i = next++;
-        const queued = await enqueueRun({ ownerId: user.id, request: { type: "CUSTOM", definition: chatGraph(profile), input: { message: `bench ${i}` } }, runAt: later });
-        ids.push(queued.executionId);
-      }
-    }),
-  );
-  const enqueuedMs = Date.now() - first;
-  const workers = await Promise.all(Array.from({ length: count }, () => startWorker()));
-  // Warm-up: a few runs per worker, due now, so every process has compiled its hot paths (a long-lived
-  // worker's steady state is what is measured, not a cold process's first runs).
-  const warmups = await Promise.all(
-    Array.from({ length: WARMUP_PER_WORKER * count }, (_, i) =>
-      enqueueRun({ ownerId: user.id, request: { type: "CUSTOM", definition: chatGraph(profile), input: { message: `warm-up ${i}` } } }).then((q) => q.executionId),
-    ),
-  );
-  await waitForCompletion(warmups);
-  // All workers are up, warm and idle: the measured runs become due now.
-  await sql`update pgboss.job set start_after = now() where name = 'lattice-runs' and state = 'created'`;
-  await sql`select pg_notify('lattice_queue_wake', '')`;
-  const cpu = cpuSnapshot();
-  const backendsBefore = new Map((await databaseBackends()).map((pid) => [pid, processCpuMs(pid)]));
-  const workersBefore = workers.map((w) => processCpuMs(w.process.pid!));
-  const drainStarted = Date.now();
-  await waitForCompletion(ids);
-  const cores = cpu();
-  const workerCpuMs = workers.reduce((sum, w, i) => sum + processCpuMs(w.process.pid!) - workersBefore[i]!, 0);
-  const databaseCpuMs = (await databaseBackends()).reduce((sum, pid) => sum + processCpuMs(pid) - (backendsBefore.get(pid) ?? 0), 0);
-  const rows = await sql<Array<{ started: number; completed: number }>>`
+for (const profile of PROFILES)
+  for (const count of WORKER_COUNTS) {
+    const first = Date.now();
+    const later = new Date(first + 3_600_000);
+    const ids: string[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < RUNS) {
+          const i = next++;
+          const queued = await enqueueRun({
+            ownerId: user.id,
+            request: { type: "CUSTOM", definition: chatGraph(profile), input: { message: `bench ${i}` } },
+            runAt: later,
+          });
+          ids.push(queued.executionId);
+        }
+      }),
+    );
+    const enqueuedMs = Date.now() - first;
+    const workers = await Promise.all(Array.from({ length: count }, () => startWorker()));
+    // Warm-up: a few runs per worker, due now, so every process has compiled its hot paths (a long-lived
+    // worker's steady state is what is measured, not a cold process's first runs).
+    const warmups = await Promise.all(
+      Array.from({ length: WARMUP_PER_WORKER * count }, (_, i) =>
+        enqueueRun({
+          ownerId: user.id,
+          request: { type: "CUSTOM", definition: chatGraph(profile), input: { message: `warm-up ${i}` } },
+        }).then((q) => q.executionId),
+      ),
+    );
+    await waitForCompletion(warmups);
+    // All workers are up, warm and idle: the measured runs become due now.
+    await sql`update pgboss.job set start_after = now() where name = 'lattice-runs' and state = 'created'`;
+    await sql`select pg_notify('lattice_queue_wake', '')`;
+    const cpu = cpuSnapshot();
+    const backendsBefore = new Map((await databaseBackends()).map((pid) => [pid, processCpuMs(pid)]));
+    const workersBefore = workers.map((w) => processCpuMs(w.process.pid!));
+    const drainStarted = Date.now();
+    await waitForCompletion(ids);
+    const cores = cpu();
+    const workerCpuMs = workers.reduce((sum, w, i) => sum + processCpuMs(w.process.pid!) - workersBefore[i]!, 0);
+    const databaseCpuMs = (await databaseBackends()).reduce(
+      (sum, pid) => sum + processCpuMs(pid) - (backendsBefore.get(pid) ?? 0),
+      0,
+    );
+    const rows = await sql<Array<{ started: number; completed: number }>>`
     select extract(epoch from started_at) * 1000 as started, extract(epoch from completed_at) * 1000 as completed
     from workflow_executions where id = any(${ids}) order by completed_at`;
-  const completions = rows.map((r) => Number(r.completed)).sort((a, b) => a - b);
-  const t10 = quantile(completions, 0.1);
-  const t90 = quantile(completions, 0.9);
-  const between = completions.filter((t) => t > t10 && t <= t90).length;
-  const durations = rows.map((r) => Number(r.completed) - Number(r.started)).sort((a, b) => a - b);
-  const round_: Round = {
-    profile,
-    workers: count,
-    concurrency: CONCURRENCY,
-    runs: RUNS,
-    completed: rows.length,
-    runsPerSec: round(between / ((t90 - t10) / 1000), 1),
-    drainSeconds: round(((completions.at(-1) ?? drainStarted) - drainStarted) / 1000, 2),
-    enqueuePerSec: round(RUNS / (enqueuedMs / 1000), 1),
-    durationMs: { p50: round(quantile(durations, 0.5), 1), p95: round(quantile(durations, 0.95), 1) },
-    cpuCores: round(cores, 2),
-    cpuMsPerRun: { workers: round(workerCpuMs / RUNS, 1), database: round(databaseCpuMs / RUNS, 1) },
-  };
-  rounds.push(round_);
-  console.error(JSON.stringify(round_));
-  for (const w of workers) w.process.kill("SIGTERM");
-  const codes = await Promise.all(workers.map((w) => w.exited));
-  if (codes.some((c) => c !== 0)) throw new Error(`a worker exited with ${codes.join(",")}`);
-}
+    const completions = rows.map((r) => Number(r.completed)).sort((a, b) => a - b);
+    const t10 = quantile(completions, 0.1);
+    const t90 = quantile(completions, 0.9);
+    const between = completions.filter((t) => t > t10 && t <= t90).length;
+    const durations = rows.map((r) => Number(r.completed) - Number(r.started)).sort((a, b) => a - b);
+    const round_: Round = {
+      profile,
+      workers: count,
+      concurrency: CONCURRENCY,
+      runs: RUNS,
+      completed: rows.length,
+      runsPerSec: round(between / ((t90 - t10) / 1000), 1),
+      drainSeconds: round(((completions.at(-1) ?? drainStarted) - drainStarted) / 1000, 2),
+      enqueuePerSec: round(RUNS / (enqueuedMs / 1000), 1),
+      durationMs: { p50: round(quantile(durations, 0.5), 1), p95: round(quantile(durations, 0.95), 1) },
+      cpuCores: round(cores, 2),
+      cpuMsPerRun: { workers: round(workerCpuMs / RUNS, 1), database: round(databaseCpuMs / RUNS, 1) },
+    };
+    rounds.push(round_);
+    console.error(JSON.stringify(round_));
+    for (const w of workers) w.process.kill("SIGTERM");
+    const codes = await Promise.all(workers.map((w) => w.exited));
+    if (codes.some((c) => c !== 0)) throw new Error(`a worker exited with ${codes.join(",")}`);
+  }
 
 const report = {
   stamp: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? "", node: process.version, loadavgAtEnd: os.loadavg() },
-  graph: "start → local echo model → end (CUSTOM), durability exit; waiting: the model streams with 10 ms between tokens",
+  machine: {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model ?? "",
+    node: process.version,
+    loadavgAtEnd: os.loadavg(),
+  },
+  graph:
+    "start → local echo model → end (CUSTOM), durability exit; waiting: the model streams with 10 ms between tokens",
   rounds,
 };
 fs.mkdirSync(path.join(ROOT, "bench-results"), { recursive: true });
 const file = path.join(ROOT, "bench-results", `queue-${report.stamp.replace(/[:.]/g, "-")}.json`);
 fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 
-console.log("| model | workers × concurrency | runs/s (steady) | drain | run p50 / p95 (ms) | machine CPU (cores) | CPU ms/run: workers + database | enqueue/s |");
+console.log(
+  "| model | workers × concurrency | runs/s (steady) | drain | run p50 / p95 (ms) | machine CPU (cores) | CPU ms/run: workers + database | enqueue/s |",
+);
 console.log("|---|---|---|---|---|---|---|---|");
 for (const r of rounds) {
   console.log(

@@ -17,7 +17,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ensureProductionBuild, freePort, removeSnapshot, snapshotBuild, startProductionServer } from "../tests/helpers/production-server";
+import {
+  ensureProductionBuild,
+  freePort,
+  removeSnapshot,
+  snapshotBuild,
+  startProductionServer,
+} from "../tests/helpers/production-server";
 import { prepareBenchDatabase } from "./lib/database";
 import { renderReport, type BenchReports } from "./lib/report";
 
@@ -62,7 +68,16 @@ const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, "utf8"
 async function main() {
   fs.mkdirSync(RESULTS, { recursive: true });
   const databaseUrl = await prepareBenchDatabase({ fresh: true });
-  const reports: BenchReports = { stamp, quick, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? "", loadavgAtStart: os.loadavg(), node: process.version } };
+  const reports: BenchReports = {
+    stamp,
+    quick,
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model ?? "",
+      loadavgAtStart: os.loadavg(),
+      node: process.version,
+    },
+  };
   const failures: string[] = [];
   const attempt = async (name: string, fn: () => Promise<void>) => {
     try {
@@ -74,11 +89,21 @@ async function main() {
   };
 
   // In-process engine benchmarks (the app's own modules need the react-server condition for server-only).
-  const engineEnv = { DATABASE_URL: databaseUrl, NODE_OPTIONS: "--conditions=react-server", LATTICE_DEMO_ACCOUNT: "false" };
+  const engineEnv = {
+    DATABASE_URL: databaseUrl,
+    NODE_OPTIONS: "--conditions=react-server",
+    LATTICE_DEMO_ACCOUNT: "false",
+  };
   if (selected.has("engine")) {
     await attempt("engine", async () => {
       const out = path.join(RESULTS, `engine-${stamp}.json`);
-      await runScript("bench/engine.ts", quick ? ["--runs", "60", "--rounds", "1", "--warmup", "10", "--out", out] : ["--runs", "600", "--rounds", "3", "--out", out], engineEnv);
+      await runScript(
+        "bench/engine.ts",
+        quick
+          ? ["--runs", "60", "--rounds", "1", "--warmup", "10", "--out", out]
+          : ["--runs", "600", "--rounds", "3", "--out", out],
+        engineEnv,
+      );
       reports.engine = readJson(out);
     });
   }
@@ -87,7 +112,24 @@ async function main() {
       const out = path.join(RESULTS, `scaling-${stamp}.json`);
       await runScript(
         "bench/engine.ts",
-        ["--graphs", "chat", "--variants", "raw", "--concurrency", "1", "--runs", quick ? "40" : "300", "--rounds", "1", "--warmup", "10", "--scaling", "1,2,4,8,16,32,64", "--out", out],
+        [
+          "--graphs",
+          "chat",
+          "--variants",
+          "raw",
+          "--concurrency",
+          "1",
+          "--runs",
+          quick ? "40" : "300",
+          "--rounds",
+          "1",
+          "--warmup",
+          "10",
+          "--scaling",
+          "1,2,4,8,16,32,64",
+          "--out",
+          out,
+        ],
         engineEnv,
       );
       reports.scaling = readJson(out);
@@ -109,7 +151,12 @@ async function main() {
     if (selected.has("http")) {
       await attempt("http", async () => {
         const out = path.join(RESULTS, `http-${stamp}.json`);
-        await runScript("bench/http.ts", [...serverArgs, "--out", out, ...(quick ? ["--runs", "40", "--max-seconds", "10"] : ["--runs", "400"])]);
+        await runScript("bench/http.ts", [
+          ...serverArgs,
+          "--out",
+          out,
+          ...(quick ? ["--runs", "40", "--max-seconds", "10"] : ["--runs", "400"]),
+        ]);
         reports.http = readJson(out);
       });
     }
@@ -162,7 +209,10 @@ async function main() {
 /** The peer comparison in its own process, its output straight to ours; a stop signal is passed on to it. */
 function runPeers(argv: string[]): Promise<void> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "bench/peers/run.ts", ...argv], { cwd: ROOT, stdio: "inherit" });
+    const child = spawn(process.execPath, ["--import", "tsx", "bench/peers/run.ts", ...argv], {
+      cwd: ROOT,
+      stdio: "inherit",
+    });
     for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => child.kill(signal));
     child.on("exit", (code, signal) => {
       process.exitCode = code ?? (signal ? 1 : 0);

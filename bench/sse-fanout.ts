@@ -27,7 +27,8 @@ const { values: args } = parseArgs({
     out: { type: "string" },
   },
 });
-if (!args.dir || !args["database-url"]) throw new Error("usage: bench/sse-fanout.ts --dir <build snapshot> --database-url <url>");
+if (!args.dir || !args["database-url"])
+  throw new Error("usage: bench/sse-fanout.ts --dir <build snapshot> --database-url <url>");
 const SUBSCRIBERS = Number(args.subscribers);
 const FEED_RUNS = Number(args["feed-runs"]);
 const databaseUrl = args["database-url"]!;
@@ -38,7 +39,12 @@ const slowRun = (latencyMs: number) => ({
   definition: {
     nodes: [
       { id: "start", type: "start", position: { x: 0, y: 0 }, data: { config: {} } },
-      { id: "model", type: "model", position: { x: 240, y: 0 }, data: { config: { provider: "local", model: "slow", latencyMs } } },
+      {
+        id: "model",
+        type: "model",
+        position: { x: 240, y: 0 },
+        data: { config: { provider: "local", model: "slow", latencyMs } },
+      },
       { id: "end", type: "end", position: { x: 480, y: 0 }, data: { config: {} } },
     ],
     edges: [
@@ -49,13 +55,23 @@ const slowRun = (latencyMs: number) => ({
   },
   input: { message: "fan-out" },
 });
-const quickRun = () => ({ ...slowRun(0), definition: { ...slowRun(0).definition, nodes: slowRun(0).definition.nodes.map((n) => (n.type === "model" ? { ...n, data: { config: { provider: "local", model: "echo" } } } : n)) } });
+const quickRun = () => ({
+  ...slowRun(0),
+  definition: {
+    ...slowRun(0).definition,
+    nodes: slowRun(0).definition.nodes.map((n) =>
+      n.type === "model" ? { ...n, data: { config: { provider: "local", model: "echo" } } } : n,
+    ),
+  },
+});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function dbConnections(sql: postgres.Sql): Promise<number> {
   const name = new URL(databaseUrl).pathname.slice(1);
-  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where datname = ${name} and application_name = 'lattice'`;
+  const [row] = await sql<
+    { n: number }[]
+  >`select count(*)::int as n from pg_stat_activity where datname = ${name} and application_name = 'lattice'`;
   return row?.n ?? 0;
 }
 
@@ -65,7 +81,11 @@ async function main() {
     dir: args.dir!,
     port: await freePort(),
     databaseUrl,
-    env: { LATTICE_MAX_CONCURRENT_RUNS: "10000", LATTICE_RUNS_PER_MINUTE: "100000", LATTICE_DB_POOL_SIZE: String(POOL_SIZE) },
+    env: {
+      LATTICE_MAX_CONCURRENT_RUNS: "10000",
+      LATTICE_RUNS_PER_MINUTE: "100000",
+      LATTICE_DB_POOL_SIZE: String(POOL_SIZE),
+    },
   });
   console.error(`[bench] server ${server.url} (pid ${server.pid})`);
   const user = await signUpOverHttp(server.url, "fanout");
@@ -83,7 +103,11 @@ async function main() {
   const feedReady = new Set<number>();
   let feedLive = 0;
   const feedStreams = Array.from({ length: SUBSCRIBERS }, async (_, i) => {
-    const response = await request(server.url, "/api/executions/feed", { apiKey: user.apiKey, headers: { accept: "text/event-stream" }, signal: feedAbort.signal });
+    const response = await request(server.url, "/api/executions/feed", {
+      apiKey: user.apiKey,
+      headers: { accept: "text/event-stream" },
+      signal: feedAbort.signal,
+    });
     if (response.status !== 200) throw new Error(`feed answered ${response.status}`);
     feedReady.add(i);
     await readSse(response, {
@@ -112,7 +136,10 @@ async function main() {
   let readyAt = 0;
   const connected = new Set<number>();
   const runStreams = Array.from({ length: SUBSCRIBERS }, async (_, i) => {
-    const response = await request(server.url, `/api/executions/${executionId}/events`, { apiKey: user.apiKey, headers: { accept: "text/event-stream" } });
+    const response = await request(server.url, `/api/executions/${executionId}/events`, {
+      apiKey: user.apiKey,
+      headers: { accept: "text/event-stream" },
+    });
     if (response.status !== 200) throw new Error(`events answered ${response.status}`);
     connected.add(i);
     const events = await readSse(response, {
@@ -131,7 +158,8 @@ async function main() {
   const complete = runEvents.filter((events) => events.some((m) => m.event === "run_completed")).length;
 
   // 3. More runs for the feed.
-  for (let i = 0; i < FEED_RUNS; i++) await callJson(server.url, "/api/executions", { method: "POST", apiKey: user.apiKey, body: quickRun() });
+  for (let i = 0; i < FEED_RUNS; i++)
+    await callJson(server.url, "/api/executions", { method: "POST", apiKey: user.apiKey, body: quickRun() });
   await sleep(500);
   feedAbort.abort();
   await Promise.allSettled(feedStreams);
@@ -139,7 +167,11 @@ async function main() {
   // 4. Everything closed: give the server a moment, then compare with the baseline (HTTP connections to it).
   const peakSockets = server.httpConnections();
   let after = { sockets: server.httpConnections(), db: await dbConnections(sql) };
-  for (let i = 0; i < 40 && after.sockets !== undefined && baseline.sockets !== undefined && after.sockets > baseline.sockets; i++) {
+  for (
+    let i = 0;
+    i < 40 && after.sockets !== undefined && baseline.sockets !== undefined && after.sockets > baseline.sockets;
+    i++
+  ) {
     await sleep(250);
     after = { sockets: server.httpConnections(), db: await dbConnections(sql) };
   }
@@ -147,7 +179,8 @@ async function main() {
   const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
   const r = sorted(runLag);
   const f = sorted(feedLag);
-  const perSubscriber = (a: number | undefined, b: number | undefined, n: number) => (a !== undefined && b !== undefined ? (b - a) / n : undefined);
+  const perSubscriber = (a: number | undefined, b: number | undefined, n: number) =>
+    a !== undefined && b !== undefined ? (b - a) / n : undefined;
   const report = {
     kind: "sse-fanout",
     at: new Date().toISOString(),

@@ -75,7 +75,9 @@ test.describe("chat", () => {
     await page.reload();
     await expect(chat.userMessages()).toHaveCount(5);
     await expect(chat.assistantMessages()).toHaveCount(5);
-    const statuses = await chat.assistantMessages().evaluateAll((nodes) => nodes.map((n) => n.getAttribute("data-status")));
+    const statuses = await chat
+      .assistantMessages()
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute("data-status")));
     expect(statuses).toEqual(["complete", "complete", "stopped", "complete", "complete"]);
     await expect(chat.assistantMessages().nth(1)).toContainText("Earlier messages: 2.");
     await expect(chat.assistantMessages().nth(2).getByTestId("message-stopped")).toBeVisible();
@@ -95,7 +97,11 @@ test.describe("chat", () => {
     await expect(page.getByTestId("nav-executions")).toHaveAttribute("aria-current", "page");
   });
 
-  test("the sidebar searches, renames and deletes conversations; a new chat starts empty", async ({ page, auth, chat }) => {
+  test("the sidebar searches, renames and deletes conversations; a new chat starts empty", async ({
+    page,
+    auth,
+    chat,
+  }) => {
     await auth.signUp(newCredentials("sidebar"));
     await expect(page).toHaveURL(/\/workflows/);
     await chat.open();
@@ -132,7 +138,9 @@ test.describe("chat", () => {
     await page.getByTestId("conversation-search").fill("BULLET points");
     await expect(chat.conversations()).toHaveCount(1);
     await expect(chat.conversations().first().getByTestId("conversation-title")).toHaveText("Summarise the news");
-    await expect(chat.conversations().first().getByTestId("conversation-match").locator("mark").first()).toHaveText(/bullet points/i);
+    await expect(chat.conversations().first().getByTestId("conversation-match").locator("mark").first()).toHaveText(
+      /bullet points/i,
+    );
     await page.getByTestId("conversation-search").fill("zebra");
     await expect(page.getByTestId("conversation-search-empty")).toBeVisible();
     await page.getByTestId("conversation-search").fill("");
@@ -161,7 +169,12 @@ test.describe("chat", () => {
     await expect(chat.conversations().first()).toContainText("Summarise the news");
   });
 
-  test("a failed answer shows inline with Retry; retrying with another answerer succeeds", async ({ page, auth, chat, chatApi }) => {
+  test("a failed answer shows inline with Retry; retrying with another answerer succeeds", async ({
+    page,
+    auth,
+    chat,
+    chatApi,
+  }) => {
     await auth.signUp(newCredentials("retry"));
     await expect(page).toHaveURL(/\/workflows/);
     await chatApi.createBrokenWorkflow("Broken draft");
@@ -185,7 +198,11 @@ test.describe("chat", () => {
     await expect(chat.userMessages()).toHaveCount(1);
   });
 
-  test("a human approval step waits inline; approving resumes the run and the answer arrives", async ({ page, auth, chat }) => {
+  test("a human approval step waits inline; approving resumes the run and the answer arrives", async ({
+    page,
+    auth,
+    chat,
+  }) => {
     await auth.signUp(newCredentials("approve"));
     await expect(page).toHaveURL(/\/workflows/);
     await chat.open();
@@ -206,7 +223,12 @@ test.describe("chat", () => {
     await expect(chat.assistantMessages().first().getByTestId("human-step")).toHaveAttribute("data-state", "answered");
   });
 
-  test("a stream cut mid-answer resumes from its last event: the answer arrives whole, once", async ({ page, auth, chat, chatApi }) => {
+  test("a stream cut mid-answer resumes from its last event: the answer arrives whole, once", async ({
+    page,
+    auth,
+    chat,
+    chatApi,
+  }) => {
     await auth.signUp(newCredentials("offline"));
     await expect(page).toHaveURL(/\/workflows/);
     await chatApi.createSlowWorkflow("Slow storyteller");
@@ -216,12 +238,19 @@ test.describe("chat", () => {
     // the page must fetch the rest from the run's events, after the last one it got.
     const resumedFrom: string[] = [];
     page.on("request", (request) => {
-      if (/\/api\/executions\/[0-9A-Z]{26}\/events$/.test(request.url())) resumedFrom.push(request.headers()["last-event-id"] ?? "");
+      if (/\/api\/executions\/[0-9A-Z]{26}\/events$/.test(request.url()))
+        resumedFrom.push(request.headers()["last-event-id"] ?? "");
     });
     await page.route("**/api/chat", async (route) => {
       const response = await route.fetch();
       const blocks = (await response.text()).split("\n\n").filter((block) => block.includes("id: "));
-      await route.fulfill({ response, body: blocks.slice(0, 30).map((block) => `${block}\n\n`).join("") });
+      await route.fulfill({
+        response,
+        body: blocks
+          .slice(0, 30)
+          .map((block) => `${block}\n\n`)
+          .join(""),
+      });
     });
     await chat.send("Count for me");
     const answer = await chat.waitForAnswer();
@@ -229,7 +258,10 @@ test.describe("chat", () => {
     const text = (await answer.getByTestId("markdown").textContent()) ?? "";
     expect(text).toContain('You said: "Count for me"');
     // Every number once, in order: nothing lost or repeated at the seam.
-    const numbers = text.slice(text.indexOf("Counting slowly:") + "Counting slowly:".length).match(/\d+/g)!.map(Number);
+    const numbers = text
+      .slice(text.indexOf("Counting slowly:") + "Counting slowly:".length)
+      .match(/\d+/g)!
+      .map(Number);
     expect(numbers).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
     await expect(chat.assistantMessages()).toHaveCount(1);
     // The saved copy (after a reload) is the same text.

@@ -99,7 +99,10 @@ test.describe("workflow editor", () => {
 
     // Export, then import the file from the list: a second workflow with the same graph.
     const exported = await editor.export();
-    const file = JSON.parse(fs.readFileSync(exported, "utf8")) as { format: string; workflow: { name: string; nodes: unknown[] } };
+    const file = JSON.parse(fs.readFileSync(exported, "utf8")) as {
+      format: string;
+      workflow: { name: string; nodes: unknown[] };
+    };
     expect(file.format).toBe("lattice.workflow");
     expect(file.workflow.nodes).toHaveLength(4);
 
@@ -116,7 +119,11 @@ test.describe("workflow editor", () => {
     await expect(workflowList.row("Slow echo")).toHaveCount(2);
   });
 
-  test("from the RAG Q&A template with a knowledge base: the answer cites its sources", async ({ page, editor, workflowList }) => {
+  test("from the RAG Q&A template with a knowledge base: the answer cites its sources", async ({
+    page,
+    editor,
+    workflowList,
+  }) => {
     // A knowledge base with one document, through the same API the knowledge UI uses.
     const created = await page.request.post("/api/knowledge-bases", { data: { name: "Handbook" } });
     expect(created.status()).toBe(201);
@@ -139,16 +146,23 @@ test.describe("workflow editor", () => {
     await editor.expectRunPhase("completed");
     await expect(page.getByTestId("run-sources")).toContainText("Vacation policy");
     await expect(editor.runOutput()).toContainText("30 vacation days");
-    for (const id of ["start", "retrieve", "instructions", "answer", "end"]) await editor.expectNodeRunStatus(id, "completed");
+    for (const id of ["start", "retrieve", "instructions", "answer", "end"])
+      await editor.expectNodeRunStatus(id, "completed");
 
     // The test run is an execution like any other: the monitor shows it, with the same nodes done.
     await page.getByTestId("run-execution-link").click();
     await expect(page).toHaveURL(/\/executions\/[0-9A-Z]{26}/);
     await expect(page.getByTestId("run-view")).toHaveAttribute("data-status", "completed");
-    await expect(page.getByTestId("run-canvas").getByTestId("node-answer")).toHaveAttribute("data-run-status", "completed");
+    await expect(page.getByTestId("run-canvas").getByTestId("node-answer")).toHaveAttribute(
+      "data-run-status",
+      "completed",
+    );
   });
 
-  test("keyboard: search the palette, add after the selected node, copy and paste, delete", async ({ page, editor }) => {
+  test("keyboard: search the palette, add after the selected node, copy and paste, delete", async ({
+    page,
+    editor,
+  }) => {
     await editor.openNew();
     await page.keyboard.press("/");
     await expect(page.getByTestId("palette-search")).toBeFocused();

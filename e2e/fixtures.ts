@@ -137,12 +137,15 @@ export class WorkflowEditorPage {
     const viewport = this.page.locator(".react-flow__viewport");
     let previous = "";
     await expect
-      .poll(async () => {
-        const current = (await viewport.getAttribute("style")) ?? "";
-        const settled = current === previous;
-        previous = current;
-        return settled;
-      }, { intervals: [100] })
+      .poll(
+        async () => {
+          const current = (await viewport.getAttribute("style")) ?? "";
+          const settled = current === previous;
+          previous = current;
+          return settled;
+        },
+        { intervals: [100] },
+      )
       .toBe(true);
   }
 
@@ -348,7 +351,12 @@ export class ChatApi {
         description: "Answers slowly, token by token",
         nodes: [
           { id: "start", type: "start", position: { x: 0, y: 0 }, data: { label: "Start", config: {} } },
-          { id: "model", type: "model", position: { x: 240, y: 0 }, data: { label: "Model", config: { provider: "local", model: "slow" } } },
+          {
+            id: "model",
+            type: "model",
+            position: { x: 240, y: 0 },
+            data: { label: "Model", config: { provider: "local", model: "slow" } },
+          },
           { id: "end", type: "end", position: { x: 480, y: 0 }, data: { label: "End", config: {} } },
         ],
         edges: [
@@ -370,7 +378,12 @@ export class ChatApi {
         description: "",
         nodes: [
           { id: "start", type: "start", position: { x: 0, y: 0 }, data: { label: "Start", config: {} } },
-          { id: "model", type: "model", position: { x: 240, y: 0 }, data: { label: "Model", config: { provider: "nonexistent", model: "x" } } },
+          {
+            id: "model",
+            type: "model",
+            position: { x: 240, y: 0 },
+            data: { label: "Model", config: { provider: "nonexistent", model: "x" } },
+          },
           { id: "end", type: "end", position: { x: 480, y: 0 }, data: { label: "End", config: {} } },
         ],
         edges: [
@@ -404,7 +417,12 @@ export const chatTest = test.extend<{ chat: ChatPage; chatApi: ChatApi }>({
 // Execution monitor (helper J). Spec: e2e/monitor.spec.ts.
 // ---------------------------------------------------------------------------------------------------------
 
-type GraphNode = { id: string; type: string; position: { x: number; y: number }; data: { label?: string; config: Record<string, unknown> } };
+type GraphNode = {
+  id: string;
+  type: string;
+  position: { x: number; y: number };
+  data: { label?: string; config: Record<string, unknown> };
+};
 
 /** Small graphs for monitor specs, built the way the API takes them. */
 export const monitorGraphs = {
@@ -418,7 +436,10 @@ export const monitorGraphs = {
   slow(tokens: number, latencyMs = 20) {
     const n = monitorGraphs.node;
     const config = { provider: "local", model: "slow", maxTokens: tokens, ...(latencyMs !== 20 ? { latencyMs } : {}) };
-    return { nodes: [n("start", "start"), n("model", "model", config, "Write slowly"), n("end", "end")], edges: monitorGraphs.chain("start", "model", "end") };
+    return {
+      nodes: [n("start", "start"), n("model", "model", config, "Write slowly"), n("end", "end")],
+      edges: monitorGraphs.chain("start", "model", "end"),
+    };
   },
   /** start → set topic → headline "About <topic>" → echo model → end */
   topic() {
@@ -427,7 +448,12 @@ export const monitorGraphs = {
       nodes: [
         n("start", "start"),
         n("set", "variable", { assignments: [{ name: "topic", value: "cats" }] }, "Set topic"),
-        n("about", "transform", { expression: "'About ' & variables.topic", target: "variable", variable: "headline" }, "Headline"),
+        n(
+          "about",
+          "transform",
+          { expression: "'About ' & variables.topic", target: "variable", variable: "headline" },
+          "Headline",
+        ),
         n("model", "model", { provider: "local", model: "echo" }, "Answer"),
         n("end", "end"),
       ],
@@ -442,13 +468,18 @@ export class MonitorApi {
 
   /** Starts a run and answers as soon as it has started (`Prefer: respond-async`); it runs on. */
   async startInBackground(request: Record<string, unknown>): Promise<string> {
-    const response = await this.page.request.post("/api/executions", { data: request, headers: { prefer: "respond-async" } });
+    const response = await this.page.request.post("/api/executions", {
+      data: request,
+      headers: { prefer: "respond-async" },
+    });
     expect(response.status(), await response.text()).toBe(202);
     return (await response.json()).executionId as string;
   }
 
   /** Runs to the end (or a pause) and returns the result. */
-  async run(request: Record<string, unknown>): Promise<{ executionId: string; status: string; output: { message: string; variables: Record<string, unknown> } }> {
+  async run(
+    request: Record<string, unknown>,
+  ): Promise<{ executionId: string; status: string; output: { message: string; variables: Record<string, unknown> } }> {
     const response = await this.page.request.post("/api/executions", { data: request });
     expect(response.status(), await response.text()).toBe(200);
     return response.json();

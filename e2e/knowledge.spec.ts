@@ -6,7 +6,10 @@ const paragraph = (n: number) =>
 const refundPolicy = ["# Refund policy", ...[1, 2, 3, 4, 5, 6].map(paragraph)].join("\n\n");
 
 test.describe("knowledge bases", () => {
-  test("a knowledge base is created, filled by upload and paste, pruned, and offered to the Q&A template in the chat", async ({ page, auth }) => {
+  test("a knowledge base is created, filled by upload and paste, pruned, and offered to the Q&A template in the chat", async ({
+    page,
+    auth,
+  }) => {
     await auth.signUp(newCredentials("knowledge"));
     await expect(page).toHaveURL(/\/workflows/);
 
@@ -27,7 +30,8 @@ test.describe("knowledge bases", () => {
     await expect(page.getByTestId("retrieval-empty")).toContainText("Add a document first");
 
     const rows = page.getByTestId("document-row");
-    const row = (title: string) => rows.filter({ has: page.getByTestId("document-title").getByText(title, { exact: true }) });
+    const row = (title: string) =>
+      rows.filter({ has: page.getByTestId("document-title").getByText(title, { exact: true }) });
 
     // A file, as the file input receives it (the drop zone hands dropped files to the same upload).
     await page.getByTestId("document-upload").setInputFiles({
@@ -42,7 +46,9 @@ test.describe("knowledge bases", () => {
 
     // Pasted text.
     await page.getByTestId("document-paste-title").fill("Shipping notes");
-    await page.getByTestId("document-paste-text").fill("Parcels leave the warehouse within two working days. Tracking numbers arrive by email.");
+    await page
+      .getByTestId("document-paste-text")
+      .fill("Parcels leave the warehouse within two working days. Tracking numbers arrive by email.");
     await page.getByTestId("document-add").click();
     await expect(row("Shipping notes")).toBeVisible();
     await expect(row("Shipping notes").getByTestId("document-chunks")).toHaveText("1");
@@ -67,7 +73,12 @@ test.describe("knowledge bases", () => {
     const first = page.getByTestId("retrieval-result").first();
     await expect(first).toContainText("refund-policy");
     await expect(first).toContainText("original card within five to seven business days");
-    await expect(first.locator("mark").filter({ hasText: /^refunds$/i }).first()).toBeVisible();
+    await expect(
+      first
+        .locator("mark")
+        .filter({ hasText: /^refunds$/i })
+        .first(),
+    ).toBeVisible();
     await expect(page.getByTestId("retrieval-result")).toHaveCount(2);
     await first.getByRole("button", { name: "Show more" }).click();
     await expect(first.getByRole("button", { name: "Show less" })).toHaveAttribute("aria-expanded", "true");
@@ -79,7 +90,10 @@ test.describe("knowledge bases", () => {
     // The list shows the base with what it holds.
     await page.getByTestId("nav-knowledge").click();
     await expect(page).toHaveURL(/\/knowledge$/);
-    const card = page.getByTestId("knowledge-list").getByTestId("knowledge-card").filter({ hasText: "Support handbook" });
+    const card = page
+      .getByTestId("knowledge-list")
+      .getByTestId("knowledge-card")
+      .filter({ hasText: "Support handbook" });
     await expect(card).toContainText("1 document");
     await expect(card).toContainText("2 chunks");
 
@@ -88,7 +102,10 @@ test.describe("knowledge bases", () => {
     await expect(page).toHaveURL(/\/knowledge\/[0-9A-Z]{26}$/);
     await page.getByTestId("knowledge-chat").click();
     await expect(page).toHaveURL(/\/chat\?template=[0-9A-Z]{26}$/);
-    const option = page.getByTestId("knowledge-base-choices").getByTestId("knowledge-base-option").filter({ hasText: "Support handbook" });
+    const option = page
+      .getByTestId("knowledge-base-choices")
+      .getByTestId("knowledge-base-option")
+      .filter({ hasText: "Support handbook" });
     await expect(option).toContainText("1 document");
     await option.click();
     await expect(page.getByTestId("answerer-name")).toHaveText("Knowledge base Q&A · Support handbook");

@@ -6,13 +6,21 @@ test.describe("execution monitor", () => {
     await expect(page).toHaveURL(/\/workflows/);
   });
 
-  test("a run started from the API appears in the open list and changes status without a reload", async ({ page, executions, monitorApi }) => {
+  test("a run started from the API appears in the open list and changes status without a reload", async ({
+    page,
+    executions,
+    monitorApi,
+  }) => {
     await executions.goto();
     await executions.waitLive();
     // Marks this document: a reload would drop it.
     await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
 
-    const executionId = await monitorApi.startInBackground({ type: "CUSTOM", definition: monitorGraphs.slow(60, 50), input: { message: "count" } });
+    const executionId = await monitorApi.startInBackground({
+      type: "CUSTOM",
+      definition: monitorGraphs.slow(60, 50),
+      input: { message: "count" },
+    });
     const row = executions.row(executionId);
     await expect(row).toHaveAttribute("data-status", "running");
     await expect(row).toContainText("Ad-hoc graph");
@@ -25,8 +33,12 @@ test.describe("execution monitor", () => {
 
   test("filters live in the URL, and the list pages with a cursor", async ({ page, executions, monitorApi }) => {
     const n = monitorGraphs.node;
-    const failing = { nodes: [n("start", "start"), n("boom", "transform", { expression: '$error("no")' }), n("end", "end")], edges: monitorGraphs.chain("start", "boom", "end") };
-    for (let i = 0; i < 27; i++) await monitorApi.run({ type: "CUSTOM", definition: monitorGraphs.topic(), input: { message: `run ${i}` } });
+    const failing = {
+      nodes: [n("start", "start"), n("boom", "transform", { expression: '$error("no")' }), n("end", "end")],
+      edges: monitorGraphs.chain("start", "boom", "end"),
+    };
+    for (let i = 0; i < 27; i++)
+      await monitorApi.run({ type: "CUSTOM", definition: monitorGraphs.topic(), input: { message: `run ${i}` } });
     for (let i = 0; i < 2; i++) await monitorApi.run({ type: "CUSTOM", definition: failing, input: {} });
 
     await executions.goto();
@@ -52,12 +64,21 @@ test.describe("execution monitor", () => {
     await expect(rows).toHaveCount(25);
   });
 
-  test("opening a run while it runs shows its nodes change state as events arrive", async ({ page, executions, run, monitorApi }) => {
+  test("opening a run while it runs shows its nodes change state as events arrive", async ({
+    page,
+    executions,
+    run,
+    monitorApi,
+  }) => {
     await executions.goto();
     await executions.waitLive();
     // Long enough (~140 tokens 60 ms apart: 8.5 s) that the page is open while the model still writes, even
     // when a busy machine slows the page down.
-    const executionId = await monitorApi.startInBackground({ type: "CUSTOM", definition: monitorGraphs.slow(400, 60), input: { message: "tell me a long story" } });
+    const executionId = await monitorApi.startInBackground({
+      type: "CUSTOM",
+      definition: monitorGraphs.slow(400, 60),
+      input: { message: "tell me a long story" },
+    });
     await expect(executions.row(executionId)).toHaveAttribute("data-status", "running");
     await executions.open(executionId);
 
@@ -74,7 +95,11 @@ test.describe("execution monitor", () => {
   });
 
   test("a finished run's node shows what it produced", async ({ page, run, monitorApi }) => {
-    const result = await monitorApi.run({ type: "CUSTOM", definition: monitorGraphs.topic(), input: { message: "hello monitor" } });
+    const result = await monitorApi.run({
+      type: "CUSTOM",
+      definition: monitorGraphs.topic(),
+      input: { message: "hello monitor" },
+    });
     expect(result.status).toBe("completed");
     await run.goto(result.executionId);
     await run.expectStatus("completed");
@@ -92,7 +117,11 @@ test.describe("execution monitor", () => {
     await expect(run.nodeOutput).toContainText("headline");
   });
 
-  test("re-running from a middle step with an edited variable makes a new run linked to its origin", async ({ page, run, monitorApi }) => {
+  test("re-running from a middle step with an edited variable makes a new run linked to its origin", async ({
+    page,
+    run,
+    monitorApi,
+  }) => {
     const original = await monitorApi.run({
       type: "CUSTOM",
       definition: monitorGraphs.topic(),
@@ -118,7 +147,11 @@ test.describe("execution monitor", () => {
   });
 
   test("a long run is cancelled from the monitor", async ({ page, run, monitorApi }) => {
-    const executionId = await monitorApi.startInBackground({ type: "CUSTOM", definition: monitorGraphs.slow(3000, 100), input: { message: "never stop" } });
+    const executionId = await monitorApi.startInBackground({
+      type: "CUSTOM",
+      definition: monitorGraphs.slow(3000, 100),
+      input: { message: "never stop" },
+    });
     await run.goto(executionId);
     await expect(run.node("model")).toHaveAttribute("data-run-status", "running");
     await run.cancel();
@@ -133,7 +166,12 @@ test.describe("execution monitor", () => {
     const paused = await monitorApi.run({
       type: "CUSTOM",
       definition: {
-        nodes: [n("start", "start"), n("review", "human", { mode: "approval", question: "Ship it?", variable: "ok" }, "Review"), n("yes", "end", { outputTemplate: "shipped" }), n("no", "end", { outputTemplate: "held back" })],
+        nodes: [
+          n("start", "start"),
+          n("review", "human", { mode: "approval", question: "Ship it?", variable: "ok" }, "Review"),
+          n("yes", "end", { outputTemplate: "shipped" }),
+          n("no", "end", { outputTemplate: "held back" }),
+        ],
         edges: [
           { id: "a", source: "start", target: "review" },
           { id: "b", source: "review", target: "yes", sourceHandle: "approved" },

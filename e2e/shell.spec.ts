@@ -1,12 +1,19 @@
 import { expect, newCredentials, test } from "./fixtures";
 
 test.describe("app shell and first pages", () => {
-  test("a new account sees empty states that say what to do next, and the built-in templates", async ({ page, auth, shell }) => {
+  test("a new account sees empty states that say what to do next, and the built-in templates", async ({
+    page,
+    auth,
+    shell,
+  }) => {
     await auth.signUp(newCredentials("shell"));
     await expect(page).toHaveURL(/\/workflows/);
 
     await expect(page.getByTestId("empty-state")).toContainText("No workflows yet");
-    await expect(page.getByTestId("empty-state").getByRole("link", { name: "Browse templates" })).toHaveAttribute("href", "/templates");
+    await expect(page.getByTestId("empty-state").getByRole("link", { name: "Browse templates" })).toHaveAttribute(
+      "href",
+      "/templates",
+    );
     await expect(page.getByTestId("nav-workflows")).toHaveAttribute("aria-current", "page");
 
     await shell.open("executions");
@@ -48,7 +55,12 @@ test.describe("app shell and first pages", () => {
     await expect(page.getByTestId("chat-input")).toHaveAttribute("placeholder", "Message Tool agent…");
   });
 
-  test("an API key needs a name, and cancelling a revoke keeps the key active", async ({ page, auth, shell, apiKeys }) => {
+  test("an API key needs a name, and cancelling a revoke keeps the key active", async ({
+    page,
+    auth,
+    shell,
+    apiKeys,
+  }) => {
     await auth.signUp(newCredentials("keys"));
     await shell.open("settings");
     await expect(page.getByTestId("api-keys").getByTestId("empty-state")).toContainText("No API keys yet");
@@ -69,7 +81,10 @@ test.describe("app shell and first pages", () => {
     await expect(page.getByTestId("api-key-secret")).toHaveCount(0);
   });
 
-  test("on a phone the navigation is a drawer that opens from the top bar and closes with Escape", async ({ page, auth }) => {
+  test("on a phone the navigation is a drawer that opens from the top bar and closes with Escape", async ({
+    page,
+    auth,
+  }) => {
     await page.setViewportSize({ width: 390, height: 844 });
     await auth.signUp(newCredentials("phone"));
     await expect(page).toHaveURL(/\/workflows/);

@@ -90,7 +90,11 @@ export type Env = z.infer<typeof envSchema>;
 /** Cross-variable rules: the job queue lives in PostgreSQL, so queue mode needs DATABASE_URL. */
 const checkedEnvSchema = envSchema.superRefine((e, ctx) => {
   if (e.LATTICE_RUN_MODE === "queue" && !e.DATABASE_URL) {
-    ctx.addIssue({ code: "custom", path: ["LATTICE_RUN_MODE"], message: "queue mode needs DATABASE_URL (the job queue lives in PostgreSQL)" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["LATTICE_RUN_MODE"],
+      message: "queue mode needs DATABASE_URL (the job queue lives in PostgreSQL)",
+    });
   }
 });
 

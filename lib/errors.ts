@@ -73,7 +73,9 @@ export function isAppError(error: unknown): error is AppError {
 }
 
 /** Turns zod issues into field issues with dotted paths ("nodes.2.data.config.model"). */
-export function issuesFromZod(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string }>): FieldIssue[] {
+export function issuesFromZod(
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string }>,
+): FieldIssue[] {
   return issues.map((i) => ({
     path: i.path.map(String).join(".") || "(body)",
     message: i.message,

@@ -4,5 +4,7 @@ import { getAppliedMigration } from "@/lib/db/migrate";
 
 const handle = await getDbHandle();
 const applied = await getAppliedMigration(handle.db);
-console.log(`Migrated ${handle.backend} database at ${handle.location}: ${applied.tag ?? "none"} (pending ${applied.pending}).`);
+console.log(
+  `Migrated ${handle.backend} database at ${handle.location}: ${applied.tag ?? "none"} (pending ${applied.pending}).`,
+);
 await closeDb();

@@ -52,7 +52,12 @@ async function waitForServer(): Promise<void> {
 }
 
 function graph() {
-  const node = (id: string, type: string, config: Record<string, unknown> = {}) => ({ id, type, position: { x: 0, y: 0 }, data: { config } });
+  const node = (id: string, type: string, config: Record<string, unknown> = {}) => ({
+    id,
+    type,
+    position: { x: 0, y: 0 },
+    data: { config },
+  });
   return {
     nodes: [
       node("start", "start"),
@@ -84,7 +89,9 @@ async function publishedAt(page: Page, executionId: string): Promise<Map<number,
 }
 
 async function measureRun(page: Page): Promise<number[]> {
-  const started = await page.request.post(`${BASE}/api/executions`, { data: { type: "CUSTOM", definition: graph(), input: { message: "Stream for the stopwatch" } } });
+  const started = await page.request.post(`${BASE}/api/executions`, {
+    data: { type: "CUSTOM", definition: graph(), input: { message: "Stream for the stopwatch" } },
+  });
   if (started.status() !== 200) throw new Error(`could not start a run: ${started.status()} ${await started.text()}`);
   const { executionId, status } = (await started.json()) as { executionId: string; status: string };
   if (status !== "paused") throw new Error(`expected the run to wait at its human node, got ${status}`);
@@ -92,23 +99,36 @@ async function measureRun(page: Page): Promise<number[]> {
   await page.goto(`${BASE}/executions/${executionId}`);
   const view = page.getByTestId("run-view");
   await view.waitFor();
-  await page.waitForFunction(() => document.querySelector('[data-testid="run-view"]')?.getAttribute("data-status") === "paused");
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="run-view"]')?.getAttribute("data-status") === "paused",
+  );
   await page.evaluate(() => {
     const target = document.querySelector('[data-testid="run-view"]')!;
-    const w = window as unknown as { __lag: { commits: Array<{ seq: number; observed: number }>; liveAt: number | null } };
+    const w = window as unknown as {
+      __lag: { commits: Array<{ seq: number; observed: number }>; liveAt: number | null };
+    };
     w.__lag = { commits: [], liveAt: null };
     new MutationObserver(() => {
       const observed = Date.now();
       const seq = Number(target.getAttribute("data-last-seq"));
       const last = w.__lag.commits.at(-1);
       if (!last || last.seq !== seq) w.__lag.commits.push({ seq, observed });
-      if (w.__lag.liveAt === null && target.getAttribute("data-stream") === "live" && target.getAttribute("data-status") === "running") w.__lag.liveAt = observed;
+      if (
+        w.__lag.liveAt === null &&
+        target.getAttribute("data-stream") === "live" &&
+        target.getAttribute("data-status") === "running"
+      )
+        w.__lag.liveAt = observed;
     }).observe(target, { attributes: true, attributeFilter: ["data-last-seq", "data-stream", "data-status"] });
   });
   await page.getByTestId("answer-approve").click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="run-view"]')?.getAttribute("data-status") === "completed", undefined, {
-    timeout: 60_000 + TOKENS * 100,
-  });
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="run-view"]')?.getAttribute("data-status") === "completed",
+    undefined,
+    {
+      timeout: 60_000 + TOKENS * 100,
+    },
+  );
   const { commits, liveAt } = await page.evaluate(
     () => (window as unknown as { __lag: { commits: Commit[]; liveAt: number | null } }).__lag,
   );
@@ -138,7 +158,14 @@ async function main() {
   });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
   try {
     await waitForServer();
@@ -155,7 +182,9 @@ async function main() {
     for (let i = 0; i < RUNS; i++) {
       const lags = await measureRun(page);
       const sorted = [...lags].sort((a, b) => a - b);
-      console.log(`run ${i + 1}: ${lags.length} events, median ${percentile(sorted, 0.5).toFixed(1)} ms, p95 ${percentile(sorted, 0.95).toFixed(1)} ms`);
+      console.log(
+        `run ${i + 1}: ${lags.length} events, median ${percentile(sorted, 0.5).toFixed(1)} ms, p95 ${percentile(sorted, 0.95).toFixed(1)} ms`,
+      );
       all.push(...lags);
     }
     const sorted = all.sort((a, b) => a - b);

@@ -43,7 +43,9 @@ function readJson<T>(file: string): T | undefined {
 function vitest(step: string, outFile: string, env: Record<string, string | undefined>) {
   fs.rmSync(outFile, { force: true });
   run(step, "npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${outFile}`], env);
-  const r = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(outFile);
+  const r = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(
+    outFile,
+  );
   if (!r) {
     if (!failedSteps.includes(step)) failedSteps.push(step);
     return;
@@ -73,7 +75,8 @@ function flakyTests(report: PlaywrightReport): string[] {
   const found: string[] = [];
   const walk = (suite: PlaywrightSuite, path: string[]) => {
     for (const spec of suite.specs ?? []) {
-      if (spec.tests.some((t) => t.status === "flaky")) found.push(`${spec.file}:${spec.line} ${[...path, spec.title].join(" › ")}`);
+      if (spec.tests.some((t) => t.status === "flaky"))
+        found.push(`${spec.file}:${spec.line} ${[...path, spec.title].join(" › ")}`);
     }
     for (const child of suite.suites ?? []) walk(child, [...path, child.title]);
   };
@@ -138,9 +141,14 @@ if (!args.has("--no-e2e")) {
 if (pgUrl && !onlyE2e && !args.has("--no-reliability")) {
   const out = path.join(results, "reliability.json");
   fs.rmSync(out, { force: true });
-  run("reliability suites", "npx", ["tsx", "tests/reliability/run.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], {
-    RELIABILITY_PG_URL: pgUrl,
-  });
+  run(
+    "reliability suites",
+    "npx",
+    ["tsx", "tests/reliability/run.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`],
+    {
+      RELIABILITY_PG_URL: pgUrl,
+    },
+  );
   const r = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number }>(out);
   if (r) {
     total.passed += r.numPassedTests;

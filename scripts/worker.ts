@@ -19,17 +19,23 @@ if (!e.DATABASE_URL) {
 const handle = await getDbHandle();
 const worker = new QueueWorker({ concurrency: e.LATTICE_WORKER_CONCURRENCY });
 await worker.start();
-console.log(`Lattice worker ${worker.instanceId}: ${e.LATTICE_WORKER_CONCURRENCY} job(s) at a time from ${handle.location}`);
+console.log(
+  `Lattice worker ${worker.instanceId}: ${e.LATTICE_WORKER_CONCURRENCY} job(s) at a time from ${handle.location}`,
+);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  console.log(`Lattice worker: ${signal} — no new jobs; ${worker.active} running may take up to ${e.LATTICE_SHUTDOWN_DEADLINE_MS} ms`);
+  console.log(
+    `Lattice worker: ${signal} — no new jobs; ${worker.active} running may take up to ${e.LATTICE_SHUTDOWN_DEADLINE_MS} ms`,
+  );
   let code = 0;
   try {
     const report = await worker.stop({ deadlineMs: e.LATTICE_SHUTDOWN_DEADLINE_MS });
-    console.log(`Lattice worker: ${report.finished} finished, ${report.handedBack} handed back to the queue; stats ${JSON.stringify(worker.stats)}`);
+    console.log(
+      `Lattice worker: ${report.finished} finished, ${report.handedBack} handed back to the queue; stats ${JSON.stringify(worker.stats)}`,
+    );
     const tracker = worker.tracker;
     await tracker.writer.drain();
     await stopQueueBoss();

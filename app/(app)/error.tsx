@@ -13,10 +13,14 @@ export default function AppError({ error, retry }: { error: unknown; retry: () =
   useEffect(() => {
     console.error(error);
   }, [error]);
-  const digest = error instanceof Error && "digest" in error ? String((error as { digest?: unknown }).digest ?? "") : "";
+  const digest =
+    error instanceof Error && "digest" in error ? String((error as { digest?: unknown }).digest ?? "") : "";
 
   return (
-    <div role="alert" className="flex flex-col items-center rounded-lg border border-zinc-200 bg-white px-6 py-14 text-center">
+    <div
+      role="alert"
+      className="flex flex-col items-center rounded-lg border border-zinc-200 bg-white px-6 py-14 text-center"
+    >
       <div className="flex size-11 items-center justify-center rounded-full bg-red-50 text-red-600 ring-1 ring-red-100">
         <TriangleAlert aria-hidden className="size-5" />
       </div>

@@ -14,7 +14,8 @@ export function benchDatabaseUrl(): string {
 function adminUrl(url: string): { admin: string; name: string } {
   const u = new URL(url);
   const name = decodeURIComponent(u.pathname.replace(/^\//, ""));
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bench database name must be a plain identifier, got "${name}"`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(name))
+    throw new Error(`bench database name must be a plain identifier, got "${name}"`);
   if (name === "test" || name === "postgres") throw new Error(`refusing to benchmark in the "${name}" database`);
   u.pathname = "/postgres";
   return { admin: u.toString(), name };

@@ -4,7 +4,12 @@
  */
 export const BENCH_MESSAGE = "Hello there, could you tell me how the benchmark is going today?";
 
-type Node = { id: string; type: string; position: { x: number; y: number }; data: { label: string; config: Record<string, unknown> } };
+type Node = {
+  id: string;
+  type: string;
+  position: { x: number; y: number };
+  data: { label: string; config: Record<string, unknown> };
+};
 const node = (id: string, type: string, config: Record<string, unknown> = {}, x = 0): Node => ({
   id,
   type,
@@ -22,7 +27,12 @@ const MODEL = { provider: "local", model: "echo", systemPrompt: "You are a helpf
 
 /** The Lattice form of the chat graph (Lattice needs its start node; it does nothing). */
 export const chatDefinition = {
-  nodes: [node("start", "start"), node("memory", "memory", { strategy: "window", maxMessages: 20 }, 240), node("model", "model", MODEL, 480), node("end", "end", {}, 720)],
+  nodes: [
+    node("start", "start"),
+    node("memory", "memory", { strategy: "window", maxMessages: 20 }, 240),
+    node("model", "model", MODEL, 480),
+    node("end", "end", {}, 720),
+  ],
   edges: [edge("start", "memory"), edge("memory", "model"), edge("model", "end")],
   metadata: {},
 };
@@ -32,8 +42,15 @@ export const branchingDefinition = {
   nodes: [
     node("start", "start"),
     node("memory", "memory", { strategy: "window", maxMessages: 20 }),
-    node("setup", "variable", { assignments: [{ name: "topic", expression: "input.message" }, { name: "passes", value: 0 }] }),
-    node("size", "conditional", { branches: [{ key: "long", label: "Long", expression: "$length(input.message) > 40" }] }),
+    node("setup", "variable", {
+      assignments: [
+        { name: "topic", expression: "input.message" },
+        { name: "passes", value: 0 },
+      ],
+    }),
+    node("size", "conditional", {
+      branches: [{ key: "long", label: "Long", expression: "$length(input.message) > 40" }],
+    }),
     node("promptLong", "prompt", { template: "Keep it short. {{input.message}}", role: "system" }),
     node("promptShort", "prompt", { template: "Take your time. {{input.message}}", role: "system" }),
     node("loop", "loop", { maxIterations: 3 }),
@@ -62,5 +79,7 @@ export const branchingDefinition = {
 };
 
 export type GraphName = "chat" | "branching";
-export const definitions: Record<GraphName, typeof chatDefinition> = { chat: chatDefinition, branching: branchingDefinition };
-
+export const definitions: Record<GraphName, typeof chatDefinition> = {
+  chat: chatDefinition,
+  branching: branchingDefinition,
+};

@@ -65,9 +65,14 @@ export function rawBranchingGraph(checkpointer?: BaseCheckpointSaver) {
     .addNode("setup", ({ messages }) => ({ variables: { topic: inputOf(messages), passes: 0 } }))
     .addNode("size", () => ({}))
     .addNode("promptLong", ({ messages }) => ({ messages: [new SystemMessage(`Keep it short. ${inputOf(messages)}`)] }))
-    .addNode("promptShort", ({ messages }) => ({ messages: [new SystemMessage(`Take your time. ${inputOf(messages)}`)] }))
+    .addNode("promptShort", ({ messages }) => ({
+      messages: [new SystemMessage(`Take your time. ${inputOf(messages)}`)],
+    }))
     .addNode("loop", () => ({}))
-    .addNode("count", ({ variables, passes }) => ({ variables: { passes: Number(variables.passes) + 1 }, passes: passes + 1 }))
+    .addNode("count", ({ variables, passes }) => ({
+      variables: { passes: Number(variables.passes) + 1 },
+      passes: passes + 1,
+    }))
     .addNode("model", ({ messages }) => answer(chat, messages))
     .addNode("shape", ({ variables }) => ({ variables: { shouted: String(variables.topic).toUpperCase() } }))
     .addNode("finish", () => ({ variables: { done: true } }))
@@ -76,7 +81,10 @@ export function rawBranchingGraph(checkpointer?: BaseCheckpointSaver) {
     .addEdge("start", "memory")
     .addEdge("memory", "setup")
     .addEdge("setup", "size")
-    .addConditionalEdges("size", ({ messages }) => (inputOf(messages).length > 40 ? "promptLong" : "promptShort"), ["promptLong", "promptShort"])
+    .addConditionalEdges("size", ({ messages }) => (inputOf(messages).length > 40 ? "promptLong" : "promptShort"), [
+      "promptLong",
+      "promptShort",
+    ])
     .addEdge("promptLong", "loop")
     .addEdge("promptShort", "loop")
     .addConditionalEdges("loop", ({ passes }) => (passes < 3 ? "count" : "model"), ["count", "model"])
@@ -88,7 +96,10 @@ export function rawBranchingGraph(checkpointer?: BaseCheckpointSaver) {
     .compile(checkpointer ? { checkpointer } : {});
 }
 
-export const rawGraphs: Record<GraphName, (checkpointer?: BaseCheckpointSaver) => ReturnType<typeof rawChatGraph> | ReturnType<typeof rawBranchingGraph>> = {
+export const rawGraphs: Record<
+  GraphName,
+  (checkpointer?: BaseCheckpointSaver) => ReturnType<typeof rawChatGraph> | ReturnType<typeof rawBranchingGraph>
+> = {
   chat: rawChatGraph,
   branching: rawBranchingGraph,
 };

@@ -58,7 +58,10 @@ export interface LoadSample {
 }
 
 /** Runs `op` under closed-loop load; `op(i)` gets a unique index. Latency is per operation, in ms. */
-export async function runLoad(op: (i: number) => Promise<unknown>, { concurrency, runs, maxMs = Infinity, onError }: LoadOptions): Promise<LoadSample> {
+export async function runLoad(
+  op: (i: number) => Promise<unknown>,
+  { concurrency, runs, maxMs = Infinity, onError }: LoadOptions,
+): Promise<LoadSample> {
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
@@ -103,4 +106,5 @@ export function cpuMeter() {
   };
 }
 
-export const round = (value: number, digits = 2) => (Number.isFinite(value) ? Math.round(value * 10 ** digits) / 10 ** digits : value);
+export const round = (value: number, digits = 2) =>
+  Number.isFinite(value) ? Math.round(value * 10 ** digits) / 10 ** digits : value;

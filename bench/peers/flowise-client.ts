@@ -26,17 +26,29 @@ export class FlowiseClient {
   }
 
   private cookieHeader(): string {
-    return Object.entries(this.cookies).map(([k, v]) => `${k}=${v}`).join("; ");
+    return Object.entries(this.cookies)
+      .map(([k, v]) => `${k}=${v}`)
+      .join("; ");
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  async api(method: string, path: string, body?: unknown, { auth = true, allowFail = false } = {}): Promise<{ status: number; data: any }> {
+  async api(
+    method: string,
+    path: string,
+    body?: unknown,
+    { auth = true, allowFail = false } = {},
+  ): Promise<{ status: number; data: any }> {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (auth) {
       headers.cookie = this.cookieHeader();
       headers["x-request-from"] = "internal";
     }
-    const res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
+    const res = await fetch(this.base + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
     for (const c of res.headers.getSetCookie?.() ?? []) {
       const [kv = ""] = c.split(";");
       const i = kv.indexOf("=");
@@ -69,20 +81,37 @@ export class FlowiseClient {
 
   /** Registers the first (owner) account if none exists yet, then logs in. */
   async ensureLogin(email: string, password: string, name = "Bench Admin"): Promise<unknown> {
-    const reg = await this.api("POST", "/api/v1/account/register", { user: { name, email, credential: password } }, { auth: false, allowFail: true });
+    const reg = await this.api(
+      "POST",
+      "/api/v1/account/register",
+      { user: { name, email, credential: password } },
+      { auth: false, allowFail: true },
+    );
     const login = await this.api("POST", "/api/v1/auth/login", { email, password }, { auth: false, allowFail: true });
     if (login.status !== 200 || !this.cookies.token)
-      throw new Error(`login failed (${login.status}): ${JSON.stringify(login.data).slice(0, 300)}; register said ${reg.status}: ${JSON.stringify(reg.data).slice(0, 300)}`);
+      throw new Error(
+        `login failed (${login.status}): ${JSON.stringify(login.data).slice(0, 300)}; register said ${reg.status}: ${JSON.stringify(reg.data).slice(0, 300)}`,
+      );
     return login.data;
   }
 
   async createOpenAICredential(name: string, apiKey: string): Promise<string> {
-    const { data } = await this.api("POST", "/api/v1/credentials", { name, credentialName: "openAIApi", plainDataObj: { openAIApiKey: apiKey } });
+    const { data } = await this.api("POST", "/api/v1/credentials", {
+      name,
+      credentialName: "openAIApi",
+      plainDataObj: { openAIApiKey: apiKey },
+    });
     return data.id as string;
   }
 
   async createChatflow(name: string, flowData: unknown): Promise<{ id: string }> {
-    const { data } = await this.api("POST", "/api/v1/chatflows", { name, flowData: JSON.stringify(flowData), deployed: true, isPublic: false, type: "CHATFLOW" });
+    const { data } = await this.api("POST", "/api/v1/chatflows", {
+      name,
+      flowData: JSON.stringify(flowData),
+      deployed: true,
+      isPublic: false,
+      type: "CHATFLOW",
+    });
     return data as { id: string };
   }
 
@@ -119,7 +148,11 @@ export class FlowiseClient {
     const headersMs = nowMs() - t0;
     if (!res.ok) throw new Error(`stream prediction -> ${res.status}: ${(await res.text()).slice(0, 300)}`);
     const ctype = res.headers.get("content-type") || "";
-    let firstTokenMs = NaN, firstByteMs = NaN, text = "", buf = "", events = 0;
+    let firstTokenMs = NaN,
+      firstByteMs = NaN,
+      text = "",
+      buf = "",
+      events = 0;
     const dec = new TextDecoder();
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
       if (Number.isNaN(firstByteMs)) firstByteMs = nowMs() - t0;
@@ -140,16 +173,28 @@ export class FlowiseClient {
           if (ev.event === "token" && typeof ev.data === "string" && ev.data.length) {
             if (Number.isNaN(firstTokenMs)) firstTokenMs = nowMs() - t0;
             text += ev.data;
-          } else if (ev.event === "error") throw new Error(`stream error event: ${JSON.stringify(ev.data).slice(0, 300)}`);
+          } else if (ev.event === "error")
+            throw new Error(`stream error event: ${JSON.stringify(ev.data).slice(0, 300)}`);
         }
       }
     }
-    return { headersMs, firstByteMs, firstTokenMs, totalMs: nowMs() - t0, text, events, sse: ctype.includes("event-stream") };
+    return {
+      headersMs,
+      firstByteMs,
+      firstTokenMs,
+      totalMs: nowMs() - t0,
+      text,
+      events,
+      sse: ctype.includes("event-stream"),
+    };
   }
 }
 
 /** Fills the saved chatflow (flowise-chatflow.json) with the credential id and the wire server's base path. */
-export function fillFlowTemplate(template: unknown, { credentialId, basePath, modelName = "gpt-4o-mini" }: { credentialId: string; basePath: string; modelName?: string }): unknown {
+export function fillFlowTemplate(
+  template: unknown,
+  { credentialId, basePath, modelName = "gpt-4o-mini" }: { credentialId: string; basePath: string; modelName?: string },
+): unknown {
   const s = JSON.stringify(template)
     .replaceAll("__CREDENTIAL_ID__", credentialId)
     .replaceAll("__FAKE_OPENAI_BASEPATH__", basePath)

@@ -45,8 +45,15 @@ export class LatticeClient {
       redirect: "manual",
     });
     if (r.status !== 201 && r.status !== 200) throw new Error(`signup ${r.status} ${await r.text()}`);
-    const cookie = r.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-    const k = await fetch(`${this.base}/api/keys`, { method: "POST", headers: { "content-type": "application/json", cookie }, body: JSON.stringify({ name: "bench" }) });
+    const cookie = r.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+    const k = await fetch(`${this.base}/api/keys`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie },
+      body: JSON.stringify({ name: "bench" }),
+    });
     const body = (await k.json()) as Record<string, unknown>;
     const key = [body.secret, body.key, body.token].find((v): v is string => typeof v === "string");
     if (!key) throw new Error(`no key: ${JSON.stringify(body)}`);
@@ -65,17 +72,30 @@ export class LatticeClient {
 
   /** The chat graph (start → memory → model → end) whose model is the server's `openai` provider. */
   private static chatGraph(model: string) {
-    const n = (id: string, type: string, config: Record<string, unknown> = {}) => ({ id, type, position: { x: 0, y: 0 }, data: { config } });
+    const n = (id: string, type: string, config: Record<string, unknown> = {}) => ({
+      id,
+      type,
+      position: { x: 0, y: 0 },
+      data: { config },
+    });
     const e = (s: string, t: string) => ({ id: `${s}-${t}`, source: s, target: t });
     return {
-      nodes: [n("start", "start"), n("memory", "memory", {}), n("model", "model", { provider: "openai", model }), n("end", "end")],
+      nodes: [
+        n("start", "start"),
+        n("memory", "memory", {}),
+        n("model", "model", { provider: "openai", model }),
+        n("end", "end"),
+      ],
       edges: [e("start", "memory"), e("memory", "model"), e("model", "end")],
     };
   }
 
   /** The same chat graph saved as a template of the account's (a chat then answers through the template). */
   async createChatTemplate(model = "gpt-4o-mini"): Promise<string> {
-    const r = await this.api("/api/templates", { method: "POST", body: JSON.stringify({ name: "bench chat template", ...LatticeClient.chatGraph(model) }) });
+    const r = await this.api("/api/templates", {
+      method: "POST",
+      body: JSON.stringify({ name: "bench chat template", ...LatticeClient.chatGraph(model) }),
+    });
     const b = (await r.json()) as { template?: { id?: string } };
     if (!r.ok || !b.template?.id) throw new Error(`create template ${r.status} ${JSON.stringify(b)}`);
     this.templateId = b.template.id;
@@ -83,11 +103,15 @@ export class LatticeClient {
   }
 
   /** One chat turn answered by the template (POST /api/executions, type CHAT, templateId). */
-  async chatTemplate(message: string, conversationId?: string): Promise<{ text: unknown; conversationId: string | undefined }> {
+  async chatTemplate(
+    message: string,
+    conversationId?: string,
+  ): Promise<{ text: unknown; conversationId: string | undefined }> {
     const body = { type: "CHAT", message, ...(conversationId ? { conversationId } : { templateId: this.templateId }) };
     const r = await this.api("/api/executions", { method: "POST", body: JSON.stringify(body) });
     const b = (await r.json()) as { status?: string; output?: { message?: unknown }; conversationId?: string };
-    if (!r.ok || b.status !== "completed") throw new Error(`template chat ${r.status} ${JSON.stringify(b).slice(0, 300)}`);
+    if (!r.ok || b.status !== "completed")
+      throw new Error(`template chat ${r.status} ${JSON.stringify(b).slice(0, 300)}`);
     return { text: b.output?.message, conversationId: b.conversationId };
   }
 
@@ -113,12 +137,19 @@ export class LatticeClient {
   async chatStream(message: string, conversationId?: string): Promise<LatticeStreamResult> {
     const t0 = performance.now();
     const body = { message, ...(conversationId ? { conversationId } : { workflowId: this.workflowId }) };
-    const r = await this.api("/api/chat", { method: "POST", body: JSON.stringify(body), headers: { accept: "text/event-stream" } });
+    const r = await this.api("/api/chat", {
+      method: "POST",
+      body: JSON.stringify(body),
+      headers: { accept: "text/event-stream" },
+    });
     const headersMs = performance.now() - t0;
     if (!r.body) throw new Error(`chat stream ${r.status}: no body`);
     const reader = r.body.getReader();
     const dec = new TextDecoder();
-    let buf = "", firstTokenMs = NaN, text = "", conv = conversationId;
+    let buf = "",
+      firstTokenMs = NaN,
+      text = "",
+      conv = conversationId;
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
@@ -128,7 +159,11 @@ export class LatticeClient {
         const block = buf.slice(0, i);
         buf = buf.slice(i + 2);
         const ev = /^event: ?(.*)$/m.exec(block)?.[1];
-        const data = block.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trimStart()).join("\n");
+        const data = block
+          .split("\n")
+          .filter((l) => l.startsWith("data:"))
+          .map((l) => l.slice(5).trimStart())
+          .join("\n");
         if (ev === "token" && Number.isNaN(firstTokenMs)) firstTokenMs = performance.now() - t0;
         if (ev === "token") {
           try {

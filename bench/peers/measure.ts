@@ -56,7 +56,12 @@ export function median(xs: number[]): number {
  */
 export async function runLoad(
   fn: (ctx: LoadContext) => Promise<unknown>,
-  { concurrency = 1, durationMs = 5000, maxIters = 200000, maxErrors = 20 }: { concurrency?: number; durationMs?: number; maxIters?: number; maxErrors?: number } = {},
+  {
+    concurrency = 1,
+    durationMs = 5000,
+    maxIters = 200000,
+    maxErrors = 20,
+  }: { concurrency?: number; durationMs?: number; maxIters?: number; maxErrors?: number } = {},
 ): Promise<LoadResult> {
   const lat: number[] = [];
   let issued = 0;
@@ -83,7 +88,12 @@ export async function runLoad(
   return {
     n: lat.length,
     errors,
-    firstError: firstError ? String((firstError as Error)?.stack || firstError).split("\n").slice(0, 3).join(" | ") : null,
+    firstError: firstError
+      ? String((firstError as Error)?.stack || firstError)
+          .split("\n")
+          .slice(0, 3)
+          .join(" | ")
+      : null,
     elapsedS: elapsed,
     execPerSec: lat.length / elapsed,
     p50: percentile(lat, 50),
@@ -127,6 +137,11 @@ export function table<T>(rows: T[], cols: Column<T>[]): string {
   const head = cols.map((c) => c.h);
   const body = rows.map((r) => cols.map((c) => String(c.f(r))));
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => "| " + cells.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join(" | ") + " |";
-  return [line(head), "|" + w.map((x, i) => (i === 0 ? "-".repeat(x + 2) : "-".repeat(x + 1) + ":")).join("|") + "|", ...body.map(line)].join("\n");
+  const line = (cells: string[]) =>
+    "| " + cells.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join(" | ") + " |";
+  return [
+    line(head),
+    "|" + w.map((x, i) => (i === 0 ? "-".repeat(x + 2) : "-".repeat(x + 1) + ":")).join("|") + "|",
+    ...body.map(line),
+  ].join("\n");
 }

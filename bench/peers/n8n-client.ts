@@ -22,7 +22,11 @@ export class N8nClient {
     const r = await fetch(this.base + path, {
       method,
       signal: AbortSignal.timeout(this.timeoutMs),
-      headers: { "content-type": "application/json", ...(this.cookie ? { cookie: this.cookie } : {}), "browser-id": "bench" },
+      headers: {
+        "content-type": "application/json",
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        "browser-id": "bench",
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const set = r.headers.getSetCookie?.() ?? [];
@@ -62,23 +66,60 @@ export class N8nClient {
   }
 
   async createChatAgent(openaiUrl: string, model = "gpt-4o-mini"): Promise<string> {
-    const cred = await this.req("POST", "/rest/credentials", { name: `fake-openai-${Date.now()}`, type: "openAiApi", data: { apiKey: "sk-bench-not-real", url: openaiUrl } });
+    const cred = await this.req("POST", "/rest/credentials", {
+      name: `fake-openai-${Date.now()}`,
+      type: "openAiApi",
+      data: { apiKey: "sk-bench-not-real", url: openaiUrl },
+    });
     this.webhookId = crypto.randomUUID();
     const nodes = [
-      { id: crypto.randomUUID(), name: "When chat message received", type: "@n8n/n8n-nodes-langchain.chatTrigger", typeVersion: 1.3, position: [0, 0], webhookId: this.webhookId, parameters: { public: true, options: { responseMode: "lastNode" } } },
-      { id: crypto.randomUUID(), name: "AI Agent", type: "@n8n/n8n-nodes-langchain.agent", typeVersion: 2.2, position: [220, 0], parameters: { options: {} } },
       {
-        id: crypto.randomUUID(), name: "OpenAI Chat Model", type: "@n8n/n8n-nodes-langchain.lmChatOpenAi", typeVersion: 1.2, position: [100, 200],
-        parameters: { model: { __rl: true, value: model, mode: "id" }, options: {} }, credentials: { openAiApi: { id: cred.id, name: cred.name } },
+        id: crypto.randomUUID(),
+        name: "When chat message received",
+        type: "@n8n/n8n-nodes-langchain.chatTrigger",
+        typeVersion: 1.3,
+        position: [0, 0],
+        webhookId: this.webhookId,
+        parameters: { public: true, options: { responseMode: "lastNode" } },
       },
-      { id: crypto.randomUUID(), name: "Simple Memory", type: "@n8n/n8n-nodes-langchain.memoryBufferWindow", typeVersion: 1.3, position: [260, 200], parameters: {} },
+      {
+        id: crypto.randomUUID(),
+        name: "AI Agent",
+        type: "@n8n/n8n-nodes-langchain.agent",
+        typeVersion: 2.2,
+        position: [220, 0],
+        parameters: { options: {} },
+      },
+      {
+        id: crypto.randomUUID(),
+        name: "OpenAI Chat Model",
+        type: "@n8n/n8n-nodes-langchain.lmChatOpenAi",
+        typeVersion: 1.2,
+        position: [100, 200],
+        parameters: { model: { __rl: true, value: model, mode: "id" }, options: {} },
+        credentials: { openAiApi: { id: cred.id, name: cred.name } },
+      },
+      {
+        id: crypto.randomUUID(),
+        name: "Simple Memory",
+        type: "@n8n/n8n-nodes-langchain.memoryBufferWindow",
+        typeVersion: 1.3,
+        position: [260, 200],
+        parameters: {},
+      },
     ];
     const connections = {
       "When chat message received": { main: [[{ node: "AI Agent", type: "main", index: 0 }]] },
       "OpenAI Chat Model": { ai_languageModel: [[{ node: "AI Agent", type: "ai_languageModel", index: 0 }]] },
       "Simple Memory": { ai_memory: [[{ node: "AI Agent", type: "ai_memory", index: 0 }]] },
     };
-    const wf = await this.req("POST", "/rest/workflows", { name: `bench-chat-${Date.now()}`, nodes, connections, settings: { executionOrder: "v1" }, active: false });
+    const wf = await this.req("POST", "/rest/workflows", {
+      name: `bench-chat-${Date.now()}`,
+      nodes,
+      connections,
+      settings: { executionOrder: "v1" },
+      active: false,
+    });
     this.workflowId = wf.id;
     await this.req("POST", `/rest/workflows/${wf.id}/activate`, { versionId: wf.versionId });
     return wf.id as string;

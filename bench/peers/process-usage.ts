@@ -52,7 +52,12 @@ function readStat(pid: number): ProcEntry | undefined {
     const comm = s.slice(s.indexOf("(") + 1, close);
     const f = s.slice(close + 2).split(" ");
     // f[0] is field 3 (state): utime, stime, cutime, cstime are fields 14-17.
-    return { ppid: Number(f[1]), comm, ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]), start: f[19] ?? "" };
+    return {
+      ppid: Number(f[1]),
+      comm,
+      ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]),
+      start: f[19] ?? "",
+    };
   } catch {
     return undefined; // exited meanwhile
   }
@@ -108,7 +113,12 @@ function isBackendOf(title: string, databases: string[]): boolean {
   return databases.some((db) => words.includes(db));
 }
 
-export function cpuBetween(a: UsageSnapshot, b: UsageSnapshot, servers: Record<string, number>, databases: string[]): CpuDelta {
+export function cpuBetween(
+  a: UsageSnapshot,
+  b: UsageSnapshot,
+  servers: Record<string, number>,
+  databases: string[],
+): CpuDelta {
   // Sum at the end minus sum at the start: a process that exited meanwhile was reaped by its parent, whose
   // cutime/cstime now hold its whole life, so taking its start figure off leaves what it used in between.
   const sum = (snap: UsageSnapshot, pids: Iterable<number>) => {
@@ -116,14 +126,16 @@ export function cpuBetween(a: UsageSnapshot, b: UsageSnapshot, servers: Record<s
     for (const pid of pids) ticks += snap.procs.get(pid)?.ticks ?? 0;
     return ticks;
   };
-  const postgres = (snap: UsageSnapshot) => [...snap.procs].filter(([, e]) => e.comm === "postgres").map(([pid]) => pid);
+  const postgres = (snap: UsageSnapshot) =>
+    [...snap.procs].filter(([, e]) => e.comm === "postgres").map(([pid]) => pid);
   const out: CpuDelta = {
     servers: {},
     postgres: ms(sum(b, postgres(b)) - sum(a, postgres(a))),
     postgresOurs: 0,
     bench: (b.self.user + b.self.system - a.self.user - a.self.system) / 1000,
   };
-  for (const [name, pid] of Object.entries(servers)) out.servers[name] = ms(sum(b, processTree(b, pid)) - sum(a, processTree(a, pid)));
+  for (const [name, pid] of Object.entries(servers))
+    out.servers[name] = ms(sum(b, processTree(b, pid)) - sum(a, processTree(a, pid)));
   for (const pid of postgres(b)) {
     if (!isBackendOf(b.titles.get(pid) ?? "", databases)) continue;
     const before = a.procs.get(pid)?.comm === "postgres" ? a.procs.get(pid)!.ticks : 0;

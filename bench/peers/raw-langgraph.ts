@@ -102,7 +102,10 @@ function buildChat3(deps: PeerDeps, model: BaseChatModel, checkpointer: LangGrap
   const { StateGraph, Annotation, messagesStateReducer, START, END } = deps.langgraph;
   const { RemoveMessage, SystemMessage } = deps.messages;
   const State = Annotation.Root({
-    messages: Annotation<Messages.BaseMessage[], Messages.BaseMessage[]>({ reducer: messagesStateReducer, default: () => [] }),
+    messages: Annotation<Messages.BaseMessage[], Messages.BaseMessage[]>({
+      reducer: messagesStateReducer,
+      default: () => [],
+    }),
     reply: Annotation<string>(),
     usage: Annotation<unknown>(),
   });
@@ -119,7 +122,10 @@ function buildChat3(deps: PeerDeps, model: BaseChatModel, checkpointer: LangGrap
   };
   const output = (s: S) => {
     const last = s.messages[s.messages.length - 1] as Messages.AIMessage;
-    return { reply: typeof last.content === "string" ? last.content : JSON.stringify(last.content), usage: last.usage_metadata ?? null };
+    return {
+      reply: typeof last.content === "string" ? last.content : JSON.stringify(last.content),
+      usage: last.usage_metadata ?? null,
+    };
   };
   return new StateGraph(State)
     .addNode("memory", memory)
@@ -145,7 +151,10 @@ export interface RawEnv {
   close(): Promise<void>;
 }
 
-export async function makeRawEnv(deps: PeerDeps, { pgUrl, pgPoolMax = 10, openaiUrl }: { pgUrl: string; pgPoolMax?: number; openaiUrl: string }): Promise<RawEnv> {
+export async function makeRawEnv(
+  deps: PeerDeps,
+  { pgUrl, pgPoolMax = 10, openaiUrl }: { pgUrl: string; pgPoolMax?: number; openaiUrl: string },
+): Promise<RawEnv> {
   let pool: InstanceType<typeof PgModule.Pool> | null = null;
   let pgSaver: PostgresSaverClass | null = null;
   const models: Record<string, BaseChatModel> = {
@@ -172,7 +181,9 @@ export async function makeRawEnv(deps: PeerDeps, { pgUrl, pgPoolMax = 10, openai
     },
     async truncatePg() {
       if (!pool) return;
-      await pool.query(`TRUNCATE ${PG_SCHEMA}.checkpoints, ${PG_SCHEMA}.checkpoint_blobs, ${PG_SCHEMA}.checkpoint_writes`);
+      await pool.query(
+        `TRUNCATE ${PG_SCHEMA}.checkpoints, ${PG_SCHEMA}.checkpoint_blobs, ${PG_SCHEMA}.checkpoint_writes`,
+      );
     },
     async close() {
       if (!pool) return;
@@ -212,7 +223,9 @@ export async function makeRawCase(env: RawEnv, c: RawCaseSpec) {
   const fn = async ({ worker, i }: { worker: number; i: number }) => {
     const k = perWorker.get(worker) ?? 0;
     perWorker.set(worker, k + 1);
-    const config = checkpointer ? { configurable: { thread_id: `${run}-w${worker}-t${Math.floor(k / TURNS_PER_THREAD)}` } } : {};
+    const config = checkpointer
+      ? { configurable: { thread_id: `${run}-w${worker}-t${Math.floor(k / TURNS_PER_THREAD)}` } }
+      : {};
     const out = await graph.invoke(input(i), config);
     checkChat3(out);
   };
@@ -221,10 +234,14 @@ export async function makeRawCase(env: RawEnv, c: RawCaseSpec) {
     const k = perWorker.get(worker) ?? 0;
     perWorker.set(worker, k + 1);
     const config = checkpointer
-      ? { configurable: { thread_id: `${run}-w${worker}-t${Math.floor(k / TURNS_PER_THREAD)}` }, streamMode: "messages" as const }
+      ? {
+          configurable: { thread_id: `${run}-w${worker}-t${Math.floor(k / TURNS_PER_THREAD)}` },
+          streamMode: "messages" as const,
+        }
       : { streamMode: "messages" as const };
     const t0 = performance.now();
-    let firstTokenMs = NaN, text = "";
+    let firstTokenMs = NaN,
+      text = "";
     for await (const [chunk] of await graph.stream(input(i), config)) {
       const s = typeof chunk?.content === "string" ? chunk.content : "";
       if (s && Number.isNaN(firstTokenMs)) firstTokenMs = performance.now() - t0;

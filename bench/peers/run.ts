@@ -32,7 +32,15 @@ import { parseArgs } from "node:util";
 import { ensureProductionBuild, freePort, removeSnapshot, snapshotBuild } from "../../tests/helpers/production-server";
 import { prepareBenchDatabase } from "../lib/database";
 import { fmt, median, table } from "./measure";
-import { cpuBetween, processTree, sameProcess, snapshotUsage, treeRssBytes, type CpuDelta, type UsageSnapshot } from "./process-usage";
+import {
+  cpuBetween,
+  processTree,
+  sameProcess,
+  snapshotUsage,
+  treeRssBytes,
+  type CpuDelta,
+  type UsageSnapshot,
+} from "./process-usage";
 import { ensurePeersInstalled, n8nInstalled, peerPaths } from "./setup";
 import { runThreeWay, type ThreeWayOptions } from "./three-way";
 import type { WireStats } from "./wire-server";
@@ -122,7 +130,12 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
 }
 
 /** Starts a server process whose output goes to a log file (not through this process: it measures). */
-function startProcess(name: string, command: string, argv: string[], options: { cwd: string; env: NodeJS.ProcessEnv; log: string }): ChildProcess {
+function startProcess(
+  name: string,
+  command: string,
+  argv: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; log: string },
+): ChildProcess {
   const fd = fs.openSync(options.log, "w");
   const child = spawn(command, argv, { cwd: options.cwd, env: options.env, stdio: ["ignore", fd, fd] });
   fs.closeSync(fd);
@@ -138,10 +151,17 @@ const tail = (file: string, lines = 20) => {
   }
 };
 
-async function waitUntil(what: string, child: ChildProcess, url: string, log: string, timeoutMs = 180_000): Promise<void> {
+async function waitUntil(
+  what: string,
+  child: ChildProcess,
+  url: string,
+  log: string,
+  timeoutMs = 180_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (exited(child)) throw new Error(`${what} exited during start (code ${child.exitCode ?? child.signalCode}):\n${tail(log)}`);
+    if (exited(child))
+      throw new Error(`${what} exited during start (code ${child.exitCode ?? child.signalCode}):\n${tail(log)}`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
       await response.body?.cancel();
@@ -149,7 +169,8 @@ async function waitUntil(what: string, child: ChildProcess, url: string, log: st
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${what} did not answer ${url} within ${timeoutMs / 1000} s:\n${tail(log)}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} did not answer ${url} within ${timeoutMs / 1000} s:\n${tail(log)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -157,7 +178,9 @@ async function waitUntil(what: string, child: ChildProcess, url: string, log: st
 /** The environment without what would change how a server under test behaves (ours are set explicitly). */
 function baseEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(npm_|LATTICE_|DATABASE_URL$|OPENAI_|ANTHROPIC_|OLLAMA_|NODE_OPTIONS$|PORT$|HOST$)/.test(k)),
+    Object.entries(process.env).filter(
+      ([k]) => !/^(npm_|LATTICE_|DATABASE_URL$|OPENAI_|ANTHROPIC_|OLLAMA_|NODE_OPTIONS$|PORT$|HOST$)/.test(k),
+    ),
   ) as NodeJS.ProcessEnv;
 }
 
@@ -170,7 +193,9 @@ function databaseUrl(name: string): string {
 function gitDescription(): string {
   const git = (...a: string[]) => spawnSync("git", a, { cwd: ROOT, encoding: "utf8" }).stdout?.trim() ?? "";
   const head = git("rev-parse", "--short", "HEAD");
-  return head ? `${head}${git("status", "--porcelain", "--untracked-files=no") ? " + uncommitted changes" : ""}` : "unknown";
+  return head
+    ? `${head}${git("status", "--porcelain", "--untracked-files=no") ? " + uncommitted changes" : ""}`
+    : "unknown";
 }
 
 const mib = (bytes: number | undefined) => (bytes === undefined ? "?" : `${(bytes / 1024 / 1024).toFixed(0)} MiB`);
@@ -205,55 +230,75 @@ async function main() {
 
   const data = fs.mkdtempSync(path.join(os.tmpdir(), "lattice-peers-"));
   tempDirs.push(data);
-  const [wirePort, flowisePort, latticePort, n8nPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [wirePort, flowisePort, latticePort, n8nPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const tiktokenPreload = path.join(import.meta.dirname, "offline-tiktoken.cjs");
 
   const wireLog = path.join(data, "fake.log");
-  const wire = startProcess("wire server", process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "wire-server.ts"), `--port=${wirePort}`, "--ttl=3600"], {
-    cwd: ROOT,
-    env: baseEnv(),
-    log: wireLog,
-  });
+  const wire = startProcess(
+    "wire server",
+    process.execPath,
+    ["--import", "tsx", path.join(import.meta.dirname, "wire-server.ts"), `--port=${wirePort}`, "--ttl=3600"],
+    {
+      cwd: ROOT,
+      env: baseEnv(),
+      log: wireLog,
+    },
+  );
   const openaiUrl = `http://127.0.0.1:${wirePort}/v1`;
 
   const flowiseLog = path.join(data, "flowise.log");
-  const flowise = startProcess("Flowise", process.execPath, [path.join(peers.flowise, "node_modules", "flowise", "bin", "run"), "start"], {
-    cwd: peers.flowise,
-    env: {
-      ...baseEnv(),
-      HOST: "127.0.0.1",
-      PORT: String(flowisePort),
-      DATABASE_TYPE: "sqlite",
-      DATABASE_PATH: data,
-      SECRETKEY_PATH: data,
-      LOG_PATH: path.join(data, "logs"),
-      BLOB_STORAGE_PATH: path.join(data, "storage"),
-      DISABLE_FLOWISE_TELEMETRY: "true",
-      NODE_OPTIONS: `--require ${tiktokenPreload}`,
-      BENCH_TIKTOKEN_PATHS: path.join(peers.flowise, "node_modules"),
+  const flowise = startProcess(
+    "Flowise",
+    process.execPath,
+    [path.join(peers.flowise, "node_modules", "flowise", "bin", "run"), "start"],
+    {
+      cwd: peers.flowise,
+      env: {
+        ...baseEnv(),
+        HOST: "127.0.0.1",
+        PORT: String(flowisePort),
+        DATABASE_TYPE: "sqlite",
+        DATABASE_PATH: data,
+        SECRETKEY_PATH: data,
+        LOG_PATH: path.join(data, "logs"),
+        BLOB_STORAGE_PATH: path.join(data, "storage"),
+        DISABLE_FLOWISE_TELEMETRY: "true",
+        NODE_OPTIONS: `--require ${tiktokenPreload}`,
+        BENCH_TIKTOKEN_PATHS: path.join(peers.flowise, "node_modules"),
+      },
+      log: flowiseLog,
     },
-    log: flowiseLog,
-  });
+  );
 
   const latticeLog = path.join(data, "lattice.log");
-  const lattice = startProcess("Lattice", process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(latticePort), "-H", "127.0.0.1"], {
-    cwd: snapshot,
-    env: {
-      ...baseEnv(),
-      NODE_OPTIONS: "",
-      NEXT_TELEMETRY_DISABLED: "1",
-      PORT: String(latticePort),
-      DATABASE_URL: latticeDbUrl,
-      AUTH_SECRET: "bench-secret-0123456789abcdef0123",
-      AUTH_TRUST_HOST: "true",
-      OPENAI_BASE_URL: openaiUrl,
-      OPENAI_API_KEY: "sk-bench",
-      // One user hammering the API: lift the per-user run limits.
-      LATTICE_MAX_CONCURRENT_RUNS: "10000",
-      LATTICE_RUNS_PER_MINUTE: "100000",
+  const lattice = startProcess(
+    "Lattice",
+    process.execPath,
+    [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(latticePort), "-H", "127.0.0.1"],
+    {
+      cwd: snapshot,
+      env: {
+        ...baseEnv(),
+        NODE_OPTIONS: "",
+        NEXT_TELEMETRY_DISABLED: "1",
+        PORT: String(latticePort),
+        DATABASE_URL: latticeDbUrl,
+        AUTH_SECRET: "bench-secret-0123456789abcdef0123",
+        AUTH_TRUST_HOST: "true",
+        OPENAI_BASE_URL: openaiUrl,
+        OPENAI_API_KEY: "sk-bench",
+        // One user hammering the API: lift the per-user run limits.
+        LATTICE_MAX_CONCURRENT_RUNS: "10000",
+        LATTICE_RUNS_PER_MINUTE: "100000",
+      },
+      log: latticeLog,
     },
-    log: latticeLog,
-  });
+  );
 
   let n8n: ChildProcess | undefined;
   const n8nLog = path.join(data, "n8n.log");
@@ -290,13 +335,20 @@ async function main() {
     ...(n8n ? [waitUntil("n8n", n8n, `${n8nUrl}/healthz`, n8nLog)] : []),
   ]);
 
-  const servers: Record<string, number> = { flowise: flowise.pid!, lattice: lattice.pid!, ...(n8n ? { n8n: n8n.pid! } : {}), wire: wire.pid! };
+  const servers: Record<string, number> = {
+    flowise: flowise.pid!,
+    lattice: lattice.pid!,
+    ...(n8n ? { n8n: n8n.pid! } : {}),
+    wire: wire.pid!,
+  };
   const rss = () => Object.fromEntries(Object.entries(servers).map(([name, pid]) => [name, treeRssBytes(pid)]));
   const rssUp = rss();
-  const rssLine = (r: Record<string, number | undefined>) => `Flowise RSS ${mib(r.flowise)}, Lattice RSS ${mib(r.lattice)}${n8n ? `, n8n RSS ${mib(r.n8n)}` : ""}`;
+  const rssLine = (r: Record<string, number | undefined>) =>
+    `Flowise RSS ${mib(r.flowise)}, Lattice RSS ${mib(r.lattice)}${n8n ? `, n8n RSS ${mib(r.n8n)}` : ""}`;
   console.log(`[three-way] up: ${rssLine(rssUp)}`);
 
-  const wireStats = async (): Promise<WireStats> => (await (await fetch(`http://127.0.0.1:${wirePort}/stats`)).json()) as WireStats;
+  const wireStats = async (): Promise<WireStats> =>
+    (await (await fetch(`http://127.0.0.1:${wirePort}/stats`)).json()) as WireStats;
   interface Usage {
     cpu: CpuDelta;
     modelCalls: number;
@@ -311,7 +363,11 @@ async function main() {
       const seconds = (performance.now() - s.at) / 1000;
       const snap = snapshotUsage();
       const wire = await wireStats();
-      return { cpu: cpuBetween(s.snap, snap, servers, [LATTICE_DB, RAW_DB]), modelCalls: wire.chat + wire.chatStream - s.wire.chat - s.wire.chatStream, seconds };
+      return {
+        cpu: cpuBetween(s.snap, snap, servers, [LATTICE_DB, RAW_DB]),
+        modelCalls: wire.chat + wire.chatStream - s.wire.chat - s.wire.chatStream,
+        seconds,
+      };
     },
   };
 
@@ -345,7 +401,8 @@ async function main() {
   // CPU per request: each round's figure, then the median across rounds.
   // Lattice's cases (workflow, template, streamed) all run on the one Lattice server.
   const serverOf = (kind: string) => (kind === "raw" ? undefined : kind.startsWith("lattice") ? "lattice" : kind);
-  const usesPostgres = (row: { kind: string; saver?: string }) => row.kind.startsWith("lattice") || (row.kind === "raw" && row.saver === "postgres");
+  const usesPostgres = (row: { kind: string; saver?: string }) =>
+    row.kind.startsWith("lattice") || (row.kind === "raw" && row.saver === "postgres");
   const cpuRows = result.rows.map((row, i) => {
     const rounds = result.usage[i]!;
     const per = (f: (u: Usage) => number) => median(rounds.map(({ usage, n }) => (n > 0 ? f(usage) / n : NaN)));
@@ -360,7 +417,11 @@ async function main() {
       benchCpuMsPerReq: per((u) => u.cpu.bench),
       wireCpuMsPerReq: per((u) => u.cpu.servers.wire ?? NaN),
       modelCallsPerReq: per((u) => u.modelCalls),
-      serverCoresBusy: median(rounds.map(({ usage }) => (server ? (usage.cpu.servers[server] ?? NaN) : usage.cpu.bench) / 1000 / usage.seconds)),
+      serverCoresBusy: median(
+        rounds.map(
+          ({ usage }) => (server ? (usage.cpu.servers[server] ?? NaN) : usage.cpu.bench) / 1000 / usage.seconds,
+        ),
+      ),
       usesPostgres: usesPostgres(row),
     };
   });
@@ -379,14 +440,22 @@ async function main() {
     `machine: ${conditions.cpus} × ${conditions.cpuModel}, ${conditions.memoryGiB.toFixed(1)} GiB, load average at start ${conditions.loadavgAtStart.map((l) => l.toFixed(2)).join(" ")}; Node ${conditions.node}`,
   );
   out.push(
-    `Lattice ${conditions.lattice} (build ${buildId}); Flowise ${JSON.stringify(result.flowiseVersion)}; raw ${Object.entries(result.rawVersions).map(([p, v]) => `${p} ${v}`).join(", ")}${n8n ? "; n8n 1.123.81" : ""}`,
+    `Lattice ${conditions.lattice} (build ${buildId}); Flowise ${JSON.stringify(result.flowiseVersion)}; raw ${Object.entries(
+      result.rawVersions,
+    )
+      .map(([p, v]) => `${p} ${v}`)
+      .join(", ")}${n8n ? "; n8n 1.123.81" : ""}`,
   );
-  out.push(`options: rounds ${opt.rounds}, n ${opt.n}, n-conc ${opt.nConc}, concurrency ${opt.concurrency}, stream-n ${opt.streamN}, warmup ${opt.warmup}, raw savers ${opt.rawSavers.join(",")}`);
+  out.push(
+    `options: rounds ${opt.rounds}, n ${opt.n}, n-conc ${opt.nConc}, concurrency ${opt.concurrency}, stream-n ${opt.streamN}, warmup ${opt.warmup}, raw savers ${opt.rawSavers.join(",")}`,
+  );
   out.push(result.text);
   out.push(
     `\nStreamed answers that were not the fixed reply: lattice ${result.streamWrongAnswers.lattice}, flowise ${result.streamWrongAnswers.flowise}, raw ${result.streamWrongAnswers.raw}`,
   );
-  out.push(`\nCPU ms per request over each measured phase (/proc/<pid>/stat utime+stime of the server's process tree; medians across rounds)\n`);
+  out.push(
+    `\nCPU ms per request over each measured phase (/proc/<pid>/stat utime+stime of the server's process tree; medians across rounds)\n`,
+  );
   out.push(
     table(cpuRows, [
       { h: "system", f: (x) => x.label },
@@ -414,13 +483,22 @@ async function main() {
   console.log(text);
 
   const report = {
-    conditions: { ...conditions, buildId, peers: { flowise: result.flowiseVersion, raw: result.rawVersions, n8n: n8n ? "1.123.81" : null } },
+    conditions: {
+      ...conditions,
+      buildId,
+      peers: { flowise: result.flowiseVersion, raw: result.rawVersions, n8n: n8n ? "1.123.81" : null },
+    },
     opt,
     rows: result.rows,
     ratios: result.ratios,
     streaming: result.streaming,
     streamWrongAnswers: result.streamWrongAnswers,
-    cpu: { perCase: cpuRows, streaming: streamCpu, rounds: result.rows.map((row, i) => ({ label: row.label, conc: row.conc, rounds: result.usage[i] })), streamRounds: result.streamUsage },
+    cpu: {
+      perCase: cpuRows,
+      streaming: streamCpu,
+      rounds: result.rows.map((row, i) => ({ label: row.label, conc: row.conc, rounds: result.usage[i] })),
+      streamRounds: result.streamUsage,
+    },
     rss: { up: rssUp, after: rssAfter },
   };
   fs.mkdirSync(RESULTS, { recursive: true });

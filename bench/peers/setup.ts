@@ -28,7 +28,10 @@ export const FLOWISE_VERSION = "3.1.4";
 export const N8N_VERSION = "1.123.81";
 
 export function peerPaths() {
-  const cache = path.join(process.env.XDG_CACHE_HOME || path.join(process.env.HOME || os.homedir(), ".cache"), "lattice-peers");
+  const cache = path.join(
+    process.env.XDG_CACHE_HOME || path.join(process.env.HOME || os.homedir(), ".cache"),
+    "lattice-peers",
+  );
   return {
     cache,
     deps: path.resolve(process.env.BENCH_DEPS || path.join(cache, "deps")),
@@ -39,13 +42,16 @@ export function peerPaths() {
 
 function installedVersion(dir: string, pkg: string): string | undefined {
   try {
-    return (JSON.parse(fs.readFileSync(path.join(dir, "node_modules", pkg, "package.json"), "utf8")) as { version?: string }).version;
+    return (
+      JSON.parse(fs.readFileSync(path.join(dir, "node_modules", pkg, "package.json"), "utf8")) as { version?: string }
+    ).version;
   } catch {
     return undefined;
   }
 }
 
-const sqliteBinding = (dir: string) => path.join(dir, "node_modules", "sqlite3", "build", "Release", "node_sqlite3.node");
+const sqliteBinding = (dir: string) =>
+  path.join(dir, "node_modules", "sqlite3", "build", "Release", "node_sqlite3.node");
 
 export function rawInstalled(): boolean {
   const { deps } = peerPaths();
@@ -65,7 +71,8 @@ function npm(cwd: string, args: string[], extraEnv: Record<string, string> = {})
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))) as NodeJS.ProcessEnv;
   console.error(`[peers] (cd ${cwd} && npm ${args.join(" ")})`);
   const result = spawnSync("npm", args, { cwd, env: { ...env, ...extraEnv }, stdio: ["ignore", "inherit", "inherit"] });
-  if (result.status !== 0) throw new Error(`npm ${args.join(" ")} failed in ${cwd} (exit ${result.status ?? result.signal})`);
+  if (result.status !== 0)
+    throw new Error(`npm ${args.join(" ")} failed in ${cwd} (exit ${result.status ?? result.signal})`);
 }
 
 function writePackageJsonIfMissing(dir: string, content: object): void {
@@ -101,8 +108,13 @@ export function installN8n(): void {
   const { n8n } = peerPaths();
   if (n8nInstalled()) return;
   fs.mkdirSync(n8n, { recursive: true });
-  fs.writeFileSync(path.join(n8n, "package.json"), JSON.stringify({ name: "n8n-peer", private: true, overrides: { xlsx: "0.18.5" } }) + "\n");
-  npm(n8n, ["i", "--no-audit", "--no-fund", "--ignore-scripts", `n8n@${N8N_VERSION}`], { PUPPETEER_SKIP_DOWNLOAD: "1" });
+  fs.writeFileSync(
+    path.join(n8n, "package.json"),
+    JSON.stringify({ name: "n8n-peer", private: true, overrides: { xlsx: "0.18.5" } }) + "\n",
+  );
+  npm(n8n, ["i", "--no-audit", "--no-fund", "--ignore-scripts", `n8n@${N8N_VERSION}`], {
+    PUPPETEER_SKIP_DOWNLOAD: "1",
+  });
   npm(n8n, ["rebuild", "sqlite3"]);
 }
 
@@ -115,7 +127,8 @@ export function ensurePeersInstalled(what: "all" | "raw" | "flowise" | "n8n" = "
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const what = (process.argv[2] ?? "all") as "all" | "raw" | "flowise" | "n8n";
-  if (!["all", "raw", "flowise", "n8n"].includes(what)) throw new Error("usage: npx tsx bench/peers/setup.ts [all|raw|flowise|n8n]");
+  if (!["all", "raw", "flowise", "n8n"].includes(what))
+    throw new Error("usage: npx tsx bench/peers/setup.ts [all|raw|flowise|n8n]");
   ensurePeersInstalled(what);
   console.error(`[peers] installed in ${peerPaths().cache}`);
 }

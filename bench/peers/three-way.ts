@@ -11,7 +11,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { FlowiseClient, fillFlowTemplate, type FlowiseStreamResult } from "./flowise-client";
 import { LatticeClient, type LatticeStreamResult } from "./lattice-client";
-import { fmt, percentile, runLoad, summarise, table, type LoadContext, type LoadResult, type RoundsSummary } from "./measure";
+import {
+  fmt,
+  percentile,
+  runLoad,
+  summarise,
+  table,
+  type LoadContext,
+  type LoadResult,
+  type RoundsSummary,
+} from "./measure";
 import { N8nClient } from "./n8n-client";
 import { loadPeerDeps, makeRawCase, makeRawEnv, TURNS_PER_THREAD, type RawStreamResult } from "./raw-langgraph";
 import { FIXED_REPLY } from "./wire-server";
@@ -78,17 +87,29 @@ interface StreamStats {
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 
-export async function runThreeWay<M, U>(opt: ThreeWayOptions, meter: PhaseMeter<M, U>, log: (line: string) => void = (l) => console.error(l)): Promise<ThreeWayResult<U>> {
+export async function runThreeWay<M, U>(
+  opt: ThreeWayOptions,
+  meter: PhaseMeter<M, U>,
+  log: (line: string) => void = (l) => console.error(l),
+): Promise<ThreeWayResult<U>> {
   for (const u of [opt.flowiseUrl, opt.openaiUrl, opt.pgUrl, opt.latticeUrl, ...(opt.n8nUrl ? [opt.n8nUrl] : [])]) {
     if (!LOOPBACK.test(new URL(u).hostname)) throw new Error(`refusing non-loopback target ${u}`);
   }
   const deps = await loadPeerDeps();
   const fw = new FlowiseClient(opt.flowiseUrl, { timeoutMs: 30000 });
   await fw.waitUntilUp(60000);
-  await fw.ensureLogin(process.env.FLOWISE_EMAIL ?? "bench@example.com", process.env.FLOWISE_PASSWORD ?? "Bench-Passw0rd!");
-  const template = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, "flowise-chatflow.json"), "utf8")) as unknown;
+  await fw.ensureLogin(
+    process.env.FLOWISE_EMAIL ?? "bench@example.com",
+    process.env.FLOWISE_PASSWORD ?? "Bench-Passw0rd!",
+  );
+  const template = JSON.parse(
+    fs.readFileSync(path.join(import.meta.dirname, "flowise-chatflow.json"), "utf8"),
+  ) as unknown;
   const credentialId = await fw.createOpenAICredential(`bench-${Date.now()}`, "sk-bench-not-a-real-key");
-  const chatflow = await fw.createChatflow(`bench-${Date.now()}`, fillFlowTemplate(template, { credentialId, basePath: opt.openaiUrl }));
+  const chatflow = await fw.createChatflow(
+    `bench-${Date.now()}`,
+    fillFlowTemplate(template, { credentialId, basePath: opt.openaiUrl }),
+  );
   const lat = new LatticeClient(opt.latticeUrl);
   await lat.waitUntilUp();
   await lat.signup();
@@ -101,7 +122,8 @@ export async function runThreeWay<M, U>(opt: ThreeWayOptions, meter: PhaseMeter<
     if (f.text !== FIXED_REPLY) throw new Error(`Flowise answered ${JSON.stringify(f).slice(0, 200)}`);
     if (l.text !== FIXED_REPLY) throw new Error(`Lattice answered ${JSON.stringify(l).slice(0, 200)}`);
     const s = await lat.chatStream("sanity stream");
-    if (s.text !== FIXED_REPLY || !Number.isFinite(s.firstTokenMs)) throw new Error(`Lattice stream ${JSON.stringify(s).slice(0, 300)}`);
+    if (s.text !== FIXED_REPLY || !Number.isFinite(s.firstTokenMs))
+      throw new Error(`Lattice stream ${JSON.stringify(s).slice(0, 300)}`);
   }
   let n8: N8nClient | null = null;
   if (opt.n8nUrl) {
@@ -120,7 +142,11 @@ export async function runThreeWay<M, U>(opt: ThreeWayOptions, meter: PhaseMeter<
     return async ({ worker, i }: LoadContext) => {
       const k = per.get(worker) ?? 0;
       per.set(worker, k + 1);
-      const r = await fw.predict(chatflow.id, `Hello, this is user turn ${i}.`, `${tag}-w${worker}-t${Math.floor(k / TURNS_PER_THREAD)}`);
+      const r = await fw.predict(
+        chatflow.id,
+        `Hello, this is user turn ${i}.`,
+        `${tag}-w${worker}-t${Math.floor(k / TURNS_PER_THREAD)}`,
+      );
       if (r.text !== FIXED_REPLY) throw new Error(`bad answer ${JSON.stringify(r).slice(0, 200)}`);
     };
   };
@@ -130,7 +156,10 @@ export async function runThreeWay<M, U>(opt: ThreeWayOptions, meter: PhaseMeter<
     return async ({ worker, i }: LoadContext) => {
       const k = per.get(worker) ?? 0;
       per.set(worker, k + 1);
-      const r = await n8!.predict(`Hello, this is user turn ${i}.`, `${tag}-w${worker}-t${Math.floor(k / TURNS_PER_THREAD)}`);
+      const r = await n8!.predict(
+        `Hello, this is user turn ${i}.`,
+        `${tag}-w${worker}-t${Math.floor(k / TURNS_PER_THREAD)}`,
+      );
       if (r.text !== FIXED_REPLY) throw new Error(`bad answer ${JSON.stringify(r).slice(0, 200)}`);
     };
   };
@@ -143,7 +172,11 @@ export async function runThreeWay<M, U>(opt: ThreeWayOptions, meter: PhaseMeter<
       if (st.k % TURNS_PER_THREAD === 0) st.conv = undefined;
       const message = `Hello, this is user turn ${i}.`;
       const r =
-        how === "template" ? await lat.chatTemplate(message, st.conv) : how === "stream" ? await lat.chatStream(message, st.conv) : await lat.chat(message, st.conv);
+        how === "template"
+          ? await lat.chatTemplate(message, st.conv)
+          : how === "stream"
+            ? await lat.chatStream(message, st.conv)
+            : await lat.chat(message, st.conv);
       if (r.text !== FIXED_REPLY) throw new Error(`bad answer ${JSON.stringify(r).slice(0, 200)}`);
       st.conv = r.conversationId;
       st.k++;
@@ -156,7 +189,15 @@ export async function runThreeWay<M, U>(opt: ThreeWayOptions, meter: PhaseMeter<
     cases.push({ kind: "lattice", label: "Lattice POST /api/executions CHAT (PostgreSQL)", conc });
     cases.push({ kind: "flowise", label: "Flowise prediction (SQLite)", conc });
     if (n8) cases.push({ kind: "n8n", label: "n8n AI Agent chat webhook (SQLite)", conc });
-    for (const saver of opt.rawSavers) cases.push({ kind: "raw", label: `raw LangGraph chat3 httpstream ${saver}`, graph: "chat3", model: "httpstream", saver, conc });
+    for (const saver of opt.rawSavers)
+      cases.push({
+        kind: "raw",
+        label: `raw LangGraph chat3 httpstream ${saver}`,
+        graph: "chat3",
+        model: "httpstream",
+        saver,
+        conc,
+      });
     if (opt.latticeExtra !== false) {
       cases.push({ kind: "lattice-template", label: "Lattice CHAT through a template (PostgreSQL)", conc });
       cases.push({ kind: "lattice-stream", label: "Lattice POST /api/chat streamed, whole turns", conc });
@@ -182,14 +223,24 @@ export async function runThreeWay<M, U>(opt: ThreeWayOptions, meter: PhaseMeter<
       const fn = await make(c);
       await runLoad(fn, { concurrency: c.conc, durationMs: 15000, maxIters: opt.warmup });
       const started = await meter.start();
-      const res = await runLoad(fn, { concurrency: c.conc, durationMs: opt.maxSeconds * 1000, maxIters: c.conc === 1 ? opt.n : opt.nConc });
+      const res = await runLoad(fn, {
+        concurrency: c.conc,
+        durationMs: opt.maxSeconds * 1000,
+        maxIters: c.conc === 1 ? opt.n : opt.nConc,
+      });
       usage.get(c)!.push({ usage: await meter.stop(started), n: res.n, result: res });
       results.get(c)!.push(res);
-      log(`round ${r + 1} ${c.label} c${c.conc}: ${fmt(res.execPerSec)} exec/s p50=${fmt(res.p50, 2)} err=${res.errors}${res.firstError ? " " + res.firstError : ""}`);
+      log(
+        `round ${r + 1} ${c.label} c${c.conc}: ${fmt(res.execPerSec)} exec/s p50=${fmt(res.p50, 2)} err=${res.errors}${res.firstError ? " " + res.firstError : ""}`,
+      );
     }
   }
   // Streaming: the first token, sequential, the three systems interleaved turn by turn.
-  const stream: { lattice: LatticeStreamResult[]; flowise: FlowiseStreamResult[]; raw: RawStreamResult[] } = { lattice: [], flowise: [], raw: [] };
+  const stream: { lattice: LatticeStreamResult[]; flowise: FlowiseStreamResult[]; raw: RawStreamResult[] } = {
+    lattice: [],
+    flowise: [],
+    raw: [],
+  };
   const streamWrongAnswers = { lattice: 0, flowise: 0, raw: 0 };
   const streamUsage: U[] = [];
   const rawStream = await makeRawCase(env, { model: "httpstream", saver: "postgres" });
@@ -198,7 +249,11 @@ export async function runThreeWay<M, U>(opt: ThreeWayOptions, meter: PhaseMeter<
     const started = await meter.start();
     for (let i = 0; i < opt.streamN; i++) {
       if (i % TURNS_PER_THREAD === 0) conv = undefined;
-      const f = await fw.predictStream(chatflow.id, `Stream turn ${i}`, `${runId}-s-${r}-${Math.floor(i / TURNS_PER_THREAD)}`);
+      const f = await fw.predictStream(
+        chatflow.id,
+        `Stream turn ${i}`,
+        `${runId}-s-${r}-${Math.floor(i / TURNS_PER_THREAD)}`,
+      );
       const l = await lat.chatStream(`Stream turn ${i}`, conv);
       conv = l.conversationId;
       const g = await rawStream.streamFn({ worker: 0, i });
@@ -220,7 +275,9 @@ export async function runThreeWay<M, U>(opt: ThreeWayOptions, meter: PhaseMeter<
 
   const out: string[] = [];
   const rows: Row[] = cases.map((c) => ({ ...c, ...summarise(results.get(c)!) }));
-  out.push(`\nLattice vs Flowise${n8 ? " vs n8n" : ""} vs raw LangGraph, same fake OpenAI server, ${opt.rounds} rounds interleaved (node ${process.version}; medians across rounds)\n`);
+  out.push(
+    `\nLattice vs Flowise${n8 ? " vs n8n" : ""} vs raw LangGraph, same fake OpenAI server, ${opt.rounds} rounds interleaved (node ${process.version}; medians across rounds)\n`,
+  );
   out.push(
     table(rows, [
       { h: "system", f: (x) => x.label },
@@ -233,7 +290,8 @@ export async function runThreeWay<M, U>(opt: ThreeWayOptions, meter: PhaseMeter<
       { h: "err", f: (x) => x.errors },
     ]),
   );
-  const get = (kind: CaseKind, conc: number, saver?: string) => rows.find((x) => x.kind === kind && x.conc === conc && (kind !== "raw" || x.saver === saver));
+  const get = (kind: CaseKind, conc: number, saver?: string) =>
+    rows.find((x) => x.kind === kind && x.conc === conc && (kind !== "raw" || x.saver === saver));
   const rr: Array<{ what: string; v: number }> = [];
   for (const conc of [1, opt.concurrency]) {
     const L = get("lattice", conc)!;
@@ -249,16 +307,39 @@ export async function runThreeWay<M, U>(opt: ThreeWayOptions, meter: PhaseMeter<
     const T = get("lattice-template", conc);
     if (T) rr.push({ what: `Lattice template chat ÷ Flowise throughput, c=${conc}`, v: T.execPerSec / F.execPerSec });
     const SS = get("lattice-stream", conc);
-    if (SS) rr.push({ what: `Lattice POST /api/chat streamed ÷ Flowise throughput, c=${conc}`, v: SS.execPerSec / F.execPerSec });
+    if (SS)
+      rr.push({
+        what: `Lattice POST /api/chat streamed ÷ Flowise throughput, c=${conc}`,
+        v: SS.execPerSec / F.execPerSec,
+      });
   }
   const st = (xs: Array<{ firstTokenMs: number; totalMs: number }>, k: "firstTokenMs" | "totalMs"): StreamStats => {
-    const v = xs.map((x) => x[k]).filter(Number.isFinite).sort((p, q) => p - q);
+    const v = xs
+      .map((x) => x[k])
+      .filter(Number.isFinite)
+      .sort((p, q) => p - q);
     return { p50: percentile(v, 50), p99: percentile(v, 99), n: v.length };
   };
-  const S = Object.fromEntries(Object.entries(stream).map(([k, xs]) => [k, { first: st(xs, "firstTokenMs"), total: st(xs, "totalMs") }])) as ThreeWayResult<U>["streaming"];
-  rr.push({ what: "Lattice ÷ Flowise first token p50 (sequential, streamed)", v: S.lattice.first.p50 / S.flowise.first.p50 });
-  out.push("\n" + table(rr, [{ h: "ratio", f: (x) => x.what }, { h: "value", f: (x) => fmt(x.v, 2) + "x" }]));
-  out.push("\nStreaming first token p50/p99 ms: " + Object.entries(S).map(([k, v]) => `${k} ${fmt(v.first.p50, 2)}/${fmt(v.first.p99, 2)} (complete p50 ${fmt(v.total.p50, 2)})`).join("; "));
+  const S = Object.fromEntries(
+    Object.entries(stream).map(([k, xs]) => [k, { first: st(xs, "firstTokenMs"), total: st(xs, "totalMs") }]),
+  ) as ThreeWayResult<U>["streaming"];
+  rr.push({
+    what: "Lattice ÷ Flowise first token p50 (sequential, streamed)",
+    v: S.lattice.first.p50 / S.flowise.first.p50,
+  });
+  out.push(
+    "\n" +
+      table(rr, [
+        { h: "ratio", f: (x) => x.what },
+        { h: "value", f: (x) => fmt(x.v, 2) + "x" },
+      ]),
+  );
+  out.push(
+    "\nStreaming first token p50/p99 ms: " +
+      Object.entries(S)
+        .map(([k, v]) => `${k} ${fmt(v.first.p50, 2)}/${fmt(v.first.p99, 2)} (complete p50 ${fmt(v.total.p50, 2)})`)
+        .join("; "),
+  );
   return {
     text: out.join("\n"),
     rows,

@@ -34,7 +34,13 @@ function json(res: http.ServerResponse, status: number, obj: unknown) {
   res.end(s);
 }
 
-export function startWireServer({ port = 8787, host = "127.0.0.1", delayMs = 0, reply = FIXED_REPLY, quiet = false } = {}) {
+export function startWireServer({
+  port = 8787,
+  host = "127.0.0.1",
+  delayMs = 0,
+  reply = FIXED_REPLY,
+  quiet = false,
+} = {}) {
   const stats: WireStats = { chat: 0, chatStream: 0, models: 0, other: 0, startedAt: new Date().toISOString() };
   const words = reply.split(/(?<= )/); // stream word by word
   const usageFor = (body: ChatBody) => {
@@ -46,18 +52,39 @@ export function startWireServer({ port = 8787, host = "127.0.0.1", delayMs = 0, 
   function plainReply(res: http.ServerResponse, body: ChatBody) {
     stats.chat++;
     json(res, 200, {
-      id: id(), object: "chat.completion", created: Math.floor(Date.now() / 1000), model: body.model || "fake-gpt",
-      choices: [{ index: 0, message: { role: "assistant", content: reply, refusal: null }, logprobs: null, finish_reason: "stop" }],
-      usage: usageFor(body), system_fingerprint: "fp_bench",
+      id: id(),
+      object: "chat.completion",
+      created: Math.floor(Date.now() / 1000),
+      model: body.model || "fake-gpt",
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: reply, refusal: null },
+          logprobs: null,
+          finish_reason: "stop",
+        },
+      ],
+      usage: usageFor(body),
+      system_fingerprint: "fp_bench",
     });
   }
   function streamReply(res: http.ServerResponse, body: ChatBody) {
     stats.chatStream++;
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
-    const base = { id: id(), object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model: body.model || "fake-gpt", system_fingerprint: "fp_bench" };
+    const base = {
+      id: id(),
+      object: "chat.completion.chunk",
+      created: Math.floor(Date.now() / 1000),
+      model: body.model || "fake-gpt",
+      system_fingerprint: "fp_bench",
+    };
     const send = (o: unknown) => res.write(`data: ${JSON.stringify(o)}\n\n`);
-    send({ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }] });
-    for (const w of words) send({ ...base, choices: [{ index: 0, delta: { content: w }, logprobs: null, finish_reason: null }] });
+    send({
+      ...base,
+      choices: [{ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }],
+    });
+    for (const w of words)
+      send({ ...base, choices: [{ index: 0, delta: { content: w }, logprobs: null, finish_reason: null }] });
     send({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: "stop" }] });
     // The usage chunk: OpenAI sends it when stream_options.include_usage is set; this server always does.
     send({ ...base, choices: [], usage: usageFor(body) });
@@ -68,7 +95,15 @@ export function startWireServer({ port = 8787, host = "127.0.0.1", delayMs = 0, 
     const p = url.pathname.replace(/\/+$/, "");
     if (req.method === "GET" && (p === "/v1/models" || p === "/models")) {
       stats.models++;
-      return json(res, 200, { object: "list", data: ["fake-gpt", "gpt-4o-mini", "gpt-3.5-turbo"].map((id) => ({ id, object: "model", created: 1700000000, owned_by: "bench" })) });
+      return json(res, 200, {
+        object: "list",
+        data: ["fake-gpt", "gpt-4o-mini", "gpt-3.5-turbo"].map((id) => ({
+          id,
+          object: "model",
+          created: 1700000000,
+          owned_by: "bench",
+        })),
+      });
     }
     if (req.method === "GET" && p === "/stats") return json(res, 200, stats);
     if (req.method === "POST" && (p === "/v1/chat/completions" || p === "/chat/completions")) {
@@ -90,28 +125,39 @@ export function startWireServer({ port = 8787, host = "127.0.0.1", delayMs = 0, 
     stats.other++;
     json(res, 404, { error: { message: `not found: ${req.method} ${p}` } });
   });
-  return new Promise<{ server: http.Server; baseURL: string; stats: WireStats; close: () => Promise<void> }>((resolve, reject) => {
-    server.keepAliveTimeout = 65000;
-    server.on("error", reject);
-    server.listen(port, host, () => {
-      const addr = server.address() as AddressInfo;
-      const baseURL = `http://${host}:${addr.port}/v1`;
-      if (!quiet) console.log(`fake-openai listening on ${baseURL}`);
-      resolve({
-        server, baseURL, stats,
-        close: () => new Promise<void>((r) => {
-          server.closeAllConnections?.();
-          server.close(() => r());
-        }),
+  return new Promise<{ server: http.Server; baseURL: string; stats: WireStats; close: () => Promise<void> }>(
+    (resolve, reject) => {
+      server.keepAliveTimeout = 65000;
+      server.on("error", reject);
+      server.listen(port, host, () => {
+        const addr = server.address() as AddressInfo;
+        const baseURL = `http://${host}:${addr.port}/v1`;
+        if (!quiet) console.log(`fake-openai listening on ${baseURL}`);
+        resolve({
+          server,
+          baseURL,
+          stats,
+          close: () =>
+            new Promise<void>((r) => {
+              server.closeAllConnections?.();
+              server.close(() => r());
+            }),
+        });
       });
-    });
-  });
+    },
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("="))) as Record<string, string | undefined>;
+  const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("="))) as Record<
+    string,
+    string | undefined
+  >;
   const ttl = Number(args.ttl ?? 7200);
-  const srv = await startWireServer({ port: Number(args.port ?? process.env.FAKE_OPENAI_PORT ?? 8787), delayMs: Number(args["delay-ms"] ?? 0) });
+  const srv = await startWireServer({
+    port: Number(args.port ?? process.env.FAKE_OPENAI_PORT ?? 8787),
+    delayMs: Number(args["delay-ms"] ?? 0),
+  });
   const t = setTimeout(() => {
     console.log(`fake-openai: ttl ${ttl}s reached, exiting`);
     void srv.close().then(() => process.exit(0));

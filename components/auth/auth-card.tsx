@@ -1,7 +1,15 @@
 import type { ReactNode } from "react";
 
 /** The card both auth pages sit in. */
-export function AuthCard({ title, description, children }: { title: string; description: string; children: ReactNode }) {
+export function AuthCard({
+  title,
+  description,
+  children,
+}: {
+  title: string;
+  description: string;
+  children: ReactNode;
+}) {
   return (
     <section className="rounded-xl border border-zinc-200 bg-white px-6 py-7 shadow-sm">
       <header className="mb-6">

@@ -34,7 +34,11 @@ export function FormField({
 export function FormError({ testId, message }: { testId: string; message?: string }) {
   if (!message) return null;
   return (
-    <div role="alert" data-testid={testId} className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-[13px] text-red-700">
+    <div
+      role="alert"
+      data-testid={testId}
+      className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-[13px] text-red-700"
+    >
       {message}
     </div>
   );

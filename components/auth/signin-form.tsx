@@ -32,12 +32,16 @@ export function SignInForm({
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const error = state.status === "error" ? state.message : initialError;
-  const signupHref = callbackUrl === DEFAULT_AFTER_SIGN_IN ? "/signup" : `/signup?callbackUrl=${encodeURIComponent(callbackUrl)}`;
+  const signupHref =
+    callbackUrl === DEFAULT_AFTER_SIGN_IN ? "/signup" : `/signup?callbackUrl=${encodeURIComponent(callbackUrl)}`;
 
   return (
     <div className="flex flex-col gap-5">
       {demo ? (
-        <div data-testid="demo-credentials" className="rounded-md border border-indigo-200 bg-indigo-50 px-3.5 py-3 text-[13px] text-indigo-900">
+        <div
+          data-testid="demo-credentials"
+          className="rounded-md border border-indigo-200 bg-indigo-50 px-3.5 py-3 text-[13px] text-indigo-900"
+        >
           <div className="flex items-center gap-2 font-medium">
             <KeyRound className="size-4" aria-hidden />
             Demo account
@@ -91,7 +95,13 @@ export function SignInForm({
           onChange={(e) => setPassword(e.target.value)}
           error={state.fieldErrors?.password}
         />
-        <Button type="submit" data-testid="signin-submit" disabled={pending} aria-busy={pending} className="mt-1 w-full">
+        <Button
+          type="submit"
+          data-testid="signin-submit"
+          disabled={pending}
+          aria-busy={pending}
+          className="mt-1 w-full"
+        >
           {pending ? "Signing in…" : "Sign in"}
         </Button>
       </form>

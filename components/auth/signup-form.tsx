@@ -34,7 +34,8 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
   const [submitting, setSubmitting] = useState(false);
   const [navigating, startNavigation] = useTransition();
   const pending = submitting || navigating;
-  const signinHref = callbackUrl === DEFAULT_AFTER_SIGN_IN ? "/signin" : `/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`;
+  const signinHref =
+    callbackUrl === DEFAULT_AFTER_SIGN_IN ? "/signin" : `/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`;
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -42,7 +43,9 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
     // The API's own schema, so the form says the same thing the server would, without a round trip.
     const checked = signupBodySchema.safeParse(values);
     if (!checked.success) {
-      setFieldErrors(fieldErrorsFrom(checked.error.issues.map((i) => ({ path: String(i.path[0] ?? ""), message: i.message }))));
+      setFieldErrors(
+        fieldErrorsFrom(checked.error.issues.map((i) => ({ path: String(i.path[0] ?? ""), message: i.message }))),
+      );
       setError("Check the highlighted fields.");
       return;
     }
@@ -85,8 +88,22 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
     <div className="flex flex-col gap-5">
       <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4">
         <FormError testId="signup-error" message={error} />
-        <FormField id="signup-name" data-testid="signup-name" label="Name (optional)" autoComplete="name" autoFocus {...bind("name")} />
-        <FormField id="signup-email" data-testid="signup-email" label="Email" type="email" autoComplete="email" {...bind("email")} />
+        <FormField
+          id="signup-name"
+          data-testid="signup-name"
+          label="Name (optional)"
+          autoComplete="name"
+          autoFocus
+          {...bind("name")}
+        />
+        <FormField
+          id="signup-email"
+          data-testid="signup-email"
+          label="Email"
+          type="email"
+          autoComplete="email"
+          {...bind("email")}
+        />
         <FormField
           id="signup-password"
           data-testid="signup-password"
@@ -96,7 +113,13 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
           hint={`At least ${PASSWORD_MIN_LENGTH} characters.`}
           {...bind("password")}
         />
-        <Button type="submit" data-testid="signup-submit" disabled={pending} aria-busy={pending} className="mt-1 w-full">
+        <Button
+          type="submit"
+          data-testid="signup-submit"
+          disabled={pending}
+          aria-busy={pending}
+          className="mt-1 w-full"
+        >
           {pending ? "Creating account…" : "Create account"}
         </Button>
       </form>

@@ -29,7 +29,8 @@ export function describeChoice(
   workflows: readonly WorkflowSummary[],
 ): { name: string; description: string } | null {
   if (!choice) return null;
-  const found = choice.kind === "template" ? templates.find((t) => t.id === choice.id) : workflows.find((w) => w.id === choice.id);
+  const found =
+    choice.kind === "template" ? templates.find((t) => t.id === choice.id) : workflows.find((w) => w.id === choice.id);
   return found ? { name: found.name, description: found.description } : null;
 }
 
@@ -62,12 +63,17 @@ function Item({
       aria-checked={selected}
       data-testid={testId}
       onClick={onSelect}
-      className={clsx("flex w-full items-start gap-2.5 rounded-lg px-2.5 py-2 text-left hover:bg-zinc-100 focus-visible:bg-zinc-100", focusRingTight)}
+      className={clsx(
+        "flex w-full items-start gap-2.5 rounded-lg px-2.5 py-2 text-left hover:bg-zinc-100 focus-visible:bg-zinc-100",
+        focusRingTight,
+      )}
     >
       <span className="mt-0.5 text-zinc-400">{icon}</span>
       <span className="min-w-0 flex-1">
         <span className="block truncate text-[13px] font-medium text-zinc-900">{name}</span>
-        {description ? <span className="mt-0.5 line-clamp-2 block text-[12px] leading-snug text-zinc-500">{description}</span> : null}
+        {description ? (
+          <span className="mt-0.5 line-clamp-2 block text-[12px] leading-snug text-zinc-500">{description}</span>
+        ) : null}
       </span>
       {trailing ?? (selected ? <Check aria-hidden className="mt-0.5 size-4 shrink-0 text-indigo-600" /> : null)}
     </button>
@@ -75,7 +81,9 @@ function Item({
 }
 
 function SectionTitle({ children }: { children: React.ReactNode }) {
-  return <div className="px-2.5 pt-2.5 pb-1 text-[11px] font-medium tracking-wide text-zinc-400 uppercase">{children}</div>;
+  return (
+    <div className="px-2.5 pt-2.5 pb-1 text-[11px] font-medium tracking-wide text-zinc-400 uppercase">{children}</div>
+  );
 }
 
 export function AnswerPicker({
@@ -196,7 +204,13 @@ export function AnswerPicker({
           focusRing,
         )}
       >
-        {pending || (pickingClosed && detail.isFetching) ? <Loader2 aria-hidden className="size-3.5 shrink-0 animate-spin text-zinc-400" /> : choice?.kind === "workflow" ? <Workflow aria-hidden className="size-3.5 shrink-0 text-zinc-400" /> : <LayoutTemplate aria-hidden className="size-3.5 shrink-0 text-zinc-400" />}
+        {pending || (pickingClosed && detail.isFetching) ? (
+          <Loader2 aria-hidden className="size-3.5 shrink-0 animate-spin text-zinc-400" />
+        ) : choice?.kind === "workflow" ? (
+          <Workflow aria-hidden className="size-3.5 shrink-0 text-zinc-400" />
+        ) : (
+          <LayoutTemplate aria-hidden className="size-3.5 shrink-0 text-zinc-400" />
+        )}
         <span data-testid="answerer-name" className="truncate">
           {described?.name ?? "Choose who answers"}
         </span>
@@ -219,7 +233,10 @@ export function AnswerPicker({
               <button
                 type="button"
                 onClick={() => setKbFor(null)}
-                className={clsx("mb-1 flex items-center gap-1.5 rounded-md px-2 py-1 text-[12px] font-medium text-zinc-500 hover:bg-zinc-100", focusRingTight)}
+                className={clsx(
+                  "mb-1 flex items-center gap-1.5 rounded-md px-2 py-1 text-[12px] font-medium text-zinc-500 hover:bg-zinc-100",
+                  focusRingTight,
+                )}
               >
                 <ArrowLeft aria-hidden className="size-3.5" /> {kbFor.name}
               </button>
@@ -227,7 +244,11 @@ export function AnswerPicker({
               {knowledgeBases.length === 0 ? (
                 <p className="px-2.5 py-2 text-[12.5px] text-zinc-500">
                   You have no knowledge bases yet.{" "}
-                  <Link href="/knowledge" data-testid="knowledge-link" className="font-medium text-indigo-700 hover:underline">
+                  <Link
+                    href="/knowledge"
+                    data-testid="knowledge-link"
+                    className="font-medium text-indigo-700 hover:underline"
+                  >
                     Create one in Knowledge
                   </Link>
                   , then add documents to it.

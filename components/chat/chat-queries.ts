@@ -7,7 +7,14 @@
  * workflows, templates and knowledge bases the answer picker offers. Pages hand the first data down from
  * the server, so nothing flashes empty on load.
  */
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type InfiniteData,
+} from "@tanstack/react-query";
 import type { ConversationDto, ConversationSummary } from "@/lib/api/conversations";
 import type { KnowledgeBaseDto } from "@/lib/api/knowledge";
 import type { TemplateSummary } from "@/lib/api/templates";
@@ -40,7 +47,8 @@ export function useConversationList(initialPage?: ConversationPage) {
 export function useConversationSearch(q: string) {
   return useInfiniteQuery({
     queryKey: chatKeys.conversationSearch(q),
-    queryFn: ({ pageParam, signal }) => fetchConversationPage({ q, ...(pageParam ? { cursor: pageParam } : {}), signal }),
+    queryFn: ({ pageParam, signal }) =>
+      fetchConversationPage({ q, ...(pageParam ? { cursor: pageParam } : {}), signal }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     enabled: q.length > 0,
@@ -78,7 +86,9 @@ export function useRenameConversation() {
         patchSummaries(data, (items) => items.map((item) => (item.id === id ? { ...item, title } : item)));
       queryClient.setQueryData<InfiniteData<ConversationPage>>(chatKeys.conversations, retitle);
       queryClient.setQueriesData<InfiniteData<ConversationPage>>({ queryKey: chatKeys.conversationSearches }, retitle);
-      queryClient.setQueryData<ConversationDto>(chatKeys.conversation(id), (data) => (data ? { ...data, title } : data));
+      queryClient.setQueryData<ConversationDto>(chatKeys.conversation(id), (data) =>
+        data ? { ...data, title } : data,
+      );
     },
     onSettled: (_data, _error, { id }) => {
       void queryClient.invalidateQueries({ queryKey: chatKeys.conversations, exact: true });
@@ -94,7 +104,8 @@ export function useDeleteConversation() {
     mutationFn: deleteConversation,
     onSuccess: (_data, { id }) => {
       chatRuns.forgetConversation(id);
-      const drop = (data: InfiniteData<ConversationPage> | undefined) => patchSummaries(data, (items) => items.filter((item) => item.id !== id));
+      const drop = (data: InfiniteData<ConversationPage> | undefined) =>
+        patchSummaries(data, (items) => items.filter((item) => item.id !== id));
       queryClient.setQueryData<InfiniteData<ConversationPage>>(chatKeys.conversations, drop);
       queryClient.setQueriesData<InfiniteData<ConversationPage>>({ queryKey: chatKeys.conversationSearches }, drop);
       queryClient.removeQueries({ queryKey: chatKeys.conversation(id) });
@@ -113,8 +124,16 @@ export interface AnswererData {
 }
 
 export function useAnswererData(initial: AnswererData) {
-  const templates = useQuery({ queryKey: chatKeys.templates, queryFn: ({ signal }) => fetchTemplates({ signal }), initialData: initial.templates });
-  const workflows = useQuery({ queryKey: chatKeys.workflows, queryFn: ({ signal }) => fetchWorkflows({ signal }), initialData: initial.workflows });
+  const templates = useQuery({
+    queryKey: chatKeys.templates,
+    queryFn: ({ signal }) => fetchTemplates({ signal }),
+    initialData: initial.templates,
+  });
+  const workflows = useQuery({
+    queryKey: chatKeys.workflows,
+    queryFn: ({ signal }) => fetchWorkflows({ signal }),
+    initialData: initial.workflows,
+  });
   const knowledgeBases = useQuery({
     queryKey: chatKeys.knowledgeBases,
     queryFn: ({ signal }) => fetchKnowledgeBases({ signal }),

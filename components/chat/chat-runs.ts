@@ -100,7 +100,12 @@ async function follow({ key, queryClient, open, executionId, afterSeq, onConvers
       if (!before) return;
       const run = applyEvents(before.run, events);
       if (run.executionId) followed.add(run.executionId);
-      update(key, (turn) => ({ ...turn, run, conversationId: turn.conversationId ?? run.conversationId, connection: "open" }));
+      update(key, (turn) => ({
+        ...turn,
+        run,
+        conversationId: turn.conversationId ?? run.conversationId,
+        connection: "open",
+      }));
       if (!announced && run.conversationId) {
         announced = true;
         if (!before.conversationId) {
@@ -112,7 +117,8 @@ async function follow({ key, queryClient, open, executionId, afterSeq, onConvers
       // Stop was pressed before the run had an id: send it now.
       if (before.stopRequested && !before.run.executionId && run.executionId) requestStop(key);
     },
-    onReconnecting: (attempt) => update(key, (turn) => ({ ...turn, connection: "reconnecting", reconnectAttempt: attempt })),
+    onReconnecting: (attempt) =>
+      update(key, (turn) => ({ ...turn, connection: "reconnecting", reconnectAttempt: attempt })),
     onReconnected: () => update(key, (turn) => ({ ...turn, connection: "open", reconnectAttempt: undefined })),
   });
   controllers.delete(key);
@@ -120,10 +126,17 @@ async function follow({ key, queryClient, open, executionId, afterSeq, onConvers
   update(key, (turn) => {
     const closed: ChatTurn = { ...turn, connection: "closed", reconnectAttempt: undefined };
     if (outcome.kind === "error") {
-      return { ...closed, failure: { code: outcome.error.code, message: outcome.error.message }, run: isLive(turn.run) ? { ...turn.run, status: "failed" } : turn.run };
+      return {
+        ...closed,
+        failure: { code: outcome.error.code, message: outcome.error.message },
+        run: isLive(turn.run) ? { ...turn.run, status: "failed" } : turn.run,
+      };
     }
     if (outcome.kind === "incomplete" && isLive(turn.run)) {
-      const error = { code: "interrupted", message: "The run stopped without finishing (its server went away). Try again." };
+      const error = {
+        code: "interrupted",
+        message: "The run stopped without finishing (its server went away). Try again.",
+      };
       return { ...closed, run: { ...turn.run, status: "failed", error } };
     }
     return closed;
@@ -160,12 +173,27 @@ export const chatRuns = {
     };
     store.setState((state) => ({ turns: [...state.turns, turn] }));
     const body = { message, ...(conversationId ? { conversationId } : {}), ...(target ?? {}) };
-    void follow({ key, queryClient, open: postForEvents("/api/chat", body), ...(onConversationId ? { onConversationId } : {}) });
+    void follow({
+      key,
+      queryClient,
+      open: postForEvents("/api/chat", body),
+      ...(onConversationId ? { onConversationId } : {}),
+    });
     return key;
   },
 
   /** Follows a run that is under way (found when a conversation opens, or after a reload). */
-  attach({ queryClient, conversationId, executionId, answererName }: { queryClient: QueryClient; conversationId: string; executionId: string; answererName?: string }) {
+  attach({
+    queryClient,
+    conversationId,
+    executionId,
+    answererName,
+  }: {
+    queryClient: QueryClient;
+    conversationId: string;
+    executionId: string;
+    answererName?: string;
+  }) {
     if (followed.has(executionId)) return;
     followed.add(executionId);
     const key = nextKey();
@@ -248,7 +276,9 @@ export function useConversationTurns(conversationId: string | null, draftKeys: r
   return useStore(
     store,
     useShallow((state) =>
-      state.turns.filter((turn) => (conversationId ? turn.conversationId === conversationId : false) || draftKeys.includes(turn.key)),
+      state.turns.filter(
+        (turn) => (conversationId ? turn.conversationId === conversationId : false) || draftKeys.includes(turn.key),
+      ),
     ),
   );
 }

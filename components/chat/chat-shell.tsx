@@ -32,7 +32,15 @@ const NewChatContext = createContext(0);
 
 const CONVERSATION_PATH = /^\/chat\/([0-9A-HJKMNP-TV-Z]{26})(?:\/|$)/;
 
-export function ChatShell({ initialPage, answerers, children }: { initialPage: ConversationPage; answerers: AnswererData; children: ReactNode }) {
+export function ChatShell({
+  initialPage,
+  answerers,
+  children,
+}: {
+  initialPage: ConversationPage;
+  answerers: AnswererData;
+  children: ReactNode;
+}) {
   const pathname = usePathname();
   const router = useRouter();
   const [nonce, setNonce] = useState(0);
@@ -62,14 +70,22 @@ export function ChatShell({ initialPage, answerers, children }: { initialPage: C
   return (
     <ChatShellContext.Provider value={value}>
       <NewChatContext.Provider value={nonce}>
-        <div data-testid="chat-app" data-ready={ready ? "true" : undefined} className="fixed inset-x-0 top-14 bottom-0 z-20 flex bg-white md:top-0 md:left-16 lg:left-60">
-          {drawer ? <div aria-hidden className="fixed inset-0 z-30 bg-zinc-950/30 md:hidden" onClick={() => setDrawer(false)} /> : null}
+        <div
+          data-testid="chat-app"
+          data-ready={ready ? "true" : undefined}
+          className="fixed inset-x-0 top-14 bottom-0 z-20 flex bg-white md:top-0 md:left-16 lg:left-60"
+        >
+          {drawer ? (
+            <div aria-hidden className="fixed inset-0 z-30 bg-zinc-950/30 md:hidden" onClick={() => setDrawer(false)} />
+          ) : null}
           <aside
             aria-label="Chats"
             className={clsx(
               "z-40 flex w-72 shrink-0 flex-col border-r border-zinc-200 bg-zinc-50 transition-transform duration-200 md:static md:w-64 md:translate-x-0 xl:w-72",
               // Below the app's top bar on small screens (it stays visible above this frame).
-              drawer ? "fixed top-14 bottom-0 left-0 translate-x-0 shadow-xl" : "invisible fixed top-14 bottom-0 left-0 -translate-x-full md:visible",
+              drawer
+                ? "fixed top-14 bottom-0 left-0 translate-x-0 shadow-xl"
+                : "invisible fixed top-14 bottom-0 left-0 -translate-x-full md:visible",
             )}
           >
             <ConversationSidebar

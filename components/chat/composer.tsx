@@ -7,7 +7,15 @@
  */
 import { clsx } from "clsx";
 import { ArrowUp, Square } from "lucide-react";
-import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
+import {
+  forwardRef,
+  useEffect,
+  useImperativeHandle,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from "react";
 import { focusRing } from "@/components/ui/focus-ring";
 import { MAX_MESSAGE_LENGTH } from "@/lib/engine/request";
 
@@ -116,7 +124,10 @@ export const Composer = forwardRef<
             // Keep the focus in the text box.
             onMouseDown={(event) => event.preventDefault()}
             onClick={onStop}
-            className={clsx("flex size-9 shrink-0 items-center justify-center rounded-xl bg-zinc-900 text-white hover:bg-zinc-700", focusRing)}
+            className={clsx(
+              "flex size-9 shrink-0 items-center justify-center rounded-xl bg-zinc-900 text-white hover:bg-zinc-700",
+              focusRing,
+            )}
           >
             <Square aria-hidden className="size-3.5 fill-current" />
           </button>

@@ -15,7 +15,12 @@ import type { ConversationPage } from "@/lib/api-client/chat";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { focusRing, focusRingTight } from "@/components/ui/focus-ring";
-import { useConversationList, useConversationSearch, useDeleteConversation, useRenameConversation } from "./chat-queries";
+import {
+  useConversationList,
+  useConversationSearch,
+  useDeleteConversation,
+  useRenameConversation,
+} from "./chat-queries";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long typing pauses before the search asks the server. */
@@ -147,7 +152,10 @@ function ConversationRow({
           {needle ? highlightMatches(item.title, needle) : item.title}
         </span>
         {item.match ? (
-          <span data-testid="conversation-match" className="line-clamp-2 text-[11.5px] leading-snug font-normal text-zinc-500">
+          <span
+            data-testid="conversation-match"
+            className="line-clamp-2 text-[11.5px] leading-snug font-normal text-zinc-500"
+          >
             <span className="sr-only">{item.match.role === "user" ? "You: " : "Answer: "}</span>
             {highlightMatches(item.match.snippet, needle)}
           </span>
@@ -236,7 +244,10 @@ export function ConversationSidebar({
               className="pointer-events-none absolute top-1/2 left-2.5 size-3.5 -translate-y-1/2 animate-spin text-zinc-400"
             />
           ) : (
-            <Search aria-hidden className="pointer-events-none absolute top-1/2 left-2.5 size-3.5 -translate-y-1/2 text-zinc-400" />
+            <Search
+              aria-hidden
+              className="pointer-events-none absolute top-1/2 left-2.5 size-3.5 -translate-y-1/2 text-zinc-400"
+            />
           )}
           <label htmlFor="conversation-search" className="sr-only">
             Search conversations
@@ -260,7 +271,10 @@ export function ConversationSidebar({
               type="button"
               aria-label="Clear search"
               onClick={() => setQuery("")}
-              className={clsx("absolute top-1/2 right-1.5 -translate-y-1/2 rounded p-0.5 text-zinc-400 hover:text-zinc-700", focusRingTight)}
+              className={clsx(
+                "absolute top-1/2 right-1.5 -translate-y-1/2 rounded p-0.5 text-zinc-400 hover:text-zinc-700",
+                focusRingTight,
+              )}
             >
               <X aria-hidden className="size-3.5" />
             </button>
@@ -270,7 +284,10 @@ export function ConversationSidebar({
 
       <nav aria-label="Conversations" className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
         {!searching && all.length === 0 && !list.isFetching ? (
-          <p data-testid="conversation-list-empty" className="px-2.5 py-6 text-center text-[12.5px] leading-relaxed text-zinc-500">
+          <p
+            data-testid="conversation-list-empty"
+            className="px-2.5 py-6 text-center text-[12.5px] leading-relaxed text-zinc-500"
+          >
             Your conversations will appear here.
           </p>
         ) : noMatch ? (
@@ -289,7 +306,9 @@ export function ConversationSidebar({
         ) : (
           groups.map((group) => (
             <section key={group.label} className={clsx("mb-3", searchPending && "opacity-60 transition-opacity")}>
-              <h2 className="px-2.5 pt-1 pb-1 text-[11px] font-medium tracking-wide text-zinc-400 uppercase">{group.label}</h2>
+              <h2 className="px-2.5 pt-1 pb-1 text-[11px] font-medium tracking-wide text-zinc-400 uppercase">
+                {group.label}
+              </h2>
               <ul className="flex flex-col gap-px">
                 {group.items.map((item) => (
                   <ConversationRow
@@ -311,7 +330,10 @@ export function ConversationSidebar({
             data-testid={searching ? "conversation-search-more" : undefined}
             onClick={() => void more.fetchNextPage()}
             disabled={more.isFetchingNextPage}
-            className={clsx("mx-auto mt-1 flex items-center gap-1.5 rounded-md px-2 py-1 text-[12px] font-medium text-zinc-500 hover:bg-zinc-200/50", focusRing)}
+            className={clsx(
+              "mx-auto mt-1 flex items-center gap-1.5 rounded-md px-2 py-1 text-[12px] font-medium text-zinc-500 hover:bg-zinc-200/50",
+              focusRing,
+            )}
           >
             {more.isFetchingNextPage ? <Loader2 aria-hidden className="size-3.5 animate-spin" /> : null}
             {searching ? "Load more" : "Show older chats"}
@@ -325,9 +347,7 @@ export function ConversationSidebar({
         title="Delete this chat?"
         description={
           toDelete ? (
-            <>
-              “{toDelete.title}” and its messages will be deleted. Its runs stay in the execution history.
-            </>
+            <>“{toDelete.title}” and its messages will be deleted. Its runs stay in the execution history.</>
           ) : null
         }
         data-testid="confirm-delete-dialog"

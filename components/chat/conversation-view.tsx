@@ -26,7 +26,6 @@ import { isLive } from "./live-run";
 import { AssistantMessage, UserMessage } from "./messages";
 import { buildTranscript, settledTurns, unfollowedRun, type AssistantItem } from "./transcript";
 
-
 /** Who answered last (the newest answer's workflow or template), else what the conversation was started with. */
 export function choiceFromConversation(
   conversation: ConversationDto | undefined,
@@ -47,8 +46,10 @@ export function choiceFromConversation(
     if (found) return found;
     break;
   }
-  if (conversation.workflowId && exists({ kind: "workflow", id: conversation.workflowId })) return { kind: "workflow", id: conversation.workflowId };
-  if (conversation.templateId && exists({ kind: "template", id: conversation.templateId })) return { kind: "template", id: conversation.templateId };
+  if (conversation.workflowId && exists({ kind: "workflow", id: conversation.workflowId }))
+    return { kind: "workflow", id: conversation.workflowId };
+  if (conversation.templateId && exists({ kind: "template", id: conversation.templateId }))
+    return { kind: "template", id: conversation.templateId };
   return null;
 }
 
@@ -89,9 +90,19 @@ function useStickToBottom(deps: unknown[]) {
 
 /** First messages to try, fitting who answers: tools for the tool agent, a question for the Q&A template. */
 function suggestionsFor(slug: string | null | undefined): string[] {
-  if (slug === TOOL_AGENT_SLUG) return ["Use calculator on (12.5 * 8) / 3", "What time is it now?", "Explain what a workflow graph is, in two sentences."];
-  if (slug === RAG_QA_SLUG) return ["What does the knowledge base say about refunds?", "Summarise the main points of the documents."];
-  return ["Explain what a workflow graph is, in two sentences.", "Write a haiku about tokens streaming in.", "Give me three names for a tea shop."];
+  if (slug === TOOL_AGENT_SLUG)
+    return [
+      "Use calculator on (12.5 * 8) / 3",
+      "What time is it now?",
+      "Explain what a workflow graph is, in two sentences.",
+    ];
+  if (slug === RAG_QA_SLUG)
+    return ["What does the knowledge base say about refunds?", "Summarise the main points of the documents."];
+  return [
+    "Explain what a workflow graph is, in two sentences.",
+    "Write a haiku about tokens streaming in.",
+    "Give me three names for a tea shop.",
+  ];
 }
 
 export function ConversationView({
@@ -124,7 +135,9 @@ export function ConversationView({
 
   const universal = templates.find((t) => t.slug === UNIVERSAL_CHAT_SLUG);
   const choice: AnswerChoice | null =
-    picked ?? choiceFromConversation(conversation.data, templates, workflows) ?? (universal ? { kind: "template", id: universal.id } : null);
+    picked ??
+    choiceFromConversation(conversation.data, templates, workflows) ??
+    (universal ? { kind: "template", id: universal.id } : null);
   const choiceName = describeChoice(choice, templates, workflows)?.name;
   // Picked by the picker as if clicked there, so a template that reads a knowledge base asks which one first.
   const requestedTemplate = initialTemplateId ? templates.find((t) => t.id === initialTemplateId) : undefined;
@@ -141,7 +154,11 @@ export function ConversationView({
     for (const w of workflows) names.set(w.id, w.name);
     return (message: { metadata: Record<string, unknown> }) => {
       const { definitionId, templateId } = message.metadata as { definitionId?: unknown; templateId?: unknown };
-      return (typeof definitionId === "string" && names.get(definitionId)) || (typeof templateId === "string" && names.get(templateId)) || undefined;
+      return (
+        (typeof definitionId === "string" && names.get(definitionId)) ||
+        (typeof templateId === "string" && names.get(templateId)) ||
+        undefined
+      );
     };
   }, [templates, workflows]);
   const answererNames = useMemo(() => new Map(messages.map((m) => [m.id, nameOf(m)])), [messages, nameOf]);
@@ -232,7 +249,10 @@ export function ConversationView({
     setPreparing(true);
     try {
       const workflow = await instantiateTemplate({ templateId: template.id, name, params: { knowledgeBaseId: kb.id } });
-      queryClient.setQueryData<WorkflowSummary[]>(chatKeys.workflows, (old) => [workflow, ...(old ?? []).filter((w) => w.id !== workflow.id)]);
+      queryClient.setQueryData<WorkflowSummary[]>(chatKeys.workflows, (old) => [
+        workflow,
+        ...(old ?? []).filter((w) => w.id !== workflow.id),
+      ]);
       void queryClient.invalidateQueries({ queryKey: chatKeys.workflows });
       setPicked({ kind: "workflow", id: workflow.id });
     } catch (error) {
@@ -243,13 +263,18 @@ export function ConversationView({
     }
   };
 
-  const title = conversation.data?.title ?? (turns.length > 0 ? turns[0]?.userMessage?.content : undefined) ?? "New chat";
+  const title =
+    conversation.data?.title ?? (turns.length > 0 ? turns[0]?.userMessage?.content : undefined) ?? "New chat";
   const empty = items.length === 0;
   const lastAssistantKey = [...items].reverse().find((item) => item.kind === "assistant")?.key;
   const notFound = conversationId !== null && conversation.isError;
 
   return (
-    <div data-testid="conversation" data-conversation-id={conversationId ?? ""} className="flex h-full min-h-0 flex-col">
+    <div
+      data-testid="conversation"
+      data-conversation-id={conversationId ?? ""}
+      className="flex h-full min-h-0 flex-col"
+    >
       <header className="flex h-14 shrink-0 items-center gap-2 border-b border-zinc-200 px-3 sm:px-4">
         <button
           type="button"
@@ -259,7 +284,11 @@ export function ConversationView({
         >
           <PanelLeft aria-hidden className="size-5" />
         </button>
-        <h1 data-testid="conversation-heading" className="max-w-[40%] min-w-0 truncate text-[14px] font-semibold text-zinc-900" title={title}>
+        <h1
+          data-testid="conversation-heading"
+          className="max-w-[40%] min-w-0 truncate text-[14px] font-semibold text-zinc-900"
+          title={title}
+        >
           {title}
         </h1>
         <span aria-hidden className="text-zinc-300">
@@ -305,15 +334,17 @@ export function ConversationView({
                 <p className="mt-1.5 text-sm text-zinc-500">
                   {choiceName ? (
                     <>
-                      <span className="font-medium text-zinc-700">{choiceName}</span> answers. Pick another template or workflow above at any time —
-                      every answer is a tracked run.
+                      <span className="font-medium text-zinc-700">{choiceName}</span> answers. Pick another template or
+                      workflow above at any time — every answer is a tracked run.
                     </>
                   ) : (
                     "Ask anything. Every answer is a tracked run you can open in the monitor."
                   )}
                 </p>
                 <div className="mt-6 flex flex-wrap justify-center gap-2">
-                  {suggestionsFor(choice?.kind === "template" ? templates.find((t) => t.id === choice.id)?.slug : undefined).map((suggestion) => (
+                  {suggestionsFor(
+                    choice?.kind === "template" ? templates.find((t) => t.id === choice.id)?.slug : undefined,
+                  ).map((suggestion) => (
                     <button
                       key={suggestion}
                       type="button"
@@ -337,7 +368,14 @@ export function ConversationView({
                 ) : (
                   <AssistantMessage
                     key={item.key}
-                    item={item.answererName ? item : { ...item, ...(answererNames.get(item.key) ? { answererName: answererNames.get(item.key)! } : {}) }}
+                    item={
+                      item.answererName
+                        ? item
+                        : {
+                            ...item,
+                            ...(answererNames.get(item.key) ? { answererName: answererNames.get(item.key)! } : {}),
+                          }
+                    }
                     isLast={item.key === lastAssistantKey}
                     onRetry={retry}
                     onAnswer={answer}

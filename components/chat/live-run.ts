@@ -62,7 +62,11 @@ export function applyEvents(run: LiveRun, events: readonly ExecutionEvent[]): Li
         break;
       case "node_started":
         next.status = "streaming";
-        next.activeNode = { nodeId: event.data.nodeId, type: event.data.type, ...(event.data.label ? { label: event.data.label } : {}) };
+        next.activeNode = {
+          nodeId: event.data.nodeId,
+          type: event.data.type,
+          ...(event.data.label ? { label: event.data.label } : {}),
+        };
         break;
       case "token": {
         next.status = "streaming";
@@ -98,7 +102,13 @@ export function applyEvents(run: LiveRun, events: readonly ExecutionEvent[]): Li
       case "run_cancelled": {
         const result = event.data;
         next.status =
-          event.type === "run_cancelled" ? "stopped" : event.type === "run_failed" ? "failed" : result.status === "paused" ? "paused" : "completed";
+          event.type === "run_cancelled"
+            ? "stopped"
+            : event.type === "run_failed"
+              ? "failed"
+              : result.status === "paused"
+                ? "paused"
+                : "completed";
         // The final answer is what was saved; a stopped run keeps the text that had arrived.
         if (result.output.message || next.status === "completed") next.text = result.output.message;
         if (result.output.sources) next.sources = result.output.sources;

@@ -82,7 +82,10 @@ function CodeBlock({ node, children }: { node?: HastNode; children?: ReactNode }
   const language = languageOf(node);
   const code = textOf(node).replace(/\n$/, "");
   return (
-    <div data-testid="code-block" className="chat-code group/code my-3 overflow-hidden rounded-lg border border-zinc-800 bg-zinc-950 first:mt-0 last:mb-0">
+    <div
+      data-testid="code-block"
+      className="chat-code group/code my-3 overflow-hidden rounded-lg border border-zinc-800 bg-zinc-950 first:mt-0 last:mb-0"
+    >
       <div className="flex h-8 items-center justify-between border-b border-white/10 bg-zinc-900 pr-1.5 pl-3">
         <span className="font-mono text-[11px] tracking-wide text-zinc-400 lowercase">{language ?? "text"}</span>
         <button
@@ -100,7 +103,11 @@ function CodeBlock({ node, children }: { node?: HastNode; children?: ReactNode }
             focusRingTight,
           )}
         >
-          {copied ? <Check aria-hidden className="size-3.5 text-emerald-400" /> : <Copy aria-hidden className="size-3.5" />}
+          {copied ? (
+            <Check aria-hidden className="size-3.5 text-emerald-400" />
+          ) : (
+            <Copy aria-hidden className="size-3.5" />
+          )}
           {copied ? "Copied" : "Copy"}
         </button>
       </div>
@@ -141,7 +148,10 @@ function buildComponents(sources: readonly Source[]): Components {
           {children}
         </code>
       ) : (
-        <code className="rounded bg-zinc-100 px-1 py-0.5 font-mono text-[0.85em] text-zinc-800 ring-1 ring-zinc-200 ring-inset" {...rest}>
+        <code
+          className="rounded bg-zinc-100 px-1 py-0.5 font-mono text-[0.85em] text-zinc-800 ring-1 ring-zinc-200 ring-inset"
+          {...rest}
+        >
           {children}
         </code>
       );
@@ -152,22 +162,38 @@ function buildComponents(sources: readonly Source[]): Components {
         return <CitationChip n={n} source={sources[n - 1]} />;
       }
       return (
-        <a href={href} target="_blank" rel="noopener noreferrer" className="font-medium text-indigo-600 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-600">
+        <a
+          href={href}
+          target="_blank"
+          rel="noopener noreferrer"
+          className="font-medium text-indigo-600 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-600"
+        >
           {children}
         </a>
       );
     },
     p: ({ children }) => <p className="my-3 first:mt-0 last:mb-0">{children}</p>,
     ul: ({ children, className }) => (
-      <ul className={clsx("my-3 flex flex-col gap-1 pl-5 first:mt-0 last:mb-0", className?.includes("contains-task-list") ? "list-none pl-1" : "list-disc")}>{children}</ul>
+      <ul
+        className={clsx(
+          "my-3 flex flex-col gap-1 pl-5 first:mt-0 last:mb-0",
+          className?.includes("contains-task-list") ? "list-none pl-1" : "list-disc",
+        )}
+      >
+        {children}
+      </ul>
     ),
-    ol: ({ children }) => <ol className="my-3 flex list-decimal flex-col gap-1 pl-5 first:mt-0 last:mb-0">{children}</ol>,
+    ol: ({ children }) => (
+      <ol className="my-3 flex list-decimal flex-col gap-1 pl-5 first:mt-0 last:mb-0">{children}</ol>
+    ),
     li: ({ children }) => <li className="pl-0.5 marker:text-zinc-400">{children}</li>,
     h1: ({ children }) => <h3 className="mt-5 mb-2 text-lg font-semibold first:mt-0">{children}</h3>,
     h2: ({ children }) => <h3 className="mt-5 mb-2 text-base font-semibold first:mt-0">{children}</h3>,
     h3: ({ children }) => <h4 className="mt-4 mb-1.5 text-[15px] font-semibold first:mt-0">{children}</h4>,
     h4: ({ children }) => <h5 className="mt-4 mb-1.5 font-semibold first:mt-0">{children}</h5>,
-    blockquote: ({ children }) => <blockquote className="my-3 border-l-2 border-zinc-300 pl-3 text-zinc-600">{children}</blockquote>,
+    blockquote: ({ children }) => (
+      <blockquote className="my-3 border-l-2 border-zinc-300 pl-3 text-zinc-600">{children}</blockquote>
+    ),
     hr: () => <hr className="my-5 border-zinc-200" />,
     table: ({ children }) => (
       <div className="my-3 overflow-x-auto rounded-lg border border-zinc-200">
@@ -175,10 +201,26 @@ function buildComponents(sources: readonly Source[]): Components {
       </div>
     ),
     thead: ({ children }) => <thead className="bg-zinc-50 text-zinc-600">{children}</thead>,
-    th: ({ children, style }) => <th style={style} className="border-b border-zinc-200 px-3 py-2 font-medium">{children}</th>,
-    td: ({ children, style }) => <td style={style} className="border-b border-zinc-100 px-3 py-2 align-top">{children}</td>,
+    th: ({ children, style }) => (
+      <th style={style} className="border-b border-zinc-200 px-3 py-2 font-medium">
+        {children}
+      </th>
+    ),
+    td: ({ children, style }) => (
+      <td style={style} className="border-b border-zinc-100 px-3 py-2 align-top">
+        {children}
+      </td>
+    ),
     input: ({ type, checked }) =>
-      type === "checkbox" ? <input type="checkbox" checked={checked} readOnly disabled className="mr-1.5 size-3.5 translate-y-[2px] accent-indigo-600" /> : null,
+      type === "checkbox" ? (
+        <input
+          type="checkbox"
+          checked={checked}
+          readOnly
+          disabled
+          className="mr-1.5 size-3.5 translate-y-[2px] accent-indigo-600"
+        />
+      ) : null,
   };
 }
 
@@ -193,7 +235,11 @@ export const ChatMarkdown = memo(function ChatMarkdown({
   streaming?: boolean;
 }) {
   return (
-    <div data-testid="markdown" className="min-w-0 text-[14.5px] leading-7 break-words text-zinc-800 [&_strong]:font-semibold [&_strong]:text-zinc-900" {...(streaming ? { "data-chat-caret": "" } : {})}>
+    <div
+      data-testid="markdown"
+      className="min-w-0 text-[14.5px] leading-7 break-words text-zinc-800 [&_strong]:font-semibold [&_strong]:text-zinc-900"
+      {...(streaming ? { "data-chat-caret": "" } : {})}
+    >
       <Markdown
         remarkPlugins={[remarkGfm, [remarkCitations, { count: sources.length }]]}
         rehypePlugins={[[rehypeHighlight, { detect: false }]]}

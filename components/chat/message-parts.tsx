@@ -6,7 +6,18 @@
  * the run in the monitor.
  */
 import { clsx } from "clsx";
-import { Activity, BookOpen, Check, ChevronRight, CircleAlert, FileText, Loader2, ThumbsDown, ThumbsUp, Wrench } from "lucide-react";
+import {
+  Activity,
+  BookOpen,
+  Check,
+  ChevronRight,
+  CircleAlert,
+  FileText,
+  Loader2,
+  ThumbsDown,
+  ThumbsUp,
+  Wrench,
+} from "lucide-react";
 import Link from "next/link";
 import { useId, useState, type FormEvent } from "react";
 import type { InterruptInfo, Source } from "@/lib/engine/result";
@@ -28,7 +39,9 @@ function formatArgs(args: unknown): string {
 function argsSummary(args: unknown): string {
   if (args && typeof args === "object" && !Array.isArray(args)) {
     const entries = Object.entries(args as Record<string, unknown>);
-    const text = entries.map(([k, v]) => `${k}: ${typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v)}`).join(", ");
+    const text = entries
+      .map(([k, v]) => `${k}: ${typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v)}`)
+      .join(", ");
     return text.length > 80 ? `${text.slice(0, 77)}…` : text;
   }
   const text = formatArgs(args);
@@ -51,16 +64,31 @@ function ToolStep({ step }: { step: ToolCallStep }) {
   const bodyId = useId();
   const failed = step.error !== undefined;
   return (
-    <li data-testid="tool-step" data-tool={step.name} className="overflow-hidden rounded-lg border border-zinc-200 bg-white">
+    <li
+      data-testid="tool-step"
+      data-tool={step.name}
+      className="overflow-hidden rounded-lg border border-zinc-200 bg-white"
+    >
       <button
         type="button"
         aria-expanded={open}
         aria-controls={bodyId}
         onClick={() => setOpen((value) => !value)}
-        className={clsx("flex w-full items-center gap-2 px-3 py-2 text-left text-[13px] hover:bg-zinc-50", focusRingTight)}
+        className={clsx(
+          "flex w-full items-center gap-2 px-3 py-2 text-left text-[13px] hover:bg-zinc-50",
+          focusRingTight,
+        )}
       >
-        <ChevronRight aria-hidden className={clsx("size-3.5 shrink-0 text-zinc-400 transition-transform", open && "rotate-90")} />
-        <span className={clsx("flex size-5 shrink-0 items-center justify-center rounded", failed ? "bg-red-50 text-red-600" : "bg-zinc-100 text-zinc-600")}>
+        <ChevronRight
+          aria-hidden
+          className={clsx("size-3.5 shrink-0 text-zinc-400 transition-transform", open && "rotate-90")}
+        />
+        <span
+          className={clsx(
+            "flex size-5 shrink-0 items-center justify-center rounded",
+            failed ? "bg-red-50 text-red-600" : "bg-zinc-100 text-zinc-600",
+          )}
+        >
           <Wrench aria-hidden className="size-3" />
         </span>
         <span className="shrink-0 font-medium text-zinc-800">
@@ -68,17 +96,29 @@ function ToolStep({ step }: { step: ToolCallStep }) {
         </span>
         <span className="min-w-0 truncate font-mono text-[12px] text-zinc-500">{argsSummary(step.args)}</span>
         <span className="ml-auto shrink-0">
-          {failed ? <CircleAlert aria-label="Failed" className="size-3.5 text-red-500" /> : <Check aria-label="Done" className="size-3.5 text-emerald-600" />}
+          {failed ? (
+            <CircleAlert aria-label="Failed" className="size-3.5 text-red-500" />
+          ) : (
+            <Check aria-label="Done" className="size-3.5 text-emerald-600" />
+          )}
         </span>
       </button>
       {open ? (
-        <div id={bodyId} data-testid="tool-step-details" className="grid gap-3 border-t border-zinc-100 bg-zinc-50/60 px-3 py-3 text-[12.5px]">
+        <div
+          id={bodyId}
+          data-testid="tool-step-details"
+          className="grid gap-3 border-t border-zinc-100 bg-zinc-50/60 px-3 py-3 text-[12.5px]"
+        >
           <div>
             <div className="mb-1 text-[11px] font-medium tracking-wide text-zinc-500 uppercase">Arguments</div>
-            <pre className="overflow-x-auto rounded-md bg-white p-2 font-mono text-zinc-800 ring-1 ring-zinc-200">{formatArgs(step.args) || "(none)"}</pre>
+            <pre className="overflow-x-auto rounded-md bg-white p-2 font-mono text-zinc-800 ring-1 ring-zinc-200">
+              {formatArgs(step.args) || "(none)"}
+            </pre>
           </div>
           <div>
-            <div className="mb-1 text-[11px] font-medium tracking-wide text-zinc-500 uppercase">{failed ? "Error" : "Result"}</div>
+            <div className="mb-1 text-[11px] font-medium tracking-wide text-zinc-500 uppercase">
+              {failed ? "Error" : "Result"}
+            </div>
             <pre
               className={clsx(
                 "max-h-64 overflow-auto rounded-md p-2 font-mono whitespace-pre-wrap ring-1",
@@ -118,7 +158,9 @@ export function SourceList({ sources }: { sources: readonly Source[] }) {
                 <FileText aria-hidden className="size-3 shrink-0 text-zinc-400" />
                 <span className="truncate">{source.title}</span>
               </div>
-              {source.excerpt ? <p className="mt-0.5 line-clamp-2 text-[12px] leading-snug text-zinc-500">{source.excerpt}</p> : null}
+              {source.excerpt ? (
+                <p className="mt-0.5 line-clamp-2 text-[12px] leading-snug text-zinc-500">{source.excerpt}</p>
+              ) : null}
             </div>
           </li>
         ))}
@@ -147,12 +189,23 @@ export function HumanStep({
     <div
       data-testid="human-step"
       data-state={state}
-      className={clsx("mt-3 rounded-xl border px-4 py-3", state === "open" ? "border-amber-300 bg-amber-50/70" : "border-zinc-200 bg-zinc-50")}
+      className={clsx(
+        "mt-3 rounded-xl border px-4 py-3",
+        state === "open" ? "border-amber-300 bg-amber-50/70" : "border-zinc-200 bg-zinc-50",
+      )}
     >
       <div className="flex items-center gap-1.5 text-[12px] font-medium text-amber-800">
-        {state === "answered" ? <Check aria-hidden className="size-3.5 text-emerald-600" /> : <CircleAlert aria-hidden className="size-3.5" />}
+        {state === "answered" ? (
+          <Check aria-hidden className="size-3.5 text-emerald-600" />
+        ) : (
+          <CircleAlert aria-hidden className="size-3.5" />
+        )}
         <span className={state === "answered" ? "text-zinc-600" : undefined}>
-          {state === "answered" ? "Answered" : interrupt.mode === "approval" ? "Waiting for your approval" : "Waiting for your answer"}
+          {state === "answered"
+            ? "Answered"
+            : interrupt.mode === "approval"
+              ? "Waiting for your approval"
+              : "Waiting for your answer"}
         </span>
       </div>
       <p className="mt-1.5 text-[13.5px] leading-relaxed whitespace-pre-wrap text-zinc-800">{interrupt.question}</p>
@@ -162,7 +215,13 @@ export function HumanStep({
             {busy ? <Loader2 aria-hidden className="animate-spin" /> : <ThumbsUp aria-hidden />}
             Approve
           </Button>
-          <Button size="sm" variant="secondary" data-testid="human-reject" disabled={busy} onClick={() => onAnswer({ approved: false })}>
+          <Button
+            size="sm"
+            variant="secondary"
+            data-testid="human-reject"
+            disabled={busy}
+            onClick={() => onAnswer({ approved: false })}
+          >
             <ThumbsDown aria-hidden />
             Reject
           </Button>
@@ -179,7 +238,10 @@ export function HumanStep({
             onChange={(event) => setText(event.target.value)}
             disabled={busy}
             placeholder="Type your answer"
-            className={clsx("h-8 min-w-0 flex-1 rounded-md border border-zinc-300 bg-white px-2.5 text-[13px] shadow-sm", focusRingTight)}
+            className={clsx(
+              "h-8 min-w-0 flex-1 rounded-md border border-zinc-300 bg-white px-2.5 text-[13px] shadow-sm",
+              focusRingTight,
+            )}
           />
           <Button size="sm" type="submit" data-testid="human-submit" disabled={busy || !text.trim()}>
             {busy ? <Loader2 aria-hidden className="animate-spin" /> : null}
@@ -191,7 +253,12 @@ export function HumanStep({
   );
 }
 
-const costFormat = new Intl.NumberFormat("en", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 4 });
+const costFormat = new Intl.NumberFormat("en", {
+  style: "currency",
+  currency: "USD",
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 4,
+});
 
 export function formatCost(cost: number): string {
   if (cost > 0 && cost < 0.0001) return "<$0.0001";
@@ -219,9 +286,13 @@ export function MessageMeta({
   const parts: Array<{ id: string; text: string }> = [];
   if (tokens !== undefined) parts.push({ id: "message-tokens", text: `${tokens.toLocaleString("en")} tokens` });
   if (cost !== undefined) parts.push({ id: "message-cost", text: formatCost(cost) });
-  if (durationMs !== undefined && durationMs !== null) parts.push({ id: "message-duration", text: formatDuration(durationMs) });
+  if (durationMs !== undefined && durationMs !== null)
+    parts.push({ id: "message-duration", text: formatDuration(durationMs) });
   return (
-    <div data-testid="message-meta" className="flex flex-wrap items-center gap-x-1.5 text-[12px] text-zinc-400 tabular-nums">
+    <div
+      data-testid="message-meta"
+      className="flex flex-wrap items-center gap-x-1.5 text-[12px] text-zinc-400 tabular-nums"
+    >
       {parts.map((part, i) => (
         <span key={part.id} className="flex items-center gap-1.5">
           {i > 0 ? <span aria-hidden>·</span> : null}
@@ -235,7 +306,10 @@ export function MessageMeta({
             href={`/executions/${executionId}`}
             data-testid="message-execution-link"
             prefetch={false}
-            className={clsx("inline-flex items-center gap-1 rounded text-zinc-500 hover:text-indigo-600", focusRingTight)}
+            className={clsx(
+              "inline-flex items-center gap-1 rounded text-zinc-500 hover:text-indigo-600",
+              focusRingTight,
+            )}
           >
             <Activity aria-hidden className="size-3" />
             View run

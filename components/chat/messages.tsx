@@ -26,7 +26,17 @@ export const UserMessage = memo(function UserMessage({ item }: { item: UserItem 
   );
 });
 
-function IconAction({ label, onClick, children, testId }: { label: string; onClick: () => void; children: React.ReactNode; testId: string }) {
+function IconAction({
+  label,
+  onClick,
+  children,
+  testId,
+}: {
+  label: string;
+  onClick: () => void;
+  children: React.ReactNode;
+  testId: string;
+}) {
   return (
     <button
       type="button"
@@ -34,7 +44,10 @@ function IconAction({ label, onClick, children, testId }: { label: string; onCli
       title={label}
       data-testid={testId}
       onClick={onClick}
-      className={clsx("inline-flex size-7 items-center justify-center rounded-md text-zinc-400 hover:bg-zinc-100 hover:text-zinc-700 [&_svg]:size-3.5", focusRingTight)}
+      className={clsx(
+        "inline-flex size-7 items-center justify-center rounded-md text-zinc-400 hover:bg-zinc-100 hover:text-zinc-700 [&_svg]:size-3.5",
+        focusRingTight,
+      )}
     >
       {children}
     </button>
@@ -72,43 +85,68 @@ export const AssistantMessage = memo(function AssistantMessage({
   const questionOnly = item.interrupt !== undefined && item.text.trim() === item.interrupt.question.trim();
   const hasText = item.text.length > 0 && !questionOnly;
   const showMeta = !streaming && (item.tokens !== undefined || item.executionId !== undefined);
-  const canRetry = !streaming && item.status !== "waiting" && item.prompt !== undefined && (isLast || item.status === "error");
+  const canRetry =
+    !streaming && item.status !== "waiting" && item.prompt !== undefined && (isLast || item.status === "error");
 
   return (
-    <div data-testid="message" data-role="assistant" data-status={item.status} data-execution-id={item.executionId} className="group/message flex gap-3">
+    <div
+      data-testid="message"
+      data-role="assistant"
+      data-status={item.status}
+      data-execution-id={item.executionId}
+      className="group/message flex gap-3"
+    >
       <div className="mt-0.5 flex size-7 shrink-0 items-center justify-center rounded-full bg-white ring-1 ring-zinc-200">
         <LatticeMark className="size-4" />
       </div>
       <div className="min-w-0 flex-1">
-        {item.answererName ? <div className="mb-1 text-[12px] font-medium text-zinc-500">{item.answererName}</div> : null}
+        {item.answererName ? (
+          <div className="mb-1 text-[12px] font-medium text-zinc-500">{item.answererName}</div>
+        ) : null}
         <ToolSteps steps={item.toolCalls} />
         {hasText ? <ChatMarkdown text={item.text} sources={item.sources} streaming={streaming} /> : null}
         {streaming && !hasText ? <TypingDots {...(item.activity ? { label: item.activity } : {})} /> : null}
         {item.reconnecting ? (
-          <div data-testid="reconnecting" role="status" className="mt-2 inline-flex items-center gap-1.5 rounded-md bg-amber-50 px-2 py-1 text-[12px] text-amber-800 ring-1 ring-amber-200">
+          <div
+            data-testid="reconnecting"
+            role="status"
+            className="mt-2 inline-flex items-center gap-1.5 rounded-md bg-amber-50 px-2 py-1 text-[12px] text-amber-800 ring-1 ring-amber-200"
+          >
             <WifiOff aria-hidden className="size-3.5" />
             Connection lost — reconnecting…
           </div>
         ) : null}
         {item.status === "stopped" ? (
-          <div data-testid="message-stopped" className="mt-2 inline-flex items-center gap-1.5 rounded-md bg-zinc-100 px-2 py-1 text-[12px] font-medium text-zinc-600">
+          <div
+            data-testid="message-stopped"
+            className="mt-2 inline-flex items-center gap-1.5 rounded-md bg-zinc-100 px-2 py-1 text-[12px] font-medium text-zinc-600"
+          >
             <OctagonX aria-hidden className="size-3.5" />
             Stopped
           </div>
         ) : null}
         {item.status === "error" ? (
-          <div data-testid="message-error" role="alert" className="mt-2 flex items-start gap-2 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-[13px] text-red-800">
+          <div
+            data-testid="message-error"
+            role="alert"
+            className="mt-2 flex items-start gap-2 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-[13px] text-red-800"
+          >
             <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0 text-red-500" />
             <div className="min-w-0 flex-1">
               <p className="font-medium">The answer failed.</p>
-              <p className="mt-0.5 break-words text-red-700">{item.error?.message ?? "Something went wrong while answering."}</p>
+              <p className="mt-0.5 break-words text-red-700">
+                {item.error?.message ?? "Something went wrong while answering."}
+              </p>
             </div>
             {item.prompt !== undefined ? (
               <button
                 type="button"
                 data-testid="message-retry-inline"
                 onClick={() => onRetry(item)}
-                className={clsx("inline-flex shrink-0 items-center gap-1 rounded-md bg-white px-2 py-1 text-[12px] font-medium text-red-700 ring-1 ring-red-200 hover:bg-red-100", focusRingTight)}
+                className={clsx(
+                  "inline-flex shrink-0 items-center gap-1 rounded-md bg-white px-2 py-1 text-[12px] font-medium text-red-700 ring-1 ring-red-200 hover:bg-red-100",
+                  focusRingTight,
+                )}
               >
                 <RefreshCw aria-hidden className="size-3.5" />
                 Retry
@@ -117,7 +155,11 @@ export const AssistantMessage = memo(function AssistantMessage({
           </div>
         ) : null}
         {item.interrupt && item.interruptState ? (
-          <HumanStep interrupt={item.interrupt} state={item.interruptState} onAnswer={(answer) => onAnswer(item, answer)} />
+          <HumanStep
+            interrupt={item.interrupt}
+            state={item.interruptState}
+            onAnswer={(answer) => onAnswer(item, answer)}
+          />
         ) : null}
         <SourceList sources={item.sources} />
         {showMeta ? (
@@ -128,7 +170,12 @@ export const AssistantMessage = memo(function AssistantMessage({
               {...(item.durationMs !== undefined ? { durationMs: item.durationMs } : {})}
               {...(item.executionId ? { executionId: item.executionId } : {})}
             />
-            <div className={clsx("flex items-center", !isLast && "opacity-0 transition-opacity group-hover/message:opacity-100 focus-within:opacity-100")}>
+            <div
+              className={clsx(
+                "flex items-center",
+                !isLast && "opacity-0 transition-opacity group-hover/message:opacity-100 focus-within:opacity-100",
+              )}
+            >
               {hasText ? (
                 <IconAction
                   label={copied ? "Copied" : "Copy answer"}

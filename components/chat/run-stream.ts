@@ -85,7 +85,10 @@ async function errorOf(response: Response): Promise<AppError> {
     const { code, message, issues } = parsed.data.error;
     return new AppError(code as ErrorCode, message, { issues });
   }
-  return new AppError(response.status >= 500 ? "unavailable:api" : "bad_request:api", `The server answered HTTP ${response.status}.`);
+  return new AppError(
+    response.status >= 500 ? "unavailable:api" : "bad_request:api",
+    `The server answered HTTP ${response.status}.`,
+  );
 }
 
 /** 4xx answers other than 408/429 will not change by trying again. */
@@ -179,7 +182,13 @@ async function readConnection(
  * after a drop. Never throws: the outcome says how it ended.
  */
 export async function followRun(options: FollowRunOptions): Promise<RunStreamOutcome> {
-  const { signal, open, maxReconnects = DEFAULT_MAX_RECONNECTS, backoffMs = defaultBackoff, fetchImpl = fetch } = options;
+  const {
+    signal,
+    open,
+    maxReconnects = DEFAULT_MAX_RECONNECTS,
+    backoffMs = defaultBackoff,
+    fetchImpl = fetch,
+  } = options;
   const state: { executionId?: string; lastSeq: number; terminal?: ExecutionEvent; streamError?: AppError } = {
     ...(options.executionId ? { executionId: options.executionId } : {}),
     lastSeq: options.afterSeq ?? 0,
@@ -211,7 +220,9 @@ export async function followRun(options: FollowRunOptions): Promise<RunStreamOut
     if (!state.executionId) {
       return {
         kind: "error",
-        error: state.streamError ?? new AppError("unavailable:network", "Could not reach the server. Check your connection and try again."),
+        error:
+          state.streamError ??
+          new AppError("unavailable:network", "Could not reach the server. Check your connection and try again."),
       };
     }
     // A resumed stream that ended cleanly with nothing new: the server holds no more of this run.

@@ -5,7 +5,14 @@
  */
 import { z } from "zod";
 import type { MessageDto } from "@/lib/api/conversations";
-import { executionErrorSchema, interruptInfoSchema, sourceSchema, type ExecutionError, type InterruptInfo, type Source } from "@/lib/engine/result";
+import {
+  executionErrorSchema,
+  interruptInfoSchema,
+  sourceSchema,
+  type ExecutionError,
+  type InterruptInfo,
+  type Source,
+} from "@/lib/engine/result";
 import type { ChatTurn } from "./chat-runs";
 import type { LiveRunStatus, ToolCallStep } from "./live-run";
 
@@ -117,7 +124,15 @@ export function buildTranscript(messages: readonly MessageDto[], turns: readonly
       sources: meta.sources,
       ...(meta.interrupt ? { interrupt: meta.interrupt } : {}),
       ...(meta.interrupt
-        ? { interruptState: resumeTurn ? (resumeTurn.connection === "closed" ? "answered" : "answering") : message.status === "pending" ? "open" : "answered" }
+        ? {
+            interruptState: resumeTurn
+              ? resumeTurn.connection === "closed"
+                ? "answered"
+                : "answering"
+              : message.status === "pending"
+                ? "open"
+                : "answered",
+          }
         : {}),
       ...(meta.error ? { error: meta.error } : {}),
       tokens: message.tokens,
@@ -147,7 +162,9 @@ export function buildTranscript(messages: readonly MessageDto[], turns: readonly
       status,
       toolCalls: run.toolCalls,
       sources: run.sources,
-      ...(run.interrupt ? { interrupt: run.interrupt, interruptState: run.status === "paused" ? "open" : "answered" } : {}),
+      ...(run.interrupt
+        ? { interrupt: run.interrupt, interruptState: run.status === "paused" ? "open" : "answered" }
+        : {}),
       ...(run.error ? { error: run.error } : turn.failure ? { error: turn.failure } : {}),
       ...(run.usage ? { tokens: run.usage.totalTokens } : {}),
       ...(run.cost !== undefined ? { cost: run.cost } : {}),
@@ -176,5 +193,7 @@ export function unfollowedRun(messages: readonly MessageDto[], turns: readonly C
 /** Turns whose saved answer is on screen: the view forgets them. */
 export function settledTurns(messages: readonly MessageDto[], turns: readonly ChatTurn[]): string[] {
   const savedIds = new Set(messages.map((m) => m.id));
-  return turns.filter((turn) => turn.connection === "closed" && turn.run.messageId && savedIds.has(turn.run.messageId)).map((turn) => turn.key);
+  return turns
+    .filter((turn) => turn.connection === "closed" && turn.run.messageId && savedIds.has(turn.run.messageId))
+    .map((turn) => turn.key);
 }

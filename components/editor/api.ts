@@ -24,7 +24,9 @@ export function useVersions(workflowId: string | null) {
   return useQuery({
     queryKey: workflowKeys.versions(workflowId ?? "new"),
     queryFn: ({ signal }) =>
-      fetchJson(`/api/workflows/${workflowId}/versions`, { schema: workflowVersionListResponseSchema, signal }).then((body) => body.versions),
+      fetchJson(`/api/workflows/${workflowId}/versions`, { schema: workflowVersionListResponseSchema, signal }).then(
+        (body) => body.versions,
+      ),
     enabled: workflowId !== null,
     staleTime: 5_000,
   });
@@ -34,7 +36,10 @@ export function useVersion(workflowId: string | null, version: number | null) {
   return useQuery({
     queryKey: workflowKeys.version(workflowId ?? "new", version ?? 0),
     queryFn: ({ signal }) =>
-      fetchJson(`/api/workflows/${workflowId}/versions/${version}`, { schema: workflowVersionResponseSchema, signal }).then((body) => body.version),
+      fetchJson(`/api/workflows/${workflowId}/versions/${version}`, {
+        schema: workflowVersionResponseSchema,
+        signal,
+      }).then((body) => body.version),
     enabled: workflowId !== null && version !== null,
     // A version never changes once written.
     staleTime: Infinity,
@@ -62,7 +67,10 @@ export function useRestoreVersion(workflowId: string | null) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (version: number) =>
-      fetchJson(`/api/workflows/${workflowId}/restore/${version}`, { method: "POST", schema: workflowSavedResponseSchema }),
+      fetchJson(`/api/workflows/${workflowId}/restore/${version}`, {
+        method: "POST",
+        schema: workflowSavedResponseSchema,
+      }),
     onSuccess: () => {
       if (workflowId) void queryClient.invalidateQueries({ queryKey: workflowKeys.versions(workflowId) });
     },

@@ -32,7 +32,8 @@ export function useLiveValidation() {
     // The first check waits until the browser is idle, so opening a large workflow paints and answers the
     // first click before its validation runs.
     let idle: number | undefined;
-    if (typeof window.requestIdleCallback === "function") idle = window.requestIdleCallback(validate, { timeout: 1000 });
+    if (typeof window.requestIdleCallback === "function")
+      idle = window.requestIdleCallback(validate, { timeout: 1000 });
     else timer = setTimeout(validate, 0);
     const unsubscribe = store.subscribe((state, previous) => {
       if (state.revision === previous.revision && state.workflowId === previous.workflowId) return;
@@ -246,9 +247,18 @@ export function useUnsavedGuard(store: EditorStore) {
       event.returnValue = "";
     };
     const onClick = (event: MouseEvent) => {
-      if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      if (
+        event.defaultPrevented ||
+        event.button !== 0 ||
+        event.metaKey ||
+        event.ctrlKey ||
+        event.shiftKey ||
+        event.altKey
+      )
+        return;
       const anchor = (event.target as Element | null)?.closest?.("a[href]");
-      if (!(anchor instanceof HTMLAnchorElement) || anchor.target === "_blank" || anchor.hasAttribute("download")) return;
+      if (!(anchor instanceof HTMLAnchorElement) || anchor.target === "_blank" || anchor.hasAttribute("download"))
+        return;
       const url = new URL(anchor.href, window.location.href);
       if (url.origin !== window.location.origin || url.pathname === window.location.pathname) return;
       if (!hasUnsaved()) return;

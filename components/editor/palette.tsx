@@ -44,7 +44,12 @@ export function freeSpot(nodes: readonly EditorNode[], wanted: { x: number; y: n
     nodes.some((node) => {
       const w = node.measured?.width ?? width;
       const h = node.measured?.height ?? height;
-      return at.x < node.position.x + w + margin && at.x + width + margin > node.position.x && at.y < node.position.y + h + margin && at.y + height + margin > node.position.y;
+      return (
+        at.x < node.position.x + w + margin &&
+        at.x + width + margin > node.position.x &&
+        at.y < node.position.y + h + margin &&
+        at.y + height + margin > node.position.y
+      );
     });
   let position = wanted;
   for (let step = 0; step < 60 && overlaps(position); step += 1) position = { x: wanted.x, y: position.y + 40 };
@@ -60,9 +65,20 @@ export function useAddNode() {
     const canvas = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
     if (!canvas) return;
     const topLeft = flowToScreenPosition(position);
-    const bottomRight = flowToScreenPosition({ x: position.x + DEFAULT_NODE_SIZE.width, y: position.y + DEFAULT_NODE_SIZE.height });
-    const inside = topLeft.x >= canvas.left && topLeft.y >= canvas.top && bottomRight.x <= canvas.right && bottomRight.y <= canvas.bottom;
-    if (!inside) void setCenter(position.x + DEFAULT_NODE_SIZE.width / 2, position.y + DEFAULT_NODE_SIZE.height / 2, { zoom: getZoom(), duration: 200 });
+    const bottomRight = flowToScreenPosition({
+      x: position.x + DEFAULT_NODE_SIZE.width,
+      y: position.y + DEFAULT_NODE_SIZE.height,
+    });
+    const inside =
+      topLeft.x >= canvas.left &&
+      topLeft.y >= canvas.top &&
+      bottomRight.x <= canvas.right &&
+      bottomRight.y <= canvas.bottom;
+    if (!inside)
+      void setCenter(position.x + DEFAULT_NODE_SIZE.width / 2, position.y + DEFAULT_NODE_SIZE.height / 2, {
+        zoom: getZoom(),
+        duration: 200,
+      });
   };
   return (type: string) => {
     const state = store.getState();
@@ -70,7 +86,10 @@ export function useAddNode() {
     const anchor = selected.length === 1 ? selected[0] : undefined;
     let position: { x: number; y: number };
     if (anchor) {
-      position = { x: anchor.position.x + (anchor.measured?.width ?? DEFAULT_NODE_SIZE.width) + 80, y: anchor.position.y };
+      position = {
+        x: anchor.position.x + (anchor.measured?.width ?? DEFAULT_NODE_SIZE.width) + 80,
+        y: anchor.position.y,
+      };
     } else {
       const canvas = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
       const centre = canvas
@@ -96,9 +115,10 @@ export function Palette() {
   const visible = useMemo(() => definitions.filter((definition) => matchesSearch(definition, query)), [query]);
   const grouped = useMemo(
     () =>
-      NODE_CATEGORIES.map((category) => ({ category, items: visible.filter((definition) => definition.category === category) })).filter(
-        (group) => group.items.length > 0,
-      ),
+      NODE_CATEGORIES.map((category) => ({
+        category,
+        items: visible.filter((definition) => definition.category === category),
+      })).filter((group) => group.items.length > 0),
     [visible],
   );
   const ordered = grouped.flatMap((group) => group.items);
@@ -125,11 +145,18 @@ export function Palette() {
   };
 
   return (
-    <aside aria-label="Node palette" data-testid="palette" className="flex h-full w-48 shrink-0 flex-col border-r border-zinc-200 bg-white xl:w-52">
+    <aside
+      aria-label="Node palette"
+      data-testid="palette"
+      className="flex h-full w-48 shrink-0 flex-col border-r border-zinc-200 bg-white xl:w-52"
+    >
       <div className="border-b border-zinc-100 p-3">
         <label className="relative block">
           <span className="sr-only">Search nodes</span>
-          <Search aria-hidden className="pointer-events-none absolute top-1/2 left-2.5 size-3.5 -translate-y-1/2 text-zinc-400" />
+          <Search
+            aria-hidden
+            className="pointer-events-none absolute top-1/2 left-2.5 size-3.5 -translate-y-1/2 text-zinc-400"
+          />
           <input
             ref={searchRef}
             data-testid="palette-search"
@@ -159,7 +186,9 @@ export function Palette() {
         ) : (
           grouped.map(({ category, items }) => (
             <div key={category} role="group" aria-label={CATEGORY_LABELS[category]} className="mt-2">
-              <p className="px-2 pb-1 text-[10.5px] font-semibold tracking-wider text-zinc-400 uppercase">{CATEGORY_LABELS[category]}</p>
+              <p className="px-2 pb-1 text-[10.5px] font-semibold tracking-wider text-zinc-400 uppercase">
+                {CATEGORY_LABELS[category]}
+              </p>
               {items.map((definition) => (
                 <PaletteItem
                   key={definition.type}
@@ -233,7 +262,10 @@ function PaletteItem({
         active && "bg-indigo-50 text-indigo-900 ring-1 ring-indigo-200",
       )}
     >
-      <span className="flex size-6 shrink-0 items-center justify-center rounded-md text-white" style={{ backgroundColor: definition.color }}>
+      <span
+        className="flex size-6 shrink-0 items-center justify-center rounded-md text-white"
+        style={{ backgroundColor: definition.color }}
+      >
         <Icon aria-hidden className="size-3.5" />
       </span>
       <span className="truncate font-medium">{definition.label}</span>

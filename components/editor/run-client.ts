@@ -24,7 +24,11 @@ async function errorMessage(response: Response): Promise<string> {
 }
 
 /** Resolves when the stream ends (normally, by error, or aborted through `signal`). */
-export async function streamRun(url: string, body: unknown, { signal, onEvents, onError }: StreamHandlers & { signal: AbortSignal }): Promise<void> {
+export async function streamRun(
+  url: string,
+  body: unknown,
+  { signal, onEvents, onError }: StreamHandlers & { signal: AbortSignal },
+): Promise<void> {
   let response: Response;
   try {
     response = await fetch(url, {

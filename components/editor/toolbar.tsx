@@ -91,7 +91,13 @@ function SaveStatus({ saving }: { saving: boolean }) {
         dirty || workflowId === null ? "text-amber-700" : "text-zinc-500",
       )}
     >
-      <span aria-hidden className={clsx("size-1.5 rounded-full", saving ? "bg-sky-500" : dirty || workflowId === null ? "bg-amber-500" : "bg-emerald-500")} />
+      <span
+        aria-hidden
+        className={clsx(
+          "size-1.5 rounded-full",
+          saving ? "bg-sky-500" : dirty || workflowId === null ? "bg-amber-500" : "bg-emerald-500",
+        )}
+      />
       {text}
     </span>
   );
@@ -151,8 +157,22 @@ export function EditorToolbar({ onSave, saving }: { onSave: () => void; saving: 
       <SaveStatus saving={saving} />
 
       <div className="mx-1 h-5 w-px bg-zinc-200" aria-hidden />
-      <ToolButton testId="undo" label="Undo" shortcut="Ctrl/⌘ Z" icon={Undo2} onClick={() => store.getState().undo()} disabled={!canUndo} />
-      <ToolButton testId="redo" label="Redo" shortcut="Shift Ctrl/⌘ Z" icon={Redo2} onClick={() => store.getState().redo()} disabled={!canRedo} />
+      <ToolButton
+        testId="undo"
+        label="Undo"
+        shortcut="Ctrl/⌘ Z"
+        icon={Undo2}
+        onClick={() => store.getState().undo()}
+        disabled={!canUndo}
+      />
+      <ToolButton
+        testId="redo"
+        label="Redo"
+        shortcut="Shift Ctrl/⌘ Z"
+        icon={Redo2}
+        onClick={() => store.getState().redo()}
+        disabled={!canRedo}
+      />
       <ToolButton
         testId="tidy-up"
         label="Tidy up: arrange the nodes left to right"
@@ -164,7 +184,14 @@ export function EditorToolbar({ onSave, saving }: { onSave: () => void; saving: 
       >
         <span className="hidden 2xl:inline">Tidy up</span>
       </ToolButton>
-      <ToolButton testId="fit-view" label="Fit to screen" shortcut="Shift 1" icon={Maximize} onClick={() => void fitView({ duration: 300, padding: 0.2 })} disabled={!hasNodes} />
+      <ToolButton
+        testId="fit-view"
+        label="Fit to screen"
+        shortcut="Shift 1"
+        icon={Maximize}
+        onClick={() => void fitView({ duration: 300, padding: 0.2 })}
+        disabled={!hasNodes}
+      />
 
       <div className="ml-auto flex items-center gap-1">
         <button
@@ -189,7 +216,13 @@ export function EditorToolbar({ onSave, saving }: { onSave: () => void; saving: 
             <span className="sr-only">warnings</span>
           </span>
         </button>
-        <ToolButton testId="versions-toggle" label="Versions" icon={History} onClick={() => open("versions")} active={panel === "versions"}>
+        <ToolButton
+          testId="versions-toggle"
+          label="Versions"
+          icon={History}
+          onClick={() => open("versions")}
+          active={panel === "versions"}
+        >
           <span className="hidden lg:inline">Versions</span>
         </ToolButton>
         <ToolButton
@@ -209,10 +242,16 @@ export function EditorToolbar({ onSave, saving }: { onSave: () => void; saving: 
           title="Test run"
           className={clsx(
             "inline-flex h-8 items-center gap-1.5 rounded-md border px-2.5 text-[12.5px] font-medium focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-500",
-            panel === "run" ? "border-emerald-300 bg-emerald-50 text-emerald-800" : "border-zinc-300 bg-white text-zinc-800 hover:bg-zinc-50",
+            panel === "run"
+              ? "border-emerald-300 bg-emerald-50 text-emerald-800"
+              : "border-zinc-300 bg-white text-zinc-800 hover:bg-zinc-50",
           )}
         >
-          {running ? <Loader2 aria-hidden className="size-3.5 animate-spin" /> : <Play aria-hidden className="size-3.5 fill-current text-emerald-600" />}
+          {running ? (
+            <Loader2 aria-hidden className="size-3.5 animate-spin" />
+          ) : (
+            <Play aria-hidden className="size-3.5 fill-current text-emerald-600" />
+          )}
           Test
         </button>
         <button
@@ -223,7 +262,11 @@ export function EditorToolbar({ onSave, saving }: { onSave: () => void; saving: 
           title="Save (Ctrl/⌘ S)"
           className="inline-flex h-8 items-center gap-1.5 rounded-md bg-indigo-600 px-3 text-[12.5px] font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500"
         >
-          {saving ? <Loader2 aria-hidden className="size-3.5 animate-spin" /> : <Save aria-hidden className="size-3.5" />}
+          {saving ? (
+            <Loader2 aria-hidden className="size-3.5 animate-spin" />
+          ) : (
+            <Save aria-hidden className="size-3.5" />
+          )}
           Save
         </button>
       </div>

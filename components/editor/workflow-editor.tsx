@@ -13,7 +13,13 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { WorkflowCanvas } from "./canvas/workflow-canvas";
 import { EditorStoreProvider, useEditor, useEditorApi } from "./editor-context";
-import { useLiveValidation, useNoticeTimeout, useSave, useShortcutsAndClipboard, useUnsavedGuard } from "./editor-hooks";
+import {
+  useLiveValidation,
+  useNoticeTimeout,
+  useSave,
+  useShortcutsAndClipboard,
+  useUnsavedGuard,
+} from "./editor-hooks";
 import { Inspector } from "./inspector/inspector";
 import { documentFromDefinition, emptyDocument, type DefinitionLike } from "./model/document";
 import type { PanelId } from "./model/editor-store";
@@ -81,7 +87,11 @@ function EditorLayout() {
     >
       <EditorToolbar onSave={() => void save()} saving={saving} />
       {conflict ? (
-        <div role="alert" data-testid="save-conflict" className="flex items-center gap-3 border-b border-amber-200 bg-amber-50 px-4 py-2 text-[12.5px] text-amber-900">
+        <div
+          role="alert"
+          data-testid="save-conflict"
+          className="flex items-center gap-3 border-b border-amber-200 bg-amber-50 px-4 py-2 text-[12.5px] text-amber-900"
+        >
           <CircleAlert aria-hidden className="size-4 shrink-0" />
           <span className="flex-1">{conflict}</span>
           <Button size="sm" variant="secondary" onClick={() => window.location.reload()}>
@@ -152,7 +162,12 @@ function SidePanel() {
   const warnings = useEditor((state) => state.issues.warningCount);
   const count = (id: PanelId) =>
     id === "issues" && errors + warnings > 0 ? (
-      <span className={clsx("rounded-full px-1.5 text-[10.5px] font-semibold text-white", errors ? "bg-red-500" : "bg-amber-500")}>
+      <span
+        className={clsx(
+          "rounded-full px-1.5 text-[10.5px] font-semibold text-white",
+          errors ? "bg-red-500" : "bg-amber-500",
+        )}
+      >
         {errors + warnings}
       </span>
     ) : null;
@@ -160,7 +175,10 @@ function SidePanel() {
   if (!open) {
     // Folded: a rail of the panels' icons, one click from any of them.
     return (
-      <aside aria-label="Side panel (folded)" className="flex w-11 shrink-0 flex-col items-center gap-1 border-l border-zinc-200 bg-white py-2">
+      <aside
+        aria-label="Side panel (folded)"
+        className="flex w-11 shrink-0 flex-col items-center gap-1 border-l border-zinc-200 bg-white py-2"
+      >
         <button
           type="button"
           data-testid="panel-open"
@@ -183,7 +201,13 @@ function SidePanel() {
           >
             <Icon aria-hidden className="size-4" />
             {id === "issues" && errors + warnings > 0 ? (
-              <span aria-hidden className={clsx("absolute top-0.5 right-0.5 size-2 rounded-full", errors ? "bg-red-500" : "bg-amber-500")} />
+              <span
+                aria-hidden
+                className={clsx(
+                  "absolute top-0.5 right-0.5 size-2 rounded-full",
+                  errors ? "bg-red-500" : "bg-amber-500",
+                )}
+              />
             ) : null}
           </button>
         ))}
@@ -192,7 +216,10 @@ function SidePanel() {
   }
 
   return (
-    <aside aria-label="Side panel" className="flex w-[320px] shrink-0 flex-col border-l border-zinc-200 bg-white xl:w-[380px]">
+    <aside
+      aria-label="Side panel"
+      className="flex w-[320px] shrink-0 flex-col border-l border-zinc-200 bg-white xl:w-[380px]"
+    >
       <div role="tablist" aria-label="Panels" className="flex shrink-0 items-center border-b border-zinc-200 pl-1">
         {PANELS.map(({ id, label, icon: Icon }) => (
           <button
@@ -206,7 +233,9 @@ function SidePanel() {
             onClick={() => store.getState().setPanel(id)}
             className={clsx(
               "-mb-px flex items-center gap-1.5 border-b-2 px-2 py-2.5 text-[12.5px] font-medium whitespace-nowrap focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-indigo-500",
-              panel === id ? "border-indigo-600 text-indigo-700" : "border-transparent text-zinc-500 hover:text-zinc-800",
+              panel === id
+                ? "border-indigo-600 text-indigo-700"
+                : "border-transparent text-zinc-500 hover:text-zinc-800",
             )}
           >
             <Icon aria-hidden className="size-3.5" />
@@ -225,8 +254,21 @@ function SidePanel() {
           <PanelRightClose aria-hidden className="size-4" />
         </button>
       </div>
-      <div role="tabpanel" id={`panel-${panel}`} aria-labelledby={`tab-${panel}`} className="min-h-0 flex-1 overflow-y-auto">
-        {panel === "inspector" ? <Inspector /> : panel === "issues" ? <IssuesPanel /> : panel === "versions" ? <VersionsPanel /> : <RunPanel />}
+      <div
+        role="tabpanel"
+        id={`panel-${panel}`}
+        aria-labelledby={`tab-${panel}`}
+        className="min-h-0 flex-1 overflow-y-auto"
+      >
+        {panel === "inspector" ? (
+          <Inspector />
+        ) : panel === "issues" ? (
+          <IssuesPanel />
+        ) : panel === "versions" ? (
+          <VersionsPanel />
+        ) : (
+          <RunPanel />
+        )}
       </div>
     </aside>
   );

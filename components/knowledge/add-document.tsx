@@ -36,14 +36,23 @@ export function AddDocument({
 }) {
   return (
     <Card aria-labelledby="add-document-title">
-      <CardHeader title={<span id="add-document-title">Add a document</span>} description="Upload a file or paste text." />
+      <CardHeader
+        title={<span id="add-document-title">Add a document</span>}
+        description="Upload a file or paste text."
+      />
       <FileUpload knowledgeBaseId={knowledgeBaseId} onAdded={onAdded} />
       <PasteText knowledgeBaseId={knowledgeBaseId} onAdded={onAdded} />
     </Card>
   );
 }
 
-function FileUpload({ knowledgeBaseId, onAdded }: { knowledgeBaseId: string; onAdded: (document: KnowledgeDocumentDto) => void }) {
+function FileUpload({
+  knowledgeBaseId,
+  onAdded,
+}: {
+  knowledgeBaseId: string;
+  onAdded: (document: KnowledgeDocumentDto) => void;
+}) {
   const inputId = useId();
   const hintId = useId();
   const [items, setItems] = useState<UploadItem[]>([]);
@@ -57,7 +66,9 @@ function FileUpload({ knowledgeBaseId, onAdded }: { knowledgeBaseId: string; onA
 
   const upload = async (file: File, key: number) => {
     try {
-      const document = await uploadDocument(knowledgeBaseId, file, { onProgress: (progress) => patch(key, { progress }) });
+      const document = await uploadDocument(knowledgeBaseId, file, {
+        onProgress: (progress) => patch(key, { progress }),
+      });
       setItems((all) => all.filter((item) => item.key !== key));
       onAdded(document);
     } catch (error) {
@@ -136,7 +147,11 @@ function FileUpload({ knowledgeBaseId, onAdded }: { knowledgeBaseId: string; onA
       {items.length > 0 ? (
         <ul aria-label="Uploads" className="flex flex-col gap-2">
           {items.map((item) => (
-            <UploadRow key={item.key} item={item} onDismiss={() => setItems((all) => all.filter((i) => i.key !== item.key))} />
+            <UploadRow
+              key={item.key}
+              item={item}
+              onDismiss={() => setItems((all) => all.filter((i) => i.key !== item.key))}
+            />
           ))}
         </ul>
       ) : null}
@@ -150,7 +165,10 @@ function UploadRow({ item, onDismiss }: { item: UploadItem; onDismiss: () => voi
     <li
       data-testid="document-upload-item"
       data-state={item.error ? "failed" : indexing ? "indexing" : "uploading"}
-      className={clsx("rounded-md border px-3 py-2 text-[13px]", item.error ? "border-red-200 bg-red-50" : "border-zinc-200 bg-white")}
+      className={clsx(
+        "rounded-md border px-3 py-2 text-[13px]",
+        item.error ? "border-red-200 bg-red-50" : "border-zinc-200 bg-white",
+      )}
     >
       <div className="flex items-center gap-2">
         {item.error ? (
@@ -194,7 +212,13 @@ function UploadRow({ item, onDismiss }: { item: UploadItem; onDismiss: () => voi
   );
 }
 
-function PasteText({ knowledgeBaseId, onAdded }: { knowledgeBaseId: string; onAdded: (document: KnowledgeDocumentDto) => void }) {
+function PasteText({
+  knowledgeBaseId,
+  onAdded,
+}: {
+  knowledgeBaseId: string;
+  onAdded: (document: KnowledgeDocumentDto) => void;
+}) {
   const titleId = useId();
   const textId = useId();
   const [title, setTitle] = useState("");

@@ -17,7 +17,17 @@ export function errorText(error: unknown): string {
 }
 
 /** A labelled control with the message about it below; the control takes `invalidProps(id, error)`. */
-export function Field({ id, label, error, children }: { id: string; label: ReactNode; error: string | null; children: ReactNode }) {
+export function Field({
+  id,
+  label,
+  error,
+  children,
+}: {
+  id: string;
+  label: ReactNode;
+  error: string | null;
+  children: ReactNode;
+}) {
   return (
     <div className="flex flex-col gap-1.5">
       <Label htmlFor={id}>{label}</Label>

@@ -31,7 +31,13 @@ export interface KnowledgeBaseData {
   documents: KnowledgeDocumentDto[];
 }
 
-export function KnowledgeBaseView({ initial, chatTemplateId }: { initial: KnowledgeBaseData; chatTemplateId: string | null }) {
+export function KnowledgeBaseView({
+  initial,
+  chatTemplateId,
+}: {
+  initial: KnowledgeBaseData;
+  chatTemplateId: string | null;
+}) {
   const id = initial.knowledgeBase.id;
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -52,7 +58,10 @@ export function KnowledgeBaseView({ initial, chatTemplateId }: { initial: Knowle
     queryClient.setQueryData<KnowledgeBaseData>(key, (old) => {
       if (!old) return old;
       const next = change(old.documents);
-      return { knowledgeBase: { ...old.knowledgeBase, documentCount: next.length, updatedAt: new Date().toISOString() }, documents: next };
+      return {
+        knowledgeBase: { ...old.knowledgeBase, documentCount: next.length, updatedAt: new Date().toISOString() },
+        documents: next,
+      };
     });
     void queryClient.invalidateQueries({ queryKey: knowledgeKeys.all });
   };
@@ -80,12 +89,19 @@ export function KnowledgeBaseView({ initial, chatTemplateId }: { initial: Knowle
   return (
     <div className="flex flex-col gap-6">
       <div className="flex flex-col gap-3">
-        <Link href="/knowledge" className={`flex w-fit items-center gap-1 rounded-sm text-[13px] font-medium text-zinc-500 hover:text-zinc-800 ${focusRing}`}>
+        <Link
+          href="/knowledge"
+          className={`flex w-fit items-center gap-1 rounded-sm text-[13px] font-medium text-zinc-500 hover:text-zinc-800 ${focusRing}`}
+        >
           <ArrowLeft aria-hidden className="size-3.5" />
           Knowledge
         </Link>
         <PageHeader
-          title={<span data-testid="knowledge-title" className="break-words">{kb.name}</span>}
+          title={
+            <span data-testid="knowledge-title" className="break-words">
+              {kb.name}
+            </span>
+          }
           description={kb.description || undefined}
           actions={
             <>
@@ -115,7 +131,10 @@ export function KnowledgeBaseView({ initial, chatTemplateId }: { initial: Knowle
             </>
           }
         />
-        <p data-testid="knowledge-stats" className="flex flex-wrap items-center gap-x-2 gap-y-1 text-[13px] text-zinc-500">
+        <p
+          data-testid="knowledge-stats"
+          className="flex flex-wrap items-center gap-x-2 gap-y-1 text-[13px] text-zinc-500"
+        >
           <span>{countOf(documents.length, "document")}</span>
           <span aria-hidden>·</span>
           <span>{countOf(chunkCount, "chunk")}</span>
@@ -127,9 +146,11 @@ export function KnowledgeBaseView({ initial, chatTemplateId }: { initial: Knowle
           </span>
         </p>
         <p data-testid="knowledge-usage" className="text-[13px] text-zinc-600">
-          Use it from the <strong className="font-medium text-zinc-800">Knowledge base Q&amp;A</strong> template, a retrieval node or the
-          knowledge-search tool.
-          {chatTemplateId ? " “Chat with it” opens a chat with that template: choose this knowledge base when it asks." : null}
+          Use it from the <strong className="font-medium text-zinc-800">Knowledge base Q&amp;A</strong> template, a
+          retrieval node or the knowledge-search tool.
+          {chatTemplateId
+            ? " “Chat with it” opens a chat with that template: choose this knowledge base when it asks."
+            : null}
         </p>
       </div>
 
@@ -160,7 +181,10 @@ export function KnowledgeBaseView({ initial, chatTemplateId }: { initial: Knowle
           </Card>
           <RetrievalTest knowledgeBaseId={id} documentCount={documents.length} className="max-lg:order-last" />
         </div>
-        <AddDocument knowledgeBaseId={id} onAdded={(document) => update((docs) => [...docs.filter((d) => d.id !== document.id), document])} />
+        <AddDocument
+          knowledgeBaseId={id}
+          onAdded={(document) => update((docs) => [...docs.filter((d) => d.id !== document.id), document])}
+        />
       </div>
 
       <ConfirmDialog
@@ -201,7 +225,13 @@ const DOCUMENT_COLUMNS: DataColumn[] = [
   { label: "Actions", width: "w-24", hidden: true },
 ];
 
-function DocumentTable({ documents, onDelete }: { documents: KnowledgeDocumentDto[]; onDelete: (document: KnowledgeDocumentDto) => void }) {
+function DocumentTable({
+  documents,
+  onDelete,
+}: {
+  documents: KnowledgeDocumentDto[];
+  onDelete: (document: KnowledgeDocumentDto) => void;
+}) {
   return (
     <DataTable columns={DOCUMENT_COLUMNS} minWidth="min-w-[36rem]">
       {documents.map((document) => (

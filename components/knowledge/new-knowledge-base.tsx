@@ -99,7 +99,15 @@ function NewKnowledgeBaseDialog({ open, onClose }: { open: boolean; onClose: () 
             {...invalidProps(nameId, nameError)}
           />
         </Field>
-        <Field id={descriptionId} label={<>Description <span className="font-normal text-zinc-500">(optional)</span></>} error={descriptionError}>
+        <Field
+          id={descriptionId}
+          label={
+            <>
+              Description <span className="font-normal text-zinc-500">(optional)</span>
+            </>
+          }
+          error={descriptionError}
+        >
           <TextArea
             id={descriptionId}
             data-testid="knowledge-description"

@@ -152,7 +152,11 @@ function RetrievalResult({ result, query }: { result: KnowledgeSearchResultDto; 
     <li data-testid="retrieval-result" data-rank={result.rank} className="flex flex-col gap-1.5 px-5 py-3">
       <div className="flex items-baseline gap-2 text-[13px]">
         <span className="shrink-0 font-semibold text-zinc-500 tabular-nums">#{result.rank}</span>
-        <span data-testid="retrieval-result-title" className="min-w-0 truncate font-medium text-zinc-900" title={result.documentTitle}>
+        <span
+          data-testid="retrieval-result-title"
+          className="min-w-0 truncate font-medium text-zinc-900"
+          title={result.documentTitle}
+        >
           {result.documentTitle}
         </span>
         <span className="ml-auto shrink-0 text-xs text-zinc-500 tabular-nums" title={`Score ${result.score}`}>
@@ -174,7 +178,13 @@ function RetrievalResult({ result, query }: { result: KnowledgeSearchResultDto; 
         )}
       </p>
       {long ? (
-        <Button variant="ghost" size="sm" aria-expanded={expanded} onClick={() => setExpanded((open) => !open)} className="self-start">
+        <Button
+          variant="ghost"
+          size="sm"
+          aria-expanded={expanded}
+          onClick={() => setExpanded((open) => !open)}
+          className="self-start"
+        >
           {expanded ? "Show less" : "Show more"}
         </Button>
       ) : null}

@@ -32,7 +32,10 @@ function SuccessCell({ row }: { row: RunAggregate }) {
       <span aria-hidden className="hidden h-1.5 w-14 overflow-hidden rounded-full bg-zinc-100 sm:block">
         {rate !== null ? (
           <span
-            className={clsx("block h-full rounded-full", rate >= 0.95 ? "bg-emerald-500" : rate >= 0.8 ? "bg-amber-500" : "bg-red-500")}
+            className={clsx(
+              "block h-full rounded-full",
+              rate >= 0.95 ? "bg-emerald-500" : rate >= 0.8 ? "bg-amber-500" : "bg-red-500",
+            )}
             style={{ width: `${Math.max(4, rate * 100)}%` }}
           />
         ) : null}
@@ -140,13 +143,26 @@ export function DashboardBreakdowns({ dashboard, filterHref }: { dashboard: Dash
                               aria-label={`${expanded ? "Hide" : "Show"} versions of ${workflow.name}`}
                               className="rounded p-0.5 text-zinc-400 hover:bg-zinc-100 hover:text-zinc-700"
                             >
-                              <ChevronRight aria-hidden className={clsx("size-3.5 transition-transform", expanded && "rotate-90")} />
+                              <ChevronRight
+                                aria-hidden
+                                className={clsx("size-3.5 transition-transform", expanded && "rotate-90")}
+                              />
                             </button>
-                            <Link href={filterHref({ workflowId: workflow.definitionId, templateId: null, model: null, type: null })} className={nameLink}>
+                            <Link
+                              href={filterHref({
+                                workflowId: workflow.definitionId,
+                                templateId: null,
+                                model: null,
+                                type: null,
+                              })}
+                              className={nameLink}
+                            >
                               {workflow.name}
                             </Link>
                             <span className="text-[11.5px] text-zinc-400">
-                              {several ? `${workflow.versions.length} versions` : `v${workflow.versions[0]?.version ?? "?"}`}
+                              {several
+                                ? `${workflow.versions.length} versions`
+                                : `v${workflow.versions[0]?.version ?? "?"}`}
                             </span>
                           </div>
                         </td>
@@ -154,7 +170,10 @@ export function DashboardBreakdowns({ dashboard, filterHref }: { dashboard: Dash
                       </tr>
                       {expanded
                         ? workflow.versions.map((version) => (
-                            <tr key={`${workflow.definitionId}-${version.version}`} className="bg-zinc-50/70 text-zinc-600">
+                            <tr
+                              key={`${workflow.definitionId}-${version.version}`}
+                              className="bg-zinc-50/70 text-zinc-600"
+                            >
                               <td className="py-1.5 pr-3 pl-10 text-[12.5px]">Version {version.version ?? "—"}</td>
                               <Figures row={version} />
                             </tr>
@@ -173,7 +192,15 @@ export function DashboardBreakdowns({ dashboard, filterHref }: { dashboard: Dash
                 {dashboard.byTemplate.map((template) => (
                   <tr key={template.templateId} data-testid="breakdown-row">
                     <td className="px-3 py-2">
-                      <Link href={filterHref({ templateId: template.templateId, workflowId: null, model: null, type: null })} className={nameLink}>
+                      <Link
+                        href={filterHref({
+                          templateId: template.templateId,
+                          workflowId: null,
+                          model: null,
+                          type: null,
+                        })}
+                        className={nameLink}
+                      >
                         {template.name}
                       </Link>
                     </td>
@@ -190,19 +217,34 @@ export function DashboardBreakdowns({ dashboard, filterHref }: { dashboard: Dash
                 {dashboard.byModel.map((model) => (
                   <tr key={model.model} data-testid="breakdown-row">
                     <td className="px-3 py-2">
-                      <Link href={filterHref({ model: model.model, workflowId: null, templateId: null, type: null })} className={nameLink}>
+                      <Link
+                        href={filterHref({ model: model.model, workflowId: null, templateId: null, type: null })}
+                        className={nameLink}
+                      >
                         {model.name}
                       </Link>
-                      <span className="ml-1.5 rounded bg-zinc-100 px-1 py-px text-[10.5px] font-medium text-zinc-500">{model.provider}</span>
+                      <span className="ml-1.5 rounded bg-zinc-100 px-1 py-px text-[10.5px] font-medium text-zinc-500">
+                        {model.provider}
+                      </span>
                     </td>
                     <Figures
                       row={model}
                       tokens={
-                        <span title={`${formatTokens(model.modelInputTokens)} in · ${formatTokens(model.modelOutputTokens)} out`}>
+                        <span
+                          title={`${formatTokens(model.modelInputTokens)} in · ${formatTokens(model.modelOutputTokens)} out`}
+                        >
                           {formatTokens(model.modelInputTokens + model.modelOutputTokens)}
                         </span>
                       }
-                      cost={model.modelCost === null ? <span className="text-zinc-400" title="This model is not in the price table">unknown</span> : formatCost(model.modelCost)}
+                      cost={
+                        model.modelCost === null ? (
+                          <span className="text-zinc-400" title="This model is not in the price table">
+                            unknown
+                          </span>
+                        ) : (
+                          formatCost(model.modelCost)
+                        )
+                      }
                     />
                   </tr>
                 ))}
@@ -217,7 +259,12 @@ export function DashboardBreakdowns({ dashboard, filterHref }: { dashboard: Dash
                   <tr key={type.workflowType} data-testid="breakdown-row">
                     <td className="px-3 py-2">
                       <Link
-                        href={filterHref({ type: type.workflowType as ExecutionFilters["type"], workflowId: null, templateId: null, model: null })}
+                        href={filterHref({
+                          type: type.workflowType as ExecutionFilters["type"],
+                          workflowId: null,
+                          templateId: null,
+                          model: null,
+                        })}
                         className={nameLink}
                       >
                         {TYPE_LABELS[type.workflowType] ?? type.workflowType}
@@ -233,7 +280,8 @@ export function DashboardBreakdowns({ dashboard, filterHref }: { dashboard: Dash
       </div>
       {tab === "models" ? (
         <p className="border-t border-zinc-100 px-4 py-2 text-[11.5px] text-zinc-500">
-          Runs, success and durations count every run that used the model; tokens and cost are the model’s own share, at list price.
+          Runs, success and durations count every run that used the model; tokens and cost are the model’s own share, at
+          list price.
         </p>
       ) : null}
     </section>
@@ -251,7 +299,9 @@ export function TopFailing({ dashboard, filterHref }: { dashboard: Dashboard; fi
         <div className="flex flex-1 flex-col items-center justify-center px-4 py-8 text-center">
           <PartyPopper aria-hidden className="size-5 text-emerald-500" />
           <p className="mt-2 text-[13px] font-medium text-zinc-700">No failures in this range</p>
-          <p className="mt-0.5 text-[12px] text-zinc-500">Runs that fail or are interrupted show up here with their most common error.</p>
+          <p className="mt-0.5 text-[12px] text-zinc-500">
+            Runs that fail or are interrupted show up here with their most common error.
+          </p>
         </div>
       ) : (
         <ol className="divide-y divide-zinc-100">
@@ -266,7 +316,10 @@ export function TopFailing({ dashboard, filterHref }: { dashboard: Dashboard; fi
             return (
               <li key={`${item.subject}-${item.key}`} data-testid="failing-row" className="px-4 py-3">
                 <div className="flex items-baseline justify-between gap-3">
-                  <Link href={filterHref({ ...patch, status: ["failed", "interrupted"] })} className={clsx(nameLink, "truncate text-[13px]")}>
+                  <Link
+                    href={filterHref({ ...patch, status: ["failed", "interrupted"] })}
+                    className={clsx(nameLink, "truncate text-[13px]")}
+                  >
                     {name}
                   </Link>
                   <span className="shrink-0 text-[12px] text-zinc-500 tabular-nums">
@@ -279,7 +332,9 @@ export function TopFailing({ dashboard, filterHref }: { dashboard: Dashboard; fi
                     <span className="line-clamp-2 break-words" title={item.commonError}>
                       {item.commonError}
                     </span>
-                    {item.commonErrorCount > 1 ? <span className="shrink-0 text-zinc-400">×{item.commonErrorCount}</span> : null}
+                    {item.commonErrorCount > 1 ? (
+                      <span className="shrink-0 text-zinc-400">×{item.commonErrorCount}</span>
+                    ) : null}
                   </p>
                 ) : null}
                 {item.lastFailedAt ? (

@@ -48,16 +48,32 @@ export function KpiCards({ totals }: { totals: Dashboard["totals"] }) {
   return (
     <div className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-5" data-testid="dashboard-kpis">
       <Kpi icon={Activity} label="Runs" value={formatCount(totals.runs)} testId="kpi-runs">
-        {totals.active > 0 ? <span className="text-sky-700">{totals.active} in progress</span> : <span>{formatCount(finished)} finished</span>}
+        {totals.active > 0 ? (
+          <span className="text-sky-700">{totals.active} in progress</span>
+        ) : (
+          <span>{formatCount(finished)} finished</span>
+        )}
       </Kpi>
       <Kpi
         icon={CircleCheck}
         label="Success rate"
         value={formatPercent(totals.successRate)}
         testId="kpi-success"
-        tone={totals.successRate === null ? undefined : totals.successRate >= 0.95 ? "good" : totals.successRate >= 0.8 ? "warn" : "bad"}
+        tone={
+          totals.successRate === null
+            ? undefined
+            : totals.successRate >= 0.95
+              ? "good"
+              : totals.successRate >= 0.8
+                ? "warn"
+                : "bad"
+        }
       >
-        {totals.failed > 0 ? <span className="text-red-700">{formatCount(totals.failed)} failed</span> : <span>no failures</span>}
+        {totals.failed > 0 ? (
+          <span className="text-red-700">{formatCount(totals.failed)} failed</span>
+        ) : (
+          <span>no failures</span>
+        )}
         {totals.cancelled > 0 ? <span> · {formatCount(totals.cancelled)} cancelled</span> : null}
       </Kpi>
       <Kpi icon={Timer} label="Duration p50" value={formatDuration(totals.p50DurationMs)} testId="kpi-p50">
@@ -100,7 +116,13 @@ function Kpi({
         data-testid={`${testId}-value`}
         className={clsx(
           "mt-1.5 text-2xl font-semibold tracking-tight tabular-nums",
-          tone === "good" ? "text-emerald-700" : tone === "warn" ? "text-amber-700" : tone === "bad" ? "text-red-700" : "text-zinc-900",
+          tone === "good"
+            ? "text-emerald-700"
+            : tone === "warn"
+              ? "text-amber-700"
+              : tone === "bad"
+                ? "text-red-700"
+                : "text-zinc-900",
         )}
       >
         {value}
@@ -110,9 +132,22 @@ function Kpi({
   );
 }
 
-function ChartCard({ title, subtitle, children, testId }: { title: string; subtitle?: string; children: ReactNode; testId: string }) {
+function ChartCard({
+  title,
+  subtitle,
+  children,
+  testId,
+}: {
+  title: string;
+  subtitle?: string;
+  children: ReactNode;
+  testId: string;
+}) {
   return (
-    <figure data-testid={testId} className="flex flex-col rounded-lg border border-zinc-200 bg-white px-4 pt-3.5 pb-2 shadow-xs">
+    <figure
+      data-testid={testId}
+      className="flex flex-col rounded-lg border border-zinc-200 bg-white px-4 pt-3.5 pb-2 shadow-xs"
+    >
       <figcaption className="flex items-baseline justify-between gap-2">
         <span className="text-[13px] font-semibold text-zinc-800">{title}</span>
         {subtitle ? <span className="text-[11.5px] text-zinc-500">{subtitle}</span> : null}
@@ -122,7 +157,13 @@ function ChartCard({ title, subtitle, children, testId }: { title: string; subti
   );
 }
 
-function ChartTooltip({ active, payload, label, formatLabel, formatValue }: TooltipContentProps<ValueType, NameType> & {
+function ChartTooltip({
+  active,
+  payload,
+  label,
+  formatLabel,
+  formatValue,
+}: TooltipContentProps<ValueType, NameType> & {
   formatLabel: (value: string) => string;
   formatValue: (name: string, value: number) => string;
 }) {
@@ -134,7 +175,9 @@ function ChartTooltip({ active, payload, label, formatLabel, formatValue }: Tool
         <div key={String(item.dataKey)} className="flex items-center gap-2 text-zinc-600">
           <span aria-hidden className="size-2 rounded-full" style={{ backgroundColor: item.color }} />
           <span className="flex-1">{item.name}</span>
-          <span className="font-medium text-zinc-900 tabular-nums">{formatValue(String(item.dataKey), Number(item.value ?? 0))}</span>
+          <span className="font-medium text-zinc-900 tabular-nums">
+            {formatValue(String(item.dataKey), Number(item.value ?? 0))}
+          </span>
         </div>
       ))}
     </div>
@@ -148,7 +191,13 @@ export function DashboardCharts({ dashboard }: { dashboard: Dashboard }) {
   const label = (value: string) => {
     const start = new Date(value);
     const end = new Date(start.getTime() + dashboard.range.bucketMs);
-    const f = new Intl.DateTimeFormat("en", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
+    const f = new Intl.DateTimeFormat("en", {
+      month: "short",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      hour12: false,
+    });
     return `${f.format(start)} – ${f.format(end)}`;
   };
   const data = dashboard.series.map((point: SeriesPoint) => ({
@@ -156,9 +205,10 @@ export function DashboardCharts({ dashboard }: { dashboard: Dashboard }) {
     successPct: point.successRate === null ? null : Math.round(point.successRate * 1000) / 10,
   }));
   const interval = Math.max(0, Math.ceil(data.length / 8) - 1);
-  const tooltip = (formatValue: (name: string, value: number) => string) => (props: TooltipContentProps<ValueType, NameType>) => (
-    <ChartTooltip {...props} formatLabel={label} formatValue={formatValue} />
-  );
+  const tooltip =
+    (formatValue: (name: string, value: number) => string) => (props: TooltipContentProps<ValueType, NameType>) => (
+      <ChartTooltip {...props} formatLabel={label} formatValue={formatValue} />
+    );
 
   return (
     <div className="grid gap-3 lg:grid-cols-2">
@@ -173,7 +223,14 @@ export function DashboardCharts({ dashboard }: { dashboard: Dashboard }) {
             <Bar dataKey="completed" name="Completed" stackId="runs" fill={CHART.completed} isAnimationActive={false} />
             <Bar dataKey="failed" name="Failed" stackId="runs" fill={CHART.failed} isAnimationActive={false} />
             <Bar dataKey="cancelled" name="Cancelled" stackId="runs" fill={CHART.cancelled} isAnimationActive={false} />
-            <Bar dataKey="active" name="In progress" stackId="runs" fill={CHART.active} radius={[2, 2, 0, 0]} isAnimationActive={false} />
+            <Bar
+              dataKey="active"
+              name="In progress"
+              stackId="runs"
+              fill={CHART.active}
+              radius={[2, 2, 0, 0]}
+              isAnimationActive={false}
+            />
           </BarChart>
         </ResponsiveContainer>
       </ChartCard>
@@ -214,8 +271,26 @@ export function DashboardCharts({ dashboard }: { dashboard: Dashboard }) {
             <YAxis tickFormatter={(v: number) => (v === 0 ? "0" : formatDuration(v))} width={56} {...axisProps} />
             <Tooltip content={tooltip((_, v) => formatDuration(v))} />
             <Legend iconType="circle" iconSize={7} itemSorter={null} wrapperStyle={{ fontSize: 11 }} />
-            <Line dataKey="p50DurationMs" name="p50" type="monotone" stroke={CHART.p50} strokeWidth={2} dot={{ r: 2.5, strokeWidth: 0, fill: CHART.p50 }} connectNulls isAnimationActive={false} />
-            <Line dataKey="p95DurationMs" name="p95" type="monotone" stroke={CHART.p95} strokeWidth={2} dot={{ r: 2.5, strokeWidth: 0, fill: CHART.p95 }} connectNulls isAnimationActive={false} />
+            <Line
+              dataKey="p50DurationMs"
+              name="p50"
+              type="monotone"
+              stroke={CHART.p50}
+              strokeWidth={2}
+              dot={{ r: 2.5, strokeWidth: 0, fill: CHART.p50 }}
+              connectNulls
+              isAnimationActive={false}
+            />
+            <Line
+              dataKey="p95DurationMs"
+              name="p95"
+              type="monotone"
+              stroke={CHART.p95}
+              strokeWidth={2}
+              dot={{ r: 2.5, strokeWidth: 0, fill: CHART.p95 }}
+              connectNulls
+              isAnimationActive={false}
+            />
           </LineChart>
         </ResponsiveContainer>
       </ChartCard>
@@ -226,11 +301,34 @@ export function DashboardCharts({ dashboard }: { dashboard: Dashboard }) {
             <CartesianGrid vertical={false} stroke={CHART.grid} />
             <XAxis dataKey="start" tickFormatter={tick} interval={interval} {...axisProps} />
             <YAxis yAxisId="tokens" tickFormatter={(v: number) => formatTokens(v)} {...axisProps} />
-            <YAxis yAxisId="cost" orientation="right" domain={[0, (max: number) => (max > 0 ? max : 0.01)]} tickFormatter={(v: number) => formatCost(v)} width={64} {...axisProps} />
+            <YAxis
+              yAxisId="cost"
+              orientation="right"
+              domain={[0, (max: number) => (max > 0 ? max : 0.01)]}
+              tickFormatter={(v: number) => formatCost(v)}
+              width={64}
+              {...axisProps}
+            />
             <Tooltip content={tooltip((key, v) => (key === "cost" ? formatCost(v) : formatTokens(v)))} />
             <Legend iconType="circle" iconSize={7} itemSorter={null} wrapperStyle={{ fontSize: 11 }} />
-            <Bar yAxisId="tokens" dataKey="tokens" name="Tokens" fill={CHART.tokens} radius={[2, 2, 0, 0]} isAnimationActive={false} />
-            <Line yAxisId="cost" dataKey="cost" name="Cost" type="monotone" stroke={CHART.cost} strokeWidth={2} dot={false} isAnimationActive={false} />
+            <Bar
+              yAxisId="tokens"
+              dataKey="tokens"
+              name="Tokens"
+              fill={CHART.tokens}
+              radius={[2, 2, 0, 0]}
+              isAnimationActive={false}
+            />
+            <Line
+              yAxisId="cost"
+              dataKey="cost"
+              name="Cost"
+              type="monotone"
+              stroke={CHART.cost}
+              strokeWidth={2}
+              dot={false}
+              isAnimationActive={false}
+            />
           </ComposedChart>
         </ResponsiveContainer>
       </ChartCard>

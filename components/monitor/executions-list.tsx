@@ -35,13 +35,20 @@ export function ExecutionFilterBar({
   onChange: (patch: Partial<ExecutionFilters>) => void;
 }) {
   const toggleStatus = (status: ExecutionFilters["status"][number]) =>
-    onChange({ status: filters.status.includes(status) ? filters.status.filter((s) => s !== status) : [...filters.status, status].sort() });
+    onChange({
+      status: filters.status.includes(status)
+        ? filters.status.filter((s) => s !== status)
+        : [...filters.status, status].sort(),
+    });
   const workflowOptions = Object.entries(names.workflows).sort((a, b) => a[1].localeCompare(b[1]));
   const templateOptions = Object.entries(names.templates).sort((a, b) => a[1].localeCompare(b[1]));
   const modelOptions = [...new Set([...models, ...(filters.model ? [filters.model] : [])])].sort();
 
   return (
-    <div data-testid="execution-filters" className="flex flex-col gap-2.5 rounded-lg border border-zinc-200 bg-white px-3 py-2.5 shadow-xs">
+    <div
+      data-testid="execution-filters"
+      className="flex flex-col gap-2.5 rounded-lg border border-zinc-200 bg-white px-3 py-2.5 shadow-xs"
+    >
       <div className="flex flex-wrap items-center gap-1.5" role="group" aria-label="Status">
         <Filter aria-hidden className="mr-1 size-3.5 text-zinc-400" />
         {EXECUTION_RECORD_STATUSES.filter((s) => s !== "pending").map((status) => {
@@ -56,7 +63,9 @@ export function ExecutionFilterBar({
               onClick={() => toggleStatus(status)}
               className={clsx(
                 "inline-flex h-7 items-center gap-1.5 rounded-full border px-2.5 text-[12.5px] font-medium transition-colors",
-                on ? "border-indigo-300 bg-indigo-50 text-indigo-800" : "border-zinc-200 bg-white text-zinc-600 hover:border-zinc-300 hover:text-zinc-800",
+                on
+                  ? "border-indigo-300 bg-indigo-50 text-indigo-800"
+                  : "border-zinc-200 bg-white text-zinc-600 hover:border-zinc-300 hover:text-zinc-800",
               )}
             >
               <span aria-hidden className={clsx("size-1.5 rounded-full", meta.dot)} />
@@ -94,7 +103,9 @@ export function ExecutionFilterBar({
           onChange={(e) => onChange({ workflowId: e.target.value || null })}
         >
           <option value="">All workflows</option>
-          {filters.workflowId && !names.workflows[filters.workflowId] ? <option value={filters.workflowId}>Workflow {filters.workflowId}</option> : null}
+          {filters.workflowId && !names.workflows[filters.workflowId] ? (
+            <option value={filters.workflowId}>Workflow {filters.workflowId}</option>
+          ) : null}
           {workflowOptions.map(([id, name]) => (
             <option key={id} value={id}>
               {name}
@@ -112,7 +123,9 @@ export function ExecutionFilterBar({
           onChange={(e) => onChange({ templateId: e.target.value || null })}
         >
           <option value="">All templates</option>
-          {filters.templateId && !names.templates[filters.templateId] ? <option value={filters.templateId}>Template {filters.templateId}</option> : null}
+          {filters.templateId && !names.templates[filters.templateId] ? (
+            <option value={filters.templateId}>Template {filters.templateId}</option>
+          ) : null}
           {templateOptions.map(([id, name]) => (
             <option key={id} value={id}>
               {name}
@@ -179,7 +192,9 @@ export function ExecutionsTable({
   const query = useExecutionPages(filters, initialPage);
   const runs = useMemo(() => {
     const seen = new Set<string>();
-    return (query.data?.pages.flatMap((page) => page.executions) ?? []).filter((run) => !seen.has(run.id) && seen.add(run.id));
+    return (query.data?.pages.flatMap((page) => page.executions) ?? []).filter(
+      (run) => !seen.has(run.id) && seen.add(run.id),
+    );
   }, [query.data]);
   const now = useNow(runs.some((run) => run.status === "running"));
 
@@ -209,7 +224,12 @@ export function ExecutionsTable({
   }
 
   return (
-    <div className={clsx("overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xs transition-opacity", pending && "opacity-60")}>
+    <div
+      className={clsx(
+        "overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xs transition-opacity",
+        pending && "opacity-60",
+      )}
+    >
       <div className="overflow-x-auto">
         <table className="w-full text-[13px] text-zinc-700" data-testid="execution-list">
           <thead>
@@ -259,7 +279,9 @@ export function ExecutionsTable({
                       >
                         {title}
                       </Link>
-                      {version ? <span className="shrink-0 rounded bg-zinc-100 px-1 text-[11px] text-zinc-500">{version}</span> : null}
+                      {version ? (
+                        <span className="shrink-0 rounded bg-zinc-100 px-1 text-[11px] text-zinc-500">{version}</span>
+                      ) : null}
                     </div>
                     {run.errorMessage && (run.status === "failed" || run.status === "interrupted") ? (
                       <p className="mt-0.5 truncate text-[12px] text-red-600" title={run.errorMessage}>
@@ -267,14 +289,21 @@ export function ExecutionsTable({
                       </p>
                     ) : null}
                   </td>
-                  <td className="hidden px-3 py-2.5 text-zinc-600 sm:table-cell">{TYPE_LABELS[run.workflowType] ?? run.workflowType}</td>
+                  <td className="hidden px-3 py-2.5 text-zinc-600 sm:table-cell">
+                    {TYPE_LABELS[run.workflowType] ?? run.workflowType}
+                  </td>
                   <td className="px-3 py-2.5 whitespace-nowrap text-zinc-600">
                     <RelativeTime date={run.startedAt ?? run.createdAt} />
                   </td>
-                  <td className="px-3 py-2.5 text-right whitespace-nowrap tabular-nums" data-testid="execution-duration">
+                  <td
+                    className="px-3 py-2.5 text-right whitespace-nowrap tabular-nums"
+                    data-testid="execution-duration"
+                  >
                     {formatDuration(durationOf(run, now))}
                   </td>
-                  <td className="hidden px-3 py-2.5 text-right tabular-nums md:table-cell">{formatTokens(run.usage.totalTokens)}</td>
+                  <td className="hidden px-3 py-2.5 text-right tabular-nums md:table-cell">
+                    {formatTokens(run.usage.totalTokens)}
+                  </td>
                   <td className="hidden px-4 py-2.5 text-right tabular-nums md:table-cell">{formatCost(run.cost)}</td>
                 </tr>
               );

@@ -17,7 +17,12 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import type { ExecutionSummary } from "@/lib/api/executions";
 import { monitorKeys, useRunFeed, type ExecutionPage, type StreamState } from "@/lib/api-client/monitor";
-import { DASHBOARD_RANGE_KEYS, DASHBOARD_RANGES, type Dashboard, type DashboardRangeKey } from "@/lib/monitor/dashboard-schema";
+import {
+  DASHBOARD_RANGE_KEYS,
+  DASHBOARD_RANGES,
+  type Dashboard,
+  type DashboardRangeKey,
+} from "@/lib/monitor/dashboard-schema";
 import type { RunStatusEvent } from "@/lib/tracking/feed-events";
 import { DashboardBreakdowns, TopFailing } from "./dashboard-breakdowns";
 import { DashboardCharts, KpiCards } from "./dashboard-charts";
@@ -89,11 +94,13 @@ export function ExecutionsView({
   }, [initialPage, queryClient]);
 
   const navigate = useCallback(
-    (next: ExecutionFilters) => startTransition(() => router.replace(`/executions${filtersToSearch(next)}`, { scroll: false })),
+    (next: ExecutionFilters) =>
+      startTransition(() => router.replace(`/executions${filtersToSearch(next)}`, { scroll: false })),
     [router],
   );
   const change = (patch: Partial<ExecutionFilters>) => navigate({ ...filters, ...patch });
-  const filterHref = (patch: Partial<ExecutionFilters>) => `/executions${filtersToSearch({ ...filters, ...patch })}#runs`;
+  const filterHref = (patch: Partial<ExecutionFilters>) =>
+    `/executions${filtersToSearch({ ...filters, ...patch })}#runs`;
 
   const scheduleRefresh = useCallback(() => {
     if (refreshTimer.current) return;
@@ -142,7 +149,8 @@ export function ExecutionsView({
   );
   const feed = useRunFeed(onFeedEvent, { since: renderedAt });
 
-  const empty = dashboard.totals.runs === 0 && initialPage.executions.length === 0 && !hasListFilters(filters) && fresh.size === 0;
+  const empty =
+    dashboard.totals.runs === 0 && initialPage.executions.length === 0 && !hasListFilters(filters) && fresh.size === 0;
   const models = dashboard.byModel.map((m) => m.model);
 
   return (
@@ -177,7 +185,10 @@ export function ExecutionsView({
         />
       ) : (
         <>
-          <section aria-label="Dashboard" className={clsx("flex flex-col gap-3 transition-opacity", pending && "opacity-70")}>
+          <section
+            aria-label="Dashboard"
+            className={clsx("flex flex-col gap-3 transition-opacity", pending && "opacity-70")}
+          >
             <KpiCards totals={dashboard.totals} />
             <DashboardCharts dashboard={dashboard} />
             <div className="grid gap-3 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
@@ -220,8 +231,12 @@ function LiveIndicator({ state }: { state: StreamState }) {
       title={live ? "New runs and status changes appear as they happen" : "Connecting to the live feed…"}
     >
       <span aria-hidden className="relative flex size-1.5">
-        {live ? <span className="absolute inline-flex size-full animate-ping rounded-full bg-emerald-400 opacity-75" /> : null}
-        <span className={clsx("relative inline-flex size-1.5 rounded-full", live ? "bg-emerald-500" : "bg-amber-500")} />
+        {live ? (
+          <span className="absolute inline-flex size-full animate-ping rounded-full bg-emerald-400 opacity-75" />
+        ) : null}
+        <span
+          className={clsx("relative inline-flex size-1.5 rounded-full", live ? "bg-emerald-500" : "bg-amber-500")}
+        />
       </span>
       {live ? "Live" : state === "connecting" ? "Connecting" : "Reconnecting"}
     </span>
@@ -230,7 +245,12 @@ function LiveIndicator({ state }: { state: StreamState }) {
 
 function RangePicker({ value, onChange }: { value: DashboardRangeKey; onChange: (range: DashboardRangeKey) => void }) {
   return (
-    <div role="radiogroup" aria-label="Time range" className="flex rounded-md border border-zinc-300 bg-white p-0.5 shadow-xs" data-testid="range-picker">
+    <div
+      role="radiogroup"
+      aria-label="Time range"
+      className="flex rounded-md border border-zinc-300 bg-white p-0.5 shadow-xs"
+      data-testid="range-picker"
+    >
       {DASHBOARD_RANGE_KEYS.map((key) => (
         <button
           key={key}
@@ -242,7 +262,9 @@ function RangePicker({ value, onChange }: { value: DashboardRangeKey; onChange: 
           onClick={() => onChange(key)}
           className={clsx(
             "rounded px-2.5 py-1 text-[12.5px] font-medium tabular-nums transition-colors",
-            value === key ? "bg-indigo-600 text-white shadow-xs" : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
+            value === key
+              ? "bg-indigo-600 text-white shadow-xs"
+              : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
           )}
         >
           {key}

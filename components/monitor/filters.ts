@@ -19,7 +19,14 @@ export interface ExecutionFilters {
   range: DashboardRangeKey;
 }
 
-export const NO_FILTERS: ExecutionFilters = { status: [], type: null, workflowId: null, templateId: null, model: null, range: DEFAULT_RANGE };
+export const NO_FILTERS: ExecutionFilters = {
+  status: [],
+  type: null,
+  workflowId: null,
+  templateId: null,
+  model: null,
+  range: DEFAULT_RANGE,
+};
 
 type SearchParamsLike = URLSearchParams | Record<string, string | string[] | undefined>;
 
@@ -68,7 +75,11 @@ export function hasListFilters(filters: ExecutionFilters): boolean {
 }
 
 /** GET /api/executions for one page of these filters; the time range ends now. */
-export function executionsApiUrl(filters: ExecutionFilters, cursor: string | null, { limit = 25, now = Date.now() } = {}): string {
+export function executionsApiUrl(
+  filters: ExecutionFilters,
+  cursor: string | null,
+  { limit = 25, now = Date.now() } = {},
+): string {
   const params = new URLSearchParams();
   for (const status of filters.status) params.append("status", status);
   if (filters.type) params.set("type", filters.type);
@@ -86,7 +97,13 @@ export function executionsApiUrl(filters: ExecutionFilters, cursor: string | nul
  * model filter cannot be checked from a feed event (a run's models are known when it ends): `null`.
  */
 export function matchesFilters(
-  run: { status: string; workflowType: string; definitionId: string | null; templateId: string | null; createdAt: string | null },
+  run: {
+    status: string;
+    workflowType: string;
+    definitionId: string | null;
+    templateId: string | null;
+    createdAt: string | null;
+  },
   filters: ExecutionFilters,
   now = Date.now(),
 ): boolean | null {

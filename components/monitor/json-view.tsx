@@ -6,7 +6,7 @@ import { useState } from "react";
 
 /** A value as indented JSON (strings as themselves), scrollable, with a copy button. */
 export function JsonView({ value, className, testId }: { value: unknown; className?: string; testId?: string }) {
-  const text = typeof value === "string" ? value : JSON.stringify(value, null, 2) ?? "undefined";
+  const text = typeof value === "string" ? value : (JSON.stringify(value, null, 2) ?? "undefined");
   const [copied, setCopied] = useState(false);
   return (
     <div className={clsx("group relative", className)}>
@@ -27,7 +27,11 @@ export function JsonView({ value, className, testId }: { value: unknown; classNa
         }}
         className="absolute top-1.5 right-1.5 rounded border border-zinc-200 bg-white p-1 text-zinc-500 opacity-0 shadow-xs transition-opacity group-hover:opacity-100 hover:text-zinc-800 focus-visible:opacity-100"
       >
-        {copied ? <Check aria-hidden className="size-3.5 text-emerald-600" /> : <Copy aria-hidden className="size-3.5" />}
+        {copied ? (
+          <Check aria-hidden className="size-3.5 text-emerald-600" />
+        ) : (
+          <Copy aria-hidden className="size-3.5" />
+        )}
       </button>
     </div>
   );

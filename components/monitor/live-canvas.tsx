@@ -30,9 +30,14 @@ import { nodeDefinitions } from "@/lib/nodes/registry";
 import { defaultValidationContext } from "@/lib/validation/types";
 
 // Module scope: new objects on every render would make React Flow re-mount every node.
-const nodeTypes: NodeTypes = Object.fromEntries([...nodeDefinitions.map((d) => [d.type, WorkflowNode]), ["default", WorkflowNode]]);
+const nodeTypes: NodeTypes = Object.fromEntries([
+  ...nodeDefinitions.map((d) => [d.type, WorkflowNode]),
+  ["default", WorkflowNode],
+]);
 const edgeTypes: EdgeTypes = { default: WorkflowEdge };
-const defaultEdgeOptions: DefaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14, color: "#a1a1aa" } };
+const defaultEdgeOptions: DefaultEdgeOptions = {
+  markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14, color: "#a1a1aa" },
+};
 const proOptions = { hideAttribution: true };
 const fitViewOptions = { padding: 0.18, maxZoom: 1 };
 

@@ -24,7 +24,10 @@ export interface GraphNodeInfo {
 }
 
 /** The steps a node started from, in order (one per pass), and the step that followed each. */
-export function stepsAround(steps: readonly ExecutionStep[], nodeId: string): Array<{ before: ExecutionStep; after: ExecutionStep | undefined }> {
+export function stepsAround(
+  steps: readonly ExecutionStep[],
+  nodeId: string,
+): Array<{ before: ExecutionStep; after: ExecutionStep | undefined }> {
   const ordered = [...steps].sort((a, b) => a.step - b.step);
   return ordered.flatMap((step, i) => (step.next.includes(nodeId) ? [{ before: step, after: ordered[i + 1] }] : []));
 }
@@ -33,14 +36,15 @@ function variableChanges(before: Record<string, unknown>, after: Record<string, 
   const changes: Array<{ key: string; kind: "added" | "changed" | "removed"; from?: unknown; to?: unknown }> = [];
   for (const [key, value] of Object.entries(after)) {
     if (!(key in before)) changes.push({ key, kind: "added", to: value });
-    else if (JSON.stringify(before[key]) !== JSON.stringify(value)) changes.push({ key, kind: "changed", from: before[key], to: value });
+    else if (JSON.stringify(before[key]) !== JSON.stringify(value))
+      changes.push({ key, kind: "changed", from: before[key], to: value });
   }
   for (const key of Object.keys(before)) if (!(key in after)) changes.push({ key, kind: "removed", from: before[key] });
   return changes;
 }
 
 function preview(value: unknown): string {
-  const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? "undefined";
+  const text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? "undefined");
   return text.length > 120 ? `${text.slice(0, 119)}…` : text;
 }
 
@@ -48,10 +52,23 @@ function preview(value: unknown): string {
 function modelOf(node: GraphNodeInfo): { provider: string; model: string } | null {
   const { provider, model } = node.config as { provider?: unknown; model?: unknown };
   if (!["model", "tools", "router", "memory"].includes(node.type)) return null;
-  return { provider: typeof provider === "string" ? provider : "local", model: typeof model === "string" ? model : "echo" };
+  return {
+    provider: typeof provider === "string" ? provider : "local",
+    model: typeof model === "string" ? model : "echo",
+  };
 }
 
-function Section({ title, children, aside, testId }: { title: string; children: ReactNode; aside?: ReactNode; testId?: string }) {
+function Section({
+  title,
+  children,
+  aside,
+  testId,
+}: {
+  title: string;
+  children: ReactNode;
+  aside?: ReactNode;
+  testId?: string;
+}) {
   return (
     <section className="border-t border-zinc-100 px-4 py-3" data-testid={testId}>
       <h4 className="mb-1.5 flex items-center justify-between text-[11.5px] font-semibold tracking-wide text-zinc-500 uppercase">
@@ -94,19 +111,31 @@ export function NodeDetail({
   const around = stepsAround(steps, node.id)[pass];
   const model = modelOf(node);
   const price = model ? getPricing(model.provider, model.model) : null;
-  const cost = span?.usage && price ? span.usage.inputTokens * price.inputPerToken + span.usage.outputTokens * price.outputPerToken : null;
-  const duration = span ? (span.durationMs ?? (span.status === "running" ? now - span.startedAt : undefined)) : undefined;
+  const cost =
+    span?.usage && price
+      ? span.usage.inputTokens * price.inputPerToken + span.usage.outputTokens * price.outputPerToken
+      : null;
+  const duration = span
+    ? (span.durationMs ?? (span.status === "running" ? now - span.startedAt : undefined))
+    : undefined;
 
   return (
     <div data-testid="node-detail" data-node-id={node.id} className="flex h-full flex-col">
       <header className="flex items-start gap-2 px-4 pt-3 pb-2.5">
         <div className="min-w-0 flex-1">
-          <h3 className="truncate text-[14px] font-semibold text-zinc-900">{node.label || definition?.label || node.id}</h3>
+          <h3 className="truncate text-[14px] font-semibold text-zinc-900">
+            {node.label || definition?.label || node.id}
+          </h3>
           <p className="text-[12px] text-zinc-500">
             {definition?.label ?? node.type} · <code className="font-mono text-[11px]">{node.id}</code>
           </p>
         </div>
-        <button type="button" onClick={onClose} aria-label="Close node details" className="rounded p-1 text-zinc-400 hover:bg-zinc-100 hover:text-zinc-700">
+        <button
+          type="button"
+          onClick={onClose}
+          aria-label="Close node details"
+          className="rounded p-1 text-zinc-400 hover:bg-zinc-100 hover:text-zinc-700"
+        >
           <X aria-hidden className="size-4" />
         </button>
       </header>
@@ -122,7 +151,9 @@ export function NodeDetail({
               onClick={() => setChosen(i)}
               className={clsx(
                 "rounded-full border px-2 py-0.5 text-[11.5px] font-medium",
-                i === pass ? "border-indigo-300 bg-indigo-50 text-indigo-800" : "border-zinc-200 text-zinc-600 hover:border-zinc-300",
+                i === pass
+                  ? "border-indigo-300 bg-indigo-50 text-indigo-800"
+                  : "border-zinc-200 text-zinc-600 hover:border-zinc-300",
               )}
             >
               Pass {i + 1}
@@ -133,7 +164,10 @@ export function NodeDetail({
 
       <div className="min-h-0 flex-1 overflow-y-auto">
         {!span ? (
-          <p className="border-t border-zinc-100 px-4 py-6 text-center text-[13px] text-zinc-500" data-testid="node-not-run">
+          <p
+            className="border-t border-zinc-100 px-4 py-6 text-center text-[13px] text-zinc-500"
+            data-testid="node-not-run"
+          >
             {live ? "This node has not run yet." : "This node did not run."}
           </p>
         ) : (
@@ -141,7 +175,19 @@ export function NodeDetail({
             <dl className="grid grid-cols-3 gap-x-3 gap-y-2 border-t border-zinc-100 px-4 py-3 text-[12.5px]">
               <div>
                 <dt className="text-zinc-500">Status</dt>
-                <dd data-testid="node-status" className={clsx("font-medium", span.status === "failed" ? "text-red-700" : span.status === "completed" ? "text-emerald-700" : span.status === "waiting" ? "text-amber-700" : "text-sky-700")}>
+                <dd
+                  data-testid="node-status"
+                  className={clsx(
+                    "font-medium",
+                    span.status === "failed"
+                      ? "text-red-700"
+                      : span.status === "completed"
+                        ? "text-emerald-700"
+                        : span.status === "waiting"
+                          ? "text-amber-700"
+                          : "text-sky-700",
+                  )}
+                >
                   {span.status === "running" ? (
                     <span className="inline-flex items-center gap-1">
                       <Loader2 aria-hidden className="size-3 animate-spin" />
@@ -187,14 +233,21 @@ export function NodeDetail({
               <div>
                 <dt className="text-zinc-500">Cost</dt>
                 <dd className="font-medium text-zinc-800 tabular-nums">
-                  {cost === null ? "—" : price && !price.known ? <span title="Not in the price table">unknown</span> : formatCost(cost)}
+                  {cost === null ? (
+                    "—"
+                  ) : price && !price.known ? (
+                    <span title="Not in the price table">unknown</span>
+                  ) : (
+                    formatCost(cost)
+                  )}
                 </dd>
               </div>
               {model ? (
                 <div className="col-span-3">
                   <dt className="sr-only">Model</dt>
                   <dd className="truncate text-[12px] text-zinc-500">
-                    Model <code className="font-mono text-[11.5px] text-zinc-700">{`${model.provider}:${model.model}`}</code>
+                    Model{" "}
+                    <code className="font-mono text-[11.5px] text-zinc-700">{`${model.provider}:${model.model}`}</code>
                   </dd>
                 </div>
               ) : null}
@@ -206,7 +259,11 @@ export function NodeDetail({
                   <CircleAlert aria-hidden className="mt-0.5 size-3.5 shrink-0" />
                   <span className="break-words">
                     {span.error}
-                    {span.handled ? <span className="block text-[11.5px] text-red-700/80">The run went on along this node’s error path.</span> : null}
+                    {span.handled ? (
+                      <span className="block text-[11.5px] text-red-700/80">
+                        The run went on along this node’s error path.
+                      </span>
+                    ) : null}
                   </span>
                 </p>
               </Section>
@@ -216,7 +273,13 @@ export function NodeDetail({
               title="Input"
               aside={
                 around && onTravel ? (
-                  <Button variant="ghost" size="sm" className="-my-1 h-6 px-1.5 text-[11.5px] normal-case" data-testid="travel-from-node" onClick={() => onTravel(around.before.checkpointId)}>
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    className="-my-1 h-6 px-1.5 text-[11.5px] normal-case"
+                    data-testid="travel-from-node"
+                    onClick={() => onTravel(around.before.checkpointId)}
+                  >
                     <History aria-hidden />
                     Re-run from here
                   </Button>
@@ -228,11 +291,17 @@ export function NodeDetail({
                 <div className="flex flex-col gap-2">
                   {(span.input?.lastMessage ?? around?.before.lastMessage) ? (
                     <p className="text-[12px] text-zinc-600" data-testid="node-input-message">
-                      Last message ({(span.input?.lastMessage ?? around!.before.lastMessage)!.role}, {span.input?.messageCount ?? around!.before.messageCount} in all):{" "}
-                      <span className="text-zinc-800">{(span.input?.lastMessage ?? around!.before.lastMessage)!.text || "(empty)"}</span>
+                      Last message ({(span.input?.lastMessage ?? around!.before.lastMessage)!.role},{" "}
+                      {span.input?.messageCount ?? around!.before.messageCount} in all):{" "}
+                      <span className="text-zinc-800">
+                        {(span.input?.lastMessage ?? around!.before.lastMessage)!.text || "(empty)"}
+                      </span>
                     </p>
                   ) : null}
-                  <JsonView value={around?.before.variables ?? span.input?.variables ?? {}} testId="node-input-variables" />
+                  <JsonView
+                    value={around?.before.variables ?? span.input?.variables ?? {}}
+                    testId="node-input-variables"
+                  />
                 </div>
               ) : (
                 <p className="text-[12px] text-zinc-500">
@@ -261,7 +330,12 @@ export function NodeDetail({
 
             {span.tokens ? (
               <Section title="Streamed" testId="node-stream">
-                <p className={clsx("max-h-48 overflow-y-auto text-[12.5px] leading-relaxed whitespace-pre-wrap text-zinc-800", span.status === "running" && "monitor-caret")}>
+                <p
+                  className={clsx(
+                    "max-h-48 overflow-y-auto text-[12.5px] leading-relaxed whitespace-pre-wrap text-zinc-800",
+                    span.status === "running" && "monitor-caret",
+                  )}
+                >
                   {span.tokens}
                 </p>
               </Section>
@@ -277,7 +351,11 @@ export function NodeDetail({
                         {call.name}
                       </p>
                       <p className="mt-1 font-mono text-[11px] break-all text-zinc-600">{preview(call.args)}</p>
-                      {call.error ? <p className="mt-1 text-red-700">{call.error}</p> : call.result ? <p className="mt-1 text-zinc-700">→ {call.result}</p> : null}
+                      {call.error ? (
+                        <p className="mt-1 text-red-700">{call.error}</p>
+                      ) : call.result ? (
+                        <p className="mt-1 text-zinc-700">→ {call.result}</p>
+                      ) : null}
                     </li>
                   ))}
                 </ol>
@@ -288,13 +366,27 @@ export function NodeDetail({
               <ol className="flex flex-col gap-1 font-mono text-[11.5px]">
                 {span.logs.map((entry) => (
                   <li key={entry.seq} className="flex gap-2">
-                    <span className="shrink-0 text-zinc-400 tabular-nums">+{formatDuration(entry.at - span.startedAt)}</span>
-                    <span className={entry.level === "error" ? "text-red-700" : entry.level === "warn" ? "text-amber-700" : "text-zinc-700"}>{entry.text}</span>
+                    <span className="shrink-0 text-zinc-400 tabular-nums">
+                      +{formatDuration(entry.at - span.startedAt)}
+                    </span>
+                    <span
+                      className={
+                        entry.level === "error"
+                          ? "text-red-700"
+                          : entry.level === "warn"
+                            ? "text-amber-700"
+                            : "text-zinc-700"
+                      }
+                    >
+                      {entry.text}
+                    </span>
                   </li>
                 ))}
                 {span.tokenCount ? (
                   <li className="flex gap-2 text-zinc-500">
-                    <span className="shrink-0 tabular-nums">+{formatDuration((span.firstTokenAt ?? span.startedAt) - span.startedAt)}</span>
+                    <span className="shrink-0 tabular-nums">
+                      +{formatDuration((span.firstTokenAt ?? span.startedAt) - span.startedAt)}
+                    </span>
                     <span>First of {span.tokenCount} streamed tokens</span>
                   </li>
                 ) : null}
@@ -314,7 +406,15 @@ function StateChanges({ before, after }: { before: Record<string, unknown>; afte
     <ul className="flex flex-col gap-1 font-mono text-[11.5px]">
       {changes.map((change) => (
         <li key={change.key} className="break-all">
-          <span className={change.kind === "added" ? "text-emerald-700" : change.kind === "removed" ? "text-red-700" : "text-amber-700"}>
+          <span
+            className={
+              change.kind === "added"
+                ? "text-emerald-700"
+                : change.kind === "removed"
+                  ? "text-red-700"
+                  : "text-amber-700"
+            }
+          >
             {change.kind === "added" ? "+" : change.kind === "removed" ? "−" : "~"} {change.key}
           </span>{" "}
           {change.kind === "changed" ? (

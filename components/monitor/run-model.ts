@@ -114,13 +114,17 @@ function spanFor(state: MonitorRun, nodeId: string, type: string, at: number): [
   return openSpan(state, nodeId, type, at);
 }
 
-const log = (entry: LogEntry) => (span: Span): Span => ({ ...span, logs: [...span.logs, entry] });
+const log =
+  (entry: LogEntry) =>
+  (span: Span): Span => ({ ...span, logs: [...span.logs, entry] });
 
 function settle(state: MonitorRun, status: SpanStatus, at: number): MonitorRun {
   if (!state.spans.some((span) => span.status === "running")) return state;
   return {
     ...state,
-    spans: state.spans.map((span) => (span.status === "running" ? { ...span, status, endedAt: at, durationMs: at - span.startedAt } : span)),
+    spans: state.spans.map((span) =>
+      span.status === "running" ? { ...span, status, endedAt: at, durationMs: at - span.startedAt } : span,
+    ),
   };
 }
 
@@ -146,12 +150,19 @@ export function applyMonitorEvent(state: MonitorRun, event: ExecutionEvent): Mon
       if (attempt > 1 && current !== undefined) {
         // A retry: same span, one more attempt.
         return updateSpan(next, current, (span) =>
-          log(entry("warn", `Attempt ${attempt} started`))({ ...span, status: "running", attempts: attempt, error: undefined }),
+          log(entry("warn", `Attempt ${attempt} started`))({
+            ...span,
+            status: "running",
+            attempts: attempt,
+            error: undefined,
+          }),
         );
       }
       let index: number;
       [next, index] = openSpan(next, nodeId, type, at, label);
-      return updateSpan({ ...next, phase: "running" }, index, (span) => log(entry("info", "Started"))(input ? { ...span, input } : span));
+      return updateSpan({ ...next, phase: "running" }, index, (span) =>
+        log(entry("info", "Started"))(input ? { ...span, input } : span),
+      );
     }
     case "token": {
       let index: number;
@@ -173,10 +184,12 @@ export function applyMonitorEvent(state: MonitorRun, event: ExecutionEvent): Mon
         ...(event.data.error !== undefined ? { error: event.data.error } : {}),
       };
       return updateSpan(next, index, (span) =>
-        log(entry(call.error ? "error" : "info", `Called ${call.name}${call.error ? ` — failed: ${call.error}` : ""}`))({
-          ...span,
-          toolCalls: [...span.toolCalls, call],
-        }),
+        log(entry(call.error ? "error" : "info", `Called ${call.name}${call.error ? ` — failed: ${call.error}` : ""}`))(
+          {
+            ...span,
+            toolCalls: [...span.toolCalls, call],
+          },
+        ),
       );
     }
     case "node_completed": {
@@ -204,7 +217,12 @@ export function applyMonitorEvent(state: MonitorRun, event: ExecutionEvent): Mon
       const { [nodeId]: _closed, ...open } = next.open;
       next = { ...next, open };
       return updateSpan(next, index, (span) =>
-        log(entry("error", `Failed after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${error}${handled ? " (handled by its error path)" : ""}`))({
+        log(
+          entry(
+            "error",
+            `Failed after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${error}${handled ? " (handled by its error path)" : ""}`,
+          ),
+        )({
           ...span,
           type,
           status: "failed",
@@ -218,7 +236,12 @@ export function applyMonitorEvent(state: MonitorRun, event: ExecutionEvent): Mon
     }
     case "interrupt": {
       const index = next.open[event.data.nodeId];
-      next = { ...next, phase: "paused", interrupt: event.data, logs: [...next.logs, entry("warn", `Waiting for a person: ${event.data.question}`)] };
+      next = {
+        ...next,
+        phase: "paused",
+        interrupt: event.data,
+        logs: [...next.logs, entry("warn", `Waiting for a person: ${event.data.question}`)],
+      };
       return index === undefined ? next : updateSpan(next, index, log(entry("warn", "Paused for an answer")));
     }
     case "run_completed": {

@@ -28,7 +28,8 @@ export function runTitle(run: NamedRun, names: RunNames): { title: string; versi
   if (run.definitionId && names.workflows[run.definitionId]) {
     return { title: names.workflows[run.definitionId]!, version, known: true };
   }
-  if (run.templateId && names.templates[run.templateId]) return { title: names.templates[run.templateId]!, version: null, known: true };
+  if (run.templateId && names.templates[run.templateId])
+    return { title: names.templates[run.templateId]!, version: null, known: true };
   if (run.workflowType === "CUSTOM") return { title: "Ad-hoc graph", version: null, known: true };
   if (run.workflowType === "CHAT") return { title: "Chat", version: null, known: true };
   if (run.definitionId) return { title: `Workflow ${shortId(run.definitionId)}`, version, known: false };

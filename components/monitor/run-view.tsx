@@ -88,7 +88,11 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
   const [selected, setSelected] = useState<string | null>(null);
   const [action, setAction] = useState<null | "cancel" | "answer" | "rerun" | "travel">(null);
   const [actionError, setActionError] = useState<string | null>(null);
-  const [travel, setTravel] = useState<{ open: boolean; checkpointId: string | null; key: number }>({ open: false, checkpointId: null, key: 0 });
+  const [travel, setTravel] = useState<{ open: boolean; checkpointId: string | null; key: number }>({
+    open: false,
+    checkpointId: null,
+    key: 0,
+  });
 
   // Replaying a finished run's history must not make it "running" for a moment: that hid the run's
   // actions and reset an open time-travel dialog mid-edit.
@@ -114,7 +118,9 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
     generation,
     onEvent,
     // A finished run whose events were pruned ends its stream at once: do not keep reconnecting to it.
-    shouldReconnect: () => isLive(runRef.current.phase) && (execution.status === "running" || execution.status === "pending" || runRef.current.phase === "running"),
+    shouldReconnect: () =>
+      isLive(runRef.current.phase) &&
+      (execution.status === "running" || execution.status === "pending" || runRef.current.phase === "running"),
   });
 
   const select = useCallback(
@@ -150,7 +156,9 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
       ].sort((a, b) => a.seq - b.seq),
     [run.logs, run.spans],
   );
-  const selectedNode = selected ? (nodes.find((n) => n.id === selected) ?? { id: selected, type: "unknown", config: {} }) : null;
+  const selectedNode = selected
+    ? (nodes.find((n) => n.id === selected) ?? { id: selected, type: "unknown", config: {} })
+    : null;
 
   const startedAt = run.startedAt ?? (execution.startedAt ? Date.parse(execution.startedAt) : null);
   const endedAt = run.endedAt ?? (execution.completedAt && finished ? Date.parse(execution.completedAt) : null);
@@ -159,17 +167,23 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
       ? execution.durationMs
       : status === "paused" && run.result
         ? run.result.durationMs
-      : startedAt
-        ? (endedAt ?? (live ? now : (run.spans.at(-1)?.endedAt ?? now))) - startedAt
-        : null;
+        : startedAt
+          ? (endedAt ?? (live ? now : (run.spans.at(-1)?.endedAt ?? now))) - startedAt
+          : null;
   const liveUsage = run.spans.reduce(
-    (sum, s) => ({ input: sum.input + (s.usage?.inputTokens ?? 0), output: sum.output + (s.usage?.outputTokens ?? (s.status === "running" ? s.tokenCount : 0)) }),
+    (sum, s) => ({
+      input: sum.input + (s.usage?.inputTokens ?? 0),
+      output: sum.output + (s.usage?.outputTokens ?? (s.status === "running" ? s.tokenCount : 0)),
+    }),
     { input: 0, output: 0 },
   );
-  const tokens = run.result?.usage.totalTokens ?? (live ? liveUsage.input + liveUsage.output : execution.usage.totalTokens);
+  const tokens =
+    run.result?.usage.totalTokens ?? (live ? liveUsage.input + liveUsage.output : execution.usage.totalTokens);
   const cost = run.result?.cost ?? execution.cost;
   const interrupt = run.interrupt ?? (status === "paused" ? (run.result?.interrupt ?? null) : null);
-  const error = run.result?.error ?? (execution.errorMessage && !live ? { message: execution.errorMessage, code: "", nodeId: undefined } : undefined);
+  const error =
+    run.result?.error ??
+    (execution.errorMessage && !live ? { message: execution.errorMessage, code: "", nodeId: undefined } : undefined);
   const canTravel = finished && execution.workflowType !== "CHAT";
 
   async function act<T>(kind: NonNullable<typeof action>, work: () => Promise<T>, then: (value: T) => void) {
@@ -183,15 +197,28 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
     }
   }
 
-  const cancel = () => void act("cancel", () => cancelExecution(execution.id), () => undefined);
+  const cancel = () =>
+    void act(
+      "cancel",
+      () => cancelExecution(execution.id),
+      () => undefined,
+    );
   const answer = (body: { approved?: boolean; text?: string }) =>
-    void act("answer", () => answerExecution(execution.id, body), () => {
-      // The same execution goes on: follow its stream again from the last event seen.
-      setGeneration((g) => g + 1);
-      setAction(null);
-    });
+    void act(
+      "answer",
+      () => answerExecution(execution.id, body),
+      () => {
+        // The same execution goes on: follow its stream again from the last event seen.
+        setGeneration((g) => g + 1);
+        setAction(null);
+      },
+    );
   const rerun = (body: Parameters<typeof rerunExecution>[1]) =>
-    void act(body?.fromStep ? "travel" : "rerun", () => rerunExecution(execution.id, body), ({ executionId }) => router.push(`/executions/${executionId}`));
+    void act(
+      body?.fromStep ? "travel" : "rerun",
+      () => rerunExecution(execution.id, body),
+      ({ executionId }) => router.push(`/executions/${executionId}`),
+    );
 
   return (
     <div
@@ -204,7 +231,10 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
       data-last-at={run.lastAt ?? ""}
     >
       <header className="flex flex-col gap-3 border-b border-zinc-200 pb-5">
-        <Link href="/executions" className="inline-flex w-fit items-center gap-1 text-[12.5px] font-medium text-zinc-500 hover:text-zinc-800">
+        <Link
+          href="/executions"
+          className="inline-flex w-fit items-center gap-1 text-[12.5px] font-medium text-zinc-500 hover:text-zinc-800"
+        >
           <ArrowLeft aria-hidden className="size-3.5" />
           Executions
         </Link>
@@ -235,7 +265,13 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
           </div>
           <div className="flex shrink-0 flex-wrap items-center gap-2">
             {live || status === "paused" ? (
-              <Button variant="secondary" data-testid="cancel-run" disabled={action === "cancel"} onClick={cancel} className="text-red-700 hover:text-red-800">
+              <Button
+                variant="secondary"
+                data-testid="cancel-run"
+                disabled={action === "cancel"}
+                onClick={cancel}
+                className="text-red-700 hover:text-red-800"
+              >
                 {action === "cancel" ? <Loader2 aria-hidden className="animate-spin" /> : <Ban aria-hidden />}
                 {action === "cancel" ? "Cancelling…" : "Cancel run"}
               </Button>
@@ -243,7 +279,11 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
             {finished ? (
               <>
                 {canTravel ? (
-                  <Button variant="secondary" data-testid="time-travel-open" onClick={() => setTravel((t) => ({ open: true, checkpointId: null, key: t.key + 1 }))}>
+                  <Button
+                    variant="secondary"
+                    data-testid="time-travel-open"
+                    onClick={() => setTravel((t) => ({ open: true, checkpointId: null, key: t.key + 1 }))}
+                  >
                     <History aria-hidden />
                     Re-run from a step
                   </Button>
@@ -264,14 +304,36 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
       </header>
 
       {interrupt && status === "paused" ? (
-        <AnswerPanel key={`${interrupt.nodeId}-${run.lastSeq}`} question={interrupt.question} mode={interrupt.mode} busy={action === "answer"} onAnswer={answer} onShowNode={() => select(interrupt.nodeId)} />
+        <AnswerPanel
+          key={`${interrupt.nodeId}-${run.lastSeq}`}
+          question={interrupt.question}
+          mode={interrupt.mode}
+          busy={action === "answer"}
+          onAnswer={answer}
+          onShowNode={() => select(interrupt.nodeId)}
+        />
       ) : null}
 
       {error && (status === "failed" || status === "interrupted" || status === "cancelled") ? (
-        <div role="status" data-testid="run-error" className={clsx("flex items-start gap-2.5 rounded-lg border px-4 py-3 text-[13px]", status === "cancelled" ? "border-zinc-200 bg-zinc-50 text-zinc-700" : "border-red-200 bg-red-50 text-red-800")}>
+        <div
+          role="status"
+          data-testid="run-error"
+          className={clsx(
+            "flex items-start gap-2.5 rounded-lg border px-4 py-3 text-[13px]",
+            status === "cancelled"
+              ? "border-zinc-200 bg-zinc-50 text-zinc-700"
+              : "border-red-200 bg-red-50 text-red-800",
+          )}
+        >
           <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0" />
           <div className="min-w-0 flex-1">
-            <p className="font-medium">{status === "cancelled" ? "This run was cancelled" : status === "interrupted" ? "This run was interrupted" : "This run failed"}</p>
+            <p className="font-medium">
+              {status === "cancelled"
+                ? "This run was cancelled"
+                : status === "interrupted"
+                  ? "This run was interrupted"
+                  : "This run failed"}
+            </p>
             <p className="mt-0.5 break-words opacity-90">{error.message}</p>
           </div>
           {error.nodeId ? (
@@ -282,17 +344,25 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
         </div>
       ) : null}
 
-      <section aria-label="Workflow" className="h-[22rem] overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xs">
+      <section
+        aria-label="Workflow"
+        className="h-[22rem] overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xs"
+      >
         {nodes.length ? (
           <LiveCanvas onSelect={select} />
         ) : (
-          <div className="flex h-full items-center justify-center px-6 text-center text-[13px] text-zinc-500">The graph this run used was not kept with it.</div>
+          <div className="flex h-full items-center justify-center px-6 text-center text-[13px] text-zinc-500">
+            The graph this run used was not kept with it.
+          </div>
         )}
       </section>
 
       <div className="grid items-start gap-4 lg:grid-cols-[minmax(0,1fr)_24rem]">
         <div className="flex min-w-0 flex-col gap-4">
-          <section aria-label="Timeline" className="flex max-h-[30rem] flex-col overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xs">
+          <section
+            aria-label="Timeline"
+            className="flex max-h-[30rem] flex-col overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xs"
+          >
             <header className="flex items-center justify-between border-b border-zinc-200 px-4 py-2.5">
               <h2 className="text-[13px] font-semibold text-zinc-800">Timeline</h2>
               <span className="text-[12px] text-zinc-500">
@@ -301,7 +371,17 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
               </span>
             </header>
             <div className="min-h-0 flex-1 overflow-y-auto">
-              <Waterfall spans={run.spans} labels={labels} start={startedAt ?? now} end={endedAt ?? (live ? now : Math.max(startedAt ?? now, ...run.spans.map((span) => span.endedAt ?? span.startedAt)))} selected={selected} onSelect={select} />
+              <Waterfall
+                spans={run.spans}
+                labels={labels}
+                start={startedAt ?? now}
+                end={
+                  endedAt ??
+                  (live ? now : Math.max(startedAt ?? now, ...run.spans.map((span) => span.endedAt ?? span.startedAt)))
+                }
+                selected={selected}
+                onSelect={select}
+              />
             </div>
           </section>
           <section aria-label="Output" className="rounded-lg border border-zinc-200 bg-white shadow-xs">
@@ -315,14 +395,37 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
             <header className="border-b border-zinc-200 px-4 py-2.5">
               <h2 className="text-[13px] font-semibold text-zinc-800">Run log</h2>
             </header>
-            <ol className="flex max-h-72 flex-col gap-1 overflow-y-auto px-4 py-3 font-mono text-[11.5px]" data-testid="run-log">
-              {log.length === 0 ? <li className="font-sans text-[12.5px] text-zinc-500">{stream === "live" || stream === "connecting" ? "Waiting for events…" : "No events were kept for this run."}</li> : null}
+            <ol
+              className="flex max-h-72 flex-col gap-1 overflow-y-auto px-4 py-3 font-mono text-[11.5px]"
+              data-testid="run-log"
+            >
+              {log.length === 0 ? (
+                <li className="font-sans text-[12.5px] text-zinc-500">
+                  {stream === "live" || stream === "connecting"
+                    ? "Waiting for events…"
+                    : "No events were kept for this run."}
+                </li>
+              ) : null}
               {log.map((entry) => (
                 <li key={entry.seq} className="flex gap-2">
-                  <span className="w-14 shrink-0 text-right text-zinc-400 tabular-nums">{startedAt ? `+${formatDuration(Math.max(0, entry.at - startedAt))}` : ""}</span>
-                  <span className={entry.level === "error" ? "text-red-700" : entry.level === "warn" ? "text-amber-700" : "text-zinc-700"}>
+                  <span className="w-14 shrink-0 text-right text-zinc-400 tabular-nums">
+                    {startedAt ? `+${formatDuration(Math.max(0, entry.at - startedAt))}` : ""}
+                  </span>
+                  <span
+                    className={
+                      entry.level === "error"
+                        ? "text-red-700"
+                        : entry.level === "warn"
+                          ? "text-amber-700"
+                          : "text-zinc-700"
+                    }
+                  >
                     {entry.node ? (
-                      <button type="button" className="font-semibold hover:underline" onClick={() => select(entry.node)}>
+                      <button
+                        type="button"
+                        className="font-semibold hover:underline"
+                        onClick={() => select(entry.node)}
+                      >
                         {labels[entry.node] ?? entry.node}
                       </button>
                     ) : null}
@@ -334,7 +437,10 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
             </ol>
           </section>
         </div>
-        <aside aria-label={selectedNode ? "Node details" : "Run details"} className="h-[34rem] overflow-hidden rounded-lg lg:sticky lg:top-4 lg:h-[calc(100vh-2rem)] lg:max-h-[46rem] border border-zinc-200 bg-white shadow-xs">
+        <aside
+          aria-label={selectedNode ? "Node details" : "Run details"}
+          className="h-[34rem] overflow-hidden rounded-lg lg:sticky lg:top-4 lg:h-[calc(100vh-2rem)] lg:max-h-[46rem] border border-zinc-200 bg-white shadow-xs"
+        >
           {selectedNode ? (
             <NodeDetail
               key={selectedNode.id}
@@ -346,7 +452,12 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
               live={live}
               now={now}
               onClose={() => select(null)}
-              {...(canTravel && steps.length ? { onTravel: (checkpointId: string) => setTravel((t) => ({ open: true, checkpointId, key: t.key + 1 })) } : {})}
+              {...(canTravel && steps.length
+                ? {
+                    onTravel: (checkpointId: string) =>
+                      setTravel((t) => ({ open: true, checkpointId, key: t.key + 1 })),
+                  }
+                : {})}
             />
           ) : (
             <RunSummary execution={execution} run={run} />
@@ -382,7 +493,9 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
 function variablesAfter(run: MonitorRun, nodeId: string): Array<Record<string, unknown> | undefined> {
   return spansOf(run, nodeId).map((span) => {
     if (span.endedAt === undefined || span.status === "running") return undefined;
-    const next = run.spans.find((other) => other.index > span.index && other.input && other.startedAt >= span.endedAt! - 1);
+    const next = run.spans.find(
+      (other) => other.index > span.index && other.input && other.startedAt >= span.endedAt! - 1,
+    );
     return next?.input?.variables ?? run.result?.output.variables;
   });
 }
@@ -402,7 +515,12 @@ function RunLinksRow({ links }: { links: RunLinks }) {
   const items: ReactNode[] = [];
   if (links.parent) {
     items.push(
-      <Link key="parent" href={`/executions/${links.parent.id}`} data-testid="parent-link" className="inline-flex items-center gap-1 hover:text-indigo-700">
+      <Link
+        key="parent"
+        href={`/executions/${links.parent.id}`}
+        data-testid="parent-link"
+        className="inline-flex items-center gap-1 hover:text-indigo-700"
+      >
         <CornerLeftUp aria-hidden className="size-3.5" />
         Re-run of <span className="font-medium text-zinc-800">{links.parent.title}</span>
         <code className="font-mono text-[11px] text-zinc-500">{links.parent.id.slice(-6).toLowerCase()}</code>
@@ -411,7 +529,13 @@ function RunLinksRow({ links }: { links: RunLinks }) {
   }
   if (links.workflow) {
     items.push(
-      <Link key="workflow" href={`/workflows/${links.workflow.id}`} prefetch={false} data-testid="workflow-link" className="inline-flex items-center gap-1 hover:text-indigo-700">
+      <Link
+        key="workflow"
+        href={`/workflows/${links.workflow.id}`}
+        prefetch={false}
+        data-testid="workflow-link"
+        className="inline-flex items-center gap-1 hover:text-indigo-700"
+      >
         <PencilRuler aria-hidden className="size-3.5" />
         Open {links.workflow.name} in the editor
       </Link>,
@@ -426,7 +550,12 @@ function RunLinksRow({ links }: { links: RunLinks }) {
   }
   if (links.conversationId) {
     items.push(
-      <Link key="chat" href={`/chat/${links.conversationId}`} data-testid="conversation-link" className="inline-flex items-center gap-1 hover:text-indigo-700">
+      <Link
+        key="chat"
+        href={`/chat/${links.conversationId}`}
+        data-testid="conversation-link"
+        className="inline-flex items-center gap-1 hover:text-indigo-700"
+      >
         <MessageSquare aria-hidden className="size-3.5" />
         Open the conversation
       </Link>,
@@ -504,11 +633,20 @@ function AnswerPanel({
                   placeholder="Comment (optional)"
                   className="h-9 flex-1 rounded-md border border-zinc-300 bg-white px-3 text-sm shadow-sm focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/20 focus:outline-none"
                 />
-                <Button data-testid="answer-approve" disabled={busy} onClick={() => onAnswer({ approved: true, ...(text.trim() ? { text: text.trim() } : {}) })}>
+                <Button
+                  data-testid="answer-approve"
+                  disabled={busy}
+                  onClick={() => onAnswer({ approved: true, ...(text.trim() ? { text: text.trim() } : {}) })}
+                >
                   {busy ? <Loader2 aria-hidden className="animate-spin" /> : <ThumbsUp aria-hidden />}
                   Approve
                 </Button>
-                <Button variant="secondary" data-testid="answer-reject" disabled={busy} onClick={() => onAnswer({ approved: false, ...(text.trim() ? { text: text.trim() } : {}) })}>
+                <Button
+                  variant="secondary"
+                  data-testid="answer-reject"
+                  disabled={busy}
+                  onClick={() => onAnswer({ approved: false, ...(text.trim() ? { text: text.trim() } : {}) })}
+                >
                   <ThumbsDown aria-hidden />
                   Reject
                 </Button>
@@ -522,14 +660,19 @@ function AnswerPanel({
 }
 
 function OutputText({ run, execution, live }: { run: MonitorRun; execution: ExecutionDetail; live: boolean }) {
-  const final = run.result?.output.message ?? (typeof execution.output?.message === "string" ? execution.output.message : "");
+  const final =
+    run.result?.output.message ?? (typeof execution.output?.message === "string" ? execution.output.message : "");
   const text = live ? run.tokens : final || run.tokens;
   return (
     <div className="max-h-72 overflow-y-auto px-4 py-3" data-testid="run-output">
       {text ? (
-        <p className={clsx("text-[13.5px] leading-relaxed whitespace-pre-wrap text-zinc-800", live && "monitor-caret")}>{text}</p>
+        <p className={clsx("text-[13.5px] leading-relaxed whitespace-pre-wrap text-zinc-800", live && "monitor-caret")}>
+          {text}
+        </p>
       ) : (
-        <p className="text-[13px] text-zinc-500">{live ? "Tokens appear here as the model writes them." : "This run produced no message."}</p>
+        <p className="text-[13px] text-zinc-500">
+          {live ? "Tokens appear here as the model writes them." : "This run produced no message."}
+        </p>
       )}
     </div>
   );
@@ -558,7 +701,9 @@ function RunSummary({ execution, run }: { execution: ExecutionDetail; run: Monit
       <section className="border-t border-zinc-100 px-4 py-3">
         <h4 className="mb-1.5 text-[11.5px] font-semibold tracking-wide text-zinc-500 uppercase">Models</h4>
         {models.length === 0 ? (
-          <p className="text-[12px] text-zinc-500">{isLive(run.phase) ? "Known when the run ends." : "No model was called."}</p>
+          <p className="text-[12px] text-zinc-500">
+            {isLive(run.phase) ? "Known when the run ends." : "No model was called."}
+          </p>
         ) : (
           <table className="w-full text-[12px]">
             <tbody className="divide-y divide-zinc-100">
@@ -568,7 +713,9 @@ function RunSummary({ execution, run }: { execution: ExecutionDetail; run: Monit
                   <td className="py-1 text-right text-zinc-600 tabular-nums">
                     {formatTokens(u.inputTokens)} in · {formatTokens(u.outputTokens)} out
                   </td>
-                  <td className="py-1 pl-2 text-right font-medium text-zinc-800 tabular-nums">{formatCost(computeCost({ [model]: u }))}</td>
+                  <td className="py-1 pl-2 text-right font-medium text-zinc-800 tabular-nums">
+                    {formatCost(computeCost({ [model]: u }))}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -9,7 +9,9 @@ export function StatusBadge({ status, className }: { status: string; className?:
   return (
     <Badge tone={meta.tone} className={clsx("gap-1.5", className)} data-testid="status-badge" data-status={status}>
       <span aria-hidden className="relative flex size-1.5">
-        {live ? <span className={clsx("absolute inline-flex size-full animate-ping rounded-full opacity-75", meta.dot)} /> : null}
+        {live ? (
+          <span className={clsx("absolute inline-flex size-full animate-ping rounded-full opacity-75", meta.dot)} />
+        ) : null}
         <span className={clsx("relative inline-flex size-1.5 rounded-full", meta.dot)} />
       </span>
       {meta.label}

@@ -35,7 +35,9 @@ export function TimeTravelDialog({
   onRerunWithSteps: () => void;
 }) {
   const ordered = [...steps].sort((a, b) => a.step - b.step);
-  const [checkpointId, setCheckpointId] = useState<string | null>(initialCheckpointId ?? ordered[0]?.checkpointId ?? null);
+  const [checkpointId, setCheckpointId] = useState<string | null>(
+    initialCheckpointId ?? ordered[0]?.checkpointId ?? null,
+  );
   const step = ordered.find((s) => s.checkpointId === checkpointId) ?? ordered[0];
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const draft = step ? (drafts[step.checkpointId] ?? JSON.stringify(step.variables, null, 2)) : "";
@@ -43,7 +45,8 @@ export function TimeTravelDialog({
   let parseError: string | null = null;
   try {
     const value: unknown = JSON.parse(draft || "{}");
-    if (typeof value !== "object" || value === null || Array.isArray(value)) parseError = "Variables must be a JSON object.";
+    if (typeof value !== "object" || value === null || Array.isArray(value))
+      parseError = "Variables must be a JSON object.";
     else parsed = value as Record<string, unknown>;
   } catch (e) {
     parseError = e instanceof SyntaxError ? e.message : "Not valid JSON.";
@@ -68,7 +71,11 @@ export function TimeTravelDialog({
             <Button variant="secondary" onClick={onClose}>
               Cancel
             </Button>
-            <Button data-testid="time-travel-run" disabled={!step || !parsed || busy} onClick={() => step && parsed && onRun(step.checkpointId, parsed)}>
+            <Button
+              data-testid="time-travel-run"
+              disabled={!step || !parsed || busy}
+              onClick={() => step && parsed && onRun(step.checkpointId, parsed)}
+            >
               {busy ? <Loader2 aria-hidden className="animate-spin" /> : <History aria-hidden />}
               Run from {step ? nextLabel(step) : "here"}
             </Button>
@@ -99,12 +106,15 @@ export function TimeTravelDialog({
                   onClick={() => setCheckpointId(s.checkpointId)}
                   className={clsx(
                     "w-full rounded-md border px-2.5 py-1.5 text-left text-[12.5px] transition-colors",
-                    s.checkpointId === step?.checkpointId ? "border-indigo-300 bg-indigo-50" : "border-zinc-200 hover:border-zinc-300 hover:bg-zinc-50",
+                    s.checkpointId === step?.checkpointId
+                      ? "border-indigo-300 bg-indigo-50"
+                      : "border-zinc-200 hover:border-zinc-300 hover:bg-zinc-50",
                   )}
                 >
                   <span className="block font-medium text-zinc-800">Before {nextLabel(s)}</span>
                   <span className="block text-[11.5px] text-zinc-500">
-                    Step {s.step} · {formatClock(s.createdAt)} · {Object.keys(s.variables).length} variable{Object.keys(s.variables).length === 1 ? "" : "s"}
+                    Step {s.step} · {formatClock(s.createdAt)} · {Object.keys(s.variables).length} variable
+                    {Object.keys(s.variables).length === 1 ? "" : "s"}
                   </span>
                 </button>
               </li>
@@ -137,11 +147,15 @@ export function TimeTravelDialog({
         </div>
       ) : (
         <p className="text-[13px] text-zinc-600">
-          Re-run it keeping a checkpoint after every step (durability “sync”): the new run’s steps can then be re-run with edited state.
+          Re-run it keeping a checkpoint after every step (durability “sync”): the new run’s steps can then be re-run
+          with edited state.
         </p>
       )}
       {error ? (
-        <p role="alert" className="mt-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-[12.5px] text-red-800">
+        <p
+          role="alert"
+          className="mt-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-[12.5px] text-red-800"
+        >
           {error}
         </p>
       ) : null}

@@ -12,7 +12,10 @@ import type { Span } from "./run-model";
 
 function ticks(total: number): number[] {
   if (total <= 0) return [0];
-  const steps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000];
+  const steps = [
+    1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000,
+    3_600_000,
+  ];
   const step = steps.find((s) => total / s <= 5) ?? total / 4;
   const out: number[] = [];
   for (let t = 0; t <= total; t += step) out.push(t);
@@ -50,7 +53,10 @@ export function Waterfall({
         {marks.map((t) => (
           <span
             key={t}
-            className={clsx("absolute top-0 whitespace-nowrap tabular-nums", t === 0 ? "" : t / total > 0.9 ? "-translate-x-full" : "-translate-x-1/2")}
+            className={clsx(
+              "absolute top-0 whitespace-nowrap tabular-nums",
+              t === 0 ? "" : t / total > 0.9 ? "-translate-x-full" : "-translate-x-1/2",
+            )}
             style={{ left: `${(t / total) * 100}%` }}
           >
             {t === 0 ? "0" : formatDuration(t)}
@@ -89,12 +95,21 @@ export function Waterfall({
                   >
                     <Icon className="size-3" />
                   </span>
-                  <span className={clsx("truncate", isSelected ? "font-semibold text-indigo-900" : "text-zinc-700")}>{labels[span.nodeId] ?? span.nodeId}</span>
-                  {span.attempts > 1 ? <span className="shrink-0 text-[10.5px] text-amber-700">×{span.attempts}</span> : null}
+                  <span className={clsx("truncate", isSelected ? "font-semibold text-indigo-900" : "text-zinc-700")}>
+                    {labels[span.nodeId] ?? span.nodeId}
+                  </span>
+                  {span.attempts > 1 ? (
+                    <span className="shrink-0 text-[10.5px] text-amber-700">×{span.attempts}</span>
+                  ) : null}
                 </span>
                 <span className="relative h-full flex-1">
                   {marks.map((t) => (
-                    <span key={t} aria-hidden className="absolute inset-y-0 w-px bg-zinc-100" style={{ left: `${(t / total) * 100}%` }} />
+                    <span
+                      key={t}
+                      aria-hidden
+                      className="absolute inset-y-0 w-px bg-zinc-100"
+                      style={{ left: `${(t / total) * 100}%` }}
+                    />
                   ))}
                   <span
                     className={clsx(
@@ -107,7 +122,9 @@ export function Waterfall({
                     style={{ left: `${left}%`, width: `${width}%` }}
                   />
                 </span>
-                <span className="w-16 shrink-0 pr-1 text-right text-zinc-500 tabular-nums">{formatDuration(duration)}</span>
+                <span className="w-16 shrink-0 pr-1 text-right text-zinc-500 tabular-nums">
+                  {formatDuration(duration)}
+                </span>
               </button>
             </li>
           );

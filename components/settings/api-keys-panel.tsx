@@ -33,11 +33,15 @@ export function ApiKeysPanel() {
   const [toRevoke, setToRevoke] = useState<ApiKeyView | null>(null);
 
   const create = useMutation({
-    mutationFn: (name: string) => fetchJson("/api/keys", { method: "POST", body: { name }, schema: createdApiKeySchema }),
+    mutationFn: (name: string) =>
+      fetchJson("/api/keys", { method: "POST", body: { name }, schema: createdApiKeySchema }),
     onSuccess: ({ key, secret }) => {
       setNewSecret({ name: key.name, secret });
       // Show the new row at once; the refetch then confirms it.
-      queryClient.setQueryData<ApiKeyView[]>(apiKeysQueryKey, (old) => [key, ...(old ?? []).filter((k) => k.id !== key.id)]);
+      queryClient.setQueryData<ApiKeyView[]>(apiKeysQueryKey, (old) => [
+        key,
+        ...(old ?? []).filter((k) => k.id !== key.id),
+      ]);
       void queryClient.invalidateQueries({ queryKey: apiKeysQueryKey });
     },
   });
@@ -101,10 +105,13 @@ export function ApiKeysPanel() {
           description="Name a key above (after the script or service that will use it) and create it."
         />
       ) : (
-        <KeyTable keys={keys.data} onRevoke={(key) => {
-          revoke.reset();
-          setToRevoke(key);
-        }} />
+        <KeyTable
+          keys={keys.data}
+          onRevoke={(key) => {
+            revoke.reset();
+            setToRevoke(key);
+          }}
+        />
       )}
 
       <ConfirmDialog
@@ -228,7 +235,9 @@ function NewSecretPanel({ name, secret, onDismiss }: { name: string; secret: str
             </div>
           </div>
           {copied === "failed" ? (
-            <p className="mt-2 text-[13px] text-amber-800">Copying was blocked by the browser; the key is selected — press Ctrl+C (⌘C).</p>
+            <p className="mt-2 text-[13px] text-amber-800">
+              Copying was blocked by the browser; the key is selected — press Ctrl+C (⌘C).
+            </p>
           ) : null}
         </div>
       </div>
@@ -253,7 +262,10 @@ function KeyTable({ keys, onRevoke }: { keys: ApiKeyView[]; onRevoke: (key: ApiK
         const revoked = key.revokedAt !== null;
         return (
           <tr key={key.id} data-testid="api-key-row" className="h-14">
-            <td className={clsx("truncate px-5 font-medium", revoked ? "text-zinc-500" : "text-zinc-900")} title={key.name}>
+            <td
+              className={clsx("truncate px-5 font-medium", revoked ? "text-zinc-500" : "text-zinc-900")}
+              title={key.name}
+            >
               {key.name}
             </td>
             <td className="truncate px-3 font-mono text-[13px] text-zinc-500">{key.prefix}…</td>

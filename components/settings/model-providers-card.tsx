@@ -28,7 +28,12 @@ export function ModelProvidersCard({ providers }: { providers: readonly Provider
       <CardContent>
         <ul className="flex flex-col divide-y divide-zinc-100">
           {providers.map((provider) => (
-            <li key={provider.id} data-testid="model-provider" data-provider={provider.id} className="grid gap-1 py-3 first:pt-0 last:pb-0 sm:grid-cols-[16rem_1fr] sm:gap-6">
+            <li
+              key={provider.id}
+              data-testid="model-provider"
+              data-provider={provider.id}
+              className="grid gap-1 py-3 first:pt-0 last:pb-0 sm:grid-cols-[16rem_1fr] sm:gap-6"
+            >
               <div className="flex items-center gap-2">
                 <span className="font-medium text-zinc-900">{provider.label}</span>
               </div>
@@ -37,14 +42,19 @@ export function ModelProvidersCard({ providers }: { providers: readonly Provider
                   {provider.configured ? <Badge tone="green">Ready</Badge> : <Badge>Not set up</Badge>}
                   {provider.models.length ? (
                     <span className="ml-2">
-                      {MODEL_PROVIDER_CATALOG[provider.id].openModelList ? "Suggested models" : "Models"}: {provider.models.join(", ")}
+                      {MODEL_PROVIDER_CATALOG[provider.id].openModelList ? "Suggested models" : "Models"}:{" "}
+                      {provider.models.join(", ")}
                       {MODEL_PROVIDER_CATALOG[provider.id].openModelList ? " — or any model its server knows" : ""}
                     </span>
                   ) : null}
                 </span>
                 {!provider.configured && SETUP[provider.id] ? (
                   <span className="text-zinc-500">
-                    Set <code className="rounded bg-zinc-100 px-1 py-0.5 font-mono text-[12px] text-zinc-700">{SETUP[provider.id]}</code> and restart.
+                    Set{" "}
+                    <code className="rounded bg-zinc-100 px-1 py-0.5 font-mono text-[12px] text-zinc-700">
+                      {SETUP[provider.id]}
+                    </code>{" "}
+                    and restart.
                   </span>
                 ) : null}
               </div>

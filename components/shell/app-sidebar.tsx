@@ -1,7 +1,17 @@
 "use client";
 
 import { clsx } from "clsx";
-import { Activity, LayoutTemplate, Library, Menu, MessageSquare, Settings, Workflow, X, type LucideIcon } from "lucide-react";
+import {
+  Activity,
+  LayoutTemplate,
+  Library,
+  Menu,
+  MessageSquare,
+  Settings,
+  Workflow,
+  X,
+  type LucideIcon,
+} from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useState, type ReactNode } from "react";
@@ -41,13 +51,7 @@ function initialsOf(name: string | null | undefined, email: string): string {
  * - md to lg: a rail of icons (labels stay for screen readers and show as tooltips);
  * - below md: hidden behind a top bar's menu button, opening as a drawer over the page.
  */
-export function AppSidebar({
-  user,
-  signOut,
-}: {
-  user: { name?: string | null; email: string };
-  signOut: ReactNode;
-}) {
+export function AppSidebar({ user, signOut }: { user: { name?: string | null; email: string }; signOut: ReactNode }) {
   const pathname = usePathname();
   const [open, setOpen] = useState(false);
 
@@ -81,7 +85,9 @@ export function AppSidebar({
         <span className="text-[15px] font-semibold tracking-tight text-zinc-900">Lattice</span>
         {current ? (
           <span className="text-sm text-zinc-500">
-            <span aria-hidden className="mr-2 text-zinc-300">/</span>
+            <span aria-hidden className="mr-2 text-zinc-300">
+              /
+            </span>
             {current.label}
           </span>
         ) : null}
@@ -102,9 +108,15 @@ export function AppSidebar({
         )}
       >
         <div className="flex h-14 shrink-0 items-center gap-2.5 px-4 md:justify-center md:px-0 lg:justify-start lg:px-5">
-          <Link href="/workflows" className={clsx("flex items-center gap-2.5 rounded-md", focusRing)} onClick={() => setOpen(false)}>
+          <Link
+            href="/workflows"
+            className={clsx("flex items-center gap-2.5 rounded-md", focusRing)}
+            onClick={() => setOpen(false)}
+          >
             <LatticeMark className="size-7" />
-            <span className="text-[15px] font-semibold tracking-tight text-zinc-900 md:sr-only lg:not-sr-only">Lattice</span>
+            <span className="text-[15px] font-semibold tracking-tight text-zinc-900 md:sr-only lg:not-sr-only">
+              Lattice
+            </span>
           </Link>
           <button
             type="button"
@@ -137,7 +149,10 @@ export function AppSidebar({
                   >
                     <Icon
                       aria-hidden
-                      className={clsx("size-4 shrink-0", active ? "text-indigo-600" : "text-zinc-400 group-hover:text-zinc-600")}
+                      className={clsx(
+                        "size-4 shrink-0",
+                        active ? "text-indigo-600" : "text-zinc-400 group-hover:text-zinc-600",
+                      )}
                     />
                     <span className="md:sr-only lg:not-sr-only">{label}</span>
                   </Link>

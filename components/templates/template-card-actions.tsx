@@ -14,7 +14,13 @@ export function TemplateCardActions({ templateId, templateName }: { templateId: 
   const [open, setOpen] = useState(false);
   return (
     <>
-      <Button size="sm" data-testid="template-use" aria-label={`Use template ${templateName}`} aria-haspopup="dialog" onClick={() => setOpen(true)}>
+      <Button
+        size="sm"
+        data-testid="template-use"
+        aria-label={`Use template ${templateName}`}
+        aria-haspopup="dialog"
+        onClick={() => setOpen(true)}
+      >
         <LayoutTemplate aria-hidden />
         Use template
       </Button>

@@ -14,7 +14,15 @@ export interface DataColumn {
  * A list as a table with fixed column widths (rows do not jump as their content changes), scrolling sideways
  * below `minWidth` (a Tailwind `min-w-[…]` class). The rows are the children.
  */
-export function DataTable({ columns, minWidth, children }: { columns: readonly DataColumn[]; minWidth: string; children: ReactNode }) {
+export function DataTable({
+  columns,
+  minWidth,
+  children,
+}: {
+  columns: readonly DataColumn[];
+  minWidth: string;
+  children: ReactNode;
+}) {
   const edge = (i: number) => i === 0 || i === columns.length - 1;
   return (
     <div className="overflow-x-auto">
@@ -27,7 +35,15 @@ export function DataTable({ columns, minWidth, children }: { columns: readonly D
         <thead className="text-xs font-medium text-zinc-500">
           <tr className="border-b border-zinc-200">
             {columns.map((column, i) => (
-              <th key={i} scope="col" className={clsx("py-2.5 font-medium", edge(i) ? "px-5" : "px-3", column.align === "right" && "text-right")}>
+              <th
+                key={i}
+                scope="col"
+                className={clsx(
+                  "py-2.5 font-medium",
+                  edge(i) ? "px-5" : "px-3",
+                  column.align === "right" && "text-right",
+                )}
+              >
                 {column.hidden ? <span className="sr-only">{column.label}</span> : column.label}
               </th>
             ))}

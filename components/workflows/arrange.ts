@@ -22,9 +22,15 @@ export const SORTS: Array<{ value: WorkflowSort; label: string }> = [
 ];
 
 /** Filters by name or description and sorts; exported for the unit test. */
-export function arrangeWorkflows(items: readonly WorkflowListItem[], query: string, sort: WorkflowSort): WorkflowListItem[] {
+export function arrangeWorkflows(
+  items: readonly WorkflowListItem[],
+  query: string,
+  sort: WorkflowSort,
+): WorkflowListItem[] {
   const q = query.trim().toLowerCase();
-  const matching = q ? items.filter((item) => `${item.name}\n${item.description}`.toLowerCase().includes(q)) : [...items];
+  const matching = q
+    ? items.filter((item) => `${item.name}\n${item.description}`.toLowerCase().includes(q))
+    : [...items];
   const time = (value: string | undefined) => (value ? Date.parse(value) : 0);
   return matching.sort((a, b) => {
     switch (sort) {

@@ -39,7 +39,11 @@ export function ImportDialog({
   const read = (value: string) => {
     setText(value);
     setServerError(null);
-    setReading(value.trim() ? readImport(value, (definition) => validateWorkflow(definition, { id: userId }, validationContext)) : null);
+    setReading(
+      value.trim()
+        ? readImport(value, (definition) => validateWorkflow(definition, { id: userId }, validationContext))
+        : null,
+    );
   };
 
   const close = () => {
@@ -55,12 +59,18 @@ export function ImportDialog({
     setSubmitting(true);
     setServerError(null);
     try {
-      const saved = await fetchJson("/api/workflows/import", { method: "POST", body: reading.file, schema: workflowSavedResponseSchema });
+      const saved = await fetchJson("/api/workflows/import", {
+        method: "POST",
+        body: reading.file,
+        schema: workflowSavedResponseSchema,
+      });
       router.push(`/workflows/${saved.workflow.id}`);
     } catch (error) {
       setServerError(
         isAppError(error)
-          ? [error.message, ...(error.issues ?? []).slice(0, 5).map((issue) => `${issue.path}: ${issue.message}`)].join(" ")
+          ? [error.message, ...(error.issues ?? []).slice(0, 5).map((issue) => `${issue.path}: ${issue.message}`)].join(
+              " ",
+            )
           : "The import failed.",
       );
       setSubmitting(false);
@@ -96,7 +106,9 @@ export function ImportDialog({
           className="flex cursor-pointer items-center gap-3 rounded-lg border border-dashed border-zinc-300 px-4 py-3 text-[13px] text-zinc-600 hover:border-indigo-400 hover:bg-indigo-50/40 focus-within:outline-2 focus-within:outline-indigo-500"
         >
           <FileUp aria-hidden className="size-5 text-indigo-500" />
-          <span className="flex-1">{fileName ? <strong className="text-zinc-900">{fileName}</strong> : "Choose a .json file…"}</span>
+          <span className="flex-1">
+            {fileName ? <strong className="text-zinc-900">{fileName}</strong> : "Choose a .json file…"}
+          </span>
           <input
             id={fileId}
             data-testid="import-file"
@@ -128,7 +140,11 @@ export function ImportDialog({
           className="h-32 w-full resize-y rounded-md border border-zinc-300 px-3 py-2 font-mono text-[12px] text-zinc-900 shadow-xs focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/20 focus:outline-none"
         />
         {reading && !reading.ok ? (
-          <div role="alert" data-testid="import-problems" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-[12.5px] text-red-800">
+          <div
+            role="alert"
+            data-testid="import-problems"
+            className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-[12.5px] text-red-800"
+          >
             {reading.problems.map((problem, i) => (
               <p key={i} className={clsx(i === 0 && "font-medium")}>
                 {problem}
@@ -137,11 +153,17 @@ export function ImportDialog({
           </div>
         ) : null}
         {reading?.ok ? (
-          <div data-testid="import-check" className="rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-[12.5px]">
+          <div
+            data-testid="import-check"
+            className="rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-[12.5px]"
+          >
             <p className="font-medium text-zinc-900">
-              “{reading.file.workflow.name}” — {reading.file.workflow.nodes.length} nodes, {reading.file.workflow.edges.length} connections
+              “{reading.file.workflow.name}” — {reading.file.workflow.nodes.length} nodes,{" "}
+              {reading.file.workflow.edges.length} connections
             </p>
-            {errors.length === 0 && warnings.length === 0 ? <p className="mt-1 text-emerald-700">No problems found.</p> : null}
+            {errors.length === 0 && warnings.length === 0 ? (
+              <p className="mt-1 text-emerald-700">No problems found.</p>
+            ) : null}
             <ul className="mt-1 flex max-h-40 flex-col gap-1 overflow-y-auto">
               {errors.map((issue, i) => (
                 <li key={`e${i}`} data-testid="import-error" className="flex gap-1.5 text-red-800">
@@ -155,7 +177,9 @@ export function ImportDialog({
               ))}
             </ul>
             {errors.length > 0 ? (
-              <p className="mt-1.5 text-zinc-600">It can be imported as a draft and fixed in the editor; it cannot run until then.</p>
+              <p className="mt-1.5 text-zinc-600">
+                It can be imported as a draft and fixed in the editor; it cannot run until then.
+              </p>
             ) : null}
           </div>
         ) : null}

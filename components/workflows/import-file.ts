@@ -28,21 +28,36 @@ export function readImport(text: string, validate: (definition: unknown) => Vali
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    return { ok: false, problems: [`This is not JSON: ${cause instanceof Error ? cause.message : "it does not parse"}.`] };
+    return {
+      ok: false,
+      problems: [`This is not JSON: ${cause instanceof Error ? cause.message : "it does not parse"}.`],
+    };
   }
   const isExportFile = typeof json === "object" && json !== null && "format" in json;
   let file: ExportFile;
   let wrapped = false;
   if (isExportFile) {
     const parsed = exportFileSchema.safeParse(json);
-    if (!parsed.success) return { ok: false, problems: ["This is not a Lattice export file Lattice can read:", ...issuesOf(parsed.error)] };
+    if (!parsed.success)
+      return {
+        ok: false,
+        problems: ["This is not a Lattice export file Lattice can read:", ...issuesOf(parsed.error)],
+      };
     file = parsed.data;
   } else {
     const parsed = definitionSchema.safeParse(json);
     if (!parsed.success) {
-      return { ok: false, problems: ["This is neither a Lattice export file nor a workflow definition:", ...issuesOf(parsed.error)] };
+      return {
+        ok: false,
+        problems: ["This is neither a Lattice export file nor a workflow definition:", ...issuesOf(parsed.error)],
+      };
     }
-    file = { format: "lattice.workflow", formatVersion: EXPORT_FORMAT_VERSION, kind: "definition", workflow: parsed.data };
+    file = {
+      format: "lattice.workflow",
+      formatVersion: EXPORT_FORMAT_VERSION,
+      kind: "definition",
+      workflow: parsed.data,
+    };
     wrapped = true;
   }
   return { ok: true, file, validation: validate(file.workflow), wrapped };

@@ -40,19 +40,24 @@ export function TemplateDialog({
 
   const templates = useQuery({
     queryKey: ["templates"],
-    queryFn: ({ signal }) => fetchJson("/api/templates", { schema: templateListResponseSchema, signal }).then((body) => body.templates),
+    queryFn: ({ signal }) =>
+      fetchJson("/api/templates", { schema: templateListResponseSchema, signal }).then((body) => body.templates),
     enabled: open,
   });
   const template = useQuery({
     queryKey: ["templates", chosen],
-    queryFn: ({ signal }) => fetchJson(`/api/templates/${chosen}`, { schema: templateResponseSchema, signal }).then((body) => body.template),
+    queryFn: ({ signal }) =>
+      fetchJson(`/api/templates/${chosen}`, { schema: templateResponseSchema, signal }).then((body) => body.template),
     enabled: open && chosen !== null,
   });
   const paramNames = Object.keys(template.data?.defaultParams ?? {});
   const needsKnowledgeBase = paramNames.includes("knowledgeBaseId");
   const knowledgeBases = useQuery({
     queryKey: ["knowledge-bases"],
-    queryFn: ({ signal }) => fetchJson("/api/knowledge-bases", { schema: knowledgeBaseListResponseSchema, signal }).then((body) => body.knowledgeBases),
+    queryFn: ({ signal }) =>
+      fetchJson("/api/knowledge-bases", { schema: knowledgeBaseListResponseSchema, signal }).then(
+        (body) => body.knowledgeBases,
+      ),
     enabled: open && needsKnowledgeBase,
   });
 
@@ -78,7 +83,10 @@ export function TemplateDialog({
       const filled = Object.fromEntries(Object.entries(params).filter(([, value]) => value !== ""));
       const saved = await fetchJson(`/api/templates/${chosen}/instantiate`, {
         method: "POST",
-        body: { ...(name.trim() ? { name: name.trim() } : {}), ...(Object.keys(filled).length ? { params: filled } : {}) },
+        body: {
+          ...(name.trim() ? { name: name.trim() } : {}),
+          ...(Object.keys(filled).length ? { params: filled } : {}),
+        },
         schema: workflowSavedResponseSchema,
       });
       router.push(`/workflows/${saved.workflow.id}`);
@@ -101,7 +109,11 @@ export function TemplateDialog({
           <Button variant="secondary" onClick={close}>
             Cancel
           </Button>
-          <Button data-testid="template-create" onClick={() => void create()} disabled={!chosen || submitting || template.isPending}>
+          <Button
+            data-testid="template-create"
+            onClick={() => void create()}
+            disabled={!chosen || submitting || template.isPending}
+          >
             {submitting ? <Loader2 aria-hidden className="animate-spin" /> : <LayoutTemplate aria-hidden />}
             Create workflow
           </Button>
@@ -118,7 +130,12 @@ export function TemplateDialog({
         </p>
       ) : (
         <div className="flex flex-col gap-4">
-          <ul ref={list} role="listbox" aria-label="Templates" className="grid max-h-72 grid-cols-1 gap-2 overflow-y-auto sm:grid-cols-2">
+          <ul
+            ref={list}
+            role="listbox"
+            aria-label="Templates"
+            className="grid max-h-72 grid-cols-1 gap-2 overflow-y-auto sm:grid-cols-2"
+          >
             {templates.data.map((item) => (
               <li key={item.id}>
                 <button
@@ -132,12 +149,16 @@ export function TemplateDialog({
                   }}
                   className={clsx(
                     "flex h-full w-full flex-col rounded-lg border px-3 py-2.5 text-left focus-visible:outline-2 focus-visible:outline-indigo-500",
-                    chosen === item.id ? "border-indigo-400 bg-indigo-50 ring-1 ring-indigo-300" : "border-zinc-200 hover:border-zinc-300 hover:bg-zinc-50",
+                    chosen === item.id
+                      ? "border-indigo-400 bg-indigo-50 ring-1 ring-indigo-300"
+                      : "border-zinc-200 hover:border-zinc-300 hover:bg-zinc-50",
                   )}
                 >
                   <span className="flex items-center gap-2">
                     <span className="text-[13px] font-semibold text-zinc-900">{item.name}</span>
-                    {item.isBuiltin ? <span className="rounded bg-zinc-100 px-1.5 text-[10.5px] text-zinc-600">built-in</span> : null}
+                    {item.isBuiltin ? (
+                      <span className="rounded bg-zinc-100 px-1.5 text-[10.5px] text-zinc-600">built-in</span>
+                    ) : null}
                   </span>
                   <span className="mt-0.5 line-clamp-2 text-[12px] text-zinc-500">{item.description}</span>
                   <span className="mt-1 text-[11px] text-zinc-400">
@@ -204,8 +225,16 @@ function TemplateParam({
         <label htmlFor={id} className="text-[12.5px] font-medium text-zinc-800">
           Knowledge base
         </label>
-        <select id={id} data-testid="template-param-knowledgeBaseId" value={value} onChange={(event) => onChange(event.target.value)} className={className}>
-          <option value="">{knowledgeBases?.length ? "Choose later in the editor" : "No knowledge bases yet — choose later"}</option>
+        <select
+          id={id}
+          data-testid="template-param-knowledgeBaseId"
+          value={value}
+          onChange={(event) => onChange(event.target.value)}
+          className={className}
+        >
+          <option value="">
+            {knowledgeBases?.length ? "Choose later in the editor" : "No knowledge bases yet — choose later"}
+          </option>
           {(knowledgeBases ?? []).map((kb) => (
             <option key={kb.id} value={kb.id}>
               {kb.name} ({kb.documentCount} documents)
@@ -214,7 +243,11 @@ function TemplateParam({
         </select>
         {knowledgeBases?.length === 0 ? (
           <p className="mt-1 text-[12px] text-zinc-500">
-            <Link href="/knowledge" data-testid="knowledge-link" className="font-medium text-indigo-700 hover:underline">
+            <Link
+              href="/knowledge"
+              data-testid="knowledge-link"
+              className="font-medium text-indigo-700 hover:underline"
+            >
               Create one in Knowledge
             </Link>
             , then add documents to it.
@@ -228,7 +261,13 @@ function TemplateParam({
       <label htmlFor={id} className="text-[12.5px] font-medium text-zinc-800">
         {name}
       </label>
-      <input id={id} data-testid={`template-param-${name}`} value={value} onChange={(event) => onChange(event.target.value)} className={className} />
+      <input
+        id={id}
+        data-testid={`template-param-${name}`}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        className={className}
+      />
     </div>
   );
 }

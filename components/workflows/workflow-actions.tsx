@@ -43,7 +43,12 @@ export function WorkflowActions({
         <Plus aria-hidden />
         New workflow
       </Link>
-      <ImportDialog open={dialog === "import"} onClose={() => setDialog(null)} userId={userId} validationContext={validationContext} />
+      <ImportDialog
+        open={dialog === "import"}
+        onClose={() => setDialog(null)}
+        userId={userId}
+        validationContext={validationContext}
+      />
       <TemplateDialog open={dialog === "template"} onClose={() => setDialog(null)} />
     </>
   );

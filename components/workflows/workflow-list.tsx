@@ -6,7 +6,17 @@
  * the list always shows what is stored.
  */
 import { clsx } from "clsx";
-import { ArrowDownUp, ChevronRight, Copy, Download, Loader2, MoreHorizontal, Search, Trash2, Workflow } from "lucide-react";
+import {
+  ArrowDownUp,
+  ChevronRight,
+  Copy,
+  Download,
+  Loader2,
+  MoreHorizontal,
+  Search,
+  Trash2,
+  Workflow,
+} from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState, useTransition } from "react";
@@ -87,7 +97,10 @@ export function WorkflowList({ workflows }: { workflows: WorkflowListItem[] }) {
       <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
         <label className="relative flex-1">
           <span className="sr-only">Search workflows</span>
-          <Search aria-hidden className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-zinc-400" />
+          <Search
+            aria-hidden
+            className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-zinc-400"
+          />
           <input
             type="search"
             data-testid="workflow-search"
@@ -123,11 +136,17 @@ export function WorkflowList({ workflows }: { workflows: WorkflowListItem[] }) {
       ) : null}
 
       {shown.length === 0 ? (
-        <p data-testid="workflow-no-match" className="rounded-lg border border-dashed border-zinc-300 bg-white px-4 py-10 text-center text-sm text-zinc-500">
+        <p
+          data-testid="workflow-no-match"
+          className="rounded-lg border border-dashed border-zinc-300 bg-white px-4 py-10 text-center text-sm text-zinc-500"
+        >
           No workflow matches “{query}”.
         </p>
       ) : (
-        <ul data-testid="workflow-list" className="divide-y divide-zinc-200 rounded-lg border border-zinc-200 bg-white shadow-xs">
+        <ul
+          data-testid="workflow-list"
+          className="divide-y divide-zinc-200 rounded-lg border border-zinc-200 bg-white shadow-xs"
+        >
           {shown.map((item) => (
             <WorkflowRow
               key={item.id}
@@ -151,7 +170,12 @@ export function WorkflowList({ workflows }: { workflows: WorkflowListItem[] }) {
             <Button variant="secondary" onClick={() => setDeleting(null)}>
               Cancel
             </Button>
-            <Button variant="danger" data-testid="confirm-delete" onClick={() => void remove()} disabled={busy !== null}>
+            <Button
+              variant="danger"
+              data-testid="confirm-delete"
+              onClick={() => void remove()}
+              disabled={busy !== null}
+            >
               {busy ? <Loader2 aria-hidden className="animate-spin" /> : <Trash2 aria-hidden />}
               Delete
             </Button>
@@ -174,7 +198,11 @@ function WorkflowRow({
   onDelete: () => void;
 }) {
   return (
-    <li data-testid="workflow-row" data-workflow-id={item.id} className="group relative flex items-center gap-4 px-5 py-4 first:rounded-t-lg last:rounded-b-lg hover:bg-zinc-50">
+    <li
+      data-testid="workflow-row"
+      data-workflow-id={item.id}
+      className="group relative flex items-center gap-4 px-5 py-4 first:rounded-t-lg last:rounded-b-lg hover:bg-zinc-50"
+    >
       <div className="flex size-9 shrink-0 items-center justify-center rounded-md bg-indigo-50 text-indigo-600 ring-1 ring-indigo-100">
         <Workflow aria-hidden className="size-4" />
       </div>
@@ -230,7 +258,17 @@ function WorkflowRow({
   );
 }
 
-function RowMenu({ item, busy, onDuplicate, onDelete }: { item: WorkflowListItem; busy: boolean; onDuplicate: () => void; onDelete: () => void }) {
+function RowMenu({
+  item,
+  busy,
+  onDuplicate,
+  onDelete,
+}: {
+  item: WorkflowListItem;
+  busy: boolean;
+  onDuplicate: () => void;
+  onDelete: () => void;
+}) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -261,17 +299,49 @@ function RowMenu({ item, busy, onDuplicate, onDelete }: { item: WorkflowListItem
         onClick={() => setOpen((value) => !value)}
         className="flex size-8 items-center justify-center rounded-md text-zinc-400 hover:bg-zinc-200/60 hover:text-zinc-700 focus-visible:outline-2 focus-visible:outline-indigo-500"
       >
-        {busy ? <Loader2 aria-hidden className="size-4 animate-spin" /> : <MoreHorizontal aria-hidden className="size-4" />}
+        {busy ? (
+          <Loader2 aria-hidden className="size-4 animate-spin" />
+        ) : (
+          <MoreHorizontal aria-hidden className="size-4" />
+        )}
       </button>
       {open ? (
-        <div role="menu" className="absolute top-9 right-0 z-20 w-44 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg">
-          <button type="button" role="menuitem" data-testid="workflow-duplicate" className={clsx(itemClass, "text-zinc-700 hover:bg-zinc-100")} onClick={() => { setOpen(false); onDuplicate(); }}>
+        <div
+          role="menu"
+          className="absolute top-9 right-0 z-20 w-44 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg"
+        >
+          <button
+            type="button"
+            role="menuitem"
+            data-testid="workflow-duplicate"
+            className={clsx(itemClass, "text-zinc-700 hover:bg-zinc-100")}
+            onClick={() => {
+              setOpen(false);
+              onDuplicate();
+            }}
+          >
             <Copy aria-hidden className="size-4 text-zinc-400" /> Duplicate
           </button>
-          <a role="menuitem" href={`/api/workflows/${item.id}/export`} download data-testid="workflow-export" className={clsx(itemClass, "text-zinc-700 hover:bg-zinc-100")} onClick={() => setOpen(false)}>
+          <a
+            role="menuitem"
+            href={`/api/workflows/${item.id}/export`}
+            download
+            data-testid="workflow-export"
+            className={clsx(itemClass, "text-zinc-700 hover:bg-zinc-100")}
+            onClick={() => setOpen(false)}
+          >
             <Download aria-hidden className="size-4 text-zinc-400" /> Export JSON
           </a>
-          <button type="button" role="menuitem" data-testid="workflow-delete" className={clsx(itemClass, "text-red-600 hover:bg-red-50")} onClick={() => { setOpen(false); onDelete(); }}>
+          <button
+            type="button"
+            role="menuitem"
+            data-testid="workflow-delete"
+            className={clsx(itemClass, "text-red-600 hover:bg-red-50")}
+            onClick={() => {
+              setOpen(false);
+              onDelete();
+            }}
+          >
             <Trash2 aria-hidden className="size-4" /> Delete…
           </button>
         </div>

@@ -13,7 +13,12 @@ import {
 } from "@/lib/api/conversations";
 import { cancelExecutionResponseSchema, executionResponseSchema } from "@/lib/api/executions";
 import { knowledgeBaseListResponseSchema, type KnowledgeBaseDto } from "@/lib/api/knowledge";
-import { templateListResponseSchema, templateResponseSchema, type Template, type TemplateSummary } from "@/lib/api/templates";
+import {
+  templateListResponseSchema,
+  templateResponseSchema,
+  type Template,
+  type TemplateSummary,
+} from "@/lib/api/templates";
 import { workflowListResponseSchema, workflowSavedResponseSchema, type WorkflowSummary } from "@/lib/api/workflows";
 import { fetchJson } from "./fetch-json";
 
@@ -33,7 +38,15 @@ export const chatKeys = {
 export type ConversationPage = z.infer<typeof conversationListResponseSchema>;
 
 /** One page of the conversations; with `q`, of those whose title or a message contains it. */
-export function fetchConversationPage({ cursor, q, signal }: { cursor?: string; q?: string; signal?: AbortSignal } = {}): Promise<ConversationPage> {
+export function fetchConversationPage({
+  cursor,
+  q,
+  signal,
+}: {
+  cursor?: string;
+  q?: string;
+  signal?: AbortSignal;
+} = {}): Promise<ConversationPage> {
   const params = new URLSearchParams();
   if (q) params.set("q", q);
   if (cursor) params.set("cursor", cursor);
@@ -41,7 +54,13 @@ export function fetchConversationPage({ cursor, q, signal }: { cursor?: string; 
   return fetchJson(`/api/conversations${query ? `?${query}` : ""}`, { schema: conversationListResponseSchema, signal });
 }
 
-export async function fetchConversation({ id, signal }: { id: string; signal?: AbortSignal }): Promise<ConversationDto> {
+export async function fetchConversation({
+  id,
+  signal,
+}: {
+  id: string;
+  signal?: AbortSignal;
+}): Promise<ConversationDto> {
   return (await fetchJson(`/api/conversations/${id}`, { schema: conversationResponseSchema, signal })).conversation;
 }
 
@@ -99,5 +118,6 @@ export function cancelExecution({ executionId }: { executionId: string }) {
 
 /** The sequence number of a run's last stored event (a resumed run's events come after it). */
 export async function fetchExecutionLastSeq(executionId: string): Promise<number> {
-  return (await fetchJson(`/api/executions/${executionId}`, { schema: executionResponseSchema })).execution.events.lastSeq;
+  return (await fetchJson(`/api/executions/${executionId}`, { schema: executionResponseSchema })).execution.events
+    .lastSeq;
 }

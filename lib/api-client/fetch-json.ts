@@ -41,7 +41,12 @@ async function errorFrom(response: Response): Promise<AppError> {
  */
 export async function fetchJson<T>(
   url: string,
-  { schema, method = "GET", body, signal }: { schema: z.ZodType<T> | null; method?: string; body?: unknown; signal?: AbortSignal },
+  {
+    schema,
+    method = "GET",
+    body,
+    signal,
+  }: { schema: z.ZodType<T> | null; method?: string; body?: unknown; signal?: AbortSignal },
 ): Promise<T> {
   let response: Response;
   try {
@@ -49,18 +54,25 @@ export async function fetchJson<T>(
       method,
       signal,
       credentials: "same-origin",
-      headers: body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
+      headers:
+        body === undefined
+          ? { accept: "application/json" }
+          : { accept: "application/json", "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (cause) {
     if (signal?.aborted) throw cause;
-    throw new AppError("unavailable:network", "Could not reach the server. Check your connection and try again.", { cause });
+    throw new AppError("unavailable:network", "Could not reach the server. Check your connection and try again.", {
+      cause,
+    });
   }
   if (!response.ok) throw await errorFrom(response);
   if (schema === null) return undefined as T;
   const parsed = schema.safeParse(await response.json().catch(() => undefined));
   if (!parsed.success) {
-    throw new AppError("internal:api", "The server sent a response this page does not understand.", { cause: parsed.error });
+    throw new AppError("internal:api", "The server sent a response this page does not understand.", {
+      cause: parsed.error,
+    });
   }
   return parsed.data;
 }

@@ -35,8 +35,13 @@ export function fetchKnowledgeBase(id: string, { signal }: { signal?: AbortSigna
   return fetchJson(basePath(id), { schema: knowledgeBaseResponseSchema, signal });
 }
 
-export async function addPastedDocument(id: string, body: { title: string; text: string }): Promise<KnowledgeDocumentDto> {
-  return (await fetchJson(`${basePath(id)}/documents`, { method: "POST", body, schema: knowledgeDocumentResponseSchema })).document;
+export async function addPastedDocument(
+  id: string,
+  body: { title: string; text: string },
+): Promise<KnowledgeDocumentDto> {
+  return (
+    await fetchJson(`${basePath(id)}/documents`, { method: "POST", body, schema: knowledgeDocumentResponseSchema })
+  ).document;
 }
 
 /** "Test retrieval": the passages a retrieval node would get for `query` (topK: the node's default when omitted). */
@@ -62,7 +67,8 @@ function uploadError(status: number, body: unknown): AppError {
     const { code, message, issues } = parsed.data.error;
     return new AppError(code as ErrorCode, message, { issues });
   }
-  if (status === 0) return new AppError("unavailable:network", "Could not reach the server. Check your connection and try again.");
+  if (status === 0)
+    return new AppError("unavailable:network", "Could not reach the server. Check your connection and try again.");
   if (status === 413) return new AppError("payload_too_large:file", "The file is too large.");
   return new AppError(status >= 500 ? "internal:api" : "bad_request:api", `The upload failed (HTTP ${status}).`);
 }
@@ -88,7 +94,12 @@ export function uploadDocument(
       if (xhr.status < 200 || xhr.status >= 300) return reject(uploadError(xhr.status, xhr.response));
       const parsed = knowledgeDocumentResponseSchema.safeParse(xhr.response);
       if (parsed.success) resolve(parsed.data.document);
-      else reject(new AppError("internal:api", "The server sent a response this page does not understand.", { cause: parsed.error }));
+      else
+        reject(
+          new AppError("internal:api", "The server sent a response this page does not understand.", {
+            cause: parsed.error,
+          }),
+        );
     };
     xhr.onerror = () => reject(uploadError(0, null));
     xhr.onabort = () => reject(new DOMException("The upload was cancelled.", "AbortError"));

@@ -37,10 +37,18 @@ export const monitorKeys = {
 export function useExecutionPages(filters: ExecutionFilters, initialPage?: ExecutionPage) {
   return useInfiniteQuery({
     queryKey: monitorKeys.list(filters),
-    queryFn: ({ pageParam, signal }) => fetchJson(executionsApiUrl(filters, pageParam), { schema: executionListResponseSchema, signal }),
+    queryFn: ({ pageParam, signal }) =>
+      fetchJson(executionsApiUrl(filters, pageParam), { schema: executionListResponseSchema, signal }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
-    ...(initialPage ? { initialData: { pages: [initialPage], pageParams: [null] } satisfies InfiniteData<ExecutionPage, string | null> } : {}),
+    ...(initialPage
+      ? {
+          initialData: { pages: [initialPage], pageParams: [null] } satisfies InfiniteData<
+            ExecutionPage,
+            string | null
+          >,
+        }
+      : {}),
     // The live feed keeps the list current; refetching on focus would only reorder what the user looks at.
     refetchOnWindowFocus: false,
     staleTime: Infinity,
@@ -53,7 +61,10 @@ export type StreamState = "connecting" | "live" | "reconnecting" | "closed";
  * The feed of the user's run status changes (GET /api/executions/feed). `since` (epoch ms, e.g. when the
  * page's data was read) replays the changes after it first, so nothing falls between render and connect.
  */
-export function useRunFeed(onEvent: (event: RunStatusEvent) => void, { since, enabled = true }: { since?: number; enabled?: boolean } = {}): StreamState {
+export function useRunFeed(
+  onEvent: (event: RunStatusEvent) => void,
+  { since, enabled = true }: { since?: number; enabled?: boolean } = {},
+): StreamState {
   const [state, setState] = useState<StreamState>("connecting");
   const handler = useRef(onEvent);
   useEffect(() => {
@@ -119,7 +130,11 @@ export function useExecutionEvents({
       const parsed = executionEventSchema.safeParse(safeJson(message.data));
       if (!parsed.success) return;
       handler.current(parsed.data);
-      if (parsed.data.type === "run_completed" || parsed.data.type === "run_failed" || parsed.data.type === "run_cancelled") {
+      if (
+        parsed.data.type === "run_completed" ||
+        parsed.data.type === "run_failed" ||
+        parsed.data.type === "run_cancelled"
+      ) {
         // The server ends the stream after a run's last event; do not let EventSource reconnect to it.
         ended = true;
         source.close();
@@ -174,7 +189,9 @@ async function postDetached(url: string, body: unknown): Promise<{ executionId: 
       body: JSON.stringify(body),
     });
   } catch (cause) {
-    throw new AppError("unavailable:network", "Could not reach the server. Check your connection and try again.", { cause });
+    throw new AppError("unavailable:network", "Could not reach the server. Check your connection and try again.", {
+      cause,
+    });
   }
   const json: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
@@ -183,7 +200,10 @@ async function postDetached(url: string, body: unknown): Promise<{ executionId: 
       const { code, message, issues } = error.data.error;
       throw new AppError(code as ErrorCode, message, { issues: issues as FieldIssue[] | undefined });
     }
-    throw new AppError(response.status === 429 ? "rate_limit:api" : "internal:api", `The request failed (HTTP ${response.status}).`);
+    throw new AppError(
+      response.status === 429 ? "rate_limit:api" : "internal:api",
+      `The request failed (HTTP ${response.status}).`,
+    );
   }
   const parsed = detachedRunResponseSchema.safeParse(json);
   if (!parsed.success) throw new AppError("internal:api", "The server sent a response this page does not understand.");

@@ -10,9 +10,15 @@ import { idSchema, timestampSchema } from "./common";
 /** Query of every analytics route. The range rules (from before to, at most a year) are the service's. */
 export const analyticsQuerySchema = z
   .object({
-    from: timestampSchema.optional().meta({ description: "Start of the range (default: 7 days before `to`); a run belongs to the range by when it was created" }),
+    from: timestampSchema.optional().meta({
+      description:
+        "Start of the range (default: 7 days before `to`); a run belongs to the range by when it was created",
+    }),
     to: timestampSchema.optional().meta({ description: "End of the range (default: now)" }),
-    bucket: z.enum(["hour", "day"]).optional().meta({ description: "Series bucket (default: hours up to 2 days, else days)" }),
+    bucket: z
+      .enum(["hour", "day"])
+      .optional()
+      .meta({ description: "Series bucket (default: hours up to 2 days, else days)" }),
   })
   .strict();
 export const workflowAnalyticsQuerySchema = analyticsQuerySchema
@@ -97,7 +103,11 @@ export const workflowAnalyticsResponseSchema = z
   .object({
     range: rangeSchema,
     workflows: z.array(
-      runStatsSchema.extend({ workflowId: idSchema, name: z.string(), version: z.number().int().nullable().meta({ description: "The version the runs used" }) }),
+      runStatsSchema.extend({
+        workflowId: idSchema,
+        name: z.string(),
+        version: z.number().int().nullable().meta({ description: "The version the runs used" }),
+      }),
     ),
   })
   .meta({ id: "WorkflowAnalytics" });

@@ -22,7 +22,9 @@ export const timestampSchema = z.iso.datetime({ offset: true }).meta({ example: 
 export const nullableTimestampSchema = timestampSchema.nullable();
 
 export const fieldIssueSchema = z.object({
-  path: z.string().meta({ description: 'Dotted path into the body or query ("nodes.2.data.config.model"), or "(body)"' }),
+  path: z
+    .string()
+    .meta({ description: 'Dotted path into the body or query ("nodes.2.data.config.model"), or "(body)"' }),
   message: z.string(),
   code: z.string().optional(),
 });
@@ -37,7 +39,10 @@ export const errorBodySchema = z
       requestId: z.string().optional(),
     }),
   })
-  .meta({ id: "Error", description: "Every error: a stable code, a sentence, and the fields at fault when there are any" });
+  .meta({
+    id: "Error",
+    description: "Every error: a stable code, a sentence, and the fields at fault when there are any",
+  });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** Opaque continuation token of a keyset-paginated list; absent on the last page. */
@@ -49,6 +54,12 @@ export const cursorSchema = z
 
 /** Query-string integers arrive as text. */
 export const pageLimitSchema = (max: number, fallback: number) =>
-  z.coerce.number().int().min(1).max(max).default(fallback).meta({ description: `Page size (1–${max}, default ${fallback})` });
+  z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(max)
+    .default(fallback)
+    .meta({ description: `Page size (1–${max}, default ${fallback})` });
 
 export const jsonRecordSchema = z.record(z.string(), z.unknown());

@@ -1,7 +1,14 @@
 /** Chat and conversation contracts: /api/chat and /api/conversations/**. Client-safe. */
 import { z } from "zod";
 import { MAX_MESSAGE_LENGTH } from "@/lib/engine/request";
-import { cursorSchema, idSchema, jsonRecordSchema, nullableTimestampSchema, pageLimitSchema, timestampSchema } from "./common";
+import {
+  cursorSchema,
+  idSchema,
+  jsonRecordSchema,
+  nullableTimestampSchema,
+  pageLimitSchema,
+  timestampSchema,
+} from "./common";
 
 export const CONVERSATION_TITLE_MAX_LENGTH = 200;
 
@@ -47,7 +54,9 @@ export const CONVERSATION_SEARCH_MAX_LENGTH = 200;
 export const conversationMatchSchema = z
   .object({
     role: z.enum(MESSAGE_ROLES),
-    snippet: z.string().meta({ description: "About 120 characters of the newest matching message around its first occurrence of the text" }),
+    snippet: z.string().meta({
+      description: "About 120 characters of the newest matching message around its first occurrence of the text",
+    }),
   })
   .meta({ id: "ConversationMatch" });
 export type ConversationMatch = z.infer<typeof conversationMatchSchema>;
@@ -67,9 +76,9 @@ const conversationFields = z.object({
 
 export const conversationSummarySchema = conversationFields
   .extend({
-    match: conversationMatchSchema
-      .optional()
-      .meta({ description: "Only in search results (`q`), when the text was found in a message rather than the title" }),
+    match: conversationMatchSchema.optional().meta({
+      description: "Only in search results (`q`), when the text was found in a message rather than the title",
+    }),
   })
   .meta({ id: "ConversationSummary" });
 export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
@@ -111,5 +120,7 @@ export const updateConversationBodySchema = z
  * A client that lost the stream can read the same message from GET /api/conversations/:id.
  */
 export const CHAT_MESSAGE_EVENT = "message";
-export const chatMessageEventSchema = z.object({ conversationId: idSchema, message: messageSchema }).meta({ id: "ChatMessageEvent" });
+export const chatMessageEventSchema = z
+  .object({ conversationId: idSchema, message: messageSchema })
+  .meta({ id: "ChatMessageEvent" });
 export type ChatMessageEvent = z.infer<typeof chatMessageEventSchema>;

@@ -10,12 +10,33 @@ import {
   templateRequestSchema,
   type ExecutionRequest,
 } from "@/lib/engine/request";
-import { executionErrorSchema, historyEntrySchema, interruptInfoSchema, sourceSchema, usageSchema } from "@/lib/engine/result";
+import {
+  executionErrorSchema,
+  historyEntrySchema,
+  interruptInfoSchema,
+  sourceSchema,
+  usageSchema,
+} from "@/lib/engine/result";
 import { graphSchema } from "@/lib/workflow/definition";
-import { cursorSchema, idSchema, jsonRecordSchema, nullableTimestampSchema, pageLimitSchema, timestampSchema } from "./common";
+import {
+  cursorSchema,
+  idSchema,
+  jsonRecordSchema,
+  nullableTimestampSchema,
+  pageLimitSchema,
+  timestampSchema,
+} from "./common";
 
 /** Every status an execution row can have (the engine's result statuses plus the tracker's own). */
-export const EXECUTION_RECORD_STATUSES = ["pending", "running", "paused", "completed", "failed", "cancelled", "interrupted"] as const;
+export const EXECUTION_RECORD_STATUSES = [
+  "pending",
+  "running",
+  "paused",
+  "completed",
+  "failed",
+  "cancelled",
+  "interrupted",
+] as const;
 export type ExecutionRecordStatus = (typeof EXECUTION_RECORD_STATUSES)[number];
 export const WORKFLOW_TYPES = ["CHAT", "DEFINITION", "TEMPLATE", "CUSTOM"] as const;
 /** Statuses after which a run will not change again on its own. */
@@ -28,7 +49,10 @@ export const FINISHED_STATUSES: readonly ExecutionRecordStatus[] = ["completed",
  * then — a scheduled run, answered 202 like an async one.
  */
 const runDeliveryShape = {
-  async: z.boolean().optional().meta({ description: "Answer 202 with the execution id at once; in queue mode a worker runs it" }),
+  async: z
+    .boolean()
+    .optional()
+    .meta({ description: "Answer 202 with the execution id at once; in queue mode a worker runs it" }),
   runAt: timestampSchema.optional().meta({ description: "Queue mode: start no earlier than this time (answered 202)" }),
 };
 
@@ -44,9 +68,17 @@ export const runExecutionBodySchema = z
 export type RunExecutionBody = z.infer<typeof runExecutionBodySchema>;
 
 /** The body's ExecutionRequest (what the engine takes) and its delivery options, apart. */
-export function splitRunExecutionBody(body: RunExecutionBody): { request: ExecutionRequest; async: boolean; runAt?: Date } {
+export function splitRunExecutionBody(body: RunExecutionBody): {
+  request: ExecutionRequest;
+  async: boolean;
+  runAt?: Date;
+} {
   const { async: asyncRun, runAt, ...request } = body;
-  return { request: executionRequestSchema.parse(request), async: asyncRun === true, ...(runAt ? { runAt: new Date(runAt) } : {}) };
+  return {
+    request: executionRequestSchema.parse(request),
+    async: asyncRun === true,
+    ...(runAt ? { runAt: new Date(runAt) } : {}),
+  };
 }
 
 /** What a finished (or paused) run answers: `toApiResponse(result)`. */
@@ -130,7 +162,10 @@ export const executionListQuerySchema = z
       .max(200)
       .regex(/^[^:\s]+:\S+$/, 'must be "provider:model"')
       .optional()
-      .meta({ description: 'Runs that used this model ("provider:model", e.g. "openai:gpt-4o-mini"); known once a run has finished' }),
+      .meta({
+        description:
+          'Runs that used this model ("provider:model", e.g. "openai:gpt-4o-mini"); known once a run has finished',
+      }),
     from: timestampSchema.optional().meta({ description: "Runs created at or after this time" }),
     to: timestampSchema.optional().meta({ description: "Runs created before this time" }),
     cursor: cursorSchema.optional(),

@@ -14,7 +14,11 @@ export const KNOWLEDGE_LIMITS = {
 } as const;
 
 /** File types an upload may have, by extension, with the MIME type stored for them. */
-export const KNOWLEDGE_FILE_TYPES = { ".txt": "text/plain", ".md": "text/markdown", ".pdf": "application/pdf" } as const;
+export const KNOWLEDGE_FILE_TYPES = {
+  ".txt": "text/plain",
+  ".md": "text/markdown",
+  ".pdf": "application/pdf",
+} as const;
 
 export const createKnowledgeBaseBodySchema = z
   .object({

@@ -71,7 +71,16 @@ import {
 } from "./workflows";
 
 export type ApiMethod = "get" | "post" | "put" | "patch" | "delete";
-type Tag = "Workflows" | "Templates" | "Executions" | "Chat" | "Conversations" | "Knowledge" | "Analytics" | "Account" | "Meta";
+type Tag =
+  | "Workflows"
+  | "Templates"
+  | "Executions"
+  | "Chat"
+  | "Conversations"
+  | "Knowledge"
+  | "Analytics"
+  | "Account"
+  | "Meta";
 
 export interface ApiOperation {
   method: ApiMethod;
@@ -103,7 +112,10 @@ const versionPath = z.object({
   version: z.number().int().min(1).meta({ description: "A version number (1, 2, …)" }),
 });
 const lastEventIdHeader = z.object({
-  "last-event-id": z.string().optional().meta({ description: "Resume after this event id (sent by EventSource on reconnect)" }),
+  "last-event-id": z
+    .string()
+    .optional()
+    .meta({ description: "Resume after this event id (sent by EventSource on reconnect)" }),
 });
 const lastEventIdQuery = z.object({
   lastEventId: z.string().optional().meta({ description: "The same as Last-Event-ID, for a first connection" }),
@@ -113,7 +125,10 @@ const acceptHeader = z.object({
 });
 
 // Named, so the document (and the reference page) shows one "ExecutionEvent" instead of ten inline variants.
-const executionEventDoc = executionEventSchema.meta({ id: "ExecutionEvent", description: "One event of a run (the stream contract)" });
+const executionEventDoc = executionEventSchema.meta({
+  id: "ExecutionEvent",
+  description: "One event of a run (the stream contract)",
+});
 const runStatusEventDoc = runStatusEventSchema.meta({ id: "RunStatusEvent", description: "A run's status changed" });
 
 const runResult = {
@@ -126,32 +141,80 @@ const runResult = {
 /** Every route of the API. Keep in step with app/api/** — the API tests fail otherwise. */
 export const apiOperations: ApiOperation[] = [
   // Workflows
-  { method: "get", path: "/api/workflows", tag: "Workflows", summary: "List your workflows", success: { status: 200, description: "Newest first", json: workflowListResponseSchema } },
+  {
+    method: "get",
+    path: "/api/workflows",
+    tag: "Workflows",
+    summary: "List your workflows",
+    success: { status: 200, description: "Newest first", json: workflowListResponseSchema },
+  },
   {
     method: "post",
     path: "/api/workflows",
     tag: "Workflows",
     summary: "Save a new workflow",
-    description: "Runs the validator: an invalid workflow is saved as a draft (isValid false) that cannot be executed. Creates version 1.",
+    description:
+      "Runs the validator: an invalid workflow is saved as a draft (isValid false) that cannot be executed. Creates version 1.",
     body: { kind: "json", schema: saveWorkflowBodySchema },
-    success: { status: 201, description: "The saved workflow and what the validator found", json: workflowSavedResponseSchema },
+    success: {
+      status: 201,
+      description: "The saved workflow and what the validator found",
+      json: workflowSavedResponseSchema,
+    },
     errors: [413, 422],
   },
-  { method: "get", path: "/api/workflows/{id}", tag: "Workflows", summary: "Get a workflow", params: { path: idPath }, success: { status: 200, description: "The latest version", json: workflowResponseSchema }, errors: [404] },
+  {
+    method: "get",
+    path: "/api/workflows/{id}",
+    tag: "Workflows",
+    summary: "Get a workflow",
+    params: { path: idPath },
+    success: { status: 200, description: "The latest version", json: workflowResponseSchema },
+    errors: [404],
+  },
   {
     method: "put",
     path: "/api/workflows/{id}",
     tag: "Workflows",
     summary: "Save a new version of a workflow",
-    description: "Every save creates a new immutable version with a summary of what changed. Pass `baseVersion` to refuse (409) a save over someone else's newer version.",
+    description:
+      "Every save creates a new immutable version with a summary of what changed. Pass `baseVersion` to refuse (409) a save over someone else's newer version.",
     params: { path: idPath },
     body: { kind: "json", schema: saveWorkflowBodySchema },
-    success: { status: 200, description: "The saved workflow and what the validator found", json: workflowSavedResponseSchema },
+    success: {
+      status: 200,
+      description: "The saved workflow and what the validator found",
+      json: workflowSavedResponseSchema,
+    },
     errors: [404, 409, 413, 422],
   },
-  { method: "delete", path: "/api/workflows/{id}", tag: "Workflows", summary: "Delete a workflow and its versions", params: { path: idPath }, success: { status: 204, description: "Deleted" }, errors: [404] },
-  { method: "get", path: "/api/workflows/{id}/versions", tag: "Workflows", summary: "List a workflow's versions", params: { path: idPath }, success: { status: 200, description: "Newest first", json: workflowVersionListResponseSchema }, errors: [404] },
-  { method: "get", path: "/api/workflows/{id}/versions/{version}", tag: "Workflows", summary: "Get one version", params: { path: versionPath }, success: { status: 200, description: "The version's graph", json: workflowVersionResponseSchema }, errors: [404] },
+  {
+    method: "delete",
+    path: "/api/workflows/{id}",
+    tag: "Workflows",
+    summary: "Delete a workflow and its versions",
+    params: { path: idPath },
+    success: { status: 204, description: "Deleted" },
+    errors: [404],
+  },
+  {
+    method: "get",
+    path: "/api/workflows/{id}/versions",
+    tag: "Workflows",
+    summary: "List a workflow's versions",
+    params: { path: idPath },
+    success: { status: 200, description: "Newest first", json: workflowVersionListResponseSchema },
+    errors: [404],
+  },
+  {
+    method: "get",
+    path: "/api/workflows/{id}/versions/{version}",
+    tag: "Workflows",
+    summary: "Get one version",
+    params: { path: versionPath },
+    success: { status: 200, description: "The version's graph", json: workflowVersionResponseSchema },
+    errors: [404],
+  },
   {
     method: "post",
     path: "/api/workflows/{id}/restore/{version}",
@@ -167,8 +230,15 @@ export const apiOperations: ApiOperation[] = [
     path: "/api/workflows/{id}/export",
     tag: "Workflows",
     summary: "Export a workflow as a file",
-    params: { path: idPath, query: z.object({ version: z.number().int().min(1).optional().meta({ description: "Default: the latest" }) }) },
-    success: { status: 200, description: "An export file (Content-Disposition: attachment)", json: workflowExportFileSchema },
+    params: {
+      path: idPath,
+      query: z.object({ version: z.number().int().min(1).optional().meta({ description: "Default: the latest" }) }),
+    },
+    success: {
+      status: 200,
+      description: "An export file (Content-Disposition: attachment)",
+      json: workflowExportFileSchema,
+    },
     errors: [404, 422],
   },
   {
@@ -186,9 +256,14 @@ export const apiOperations: ApiOperation[] = [
     path: "/api/workflows/import",
     tag: "Workflows",
     summary: "Import an export file as a new workflow",
-    description: "Validated like any save: a workflow with errors is imported as a draft, and the answer names every error by node and field.",
+    description:
+      "Validated like any save: a workflow with errors is imported as a draft, and the answer names every error by node and field.",
     body: { kind: "json", schema: workflowExportFileSchema },
-    success: { status: 201, description: "The imported workflow and what the validator found", json: workflowSavedResponseSchema },
+    success: {
+      status: 201,
+      description: "The imported workflow and what the validator found",
+      json: workflowSavedResponseSchema,
+    },
     errors: [413, 422],
   },
   {
@@ -203,7 +278,13 @@ export const apiOperations: ApiOperation[] = [
   },
 
   // Templates
-  { method: "get", path: "/api/templates", tag: "Templates", summary: "List the built-in templates and yours", success: { status: 200, description: "Built-ins first", json: templateListResponseSchema } },
+  {
+    method: "get",
+    path: "/api/templates",
+    tag: "Templates",
+    summary: "List the built-in templates and yours",
+    success: { status: 200, description: "Built-ins first", json: templateListResponseSchema },
+  },
   {
     method: "post",
     path: "/api/templates",
@@ -214,7 +295,15 @@ export const apiOperations: ApiOperation[] = [
     success: { status: 201, description: "The new template", json: templateResponseSchema },
     errors: [413, 422],
   },
-  { method: "get", path: "/api/templates/{id}", tag: "Templates", summary: "Get a template", params: { path: idPath }, success: { status: 200, description: "The template with its graph", json: templateResponseSchema }, errors: [404] },
+  {
+    method: "get",
+    path: "/api/templates/{id}",
+    tag: "Templates",
+    summary: "Get a template",
+    params: { path: idPath },
+    success: { status: 200, description: "The template with its graph", json: templateResponseSchema },
+    errors: [404],
+  },
   {
     method: "put",
     path: "/api/templates/{id}",
@@ -226,7 +315,16 @@ export const apiOperations: ApiOperation[] = [
     success: { status: 200, description: "The saved template", json: templateResponseSchema },
     errors: [403, 404, 413, 422],
   },
-  { method: "delete", path: "/api/templates/{id}", tag: "Templates", summary: "Delete one of your templates", description: "Built-in templates answer 403 forbidden:builtin.", params: { path: idPath }, success: { status: 204, description: "Deleted" }, errors: [403, 404] },
+  {
+    method: "delete",
+    path: "/api/templates/{id}",
+    tag: "Templates",
+    summary: "Delete one of your templates",
+    description: "Built-in templates answer 403 forbidden:builtin.",
+    params: { path: idPath },
+    success: { status: 204, description: "Deleted" },
+    errors: [403, 404],
+  },
   {
     method: "post",
     path: "/api/templates/{id}/instantiate",
@@ -234,10 +332,26 @@ export const apiOperations: ApiOperation[] = [
     summary: "Create a workflow from a template",
     params: { path: idPath },
     body: { kind: "json", schema: instantiateTemplateBodySchema, required: false },
-    success: { status: 201, description: "The new workflow and what the validator found", json: workflowSavedResponseSchema },
+    success: {
+      status: 201,
+      description: "The new workflow and what the validator found",
+      json: workflowSavedResponseSchema,
+    },
     errors: [400, 404, 422],
   },
-  { method: "get", path: "/api/templates/{id}/export", tag: "Templates", summary: "Export a template as a file", params: { path: idPath }, success: { status: 200, description: "An export file (Content-Disposition: attachment)", json: workflowExportFileSchema }, errors: [404] },
+  {
+    method: "get",
+    path: "/api/templates/{id}/export",
+    tag: "Templates",
+    summary: "Export a template as a file",
+    params: { path: idPath },
+    success: {
+      status: 200,
+      description: "An export file (Content-Disposition: attachment)",
+      json: workflowExportFileSchema,
+    },
+    errors: [404],
+  },
   {
     method: "post",
     path: "/api/templates/import",
@@ -271,13 +385,23 @@ export const apiOperations: ApiOperation[] = [
     success: { status: 200, description: "One page", json: executionListResponseSchema },
     errors: [422],
   },
-  { method: "get", path: "/api/executions/{id}", tag: "Executions", summary: "Get a run", description: "Its record, node history, the graph it used and a summary of its events.", params: { path: idPath }, success: { status: 200, description: "The run", json: executionResponseSchema }, errors: [404] },
+  {
+    method: "get",
+    path: "/api/executions/{id}",
+    tag: "Executions",
+    summary: "Get a run",
+    description: "Its record, node history, the graph it used and a summary of its events.",
+    params: { path: idPath },
+    success: { status: 200, description: "The run", json: executionResponseSchema },
+    errors: [404],
+  },
   {
     method: "get",
     path: "/api/executions/{id}/events",
     tag: "Executions",
     summary: "Follow a run's events",
-    description: "Server-Sent Events: the stored events after Last-Event-ID, then live ones until the run ends; keep-alive comments in between.",
+    description:
+      "Server-Sent Events: the stored events after Last-Event-ID, then live ones until the run ends; keep-alive comments in between.",
     params: { path: idPath, header: lastEventIdHeader, query: lastEventIdQuery },
     success: { status: 200, description: "The event stream", eventStream: executionEventDoc },
     errors: [404],
@@ -287,11 +411,21 @@ export const apiOperations: ApiOperation[] = [
     path: "/api/executions/feed",
     tag: "Executions",
     summary: "Follow status changes of all your runs",
-    description: "Server-Sent Events (`event: run_status`) for the dashboard; `id:` is the change time, usable as Last-Event-ID.",
+    description:
+      "Server-Sent Events (`event: run_status`) for the dashboard; `id:` is the change time, usable as Last-Event-ID.",
     params: { header: lastEventIdHeader, query: lastEventIdQuery },
     success: { status: 200, description: "The feed", eventStream: runStatusEventDoc },
   },
-  { method: "post", path: "/api/executions/{id}/cancel", tag: "Executions", summary: "Cancel a run", description: "Stops the run on whichever instance runs it; it ends `cancelled` with the usage spent so far.", params: { path: idPath }, success: { status: 200, description: "The run's status after the request", json: cancelExecutionResponseSchema }, errors: [404, 409] },
+  {
+    method: "post",
+    path: "/api/executions/{id}/cancel",
+    tag: "Executions",
+    summary: "Cancel a run",
+    description: "Stops the run on whichever instance runs it; it ends `cancelled` with the usage spent so far.",
+    params: { path: idPath },
+    success: { status: 200, description: "The run's status after the request", json: cancelExecutionResponseSchema },
+    errors: [404, 409],
+  },
   {
     method: "post",
     path: "/api/executions/{id}/resume",
@@ -326,11 +460,33 @@ export const apiOperations: ApiOperation[] = [
     description:
       "Streams the answer as Server-Sent Events: the run's events (tokens, tool calls, node progress; the last run event carries sources and usage), then `event: message` with the saved assistant message. No conversationId: a new conversation.",
     body: { kind: "json", schema: chatBodySchema },
-    success: { status: 200, description: "The run's events, then the saved message", eventStream: z.union([executionEventDoc, chatMessageEventSchema]) },
+    success: {
+      status: 200,
+      description: "The run's events, then the saved message",
+      eventStream: z.union([executionEventDoc, chatMessageEventSchema]),
+    },
     errors: [404, 413, 422, 429],
   },
-  { method: "get", path: "/api/conversations", tag: "Conversations", summary: "List or search your conversations", description: "Most recently active first. With `q`, only conversations whose title or any message contains the text (case-insensitive); a match in a message comes with a `match` snippet.", params: { query: conversationListQuerySchema }, success: { status: 200, description: "One page", json: conversationListResponseSchema }, errors: [422] },
-  { method: "get", path: "/api/conversations/{id}", tag: "Conversations", summary: "Get a conversation with its messages", params: { path: idPath }, success: { status: 200, description: "The conversation", json: conversationResponseSchema }, errors: [404] },
+  {
+    method: "get",
+    path: "/api/conversations",
+    tag: "Conversations",
+    summary: "List or search your conversations",
+    description:
+      "Most recently active first. With `q`, only conversations whose title or any message contains the text (case-insensitive); a match in a message comes with a `match` snippet.",
+    params: { query: conversationListQuerySchema },
+    success: { status: 200, description: "One page", json: conversationListResponseSchema },
+    errors: [422],
+  },
+  {
+    method: "get",
+    path: "/api/conversations/{id}",
+    tag: "Conversations",
+    summary: "Get a conversation with its messages",
+    params: { path: idPath },
+    success: { status: 200, description: "The conversation", json: conversationResponseSchema },
+    errors: [404],
+  },
   {
     method: "patch",
     path: "/api/conversations/{id}",
@@ -338,10 +494,22 @@ export const apiOperations: ApiOperation[] = [
     summary: "Rename a conversation",
     params: { path: idPath },
     body: { kind: "json", schema: updateConversationBodySchema },
-    success: { status: 200, description: "The renamed conversation", json: z.object({ conversation: conversationListResponseSchema.shape.conversations.element }) },
+    success: {
+      status: 200,
+      description: "The renamed conversation",
+      json: z.object({ conversation: conversationListResponseSchema.shape.conversations.element }),
+    },
     errors: [404, 422],
   },
-  { method: "delete", path: "/api/conversations/{id}", tag: "Conversations", summary: "Delete a conversation and its messages", params: { path: idPath }, success: { status: 204, description: "Deleted" }, errors: [404] },
+  {
+    method: "delete",
+    path: "/api/conversations/{id}",
+    tag: "Conversations",
+    summary: "Delete a conversation and its messages",
+    params: { path: idPath },
+    success: { status: 204, description: "Deleted" },
+    errors: [404],
+  },
 
   // Analytics
   {
@@ -349,7 +517,8 @@ export const apiOperations: ApiOperation[] = [
     path: "/api/analytics/summary",
     tag: "Analytics",
     summary: "Your runs over a time range",
-    description: "Totals (outcomes, success rate, average/p50/p95 duration, tokens, cost), a series over time, usage per model and the workflows that fail most. Default range: the last 7 days.",
+    description:
+      "Totals (outcomes, success rate, average/p50/p95 duration, tokens, cost), a series over time, usage per model and the workflows that fail most. Default range: the last 7 days.",
     params: { query: analyticsQuerySchema },
     success: { status: 200, description: "The figures", json: analyticsSummaryResponseSchema },
     errors: [422],
@@ -360,7 +529,11 @@ export const apiOperations: ApiOperation[] = [
     tag: "Analytics",
     summary: "Your runs per template",
     params: { query: analyticsQuerySchema },
-    success: { status: 200, description: "One row per template your runs came from", json: templateAnalyticsResponseSchema },
+    success: {
+      status: 200,
+      description: "One row per template your runs came from",
+      json: templateAnalyticsResponseSchema,
+    },
     errors: [422],
   },
   {
@@ -369,21 +542,60 @@ export const apiOperations: ApiOperation[] = [
     tag: "Analytics",
     summary: "Your runs per workflow and version",
     params: { query: workflowAnalyticsQuerySchema },
-    success: { status: 200, description: "One row per workflow version your runs used", json: workflowAnalyticsResponseSchema },
+    success: {
+      status: 200,
+      description: "One row per workflow version your runs used",
+      json: workflowAnalyticsResponseSchema,
+    },
     errors: [422],
   },
 
   // Knowledge
-  { method: "get", path: "/api/knowledge-bases", tag: "Knowledge", summary: "List your knowledge bases", success: { status: 200, description: "Most recently changed first", json: knowledgeBaseListResponseSchema } },
-  { method: "post", path: "/api/knowledge-bases", tag: "Knowledge", summary: "Create a knowledge base", body: { kind: "json", schema: createKnowledgeBaseBodySchema }, success: { status: 201, description: "The new knowledge base", json: z.object({ knowledgeBase: knowledgeBaseResponseSchema.shape.knowledgeBase }) }, errors: [422] },
-  { method: "get", path: "/api/knowledge-bases/{id}", tag: "Knowledge", summary: "Get a knowledge base with its documents", params: { path: idPath }, success: { status: 200, description: "The knowledge base", json: knowledgeBaseResponseSchema }, errors: [404] },
-  { method: "delete", path: "/api/knowledge-bases/{id}", tag: "Knowledge", summary: "Delete a knowledge base with its documents", params: { path: idPath }, success: { status: 204, description: "Deleted" }, errors: [404] },
+  {
+    method: "get",
+    path: "/api/knowledge-bases",
+    tag: "Knowledge",
+    summary: "List your knowledge bases",
+    success: { status: 200, description: "Most recently changed first", json: knowledgeBaseListResponseSchema },
+  },
+  {
+    method: "post",
+    path: "/api/knowledge-bases",
+    tag: "Knowledge",
+    summary: "Create a knowledge base",
+    body: { kind: "json", schema: createKnowledgeBaseBodySchema },
+    success: {
+      status: 201,
+      description: "The new knowledge base",
+      json: z.object({ knowledgeBase: knowledgeBaseResponseSchema.shape.knowledgeBase }),
+    },
+    errors: [422],
+  },
+  {
+    method: "get",
+    path: "/api/knowledge-bases/{id}",
+    tag: "Knowledge",
+    summary: "Get a knowledge base with its documents",
+    params: { path: idPath },
+    success: { status: 200, description: "The knowledge base", json: knowledgeBaseResponseSchema },
+    errors: [404],
+  },
+  {
+    method: "delete",
+    path: "/api/knowledge-bases/{id}",
+    tag: "Knowledge",
+    summary: "Delete a knowledge base with its documents",
+    params: { path: idPath },
+    success: { status: 204, description: "Deleted" },
+    errors: [404],
+  },
   {
     method: "post",
     path: "/api/knowledge-bases/{id}/documents",
     tag: "Knowledge",
     summary: "Add a document",
-    description: "JSON `{ title, text }` for pasted text, or multipart/form-data with a `file` (.txt, .md or .pdf, at most 10 MiB). The text is chunked and indexed at once.",
+    description:
+      "JSON `{ title, text }` for pasted text, or multipart/form-data with a `file` (.txt, .md or .pdf, at most 10 MiB). The text is chunked and indexed at once.",
     params: { path: idPath },
     body: { kind: "json-or-multipart", json: addTextDocumentBodySchema, multipart: uploadDocumentFormSchema },
     success: { status: 201, description: "The stored document", json: knowledgeDocumentResponseSchema },
@@ -394,7 +606,8 @@ export const apiOperations: ApiOperation[] = [
     path: "/api/knowledge-bases/{id}/search",
     tag: "Knowledge",
     summary: "Test retrieval: search a knowledge base",
-    description: "The passages a retrieval node (or the knowledge-search tool) would get for `query`, best first, with the time the search took. `topK` defaults to the retrieval node's default.",
+    description:
+      "The passages a retrieval node (or the knowledge-search tool) would get for `query`, best first, with the time the search took. `topK` defaults to the retrieval node's default.",
     params: { path: idPath },
     body: { kind: "json", schema: knowledgeSearchBodySchema },
     success: { status: 200, description: "The matching passages, ranked", json: knowledgeSearchResponseSchema },
@@ -411,14 +624,63 @@ export const apiOperations: ApiOperation[] = [
   },
 
   // Account
-  { method: "post", path: "/api/signup", tag: "Account", summary: "Create an account", description: "Signs the new account in (Set-Cookie).", auth: "public", body: { kind: "json", schema: signupBodySchema }, success: { status: 201, description: "The new user", json: signupResponseSchema }, errors: [409, 422] },
-  { method: "get", path: "/api/keys", tag: "Account", summary: "List your API keys", success: { status: 200, description: "Newest first; never the secrets", json: apiKeyListResponseSchema } },
-  { method: "post", path: "/api/keys", tag: "Account", summary: "Create an API key", description: "The response is the only time the secret is shown.", body: { kind: "json", schema: createApiKeyBodySchema }, success: { status: 201, description: "The key and its secret", json: apiKeyCreatedResponseSchema }, errors: [422] },
-  { method: "delete", path: "/api/keys/{id}", tag: "Account", summary: "Revoke an API key", params: { path: idPath }, success: { status: 204, description: "Revoked (idempotent)" }, errors: [404] },
+  {
+    method: "post",
+    path: "/api/signup",
+    tag: "Account",
+    summary: "Create an account",
+    description: "Signs the new account in (Set-Cookie).",
+    auth: "public",
+    body: { kind: "json", schema: signupBodySchema },
+    success: { status: 201, description: "The new user", json: signupResponseSchema },
+    errors: [409, 422],
+  },
+  {
+    method: "get",
+    path: "/api/keys",
+    tag: "Account",
+    summary: "List your API keys",
+    success: { status: 200, description: "Newest first; never the secrets", json: apiKeyListResponseSchema },
+  },
+  {
+    method: "post",
+    path: "/api/keys",
+    tag: "Account",
+    summary: "Create an API key",
+    description: "The response is the only time the secret is shown.",
+    body: { kind: "json", schema: createApiKeyBodySchema },
+    success: { status: 201, description: "The key and its secret", json: apiKeyCreatedResponseSchema },
+    errors: [422],
+  },
+  {
+    method: "delete",
+    path: "/api/keys/{id}",
+    tag: "Account",
+    summary: "Revoke an API key",
+    params: { path: idPath },
+    success: { status: 204, description: "Revoked (idempotent)" },
+    errors: [404],
+  },
 
   // Meta
-  { method: "get", path: "/api/health", tag: "Meta", summary: "Health and database report", description: "Public; with credentials it also says who is calling.", auth: "public", success: { status: 200, description: "Healthy", json: healthResponseSchema }, errors: [503] },
-  { method: "get", path: "/api/openapi.json", tag: "Meta", summary: "This document", auth: "public", success: { status: 200, description: "OpenAPI 3.1", json: z.record(z.string(), z.unknown()) } },
+  {
+    method: "get",
+    path: "/api/health",
+    tag: "Meta",
+    summary: "Health and database report",
+    description: "Public; with credentials it also says who is calling.",
+    auth: "public",
+    success: { status: 200, description: "Healthy", json: healthResponseSchema },
+    errors: [503],
+  },
+  {
+    method: "get",
+    path: "/api/openapi.json",
+    tag: "Meta",
+    summary: "This document",
+    auth: "public",
+    success: { status: 200, description: "OpenAPI 3.1", json: z.record(z.string(), z.unknown()) },
+  },
 ];
 
 const STATUS_TEXT: Record<number, string> = {
@@ -448,7 +710,10 @@ function toOperation(op: ApiOperation): ZodOpenApiOperationObject {
   if (op.success.eventStream) content["text/event-stream"] = { schema: op.success.eventStream };
   const errors = new Set([...(op.auth === "public" ? [] : [401]), ...(op.errors ?? [])]);
   return {
-    operationId: `${op.method}${op.path.replace(/^\/api/, "").replace(/\{(\w+)\}/g, "By-$1").replace(/[^A-Za-z0-9]+(\w)?/g, (_m, c: string | undefined) => (c ?? "").toUpperCase())}`,
+    operationId: `${op.method}${op.path
+      .replace(/^\/api/, "")
+      .replace(/\{(\w+)\}/g, "By-$1")
+      .replace(/[^A-Za-z0-9]+(\w)?/g, (_m, c: string | undefined) => (c ?? "").toUpperCase())}`,
     tags: [op.tag],
     summary: op.summary,
     ...(op.description ? { description: op.description } : {}),
@@ -461,12 +726,18 @@ function toOperation(op: ApiOperation): ZodOpenApiOperationObject {
               ? { required: op.body.required ?? true, content: { "application/json": { schema: op.body.schema } } }
               : {
                   required: true,
-                  content: { "application/json": { schema: op.body.json }, "multipart/form-data": { schema: op.body.multipart } },
+                  content: {
+                    "application/json": { schema: op.body.json },
+                    "multipart/form-data": { schema: op.body.multipart },
+                  },
                 },
         }
       : {}),
     responses: {
-      [String(op.success.status)]: { description: op.success.description, ...(Object.keys(content).length ? { content } : {}) },
+      [String(op.success.status)]: {
+        description: op.success.description,
+        ...(Object.keys(content).length ? { content } : {}),
+      },
       ...Object.fromEntries([...errors].sort().map((status) => [String(status), errorResponse(status)])),
     },
   };
@@ -507,7 +778,12 @@ export function createOpenApiDocument(): OpenApiDocument {
     components: {
       securitySchemes: {
         bearerAuth: { type: "http", scheme: "bearer", description: "An API key (lat_…)" },
-        sessionCookie: { type: "apiKey", in: "cookie", name: "authjs.session-token", description: "The browser session" },
+        sessionCookie: {
+          type: "apiKey",
+          in: "cookie",
+          name: "authjs.session-token",
+          description: "The browser session",
+        },
       },
     },
     paths,

@@ -24,7 +24,10 @@ export const validationResultSchema = z
     errors: z.array(validationIssueSchema),
     warnings: z.array(validationIssueSchema),
   })
-  .meta({ id: "ValidationResult", description: "isValid is false when there is at least one error; warnings never block a run" });
+  .meta({
+    id: "ValidationResult",
+    description: "isValid is false when there is at least one error; warnings never block a run",
+  });
 
 // The schema and the validator's own type must describe the same thing.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -79,7 +79,9 @@ export const validateWorkflowBodySchema = z
     definition: z
       .unknown()
       .refine((value) => value !== undefined, "is required")
-      .meta({ description: "A workflow definition in the public format (anything: the validator reports what is wrong)" }),
+      .meta({
+        description: "A workflow definition in the public format (anything: the validator reports what is wrong)",
+      }),
     /** The saved definition this draft belongs to (catches a subworkflow that calls itself). */
     definitionId: idSchema.optional(),
   })

@@ -53,7 +53,13 @@ export function hashApiKey(secret: string): string {
 }
 
 /** Creates a key for `ownerId`; the returned secret is the only time it is ever available. */
-export async function issueApiKey({ ownerId, name }: { ownerId: string; name: string }): Promise<{ key: ApiKeyDto; secret: string }> {
+export async function issueApiKey({
+  ownerId,
+  name,
+}: {
+  ownerId: string;
+  name: string;
+}): Promise<{ key: ApiKeyDto; secret: string }> {
   const secret = generateApiKeySecret();
   const key = await createApiKey({
     ownerId,

@@ -40,7 +40,10 @@ function assertSameOrigin(request: Request): void {
   }
   const origin = request.headers.get("origin");
   if (!origin) return;
-  const host = request.headers.get("x-forwarded-host")?.split(",")[0]?.trim() ?? request.headers.get("host") ?? new URL(request.url).host;
+  const host =
+    request.headers.get("x-forwarded-host")?.split(",")[0]?.trim() ??
+    request.headers.get("host") ??
+    new URL(request.url).host;
   let originHost: string | null = null;
   try {
     originHost = new URL(origin).host;

@@ -33,7 +33,9 @@ export function githubConfigured(): boolean {
 }
 
 /** Checks email + password. Unknown email and wrong password are the same `null` (one generic error). */
-export async function authorizeCredentials(input: unknown): Promise<{ id: string; email: string; name: string | null } | null> {
+export async function authorizeCredentials(
+  input: unknown,
+): Promise<{ id: string; email: string; name: string | null } | null> {
   const parsed = credentialsSchema.safeParse(input);
   if (!parsed.success) return null;
   const user = await getUserWithPasswordByEmail({ email: parsed.data.email });

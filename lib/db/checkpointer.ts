@@ -134,7 +134,9 @@ export class DbCheckpointSaver extends BaseCheckpointSaver {
     // One statement — one round trip, atomic — with the blobs as four array parameters (unnest), so a
     // checkpoint of any number of channels costs the same to send.
     const db = await this.db();
-    await executePrepared(db, sql`
+    await executePrepared(
+      db,
+      sql`
       with blobs as (
         insert into ${checkpointBlobs} (thread_id, checkpoint_ns, channel, version, type, blob)
         select ${threadId}, ${checkpointNs}, b.channel, b.version, b.type, case when b.type = ${EMPTY_BLOB_TYPE} then null else decode(b.hex, 'hex') end
@@ -150,7 +152,8 @@ export class DbCheckpointSaver extends BaseCheckpointSaver {
       values (${threadId}, ${checkpointNs}, ${checkpoint.id}, ${parentCheckpointId ?? null}, ${checkpointType},
               decode(${Buffer.from(checkpointBytes).toString("hex")}, 'hex'), ${JSON.stringify(toJsonb(metadataBytes))}::jsonb)
       on conflict (thread_id, checkpoint_ns, checkpoint_id)
-      do update set checkpoint = excluded.checkpoint, type = excluded.type, metadata = excluded.metadata`);
+      do update set checkpoint = excluded.checkpoint, type = excluded.type, metadata = excluded.metadata`,
+    );
     return { configurable: { thread_id: threadId, checkpoint_ns: checkpointNs, checkpoint_id: checkpoint.id } };
   }
 
@@ -345,7 +348,11 @@ export class FreshThreadAwareSaver extends BaseCheckpointSaver {
 
   async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
     const mark = freshMark(config);
-    const fresh = mark !== undefined && !mark.written && (config.configurable?.checkpoint_ns ?? "") === "" && !getCheckpointId(config);
+    const fresh =
+      mark !== undefined &&
+      !mark.written &&
+      (config.configurable?.checkpoint_ns ?? "") === "" &&
+      !getCheckpointId(config);
     return fresh ? undefined : this.base.getTuple(config);
   }
 
@@ -353,7 +360,12 @@ export class FreshThreadAwareSaver extends BaseCheckpointSaver {
     return this.base.list(config, options);
   }
 
-  async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions) {
+  async put(
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+    newVersions: ChannelVersions,
+  ) {
     const mark = freshMark(config);
     if (mark) mark.written = true;
     return this.base.put(config, checkpoint, metadata, newVersions);

@@ -432,9 +432,7 @@ export const knowledgeChunks = pgTable(
     position: integer("position").notNull(),
     content: text("content").notNull(),
     /** Maintained by PostgreSQL itself; searched with websearch_to_tsquery. */
-    searchVector: tsvector("search_vector")
-      .notNull()
-      .generatedAlwaysAs(sql`to_tsvector('english', "content")`),
+    searchVector: tsvector("search_vector").notNull().generatedAlwaysAs(sql`to_tsvector('english', "content")`),
     metadata: jsonb("metadata").notNull().default({}),
     createdAt: createdAt(),
   },

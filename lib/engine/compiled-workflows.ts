@@ -26,7 +26,11 @@ export interface PreparedWorkflow {
 const prepared = new Map<string, PreparedWorkflow>();
 
 function keyOf(raw: unknown, context: ValidationContext): string {
-  return createHash("sha1").update(JSON.stringify(raw) ?? "").update("\u0000").update(JSON.stringify(context)).digest("base64");
+  return createHash("sha1")
+    .update(JSON.stringify(raw) ?? "")
+    .update("\u0000")
+    .update(JSON.stringify(context))
+    .digest("base64");
 }
 
 /**
@@ -43,7 +47,9 @@ export function prepareWorkflow(raw: unknown, user: { id: string }, context: Val
     return hit;
   }
   const validation = validateWorkflow(raw, user, context);
-  const entry: PreparedWorkflow = validation.isValid ? { validation, definition: graphSchema.parse(raw) } : { validation };
+  const entry: PreparedWorkflow = validation.isValid
+    ? { validation, definition: graphSchema.parse(raw) }
+    : { validation };
   prepared.set(key, entry);
   if (prepared.size > MAX_PREPARED) prepared.delete(prepared.keys().next().value!);
   return entry;
@@ -58,9 +64,13 @@ interface Compiled {
 const compiled = new WeakMap<WorkflowGraph, Compiled>();
 
 /** The definition's graph, compiled once per definition object, with or without the checkpoint saver. */
-export function compiledWorkflow(definition: WorkflowGraph, { checkpoints }: { checkpoints: boolean }): CompiledWorkflow {
+export function compiledWorkflow(
+  definition: WorkflowGraph,
+  { checkpoints }: { checkpoints: boolean },
+): CompiledWorkflow {
   let entry = compiled.get(definition);
   if (!entry) compiled.set(definition, (entry = {}));
-  if (checkpoints) return (entry.checkpointed ??= compileWorkflow(definition, { checkpointer: getGraphCheckpointSaver() }));
+  if (checkpoints)
+    return (entry.checkpointed ??= compileWorkflow(definition, { checkpointer: getGraphCheckpointSaver() }));
   return (entry.plain ??= compileWorkflow(definition));
 }

@@ -47,7 +47,12 @@ export interface KnowledgeHit {
 export interface ExecutionResources {
   getChatModel(spec: ChatModelSpec): BaseChatModel;
   createTools(names: string[], runtime: ToolRuntime): StructuredToolInterface[];
-  searchKnowledge(args: { ownerId: string; knowledgeBaseId: string; query: string; topK: number }): Promise<KnowledgeHit[]>;
+  searchKnowledge(args: {
+    ownerId: string;
+    knowledgeBaseId: string;
+    query: string;
+    topK: number;
+  }): Promise<KnowledgeHit[]>;
   safeFetch(url: string, init?: SafeFetchInit): Promise<SafeFetchResponse>;
 }
 

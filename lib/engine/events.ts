@@ -77,7 +77,11 @@ export const eventDataSchemas = {
 
 export type ExecutionEventType = keyof typeof eventDataSchemas;
 export const EXECUTION_EVENT_TYPES = Object.keys(eventDataSchemas) as ExecutionEventType[];
-export const TERMINAL_EVENT_TYPES = ["run_completed", "run_failed", "run_cancelled"] as const satisfies readonly ExecutionEventType[];
+export const TERMINAL_EVENT_TYPES = [
+  "run_completed",
+  "run_failed",
+  "run_cancelled",
+] as const satisfies readonly ExecutionEventType[];
 
 const envelope = {
   seq: z.number().int().min(1),

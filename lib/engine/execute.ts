@@ -29,7 +29,12 @@ import { fillTemplateParams, resolveTemplateParams } from "@/lib/templates/insta
 import { UNIVERSAL_CHAT_SLUG } from "@/lib/templates/builtin";
 import type { ValidationResult } from "@/lib/validation";
 import { graphSchema, type WorkflowGraph } from "@/lib/workflow/definition";
-import { recursionLimitFor, runConfigurable, type NodeSignal, type WorkflowRuntime } from "@/lib/graph/compile-workflow";
+import {
+  recursionLimitFor,
+  runConfigurable,
+  type NodeSignal,
+  type WorkflowRuntime,
+} from "@/lib/graph/compile-workflow";
 import { compiledWorkflow, prepareWorkflow } from "./compiled-workflows";
 import "./langchain-context";
 import { errorMessage, NodeFailedError } from "@/lib/graph/errors";
@@ -96,7 +101,9 @@ export class WorkflowValidationError extends AppError {
   constructor(readonly validation: ValidationResult) {
     super("validation:workflow", "The workflow is not valid, so it cannot run.", {
       issues: validation.errors.map((issue) => ({
-        path: issue.path ?? (issue.nodeId ? `nodes.${issue.nodeId}` : issue.edgeId ? `edges.${issue.edgeId}` : "(definition)"),
+        path:
+          issue.path ??
+          (issue.nodeId ? `nodes.${issue.nodeId}` : issue.edgeId ? `edges.${issue.edgeId}` : "(definition)"),
         message: issue.message,
         code: issue.code,
       })),
@@ -110,9 +117,15 @@ export function setDefaultTracker(factory: () => Tracker): void {
   trackerFactory = factory;
 }
 
-export function execute(request: unknown, options: ExecuteOptions & { stream: true }): Promise<AsyncIterable<ExecutionEvent>>;
+export function execute(
+  request: unknown,
+  options: ExecuteOptions & { stream: true },
+): Promise<AsyncIterable<ExecutionEvent>>;
 export function execute(request: unknown, options: ExecuteOptions & { stream?: false }): Promise<ExecutionResult>;
-export function execute(request: unknown, options: ExecuteOptions): Promise<ExecutionResult | AsyncIterable<ExecutionEvent>>;
+export function execute(
+  request: unknown,
+  options: ExecuteOptions,
+): Promise<ExecutionResult | AsyncIterable<ExecutionEvent>>;
 export async function execute(
   request: unknown,
   options: ExecuteOptions,
@@ -171,7 +184,10 @@ export async function rerunFromStep({
 }: RerunFromStepOptions): Promise<ExecutionResult | AsyncIterable<ExecutionEvent>> {
   const source = await loadRunStep({ executionId, checkpointId, userId: options.userId });
   const snapshot = snapshotOf(source.checkpoint.channel_values as Record<string, unknown>);
-  return execute(originalRequest(snapshot), { ...options, fromCheckpoint: { executionId, checkpointId, ...(variables ? { variables } : {}) } });
+  return execute(originalRequest(snapshot), {
+    ...options,
+    fromCheckpoint: { executionId, checkpointId, ...(variables ? { variables } : {}) },
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -218,13 +234,18 @@ interface LoadedWorkflow {
 async function prepareExecution(rawRequest: unknown, options: ExecuteOptions): Promise<PreparedExecution> {
   const parsed = executionRequestSchema.safeParse(rawRequest);
   if (!parsed.success) {
-    throw new AppError("bad_request:execution", "The execution request is not valid.", { issues: issuesFromZod(parsed.error.issues) });
+    throw new AppError("bad_request:execution", "The execution request is not valid.", {
+      issues: issuesFromZod(parsed.error.issues),
+    });
   }
   const request = parsed.data;
   const tracker = options.tracker ?? trackerFactory();
   const depth = options.parent ? options.parent.depth + 1 : 0;
   if (depth > MAX_WORKFLOW_DEPTH) {
-    throw new AppError("bad_request:depth", `Workflows may run other workflows at most ${MAX_WORKFLOW_DEPTH} levels deep.`);
+    throw new AppError(
+      "bad_request:depth",
+      `Workflows may run other workflows at most ${MAX_WORKFLOW_DEPTH} levels deep.`,
+    );
   }
   if (options.resume) return prepareResume(request, options, tracker);
   if (options.fromCheckpoint) return prepareFromStep(request, options, tracker);
@@ -249,18 +270,28 @@ async function prepareExecution(rawRequest: unknown, options: ExecuteOptions): P
       ...(options.pending ? { excludeExecutionId: options.pending.executionId } : {}),
       limit: MAX_HISTORY_MESSAGES,
     });
-    if (request.conversationId && !turn.conversation) throw new AppError("not_found:conversation", "No such conversation.");
+    if (request.conversationId && !turn.conversation)
+      throw new AppError("not_found:conversation", "No such conversation.");
     if (!turn.workflow) {
       const named = request.workflowId ?? (request.templateId ? undefined : turn.conversation?.workflowId);
-      throw named ? new AppError("not_found:definition", "No such workflow.") : new AppError("not_found:template", "No such template.");
+      throw named
+        ? new AppError("not_found:definition", "No such workflow.")
+        : new AppError("not_found:template", "No such template.");
     }
-    loaded = turn.workflow.kind === "definition" ? loadedDefinition(turn.workflow) : loadedTemplate(turn.workflow.template, undefined, false);
+    loaded =
+      turn.workflow.kind === "definition"
+        ? loadedDefinition(turn.workflow)
+        : loadedTemplate(turn.workflow.template, undefined, false);
     ({ history, summary } = conversationMemory(turn));
     conversationId = turn.conversation?.id;
     if (!conversationId) {
       // Created by the run's start, with its row and the first message (nothing is left if it is refused).
       conversationId = newId();
-      newConversation = { title: chatTitle(request.message), workflowId: request.workflowId ?? null, templateId: request.templateId ?? null };
+      newConversation = {
+        title: chatTitle(request.message),
+        workflowId: request.workflowId ?? null,
+        templateId: request.templateId ?? null,
+      };
     }
     input = { message: request.message };
   } else if (request.type === "DEFINITION") {
@@ -283,9 +314,16 @@ async function prepareExecution(rawRequest: unknown, options: ExecuteOptions): P
       name: loaded.temporaryFrom.name,
       graph: { nodes: definition.nodes, edges: definition.edges, metadata: definition.metadata },
     });
-    loaded = { ...loaded, workflowId: temporary.id, sourceDefinitionId: temporary.id, definitionVersion: temporary.version };
+    loaded = {
+      ...loaded,
+      workflowId: temporary.id,
+      sourceDefinitionId: temporary.id,
+      definitionVersion: temporary.version,
+    };
   }
-  const attempt = options.pending?.retry ? await earlierAttempt(options.pending.executionId, ownerId, tracker) : undefined;
+  const attempt = options.pending?.retry
+    ? await earlierAttempt(options.pending.executionId, ownerId, tracker)
+    : undefined;
   const ctx = new ExecutionContext({
     ...(options.pending ? { executionId: options.pending.executionId } : {}),
     ...(attempt?.lastSeq ? { seqStart: attempt.lastSeq } : {}),
@@ -379,12 +417,19 @@ async function earlierAttempt(
   return values && values.user_id === userId ? { lastSeq, values } : { lastSeq };
 }
 
-async function prepareResume(request: ExecutionRequest, options: ExecuteOptions, tracker: Tracker): Promise<PreparedExecution> {
+async function prepareResume(
+  request: ExecutionRequest,
+  options: ExecuteOptions,
+  tracker: Tracker,
+): Promise<PreparedExecution> {
   const { executionId, answer } = options.resume!;
   const parsedAnswer = humanAnswerSchema.safeParse(answer);
   if (!parsedAnswer.success) {
     throw new AppError("bad_request:answer", "The answer must be true/false, text, or { approved, text }.", {
-      issues: issuesFromZod(parsedAnswer.error.issues).map((i) => ({ ...i, path: `answer${i.path === "(body)" ? "" : `.${i.path}`}` })),
+      issues: issuesFromZod(parsedAnswer.error.issues).map((i) => ({
+        ...i,
+        path: `answer${i.path === "(body)" ? "" : `.${i.path}`}`,
+      })),
     });
   }
   const { snapshot, values } = await loadPausedRun({ executionId, userId: options.userId });
@@ -418,25 +463,39 @@ async function prepareResume(request: ExecutionRequest, options: ExecuteOptions,
   ctx.state = values as WorkflowState;
   ctx.usageByModel = (values.usage_metadata as WorkflowState["usage_metadata"] | undefined) ?? {};
   ctx.history.push(...z.array(historyEntrySchema).catch([]).parse(values.execution_history));
-  return { ctx, graphInput: new Command({ resume: parsedAnswer.data }), ...(options.signal ? { signal: options.signal } : {}) };
+  return {
+    ctx,
+    graphInput: new Command({ resume: parsedAnswer.data }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
 }
 
 /**
  * A new execution that continues from a step of an earlier run: the step's checkpoint is copied onto the
  * new execution's thread (variables edited, metadata naming the new run), and the graph continues from it.
  */
-async function prepareFromStep(request: ExecutionRequest, options: ExecuteOptions, tracker: Tracker): Promise<PreparedExecution> {
+async function prepareFromStep(
+  request: ExecutionRequest,
+  options: ExecuteOptions,
+  tracker: Tracker,
+): Promise<PreparedExecution> {
   const { executionId: sourceId, checkpointId, variables } = options.fromCheckpoint!;
   const source = await loadRunStep({ executionId: sourceId, checkpointId, userId: options.userId });
   const snapshot = snapshotOf(source.checkpoint.channel_values as Record<string, unknown>);
-  if (snapshot.request.type !== request.type) throw new AppError("bad_request:rerun", "The request does not match the run it re-runs.");
+  if (snapshot.request.type !== request.type)
+    throw new AppError("bad_request:rerun", "The request does not match the run it re-runs.");
   if (snapshot.workflowType === "CHAT") {
     // A chat turn belongs to its conversation's history: replaying half of it would fork the conversation.
-    throw new AppError("conflict:execution_rerun", "A chat turn re-runs from its start (send the message again), not from a step.");
+    throw new AppError(
+      "conflict:execution_rerun",
+      "A chat turn re-runs from its start (send the message again), not from a step.",
+    );
   }
   const definition = validDefinition(snapshot.definition, options.userId, snapshot.depth, snapshot.sourceDefinitionId);
 
-  const attempt = options.pending?.retry ? await earlierAttempt(options.pending.executionId, options.userId, tracker) : undefined;
+  const attempt = options.pending?.retry
+    ? await earlierAttempt(options.pending.executionId, options.userId, tracker)
+    : undefined;
   const ctx = new ExecutionContext({
     ...(options.pending ? { executionId: options.pending.executionId } : {}),
     ...(attempt?.lastSeq ? { seqStart: attempt.lastSeq } : {}),
@@ -473,14 +532,22 @@ async function prepareFromStep(request: ExecutionRequest, options: ExecuteOption
 
 /** The definition, validated and parsed (once per distinct definition: see compiled-workflows.ts); 422 when invalid. */
 function validDefinition(raw: unknown, userId: string, depth: number, definitionId: string | undefined): WorkflowGraph {
-  const { validation, definition } = prepareWorkflow(raw, { id: userId }, engineValidationContext({ depth, definitionId }));
+  const { validation, definition } = prepareWorkflow(
+    raw,
+    { id: userId },
+    engineValidationContext({ depth, definitionId }),
+  );
   if (!validation.isValid || !definition) throw new WorkflowValidationError(validation);
   return definition;
 }
 
 function snapshotOf(values: Record<string, unknown>): RunSnapshot {
   const snapshot = runSnapshotSchema.safeParse((values.metadata as { run?: unknown } | undefined)?.run);
-  if (!snapshot.success) throw new AppError("conflict:execution", "This run was started by another version of Lattice and cannot be re-run from a step.");
+  if (!snapshot.success)
+    throw new AppError(
+      "conflict:execution",
+      "This run was started by another version of Lattice and cannot be re-run from a step.",
+    );
   return snapshot.data;
 }
 
@@ -495,18 +562,27 @@ async function loadPausedRun({ executionId, userId }: { executionId: string; use
     throw new AppError("conflict:execution", "This run is not waiting for an answer.");
   }
   const snapshot = runSnapshotSchema.safeParse((values.metadata as { run?: unknown } | undefined)?.run);
-  if (!snapshot.success) throw new AppError("conflict:execution", "This run was started by another version of Lattice and cannot be resumed.");
+  if (!snapshot.success)
+    throw new AppError(
+      "conflict:execution",
+      "This run was started by another version of Lattice and cannot be resumed.",
+    );
   return { snapshot: snapshot.data, values };
 }
 
 function originalRequest(snapshot: RunSnapshot): ExecutionRequest {
-  return snapshot.request.type === "CUSTOM" ? { ...snapshot.request, definition: snapshot.definition } : snapshot.request;
+  return snapshot.request.type === "CUSTOM"
+    ? { ...snapshot.request, definition: snapshot.definition }
+    : snapshot.request;
 }
 
 async function loadDefinition(id: string, version: number | undefined, ownerId: string): Promise<LoadedWorkflow> {
   const found = await getDefinition({ id, ownerId, version });
   if (!found) {
-    throw new AppError("not_found:definition", version ? `The workflow has no version ${version}.` : "No such workflow.");
+    throw new AppError(
+      "not_found:definition",
+      version ? `The workflow has no version ${version}.` : "No such workflow.",
+    );
   }
   return loadedDefinition(found);
 }
@@ -529,14 +605,22 @@ function loadedDefinition(found: {
   };
 }
 
-async function loadTemplate(templateId: string, params: Record<string, unknown> | undefined, ownerId: string): Promise<LoadedWorkflow> {
+async function loadTemplate(
+  templateId: string,
+  params: Record<string, unknown> | undefined,
+  ownerId: string,
+): Promise<LoadedWorkflow> {
   const template = await getTemplate({ id: templateId, ownerId });
   if (!template) throw new AppError("not_found:template", "No such template.");
   return loadedTemplate(template, params, true);
 }
 
 /** A template's graph with its parameters filled; `temporary`: stored as a temporary definition once valid (TEMPLATE runs). */
-function loadedTemplate(template: WorkflowTemplate, params: Record<string, unknown> | undefined, temporary: boolean): LoadedWorkflow {
+function loadedTemplate(
+  template: WorkflowTemplate,
+  params: Record<string, unknown> | undefined,
+  temporary: boolean,
+): LoadedWorkflow {
   const defaults = (template.defaultParams ?? {}) as Record<string, unknown>;
   const graph = fillTemplateParams(template.definition, resolveTemplateParams(defaults, params));
   return { raw: graph, sourceTemplateId: template.id, ...(temporary ? { temporaryFrom: template } : {}) };
@@ -549,7 +633,8 @@ function conversationMemory(turn: ChatTurn): { history: BaseMessage[]; summary: 
   const history: BaseMessage[] = [];
   for (const row of turn.history) {
     if (row.role === "user") history.push(new HumanMessage({ content: row.content, id: row.id }));
-    else if (row.role === "assistant" && row.status !== "error" && row.content) history.push(new AIMessage({ content: row.content, id: row.id }));
+    else if (row.role === "assistant" && row.status !== "error" && row.content)
+      history.push(new AIMessage({ content: row.content, id: row.id }));
   }
   return { history, summary: turn.summary?.summary ?? "" };
 }
@@ -688,7 +773,12 @@ function watchStopSignals(ctx: ExecutionContext, signal: AbortSignal | undefined
   const timeoutMs = ctx.options.timeoutMs;
   if (timeoutMs) {
     const timer = setTimeout(
-      () => ctx.stop({ kind: "budget", code: "budget:time", message: `The run took longer than its time budget of ${timeoutMs} ms.` }),
+      () =>
+        ctx.stop({
+          kind: "budget",
+          code: "budget:time",
+          message: `The run took longer than its time budget of ${timeoutMs} ms.`,
+        }),
       timeoutMs,
     );
     cleanups.push(() => clearTimeout(timer));
@@ -704,9 +794,13 @@ function describeFailure(ctx: ExecutionContext, failure: unknown): ExecutionErro
   const stop = ctx.stopReason;
   if (stop?.kind === "cancelled") return { code: "cancelled", message: stop.message };
   if (stop?.kind === "budget") return { code: stop.code, message: stop.message };
-  if (failure instanceof NodeFailedError) return { code: failure.code, message: failure.message, nodeId: failure.nodeId };
+  if (failure instanceof NodeFailedError)
+    return { code: failure.code, message: failure.message, nodeId: failure.nodeId };
   if (failure instanceof GraphRecursionError) {
-    return { code: "limits:steps", message: "The run took more steps than its graph allows; a cycle may not be bounded by a loop node." };
+    return {
+      code: "limits:steps",
+      message: "The run took more steps than its graph allows; a cycle may not be bounded by a loop node.",
+    };
   }
   if (isAppError(failure)) return { code: failure.code, message: failure.message };
   console.error("[engine] run failed", failure);
@@ -738,7 +832,9 @@ async function streamGraph(
       thread_id: ctx.threadId,
       ...runConfigurable(runtime),
       // A new execution's thread is empty: its opening read is skipped (a resume or a time-travel copy reads it).
-      ...(checkpoints && !ctx.resumed && !existingThread ? { [FRESH_THREAD_KEY]: { written: false } satisfies FreshThreadMark } : {}),
+      ...(checkpoints && !ctx.resumed && !existingThread
+        ? { [FRESH_THREAD_KEY]: { written: false } satisfies FreshThreadMark }
+        : {}),
     },
     // Node progress and tokens come on "custom", the state on "values"; "updates" only carries interrupts.
     streamMode: canPause(ctx.definition) ? ["updates", "custom", "values"] : ["custom", "values"],
@@ -755,7 +851,10 @@ async function streamGraph(
       const signal = payload as NodeSignal;
       if (signal.event === "token") {
         const { nodeId } = signal;
-        const inFlight = ctx.inFlight.get(nodeId) ?? { usageKey: usageKeys.get(nodeId) ?? "unknown:unknown", outputTokens: 0 };
+        const inFlight = ctx.inFlight.get(nodeId) ?? {
+          usageKey: usageKeys.get(nodeId) ?? "unknown:unknown",
+          outputTokens: 0,
+        };
         // Providers stream about one token per chunk; the exact count arrives with the node's final message.
         inFlight.outputTokens += 1;
         ctx.inFlight.set(nodeId, inFlight);
@@ -807,21 +906,27 @@ function canPause(definition: WorkflowGraph): boolean {
   return definition.nodes.some((node) => getNodeDefinition(node.type)?.pauses === true);
 }
 
-
 function enforceBudgets(ctx: ExecutionContext) {
   const { maxTokens, maxCostUsd } = ctx.options;
   if (maxTokens === undefined && maxCostUsd === undefined) return;
   const usage = ctx.currentUsage();
   const tokens = totalUsage(usage).totalTokens;
   if (maxTokens !== undefined && tokens > maxTokens) {
-    ctx.stop({ kind: "budget", code: "budget:tokens", message: `The run used ${tokens} tokens, over its budget of ${maxTokens}.` });
+    ctx.stop({
+      kind: "budget",
+      code: "budget:tokens",
+      message: `The run used ${tokens} tokens, over its budget of ${maxTokens}.`,
+    });
   }
   const cost = computeCost(usage);
   if (maxCostUsd !== undefined && cost > maxCostUsd) {
-    ctx.stop({ kind: "budget", code: "budget:cost", message: `The run cost $${cost.toFixed(6)}, over its budget of $${maxCostUsd}.` });
+    ctx.stop({
+      kind: "budget",
+      code: "budget:cost",
+      message: `The run cost $${cost.toFixed(6)}, over its budget of $${maxCostUsd}.`,
+    });
   }
 }
-
 
 /** "provider:model" of each node that calls a model, so streamed tokens count against the right price. */
 function usageKeysByNode(definition: WorkflowGraph): Map<string, string> {
@@ -862,7 +967,13 @@ async function storeChatStart(ctx: ExecutionContext): Promise<void> {
   const chat = ctx.chatStart;
   if (!chat || !ctx.conversationId) return;
   if (chat.userMessage) {
-    await appendMessage({ ownerId: ctx.userId, conversationId: ctx.conversationId, role: "user", content: chat.userMessage.content, executionId: ctx.executionId });
+    await appendMessage({
+      ownerId: ctx.userId,
+      conversationId: ctx.conversationId,
+      role: "user",
+      content: chat.userMessage.content,
+      executionId: ctx.executionId,
+    });
   }
 }
 
@@ -904,15 +1015,17 @@ class EventQueue {
   streamOf(ctx: ExecutionContext, running: Promise<ExecutionResult>): AsyncIterable<ExecutionEvent> {
     let done = false;
     let failure: unknown;
-    const ended = running.then(
-      () => undefined,
-      (error: unknown) => {
-        failure = error;
-      },
-    ).finally(() => {
-      done = true;
-      this.wake?.();
-    });
+    const ended = running
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          failure = error;
+        },
+      )
+      .finally(() => {
+        done = true;
+        this.wake?.();
+      });
     const queue = this;
     // Written out (not an async generator): a reader that gives up before its first read must still stop
     // the run, and a generator's return() before it started runs none of its body.

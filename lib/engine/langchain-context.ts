@@ -33,10 +33,16 @@ function hasTracer(callbacks: RunnableConfig["callbacks"]): boolean {
 }
 
 export function installLeanRunnableContext(): void {
-  const provider = AsyncLocalStorageProviderSingleton as typeof AsyncLocalStorageProviderSingleton & { [PATCHED]?: true };
+  const provider = AsyncLocalStorageProviderSingleton as typeof AsyncLocalStorageProviderSingleton & {
+    [PATCHED]?: true;
+  };
   if (provider[PATCHED] || tracingFromEnvironment()) return;
   const original = provider.runWithConfig.bind(provider);
-  provider.runWithConfig = function runWithConfig<T>(config: RunnableConfig, callback: () => T, avoidCreatingRootRunTree?: boolean): T {
+  provider.runWithConfig = function runWithConfig<T>(
+    config: RunnableConfig,
+    callback: () => T,
+    avoidCreatingRootRunTree?: boolean,
+  ): T {
     if (hasTracer(config?.callbacks)) return original(config, callback, avoidCreatingRootRunTree);
     const storage = provider.getInstance();
     const previous = storage.getStore() as Store;

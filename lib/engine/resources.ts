@@ -22,7 +22,13 @@ export const defaultResources: ExecutionResources = {
 export const MAX_WORKFLOW_DEPTH = DEFAULT_VALIDATION_LIMITS.maxSubworkflowDepth;
 
 /** What this deployment offers, for validating a workflow about to run at `depth`. */
-export function engineValidationContext({ depth, definitionId }: { depth: number; definitionId?: string }): ValidationContext {
+export function engineValidationContext({
+  depth,
+  definitionId,
+}: {
+  depth: number;
+  definitionId?: string;
+}): ValidationContext {
   return {
     providers: listModelProviders().map((p) => ({
       id: p.id,

@@ -54,10 +54,14 @@ function messagePreview(messages: unknown): RunStep["lastMessage"] {
 /** The user's run's checkpointed state (any checkpoint), or a 404 as for a run that is not theirs. */
 async function ownedTuples(executionId: string, userId: string): Promise<CheckpointTuple[]> {
   const tuples: CheckpointTuple[] = [];
-  for await (const tuple of getCheckpointSaver().list({ configurable: { thread_id: executionId, checkpoint_ns: "" } })) {
+  for await (const tuple of getCheckpointSaver().list({
+    configurable: { thread_id: executionId, checkpoint_ns: "" },
+  })) {
     tuples.push(tuple);
   }
-  const owner = tuples.map((t) => (t.checkpoint.channel_values as Record<string, unknown>).user_id).find((id) => typeof id === "string");
+  const owner = tuples
+    .map((t) => (t.checkpoint.channel_values as Record<string, unknown>).user_id)
+    .find((id) => typeof id === "string");
   if (owner !== undefined && owner !== userId) throw new AppError("not_found:execution", "No such execution.");
   return tuples;
 }
@@ -66,7 +70,13 @@ async function ownedTuples(executionId: string, userId: string): Promise<Checkpo
  * The steps of the user's run a re-run can start from, first to last: every checkpoint that names nodes to
  * run next. A run that kept only its final checkpoint has none, unless it paused (its pause is a step).
  */
-export async function listRunSteps({ executionId, userId }: { executionId: string; userId: string }): Promise<RunStep[]> {
+export async function listRunSteps({
+  executionId,
+  userId,
+}: {
+  executionId: string;
+  userId: string;
+}): Promise<RunStep[]> {
   const tuples = await ownedTuples(executionId, userId);
   const steps: RunStep[] = [];
   for (const tuple of tuples) {

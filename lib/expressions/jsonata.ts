@@ -110,7 +110,8 @@ const safeBindings: Record<string, unknown> = {
     if (value === undefined) return undefined;
     const text = String(value);
     const target = typeof width === "number" && Number.isFinite(width) ? Math.trunc(width) : 0;
-    if (Math.abs(target) > MAX_PAD_WIDTH) throw new ExpressionError(`$pad width is limited to ${MAX_PAD_WIDTH}.`, "limit");
+    if (Math.abs(target) > MAX_PAD_WIDTH)
+      throw new ExpressionError(`$pad width is limited to ${MAX_PAD_WIDTH}.`, "limit");
     const fill = typeof char === "string" && char.length > 0 ? char : " ";
     return target >= 0 ? text.padEnd(target, fill) : text.padStart(-target, fill);
   },
@@ -132,7 +133,11 @@ function compile(source: string, timeoutMs: number, maxDepth: number): jsonata.E
  * functions are dropped); rejects with an ExpressionError on a syntax error, a runtime error, or a
  * timeout/depth overrun.
  */
-export async function evaluateExpression(source: string, input: unknown, options: EvaluateOptions = {}): Promise<unknown> {
+export async function evaluateExpression(
+  source: string,
+  input: unknown,
+  options: EvaluateOptions = {},
+): Promise<unknown> {
   const parsed = parseExpression(source);
   if (!parsed.ok) throw new ExpressionError(parsed.message, parsed.code ?? "syntax", parsed.position);
   const timeoutMs = options.timeoutMs ?? DEFAULT_EXPRESSION_TIMEOUT_MS;
@@ -140,7 +145,8 @@ export async function evaluateExpression(source: string, input: unknown, options
   // No prototype: a binding named "__proto__" stays a plain name.
   const bindings = Object.create(null) as Record<string, unknown>;
   for (const [name, value] of Object.entries(options.bindings ?? {})) {
-    if (typeof value === "function") throw new ExpressionError(`Binding $${name} must be data, not a function.`, "binding");
+    if (typeof value === "function")
+      throw new ExpressionError(`Binding $${name} must be data, not a function.`, "binding");
     bindings[name] = value;
   }
   Object.assign(bindings, safeBindings);
@@ -155,7 +161,11 @@ export async function evaluateExpression(source: string, input: unknown, options
 }
 
 /** Evaluates a condition and applies JSONata's own truthiness ($boolean). */
-export async function evaluateCondition(source: string, input: unknown, options: EvaluateOptions = {}): Promise<boolean> {
+export async function evaluateCondition(
+  source: string,
+  input: unknown,
+  options: EvaluateOptions = {},
+): Promise<boolean> {
   return toBoolean(await evaluateExpression(source, input, options));
 }
 
@@ -183,7 +193,8 @@ function toPlain(value: unknown, depth: number): unknown {
   const plain: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     const converted = toPlain(item, depth + 1);
-    if (converted !== undefined) Object.defineProperty(plain, key, { value: converted, enumerable: true, writable: true, configurable: true });
+    if (converted !== undefined)
+      Object.defineProperty(plain, key, { value: converted, enumerable: true, writable: true, configurable: true });
   }
   return plain;
 }

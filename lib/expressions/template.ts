@@ -159,7 +159,8 @@ export function renderTemplate(source: string, scope: unknown, options: RenderTe
     }
     const value = lookupPath(scope, part.path);
     if (value === undefined) {
-      if (missing === "error") throw new TemplateError(`The template uses {{${part.name}}}, which has no value.`, part.start);
+      if (missing === "error")
+        throw new TemplateError(`The template uses {{${part.name}}}, which has no value.`, part.start);
       if (missing === "keep") output += source.slice(part.start, part.end);
       continue;
     }

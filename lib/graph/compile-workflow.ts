@@ -26,7 +26,14 @@ import { ERROR_HANDLE, OUTPUT_HANDLE, type AnyNodeDefinition } from "@/lib/nodes
 import { retryPolicySchema, type RetryPolicy, type WorkflowGraph, type WorkflowNode } from "@/lib/workflow/definition";
 import { errorMessage, NodeAttemptTimeoutError, NodeFailedError } from "./errors";
 import { buildExpressionScope } from "./scope";
-import { applyUpdate, mergeUpdates, totalUsage, WorkflowNodeContext, type WorkflowState, type WorkflowUpdate } from "./state";
+import {
+  applyUpdate,
+  mergeUpdates,
+  totalUsage,
+  WorkflowNodeContext,
+  type WorkflowState,
+  type WorkflowUpdate,
+} from "./state";
 
 /**
  * What the engine lends one run of a compiled workflow. A compiled graph depends only on its definition
@@ -65,14 +72,26 @@ function runtimeOf(graphConfig: LangGraphRunnableConfig): WorkflowRuntime {
  * engine needs no "updates" stream for it.
  */
 export type NodeSignal =
-  | { [T in ExecutionEventType]: { event: T; nodeId: string; data: EventData<T> } }["node_started" | "tool_call" | "token"]
-  | { event: "node_completed"; nodeId: string; data: EventData<"node_completed">; entry: HistoryEntry; usage: UsageByModel }
+  | { [T in ExecutionEventType]: { event: T; nodeId: string; data: EventData<T> } }[
+      | "node_started"
+      | "tool_call"
+      | "token"]
+  | {
+      event: "node_completed";
+      nodeId: string;
+      data: EventData<"node_completed">;
+      entry: HistoryEntry;
+      usage: UsageByModel;
+    }
   | { event: "node_failed"; nodeId: string; data: EventData<"node_failed">; entry: HistoryEntry };
 
 const MAX_BACKOFF_MS = 30_000;
 const MAX_RECURSION_LIMIT = 10_000;
 
-export function compileWorkflow(definition: WorkflowGraph, { checkpointer }: { checkpointer?: BaseCheckpointSaver } = {}) {
+export function compileWorkflow(
+  definition: WorkflowGraph,
+  { checkpointer }: { checkpointer?: BaseCheckpointSaver } = {},
+) {
   const builder = new StateGraph(WorkflowNodeContext) as unknown as StateGraph<
     typeof WorkflowNodeContext.spec,
     WorkflowState,
@@ -102,7 +121,10 @@ export function compileWorkflow(definition: WorkflowGraph, { checkpointer }: { c
     if (step[0]!.def.entry) builder.addEdge(START, name);
     // A step's way out is its last node's.
     const { node, def, config } = step[step.length - 1]!;
-    const edges = (outgoing.get(node.id) ?? []).map((edge) => ({ ...edge, target: stepName.get(edge.target) ?? edge.target }));
+    const edges = (outgoing.get(node.id) ?? []).map((edge) => ({
+      ...edge,
+      target: stepName.get(edge.target) ?? edge.target,
+    }));
     if (def.terminal || edges.length === 0) {
       builder.addEdge(name, END);
       continue;
@@ -135,7 +157,10 @@ export function stepGroups(definition: WorkflowGraph): string[][] {
 }
 
 /** Each node's edges out, by resolved handle (edges from handles the node does not have are dropped). */
-function outgoingEdges(definition: WorkflowGraph, prepared: PreparedNode[]): Map<string, Array<{ handle: string; target: string }>> {
+function outgoingEdges(
+  definition: WorkflowGraph,
+  prepared: PreparedNode[],
+): Map<string, Array<{ handle: string; target: string }>> {
   const outgoing = new Map<string, Array<{ handle: string; target: string }>>();
   for (const { node, def, config } of prepared) {
     const outputs = def.outputs(config as never);
@@ -158,16 +183,22 @@ function outgoingEdges(definition: WorkflowGraph, prepared: PreparedNode[]): Map
  * chat graph (start → memory → model → end) runs as one step. Nodes that branch, have an error edge or
  * can pause end a run; every node still reports its own start, end, history entry and usage.
  */
-function stepsOf(prepared: PreparedNode[], outgoing: Map<string, Array<{ handle: string; target: string }>>): PreparedNode[][] {
+function stepsOf(
+  prepared: PreparedNode[],
+  outgoing: Map<string, Array<{ handle: string; target: string }>>,
+): PreparedNode[][] {
   const byId = new Map(prepared.map((item) => [item.node.id, item]));
   const incoming = new Map<string, number>();
-  for (const edges of outgoing.values()) for (const { target } of edges) incoming.set(target, (incoming.get(target) ?? 0) + 1);
+  for (const edges of outgoing.values())
+    for (const { target } of edges) incoming.set(target, (incoming.get(target) ?? 0) + 1);
   /** The one node this node always goes on to, when the two can share a step. */
   const successor = (item: PreparedNode): PreparedNode | undefined => {
     const edges = outgoing.get(item.node.id) ?? [];
-    if (item.def.branching || item.def.pauses || edges.length !== 1 || edges[0]!.handle === ERROR_HANDLE) return undefined;
+    if (item.def.branching || item.def.pauses || edges.length !== 1 || edges[0]!.handle === ERROR_HANDLE)
+      return undefined;
     const next = byId.get(edges[0]!.target);
-    if (!next || next === item || next.def.entry || next.def.pauses || incoming.get(next.node.id) !== 1) return undefined;
+    if (!next || next === item || next.def.entry || next.def.pauses || incoming.get(next.node.id) !== 1)
+      return undefined;
     return next;
   };
   const continued = new Set<string>();
@@ -239,7 +270,13 @@ function prepareNode(node: WorkflowNode): PreparedNode {
       issues: issuesFromZod(parsed.error.issues).map((i) => ({ ...i, path: `nodes.${node.id}.data.config.${i.path}` })),
     });
   }
-  return { node, def, type: node.type as NodeType, config: parsed.data, retry: retryPolicySchema.parse(node.data.retry ?? {}) };
+  return {
+    node,
+    def,
+    type: node.type as NodeType,
+    config: parsed.data,
+    retry: retryPolicySchema.parse(node.data.retry ?? {}),
+  };
 }
 
 const INPUT_TEXT = 300;
@@ -261,7 +298,14 @@ function summarizeInput(state: WorkflowState): EventData<"node_started">["input"
   }
   return {
     messageCount: messages.length,
-    ...(last ? { lastMessage: { role: last.getType(), text: text.length > INPUT_TEXT ? `${text.slice(0, INPUT_TEXT)}…` : text } } : {}),
+    ...(last
+      ? {
+          lastMessage: {
+            role: last.getType(),
+            text: text.length > INPUT_TEXT ? `${text.slice(0, INPUT_TEXT)}…` : text,
+          },
+        }
+      : {}),
     variables,
   };
 }
@@ -281,7 +325,10 @@ function wrapNode(
 
   const handles = def.outputs(nodeConfig as never);
 
-  return async function runWorkflowNode(state: WorkflowState, graphConfig: LangGraphRunnableConfig): Promise<WorkflowUpdate> {
+  return async function runWorkflowNode(
+    state: WorkflowState,
+    graphConfig: LangGraphRunnableConfig,
+  ): Promise<WorkflowUpdate> {
     const runtime = runtimeOf(graphConfig);
     const signal = graphConfig.signal ?? new AbortController().signal;
     const emit = (item: NodeSignal) => graphConfig.writer?.(item);
@@ -295,7 +342,13 @@ function wrapNode(
       emit({
         event: "node_started",
         nodeId: node.id,
-        data: { nodeId: node.id, type, ...(label ? { label } : {}), attempt: attempts, ...(attempts === 1 ? { input: summarizeInput(state) } : {}) },
+        data: {
+          nodeId: node.id,
+          type,
+          ...(label ? { label } : {}),
+          attempt: attempts,
+          ...(attempts === 1 ? { input: summarizeInput(state) } : {}),
+        },
       });
       try {
         const update = await runAttempt(signal, node.id, retry.timeoutMs, (attemptSignal) => {
@@ -418,7 +471,8 @@ function summarizeUpdate(nodeId: string, update: WorkflowUpdate): Record<string,
   const handle = (update.conditional_results as Record<string, string> | undefined)?.[nodeId];
   if (handle) summary.handle = handle;
   if (Array.isArray(update.sources)) summary.sources = update.sources.length;
-  if (typeof update.tool_call_count === "number" && update.tool_call_count > 0) summary.toolCalls = update.tool_call_count;
+  if (typeof update.tool_call_count === "number" && update.tool_call_count > 0)
+    summary.toolCalls = update.tool_call_count;
   if (typeof update.conversation_summary === "string") summary.summary = clip(update.conversation_summary);
   const output = (update.metadata as { output?: unknown } | undefined)?.output;
   if (typeof output === "string") summary.output = clip(output);
@@ -438,7 +492,9 @@ async function runAttempt<T>(
   const controller = new AbortController();
   const forward = () => controller.abort(runSignal.reason);
   runSignal.addEventListener("abort", forward, { once: true });
-  const timer = timeoutMs ? setTimeout(() => controller.abort(new NodeAttemptTimeoutError(nodeId, timeoutMs)), timeoutMs) : undefined;
+  const timer = timeoutMs
+    ? setTimeout(() => controller.abort(new NodeAttemptTimeoutError(nodeId, timeoutMs)), timeoutMs)
+    : undefined;
   const aborted = new Promise<never>((_, reject) => {
     controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
   });

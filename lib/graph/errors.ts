@@ -23,9 +23,12 @@ export class NodeFailedError extends Error {
     readonly attempts: number,
     readonly lastError: unknown,
   ) {
-    super(`${nodeType} node "${nodeId}" failed${attempts > 1 ? ` after ${attempts} attempts` : ""}: ${errorMessage(lastError)}`, {
-      cause: lastError,
-    });
+    super(
+      `${nodeType} node "${nodeId}" failed${attempts > 1 ? ` after ${attempts} attempts` : ""}: ${errorMessage(lastError)}`,
+      {
+        cause: lastError,
+      },
+    );
     this.code = lastError instanceof NodeAttemptTimeoutError ? "node:timeout" : "node:failed";
   }
 }

@@ -46,7 +46,10 @@ const merge = <T extends Record<string, unknown>>(current: T, update: T): T => (
  * use the same functions.
  */
 const CHANNELS = {
-  messages: { reducer: messagesStateReducer as (current: BaseMessage[], update: Messages) => BaseMessage[], default: (): BaseMessage[] => [] },
+  messages: {
+    reducer: messagesStateReducer as (current: BaseMessage[], update: Messages) => BaseMessage[],
+    default: (): BaseMessage[] => [],
+  },
   user_id: { reducer: lastWins<string>, default: () => "" },
   conversation_id: { reducer: lastWins<string | null>, default: (): string | null => null },
   retrieval_context: { reducer: lastWins<string>, default: () => "" },
@@ -61,9 +64,15 @@ const CHANNELS = {
   error_state: { reducer: lastWins<ErrorState | null>, default: (): ErrorState | null => null },
   /** The handle each branching node (and each failed node) took last, by node id. */
   conditional_results: { reducer: merge<Record<string, string>>, default: (): Record<string, string> => ({}) },
-  execution_history: { reducer: (current: HistoryEntry[], update: HistoryEntry[]) => current.concat(update), default: (): HistoryEntry[] => [] },
+  execution_history: {
+    reducer: (current: HistoryEntry[], update: HistoryEntry[]) => current.concat(update),
+    default: (): HistoryEntry[] => [],
+  },
   /** Tokens per "provider:model"; updates are increments. */
-  usage_metadata: { reducer: (current: UsageByModel, update: UsageByModel) => addUsage(current, update), default: (): UsageByModel => ({}) },
+  usage_metadata: {
+    reducer: (current: UsageByModel, update: UsageByModel) => addUsage(current, update),
+    default: (): UsageByModel => ({}),
+  },
   /** Passages cited by the answer; later retrievals add to earlier ones (deduplicated by chunk). */
   sources: {
     reducer: (current: Source[], update: Source[]) => {
@@ -95,7 +104,8 @@ export const WorkflowNodeContext = Annotation.Root({
 
 type Channel = keyof typeof CHANNELS;
 type AnyReducer = (current: unknown, update: unknown) => unknown;
-const reducerOf = (key: string): AnyReducer | undefined => (CHANNELS as Record<string, { reducer: AnyReducer } | undefined>)[key]?.reducer;
+const reducerOf = (key: string): AnyReducer | undefined =>
+  (CHANNELS as Record<string, { reducer: AnyReducer } | undefined>)[key]?.reducer;
 
 /** The state after `update`, as LangGraph computes it (a state without a channel starts from its default). */
 export function applyUpdate(state: WorkflowState, update: WorkflowUpdate): WorkflowState {

@@ -37,7 +37,8 @@ export function json(body: unknown, init: ResponseInit = {}): Response {
   const text = JSON.stringify(body);
   const headers = new Headers(init.headers);
   headers.set("content-type", "application/json; charset=utf-8");
-  if (!headers.has("cache-control")) headers.set("cache-control", text.length < COMPRESS_FROM_BYTES ? "no-store, no-transform" : "no-store");
+  if (!headers.has("cache-control"))
+    headers.set("cache-control", text.length < COMPRESS_FROM_BYTES ? "no-store, no-transform" : "no-store");
   return new Response(text, { ...init, headers });
 }
 
@@ -68,7 +69,10 @@ function internalErrorResponse(requestId: string): Response {
 function isNextControlFlow(error: unknown): boolean {
   if (typeof error !== "object" || error === null || !("digest" in error)) return false;
   const digest = (error as { digest: unknown }).digest;
-  return typeof digest === "string" && /^(NEXT_REDIRECT|NEXT_NOT_FOUND|NEXT_HTTP_ERROR_FALLBACK|DYNAMIC_SERVER_USAGE)/.test(digest);
+  return (
+    typeof digest === "string" &&
+    /^(NEXT_REDIRECT|NEXT_NOT_FOUND|NEXT_HTTP_ERROR_FALLBACK|DYNAMIC_SERVER_USAGE)/.test(digest)
+  );
 }
 
 export function apiRoute<P extends Record<string, string | string[]> = Record<string, string | string[]>>(

@@ -27,7 +27,8 @@ function jsonDepthExceeds(text: string, limit: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -119,7 +120,8 @@ export async function readJsonValue(
     throw badJson("Request body is not valid UTF-8");
   }
   if (text.trim() === "") throw badJson("Request body is empty; expected a JSON object");
-  if (jsonDepthExceeds(text, maxDepth)) throw badJson(`Request body nests arrays or objects deeper than ${maxDepth} levels`);
+  if (jsonDepthExceeds(text, maxDepth))
+    throw badJson(`Request body nests arrays or objects deeper than ${maxDepth} levels`);
   let value: unknown;
   try {
     value = JSON.parse(text) as unknown;

@@ -61,8 +61,10 @@ export function formatRetrievalContext(context: string): string {
   return `Context: ${context}`;
 }
 
-const SUMMARY_LINE = /^[ \t]*(?:conversation summary|summary of (?:the )?(?:earlier |previous )?conversation|summary)[^:\n]{0,40}:[ \t]*/im;
-const CONTEXT_LINE = /^[ \t]*(?:retrieved context|retrieval context|relevant context|context|sources|knowledge)[^:\n]{0,40}:[ \t]*/im;
+const SUMMARY_LINE =
+  /^[ \t]*(?:conversation summary|summary of (?:the )?(?:earlier |previous )?conversation|summary)[^:\n]{0,40}:[ \t]*/im;
+const CONTEXT_LINE =
+  /^[ \t]*(?:retrieved context|retrieval context|relevant context|context|sources|knowledge)[^:\n]{0,40}:[ \t]*/im;
 const DEFAULT_SLOW_LATENCY_MS = 20;
 const CONTEXT_QUOTE_WORDS = 8;
 
@@ -147,7 +149,8 @@ export class LocalChatModel extends BaseChatModel<LocalChatModelCallOptions, AIM
 
   /** The answer's chunks without LangChain's callback machinery (see lib/nodes/call-model.ts). */
   async *streamDirect(messages: BaseMessage[], signal: AbortSignal): AsyncGenerator<AIMessageChunk> {
-    for await (const chunk of this._streamResponseChunks(messages, { signal } as this["ParsedCallOptions"])) yield chunk.message as AIMessageChunk;
+    for await (const chunk of this._streamResponseChunks(messages, { signal } as this["ParsedCallOptions"]))
+      yield chunk.message as AIMessageChunk;
   }
 
   async *_streamResponseChunks(
@@ -213,7 +216,11 @@ export class LocalChatModel extends BaseChatModel<LocalChatModelCallOptions, AIM
       text: "",
       message: new AIMessageChunk({
         content: "",
-        usage_metadata: { input_tokens: inputTokens, output_tokens: outputTokens, total_tokens: inputTokens + outputTokens },
+        usage_metadata: {
+          input_tokens: inputTokens,
+          output_tokens: outputTokens,
+          total_tokens: inputTokens + outputTokens,
+        },
         response_metadata: { ...responseMetadata, finish_reason: finishReason },
       }),
       generationInfo: { finish_reason: finishReason },
@@ -281,7 +288,9 @@ export class LocalChatModel extends BaseChatModel<LocalChatModelCallOptions, AIM
 function describeInput(messages: BaseMessage[], lastHumanIndex: number, lastHuman: string): string {
   const earlier = messages.slice(0, Math.max(lastHumanIndex, 0)).filter((m) => m.getType() !== "system").length;
   const inspected = messages.filter((m, i) => m.getType() === "system" || i === lastHumanIndex);
-  const hasSummary = inspected.some((m) => m.name === SUMMARY_MESSAGE_NAME || SUMMARY_LINE.test(contentText(m.content)));
+  const hasSummary = inspected.some(
+    (m) => m.name === SUMMARY_MESSAGE_NAME || SUMMARY_LINE.test(contentText(m.content)),
+  );
   let context: string | undefined;
   for (const m of inspected) {
     const text = contentText(m.content);
@@ -317,7 +326,10 @@ function toToolSpec(tool: BindToolsInput): ToolSpec {
 }
 
 function primaryArgs(tool: ToolSpec, text: string): Record<string, unknown> {
-  const value = text.trim().replace(/[?.!]+$/, "").trim();
+  const value = text
+    .trim()
+    .replace(/[?.!]+$/, "")
+    .trim();
   if (!tool.primaryArg || value === "") return {};
   if (tool.primaryArg.type === "number" || tool.primaryArg.type === "integer") {
     const n = Number(value);
@@ -337,7 +349,9 @@ function parseCallSyntax(
   whole: boolean,
 ): { name: string; args: Record<string, unknown> } | undefined {
   for (const tool of tools) {
-    const pattern = new RegExp(`${whole ? "^" : "\\b"}${escapeRegExp(tool.name)}\\s*\\(([\\s\\S]*)\\)${whole ? "$" : ""}`);
+    const pattern = new RegExp(
+      `${whole ? "^" : "\\b"}${escapeRegExp(tool.name)}\\s*\\(([\\s\\S]*)\\)${whole ? "$" : ""}`,
+    );
     const match = pattern.exec(text);
     if (!match) continue;
     const inner = match[1]!.trim();
@@ -361,7 +375,8 @@ function parseMention(text: string, tools: ToolSpec[]): { name: string; args: Re
   let best: { index: number; tool: ToolSpec; end: number } | undefined;
   for (const tool of tools) {
     const match = new RegExp(`(?<![\\w-])${escapeRegExp(tool.name)}(?![\\w-])`, "i").exec(text);
-    if (match && (!best || match.index < best.index)) best = { index: match.index, tool, end: match.index + match[0].length };
+    if (match && (!best || match.index < best.index))
+      best = { index: match.index, tool, end: match.index + match[0].length };
   }
   if (!best) return undefined;
   const rest = text.slice(best.end).replace(/^\s*(?:tool\s+)?(?:on|with|for|to|in|:)?\s*/i, "");

@@ -89,7 +89,9 @@ export class OpenAICompatibleError extends Error {
 
 // ---- The wire format (only the fields used) -------------------------------------------------------------
 
-type WireContentPart = { type: "text"; text: string } | { type: "image_url"; image_url: { url: string; detail?: string } };
+type WireContentPart =
+  | { type: "text"; text: string }
+  | { type: "image_url"; image_url: { url: string; detail?: string } };
 type WireToolCall = { id: string; type: "function"; function: { name: string; arguments: string } };
 type WireMessage = {
   role: string;
@@ -98,7 +100,12 @@ type WireMessage = {
   tool_calls?: WireToolCall[];
   tool_call_id?: string;
 };
-type WireToolChoice = "auto" | "none" | "required" | { type: "function"; function: { name: string } } | Record<string, unknown>;
+type WireToolChoice =
+  | "auto"
+  | "none"
+  | "required"
+  | { type: "function"; function: { name: string } }
+  | Record<string, unknown>;
 
 interface WireUsage {
   prompt_tokens?: number;
@@ -161,7 +168,8 @@ export class OpenAICompatibleChatModel extends BaseChatModel<OpenAICompatibleCal
     // Parsed once: every call reuses these request options.
     const url = new URL(`${this.baseURL}/chat/completions`);
     const isHttps = url.protocol === "https:";
-    if (!isHttps && url.protocol !== "http:") throw new Error(`The OpenAI base URL must be http(s), not ${url.protocol}`);
+    if (!isHttps && url.protocol !== "http:")
+      throw new Error(`The OpenAI base URL must be http(s), not ${url.protocol}`);
     this.#request = isHttps ? https.request : http.request;
     this.#target = { ...urlToHttpOptions(url), method: "POST", agent: isHttps ? agents.https : agents.http };
   }
@@ -206,7 +214,8 @@ export class OpenAICompatibleChatModel extends BaseChatModel<OpenAICompatibleCal
 
   /** The answer's chunks without LangChain's callback machinery (see lib/nodes/call-model.ts). */
   async *streamDirect(messages: BaseMessage[], signal: AbortSignal): AsyncGenerator<AIMessageChunk> {
-    for await (const chunk of this._streamResponseChunks(messages, { signal } as this["ParsedCallOptions"])) yield chunk.message as AIMessageChunk;
+    for await (const chunk of this._streamResponseChunks(messages, { signal } as this["ParsedCallOptions"]))
+      yield chunk.message as AIMessageChunk;
   }
 
   async *_streamResponseChunks(
@@ -301,7 +310,9 @@ export class OpenAICompatibleChatModel extends BaseChatModel<OpenAICompatibleCal
         try {
           next = await texts.next();
         } catch (error) {
-          throw call.stopped ? call.reason : new OpenAICompatibleError(`The OpenAI-compatible server's stream broke off: ${errorMessage(error)}`);
+          throw call.stopped
+            ? call.reason
+            : new OpenAICompatibleError(`The OpenAI-compatible server's stream broke off: ${errorMessage(error)}`);
         }
         // After [DONE], read on to the end of the response so that its socket goes back to the pool.
         const events = done ? [] : next.done ? reader.end() : reader.push(next.value);
@@ -313,7 +324,14 @@ export class OpenAICompatibleChatModel extends BaseChatModel<OpenAICompatibleCal
           const chunk = this.toChunk(parseChunk(data), state);
           if (!chunk) continue;
           yield chunk;
-          await runManager?.handleLLMNewToken(chunk.text, { prompt: 0, completion: 0 }, undefined, undefined, undefined, { chunk });
+          await runManager?.handleLLMNewToken(
+            chunk.text,
+            { prompt: 0, completion: 0 },
+            undefined,
+            undefined,
+            undefined,
+            { chunk },
+          );
         }
         if (next.done) {
           ended = true;
@@ -333,7 +351,9 @@ export class OpenAICompatibleChatModel extends BaseChatModel<OpenAICompatibleCal
           }),
         });
         yield chunk;
-        await runManager?.handleLLMNewToken("", { prompt: 0, completion: 0 }, undefined, undefined, undefined, { chunk });
+        await runManager?.handleLLMNewToken("", { prompt: 0, completion: 0 }, undefined, undefined, undefined, {
+          chunk,
+        });
       }
     } finally {
       if (!ended) {
@@ -349,7 +369,8 @@ export class OpenAICompatibleChatModel extends BaseChatModel<OpenAICompatibleCal
   /** One stream event as a chunk, or nothing when it carries no text, tool call or finish reason. */
   private toChunk(event: WireChunk, state: StreamState): ChatGenerationChunk | undefined {
     if (event.error) {
-      const message = typeof event.error === "string" ? event.error : (event.error.message ?? JSON.stringify(event.error));
+      const message =
+        typeof event.error === "string" ? event.error : (event.error.message ?? JSON.stringify(event.error));
       throw new OpenAICompatibleError(`The OpenAI-compatible server failed mid-stream: ${this.redact(message)}`);
     }
     state.id ??= event.id;
@@ -411,14 +432,18 @@ export class OpenAICompatibleChatModel extends BaseChatModel<OpenAICompatibleCal
       // The body is only the explanation: answer with the status alone.
     }
     if (call.stopped) throw call.reason;
-    const explanation = providerMessage(body) ?? (body.trim().slice(0, ERROR_BODY_EXCERPT_CHARS) || res.statusMessage || "no explanation");
+    const explanation =
+      providerMessage(body) ??
+      (body.trim().slice(0, ERROR_BODY_EXCERPT_CHARS) || res.statusMessage || "no explanation");
     const what = status >= 200 && status < 300 ? `${status} without a stream` : String(status);
     return new OpenAICompatibleError(`OpenAI-compatible server answered ${what}: ${this.redact(explanation)}`, status);
   }
 
   private unreachable(error: unknown): OpenAICompatibleError {
     const url = new URL(this.baseURL);
-    return new OpenAICompatibleError(`Could not reach the OpenAI-compatible server at ${url.host}: ${this.redact(errorMessage(error))}`);
+    return new OpenAICompatibleError(
+      `Could not reach the OpenAI-compatible server at ${url.host}: ${this.redact(errorMessage(error))}`,
+    );
   }
 
   /** A server may echo the authorization header back; the key must never reach a message or a log. */
@@ -456,7 +481,10 @@ class CallControl {
     signal?.addEventListener("abort", this.onAbort, { once: true });
     if (timeoutMs !== undefined && timeoutMs > 0) {
       this.timer = setTimeout(
-        () => this.stop(new OpenAICompatibleError(`The OpenAI-compatible server did not finish answering within ${timeoutMs} ms.`)),
+        () =>
+          this.stop(
+            new OpenAICompatibleError(`The OpenAI-compatible server did not finish answering within ${timeoutMs} ms.`),
+          ),
         timeoutMs,
       );
     }
@@ -515,7 +543,8 @@ export class SseDataReader {
     const buffer = this.buffer === "" ? text : this.buffer + text;
     let start = 0;
     for (let end = buffer.indexOf("\n"); end !== -1; end = buffer.indexOf("\n", start)) {
-      const line = buffer.charCodeAt(end - 1) === 13 && end > start ? buffer.slice(start, end - 1) : buffer.slice(start, end);
+      const line =
+        buffer.charCodeAt(end - 1) === 13 && end > start ? buffer.slice(start, end - 1) : buffer.slice(start, end);
       start = end + 1;
       this.readLine(line, events);
     }
@@ -551,7 +580,9 @@ function parseChunk(data: string): WireChunk {
   try {
     return JSON.parse(data) as WireChunk;
   } catch {
-    throw new OpenAICompatibleError(`The OpenAI-compatible server sent an event that is not JSON: ${data.slice(0, 200)}`);
+    throw new OpenAICompatibleError(
+      `The OpenAI-compatible server sent an event that is not JSON: ${data.slice(0, 200)}`,
+    );
   }
 }
 
@@ -559,7 +590,9 @@ function parseChunk(data: string): WireChunk {
 
 /** Models that take a `developer` message instead of `system` and `max_completion_tokens` (as ChatOpenAI decides). */
 function isReasoningModel(model: string): boolean {
-  return /^o\d/.test(model) || ((model.startsWith("gpt-5") || model.startsWith("gpt-6")) && !/^gpt-\d-chat/.test(model));
+  return (
+    /^o\d/.test(model) || ((model.startsWith("gpt-5") || model.startsWith("gpt-6")) && !/^gpt-\d-chat/.test(model))
+  );
 }
 
 export function toWireMessage(message: BaseMessage, reasoningModel = false): WireMessage {

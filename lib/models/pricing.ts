@@ -51,7 +51,10 @@ export function getPricing(provider: string, model: string): ModelPricing {
     const name = model.toLowerCase();
     let best: string | undefined;
     for (const key of Object.keys(table)) {
-      if ((name === key || name.startsWith(`${key}-`) || name.startsWith(`${key}@`)) && (!best || key.length > best.length)) {
+      if (
+        (name === key || name.startsWith(`${key}-`) || name.startsWith(`${key}@`)) &&
+        (!best || key.length > best.length)
+      ) {
         best = key;
       }
     }

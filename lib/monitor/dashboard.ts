@@ -42,13 +42,29 @@ function withRate(row: RowAggregate): RunAggregate {
 }
 
 /** The range ending now (rounded up to the next bucket, so buckets stay put while the page refreshes). */
-export function dashboardRange({ ownerId, key, now = new Date() }: { ownerId: string; key: DashboardRangeKey; now?: Date }): DashboardRange {
+export function dashboardRange({
+  ownerId,
+  key,
+  now = new Date(),
+}: {
+  ownerId: string;
+  key: DashboardRangeKey;
+  now?: Date;
+}): DashboardRange {
   const { ms, bucketMs } = DASHBOARD_RANGES[key];
   const to = new Date(Math.ceil((now.getTime() + 1) / bucketMs) * bucketMs);
   return { ownerId, from: new Date(to.getTime() - ms), to, bucketMs };
 }
 
-export async function getDashboard({ ownerId, key, now }: { ownerId: string; key: DashboardRangeKey; now?: Date }): Promise<Dashboard> {
+export async function getDashboard({
+  ownerId,
+  key,
+  now,
+}: {
+  ownerId: string;
+  key: DashboardRangeKey;
+  now?: Date;
+}): Promise<Dashboard> {
   const range = dashboardRange({ ownerId, key, ...(now ? { now } : {}) });
   // One statement at a time: the embedded database serves one query at a time anyway, and a pooled
   // server is better left to the requests of other users than flooded by one page.
@@ -95,7 +111,12 @@ export async function getDashboard({ ownerId, key, now }: { ownerId: string; key
       const modelCost =
         unpriced > 0 && !price.known
           ? null
-          : Math.round((row.storedCost + row.unpricedInputTokens * price.inputPerToken + row.unpricedOutputTokens * price.outputPerToken) * 1e6) / 1e6;
+          : Math.round(
+              (row.storedCost +
+                row.unpricedInputTokens * price.inputPerToken +
+                row.unpricedOutputTokens * price.outputPerToken) *
+                1e6,
+            ) / 1e6;
       return {
         model: row.model,
         provider,
@@ -106,6 +127,9 @@ export async function getDashboard({ ownerId, key, now }: { ownerId: string; key
         ...withRate(row),
       };
     }),
-    topFailing: failing.map(({ workflowType: _type, lastFailedAt, ...row }) => ({ ...row, lastFailedAt: lastFailedAt?.toISOString() ?? null })),
+    topFailing: failing.map(({ workflowType: _type, lastFailedAt, ...row }) => ({
+      ...row,
+      lastFailedAt: lastFailedAt?.toISOString() ?? null,
+    })),
   };
 }

@@ -49,7 +49,13 @@ export interface SafeFetchResponse {
 }
 
 /** Addresses that are forbidden whatever ipaddr.js calls their range (cloud metadata endpoints). */
-const METADATA_ADDRESSES = new Set(["169.254.169.254", "169.254.170.2", "100.100.100.200", "192.0.0.192", "fd00:ec2::254"]);
+const METADATA_ADDRESSES = new Set([
+  "169.254.169.254",
+  "169.254.170.2",
+  "100.100.100.200",
+  "192.0.0.192",
+  "fd00:ec2::254",
+]);
 
 interface AddressVerdict {
   /** Why the address is forbidden (a range name such as "loopback"); undefined when it is public. */
@@ -85,7 +91,8 @@ function classifyAddress(ip: string): AddressVerdict {
   } else {
     v4 = addr as ipaddr.IPv4;
   }
-  if (METADATA_ADDRESSES.has(v4.toString())) return { reason: "cloudMetadata", ...(embeddedIPv4 ? { embeddedIPv4 } : {}) };
+  if (METADATA_ADDRESSES.has(v4.toString()))
+    return { reason: "cloudMetadata", ...(embeddedIPv4 ? { embeddedIPv4 } : {}) };
   const range = v4.range();
   return { ...(range === "unicast" ? {} : { reason: range }), ...(embeddedIPv4 ? { embeddedIPv4 } : {}) };
 }
@@ -159,7 +166,12 @@ function addressAllowed(list: AllowList, address: string): boolean {
 const systemLookup: HostLookup = async (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
 
 /** Resolves a URL's host and returns the address to connect to, or throws `forbidden:http_target`. */
-async function resolveTarget(url: URL, list: AllowList, lookup: HostLookup, signal: AbortSignal): Promise<LookupAddress> {
+async function resolveTarget(
+  url: URL,
+  list: AllowList,
+  lookup: HostLookup,
+  signal: AbortSignal,
+): Promise<LookupAddress> {
   const hostname = url.hostname.replace(/^\[|\]$/g, "");
   const literal = ipaddr.isValid(hostname);
   let addresses: LookupAddress[];
@@ -265,7 +277,10 @@ export async function safeFetch(rawUrl: string, init: SafeFetchInit = {}): Promi
   init.signal?.throwIfAborted();
   const timeout = new AbortController();
   const timer = setTimeout(
-    () => timeout.abort(new AppError("unavailable:http_timeout", `The request to ${rawUrl} took longer than ${timeoutMs} ms.`)),
+    () =>
+      timeout.abort(
+        new AppError("unavailable:http_timeout", `The request to ${rawUrl} took longer than ${timeoutMs} ms.`),
+      ),
     timeoutMs,
   );
   const signal = init.signal ? AbortSignal.any([init.signal, timeout.signal]) : timeout.signal;
@@ -298,11 +313,17 @@ export async function safeFetch(rawUrl: string, init: SafeFetchInit = {}): Promi
         if (response.statusCode >= 300 && response.statusCode < 400 && location) {
           await response.body.dump();
           if (hop >= maxRedirects) {
-            throw new AppError("bad_request:http_redirects", `Too many redirects (more than ${maxRedirects}) from ${rawUrl}.`);
+            throw new AppError(
+              "bad_request:http_redirects",
+              `Too many redirects (more than ${maxRedirects}) from ${rawUrl}.`,
+            );
           }
           const next = parseUrl(location, url.toString());
           // 303, and 301/302 after a POST, turn into GET as browsers do; 307/308 keep method and body.
-          if (response.statusCode === 303 || ((response.statusCode === 301 || response.statusCode === 302) && method === "POST")) {
+          if (
+            response.statusCode === 303 ||
+            ((response.statusCode === 301 || response.statusCode === 302) && method === "POST")
+          ) {
             method = "GET";
             body = undefined;
             delete headers["content-type"];
@@ -343,9 +364,13 @@ export async function safeFetch(rawUrl: string, init: SafeFetchInit = {}): Promi
     if (init.signal?.aborted) throw init.signal.reason;
     if (timeout.signal.aborted) throw timeout.signal.reason;
     if (error instanceof AppError) throw error;
-    throw new AppError("unavailable:http_request", `The request to ${url.origin} failed: ${describeNetworkError(error)}`, {
-      cause: error,
-    });
+    throw new AppError(
+      "unavailable:http_request",
+      `The request to ${url.origin} failed: ${describeNetworkError(error)}`,
+      {
+        cause: error,
+      },
+    );
   } finally {
     clearTimeout(timer);
   }
@@ -358,7 +383,10 @@ function discard(body: { on(event: "error", listener: () => void): unknown; dest
 }
 
 function tooLarge(url: URL, maxBytes: number): AppError {
-  return new AppError("payload_too_large:http_response", `The response from ${url.origin} is larger than ${maxBytes} bytes.`);
+  return new AppError(
+    "payload_too_large:http_response",
+    `The response from ${url.origin} is larger than ${maxBytes} bytes.`,
+  );
 }
 
 function describeNetworkError(error: unknown): string {

@@ -157,10 +157,14 @@ export function modelInput(systemPrompt: string, state: WorkflowState): BaseMess
   const input: BaseMessage[] = [];
   if (systemPrompt.trim()) input.push(new SystemMessage(systemPrompt));
   if (state.conversation_summary) {
-    input.push(new SystemMessage({ content: formatSummaryMessage(state.conversation_summary), name: "conversation_summary" }));
+    input.push(
+      new SystemMessage({ content: formatSummaryMessage(state.conversation_summary), name: "conversation_summary" }),
+    );
   }
   if (state.retrieval_context) {
-    input.push(new SystemMessage({ content: formatRetrievalContext(state.retrieval_context), name: "retrieval_context" }));
+    input.push(
+      new SystemMessage({ content: formatRetrievalContext(state.retrieval_context), name: "retrieval_context" }),
+    );
   }
   return input.concat(state.messages);
 }

@@ -75,7 +75,14 @@ export const temperatureField = () =>
     .min(0)
     .max(2)
     .default(0.7)
-    .meta(field({ title: "Temperature", description: "0 is deterministic, higher is more varied.", widget: "number", advanced: true }));
+    .meta(
+      field({
+        title: "Temperature",
+        description: "0 is deterministic, higher is more varied.",
+        widget: "number",
+        advanced: true,
+      }),
+    );
 
 export const maxTokensField = () =>
   z
@@ -84,7 +91,14 @@ export const maxTokensField = () =>
     .min(1)
     .max(1_000_000)
     .default(1024)
-    .meta(field({ title: "Max tokens", description: "Upper bound on the tokens one answer may generate.", widget: "number", advanced: true }));
+    .meta(
+      field({
+        title: "Max tokens",
+        description: "Upper bound on the tokens one answer may generate.",
+        widget: "number",
+        advanced: true,
+      }),
+    );
 
 /** The message a node reads, as a template over the run's state (defaults to the user's message). */
 export const inputTemplateField = (title = "Input") =>

@@ -76,7 +76,10 @@ export function getSourceHandles(definition: AnyNodeDefinition, config: unknown)
  * The handle an edge leaves from. React Flow leaves `sourceHandle` empty when a node has a single output,
  * so an empty handle means the node's only output; on a node with several outputs it is ambiguous (null).
  */
-export function resolveSourceHandle(outputs: readonly string[], sourceHandle: string | null | undefined): string | null {
+export function resolveSourceHandle(
+  outputs: readonly string[],
+  sourceHandle: string | null | undefined,
+): string | null {
   if (sourceHandle) return sourceHandle;
   if (outputs.length === 1) return outputs[0] ?? null;
   return outputs.includes(OUTPUT_HANDLE) ? OUTPUT_HANDLE : null;

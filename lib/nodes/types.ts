@@ -165,7 +165,8 @@ export function defineNode<const TType extends string, TSchema extends z.ZodObje
     pauses: false,
     limits: () => ({}),
     ...rest,
-    defaultConfig: () => ({ ...fieldDefaults(input.configSchema), ...structuredClone(blankConfig ?? {}) }) as z.input<TSchema>,
+    defaultConfig: () =>
+      ({ ...fieldDefaults(input.configSchema), ...structuredClone(blankConfig ?? {}) }) as z.input<TSchema>,
     uses: (config) => ({
       models: [],
       tools: [],

@@ -20,7 +20,11 @@ export interface IdleGcOptions {
 let started = false;
 
 /** Starts the idle collector once per process; returns false where no collector can be had. */
-export function startIdleGc({ intervalMs = 3_000, idleCpuMs = 60, minGrowthBytes = 48 * 1024 * 1024 }: IdleGcOptions = {}): boolean {
+export function startIdleGc({
+  intervalMs = 3_000,
+  idleCpuMs = 60,
+  minGrowthBytes = 48 * 1024 * 1024,
+}: IdleGcOptions = {}): boolean {
   if (started) return true;
   let gc: ((options?: { type: "major"; execution: "sync"; flavor: "last-resort" }) => void) | undefined;
   try {

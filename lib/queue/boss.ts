@@ -65,7 +65,13 @@ async function startBoss(role: QueueRole, poolSize: number): Promise<PgBoss> {
  * The process's pg-boss, started (schema created or migrated, the run queue created) on first call. The
  * first caller's role decides whether it runs maintenance; a worker process asks as "worker" first.
  */
-export function getQueueBoss({ role = "app", poolSize }: { role?: QueueRole; poolSize?: number } = {}): Promise<PgBoss> {
+export function getQueueBoss({
+  role = "app",
+  poolSize,
+}: {
+  role?: QueueRole;
+  poolSize?: number;
+} = {}): Promise<PgBoss> {
   if (!g.__latticeQueueBoss) {
     const holder: BossHolder = { role, boss: startBoss(role, poolSize ?? (role === "worker" ? 4 : 2)) };
     g.__latticeQueueBoss = holder;
@@ -83,7 +89,9 @@ export async function stopQueueBoss(): Promise<void> {
   g.__latticeQueueBoss = undefined;
   if (!holder) return;
   const boss = await holder.boss.catch(() => undefined);
-  await boss?.stop({ graceful: false, close: true, wait: true, timeout: 1_000 }).catch((error: unknown) => console.error("[queue] stopping pg-boss", error));
+  await boss
+    ?.stop({ graceful: false, close: true, wait: true, timeout: 1_000 })
+    .catch((error: unknown) => console.error("[queue] stopping pg-boss", error));
 }
 
 /** The schema-qualified name of pg-boss's job table, for the few reads the API of pg-boss lacks. */

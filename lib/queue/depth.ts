@@ -23,5 +23,11 @@ export async function getQueueDepth({ ownerId }: { ownerId: string }): Promise<Q
     countQueuedExecutions({ ownerId }),
   ]);
   const row = (rows[0] ?? {}) as { waiting?: number; scheduled?: number; running?: number };
-  return { mode: "queue", waiting: Number(row.waiting ?? 0), scheduled: Number(row.scheduled ?? 0), running: Number(row.running ?? 0), yours };
+  return {
+    mode: "queue",
+    waiting: Number(row.waiting ?? 0),
+    scheduled: Number(row.scheduled ?? 0),
+    running: Number(row.running ?? 0),
+    yours,
+  };
 }

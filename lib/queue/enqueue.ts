@@ -61,7 +61,11 @@ async function describeRequest(
 ): Promise<{ request: ExecutionRequest; row: Omit<PendingExecutionRow, "id">; createdConversationId?: string }> {
   if (request.type === "DEFINITION") {
     const found = await getDefinition({ id: request.definitionId, ownerId, version: request.version });
-    if (!found) throw new AppError("not_found:definition", request.version ? `The workflow has no version ${request.version}.` : "No such workflow.");
+    if (!found)
+      throw new AppError(
+        "not_found:definition",
+        request.version ? `The workflow has no version ${request.version}.` : "No such workflow.",
+      );
     const validation = validateWorkflow(
       { nodes: found.nodes, edges: found.edges, metadata: found.metadata ?? {} },
       { id: ownerId },
@@ -70,12 +74,18 @@ async function describeRequest(
     if (!validation.isValid) throw new WorkflowValidationError(validation);
     return {
       request,
-      row: { workflowType: "DEFINITION", inputData: request.input, definitionId: found.id, definitionVersion: found.version },
+      row: {
+        workflowType: "DEFINITION",
+        inputData: request.input,
+        definitionId: found.id,
+        definitionVersion: found.version,
+      },
     };
   }
   if (request.type === "TEMPLATE") {
     // Its graph depends on the parameters: the worker validates the instantiated graph when it runs.
-    if (!(await getTemplate({ id: request.templateId, ownerId }))) throw new AppError("not_found:template", "No such template.");
+    if (!(await getTemplate({ id: request.templateId, ownerId })))
+      throw new AppError("not_found:template", "No such template.");
     return { request, row: { workflowType: "TEMPLATE", inputData: request.input, templateId: request.templateId } };
   }
   if (request.type === "CUSTOM") {
@@ -91,7 +101,8 @@ async function describeRequest(
   }
   let conversationId = request.conversationId;
   if (conversationId) {
-    if (!(await getConversation({ id: conversationId, ownerId }))) throw new AppError("not_found:conversation", "No such conversation.");
+    if (!(await getConversation({ id: conversationId, ownerId })))
+      throw new AppError("not_found:conversation", "No such conversation.");
   } else {
     const conversation = await createConversation({
       ownerId,
@@ -117,7 +128,9 @@ async function forgetConversation(ownerId: string, conversationId: string | unde
 export async function enqueueRun({ ownerId, request, runAt, rerunOf, fromStep }: EnqueueRunArgs): Promise<QueuedRun> {
   assertAcceptingRuns();
   if (runAt && runAt.getTime() > Date.now() + MAX_SCHEDULE_AHEAD_MS) {
-    throw new AppError("bad_request:run_at", "A run can be scheduled at most a year ahead.", { issues: [{ path: "runAt", message: "is more than a year ahead" }] });
+    throw new AppError("bad_request:run_at", "A run can be scheduled at most a year ahead.", {
+      issues: [{ path: "runAt", message: "is more than a year ahead" }],
+    });
   }
   const scheduled = runAt && runAt.getTime() > Date.now() ? runAt : undefined;
   const described = await describeRequest(ownerId, request);
@@ -139,11 +152,18 @@ export async function enqueueRun({ ownerId, request, runAt, rerunOf, fromStep }:
     instanceId: null,
     limits,
     within: async (executor) => {
-      const id = await boss.send(RUN_QUEUE, job, { id: jobIdOf(executionId), db: executor, ...(scheduled ? { startAfter: scheduled } : {}) });
+      const id = await boss.send(RUN_QUEUE, job, {
+        id: jobIdOf(executionId),
+        db: executor,
+        ...(scheduled ? { startAfter: scheduled } : {}),
+      });
       // pg-boss inserts nothing when the queue does not exist (or the id is taken): no row without its job.
       if (!id) throw new AppError("internal:queue", "The run could not be queued.");
     },
-    notifications: (row): Notification[] => [bus.feedNotification(ownerId, toRunStatusEvent(row)), { channel: WAKE_CHANNEL, payload: "" }],
+    notifications: (row): Notification[] => [
+      bus.feedNotification(ownerId, toRunStatusEvent(row)),
+      { channel: WAKE_CHANNEL, payload: "" },
+    ],
   }).catch(async (error: unknown) => {
     await forgetConversation(ownerId, described.createdConversationId);
     throw error;

@@ -22,7 +22,9 @@ export const runJobSchema = z.object({
   /** A re-run: the execution it repeats. */
   rerunOf: z.string().regex(ULID).optional(),
   /** Time travel: start from this step of `rerunOf` with these variables. */
-  fromStep: z.object({ checkpointId: z.string().min(1), variables: z.record(z.string(), z.unknown()).optional() }).optional(),
+  fromStep: z
+    .object({ checkpointId: z.string().min(1), variables: z.record(z.string(), z.unknown()).optional() })
+    .optional(),
   enqueuedAt: z.string(),
 });
 export type RunJob = z.infer<typeof runJobSchema>;

@@ -29,9 +29,13 @@ export function stopDraining(): void {
 }
 
 export function shuttingDownError(): AppError {
-  return new AppError("unavailable:shutting_down", "This instance is shutting down and starts no new runs; try again (another instance will take it).", {
-    retryAfterSeconds: g.__latticeDraining?.retryAfterSeconds ?? 5,
-  });
+  return new AppError(
+    "unavailable:shutting_down",
+    "This instance is shutting down and starts no new runs; try again (another instance will take it).",
+    {
+      retryAfterSeconds: g.__latticeDraining?.retryAfterSeconds ?? 5,
+    },
+  );
 }
 
 /** Throws 503 with Retry-After while the process drains. */

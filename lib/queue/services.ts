@@ -16,7 +16,9 @@ export function startQueueServices(): Promise<void> {
   g.__latticeQueueServices ??= (async () => {
     installGracefulShutdown();
     const tidy = setInterval(() => {
-      void deleteAbandonedAdmissions().catch((error: unknown) => console.error("[queue] tidying admissions failed", error));
+      void deleteAbandonedAdmissions().catch((error: unknown) =>
+        console.error("[queue] tidying admissions failed", error),
+      );
     }, TIDY_INTERVAL_MS);
     tidy.unref();
     if (queueMode()) {

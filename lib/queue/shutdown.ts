@@ -38,7 +38,11 @@ export async function drainRuns({
   deadlineMs = env().LATTICE_SHUTDOWN_DEADLINE_MS,
   tracker = getWorkflowTracker(),
   pollMs = 50,
-}: { deadlineMs?: number; tracker?: WorkflowTracker; pollMs?: number } = {}): Promise<DrainReport> {
+}: {
+  deadlineMs?: number;
+  tracker?: WorkflowTracker;
+  pollMs?: number;
+} = {}): Promise<DrainReport> {
   const started = Date.now();
   startDraining();
   const inFlight = new Set(tracker.registry.ids());
@@ -84,10 +88,14 @@ export function installGracefulShutdown(): void {
     shuttingDown = true;
     void (async () => {
       const deadlineMs = env().LATTICE_SHUTDOWN_DEADLINE_MS;
-      console.log(`Lattice: SIGTERM — no new runs; waiting up to ${deadlineMs} ms for ${getWorkflowTracker().registry.size} run(s) in flight`);
+      console.log(
+        `Lattice: SIGTERM — no new runs; waiting up to ${deadlineMs} ms for ${getWorkflowTracker().registry.size} run(s) in flight`,
+      );
       try {
         const report = await drainRuns({ deadlineMs });
-        console.log(`Lattice: ${report.finished} run(s) finished, ${report.interrupted.length} interrupted, in ${report.durationMs} ms`);
+        console.log(
+          `Lattice: ${report.finished} run(s) finished, ${report.interrupted.length} interrupted, in ${report.durationMs} ms`,
+        );
         await stopTrackingServices().catch(() => {});
         await stopQueueBoss();
         await getWorkflowTracker().bus.close();

@@ -77,8 +77,10 @@ export interface WorkerStats {
   rejected: number;
 }
 
-const SHUTDOWN_MESSAGE = "The worker running this execution shut down; it continues from its last checkpoint on another worker.";
-const DEAD_WORKER_MESSAGE = "The worker running this execution stopped responding; it continues from its last checkpoint on another worker.";
+const SHUTDOWN_MESSAGE =
+  "The worker running this execution shut down; it continues from its last checkpoint on another worker.";
+const DEAD_WORKER_MESSAGE =
+  "The worker running this execution stopped responding; it continues from its last checkpoint on another worker.";
 const FINISHED = new Set(["completed", "failed", "cancelled", "interrupted", "paused"]);
 
 function sleep(ms: number, signal: { wake?: () => void }): Promise<void> {
@@ -190,7 +192,9 @@ export class QueueWorker {
     }
     const entry = { job, data: parsed.data, done: Promise.resolve() };
     entry.done = this.handle(job, parsed.data)
-      .catch((error: unknown) => console.error(`[worker] job ${job.id} (execution ${parsed.data.executionId}) failed unexpectedly`, error))
+      .catch((error: unknown) =>
+        console.error(`[worker] job ${job.id} (execution ${parsed.data.executionId}) failed unexpectedly`, error),
+      )
       .finally(() => {
         this.inFlight.delete(job.id);
         this.poke();
@@ -281,11 +285,17 @@ export class QueueWorker {
         return this.settleAfterError(job, data, error);
       }
     }
-    await this.boss!.fail(RUN_QUEUE, job.id, { message: "The worker shut down while another worker ran this execution." });
+    await this.boss!.fail(RUN_QUEUE, job.id, {
+      message: "The worker shut down while another worker ran this execution.",
+    });
   }
 
   /** Ends a pending execution that cannot run as failed (its terminal event, counters, a chat's error answer). */
-  private async failPending(data: Pick<RunJob, "executionId" | "ownerId">, code: string, message: string): Promise<void> {
+  private async failPending(
+    data: Pick<RunJob, "executionId" | "ownerId">,
+    code: string,
+    message: string,
+  ): Promise<void> {
     const bus = this.tracker.bus;
     const published = new Map<string, ExecutionEvent>();
     const rows = await finalizeExecutions({
@@ -300,7 +310,11 @@ export class QueueWorker {
   }
 
   /** Puts running executions back to pending (feed told), for their jobs' retries. */
-  private async requeue(executionIds: string[], which: { instanceId?: string; staleAfterMs?: number }, message: string): Promise<string[]> {
+  private async requeue(
+    executionIds: string[],
+    which: { instanceId?: string; staleAfterMs?: number },
+    message: string,
+  ): Promise<string[]> {
     const bus = this.tracker.bus;
     const at = new Date();
     const rows = await requeueExecutions({
@@ -340,16 +354,25 @@ export class QueueWorker {
   private async recover(): Promise<void> {
     if (!this.boss || this.stopping) return;
     await this.recoverUnstarted();
-    const mine = new Set([...this.tracker.registry.ids(), ...[...this.inFlight.values()].map((e) => e.data.executionId)]);
-    const stale = (await listStaleRunningExecutions({ staleAfterMs: this.staleAfterMs, excludeIds: [...mine] })).filter((id) => !mine.has(id));
+    const mine = new Set([
+      ...this.tracker.registry.ids(),
+      ...[...this.inFlight.values()].map((e) => e.data.executionId),
+    ]);
+    const stale = (await listStaleRunningExecutions({ staleAfterMs: this.staleAfterMs, excludeIds: [...mine] })).filter(
+      (id) => !mine.has(id),
+    );
     if (stale.length === 0) return;
     const jobIds = new Map(stale.map((id) => [jobIdOf(id), id]));
     // Only queued runs (they have a job) whose job can still be retried; inline runs are the sweeper's.
-    const { rows } = await this.boss.getDb().executeSql(
-      `select id, retry_count, retry_limit from ${jobTable()} where name = $1 and id = any($2::uuid[]) and state = 'active'`,
-      [RUN_QUEUE, [...jobIds.keys()]],
+    const { rows } = await this.boss
+      .getDb()
+      .executeSql(
+        `select id, retry_count, retry_limit from ${jobTable()} where name = $1 and id = any($2::uuid[]) and state = 'active'`,
+        [RUN_QUEUE, [...jobIds.keys()]],
+      );
+    const retryable = (rows as Array<{ id: string; retry_count: number; retry_limit: number }>).filter(
+      (r) => r.retry_count < r.retry_limit,
     );
-    const retryable = (rows as Array<{ id: string; retry_count: number; retry_limit: number }>).filter((r) => r.retry_count < r.retry_limit);
     if (retryable.length === 0) return;
     const requeued = new Set(
       await this.requeue(
@@ -376,9 +399,9 @@ export class QueueWorker {
        where name = $1 and state = 'active' and started_on < now() - $2::int * interval '1 millisecond'`,
       [RUN_QUEUE, this.staleAfterMs],
     );
-    const jobs = (rows as Array<{ id: string; execution_id: string; owner_id: string; retry_count: number; retry_limit: number }>).filter(
-      (r) => !this.inFlight.has(r.id) && typeof r.execution_id === "string",
-    );
+    const jobs = (
+      rows as Array<{ id: string; execution_id: string; owner_id: string; retry_count: number; retry_limit: number }>
+    ).filter((r) => !this.inFlight.has(r.id) && typeof r.execution_id === "string");
     if (jobs.length === 0) return;
     const statuses = await executionStatusesOf({ executionIds: jobs.map((j) => j.execution_id) });
     // A dead worker that finished its run but died before completing the job (or a row that is gone): the
@@ -387,12 +410,17 @@ export class QueueWorker {
       const status = statuses.get(j.execution_id);
       return status === undefined || (FINISHED_STATUSES as readonly string[]).includes(status);
     });
-    for (const job of over) await this.boss!.complete(RUN_QUEUE, job.id, { status: statuses.get(job.execution_id) ?? "gone" });
+    for (const job of over)
+      await this.boss!.complete(RUN_QUEUE, job.id, { status: statuses.get(job.execution_id) ?? "gone" });
     if (over.length) this.log(`completed ${over.length} job(s) a dead worker had finished the run of`);
     const orphaned = jobs.filter((j) => statuses.get(j.execution_id) === "pending");
     if (orphaned.length === 0) return;
     for (const job of orphaned.filter((j) => j.retry_count >= j.retry_limit)) {
-      await this.failPending({ executionId: job.execution_id, ownerId: job.owner_id }, "run:interrupted", "The worker that took this run stopped before starting it, and it has no retries left.");
+      await this.failPending(
+        { executionId: job.execution_id, ownerId: job.owner_id },
+        "run:interrupted",
+        "The worker that took this run stopped before starting it, and it has no retries left.",
+      );
     }
     await failJobs(
       this.boss!,
@@ -409,7 +437,11 @@ export class QueueWorker {
    * and the tracker it made writes what it buffered and stops listening (pg-boss is the process's: see
    * stopQueueBoss). Resolves with how many runs finished and how many were handed back.
    */
-  async stop({ deadlineMs = env().LATTICE_SHUTDOWN_DEADLINE_MS }: { deadlineMs?: number } = {}): Promise<{ finished: number; handedBack: number }> {
+  async stop({
+    deadlineMs = env().LATTICE_SHUTDOWN_DEADLINE_MS,
+  }: {
+    deadlineMs?: number;
+  } = {}): Promise<{ finished: number; handedBack: number }> {
     if (this.stopping) return { finished: 0, handedBack: 0 };
     this.stopping = true;
     this.idle.wake?.();
@@ -452,7 +484,10 @@ export class QueueWorker {
   private async interrupt(data: RunJob): Promise<void> {
     const bus = this.tracker.bus;
     const published = new Map<string, ExecutionEvent>();
-    const error = { code: "run:interrupted", message: "The worker running this execution shut down and it has no retries left." };
+    const error = {
+      code: "run:interrupted",
+      message: "The worker running this execution shut down and it has no retries left.",
+    };
     for (const from of ["pending", "running"] as const) {
       const rows = await finalizeExecutions({
         from,

@@ -75,7 +75,10 @@ export async function searchKnowledge({
   if (knowledgeBaseIds?.length === 0) return [];
   const limit = clampTopK(topK);
   const strict = await searchChunksAllTerms({ ownerId, knowledgeBaseIds, query: text, topK: limit });
-  const hits = strict.length > 0 ? strict : await searchChunksAnyTerm({ ownerId, knowledgeBaseIds, words: queryWords(text), topK: limit });
+  const hits =
+    strict.length > 0
+      ? strict
+      : await searchChunksAnyTerm({ ownerId, knowledgeBaseIds, words: queryWords(text), topK: limit });
   return hits.map(({ chunkId, documentId, knowledgeBaseId: baseId, title, content, score }) => ({
     chunkId,
     documentId,
@@ -97,9 +100,13 @@ export async function createKnowledgeBase({
 }): Promise<KnowledgeBaseRecord> {
   const trimmed = name.trim();
   if (!trimmed || trimmed.length > RETRIEVAL_LIMITS.maxNameLength) {
-    throw new AppError("validation:knowledge_base", `A knowledge base name must have 1 to ${RETRIEVAL_LIMITS.maxNameLength} characters.`, {
-      issues: [{ path: "name", message: `must have 1 to ${RETRIEVAL_LIMITS.maxNameLength} characters` }],
-    });
+    throw new AppError(
+      "validation:knowledge_base",
+      `A knowledge base name must have 1 to ${RETRIEVAL_LIMITS.maxNameLength} characters.`,
+      {
+        issues: [{ path: "name", message: `must have 1 to ${RETRIEVAL_LIMITS.maxNameLength} characters` }],
+      },
+    );
   }
   return insertKnowledgeBase({ ownerId, name: trimmed, description });
 }
@@ -168,12 +175,24 @@ export async function deleteDocument({ ownerId, documentId }: { ownerId: string;
   }
 }
 
-export async function deleteKnowledgeBase({ ownerId, knowledgeBaseId }: { ownerId: string; knowledgeBaseId: string }): Promise<void> {
+export async function deleteKnowledgeBase({
+  ownerId,
+  knowledgeBaseId,
+}: {
+  ownerId: string;
+  knowledgeBaseId: string;
+}): Promise<void> {
   if (!(await removeKnowledgeBase({ id: knowledgeBaseId, ownerId }))) throw knowledgeBaseNotFound(knowledgeBaseId);
 }
 
 /** Chunks stored for a document (for the documents list and tests of cascades). */
-export async function getDocumentChunkCount({ ownerId, documentId }: { ownerId: string; documentId: string }): Promise<number> {
+export async function getDocumentChunkCount({
+  ownerId,
+  documentId,
+}: {
+  ownerId: string;
+  documentId: string;
+}): Promise<number> {
   return countDocumentChunks({ documentId, ownerId });
 }
 

@@ -25,14 +25,29 @@ export interface AnalyticsQuery {
 function rangeQuery({ from, to, bucket, workflowId }: AnalyticsQuery): AnalyticsRangeQuery {
   const parsed = analyticsRangeQuerySchema.safeParse({ from, to, bucket, definitionId: workflowId });
   if (!parsed.success) {
-    const issues = issuesFromZod(parsed.error.issues).map((issue) => (issue.path === "definitionId" ? { ...issue, path: "workflowId" } : issue));
-    throw new AppError("validation:query", `Invalid query parameter ${issues[0]?.path ?? ""}: ${issues[0]?.message ?? ""}`.trim(), { issues });
+    const issues = issuesFromZod(parsed.error.issues).map((issue) =>
+      issue.path === "definitionId" ? { ...issue, path: "workflowId" } : issue,
+    );
+    throw new AppError(
+      "validation:query",
+      `Invalid query parameter ${issues[0]?.path ?? ""}: ${issues[0]?.message ?? ""}`.trim(),
+      { issues },
+    );
   }
   return parsed.data;
 }
 
-export async function analyticsSummary({ ownerId, query }: { ownerId: string; query: AnalyticsQuery }): Promise<AnalyticsSummary> {
-  const [result, queue] = await Promise.all([getAnalyticsSummary({ ownerId, query: rangeQuery(query) }), getQueueDepth({ ownerId })]);
+export async function analyticsSummary({
+  ownerId,
+  query,
+}: {
+  ownerId: string;
+  query: AnalyticsQuery;
+}): Promise<AnalyticsSummary> {
+  const [result, queue] = await Promise.all([
+    getAnalyticsSummary({ ownerId, query: rangeQuery(query) }),
+    getQueueDepth({ ownerId }),
+  ]);
   return {
     range: { from: result.range.from.toISOString(), to: result.range.to.toISOString(), bucket: result.range.bucket },
     summary: result.summary,
@@ -43,12 +58,27 @@ export async function analyticsSummary({ ownerId, query }: { ownerId: string; qu
   };
 }
 
-export async function templateAnalytics({ ownerId, query }: { ownerId: string; query: AnalyticsQuery }): Promise<TemplateAnalytics> {
+export async function templateAnalytics({
+  ownerId,
+  query,
+}: {
+  ownerId: string;
+  query: AnalyticsQuery;
+}): Promise<TemplateAnalytics> {
   const result = await getTemplateAnalytics({ ownerId, query: rangeQuery(query) });
-  return { range: { from: result.range.from.toISOString(), to: result.range.to.toISOString() }, templates: result.templates };
+  return {
+    range: { from: result.range.from.toISOString(), to: result.range.to.toISOString() },
+    templates: result.templates,
+  };
 }
 
-export async function workflowAnalytics({ ownerId, query }: { ownerId: string; query: AnalyticsQuery }): Promise<WorkflowAnalytics> {
+export async function workflowAnalytics({
+  ownerId,
+  query,
+}: {
+  ownerId: string;
+  query: AnalyticsQuery;
+}): Promise<WorkflowAnalytics> {
   const result = await getDefinitionAnalytics({ ownerId, query: rangeQuery(query) });
   return {
     range: { from: result.range.from.toISOString(), to: result.range.to.toISOString() },

@@ -53,12 +53,17 @@ export function toMessage(row: Message): MessageDto {
     conversationId: row.conversationId,
     role: toRole(row.role),
     content: row.content,
-    status: (MESSAGE_STATUSES as readonly string[]).includes(row.status) ? (row.status as MessageDto["status"]) : "complete",
+    status: (MESSAGE_STATUSES as readonly string[]).includes(row.status)
+      ? (row.status as MessageDto["status"])
+      : "complete",
     executionId: row.executionId,
     tokens: row.tokens,
     cost: Number(row.cost),
     durationMs: row.durationMs,
-    metadata: row.metadata && typeof row.metadata === "object" && !Array.isArray(row.metadata) ? (row.metadata as Record<string, unknown>) : {},
+    metadata:
+      row.metadata && typeof row.metadata === "object" && !Array.isArray(row.metadata)
+        ? (row.metadata as Record<string, unknown>)
+        : {},
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -115,7 +120,10 @@ export async function listConversationsPage({
     const { rows, hasMore } = await searchConversations({ ownerId, text: q, limit, ...after });
     const last = rows[rows.length - 1];
     return {
-      conversations: rows.map(({ conversation, hit }) => ({ ...toConversationSummary(conversation), ...(hit ? { match: toConversationMatch(hit) } : {}) })),
+      conversations: rows.map(({ conversation, hit }) => ({
+        ...toConversationSummary(conversation),
+        ...(hit ? { match: toConversationMatch(hit) } : {}),
+      })),
       nextCursor: hasMore && last ? encodeCursor(last.conversation) : null,
     };
   }
@@ -131,7 +139,15 @@ export async function getConversationDto({ ownerId, id }: { ownerId: string; id:
   return { ...toConversationSummary(row), messages: messages.map(toMessage) };
 }
 
-export async function renameConversationTitle({ ownerId, id, title }: { ownerId: string; id: string; title: string }): Promise<ConversationSummary> {
+export async function renameConversationTitle({
+  ownerId,
+  id,
+  title,
+}: {
+  ownerId: string;
+  id: string;
+  title: string;
+}): Promise<ConversationSummary> {
   const row = await renameConversation({ id, ownerId, title });
   if (!row) throw conversationNotFound();
   return toConversationSummary(row);
@@ -187,7 +203,10 @@ export function answeringModelOf(definition: unknown): { provider: string; model
   const nodes = (definition as { nodes?: unknown } | null)?.nodes;
   if (!Array.isArray(nodes)) return null;
   for (const type of ["model", "tools", "router"]) {
-    for (const node of nodes as Array<{ type?: unknown; data?: { config?: { provider?: unknown; model?: unknown } } }>) {
+    for (const node of nodes as Array<{
+      type?: unknown;
+      data?: { config?: { provider?: unknown; model?: unknown } };
+    }>) {
       const config = node.data?.config;
       if (node.type === type && typeof config?.provider === "string" && typeof config.model === "string") {
         return { provider: config.provider, model: config.model };
@@ -219,7 +238,14 @@ export async function generateConversationTitle({
     const rows = await listMessages({ conversationId, ownerId, limit: 3 });
     const first = rows[0];
     const answer = rows[1];
-    if (rows.length !== 2 || first?.role !== "user" || answer?.role !== "assistant" || answer.status !== "complete" || !answer.executionId) return null;
+    if (
+      rows.length !== 2 ||
+      first?.role !== "user" ||
+      answer?.role !== "assistant" ||
+      answer.status !== "complete" ||
+      !answer.executionId
+    )
+      return null;
     if (conversation.title !== titleFromMessage(first.content)) return null;
 
     const execution = await getExecution({ id: answer.executionId, ownerId });
@@ -229,12 +255,20 @@ export async function generateConversationTitle({
 
     const model = getChatModel({ ...spec, temperature: 0.2, maxTokens: 32 });
     const timeout = AbortSignal.timeout(TITLE_TIMEOUT_MS);
-    const reply = await model.invoke([new SystemMessage(TITLE_PROMPT), new HumanMessage(first.content.slice(0, TITLE_INPUT_CHARS))], {
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
+    const reply = await model.invoke(
+      [new SystemMessage(TITLE_PROMPT), new HumanMessage(first.content.slice(0, TITLE_INPUT_CHARS))],
+      {
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      },
+    );
     const title = cleanGeneratedTitle(typeof reply.content === "string" ? reply.content : reply.text);
     if (!title || title === conversation.title) return null;
-    const changed = await replaceConversationTitle({ id: conversationId, ownerId, from: conversation.title, to: title });
+    const changed = await replaceConversationTitle({
+      id: conversationId,
+      ownerId,
+      from: conversation.title,
+      to: title,
+    });
     return changed ? title : null;
   } catch (error) {
     console.error("[chat] could not generate a conversation title", error);

@@ -107,7 +107,9 @@ export function summarizeDefinitionChange(previous: Content, next: Content): str
   const edgesAfter = edgesById(next.edges);
   const edgesAdded = [...edgesAfter.keys()].filter((id) => !edgesBefore.has(id)).length;
   const edgesRemoved = [...edgesBefore.keys()].filter((id) => !edgesAfter.has(id)).length;
-  const edgesChanged = [...edgesAfter].filter(([id, json]) => edgesBefore.has(id) && edgesBefore.get(id) !== json).length;
+  const edgesChanged = [...edgesAfter].filter(
+    ([id, json]) => edgesBefore.has(id) && edgesBefore.get(id) !== json,
+  ).length;
   const edgeParts = [
     edgesAdded ? `${edgesAdded} added` : "",
     edgesRemoved ? `${edgesRemoved} removed` : "",

@@ -5,7 +5,12 @@
  */
 import "server-only";
 import { getConversation } from "@/lib/db/queries/conversations";
-import { getExecution, listExecutions, summarizeExecutionEvents, type ExecutionListRow } from "@/lib/db/queries/execution-list";
+import {
+  getExecution,
+  listExecutions,
+  summarizeExecutionEvents,
+  type ExecutionListRow,
+} from "@/lib/db/queries/execution-list";
 import type { WorkflowExecution } from "@/lib/db/schema";
 import type { ExecutionEvent } from "@/lib/engine/events";
 import { execute, rerunFromStep, resumeExecution } from "@/lib/engine/execute";
@@ -155,7 +160,9 @@ export async function getExecutionDetail({ ownerId, id }: { ownerId: string; id:
 // ---------------------------------------------------------------------------------------------------------
 
 /** A run as the API hands it back: the JSON result, or the stream of its events. */
-export type RunOutcome = { kind: "result"; result: ExecutionResultResponse } | { kind: "stream"; events: AsyncIterable<ExecutionEvent> };
+export type RunOutcome =
+  | { kind: "result"; result: ExecutionResultResponse }
+  | { kind: "stream"; events: AsyncIterable<ExecutionEvent> };
 
 function toOutcome(started: ExecutionResult | AsyncIterable<ExecutionEvent>, stream: boolean): RunOutcome {
   if (stream) return { kind: "stream", events: started as AsyncIterable<ExecutionEvent> };
@@ -170,12 +177,18 @@ function toOutcome(started: ExecutionResult | AsyncIterable<ExecutionEvent>, str
 async function withPermit(
   userId: string,
   stream: boolean,
-  start: (stream: boolean, pending: { executionId: string } | undefined) => Promise<ExecutionResult | AsyncIterable<ExecutionEvent>>,
+  start: (
+    stream: boolean,
+    pending: { executionId: string } | undefined,
+  ) => Promise<ExecutionResult | AsyncIterable<ExecutionEvent>>,
   run?: PendingRunDescription,
 ): Promise<RunOutcome> {
   const admission = await admitRun({ userId, ...(run ? { run } : {}) });
   try {
-    return toOutcome(await start(stream, admission.executionId ? { executionId: admission.executionId } : undefined), stream);
+    return toOutcome(
+      await start(stream, admission.executionId ? { executionId: admission.executionId } : undefined),
+      stream,
+    );
   } catch (error) {
     await admission.release();
     throw error;
@@ -210,7 +223,15 @@ export async function startRun({
 }
 
 /** Queue mode: puts a run in the job queue (a worker runs it, at `runAt` when scheduled). */
-export function queueRun({ userId, request, runAt }: { userId: string; request: ExecutionRequest; runAt?: Date }): Promise<QueuedRun> {
+export function queueRun({
+  userId,
+  request,
+  runAt,
+}: {
+  userId: string;
+  request: ExecutionRequest;
+  runAt?: Date;
+}): Promise<QueuedRun> {
   return enqueueRun({ ownerId: userId, request, ...(runAt ? { runAt } : {}) });
 }
 
@@ -228,7 +249,10 @@ export async function resumeRun({
 }): Promise<RunOutcome> {
   const row = await requireExecution({ ownerId: userId, id: executionId });
   if (row.status !== "paused") {
-    throw new AppError("conflict:execution_not_paused", `This run is ${row.status}; only a paused run waits for an answer.`);
+    throw new AppError(
+      "conflict:execution_not_paused",
+      `This run is ${row.status}; only a paused run waits for an answer.`,
+    );
   }
   const outcome = await withPermit(userId, stream, (asStream) =>
     asStream
@@ -237,7 +261,8 @@ export async function resumeRun({
   );
   // A chat answered in the conversation goes on as any chat answer does when the connection drops: the
   // client comes back for the rest through the run's events. Other streamed runs stop with their reader.
-  if (outcome.kind === "stream" && row.workflowType === "CHAT") return { kind: "stream", events: keepRunningWhenClientLeaves(outcome.events) };
+  if (outcome.kind === "stream" && row.workflowType === "CHAT")
+    return { kind: "stream", events: keepRunningWhenClientLeaves(outcome.events) };
   return outcome;
 }
 
@@ -250,21 +275,43 @@ async function requestToRerun(row: WorkflowExecution): Promise<ExecutionRequest>
   const input = recordOrNull(row.inputData) ?? {};
   const config = recordOrNull(row.workflowConfig) ?? {};
   const options = recordOrNull(config.options) ?? undefined;
-  const common = { input: { ...(typeof input.message === "string" ? { message: input.message } : {}), ...(recordOrNull(input.variables) ? { variables: recordOrNull(input.variables)! } : {}) }, ...(options ? { options } : {}) };
+  const common = {
+    input: {
+      ...(typeof input.message === "string" ? { message: input.message } : {}),
+      ...(recordOrNull(input.variables) ? { variables: recordOrNull(input.variables)! } : {}),
+    },
+    ...(options ? { options } : {}),
+  };
 
   if (row.workflowType === "CHAT") {
     const message = typeof input.message === "string" ? input.message : "";
     if (!row.conversationId || !message || !(await getConversation({ id: row.conversationId, ownerId: row.ownerId }))) {
-      throw new AppError("conflict:execution_rerun", "This chat run's conversation no longer exists, so it cannot be re-run.");
+      throw new AppError(
+        "conflict:execution_rerun",
+        "This chat run's conversation no longer exists, so it cannot be re-run.",
+      );
     }
-    return { type: "CHAT", conversationId: row.conversationId, message, ...(options ? { options } : {}) } as ExecutionRequest;
+    return {
+      type: "CHAT",
+      conversationId: row.conversationId,
+      message,
+      ...(options ? { options } : {}),
+    } as ExecutionRequest;
   }
   if (row.definitionId && row.definitionVersion !== null) {
-    return { type: "DEFINITION", definitionId: row.definitionId, version: row.definitionVersion, ...common } as ExecutionRequest;
+    return {
+      type: "DEFINITION",
+      definitionId: row.definitionId,
+      version: row.definitionVersion,
+      ...common,
+    } as ExecutionRequest;
   }
   const graph = graphSchema.safeParse(config.definition);
   if (!graph.success) {
-    throw new AppError("conflict:execution_rerun", "The graph this run used is no longer stored, so it cannot be re-run.");
+    throw new AppError(
+      "conflict:execution_rerun",
+      "The graph this run used is no longer stored, so it cannot be re-run.",
+    );
   }
   return { type: "CUSTOM", definition: graph.data, ...common } as ExecutionRequest;
 }
@@ -288,7 +335,13 @@ export async function rerunExecution({
 }): Promise<RunOutcome> {
   const row = await requireExecution({ ownerId: userId, id: executionId });
   if (fromStep) {
-    const step = { userId, executionId: row.id, checkpointId: fromStep.checkpointId, tracker: getWorkflowTracker(), ...(fromStep.variables ? { variables: fromStep.variables } : {}) };
+    const step = {
+      userId,
+      executionId: row.id,
+      checkpointId: fromStep.checkpointId,
+      tracker: getWorkflowTracker(),
+      ...(fromStep.variables ? { variables: fromStep.variables } : {}),
+    };
     return withPermit(
       userId,
       stream,
@@ -300,7 +353,9 @@ export async function rerunExecution({
     );
   }
   const request = await requestToRerun(row);
-  const withDurability = durability ? ({ ...request, options: { ...request.options, durability } } as ExecutionRequest) : request;
+  const withDurability = durability
+    ? ({ ...request, options: { ...request.options, durability } } as ExecutionRequest)
+    : request;
   return startRun({ userId, request: withDurability, stream, parentExecutionId: row.id });
 }
 
@@ -318,15 +373,27 @@ export async function queueRerun({
 }): Promise<QueuedRun> {
   const row = await requireExecution({ ownerId: userId, id: executionId });
   if (fromStep && row.workflowType === "CHAT") {
-    throw new AppError("conflict:execution_rerun", "A chat turn re-runs from its start (send the message again), not from a step.");
+    throw new AppError(
+      "conflict:execution_rerun",
+      "A chat turn re-runs from its start (send the message again), not from a step.",
+    );
   }
   const request = await requestToRerun(row);
-  const withDurability = durability && !fromStep ? ({ ...request, options: { ...request.options, durability } } as ExecutionRequest) : request;
+  const withDurability =
+    durability && !fromStep
+      ? ({ ...request, options: { ...request.options, durability } } as ExecutionRequest)
+      : request;
   return enqueueRun({ ownerId: userId, request: withDurability, rerunOf: row.id, ...(fromStep ? { fromStep } : {}) });
 }
 
 /** The steps of one of the user's runs that a time-travel re-run can start from, first to last. */
-export async function listExecutionSteps({ userId, executionId }: { userId: string; executionId: string }): Promise<ExecutionStep[]> {
+export async function listExecutionSteps({
+  userId,
+  executionId,
+}: {
+  userId: string;
+  executionId: string;
+}): Promise<ExecutionStep[]> {
   const row = await requireExecution({ ownerId: userId, id: executionId });
   return listRunSteps({ executionId: row.id, userId });
 }
@@ -335,10 +402,19 @@ export async function listExecutionSteps({ userId, executionId }: { userId: stri
  * Cancels one of the user's runs (on whichever instance runs it). A run that already ended is a 409 that
  * says how it ended; a running one answers "running" while its process stops it (it ends `cancelled`).
  */
-export async function cancelRun({ userId, executionId }: { userId: string; executionId: string }): Promise<{ executionId: string; status: ExecutionRecordStatus }> {
+export async function cancelRun({
+  userId,
+  executionId,
+}: {
+  userId: string;
+  executionId: string;
+}): Promise<{ executionId: string; status: ExecutionRecordStatus }> {
   const outcome = await cancelExecution({ executionId, ownerId: userId });
   if (!outcome.accepted) {
-    throw new AppError("conflict:execution_finished", `This run already ended (${outcome.status}); there is nothing to cancel.`);
+    throw new AppError(
+      "conflict:execution_finished",
+      `This run already ended (${outcome.status}); there is nothing to cancel.`,
+    );
   }
   return { executionId: outcome.executionId, status: statusOf(outcome.status) };
 }

@@ -160,7 +160,10 @@ export async function addFileDocument({
   if (!Object.prototype.hasOwnProperty.call(KNOWLEDGE_FILE_TYPES, extension)) throw unsupportedFile(fileName);
   const mimeType = KNOWLEDGE_FILE_TYPES[extension as keyof typeof KNOWLEDGE_FILE_TYPES];
   if (bytes.byteLength > KNOWLEDGE_LIMITS.fileMaxBytes) {
-    throw new AppError("payload_too_large:file", `A file may be at most ${KNOWLEDGE_LIMITS.fileMaxBytes / (1024 * 1024)} MiB.`);
+    throw new AppError(
+      "payload_too_large:file",
+      `A file may be at most ${KNOWLEDGE_LIMITS.fileMaxBytes / (1024 * 1024)} MiB.`,
+    );
   }
   let text: string;
   if (extension === ".pdf") {
@@ -213,7 +216,13 @@ export async function testRetrieval({
   const hits = await searchKnowledge({ ownerId, knowledgeBaseId, query, topK });
   const tookMs = Math.round((performance.now() - started) * 10) / 10;
   return {
-    results: hits.map((hit, i) => ({ rank: i + 1, score: hit.score, documentId: hit.documentId, documentTitle: hit.title, text: hit.content })),
+    results: hits.map((hit, i) => ({
+      rank: i + 1,
+      score: hit.score,
+      documentId: hit.documentId,
+      documentTitle: hit.title,
+      text: hit.content,
+    })),
     tookMs,
   };
 }

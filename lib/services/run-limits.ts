@@ -22,7 +22,11 @@ import { getEventBus } from "@/lib/tracking/event-bus";
 /** The limits from the environment (read on every admission, so tests can change them). */
 export function runLimitSettings(): RunLimitSettings {
   const e = env();
-  return { maxConcurrent: e.LATTICE_MAX_CONCURRENT_RUNS, perMinute: e.LATTICE_RUNS_PER_MINUTE, maxQueued: e.LATTICE_MAX_QUEUED_RUNS };
+  return {
+    maxConcurrent: e.LATTICE_MAX_CONCURRENT_RUNS,
+    perMinute: e.LATTICE_RUNS_PER_MINUTE,
+    maxQueued: e.LATTICE_MAX_QUEUED_RUNS,
+  };
 }
 
 /** An admitted inline run: the id its execution takes, and `release` for a run that never started. */
@@ -55,7 +59,13 @@ export function describePendingRun(request: ExecutionRequest, parentExecutionId?
  * `execute` as `pending.executionId`. Without it (a resume: the paused run's row exists) the limits are
  * only checked.
  */
-export async function admitRun({ userId, run }: { userId: string; run?: PendingRunDescription }): Promise<RunAdmission> {
+export async function admitRun({
+  userId,
+  run,
+}: {
+  userId: string;
+  run?: PendingRunDescription;
+}): Promise<RunAdmission> {
   assertAcceptingRuns();
   const limits = runLimitSettings();
   const id = run ? newId() : undefined;

@@ -4,7 +4,11 @@
  * fills them in and saves the result as a new workflow.
  */
 import "server-only";
-import { getTemplate, listTemplates as selectTemplates, type TemplateSummary as TemplateSummaryRow } from "@/lib/db/queries/templates";
+import {
+  getTemplate,
+  listTemplates as selectTemplates,
+  type TemplateSummary as TemplateSummaryRow,
+} from "@/lib/db/queries/templates";
 import {
   createTemplate as insertTemplate,
   deleteTemplate as removeTemplate,
@@ -94,13 +98,18 @@ export async function getTemplateDto({ ownerId, id }: { ownerId: string; id: str
 function assertRunnableTemplate(ownerId: string, content: TemplateContent): void {
   const validation = validateWorkflow(content.definition, { id: ownerId }, engineValidationContext({ depth: 0 }));
   if (validation.isValid) return;
-  throw new AppError("validation:template", `The template is not a valid workflow: ${validation.errors[0]?.message ?? ""}`.trim(), {
-    issues: validation.errors.map((issue) => ({
-      path: issue.path ?? (issue.nodeId ? `nodes.${issue.nodeId}` : issue.edgeId ? `edges.${issue.edgeId}` : "(body)"),
-      message: issue.message,
-      code: issue.code,
-    })),
-  });
+  throw new AppError(
+    "validation:template",
+    `The template is not a valid workflow: ${validation.errors[0]?.message ?? ""}`.trim(),
+    {
+      issues: validation.errors.map((issue) => ({
+        path:
+          issue.path ?? (issue.nodeId ? `nodes.${issue.nodeId}` : issue.edgeId ? `edges.${issue.edgeId}` : "(body)"),
+        message: issue.message,
+        code: issue.code,
+      })),
+    },
+  );
 }
 
 export interface TemplateInput {
@@ -136,7 +145,15 @@ async function requireOwnTemplate({ ownerId, id }: { ownerId: string; id: string
   return row;
 }
 
-export async function updateTemplate({ ownerId, id, input }: { ownerId: string; id: string; input: TemplateInput }): Promise<Template> {
+export async function updateTemplate({
+  ownerId,
+  id,
+  input,
+}: {
+  ownerId: string;
+  id: string;
+  input: TemplateInput;
+}): Promise<Template> {
   await requireOwnTemplate({ ownerId, id });
   const content = contentOf(input);
   assertRunnableTemplate(ownerId, content);

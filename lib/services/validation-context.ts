@@ -9,8 +9,17 @@ import { listWorkflowIds } from "@/lib/db/queries/workflows";
 import { engineValidationContext } from "@/lib/engine/resources";
 import { validateWorkflow, type ValidationContext, type ValidationResult } from "@/lib/validation";
 
-export async function validationContextFor({ ownerId, definitionId }: { ownerId: string; definitionId?: string }): Promise<ValidationContext> {
-  const [knowledgeBases, workflowIds] = await Promise.all([listKnowledgeBases({ ownerId }), listWorkflowIds({ ownerId })]);
+export async function validationContextFor({
+  ownerId,
+  definitionId,
+}: {
+  ownerId: string;
+  definitionId?: string;
+}): Promise<ValidationContext> {
+  const [knowledgeBases, workflowIds] = await Promise.all([
+    listKnowledgeBases({ ownerId }),
+    listWorkflowIds({ ownerId }),
+  ]);
   return {
     ...engineValidationContext({ depth: 0, ...(definitionId ? { definitionId } : {}) }),
     knowledgeBaseIds: knowledgeBases.map((kb) => kb.id),

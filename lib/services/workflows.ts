@@ -115,7 +115,13 @@ export async function getWorkflowDto({ ownerId, id }: { ownerId: string; id: str
   return toWorkflow(await requireWorkflow({ ownerId, id }));
 }
 
-export async function listVersions({ ownerId, id }: { ownerId: string; id: string }): Promise<WorkflowVersionSummary[]> {
+export async function listVersions({
+  ownerId,
+  id,
+}: {
+  ownerId: string;
+  id: string;
+}): Promise<WorkflowVersionSummary[]> {
   const rows = await listWorkflowVersions({ definitionId: id, ownerId });
   if (!rows) throw workflowNotFound();
   return rows.map(toVersionSummary);
@@ -128,7 +134,15 @@ async function requireVersion({ ownerId, id, version }: { ownerId: string; id: s
   throw new AppError("not_found:workflow_version", `The workflow has no version ${version}.`);
 }
 
-export async function getVersion({ ownerId, id, version }: { ownerId: string; id: string; version: number }): Promise<WorkflowVersion> {
+export async function getVersion({
+  ownerId,
+  id,
+  version,
+}: {
+  ownerId: string;
+  id: string;
+  version: number;
+}): Promise<WorkflowVersion> {
   return toVersion(await requireVersion({ ownerId, id, version }));
 }
 
@@ -206,7 +220,15 @@ export async function deleteWorkflow({ ownerId, id }: { ownerId: string; id: str
 }
 
 /** Makes an old version the latest again — as a new version, so history is never rewritten. */
-export async function restoreVersion({ ownerId, id, version }: { ownerId: string; id: string; version: number }): Promise<WorkflowSavedResponse> {
+export async function restoreVersion({
+  ownerId,
+  id,
+  version,
+}: {
+  ownerId: string;
+  id: string;
+  version: number;
+}): Promise<WorkflowSavedResponse> {
   const old = await requireVersion({ ownerId, id, version });
   const doc: WorkflowDefinitionDoc = {
     name: old.name,
@@ -240,8 +262,17 @@ export async function validateDefinition({
 }
 
 /** The export file of the latest version, or of `version`. */
-export async function exportWorkflow({ ownerId, id, version }: { ownerId: string; id: string; version?: number }): Promise<ExportFile> {
-  const source = version === undefined ? await requireWorkflow({ ownerId, id }) : await requireVersion({ ownerId, id, version });
+export async function exportWorkflow({
+  ownerId,
+  id,
+  version,
+}: {
+  ownerId: string;
+  id: string;
+  version?: number;
+}): Promise<ExportFile> {
+  const source =
+    version === undefined ? await requireWorkflow({ ownerId, id }) : await requireVersion({ ownerId, id, version });
   return {
     format: "lattice.workflow",
     formatVersion: EXPORT_FORMAT_VERSION,
@@ -262,7 +293,13 @@ export async function exportWorkflow({ ownerId, id, version }: { ownerId: string
  * save, and stored even when invalid — as a draft, with every error named by node and field in the answer —
  * since a file from another deployment often names models or knowledge bases that must be re-chosen here.
  */
-export async function importWorkflow({ ownerId, file }: { ownerId: string; file: ExportFile }): Promise<WorkflowSavedResponse> {
+export async function importWorkflow({
+  ownerId,
+  file,
+}: {
+  ownerId: string;
+  file: ExportFile;
+}): Promise<WorkflowSavedResponse> {
   const { category: _category, defaultParams: _params, ...doc } = file.workflow;
   return createWorkflow({ ownerId, doc, origin: `imported from a ${file.kind} file` });
 }

@@ -2,7 +2,14 @@
  * Built-in templates, seeded (upserted by slug) on every start. Readable by everyone, changeable by none.
  * Graphs are in the public definition format (ARCHITECTURE.md).
  */
-import { HUMAN_APPROVAL_SLUG, RAG_QA_SLUG, ROUTER_CLASSIFIER_SLUG, SUMMARIZE_LOOP_SLUG, TOOL_AGENT_SLUG, UNIVERSAL_CHAT_SLUG } from "./slugs";
+import {
+  HUMAN_APPROVAL_SLUG,
+  RAG_QA_SLUG,
+  ROUTER_CLASSIFIER_SLUG,
+  SUMMARIZE_LOOP_SLUG,
+  TOOL_AGENT_SLUG,
+  UNIVERSAL_CHAT_SLUG,
+} from "./slugs";
 
 export interface BuiltinTemplate {
   slug: string;
@@ -99,14 +106,20 @@ export const builtinTemplates: BuiltinTemplate[] = [
         }),
         node("end", "end", 960, "End", {}),
       ],
-      edges: [edge("start", "retrieve"), edge("retrieve", "instructions"), edge("instructions", "answer"), edge("answer", "end")],
+      edges: [
+        edge("start", "retrieve"),
+        edge("retrieve", "instructions"),
+        edge("instructions", "answer"),
+        edge("answer", "end"),
+      ],
       metadata: {},
     },
   },
   {
     slug: TOOL_AGENT_SLUG,
     name: "Tool agent",
-    description: "A model that may call tools — calculator, current time, HTTP GET, knowledge search — before it answers.",
+    description:
+      "A model that may call tools — calculator, current time, HTTP GET, knowledge search — before it answers.",
     category: "agents",
     defaultParams: {},
     definition: {
@@ -143,9 +156,27 @@ export const builtinTemplates: BuiltinTemplate[] = [
             { key: "request", description: "The user asks for something to be done." },
           ],
         }),
-        node("explain", "model", 480, "Explain", { provider: "local", model: "echo", systemPrompt: "Answer the question clearly and briefly." }, -160),
-        node("act", "model", 480, "Plan", { provider: "local", model: "echo", systemPrompt: "Say how you will carry out the request, step by step." }),
-        node("chat", "model", 480, "Chat", { provider: "local", model: "echo", systemPrompt: "You are a friendly assistant." }, 160),
+        node(
+          "explain",
+          "model",
+          480,
+          "Explain",
+          { provider: "local", model: "echo", systemPrompt: "Answer the question clearly and briefly." },
+          -160,
+        ),
+        node("act", "model", 480, "Plan", {
+          provider: "local",
+          model: "echo",
+          systemPrompt: "Say how you will carry out the request, step by step.",
+        }),
+        node(
+          "chat",
+          "model",
+          480,
+          "Chat",
+          { provider: "local", model: "echo", systemPrompt: "You are a friendly assistant." },
+          160,
+        ),
         node("end", "end", 720, "End", {}),
       ],
       edges: [
@@ -169,17 +200,40 @@ export const builtinTemplates: BuiltinTemplate[] = [
     definition: {
       nodes: [
         node("start", "start", 0, "Start", {}),
-        node("take", "variable", 200, "Take the text", { assignments: [{ name: "text", expression: "input.message" }] }),
+        node("take", "variable", 200, "Take the text", {
+          assignments: [{ name: "text", expression: "input.message" }],
+        }),
         node("loop", "loop", 400, "Until short", {
           until: "$length(variables.text) <= 280",
           maxIterations: 5,
         }),
-        node("ask", "prompt", 600, "Ask to shorten", {
-          role: "user",
-          template: "Shorten this text to about half its length, keeping its meaning:\n\n{{variables.text}}",
-        }, -140),
-        node("shorten", "model", 800, "Shorten", { provider: "local", model: "echo", systemPrompt: "You shorten texts." }, -140),
-        node("keep", "variable", 1000, "Keep the result", { assignments: [{ name: "text", expression: "last_message" }] }, -140),
+        node(
+          "ask",
+          "prompt",
+          600,
+          "Ask to shorten",
+          {
+            role: "user",
+            template: "Shorten this text to about half its length, keeping its meaning:\n\n{{variables.text}}",
+          },
+          -140,
+        ),
+        node(
+          "shorten",
+          "model",
+          800,
+          "Shorten",
+          { provider: "local", model: "echo", systemPrompt: "You shorten texts." },
+          -140,
+        ),
+        node(
+          "keep",
+          "variable",
+          1000,
+          "Keep the result",
+          { assignments: [{ name: "text", expression: "last_message" }] },
+          -140,
+        ),
         node("end", "end", 600, "End", { outputTemplate: "{{variables.text}}" }, 140),
       ],
       edges: [
@@ -203,7 +257,11 @@ export const builtinTemplates: BuiltinTemplate[] = [
     definition: {
       nodes: [
         node("start", "start", 0, "Start", {}),
-        node("draft", "model", 240, "Draft", { provider: "local", model: "echo", systemPrompt: "Draft a helpful answer." }),
+        node("draft", "model", 240, "Draft", {
+          provider: "local",
+          model: "echo",
+          systemPrompt: "Draft a helpful answer.",
+        }),
         node("review", "human", 480, "Review", {
           mode: "approval",
           question: "Send this answer?\n\n{{last_message}}",
@@ -212,7 +270,12 @@ export const builtinTemplates: BuiltinTemplate[] = [
         node("send", "end", 720, "Send", { outputTemplate: "{{last_message}}" }, -100),
         node("withhold", "end", 720, "Withhold", { outputTemplate: "The draft answer was not approved." }, 100),
       ],
-      edges: [edge("start", "draft"), edge("draft", "review"), edge("review", "send", "approved"), edge("review", "withhold", "rejected")],
+      edges: [
+        edge("start", "draft"),
+        edge("draft", "review"),
+        edge("review", "send", "approved"),
+        edge("review", "withhold", "rejected"),
+      ],
       metadata: {},
     },
   },

@@ -16,9 +16,13 @@ export function resolveTemplateParams(
 ): Record<string, unknown> {
   const unknown = Object.keys(params ?? {}).filter((key) => !Object.prototype.hasOwnProperty.call(defaults, key));
   if (unknown.length > 0) {
-    throw new AppError("bad_request:template_params", `Unknown template parameter${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}.`, {
-      issues: unknown.map((key) => ({ path: `params.${key}`, message: "this template has no such parameter" })),
-    });
+    throw new AppError(
+      "bad_request:template_params",
+      `Unknown template parameter${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}.`,
+      {
+        issues: unknown.map((key) => ({ path: `params.${key}`, message: "this template has no such parameter" })),
+      },
+    );
   }
   return { ...defaults, ...params };
 }

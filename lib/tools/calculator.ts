@@ -65,7 +65,8 @@ const FUNCTIONS: Record<string, Fn> = {
     arity: [1, 2],
     apply: (x, digits) => {
       if (digits === undefined) return Math.round(x!);
-      if (!Number.isInteger(digits) || digits < 0 || digits > 15) throw new CalculatorError("round digits must be an integer from 0 to 15");
+      if (!Number.isInteger(digits) || digits < 0 || digits > 15)
+        throw new CalculatorError("round digits must be an integer from 0 to 15");
       const f = 10 ** digits;
       return Math.round((x! + Number.EPSILON * Math.sign(x!)) * f) / f;
     },
@@ -148,7 +149,9 @@ class Parser {
   }
 
   private text(token: Token): string {
-    return token.kind === "number" ? this.source.slice(token.pos).match(/^[\d._eE+-]+/)?.[0] ?? String(token.value) : token.value;
+    return token.kind === "number"
+      ? (this.source.slice(token.pos).match(/^[\d._eE+-]+/)?.[0] ?? String(token.value))
+      : token.value;
   }
 
   private isOp(value: string): boolean {
@@ -160,7 +163,9 @@ class Parser {
     const t = this.peek();
     if (!(t?.kind === "op" && t.value === value)) {
       throw new CalculatorError(
-        t ? `Expected "${value}" at position ${t.pos + 1} but found "${this.text(t)}"` : `Expected "${value}" at the end`,
+        t
+          ? `Expected "${value}" at position ${t.pos + 1} but found "${this.text(t)}"`
+          : `Expected "${value}" at the end`,
         t?.pos,
       );
     }

@@ -19,7 +19,9 @@ export const calculatorInput = z.object({
     .string()
     .min(1)
     .max(1000)
-    .describe("An arithmetic expression, e.g. (2 + 3) * sqrt(16) / 2^3. Functions: sqrt, round, abs, log, sin, min, max…"),
+    .describe(
+      "An arithmetic expression, e.g. (2 + 3) * sqrt(16) / 2^3. Functions: sqrt, round, abs, log, sin, min, max…",
+    ),
 });
 
 export const currentTimeInput = z.object({
@@ -69,13 +71,15 @@ export const toolDefinitions = [
   {
     name: "http_get",
     label: "HTTP GET",
-    description: "Fetches a public web page or API over http(s) and returns its status and body (internal addresses are refused).",
+    description:
+      "Fetches a public web page or API over http(s) and returns its status and body (internal addresses are refused).",
     inputSchema: httpGetInput,
   },
   {
     name: "knowledge_search",
     label: "Knowledge search",
-    description: "Searches the user's knowledge bases and returns the most relevant passages with their document titles.",
+    description:
+      "Searches the user's knowledge bases and returns the most relevant passages with their document titles.",
     inputSchema: knowledgeSearchInput,
   },
   {

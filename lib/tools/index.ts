@@ -56,7 +56,9 @@ export function calculate(expression: string): string {
     return formatNumber(evaluateExpression(expression));
   } catch (error) {
     if (error instanceof CalculatorError) {
-      throw new AppError("bad_request:calculator", `Cannot evaluate "${expression}": ${error.message}.`, { cause: error });
+      throw new AppError("bad_request:calculator", `Cannot evaluate "${expression}": ${error.message}.`, {
+        cause: error,
+      });
     }
     throw error;
   }
@@ -79,7 +81,10 @@ export function describeCurrentTime(timezone: string | undefined, now: Date = ne
       timeZoneName: "longOffset",
     }).formatToParts(now);
   } catch {
-    throw new AppError("bad_request:current_time", `Unknown time zone "${zone}": use an IANA name such as Europe/Paris.`);
+    throw new AppError(
+      "bad_request:current_time",
+      `Unknown time zone "${zone}": use an IANA name such as Europe/Paris.`,
+    );
   }
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
   const offset = part("timeZoneName").replace(/^GMT/, "") || "+00:00";
@@ -150,7 +155,10 @@ const factories: Record<ToolName, ToolFactory> = {
         // An empty list means the workflow named no base: search all of the owner's rather than none.
         const allowed = runtime.knowledgeBaseIds?.length ? runtime.knowledgeBaseIds : undefined;
         if (knowledgeBaseId && allowed && !allowed.includes(knowledgeBaseId)) {
-          throw new AppError("forbidden:knowledge_search", `Knowledge base ${knowledgeBaseId} is not available to this workflow.`);
+          throw new AppError(
+            "forbidden:knowledge_search",
+            `Knowledge base ${knowledgeBaseId} is not available to this workflow.`,
+          );
         }
         const hits = await searchKnowledge({
           ownerId: runtime.ownerId,
@@ -160,7 +168,13 @@ const factories: Record<ToolName, ToolFactory> = {
         });
         if (hits.length === 0) return "No matching passages were found.";
         return JSON.stringify(
-          hits.map((h) => ({ title: h.title, content: h.content, score: Number(h.score.toFixed(4)), documentId: h.documentId, chunkId: h.chunkId })),
+          hits.map((h) => ({
+            title: h.title,
+            content: h.content,
+            score: Number(h.score.toFixed(4)),
+            documentId: h.documentId,
+            chunkId: h.chunkId,
+          })),
         );
       },
       { name: "knowledge_search", description: describe("knowledge_search"), schema: knowledgeSearchInput },
@@ -189,7 +203,10 @@ const factories: Record<ToolName, ToolFactory> = {
 export function createTools(names: string[], runtime: ToolRuntime): StructuredToolInterface[] {
   const unknown = names.filter((n) => !isToolName(n));
   if (unknown.length > 0) {
-    throw new AppError("bad_request:tool", `Unknown tool${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}. Available: ${TOOL_NAMES.join(", ")}.`);
+    throw new AppError(
+      "bad_request:tool",
+      `Unknown tool${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}. Available: ${TOOL_NAMES.join(", ")}.`,
+    );
   }
   return [...new Set(names as ToolName[])].map((name) => factories[name](runtime));
 }

@@ -119,7 +119,10 @@ export const analyticsRangeQuerySchema = z
     from: z.coerce.date({ error: "must be a date (ISO 8601)" }).optional(),
     to: z.coerce.date({ error: "must be a date (ISO 8601)" }).optional(),
     bucket: z.enum(["hour", "day"]).optional(),
-    definitionId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/i, "must be a 26-character ULID").optional(),
+    definitionId: z
+      .string()
+      .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/i, "must be a 26-character ULID")
+      .optional(),
   })
   .transform((q, ctx) => {
     const to = q.to ?? new Date();
@@ -143,15 +146,29 @@ function range(ownerId: string, query: AnalyticsRangeQuery): AnalyticsRange {
 
 /** The run stats of the asked-for groups, from one statement. */
 async function runStats(ownerId: string, query: AnalyticsRangeQuery, groups: AggregateGroup[]) {
-  const a = await getRunAggregates({ ...range(ownerId, query), groups, ...(groups.includes("bucket") ? { buckets: BUCKETS[query.bucket] } : {}) });
+  const a = await getRunAggregates({
+    ...range(ownerId, query),
+    groups,
+    ...(groups.includes("bucket") ? { buckets: BUCKETS[query.bucket] } : {}),
+  });
   return {
     summary: toRunStats(a.total),
     series: a.series.map(({ bucketStart, ...stats }) => ({ bucketStart, ...toRunStats(stats) })),
-    templates: a.templates.map(({ templateId, name, isBuiltin, ...stats }) => ({ templateId, name, isBuiltin, ...toRunStats(stats) })),
+    templates: a.templates.map(({ templateId, name, isBuiltin, ...stats }) => ({
+      templateId,
+      name,
+      isBuiltin,
+      ...toRunStats(stats),
+    })),
     // Per saved definition and version (optionally one definition's), by name.
     definitions: a.versions
       .filter((v) => !query.definitionId || v.definitionId === query.definitionId)
-      .sort((x, y) => x.name.localeCompare(y.name) || x.definitionId.localeCompare(y.definitionId) || (x.version ?? Infinity) - (y.version ?? Infinity))
+      .sort(
+        (x, y) =>
+          x.name.localeCompare(y.name) ||
+          x.definitionId.localeCompare(y.definitionId) ||
+          (x.version ?? Infinity) - (y.version ?? Infinity),
+      )
       .map(({ definitionId, name, version, ...stats }) => ({ definitionId, name, version, ...toRunStats(stats) })),
   };
 }
@@ -171,7 +188,15 @@ export async function getAnalyticsDashboard({ ownerId, query }: { ownerId: strin
     modelStats(ownerId, query),
     failingWorkflows(ownerId, query),
   ]);
-  return { range: { from: query.from, to: query.to, bucket: query.bucket }, summary, series, templates, definitions, models, failing };
+  return {
+    range: { from: query.from, to: query.to, bucket: query.bucket },
+    summary,
+    series,
+    templates,
+    definitions,
+    models,
+    failing,
+  };
 }
 
 export async function getAnalyticsSummary({ ownerId, query }: { ownerId: string; query: AnalyticsRangeQuery }) {
@@ -184,11 +209,17 @@ export async function getAnalyticsSummary({ ownerId, query }: { ownerId: string;
 }
 
 export async function getTemplateAnalytics({ ownerId, query }: { ownerId: string; query: AnalyticsRangeQuery }) {
-  return { range: { from: query.from, to: query.to }, templates: (await runStats(ownerId, query, ["template"])).templates };
+  return {
+    range: { from: query.from, to: query.to },
+    templates: (await runStats(ownerId, query, ["template"])).templates,
+  };
 }
 
 export async function getDefinitionAnalytics({ ownerId, query }: { ownerId: string; query: AnalyticsRangeQuery }) {
-  return { range: { from: query.from, to: query.to }, definitions: (await runStats(ownerId, query, ["version"])).definitions };
+  return {
+    range: { from: query.from, to: query.to },
+    definitions: (await runStats(ownerId, query, ["version"])).definitions,
+  };
 }
 
 export async function getModelAnalytics({ ownerId, query }: { ownerId: string; query: AnalyticsRangeQuery }) {

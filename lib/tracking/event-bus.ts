@@ -207,7 +207,9 @@ export class EventBus {
     const previous = this.remoteChains.get(notice.e) ?? Promise.resolve();
     const next = previous
       .then(deliver)
-      .catch((error: unknown) => console.error(`[tracking] could not deliver events of ${notice.e} from another instance`, error));
+      .catch((error: unknown) =>
+        console.error(`[tracking] could not deliver events of ${notice.e} from another instance`, error),
+      );
     this.remoteChains.set(notice.e, next);
     void next.finally(() => {
       if (this.remoteChains.get(notice.e) === next) this.remoteChains.delete(notice.e);
@@ -278,8 +280,18 @@ export class EventBus {
     return all;
   }
 
-  private async readStored(executionId: string, ownerId: string, afterSeq: number, toSeq?: number): Promise<ExecutionEvent[]> {
-    const rows = await listExecutionEventRows({ executionId, ownerId, afterSeq, ...(toSeq !== undefined ? { toSeq } : {}) });
+  private async readStored(
+    executionId: string,
+    ownerId: string,
+    afterSeq: number,
+    toSeq?: number,
+  ): Promise<ExecutionEvent[]> {
+    const rows = await listExecutionEventRows({
+      executionId,
+      ownerId,
+      afterSeq,
+      ...(toSeq !== undefined ? { toSeq } : {}),
+    });
     const events = fromEventRows(rows, afterSeq);
     return toSeq === undefined ? events : events.filter((e) => e.seq <= toSeq);
   }
@@ -342,7 +354,10 @@ export class EventBus {
         if (event.seq <= last) continue;
         if (event.seq > last + 1) {
           // A hole (an instance's notification overtaken by another): the store has what is missing.
-          const missing = mergeBySeq(await this.readStored(executionId, ownerId, last, event.seq - 1), this.pendingEvents(executionId));
+          const missing = mergeBySeq(
+            await this.readStored(executionId, ownerId, last, event.seq - 1),
+            this.pendingEvents(executionId),
+          );
           for (const earlier of missing) {
             if (earlier.seq <= last || earlier.seq >= event.seq) continue;
             last = earlier.seq;
@@ -365,7 +380,10 @@ export class EventBus {
   // -------------------------------------------------------------------------------------------------------
 
   feedNotification(ownerId: string, event: RunStatusEvent): Notification {
-    const s = event.error && event.error.length > FEED_ERROR_MAX ? { ...event, error: `${event.error.slice(0, FEED_ERROR_MAX)}…` } : event;
+    const s =
+      event.error && event.error.length > FEED_ERROR_MAX
+        ? { ...event, error: `${event.error.slice(0, FEED_ERROR_MAX)}…` }
+        : event;
     return { channel: CHANNELS.feed, payload: JSON.stringify({ i: this.instanceId, o: ownerId, s }) };
   }
 
@@ -445,12 +463,21 @@ export class EventBus {
   }
 
   /** Asks whichever instance runs the execution to stop it: this one directly, the others by NOTIFY. */
-  async requestCancel(request: { executionId: string; ownerId: string; reason: string }): Promise<"local" | "broadcast"> {
+  async requestCancel(request: {
+    executionId: string;
+    ownerId: string;
+    reason: string;
+  }): Promise<"local" | "broadcast"> {
     if (this.cancelLocally(request)) return "local";
     const handle = await this.handle();
     await handle.notify(
       CHANNELS.cancel,
-      JSON.stringify({ i: this.instanceId, e: request.executionId, o: request.ownerId, r: request.reason.slice(0, 500) }),
+      JSON.stringify({
+        i: this.instanceId,
+        e: request.executionId,
+        o: request.ownerId,
+        r: request.reason.slice(0, 500),
+      }),
     );
     return "broadcast";
   }

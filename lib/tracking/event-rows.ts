@@ -36,7 +36,9 @@ function jsonSafe<T>(value: T): T {
   // Almost always there is none: one plain stringify finds out (the row is stringified again when written).
   const plain = JSON.stringify(value);
   if (plain === undefined || !plain.includes("\\u0000")) return value;
-  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === "string" && v.includes("\u0000") ? v.replaceAll("\u0000", "\uFFFD") : v));
+  const text = JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === "string" && v.includes("\u0000") ? v.replaceAll("\u0000", "\uFFFD") : v,
+  );
   return (text === undefined ? value : JSON.parse(text)) as T;
 }
 
@@ -50,7 +52,9 @@ function atOf(event: ExecutionEvent): Date {
  * (contiguous seq, same node) collapse into one row.
  */
 export function toEventRows(events: readonly ExecutionEvent[]): EventRowInput[] {
-  const sorted = [...events].sort((a, b) => (a.executionId === b.executionId ? a.seq - b.seq : a.executionId < b.executionId ? -1 : 1));
+  const sorted = [...events].sort((a, b) =>
+    a.executionId === b.executionId ? a.seq - b.seq : a.executionId < b.executionId ? -1 : 1,
+  );
   const rows: EventRowInput[] = [];
   let run: { row: EventRowInput; texts: string[]; ats: number[] } | undefined;
   const closeRun = () => {
@@ -75,7 +79,10 @@ export function toEventRows(events: readonly ExecutionEvent[]): EventRowInput[] 
     if (event.type === "token") {
       const last = run?.row;
       const continues =
-        last && last.executionId === event.executionId && last.nodeId === event.data.nodeId && last.seq + run!.texts.length === event.seq;
+        last &&
+        last.executionId === event.executionId &&
+        last.nodeId === event.data.nodeId &&
+        last.seq + run!.texts.length === event.seq;
       if (continues) {
         run!.texts.push(event.data.text);
         run!.ats.push(atOf(event).getTime());
@@ -84,7 +91,15 @@ export function toEventRows(events: readonly ExecutionEvent[]): EventRowInput[] 
       closeRun();
       const at = atOf(event);
       run = {
-        row: { executionId: event.executionId, seq: event.seq, seqEnd: null, type: "token", nodeId: event.data.nodeId, data: null, createdAt: at },
+        row: {
+          executionId: event.executionId,
+          seq: event.seq,
+          seqEnd: null,
+          type: "token",
+          nodeId: event.data.nodeId,
+          data: null,
+          createdAt: at,
+        },
         texts: [event.data.text],
         ats: [at.getTime()],
       };

@@ -91,7 +91,10 @@ export class EventWriter {
       this.failures = 0;
     } catch (error) {
       this.failures += 1;
-      console.error(`[tracking] could not store ${batch.length} executions' events (attempt ${this.failures}); retrying`, error);
+      console.error(
+        `[tracking] could not store ${batch.length} executions' events (attempt ${this.failures}); retrying`,
+        error,
+      );
       // Put them back in front of anything that arrived meanwhile, and try again later.
       for (const [executionId, entry] of batch.reverse()) {
         const newer = this.buffer.get(executionId);
@@ -167,7 +170,8 @@ export class EventWriter {
   /** The highest seq this process holds for an execution (0 when none). */
   lastPendingSeq(executionId: string): number {
     let last = 0;
-    for (const event of [...this.pending(executionId), ...(this.held.get(executionId)?.events ?? [])]) last = Math.max(last, event.seq);
+    for (const event of [...this.pending(executionId), ...(this.held.get(executionId)?.events ?? [])])
+      last = Math.max(last, event.seq);
     return last;
   }
 

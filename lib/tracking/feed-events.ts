@@ -10,7 +10,15 @@
 import { z } from "zod";
 
 /** `pending`: waiting in the job queue (queue mode), to start or — after its worker died — to continue. */
-export const RUN_STATUSES = ["pending", "running", "paused", "completed", "failed", "cancelled", "interrupted"] as const;
+export const RUN_STATUSES = [
+  "pending",
+  "running",
+  "paused",
+  "completed",
+  "failed",
+  "cancelled",
+  "interrupted",
+] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export const runStatusEventSchema = z.object({

@@ -11,7 +11,6 @@ import type { ExecutionResult, ExecutionStatus, UsageByModel } from "@/lib/engin
 import { computeCost } from "@/lib/models/pricing";
 import { RUN_STATUSES, type RunStatus, type RunStatusEvent } from "./feed-events";
 
-
 function asRunStatus(status: string): RunStatus {
   return (RUN_STATUSES as readonly string[]).includes(status) ? (status as RunStatus) : "failed";
 }
@@ -45,13 +44,21 @@ export function toRunStatusEvent(row: ExecutionStatusRow, at: Date = new Date())
  * The finished row's values a feed notification takes from the database, by the event's key (see
  * RowNotification): a resumed run keeps its first start and adds up its time, which only the row knows.
  */
-export const FEED_FROM_ROW = { started_at: "startedAt", completed_at: "completedAt", execution_time_ms: "durationMs" } as const;
+export const FEED_FROM_ROW = {
+  started_at: "startedAt",
+  completed_at: "completedAt",
+  execution_time_ms: "durationMs",
+} as const;
 
 /**
  * The status row a finish is about to write, as far as this process knows it (FEED_FROM_ROW's fields are
  * null, for the database to fill in): what the feed notification is made from before the row exists.
  */
-export function finishingStatusRow(record: NewWorkflowExecution, status: ExecutionStatus, errorMessage: string | null): ExecutionStatusRow {
+export function finishingStatusRow(
+  record: NewWorkflowExecution,
+  status: ExecutionStatus,
+  errorMessage: string | null,
+): ExecutionStatusRow {
   return {
     id: record.id!,
     ownerId: record.ownerId,
@@ -95,16 +102,26 @@ export function startedStatusEvent(ctx: ExecutionContext): RunStatusEvent {
 }
 
 /** Per-model usage with each model's cost, so analytics can break cost down by model. */
-export function usageWithCost(usage: UsageByModel): Record<string, { inputTokens: number; outputTokens: number; cost: number }> {
+export function usageWithCost(
+  usage: UsageByModel,
+): Record<string, { inputTokens: number; outputTokens: number; cost: number }> {
   const out: Record<string, { inputTokens: number; outputTokens: number; cost: number }> = {};
   for (const [key, value] of Object.entries(usage)) {
-    out[key] = { inputTokens: value.inputTokens, outputTokens: value.outputTokens, cost: computeCost({ [key]: value }) };
+    out[key] = {
+      inputTokens: value.inputTokens,
+      outputTokens: value.outputTokens,
+      cost: computeCost({ [key]: value }),
+    };
   }
   return out;
 }
 
 /** The result a run's terminal event carries when it ended without its process. */
-export function orphanResult(row: ExecutionStatusRow, status: "failed" | "cancelled", error: { code: string; message: string }): ExecutionResult {
+export function orphanResult(
+  row: ExecutionStatusRow,
+  status: "failed" | "cancelled",
+  error: { code: string; message: string },
+): ExecutionResult {
   return {
     executionId: row.id,
     status,

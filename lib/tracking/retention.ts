@@ -4,7 +4,11 @@
  * Execution rows and analytics counters are never pruned, so the dashboard's history survives.
  */
 import "server-only";
-import { deleteExpiredCheckpoints, deleteExpiredExecutionEvents, deleteExpiredTemporaryDefinitions } from "@/lib/db/queries/retention";
+import {
+  deleteExpiredCheckpoints,
+  deleteExpiredExecutionEvents,
+  deleteExpiredTemporaryDefinitions,
+} from "@/lib/db/queries/retention";
 import { env } from "@/lib/env";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -39,13 +43,18 @@ function cutoff(now: Date, days: number): Date | undefined {
 export async function pruneExpiredData({
   settings = retentionFromEnv(),
   now = new Date(),
-}: { settings?: RetentionSettings; now?: Date } = {}): Promise<PruneReport> {
+}: {
+  settings?: RetentionSettings;
+  now?: Date;
+} = {}): Promise<PruneReport> {
   const started = Date.now();
   const eventsBefore = cutoff(now, settings.eventsDays);
   const checkpointsBefore = cutoff(now, settings.checkpointsDays);
   const definitionsBefore = cutoff(now, settings.temporaryDefinitionsDays);
   const events = eventsBefore ? await deleteExpiredExecutionEvents({ before: eventsBefore }) : 0;
   const checkpointThreads = checkpointsBefore ? await deleteExpiredCheckpoints({ before: checkpointsBefore }) : 0;
-  const temporaryDefinitions = definitionsBefore ? await deleteExpiredTemporaryDefinitions({ before: definitionsBefore }) : 0;
+  const temporaryDefinitions = definitionsBefore
+    ? await deleteExpiredTemporaryDefinitions({ before: definitionsBefore })
+    : 0;
   return { events, checkpointThreads, temporaryDefinitions, durationMs: Date.now() - started };
 }

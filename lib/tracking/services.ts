@@ -34,7 +34,8 @@ export interface TrackingServiceOptions {
 export async function sweepNow(timeoutMs = env().LATTICE_RUN_TIMEOUT_MS): Promise<number> {
   const tracker = getWorkflowTracker();
   const rows = await sweepStaleExecutions({ bus: tracker.bus, registry: tracker.registry, timeoutMs });
-  if (rows.length) console.warn(`[tracking] marked ${rows.length} run(s) interrupted: their process stopped responding`);
+  if (rows.length)
+    console.warn(`[tracking] marked ${rows.length} run(s) interrupted: their process stopped responding`);
   return rows.length;
 }
 
@@ -62,7 +63,10 @@ export function startTrackingServices(options: TrackingServiceOptions = {}): Pro
     sweep.unref();
     services.timers.push(sweep);
     if (pruneIntervalMs > 0) {
-      const first = setTimeout(() => void pruneNow().catch(report("pruning")), Math.min(FIRST_PRUNE_DELAY_MS, pruneIntervalMs));
+      const first = setTimeout(
+        () => void pruneNow().catch(report("pruning")),
+        Math.min(FIRST_PRUNE_DELAY_MS, pruneIntervalMs),
+      );
       const every = setInterval(() => void pruneNow().catch(report("pruning")), pruneIntervalMs);
       first.unref();
       every.unref();

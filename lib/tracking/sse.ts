@@ -39,7 +39,10 @@ export interface SseOptions {
  * stream is cancelled). Keep-alive comments go out while it is quiet; the stream closes when `produce`
  * ends.
  */
-export function sseResponse(produce: (signal: AbortSignal) => AsyncIterable<string>, { signal, keepAliveMs = KEEP_ALIVE_MS }: SseOptions = {}): Response {
+export function sseResponse(
+  produce: (signal: AbortSignal) => AsyncIterable<string>,
+  { signal, keepAliveMs = KEEP_ALIVE_MS }: SseOptions = {},
+): Response {
   const done = new AbortController();
   const encoder = new TextEncoder();
   const onClientGone = () => done.abort();
@@ -102,7 +105,10 @@ export function lastEventIdOf(request: Request): number | undefined {
   const raw = (header ?? query)?.trim();
   if (raw === undefined || raw === "") return undefined;
   if (!/^\d{1,15}$/.test(raw)) {
-    throw new AppError("bad_request:last_event_id", "Last-Event-ID must be the id of an event this stream sent (a whole number).");
+    throw new AppError(
+      "bad_request:last_event_id",
+      "Last-Event-ID must be the id of an event this stream sent (a whole number).",
+    );
   }
   return Number(raw);
 }
@@ -136,7 +142,8 @@ export async function executionEventsResponse({
   };
   return sseResponse(
     async function* (streamSignal) {
-      for await (const event of bus.subscribe({ executionId, ownerId, afterSeq, signal: streamSignal, isOver })) yield toSse(event);
+      for await (const event of bus.subscribe({ executionId, ownerId, afterSeq, signal: streamSignal, isOver }))
+        yield toSse(event);
     },
     { ...(signal ? { signal } : {}), ...(keepAliveMs ? { keepAliveMs } : {}) },
   );
@@ -169,7 +176,8 @@ export function runFeedResponse({
         };
   return sseResponse(
     async function* (streamSignal) {
-      for await (const event of bus.subscribeFeed({ ownerId, signal: streamSignal, ...(replay ? { replay } : {}) })) yield toFeedSse(event);
+      for await (const event of bus.subscribeFeed({ ownerId, signal: streamSignal, ...(replay ? { replay } : {}) }))
+        yield toFeedSse(event);
     },
     { ...(signal ? { signal } : {}), ...(keepAliveMs ? { keepAliveMs } : {}) },
   );

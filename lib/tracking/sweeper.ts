@@ -100,7 +100,11 @@ export async function sweepStaleExecutions({
 }
 
 /** After the commit: this process's subscribers get what other instances got by NOTIFY. */
-export function deliverLocally(bus: EventBus, rows: ExecutionStatusRow[], published: Map<string, ExecutionEvent>): void {
+export function deliverLocally(
+  bus: EventBus,
+  rows: ExecutionStatusRow[],
+  published: Map<string, ExecutionEvent>,
+): void {
   for (const row of rows) {
     const event = published.get(row.id);
     if (event) bus.publishLocal(event);

@@ -8,7 +8,12 @@
  */
 import "server-only";
 import { getLastEventSeq, type Notification } from "@/lib/db/queries/events";
-import { finishExecution, startExecution, type ChatOutcome, type ExecutionStatusRow } from "@/lib/db/queries/executions";
+import {
+  finishExecution,
+  startExecution,
+  type ChatOutcome,
+  type ExecutionStatusRow,
+} from "@/lib/db/queries/executions";
 import { refusalError } from "@/lib/db/queries/run-limits";
 import { newId } from "@/lib/ids";
 import type { ExecutionContext } from "@/lib/engine/context";
@@ -46,7 +51,9 @@ const MAX_STORED_TOOL_TEXT = 4_000;
 function clipJson(value: unknown): unknown {
   try {
     const text = JSON.stringify(value);
-    return text === undefined || text.length <= MAX_STORED_TOOL_TEXT ? value : `${text.slice(0, MAX_STORED_TOOL_TEXT)}…`;
+    return text === undefined || text.length <= MAX_STORED_TOOL_TEXT
+      ? value
+      : `${text.slice(0, MAX_STORED_TOOL_TEXT)}…`;
   } catch {
     return String(value);
   }
@@ -150,7 +157,11 @@ export class WorkflowTracker implements Tracker {
     this.chatDrafts.set(executionId, draft);
   }
 
-  private chatOutcome(ctx: ExecutionContext, result: ExecutionResult, status: ExecutionStatus): ChatOutcome | undefined {
+  private chatOutcome(
+    ctx: ExecutionContext,
+    result: ExecutionResult,
+    status: ExecutionStatus,
+  ): ChatOutcome | undefined {
     if (ctx.workflowType !== "CHAT" || !ctx.conversationId) return undefined;
     const entry = this.registry.get(ctx.executionId);
     if (!ctx.messageId) {
@@ -175,7 +186,10 @@ export class WorkflowTracker implements Tracker {
         tokens: Math.max(0, result.usage.totalTokens - (entry?.startTokens ?? 0)),
         cost: Math.max(0, result.cost - (entry?.startCost ?? 0)),
         durationMs: result.durationMs,
-        metadata: { ...answerMetadataOf(ctx, result), ...(draft?.toolCalls.length ? { toolCalls: draft.toolCalls } : {}) },
+        metadata: {
+          ...answerMetadataOf(ctx, result),
+          ...(draft?.toolCalls.length ? { toolCalls: draft.toolCalls } : {}),
+        },
       },
       closesPendingQuestion: ctx.resumed,
     };
@@ -204,7 +218,10 @@ export class WorkflowTracker implements Tracker {
       const statusAt = new Date();
       // The feed's notification, made here and completed from the finished row by the same statement.
       const feedNotice = (finalStatus: ExecutionStatus, message: string | null) => ({
-        ...this.bus.feedNotification(ctx.userId, toRunStatusEvent(finishingStatusRow(record, finalStatus, message), statusAt)),
+        ...this.bus.feedNotification(
+          ctx.userId,
+          toRunStatusEvent(finishingStatusRow(record, finalStatus, message), statusAt),
+        ),
         fromRow: FEED_FROM_ROW,
       });
       let finished: { applied: boolean; row: ExecutionStatusRow | null };
@@ -240,7 +257,9 @@ export class WorkflowTracker implements Tracker {
         });
       }
       if (!finished.applied) {
-        console.warn(`[tracking] execution ${executionId} was no longer running when it finished (${status}); its outcome was not counted again`);
+        console.warn(
+          `[tracking] execution ${executionId} was no longer running when it finished (${status}); its outcome was not counted again`,
+        );
       }
       // Committed: now the end may be announced here (other instances got it with the commit).
       for (const event of events) if (isTerminalEvent(event)) this.bus.publishLocal(event);

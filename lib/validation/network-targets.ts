@@ -74,7 +74,10 @@ export function checkUrlTarget(url: string, allowList: readonly string[] = []): 
     return { kind: "invalid", reason: "is not a valid URL" };
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    return { kind: "invalid", reason: `uses ${parsed.protocol.replace(/:$/, "")}, but only http and https are allowed` };
+    return {
+      kind: "invalid",
+      reason: `uses ${parsed.protocol.replace(/:$/, "")}, but only http and https are allowed`,
+    };
   }
   if (parsed.username || parsed.password) {
     return { kind: "invalid", reason: "contains credentials; send them in a header instead" };

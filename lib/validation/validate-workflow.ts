@@ -28,7 +28,10 @@ export function validateWorkflow(
     }
   } catch {
     // A bug in a stage must not turn into a 500 or a crashed editor: report it as an error of its own.
-    issues.add({ code: "validation.internal", message: "The workflow could not be fully checked. Please report this." });
+    issues.add({
+      code: "validation.internal",
+      message: "The workflow could not be fully checked. Please report this.",
+    });
   }
   return { isValid: !issues.hasErrors, errors: issues.errors, warnings: issues.warnings };
 }

@@ -29,7 +29,11 @@ beforeAll(async () => {
           return send(204);
         case "/invalid":
           return send(422, {
-            error: { code: "validation:api_key", message: "Name is required", issues: [{ path: "name", message: "Required" }] },
+            error: {
+              code: "validation:api_key",
+              message: "Name is required",
+              issues: [{ path: "name", message: "Required" }],
+            },
           });
         case "/proxy-down":
           return send(502, "<html>Bad gateway</html>", "text/html");

@@ -46,7 +46,16 @@ import * as validate from "@/app/api/workflows/validate/route";
 import { createOpenApiDocument } from "@/lib/api/openapi";
 import type { RouteHandler } from "@/lib/http";
 import { apiRequest, expectNoLeak, routeContext, uniqueEmail } from "./helpers";
-import { approvalDefinition, call, callRaw, echoDefinition, newActor, readSse, revokedKeyOf, type Actor } from "./rest-fixtures";
+import {
+  approvalDefinition,
+  call,
+  callRaw,
+  echoDefinition,
+  newActor,
+  readSse,
+  revokedKeyOf,
+  type Actor,
+} from "./rest-fixtures";
 
 const CALLERS = ["anonymous", "other user", "owner (cookie)", "owner (API key)", "revoked key"] as const;
 type Caller = (typeof CALLERS)[number];
@@ -96,10 +105,19 @@ function shared<T>(name: string, make: () => Promise<T>): Promise<T> {
 }
 
 async function newWorkflow(w: World): Promise<string> {
-  const created = await call(workflows.POST, "/api/workflows", { method: "POST", body: echoDefinition(`${w.marker} workflow`), auth: w.owner });
+  const created = await call(workflows.POST, "/api/workflows", {
+    method: "POST",
+    body: echoDefinition(`${w.marker} workflow`),
+    auth: w.owner,
+  });
   expect(created.status).toBe(201);
   const id = created.json.workflow.id as string;
-  await call(workflow.PUT, "/api/workflows/x", { method: "PUT", body: echoDefinition(`${w.marker} workflow v2`), auth: w.owner, params: { id } });
+  await call(workflow.PUT, "/api/workflows/x", {
+    method: "PUT",
+    body: echoDefinition(`${w.marker} workflow v2`),
+    auth: w.owner,
+    params: { id },
+  });
   return id;
 }
 
@@ -109,13 +127,21 @@ function templateBody(name: string) {
 }
 
 async function newTemplate(w: World): Promise<string> {
-  const created = await call(templates.POST, "/api/templates", { method: "POST", body: templateBody(`${w.marker} template`), auth: w.owner });
+  const created = await call(templates.POST, "/api/templates", {
+    method: "POST",
+    body: templateBody(`${w.marker} template`),
+    auth: w.owner,
+  });
   expect(created.status).toBe(201);
   return created.json.template.id;
 }
 
 async function newKnowledgeBase(w: World): Promise<{ id: string; documentId: string }> {
-  const created = await call(knowledgeBases.POST, "/api/knowledge-bases", { method: "POST", body: { name: `${w.marker} kb` }, auth: w.owner });
+  const created = await call(knowledgeBases.POST, "/api/knowledge-bases", {
+    method: "POST",
+    body: { name: `${w.marker} kb` },
+    auth: w.owner,
+  });
   const id = created.json.knowledgeBase.id as string;
   const added = await call(documents.POST, "/api/knowledge-bases/x/documents", {
     method: "POST",
@@ -128,7 +154,11 @@ async function newKnowledgeBase(w: World): Promise<{ id: string; documentId: str
 }
 
 async function newConversation(w: World): Promise<string> {
-  const response = await callRaw(chat.POST, "/api/chat", { method: "POST", body: { message: `${w.marker} private question` }, auth: w.owner });
+  const response = await callRaw(chat.POST, "/api/chat", {
+    method: "POST",
+    body: { message: `${w.marker} private question` },
+    auth: w.owner,
+  });
   const messages = await readSse(response);
   return messages[messages.length - 1]!.data.conversationId;
 }
@@ -151,14 +181,22 @@ async function newExecution(w: World, definition = echoDefinition()): Promise<st
 /** A run of the owner's saved workflow, so the per-workflow figures have the workflow's (marked) name. */
 async function runWorkflow(w: World): Promise<void> {
   const definitionId = await shared("workflow", () => newWorkflow(w));
-  const response = await call(executions.POST, "/api/executions", { method: "POST", body: { type: "DEFINITION", definitionId, input: { message: "x" } }, auth: w.owner });
+  const response = await call(executions.POST, "/api/executions", {
+    method: "POST",
+    body: { type: "DEFINITION", definitionId, input: { message: "x" } },
+    auth: w.owner,
+  });
   expect(response.status).toBe(200);
 }
 
 const pausedExecution = (w: World) => newExecution(w, approvalDefinition() as ReturnType<typeof echoDefinition>);
 
 async function newApiKey(w: World): Promise<string> {
-  const created = await call(keys.POST, "/api/keys", { method: "POST", body: { name: `${w.marker} key` }, auth: w.owner });
+  const created = await call(keys.POST, "/api/keys", {
+    method: "POST",
+    body: { name: `${w.marker} key` },
+    auth: w.owner,
+  });
   return created.json.key.id;
 }
 
@@ -180,16 +218,40 @@ const HIDDEN = 404;
 
 const matrix: Record<string, Entry> = {
   "get /api/workflows": { handler: workflows.GET, target: async () => ({}), owner: OK, other: OK },
-  "post /api/workflows": { handler: workflows.POST, target: async () => ({ body: echoDefinition("New") }), owner: CREATED, other: CREATED },
-  "get /api/workflows/{id}": { handler: workflow.GET, target: async (w) => ({ params: { id: await shared("workflow", () => newWorkflow(w)) } }), owner: OK, other: HIDDEN },
-  "put /api/workflows/{id}": {
-    handler: workflow.PUT,
-    target: async (w) => ({ params: { id: await shared("workflow", () => newWorkflow(w)) }, body: echoDefinition(`${w.marker} saved`) }),
+  "post /api/workflows": {
+    handler: workflows.POST,
+    target: async () => ({ body: echoDefinition("New") }),
+    owner: CREATED,
+    other: CREATED,
+  },
+  "get /api/workflows/{id}": {
+    handler: workflow.GET,
+    target: async (w) => ({ params: { id: await shared("workflow", () => newWorkflow(w)) } }),
     owner: OK,
     other: HIDDEN,
   },
-  "delete /api/workflows/{id}": { handler: workflow.DELETE, target: async (w) => ({ params: { id: await newWorkflow(w) } }), owner: GONE, other: HIDDEN, fresh: true },
-  "get /api/workflows/{id}/versions": { handler: versions.GET, target: async (w) => ({ params: { id: await shared("workflow", () => newWorkflow(w)) } }), owner: OK, other: HIDDEN },
+  "put /api/workflows/{id}": {
+    handler: workflow.PUT,
+    target: async (w) => ({
+      params: { id: await shared("workflow", () => newWorkflow(w)) },
+      body: echoDefinition(`${w.marker} saved`),
+    }),
+    owner: OK,
+    other: HIDDEN,
+  },
+  "delete /api/workflows/{id}": {
+    handler: workflow.DELETE,
+    target: async (w) => ({ params: { id: await newWorkflow(w) } }),
+    owner: GONE,
+    other: HIDDEN,
+    fresh: true,
+  },
+  "get /api/workflows/{id}/versions": {
+    handler: versions.GET,
+    target: async (w) => ({ params: { id: await shared("workflow", () => newWorkflow(w)) } }),
+    owner: OK,
+    other: HIDDEN,
+  },
   "get /api/workflows/{id}/versions/{version}": {
     handler: version.GET,
     target: async (w) => ({ params: { id: await shared("workflow", () => newWorkflow(w)), version: "1" } }),
@@ -202,46 +264,117 @@ const matrix: Record<string, Entry> = {
     owner: OK,
     other: HIDDEN,
   },
-  "get /api/workflows/{id}/export": { handler: workflowExport.GET, target: async (w) => ({ params: { id: await shared("workflow", () => newWorkflow(w)) } }), owner: OK, other: HIDDEN },
+  "get /api/workflows/{id}/export": {
+    handler: workflowExport.GET,
+    target: async (w) => ({ params: { id: await shared("workflow", () => newWorkflow(w)) } }),
+    owner: OK,
+    other: HIDDEN,
+  },
   "post /api/workflows/{id}/to-template": {
     handler: toTemplate.POST,
     target: async (w) => ({ params: { id: await shared("workflow", () => newWorkflow(w)) }, body: {} }),
     owner: CREATED,
     other: HIDDEN,
   },
-  "post /api/workflows/import": { handler: workflowImport.POST, target: async () => ({ body: exportFile("definition") }), owner: CREATED, other: CREATED },
-  "post /api/workflows/validate": { handler: validate.POST, target: async () => ({ body: { definition: graph(echoDefinition()) } }), owner: OK, other: OK },
+  "post /api/workflows/import": {
+    handler: workflowImport.POST,
+    target: async () => ({ body: exportFile("definition") }),
+    owner: CREATED,
+    other: CREATED,
+  },
+  "post /api/workflows/validate": {
+    handler: validate.POST,
+    target: async () => ({ body: { definition: graph(echoDefinition()) } }),
+    owner: OK,
+    other: OK,
+  },
 
   "get /api/templates": { handler: templates.GET, target: async () => ({}), owner: OK, other: OK },
-  "post /api/templates": { handler: templates.POST, target: async () => ({ body: templateBody("New") }), owner: CREATED, other: CREATED },
-  "get /api/templates/{id}": { handler: template.GET, target: async (w) => ({ params: { id: await shared("template", () => newTemplate(w)) } }), owner: OK, other: HIDDEN },
-  "put /api/templates/{id}": {
-    handler: template.PUT,
-    target: async (w) => ({ params: { id: await shared("template", () => newTemplate(w)) }, body: templateBody(`${w.marker} template saved`) }),
+  "post /api/templates": {
+    handler: templates.POST,
+    target: async () => ({ body: templateBody("New") }),
+    owner: CREATED,
+    other: CREATED,
+  },
+  "get /api/templates/{id}": {
+    handler: template.GET,
+    target: async (w) => ({ params: { id: await shared("template", () => newTemplate(w)) } }),
     owner: OK,
     other: HIDDEN,
   },
-  "delete /api/templates/{id}": { handler: template.DELETE, target: async (w) => ({ params: { id: await newTemplate(w) } }), owner: GONE, other: HIDDEN, fresh: true },
+  "put /api/templates/{id}": {
+    handler: template.PUT,
+    target: async (w) => ({
+      params: { id: await shared("template", () => newTemplate(w)) },
+      body: templateBody(`${w.marker} template saved`),
+    }),
+    owner: OK,
+    other: HIDDEN,
+  },
+  "delete /api/templates/{id}": {
+    handler: template.DELETE,
+    target: async (w) => ({ params: { id: await newTemplate(w) } }),
+    owner: GONE,
+    other: HIDDEN,
+    fresh: true,
+  },
   "post /api/templates/{id}/instantiate": {
     handler: instantiate.POST,
     target: async (w) => ({ params: { id: await shared("template", () => newTemplate(w)) }, body: {} }),
     owner: CREATED,
     other: HIDDEN,
   },
-  "get /api/templates/{id}/export": { handler: templateExport.GET, target: async (w) => ({ params: { id: await shared("template", () => newTemplate(w)) } }), owner: OK, other: HIDDEN },
-  "post /api/templates/import": { handler: templateImport.POST, target: async () => ({ body: exportFile("template") }), owner: CREATED, other: CREATED },
-
-  "post /api/executions": {
-    handler: executions.POST,
-    target: async (w) => ({ body: { type: "DEFINITION", definitionId: await shared("workflow", () => newWorkflow(w)), input: { message: "hi" } } }),
+  "get /api/templates/{id}/export": {
+    handler: templateExport.GET,
+    target: async (w) => ({ params: { id: await shared("template", () => newTemplate(w)) } }),
     owner: OK,
     other: HIDDEN,
   },
-  "get /api/executions": { handler: executions.GET, target: async (w) => (await shared("execution", () => newExecution(w)), {}), owner: OK, other: OK },
-  "get /api/executions/{id}": { handler: execution.GET, target: async (w) => ({ params: { id: await shared("execution", () => newExecution(w)) } }), owner: OK, other: HIDDEN },
-  "get /api/executions/{id}/events": { handler: events.GET, target: async (w) => ({ params: { id: await shared("execution", () => newExecution(w)) } }), owner: OK, other: HIDDEN },
+  "post /api/templates/import": {
+    handler: templateImport.POST,
+    target: async () => ({ body: exportFile("template") }),
+    owner: CREATED,
+    other: CREATED,
+  },
+
+  "post /api/executions": {
+    handler: executions.POST,
+    target: async (w) => ({
+      body: {
+        type: "DEFINITION",
+        definitionId: await shared("workflow", () => newWorkflow(w)),
+        input: { message: "hi" },
+      },
+    }),
+    owner: OK,
+    other: HIDDEN,
+  },
+  "get /api/executions": {
+    handler: executions.GET,
+    target: async (w) => (await shared("execution", () => newExecution(w)), {}),
+    owner: OK,
+    other: OK,
+  },
+  "get /api/executions/{id}": {
+    handler: execution.GET,
+    target: async (w) => ({ params: { id: await shared("execution", () => newExecution(w)) } }),
+    owner: OK,
+    other: HIDDEN,
+  },
+  "get /api/executions/{id}/events": {
+    handler: events.GET,
+    target: async (w) => ({ params: { id: await shared("execution", () => newExecution(w)) } }),
+    owner: OK,
+    other: HIDDEN,
+  },
   "get /api/executions/feed": { handler: feed.GET, target: async () => ({}), owner: OK, other: OK, endless: true },
-  "post /api/executions/{id}/cancel": { handler: cancel.POST, target: async (w) => ({ params: { id: await pausedExecution(w) } }), owner: OK, other: HIDDEN, fresh: true },
+  "post /api/executions/{id}/cancel": {
+    handler: cancel.POST,
+    target: async (w) => ({ params: { id: await pausedExecution(w) } }),
+    owner: OK,
+    other: HIDDEN,
+    fresh: true,
+  },
   "post /api/executions/{id}/resume": {
     handler: resume.POST,
     target: async (w) => ({ params: { id: await pausedExecution(w) }, body: { approved: true } }),
@@ -249,41 +382,109 @@ const matrix: Record<string, Entry> = {
     other: HIDDEN,
     fresh: true,
   },
-  "post /api/executions/{id}/rerun": { handler: rerun.POST, target: async (w) => ({ params: { id: await shared("execution", () => newExecution(w)) } }), owner: OK, other: HIDDEN },
+  "post /api/executions/{id}/rerun": {
+    handler: rerun.POST,
+    target: async (w) => ({ params: { id: await shared("execution", () => newExecution(w)) } }),
+    owner: OK,
+    other: HIDDEN,
+  },
 
   "post /api/chat": {
     handler: chat.POST,
-    target: async (w) => ({ body: { message: "and then?", conversationId: await shared("conversation", () => newConversation(w)) } }),
+    target: async (w) => ({
+      body: { message: "and then?", conversationId: await shared("conversation", () => newConversation(w)) },
+    }),
     owner: OK,
     other: HIDDEN,
   },
-  "get /api/conversations": { handler: conversations.GET, target: async (w) => (await shared("conversation", () => newConversation(w)), {}), owner: OK, other: OK },
-  "get /api/conversations/{id}": { handler: conversation.GET, target: async (w) => ({ params: { id: await shared("conversation", () => newConversation(w)) } }), owner: OK, other: HIDDEN },
+  "get /api/conversations": {
+    handler: conversations.GET,
+    target: async (w) => (await shared("conversation", () => newConversation(w)), {}),
+    owner: OK,
+    other: OK,
+  },
+  "get /api/conversations/{id}": {
+    handler: conversation.GET,
+    target: async (w) => ({ params: { id: await shared("conversation", () => newConversation(w)) } }),
+    owner: OK,
+    other: HIDDEN,
+  },
   "patch /api/conversations/{id}": {
     handler: conversation.PATCH,
-    target: async (w) => ({ params: { id: await shared("conversation", () => newConversation(w)) }, body: { title: `${w.marker} renamed` } }),
+    target: async (w) => ({
+      params: { id: await shared("conversation", () => newConversation(w)) },
+      body: { title: `${w.marker} renamed` },
+    }),
     owner: OK,
     other: HIDDEN,
   },
-  "delete /api/conversations/{id}": { handler: conversation.DELETE, target: async (w) => ({ params: { id: await newConversation(w) } }), owner: GONE, other: HIDDEN, fresh: true },
+  "delete /api/conversations/{id}": {
+    handler: conversation.DELETE,
+    target: async (w) => ({ params: { id: await newConversation(w) } }),
+    owner: GONE,
+    other: HIDDEN,
+    fresh: true,
+  },
 
-  "get /api/analytics/summary": { handler: analyticsSummary.GET, target: async (w) => (await shared("execution", () => newExecution(w)), {}), owner: OK, other: OK },
-  "get /api/analytics/templates": { handler: analyticsTemplates.GET, target: async (w) => (await shared("execution", () => newExecution(w)), {}), owner: OK, other: OK },
-  "get /api/analytics/workflows": { handler: analyticsWorkflows.GET, target: async (w) => (await shared("workflowRun", () => runWorkflow(w)), {}), owner: OK, other: OK },
+  "get /api/analytics/summary": {
+    handler: analyticsSummary.GET,
+    target: async (w) => (await shared("execution", () => newExecution(w)), {}),
+    owner: OK,
+    other: OK,
+  },
+  "get /api/analytics/templates": {
+    handler: analyticsTemplates.GET,
+    target: async (w) => (await shared("execution", () => newExecution(w)), {}),
+    owner: OK,
+    other: OK,
+  },
+  "get /api/analytics/workflows": {
+    handler: analyticsWorkflows.GET,
+    target: async (w) => (await shared("workflowRun", () => runWorkflow(w)), {}),
+    owner: OK,
+    other: OK,
+  },
 
-  "get /api/knowledge-bases": { handler: knowledgeBases.GET, target: async (w) => (await shared("kb", () => newKnowledgeBase(w)), {}), owner: OK, other: OK },
-  "post /api/knowledge-bases": { handler: knowledgeBases.POST, target: async () => ({ body: { name: "New base" } }), owner: CREATED, other: CREATED },
-  "get /api/knowledge-bases/{id}": { handler: knowledgeBase.GET, target: async (w) => ({ params: { id: (await shared("kb", () => newKnowledgeBase(w))).id } }), owner: OK, other: HIDDEN },
-  "delete /api/knowledge-bases/{id}": { handler: knowledgeBase.DELETE, target: async (w) => ({ params: { id: (await newKnowledgeBase(w)).id } }), owner: GONE, other: HIDDEN, fresh: true },
+  "get /api/knowledge-bases": {
+    handler: knowledgeBases.GET,
+    target: async (w) => (await shared("kb", () => newKnowledgeBase(w)), {}),
+    owner: OK,
+    other: OK,
+  },
+  "post /api/knowledge-bases": {
+    handler: knowledgeBases.POST,
+    target: async () => ({ body: { name: "New base" } }),
+    owner: CREATED,
+    other: CREATED,
+  },
+  "get /api/knowledge-bases/{id}": {
+    handler: knowledgeBase.GET,
+    target: async (w) => ({ params: { id: (await shared("kb", () => newKnowledgeBase(w))).id } }),
+    owner: OK,
+    other: HIDDEN,
+  },
+  "delete /api/knowledge-bases/{id}": {
+    handler: knowledgeBase.DELETE,
+    target: async (w) => ({ params: { id: (await newKnowledgeBase(w)).id } }),
+    owner: GONE,
+    other: HIDDEN,
+    fresh: true,
+  },
   "post /api/knowledge-bases/{id}/documents": {
     handler: documents.POST,
-    target: async (w) => ({ params: { id: (await shared("kb", () => newKnowledgeBase(w))).id }, body: { title: "More", text: "More text to index." } }),
+    target: async (w) => ({
+      params: { id: (await shared("kb", () => newKnowledgeBase(w))).id },
+      body: { title: "More", text: "More text to index." },
+    }),
     owner: CREATED,
     other: HIDDEN,
   },
   "post /api/knowledge-bases/{id}/search": {
     handler: knowledgeSearch.POST,
-    target: async (w) => ({ params: { id: (await shared("kb", () => newKnowledgeBase(w))).id }, body: { query: "text" } }),
+    target: async (w) => ({
+      params: { id: (await shared("kb", () => newKnowledgeBase(w))).id },
+      body: { query: "text" },
+    }),
     owner: OK,
     other: HIDDEN,
   },
@@ -307,11 +508,34 @@ const matrix: Record<string, Entry> = {
     revoked: CREATED,
     fresh: true,
   },
-  "get /api/keys": { handler: keys.GET, target: async (w) => (await shared("key", () => newApiKey(w)), {}), owner: OK, other: OK },
-  "post /api/keys": { handler: keys.POST, target: async () => ({ body: { name: "another" } }), owner: CREATED, other: CREATED },
-  "delete /api/keys/{id}": { handler: key.DELETE, target: async (w) => ({ params: { id: await newApiKey(w) } }), owner: GONE, other: HIDDEN, fresh: true },
+  "get /api/keys": {
+    handler: keys.GET,
+    target: async (w) => (await shared("key", () => newApiKey(w)), {}),
+    owner: OK,
+    other: OK,
+  },
+  "post /api/keys": {
+    handler: keys.POST,
+    target: async () => ({ body: { name: "another" } }),
+    owner: CREATED,
+    other: CREATED,
+  },
+  "delete /api/keys/{id}": {
+    handler: key.DELETE,
+    target: async (w) => ({ params: { id: await newApiKey(w) } }),
+    owner: GONE,
+    other: HIDDEN,
+    fresh: true,
+  },
   "get /api/health": { handler: health.GET, target: async () => ({}), owner: OK, other: OK, anonymous: OK },
-  "get /api/openapi.json": { handler: openapi.GET, target: async () => ({}), owner: OK, other: OK, anonymous: OK, revoked: OK },
+  "get /api/openapi.json": {
+    handler: openapi.GET,
+    target: async () => ({}),
+    owner: OK,
+    other: OK,
+    anonymous: OK,
+    revoked: OK,
+  },
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -352,7 +576,10 @@ async function textOf(response: Response, endless: boolean): Promise<string> {
   let text = "";
   const deadline = Date.now() + 300;
   while (Date.now() < deadline) {
-    const next = await Promise.race([reader.read(), new Promise<null>((resolve) => setTimeout(() => resolve(null), 100))]);
+    const next = await Promise.race([
+      reader.read(),
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), 100)),
+    ]);
     if (next === null) continue;
     if (next.done) break;
     text += decoder.decode(next.value, { stream: true });
@@ -361,7 +588,13 @@ async function textOf(response: Response, endless: boolean): Promise<string> {
   return text;
 }
 
-async function send(entry: Entry, method: string, path: string, target: Target, credentials: { cookie?: string; apiKey?: string }) {
+async function send(
+  entry: Entry,
+  method: string,
+  path: string,
+  target: Target,
+  credentials: { cookie?: string; apiKey?: string },
+) {
   const request = apiRequest(`${path}${target.query ?? ""}`, {
     method: method.toUpperCase(),
     ...credentials,
@@ -369,7 +602,11 @@ async function send(entry: Entry, method: string, path: string, target: Target, 
     ...(target.headers ? { headers: target.headers } : {}),
   });
   const response = await entry.handler(request, routeContext(target.params ?? {}));
-  return { status: response.status, text: await textOf(response, entry.endless ?? false), contentType: response.headers.get("content-type") };
+  return {
+    status: response.status,
+    text: await textOf(response, entry.endless ?? false),
+    contentType: response.headers.get("content-type"),
+  };
 }
 
 let world: World;
@@ -401,7 +638,9 @@ describe("authorization matrix", () => {
     it.each(CALLERS)("%s", async (caller) => {
       const target = await targetFor();
       const response = await send(entry, method, path, target, credentialsOf(caller, world));
-      expect(response.status, `${operation} as ${caller}: ${response.text.slice(0, 300)}`).toBe(expectedStatus(entry, caller));
+      expect(response.status, `${operation} as ${caller}: ${response.text.slice(0, 300)}`).toBe(
+        expectedStatus(entry, caller),
+      );
       expectNoLeak(response.text);
       if (response.status >= 400) {
         expect(response.contentType).toMatch(/application\/json/);

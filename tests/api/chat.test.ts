@@ -1,11 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { POST as chat } from "@/app/api/chat/route";
 import { GET as listConversations } from "@/app/api/conversations/route";
-import { DELETE as deleteConversation, GET as getConversation, PATCH as renameConversation } from "@/app/api/conversations/[id]/route";
+import {
+  DELETE as deleteConversation,
+  GET as getConversation,
+  PATCH as renameConversation,
+} from "@/app/api/conversations/[id]/route";
 import { GET as getExecution } from "@/app/api/executions/[id]/route";
 import { GET as listExecutions } from "@/app/api/executions/route";
 import { POST as createWorkflow } from "@/app/api/workflows/route";
-import { chatMessageEventSchema, conversationListResponseSchema, conversationResponseSchema } from "@/lib/api/conversations";
+import {
+  chatMessageEventSchema,
+  conversationListResponseSchema,
+  conversationResponseSchema,
+} from "@/lib/api/conversations";
 import { parseExecutionEvent } from "@/lib/engine/events";
 import { resetEnvCache } from "@/lib/env";
 import { call, callRaw, echoDefinition, newActor, readSse, type Actor } from "./rest-fixtures";
@@ -30,7 +38,12 @@ describe("POST /api/chat", () => {
     expect(tokens.length).toBeGreaterThan(1);
     const terminal = events[events.length - 1]!;
     expect(terminal.type).toBe("run_completed");
-    expect(saved.message).toMatchObject({ role: "assistant", status: "complete", conversationId: saved.conversationId, executionId: terminal.executionId });
+    expect(saved.message).toMatchObject({
+      role: "assistant",
+      status: "complete",
+      conversationId: saved.conversationId,
+      executionId: terminal.executionId,
+    });
     expect(saved.message.content).toBe(tokens.join(""));
     expect(saved.message.content).toContain("Hello, who are you?");
 
@@ -41,8 +54,15 @@ describe("POST /api/chat", () => {
     expect(conversation.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
     expect(conversation.messageCount).toBe(2);
 
-    const execution = await call(getExecution, "/api/executions/x", { auth: actor, params: { id: terminal.executionId } });
-    expect(execution.json.execution).toMatchObject({ workflowType: "CHAT", conversationId: saved.conversationId, status: "completed" });
+    const execution = await call(getExecution, "/api/executions/x", {
+      auth: actor,
+      params: { id: terminal.executionId },
+    });
+    expect(execution.json.execution).toMatchObject({
+      workflowType: "CHAT",
+      conversationId: saved.conversationId,
+      status: "completed",
+    });
   });
 
   it("continues a conversation: the model sees the earlier turns", async () => {
@@ -52,7 +72,10 @@ describe("POST /api/chat", () => {
     expect(second.saved.conversationId).toBe(first.saved.conversationId);
     // The echo model reports how many earlier messages it received.
     expect(second.saved.message.content).toContain("Earlier messages: 2.");
-    const conversation = await call(getConversation, "/api/conversations/x", { auth: actor, params: { id: first.saved.conversationId } });
+    const conversation = await call(getConversation, "/api/conversations/x", {
+      auth: actor,
+      params: { id: first.saved.conversationId },
+    });
     expect(conversation.json.conversation.messages).toHaveLength(4);
   });
 
@@ -65,9 +88,17 @@ describe("POST /api/chat", () => {
     const { saved } = await send(actor, { message: "anything", workflowId: json.workflow.id });
     expect(saved.message.content).toBe("Always this.");
 
-    const theirWorkflow = await call(chat, "/api/chat", { method: "POST", body: { message: "hi", workflowId: json.workflow.id }, auth: other });
+    const theirWorkflow = await call(chat, "/api/chat", {
+      method: "POST",
+      body: { message: "hi", workflowId: json.workflow.id },
+      auth: other,
+    });
     expect(theirWorkflow.status).toBe(404);
-    const theirConversation = await call(chat, "/api/chat", { method: "POST", body: { message: "hi", conversationId: saved.conversationId }, auth: other });
+    const theirConversation = await call(chat, "/api/chat", {
+      method: "POST",
+      body: { message: "hi", conversationId: saved.conversationId },
+      auth: other,
+    });
     expect(theirConversation.status).toBe(404);
     expect(theirConversation.text).not.toContain("anything");
   });
@@ -84,17 +115,30 @@ describe("POST /api/chat", () => {
     const before = { actor: await counts(actor), other: await counts(other) };
 
     // Another user's conversation: 404, and not a word of it lands there.
-    const theirs = await call(chat, "/api/chat", { method: "POST", body: { message: "Let me in", conversationId: saved.conversationId }, auth: actor });
+    const theirs = await call(chat, "/api/chat", {
+      method: "POST",
+      body: { message: "Let me in", conversationId: saved.conversationId },
+      auth: actor,
+    });
     expect(theirs.status).toBe(404);
-    const conversation = await call(getConversation, "/api/conversations/x", { auth: other, params: { id: saved.conversationId } });
-    expect(conversation.json.conversation.messages.map((m: { content: string }) => m.content)).not.toContain("Let me in");
+    const conversation = await call(getConversation, "/api/conversations/x", {
+      auth: other,
+      params: { id: saved.conversationId },
+    });
+    expect(conversation.json.conversation.messages.map((m: { content: string }) => m.content)).not.toContain(
+      "Let me in",
+    );
 
     // A saved draft that is not valid (no way to its end): 422, and no conversation, message or run.
     const broken = echoDefinition("Broken");
     broken.edges = broken.edges.filter((edge) => edge.target !== "end");
     const created = await call(createWorkflow, "/api/workflows", { method: "POST", body: broken, auth: actor });
     expect(created.status).toBe(201);
-    const invalid = await call(chat, "/api/chat", { method: "POST", body: { message: "Run the broken one", workflowId: created.json.workflow.id }, auth: actor });
+    const invalid = await call(chat, "/api/chat", {
+      method: "POST",
+      body: { message: "Run the broken one", workflowId: created.json.workflow.id },
+      auth: actor,
+    });
     expect(invalid.status).toBe(422);
 
     // Over the runs-per-minute limit: 429, and no conversation, message or run.
@@ -103,7 +147,11 @@ describe("POST /api/chat", () => {
     try {
       const limited = await newActor();
       await send(limited, { message: "The one I may send." });
-      const refused = await call(chat, "/api/chat", { method: "POST", body: { message: "One too many" }, auth: limited });
+      const refused = await call(chat, "/api/chat", {
+        method: "POST",
+        body: { message: "One too many" },
+        auth: limited,
+      });
       expect(refused.status).toBe(429);
       expect(await counts(limited)).toEqual({ conversations: 1, runs: 1 });
     } finally {
@@ -140,14 +188,18 @@ describe("conversations", () => {
     await send(actor, { message: "first again", conversationId: ids[0] });
     const expected = [ids[0], ids[2], ids[1]];
 
-    const all = conversationListResponseSchema.parse((await call(listConversations, "/api/conversations", { auth: actor })).json);
+    const all = conversationListResponseSchema.parse(
+      (await call(listConversations, "/api/conversations", { auth: actor })).json,
+    );
     expect(all.conversations.map((c) => c.id)).toEqual(expected);
     expect(all.conversations[0]!.messageCount).toBe(4);
 
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const response = await call(listConversations, `/api/conversations?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { auth: actor });
+      const response = await call(listConversations, `/api/conversations?limit=2${cursor ? `&cursor=${cursor}` : ""}`, {
+        auth: actor,
+      });
       expect(response.status, response.text).toBe(200);
       const page = conversationListResponseSchema.parse(response.json);
       seen.push(...page.conversations.map((c) => c.id));
@@ -155,15 +207,35 @@ describe("conversations", () => {
     } while (cursor);
     expect(seen).toEqual(expected);
 
-    const renamed = await call(renameConversation, "/api/conversations/x", { method: "PATCH", body: { title: "  Planning  " }, auth: actor, params: { id: ids[1]! } });
+    const renamed = await call(renameConversation, "/api/conversations/x", {
+      method: "PATCH",
+      body: { title: "  Planning  " },
+      auth: actor,
+      params: { id: ids[1]! },
+    });
     expect(renamed.status).toBe(200);
     expect(renamed.json.conversation).toMatchObject({ id: ids[1], title: "Planning" });
-    const blank = await call(renameConversation, "/api/conversations/x", { method: "PATCH", body: { title: "" }, auth: actor, params: { id: ids[1]! } });
+    const blank = await call(renameConversation, "/api/conversations/x", {
+      method: "PATCH",
+      body: { title: "" },
+      auth: actor,
+      params: { id: ids[1]! },
+    });
     expect(blank.status).toBe(422);
     expect(blank.json.error.issues[0].path).toBe("title");
 
-    expect((await call(deleteConversation, "/api/conversations/x", { method: "DELETE", auth: actor, params: { id: ids[1]! } })).status).toBe(204);
-    expect((await call(getConversation, "/api/conversations/x", { auth: actor, params: { id: ids[1]! } })).status).toBe(404);
+    expect(
+      (
+        await call(deleteConversation, "/api/conversations/x", {
+          method: "DELETE",
+          auth: actor,
+          params: { id: ids[1]! },
+        })
+      ).status,
+    ).toBe(204);
+    expect((await call(getConversation, "/api/conversations/x", { auth: actor, params: { id: ids[1]! } })).status).toBe(
+      404,
+    );
     expect((await call(listConversations, "/api/conversations", { auth: actor })).json.conversations).toHaveLength(2);
 
     const bad = await call(listConversations, "/api/conversations?cursor=abc", { auth: actor });
@@ -178,7 +250,12 @@ describe("conversations", () => {
     const params = { id: saved.conversationId };
     for (const response of [
       await call(getConversation, "/api/conversations/x", { auth: other, params }),
-      await call(renameConversation, "/api/conversations/x", { method: "PATCH", body: { title: "mine now" }, auth: other, params }),
+      await call(renameConversation, "/api/conversations/x", {
+        method: "PATCH",
+        body: { title: "mine now" },
+        auth: other,
+        params,
+      }),
       await call(deleteConversation, "/api/conversations/x", { method: "DELETE", auth: other, params }),
     ]) {
       expect(response.status).toBe(404);

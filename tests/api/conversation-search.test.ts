@@ -15,13 +15,24 @@ import { apiRequest, read, routeContext } from "./helpers";
 async function conversation(actor: Actor, title: string, contents: string[] = []): Promise<string> {
   const row = await createConversation({ ownerId: actor.id, title });
   for (const [index, content] of contents.entries()) {
-    await appendMessage({ ownerId: actor.id, conversationId: row.id, role: index % 2 === 0 ? "user" : "assistant", content });
+    await appendMessage({
+      ownerId: actor.id,
+      conversationId: row.id,
+      role: index % 2 === 0 ? "user" : "assistant",
+      content,
+    });
   }
   return row.id;
 }
 
-async function search(actor: Actor, q: string, extra = ""): Promise<{ conversations: ConversationSummary[]; nextCursor: string | null }> {
-  const response = await call(listConversations, `/api/conversations?q=${encodeURIComponent(q)}${extra}`, { auth: actor });
+async function search(
+  actor: Actor,
+  q: string,
+  extra = "",
+): Promise<{ conversations: ConversationSummary[]; nextCursor: string | null }> {
+  const response = await call(listConversations, `/api/conversations?q=${encodeURIComponent(q)}${extra}`, {
+    auth: actor,
+  });
   expect(response.status, response.text).toBe(200);
   return conversationListResponseSchema.parse(response.json);
 }
@@ -32,8 +43,13 @@ describe("GET /api/conversations?q=", () => {
   it("finds by title and by message content, case-insensitively; a message match carries a snippet and its role", async () => {
     const actor = await newActor();
     const picnic = await conversation(actor, "Plan a Picnic", ["Where should we go?", "The park."]);
-    const zebra = await conversation(actor, "Animals", ["Tell me about zebras", "Zebras are striped. Every ZEBRA has its own pattern."]);
-    const long = await conversation(actor, "Long one", [`${"lorem ipsum ".repeat(40)}the Needle is\nhere ${"dolor sit ".repeat(40)}`]);
+    const zebra = await conversation(actor, "Animals", [
+      "Tell me about zebras",
+      "Zebras are striped. Every ZEBRA has its own pattern.",
+    ]);
+    const long = await conversation(actor, "Long one", [
+      `${"lorem ipsum ".repeat(40)}the Needle is\nhere ${"dolor sit ".repeat(40)}`,
+    ]);
     await conversation(actor, "Unrelated", ["nothing to see"]);
 
     const byTitle = await search(actor, "PICNIC");
@@ -43,7 +59,10 @@ describe("GET /api/conversations?q=", () => {
     const byContent = await search(actor, "zEbRa");
     expect(idsOf(byContent)).toEqual([zebra]);
     // The newest matching message, from its start (it is short), whole.
-    expect(byContent.conversations[0]!.match).toEqual({ role: "assistant", snippet: "Zebras are striped. Every ZEBRA has its own pattern." });
+    expect(byContent.conversations[0]!.match).toEqual({
+      role: "assistant",
+      snippet: "Zebras are striped. Every ZEBRA has its own pattern.",
+    });
 
     const inLong = await search(actor, "  needle is  ");
     expect(idsOf(inLong)).toEqual([long]);
@@ -56,7 +75,9 @@ describe("GET /api/conversations?q=", () => {
     expect(snippet.indexOf("Needle")).toBeGreaterThan(20);
 
     // Not a search: the whole list, no snippets.
-    const all = conversationListResponseSchema.parse((await call(listConversations, "/api/conversations", { auth: actor })).json);
+    const all = conversationListResponseSchema.parse(
+      (await call(listConversations, "/api/conversations", { auth: actor })).json,
+    );
     expect(all.conversations).toHaveLength(4);
     expect(all.conversations.every((c) => c.match === undefined)).toBe(true);
   });
@@ -74,7 +95,10 @@ describe("GET /api/conversations?q=", () => {
     expect(idsOf(await search(actor, "%"))).toEqual([percent]);
     expect(idsOf(await search(actor, "e_c"))).toEqual([underscore]);
     expect(idsOf(await search(actor, "C:\\t"))).toEqual([backslash]);
-    expect((await search(actor, "C:\\t")).conversations[0]!.match).toEqual({ role: "user", snippet: "open C:\\temp now" });
+    expect((await search(actor, "C:\\t")).conversations[0]!.match).toEqual({
+      role: "user",
+      snippet: "open C:\\temp now",
+    });
   });
 
   it("never returns another user's conversation, by title or by message", async () => {
@@ -87,17 +111,28 @@ describe("GET /api/conversations?q=", () => {
     expect(idsOf(await search(other, word))).toEqual([]);
     const mine = await search(owner, word);
     expect(new Set(idsOf(mine))).toEqual(new Set([byTitle, byMessage]));
-    expect(mine.conversations.find((c) => c.id === byMessage)!.match).toEqual({ role: "user", snippet: `my ${word} notes` });
+    expect(mine.conversations.find((c) => c.id === byMessage)!.match).toEqual({
+      role: "user",
+      snippet: `my ${word} notes`,
+    });
   });
 
   it("pages the results with the cursor, in the list's order", async () => {
     const actor = await newActor();
     for (let i = 0; i < 6; i++) {
-      await conversation(actor, i % 2 === 0 ? `Trip ${i}` : `Chat ${i}`, i % 3 === 0 ? ["unrelated"] : [`a question about the trip, number ${i}`]);
+      await conversation(
+        actor,
+        i % 2 === 0 ? `Trip ${i}` : `Chat ${i}`,
+        i % 3 === 0 ? ["unrelated"] : [`a question about the trip, number ${i}`],
+      );
     }
     await conversation(actor, "Nothing", ["no match"]);
-    const all = conversationListResponseSchema.parse((await call(listConversations, "/api/conversations", { auth: actor })).json);
-    const expected = all.conversations.filter((c) => c.title.startsWith("Trip") || c.title.startsWith("Chat")).map((c) => c.id);
+    const all = conversationListResponseSchema.parse(
+      (await call(listConversations, "/api/conversations", { auth: actor })).json,
+    );
+    const expected = all.conversations
+      .filter((c) => c.title.startsWith("Trip") || c.title.startsWith("Chat"))
+      .map((c) => c.id);
     expect(expected).toHaveLength(6);
     // Chat 3 has no matching message and no matching title.
     const chat3 = all.conversations.find((c) => c.title === "Chat 3")!.id;
@@ -125,13 +160,20 @@ describe("GET /api/conversations?q=", () => {
       expect(response.json.error.code).toBe("validation:query");
       expect(response.json.error.issues[0].path).toBe("q");
     }
-    const padded = await call(listConversations, `/api/conversations?q=${encodeURIComponent(` ${"x".repeat(200)} `)}`, { auth: actor });
+    const padded = await call(listConversations, `/api/conversations?q=${encodeURIComponent(` ${"x".repeat(200)} `)}`, {
+      auth: actor,
+    });
     expect(padded.status).toBe(200);
   });
 
   it("is documented: the list takes q, and a summary may carry a match", async () => {
     const document = (await read(await getOpenApi(apiRequest("/api/openapi.json"), routeContext()))).json;
-    const parameters = document.paths["/api/conversations"].get.parameters as Array<{ in: string; name: string; required?: boolean; description?: string }>;
+    const parameters = document.paths["/api/conversations"].get.parameters as Array<{
+      in: string;
+      name: string;
+      required?: boolean;
+      description?: string;
+    }>;
     const q = parameters.find((parameter) => parameter.name === "q");
     expect(q).toMatchObject({ in: "query" });
     expect(q?.required).not.toBe(true);

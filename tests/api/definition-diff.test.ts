@@ -10,7 +10,11 @@ const node = (id: string, type: string, label: string, config: Record<string, un
 const base = () => ({
   name: "Flow",
   description: "",
-  nodes: [node("a", "start", "Start"), node("b", "model", "Answer", { model: "echo", provider: "local" }, 200), node("c", "end", "End", {}, 400)],
+  nodes: [
+    node("a", "start", "Start"),
+    node("b", "model", "Answer", { model: "echo", provider: "local" }, 200),
+    node("c", "end", "End", {}, 400),
+  ],
   edges: [
     { id: "e1", source: "a", target: "b" },
     { id: "e2", source: "b", target: "c" },
@@ -21,9 +25,9 @@ const base = () => ({
 describe("version change summaries", () => {
   it("describes a new definition", () => {
     expect(summarizeNewDefinition(base())).toBe("Created with 3 nodes and 2 edges");
-    expect(summarizeNewDefinition({ ...base(), nodes: [node("a", "start", "S")], edges: [] }, "imported from a file")).toBe(
-      "Created with 1 node and 0 edges (imported from a file)",
-    );
+    expect(
+      summarizeNewDefinition({ ...base(), nodes: [node("a", "start", "S")], edges: [] }, "imported from a file"),
+    ).toBe("Created with 1 node and 0 edges (imported from a file)");
   });
 
   it("says nothing changed when only key order differs", () => {
@@ -40,7 +44,10 @@ describe("version change summaries", () => {
     next.nodes[2]!.position = { x: 999, y: 5 };
     next.nodes.push(node("d", "retrieval", "Search"));
     next.nodes.splice(0, 1);
-    next.edges = [{ id: "e2", source: "b", target: "c", label: "then" } as never, { id: "e3", source: "d", target: "b" }];
+    next.edges = [
+      { id: "e2", source: "b", target: "c", label: "then" } as never,
+      { id: "e3", source: "d", target: "b" },
+    ];
     next.metadata = { tags: ["x"] };
     expect(summarizeDefinitionChange(base(), next)).toBe(
       'Renamed "Flow" to "Flow 2"; Changed the description; Added node "Search" (retrieval); Removed node "Start" (start); ' +

@@ -7,7 +7,11 @@ import { POST as rerunExecution } from "@/app/api/executions/[id]/rerun/route";
 import { POST as createWorkflow } from "@/app/api/workflows/route";
 import { PUT as saveWorkflow } from "@/app/api/workflows/[id]/route";
 import { GET as listTemplates } from "@/app/api/templates/route";
-import { executionListResponseSchema, executionResponseSchema, executionResultResponseSchema } from "@/lib/api/executions";
+import {
+  executionListResponseSchema,
+  executionResponseSchema,
+  executionResultResponseSchema,
+} from "@/lib/api/executions";
 import { parseExecutionEvent } from "@/lib/engine/events";
 import { resetEnvCache } from "@/lib/env";
 import { localModelStats } from "@/lib/models";
@@ -52,7 +56,11 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_00
 describe("POST /api/executions", () => {
   it("runs a CUSTOM graph and answers with the result; the run is recorded with its history and events", async () => {
     const actor = await newActor();
-    const result = await run(actor, { type: "CUSTOM", definition: graphOf(echoDefinition()), input: { message: "hello there" } });
+    const result = await run(actor, {
+      type: "CUSTOM",
+      definition: graphOf(echoDefinition()),
+      input: { message: "hello there" },
+    });
     expect(result.status).toBe("completed");
     expect(result.output.message).toContain("hello there");
     expect(result.usage.totalTokens).toBeGreaterThan(0);
@@ -70,7 +78,12 @@ describe("POST /api/executions", () => {
     });
     expect(execution.history.map((h) => h.nodeId)).toEqual(["start", "model", "end"]);
     expect(execution.definition?.nodes?.map((n) => n.id)).toEqual(["start", "model", "end"]);
-    expect(execution.events.byType).toMatchObject({ run_started: 1, node_started: 3, node_completed: 3, run_completed: 1 });
+    expect(execution.events.byType).toMatchObject({
+      run_started: 1,
+      node_started: 3,
+      node_completed: 3,
+      run_completed: 1,
+    });
     expect(execution.events.byType.token).toBeGreaterThan(0);
     expect(execution.events.lastSeq).toBe(execution.events.total);
   });
@@ -99,7 +112,11 @@ describe("POST /api/executions", () => {
 
   it("runs a saved workflow at its latest version or a pinned one, and a template", async () => {
     const actor = await newActor();
-    const { json } = await call(createWorkflow, "/api/workflows", { method: "POST", body: echoDefinition("v1"), auth: actor });
+    const { json } = await call(createWorkflow, "/api/workflows", {
+      method: "POST",
+      body: echoDefinition("v1"),
+      auth: actor,
+    });
     const id = json.workflow.id as string;
     const v2 = echoDefinition("v2");
     v2.nodes[2]!.data.config = { outputTemplate: "version two" } as never;
@@ -113,7 +130,11 @@ describe("POST /api/executions", () => {
 
     const templates = await call(listTemplates, "/api/templates", { auth: actor });
     const universal = templates.json.templates.find((t: { slug: string }) => t.slug === "universal-chat");
-    const viaTemplate = await run(actor, { type: "TEMPLATE", templateId: universal.id, input: { message: "from a template" } });
+    const viaTemplate = await run(actor, {
+      type: "TEMPLATE",
+      templateId: universal.id,
+      input: { message: "from a template" },
+    });
     expect(viaTemplate.status).toBe("completed");
     expect((await detail(actor, viaTemplate.executionId)).templateId).toBe(universal.id);
   });
@@ -121,7 +142,11 @@ describe("POST /api/executions", () => {
   it("answers 404 for a workflow or template that is not the caller's, and 422 naming the field for a bad request", async () => {
     const owner = await newActor();
     const other = await newActor();
-    const { json } = await call(createWorkflow, "/api/workflows", { method: "POST", body: echoDefinition(), auth: owner });
+    const { json } = await call(createWorkflow, "/api/workflows", {
+      method: "POST",
+      body: echoDefinition(),
+      auth: owner,
+    });
     const theirs = await call(runExecution, "/api/executions", {
       method: "POST",
       body: { type: "DEFINITION", definitionId: json.workflow.id, input: { message: "hi" } },
@@ -130,10 +155,18 @@ describe("POST /api/executions", () => {
     expect(theirs.status).toBe(404);
     expect(theirs.text).not.toContain(json.workflow.name);
 
-    const bad = await call(runExecution, "/api/executions", { method: "POST", body: { type: "DEFINITION", definitionId: "x" }, auth: owner });
+    const bad = await call(runExecution, "/api/executions", {
+      method: "POST",
+      body: { type: "DEFINITION", definitionId: "x" },
+      auth: owner,
+    });
     expect(bad.status).toBe(422);
     expect(bad.json.error.issues[0].path).toBe("definitionId");
-    const unknownType = await call(runExecution, "/api/executions", { method: "POST", body: { type: "NOPE" }, auth: owner });
+    const unknownType = await call(runExecution, "/api/executions", {
+      method: "POST",
+      body: { type: "NOPE" },
+      auth: owner,
+    });
     expect(unknownType.status).toBe(422);
     expect(unknownType.json.error.issues[0].path).toBe("type");
   });
@@ -144,16 +177,29 @@ describe("GET /api/executions", () => {
     const actor = await newActor();
     const other = await newActor();
     await run(other, { type: "CUSTOM", definition: graphOf(echoDefinition()), input: { message: "not yours" } });
-    const { json } = await call(createWorkflow, "/api/workflows", { method: "POST", body: echoDefinition(), auth: actor });
+    const { json } = await call(createWorkflow, "/api/workflows", {
+      method: "POST",
+      body: echoDefinition(),
+      auth: actor,
+    });
     const workflowId = json.workflow.id as string;
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await run(actor, { type: "DEFINITION", definitionId: workflowId, input: { message: `d${i}` } })).executionId);
-    for (let i = 0; i < 2; i++) ids.push((await run(actor, { type: "CUSTOM", definition: graphOf(echoDefinition()), input: { message: `c${i}` } })).executionId);
+    for (let i = 0; i < 3; i++)
+      ids.push(
+        (await run(actor, { type: "DEFINITION", definitionId: workflowId, input: { message: `d${i}` } })).executionId,
+      );
+    for (let i = 0; i < 2; i++)
+      ids.push(
+        (await run(actor, { type: "CUSTOM", definition: graphOf(echoDefinition()), input: { message: `c${i}` } }))
+          .executionId,
+      );
     const paused = await run(actor, { type: "CUSTOM", definition: graphOf(approvalDefinition()), input: {} });
     ids.push(paused.executionId);
     const newestFirst = [...ids].reverse();
 
-    const all = executionListResponseSchema.parse((await call(listExecutions, "/api/executions", { auth: actor })).json);
+    const all = executionListResponseSchema.parse(
+      (await call(listExecutions, "/api/executions", { auth: actor })).json,
+    );
     expect(all.executions.map((e) => e.id)).toEqual(newestFirst);
     expect(all.nextCursor).toBeNull();
 
@@ -177,11 +223,17 @@ describe("GET /api/executions", () => {
     expect(custom.json.executions).toHaveLength(3);
     const pausedOnly = await call(listExecutions, "/api/executions?status=paused", { auth: actor });
     expect(pausedOnly.json.executions.map((e: { id: string }) => e.id)).toEqual([paused.executionId]);
-    const several = await call(listExecutions, "/api/executions?status=paused,failed&status=completed", { auth: actor });
+    const several = await call(listExecutions, "/api/executions?status=paused,failed&status=completed", {
+      auth: actor,
+    });
     expect(several.json.executions).toHaveLength(6);
     const future = new Date(Date.now() + 60_000).toISOString();
-    expect((await call(listExecutions, `/api/executions?from=${future}`, { auth: actor })).json.executions).toHaveLength(0);
-    expect((await call(listExecutions, `/api/executions?to=${future}`, { auth: actor })).json.executions).toHaveLength(6);
+    expect(
+      (await call(listExecutions, `/api/executions?from=${future}`, { auth: actor })).json.executions,
+    ).toHaveLength(0);
+    expect((await call(listExecutions, `/api/executions?to=${future}`, { auth: actor })).json.executions).toHaveLength(
+      6,
+    );
   });
 
   it("answers 422 naming the parameter for bad filters and cursors", async () => {
@@ -200,7 +252,10 @@ describe("GET /api/executions", () => {
       const response = await call(listExecutions, `/api/executions?${query}`, { auth: actor });
       expect(response.status, query).toBe(422);
       expect(response.json.error.code).toBe("validation:query");
-      expect(response.json.error.issues.map((i: { path: string }) => i.path), query).toContain(path);
+      expect(
+        response.json.error.issues.map((i: { path: string }) => i.path),
+        query,
+      ).toContain(path);
     }
   });
 });
@@ -214,19 +269,43 @@ describe("resume, cancel and rerun", () => {
     expect((await detail(actor, paused.executionId)).status).toBe("paused");
 
     const other = await newActor();
-    const foreign = await call(resumeExecution, "/api/executions/x/resume", { method: "POST", body: { approved: true }, auth: other, params: { id: paused.executionId } });
+    const foreign = await call(resumeExecution, "/api/executions/x/resume", {
+      method: "POST",
+      body: { approved: true },
+      auth: other,
+      params: { id: paused.executionId },
+    });
     expect(foreign.status).toBe(404);
 
-    const resumed = await call(resumeExecution, "/api/executions/x/resume", { method: "POST", body: { approved: true }, auth: actor, params: { id: paused.executionId } });
+    const resumed = await call(resumeExecution, "/api/executions/x/resume", {
+      method: "POST",
+      body: { approved: true },
+      auth: actor,
+      params: { id: paused.executionId },
+    });
     expect(resumed.status, resumed.text).toBe(200);
-    expect(resumed.json).toMatchObject({ executionId: paused.executionId, status: "completed", output: { message: "shipped" } });
+    expect(resumed.json).toMatchObject({
+      executionId: paused.executionId,
+      status: "completed",
+      output: { message: "shipped" },
+    });
     expect((await detail(actor, paused.executionId)).status).toBe("completed");
 
-    const again = await call(resumeExecution, "/api/executions/x/resume", { method: "POST", body: { approved: false }, auth: actor, params: { id: paused.executionId } });
+    const again = await call(resumeExecution, "/api/executions/x/resume", {
+      method: "POST",
+      body: { approved: false },
+      auth: actor,
+      params: { id: paused.executionId },
+    });
     expect(again.status).toBe(409);
     expect(again.json.error.code).toBe("conflict:execution_not_paused");
 
-    const empty = await call(resumeExecution, "/api/executions/x/resume", { method: "POST", body: {}, auth: actor, params: { id: paused.executionId } });
+    const empty = await call(resumeExecution, "/api/executions/x/resume", {
+      method: "POST",
+      body: {},
+      auth: actor,
+      params: { id: paused.executionId },
+    });
     expect(empty.status).toBe(422);
   });
 
@@ -243,17 +322,28 @@ describe("resume, cancel and rerun", () => {
     });
     const messages = await readSse(response);
     expect(Number(messages[0]!.id)).toBe(before + 1);
-    expect(messages[messages.length - 1]!.data.data).toMatchObject({ status: "completed", output: { message: "held back" } });
+    expect(messages[messages.length - 1]!.data.data).toMatchObject({
+      status: "completed",
+      output: { message: "held back" },
+    });
   });
 
   it("cancels a paused run, and answers 409 once it has ended", async () => {
     const actor = await newActor();
     const paused = await run(actor, { type: "CUSTOM", definition: graphOf(approvalDefinition()), input: {} });
-    const cancelled = await call(cancelExecution, "/api/executions/x/cancel", { method: "POST", auth: actor, params: { id: paused.executionId } });
+    const cancelled = await call(cancelExecution, "/api/executions/x/cancel", {
+      method: "POST",
+      auth: actor,
+      params: { id: paused.executionId },
+    });
     expect(cancelled.status).toBe(200);
     expect(cancelled.json).toEqual({ executionId: paused.executionId, status: "cancelled" });
     expect((await detail(actor, paused.executionId)).status).toBe("cancelled");
-    const again = await call(cancelExecution, "/api/executions/x/cancel", { method: "POST", auth: actor, params: { id: paused.executionId } });
+    const again = await call(cancelExecution, "/api/executions/x/cancel", {
+      method: "POST",
+      auth: actor,
+      params: { id: paused.executionId },
+    });
     expect(again.status).toBe(409);
     expect(again.json.error.code).toBe("conflict:execution_finished");
   });
@@ -276,7 +366,11 @@ describe("resume, cancel and rerun", () => {
       text += decoder.decode(value, { stream: true });
     }
     const executionId = /"executionId":"([0-9A-Z]{26})"/.exec(text)![1]!;
-    const cancelled = await call(cancelExecution, "/api/executions/x/cancel", { method: "POST", auth: actor, params: { id: executionId } });
+    const cancelled = await call(cancelExecution, "/api/executions/x/cancel", {
+      method: "POST",
+      auth: actor,
+      params: { id: executionId },
+    });
     expect(cancelled.status).toBe(200);
     expect(cancelled.json.executionId).toBe(executionId);
     for (;;) {
@@ -296,24 +390,63 @@ describe("resume, cancel and rerun", () => {
 
   it("reruns a run as a new execution linked by parentExecutionId, with the same request", async () => {
     const actor = await newActor();
-    const { json } = await call(createWorkflow, "/api/workflows", { method: "POST", body: echoDefinition(), auth: actor });
-    const first = await run(actor, { type: "DEFINITION", definitionId: json.workflow.id, input: { message: "again please" } });
-    await call(saveWorkflow, "/api/workflows/x", { method: "PUT", body: echoDefinition("changed"), auth: actor, params: { id: json.workflow.id } });
+    const { json } = await call(createWorkflow, "/api/workflows", {
+      method: "POST",
+      body: echoDefinition(),
+      auth: actor,
+    });
+    const first = await run(actor, {
+      type: "DEFINITION",
+      definitionId: json.workflow.id,
+      input: { message: "again please" },
+    });
+    await call(saveWorkflow, "/api/workflows/x", {
+      method: "PUT",
+      body: echoDefinition("changed"),
+      auth: actor,
+      params: { id: json.workflow.id },
+    });
 
-    const rerun = await call(rerunExecution, "/api/executions/x/rerun", { method: "POST", auth: actor, params: { id: first.executionId } });
+    const rerun = await call(rerunExecution, "/api/executions/x/rerun", {
+      method: "POST",
+      auth: actor,
+      params: { id: first.executionId },
+    });
     expect(rerun.status, rerun.text).toBe(200);
     expect(rerun.json.executionId).not.toBe(first.executionId);
     expect(rerun.json.output.message).toBe(first.output.message);
     const record = await detail(actor, rerun.json.executionId);
-    expect(record).toMatchObject({ parentExecutionId: first.executionId, definitionId: json.workflow.id, definitionVersion: 1, input: { message: "again please" } });
+    expect(record).toMatchObject({
+      parentExecutionId: first.executionId,
+      definitionId: json.workflow.id,
+      definitionVersion: 1,
+      input: { message: "again please" },
+    });
 
-    const custom = await run(actor, { type: "CUSTOM", definition: graphOf(echoDefinition()), input: { message: "adhoc" } });
-    const streamed = await callRaw(rerunExecution, "/api/executions/x/rerun", { method: "POST", auth: actor, params: { id: custom.executionId }, headers: SSE });
+    const custom = await run(actor, {
+      type: "CUSTOM",
+      definition: graphOf(echoDefinition()),
+      input: { message: "adhoc" },
+    });
+    const streamed = await callRaw(rerunExecution, "/api/executions/x/rerun", {
+      method: "POST",
+      auth: actor,
+      params: { id: custom.executionId },
+      headers: SSE,
+    });
     const events = await readSse(streamed);
     expect(events[0]!.data.data).toMatchObject({ workflowType: "CUSTOM", parentExecutionId: custom.executionId });
 
     const other = await newActor();
-    expect((await call(rerunExecution, "/api/executions/x/rerun", { method: "POST", auth: other, params: { id: first.executionId } })).status).toBe(404);
+    expect(
+      (
+        await call(rerunExecution, "/api/executions/x/rerun", {
+          method: "POST",
+          auth: other,
+          params: { id: first.executionId },
+        })
+      ).status,
+    ).toBe(404);
   });
 });
 
@@ -362,7 +495,12 @@ describe("run limits", () => {
     expect(limited.status).toBe(429);
     expect(limited.json.error.code).toBe("rate_limit:concurrent_runs");
     expect(limited.headers.get("retry-after")).toBe("2");
-    const streamedLimited = await callRaw(runExecution, "/api/executions", { method: "POST", body, auth: actor, headers: SSE });
+    const streamedLimited = await callRaw(runExecution, "/api/executions", {
+      method: "POST",
+      body,
+      auth: actor,
+      headers: SSE,
+    });
     expect(streamedLimited.status).toBe(429);
     expect(localModelStats.requests).toBe(modelCalls);
     expect((await call(listExecutions, "/api/executions", { auth: actor })).json.executions).toHaveLength(runsBefore);

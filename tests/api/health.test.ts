@@ -38,7 +38,10 @@ describe("GET /api/health", () => {
     const { json: created } = await read(
       await createKey(apiRequest("/api/keys", { method: "POST", body: { name: "h" }, cookie }), routeContext()),
     );
-    await deleteKey(apiRequest(`/api/keys/${created.key.id}`, { method: "DELETE", cookie }), routeContext({ id: created.key.id }));
+    await deleteKey(
+      apiRequest(`/api/keys/${created.key.id}`, { method: "DELETE", cookie }),
+      routeContext({ id: created.key.id }),
+    );
     for (const apiKey of [created.secret, "lat_wrong"]) {
       const { status, json } = await get({ apiKey });
       expect(status).toBe(401);

@@ -18,7 +18,10 @@ export interface RequestOptions {
   apiKey?: string;
 }
 
-export function apiRequest(path: string, { method = "GET", body, headers = {}, cookie, apiKey }: RequestOptions = {}): Request {
+export function apiRequest(
+  path: string,
+  { method = "GET", body, headers = {}, cookie, apiKey }: RequestOptions = {},
+): Request {
   const h = new Headers(headers);
   if (cookie) h.set("cookie", cookie);
   if (apiKey !== undefined) h.set("authorization", `Bearer ${apiKey}`);

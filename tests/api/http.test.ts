@@ -21,19 +21,25 @@ describe("apiRoute", () => {
     });
     const { status, json, headers } = await read(await route(apiRequest("/api/x"), routeContext()));
     expect(status).toBe(409);
-    expect(json).toEqual({ error: { code: "conflict:thing", message: "Already there", issues: [{ path: "name", message: "taken" }] } });
+    expect(json).toEqual({
+      error: { code: "conflict:thing", message: "Already there", issues: [{ path: "name", message: "taken" }] },
+    });
     expect(headers.get("x-request-id")).toBeTruthy();
   });
 
   it("hides any other error behind a generic 500 with a request id, and logs the real one", async () => {
     const log = vi.spyOn(console, "error").mockImplementation(() => {});
     const route = apiRoute(async () => {
-      throw new Error('Failed query: select * from "users" where password_hash = $1\n    at PgSession.query (node_modules/x.js:1:1)');
+      throw new Error(
+        'Failed query: select * from "users" where password_hash = $1\n    at PgSession.query (node_modules/x.js:1:1)',
+      );
     });
     const response = await route(apiRequest("/api/x", { headers: { "x-request-id": "req-123" } }), routeContext());
     const { status, json } = await read(response);
     expect(status).toBe(500);
-    expect(json).toEqual({ error: { code: "internal:server", message: "Internal server error", requestId: "req-123" } });
+    expect(json).toEqual({
+      error: { code: "internal:server", message: "Internal server error", requestId: "req-123" },
+    });
     expect(log).toHaveBeenCalled();
     expect(String(log.mock.calls[0]?.[0])).toContain("req-123");
   });
@@ -43,7 +49,9 @@ describe("apiRoute", () => {
     const route = apiRoute(async () => {
       throw new Error("boom");
     });
-    const { json } = await read(await route(apiRequest("/api/x", { headers: { "x-request-id": "<script>" } }), routeContext()));
+    const { json } = await read(
+      await route(apiRequest("/api/x", { headers: { "x-request-id": "<script>" } }), routeContext()),
+    );
     expect(json.error.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -59,7 +67,9 @@ describe("apiRoute", () => {
 
 describe("readJson", () => {
   it("returns the validated body", async () => {
-    const { status, json } = await read(await echo(apiRequest("/api/x", { method: "POST", body: { name: "a", count: 2 } }), routeContext()));
+    const { status, json } = await read(
+      await echo(apiRequest("/api/x", { method: "POST", body: { name: "a", count: 2 } }), routeContext()),
+    );
     expect(status).toBe(200);
     expect(json.received).toEqual({ name: "a", count: 2 });
   });
@@ -74,7 +84,9 @@ describe("readJson", () => {
   });
 
   it("reports a body that is not an object at (body)", async () => {
-    const { status, json } = await read(await echo(apiRequest("/api/x", { method: "POST", body: [1, 2] }), routeContext()));
+    const { status, json } = await read(
+      await echo(apiRequest("/api/x", { method: "POST", body: [1, 2] }), routeContext()),
+    );
     expect(status).toBe(422);
     expect(json.error.issues[0].path).toBe("(body)");
   });
@@ -124,8 +136,14 @@ describe("methodNotAllowed and unknown routes", () => {
   });
 
   it("answers 404 JSON for an unknown /api path, whatever the method", async () => {
-    for (const [method, handler] of [["GET", unknownGet], ["POST", unknownPost], ["DELETE", unknownDelete]] as const) {
-      const { status, json } = await read(await handler(apiRequest("/api/nope/deeper", { method }), routeContext({ path: ["nope", "deeper"] })));
+    for (const [method, handler] of [
+      ["GET", unknownGet],
+      ["POST", unknownPost],
+      ["DELETE", unknownDelete],
+    ] as const) {
+      const { status, json } = await read(
+        await handler(apiRequest("/api/nope/deeper", { method }), routeContext({ path: ["nope", "deeper"] })),
+      );
       expect(status).toBe(404);
       expect(json.error.code).toBe("not_found:route");
     }

@@ -86,7 +86,11 @@ describe("API keys endpoints", () => {
   });
 
   it("requires authentication: 401 unauthorized:auth with nothing presented", async () => {
-    for (const result of [await list({}), await create({}, { name: "x" }), await revoke({}, "01ARZ3NDEKTSV4RRFFQ69G5FAV")]) {
+    for (const result of [
+      await list({}),
+      await create({}, { name: "x" }),
+      await revoke({}, "01ARZ3NDEKTSV4RRFFQ69G5FAV"),
+    ]) {
       expect(result.status).toBe(401);
       expect(result.json.error.code).toBe("unauthorized:auth");
     }
@@ -100,7 +104,9 @@ describe("API keys endpoints", () => {
       expect(status).toBe(401);
       expect(json.error.code).toBe("unauthorized:api_key");
     }
-    const basic = await read(await listKeys(apiRequest("/api/keys", { cookie, headers: { authorization: "Basic dTpw" } }), routeContext()));
+    const basic = await read(
+      await listKeys(apiRequest("/api/keys", { cookie, headers: { authorization: "Basic dTpw" } }), routeContext()),
+    );
     expect(basic.status).toBe(401);
     expect(basic.json.error.code).toBe("unauthorized:api_key");
   });
@@ -120,7 +126,12 @@ describe("API keys endpoints", () => {
   it("refuses a cookie-authenticated change from another site", async () => {
     const { cookie } = await signUp();
     const response = await createKey(
-      apiRequest("/api/keys", { method: "POST", body: { name: "csrf" }, cookie, headers: { origin: "https://evil.example" } }),
+      apiRequest("/api/keys", {
+        method: "POST",
+        body: { name: "csrf" },
+        cookie,
+        headers: { origin: "https://evil.example" },
+      }),
       routeContext(),
     );
     const { status, json } = await read(response);

@@ -20,19 +20,35 @@ async function newBase(actor: Actor, name = "Handbook"): Promise<string> {
 }
 
 async function addText(actor: Actor, id: string, title: string, text: string): Promise<string> {
-  const added = await call(addDocument, "/api/knowledge-bases/x/documents", { method: "POST", body: { title, text }, auth: actor, params: { id } });
+  const added = await call(addDocument, "/api/knowledge-bases/x/documents", {
+    method: "POST",
+    body: { title, text },
+    auth: actor,
+    params: { id },
+  });
   expect(added.status, added.text).toBe(201);
   return added.json.document.id as string;
 }
 
-const searchAs = (actor: Actor, id: string, body: unknown) => call(search, path, { method: "POST", body, auth: actor, params: { id } });
+const searchAs = (actor: Actor, id: string, body: unknown) =>
+  call(search, path, { method: "POST", body, auth: actor, params: { id } });
 
 describe("POST /api/knowledge-bases/:id/search", () => {
   it("ranks the best passage first, with its document's title, like the engine's search", async () => {
     const actor = await newActor();
     const id = await newBase(actor);
-    await addText(actor, id, "Shipping notes", "Parcels leave the warehouse within two working days. Tracking numbers arrive by email.");
-    const refunds = await addText(actor, id, "Refund policy", "Refunds are paid back to the original card within five to seven business days.");
+    await addText(
+      actor,
+      id,
+      "Shipping notes",
+      "Parcels leave the warehouse within two working days. Tracking numbers arrive by email.",
+    );
+    const refunds = await addText(
+      actor,
+      id,
+      "Refund policy",
+      "Refunds are paid back to the original card within five to seven business days.",
+    );
     await addText(actor, id, "Office hours", "The office opens at nine and closes at five on working days.");
 
     const response = await searchAs(actor, id, { query: "  How many days until my refund is paid?  " });
@@ -45,19 +61,27 @@ describe("POST /api/knowledge-bases/:id/search", () => {
     expect(body.tookMs).toBeGreaterThanOrEqual(0);
 
     // The very passages the retrieval node would get (the same function, the node's default topK).
-    const engine = await searchKnowledge({ ownerId: actor.id, knowledgeBaseId: id, query: "How many days until my refund is paid?", topK: KNOWLEDGE_SEARCH_LIMITS.defaultTopK });
+    const engine = await searchKnowledge({
+      ownerId: actor.id,
+      knowledgeBaseId: id,
+      query: "How many days until my refund is paid?",
+      topK: KNOWLEDGE_SEARCH_LIMITS.defaultTopK,
+    });
     expect(body.results.map((r) => r.text)).toEqual(engine.map((hit) => hit.content));
   });
 
   it("returns at most topK passages, the retrieval node's default when omitted", async () => {
-    expect(KNOWLEDGE_SEARCH_LIMITS.defaultTopK).toBe(retrievalConfigSchema.parse({ knowledgeBaseId: "kb", query: "q" }).topK);
+    expect(KNOWLEDGE_SEARCH_LIMITS.defaultTopK).toBe(
+      retrievalConfigSchema.parse({ knowledgeBaseId: "kb", query: "q" }).topK,
+    );
     expect(KNOWLEDGE_SEARCH_LIMITS.queryMaxLength).toBe(RETRIEVAL_LIMITS.maxQueryLength);
     expect(KNOWLEDGE_SEARCH_LIMITS.maxTopK).toBeLessThanOrEqual(RETRIEVAL_LIMITS.maxTopK);
 
     const actor = await newActor();
     const id = await newBase(actor);
     const count = KNOWLEDGE_SEARCH_LIMITS.defaultTopK + 2;
-    for (let i = 1; i <= count; i++) await addText(actor, id, `Note ${i}`, `Note ${i}: the backup of the database runs every night.`);
+    for (let i = 1; i <= count; i++)
+      await addText(actor, id, `Note ${i}`, `Note ${i}: the backup of the database runs every night.`);
 
     const two = await searchAs(actor, id, { query: "database backup", topK: 2 });
     expect(two.status, two.text).toBe(200);

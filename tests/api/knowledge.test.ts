@@ -44,7 +44,11 @@ async function upload(actor: Actor, knowledgeBaseId: string, file: Blob, fileNam
 }
 
 async function newBase(actor: Actor, name = "Handbook") {
-  const created = await call(createBase, "/api/knowledge-bases", { method: "POST", body: { name, description: "Policies" }, auth: actor });
+  const created = await call(createBase, "/api/knowledge-bases", {
+    method: "POST",
+    body: { name, description: "Policies" },
+    auth: actor,
+  });
   expect(created.status).toBe(201);
   return created.json.knowledgeBase as { id: string; name: string; documentCount: number };
 }
@@ -56,14 +60,24 @@ describe("knowledge bases", () => {
     const base = await newBase(actor);
     expect(base).toMatchObject({ name: "Handbook", documentCount: 0 });
 
-    expect((await call(listBases, "/api/knowledge-bases", { auth: actor })).json.knowledgeBases.map((b: { id: string }) => b.id)).toEqual([base.id]);
+    expect(
+      (await call(listBases, "/api/knowledge-bases", { auth: actor })).json.knowledgeBases.map(
+        (b: { id: string }) => b.id,
+      ),
+    ).toEqual([base.id]);
     expect((await call(listBases, "/api/knowledge-bases", { auth: other })).json.knowledgeBases).toEqual([]);
     const read = await call(getBase, "/api/knowledge-bases/x", { auth: actor, params: { id: base.id } });
     expect(read.json).toMatchObject({ knowledgeBase: { id: base.id }, documents: [] });
     expect((await call(getBase, "/api/knowledge-bases/x", { auth: other, params: { id: base.id } })).status).toBe(404);
-    expect((await call(deleteBase, "/api/knowledge-bases/x", { method: "DELETE", auth: other, params: { id: base.id } })).status).toBe(404);
+    expect(
+      (await call(deleteBase, "/api/knowledge-bases/x", { method: "DELETE", auth: other, params: { id: base.id } }))
+        .status,
+    ).toBe(404);
 
-    expect((await call(deleteBase, "/api/knowledge-bases/x", { method: "DELETE", auth: actor, params: { id: base.id } })).status).toBe(204);
+    expect(
+      (await call(deleteBase, "/api/knowledge-bases/x", { method: "DELETE", auth: actor, params: { id: base.id } }))
+        .status,
+    ).toBe(204);
     expect((await call(getBase, "/api/knowledge-bases/x", { auth: actor, params: { id: base.id } })).status).toBe(404);
   });
 
@@ -72,7 +86,12 @@ describe("knowledge bases", () => {
     const other = await newActor();
     const base = await newBase(actor);
     const definition = echoDefinition();
-    definition.nodes.splice(1, 0, { id: "search", type: "retrieval", position: { x: 100, y: 0 }, data: { label: "Search", config: { knowledgeBaseId: base.id } } });
+    definition.nodes.splice(1, 0, {
+      id: "search",
+      type: "retrieval",
+      position: { x: 100, y: 0 },
+      data: { label: "Search", config: { knowledgeBaseId: base.id } },
+    });
     definition.edges = [
       { id: "e1", source: "start", target: "search" },
       { id: "e2", source: "search", target: "model" },
@@ -80,8 +99,14 @@ describe("knowledge bases", () => {
     ];
     const mine = await call(validate, "/api/workflows/validate", { method: "POST", body: { definition }, auth: actor });
     expect(mine.json.validation.isValid).toBe(true);
-    const theirs = await call(validate, "/api/workflows/validate", { method: "POST", body: { definition }, auth: other });
-    expect(theirs.json.validation.errors).toContainEqual(expect.objectContaining({ code: "retrieval.unknown_knowledge_base" }));
+    const theirs = await call(validate, "/api/workflows/validate", {
+      method: "POST",
+      body: { definition },
+      auth: other,
+    });
+    expect(theirs.json.validation.errors).toContainEqual(
+      expect.objectContaining({ code: "retrieval.unknown_knowledge_base" }),
+    );
   });
 
   it("adds pasted text as a searchable document, and deletes it", async () => {
@@ -89,7 +114,10 @@ describe("knowledge bases", () => {
     const base = await newBase(actor);
     const added = await call(addDocument, "/api/knowledge-bases/x/documents", {
       method: "POST",
-      body: { title: "Refunds", text: "Refunds are paid within fourteen days of a return.\n\nShipping is free above fifty euros." },
+      body: {
+        title: "Refunds",
+        text: "Refunds are paid within fourteen days of a return.\n\nShipping is free above fifty euros.",
+      },
       auth: actor,
       params: { id: base.id },
     });
@@ -105,10 +133,19 @@ describe("knowledge bases", () => {
 
     const params = { id: base.id, documentId: added.json.document.id };
     const other = await newActor();
-    expect((await call(deleteDocument, "/api/knowledge-bases/x/documents/y", { method: "DELETE", auth: other, params })).status).toBe(404);
-    expect((await call(deleteDocument, "/api/knowledge-bases/x/documents/y", { method: "DELETE", auth: actor, params })).status).toBe(204);
+    expect(
+      (await call(deleteDocument, "/api/knowledge-bases/x/documents/y", { method: "DELETE", auth: other, params }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await call(deleteDocument, "/api/knowledge-bases/x/documents/y", { method: "DELETE", auth: actor, params }))
+        .status,
+    ).toBe(204);
     expect(await searchKnowledge({ ownerId: actor.id, knowledgeBaseId: base.id, query: "refund days" })).toEqual([]);
-    expect((await call(deleteDocument, "/api/knowledge-bases/x/documents/y", { method: "DELETE", auth: actor, params })).status).toBe(404);
+    expect(
+      (await call(deleteDocument, "/api/knowledge-bases/x/documents/y", { method: "DELETE", auth: actor, params }))
+        .status,
+    ).toBe(404);
   });
 
   it("uploads .txt, .md and .pdf files and indexes their text", async () => {
@@ -118,7 +155,13 @@ describe("knowledge bases", () => {
     expect(txt.status, txt.text).toBe(201);
     expect(txt.json.document).toMatchObject({ title: "hours", mimeType: "text/plain" });
 
-    const md = await upload(actor, base.id, new Blob(["# Holidays\n\nThe office closes on public holidays."]), "Holidays.MD", "Holiday policy");
+    const md = await upload(
+      actor,
+      base.id,
+      new Blob(["# Holidays\n\nThe office closes on public holidays."]),
+      "Holidays.MD",
+      "Holiday policy",
+    );
     expect(md.status, md.text).toBe(201);
     expect(md.json.document).toMatchObject({ title: "Holiday policy", mimeType: "text/markdown" });
 
@@ -157,7 +200,11 @@ describe("knowledge bases", () => {
     noFile.set("title", "only a title");
     const missing = await read(
       await addDocument(
-        new Request(`${BASE_URL}/api/knowledge-bases/${base.id}/documents`, { method: "POST", body: noFile, headers: { authorization: `Bearer ${actor.apiKey}` } }),
+        new Request(`${BASE_URL}/api/knowledge-bases/${base.id}/documents`, {
+          method: "POST",
+          body: noFile,
+          headers: { authorization: `Bearer ${actor.apiKey}` },
+        }),
         routeContext({ id: base.id }),
       ),
     );
@@ -174,8 +221,15 @@ describe("knowledge bases", () => {
     const base = await newBase(owner);
     const response = await upload(other, base.id, new Blob(["sneaky"]), "x.txt");
     expect(response.status).toBe(404);
-    const text = await call(addDocument, "/api/knowledge-bases/x/documents", { method: "POST", body: { title: "t", text: "sneaky" }, auth: other, params: { id: base.id } });
+    const text = await call(addDocument, "/api/knowledge-bases/x/documents", {
+      method: "POST",
+      body: { title: "t", text: "sneaky" },
+      auth: other,
+      params: { id: base.id },
+    });
     expect(text.status).toBe(404);
-    expect((await call(getBase, "/api/knowledge-bases/x", { auth: owner, params: { id: base.id } })).json.documents).toEqual([]);
+    expect(
+      (await call(getBase, "/api/knowledge-bases/x", { auth: owner, params: { id: base.id } })).json.documents,
+    ).toEqual([]);
   });
 });

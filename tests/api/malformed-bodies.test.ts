@@ -77,7 +77,9 @@ beforeAll(async () => {
 }, 60_000);
 
 async function post(op: Operation, body: BodyInit, contentType = "application/json") {
-  const params = Object.fromEntries([...op.path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, m[1] === "version" ? "1" : SAMPLE_ID]));
+  const params = Object.fromEntries(
+    [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, m[1] === "version" ? "1" : SAMPLE_ID]),
+  );
   const request = new Request(`${BASE_URL}${op.path}`, {
     method: op.method,
     body,
@@ -89,7 +91,10 @@ async function post(op: Operation, body: BodyInit, contentType = "application/js
   return { status: response.status, text, json: text ? JSON.parse(text) : null };
 }
 
-function expectRefused(result: { status: number; json: { error?: { code: string; issues?: { path: string; message: string }[] } } }, label: string) {
+function expectRefused(
+  result: { status: number; json: { error?: { code: string; issues?: { path: string; message: string }[] } } },
+  label: string,
+) {
   expect(result.status, label).toBeGreaterThanOrEqual(400);
   expect(result.status, label).toBeLessThan(500);
   expect(result.json?.error?.code, label).toMatch(/^[a-z_]+:[a-z_]+$/);
@@ -104,7 +109,13 @@ function expectRefused(result: { status: number; json: { error?: { code: string;
 describe("malformed bodies", () => {
   it("covers every documented route with a body", () => {
     expect(operations.map((o) => `${o.method} ${o.path}`)).toEqual(
-      expect.arrayContaining(["POST /api/workflows", "PUT /api/workflows/{id}", "POST /api/executions", "POST /api/chat", "PATCH /api/conversations/{id}"]),
+      expect.arrayContaining([
+        "POST /api/workflows",
+        "PUT /api/workflows/{id}",
+        "POST /api/executions",
+        "POST /api/chat",
+        "PATCH /api/conversations/{id}",
+      ]),
     );
     expect(operations.length).toBeGreaterThanOrEqual(17);
   });
@@ -125,7 +136,10 @@ describe("malformed bodies", () => {
       expectRefused(result, label);
       expect(result.status, label).toBe(422);
       const paths: string[] = result.json.error.issues.map((i: { path: string }) => i.path.split(".")[0]);
-      expect(paths.some((p) => p in body), `${label}: ${result.text}`).toBe(true);
+      expect(
+        paths.some((p) => p in body),
+        `${label}: ${result.text}`,
+      ).toBe(true);
     }
   });
 
@@ -138,7 +152,10 @@ describe("malformed bodies", () => {
       const label = `${op.method} ${op.path} with {}`;
       expectRefused(result, label);
       const paths: string[] = result.json.error.issues.map((i: { path: string }) => i.path);
-      expect(paths.some((p) => required.includes(p.split(".")[0]!)), `${label}: ${result.text}`).toBe(true);
+      expect(
+        paths.some((p) => required.includes(p.split(".")[0]!)),
+        `${label}: ${result.text}`,
+      ).toBe(true);
     }
   });
 
@@ -147,19 +164,24 @@ describe("malformed bodies", () => {
       const schema = resolve(op.schema);
       const stringField = Object.entries(schema.properties ?? {}).find(([, p]) => resolve(p).type === "string")?.[0];
       const big = "x".repeat(600_000);
-      if (stringField) expectRefused(await post(op, JSON.stringify({ [stringField]: big })), `${op.method} ${op.path} huge ${stringField}`);
+      if (stringField)
+        expectRefused(
+          await post(op, JSON.stringify({ [stringField]: big })),
+          `${op.method} ${op.path} huge ${stringField}`,
+        );
       const huge = await post(op, JSON.stringify({ type: "CUSTOM", extra: "y".repeat(9 * 1024 * 1024) }));
       expectRefused(huge, `${op.method} ${op.path} huge extra field`);
     }
   });
 
   it("refuses deeply nested JSON before parsing it into anything", async () => {
-    const nested = `{"definition":${"[".repeat(DEPTH)}${"]".repeat(DEPTH)},"name":${"{\"a\":".repeat(DEPTH)}1${"}".repeat(DEPTH)}}`;
+    const nested = `{"definition":${"[".repeat(DEPTH)}${"]".repeat(DEPTH)},"name":${'{"a":'.repeat(DEPTH)}1${"}".repeat(DEPTH)}}`;
     for (const op of operations) {
       const result = await post(op, nested);
       expectRefused(result, `${op.method} ${op.path} nested`);
       // Routes with a small body cap refuse it by size first.
-      if (result.status !== 413) expect(result.json.error.message, `${op.method} ${op.path}`).toMatch(/deeper than 64 levels/);
+      if (result.status !== 413)
+        expect(result.json.error.message, `${op.method} ${op.path}`).toMatch(/deeper than 64 levels/);
     }
   });
 

@@ -83,23 +83,41 @@ describe("GET /api/openapi.json", () => {
     for (const route of apiRouteFiles()) {
       for (const method of await servedMethods(route)) served.add(`${method} ${route.path}`);
     }
-    expect([...served].filter((op) => !documented.has(op)), "served but not documented").toEqual([]);
-    expect([...documented].filter((op) => !served.has(op)), "documented but not served").toEqual([]);
+    expect(
+      [...served].filter((op) => !documented.has(op)),
+      "served but not documented",
+    ).toEqual([]);
+    expect(
+      [...documented].filter((op) => !served.has(op)),
+      "documented but not served",
+    ).toEqual([]);
     expect(documented.size).toBe(apiOperations.length);
   });
 
   it("describes every error as the one error shape, and every id path parameter as a ULID", async () => {
     const document = (await fetchDocument()) as unknown as {
-      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>; parameters?: { in: string; name: string; schema: { pattern?: string; $ref?: string } }[] }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
+            parameters?: { in: string; name: string; schema: { pattern?: string; $ref?: string } }[];
+          }
+        >
+      >;
     };
     for (const [path, item] of Object.entries(document.paths)) {
       for (const [method, op] of Object.entries(item)) {
         for (const [status, response] of Object.entries(op.responses)) {
           if (Number(status) < 400) continue;
-          expect(response.content?.["application/json"]?.schema.$ref, `${method} ${path} ${status}`).toBe("#/components/schemas/Error");
+          expect(response.content?.["application/json"]?.schema.$ref, `${method} ${path} ${status}`).toBe(
+            "#/components/schemas/Error",
+          );
         }
         for (const parameter of op.parameters ?? []) {
-          if (parameter.in === "path" && /id$/i.test(parameter.name)) expect(parameter.schema.pattern, `${method} ${path} ${parameter.name}`).toBeDefined();
+          if (parameter.in === "path" && /id$/i.test(parameter.name))
+            expect(parameter.schema.pattern, `${method} ${path} ${parameter.name}`).toBeDefined();
         }
       }
     }

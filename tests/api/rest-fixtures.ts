@@ -18,15 +18,25 @@ export interface Actor {
 /** A fresh user through the real sign-up and key routes. */
 export async function newActor(): Promise<Actor> {
   const { user, cookie } = await signUp();
-  const created = await read(await createKey(apiRequest("/api/keys", { method: "POST", body: { name: "tests" }, cookie }), routeContext()));
+  const created = await read(
+    await createKey(apiRequest("/api/keys", { method: "POST", body: { name: "tests" }, cookie }), routeContext()),
+  );
   expect(created.status).toBe(201);
   return { id: user.id, email: user.email, cookie, apiKey: created.json.secret };
 }
 
 /** A key of `actor`'s that has been revoked. */
 export async function revokedKeyOf(actor: Actor): Promise<string> {
-  const created = await read(await createKey(apiRequest("/api/keys", { method: "POST", body: { name: "revoked" }, cookie: actor.cookie }), routeContext()));
-  const revoked = await revokeKey(apiRequest(`/api/keys/${created.json.key.id}`, { method: "DELETE", cookie: actor.cookie }), routeContext({ id: created.json.key.id }));
+  const created = await read(
+    await createKey(
+      apiRequest("/api/keys", { method: "POST", body: { name: "revoked" }, cookie: actor.cookie }),
+      routeContext(),
+    ),
+  );
+  const revoked = await revokeKey(
+    apiRequest(`/api/keys/${created.json.key.id}`, { method: "DELETE", cookie: actor.cookie }),
+    routeContext({ id: created.json.key.id }),
+  );
   expect(revoked.status).toBe(204);
   return created.json.secret as string;
 }
@@ -48,14 +58,28 @@ export interface CallOptions {
 }
 
 /** Calls a route handler like Next does; an Actor authenticates with its API key unless a cookie is given. */
-export async function call(handler: RouteHandler<never>, path: string, { method = "GET", body, auth, params = {}, headers = {} }: CallOptions = {}): Promise<ReadResponse> {
-  const response = await (handler as unknown as RouteHandler)(apiRequest(path, { method, body, headers, ...credentials(auth) }), routeContext(params));
+export async function call(
+  handler: RouteHandler<never>,
+  path: string,
+  { method = "GET", body, auth, params = {}, headers = {} }: CallOptions = {},
+): Promise<ReadResponse> {
+  const response = await (handler as unknown as RouteHandler)(
+    apiRequest(path, { method, body, headers, ...credentials(auth) }),
+    routeContext(params),
+  );
   return read(response);
 }
 
 /** Calls a handler and returns the raw Response (for streams and downloads). */
-export async function callRaw(handler: RouteHandler<never>, path: string, { method = "GET", body, auth, params = {}, headers = {} }: CallOptions = {}): Promise<Response> {
-  return (handler as unknown as RouteHandler)(apiRequest(path, { method, body, headers, ...credentials(auth) }), routeContext(params));
+export async function callRaw(
+  handler: RouteHandler<never>,
+  path: string,
+  { method = "GET", body, auth, params = {}, headers = {} }: CallOptions = {},
+): Promise<Response> {
+  return (handler as unknown as RouteHandler)(
+    apiRequest(path, { method, body, headers, ...credentials(auth) }),
+    routeContext(params),
+  );
 }
 
 export interface SseMessage {
@@ -119,7 +143,12 @@ export function approvalDefinition(name = "Approval flow") {
     description: "",
     nodes: [
       { id: "start", type: "start", position: { x: 0, y: 0 }, data: { config: {} } },
-      { id: "review", type: "human", position: { x: 240, y: 0 }, data: { config: { mode: "approval", question: "Ship it?", variable: "ok" } } },
+      {
+        id: "review",
+        type: "human",
+        position: { x: 240, y: 0 },
+        data: { config: { mode: "approval", question: "Ship it?", variable: "ok" } },
+      },
       { id: "yes", type: "end", position: { x: 480, y: -80 }, data: { config: { outputTemplate: "shipped" } } },
       { id: "no", type: "end", position: { x: 480, y: 80 }, data: { config: { outputTemplate: "held back" } } },
     ],

@@ -39,7 +39,9 @@ export function apiRouteFiles(): RouteFile[] {
 /** The methods a route file serves: those whose handler answers something other than 405 to a bare request. */
 export async function servedMethods(route: RouteFile): Promise<string[]> {
   const mod = await route.module();
-  const params = Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, "01ARZ3NDEKTSV4RRFFQ69G5FAV"]));
+  const params = Object.fromEntries(
+    [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, "01ARZ3NDEKTSV4RRFFQ69G5FAV"]),
+  );
   const served: string[] = [];
   for (const method of METHODS) {
     const handler = mod[method];

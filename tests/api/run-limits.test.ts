@@ -4,7 +4,10 @@ import { RunLimiter } from "@/lib/services/run-limits";
 
 function limiter(limits: { maxConcurrent: number; perMinute: number }) {
   let now = 1_000_000;
-  const l = new RunLimiter(() => limits, () => now);
+  const l = new RunLimiter(
+    () => limits,
+    () => now,
+  );
   return { l, advance: (ms: number) => (now += ms) };
 }
 

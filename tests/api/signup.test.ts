@@ -14,7 +14,11 @@ describe("POST /api/signup", () => {
     const setCookie = response.headers.get("set-cookie");
     const { status, json } = await read(response);
     expect(status).toBe(201);
-    expect(json.user).toEqual({ id: expect.stringMatching(/^[0-9A-Z]{26}$/), email: email.toLowerCase(), name: "Grace" });
+    expect(json.user).toEqual({
+      id: expect.stringMatching(/^[0-9A-Z]{26}$/),
+      email: email.toLowerCase(),
+      name: "Grace",
+    });
     expect(json.user.password).toBeUndefined();
 
     expect(setCookie).toMatch(/^authjs\.session-token=[^;]+; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
@@ -89,7 +93,9 @@ describe("POST /api/signup", () => {
   });
 
   it("answers 413 for an oversized body", async () => {
-    const { status, json } = await read(await post({ email: uniqueEmail(), password: "long enough pw", name: "x".repeat(64 * 1024) }));
+    const { status, json } = await read(
+      await post({ email: uniqueEmail(), password: "long enough pw", name: "x".repeat(64 * 1024) }),
+    );
     expect(status).toBe(413);
     expect(json.error.code).toBe("payload_too_large:body");
   });

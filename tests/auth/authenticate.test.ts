@@ -126,7 +126,10 @@ describe("session cookies and next-auth", () => {
     const config = { ...(await buildAuthConfig()), basePath: "/api/auth" };
     const csrf = await Auth(new Request("http://localhost:3000/api/auth/csrf"), config);
     const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-    const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const csrfCookie = csrf.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
 
     const signIn = await Auth(
       new Request("http://localhost:3000/api/auth/callback/credentials", {
@@ -148,7 +151,10 @@ describe("session cookies and next-auth", () => {
     const config = { ...(await buildAuthConfig()), basePath: "/api/auth" };
     const csrf = await Auth(new Request("http://localhost:3000/api/auth/csrf"), config);
     const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-    const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const csrfCookie = csrf.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     const signIn = await Auth(
       new Request("http://localhost:3000/api/auth/callback/credentials", {
         method: "POST",

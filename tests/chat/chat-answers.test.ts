@@ -36,15 +36,26 @@ async function templateId(actor: Actor, slug: string): Promise<string> {
 describe("saved chat answers", () => {
   it("keep their tool-call steps (name, arguments, result) for the chat to show after a reload", async () => {
     const actor = await newActor();
-    const saved = await send(actor, { message: "use calculator on 6*7", templateId: await templateId(actor, "tool-agent") });
+    const saved = await send(actor, {
+      message: "use calculator on 6*7",
+      templateId: await templateId(actor, "tool-agent"),
+    });
     expect(saved.message.content).toContain("calculator returned: 42");
-    const [answer] = (await conversationOf(actor, saved.conversationId)).messages.filter((m: { role: string }) => m.role === "assistant");
-    expect(answer.metadata.toolCalls).toEqual([expect.objectContaining({ name: "calculator", args: { expression: "6*7" }, result: "42" })]);
+    const [answer] = (await conversationOf(actor, saved.conversationId)).messages.filter(
+      (m: { role: string }) => m.role === "assistant",
+    );
+    expect(answer.metadata.toolCalls).toEqual([
+      expect.objectContaining({ name: "calculator", args: { expression: "6*7" }, result: "42" }),
+    ]);
   });
 
   it("keep the passages they cite, from a knowledge base chosen for the Q&A template", async () => {
     const actor = await newActor();
-    const kb = await call(createKnowledgeBase, "/api/knowledge-bases", { method: "POST", body: { name: "Handbook" }, auth: actor });
+    const kb = await call(createKnowledgeBase, "/api/knowledge-bases", {
+      method: "POST",
+      body: { name: "Handbook" },
+      auth: actor,
+    });
     expect(kb.status).toBe(201);
     const kbId = kb.json.knowledgeBase.id as string;
     const doc = await call(addDocument, "/api/knowledge-bases/x/documents", {
@@ -62,8 +73,13 @@ describe("saved chat answers", () => {
       body: { name: "Knowledge base Q&A · Handbook", params: { knowledgeBaseId: kbId } },
     });
     expect(workflow.status).toBe(201);
-    const saved = await send(actor, { message: "How many days of paid holiday?", workflowId: workflow.json.workflow.id });
-    expect(saved.message.metadata.sources).toEqual([expect.objectContaining({ title: "Holidays", knowledgeBaseId: kbId })]);
+    const saved = await send(actor, {
+      message: "How many days of paid holiday?",
+      workflowId: workflow.json.workflow.id,
+    });
+    expect(saved.message.metadata.sources).toEqual([
+      expect.objectContaining({ title: "Holidays", knowledgeBaseId: kbId }),
+    ]);
     expect(saved.message.content).toContain("[1]");
   });
 });
@@ -99,7 +115,11 @@ describe("conversation titles", () => {
   async function openaiWorkflow(actor: Actor): Promise<string> {
     const definition = echoDefinition("Travel helper");
     definition.nodes[1]!.data.config = { provider: "openai", model: "gpt-4o-mini" };
-    const { status, json } = await call(createWorkflow, "/api/workflows", { method: "POST", body: definition, auth: actor });
+    const { status, json } = await call(createWorkflow, "/api/workflows", {
+      method: "POST",
+      body: definition,
+      auth: actor,
+    });
     expect(status).toBe(201);
     return json.workflow.id as string;
   }
@@ -107,26 +127,42 @@ describe("conversation titles", () => {
   it("are written by the workflow's model after the first exchange, and left alone after that", async () => {
     const actor = await newActor();
     const workflowId = await openaiWorkflow(actor);
-    const first = await send(actor, { message: "I have three days in Lisbon next month, what should I see?", workflowId });
+    const first = await send(actor, {
+      message: "I have three days in Lisbon next month, what should I see?",
+      workflowId,
+    });
     expect((await conversationOf(actor, first.conversationId)).title).toBe("Planning a Lisbon trip");
     const titleRequests = wire.requests.filter((r) => r.messages[0]?.content.startsWith("You name chat conversations"));
     expect(titleRequests).toHaveLength(1);
-    expect(titleRequests[0]!.messages.at(-1)!.content).toBe("I have three days in Lisbon next month, what should I see?");
+    expect(titleRequests[0]!.messages.at(-1)!.content).toBe(
+      "I have three days in Lisbon next month, what should I see?",
+    );
 
     await send(actor, { message: "And where should I eat?", conversationId: first.conversationId, workflowId });
     expect((await conversationOf(actor, first.conversationId)).title).toBe("Planning a Lisbon trip");
-    expect(wire.requests.filter((r) => r.messages[0]?.content.startsWith("You name chat conversations"))).toHaveLength(1);
+    expect(wire.requests.filter((r) => r.messages[0]?.content.startsWith("You name chat conversations"))).toHaveLength(
+      1,
+    );
   });
 
   it("never replace a title the owner chose", async () => {
     const actor = await newActor();
     const workflowId = await openaiWorkflow(actor);
     // The owner renames the conversation while its first answer is being written.
-    const response = await callRaw(chat, "/api/chat", { method: "POST", body: { message: "Lisbon ideas please", workflowId }, auth: actor });
+    const response = await callRaw(chat, "/api/chat", {
+      method: "POST",
+      body: { message: "Lisbon ideas please", workflowId },
+      auth: actor,
+    });
     const reader = response.body!.getReader();
     const first = new TextDecoder().decode((await reader.read()).value);
     const conversationId = /"conversationId":"([0-9A-Z]{26})"/.exec(first)![1]!;
-    const renamed = await call(renameConversation, "/api/conversations/x", { method: "PATCH", auth: actor, params: { id: conversationId }, body: { title: "My trip" } });
+    const renamed = await call(renameConversation, "/api/conversations/x", {
+      method: "PATCH",
+      auth: actor,
+      params: { id: conversationId },
+      body: { title: "My trip" },
+    });
     expect(renamed.status).toBe(200);
     while (!(await reader.read()).done) {
       // read the stream to its end
@@ -137,7 +173,9 @@ describe("conversation titles", () => {
   it("stay the first message when the built-in local model answered (it cannot summarise)", async () => {
     const actor = await newActor();
     const saved = await send(actor, { message: "Tell me about graphs\nand more" });
-    expect((await conversationOf(actor, saved.conversationId)).title).toBe(titleFromMessage("Tell me about graphs\nand more"));
+    expect((await conversationOf(actor, saved.conversationId)).title).toBe(
+      titleFromMessage("Tell me about graphs\nand more"),
+    );
     expect(titleFromMessage("Tell me about graphs\nand more")).toBe("Tell me about graphs");
   });
 

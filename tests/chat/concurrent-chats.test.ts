@@ -77,7 +77,10 @@ describe("chat under concurrency", () => {
       // Aggregates match the messages…
       expect(conversation.messageCount).toBe(TURNS * 2);
       expect(conversation.totalTokens).toBe(messages.reduce((sum, m) => sum + m.tokens, 0));
-      expect(conversation.totalCost).toBeCloseTo(messages.reduce((sum, m) => sum + m.cost, 0), 6);
+      expect(conversation.totalCost).toBeCloseTo(
+        messages.reduce((sum, m) => sum + m.cost, 0),
+        6,
+      );
       // Last activity is the last answer's (stamped by the database in the run's finishing transaction).
       const lastActivity = Date.parse(conversation.lastMessageAt!);
       expect(Math.abs(lastActivity - Date.parse(messages.at(-1)!.createdAt))).toBeLessThan(5_000);

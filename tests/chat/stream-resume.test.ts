@@ -68,14 +68,20 @@ function dropping(response: Response, dropAfter: number): Response {
 async function slowWorkflow(actor: Actor): Promise<string> {
   const definition = echoDefinition("Slow answers");
   definition.nodes[1]!.data.config = { provider: "local", model: "slow" };
-  const { status, json } = await call(createWorkflow, "/api/workflows", { method: "POST", body: definition, auth: actor });
+  const { status, json } = await call(createWorkflow, "/api/workflows", {
+    method: "POST",
+    body: definition,
+    auth: actor,
+  });
   expect(status).toBe(201);
   return json.workflow.id as string;
 }
 
 async function savedConversation(actor: Actor, id: string) {
   const { json } = await call(getConversation, "/api/conversations/x", { auth: actor, params: { id } });
-  return json.conversation as { messages: Array<{ role: string; content: string; status: string; executionId: string | null }> };
+  return json.conversation as {
+    messages: Array<{ role: string; content: string; status: string; executionId: string | null }>;
+  };
 }
 
 describe("chat stream client", () => {
@@ -142,7 +148,8 @@ describe("chat stream client", () => {
     let status = "running";
     for (let i = 0; i < 200 && status === "running"; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      status = (await call(getExecution, "/api/executions/x", { auth: actor, params: { id: executionId! } })).json.execution.status;
+      status = (await call(getExecution, "/api/executions/x", { auth: actor, params: { id: executionId! } })).json
+        .execution.status;
     }
     expect(status).toBe("completed");
   }, 60_000);
@@ -167,7 +174,12 @@ describe("chat stream client", () => {
     expect(created.status).toBe(201);
 
     const asked = await readSse(
-      await callRaw(chat, "/api/chat", { method: "POST", body: { message: "Write it", workflowId: created.json.workflow.id }, auth: actor, headers: { accept: "text/event-stream" } }),
+      await callRaw(chat, "/api/chat", {
+        method: "POST",
+        body: { message: "Write it", workflowId: created.json.workflow.id },
+        auth: actor,
+        headers: { accept: "text/event-stream" },
+      }),
     );
     const paused = asked.find((m) => m.event === "run_completed")?.data.data;
     expect(paused?.status).toBe("paused");
@@ -189,7 +201,8 @@ describe("chat stream client", () => {
     let status = "running";
     for (let i = 0; i < 200 && status !== "completed" && status !== "cancelled" && status !== "failed"; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      status = (await call(getExecution, "/api/executions/x", { auth: actor, params: { id: executionId } })).json.execution.status;
+      status = (await call(getExecution, "/api/executions/x", { auth: actor, params: { id: executionId } })).json
+        .execution.status;
     }
     expect(status).toBe("completed");
     const saved = await savedConversation(actor, paused.conversationId as string);
@@ -215,16 +228,22 @@ describe("chat stream client", () => {
     let live = newLiveRun();
     let cancelled = false;
     const outcome = await followRun({
-      open: postForEvents("/api/chat", { message: "Stop me", workflowId, conversationId: earlier.conversationId }, fetch),
+      open: postForEvents(
+        "/api/chat",
+        { message: "Stop me", workflowId, conversationId: earlier.conversationId },
+        fetch,
+      ),
       signal: controller.signal,
       fetchImpl: fetch,
       onEvents: (events) => {
         live = applyEvents(live, events);
         if (!cancelled && live.text.length > 40) {
           cancelled = true;
-          void call(cancel, "/api/executions/x/cancel", { method: "POST", auth: actor, params: { id: live.executionId! } }).then((r) =>
-            expect(r.status).toBe(200),
-          );
+          void call(cancel, "/api/executions/x/cancel", {
+            method: "POST",
+            auth: actor,
+            params: { id: live.executionId! },
+          }).then((r) => expect(r.status).toBe(200));
         }
       },
     });

@@ -15,7 +15,10 @@ const CONV = "01JB8Z3V4Q5R6S7T8V9W0X1Y3A";
 const MSG = "01JB8Z3V4Q5R6S7T8V9W0X1Y3B";
 
 let seq = 0;
-function event<T extends ExecutionEvent["type"]>(type: T, data: Extract<ExecutionEvent, { type: T }>["data"]): ExecutionEvent {
+function event<T extends ExecutionEvent["type"]>(
+  type: T,
+  data: Extract<ExecutionEvent, { type: T }>["data"],
+): ExecutionEvent {
   seq += 1;
   return { seq, type, executionId: EXEC, at: new Date().toISOString(), data } as ExecutionEvent;
 }
@@ -59,7 +62,13 @@ describe("the live answer", () => {
     run = applyEvents(run, [
       event("run_started", { workflowType: "CHAT", conversationId: CONV, resumed: false }),
       event("node_started", { nodeId: "agent", type: "tools", label: "Agent", attempt: 1 }),
-      event("tool_call", { name: "calculator", args: { expression: "2+2" }, result: "4", nodeId: "agent", callId: "c1" }),
+      event("tool_call", {
+        name: "calculator",
+        args: { expression: "2+2" },
+        result: "4",
+        nodeId: "agent",
+        callId: "c1",
+      }),
       event("token", { text: "Hello", nodeId: "agent" }),
     ]);
     expect(run).toMatchObject({ status: "streaming", conversationId: CONV, executionId: EXEC, text: "Hello" });
@@ -81,10 +90,15 @@ describe("the live answer", () => {
   it("keeps the streamed text when stopped with no answer, and shows a pause's question", () => {
     seq = 0;
     let run = applyEvents(newLiveRun(), [event("token", { text: "Partial", nodeId: "m" })]);
-    run = applyEvents(run, [event("run_cancelled", result({ status: "cancelled", output: { message: "", variables: {} } }))]);
+    run = applyEvents(run, [
+      event("run_cancelled", result({ status: "cancelled", output: { message: "", variables: {} } })),
+    ]);
     expect(run).toMatchObject({ status: "stopped", text: "Partial" });
     const interrupt = { nodeId: "review", question: "Ship it?", mode: "approval" as const };
-    const paused = applyEvents(newLiveRun(), [event("interrupt", interrupt), event("run_completed", result({ status: "paused", interrupt }))]);
+    const paused = applyEvents(newLiveRun(), [
+      event("interrupt", interrupt),
+      event("run_completed", result({ status: "paused", interrupt })),
+    ]);
     expect(paused).toMatchObject({ status: "paused", interrupt });
   });
 });
@@ -95,13 +109,18 @@ function turn(overrides: Partial<ChatTurn>): ChatTurn {
 
 describe("the transcript", () => {
   it("shows a sent message at once, and only once after its saved copy arrives", () => {
-    const live = turn({ userMessage: { content: "Hi", createdAt: "" }, run: { ...newLiveRun(), executionId: EXEC, status: "streaming", text: "Hel" } });
+    const live = turn({
+      userMessage: { content: "Hi", createdAt: "" },
+      run: { ...newLiveRun(), executionId: EXEC, status: "streaming", text: "Hel" },
+    });
     expect(buildTranscript([], [live]).map((i) => [i.kind, i.kind === "user" ? i.optimistic : i.status])).toEqual([
       ["user", true],
       ["assistant", "streaming"],
     ]);
     const savedUser = message({ id: "01JB8Z3V4Q5R6S7T8V9W0X1Y30", role: "user", content: "Hi" });
-    expect(buildTranscript([savedUser], [live]).map((i) => [i.kind, i.kind === "user" ? i.optimistic : i.status])).toEqual([
+    expect(
+      buildTranscript([savedUser], [live]).map((i) => [i.kind, i.kind === "user" ? i.optimistic : i.status]),
+    ).toEqual([
       ["user", false],
       ["assistant", "streaming"],
     ]);
@@ -117,12 +136,20 @@ describe("the transcript", () => {
     const interrupt = { nodeId: "review", question: "Ship it?", mode: "approval" };
     const saved = message({
       status: "pending",
-      metadata: { toolCalls: [{ name: "calculator", args: { expression: "1+1" }, result: "2" }], sources, interrupt, junk: 1 },
+      metadata: {
+        toolCalls: [{ name: "calculator", args: { expression: "1+1" }, result: "2" }],
+        sources,
+        interrupt,
+        junk: 1,
+      },
     });
     const [item] = buildTranscript([saved], []);
     expect(item).toMatchObject({ kind: "assistant", status: "waiting", interruptState: "open", sources });
     expect(item!.kind === "assistant" && item!.toolCalls[0]).toMatchObject({ name: "calculator", result: "2" });
-    const answering = turn({ resumes: { messageId: MSG, answer: { approved: true } }, run: { ...newLiveRun(), executionId: EXEC } });
+    const answering = turn({
+      resumes: { messageId: MSG, answer: { approved: true } },
+      run: { ...newLiveRun(), executionId: EXEC },
+    });
     const [question, resumed] = buildTranscript([saved], [answering]);
     expect(question).toMatchObject({ status: "complete", interruptState: "answering" });
     expect(resumed).toMatchObject({ kind: "assistant", status: "streaming" });

@@ -16,7 +16,10 @@ describe("database", () => {
 
   it("seeds the built-in templates", async () => {
     const { db } = await testDb();
-    const rows = await db.select().from(workflowTemplates).where(sql`${workflowTemplates.slug} = ${UNIVERSAL_CHAT_SLUG}`);
+    const rows = await db
+      .select()
+      .from(workflowTemplates)
+      .where(sql`${workflowTemplates.slug} = ${UNIVERSAL_CHAT_SLUG}`);
     expect(rows).toHaveLength(1);
     expect(rows[0]?.isBuiltin).toBe(true);
     expect(rows[0]?.ownerId).toBeNull();
@@ -59,10 +62,14 @@ describe("database", () => {
     const { db } = await testDb();
     const user = await createTestUser();
     const kb = rowsOf<{ id: string }>(
-      await db.execute(sql`insert into knowledge_bases (id, owner_id, name) values ('01JTESTKB000000000000000' || substr(md5(random()::text), 1, 2), ${user.id}, 'kb') returning id`),
+      await db.execute(
+        sql`insert into knowledge_bases (id, owner_id, name) values ('01JTESTKB000000000000000' || substr(md5(random()::text), 1, 2), ${user.id}, 'kb') returning id`,
+      ),
     )[0]!;
     const doc = rowsOf<{ id: string }>(
-      await db.execute(sql`insert into knowledge_documents (id, knowledge_base_id, owner_id, title) values ('01JTESTDOC00000000000000' || substr(md5(random()::text), 1, 2), ${kb.id}, ${user.id}, 'd') returning id`),
+      await db.execute(
+        sql`insert into knowledge_documents (id, knowledge_base_id, owner_id, title) values ('01JTESTDOC00000000000000' || substr(md5(random()::text), 1, 2), ${kb.id}, ${user.id}, 'd') returning id`,
+      ),
     )[0]!;
     await db.execute(
       sql`insert into knowledge_chunks (id, document_id, knowledge_base_id, owner_id, position, content) values ('01JTESTCHUNK000000000000' || substr(md5(random()::text), 1, 2), ${doc.id}, ${kb.id}, ${user.id}, 0, 'Lattice runs workflows on PostgreSQL')`,

@@ -32,7 +32,9 @@ describe("executePrepared", () => {
     expect(prepared).toEqual([{ answer: 42, text: "it's" }]);
     expect(prepared).toEqual(plain);
     if (handle.backend === "postgres") {
-      expect(calls.filter((c) => c.prepare === true).map((c) => c.query)).toEqual(["select $1::int + 1 as answer, $2::text as text"]);
+      expect(calls.filter((c) => c.prepare === true).map((c) => c.query)).toEqual([
+        "select $1::int + 1 as answer, $2::text as text",
+      ]);
     }
   });
 
@@ -42,13 +44,17 @@ describe("executePrepared", () => {
     await expect(
       db.transaction(async (tx) => {
         await executePrepared(tx, sql`select set_config('lattice.test', ${name}, true)`);
-        const [row] = rowsOf<{ value: string }>(await executePrepared(tx, sql`select current_setting('lattice.test', true) as value`));
+        const [row] = rowsOf<{ value: string }>(
+          await executePrepared(tx, sql`select current_setting('lattice.test', true) as value`),
+        );
         // Set transaction-locally on the same connection: visible only there.
         expect(row?.value).toBe(name);
         throw new Error("roll back");
       }),
     ).rejects.toThrow("roll back");
-    const [after] = rowsOf<{ value: string | null }>(await executePrepared(db, sql`select nullif(current_setting('lattice.test', true), '') as value`));
+    const [after] = rowsOf<{ value: string | null }>(
+      await executePrepared(db, sql`select nullif(current_setting('lattice.test', true), '') as value`),
+    );
     expect(after?.value ?? null).toBeNull();
   });
 });
@@ -77,11 +83,18 @@ describe("pipelinedTransaction", () => {
     await db.execute(sql.raw(`create table ${table} (n int primary key)`));
     try {
       await expect(
-        pipelinedTransaction(db, [sql`insert into ${sql.raw(table)} (n) values (1)`, sql`insert into ${sql.raw(table)} (n) values (1)`]),
-      ).rejects.toSatisfy((error: Error) => /duplicate key/.test(`${error.message} ${(error.cause as Error | undefined)?.message ?? ""}`));
+        pipelinedTransaction(db, [
+          sql`insert into ${sql.raw(table)} (n) values (1)`,
+          sql`insert into ${sql.raw(table)} (n) values (1)`,
+        ]),
+      ).rejects.toSatisfy((error: Error) =>
+        /duplicate key/.test(`${error.message} ${(error.cause as Error | undefined)?.message ?? ""}`),
+      );
       expect(rowsOf(await db.execute(sql.raw(`select n from ${table}`)))).toEqual([]);
       // Every pooled connection still works (none was left inside an aborted transaction).
-      const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => executePrepared(db, sql`select ${i}::int as i`)));
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => executePrepared(db, sql`select ${i}::int as i`)),
+      );
       expect(answers.map((rows) => rowsOf<{ i: number }>(rows)[0]!.i)).toEqual(Array.from({ length: 12 }, (_, i) => i));
     } finally {
       await db.execute(sql.raw(`drop table ${table}`));

@@ -7,7 +7,12 @@ const v1: DefinitionLike = {
   description: "",
   nodes: [
     { id: "start", type: "start", position: { x: 0, y: 0 }, data: { label: "Start", config: {} } },
-    { id: "model", type: "model", position: { x: 300, y: 0 }, data: { label: "Model", config: { provider: "local", model: "echo" } } },
+    {
+      id: "model",
+      type: "model",
+      position: { x: 300, y: 0 },
+      data: { label: "Model", config: { provider: "local", model: "echo" } },
+    },
     { id: "end", type: "end", position: { x: 600, y: 0 }, data: { label: "End", config: {} } },
   ],
   edges: [
@@ -65,7 +70,10 @@ describe("diffDefinitions", () => {
 
   it("tells a branch edge apart from another branch between the same nodes", () => {
     const a: DefinitionLike = { ...v1, edges: [{ id: "e", source: "start", target: "model", sourceHandle: "yes" }] };
-    const b: DefinitionLike = { ...v1, edges: [{ id: "e", source: "start", target: "model", sourceHandle: "default" }] };
+    const b: DefinitionLike = {
+      ...v1,
+      edges: [{ id: "e", source: "start", target: "model", sourceHandle: "default" }],
+    };
     const diff = diffDefinitions(a, b);
     expect(diff.edges.added.map((e) => e.description)).toEqual(["Start (default) → Model"]);
     expect(diff.edges.removed.map((e) => e.description)).toEqual(["Start (yes) → Model"]);

@@ -40,7 +40,10 @@ describe("readImport", () => {
     expect(readImport("", validate)).toEqual({ ok: false, problems: ["The file is empty."] });
     expect(readImport("{nope", validate)).toMatchObject({ ok: false, problems: [expect.stringMatching(/not JSON/)] });
     const wrongFormat = readImport(JSON.stringify({ format: "other", workflow: graph }), validate);
-    expect(wrongFormat).toMatchObject({ ok: false, problems: expect.arrayContaining([expect.stringMatching(/^format:/)]) });
+    expect(wrongFormat).toMatchObject({
+      ok: false,
+      problems: expect.arrayContaining([expect.stringMatching(/^format:/)]),
+    });
     const noNodes = readImport(JSON.stringify({ name: "x" }), validate);
     expect(noNodes).toMatchObject({ ok: false, problems: expect.arrayContaining([expect.stringMatching(/^nodes:/)]) });
   });

@@ -12,7 +12,9 @@ async function definition(ownerId: string, name: string) {
 
 async function run(ownerId: string, definitionId: string, status: string, startedAt: Date) {
   const { db } = await testDb();
-  await db.insert(workflowExecutions).values({ id: ulid(), ownerId, definitionId, status, startedAt, executionTimeMs: 12 });
+  await db
+    .insert(workflowExecutions)
+    .values({ id: ulid(), ownerId, definitionId, status, startedAt, executionTimeMs: 12 });
 }
 
 describe("listLastRunsByDefinition", () => {

@@ -16,7 +16,12 @@ const node = (id: string, type: string, config: Record<string, unknown> = {}): E
   position: { x: 0, y: 0 },
   data: { label: id, config },
 });
-const edge = (source: string, target: string, sourceHandle = "out"): EditorEdge => ({ id: `${source}-${target}`, source, target, sourceHandle });
+const edge = (source: string, target: string, sourceHandle = "out"): EditorEdge => ({
+  id: `${source}-${target}`,
+  source,
+  target,
+  sourceHandle,
+});
 
 describe("config form description", () => {
   it("reads every registry node type's schema without losing a field that has editor metadata", () => {
@@ -29,12 +34,21 @@ describe("config form description", () => {
   it("reads kinds, bounds, options, defaults and groups from the zod schema", () => {
     const fields = describeConfig(modelConfigSchema);
     const temperature = fields.find((f) => f.key === "temperature")!;
-    expect(temperature).toMatchObject({ kind: "number", min: 0, max: 2, integer: false, defaultValue: 0.7, required: false });
+    expect(temperature).toMatchObject({
+      kind: "number",
+      min: 0,
+      max: 2,
+      integer: false,
+      defaultValue: 0.7,
+      required: false,
+    });
     expect(fields.find((f) => f.key === "maxTokens")).toMatchObject({ integer: true, min: 1 });
     const entries = formEntries(fields);
     expect(entries[0]).toMatchObject({ kind: "group", group: "model", widget: "model" });
     expect((entries[0] as { fields: Array<{ key: string }> }).fields.map((f) => f.key)).toEqual(["provider", "model"]);
-    expect(describeConfig(retrievalConfigSchema).find((f) => f.key === "knowledgeBaseId")).toMatchObject({ required: true });
+    expect(describeConfig(retrievalConfigSchema).find((f) => f.key === "knowledgeBaseId")).toMatchObject({
+      required: true,
+    });
   });
 
   it("describes list items with the widgets their metadata names", () => {
@@ -49,9 +63,16 @@ describe("config form description", () => {
 
 describe("handles", () => {
   it("draws one handle per branch plus default, and keeps them while a key is half-typed", () => {
-    const branches = [{ key: "yes", expression: "true" }, { key: "no", expression: "false" }];
+    const branches = [
+      { key: "yes", expression: "true" },
+      { key: "no", expression: "false" },
+    ];
     expect(nodeHandles("conditional", { branches }).outputs).toEqual(["yes", "no", "default"]);
-    expect(nodeHandles("conditional", { branches: [...branches, { key: "", expression: "" }] }).outputs).toEqual(["yes", "no", "default"]);
+    expect(nodeHandles("conditional", { branches: [...branches, { key: "", expression: "" }] }).outputs).toEqual([
+      "yes",
+      "no",
+      "default",
+    ]);
     expect(nodeHandles("end", {})).toEqual({ inputs: ["in"], outputs: [], error: false });
     expect(nodeHandles("start", {}).inputs).toEqual([]);
     expect(nodeHandles("loop", {}).outputs).toEqual(["body", "done"]);
@@ -69,8 +90,13 @@ describe("connection rules", () => {
 
   it("lets any node but end route failures from its error handle", () => {
     const nodes = [node("m", "model"), node("h", "error"), node("e", "end")];
-    expect(checkConnection({ source: "m", target: "h", sourceHandle: "error" }, nodes, [])).toMatchObject({ ok: true, sourceHandle: "error" });
-    expect(checkConnection({ source: "e", target: "h", sourceHandle: "error" }, nodes, [])).toMatchObject({ ok: false });
+    expect(checkConnection({ source: "m", target: "h", sourceHandle: "error" }, nodes, [])).toMatchObject({
+      ok: true,
+      sourceHandle: "error",
+    });
+    expect(checkConnection({ source: "e", target: "h", sourceHandle: "error" }, nodes, [])).toMatchObject({
+      ok: false,
+    });
   });
 });
 
@@ -104,14 +130,19 @@ describe("variables for autocompletion", () => {
     ];
     const edges = [edge("s", "r"), edge("r", "v"), edge("v", "m"), edge("m", "after")];
     const names = upstreamVariables("m", nodes, edges).map((v) => v.name);
-    expect(names).toEqual(expect.arrayContaining(["input.message", "variables.tone", "retrieval_context", "sources", "variables.topic"]));
+    expect(names).toEqual(
+      expect.arrayContaining(["input.message", "variables.tone", "retrieval_context", "sources", "variables.topic"]),
+    );
     expect(names).not.toContain("variables.weather");
   });
 
   it("finds the placeholder being typed and completes it", () => {
     expect(openPlaceholder("Answer {{inp", 12)).toEqual({ start: 9, query: "inp" });
     expect(openPlaceholder("{{a}} done", 10)).toBeNull();
-    expect(completePlaceholder("Answer {{inp", 9, 12, "input.message")).toEqual({ text: "Answer {{input.message}}", caret: 24 });
+    expect(completePlaceholder("Answer {{inp", 9, 12, "input.message")).toEqual({
+      text: "Answer {{input.message}}",
+      caret: 24,
+    });
     expect(completePlaceholder("{{inp}} x", 2, 5, "input.message").text).toBe("{{input.message}} x");
   });
 });
@@ -136,10 +167,14 @@ describe("node drawing", () => {
     const { nodeSummary } = await import("@/components/editor/model/node-summary");
     for (const definition of nodeDefinitions) {
       expect(NODE_ICONS[definition.icon], `icon ${definition.icon} of ${definition.type}`).toBeDefined();
-      expect(nodeSummary(definition.type, definition.defaultConfig() as Record<string, unknown>)).toEqual(expect.any(String));
+      expect(nodeSummary(definition.type, definition.defaultConfig() as Record<string, unknown>)).toEqual(
+        expect.any(String),
+      );
     }
     expect(nodeSummary("model", { provider: "openai", model: "gpt-4o" })).toBe("openai · gpt-4o");
-    expect(nodeSummary("retrieval", { knowledgeBaseId: "kb1", topK: 3 }, { knowledgeBaseName: () => "Handbook" })).toBe("Top 3 from Handbook");
+    expect(nodeSummary("retrieval", { knowledgeBaseId: "kb1", topK: 3 }, { knowledgeBaseName: () => "Handbook" })).toBe(
+      "Top 3 from Handbook",
+    );
     expect(nodeSummary("teleport", {})).toBeNull();
   });
 });

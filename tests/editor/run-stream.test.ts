@@ -6,7 +6,10 @@ import { parseExecutionEvent, toSse, type ExecutionEvent } from "@/lib/engine/ev
 const EXECUTION = "01JABCDEFGHJKMNPQRSTVWXYZ0";
 const at = "2025-01-01T00:00:00.000Z";
 let seq = 0;
-function ev<T extends ExecutionEvent["type"]>(type: T, data: Extract<ExecutionEvent, { type: T }>["data"]): ExecutionEvent {
+function ev<T extends ExecutionEvent["type"]>(
+  type: T,
+  data: Extract<ExecutionEvent, { type: T }>["data"],
+): ExecutionEvent {
   seq += 1;
   return parseExecutionEvent({ seq, type, executionId: EXECUTION, at, data });
 }
@@ -42,7 +45,10 @@ describe("run state", () => {
     expect(state.nodes.model!.tokens).toBe("Hello");
     expect(state.order).toEqual(["start", "model"]);
 
-    state = applyRunEvent(state, ev("node_completed", { nodeId: "model", type: "model", durationMs: 42, output: { message: "Hello" } }));
+    state = applyRunEvent(
+      state,
+      ev("node_completed", { nodeId: "model", type: "model", durationMs: 42, output: { message: "Hello" } }),
+    );
     state = applyRunEvent(state, ev("run_completed", result("completed", "Hello")));
     expect(state.phase).toBe("completed");
     expect(state.nodes.model).toMatchObject({ status: "completed", durationMs: 42, output: { message: "Hello" } });
@@ -62,7 +68,13 @@ describe("run state", () => {
     let state: RunState = startingRun();
     state = applyRunEvent(state, ev("node_started", { nodeId: "ask", type: "human", attempt: 1 }));
     state = applyRunEvent(state, ev("interrupt", { nodeId: "ask", question: "Ship it?", mode: "approval" }));
-    state = applyRunEvent(state, ev("run_completed", { ...result("paused"), interrupt: { nodeId: "ask", question: "Ship it?", mode: "approval" } }));
+    state = applyRunEvent(
+      state,
+      ev("run_completed", {
+        ...result("paused"),
+        interrupt: { nodeId: "ask", question: "Ship it?", mode: "approval" },
+      }),
+    );
     expect(state.phase).toBe("paused");
     expect(state.interrupt).toEqual({ nodeId: "ask", question: "Ship it?", mode: "approval" });
     state = applyRunEvent(state, ev("run_started", { workflowType: "CUSTOM", resumed: true }));
@@ -74,7 +86,10 @@ describe("run state", () => {
     seq = 0;
     let state = startingRun();
     state = applyRunEvent(state, ev("node_started", { nodeId: "a", type: "http", attempt: 1 }));
-    state = applyRunEvent(state, ev("node_failed", { nodeId: "a", type: "http", durationMs: 3, error: "refused", attempts: 2, handled: false }));
+    state = applyRunEvent(
+      state,
+      ev("node_failed", { nodeId: "a", type: "http", durationMs: 3, error: "refused", attempts: 2, handled: false }),
+    );
     state = applyRunEvent(state, ev("node_started", { nodeId: "b", type: "model", attempt: 1 }));
     state = applyRunEvent(state, ev("run_cancelled", result("cancelled")));
     expect(state.phase).toBe("cancelled");

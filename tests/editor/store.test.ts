@@ -287,7 +287,11 @@ describe("editor store: branch handles follow config edits", () => {
     const { s, cond } = withConditional();
     const branches = s().nodes.find((n) => n.id === cond)!.data.config.branches as Array<Record<string, unknown>>;
     s().updateConfig(cond, "branches", [{ ...branches[0], key: "approved" }]);
-    expect(s().edges.filter((e) => e.source === cond).map((e) => e.sourceHandle)).toEqual(["approved", "default"]);
+    expect(
+      s()
+        .edges.filter((e) => e.source === cond)
+        .map((e) => e.sourceHandle),
+    ).toEqual(["approved", "default"]);
     expect(validateWorkflow(toDefinition(documentOf(s())), { id: "u1" }).isValid).toBe(true);
   });
 
@@ -296,9 +300,17 @@ describe("editor store: branch handles follow config edits", () => {
     const branches = s().nodes.find((n) => n.id === cond)!.data.config.branches as Array<Record<string, unknown>>;
     s().updateConfig(cond, "branches", [...branches, { key: "maybe", expression: "true" }]);
     s().updateConfig(cond, "branches", branches);
-    expect(s().edges.filter((e) => e.source === cond).map((e) => e.sourceHandle)).toEqual(["yes", "default"]);
+    expect(
+      s()
+        .edges.filter((e) => e.source === cond)
+        .map((e) => e.sourceHandle),
+    ).toEqual(["yes", "default"]);
     s().updateConfig(cond, "branches", []);
-    expect(s().edges.filter((e) => e.source === cond).map((e) => e.sourceHandle)).toEqual(["default"]);
+    expect(
+      s()
+        .edges.filter((e) => e.source === cond)
+        .map((e) => e.sourceHandle),
+    ).toEqual(["default"]);
   });
 });
 

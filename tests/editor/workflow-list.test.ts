@@ -15,8 +15,16 @@ const item = (name: string, extra: Partial<WorkflowListItem> = {}): WorkflowList
 });
 
 const items = [
-  item("beta", { updatedAt: "2025-03-01T00:00:00.000Z", createdAt: "2025-01-02T00:00:00.000Z", description: "answers support questions" }),
-  item("Alpha", { updatedAt: "2025-02-01T00:00:00.000Z", createdAt: "2025-01-03T00:00:00.000Z", lastRun: { status: "completed", at: "2025-04-01T00:00:00.000Z", durationMs: 5 } }),
+  item("beta", {
+    updatedAt: "2025-03-01T00:00:00.000Z",
+    createdAt: "2025-01-02T00:00:00.000Z",
+    description: "answers support questions",
+  }),
+  item("Alpha", {
+    updatedAt: "2025-02-01T00:00:00.000Z",
+    createdAt: "2025-01-03T00:00:00.000Z",
+    lastRun: { status: "completed", at: "2025-04-01T00:00:00.000Z", durationMs: 5 },
+  }),
   item("gamma", { updatedAt: "2025-01-15T00:00:00.000Z", createdAt: "2025-01-01T00:00:00.000Z" }),
 ];
 

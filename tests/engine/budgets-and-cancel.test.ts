@@ -83,7 +83,10 @@ describe("cancel", () => {
 
   it("a client that stops reading the stream cancels the run, which still ends tracked", async () => {
     const tracker = new InMemoryTracker();
-    const stream = await execute({ type: "CUSTOM", definition: twoSlowModels(), input: { message: "go" } }, { userId, stream: true, tracker });
+    const stream = await execute(
+      { type: "CUSTOM", definition: twoSlowModels(), input: { message: "go" } },
+      { userId, stream: true, tracker },
+    );
     let tokens = 0;
     let executionId = "";
     for await (const event of stream) {
@@ -127,7 +130,9 @@ describe("budgets", () => {
   describe("cost", () => {
     let wire: WireServer;
     beforeAll(async () => {
-      wire = await startWireServer({ respond: () => ({ text: "one two three four five six seven eight nine ten ".repeat(20) }) });
+      wire = await startWireServer({
+        respond: () => ({ text: "one two three four five six seven eight nine ten ".repeat(20) }),
+      });
       process.env.OPENAI_BASE_URL = `${wire.url}/v1`;
       process.env.OPENAI_API_KEY = "test-key";
       resetEnvCache();

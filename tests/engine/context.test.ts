@@ -36,7 +36,10 @@ describe("ExecutionContext", () => {
   it("derives a valid workflow_executions row, before and after the run", async () => {
     const tracker = new RecordWritingTracker();
     const definitionId = await saveDefinition(userId, echoGraph());
-    const result = await execute({ type: "DEFINITION", definitionId, input: { message: "record me" } }, { userId, tracker });
+    const result = await execute(
+      { type: "DEFINITION", definitionId, input: { message: "record me" } },
+      { userId, tracker },
+    );
     const { db } = await testDb();
     const [row] = await db.select().from(workflowExecutions).where(eq(workflowExecutions.id, result.executionId));
     expect(row).toMatchObject({
@@ -77,7 +80,14 @@ describe("chat memory across turns", () => {
       graph(
         [
           node("start", "start"),
-          node("memory", "memory", { strategy: "window", maxMessages: 2, summarize: true, provider: "local", model: "scripted", script: ["Summary of earlier turns."] }),
+          node("memory", "memory", {
+            strategy: "window",
+            maxMessages: 2,
+            summarize: true,
+            provider: "local",
+            model: "scripted",
+            script: ["Summary of earlier turns."],
+          }),
           node("model", "model", { provider: "local", model: "echo" }),
           node("end", "end"),
         ],
@@ -86,7 +96,10 @@ describe("chat memory across turns", () => {
     );
     const first = await execute({ type: "CHAT", workflowId, message: "turn one" }, { userId });
     expect(first.output.message).toContain("Earlier messages: 0. Summary: none");
-    const second = await execute({ type: "CHAT", conversationId: first.conversationId, workflowId, message: "turn two" }, { userId });
+    const second = await execute(
+      { type: "CHAT", conversationId: first.conversationId, workflowId, message: "turn two" },
+      { userId },
+    );
     // History: turn one + its answer + turn two = 3 messages; the window keeps 2 and summarizes the first.
     expect(second.output.message).toContain("Earlier messages: 1. Summary: yes");
     const { db } = await testDb();
@@ -94,11 +107,16 @@ describe("chat memory across turns", () => {
     expect(answer?.metadata).toMatchObject({ conversationSummary: "Summary of earlier turns." });
 
     const tracker = new InMemoryTracker();
-    const third = await execute({ type: "CHAT", conversationId: first.conversationId, workflowId, message: "turn three" }, { userId, tracker });
+    const third = await execute(
+      { type: "CHAT", conversationId: first.conversationId, workflowId, message: "turn three" },
+      { userId, tracker },
+    );
     // Loaded: the summary plus the messages after the summarized one (answer one, turn two, answer two,
     // turn three) — not turn one again; the window keeps the last two, so two are trimmed, not three.
     expect(third.output.message).toContain('You said: "turn three". Earlier messages: 1. Summary: yes');
-    const memory = tracker.eventsFor(third.executionId).find((e) => e.type === "node_completed" && e.nodeId === "memory");
+    const memory = tracker
+      .eventsFor(third.executionId)
+      .find((e) => e.type === "node_completed" && e.nodeId === "memory");
     expect(memory?.type === "node_completed" && memory.data.output.trimmedMessages).toBe(2);
   });
 });

@@ -33,7 +33,10 @@ describe("execute: CUSTOM", () => {
   it("runs an ad-hoc graph and returns the result; the tracker is called exactly twice", async () => {
     const user = await createTestUser();
     const tracker = new InMemoryTracker();
-    const result = await execute({ type: "CUSTOM", definition: echoGraph(), input: { message: "hello there" } }, { userId: user.id, tracker });
+    const result = await execute(
+      { type: "CUSTOM", definition: echoGraph(), input: { message: "hello there" } },
+      { userId: user.id, tracker },
+    );
 
     expect(result.status).toBe("completed");
     expect(result.executionId).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
@@ -53,14 +56,19 @@ describe("execute: CUSTOM", () => {
     expect(events.filter((e) => e.type === "token").every((e) => e.nodeId === "model")).toBe(true);
     const completed = events.filter((e) => e.type === "node_completed");
     expect(completed.map((e) => e.nodeId)).toEqual(["start", "model", "end"]);
-    expect(completed[1]?.type === "node_completed" && completed[1].data.usage?.outputTokens).toBe(result.usage.outputTokens);
+    expect(completed[1]?.type === "node_completed" && completed[1].data.usage?.outputTokens).toBe(
+      result.usage.outputTokens,
+    );
   });
 
   it("streams the same run as events, the last one carrying the result", async () => {
     const user = await createTestUser();
     const tracker = new InMemoryTracker();
     const events = await collect(
-      await execute({ type: "CUSTOM", definition: echoGraph(), input: { message: "stream me" } }, { userId: user.id, tracker, stream: true }),
+      await execute(
+        { type: "CUSTOM", definition: echoGraph(), input: { message: "stream me" } },
+        { userId: user.id, tracker, stream: true },
+      ),
     );
     const last = events.at(-1)!;
     expect(last.type).toBe("run_completed");
@@ -77,18 +85,35 @@ describe("execute: CUSTOM", () => {
     const routed = graph(
       [
         node("start", "start"),
-        node("route", "router", { provider: "local", model: "echo", routes: [{ key: "billing", description: "Billing questions." }] }),
+        node("route", "router", {
+          provider: "local",
+          model: "echo",
+          routes: [{ key: "billing", description: "Billing questions." }],
+        }),
         node("model", "model", { provider: "local", model: "echo" }),
         node("end", "end"),
       ],
-      [...chain("start", "route"), edge("route", "model", "billing"), edge("route", "model", "default"), ...chain("model", "end")],
+      [
+        ...chain("start", "route"),
+        edge("route", "model", "billing"),
+        edge("route", "model", "default"),
+        ...chain("model", "end"),
+      ],
     );
     const events = await collect(
-      await execute({ type: "CUSTOM", definition: routed, input: { message: "where is my invoice" } }, { userId: user.id, stream: true }),
+      await execute(
+        { type: "CUSTOM", definition: routed, input: { message: "where is my invoice" } },
+        { userId: user.id, stream: true },
+      ),
     );
     const result = events.at(-1)!.data as ExecutionResult;
     expect(result.status).toBe("completed");
-    expect(events.filter((e) => e.type === "node_completed").map((e) => e.nodeId)).toEqual(["start", "route", "model", "end"]);
+    expect(events.filter((e) => e.type === "node_completed").map((e) => e.nodeId)).toEqual([
+      "start",
+      "route",
+      "model",
+      "end",
+    ]);
     const tokens = events.filter((e) => e.type === "token");
     expect(tokens.length).toBeGreaterThan(1);
     expect(new Set(tokens.map((e) => e.nodeId))).toEqual(new Set(["model"]));
@@ -100,8 +125,13 @@ describe("execute: CUSTOM", () => {
   it("refuses an invalid graph with a 422 carrying the validation result, before anything runs", async () => {
     const user = await createTestUser();
     const tracker = new InMemoryTracker();
-    const broken = graph([node("start", "start"), node("model", "model", { provider: "nope" })], chain("start", "model"));
-    const error = await execute({ type: "CUSTOM", definition: broken, input: {} }, { userId: user.id, tracker }).catch((e: unknown) => e);
+    const broken = graph(
+      [node("start", "start"), node("model", "model", { provider: "nope" })],
+      chain("start", "model"),
+    );
+    const error = await execute({ type: "CUSTOM", definition: broken, input: {} }, { userId: user.id, tracker }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(WorkflowValidationError);
     const validation = (error as WorkflowValidationError).validation;
     expect((error as AppError).status).toBe(422);
@@ -113,10 +143,14 @@ describe("execute: CUSTOM", () => {
 
   it("refuses a malformed request with a 400 that says where", async () => {
     const user = await createTestUser();
-    const error = await execute({ type: "CUSTOM", input: { message: 3 } }, { userId: user.id }).catch((e: unknown) => e);
+    const error = await execute({ type: "CUSTOM", input: { message: 3 } }, { userId: user.id }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).status).toBe(400);
-    expect((error as AppError).issues?.map((i) => i.path)).toEqual(expect.arrayContaining(["definition", "input.message"]));
+    expect((error as AppError).issues?.map((i) => i.path)).toEqual(
+      expect.arrayContaining(["definition", "input.message"]),
+    );
   });
 });
 
@@ -127,7 +161,10 @@ describe("execute: DEFINITION", () => {
     const definitionId = await saveDefinition(user.id, echoGraph());
     const tracker = new InMemoryTracker();
 
-    const latest = await execute({ type: "DEFINITION", definitionId, input: { message: "one" } }, { userId: user.id, tracker });
+    const latest = await execute(
+      { type: "DEFINITION", definitionId, input: { message: "one" } },
+      { userId: user.id, tracker },
+    );
     expect(latest.status).toBe("completed");
     const start = tracker.callsFor(latest.executionId)[0];
     expect(start?.method === "start" && start.record).toMatchObject({
@@ -139,12 +176,19 @@ describe("execute: DEFINITION", () => {
     });
     expectTrackedOnce(tracker, latest.executionId);
 
-    const pinned = await execute({ type: "DEFINITION", definitionId, version: 1, input: { message: "two" } }, { userId: user.id, stream: true, tracker });
+    const pinned = await execute(
+      { type: "DEFINITION", definitionId, version: 1, input: { message: "two" } },
+      { userId: user.id, stream: true, tracker },
+    );
     const events = await collect(pinned);
     expect(events.at(-1)?.type).toBe("run_completed");
 
-    await expect(execute({ type: "DEFINITION", definitionId, version: 2, input: {} }, { userId: user.id })).rejects.toMatchObject({ status: 404 });
-    await expect(execute({ type: "DEFINITION", definitionId, input: {} }, { userId: other.id })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      execute({ type: "DEFINITION", definitionId, version: 2, input: {} }, { userId: user.id }),
+    ).rejects.toMatchObject({ status: 404 });
+    await expect(execute({ type: "DEFINITION", definitionId, input: {} }, { userId: other.id })).rejects.toMatchObject({
+      status: 404,
+    });
   });
 });
 
@@ -153,19 +197,28 @@ describe("execute: TEMPLATE", () => {
     const user = await createTestUser();
     const template = await getTemplateBySlug({ slug: UNIVERSAL_CHAT_SLUG });
     const tracker = new InMemoryTracker();
-    const result = await execute({ type: "TEMPLATE", templateId: template!.id, input: { message: "from a template" } }, { userId: user.id, tracker });
+    const result = await execute(
+      { type: "TEMPLATE", templateId: template!.id, input: { message: "from a template" } },
+      { userId: user.id, tracker },
+    );
     expect(result.status).toBe("completed");
     expect(result.output.message).toContain("from a template");
     const start = tracker.callsFor(result.executionId)[0];
     const record = start?.method === "start" ? start.record : undefined;
     expect(record).toMatchObject({ workflowType: "TEMPLATE", templateId: template!.id });
     const { db } = await testDb();
-    const [temporary] = await db.select().from(workflowDefinitions).where(eq(workflowDefinitions.id, record!.definitionId!));
+    const [temporary] = await db
+      .select()
+      .from(workflowDefinitions)
+      .where(eq(workflowDefinitions.id, record!.definitionId!));
     expect(temporary).toMatchObject({ isTemporary: true, templateId: template!.id, ownerId: user.id });
     expectTrackedOnce(tracker, result.executionId);
 
     const events = await collect(
-      await execute({ type: "TEMPLATE", templateId: template!.id, input: { message: "streamed" } }, { userId: user.id, stream: true }),
+      await execute(
+        { type: "TEMPLATE", templateId: template!.id, input: { message: "streamed" } },
+        { userId: user.id, stream: true },
+      ),
     );
     expect(events.at(-1)?.type).toBe("run_completed");
 
@@ -196,7 +249,10 @@ describe("execute: CHAT", () => {
     expect(stored[1]?.content).toBe(first.output.message);
 
     const events = await collect(
-      await execute({ type: "CHAT", conversationId: first.conversationId, message: "What is my name?" }, { userId: user.id, stream: true, tracker }),
+      await execute(
+        { type: "CHAT", conversationId: first.conversationId, message: "What is my name?" },
+        { userId: user.id, stream: true, tracker },
+      ),
     );
     const second = events.at(-1)!.data as ExecutionResult;
     expect(second.conversationId).toBe(first.conversationId);
@@ -213,11 +269,20 @@ describe("execute: CHAT", () => {
     const other = await createTestUser();
     const workflowId = await saveDefinition(
       user.id,
-      graph([node("start", "start"), node("model", "model", { provider: "local", model: "scripted", script: ["Scripted hello."] }), node("end", "end")], chain("start", "model", "end")),
+      graph(
+        [
+          node("start", "start"),
+          node("model", "model", { provider: "local", model: "scripted", script: ["Scripted hello."] }),
+          node("end", "end"),
+        ],
+        chain("start", "model", "end"),
+      ),
     );
     const result = await execute({ type: "CHAT", workflowId, message: "hi" }, { userId: user.id });
     expect(result.output.message).toBe("Scripted hello.");
-    await expect(execute({ type: "CHAT", conversationId: result.conversationId, message: "hi" }, { userId: other.id })).rejects.toMatchObject({
+    await expect(
+      execute({ type: "CHAT", conversationId: result.conversationId, message: "hi" }, { userId: other.id }),
+    ).rejects.toMatchObject({
       status: 404,
     });
   });
@@ -240,9 +305,17 @@ describe("stream contract", () => {
 
   it("derives the API response from the result without internal breakdowns", async () => {
     const user = await createTestUser();
-    const result = await execute({ type: "CUSTOM", definition: echoGraph(), input: { message: "x" } }, { userId: user.id });
+    const result = await execute(
+      { type: "CUSTOM", definition: echoGraph(), input: { message: "x" } },
+      { userId: user.id },
+    );
     const response = toApiResponse(result);
     expect(response).not.toHaveProperty("usageByModel");
-    expect(response).toMatchObject({ executionId: result.executionId, status: "completed", usage: result.usage, output: result.output });
+    expect(response).toMatchObject({
+      executionId: result.executionId,
+      status: "completed",
+      usage: result.usage,
+      output: result.output,
+    });
   });
 });

@@ -23,7 +23,12 @@ export function node(
 }
 
 export function edge(source: string, target: string, sourceHandle?: string) {
-  return { id: `${source}-${sourceHandle ?? "out"}-${target}`, source, target, ...(sourceHandle ? { sourceHandle } : {}) };
+  return {
+    id: `${source}-${sourceHandle ?? "out"}-${target}`,
+    source,
+    target,
+    ...(sourceHandle ? { sourceHandle } : {}),
+  };
 }
 
 /** Edges through the given node ids, in order. */
@@ -37,11 +42,18 @@ export function graph(nodes: TestNode[], edges: ReturnType<typeof edge>[]) {
 
 /** start → model(echo, or the given config) → end */
 export function echoGraph(modelConfig: Record<string, unknown> = { provider: "local", model: "echo" }) {
-  return graph([node("start", "start"), node("model", "model", modelConfig), node("end", "end")], chain("start", "model", "end"));
+  return graph(
+    [node("start", "start"), node("model", "model", modelConfig), node("end", "end")],
+    chain("start", "model", "end"),
+  );
 }
 
 /** Saves a definition (and its version-1 snapshot) for a user, as the definitions service would. */
-export async function saveDefinition(ownerId: string, g: ReturnType<typeof graph>, name = "Test workflow"): Promise<string> {
+export async function saveDefinition(
+  ownerId: string,
+  g: ReturnType<typeof graph>,
+  name = "Test workflow",
+): Promise<string> {
   const { db } = await testDb();
   const [row] = await db
     .insert(workflowDefinitions)

@@ -24,7 +24,10 @@ beforeAll(async () => {
 describe("human approval in one process", () => {
   it("pauses with the question, then resumes on approval along the approved edge", async () => {
     const tracker = new InMemoryTracker();
-    const paused = await execute({ type: "CUSTOM", definition: approvalGraph, input: { message: "draft it" } }, { userId, tracker });
+    const paused = await execute(
+      { type: "CUSTOM", definition: approvalGraph, input: { message: "draft it" } },
+      { userId, tracker },
+    );
     expect(paused.status).toBe("paused");
     expect(paused.interrupt).toEqual({ nodeId: "review", question: "Send this?\n\nDraft v1", mode: "approval" });
     expect(paused.output.message).toBe("Send this?\n\nDraft v1");
@@ -41,7 +44,12 @@ describe("human approval in one process", () => {
     expect(resumed.history.map((h) => h.nodeId)).toEqual(["start", "draft", "review", "send"]);
     expect(resumed.usage.outputTokens).toBe(paused.usage.outputTokens);
     // A resume is a new call on the same execution: start + complete again, numbering continued.
-    expect(tracker.callsFor(paused.executionId).map((c) => c.method)).toEqual(["start", "complete", "start", "complete"]);
+    expect(tracker.callsFor(paused.executionId).map((c) => c.method)).toEqual([
+      "start",
+      "complete",
+      "start",
+      "complete",
+    ]);
     const all = tracker.eventsFor(paused.executionId);
     expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i + 1));
     const restart = all[firstEvents.length];
@@ -52,7 +60,9 @@ describe("human approval in one process", () => {
 
   it("takes the rejected edge on a refusal, and streams the resumed run", async () => {
     const paused = await execute({ type: "CUSTOM", definition: approvalGraph, input: { message: "x" } }, { userId });
-    const events = await collect(await resumeExecution({ executionId: paused.executionId, userId, answer: "no", stream: true }));
+    const events = await collect(
+      await resumeExecution({ executionId: paused.executionId, userId, answer: "no", stream: true }),
+    );
     const result = events.at(-1)!.data as ExecutionResult;
     expect(events.at(-1)!.type).toBe("run_completed");
     expect(result.output.message).toBe("Withheld.");
@@ -77,19 +87,41 @@ describe("human approval in one process", () => {
   it("refuses a stranger, a bad answer, and a run that is not waiting", async () => {
     const stranger = await createTestUser();
     const paused = await execute({ type: "CUSTOM", definition: approvalGraph, input: {} }, { userId });
-    await expect(resumeExecution({ executionId: paused.executionId, userId: stranger.id, answer: true })).rejects.toMatchObject({ status: 404 });
-    await expect(resumeExecution({ executionId: paused.executionId, userId, answer: { approved: "yes" } })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      resumeExecution({ executionId: paused.executionId, userId: stranger.id, answer: true }),
+    ).rejects.toMatchObject({ status: 404 });
+    await expect(
+      resumeExecution({ executionId: paused.executionId, userId, answer: { approved: "yes" } }),
+    ).rejects.toMatchObject({ status: 400 });
     await resumeExecution({ executionId: paused.executionId, userId, answer: true });
-    await expect(resumeExecution({ executionId: paused.executionId, userId, answer: true })).rejects.toMatchObject({ status: 409 });
+    await expect(resumeExecution({ executionId: paused.executionId, userId, answer: true })).rejects.toMatchObject({
+      status: 409,
+    });
     // A run that cannot pause keeps no checkpoint: for the engine there is no paused run by that id (the API
     // answers 409 from the run's row before asking the engine).
-    const finished = await execute({ type: "CUSTOM", definition: graph([node("start", "start"), node("end", "end")], [edge("start", "end")]), input: {} }, { userId });
-    await expect(resumeExecution({ executionId: finished.executionId, userId, answer: true })).rejects.toMatchObject({ status: 404 });
-    const kept = await execute(
-      { type: "CUSTOM", definition: graph([node("start", "start"), node("end", "end")], [edge("start", "end")]), input: {}, options: { durability: "sync" } },
+    const finished = await execute(
+      {
+        type: "CUSTOM",
+        definition: graph([node("start", "start"), node("end", "end")], [edge("start", "end")]),
+        input: {},
+      },
       { userId },
     );
-    await expect(resumeExecution({ executionId: kept.executionId, userId, answer: true })).rejects.toMatchObject({ status: 409 });
+    await expect(resumeExecution({ executionId: finished.executionId, userId, answer: true })).rejects.toMatchObject({
+      status: 404,
+    });
+    const kept = await execute(
+      {
+        type: "CUSTOM",
+        definition: graph([node("start", "start"), node("end", "end")], [edge("start", "end")]),
+        input: {},
+        options: { durability: "sync" },
+      },
+      { userId },
+    );
+    await expect(resumeExecution({ executionId: kept.executionId, userId, answer: true })).rejects.toMatchObject({
+      status: 409,
+    });
   });
 
   it("keeps a chat's pending answer, then stores the approved one", async () => {
@@ -113,16 +145,29 @@ describe("human approval across processes", () => {
 
   function runChild(args: string[], env: Record<string, string | undefined>): Promise<Record<string, unknown>> {
     return new Promise((resolve, reject) => {
-      const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, NODE_OPTIONS: "--conditions=react-server", LATTICE_DEMO_ACCOUNT: "false" };
+      const childEnv: NodeJS.ProcessEnv = {
+        ...process.env,
+        ...env,
+        NODE_OPTIONS: "--conditions=react-server",
+        LATTICE_DEMO_ACCOUNT: "false",
+      };
       for (const [key, value] of Object.entries(env)) if (value === undefined) delete childEnv[key];
-      const child = spawn("npx", ["tsx", script, ...args], { cwd: process.cwd(), env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn("npx", ["tsx", script, ...args], {
+        cwd: process.cwd(),
+        env: childEnv,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let out = "";
       let err = "";
       child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
       child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
       child.on("error", reject);
       child.on("close", (code) => {
-        const line = out.trim().split("\n").filter((l) => l.startsWith("{")).at(-1);
+        const line = out
+          .trim()
+          .split("\n")
+          .filter((l) => l.startsWith("{"))
+          .at(-1);
         if (code !== 0 || !line) return reject(new Error(`child exited ${code}: ${err || out}`));
         resolve(JSON.parse(line) as Record<string, unknown>);
       });
@@ -140,7 +185,11 @@ describe("human approval across processes", () => {
       expect(paused.status).toBe("paused");
       const resumed = await runChild(["resume", String(paused.executionId), String(paused.userId)], env);
       expect(resumed.pid).not.toBe(paused.pid);
-      expect(resumed).toMatchObject({ status: "completed", executionId: paused.executionId, message: "Sent: Draft v1" });
+      expect(resumed).toMatchObject({
+        status: "completed",
+        executionId: paused.executionId,
+        message: "Sent: Draft v1",
+      });
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }

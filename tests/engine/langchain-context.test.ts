@@ -27,7 +27,9 @@ describe("lean runnable context", () => {
     const inner = { configurable: { thread_id: "inner" } };
     const seen: unknown[] = [];
     AsyncLocalStorageProviderSingleton.runWithConfig(outer, () => {
-      AsyncLocalStorageProviderSingleton.runWithConfig(inner, () => seen.push(AsyncLocalStorageProviderSingleton.getRunnableConfig()));
+      AsyncLocalStorageProviderSingleton.runWithConfig(inner, () =>
+        seen.push(AsyncLocalStorageProviderSingleton.getRunnableConfig()),
+      );
       seen.push(AsyncLocalStorageProviderSingleton.getRunnableConfig());
     });
     expect(seen).toEqual([inner, outer]);

@@ -23,7 +23,10 @@ function sourceFiles(dir: string): string[] {
   return files;
 }
 
-const files = SOURCE_DIRS.flatMap(sourceFiles).map((file) => ({ file, text: fs.readFileSync(path.join(root, file), "utf8") }));
+const files = SOURCE_DIRS.flatMap(sourceFiles).map((file) => ({
+  file,
+  text: fs.readFileSync(path.join(root, file), "utf8"),
+}));
 
 /** Graph constructors of LangGraph (and its functional API), imported or used. */
 const BUILDERS = /\b(StateGraph|MessageGraph|Pregel|entrypoint|createReactAgent)\b/;
@@ -38,12 +41,18 @@ function buildsGraph(text: string): boolean {
 describe("one execution path", () => {
   it("finds graph construction in the graph builder (the scan works)", () => {
     expect(files.length).toBeGreaterThan(20);
-    expect(files.filter((f) => buildsGraph(f.text)).map((f) => f.file)).toContain(path.join("lib", "graph", "compile-workflow.ts"));
+    expect(files.filter((f) => buildsGraph(f.text)).map((f) => f.file)).toContain(
+      path.join("lib", "graph", "compile-workflow.ts"),
+    );
   });
 
   it("no module outside lib/graph and lib/engine constructs a LangGraph graph", () => {
     const offenders = files
-      .filter((f) => !f.file.startsWith(path.join("lib", "graph") + path.sep) && !f.file.startsWith(path.join("lib", "engine") + path.sep))
+      .filter(
+        (f) =>
+          !f.file.startsWith(path.join("lib", "graph") + path.sep) &&
+          !f.file.startsWith(path.join("lib", "engine") + path.sep),
+      )
       .filter((f) => buildsGraph(f.text))
       .map((f) => f.file);
     expect(offenders).toEqual([]);

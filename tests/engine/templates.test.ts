@@ -31,19 +31,38 @@ async function templateId(slug: string): Promise<string> {
 
 describe("built-in templates", () => {
   it("are valid workflows once their parameters are filled", () => {
-    const context = { ...defaultValidationContext(), allowedTools: ["calculator", "current_time", "http_get", "knowledge_search", "run_workflow"] };
+    const context = {
+      ...defaultValidationContext(),
+      allowedTools: ["calculator", "current_time", "http_get", "knowledge_search", "run_workflow"],
+    };
     for (const template of builtinTemplates) {
-      const params = Object.fromEntries(Object.keys(template.defaultParams).map((key) => [key, "01J00000000000000000000000"]));
-      const result = validateWorkflow(fillTemplateParams(template.definition, params), { id: "01J00000000000000000000001" }, context);
+      const params = Object.fromEntries(
+        Object.keys(template.defaultParams).map((key) => [key, "01J00000000000000000000000"]),
+      );
+      const result = validateWorkflow(
+        fillTemplateParams(template.definition, params),
+        { id: "01J00000000000000000000001" },
+        context,
+      );
       expect(result.errors, template.slug).toEqual([]);
     }
   });
 
   it("RAG Q&A answers from the knowledge base named by its parameter, with sources", async () => {
     const kb = await createKnowledgeBase({ ownerId: userId, name: "Docs" });
-    await addDocument({ ownerId: userId, knowledgeBaseId: kb.id, title: "Shipping", text: "Parcels ship within two business days of the order." });
+    await addDocument({
+      ownerId: userId,
+      knowledgeBaseId: kb.id,
+      title: "Shipping",
+      text: "Parcels ship within two business days of the order.",
+    });
     const result = await execute(
-      { type: "TEMPLATE", templateId: await templateId(RAG_QA_SLUG), params: { knowledgeBaseId: kb.id }, input: { message: "when do parcels ship?" } },
+      {
+        type: "TEMPLATE",
+        templateId: await templateId(RAG_QA_SLUG),
+        params: { knowledgeBaseId: kb.id },
+        input: { message: "when do parcels ship?" },
+      },
       { userId },
     );
     expect(result.status).toBe("completed");
@@ -60,16 +79,26 @@ describe("built-in templates", () => {
   it("the tool agent calls a tool", async () => {
     const tracker = new InMemoryTracker();
     const result = await execute(
-      { type: "TEMPLATE", templateId: await templateId(TOOL_AGENT_SLUG), input: { message: "use calculator on 12*12" } },
+      {
+        type: "TEMPLATE",
+        templateId: await templateId(TOOL_AGENT_SLUG),
+        input: { message: "use calculator on 12*12" },
+      },
       { userId, tracker },
     );
     expect(result.output.message).toContain("144");
-    expect(tracker.eventsFor(result.executionId).some((e) => e.type === "tool_call" && e.data.name === "calculator")).toBe(true);
+    expect(
+      tracker.eventsFor(result.executionId).some((e) => e.type === "tool_call" && e.data.name === "calculator"),
+    ).toBe(true);
   });
 
   it("the router sends a question to the explaining branch", async () => {
     const result = await execute(
-      { type: "TEMPLATE", templateId: await templateId(ROUTER_CLASSIFIER_SLUG), input: { message: "I have a question about tides" } },
+      {
+        type: "TEMPLATE",
+        templateId: await templateId(ROUTER_CLASSIFIER_SLUG),
+        input: { message: "I have a question about tides" },
+      },
       { userId },
     );
     expect(result.status).toBe("completed");
@@ -81,7 +110,10 @@ describe("built-in templates", () => {
     const short = await execute({ type: "TEMPLATE", templateId: id, input: { message: "Already short." } }, { userId });
     expect(short.output.message).toBe("Already short.");
     expect(short.history.filter((h) => h.nodeId === "shorten")).toHaveLength(0);
-    const long = await execute({ type: "TEMPLATE", templateId: id, input: { message: "long text ".repeat(100) } }, { userId });
+    const long = await execute(
+      { type: "TEMPLATE", templateId: id, input: { message: "long text ".repeat(100) } },
+      { userId },
+    );
     expect(long.status).toBe("completed");
     const passes = long.history.filter((h) => h.nodeId === "shorten").length;
     expect(passes).toBeGreaterThan(0);
@@ -89,7 +121,10 @@ describe("built-in templates", () => {
   });
 
   it("human approval pauses for review and sends the draft once approved", async () => {
-    const paused = await execute({ type: "TEMPLATE", templateId: await templateId(HUMAN_APPROVAL_SLUG), input: { message: "reply to Bob" } }, { userId });
+    const paused = await execute(
+      { type: "TEMPLATE", templateId: await templateId(HUMAN_APPROVAL_SLUG), input: { message: "reply to Bob" } },
+      { userId },
+    );
     expect(paused.status).toBe("paused");
     expect(paused.interrupt?.question).toContain("Send this answer?");
     const sent = await resumeExecution({ executionId: paused.executionId, userId, answer: true });

@@ -28,7 +28,8 @@ async function run(
   return { result, events: tracker.eventsFor(result.executionId), tracker };
 }
 
-const echo = (id = "model", extra: Record<string, unknown> = {}) => node(id, "model", { provider: "local", model: "echo", ...extra });
+const echo = (id = "model", extra: Record<string, unknown> = {}) =>
+  node(id, "model", { provider: "local", model: "echo", ...extra });
 const scripted = (id: string, script: string[], extra: Record<string, unknown> = {}) =>
   node(id, "model", { provider: "local", model: "scripted", script, ...extra });
 const start = (variables: Record<string, unknown> = {}) => node("start", "start", { variables });
@@ -37,9 +38,12 @@ const linear = (...nodes: TestNode[]) => graph(nodes, chain(...nodes.map((n) => 
 
 describe("start and end", () => {
   it("start seeds variables from its defaults, overridden by the input; end renders the output", async () => {
-    const { result } = await run(linear(start({ greeting: "Hello", name: "nobody" }), end("{{variables.greeting}}, {{variables.name}}!")), {
-      variables: { name: "Ada" },
-    });
+    const { result } = await run(
+      linear(start({ greeting: "Hello", name: "nobody" }), end("{{variables.greeting}}, {{variables.name}}!")),
+      {
+        variables: { name: "Ada" },
+      },
+    );
     expect(result.status).toBe("completed");
     expect(result.output.message).toBe("Hello, Ada!");
     expect(result.output.variables).toEqual({ greeting: "Hello", name: "Ada" });
@@ -54,7 +58,12 @@ describe("start and end", () => {
 describe("prompt", () => {
   it("adds a message rendered from the state", async () => {
     const { result } = await run(
-      linear(start({ topic: "tides" }), node("ask", "prompt", { template: "Explain {{variables.topic}}: {{input.message}}" }), echo(), end()),
+      linear(
+        start({ topic: "tides" }),
+        node("ask", "prompt", { template: "Explain {{variables.topic}}: {{input.message}}" }),
+        echo(),
+        end(),
+      ),
       { message: "briefly" },
     );
     // The echo model's last user message is the prompt; the original input is one earlier message.
@@ -63,9 +72,17 @@ describe("prompt", () => {
   });
 
   it("can add a system message (instructions, not conversation)", async () => {
-    const { result } = await run(linear(start(), node("rules", "prompt", { template: "Context: the sky is green", role: "system" }), echo(), end()), {
-      message: "what colour is the sky?",
-    });
+    const { result } = await run(
+      linear(
+        start(),
+        node("rules", "prompt", { template: "Context: the sky is green", role: "system" }),
+        echo(),
+        end(),
+      ),
+      {
+        message: "what colour is the sky?",
+      },
+    );
     expect(result.output.message).toContain('Context: "the sky is green"');
     expect(result.output.message).toContain("Earlier messages: 0");
   });
@@ -85,7 +102,14 @@ describe("memory", () => {
         start(),
         ...conversation,
         node("m5", "prompt", { template: "third question", role: "user" }),
-        node("memory", "memory", { strategy: "window", maxMessages: 2, summarize: true, provider: "local", model: "scripted", script: ["They asked twice."] }),
+        node("memory", "memory", {
+          strategy: "window",
+          maxMessages: 2,
+          summarize: true,
+          provider: "local",
+          model: "scripted",
+          script: ["They asked twice."],
+        }),
         echo(),
         end(),
       ),
@@ -94,7 +118,10 @@ describe("memory", () => {
     expect(result.output.message).toContain('You said: "third question". Earlier messages: 1.');
     expect(result.output.message).toContain("Summary: yes");
     const memory = events.find((e) => e.type === "node_completed" && e.nodeId === "memory");
-    expect(memory?.type === "node_completed" && memory.data.output).toMatchObject({ trimmedMessages: 3, summary: "They asked twice." });
+    expect(memory?.type === "node_completed" && memory.data.output).toMatchObject({
+      trimmedMessages: 3,
+      summary: "They asked twice.",
+    });
     // The summary model's tokens are not part of the answer stream.
     expect(events.filter((e) => e.type === "token").every((e) => e.nodeId === "model")).toBe(true);
     expect(result.usage.totalTokens).toBeGreaterThan(0);
@@ -131,18 +158,32 @@ describe("retrieval", () => {
       chunking: { size: 60, overlap: 0 },
     });
     const { result } = await run(
-      linear(start(), node("retrieve", "retrieval", { knowledgeBaseId: kb.id, query: "{{input.message}}", topK: 2 }), echo(), end()),
+      linear(
+        start(),
+        node("retrieve", "retrieval", { knowledgeBaseId: kb.id, query: "{{input.message}}", topK: 2 }),
+        echo(),
+        end(),
+      ),
       { message: "how long do refunds take" },
     );
     expect(result.output.message).toContain('Context: "[1] Refund policy Refunds take five to seven');
-    expect(result.output.sources?.[0]).toMatchObject({ documentId: doc.id, title: "Refund policy", knowledgeBaseId: kb.id });
+    expect(result.output.sources?.[0]).toMatchObject({
+      documentId: doc.id,
+      title: "Refund policy",
+      knowledgeBaseId: kb.id,
+    });
 
     // Another user sees nothing of it.
     const stranger = await createTestUser();
     const other = await execute(
       {
         type: "CUSTOM",
-        definition: linear(start(), node("retrieve", "retrieval", { knowledgeBaseId: kb.id, query: "refunds" }), echo(), end()),
+        definition: linear(
+          start(),
+          node("retrieve", "retrieval", { knowledgeBaseId: kb.id, query: "refunds" }),
+          echo(),
+          end(),
+        ),
         input: { message: "refunds" },
       },
       { userId: stranger.id },
@@ -155,12 +196,25 @@ describe("retrieval", () => {
 describe("tools", () => {
   it("runs the tool the model asks for, reports the call, and answers with the result", async () => {
     const { result, events } = await run(
-      linear(start(), node("agent", "tools", { provider: "local", model: "echo", tools: ["calculator", "current_time"], maxCalls: 3 }), end()),
+      linear(
+        start(),
+        node("agent", "tools", {
+          provider: "local",
+          model: "echo",
+          tools: ["calculator", "current_time"],
+          maxCalls: 3,
+        }),
+        end(),
+      ),
       { message: "use calculator on 6*7" },
     );
     const calls = events.filter((e) => e.type === "tool_call");
     expect(calls).toHaveLength(1);
-    expect(calls[0]?.type === "tool_call" && calls[0].data).toMatchObject({ name: "calculator", result: "42", nodeId: "agent" });
+    expect(calls[0]?.type === "tool_call" && calls[0].data).toMatchObject({
+      name: "calculator",
+      result: "42",
+      nodeId: "agent",
+    });
     expect(result.output.message).toContain("42");
     const done = events.find((e) => e.type === "node_completed" && e.nodeId === "agent");
     expect(done?.type === "node_completed" && done.data.output.toolCalls).toBe(1);
@@ -173,7 +227,12 @@ describe("tools", () => {
         node("agent", "tools", {
           provider: "local",
           model: "scripted",
-          script: ['calculator({"expression":"1+1"})', 'calculator({"expression":"2+2"})', 'calculator({"expression":"3+3"})', "Gave up."],
+          script: [
+            'calculator({"expression":"1+1"})',
+            'calculator({"expression":"2+2"})',
+            'calculator({"expression":"3+3"})',
+            "Gave up.",
+          ],
           tools: ["calculator"],
           maxCalls: 2,
         }),
@@ -207,7 +266,12 @@ describe("router", () => {
         node("tech", "end", { outputTemplate: "tech desk" }),
         node("other", "end", { outputTemplate: "front desk" }),
       ],
-      [edge("start", "route"), edge("route", "billing", "billing"), edge("route", "tech", "tech"), edge("route", "other", "default")],
+      [
+        edge("start", "route"),
+        edge("route", "billing", "billing"),
+        edge("route", "tech", "tech"),
+        edge("route", "other", "default"),
+      ],
     );
 
   it("follows the route the model names", async () => {
@@ -239,11 +303,18 @@ describe("conditional", () => {
       node("big", "end", { outputTemplate: "big" }),
       node("normal", "end", { outputTemplate: "normal" }),
     ],
-    [edge("start", "check"), edge("check", "urgent", "urgent"), edge("check", "big", "big"), edge("check", "normal", "default")],
+    [
+      edge("start", "check"),
+      edge("check", "urgent", "urgent"),
+      edge("check", "big", "big"),
+      edge("check", "normal", "default"),
+    ],
   );
 
   it("takes the first branch whose expression holds, else default", async () => {
-    expect((await run(branching, { message: "URGENT please", variables: { amount: 500 } })).result.output.message).toBe("urgent");
+    expect((await run(branching, { message: "URGENT please", variables: { amount: 500 } })).result.output.message).toBe(
+      "urgent",
+    );
     expect((await run(branching, { message: "hello", variables: { amount: 500 } })).result.output.message).toBe("big");
     expect((await run(branching, { message: "hello", variables: { amount: 5 } })).result.output.message).toBe("normal");
   });
@@ -383,7 +454,11 @@ describe("subworkflow", () => {
   it("runs a saved workflow as a child execution and stores its answer and variables", async () => {
     const childId = await saveDefinition(
       userId,
-      linear(start(), node("shout", "transform", { expression: "$uppercase(input.message)", target: "variable", variable: "loud" }), end("{{variables.loud}}!")),
+      linear(
+        start(),
+        node("shout", "transform", { expression: "$uppercase(input.message)", target: "variable", variable: "loud" }),
+        end("{{variables.loud}}!"),
+      ),
     );
     const tracker = new InMemoryTracker();
     const result = await execute(
@@ -391,7 +466,11 @@ describe("subworkflow", () => {
         type: "CUSTOM",
         definition: linear(
           start(),
-          node("child", "subworkflow", { definitionId: childId, input: { message: "input.message", variables: "{ 'x': 1 }" }, outputVariable: "child" }),
+          node("child", "subworkflow", {
+            definitionId: childId,
+            input: { message: "input.message", variables: "{ 'x': 1 }" },
+            outputVariable: "child",
+          }),
           end("child said {{variables.child.message}}"),
         ),
         input: { message: "hello" },
@@ -404,7 +483,10 @@ describe("subworkflow", () => {
     const starts = tracker.calls.filter((c) => c.method === "start");
     expect(starts).toHaveLength(2);
     const child = starts.find((c) => c.executionId !== result.executionId);
-    expect(child?.method === "start" && child.record).toMatchObject({ parentExecutionId: result.executionId, definitionId: childId });
+    expect(child?.method === "start" && child.record).toMatchObject({
+      parentExecutionId: result.executionId,
+      definitionId: childId,
+    });
     expect(tracker.callsFor(child!.executionId).map((c) => c.method)).toEqual(["start", "complete"]);
   });
 
@@ -413,10 +495,16 @@ describe("subworkflow", () => {
     for (let level = 0; level < 4; level++) {
       innermost = await saveDefinition(
         userId,
-        linear(start(), node("down", "subworkflow", { definitionId: innermost, outputVariable: "below" }), end("{{variables.below.message}}")),
+        linear(
+          start(),
+          node("down", "subworkflow", { definitionId: innermost, outputVariable: "below" }),
+          end("{{variables.below.message}}"),
+        ),
       );
     }
-    const { result } = await run(linear(start(), node("top", "subworkflow", { definitionId: innermost, outputVariable: "below" }), end()));
+    const { result } = await run(
+      linear(start(), node("top", "subworkflow", { definitionId: innermost, outputVariable: "below" }), end()),
+    );
     expect(result.status).toBe("failed");
     expect(result.error?.nodeId).toBe("top");
     expect(result.error?.message).toMatch(/not valid|levels deep|depth/i);
@@ -430,7 +518,12 @@ describe("failures: retries, timeouts and the error edge", () => {
   it("retries with backoff, then follows the error edge to a fallback answer", async () => {
     const { result, events } = await run(
       graph(
-        [start(), failing({ maxAttempts: 3, backoffMs: 20 }), node("rescue", "error", { fallbackMessage: "Sorry: {{error.message}}" }), end()],
+        [
+          start(),
+          failing({ maxAttempts: 3, backoffMs: 20 }),
+          node("rescue", "error", { fallbackMessage: "Sorry: {{error.message}}" }),
+          end(),
+        ],
         [edge("start", "boom"), edge("boom", "end"), edge("boom", "rescue", "error"), edge("rescue", "end")],
       ),
     );
@@ -439,7 +532,12 @@ describe("failures: retries, timeouts and the error edge", () => {
     const starts = events.filter((e) => e.type === "node_started" && e.nodeId === "boom");
     expect(starts.map((e) => (e.type === "node_started" ? e.data.attempt : 0))).toEqual([1, 2, 3]);
     const failed = events.find((e) => e.type === "node_failed");
-    expect(failed?.type === "node_failed" && failed.data).toMatchObject({ nodeId: "boom", attempts: 3, handled: true, error: "kaboom" });
+    expect(failed?.type === "node_failed" && failed.data).toMatchObject({
+      nodeId: "boom",
+      attempts: 3,
+      handled: true,
+      error: "kaboom",
+    });
     // Backoff: 20 ms then 40 ms between the three attempts.
     expect(failed?.type === "node_failed" && failed.data.durationMs).toBeGreaterThanOrEqual(55);
     expect(result.history.map((h) => [h.nodeId, h.status])).toEqual([
@@ -462,7 +560,12 @@ describe("failures: retries, timeouts and the error edge", () => {
   });
 
   it("gives each attempt a time limit, then retries, then fails or follows the error edge", async () => {
-    const slowModel = node("model", "model", { provider: "local", model: "slow", latencyMs: 40 }, { retry: { maxAttempts: 2, backoffMs: 1, timeoutMs: 150 } });
+    const slowModel = node(
+      "model",
+      "model",
+      { provider: "local", model: "slow", latencyMs: 40 },
+      { retry: { maxAttempts: 2, backoffMs: 1, timeoutMs: 150 } },
+    );
     const started = Date.now();
     const { result } = await run(linear(start(), slowModel, end()), { message: "take your time" });
     expect(result.status).toBe("failed");

@@ -30,7 +30,11 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-export function request(baseUrl: string, path: string, { method = "GET", body, headers = {}, apiKey, cookie, signal }: CallOptions = {}): Promise<Response> {
+export function request(
+  baseUrl: string,
+  path: string,
+  { method = "GET", body, headers = {}, apiKey, cookie, signal }: CallOptions = {},
+): Promise<Response> {
   const h: Record<string, string> = { ...headers };
   if (apiKey) h.authorization = `Bearer ${apiKey}`;
   if (cookie) h.cookie = cookie;
@@ -39,7 +43,13 @@ export function request(baseUrl: string, path: string, { method = "GET", body, h
     payload = typeof body === "string" ? body : JSON.stringify(body);
     h["content-type"] ??= "application/json";
   }
-  return fetch(`${baseUrl}${path}`, { method, headers: h, ...(payload !== undefined ? { body: payload } : {}), ...(signal ? { signal } : {}), redirect: "manual" });
+  return fetch(`${baseUrl}${path}`, {
+    method,
+    headers: h,
+    ...(payload !== undefined ? { body: payload } : {}),
+    ...(signal ? { signal } : {}),
+    redirect: "manual",
+  });
 }
 
 export interface JsonResponse {

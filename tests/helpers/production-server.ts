@@ -85,7 +85,9 @@ export function snapshotBuild(): string {
     for (const name of LINKED) {
       if (fs.existsSync(path.join(ROOT, name))) fs.symlinkSync(path.join(ROOT, name), path.join(dir, name));
     }
-    const copied = fs.existsSync(path.join(dir, ".next", "BUILD_ID")) ? fs.readFileSync(path.join(dir, ".next", "BUILD_ID"), "utf8").trim() : undefined;
+    const copied = fs.existsSync(path.join(dir, ".next", "BUILD_ID"))
+      ? fs.readFileSync(path.join(dir, ".next", "BUILD_ID"), "utf8").trim()
+      : undefined;
     if (copied === before && buildId() === before) return dir;
   }
   throw new Error("the build kept changing while it was copied");
@@ -142,11 +144,15 @@ export async function startProductionServer(options: ServerOptions): Promise<Pro
   // LATTICE_SERVER_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to
   // profile it under a benchmark (the profile is written when the server exits).
   const nodeArgs = process.env.LATTICE_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: dir,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...nodeArgs, NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      cwd: dir,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   const append = (chunk: Buffer) => {
     output += chunk.toString("utf8");

@@ -79,7 +79,9 @@ export function defaultWireReply(request: WireRequest): WireReply {
     const tool = match && request.tools.find((t) => t.name === match[1]);
     if (tool) {
       const argument = match[2]!.trim();
-      return { toolCall: { name: tool.name, args: tool.primaryParam && argument ? { [tool.primaryParam]: argument } : {} } };
+      return {
+        toolCall: { name: tool.name, args: tool.primaryParam && argument ? { [tool.primaryParam]: argument } : {} },
+      };
     }
   }
   return { text: `Hello from ${request.provider} ${request.model}. You said: ${lastUser}` };
@@ -109,7 +111,8 @@ function parseOpenAI(body: Body): Pick<WireRequest, "messages" | "tools"> {
   const raw = (body.messages as Array<Record<string, unknown>>) ?? [];
   const callNames = new Map<string, string>();
   const messages: WireMessage[] = raw.map((m) => {
-    for (const call of (m.tool_calls as Array<{ id: string; function: { name: string } }>) ?? []) callNames.set(call.id, call.function.name);
+    for (const call of (m.tool_calls as Array<{ id: string; function: { name: string } }>) ?? [])
+      callNames.set(call.id, call.function.name);
     const role = m.role === "developer" ? "system" : (m.role as WireMessage["role"]);
     const toolName = role === "tool" ? callNames.get(m.tool_call_id as string) : undefined;
     return { role, content: textOf(m.content), ...(toolName ? { toolName } : {}) };
@@ -131,7 +134,12 @@ function parseAnthropic(body: Body): Pick<WireRequest, "messages" | "tools"> {
     for (const b of blocks) if (b.type === "tool_use") useNames.set(b.id as string, b.name as string);
     const results = blocks.filter((b) => b.type === "tool_result");
     if (results.length > 0) {
-      for (const r of results) messages.push({ role: "tool", content: textOf(r.content), toolName: useNames.get(r.tool_use_id as string) ?? "tool" });
+      for (const r of results)
+        messages.push({
+          role: "tool",
+          content: textOf(r.content),
+          toolName: useNames.get(r.tool_use_id as string) ?? "tool",
+        });
     } else {
       messages.push({ role: m.role as WireMessage["role"], content: textOf(m.content) });
     }
@@ -186,12 +194,22 @@ export async function startWireServer(options: WireServerOptions = {}): Promise<
                 ? "ollama"
                 : undefined;
       if (!provider) {
-        res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: `no route ${req.method} ${path}` } }));
+        res
+          .writeHead(404, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: { message: `no route ${req.method} ${path}` } }));
         return;
       }
-      const parsed = provider === "openai" ? parseOpenAI(body) : provider === "anthropic" ? parseAnthropic(body) : parseOllama(body);
+      const parsed =
+        provider === "openai" ? parseOpenAI(body) : provider === "anthropic" ? parseAnthropic(body) : parseOllama(body);
       const stream = provider === "ollama" ? body.stream !== false : body.stream === true;
-      const request: WireRequest = { provider, model: String(body.model ?? ""), stream, body, headers: req.headers, ...parsed };
+      const request: WireRequest = {
+        provider,
+        model: String(body.model ?? ""),
+        stream,
+        body,
+        headers: req.headers,
+        ...parsed,
+      };
       if (record) requests.push(request);
       const reply = respond(request);
       const inputTokens = request.messages.reduce((n, m) => n + wireTokenCount(m.content), 0);
@@ -199,7 +217,8 @@ export async function startWireServer(options: WireServerOptions = {}): Promise<
       const closed = () => res.destroyed || res.writableEnded;
       const sent = (piece: string) => options.onTextPiece?.(request, piece);
       if (provider === "openai") await serveOpenAI(res, request, reply, inputTokens, id, latency, closed, sent);
-      else if (provider === "anthropic") await serveAnthropic(res, request, reply, inputTokens, id, latency, closed, sent);
+      else if (provider === "anthropic")
+        await serveAnthropic(res, request, reply, inputTokens, id, latency, closed, sent);
       else await serveOllama(res, request, reply, inputTokens, latency, closed, sent);
     } catch (error) {
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
@@ -243,7 +262,11 @@ async function serveOpenAI(
   sent: (piece: string) => void = () => {},
 ) {
   const outputTokens = replyOutputTokens(reply);
-  const usage = { prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens };
+  const usage = {
+    prompt_tokens: inputTokens,
+    completion_tokens: outputTokens,
+    total_tokens: inputTokens + outputTokens,
+  };
   const base = { id: `chatcmpl-${id}`, created: Math.floor(Date.now() / 1000), model: request.model };
   const toolCallId = `call_${id}`;
   if (!request.stream) {
@@ -253,7 +276,13 @@ async function serveOpenAI(
         : {
             role: "assistant",
             content: null,
-            tool_calls: [{ id: toolCallId, type: "function", function: { name: reply.toolCall.name, arguments: JSON.stringify(reply.toolCall.args) } }],
+            tool_calls: [
+              {
+                id: toolCallId,
+                type: "function",
+                function: { name: reply.toolCall.name, arguments: JSON.stringify(reply.toolCall.args) },
+              },
+            ],
           };
     res.writeHead(200, { "content-type": "application/json" });
     res.end(
@@ -269,7 +298,11 @@ async function serveOpenAI(
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
   const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
   const chunk = (delta: unknown, finish: string | null = null) =>
-    send({ ...base, object: "chat.completion.chunk", choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
+    send({
+      ...base,
+      object: "chat.completion.chunk",
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    });
   chunk({ role: "assistant", content: "" });
   if ("text" in reply) {
     for (const piece of wirePieces(reply.text)) {
@@ -280,7 +313,11 @@ async function serveOpenAI(
     }
     chunk({}, "stop");
   } else {
-    chunk({ tool_calls: [{ index: 0, id: toolCallId, type: "function", function: { name: reply.toolCall.name, arguments: "" } }] });
+    chunk({
+      tool_calls: [
+        { index: 0, id: toolCallId, type: "function", function: { name: reply.toolCall.name, arguments: "" } },
+      ],
+    });
     for (const piece of jsonPieces(JSON.stringify(reply.toolCall.args))) {
       await sleep(latency);
       if (closed()) return;
@@ -328,7 +365,8 @@ async function serveAnthropic(
     return;
   }
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
-  const send = (event: string, data: Record<string, unknown>) => res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
+  const send = (event: string, data: Record<string, unknown>) =>
+    res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
   send("message_start", {
     message: {
       id: messageId,
@@ -351,7 +389,10 @@ async function serveAnthropic(
       sent(piece);
     }
   } else {
-    send("content_block_start", { index: 0, content_block: { type: "tool_use", id: toolUseId, name: reply.toolCall.name, input: {} } });
+    send("content_block_start", {
+      index: 0,
+      content_block: { type: "tool_use", id: toolUseId, name: reply.toolCall.name, input: {} },
+    });
     for (const piece of jsonPieces(JSON.stringify(reply.toolCall.args))) {
       await sleep(latency);
       if (closed()) return;
@@ -359,7 +400,10 @@ async function serveAnthropic(
     }
   }
   send("content_block_stop", { index: 0 });
-  send("message_delta", { delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: outputTokens } });
+  send("message_delta", {
+    delta: { stop_reason: stopReason, stop_sequence: null },
+    usage: { output_tokens: outputTokens },
+  });
   send("message_stop", {});
   res.end();
 }
@@ -388,13 +432,18 @@ async function serveOllama(
     eval_count: outputTokens,
     eval_duration: 500,
   };
-  const toolCalls = "toolCall" in reply ? [{ function: { name: reply.toolCall.name, arguments: reply.toolCall.args } }] : undefined;
+  const toolCalls =
+    "toolCall" in reply ? [{ function: { name: reply.toolCall.name, arguments: reply.toolCall.args } }] : undefined;
   if (!request.stream) {
     res.writeHead(200, { "content-type": "application/json" });
     res.end(
       JSON.stringify({
         ...final,
-        message: { role: "assistant", content: "text" in reply ? reply.text : "", ...(toolCalls ? { tool_calls: toolCalls } : {}) },
+        message: {
+          role: "assistant",
+          content: "text" in reply ? reply.text : "",
+          ...(toolCalls ? { tool_calls: toolCalls } : {}),
+        },
       }),
     );
     return;
@@ -411,7 +460,12 @@ async function serveOllama(
   } else {
     await sleep(latency);
     if (closed()) return;
-    line({ model: request.model, created_at: stamp(), message: { role: "assistant", content: "", tool_calls: toolCalls }, done: false });
+    line({
+      model: request.model,
+      created_at: stamp(),
+      message: { role: "assistant", content: "", tool_calls: toolCalls },
+      done: false,
+    });
   }
   res.end(`${JSON.stringify(final)}\n`);
 }

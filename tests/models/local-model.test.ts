@@ -32,7 +32,12 @@ describe("local model", () => {
 
   it("answers deterministically, showing what it received", async () => {
     const model = getChatModel({ provider: "local", model: "echo" });
-    const input = [new SystemMessage("Be brief."), new HumanMessage("first"), new AIMessage("ok"), new HumanMessage("hello there")];
+    const input = [
+      new SystemMessage("Be brief."),
+      new HumanMessage("first"),
+      new AIMessage("ok"),
+      new HumanMessage("hello there"),
+    ];
     const a = await model.invoke(input);
     const b = await model.invoke(input);
     expect(a.content).toBe(b.content);
@@ -43,7 +48,9 @@ describe("local model", () => {
     const model = getChatModel({ provider: "local", model: "echo" });
     const reply = await model.invoke([
       new SystemMessage(formatSummaryMessage("The user asked about Paris earlier.")),
-      new SystemMessage(formatRetrievalContext("Lattice stores every run in Postgres and streams events to the monitor.")),
+      new SystemMessage(
+        formatRetrievalContext("Lattice stores every run in Postgres and streams events to the monitor."),
+      ),
       new HumanMessage("where are runs stored?"),
     ]);
     expect(reply.content).toContain("Summary: yes");
@@ -93,7 +100,9 @@ describe("local model", () => {
 
   it("understands call syntax with JSON arguments, streamed as tool-call chunks", async () => {
     const model = getChatModel({ provider: "local", model: "echo" }).bindTools!([calculator, currentTime]);
-    const chunks = await collect(await model.stream([new HumanMessage('please run current_time({"timezone":"Europe/Paris"})')]));
+    const chunks = await collect(
+      await model.stream([new HumanMessage('please run current_time({"timezone":"Europe/Paris"})')]),
+    );
     const merged = chunks.reduce((a, b) => a.concat(b));
     expect(merged.tool_calls).toEqual([
       expect.objectContaining({ name: "current_time", args: { timezone: "Europe/Paris" } }),
@@ -101,7 +110,9 @@ describe("local model", () => {
   });
 
   it("does not call tools that are not bound, nor when none is named", async () => {
-    const plain = await getChatModel({ provider: "local", model: "echo" }).invoke([new HumanMessage("use calculator on 2+2")]);
+    const plain = await getChatModel({ provider: "local", model: "echo" }).invoke([
+      new HumanMessage("use calculator on 2+2"),
+    ]);
     expect(plain.tool_calls ?? []).toHaveLength(0);
     const bound = getChatModel({ provider: "local", model: "echo" }).bindTools!([calculator]);
     const noTool = await bound.invoke([new HumanMessage("just chat with me")]);
@@ -114,7 +125,10 @@ describe("local model", () => {
     for (let i = 0; i < 3; i++) replies.push((await model.invoke("x")).content);
     expect(replies).toEqual(["one", "two", "one"]);
 
-    const agent = new LocalChatModel({ model: "scripted", script: ['calculator({"expression":"2+2"})', "done"] }).bindTools([calculator]);
+    const agent = new LocalChatModel({
+      model: "scripted",
+      script: ['calculator({"expression":"2+2"})', "done"],
+    }).bindTools([calculator]);
     const first = await agent.invoke("go");
     expect(first.tool_calls![0]).toMatchObject({ name: "calculator", args: { expression: "2+2" } });
     expect((await agent.invoke("go")).content).toBe("done");
@@ -169,7 +183,9 @@ describe("local model", () => {
       }
     }
     const handler = new Collector();
-    const reply = await getChatModel({ provider: "local", model: "echo" }).invoke("stream me", { callbacks: [handler] });
+    const reply = await getChatModel({ provider: "local", model: "echo" }).invoke("stream me", {
+      callbacks: [handler],
+    });
     expect(handler.tokens.length).toBeGreaterThan(5);
     expect(handler.tokens.join("")).toBe(reply.content);
     expect(reply.usage_metadata!.output_tokens).toBe(countTokens(String(reply.content)));
@@ -179,7 +195,10 @@ describe("local model", () => {
     const slowHandler = new Collector();
     setTimeout(() => controller.abort(), 60);
     await expect(
-      getChatModel({ provider: "local", model: "slow", latencyMs: 20 }).invoke("x", { callbacks: [slowHandler], signal: controller.signal }),
+      getChatModel({ provider: "local", model: "slow", latencyMs: 20 }).invoke("x", {
+        callbacks: [slowHandler],
+        signal: controller.signal,
+      }),
     ).rejects.toThrow(/abort/i);
     expect(slowHandler.tokens.length).toBeLessThan(10);
   });

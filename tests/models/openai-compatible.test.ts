@@ -45,7 +45,9 @@ interface TestServer {
 }
 
 /** A throwaway HTTP server; `handler` gets the request's number (1, 2, …). */
-async function startServer(handler: (req: http.IncomingMessage, res: http.ServerResponse, hit: number) => void): Promise<TestServer> {
+async function startServer(
+  handler: (req: http.IncomingMessage, res: http.ServerResponse, hit: number) => void,
+): Promise<TestServer> {
   const state = { hits: 0, connections: 0 };
   const server = http.createServer((req, res) => {
     req.resume();
@@ -94,7 +96,9 @@ const okEvents = [
 describe("OpenAICompatibleChatModel over the wire", () => {
   it("streams the answer text by text and ends with the server's usage", async () => {
     const model = wireModel({ temperature: 0.2, maxTokens: 50, organization: "org-1" });
-    const chunks = await collect(await model.stream([new SystemMessage("Be kind."), new HumanMessage("tell me something nice")]));
+    const chunks = await collect(
+      await model.stream([new SystemMessage("Be kind."), new HumanMessage("tell me something nice")]),
+    );
 
     const expected = "Hello from openai gpt-4o-mini. You said: tell me something nice";
     // The opening empty role delta is skipped; the finish and usage chunks carry no text.
@@ -109,7 +113,11 @@ describe("OpenAICompatibleChatModel over the wire", () => {
       output_tokens: wireTokenCount(expected),
       total_tokens: inputTokens + wireTokenCount(expected),
     });
-    expect(merged.response_metadata).toMatchObject({ model_provider: "openai", model_name: "gpt-4o-mini", finish_reason: "stop" });
+    expect(merged.response_metadata).toMatchObject({
+      model_provider: "openai",
+      model_name: "gpt-4o-mini",
+      finish_reason: "stop",
+    });
 
     const request = wire.requests.at(-1)!;
     expect(request.body).toMatchObject({
@@ -144,13 +152,19 @@ describe("OpenAICompatibleChatModel over the wire", () => {
     const model = wireModel().bindTools([lookup], { tool_choice: "auto" });
     const question = new HumanMessage("use weather on Paris");
     const call = (await collect(await model.stream([question]))).reduce((a, b) => a.concat(b));
-    expect(call.tool_calls).toEqual([{ type: "tool_call", id: expect.stringMatching(/^call_/), name: "weather", args: { city: "Paris" } }]);
+    expect(call.tool_calls).toEqual([
+      { type: "tool_call", id: expect.stringMatching(/^call_/), name: "weather", args: { city: "Paris" } },
+    ]);
     expect(call.response_metadata.finish_reason).toBe("tool_calls");
     const sent = wire.requests.at(-1)!.body;
     expect(sent.tools).toEqual([
       {
         type: "function",
-        function: expect.objectContaining({ name: "weather", description: "The weather in a city", parameters: expect.objectContaining({ required: ["city"] }) }),
+        function: expect.objectContaining({
+          name: "weather",
+          description: "The weather in a city",
+          parameters: expect.objectContaining({ required: ["city"] }),
+        }),
       },
     ]);
     expect(sent.tool_choice).toBe("auto");
@@ -163,9 +177,16 @@ describe("OpenAICompatibleChatModel over the wire", () => {
     expect(messages[1]).toEqual({
       role: "assistant",
       content: "",
-      tool_calls: [{ id: call.tool_calls![0]!.id, type: "function", function: { name: "weather", arguments: '{"city":"Paris"}' } }],
+      tool_calls: [
+        { id: call.tool_calls![0]!.id, type: "function", function: { name: "weather", arguments: '{"city":"Paris"}' } },
+      ],
     });
-    expect(messages[2]).toEqual({ role: "tool", content: "Sunny in Paris", tool_call_id: call.tool_calls![0]!.id, name: "weather" });
+    expect(messages[2]).toEqual({
+      role: "tool",
+      content: "Sunny in Paris",
+      tool_call_id: call.tool_calls![0]!.id,
+      name: "weather",
+    });
   });
 
   it("forces a tool by name through tool_choice", async () => {
@@ -233,7 +254,9 @@ describe("OpenAICompatibleChatModel failures", () => {
     });
     try {
       const model = new OpenAICompatibleChatModel({ model: "m", baseURL: server.url, apiKey: KEY });
-      await expect(model.invoke("hi")).rejects.toThrow("OpenAI-compatible server answered 401: Incorrect API key provided");
+      await expect(model.invoke("hi")).rejects.toThrow(
+        "OpenAI-compatible server answered 401: Incorrect API key provided",
+      );
       expect(server.hits).toBe(1);
     } finally {
       await server.close();
@@ -321,13 +344,17 @@ describe("OpenAICompatibleChatModel failures", () => {
       setTimeout(() => req.socket.destroy(), 20);
     });
     try {
-      expect((await new OpenAICompatibleChatModel({ model: "m", baseURL: dropped.url }).invoke("hi")).content).toBe("fine");
+      expect((await new OpenAICompatibleChatModel({ model: "m", baseURL: dropped.url }).invoke("hi")).content).toBe(
+        "fine",
+      );
       expect(dropped.hits).toBe(2);
 
       const received: string[] = [];
       await expect(
         (async () => {
-          for await (const chunk of await new OpenAICompatibleChatModel({ model: "m", baseURL: broken.url }).stream("hi")) {
+          for await (const chunk of await new OpenAICompatibleChatModel({ model: "m", baseURL: broken.url }).stream(
+            "hi",
+          )) {
             received.push(String(chunk.content));
           }
         })(),
@@ -341,10 +368,14 @@ describe("OpenAICompatibleChatModel failures", () => {
   });
 
   it("reports an error the server sends inside the stream", async () => {
-    const server = await startServer((_req, res) => sse(res, [okEvents[0], { error: { message: "context length exceeded" } }]));
+    const server = await startServer((_req, res) =>
+      sse(res, [okEvents[0], { error: { message: "context length exceeded" } }]),
+    );
     try {
       const model = new OpenAICompatibleChatModel({ model: "m", baseURL: server.url });
-      await expect(model.invoke("hi")).rejects.toThrow("The OpenAI-compatible server failed mid-stream: context length exceeded");
+      await expect(model.invoke("hi")).rejects.toThrow(
+        "The OpenAI-compatible server failed mid-stream: context length exceeded",
+      );
     } finally {
       await server.close();
     }
@@ -357,7 +388,9 @@ describe("OpenAICompatibleChatModel failures", () => {
     });
     try {
       const model = new OpenAICompatibleChatModel({ model: "m", baseURL: server.url });
-      await expect(model.invoke("hi")).rejects.toThrow(/^OpenAI-compatible server answered 200 without a stream: \{"id":"c"/);
+      await expect(model.invoke("hi")).rejects.toThrow(
+        /^OpenAI-compatible server answered 200 without a stream: \{"id":"c"/,
+      );
       expect(server.hits).toBe(1);
     } finally {
       await server.close();
@@ -443,7 +476,13 @@ describe("message conversion", () => {
   it("sends multimodal content over the wire and keeps names", async () => {
     await wireModel().invoke([
       new SystemMessage({ content: "Context: x", name: "retrieval_context" }),
-      new HumanMessage({ content: [{ type: "text", text: "describe" }, { type: "image", url: "https://example.com/d.png" }], name: "ada" }),
+      new HumanMessage({
+        content: [
+          { type: "text", text: "describe" },
+          { type: "image", url: "https://example.com/d.png" },
+        ],
+        name: "ada",
+      }),
     ]);
     expect(wire.requests.at(-1)!.body.messages).toEqual([
       { role: "system", content: "Context: x", name: "retrieval_context" },

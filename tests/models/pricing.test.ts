@@ -4,7 +4,11 @@ import { computeCost, getPricing, parseUsageKey } from "@/lib/models";
 /** Price per million tokens, the unit providers publish. */
 function perMillion(provider: string, model: string) {
   const p = getPricing(provider, model);
-  return { input: Number((p.inputPerToken * 1e6).toFixed(6)), output: Number((p.outputPerToken * 1e6).toFixed(6)), known: p.known };
+  return {
+    input: Number((p.inputPerToken * 1e6).toFixed(6)),
+    output: Number((p.outputPerToken * 1e6).toFixed(6)),
+    known: p.known,
+  };
 }
 
 describe("pricing", () => {

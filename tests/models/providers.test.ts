@@ -11,7 +11,13 @@ import { getChatModel, listModelProviders } from "@/lib/models";
 import { createTools } from "@/lib/tools";
 import { startWireServer, wirePieces, wireTokenCount, type WireServer } from "@/tests/helpers/wire-server";
 
-const PROVIDER_ENV = ["OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "OLLAMA_BASE_URL"] as const;
+const PROVIDER_ENV = [
+  "OPENAI_API_KEY",
+  "OPENAI_BASE_URL",
+  "ANTHROPIC_API_KEY",
+  "ANTHROPIC_BASE_URL",
+  "OLLAMA_BASE_URL",
+] as const;
 const saved: Record<string, string | undefined> = {};
 let wire: WireServer;
 const originalFetch = globalThis.fetch;
@@ -120,8 +126,12 @@ describe("remote providers over the wire", () => {
   });
 
   it.each(PROVIDERS)("%s stops streaming when aborted", async (provider) => {
-    const slow = await startWireServer({ latencyMs: 100, respond: () => ({ text: "one two three four five six seven eight nine ten" }) });
-    const envKey = provider === "openai" ? "OPENAI_BASE_URL" : provider === "anthropic" ? "ANTHROPIC_BASE_URL" : "OLLAMA_BASE_URL";
+    const slow = await startWireServer({
+      latencyMs: 100,
+      respond: () => ({ text: "one two three four five six seven eight nine ten" }),
+    });
+    const envKey =
+      provider === "openai" ? "OPENAI_BASE_URL" : provider === "anthropic" ? "ANTHROPIC_BASE_URL" : "OLLAMA_BASE_URL";
     const previous = process.env[envKey];
     process.env[envKey] = provider === "openai" ? `${slow.url}/v1` : slow.url;
     resetEnvCache();

@@ -135,23 +135,84 @@ describe("monitor dashboard", () => {
 
     const gpt = (i: number, o: number) => ({ "openai:gpt-4o-mini": { inputTokens: i, outputTokens: o } });
     // As the tracker stores usage: with the cost at the run's time (here an older, higher price).
-    const gptPriced = (i: number, o: number) => ({ "openai:gpt-4o-mini": { inputTokens: i, outputTokens: o, cost: (i + o) * 0.000002 } });
+    const gptPriced = (i: number, o: number) => ({
+      "openai:gpt-4o-mini": { inputTokens: i, outputTokens: o, cost: (i + o) * 0.000002 },
+    });
     const claude = (i: number, o: number) => ({ "anthropic:claude-sonnet-4": { inputTokens: i, outputTokens: o } });
     const local = (i: number, o: number) => ({ "local:echo": { inputTokens: i, outputTokens: o } });
     const seeds: Seed[] = [
       { status: "completed", hoursAgo: 1, ms: 120, usage: gpt(100, 40), workflow: { id: workflowA, version: 1 } },
       { status: "completed", hoursAgo: 2, ms: 340, usage: gptPriced(220, 90), workflow: { id: workflowA, version: 2 } },
-      { status: "failed", hoursAgo: 2, ms: 80, usage: gpt(50, 0), error: "Node “model” failed: rate limited", workflow: { id: workflowA, version: 2 } },
-      { status: "failed", hoursAgo: 3, ms: 95, usage: gpt(60, 0), error: "Node “model” failed: rate limited", workflow: { id: workflowA, version: 2 } },
-      { status: "interrupted", hoursAgo: 5, ms: 30_000, error: "The process running this run stopped.", workflow: { id: workflowA, version: 1 } },
-      { status: "completed", hoursAgo: 4, ms: 1_500, usage: { ...claude(800, 300), ...local(20, 10) }, workflow: { id: workflowB, version: 1 } },
+      {
+        status: "failed",
+        hoursAgo: 2,
+        ms: 80,
+        usage: gpt(50, 0),
+        error: "Node “model” failed: rate limited",
+        workflow: { id: workflowA, version: 2 },
+      },
+      {
+        status: "failed",
+        hoursAgo: 3,
+        ms: 95,
+        usage: gpt(60, 0),
+        error: "Node “model” failed: rate limited",
+        workflow: { id: workflowA, version: 2 },
+      },
+      {
+        status: "interrupted",
+        hoursAgo: 5,
+        ms: 30_000,
+        error: "The process running this run stopped.",
+        workflow: { id: workflowA, version: 1 },
+      },
+      {
+        status: "completed",
+        hoursAgo: 4,
+        ms: 1_500,
+        usage: { ...claude(800, 300), ...local(20, 10) },
+        workflow: { id: workflowB, version: 1 },
+      },
       { status: "cancelled", hoursAgo: 6, ms: 700, usage: claude(90, 12), workflow: { id: workflowB, version: 1 } },
       { status: "running", hoursAgo: 0.1, ms: null, workflow: { id: workflowB, version: 1 } },
       { status: "paused", hoursAgo: 7, ms: 410, usage: local(10, 3), workflow: { id: workflowB, version: 1 } },
-      { status: "completed", type: "TEMPLATE", hoursAgo: 8, ms: 60, usage: local(30, 30), templateId, temporaryDefinitionId: temporary!.id },
-      { status: "failed", type: "TEMPLATE", hoursAgo: 9, ms: 45, usage: local(30, 0), error: "Retrieval failed", templateId, temporaryDefinitionId: temporary!.id },
-      { status: "failed", type: "TEMPLATE", hoursAgo: 10, ms: 47, error: "Retrieval failed", templateId, temporaryDefinitionId: temporary!.id },
-      { status: "failed", type: "TEMPLATE", hoursAgo: 11, ms: 52, error: "Knowledge base missing", templateId, temporaryDefinitionId: temporary!.id },
+      {
+        status: "completed",
+        type: "TEMPLATE",
+        hoursAgo: 8,
+        ms: 60,
+        usage: local(30, 30),
+        templateId,
+        temporaryDefinitionId: temporary!.id,
+      },
+      {
+        status: "failed",
+        type: "TEMPLATE",
+        hoursAgo: 9,
+        ms: 45,
+        usage: local(30, 0),
+        error: "Retrieval failed",
+        templateId,
+        temporaryDefinitionId: temporary!.id,
+      },
+      {
+        status: "failed",
+        type: "TEMPLATE",
+        hoursAgo: 10,
+        ms: 47,
+        error: "Retrieval failed",
+        templateId,
+        temporaryDefinitionId: temporary!.id,
+      },
+      {
+        status: "failed",
+        type: "TEMPLATE",
+        hoursAgo: 11,
+        ms: 52,
+        error: "Knowledge base missing",
+        templateId,
+        temporaryDefinitionId: temporary!.id,
+      },
       { status: "completed", type: "CUSTOM", hoursAgo: 12, ms: 5, usage: gpt(1_000, 2_000) },
       { status: "completed", type: "CHAT", hoursAgo: 20, ms: 900, usage: claude(10, 10) },
       { status: "failed", type: "CUSTOM", hoursAgo: 23, ms: 9_999, error: "budget:tokens" },
@@ -181,21 +242,43 @@ describe("monitor dashboard", () => {
         cost: cost.toFixed(6),
       };
     };
-    await db.insert(workflowExecutions).values(seeds.map((s) => toRow(s, ownerId, new Date(NOW.getTime() - s.hoursAgo * HOUR))));
+    await db
+      .insert(workflowExecutions)
+      .values(seeds.map((s) => toRow(s, ownerId, new Date(NOW.getTime() - s.hoursAgo * HOUR))));
     // Outside the 24-hour range, and another user's runs: neither may count.
-    await db.insert(workflowExecutions).values([
-      toRow({ status: "failed", hoursAgo: 30, ms: 10, error: "old", usage: gpt(5, 5) }, ownerId, new Date(NOW.getTime() - 30 * HOUR)),
-      toRow({ status: "completed", hoursAgo: 1, ms: 10, usage: gpt(5, 5) }, stranger.id, new Date(NOW.getTime() - HOUR)),
-    ]);
+    await db
+      .insert(workflowExecutions)
+      .values([
+        toRow(
+          { status: "failed", hoursAgo: 30, ms: 10, error: "old", usage: gpt(5, 5) },
+          ownerId,
+          new Date(NOW.getTime() - 30 * HOUR),
+        ),
+        toRow(
+          { status: "completed", hoursAgo: 1, ms: 10, usage: gpt(5, 5) },
+          stranger.id,
+          new Date(NOW.getTime() - HOUR),
+        ),
+      ]);
 
     // Real runs through the engine and the database tracker: one success on a saved workflow, one failure.
     const tracker = getWorkflowTracker();
-    await execute({ type: "DEFINITION", definitionId: workflowA, input: { message: "hello" } }, { userId: ownerId, tracker });
+    await execute(
+      { type: "DEFINITION", definitionId: workflowA, input: { message: "hello" } },
+      { userId: ownerId, tracker },
+    );
     const failing = graph(
-      [node("start", "start"), node("boom", "transform", { expression: '$error("upstream said no")' }), node("end", "end")],
+      [
+        node("start", "start"),
+        node("boom", "transform", { expression: '$error("upstream said no")' }),
+        node("end", "end"),
+      ],
       chain("start", "boom", "end"),
     );
-    const failed = await execute({ type: "CUSTOM", definition: failing, input: { message: "x" } }, { userId: ownerId, tracker });
+    const failed = await execute(
+      { type: "CUSTOM", definition: failing, input: { message: "x" } },
+      { userId: ownerId, tracker },
+    );
     expect(failed.status).toBe("failed");
 
     dashboard = await getDashboard({ ownerId, key: "24h", now: new Date() });
@@ -223,14 +306,18 @@ describe("monitor dashboard", () => {
     dashboard.series.forEach((bucket, i) => {
       const start = from + i * dashboard.range.bucketMs;
       expect(new Date(bucket.start).getTime()).toBe(start);
-      const inBucket = rows.filter((r) => r.createdAt.getTime() >= start && r.createdAt.getTime() < start + dashboard.range.bucketMs);
+      const inBucket = rows.filter(
+        (r) => r.createdAt.getTime() >= start && r.createdAt.getTime() < start + dashboard.range.bucketMs,
+      );
       expectAggregate(bucket, aggregate(inBucket), `bucket ${i}`);
     });
     expect(dashboard.series.reduce((sum, b) => sum + b.runs, 0)).toBe(rows.length);
   });
 
   it("breaks down by saved workflow and version (a template's temporary copy is not a workflow)", () => {
-    const expectedIds = [...new Set(rows.map((r) => r.definitionId).filter((id): id is string => !!id && savedWorkflows.has(id)))];
+    const expectedIds = [
+      ...new Set(rows.map((r) => r.definitionId).filter((id): id is string => !!id && savedWorkflows.has(id))),
+    ];
     expect(dashboard.byWorkflow.map((w) => w.definitionId).sort()).toEqual(expectedIds.sort());
     for (const workflow of dashboard.byWorkflow) {
       const mine = rows.filter((r) => r.definitionId === workflow.definitionId);
@@ -239,7 +326,11 @@ describe("monitor dashboard", () => {
       const versions = [...new Set(mine.map((r) => r.definitionVersion))];
       expect(workflow.versions.map((v) => v.version).sort()).toEqual(versions.sort());
       for (const version of workflow.versions) {
-        expectAggregate(version, aggregate(mine.filter((r) => r.definitionVersion === version.version)), `${workflow.name} v${version.version}`);
+        expectAggregate(
+          version,
+          aggregate(mine.filter((r) => r.definitionVersion === version.version)),
+          `${workflow.name} v${version.version}`,
+        );
       }
     }
   });
@@ -256,7 +347,8 @@ describe("monitor dashboard", () => {
   });
 
   it("breaks down by model: the runs that used each model, its own tokens, and its cost (stored, else list price)", () => {
-    const usageOf = (r: WorkflowExecution) => (r.usageByModel ?? {}) as Record<string, { inputTokens: number; outputTokens: number; cost?: number }>;
+    const usageOf = (r: WorkflowExecution) =>
+      (r.usageByModel ?? {}) as Record<string, { inputTokens: number; outputTokens: number; cost?: number }>;
     const models = [...new Set(rows.flatMap((r) => Object.keys(usageOf(r))))];
     expect(dashboard.byModel.map((m) => m.model).sort()).toEqual(models.sort());
     expect(models).toEqual(expect.arrayContaining(["openai:gpt-4o-mini", "anthropic:claude-sonnet-4", "local:echo"]));
@@ -280,7 +372,8 @@ describe("monitor dashboard", () => {
   it("names the workflows that fail most, with their most common error", () => {
     const groups = new Map<string, WorkflowExecution[]>();
     for (const r of rows) {
-      const key = r.definitionId && savedWorkflows.has(r.definitionId) ? r.definitionId : (r.templateId ?? r.workflowType);
+      const key =
+        r.definitionId && savedWorkflows.has(r.definitionId) ? r.definitionId : (r.templateId ?? r.workflowType);
       groups.set(key, [...(groups.get(key) ?? []), r]);
     }
     const expected = [...groups.entries()]
@@ -310,8 +403,17 @@ describe("monitor dashboard", () => {
     }
     // A tie between two errors, one long ago and one just now: the recent one is named.
     const custom = dashboard.topFailing.find((f) => f.key === "CUSTOM")!;
-    expect(custom).toMatchObject({ failures: 2, commonError: 'transform node "boom" failed: upstream said no', commonErrorCount: 1 });
+    expect(custom).toMatchObject({
+      failures: 2,
+      commonError: 'transform node "boom" failed: upstream said no',
+      commonErrorCount: 1,
+    });
     const template = dashboard.topFailing.find((f) => f.subject === "template")!;
-    expect(template).toMatchObject({ name: "Triage template", failures: 3, commonError: "Retrieval failed", commonErrorCount: 2 });
+    expect(template).toMatchObject({
+      name: "Triage template",
+      failures: 3,
+      commonError: "Retrieval failed",
+      commonErrorCount: 2,
+    });
   });
 });

@@ -15,17 +15,35 @@ describe("node_started input", () => {
     const definition = graph(
       [
         node("start", "start"),
-        node("set", "variable", { assignments: [{ name: "topic", value: "cats" }, { name: "blob", value: long }] }),
-        node("about", "transform", { expression: "'About ' & variables.topic", target: "variable", variable: "headline" }),
+        node("set", "variable", {
+          assignments: [
+            { name: "topic", value: "cats" },
+            { name: "blob", value: long },
+          ],
+        }),
+        node("about", "transform", {
+          expression: "'About ' & variables.topic",
+          target: "variable",
+          variable: "headline",
+        }),
         node("end", "end"),
       ],
       chain("start", "set", "about", "end"),
     );
-    const events = await collect(await execute({ type: "CUSTOM", definition, input: { message: "hello there" } }, { userId: user.id, stream: true }));
+    const events = await collect(
+      await execute(
+        { type: "CUSTOM", definition, input: { message: "hello there" } },
+        { userId: user.id, stream: true },
+      ),
+    );
     const started = events.filter((e): e is ExecutionEventOf<"node_started"> => e.type === "node_started");
     const input = (id: string) => started.find((e) => e.data.nodeId === id)!.data.input!;
 
-    expect(input("start")).toEqual({ messageCount: 1, lastMessage: { role: "human", text: "hello there" }, variables: {} });
+    expect(input("start")).toEqual({
+      messageCount: 1,
+      lastMessage: { role: "human", text: "hello there" },
+      variables: {},
+    });
     const about = input("about");
     expect(about.variables.topic).toBe("cats");
     expect(typeof about.variables.blob).toBe("string");

@@ -19,12 +19,23 @@ describe("a resumed run's history", () => {
   it("streams from the first event through the pause to the end", async () => {
     const actor = await newActor();
     const { nodes, edges } = approvalDefinition();
-    const paused = await call(startExecution, "/api/executions", { method: "POST", auth: actor, body: { type: "CUSTOM", definition: { nodes, edges }, input: {} } });
+    const paused = await call(startExecution, "/api/executions", {
+      method: "POST",
+      auth: actor,
+      body: { type: "CUSTOM", definition: { nodes, edges }, input: {} },
+    });
     expect(paused.json.status).toBe("paused");
-    const resumed = await call(resumeExecution, "/api/executions/x/resume", { method: "POST", auth: actor, params: { id: paused.json.executionId }, body: { approved: true } });
+    const resumed = await call(resumeExecution, "/api/executions/x/resume", {
+      method: "POST",
+      auth: actor,
+      params: { id: paused.json.executionId },
+      body: { approved: true },
+    });
     expect(resumed.json.status).toBe("completed");
 
-    const events = await streamedEvents(await callRaw(runEvents, "/api/executions/x/events", { auth: actor, params: { id: paused.json.executionId } }));
+    const events = await streamedEvents(
+      await callRaw(runEvents, "/api/executions/x/events", { auth: actor, params: { id: paused.json.executionId } }),
+    );
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     const types = events.map((e) => e.type);
     expect(types.filter((t) => t === "run_started")).toHaveLength(2);
@@ -33,7 +44,12 @@ describe("a resumed run's history", () => {
 
     // Resuming from just after the pause gives the rest, and nothing before it.
     const pauseSeq = events.find((e) => e.type === "run_completed")!.seq;
-    const rest = await streamedEvents(await callRaw(runEvents, `/api/executions/x/events?lastEventId=${pauseSeq}`, { auth: actor, params: { id: paused.json.executionId } }));
+    const rest = await streamedEvents(
+      await callRaw(runEvents, `/api/executions/x/events?lastEventId=${pauseSeq}`, {
+        auth: actor,
+        params: { id: paused.json.executionId },
+      }),
+    );
     const restSeqs = rest.map((e) => e.seq);
     expect(restSeqs).toEqual(events.filter((e) => e.seq > pauseSeq).map((e) => e.seq));
   });

@@ -10,7 +10,14 @@ const T0 = Date.parse("2026-01-01T10:00:00.000Z");
 let seq = 0;
 function ev(type: ExecutionEvent["type"], data: unknown, ms: number, nodeId?: string): ExecutionEvent {
   seq += 1;
-  return { seq, type, executionId: "01JEXECUTION0000000000000000", at: new Date(T0 + ms).toISOString(), data, ...(nodeId ? { nodeId } : {}) } as ExecutionEvent;
+  return {
+    seq,
+    type,
+    executionId: "01JEXECUTION0000000000000000",
+    at: new Date(T0 + ms).toISOString(),
+    data,
+    ...(nodeId ? { nodeId } : {}),
+  } as ExecutionEvent;
 }
 const result = (status: string, extra: Record<string, unknown> = {}) => ({
   executionId: "01JEXECUTION0000000000000000",
@@ -31,10 +38,32 @@ describe("monitor run model", () => {
       ev("run_started", { workflowType: "CUSTOM", resumed: false }, 0),
       ev("node_started", { nodeId: "start", type: "start", attempt: 1 }, 1, "start"),
       ev("node_completed", { nodeId: "start", type: "start", durationMs: 2, output: {} }, 3, "start"),
-      ev("node_started", { nodeId: "model", type: "model", label: "Answer", attempt: 1, input: { messageCount: 1, variables: { topic: "cats" } } }, 5, "model"),
+      ev(
+        "node_started",
+        {
+          nodeId: "model",
+          type: "model",
+          label: "Answer",
+          attempt: 1,
+          input: { messageCount: 1, variables: { topic: "cats" } },
+        },
+        5,
+        "model",
+      ),
       ev("token", { nodeId: "model", text: "Hel" }, 20, "model"),
       ev("token", { nodeId: "model", text: "lo" }, 30, "model"),
-      ev("node_completed", { nodeId: "model", type: "model", durationMs: 40, output: { message: "Hello" }, usage: { inputTokens: 7, outputTokens: 2 } }, 45, "model"),
+      ev(
+        "node_completed",
+        {
+          nodeId: "model",
+          type: "model",
+          durationMs: 40,
+          output: { message: "Hello" },
+          usage: { inputTokens: 7, outputTokens: 2 },
+        },
+        45,
+        "model",
+      ),
       ev("run_completed", result("completed"), 50),
     ];
     const run = fold(events);
@@ -44,7 +73,15 @@ describe("monitor run model", () => {
       ["model", "completed", 5, 40],
     ]);
     const model = spansOf(run, "model")[0]!;
-    expect(model).toMatchObject({ label: "Answer", input: { messageCount: 1, variables: { topic: "cats" } }, tokens: "Hello", tokenCount: 2, firstTokenAt: T0 + 20, output: { message: "Hello" }, usage: { inputTokens: 7, outputTokens: 2 } });
+    expect(model).toMatchObject({
+      label: "Answer",
+      input: { messageCount: 1, variables: { topic: "cats" } },
+      tokens: "Hello",
+      tokenCount: 2,
+      firstTokenAt: T0 + 20,
+      output: { message: "Hello" },
+      usage: { inputTokens: 7, outputTokens: 2 },
+    });
     expect(model.logs.map((l) => l.text)).toEqual(["Started", "Completed in 40 ms"]);
     expect(run.tokens).toBe("Hello");
     expect([run.startedAt! - T0, run.endedAt! - T0, run.lastSeq]).toEqual([0, 50, 8]);
@@ -62,7 +99,11 @@ describe("monitor run model", () => {
       ev("node_started", { nodeId: "body", type: "transform", attempt: 1 }, 17),
       ev("node_completed", { nodeId: "body", type: "transform", durationMs: 1, output: {} }, 18),
       ev("node_started", { nodeId: "body", type: "transform", attempt: 1 }, 19),
-      ev("node_failed", { nodeId: "body", type: "transform", durationMs: 2, error: "bad input", attempts: 1, handled: true }, 21),
+      ev(
+        "node_failed",
+        { nodeId: "body", type: "transform", durationMs: 2, error: "bad input", attempts: 1, handled: true },
+        21,
+      ),
     ]);
     expect(spansOf(run, "http")).toHaveLength(1);
     expect(spansOf(run, "http")[0]).toMatchObject({ attempts: 2, status: "completed" });
@@ -96,7 +137,13 @@ describe("monitor run model", () => {
     expect(run.phase).toBe("cancelled");
     expect(run.interrupt).toBeNull();
     expect(spansOf(run, "slow")[0]).toMatchObject({ status: "failed", durationMs: 99 });
-    expect(run.logs.map((l) => l.text)).toEqual(["Run started", "Waiting for a person: Ship it?", "Paused", "Resumed with the answer", "Run cancelled"]);
+    expect(run.logs.map((l) => l.text)).toEqual([
+      "Run started",
+      "Waiting for a person: Ship it?",
+      "Paused",
+      "Resumed with the answer",
+      "Run cancelled",
+    ]);
   });
 
   it("shows a finished run as finished while its history replays, and a live one as its stream says", () => {

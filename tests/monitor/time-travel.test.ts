@@ -23,7 +23,11 @@ function topicGraph() {
     [
       node("start", "start"),
       node("set", "variable", { assignments: [{ name: "topic", value: "cats" }] }),
-      node("about", "transform", { expression: "'About ' & variables.topic", target: "variable", variable: "headline" }),
+      node("about", "transform", {
+        expression: "'About ' & variables.topic",
+        target: "variable",
+        variable: "headline",
+      }),
       node("model", "model", { provider: "local", model: "echo" }),
       node("end", "end"),
     ],
@@ -57,8 +61,12 @@ describe("time travel", () => {
 
     // Another user learns nothing about it.
     const stranger = await createTestUser();
-    await expect(listRunSteps({ executionId: run.executionId, userId: stranger.id })).rejects.toMatchObject({ code: "not_found:execution" });
-    await expect(listExecutionSteps({ executionId: run.executionId, userId: stranger.id })).rejects.toMatchObject({ status: 404 });
+    await expect(listRunSteps({ executionId: run.executionId, userId: stranger.id })).rejects.toMatchObject({
+      code: "not_found:execution",
+    });
+    await expect(listExecutionSteps({ executionId: run.executionId, userId: stranger.id })).rejects.toMatchObject({
+      status: 404,
+    });
   });
 
   it("re-runs from a middle step with an edited variable: a new execution, linked, that runs only the rest", async () => {
@@ -96,7 +104,10 @@ describe("time travel", () => {
 
   it("has no steps for a run that kept only its final checkpoint, and refuses foreign or unknown steps", async () => {
     const user = await createTestUser();
-    const run = await execute({ type: "CUSTOM", definition: topicGraph(), input: {} }, { userId: user.id, tracker: getWorkflowTracker() });
+    const run = await execute(
+      { type: "CUSTOM", definition: topicGraph(), input: {} },
+      { userId: user.id, tracker: getWorkflowTracker() },
+    );
     expect(await listRunSteps({ executionId: run.executionId, userId: user.id })).toEqual([]);
 
     const durable = await execute(
@@ -108,7 +119,9 @@ describe("time travel", () => {
     await expect(
       rerunFromStep({ userId: stranger.id, executionId: durable.executionId, checkpointId: first!.checkpointId }),
     ).rejects.toMatchObject({ code: "not_found:checkpoint" });
-    await expect(rerunFromStep({ userId: user.id, executionId: durable.executionId, checkpointId: "nope" })).rejects.toMatchObject({
+    await expect(
+      rerunFromStep({ userId: user.id, executionId: durable.executionId, checkpointId: "nope" }),
+    ).rejects.toMatchObject({
       code: "not_found:checkpoint",
     });
   });
@@ -155,7 +168,10 @@ describe("the monitor's API calls", () => {
 
   it("re-runs a run that kept no steps with step checkpoints, so the new run can be travelled in", async () => {
     const actor = await newActor();
-    const plain = await execute({ type: "CUSTOM", definition: topicGraph(), input: {} }, { userId: actor.id, tracker: getWorkflowTracker() });
+    const plain = await execute(
+      { type: "CUSTOM", definition: topicGraph(), input: {} },
+      { userId: actor.id, tracker: getWorkflowTracker() },
+    );
     expect(await listExecutionSteps({ userId: actor.id, executionId: plain.executionId })).toEqual([]);
     const rerun = await call(rerunExecution, "/api/executions/x/rerun", {
       method: "POST",
@@ -173,7 +189,11 @@ describe("the monitor's API calls", () => {
     const paused = await call(startExecution, "/api/executions", {
       method: "POST",
       auth: actor,
-      body: { type: "CUSTOM", definition: { nodes: approvalDefinition().nodes, edges: approvalDefinition().edges }, input: {} },
+      body: {
+        type: "CUSTOM",
+        definition: { nodes: approvalDefinition().nodes, edges: approvalDefinition().edges },
+        input: {},
+      },
     });
     expect(paused.json.status).toBe("paused");
     const answered = await call(resumeExecution, "/api/executions/x/resume", {
@@ -190,12 +210,22 @@ describe("the monitor's API calls", () => {
 
   it("filters the list by the model a run used", async () => {
     const actor = await newActor();
-    const echo = await execute({ type: "CUSTOM", definition: topicGraph(), input: { message: "a" } }, { userId: actor.id, tracker: getWorkflowTracker() });
+    const echo = await execute(
+      { type: "CUSTOM", definition: topicGraph(), input: { message: "a" } },
+      { userId: actor.id, tracker: getWorkflowTracker() },
+    );
     const slow = graph(
-      [node("start", "start"), node("model", "model", { provider: "local", model: "slow", maxTokens: 5 }), node("end", "end")],
+      [
+        node("start", "start"),
+        node("model", "model", { provider: "local", model: "slow", maxTokens: 5 }),
+        node("end", "end"),
+      ],
       chain("start", "model", "end"),
     );
-    const other = await execute({ type: "CUSTOM", definition: slow, input: { message: "b" } }, { userId: actor.id, tracker: getWorkflowTracker() });
+    const other = await execute(
+      { type: "CUSTOM", definition: slow, input: { message: "b" } },
+      { userId: actor.id, tracker: getWorkflowTracker() },
+    );
     const page = await call(listExecutions, "/api/executions?model=local%3Aecho", { auth: actor });
     expect(page.status, page.text).toBe(200);
     const ids = executionListResponseSchema.parse(page.json).executions.map((e) => e.id);

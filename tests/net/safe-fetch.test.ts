@@ -149,7 +149,11 @@ describe("safeFetch", () => {
     // "wire.test" exists only in the fake DNS: if anything resolved it again, the request would fail.
     const dns = fakeDns({ "wire.test": ["127.0.0.1"] });
     const res = await safeFetch(`http://wire.test:${port}/hello`, { lookup: dns.lookup, allowList: ["wire.test"] });
-    expect(res).toMatchObject({ status: 200, body: "hello from the test server", url: `http://wire.test:${port}/hello` });
+    expect(res).toMatchObject({
+      status: 200,
+      body: "hello from the test server",
+      url: `http://wire.test:${port}/hello`,
+    });
     expect(res.headers["content-type"]).toContain("text/plain");
     expect(dns.calls).toEqual(["wire.test"]);
   });
@@ -168,7 +172,10 @@ describe("safeFetch", () => {
   ])("refuses a redirect from an allowed server to an internal address (%s)", async (path, address) => {
     const dns = fakeDns({ "wire.test": ["127.0.0.1"], localhost: ["127.0.0.1"] });
     const before = hits.filter((h) => h === "/secret").length;
-    await expectRefused(safeFetch(`http://wire.test:${port}${path}`, { lookup: dns.lookup, allowList: ["wire.test"] }), address);
+    await expectRefused(
+      safeFetch(`http://wire.test:${port}${path}`, { lookup: dns.lookup, allowList: ["wire.test"] }),
+      address,
+    );
     expect(hits.filter((h) => h === "/secret").length).toBe(before);
   });
 
@@ -181,7 +188,9 @@ describe("safeFetch", () => {
 
   it("caps the response size, declared or streamed", async () => {
     const opts = { lookup: fakeDns({ "wire.test": ["127.0.0.1"] }).lookup, allowList: ["wire.test"], maxBytes: 1000 };
-    await expect(safeFetch(`http://wire.test:${port}/big`, opts)).rejects.toMatchObject({ code: "payload_too_large:http_response" });
+    await expect(safeFetch(`http://wire.test:${port}/big`, opts)).rejects.toMatchObject({
+      code: "payload_too_large:http_response",
+    });
     await expect(safeFetch(`http://wire.test:${port}/big-chunked`, opts)).rejects.toMatchObject({
       code: "payload_too_large:http_response",
     });

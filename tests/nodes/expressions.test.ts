@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  evaluateCondition,
-  evaluateExpression,
-  ExpressionError,
-  parseExpression,
-  toBoolean,
-} from "@/lib/expressions";
+import { evaluateCondition, evaluateExpression, ExpressionError, parseExpression, toBoolean } from "@/lib/expressions";
 
 const scope = {
   input: { message: "What is 2 + 2?", variables: { lang: "en" } },
@@ -38,7 +32,10 @@ describe("parseExpression", () => {
     expect(parseExpression("   ")).toMatchObject({ ok: false, position: 0 });
     expect(parseExpression(42)).toMatchObject({ ok: false, position: 0 });
     expect(parseExpression(null)).toMatchObject({ ok: false });
-    expect(parseExpression("1+".repeat(10_000))).toMatchObject({ ok: false, message: expect.stringMatching(/at most/) });
+    expect(parseExpression("1+".repeat(10_000))).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/at most/),
+    });
   });
 
   it("survives an expression nested deeper than the parser's stack", () => {
@@ -58,7 +55,9 @@ describe("evaluateExpression", () => {
 
   it("binds plain data as $variables and refuses functions", async () => {
     expect(await evaluateExpression("$limit - variables.count", scope, { bindings: { limit: 5 } })).toBe(3);
-    await expect(evaluateExpression("$f()", scope, { bindings: { f: () => 1 } })).rejects.toBeInstanceOf(ExpressionError);
+    await expect(evaluateExpression("$f()", scope, { bindings: { f: () => 1 } })).rejects.toBeInstanceOf(
+      ExpressionError,
+    );
   });
 
   it("stops an endless loop at the time limit", async () => {
@@ -103,8 +102,14 @@ describe("conditions", () => {
     expect(await evaluateCondition("variables.count > 1", scope)).toBe(true);
     expect(await evaluateCondition("variables.missing", scope)).toBe(false);
     expect(await evaluateCondition("$contains(input.message, '2 + 2')", scope)).toBe(true);
-    expect([toBoolean(""), toBoolean("x"), toBoolean(0), toBoolean([]), toBoolean([0, 1]), toBoolean({}), toBoolean({ a: 1 })]).toEqual([
-      false, true, false, false, true, false, true,
-    ]);
+    expect([
+      toBoolean(""),
+      toBoolean("x"),
+      toBoolean(0),
+      toBoolean([]),
+      toBoolean([0, 1]),
+      toBoolean({}),
+      toBoolean({ a: 1 }),
+    ]).toEqual([false, true, false, false, true, false, true]);
   });
 });

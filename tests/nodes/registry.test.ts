@@ -15,8 +15,22 @@ import { routerNode } from "@/lib/nodes/router/definition";
 import { FIELD_WIDGETS, getFieldMeta, NODE_CATEGORIES } from "@/lib/nodes/types";
 
 const EXPECTED_TYPES = [
-  "start", "end", "model", "prompt", "memory", "retrieval", "tools", "conditional",
-  "router", "loop", "variable", "transform", "error", "human", "http", "subworkflow",
+  "start",
+  "end",
+  "model",
+  "prompt",
+  "memory",
+  "retrieval",
+  "tools",
+  "conditional",
+  "router",
+  "loop",
+  "variable",
+  "transform",
+  "error",
+  "human",
+  "http",
+  "subworkflow",
 ];
 
 /** Node types whose config must point at something the user chooses, so their palette default is incomplete. */
@@ -142,7 +156,9 @@ describe("branching outputs", () => {
 describe("what configs declare to the validator", () => {
   it("lists models, tools, expressions, templates and references with their config paths", () => {
     const tools = getNodeDefinition("tools");
-    const usage = tools.uses(tools.configSchema.parse({ tools: ["calculator", "http_get"], provider: "openai", model: "gpt-4o" }));
+    const usage = tools.uses(
+      tools.configSchema.parse({ tools: ["calculator", "http_get"], provider: "openai", model: "gpt-4o" }),
+    );
     expect(usage.models).toEqual([{ provider: "openai", model: "gpt-4o", field: "provider" }]);
     expect(usage.tools).toEqual([
       { name: "calculator", field: "tools.0" },
@@ -156,7 +172,9 @@ describe("what configs declare to the validator", () => {
         { name: "b", expression: "variables.a + 1" },
       ],
     });
-    expect(variable.uses(assignments).expressions).toEqual([{ source: "variables.a + 1", field: "assignments.1.expression" }]);
+    expect(variable.uses(assignments).expressions).toEqual([
+      { source: "variables.a + 1", field: "assignments.1.expression" },
+    ]);
 
     const memory = getNodeDefinition("memory");
     expect(memory.uses(memory.configSchema.parse({ summarize: false })).models).toEqual([]);
@@ -179,7 +197,9 @@ describe("what configs declare to the validator", () => {
   it("requires exactly one of value and expression in a variable assignment", () => {
     const variable = getNodeDefinition("variable");
     expect(variable.configSchema.safeParse({ assignments: [{ name: "x" }] }).success).toBe(false);
-    expect(variable.configSchema.safeParse({ assignments: [{ name: "x", value: 1, expression: "1" }] }).success).toBe(false);
+    expect(variable.configSchema.safeParse({ assignments: [{ name: "x", value: 1, expression: "1" }] }).success).toBe(
+      false,
+    );
     expect(variable.configSchema.safeParse({ assignments: [{ name: "x", value: null }] }).success).toBe(true);
   });
 });

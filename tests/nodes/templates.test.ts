@@ -12,7 +12,9 @@ describe("renderTemplate", () => {
     expect(renderTemplate("Answer using {{retrieval_context}}: {{input.message}}", scope)).toBe(
       "Answer using Passwords are reset from the settings page.: How do I reset my password?",
     );
-    expect(renderTemplate("Hi {{ variables.name }}, you have {{variables.count}} items", scope)).toBe("Hi Ada, you have 3 items");
+    expect(renderTemplate("Hi {{ variables.name }}, you have {{variables.count}} items", scope)).toBe(
+      "Hi Ada, you have 3 items",
+    );
   });
 
   it("indexes lists and writes objects as JSON", () => {

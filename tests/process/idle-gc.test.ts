@@ -10,7 +10,9 @@ describe("idle collection", () => {
     for (let i = 0; i < 1_000_000; i++) burst.push({ i, text: `item ${i}` });
     const grown = process.memoryUsage().heapUsed;
     burst = [];
-    await expect.poll(() => process.memoryUsage().heapUsed, { timeout: 3_000, interval: 50 }).toBeLessThan(grown - 32 * 1024 * 1024);
+    await expect
+      .poll(() => process.memoryUsage().heapUsed, { timeout: 3_000, interval: 50 })
+      .toBeLessThan(grown - 32 * 1024 * 1024);
     expect(burst).toEqual([]);
   });
 });

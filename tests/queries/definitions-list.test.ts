@@ -5,7 +5,10 @@ import { createTestUser, testDb } from "../helpers/db";
 
 async function createDefinition(values: Partial<typeof workflowDefinitions.$inferInsert> & { ownerId: string }) {
   const { db } = await testDb();
-  const [row] = await db.insert(workflowDefinitions).values({ name: "Untitled", ...values }).returning();
+  const [row] = await db
+    .insert(workflowDefinitions)
+    .values({ name: "Untitled", ...values })
+    .returning();
   return row!;
 }
 

@@ -11,17 +11,35 @@ describe("listKnowledgeBaseTotals", () => {
     const empty = await createKnowledgeBase({ ownerId: alice.id, name: "Empty" });
     const theirs = await createKnowledgeBase({ ownerId: bob.id, name: "Bob's" });
     const chunking = { size: 200, overlap: 0 };
-    const a = await addDocument({ ownerId: alice.id, knowledgeBaseId: handbook.id, title: "A", text: "alpha ".repeat(100), chunking });
-    const b = await addDocument({ ownerId: alice.id, knowledgeBaseId: handbook.id, title: "B", text: "beta gamma", chunking });
+    const a = await addDocument({
+      ownerId: alice.id,
+      knowledgeBaseId: handbook.id,
+      title: "A",
+      text: "alpha ".repeat(100),
+      chunking,
+    });
+    const b = await addDocument({
+      ownerId: alice.id,
+      knowledgeBaseId: handbook.id,
+      title: "B",
+      text: "beta gamma",
+      chunking,
+    });
     await addDocument({ ownerId: bob.id, knowledgeBaseId: theirs.id, title: "C", text: "secret", chunking });
 
     const totals = await listKnowledgeBaseTotals({ ownerId: alice.id });
-    expect(totals.get(handbook.id)).toEqual({ chunkCount: a.chunkCount + b.chunkCount, sizeBytes: a.sizeBytes + b.sizeBytes });
+    expect(totals.get(handbook.id)).toEqual({
+      chunkCount: a.chunkCount + b.chunkCount,
+      sizeBytes: a.sizeBytes + b.sizeBytes,
+    });
     expect(a.chunkCount).toBeGreaterThan(1);
     expect(totals.has(empty.id)).toBe(false);
     expect(totals.has(theirs.id)).toBe(false);
 
     await deleteDocument({ ownerId: alice.id, documentId: a.id });
-    expect((await listKnowledgeBaseTotals({ ownerId: alice.id })).get(handbook.id)).toEqual({ chunkCount: b.chunkCount, sizeBytes: b.sizeBytes });
+    expect((await listKnowledgeBaseTotals({ ownerId: alice.id })).get(handbook.id)).toEqual({
+      chunkCount: b.chunkCount,
+      sizeBytes: b.sizeBytes,
+    });
   });
 });

@@ -27,45 +27,79 @@ type Caller = "anonymous" | "other user" | "owner (cookie)" | "owner (API key)" 
 const CALLERS: Caller[] = ["anonymous", "other user", "revoked key", "owner (cookie)", "owner (API key)"];
 
 const definition = (name: string) => ({ name, description: `${name} description`, ...modelGraph() });
-const exportFile = (kind: "definition" | "template") => ({ format: "lattice.workflow", formatVersion: 1, kind, workflow: definition("imported") });
+const exportFile = (kind: "definition" | "template") => ({
+  format: "lattice.workflow",
+  formatVersion: 1,
+  kind,
+  workflow: definition("imported"),
+});
 
 // The owner's resources, made through the API.
 async function make(kind: string): Promise<string> {
   const as = { apiKey: owner.apiKey };
   switch (kind) {
     case "workflows": {
-      const r = await callJson(baseUrl, "/api/workflows", { method: "POST", ...as, body: definition(`${marker} workflow`) });
+      const r = await callJson(baseUrl, "/api/workflows", {
+        method: "POST",
+        ...as,
+        body: definition(`${marker} workflow`),
+      });
       expect(r.status, r.text).toBe(201);
       return r.json.workflow.id;
     }
     case "templates": {
-      const r = await callJson(baseUrl, "/api/templates", { method: "POST", ...as, body: definition(`${marker} template`) });
+      const r = await callJson(baseUrl, "/api/templates", {
+        method: "POST",
+        ...as,
+        body: definition(`${marker} template`),
+      });
       expect(r.status, r.text).toBe(201);
       return r.json.template.id;
     }
     case "knowledge-bases": {
-      const r = await callJson(baseUrl, "/api/knowledge-bases", { method: "POST", ...as, body: { name: `${marker} kb` } });
+      const r = await callJson(baseUrl, "/api/knowledge-bases", {
+        method: "POST",
+        ...as,
+        body: { name: `${marker} kb` },
+      });
       expect(r.status, r.text).toBe(201);
       return r.json.knowledgeBase.id;
     }
     case "documents": {
       const kb = await make("knowledge-bases");
-      const r = await callJson(baseUrl, `/api/knowledge-bases/${kb}/documents`, { method: "POST", ...as, body: { title: `${marker} doc`, text: `${marker} private handbook` } });
+      const r = await callJson(baseUrl, `/api/knowledge-bases/${kb}/documents`, {
+        method: "POST",
+        ...as,
+        body: { title: `${marker} doc`, text: `${marker} private handbook` },
+      });
       expect(r.status, r.text).toBe(201);
       return `${kb}/${r.json.document.id}`;
     }
     case "executions": {
-      const r = await callJson(baseUrl, "/api/executions", { method: "POST", ...as, body: { type: "CUSTOM", definition: modelGraph(), input: { message: `${marker} input` } } });
+      const r = await callJson(baseUrl, "/api/executions", {
+        method: "POST",
+        ...as,
+        body: { type: "CUSTOM", definition: modelGraph(), input: { message: `${marker} input` } },
+      });
       expect(r.status, r.text).toBe(200);
       return r.json.executionId;
     }
     case "paused": {
-      const r = await callJson(baseUrl, "/api/executions", { method: "POST", ...as, body: { type: "CUSTOM", definition: approvalGraph(), input: { message: `${marker} draft` } } });
+      const r = await callJson(baseUrl, "/api/executions", {
+        method: "POST",
+        ...as,
+        body: { type: "CUSTOM", definition: approvalGraph(), input: { message: `${marker} draft` } },
+      });
       expect(r.json.status).toBe("paused");
       return r.json.executionId;
     }
     case "conversations": {
-      const r = await request(baseUrl, "/api/chat", { method: "POST", ...as, headers: { accept: "text/event-stream" }, body: { message: `${marker} private question` } });
+      const r = await request(baseUrl, "/api/chat", {
+        method: "POST",
+        ...as,
+        headers: { accept: "text/event-stream" },
+        body: { message: `${marker} private question` },
+      });
       const events = await readSse(r);
       return events.find((m) => m.event === "run_completed")!.data.data.conversationId;
     }
@@ -89,14 +123,18 @@ const sharedResource = (kind: string) => {
 async function target(method: string, path: string, fresh: boolean): Promise<{ url: string; body?: unknown }> {
   const collection = /^\/api\/([\w-]+)\//.exec(path)?.[1] ?? "";
   const key = `${method} ${path}`;
-  const resourceKind = key === "POST /api/executions/{id}/resume" ? "paused" : path.includes("{documentId}") ? "documents" : collection;
+  const resourceKind =
+    key === "POST /api/executions/{id}/resume" ? "paused" : path.includes("{documentId}") ? "documents" : collection;
   let url = path;
   if (path.includes("{")) {
     // A call that uses its target up (delete, resume) gets a resource of its own.
     const consumes = method === "DELETE" || key.endsWith("/resume");
     const id = consumes && fresh ? await make(resourceKind) : await sharedResource(resourceKind);
     const [first, second] = id.split("/");
-    url = path.replace("{id}", first!).replace("{documentId}", second ?? "").replace("{version}", "1");
+    url = path
+      .replace("{id}", first!)
+      .replace("{documentId}", second ?? "")
+      .replace("{version}", "1");
   }
   const bodies: Record<string, unknown> = {
     // Bodies carry no marker: another user's creations echo their own names back.
@@ -117,19 +155,33 @@ async function target(method: string, path: string, fresh: boolean): Promise<{ u
     "POST /api/knowledge-bases": { name: "kb" },
     "POST /api/knowledge-bases/{id}/documents": { title: "doc", text: "some text" },
     "POST /api/knowledge-bases/{id}/search": { query: "private handbook" },
-    "POST /api/signup": { email: `signup-${ulid().toLowerCase()}@suite.test`, password: "long enough password", name: "x" },
+    "POST /api/signup": {
+      email: `signup-${ulid().toLowerCase()}@suite.test`,
+      password: "long enough password",
+      name: "x",
+    },
     "POST /api/keys": { name: "another key" },
   };
-  return { url, ...(key in bodies ? { body: bodies[key] } : method === "GET" || method === "DELETE" ? {} : { body: {} }) };
+  return {
+    url,
+    ...(key in bodies ? { body: bodies[key] } : method === "GET" || method === "DELETE" ? {} : { body: {} }),
+  };
 }
 
 beforeAll(async () => {
   owner = await signUpOverHttp(baseUrl, `${marker}-owner`);
   other = await signUpOverHttp(baseUrl, "other");
   // A second key of the owner's, revoked.
-  const second = await callJson(baseUrl, "/api/keys", { method: "POST", cookie: owner.cookie, body: { name: `${marker} doomed key` } });
+  const second = await callJson(baseUrl, "/api/keys", {
+    method: "POST",
+    cookie: owner.cookie,
+    body: { name: `${marker} doomed key` },
+  });
   revokedKey = second.json.secret;
-  const revoked = await callJson(baseUrl, `/api/keys/${second.json.key.id}`, { method: "DELETE", cookie: owner.cookie });
+  const revoked = await callJson(baseUrl, `/api/keys/${second.json.key.id}`, {
+    method: "DELETE",
+    cookie: owner.cookie,
+  });
   expect(revoked.status).toBeLessThan(300);
   const doc = await callJson(baseUrl, "/api/openapi.json");
   operations = Object.entries(doc.json.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
@@ -202,7 +254,8 @@ describe("authorization: every operation × every kind of caller", () => {
           if (caller === "revoked key" && !CREDENTIAL_FREE.has(key)) expect(status, where).toBe(401);
           else if (caller === "anonymous" && !PUBLIC.has(key)) expect(status, where).toBe(401);
           else if (caller === "other user" && path.includes("{")) expect([400, 403, 404, 422], where).toContain(status);
-          else if (caller.startsWith("owner")) expect([401, 403, 404], `${where}: the owner is refused ${text.slice(0, 200)}`).not.toContain(status);
+          else if (caller.startsWith("owner"))
+            expect([401, 403, 404], `${where}: the owner is refused ${text.slice(0, 200)}`).not.toContain(status);
         } catch (error) {
           problems.push(String(error).split("\n")[0]!.slice(0, 400));
         }

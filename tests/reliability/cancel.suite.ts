@@ -25,7 +25,8 @@ const entry = (marker: string) => {
   if (!e) seen.set(marker, (e = { requests: 0, pieces: 0 }));
   return e;
 };
-const markerOf = (messages: Array<{ role: string; content: string }>) => MARKER.exec(messages.map((m) => m.content).join("\n"))?.[1] ?? "none";
+const markerOf = (messages: Array<{ role: string; content: string }>) =>
+  MARKER.exec(messages.map((m) => m.content).join("\n"))?.[1] ?? "none";
 
 let wire: WireServer;
 let server: ProductionServer;
@@ -60,7 +61,12 @@ afterAll(async () => {
 
 /** start → first answer → second answer → end, both from the wire model. */
 const twoCalls = graph(
-  [node("start", "start"), node("first", "model", { provider: "openai", model: "gpt-4o-mini" }), node("second", "model", { provider: "openai", model: "gpt-4o-mini" }), node("end", "end")],
+  [
+    node("start", "start"),
+    node("first", "model", { provider: "openai", model: "gpt-4o-mini" }),
+    node("second", "model", { provider: "openai", model: "gpt-4o-mini" }),
+    node("end", "end"),
+  ],
   [edge("start", "first"), edge("first", "second"), edge("second", "end")],
 );
 
@@ -88,7 +94,10 @@ describe("cancel: no model tokens after a cancel", () => {
         if (m.event === "run_started") executionId = m.data.executionId;
         if (m.event === "token" && ++tokens === 5) {
           piecesAtCancel = entry(marker).pieces;
-          cancelled = callJson(server.url, `/api/executions/${executionId}/cancel`, { method: "POST", apiKey: user.apiKey });
+          cancelled = callJson(server.url, `/api/executions/${executionId}/cancel`, {
+            method: "POST",
+            apiKey: user.apiKey,
+          });
         }
       },
     });
@@ -151,7 +160,11 @@ describe("cancel: no model tokens after a cancel", () => {
   it("a streaming chat stopped with the cancel endpoint asks the model for nothing more and keeps its answer as stopped", async () => {
     // (A chat whose connection merely drops keeps answering by design: its client resumes from the run's events.)
     const marker = "chat";
-    const saved = await callJson(server.url, "/api/workflows", { method: "POST", apiKey: user.apiKey, body: { name: "Two calls", description: "", ...twoCalls } });
+    const saved = await callJson(server.url, "/api/workflows", {
+      method: "POST",
+      apiKey: user.apiKey,
+      body: { name: "Two calls", description: "", ...twoCalls },
+    });
     expect(saved.status).toBe(201);
     const response = await request(server.url, "/api/chat", {
       method: "POST",
@@ -169,7 +182,10 @@ describe("cancel: no model tokens after a cancel", () => {
         if (m.event === "run_started") executionId = m.data.executionId;
         if (m.event === "token" && ++tokens === 5) {
           piecesAtCancel = entry(marker).pieces;
-          cancelled = callJson(server.url, `/api/executions/${executionId}/cancel`, { method: "POST", apiKey: user.apiKey });
+          cancelled = callJson(server.url, `/api/executions/${executionId}/cancel`, {
+            method: "POST",
+            apiKey: user.apiKey,
+          });
         }
       },
     });
@@ -181,7 +197,9 @@ describe("cancel: no model tokens after a cancel", () => {
     expect(entry(marker).pieces - piecesAtCancel, "pieces written after the cancel").toBeLessThanOrEqual(3);
     expect(entry(marker).pieces).toBe(piecesAtEnd);
     expect(await statusOf(executionId)).toBe("cancelled");
-    const [message] = await sql<Array<{ status: string }>>`select status from messages where execution_id = ${executionId} and role = 'assistant'`;
+    const [message] = await sql<
+      Array<{ status: string }>
+    >`select status from messages where execution_id = ${executionId} and role = 'assistant'`;
     expect(message?.status).toBe("stopped");
   });
 });

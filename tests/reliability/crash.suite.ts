@@ -8,7 +8,14 @@ import { freePort, startProductionServer, type ProductionServer } from "../helpe
 import { callJson, readSse, request, signUpOverHttp, type HttpUser } from "../helpers/http-client";
 import { suiteSql } from "./lib/database";
 import { SUITE_SERVER_ENV } from "./lib/global-setup";
-import { analyticsAgainstRows, approvalGraph, eventually, expectCountersEqual, slowGraph, suiteServer } from "./lib/suite";
+import {
+  analyticsAgainstRows,
+  approvalGraph,
+  eventually,
+  expectCountersEqual,
+  slowGraph,
+  suiteServer,
+} from "./lib/suite";
 
 const { dir, databaseUrl } = suiteServer();
 const sql = suiteSql(databaseUrl);
@@ -59,7 +66,9 @@ describe("crash: SIGKILL mid-run, then restart", () => {
     let tokens = 0;
     const reading = readSse(streamed, { onEvent: (m) => void (m.event === "token" && (tokens += 1)) }).catch(() => []);
     await eventually(async () => tokens >= 5, { what: "tokens of the streamed run" });
-    const running = await sql<Array<{ n: number }>>`select count(*)::int as n from workflow_executions where owner_id = ${user.id} and status = 'running'`;
+    const running = await sql<
+      Array<{ n: number }>
+    >`select count(*)::int as n from workflow_executions where owner_id = ${user.id} and status = 'running'`;
     expect(running[0]!.n).toBe(6);
 
     await server.kill("SIGKILL");
@@ -90,7 +99,11 @@ describe("crash: SIGKILL mid-run, then restart", () => {
     expect(detail.json.execution.status).toBe("interrupted");
 
     // The run paused before the crash continues in the new process.
-    const resumed = await callJson(server.url, `/api/executions/${pausedId}/resume`, { method: "POST", apiKey: user.apiKey, body: { approved: true } });
+    const resumed = await callJson(server.url, `/api/executions/${pausedId}/resume`, {
+      method: "POST",
+      apiKey: user.apiKey,
+      body: { approved: true },
+    });
     expect(resumed.status, resumed.text).toBe(200);
     expect(resumed.json.status).toBe("completed");
     expect(resumed.json.output.message).toBe("shipped");
@@ -98,7 +111,11 @@ describe("crash: SIGKILL mid-run, then restart", () => {
     expect(row!.status).toBe("completed");
 
     // And the restarted server serves new runs.
-    const fresh = await callJson(server.url, "/api/executions", { method: "POST", apiKey: user.apiKey, body: { type: "CUSTOM", definition: slowGraph(0), input: { message: "after" } } });
+    const fresh = await callJson(server.url, "/api/executions", {
+      method: "POST",
+      apiKey: user.apiKey,
+      body: { type: "CUSTOM", definition: slowGraph(0), input: { message: "after" } },
+    });
     expect(fresh.status).toBe(200);
     expect(fresh.json.status).toBe("completed");
   });

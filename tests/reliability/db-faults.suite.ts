@@ -7,7 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callJson, readSse, request, signUpOverHttp, type HttpUser } from "../helpers/http-client";
 import { suiteSql } from "./lib/database";
-import { analyticsAgainstRows, eventually, executionsWithBrokenEvents, expectCountersEqual, modelGraph, sleep, slowGraph, suiteServer } from "./lib/suite";
+import {
+  analyticsAgainstRows,
+  eventually,
+  executionsWithBrokenEvents,
+  expectCountersEqual,
+  modelGraph,
+  sleep,
+  slowGraph,
+  suiteServer,
+} from "./lib/suite";
 
 const { baseUrl, databaseUrl } = suiteServer();
 const sql = suiteSql(databaseUrl);
@@ -73,7 +82,8 @@ describe("database faults: connections terminated mid-run", () => {
       },
       { timeoutMs: 45_000, what: "every run to end after the faults" },
     );
-    for (const row of finished) expect(["completed", "failed", "interrupted"], `${row.id}: ${row.status}`).toContain(row.status);
+    for (const row of finished)
+      expect(["completed", "failed", "interrupted"], `${row.id}: ${row.status}`).toContain(row.status);
 
     // Nothing half-written.
     expect(await executionsWithBrokenEvents(sql, user.id)).toEqual([]);
@@ -84,7 +94,11 @@ describe("database faults: connections terminated mid-run", () => {
     const health = await callJson(baseUrl, "/api/health");
     expect(health.status).toBe(200);
     for (let i = 0; i < 3; i++) {
-      const after = await callJson(baseUrl, "/api/executions", { method: "POST", apiKey: user.apiKey, body: { type: "CUSTOM", definition: modelGraph(), input: { message: `after ${i}` } } });
+      const after = await callJson(baseUrl, "/api/executions", {
+        method: "POST",
+        apiKey: user.apiKey,
+        body: { type: "CUSTOM", definition: modelGraph(), input: { message: `after ${i}` } },
+      });
       expect(after.status, after.text).toBe(200);
       expect(after.json.status).toBe("completed");
     }

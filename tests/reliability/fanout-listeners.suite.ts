@@ -68,14 +68,20 @@ describe("fan-out: 100 + 100 subscribers in process", () => {
       return response.text().catch(() => "");
     });
 
-    const events = await m.execute({ type: "CUSTOM", definition: slowGraph(10), input: { message: "fan-out" } }, { userId: user.id, tracker, stream: true });
+    const events = await m.execute(
+      { type: "CUSTOM", definition: slowGraph(10), input: { message: "fan-out" } },
+      { userId: user.id, tracker, stream: true },
+    );
     const iterator = events[Symbol.asyncIterator]();
     const first = await iterator.next();
     const executionId = first.value!.executionId;
     const runSubscribers = Array.from({ length: SUBSCRIBERS }, async () => {
-      const response = await m.eventsRoute.GET(new Request(`http://suite.local/api/executions/${executionId}/events`, { headers }), {
-        params: Promise.resolve({ id: executionId }),
-      });
+      const response = await m.eventsRoute.GET(
+        new Request(`http://suite.local/api/executions/${executionId}/events`, { headers }),
+        {
+          params: Promise.resolve({ id: executionId }),
+        },
+      );
       expect(response.status).toBe(200);
       return readIds(response);
     });

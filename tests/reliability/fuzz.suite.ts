@@ -10,7 +10,8 @@ import { deepJson, hasUnstorableString, mutatedDefinition, prng, randomJson, typ
 import { approvalGraph, edge, expectErrorShape, expectNoLeak, graph, modelGraph, node, suiteServer } from "./lib/suite";
 
 const { baseUrl } = suiteServer();
-const SEED = process.env.FUZZ_SEED === "random" ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FUZZ_SEED ?? 424242);
+const SEED =
+  process.env.FUZZ_SEED === "random" ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FUZZ_SEED ?? 424242);
 const CONCURRENCY = 16;
 const COUNTS = { validate: 7000, save: 1000, execute: 500, bodies: 1500 };
 
@@ -30,44 +31,85 @@ const branching = graph(
     node("answer", "model", { provider: "local", model: "echo", systemPrompt: "Hi {{variables.up}}" }),
     node("end", "end", { outputTemplate: "{{variables.up}}" }),
   ],
-  [edge("start", "vars"), edge("vars", "check"), edge("check", "loop", "big"), edge("check", "answer", "default"), edge("loop", "shape", "body"), edge("shape", "loop"), edge("loop", "answer", "done"), edge("answer", "end")],
+  [
+    edge("start", "vars"),
+    edge("vars", "check"),
+    edge("check", "loop", "big"),
+    edge("check", "answer", "default"),
+    edge("loop", "shape", "body"),
+    edge("shape", "loop"),
+    edge("loop", "answer", "done"),
+    edge("answer", "end"),
+  ],
 );
 
 beforeAll(async () => {
   user = await signUpOverHttp(baseUrl, "fuzz");
   const templates = await callJson(baseUrl, "/api/templates", { apiKey: user.apiKey });
   const builtin = (templates.json.templates as Array<{ id: string }>).slice(0, 6);
-  const full = await Promise.all(builtin.map((t) => callJson(baseUrl, `/api/templates/${t.id}`, { apiKey: user.apiKey })));
-  bases = [modelGraph(), branching, approvalGraph(), ...full.map((t) => t.json.template.definition ?? { nodes: t.json.template.nodes, edges: t.json.template.edges })].filter((b) => Array.isArray(b?.nodes)) as typeof bases;
+  const full = await Promise.all(
+    builtin.map((t) => callJson(baseUrl, `/api/templates/${t.id}`, { apiKey: user.apiKey })),
+  );
+  bases = [
+    modelGraph(),
+    branching,
+    approvalGraph(),
+    ...full.map((t) => t.json.template.definition ?? { nodes: t.json.template.nodes, edges: t.json.template.edges }),
+  ].filter((b) => Array.isArray(b?.nodes)) as typeof bases;
   expect(bases.length).toBeGreaterThanOrEqual(4);
 
   // Real targets for path parameters, so bodies reach the handlers' parsing rather than a 404.
-  const saved = await callJson(baseUrl, "/api/workflows", { method: "POST", apiKey: user.apiKey, body: { name: "Fuzz", description: "", ...modelGraph() } });
+  const saved = await callJson(baseUrl, "/api/workflows", {
+    method: "POST",
+    apiKey: user.apiKey,
+    body: { name: "Fuzz", description: "", ...modelGraph() },
+  });
   ids.workflows = saved.json.workflow.id;
   ids.templates = builtin[0]!.id;
-  const run = await callJson(baseUrl, "/api/executions", { method: "POST", apiKey: user.apiKey, body: { type: "CUSTOM", definition: approvalGraph(), input: { message: "x" } } });
+  const run = await callJson(baseUrl, "/api/executions", {
+    method: "POST",
+    apiKey: user.apiKey,
+    body: { type: "CUSTOM", definition: approvalGraph(), input: { message: "x" } },
+  });
   ids.executions = run.json.executionId;
-  const kb = await callJson(baseUrl, "/api/knowledge-bases", { method: "POST", apiKey: user.apiKey, body: { name: "Fuzz kb" } });
+  const kb = await callJson(baseUrl, "/api/knowledge-bases", {
+    method: "POST",
+    apiKey: user.apiKey,
+    body: { name: "Fuzz kb" },
+  });
   ids["knowledge-bases"] = kb.json.knowledgeBase.id;
-  const chat = await request(baseUrl, "/api/chat", { method: "POST", apiKey: user.apiKey, body: { message: "hi" }, headers: { accept: "text/event-stream" } });
+  const chat = await request(baseUrl, "/api/chat", {
+    method: "POST",
+    apiKey: user.apiKey,
+    body: { message: "hi" },
+    headers: { accept: "text/event-stream" },
+  });
   const chatText = await chat.text();
   ids.conversations = /"conversationId":"(\w+)"/.exec(chatText)?.[1] ?? "01ARZ3NDEKTSV4RRFFQ69G5FAV";
 
   const doc = await callJson(baseUrl, "/api/openapi.json");
-  operations = Object.entries(doc.json.paths as Record<string, Record<string, { requestBody?: unknown }>>).flatMap(([path, ops]) =>
-    Object.entries(ops)
-      .filter(([method, op]) => op.requestBody !== undefined || (method === "post" && !path.startsWith("/api/signup")))
-      .map(([method]) => ({ method: method.toUpperCase(), path })),
+  operations = Object.entries(doc.json.paths as Record<string, Record<string, { requestBody?: unknown }>>).flatMap(
+    ([path, ops]) =>
+      Object.entries(ops)
+        .filter(
+          ([method, op]) => op.requestBody !== undefined || (method === "post" && !path.startsWith("/api/signup")),
+        )
+        .map(([method]) => ({ method: method.toUpperCase(), path })),
   );
   expect(operations.length).toBeGreaterThan(10);
-  console.log(`[fuzz] seed ${SEED}: ${Object.values(COUNTS).reduce((a, b) => a + b, 0)} requests over ${operations.length} operations with bodies`);
+  console.log(
+    `[fuzz] seed ${SEED}: ${Object.values(COUNTS).reduce((a, b) => a + b, 0)} requests over ${operations.length} operations with bodies`,
+  );
 });
 
 /** A concrete URL for an operation: real ids mostly, junk sometimes. */
 function urlFor(r: Random, path: string): string {
   const collection = /^\/api\/([\w-]+)\//.exec(path)?.[1] ?? "";
   return path.replace(/\{(\w+)\}/g, (_, name: string) => {
-    if (r.chance(0.1)) return encodeURIComponent(String(r.pick(["x", "0", "../..", "%00", "01ARZ3NDEKTSV4RRFFQ69G5FAV", "a".repeat(300)])));
+    if (r.chance(0.1))
+      return encodeURIComponent(
+        String(r.pick(["x", "0", "../..", "%00", "01ARZ3NDEKTSV4RRFFQ69G5FAV", "a".repeat(300)])),
+      );
     if (name === "version") return String(r.pick([1, 1, 2, 0, -1, 99999]));
     if (name === "documentId") return "01ARZ3NDEKTSV4RRFFQ69G5FAV";
     return ids[collection] ?? "01ARZ3NDEKTSV4RRFFQ69G5FAV";
@@ -85,7 +127,8 @@ interface Case {
 
 function jsonDepth(value: Json, depth = 0): number {
   if (Array.isArray(value)) return Math.max(depth + 1, ...value.map((v) => jsonDepth(v, depth + 1)));
-  if (value && typeof value === "object") return Math.max(depth + 1, ...Object.values(value).map((v) => jsonDepth(v, depth + 1)));
+  if (value && typeof value === "object")
+    return Math.max(depth + 1, ...Object.values(value).map((v) => jsonDepth(v, depth + 1)));
   return depth;
 }
 
@@ -95,16 +138,33 @@ function* cases(r: Random): Generator<Case> {
     const body = { definition };
     const text = JSON.stringify(body);
     // Too deep, or text PostgreSQL cannot store (U+0000, a lone surrogate): a malformed request (400), not a definition.
-    yield { method: "POST", url: "/api/workflows/validate", body: text, expectValidation: jsonDepth(body as Json) <= 64 && !hasUnstorableString(body as Json) };
+    yield {
+      method: "POST",
+      url: "/api/workflows/validate",
+      body: text,
+      expectValidation: jsonDepth(body as Json) <= 64 && !hasUnstorableString(body as Json),
+    };
   }
   for (let i = 0; i < COUNTS.save; i++) {
     const d = mutatedDefinition(r, bases as never);
-    const body = d && typeof d === "object" && !Array.isArray(d) ? { name: r.chance(0.9) ? `Fuzz ${i}` : randomJson(r), description: "", ...d } : d;
-    yield { method: r.chance(0.8) ? "POST" : "PUT", url: r.chance(0.8) ? "/api/workflows" : `/api/workflows/${ids.workflows}`, body: JSON.stringify(body) };
+    const body =
+      d && typeof d === "object" && !Array.isArray(d)
+        ? { name: r.chance(0.9) ? `Fuzz ${i}` : randomJson(r), description: "", ...d }
+        : d;
+    yield {
+      method: r.chance(0.8) ? "POST" : "PUT",
+      url: r.chance(0.8) ? "/api/workflows" : `/api/workflows/${ids.workflows}`,
+      body: JSON.stringify(body),
+    };
   }
   for (let i = 0; i < COUNTS.execute; i++) {
     const body = r.chance(0.8)
-      ? { type: "CUSTOM", definition: mutatedDefinition(r, bases as never), input: { message: JSON.stringify(randomJson(r)).slice(0, 200) }, options: { timeoutMs: 2000 } }
+      ? {
+          type: "CUSTOM",
+          definition: mutatedDefinition(r, bases as never),
+          input: { message: JSON.stringify(randomJson(r)).slice(0, 200) },
+          options: { timeoutMs: 2000 },
+        }
       : randomJson(r);
     yield { method: "POST", url: "/api/executions", body: JSON.stringify(body) };
   }
@@ -112,10 +172,19 @@ function* cases(r: Random): Generator<Case> {
     const op = r.pick(operations);
     const kind = r.int(10);
     const body =
-      kind === 0 ? r.pick(["", "{", "[1,", "nul", '{"a":1}}', "\u0000", "{'single': 1}", '{"message": "\\ud800"}'])
-      : kind === 1 ? JSON.stringify(deepJson(60 + r.int(40)))
-      : JSON.stringify(randomJson(r));
-    yield { method: op.method, url: urlFor(r, op.path), body, ...(r.chance(0.05) ? { contentType: r.pick(["text/plain", "application/xml", "multipart/form-data; boundary=x"]) } : {}) };
+      kind === 0
+        ? r.pick(["", "{", "[1,", "nul", '{"a":1}}', "\u0000", "{'single': 1}", '{"message": "\\ud800"}'])
+        : kind === 1
+          ? JSON.stringify(deepJson(60 + r.int(40)))
+          : JSON.stringify(randomJson(r));
+    yield {
+      method: op.method,
+      url: urlFor(r, op.path),
+      body,
+      ...(r.chance(0.05)
+        ? { contentType: r.pick(["text/plain", "application/xml", "multipart/form-data; boundary=x"]) }
+        : {}),
+    };
   }
 }
 
@@ -163,7 +232,10 @@ describe("fuzz: random and mutated definitions and request bodies", () => {
             expect(typeof v?.isValid, `${where}: isValid`).toBe("boolean");
             expect(Array.isArray(v.errors) && Array.isArray(v.warnings), `${where}: errors/warnings`).toBe(true);
             for (const issue of [...v.errors, ...v.warnings]) {
-              expect(typeof issue.code === "string" && typeof issue.message === "string", `${where}: issue ${JSON.stringify(issue)}`).toBe(true);
+              expect(
+                typeof issue.code === "string" && typeof issue.message === "string",
+                `${where}: issue ${JSON.stringify(issue)}`,
+              ).toBe(true);
             }
             expect(v.isValid, `${where}: isValid with errors`).toBe(v.errors.length === 0);
             validations += 1;
@@ -175,7 +247,9 @@ describe("fuzz: random and mutated definitions and request bodies", () => {
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    console.log(`[fuzz] seed ${SEED}: ${sent} requests, ${validations} validation results; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
+    console.log(
+      `[fuzz] seed ${SEED}: ${sent} requests, ${validations} validation results; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
+    );
     expect(failures, failures.slice(0, 5).join("\n\n")).toEqual([]);
     expect(sent).toBeGreaterThanOrEqual(10_000);
     expect(validations).toBeGreaterThan(6500);

@@ -32,7 +32,9 @@ try {
   });
   status = result.status ?? 1;
 } finally {
-  await dropSuiteDatabase(databaseUrl).catch((error: unknown) => console.error("could not drop the suite database", error));
+  await dropSuiteDatabase(databaseUrl).catch((error: unknown) =>
+    console.error("could not drop the suite database", error),
+  );
   removeSnapshot(snapshot);
 }
 console.log(`▶ reliability: ${status === 0 ? "passed" : "FAILED"} in ${Math.round((Date.now() - started) / 1000)} s`);

@@ -47,21 +47,34 @@ afterAll(async () => {
 
 /** start → http (GET url, rendered from the input so the validator cannot see it) → end. */
 const httpGraph = (url: string) =>
-  graph([node("start", "start"), node("fetch", "http", { method: "GET", url, responseType: "text" }), node("end", "end")], [edge("start", "fetch"), edge("fetch", "end")]);
+  graph(
+    [node("start", "start"), node("fetch", "http", { method: "GET", url, responseType: "text" }), node("end", "end")],
+    [edge("start", "fetch"), edge("fetch", "end")],
+  );
 
 /** start → tools (a scripted model that calls http_get on `url`, then answers) → end. */
 const toolGraph = (url: string) =>
   graph(
     [
       node("start", "start"),
-      node("agent", "tools", { provider: "local", model: "scripted", tools: ["http_get"], maxToolCalls: 2, script: [`http_get(${JSON.stringify({ url })})`, "done"] }),
+      node("agent", "tools", {
+        provider: "local",
+        model: "scripted",
+        tools: ["http_get"],
+        maxToolCalls: 2,
+        script: [`http_get(${JSON.stringify({ url })})`, "done"],
+      }),
       node("end", "end"),
     ],
     [edge("start", "agent"), edge("agent", "end")],
   );
 
 async function run(definition: ReturnType<typeof graph>, message = "") {
-  const r = await callJson(baseUrl, "/api/executions", { method: "POST", apiKey: user.apiKey, body: { type: "CUSTOM", definition, input: { message } } });
+  const r = await callJson(baseUrl, "/api/executions", {
+    method: "POST",
+    apiKey: user.apiKey,
+    body: { type: "CUSTOM", definition, input: { message } },
+  });
   expect(r.status, r.text).toBeLessThan(500);
   return r;
 }
@@ -82,7 +95,8 @@ async function toolAnswer(url: string): Promise<string> {
 }
 
 /** The run-time guard's words (lib/net/safe-fetch.ts): refused before connecting, for this reason. */
-const REFUSAL = /Refusing to fetch .{0,300}? is (?:a loopback|a private-network|a link-local|a carrier-grade NAT|a unique-local|a cloud metadata|the unspecified)/;
+const REFUSAL =
+  /Refusing to fetch .{0,300}? is (?:a loopback|a private-network|a link-local|a carrier-grade NAT|a unique-local|a cloud metadata|the unspecified)/;
 /** The validator's words, for a target written into the node (checked again at run time by the guard). */
 const VALIDATOR_REFUSAL = /are refused|contains credentials/;
 
@@ -121,7 +135,10 @@ describe("SSRF guard", () => {
   it("the http node refuses internal targets, literal or named, and the internal server sees nothing", async () => {
     for (const url of [...secretUrls(), ...unreachableUrls]) {
       // Through the input (checked when fetched) and written into the node (checked by the validator too).
-      for (const [definition, message, words] of [[httpGraph("{{input.message}}"), url, REFUSAL], [httpGraph(url), "", VALIDATOR_REFUSAL]] as const) {
+      for (const [definition, message, words] of [
+        [httpGraph("{{input.message}}"), url, REFUSAL],
+        [httpGraph(url), "", VALIDATOR_REFUSAL],
+      ] as const) {
         const r = await run(definition, message);
         const text = JSON.stringify(r.json);
         expect(r.json.status === "completed", `${url}: ${text.slice(0, 300)}`).toBe(false);
@@ -142,7 +159,12 @@ describe("SSRF guard", () => {
 
   it("a redirect from an allowed host to an internal one is refused", async () => {
     const before = allowedHits;
-    const targets = [`http://127.0.0.1:${secretPort}/secret`, `http://localhost:${secretPort}/secret`, "http://169.254.169.254/latest/meta-data/", `http://[::1]:${secretPort}/`];
+    const targets = [
+      `http://127.0.0.1:${secretPort}/secret`,
+      `http://localhost:${secretPort}/secret`,
+      "http://169.254.169.254/latest/meta-data/",
+      `http://[::1]:${secretPort}/`,
+    ];
     for (const to of targets) {
       const redirector = `http://127.0.0.2:${allowedPort}/go?to=${encodeURIComponent(to)}`;
       const viaNode = await run(httpGraph("{{input.message}}"), redirector);

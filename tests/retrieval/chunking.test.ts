@@ -14,7 +14,9 @@ function numberedText(): { text: string; sentences: string[] } {
 
 describe("splitIntoChunks", () => {
   it("keeps a short text in one chunk, whitespace normalised", () => {
-    expect(splitIntoChunks("  Hello   world.\r\n\r\nSecond   paragraph.  ")).toEqual(["Hello world.\n\nSecond paragraph."]);
+    expect(splitIntoChunks("  Hello   world.\r\n\r\nSecond   paragraph.  ")).toEqual([
+      "Hello world.\n\nSecond paragraph.",
+    ]);
   });
 
   it("returns nothing for empty text", () => {

@@ -40,25 +40,48 @@ describe("retrieval", () => {
     expect(doc.chunkCount).toBe(4);
     expect(await getDocumentChunkCount({ ownerId: user.id, documentId: doc.id })).toBe(4);
 
-    const hits = await searchKnowledge({ ownerId: user.id, knowledgeBaseId: kb.id, query: "how long do refunds take?", topK: 3 });
+    const hits = await searchKnowledge({
+      ownerId: user.id,
+      knowledgeBaseId: kb.id,
+      query: "how long do refunds take?",
+      topK: 3,
+    });
     expect(hits.length).toBeGreaterThanOrEqual(1);
     expect(hits[0]).toMatchObject({ documentId: doc.id, title: "Company handbook" });
     expect(hits[0]!.content).toContain("refunds take five to seven days");
     expect(hits[0]!.score).toBeGreaterThan(0);
 
-    const penguins = await searchKnowledge({ ownerId: user.id, knowledgeBaseId: kb.id, query: "emperor penguins breeding", topK: 3 });
+    const penguins = await searchKnowledge({
+      ownerId: user.id,
+      knowledgeBaseId: kb.id,
+      query: "emperor penguins breeding",
+      topK: 3,
+    });
     expect(penguins[0]!.content).toContain("emperor penguin breeds");
   });
 
   it("falls back to any of the words when no chunk has them all, ranking more matches first", async () => {
     const user = await createTestUser();
     const kb = await createKnowledgeBase({ ownerId: user.id, name: "Mixed" });
-    await addDocument({ ownerId: user.id, knowledgeBaseId: kb.id, title: "Notes", text: handbook, chunking: { size: 200, overlap: 0 } });
+    await addDocument({
+      ownerId: user.id,
+      knowledgeBaseId: kb.id,
+      title: "Notes",
+      text: handbook,
+      chunking: { size: 200, overlap: 0 },
+    });
     // No chunk mentions both invoices and penguins and a quokka.
-    const hits = await searchKnowledge({ ownerId: user.id, knowledgeBaseId: kb.id, query: "invoices penguins quokka", topK: 5 });
+    const hits = await searchKnowledge({
+      ownerId: user.id,
+      knowledgeBaseId: kb.id,
+      query: "invoices penguins quokka",
+      topK: 5,
+    });
     expect(hits.map((h) => h.content.slice(0, 10)).sort()).toEqual(["Billing ha", "Penguins l"]);
     // Web-search syntax in the query is harmless, and words with no match at all find nothing.
-    expect(await searchKnowledge({ ownerId: user.id, knowledgeBaseId: kb.id, query: "\"zebra\" -( & | !", topK: 5 })).toEqual([]);
+    expect(
+      await searchKnowledge({ ownerId: user.id, knowledgeBaseId: kb.id, query: '"zebra" -( & | !', topK: 5 }),
+    ).toEqual([]);
   });
 
   it("scopes everything by owner: another user finds nothing and cannot touch the base", async () => {
@@ -67,30 +90,54 @@ describe("retrieval", () => {
     const kb = await createKnowledgeBase({ ownerId: owner.id, name: "Private" });
     const doc = await addDocument({ ownerId: owner.id, knowledgeBaseId: kb.id, title: "Secret", text: handbook });
 
-    expect(await searchKnowledge({ ownerId: stranger.id, knowledgeBaseId: kb.id, query: "refunds", topK: 5 })).toEqual([]);
+    expect(await searchKnowledge({ ownerId: stranger.id, knowledgeBaseId: kb.id, query: "refunds", topK: 5 })).toEqual(
+      [],
+    );
     expect(await searchKnowledge({ ownerId: stranger.id, query: "refunds", topK: 5 })).toEqual([]);
     expect(await listKnowledgeBases({ ownerId: stranger.id })).toEqual([]);
-    await expect(addDocument({ ownerId: stranger.id, knowledgeBaseId: kb.id, title: "x", text: "intruder text" })).rejects.toMatchObject({
+    await expect(
+      addDocument({ ownerId: stranger.id, knowledgeBaseId: kb.id, title: "x", text: "intruder text" }),
+    ).rejects.toMatchObject({
       code: "not_found:knowledge_base",
     });
-    await expect(deleteDocument({ ownerId: stranger.id, documentId: doc.id })).rejects.toMatchObject({ code: "not_found:knowledge_document" });
+    await expect(deleteDocument({ ownerId: stranger.id, documentId: doc.id })).rejects.toMatchObject({
+      code: "not_found:knowledge_document",
+    });
     await expect(deleteKnowledgeBase({ ownerId: stranger.id, knowledgeBaseId: kb.id })).rejects.toMatchObject({
       code: "not_found:knowledge_base",
     });
-    await expect(listDocuments({ ownerId: stranger.id, knowledgeBaseId: kb.id })).rejects.toMatchObject({ code: "not_found:knowledge_base" });
+    await expect(listDocuments({ ownerId: stranger.id, knowledgeBaseId: kb.id })).rejects.toMatchObject({
+      code: "not_found:knowledge_base",
+    });
     // The owner still has everything.
     expect((await searchKnowledge({ ownerId: owner.id, query: "refunds", topK: 5 })).length).toBe(1);
-    expect(await listKnowledgeBases({ ownerId: owner.id })).toEqual([expect.objectContaining({ id: kb.id, documentCount: 1 })]);
+    expect(await listKnowledgeBases({ ownerId: owner.id })).toEqual([
+      expect.objectContaining({ id: kb.id, documentCount: 1 }),
+    ]);
   });
 
   it("searches several bases, or all of the owner's when none is named", async () => {
     const user = await createTestUser();
     const a = await createKnowledgeBase({ ownerId: user.id, name: "A" });
     const b = await createKnowledgeBase({ ownerId: user.id, name: "B" });
-    await addDocument({ ownerId: user.id, knowledgeBaseId: a.id, title: "A doc", text: "Quokkas are small marsupials." });
-    await addDocument({ ownerId: user.id, knowledgeBaseId: b.id, title: "B doc", text: "Quokkas live on Rottnest Island." });
-    expect((await searchKnowledge({ ownerId: user.id, knowledgeBaseId: a.id, query: "quokkas" })).map((h) => h.title)).toEqual(["A doc"]);
-    expect((await searchKnowledge({ ownerId: user.id, knowledgeBaseId: [a.id, b.id], query: "quokkas" })).length).toBe(2);
+    await addDocument({
+      ownerId: user.id,
+      knowledgeBaseId: a.id,
+      title: "A doc",
+      text: "Quokkas are small marsupials.",
+    });
+    await addDocument({
+      ownerId: user.id,
+      knowledgeBaseId: b.id,
+      title: "B doc",
+      text: "Quokkas live on Rottnest Island.",
+    });
+    expect(
+      (await searchKnowledge({ ownerId: user.id, knowledgeBaseId: a.id, query: "quokkas" })).map((h) => h.title),
+    ).toEqual(["A doc"]);
+    expect((await searchKnowledge({ ownerId: user.id, knowledgeBaseId: [a.id, b.id], query: "quokkas" })).length).toBe(
+      2,
+    );
     expect((await searchKnowledge({ ownerId: user.id, query: "quokkas" })).length).toBe(2);
     expect(await searchKnowledge({ ownerId: user.id, knowledgeBaseId: [], query: "quokkas" })).toEqual([]);
   });
@@ -98,10 +145,23 @@ describe("retrieval", () => {
   it("keeps counts and cascades deletes to chunks", async () => {
     const user = await createTestUser();
     const kb = await createKnowledgeBase({ ownerId: user.id, name: "Counted", description: "d" });
-    const one = await addDocument({ ownerId: user.id, knowledgeBaseId: kb.id, title: "One", text: handbook, chunking: { size: 200, overlap: 0 } });
-    const two = await addDocument({ ownerId: user.id, knowledgeBaseId: kb.id, title: "Two", text: "Short note about quokkas." });
+    const one = await addDocument({
+      ownerId: user.id,
+      knowledgeBaseId: kb.id,
+      title: "One",
+      text: handbook,
+      chunking: { size: 200, overlap: 0 },
+    });
+    const two = await addDocument({
+      ownerId: user.id,
+      knowledgeBaseId: kb.id,
+      title: "Two",
+      text: "Short note about quokkas.",
+    });
     expect((await listKnowledgeBases({ ownerId: user.id }))[0]!.documentCount).toBe(2);
-    expect((await listDocuments({ ownerId: user.id, knowledgeBaseId: kb.id })).map((d) => [d.title, d.chunkCount])).toEqual([
+    expect(
+      (await listDocuments({ ownerId: user.id, knowledgeBaseId: kb.id })).map((d) => [d.title, d.chunkCount]),
+    ).toEqual([
       ["One", 4],
       ["Two", 1],
     ]);
@@ -115,7 +175,9 @@ describe("retrieval", () => {
     await deleteKnowledgeBase({ ownerId: user.id, knowledgeBaseId: kb.id });
     expect(await chunkRows("knowledge_base_id", kb.id)).toBe(0);
     const { db } = await testDb();
-    const docs = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from knowledge_documents where knowledge_base_id = ${kb.id}`));
+    const docs = rowsOf<{ n: number }>(
+      await db.execute(sql`select count(*)::int as n from knowledge_documents where knowledge_base_id = ${kb.id}`),
+    );
     expect(Number(docs[0]!.n)).toBe(0);
     expect(await listKnowledgeBases({ ownerId: user.id })).toEqual([]);
   });
@@ -123,18 +185,28 @@ describe("retrieval", () => {
   it("rejects empty documents and bad names without writing anything", async () => {
     const user = await createTestUser();
     const kb = await createKnowledgeBase({ ownerId: user.id, name: "Strict" });
-    await expect(addDocument({ ownerId: user.id, knowledgeBaseId: kb.id, title: "Empty", text: "  \n\n " })).rejects.toMatchObject({
+    await expect(
+      addDocument({ ownerId: user.id, knowledgeBaseId: kb.id, title: "Empty", text: "  \n\n " }),
+    ).rejects.toMatchObject({
       code: "validation:knowledge_document",
     });
     expect((await listKnowledgeBases({ ownerId: user.id }))[0]!.documentCount).toBe(0);
-    await expect(createKnowledgeBase({ ownerId: user.id, name: "   " })).rejects.toMatchObject({ code: "validation:knowledge_base" });
+    await expect(createKnowledgeBase({ ownerId: user.id, name: "   " })).rejects.toMatchObject({
+      code: "validation:knowledge_base",
+    });
   });
 
   it("stores large documents as many chunks in one go", async () => {
     const user = await createTestUser();
     const kb = await createKnowledgeBase({ ownerId: user.id, name: "Big" });
     const text = Array.from({ length: 3000 }, (_, i) => `Fact ${i} concerns item${i} only.`).join(" ");
-    const doc = await addDocument({ ownerId: user.id, knowledgeBaseId: kb.id, title: "Big", text, chunking: { size: 100, overlap: 0 } });
+    const doc = await addDocument({
+      ownerId: user.id,
+      knowledgeBaseId: kb.id,
+      title: "Big",
+      text,
+      chunking: { size: 100, overlap: 0 },
+    });
     expect(doc.chunkCount).toBeGreaterThan(CHUNK_BATCH);
     expect(await chunkRows("document_id", doc.id)).toBe(doc.chunkCount);
     const hits = await searchKnowledge({ ownerId: user.id, knowledgeBaseId: kb.id, query: "item2718" });

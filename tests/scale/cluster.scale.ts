@@ -13,12 +13,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callJson, readSse, request, signUpOverHttp, type HttpUser, type SseMessage } from "../helpers/http-client";
 import { freePort, startProductionServer, type ProductionServer } from "../helpers/production-server";
 import { suiteSql } from "../reliability/lib/database";
-import { analyticsAgainstRows, edge, eventually, executionsWithBrokenEvents, expectCountersEqual, graph, node, sleep } from "../reliability/lib/suite";
+import {
+  analyticsAgainstRows,
+  edge,
+  eventually,
+  executionsWithBrokenEvents,
+  expectCountersEqual,
+  graph,
+  node,
+  sleep,
+} from "../reliability/lib/suite";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const buildDir = process.env.SCALE_BUILD_DIR;
 const databaseUrl = process.env.SCALE_DATABASE_URL;
-if (!buildDir || !databaseUrl) throw new Error("run the scale suite with `npm run test:scale` (it prepares the build and the database)");
+if (!buildDir || !databaseUrl)
+  throw new Error("run the scale suite with `npm run test:scale` (it prepares the build and the database)");
 
 const RUNS = 500;
 const RUN_TIMEOUT_MS = 10_000;
@@ -52,14 +62,24 @@ async function startWorker(name: string): Promise<Worker> {
   // that a signal reaches the worker itself.
   const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
     cwd: ROOT,
-    env: { ...process.env, ...CLUSTER_ENV, NODE_OPTIONS: "", DATABASE_URL: databaseUrl, LATTICE_WORKER_CONCURRENCY: "8" },
+    env: {
+      ...process.env,
+      ...CLUSTER_ENV,
+      NODE_OPTIONS: "",
+      DATABASE_URL: databaseUrl,
+      LATTICE_WORKER_CONCURRENCY: "8",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const instanceId = await eventually(async () => /Lattice worker (\S+):/.exec(output)?.[1], { timeoutMs: 90_000, intervalMs: 100, what: `${name} to start` }).catch(() => {
+  const instanceId = await eventually(async () => /Lattice worker (\S+):/.exec(output)?.[1], {
+    timeoutMs: 90_000,
+    intervalMs: 100,
+    what: `${name} to start`,
+  }).catch(() => {
     throw new Error(`${name} did not start:\n${output}`);
   });
   const worker = { process: child, instanceId, output: () => output, exited };
@@ -74,7 +94,12 @@ function signal(child: ChildProcess, name: NodeJS.Signals): void {
 /** start → echo model → slow model (~110 tokens, 2 ms apart) → end: about a third of a second. */
 const runGraph = () =>
   graph(
-    [node("start", "start"), node("first", "model", { provider: "local", model: "echo" }), node("second", "model", { provider: "local", model: "slow", latencyMs: 2 }), node("end", "end")],
+    [
+      node("start", "start"),
+      node("first", "model", { provider: "local", model: "echo" }),
+      node("second", "model", { provider: "local", model: "slow", latencyMs: 2 }),
+      node("end", "end"),
+    ],
     [edge("start", "first"), edge("first", "second"), edge("second", "end")],
   );
 
@@ -85,17 +110,33 @@ let definitionId: string;
 
 beforeAll(async () => {
   // A first: it migrates the new database and creates the queue's schema; the rest then start together.
-  a = await startProductionServer({ dir: buildDir, port: await freePort(), databaseUrl, env: CLUSTER_ENV, startTimeoutMs: 120_000 });
+  a = await startProductionServer({
+    dir: buildDir,
+    port: await freePort(),
+    databaseUrl,
+    env: CLUSTER_ENV,
+    startTimeoutMs: 120_000,
+  });
   servers.push(a);
   const [serverB] = await Promise.all([
-    startProductionServer({ dir: buildDir, port: await freePort(), databaseUrl, env: CLUSTER_ENV, startTimeoutMs: 120_000 }),
+    startProductionServer({
+      dir: buildDir,
+      port: await freePort(),
+      databaseUrl,
+      env: CLUSTER_ENV,
+      startTimeoutMs: 120_000,
+    }),
     startWorker("worker 1"),
     startWorker("worker 2"),
   ]);
   b = serverB;
   servers.push(b);
   owner = await signUpOverHttp(a.url, "scale");
-  const saved = await callJson(a.url, "/api/workflows", { method: "POST", apiKey: owner.apiKey, body: { name: "Scale flow", description: "", ...runGraph() } });
+  const saved = await callJson(a.url, "/api/workflows", {
+    method: "POST",
+    apiKey: owner.apiKey,
+    body: { name: "Scale flow", description: "", ...runGraph() },
+  });
   expect(saved.status, saved.text).toBe(201);
   definitionId = saved.json.workflow.id;
 });
@@ -109,12 +150,21 @@ afterAll(async () => {
 /** The body of run number i: 400 saved-workflow runs (half with step checkpoints), 50 ad-hoc graphs, 50 chats. */
 function bodyOf(i: number): Record<string, unknown> {
   if (i % 10 === 9) return { type: "CHAT", message: `scale chat ${i}`, async: true };
-  if (i % 10 === 8) return { type: "CUSTOM", definition: runGraph(), input: { message: `scale custom ${i}` }, async: true };
-  return { type: "DEFINITION", definitionId, input: { message: `scale run ${i}` }, ...(i % 2 ? { options: { durability: "sync" } } : {}), async: true };
+  if (i % 10 === 8)
+    return { type: "CUSTOM", definition: runGraph(), input: { message: `scale custom ${i}` }, async: true };
+  return {
+    type: "DEFINITION",
+    definitionId,
+    input: { message: `scale run ${i}` },
+    ...(i % 2 ? { options: { durability: "sync" } } : {}),
+    async: true,
+  };
 }
 
 async function countByStatus(): Promise<Record<string, number>> {
-  const rows = await sql<Array<{ status: string; n: number }>>`select status, count(*)::int as n from workflow_executions where owner_id = ${owner.id} group by status`;
+  const rows = await sql<
+    Array<{ status: string; n: number }>
+  >`select status, count(*)::int as n from workflow_executions where owner_id = ${owner.id} group by status`;
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
 
@@ -143,8 +193,13 @@ describe("two app instances, two workers, 500 queued runs, a worker killed midwa
         while (next < RUNS) {
           const i = next++;
           const via = i % 2 === 0 ? "A" : "B";
-          const response = await callJson((via === "A" ? a : b).url, "/api/executions", { method: "POST", apiKey: owner.apiKey, body: bodyOf(i) });
-          if (response.status !== 202) throw new Error(`run ${i} via ${via}: ${response.status} ${response.text.slice(0, 300)}`);
+          const response = await callJson((via === "A" ? a : b).url, "/api/executions", {
+            method: "POST",
+            apiKey: owner.apiKey,
+            body: bodyOf(i),
+          });
+          if (response.status !== 202)
+            throw new Error(`run ${i} via ${via}: ${response.status} ${response.text.slice(0, 300)}`);
           expect(response.json.status).toBe("pending");
           submitted.push({ id: response.json.executionId, via, kind: String(bodyOf(i).type) });
         }
@@ -160,11 +215,14 @@ describe("two app instances, two workers, 500 queued runs, a worker killed midwa
         await sql<Array<{ id: string }>>`
           select id from workflow_executions where owner_id = ${owner.id} and status = 'running' and instance_id = ${victim.instanceId}`
       ).map((r) => r.id);
-    await eventually(async () => ((await countByStatus()).completed ?? 0) >= RUNS * 0.3 && (await holding()).length > 0, {
-      timeoutMs: 180_000,
-      intervalMs: 20,
-      what: "worker 1 to be midway",
-    });
+    await eventually(
+      async () => ((await countByStatus()).completed ?? 0) >= RUNS * 0.3 && (await holding()).length > 0,
+      {
+        timeoutMs: 180_000,
+        intervalMs: 20,
+        what: "worker 1 to be midway",
+      },
+    );
     signal(victim.process, "SIGKILL");
     await victim.exited;
     const killedAt = Date.now();
@@ -172,14 +230,22 @@ describe("two app instances, two workers, 500 queued runs, a worker killed midwa
     const inHand = await holding();
     const completedAtKill = (await countByStatus()).completed ?? 0;
 
-    await eventually(async () => ((await countByStatus()).completed ?? 0) === RUNS, { timeoutMs: 240_000, intervalMs: 250, what: "all runs to complete" }).catch(async (error: unknown) => {
-      throw new Error(`${String(error)}: ${JSON.stringify(await countByStatus())}\nsurvivor:\n${survivor.output().slice(-3000)}`);
+    await eventually(async () => ((await countByStatus()).completed ?? 0) === RUNS, {
+      timeoutMs: 240_000,
+      intervalMs: 250,
+      what: "all runs to complete",
+    }).catch(async (error: unknown) => {
+      throw new Error(
+        `${String(error)}: ${JSON.stringify(await countByStatus())}\nsurvivor:\n${survivor.output().slice(-3000)}`,
+      );
     });
     const doneMs = Date.now() - started;
 
     // Rows: exactly the 500 submitted, all completed.
     expect(await countByStatus()).toEqual({ completed: RUNS });
-    const [stored] = await sql<Array<{ n: number }>>`select count(*)::int as n from workflow_executions where id = any(${submitted.map((s) => s.id)})`;
+    const [stored] = await sql<
+      Array<{ n: number }>
+    >`select count(*)::int as n from workflow_executions where id = any(${submitted.map((s) => s.id)})`;
     expect(stored!.n).toBe(RUNS);
 
     // Events: seq 1..n, no gap or overlap, ending with the one terminal event — which is run_completed.
@@ -196,7 +262,9 @@ describe("two app instances, two workers, 500 queued runs, a worker killed midwa
     // The runs worker 1 held were finished by worker 2, in the same executions (a second run_started where
     // the first attempt's had been stored before the kill).
     expect(inHand.length).toBeGreaterThanOrEqual(1);
-    const finishers = await sql<Array<{ id: string; instance_id: string }>>`select id, instance_id from workflow_executions where id = any(${inHand})`;
+    const finishers = await sql<
+      Array<{ id: string; instance_id: string }>
+    >`select id, instance_id from workflow_executions where id = any(${inHand})`;
     expect(finishers.map((r) => r.instance_id)).toEqual(inHand.map(() => survivor.instanceId));
     const continued = terminals.filter((t) => t.starts === 2).map((t) => t.execution_id);
     expect(terminals.filter((t) => t.starts > 2)).toEqual([]);
@@ -212,26 +280,36 @@ describe("two app instances, two workers, 500 queued runs, a worker killed midwa
       from messages where owner_id = ${owner.id} group by execution_id`;
     expect(chats).toHaveLength(50);
     expect(chats.filter((c) => c.questions !== 1 || c.answers !== 1)).toEqual([]);
-    const aggregates = await sql<Array<{ id: string; message_count: number; counted: number; total_tokens: number; tokens: number }>>`
+    const aggregates = await sql<
+      Array<{ id: string; message_count: number; counted: number; total_tokens: number; tokens: number }>
+    >`
       select c.id, c.message_count, count(m.id)::int as counted, c.total_tokens::int as total_tokens, coalesce(sum(m.tokens), 0)::int as tokens
       from conversations c left join messages m on m.conversation_id = c.id
       where c.owner_id = ${owner.id} group by c.id`;
     expect(aggregates).toHaveLength(50);
-    expect(aggregates.filter((c) => c.message_count !== 2 || c.counted !== 2 || c.total_tokens !== c.tokens)).toEqual([]);
+    expect(aggregates.filter((c) => c.message_count !== 2 || c.counted !== 2 || c.total_tokens !== c.tokens)).toEqual(
+      [],
+    );
 
     // The queue: every job completed; the dead worker's jobs were retried. A worker marks its job complete
     // just after the run's row says so: the last few jobs may still be settling when the rows are done.
     const jobStates = () => sql<Array<{ state: string; n: number; retried: number }>>`
       select state::text, count(*)::int as n, count(*) filter (where retry_count > 0)::int as retried from pgboss.job where name = 'lattice-runs' group by state`;
-    const jobs = await eventually(async () => {
-      const states = await jobStates();
-      return states.length === 1 && states[0]!.state === "completed" && states;
-    }, { timeoutMs: 15_000, what: "every job to be completed" }).catch(() => jobStates());
+    const jobs = await eventually(
+      async () => {
+        const states = await jobStates();
+        return states.length === 1 && states[0]!.state === "completed" && states;
+      },
+      { timeoutMs: 15_000, what: "every job to be completed" },
+    ).catch(() => jobStates());
     expect(jobs.map((j) => [j.state, j.n])).toEqual([["completed", RUNS]]);
     expect(jobs[0]!.retried).toBeGreaterThanOrEqual(inHand.length);
 
     // The monitor on A saw every run queued and completed — those submitted through B too.
-    await eventually(async () => submitted.every((s) => seen.get(s.id)?.includes("completed")), { timeoutMs: 15_000, what: "the feed to catch up" }).catch(() => {});
+    await eventually(async () => submitted.every((s) => seen.get(s.id)?.includes("completed")), {
+      timeoutMs: 15_000,
+      what: "the feed to catch up",
+    }).catch(() => {});
     const missing = submitted.filter((s) => !seen.get(s.id)?.includes("completed"));
     expect(missing.map((s) => `${s.id} via ${s.via}: ${seen.get(s.id)?.join(",") ?? "nothing"}`)).toEqual([]);
     expect(submitted.filter((s) => !seen.get(s.id)?.includes("pending"))).toEqual([]);
@@ -248,7 +326,14 @@ describe("two app instances, two workers, 500 queued runs, a worker killed midwa
   });
 
   it("SIGTERM on instance B: new runs get 503 with Retry-After, the run streaming from it finishes, then it exits", async () => {
-    const slow = graph([node("start", "start"), node("model", "model", { provider: "local", model: "slow", latencyMs: 25 }), node("end", "end")], [edge("start", "model"), edge("model", "end")]);
+    const slow = graph(
+      [
+        node("start", "start"),
+        node("model", "model", { provider: "local", model: "slow", latencyMs: 25 }),
+        node("end", "end"),
+      ],
+      [edge("start", "model"), edge("model", "end")],
+    );
     const streaming = await request(b.url, "/api/executions", {
       method: "POST",
       apiKey: owner.apiKey,
@@ -273,7 +358,15 @@ describe("two app instances, two workers, 500 queued runs, a worker killed midwa
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     expect((await request(b.url, "/api/health")).status).toBe(503);
     // Instance A still takes runs.
-    expect((await callJson(a.url, "/api/executions", { method: "POST", apiKey: owner.apiKey, body: { type: "CUSTOM", definition: runGraph(), input: {}, async: true } })).status).toBe(202);
+    expect(
+      (
+        await callJson(a.url, "/api/executions", {
+          method: "POST",
+          apiKey: owner.apiKey,
+          body: { type: "CUSTOM", definition: runGraph(), input: {}, async: true },
+        })
+      ).status,
+    ).toBe(202);
 
     const events = await reading;
     expect(events.at(-1)?.event).toBe("run_completed");

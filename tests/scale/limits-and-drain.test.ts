@@ -52,7 +52,14 @@ describe("shared run limits", () => {
     for (const o of outcomes) if (!o.admitted) expect(o.refusal).toMatchObject({ limit: "concurrent", count: 3 });
     // Queued runs have their own limit, and do not take running slots.
     const queued = await Promise.all(
-      Array.from({ length: 6 }, () => admitExecution({ ownerId: user.id, row: { id: ulid(), workflowType: "CUSTOM", inputData: {} }, instanceId: null, limits })),
+      Array.from({ length: 6 }, () =>
+        admitExecution({
+          ownerId: user.id,
+          row: { id: ulid(), workflowType: "CUSTOM", inputData: {} },
+          instanceId: null,
+          limits,
+        }),
+      ),
     );
     expect(queued.filter((o) => o.admitted)).toHaveLength(4);
     // A released admission (its run never started) frees its slot and leaves no row.
@@ -60,7 +67,16 @@ describe("shared run limits", () => {
     if (!first.admitted || !first.row) throw new Error("expected a row");
     expect(await releaseAdmission({ executionId: first.row.id, ownerId: user.id })).toBe(true);
     expect(await executionRow(first.row.id)).toBeUndefined();
-    expect((await admitExecution({ ownerId: user.id, row: { id: ulid(), workflowType: "CUSTOM", inputData: {} }, instanceId: "instance-9", limits })).admitted).toBe(true);
+    expect(
+      (
+        await admitExecution({
+          ownerId: user.id,
+          row: { id: ulid(), workflowType: "CUSTOM", inputData: {} },
+          instanceId: "instance-9",
+          limits,
+        })
+      ).admitted,
+    ).toBe(true);
   });
 
   it("does not count a user's queued runs that workers are running against their interactive runs", async () => {
@@ -71,17 +87,35 @@ describe("shared run limits", () => {
         insert into workflow_executions (id, owner_id, workflow_type, status, started_at, heartbeat_at, instance_id)
         values (${ulid()}, ${user.id}, 'CUSTOM', 'running', now(), now(), ${`${WORKER_INSTANCE_PREFIX}test-worker`})`);
     }
-    const admitted = await admitExecution({ ownerId: user.id, row: { id: ulid(), workflowType: "CUSTOM", inputData: {} }, instanceId: "app-1", limits });
+    const admitted = await admitExecution({
+      ownerId: user.id,
+      row: { id: ulid(), workflowType: "CUSTOM", inputData: {} },
+      instanceId: "app-1",
+      limits,
+    });
     expect(admitted.admitted).toBe(true);
-    await db.execute(sql`update workflow_executions set instance_id = 'app-2' where owner_id = ${user.id} and status = 'running'`);
-    const refused = await admitExecution({ ownerId: user.id, row: { id: ulid(), workflowType: "CUSTOM", inputData: {} }, instanceId: "app-1", limits });
+    await db.execute(
+      sql`update workflow_executions set instance_id = 'app-2' where owner_id = ${user.id} and status = 'running'`,
+    );
+    const refused = await admitExecution({
+      ownerId: user.id,
+      row: { id: ulid(), workflowType: "CUSTOM", inputData: {} },
+      instanceId: "app-1",
+      limits,
+    });
     expect(refused.admitted).toBe(false);
   });
 
   it("allows a burst of the per-minute limit, then says when the allowance has refilled for one more", async () => {
     const user = await createTestUser();
     const tight = { ...limits, maxConcurrent: 100, perMinute: 2 };
-    const admit = () => admitExecution({ ownerId: user.id, row: { id: ulid(), workflowType: "CUSTOM", inputData: {} }, instanceId: "a", limits: tight });
+    const admit = () =>
+      admitExecution({
+        ownerId: user.id,
+        row: { id: ulid(), workflowType: "CUSTOM", inputData: {} },
+        instanceId: "a",
+        limits: tight,
+      });
     expect((await admit()).admitted).toBe(true);
     expect((await admit()).admitted).toBe(true);
     const refused = await admit();
@@ -99,11 +133,20 @@ describe("shared run limits", () => {
     try {
       const actor = await newActor();
       const broken = { type: "CUSTOM", definition: { nodes: [], edges: [] }, input: {} };
-      for (let i = 0; i < 3; i++) expect((await call(runExecution, "/api/executions", { method: "POST", body: broken, auth: actor })).status).toBe(422);
-      const ok = await call(runExecution, "/api/executions", { method: "POST", body: { type: "CUSTOM", definition: graphOf(echoDefinition()), input: { message: "hi" } }, auth: actor });
+      for (let i = 0; i < 3; i++)
+        expect(
+          (await call(runExecution, "/api/executions", { method: "POST", body: broken, auth: actor })).status,
+        ).toBe(422);
+      const ok = await call(runExecution, "/api/executions", {
+        method: "POST",
+        body: { type: "CUSTOM", definition: graphOf(echoDefinition()), input: { message: "hi" } },
+        auth: actor,
+      });
       expect(ok.status, ok.text).toBe(200);
       const { db } = await testDb();
-      const rows = rowsOf<{ status: string }>(await db.execute(sql`select status from workflow_executions where owner_id = ${actor.id}`));
+      const rows = rowsOf<{ status: string }>(
+        await db.execute(sql`select status from workflow_executions where owner_id = ${actor.id}`),
+      );
       expect(rows.map((r) => r.status)).toEqual(["completed"]);
     } finally {
       delete process.env.LATTICE_MAX_CONCURRENT_RUNS;
@@ -115,7 +158,12 @@ describe("shared run limits", () => {
     const actor = await newActor();
     const response = await call(runExecution, "/api/executions", {
       method: "POST",
-      body: { type: "CUSTOM", definition: graphOf(echoDefinition()), input: {}, runAt: new Date(Date.now() + 60_000).toISOString() },
+      body: {
+        type: "CUSTOM",
+        definition: graphOf(echoDefinition()),
+        input: {},
+        runAt: new Date(Date.now() + 60_000).toISOString(),
+      },
       auth: actor,
     });
     expect(response.status).toBe(400);
@@ -128,7 +176,11 @@ describe("draining on SIGTERM", () => {
 
   it("answers new runs and the health check 503 with Retry-After, and lets a run in flight finish before the deadline", async () => {
     const actor = await newActor();
-    const outcome = await startRun({ userId: actor.id, request: { type: "CUSTOM", definition: slowDefinition(2), input: { message: "finish me" } }, stream: true });
+    const outcome = await startRun({
+      userId: actor.id,
+      request: { type: "CUSTOM", definition: slowDefinition(2), input: { message: "finish me" } },
+      stream: true,
+    });
     if (outcome.kind !== "stream") throw new Error("expected a stream");
     const iterator = outcome.events[Symbol.asyncIterator]();
     const first = await iterator.next();
@@ -138,7 +190,11 @@ describe("draining on SIGTERM", () => {
     })();
 
     const draining = drainRuns({ deadlineMs: 20_000 });
-    const refused = await call(runExecution, "/api/executions", { method: "POST", body: { type: "CUSTOM", definition: graphOf(echoDefinition()), input: {} }, auth: actor });
+    const refused = await call(runExecution, "/api/executions", {
+      method: "POST",
+      body: { type: "CUSTOM", definition: graphOf(echoDefinition()), input: {} },
+      auth: actor,
+    });
     expect(refused.status).toBe(503);
     expect(refused.json.error.code).toBe("unavailable:shutting_down");
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
@@ -154,7 +210,11 @@ describe("draining on SIGTERM", () => {
   it("marks runs still going at the deadline interrupted, once, with their terminal event and counters", async () => {
     const actor = await newActor();
     const workflowId = await saveDefinition(actor.id, slowDefinition(40), "Too slow");
-    const outcome = await startRun({ userId: actor.id, request: { type: "DEFINITION", definitionId: workflowId, input: { message: "too slow" } }, stream: true });
+    const outcome = await startRun({
+      userId: actor.id,
+      request: { type: "DEFINITION", definitionId: workflowId, input: { message: "too slow" } },
+      stream: true,
+    });
     if (outcome.kind !== "stream") throw new Error("expected a stream");
     const iterator = outcome.events[Symbol.asyncIterator]();
     const executionId = (await iterator.next()).value!.executionId;
@@ -174,7 +234,9 @@ describe("draining on SIGTERM", () => {
     await waitFor(async () => !getWorkflowTracker().registry.get(executionId));
     expect((await executionRow(executionId))!.status).toBe("interrupted");
     const events = await eventRows(executionId);
-    expect(events.filter((e) => ["run_completed", "run_failed", "run_cancelled"].includes(e.type)).map((e) => e.type)).toEqual(["run_failed"]);
+    expect(
+      events.filter((e) => ["run_completed", "run_failed", "run_cancelled"].includes(e.type)).map((e) => e.type),
+    ).toEqual(["run_failed"]);
     await expectGapFree(executionId);
   });
 });
@@ -191,6 +253,8 @@ describe("the API's async runs outside queue mode", () => {
     expect(response.json.status).toBe("running");
     const id = response.json.executionId as string;
     await waitFor(async () => (await executionRow(id))?.status === "completed");
-    expect(executionResultResponseSchema.shape.output.safeParse((await executionRow(id))!.output_data).success).toBe(true);
+    expect(executionResultResponseSchema.shape.output.safeParse((await executionRow(id))!.output_data).success).toBe(
+      true,
+    );
   });
 });

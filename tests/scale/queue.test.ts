@@ -25,7 +25,12 @@ import { chain, graph, node, saveDefinition } from "../engine/helpers";
 import { eventRows, executionRow, expectGapFree, query, waitFor } from "../tracking/helpers";
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
-const ENV_KEYS = ["LATTICE_RUN_MODE", "LATTICE_RUNS_PER_MINUTE", "LATTICE_QUEUE_RETRY_DELAY_SECONDS", "LATTICE_MAX_QUEUED_RUNS"] as const;
+const ENV_KEYS = [
+  "LATTICE_RUN_MODE",
+  "LATTICE_RUNS_PER_MINUTE",
+  "LATTICE_QUEUE_RETRY_DELAY_SECONDS",
+  "LATTICE_MAX_QUEUED_RUNS",
+] as const;
 const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
 const children: ChildProcess[] = [];
 const workers: QueueWorker[] = [];
@@ -37,12 +42,18 @@ function graphOf<T extends { name: string; description: string }>(definition: T)
 
 /** start → four slow model nodes → end: about two seconds, a checkpoint after every step. */
 function slowChain(latencyMs: number) {
-  const models = ["m1", "m2", "m3", "m4"].map((id) => node(id, "model", { provider: "local", model: "slow", latencyMs }));
+  const models = ["m1", "m2", "m3", "m4"].map((id) =>
+    node(id, "model", { provider: "local", model: "slow", latencyMs }),
+  );
   return graph([node("start", "start"), ...models, node("end", "end")], chain("start", "m1", "m2", "m3", "m4", "end"));
 }
 
 async function enqueue(actor: Actor, body: Record<string, unknown>): Promise<string> {
-  const response = await call(runExecution, "/api/executions", { method: "POST", body: { ...body, async: true }, auth: actor });
+  const response = await call(runExecution, "/api/executions", {
+    method: "POST",
+    body: { ...body, async: true },
+    auth: actor,
+  });
   expect(response.status, response.text).toBe(202);
   const queued = detachedRunResponseSchema.parse(response.json);
   expect(queued.status).toBe("pending");
@@ -106,11 +117,16 @@ describe.skipIf(!onPostgres)("queue mode (PostgreSQL)", () => {
     const feed: RunStatusEvent[] = [];
     const controller = new AbortController();
     const watching = (async () => {
-      for await (const event of getEventBus().subscribeFeed({ ownerId: actor.id, signal: controller.signal })) feed.push(event);
+      for await (const event of getEventBus().subscribeFeed({ ownerId: actor.id, signal: controller.signal }))
+        feed.push(event);
     })();
     await new Promise((r) => setTimeout(r, 50));
 
-    const id = await enqueue(actor, { type: "CUSTOM", definition: graphOf(echoDefinition()), input: { message: "queued hello" } });
+    const id = await enqueue(actor, {
+      type: "CUSTOM",
+      definition: graphOf(echoDefinition()),
+      input: { message: "queued hello" },
+    });
     expect(await statusOf(id)).toBe("pending");
     expect(await jobState(id)).toBe("created");
 
@@ -136,14 +152,21 @@ describe.skipIf(!onPostgres)("queue mode (PostgreSQL)", () => {
     const runAt = new Date(Date.now() + 2_000);
     const response = await call(runExecution, "/api/executions", {
       method: "POST",
-      body: { type: "CUSTOM", definition: graphOf(echoDefinition()), input: { message: "later" }, runAt: runAt.toISOString() },
+      body: {
+        type: "CUSTOM",
+        definition: graphOf(echoDefinition()),
+        input: { message: "later" },
+        runAt: runAt.toISOString(),
+      },
       auth: actor,
     });
     expect(response.status, response.text).toBe(202);
     const queued = detachedRunResponseSchema.parse(response.json);
     expect(queued.runAt).toBe(runAt.toISOString());
 
-    const summary = analyticsSummaryResponseSchema.parse((await call(summaryRoute, "/api/analytics/summary", { auth: actor })).json);
+    const summary = analyticsSummaryResponseSchema.parse(
+      (await call(summaryRoute, "/api/analytics/summary", { auth: actor })).json,
+    );
     expect(summary.queue.mode).toBe("queue");
     expect(summary.queue.yours).toBe(1);
     expect(summary.queue.scheduled).toBeGreaterThanOrEqual(1);
@@ -151,14 +174,24 @@ describe.skipIf(!onPostgres)("queue mode (PostgreSQL)", () => {
     await new Promise((r) => setTimeout(r, 1_000));
     expect(await statusOf(queued.executionId)).toBe("pending");
     await waitFor(async () => (await statusOf(queued.executionId)) === "completed", { timeoutMs: 15_000 });
-    const [started] = await query<{ started_at: Date }>(sql`select started_at from workflow_executions where id = ${queued.executionId}`);
+    const [started] = await query<{ started_at: Date }>(
+      sql`select started_at from workflow_executions where id = ${queued.executionId}`,
+    );
     expect(new Date(started!.started_at).getTime()).toBeGreaterThanOrEqual(runAt.getTime() - 50);
   });
 
   it("cancels a queued run before a worker takes it: cancelled once, and its job then does nothing", async () => {
     const actor = await newActor();
-    const id = await enqueue(actor, { type: "CUSTOM", definition: graphOf(echoDefinition()), input: { message: "never mind" } });
-    const cancelled = await call(cancelRoute, `/api/executions/${id}/cancel`, { method: "POST", auth: actor, params: { id } });
+    const id = await enqueue(actor, {
+      type: "CUSTOM",
+      definition: graphOf(echoDefinition()),
+      input: { message: "never mind" },
+    });
+    const cancelled = await call(cancelRoute, `/api/executions/${id}/cancel`, {
+      method: "POST",
+      auth: actor,
+      params: { id },
+    });
     expect(cancelled.status, cancelled.text).toBe(200);
     expect(cancelled.json.status).toBe("cancelled");
     const worker = await startWorker();
@@ -171,7 +204,11 @@ describe.skipIf(!onPostgres)("queue mode (PostgreSQL)", () => {
 
   it("a queued run whose workflow is gone by the time it runs ends failed with the reason, without retrying", async () => {
     const actor = await newActor();
-    const workflowId = await saveDefinition(actor.id, graph([node("start", "start"), node("end", "end")], chain("start", "end")), "Short-lived");
+    const workflowId = await saveDefinition(
+      actor.id,
+      graph([node("start", "start"), node("end", "end")], chain("start", "end")),
+      "Short-lived",
+    );
     const id = await enqueue(actor, { type: "DEFINITION", definitionId: workflowId, input: {} });
     await query(sql`delete from workflow_definitions where id = ${workflowId}`);
     const worker = await startWorker();
@@ -196,7 +233,11 @@ describe.skipIf(!onPostgres)("queue mode (PostgreSQL)", () => {
       const body = { type: "CUSTOM", definition: graphOf(echoDefinition()), input: { message: "x" } };
       await enqueue(actor, body);
       await enqueue(actor, body);
-      const refused = await call(runExecution, "/api/executions", { method: "POST", body: { ...body, async: true }, auth: actor });
+      const refused = await call(runExecution, "/api/executions", {
+        method: "POST",
+        body: { ...body, async: true },
+        auth: actor,
+      });
       expect(refused.status).toBe(429);
       expect(refused.json.error.code).toBe("rate_limit:queued_runs");
       expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
@@ -205,20 +246,39 @@ describe.skipIf(!onPostgres)("queue mode (PostgreSQL)", () => {
       resetEnvCache();
     }
     await startWorker();
-    await waitFor(async () => (await query<{ n: number }>(sql`select count(*)::int as n from workflow_executions where owner_id = ${actor.id} and status = 'completed'`))[0]!.n === 2, { timeoutMs: 15_000 });
+    await waitFor(
+      async () =>
+        (
+          await query<{ n: number }>(
+            sql`select count(*)::int as n from workflow_executions where owner_id = ${actor.id} and status = 'completed'`,
+          )
+        )[0]!.n === 2,
+      { timeoutMs: 15_000 },
+    );
   });
 
   it("queues a re-run (Prefer: respond-async): the worker runs the same request again, linked to the original", async () => {
     const actor = await newActor();
     await startWorker();
-    const first = await enqueue(actor, { type: "CUSTOM", definition: graphOf(echoDefinition()), input: { message: "again" } });
+    const first = await enqueue(actor, {
+      type: "CUSTOM",
+      definition: graphOf(echoDefinition()),
+      input: { message: "again" },
+    });
     await waitFor(async () => (await statusOf(first)) === "completed", { timeoutMs: 15_000 });
-    const response = await call(rerunRoute, `/api/executions/${first}/rerun`, { method: "POST", auth: actor, params: { id: first }, headers: { prefer: "respond-async" } });
+    const response = await call(rerunRoute, `/api/executions/${first}/rerun`, {
+      method: "POST",
+      auth: actor,
+      params: { id: first },
+      headers: { prefer: "respond-async" },
+    });
     expect(response.status, response.text).toBe(202);
     const rerun = detachedRunResponseSchema.parse(response.json);
     expect(rerun.status).toBe("pending");
     await waitFor(async () => (await statusOf(rerun.executionId)) === "completed", { timeoutMs: 15_000 });
-    const [row] = await query<{ parent_execution_id: string; input_data: unknown }>(sql`select parent_execution_id, input_data from workflow_executions where id = ${rerun.executionId}`);
+    const [row] = await query<{ parent_execution_id: string; input_data: unknown }>(
+      sql`select parent_execution_id, input_data from workflow_executions where id = ${rerun.executionId}`,
+    );
     expect(row).toMatchObject({ parent_execution_id: first, input_data: { message: "again" } });
   });
 
@@ -228,12 +288,22 @@ describe.skipIf(!onPostgres)("queue mode (PostgreSQL)", () => {
     const workflowId = await saveDefinition(
       actor.id,
       graph(
-        [node("start", "start"), node("first", "model", { provider: "local", model: "echo" }), node("second", "model", { provider: "local", model: "echo" }), node("end", "end")],
+        [
+          node("start", "start"),
+          node("first", "model", { provider: "local", model: "echo" }),
+          node("second", "model", { provider: "local", model: "echo" }),
+          node("end", "end"),
+        ],
         chain("start", "first", "second", "end"),
       ),
       "Two steps",
     );
-    const original = await enqueue(actor, { type: "DEFINITION", definitionId: workflowId, input: { message: "travel", variables: { mood: "calm" } }, options: { durability: "sync" } });
+    const original = await enqueue(actor, {
+      type: "DEFINITION",
+      definitionId: workflowId,
+      input: { message: "travel", variables: { mood: "calm" } },
+      options: { durability: "sync" },
+    });
     await waitFor(async () => (await statusOf(original)) === "completed", { timeoutMs: 15_000 });
     const steps = await listExecutionSteps({ userId: actor.id, executionId: original });
     const step = steps.find((s) => s.next.includes("second"));
@@ -249,7 +319,9 @@ describe.skipIf(!onPostgres)("queue mode (PostgreSQL)", () => {
     expect(response.status, response.text).toBe(202);
     const rerun = detachedRunResponseSchema.parse(response.json);
     await waitFor(async () => (await statusOf(rerun.executionId)) === "completed", { timeoutMs: 15_000 });
-    const completed = await query<{ node_id: string }>(sql`select node_id from execution_events where execution_id = ${rerun.executionId} and type = 'node_completed' order by seq`);
+    const completed = await query<{ node_id: string }>(
+      sql`select node_id from execution_events where execution_id = ${rerun.executionId} and type = 'node_completed' order by seq`,
+    );
     expect(completed.map((e) => e.node_id)).toEqual(["second", "end"]);
     const [row] = await query<{ parent_execution_id: string; output_data: { variables: Record<string, unknown> } }>(
       sql`select parent_execution_id, output_data from workflow_executions where id = ${rerun.executionId}`,
@@ -261,11 +333,21 @@ describe.skipIf(!onPostgres)("queue mode (PostgreSQL)", () => {
   it("a worker killed mid-run (SIGKILL): another continues the same execution from its last checkpoint — one row, each node once, counted once", async () => {
     const actor = await newActor();
     const workflowId = await saveDefinition(actor.id, slowChain(3), "Four slow steps");
-    const id = await enqueue(actor, { type: "DEFINITION", definitionId: workflowId, input: { message: "survive" }, options: { durability: "sync" } });
+    const id = await enqueue(actor, {
+      type: "DEFINITION",
+      definitionId: workflowId,
+      input: { message: "survive" },
+      options: { durability: "sync" },
+    });
 
     const child = spawn("npx", ["tsx", "--conditions=react-server", "scripts/worker.ts"], {
       cwd: process.cwd(),
-      env: { ...process.env, LATTICE_RUN_TIMEOUT_MS: "1600", LATTICE_WORKER_CONCURRENCY: "1", LATTICE_DEMO_ACCOUNT: "false" },
+      env: {
+        ...process.env,
+        LATTICE_RUN_TIMEOUT_MS: "1600",
+        LATTICE_WORKER_CONCURRENCY: "1",
+        LATTICE_DEMO_ACCOUNT: "false",
+      },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
@@ -275,7 +357,10 @@ describe.skipIf(!onPostgres)("queue mode (PostgreSQL)", () => {
     child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
 
     // Killed once two model nodes have completed (their checkpoints are written).
-    await waitFor(async () => (await eventRows(id)).filter((e) => e.type === "node_completed").length >= 3, { timeoutMs: 30_000, intervalMs: 25 }).catch(() => {
+    await waitFor(async () => (await eventRows(id)).filter((e) => e.type === "node_completed").length >= 3, {
+      timeoutMs: 30_000,
+      intervalMs: 25,
+    }).catch(() => {
       throw new Error(`the worker never got far enough: ${output.slice(-2000)}`);
     });
     // Mid-way through m3 (m2's step checkpoint is written before m3 starts).
@@ -296,16 +381,24 @@ describe.skipIf(!onPostgres)("queue mode (PostgreSQL)", () => {
     expect(events.filter((e) => e.type === "run_started")).toHaveLength(2);
     expect(terminalEvents(events).map((e) => e.type)).toEqual(["run_completed"]);
     // Continued from the checkpoint: no model node ran twice, none was skipped.
-    const completed = await query<{ node_id: string }>(sql`select node_id from execution_events where execution_id = ${id} and type = 'node_completed' order by seq`);
+    const completed = await query<{ node_id: string }>(
+      sql`select node_id from execution_events where execution_id = ${id} and type = 'node_completed' order by seq`,
+    );
     expect(completed.map((e) => e.node_id).filter((n) => n.startsWith("m"))).toEqual(["m1", "m2", "m3", "m4"]);
-    const rows = await query<{ n: number }>(sql`select count(*)::int as n from workflow_executions where owner_id = ${actor.id}`);
+    const rows = await query<{ n: number }>(
+      sql`select count(*)::int as n from workflow_executions where owner_id = ${actor.id}`,
+    );
     expect(rows[0]!.n).toBe(1);
     expect(((await executionRow(id))!.output_data as { message: string }).message).toContain("Counting slowly");
   });
 
   it("a job a dead worker had taken but not started (its row still pending) goes back to the queue and runs once", async () => {
     const actor = await newActor();
-    const id = await enqueue(actor, { type: "CUSTOM", definition: graphOf(echoDefinition()), input: { message: "orphaned" } });
+    const id = await enqueue(actor, {
+      type: "CUSTOM",
+      definition: graphOf(echoDefinition()),
+      input: { message: "orphaned" },
+    });
     // A worker that fetched the job and died before taking the run over.
     const boss = await getQueueBoss();
     const [taken] = await boss.fetch(RUN_QUEUE, { batchSize: 1 });
@@ -324,12 +417,18 @@ describe.skipIf(!onPostgres)("queue mode (PostgreSQL)", () => {
 
   it("a job whose run a dead worker finished, but not the job, is completed by another worker; nothing runs again", async () => {
     const actor = await newActor();
-    const id = await enqueue(actor, { type: "CUSTOM", definition: graphOf(echoDefinition()), input: { message: "finished, job not" } });
+    const id = await enqueue(actor, {
+      type: "CUSTOM",
+      definition: graphOf(echoDefinition()),
+      input: { message: "finished, job not" },
+    });
     // A worker that took the job, finished the run (its row says so) and died before completing the job.
     const boss = await getQueueBoss();
     const [taken] = await boss.fetch(RUN_QUEUE, { batchSize: 1 });
     expect(taken?.id).toBe(jobIdOf(id));
-    await query(sql`update workflow_executions set status = 'completed', started_at = now(), completed_at = now() where id = ${id}`);
+    await query(
+      sql`update workflow_executions set status = 'completed', started_at = now(), completed_at = now() where id = ${id}`,
+    );
     await new Promise((r) => setTimeout(r, 400));
 
     const survivor = await startWorker({ staleAfterMs: 300, recoveryIntervalMs: 100 });
@@ -344,8 +443,16 @@ describe.skipIf(!onPostgres)("queue mode (PostgreSQL)", () => {
     const actor = await newActor();
     const workflowId = await saveDefinition(actor.id, slowChain(3), "Four slow steps");
     const first = await startWorker({ concurrency: 1 });
-    const id = await enqueue(actor, { type: "DEFINITION", definitionId: workflowId, input: { message: "handover" }, options: { durability: "sync" } });
-    await waitFor(async () => (await eventRows(id)).some((e) => e.type === "node_completed"), { timeoutMs: 15_000, intervalMs: 25 });
+    const id = await enqueue(actor, {
+      type: "DEFINITION",
+      definitionId: workflowId,
+      input: { message: "handover" },
+      options: { durability: "sync" },
+    });
+    await waitFor(async () => (await eventRows(id)).some((e) => e.type === "node_completed"), {
+      timeoutMs: 15_000,
+      intervalMs: 25,
+    });
     const report = await first.stop({ deadlineMs: 100 });
     workers.splice(workers.indexOf(first), 1);
     expect(report).toEqual({ finished: 0, handedBack: 1 });
@@ -355,7 +462,9 @@ describe.skipIf(!onPostgres)("queue mode (PostgreSQL)", () => {
     const second = new WorkflowTracker({ bus: new EventBus() });
     await startWorker({ tracker: second });
     await waitFor(async () => (await statusOf(id)) === "completed", { timeoutMs: 30_000 });
-    const [holder] = await query<{ instance_id: string }>(sql`select instance_id from workflow_executions where id = ${id}`);
+    const [holder] = await query<{ instance_id: string }>(
+      sql`select instance_id from workflow_executions where id = ${id}`,
+    );
     expect(holder!.instance_id).toBe(second.bus.instanceId);
     // The first worker's attempt went on in this process meanwhile: none of its late writes counted.
     await new Promise((r) => setTimeout(r, 2_500));

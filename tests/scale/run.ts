@@ -40,7 +40,12 @@ function buildIsStale(): boolean {
 }
 
 function serverUrl(): URL {
-  const url = new URL(process.env.SCALE_PG_URL ?? process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
+  const url = new URL(
+    process.env.SCALE_PG_URL ??
+      process.env.TEST_DATABASE_URL ??
+      process.env.DATABASE_URL ??
+      "postgres://postgres@127.0.0.1:5432/postgres",
+  );
   url.pathname = "/postgres";
   return url;
 }
@@ -66,14 +71,20 @@ url.pathname = `/${name}`;
 console.log(`▶ scale: database ${name}, build snapshot ${snapshot}`);
 let status = 1;
 try {
-  const result = spawnSync("npx", ["vitest", "run", "--config", "tests/scale/vitest.config.ts", ...argv.filter((a) => a !== "--rebuild")], {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, NODE_OPTIONS: "", SCALE_BUILD_DIR: snapshot, SCALE_DATABASE_URL: url.toString() },
-  });
+  const result = spawnSync(
+    "npx",
+    ["vitest", "run", "--config", "tests/scale/vitest.config.ts", ...argv.filter((a) => a !== "--rebuild")],
+    {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, NODE_OPTIONS: "", SCALE_BUILD_DIR: snapshot, SCALE_DATABASE_URL: url.toString() },
+    },
+  );
   status = result.status ?? 1;
 } finally {
-  await admin((sql) => sql.unsafe(`drop database if exists "${name}" with (force)`)).catch((error: unknown) => console.error("could not drop the scale database", error));
+  await admin((sql) => sql.unsafe(`drop database if exists "${name}" with (force)`)).catch((error: unknown) =>
+    console.error("could not drop the scale database", error),
+  );
   removeSnapshot(snapshot);
 }
 console.log(`▶ scale: ${status === 0 ? "passed" : "FAILED"} in ${Math.round((Date.now() - started) / 1000)} s`);

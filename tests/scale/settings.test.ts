@@ -9,7 +9,9 @@ describe("scale-out settings", () => {
     expect(e.LATTICE_WORKER_CONCURRENCY).toBe(8);
     expect(e.LATTICE_SHUTDOWN_DEADLINE_MS).toBe(25_000);
     expect(() => parseEnv({ LATTICE_RUN_MODE: "queue" })).toThrow(/LATTICE_RUN_MODE: queue mode needs DATABASE_URL/);
-    expect(parseEnv({ LATTICE_RUN_MODE: "queue", DATABASE_URL: "postgres://db/lattice" }).LATTICE_RUN_MODE).toBe("queue");
+    expect(parseEnv({ LATTICE_RUN_MODE: "queue", DATABASE_URL: "postgres://db/lattice" }).LATTICE_RUN_MODE).toBe(
+      "queue",
+    );
     expect(() => parseEnv({ LATTICE_RUN_MODE: "batch" })).toThrow(/LATTICE_RUN_MODE/);
     expect(() => parseEnv({ LATTICE_WORKER_CONCURRENCY: "0" })).toThrow(/LATTICE_WORKER_CONCURRENCY/);
     expect(() => parseEnv({ LATTICE_QUEUE_SCHEMA: "pg-boss; drop" })).toThrow(/LATTICE_QUEUE_SCHEMA/);

@@ -18,11 +18,15 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.url === "/page") {
       res.writeHead(200, { "content-type": "text/html" });
-      res.end("<html><head><style>p{}</style><script>alert(1)</script></head><body><h1>Title</h1><p>Hello &amp; welcome</p></body></html>");
+      res.end(
+        "<html><head><style>p{}</style><script>alert(1)</script></head><body><h1>Title</h1><p>Hello &amp; welcome</p></body></html>",
+      );
     } else if (req.url === "/slow") {
       setTimeout(() => res.end("late"), 3000).unref();
     } else {
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, long: "z".repeat(500) }));
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ ok: true, long: "z".repeat(500) }));
     }
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -51,13 +55,20 @@ describe("tool registry", () => {
   });
 
   it("refuses unknown tools by name", () => {
-    expect(() => createTools(["calculator", "shell", "rm"], { ownerId: "u", depth: 0 })).toThrow(/Unknown tools: shell, rm/);
+    expect(() => createTools(["calculator", "shell", "rm"], { ownerId: "u", depth: 0 })).toThrow(
+      /Unknown tools: shell, rm/,
+    );
   });
 });
 
 describe("calculator tool", () => {
   it("answers a tool call with a ToolMessage", async () => {
-    const result = await one("calculator").invoke({ id: "call_1", name: "calculator", args: { expression: "(2+3)*4" }, type: "tool_call" });
+    const result = await one("calculator").invoke({
+      id: "call_1",
+      name: "calculator",
+      args: { expression: "(2+3)*4" },
+      type: "tool_call",
+    });
     expect(result).toBeInstanceOf(ToolMessage);
     expect((result as ToolMessage).content).toBe("20");
     expect((result as ToolMessage).tool_call_id).toBe("call_1");
@@ -93,7 +104,9 @@ describe("current_time tool", () => {
 
 describe("http_get tool", () => {
   it("goes through the SSRF guard", async () => {
-    await expect(one("http_get").invoke({ url: `http://127.0.0.1:${port}/page` })).rejects.toMatchObject({ code: "forbidden:http_target" });
+    await expect(one("http_get").invoke({ url: `http://127.0.0.1:${port}/page` })).rejects.toMatchObject({
+      code: "forbidden:http_target",
+    });
     await expect(one("http_get").invoke({ url: "http://169.254.169.254/latest/meta-data/" })).rejects.toMatchObject({
       code: "forbidden:http_target",
     });
@@ -127,24 +140,43 @@ describe("knowledge_search tool", () => {
     const stranger = await createTestUser();
     const kb = await createKnowledgeBase({ ownerId: owner.id, name: "Docs" });
     const other = await createKnowledgeBase({ ownerId: owner.id, name: "Other" });
-    await addDocument({ ownerId: owner.id, knowledgeBaseId: kb.id, title: "Refunds", text: "Refunds reach the card within seven days." });
-    await addDocument({ ownerId: owner.id, knowledgeBaseId: other.id, title: "Elsewhere", text: "Refunds are also described here." });
+    await addDocument({
+      ownerId: owner.id,
+      knowledgeBaseId: kb.id,
+      title: "Refunds",
+      text: "Refunds reach the card within seven days.",
+    });
+    await addDocument({
+      ownerId: owner.id,
+      knowledgeBaseId: other.id,
+      title: "Elsewhere",
+      text: "Refunds are also described here.",
+    });
 
-    const scoped = JSON.parse(await one("knowledge_search", { ownerId: owner.id, knowledgeBaseIds: [kb.id] }).invoke({ query: "refunds" }));
-    expect(scoped).toEqual([expect.objectContaining({ title: "Refunds", content: "Refunds reach the card within seven days." })]);
+    const scoped = JSON.parse(
+      await one("knowledge_search", { ownerId: owner.id, knowledgeBaseIds: [kb.id] }).invoke({ query: "refunds" }),
+    );
+    expect(scoped).toEqual([
+      expect.objectContaining({ title: "Refunds", content: "Refunds reach the card within seven days." }),
+    ]);
 
     for (const knowledgeBaseIds of [undefined, []]) {
-      const all = JSON.parse(await one("knowledge_search", { ownerId: owner.id, knowledgeBaseIds }).invoke({ query: "refunds", topK: 5 }));
+      const all = JSON.parse(
+        await one("knowledge_search", { ownerId: owner.id, knowledgeBaseIds }).invoke({ query: "refunds", topK: 5 }),
+      );
       expect(all.map((h: { title: string }) => h.title).sort()).toEqual(["Elsewhere", "Refunds"]);
     }
 
     await expect(
-      one("knowledge_search", { ownerId: owner.id, knowledgeBaseIds: [kb.id] }).invoke({ query: "refunds", knowledgeBaseId: other.id }),
+      one("knowledge_search", { ownerId: owner.id, knowledgeBaseIds: [kb.id] }).invoke({
+        query: "refunds",
+        knowledgeBaseId: other.id,
+      }),
     ).rejects.toMatchObject({ code: "forbidden:knowledge_search" });
 
-    expect(await one("knowledge_search", { ownerId: stranger.id, knowledgeBaseIds: [kb.id] }).invoke({ query: "refunds" })).toBe(
-      "No matching passages were found.",
-    );
+    expect(
+      await one("knowledge_search", { ownerId: stranger.id, knowledgeBaseIds: [kb.id] }).invoke({ query: "refunds" }),
+    ).toBe("No matching passages were found.");
   });
 });
 
@@ -155,20 +187,28 @@ describe("run_workflow tool", () => {
       calls.push(args);
       return "child answer";
     };
-    const result = await one("run_workflow", { runWorkflow, depth: 1 }).invoke({ definitionId: "01J0000000000000000000000A", message: "hi", variables: { x: 1 } });
+    const result = await one("run_workflow", { runWorkflow, depth: 1 }).invoke({
+      definitionId: "01J0000000000000000000000A",
+      message: "hi",
+      variables: { x: 1 },
+    });
     expect(result).toBe("child answer");
-    expect(calls).toEqual([{ definitionId: "01J0000000000000000000000A", input: { message: "hi", variables: { x: 1 } } }]);
+    expect(calls).toEqual([
+      { definitionId: "01J0000000000000000000000A", input: { message: "hi", variables: { x: 1 } } },
+    ]);
   });
 
   it("refuses past the depth limit, without a callback, or once cancelled", async () => {
     const runWorkflow = vi.fn(async () => "never");
-    await expect(one("run_workflow", { runWorkflow, depth: 5 }).invoke({ definitionId: "d", message: "m" })).rejects.toThrow(/at most 5 deep/);
+    await expect(
+      one("run_workflow", { runWorkflow, depth: 5 }).invoke({ definitionId: "d", message: "m" }),
+    ).rejects.toThrow(/at most 5 deep/);
     await expect(one("run_workflow").invoke({ definitionId: "d", message: "m" })).rejects.toThrow(/not available/);
     const controller = new AbortController();
     controller.abort(new Error("cancelled"));
-    await expect(one("run_workflow", { runWorkflow, signal: controller.signal }).invoke({ definitionId: "d", message: "m" })).rejects.toThrow(
-      "cancelled",
-    );
+    await expect(
+      one("run_workflow", { runWorkflow, signal: controller.signal }).invoke({ definitionId: "d", message: "m" }),
+    ).rejects.toThrow("cancelled");
     expect(runWorkflow).not.toHaveBeenCalled();
   });
 });

@@ -21,7 +21,11 @@ describe("one analytics layer", () => {
     const { db } = await testDb();
     ownerId = (await createTestUser()).id;
     const at = (hoursAgo: number) => new Date(now.getTime() - hoursAgo * HOUR);
-    const row = (status: string, createdHoursAgo: number, extra: Partial<typeof workflowExecutions.$inferInsert> = {}) => ({
+    const row = (
+      status: string,
+      createdHoursAgo: number,
+      extra: Partial<typeof workflowExecutions.$inferInsert> = {},
+    ) => ({
       id: ulid(at(createdHoursAgo).getTime()),
       ownerId,
       workflowType: "CUSTOM",
@@ -33,7 +37,11 @@ describe("one analytics layer", () => {
     await db.insert(workflowExecutions).values([
       // Queued, not started yet: a run of its time all the same.
       row("pending", 1, { startedAt: null }),
-      row("interrupted", 2, { completedAt: at(2), executionTimeMs: 100, errorMessage: "The process running this run stopped." }),
+      row("interrupted", 2, {
+        completedAt: at(2),
+        executionTimeMs: 100,
+        errorMessage: "The process running this run stopped.",
+      }),
       row("completed", 3, { completedAt: at(3), executionTimeMs: 50 }),
       row("failed", 4, { completedAt: at(4), executionTimeMs: 70, errorMessage: "A failure long ago" }),
       // Asked for before the range, started in it: not a run of the range.
@@ -47,9 +55,21 @@ describe("one analytics layer", () => {
     expect(dashboard.totals.successRate).toBeCloseTo(1 / 3, 9);
     expect(dashboard.series.reduce((n, bucket) => n + bucket.runs, 0)).toBe(4);
 
-    const query = analyticsRangeQuerySchema.parse({ from: dashboard.range.from, to: dashboard.range.to, bucket: "hour" });
+    const query = analyticsRangeQuerySchema.parse({
+      from: dashboard.range.from,
+      to: dashboard.range.to,
+      bucket: "hour",
+    });
     const rest = await getAnalyticsDashboard({ ownerId, query });
-    expect(rest.summary).toMatchObject({ runs: 4, running: 0, paused: 0, completed: 1, failed: 1, cancelled: 0, interrupted: 1 });
+    expect(rest.summary).toMatchObject({
+      runs: 4,
+      running: 0,
+      paused: 0,
+      completed: 1,
+      failed: 1,
+      cancelled: 0,
+      interrupted: 1,
+    });
     expect(rest.summary.successRate).toBeCloseTo(1 / 3, 9);
     expect(rest.series.reduce((n, bucket) => n + bucket.runs, 0)).toBe(4);
     expect(rest.summary.avgDurationMs).toBeCloseTo(dashboard.totals.avgDurationMs!, 2);
@@ -58,7 +78,14 @@ describe("one analytics layer", () => {
   it("names the error met last when two are as common, on both", async () => {
     const dashboard = await getDashboard({ ownerId, key: "24h", now });
     expect(dashboard.topFailing).toEqual([
-      expect.objectContaining({ subject: "type", key: "CUSTOM", runs: 4, failures: 2, commonError: "The process running this run stopped.", commonErrorCount: 1 }),
+      expect.objectContaining({
+        subject: "type",
+        key: "CUSTOM",
+        runs: 4,
+        failures: 2,
+        commonError: "The process running this run stopped.",
+        commonErrorCount: 1,
+      }),
     ]);
     const query = analyticsRangeQuerySchema.parse({ from: dashboard.range.from, to: dashboard.range.to });
     const { failing } = await getAnalyticsDashboard({ ownerId, query });

@@ -89,17 +89,35 @@ beforeAll(async () => {
   okDefinition = await saveDefinition(userId, echoGraph(), "Echo");
   failingDefinition = await saveDefinition(
     userId,
-    graph([node("start", "start"), node("boom", "transform", { expression: "$error('quota exceeded')" }), node("end", "end")], chain("start", "boom", "end")),
+    graph(
+      [
+        node("start", "start"),
+        node("boom", "transform", { expression: "$error('quota exceeded')" }),
+        node("end", "end"),
+      ],
+      chain("start", "boom", "end"),
+    ),
     "Breaks",
   );
   chatTemplateId = (await getTemplateBySlug({ slug: UNIVERSAL_CHAT_SLUG }))!.id;
 
-  for (const message of ["one", "two", "three is longer than the others"]) await run({ type: "DEFINITION", definitionId: okDefinition, input: { message } });
+  for (const message of ["one", "two", "three is longer than the others"])
+    await run({ type: "DEFINITION", definitionId: okDefinition, input: { message } });
   // Version 2 of the same definition answers with the scripted model.
   const v2 = echoGraph({ provider: "local", model: "scripted", script: ["Version two speaking."] });
   const { db } = await testDb();
-  await db.update(workflowDefinitions).set({ nodes: v2.nodes, edges: v2.edges, version: 2 }).where(eq(workflowDefinitions.id, okDefinition));
-  await db.insert(workflowDefinitionVersions).values({ definitionId: okDefinition, ownerId: userId, version: 2, name: "Echo", nodes: v2.nodes, edges: v2.edges });
+  await db
+    .update(workflowDefinitions)
+    .set({ nodes: v2.nodes, edges: v2.edges, version: 2 })
+    .where(eq(workflowDefinitions.id, okDefinition));
+  await db.insert(workflowDefinitionVersions).values({
+    definitionId: okDefinition,
+    ownerId: userId,
+    version: 2,
+    name: "Echo",
+    nodes: v2.nodes,
+    edges: v2.edges,
+  });
   await run({ type: "DEFINITION", definitionId: okDefinition, input: { message: "v2 please" } });
   await run({ type: "DEFINITION", definitionId: failingDefinition, input: { message: "a" } });
   await run({ type: "DEFINITION", definitionId: failingDefinition, input: { message: "b" } });
@@ -107,7 +125,9 @@ beforeAll(async () => {
   await run({ type: "CHAT", message: "a chat" });
   const outside = await run({ type: "CUSTOM", definition: echoGraph(), input: { message: "long ago" } });
   // A run of long ago: asked for (created) and started 30 days back.
-  await query(sql`update workflow_executions set created_at = created_at - interval '30 days', started_at = started_at - interval '30 days' where id = ${outside.executionId}`);
+  await query(
+    sql`update workflow_executions set created_at = created_at - interval '30 days', started_at = started_at - interval '30 days' where id = ${outside.executionId}`,
+  );
 });
 
 async function rowsInRange(from: Date, to: Date): Promise<Row[]> {
@@ -128,18 +148,28 @@ describe("analytics", () => {
     expect(dashboard.summary).toMatchObject({ runs: 8, completed: 6, failed: 2 });
 
     const byTemplate = groupBy(rows, (r) => r.template_id);
-    expect(new Map(dashboard.templates.map((t) => [t.templateId, (({ templateId: _t, name: _n, isBuiltin: _b, ...stats }) => stats)(t)]))).toEqual(
-      new Map([...byTemplate].map(([id, group]) => [id, expected(group)])),
-    );
+    expect(
+      new Map(
+        dashboard.templates.map((t) => [
+          t.templateId,
+          (({ templateId: _t, name: _n, isBuiltin: _b, ...stats }) => stats)(t),
+        ]),
+      ),
+    ).toEqual(new Map([...byTemplate].map(([id, group]) => [id, expected(group)])));
     expect(dashboard.templates.find((t) => t.templateId === chatTemplateId)?.runs).toBe(2);
 
     const byDefinition = groupBy(
       rows.filter((r) => r.definition_id === okDefinition || r.definition_id === failingDefinition),
       (r) => `${r.definition_id}@${r.definition_version}`,
     );
-    expect(new Map(dashboard.definitions.map((d) => [`${d.definitionId}@${d.version}`, (({ definitionId: _d, name: _n, version: _v, ...stats }) => stats)(d)]))).toEqual(
-      new Map([...byDefinition].map(([key, group]) => [key, expected(group)])),
-    );
+    expect(
+      new Map(
+        dashboard.definitions.map((d) => [
+          `${d.definitionId}@${d.version}`,
+          (({ definitionId: _d, name: _n, version: _v, ...stats }) => stats)(d),
+        ]),
+      ),
+    ).toEqual(new Map([...byDefinition].map(([key, group]) => [key, expected(group)])));
     expect(dashboard.definitions.map((d) => [d.name, d.version, d.runs])).toEqual([
       ["Breaks", 1, 2],
       ["Echo", 1, 3],
@@ -185,7 +215,13 @@ describe("analytics", () => {
     const q = analyticsRangeQuerySchema.parse({});
     const { failing } = await getAnalyticsDashboard({ ownerId: userId, query: q });
     expect(failing).toHaveLength(1);
-    expect(failing[0]).toMatchObject({ definitionId: failingDefinition, name: "Breaks", failures: 2, runs: 2, topErrorCount: 2 });
+    expect(failing[0]).toMatchObject({
+      definitionId: failingDefinition,
+      name: "Breaks",
+      failures: 2,
+      runs: 2,
+      topErrorCount: 2,
+    });
     expect(failing[0]!.topError).toContain("quota exceeded");
   });
 

@@ -14,13 +14,7 @@ import { UNIVERSAL_CHAT_SLUG } from "@/lib/templates/builtin";
 import { getWorkflowTracker } from "@/lib/tracking/workflow-tracker";
 import { createTestUser } from "../helpers/db";
 import { chain, echoGraph, graph, node, saveDefinition } from "../engine/helpers";
-import {
-  conversationAggregates,
-  expectCountersMatch,
-  expectGapFree,
-  query,
-  templateCounters,
-} from "./helpers";
+import { conversationAggregates, expectCountersMatch, expectGapFree, query, templateCounters } from "./helpers";
 
 describe("50 concurrent runs", () => {
   it("leave exactly 50 rows, gap-free events, counters equal to the rows and chat aggregates equal to the messages", async () => {
@@ -28,17 +22,24 @@ describe("50 concurrent runs", () => {
     const echo = await saveDefinition(user.id, echoGraph(), "Echo");
     const broken = await saveDefinition(
       user.id,
-      graph([node("start", "start"), node("boom", "transform", { expression: "$error('no')" }), node("end", "end")], chain("start", "boom", "end")),
+      graph(
+        [node("start", "start"), node("boom", "transform", { expression: "$error('no')" }), node("end", "end")],
+        chain("start", "boom", "end"),
+      ),
       "Broken",
     );
     const template = await getTemplateBySlug({ slug: UNIVERSAL_CHAT_SLUG });
-    const conversations = await Promise.all([1, 2, 3].map((i) => createConversation({ ownerId: user.id, title: `Chat ${i}` })));
+    const conversations = await Promise.all(
+      [1, 2, 3].map((i) => createConversation({ ownerId: user.id, title: `Chat ${i}` })),
+    );
     const requests: object[] = [];
     for (let i = 0; i < 50; i++) {
       const kind = i % 5;
       if (kind === 0) requests.push({ type: "DEFINITION", definitionId: echo, input: { message: `definition ${i}` } });
-      else if (kind === 1) requests.push({ type: "DEFINITION", definitionId: broken, input: { message: `broken ${i}` } });
-      else if (kind === 2) requests.push({ type: "TEMPLATE", templateId: template!.id, input: { message: `template ${i}` } });
+      else if (kind === 1)
+        requests.push({ type: "DEFINITION", definitionId: broken, input: { message: `broken ${i}` } });
+      else if (kind === 2)
+        requests.push({ type: "TEMPLATE", templateId: template!.id, input: { message: `template ${i}` } });
       else requests.push({ type: "CHAT", conversationId: conversations[i % 3]!.id, message: `chat ${i}` });
     }
 
@@ -46,7 +47,9 @@ describe("50 concurrent runs", () => {
     const tracker = new CompositeTracker([getWorkflowTracker(), probe]);
     const results = await Promise.all(requests.map((request) => execute(request, { userId: user.id, tracker })));
 
-    const rows = await query<{ id: string; status: string }>(sql`select id, status from workflow_executions where owner_id = ${user.id}`);
+    const rows = await query<{ id: string; status: string }>(
+      sql`select id, status from workflow_executions where owner_id = ${user.id}`,
+    );
     expect(rows).toHaveLength(50);
     expect(new Set(rows.map((r) => r.id))).toEqual(new Set(results.map((r) => r.executionId)));
     expect(rows.filter((r) => r.status === "failed")).toHaveLength(10);

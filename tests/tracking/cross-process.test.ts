@@ -72,9 +72,16 @@ function spawnChild(args: string[], env: Record<string, string> = {}): Child {
   const result = new Promise<Record<string, unknown>>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code, signal) => {
-      onExit(new Error(`child exited ${code ?? signal} before starting a run: ${err.slice(-3000) || out.slice(-3000)}`));
-      const line = out.trim().split("\n").filter((l) => l.startsWith("{")).at(-1);
-      if (code !== 0 || !line) return reject(new Error(`child exited ${code ?? signal}: ${err.slice(-3000) || out.slice(-3000)}`));
+      onExit(
+        new Error(`child exited ${code ?? signal} before starting a run: ${err.slice(-3000) || out.slice(-3000)}`),
+      );
+      const line = out
+        .trim()
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .at(-1);
+      if (code !== 0 || !line)
+        return reject(new Error(`child exited ${code ?? signal}: ${err.slice(-3000) || out.slice(-3000)}`));
       resolve(JSON.parse(line) as Record<string, unknown>);
     });
   });
@@ -109,17 +116,24 @@ describe.skipIf(!onPostgres)("tracker across processes (PostgreSQL)", () => {
     const echo = await saveDefinition(user.id, echoGraph(), "Echo");
     const broken = await saveDefinition(
       user.id,
-      graph([node("start", "start"), node("boom", "transform", { expression: "$error('no')" }), node("end", "end")], chain("start", "boom", "end")),
+      graph(
+        [node("start", "start"), node("boom", "transform", { expression: "$error('no')" }), node("end", "end")],
+        chain("start", "boom", "end"),
+      ),
       "Broken",
     );
     const template = await getTemplateBySlug({ slug: UNIVERSAL_CHAT_SLUG });
-    const conversations = await Promise.all([1, 2, 3].map((i) => createConversation({ ownerId: user.id, title: `Shared ${i}` })));
+    const conversations = await Promise.all(
+      [1, 2, 3].map((i) => createConversation({ ownerId: user.id, title: `Shared ${i}` })),
+    );
     const args = ["runs", user.id, "25", echo, broken, template!.id, conversations.map((c) => c.id).join(",")];
     const [a, b] = await Promise.all([spawnChild(args).result, spawnChild(args).result]);
     const ids = [...(a.executionIds as string[]), ...(b.executionIds as string[])];
     expect(new Set(ids).size).toBe(50);
 
-    const rows = await query<{ id: string; status: string }>(sql`select id, status from workflow_executions where owner_id = ${user.id}`);
+    const rows = await query<{ id: string; status: string }>(
+      sql`select id, status from workflow_executions where owner_id = ${user.id}`,
+    );
     expect(rows).toHaveLength(50);
     expect(rows.filter((r) => r.status === "failed")).toHaveLength(10);
     const calls = { ...(a.calls as Record<string, string[]>), ...(b.calls as Record<string, string[]>) };
@@ -152,14 +166,19 @@ describe.skipIf(!onPostgres)("tracker across processes (PostgreSQL)", () => {
       return got;
     })();
     const controller = new AbortController();
-    const first = await readSse(await executionEventsResponse({ executionId, ownerId: userId, signal: controller.signal }), {
-      until: (frames) => eventFrames(frames).length >= 15,
-    });
+    const first = await readSse(
+      await executionEventsResponse({ executionId, ownerId: userId, signal: controller.signal }),
+      {
+        until: (frames) => eventFrames(frames).length >= 15,
+      },
+    );
     controller.abort();
     await first.cancel();
     const seen = eventFrames(first.frames).slice(0, 15);
     await new Promise((r) => setTimeout(r, 200));
-    const second = await readSse(await executionEventsResponse({ executionId, ownerId: userId, afterSeq: Number(seen.at(-1)!.id) }));
+    const second = await readSse(
+      await executionEventsResponse({ executionId, ownerId: userId, afterSeq: Number(seen.at(-1)!.id) }),
+    );
     expect(second.ended).toBe(true);
 
     const { events } = (await child.result) as { events: ExecutionEvent[] };
@@ -182,25 +201,30 @@ describe.skipIf(!onPostgres)("tracker across processes (PostgreSQL)", () => {
     // This process sweeps periodically, as a server does (started from instrumentation).
     await startTrackingServices({ timeoutMs, pruneIntervalMs: 0 });
     try {
-    // Alive: its heartbeat keeps it from being swept.
-    await waitFor(async () => (await storedEvents(executionId, userId)).some((e) => e.type === "token"));
-    await new Promise((r) => setTimeout(r, timeoutMs + 500));
-    expect((await executionRow(executionId))?.status).toBe("running");
-    // (Other test files share this database and may leave dead runs: look at this run only.)
-    expect((await sweepStaleExecutions({ bus: getEventBus(), timeoutMs })).map((r) => r.id)).not.toContain(executionId);
+      // Alive: its heartbeat keeps it from being swept.
+      await waitFor(async () => (await storedEvents(executionId, userId)).some((e) => e.type === "token"));
+      await new Promise((r) => setTimeout(r, timeoutMs + 500));
+      expect((await executionRow(executionId))?.status).toBe("running");
+      // (Other test files share this database and may leave dead runs: look at this run only.)
+      expect((await sweepStaleExecutions({ bus: getEventBus(), timeoutMs })).map((r) => r.id)).not.toContain(
+        executionId,
+      );
 
-    killHard(child.process);
-    const killedAt = Date.now();
-    await waitFor(async () => (await executionRow(executionId))?.status === "interrupted", { timeoutMs: timeoutMs * 3, intervalMs: 25 });
-    const tookMs = Date.now() - killedAt;
-    // Stale after the timeout since the last beat (≤ the kill), noticed by the next periodic sweep (every timeout/4).
-    expect(tookMs).toBeLessThanOrEqual(timeoutMs * 1.25 + 300);
-    const row = await executionRow(executionId);
-    expect(row?.error_message).toMatch(/stopped responding/);
-    const stored = await storedEvents(executionId, userId);
-    expect(stored.at(-1)?.type).toBe("run_failed");
-    await expectGapFree(executionId);
-    console.log(`[cross-process] SIGKILL → interrupted in ${tookMs} ms (timeout ${timeoutMs} ms)`);
+      killHard(child.process);
+      const killedAt = Date.now();
+      await waitFor(async () => (await executionRow(executionId))?.status === "interrupted", {
+        timeoutMs: timeoutMs * 3,
+        intervalMs: 25,
+      });
+      const tookMs = Date.now() - killedAt;
+      // Stale after the timeout since the last beat (≤ the kill), noticed by the next periodic sweep (every timeout/4).
+      expect(tookMs).toBeLessThanOrEqual(timeoutMs * 1.25 + 300);
+      const row = await executionRow(executionId);
+      expect(row?.error_message).toMatch(/stopped responding/);
+      const stored = await storedEvents(executionId, userId);
+      expect(stored.at(-1)?.type).toBe("run_failed");
+      await expectGapFree(executionId);
+      console.log(`[cross-process] SIGKILL → interrupted in ${tookMs} ms (timeout ${timeoutMs} ms)`);
     } finally {
       await stopTrackingServices();
     }
@@ -213,7 +237,10 @@ describe.skipIf(!onPostgres)("tracker across processes (PostgreSQL)", () => {
     const asked = Date.now();
     const outcome = await cancelExecution({ executionId, ownerId: userId });
     expect(outcome).toMatchObject({ status: "running", accepted: true });
-    await waitFor(async () => (await executionRow(executionId))?.status === "cancelled", { timeoutMs: 5_000, intervalMs: 10 });
+    await waitFor(async () => (await executionRow(executionId))?.status === "cancelled", {
+      timeoutMs: 5_000,
+      intervalMs: 10,
+    });
     const tookMs = Date.now() - asked;
     expect(tookMs).toBeLessThan(1_000);
     const report = await child.result;
@@ -223,7 +250,9 @@ describe.skipIf(!onPostgres)("tracker across processes (PostgreSQL)", () => {
     const row = await executionRow(executionId);
     expect(row?.tokens_used).toBeGreaterThan(0);
     expect((await storedEvents(executionId, userId)).at(-1)?.type).toBe("run_cancelled");
-    console.log(`[cross-process] cancel → row cancelled in ${tookMs} ms; model requests ${report.requestsAtCancel} at cancel, ${report.requestsAtEnd} at end`);
+    console.log(
+      `[cross-process] cancel → row cancelled in ${tookMs} ms; model requests ${report.requestsAtCancel} at cancel, ${report.requestsAtEnd} at end`,
+    );
   }, 60_000);
 
   it("a run paused at a human node survives its process being killed, is not swept, and resumes here", async () => {
@@ -237,10 +266,17 @@ describe.skipIf(!onPostgres)("tracker across processes (PostgreSQL)", () => {
     killHard(child.process);
     await new Promise((r) => setTimeout(r, 300));
     await query(sql`update workflow_executions set heartbeat_at = now() - interval '1 hour' where id = ${line.id}`);
-    expect((await sweepStaleExecutions({ bus: getEventBus(), timeoutMs: 1_000 })).map((r) => r.id)).not.toContain(line.id);
+    expect((await sweepStaleExecutions({ bus: getEventBus(), timeoutMs: 1_000 })).map((r) => r.id)).not.toContain(
+      line.id,
+    );
     expect((await executionRow(line.id))?.status).toBe("paused");
 
-    const resumed = await resumeExecution({ executionId: line.id, userId, answer: true, tracker: getWorkflowTracker() });
+    const resumed = await resumeExecution({
+      executionId: line.id,
+      userId,
+      answer: true,
+      tracker: getWorkflowTracker(),
+    });
     expect(resumed).toMatchObject({ executionId: line.id, status: "completed" });
     expect(resumed.output.message).toBe("Sent: Draft v1");
     expect((await executionRow(line.id))?.status).toBe("completed");

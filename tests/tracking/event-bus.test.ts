@@ -32,7 +32,12 @@ async function collectFrom(source: AsyncIterable<ExecutionEvent>): Promise<Execu
 }
 
 /** Starts a streamed run and reads its first `first` events; `rest()` reads the remainder. */
-async function startStreamedRun(userId: string, message = "count for me", first = 8, variables?: Record<string, unknown>) {
+async function startStreamedRun(
+  userId: string,
+  message = "count for me",
+  first = 8,
+  variables?: Record<string, unknown>,
+) {
   const stream = await execute(
     { type: "CUSTOM", definition: slowGraph(), input: { message, ...(variables ? { variables } : {}) } },
     { userId, tracker: getWorkflowTracker(), stream: true },
@@ -121,14 +126,22 @@ describe("event bus: subscribers get every event once, in order", () => {
     const received: ExecutionEvent[] = [];
     // First connection: read a few events, then go away.
     const first = new AbortController();
-    for await (const event of remote.subscribe({ executionId: run.executionId, ownerId: user.id, signal: first.signal })) {
+    for await (const event of remote.subscribe({
+      executionId: run.executionId,
+      ownerId: user.id,
+      signal: first.signal,
+    })) {
       received.push(event);
       if (received.length === 12) first.abort();
     }
     expect(received).toHaveLength(12);
     // Meanwhile the run goes on; reconnect from the last id seen.
     await new Promise((r) => setTimeout(r, 150));
-    for await (const event of remote.subscribe({ executionId: run.executionId, ownerId: user.id, afterSeq: received.at(-1)!.seq })) {
+    for await (const event of remote.subscribe({
+      executionId: run.executionId,
+      ownerId: user.id,
+      afterSeq: received.at(-1)!.seq,
+    })) {
       received.push(event);
     }
     const all = await run.rest();
@@ -142,7 +155,9 @@ describe("event bus: subscribers get every event once, in order", () => {
     const before = bus.listenerCount();
     const run = await startStreamedRun(user.id, "listeners", 2);
     const controllers = Array.from({ length: 20 }, () => new AbortController());
-    const subs = controllers.map((c) => collectFrom(bus.subscribe({ executionId: run.executionId, ownerId: user.id, signal: c.signal })));
+    const subs = controllers.map((c) =>
+      collectFrom(bus.subscribe({ executionId: run.executionId, ownerId: user.id, signal: c.signal })),
+    );
     await waitFor(() => bus.listenerCount() === before + 20);
     controllers.forEach((c) => c.abort());
     const partial = await Promise.all(subs);

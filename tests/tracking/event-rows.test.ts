@@ -10,7 +10,14 @@ const T0 = Date.parse("2026-01-01T00:00:00.000Z");
 let seq = 0;
 function ev(type: ExecutionEvent["type"], data: unknown, nodeId?: string, executionId = "E1"): ExecutionEvent {
   seq += 1;
-  return { seq, type, executionId, ...(nodeId ? { nodeId } : {}), at: new Date(T0 + seq * 7).toISOString(), data } as ExecutionEvent;
+  return {
+    seq,
+    type,
+    executionId,
+    ...(nodeId ? { nodeId } : {}),
+    at: new Date(T0 + seq * 7).toISOString(),
+    data,
+  } as ExecutionEvent;
 }
 const token = (text: string, nodeId = "m1") => ev("token", { text, nodeId }, nodeId);
 
@@ -48,7 +55,9 @@ describe("event rows", () => {
     const stored = rows.map((r) => ({ ...r, data: JSON.parse(JSON.stringify(r.data)) as unknown }));
     const back = fromEventRows(stored);
     // jsonb cannot hold U+0000: it becomes U+FFFD, and nothing else changes.
-    const expected = events.map((e) => (e.type === "token" ? { ...e, data: { ...e.data, text: e.data.text.replace("\u0000", "\uFFFD") } } : e));
+    const expected = events.map((e) =>
+      e.type === "token" ? { ...e, data: { ...e.data, text: e.data.text.replace("\u0000", "\uFFFD") } } : e,
+    );
     expect(back).toEqual(expected);
   });
 
@@ -56,7 +65,9 @@ describe("event rows", () => {
     const events = sample();
     const rows = toEventRows(events);
     for (let after = 0; after <= events.length; after++) {
-      expect(fromEventRows(rows, after).map((e) => e.seq)).toEqual(events.filter((e) => e.seq > after).map((e) => e.seq));
+      expect(fromEventRows(rows, after).map((e) => e.seq)).toEqual(
+        events.filter((e) => e.seq > after).map((e) => e.seq),
+      );
     }
   });
 

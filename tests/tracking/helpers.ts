@@ -70,11 +70,27 @@ export function expectInOrderOnce(events: ExecutionEvent[], from = 1) {
 
 /** Counters per template/owner as stored, and as counted from the execution rows. */
 export async function templateCounters(ownerId: string) {
-  const stored = await query<{ template_id: string; total: number; ok: number; failed: number; tokens: number; cost: string; avg: number | null }>(sql`
+  const stored = await query<{
+    template_id: string;
+    total: number;
+    ok: number;
+    failed: number;
+    tokens: number;
+    cost: string;
+    avg: number | null;
+  }>(sql`
     select template_id, total_executions as total, successful_executions as ok, failed_executions as failed,
            total_tokens_used::int as tokens, total_cost::text as cost, avg_execution_time_ms as avg
     from template_analytics where owner_id = ${ownerId} order by template_id`);
-  const counted = await query<{ template_id: string; total: number; ok: number; failed: number; tokens: number; cost: string; avg: number | null }>(sql`
+  const counted = await query<{
+    template_id: string;
+    total: number;
+    ok: number;
+    failed: number;
+    tokens: number;
+    cost: string;
+    avg: number | null;
+  }>(sql`
     select template_id, count(*)::int as total, count(*) filter (where status = 'completed')::int as ok,
            count(*) filter (where status in ('failed', 'interrupted'))::int as failed,
            sum(tokens_used)::int as tokens, sum(cost)::text as cost, avg(coalesce(execution_time_ms, 0))::float8 as avg
@@ -86,7 +102,15 @@ export async function templateCounters(ownerId: string) {
 
 /** Each conversation's stored aggregates next to the sums of its messages. */
 export async function conversationAggregates(ownerId: string) {
-  return query<{ id: string; message_count: number; total_tokens: number; total_cost: string; counted: number; tokens: number; cost: string }>(sql`
+  return query<{
+    id: string;
+    message_count: number;
+    total_tokens: number;
+    total_cost: string;
+    counted: number;
+    tokens: number;
+    cost: string;
+  }>(sql`
     select c.id, c.message_count, c.total_tokens::int as total_tokens, c.total_cost::text as total_cost,
            count(m.id)::int as counted, coalesce(sum(m.tokens), 0)::int as tokens, coalesce(sum(m.cost), 0)::text as cost
     from conversations c left join messages m on m.conversation_id = c.id
@@ -95,11 +119,19 @@ export async function conversationAggregates(ownerId: string) {
 }
 
 export function expectCountersMatch<T extends { avg: number | null; cost: string }>(stored: T[], counted: T[]) {
-  const normalize = (rows: T[]) => rows.map((r) => ({ ...r, cost: Number(r.cost), avg: r.avg === null ? null : Math.round(Number(r.avg) * 1000) / 1000 }));
+  const normalize = (rows: T[]) =>
+    rows.map((r) => ({
+      ...r,
+      cost: Number(r.cost),
+      avg: r.avg === null ? null : Math.round(Number(r.avg) * 1000) / 1000,
+    }));
   expect(normalize(stored)).toEqual(normalize(counted));
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, { timeoutMs = 10_000, intervalMs = 20 } = {}): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  { timeoutMs = 10_000, intervalMs = 20 } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -44,10 +44,16 @@ afterAll(async () => {
 const slowGraph = (maxTokens = 60) => echoGraph({ provider: "local", model: "slow", maxTokens });
 
 async function ageHeartbeat(executionId: string, ms: number) {
-  await query(sql`update workflow_executions set heartbeat_at = now() - (${ms}::int * interval '1 millisecond') where id = ${executionId}`);
+  await query(
+    sql`update workflow_executions set heartbeat_at = now() - (${ms}::int * interval '1 millisecond') where id = ${executionId}`,
+  );
 }
 
-async function startStream(userId: string, tracker: InstanceType<typeof WorkflowTracker> | CompositeTracker, request: object) {
+async function startStream(
+  userId: string,
+  tracker: InstanceType<typeof WorkflowTracker> | CompositeTracker,
+  request: object,
+) {
   const stream = await execute(request, { userId, tracker, stream: true });
   const iterator = stream[Symbol.asyncIterator]();
   const first = (await iterator.next()).value as ExecutionEvent;
@@ -98,7 +104,9 @@ describe("sweeper", () => {
     await expectGapFree(run.executionId);
     const afterwards = await storedEvents(run.executionId, user.id);
     expect(afterwards.at(-1)).toEqual(terminal);
-    const answers = await query<{ status: string }>(sql`select status from messages where execution_id = ${run.executionId} and role = 'assistant'`);
+    const answers = await query<{ status: string }>(
+      sql`select status from messages where execution_id = ${run.executionId} and role = 'assistant'`,
+    );
     expect(answers.map((a) => a.status)).toEqual(["error"]);
     for (const c of await conversationAggregates(user.id)) {
       expect(c.message_count).toBe(c.counted);
@@ -109,8 +117,15 @@ describe("sweeper", () => {
   it("leaves this process's live runs, fresh heartbeats and paused runs alone", async () => {
     const user = await createTestUser();
     const tracker = getWorkflowTracker();
-    const run = await startStream(user.id, tracker, { type: "CUSTOM", definition: slowGraph(), input: { message: "still here" } });
-    const paused = await execute({ type: "CUSTOM", definition: approvalGraph, input: { message: "wait" } }, { userId: user.id, tracker });
+    const run = await startStream(user.id, tracker, {
+      type: "CUSTOM",
+      definition: slowGraph(),
+      input: { message: "still here" },
+    });
+    const paused = await execute(
+      { type: "CUSTOM", definition: approvalGraph, input: { message: "wait" } },
+      { userId: user.id, tracker },
+    );
     expect(paused.status).toBe("paused");
     await ageHeartbeat(run.executionId, 60_000);
     await ageHeartbeat(paused.executionId, 60_000);
@@ -128,7 +143,11 @@ describe("sweeper", () => {
     const bus = new EventBus({ instanceId: `beat-${Math.random()}` });
     buses.push(bus);
     const tracker = new WorkflowTracker({ bus, registry });
-    const runs = await Promise.all([1, 2, 3].map(() => startStream(user.id, tracker, { type: "CUSTOM", definition: slowGraph(), input: { message: "beat" } })));
+    const runs = await Promise.all(
+      [1, 2, 3].map(() =>
+        startStream(user.id, tracker, { type: "CUSTOM", definition: slowGraph(), input: { message: "beat" } }),
+      ),
+    );
     for (const run of runs) await ageHeartbeat(run.executionId, 60_000);
     await waitFor(async () => {
       const rows = await query<{ fresh: boolean }>(
@@ -154,7 +173,12 @@ describe("paused runs", () => {
     expect((await executionRow(paused.executionId))?.status).toBe("paused");
 
     const probe = new InMemoryTracker();
-    const resumed = await resumeExecution({ executionId: paused.executionId, userId: user.id, answer: true, tracker: new CompositeTracker([tracker, probe]) });
+    const resumed = await resumeExecution({
+      executionId: paused.executionId,
+      userId: user.id,
+      answer: true,
+      tracker: new CompositeTracker([tracker, probe]),
+    });
     expect(resumed.status).toBe("completed");
     expect(probe.callsFor(paused.executionId).map((c) => c.method)).toEqual(["start", "complete"]);
     await expectGapFree(paused.executionId);
@@ -175,14 +199,20 @@ describe("paused runs", () => {
     expect(aggregates).toMatchObject({ message_count: 3, counted: 3 });
     expect(aggregates!.total_tokens).toBe(aggregates!.tokens);
     // A second resume of the same pause is refused: the run is no longer paused.
-    await expect(resumeExecution({ executionId: paused.executionId, userId: user.id, answer: true, tracker })).rejects.toMatchObject({ status: 409 });
+    await expect(
+      resumeExecution({ executionId: paused.executionId, userId: user.id, answer: true, tracker }),
+    ).rejects.toMatchObject({ status: 409 });
   });
 });
 
 describe("cancel", () => {
   it("stops a streaming run in this process within a second, with the tokens spent so far", async () => {
     const user = await createTestUser();
-    const run = await startStream(user.id, getWorkflowTracker(), { type: "CUSTOM", definition: slowGraph(400), input: { message: "go on" } });
+    const run = await startStream(user.id, getWorkflowTracker(), {
+      type: "CUSTOM",
+      definition: slowGraph(400),
+      input: { message: "go on" },
+    });
     await waitFor(() => run.events.filter((e) => e.type === "token").length >= 5);
     const requestsAtCancel = localModelStats.requests;
     const asked = Date.now();
@@ -203,7 +233,11 @@ describe("cancel", () => {
     const user = await createTestUser();
     const other = otherInstance();
     await other.bus.start();
-    const run = await startStream(user.id, other.tracker, { type: "CUSTOM", definition: slowGraph(400), input: { message: "far away" } });
+    const run = await startStream(user.id, other.tracker, {
+      type: "CUSTOM",
+      definition: slowGraph(400),
+      input: { message: "far away" },
+    });
     await waitFor(() => run.events.filter((e) => e.type === "token").length >= 3);
     // Cancelled from this instance, which does not run it.
     const asked = Date.now();
@@ -218,15 +252,22 @@ describe("cancel", () => {
     const user = await createTestUser();
     const stranger = await createTestUser();
     const tracker = getWorkflowTracker();
-    const paused = await execute({ type: "CUSTOM", definition: approvalGraph, input: { message: "never mind" } }, { userId: user.id, tracker });
-    await expect(cancelExecution({ executionId: paused.executionId, ownerId: stranger.id })).rejects.toMatchObject({ status: 404 });
+    const paused = await execute(
+      { type: "CUSTOM", definition: approvalGraph, input: { message: "never mind" } },
+      { userId: user.id, tracker },
+    );
+    await expect(cancelExecution({ executionId: paused.executionId, ownerId: stranger.id })).rejects.toMatchObject({
+      status: 404,
+    });
     const outcome = await cancelExecution({ executionId: paused.executionId, ownerId: user.id });
     expect(outcome).toEqual({ executionId: paused.executionId, status: "cancelled", accepted: true });
     expect((await executionRow(paused.executionId))?.status).toBe("cancelled");
     const events = await storedEvents(paused.executionId, user.id);
     expect(events.at(-1)?.type).toBe("run_cancelled");
     await expectGapFree(paused.executionId);
-    await expect(resumeExecution({ executionId: paused.executionId, userId: user.id, answer: true, tracker })).rejects.toMatchObject({ status: 409 });
+    await expect(
+      resumeExecution({ executionId: paused.executionId, userId: user.id, answer: true, tracker }),
+    ).rejects.toMatchObject({ status: 409 });
 
     const again = await cancelExecution({ executionId: paused.executionId, ownerId: user.id });
     expect(again).toEqual({ executionId: paused.executionId, status: "cancelled", accepted: false });

@@ -21,14 +21,20 @@ async function age(executionId: string, days: number) {
   const ms = days * DAY;
   await query(sql`update workflow_executions set started_at = started_at - (${ms}::bigint * interval '1 millisecond'),
                   completed_at = completed_at - (${ms}::bigint * interval '1 millisecond') where id = ${executionId}`);
-  await query(sql`update execution_events set created_at = created_at - (${ms}::bigint * interval '1 millisecond') where execution_id = ${executionId}`);
-  await query(sql`update checkpoints set created_at = created_at - (${ms}::bigint * interval '1 millisecond') where thread_id = ${executionId}`);
+  await query(
+    sql`update execution_events set created_at = created_at - (${ms}::bigint * interval '1 millisecond') where execution_id = ${executionId}`,
+  );
+  await query(
+    sql`update checkpoints set created_at = created_at - (${ms}::bigint * interval '1 millisecond') where thread_id = ${executionId}`,
+  );
   await query(sql`update workflow_definitions set created_at = created_at - (${ms}::bigint * interval '1 millisecond')
                   where id = (select definition_id from workflow_executions where id = ${executionId}) and is_temporary`);
 }
 
 const count = async (table: "execution_events" | "checkpoints" | "checkpoint_blobs", column: string, id: string) =>
-  (await query<{ n: number }>(sql`select count(*)::int as n from ${sql.raw(table)} where ${sql.raw(column)} = ${id}`))[0]!.n;
+  (
+    await query<{ n: number }>(sql`select count(*)::int as n from ${sql.raw(table)} where ${sql.raw(column)} = ${id}`)
+  )[0]!.n;
 
 describe("retention", () => {
   it("prunes old finished runs' events, checkpoints and temporary definitions; keeps paused runs' and all counters", async () => {
@@ -40,8 +46,14 @@ describe("retention", () => {
       { type: "TEMPLATE", templateId: template!.id, input: { message: "long ago" }, options: { durability: "sync" } },
       { userId: user.id, tracker },
     );
-    const recent = await execute({ type: "CUSTOM", definition: echoGraph(), input: { message: "yesterday" } }, { userId: user.id, tracker });
-    const paused = await execute({ type: "CUSTOM", definition: approvalGraph, input: { message: "waiting for months" } }, { userId: user.id, tracker });
+    const recent = await execute(
+      { type: "CUSTOM", definition: echoGraph(), input: { message: "yesterday" } },
+      { userId: user.id, tracker },
+    );
+    const paused = await execute(
+      { type: "CUSTOM", definition: approvalGraph, input: { message: "waiting for months" } },
+      { userId: user.id, tracker },
+    );
     const temporaryId = (await executionRow(old.executionId))!.definition_id!;
     expect(temporaryId).toBeTruthy();
     await age(old.executionId, 40);
@@ -53,7 +65,9 @@ describe("retention", () => {
     }
     const countersBefore = await templateCounters(user.id);
 
-    const report = await pruneExpiredData({ settings: { eventsDays: 30, checkpointsDays: 14, temporaryDefinitionsDays: 7 } });
+    const report = await pruneExpiredData({
+      settings: { eventsDays: 30, checkpointsDays: 14, temporaryDefinitionsDays: 7 },
+    });
     expect(report.events).toBeGreaterThan(0);
     expect(report.checkpointThreads).toBeGreaterThan(0);
     expect(report.temporaryDefinitions).toBeGreaterThan(0);
@@ -71,14 +85,18 @@ describe("retention", () => {
     expect(await count("execution_events", "execution_id", recent.executionId)).toBeGreaterThan(0);
     expect(await count("execution_events", "execution_id", paused.executionId)).toBeGreaterThan(0);
     expect(await count("checkpoints", "thread_id", paused.executionId)).toBeGreaterThan(0);
-
   });
 
   it("keeps everything when the settings say 0 (forever)", async () => {
     const user = await createTestUser();
-    const run = await execute({ type: "CUSTOM", definition: echoGraph(), input: { message: "keep me" } }, { userId: user.id, tracker: getWorkflowTracker() });
+    const run = await execute(
+      { type: "CUSTOM", definition: echoGraph(), input: { message: "keep me" } },
+      { userId: user.id, tracker: getWorkflowTracker() },
+    );
     await age(run.executionId, 5_000);
-    const report = await pruneExpiredData({ settings: { eventsDays: 0, checkpointsDays: 0, temporaryDefinitionsDays: 0 } });
+    const report = await pruneExpiredData({
+      settings: { eventsDays: 0, checkpointsDays: 0, temporaryDefinitionsDays: 0 },
+    });
     expect(report).toMatchObject({ events: 0, checkpointThreads: 0, temporaryDefinitions: 0 });
     expect(await count("execution_events", "execution_id", run.executionId)).toBeGreaterThan(0);
   });

@@ -34,7 +34,9 @@ export function parseFrames(text: string): SseFrame[] {
 
 /** Frames with an event (not comments or the retry hint), their data parsed as JSON. */
 export function eventFrames(frames: SseFrame[]) {
-  return frames.filter((f) => f.event !== undefined).map((f) => ({ id: f.id, event: f.event!, data: JSON.parse(f.data ?? "null") as unknown }));
+  return frames
+    .filter((f) => f.event !== undefined)
+    .map((f) => ({ id: f.id, event: f.event!, data: JSON.parse(f.data ?? "null") as unknown }));
 }
 
 /**
@@ -59,7 +61,13 @@ export async function readSse(
     let timer: NodeJS.Timeout | undefined;
     const chunk = await Promise.race([
       reader.read(),
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`readSse: timed out; read so far:\n${text.slice(-2000)}`)), remaining))),
+      new Promise<never>(
+        (_, reject) =>
+          (timer = setTimeout(
+            () => reject(new Error(`readSse: timed out; read so far:\n${text.slice(-2000)}`)),
+            remaining,
+          )),
+      ),
     ]).finally(() => clearTimeout(timer));
     if (chunk.done) {
       ended = true;

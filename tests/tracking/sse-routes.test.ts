@@ -23,7 +23,15 @@ afterAll(async () => {
   await Promise.allSettled(pending);
 });
 
-function eventsRequest(id: string, { cookie, lastEventId, query, signal }: { cookie?: string; lastEventId?: string; query?: string; signal?: AbortSignal } = {}) {
+function eventsRequest(
+  id: string,
+  {
+    cookie,
+    lastEventId,
+    query,
+    signal,
+  }: { cookie?: string; lastEventId?: string; query?: string; signal?: AbortSignal } = {},
+) {
   const request = apiRequest(`/api/executions/${id}/events${query ?? ""}`, {
     ...(cookie ? { cookie } : {}),
     headers: { accept: "text/event-stream", ...(lastEventId !== undefined ? { "last-event-id": lastEventId } : {}) },
@@ -32,12 +40,18 @@ function eventsRequest(id: string, { cookie, lastEventId, query, signal }: { coo
 }
 
 async function finishedRun(userId: string, message = "stream this") {
-  const result = await execute({ type: "CUSTOM", definition: echoGraph(), input: { message } }, { userId, tracker: getWorkflowTracker() });
+  const result = await execute(
+    { type: "CUSTOM", definition: echoGraph(), input: { message } },
+    { userId, tracker: getWorkflowTracker() },
+  );
   return { result, events: await storedEvents(result.executionId, userId) };
 }
 
 async function startSlowRun(userId: string) {
-  const stream = await execute({ type: "CUSTOM", definition: slowGraph(), input: { message: "slowly" } }, { userId, tracker: getWorkflowTracker(), stream: true });
+  const stream = await execute(
+    { type: "CUSTOM", definition: slowGraph(), input: { message: "slowly" } },
+    { userId, tracker: getWorkflowTracker(), stream: true },
+  );
   const iterator = stream[Symbol.asyncIterator]();
   const first = (await iterator.next()).value as ExecutionEvent;
   const all = (async () => {
@@ -57,13 +71,20 @@ describe("GET /api/executions/:id/events", () => {
     const owner = await signUp();
     const other = await signUp();
     const { result } = await finishedRun(owner.user.id);
-    expect((await read(await eventsGet(eventsRequest(result.executionId), routeContext({ id: result.executionId })))).status).toBe(401);
+    expect(
+      (await read(await eventsGet(eventsRequest(result.executionId), routeContext({ id: result.executionId })))).status,
+    ).toBe(401);
     for (const id of [result.executionId, "01ARZ3NDEKTSV4RRFFQ69G5FAV", "not-an-id"]) {
       const response = await read(await eventsGet(eventsRequest(id, { cookie: other.cookie }), routeContext({ id })));
       expect(response.status).toBe(404);
       expect(response.json.error.code).toBe("not_found:execution");
     }
-    const bad = await read(await eventsGet(eventsRequest(result.executionId, { cookie: owner.cookie, lastEventId: "abc" }), routeContext({ id: result.executionId })));
+    const bad = await read(
+      await eventsGet(
+        eventsRequest(result.executionId, { cookie: owner.cookie, lastEventId: "abc" }),
+        routeContext({ id: result.executionId }),
+      ),
+    );
     expect(bad.status).toBe(400);
     expect(bad.json.error.code).toBe("bad_request:last_event_id");
   });
@@ -71,7 +92,10 @@ describe("GET /api/executions/:id/events", () => {
   it("streams a finished run's events (id = seq, event = type) and closes", async () => {
     const { user, cookie } = await signUp();
     const { result, events } = await finishedRun(user.id);
-    const response = await eventsGet(eventsRequest(result.executionId, { cookie }), routeContext({ id: result.executionId }));
+    const response = await eventsGet(
+      eventsRequest(result.executionId, { cookie }),
+      routeContext({ id: result.executionId }),
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
     expect(response.headers.get("cache-control")).toContain("no-cache");
@@ -88,11 +112,34 @@ describe("GET /api/executions/:id/events", () => {
     const { user, cookie } = await signUp();
     const { result, events } = await finishedRun(user.id);
     const cut = events[Math.floor(events.length / 2)]!.seq;
-    const byHeader = eventFrames((await readSse(await eventsGet(eventsRequest(result.executionId, { cookie, lastEventId: String(cut) }), routeContext({ id: result.executionId })))).frames);
+    const byHeader = eventFrames(
+      (
+        await readSse(
+          await eventsGet(
+            eventsRequest(result.executionId, { cookie, lastEventId: String(cut) }),
+            routeContext({ id: result.executionId }),
+          ),
+        )
+      ).frames,
+    );
     expect(byHeader.map((f) => Number(f.id))).toEqual(events.filter((e) => e.seq > cut).map((e) => e.seq));
-    const byQuery = eventFrames((await readSse(await eventsGet(eventsRequest(result.executionId, { cookie, query: `?lastEventId=${cut}` }), routeContext({ id: result.executionId })))).frames);
+    const byQuery = eventFrames(
+      (
+        await readSse(
+          await eventsGet(
+            eventsRequest(result.executionId, { cookie, query: `?lastEventId=${cut}` }),
+            routeContext({ id: result.executionId }),
+          ),
+        )
+      ).frames,
+    );
     expect(byQuery.map((f) => f.id)).toEqual(byHeader.map((f) => f.id));
-    const past = await readSse(await eventsGet(eventsRequest(result.executionId, { cookie, lastEventId: String(events.at(-1)!.seq) }), routeContext({ id: result.executionId })));
+    const past = await readSse(
+      await eventsGet(
+        eventsRequest(result.executionId, { cookie, lastEventId: String(events.at(-1)!.seq) }),
+        routeContext({ id: result.executionId }),
+      ),
+    );
     expect(past.ended).toBe(true);
     expect(eventFrames(past.frames)).toEqual([]);
   });
@@ -101,14 +148,23 @@ describe("GET /api/executions/:id/events", () => {
     const { user, cookie } = await signUp();
     const run = await startSlowRun(user.id);
     const controller = new AbortController();
-    const first = await readSse(await eventsGet(eventsRequest(run.executionId, { cookie, signal: controller.signal }), routeContext({ id: run.executionId })), {
-      until: (frames) => eventFrames(frames).length >= 10,
-    });
+    const first = await readSse(
+      await eventsGet(
+        eventsRequest(run.executionId, { cookie, signal: controller.signal }),
+        routeContext({ id: run.executionId }),
+      ),
+      {
+        until: (frames) => eventFrames(frames).length >= 10,
+      },
+    );
     controller.abort();
     await first.cancel();
     const seen = eventFrames(first.frames).slice(0, 10);
     const second = await readSse(
-      await eventsGet(eventsRequest(run.executionId, { cookie, lastEventId: seen.at(-1)!.id! }), routeContext({ id: run.executionId })),
+      await eventsGet(
+        eventsRequest(run.executionId, { cookie, lastEventId: seen.at(-1)!.id! }),
+        routeContext({ id: run.executionId }),
+      ),
     );
     expect(second.ended).toBe(true);
     const all = await run.all;
@@ -123,9 +179,17 @@ describe("GET /api/executions/:id/events", () => {
     const run = await startSlowRun(user.id);
     const clients = Array.from({ length: 10 }, () => new AbortController());
     const streams = await Promise.all(
-      clients.map(async (c) => executionEventsResponse({ executionId: run.executionId, ownerId: user.id, signal: c.signal, keepAliveMs: 5 })),
+      clients.map(async (c) =>
+        executionEventsResponse({ executionId: run.executionId, ownerId: user.id, signal: c.signal, keepAliveMs: 5 }),
+      ),
     );
-    const reads = await Promise.all(streams.map((s) => readSse(s, { until: (frames) => frames.some((f) => f.comment === "keep-alive") && eventFrames(frames).length > 3 })));
+    const reads = await Promise.all(
+      streams.map((s) =>
+        readSse(s, {
+          until: (frames) => frames.some((f) => f.comment === "keep-alive") && eventFrames(frames).length > 3,
+        }),
+      ),
+    );
     expect(bus.listenerCount()).toBe(before + 10);
     clients.forEach((c) => c.abort());
     await waitFor(() => bus.listenerCount() === before);
@@ -148,16 +212,31 @@ describe("GET /api/executions/feed", () => {
     const before = bus.listenerCount();
     const since = Date.now() - 1;
     const controller = new AbortController();
-    const response = await feedGet(new Request(apiRequest("/api/executions/feed", { cookie }), { signal: controller.signal }), routeContext());
+    const response = await feedGet(
+      new Request(apiRequest("/api/executions/feed", { cookie }), { signal: controller.signal }),
+      routeContext(),
+    );
     expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
-    const reading = readSse(response, { until: (frames) => eventFrames(frames).some((f) => (f.data as { status: string }).status === "completed") });
+    const reading = readSse(response, {
+      until: (frames) => eventFrames(frames).some((f) => (f.data as { status: string }).status === "completed"),
+    });
     await waitFor(() => bus.listenerCount() === before + 1);
-    await execute({ type: "CUSTOM", definition: echoGraph(), input: { message: "someone else" } }, { userId: other.user.id, tracker: getWorkflowTracker() });
-    const mine = await execute({ type: "CUSTOM", definition: echoGraph(), input: { message: "mine" } }, { userId: user.id, tracker: getWorkflowTracker() });
+    await execute(
+      { type: "CUSTOM", definition: echoGraph(), input: { message: "someone else" } },
+      { userId: other.user.id, tracker: getWorkflowTracker() },
+    );
+    const mine = await execute(
+      { type: "CUSTOM", definition: echoGraph(), input: { message: "mine" } },
+      { userId: user.id, tracker: getWorkflowTracker() },
+    );
     const { frames } = await reading;
     controller.abort();
     await waitFor(() => bus.listenerCount() === before);
-    const statuses = eventFrames(frames).map((f) => ({ event: f.event, id: f.id, status: runStatusEventSchema.parse(f.data) }));
+    const statuses = eventFrames(frames).map((f) => ({
+      event: f.event,
+      id: f.id,
+      status: runStatusEventSchema.parse(f.data),
+    }));
     expect(statuses.map((s) => [s.event, s.status.executionId, s.status.status])).toEqual([
       ["run_status", mine.executionId, "running"],
       ["run_status", mine.executionId, "completed"],
@@ -166,9 +245,15 @@ describe("GET /api/executions/feed", () => {
     expect(Number(statuses[1]!.id)).toBe(new Date(statuses[1]!.status.at).getTime());
 
     // Reconnecting with a cursor from before the run: its current state first.
-    const replayed = await readSse(await feedGet(apiRequest("/api/executions/feed", { cookie, headers: { "last-event-id": String(since) } }), routeContext()), {
-      until: (f) => eventFrames(f).length >= 1,
-    });
+    const replayed = await readSse(
+      await feedGet(
+        apiRequest("/api/executions/feed", { cookie, headers: { "last-event-id": String(since) } }),
+        routeContext(),
+      ),
+      {
+        until: (f) => eventFrames(f).length >= 1,
+      },
+    );
     await replayed.cancel();
     const first = runStatusEventSchema.parse(eventFrames(replayed.frames)[0]!.data);
     expect(first).toMatchObject({ executionId: mine.executionId, status: "completed" });

@@ -112,7 +112,11 @@ beforeAll(async () => {
   });
   // On PostgreSQL the per-run statements go to postgres.js as prepared statements (executePrepared), past
   // drizzle's session: count those where they are sent (drizzle's own calls pass prepare: false).
-  const client = (handle.db as unknown as { $client?: { unsafe?: (query: string, params?: unknown[], options?: { prepare?: boolean }) => unknown } }).$client;
+  const client = (
+    handle.db as unknown as {
+      $client?: { unsafe?: (query: string, params?: unknown[], options?: { prepare?: boolean }) => unknown };
+    }
+  ).$client;
   if (client && typeof client.unsafe === "function") {
     const unsafe = client.unsafe.bind(client);
     vi.spyOn(client as { unsafe: typeof unsafe }, "unsafe").mockImplementation((query, params, options) => {
@@ -156,10 +160,16 @@ describe("statements per run", () => {
   it("a plain run: one statement to start, one to finish, and the feed payload the row gives", async () => {
     const user = await createTestUser();
     const from = counting.issued.length;
-    const result = await execute({ type: "CUSTOM", definition: echoGraph(), input: { message: "count my statements" } }, { userId: user.id, tracker: counting });
+    const result = await execute(
+      { type: "CUSTOM", definition: echoGraph(), input: { message: "count my statements" } },
+      { userId: user.id, tracker: counting },
+    );
     expect(result.status).toBe("completed");
     const issued = counting.issued.slice(from);
-    expect(issued.map((s) => s.phase), issued.map((s) => s.sql.slice(0, 80)).join("\n")).toEqual(["start", "complete"]);
+    expect(
+      issued.map((s) => s.phase),
+      issued.map((s) => s.sql.slice(0, 80)).join("\n"),
+    ).toEqual(["start", "complete"]);
 
     // Other instances got the start and the end; the end is exactly what the row says.
     const started = JSON.parse(await feedPayload(result.executionId, "running")) as { i: string; s: RunStatusEvent };
@@ -173,7 +183,10 @@ describe("statements per run", () => {
     const user = await createTestUser();
     const workflowId = await saveDefinition(user.id, approvalGraph);
     let from = counting.issued.length;
-    const paused = await execute({ type: "CHAT", workflowId, message: "send it?" }, { userId: user.id, tracker: counting });
+    const paused = await execute(
+      { type: "CHAT", workflowId, message: "send it?" },
+      { userId: user.id, tracker: counting },
+    );
     expect(paused.status).toBe("paused");
     expect(counting.callsSince(from)).toEqual({ start: 1, complete: 1 });
     const pausedPayload = await feedPayload(paused.executionId, "paused");
@@ -182,7 +195,12 @@ describe("statements per run", () => {
 
     await new Promise((resolve) => setTimeout(resolve, 20));
     from = counting.issued.length;
-    const resumed = await resumeExecution({ executionId: paused.executionId, userId: user.id, answer: true, tracker: counting });
+    const resumed = await resumeExecution({
+      executionId: paused.executionId,
+      userId: user.id,
+      answer: true,
+      tracker: counting,
+    });
     expect(resumed.status).toBe("completed");
     expect(counting.callsSince(from)).toEqual({ start: 1, complete: 1 });
 
@@ -212,16 +230,18 @@ describe("statements per run", () => {
     const previous = counting;
     counting = tracker;
     try {
-      await execute({ type: "CUSTOM", definition: echoGraph(), input: { message: "hooked" } }, { userId: user.id, tracker });
+      await execute(
+        { type: "CUSTOM", definition: echoGraph(), input: { message: "hooked" } },
+        { userId: user.id, tracker },
+      );
     } finally {
       counting = previous;
     }
     expect(hooked).toBe(1);
-    expect(tracker.issued.map((s) => `${s.phase}:${s.sql.startsWith("begin") || s.sql.startsWith("commit") ? s.sql : "statement"}`)).toEqual([
-      "start:statement",
-      "complete:begin",
-      "complete:statement",
-      "complete:commit",
-    ]);
+    expect(
+      tracker.issued.map(
+        (s) => `${s.phase}:${s.sql.startsWith("begin") || s.sql.startsWith("commit") ? s.sql : "statement"}`,
+      ),
+    ).toEqual(["start:statement", "complete:begin", "complete:statement", "complete:commit"]);
   });
 });

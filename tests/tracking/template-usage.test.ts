@@ -34,7 +34,14 @@ beforeAll(async () => {
     .values({
       ownerId,
       name: "Always fails",
-      definition: graph([node("start", "start"), node("boom", "transform", { expression: "$error('quota exceeded')" }), node("end", "end")], chain("start", "boom", "end")),
+      definition: graph(
+        [
+          node("start", "start"),
+          node("boom", "transform", { expression: "$error('quota exceeded')" }),
+          node("end", "end"),
+        ],
+        chain("start", "boom", "end"),
+      ),
     })
     .returning({ id: workflowTemplates.id });
   failingId = failing!.id;
@@ -69,7 +76,9 @@ describe("listTemplateUsage", () => {
   });
 
   it("shows each owner only their own use; a new user has none", async () => {
-    expect(await listTemplateUsage({ ownerId: strangerId })).toEqual([expect.objectContaining({ templateId: chatId, runs: 1, completed: 1 })]);
+    expect(await listTemplateUsage({ ownerId: strangerId })).toEqual([
+      expect.objectContaining({ templateId: chatId, runs: 1, completed: 1 }),
+    ]);
     expect(await listTemplateUsage({ ownerId: (await createTestUser()).id })).toEqual([]);
   });
 

@@ -40,7 +40,10 @@ describe("WorkflowTracker: one run", () => {
     const user = await createTestUser();
     const probe = new InMemoryTracker();
     const tracker = new CompositeTracker([getWorkflowTracker(), probe]);
-    const result = await execute({ type: "CUSTOM", definition: echoGraph(), input: { message: "tell me something" } }, { userId: user.id, tracker });
+    const result = await execute(
+      { type: "CUSTOM", definition: echoGraph(), input: { message: "tell me something" } },
+      { userId: user.id, tracker },
+    );
 
     expect(probe.callsFor(result.executionId).map((c) => c.method)).toEqual(["start", "complete"]);
     const row = await executionRow(result.executionId);
@@ -76,7 +79,10 @@ describe("WorkflowTracker: one run", () => {
   it("replays from any sequence number, even inside a run of tokens", async () => {
     const user = await createTestUser();
     const tracker = getWorkflowTracker();
-    const result = await execute({ type: "CUSTOM", definition: echoGraph(), input: { message: "count the chunks" } }, { userId: user.id, tracker });
+    const result = await execute(
+      { type: "CUSTOM", definition: echoGraph(), input: { message: "count the chunks" } },
+      { userId: user.id, tracker },
+    );
     const all = await storedEvents(result.executionId, user.id);
     const midToken = all.filter((e) => e.type === "token")[2]!.seq;
     const rest = await storedEvents(result.executionId, user.id, midToken);
@@ -92,12 +98,19 @@ describe("WorkflowTracker: one run", () => {
     const definitionId = await saveDefinition(
       user.id,
       graph(
-        [node("start", "start"), node("calc", "transform", { expression: "$error('broken on purpose')", target: "variable", variable: "x" }), node("end", "end")],
+        [
+          node("start", "start"),
+          node("calc", "transform", { expression: "$error('broken on purpose')", target: "variable", variable: "x" }),
+          node("end", "end"),
+        ],
         chain("start", "calc", "end"),
       ),
     );
     const probe = new InMemoryTracker();
-    const result = await execute({ type: "DEFINITION", definitionId, input: { message: "x" } }, { userId: user.id, tracker: new CompositeTracker([getWorkflowTracker(), probe]) });
+    const result = await execute(
+      { type: "DEFINITION", definitionId, input: { message: "x" } },
+      { userId: user.id, tracker: new CompositeTracker([getWorkflowTracker(), probe]) },
+    );
     expect(result.status).toBe("failed");
     expect(probe.callsFor(result.executionId).map((c) => c.method)).toEqual(["start", "fail"]);
     const row = await executionRow(result.executionId);
@@ -111,7 +124,10 @@ describe("WorkflowTracker: one run", () => {
     const user = await createTestUser();
     const tracker = getWorkflowTracker();
     const first = await execute({ type: "CHAT", message: "hello" }, { userId: user.id, tracker });
-    const second = await execute({ type: "CHAT", conversationId: first.conversationId!, message: "and again" }, { userId: user.id, tracker });
+    const second = await execute(
+      { type: "CHAT", conversationId: first.conversationId!, message: "and again" },
+      { userId: user.id, tracker },
+    );
     expect(second.conversationId).toBe(first.conversationId);
     expect(first.messageId).toBeTruthy();
 
@@ -139,7 +155,12 @@ describe("WorkflowTracker: one run", () => {
   it("keeps the event stream's numbering when a streamed run is read back", async () => {
     const user = await createTestUser();
     const tracker = getWorkflowTracker();
-    const events = await collect(await execute({ type: "CUSTOM", definition: echoGraph(), input: { message: "stream me" } }, { userId: user.id, tracker, stream: true }));
+    const events = await collect(
+      await execute(
+        { type: "CUSTOM", definition: echoGraph(), input: { message: "stream me" } },
+        { userId: user.id, tracker, stream: true },
+      ),
+    );
     const executionId = events[0]!.executionId;
     expect(await expectGapFree(executionId)).toBe(events.length);
     expect((await storedEvents(executionId, user.id)).map((e) => e.seq)).toEqual(events.map((e) => e.seq));
@@ -172,10 +193,14 @@ describe("WorkflowTracker: a failed transaction leaves nothing half-written", ()
 
     const row = await executionRow(result.executionId);
     expect(row?.status).toBe("failed");
-    expect(row?.error_message).toMatch(/The run ended \(completed\) but its result could not be saved: injected fault at commit/);
+    expect(row?.error_message).toMatch(
+      /The run ended \(completed\) but its result could not be saved: injected fault at commit/,
+    );
     expect(row?.output_data).toBeNull();
     // No answer for this execution; the user's message (stored when the run started) is all there is.
-    const messages = await query<{ role: string }>(sql`select role from messages where execution_id = ${result.executionId} order by id`);
+    const messages = await query<{ role: string }>(
+      sql`select role from messages where execution_id = ${result.executionId} order by id`,
+    );
     expect(messages.map((m) => m.role)).toEqual(["user"]);
     const after = await conversationAggregates(user.id);
     expect(after[0]!.message_count).toBe(before[0]!.message_count + 1);

@@ -30,6 +30,8 @@ describe("knowledge page formatting", () => {
 
   it("refuses a file over the API's cap before it is sent, and only then", () => {
     expect(fileTooLarge({ name: "a.md", size: KNOWLEDGE_LIMITS.fileMaxBytes })).toBeNull();
-    expect(fileTooLarge({ name: "big.pdf", size: KNOWLEDGE_LIMITS.fileMaxBytes + 1 })).toBe('"big.pdf" is 10 MB: a file may be at most 10 MB.');
+    expect(fileTooLarge({ name: "big.pdf", size: KNOWLEDGE_LIMITS.fileMaxBytes + 1 })).toBe(
+      '"big.pdf" is 10 MB: a file may be at most 10 MB.',
+    );
   });
 });

@@ -7,7 +7,10 @@ import { highlightPieces, queryStems, roughStem } from "@/components/knowledge/h
 import { RetrievalTest } from "@/components/knowledge/retrieval-test";
 import { KNOWLEDGE_SEARCH_LIMITS } from "@/lib/api/knowledge";
 
-const marked = (text: string, query: string) => highlightPieces(text, query).filter((p) => p.match).map((p) => p.text);
+const marked = (text: string, query: string) =>
+  highlightPieces(text, query)
+    .filter((p) => p.match)
+    .map((p) => p.text);
 
 describe("highlightPieces", () => {
   it("marks the question's words, case-insensitively and with their other forms", () => {
@@ -55,7 +58,11 @@ describe("highlightPieces", () => {
 describe("RetrievalTest panel (server render)", () => {
   const render = (documentCount: number) =>
     renderToStaticMarkup(
-      createElement(QueryClientProvider, { client: new QueryClient() }, createElement(RetrievalTest, { knowledgeBaseId: "01ARZ3NDEKTSV4RRFFQ69G5FAV", documentCount })),
+      createElement(
+        QueryClientProvider,
+        { client: new QueryClient() },
+        createElement(RetrievalTest, { knowledgeBaseId: "01ARZ3NDEKTSV4RRFFQ69G5FAV", documentCount }),
+      ),
     );
 
   it("asks for a document first when the base has none", () => {

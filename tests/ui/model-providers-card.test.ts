@@ -12,7 +12,12 @@ describe("ModelProvidersCard", () => {
     const html = renderToStaticMarkup(
       createElement(ModelProvidersCard, {
         providers: [
-          { id: "local", label: "Local (built in, deterministic)", configured: true, models: ["echo", "scripted", "slow"] },
+          {
+            id: "local",
+            label: "Local (built in, deterministic)",
+            configured: true,
+            models: ["echo", "scripted", "slow"],
+          },
           { id: "openai", label: "OpenAI", configured: true, models: ["gpt-4o-mini"] },
           { id: "anthropic", label: "Anthropic", configured: false, models: ["claude-sonnet-4-5"] },
           { id: "ollama", label: "Ollama", configured: false, models: [] },

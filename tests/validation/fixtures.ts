@@ -29,36 +29,56 @@ export function fullWorkflow() {
     nodes: [
       node("start", "start", { variables: { tone: "friendly" } }, "Start"),
       node("memory", "memory", { strategy: "window", maxMessages: 10, summarize: true }, "Memory"),
-      node("router", "router", {
-        routes: [
-          { key: "question", description: "A question about the docs." },
-          { key: "task", description: "Something to do." },
-        ],
-      }, "Route"),
+      node(
+        "router",
+        "router",
+        {
+          routes: [
+            { key: "question", description: "A question about the docs." },
+            { key: "task", description: "Something to do." },
+          ],
+        },
+        "Route",
+      ),
       node("retrieval", "retrieval", { knowledgeBaseId: "kb-docs", topK: 3 }, "Search docs"),
       node("prompt", "prompt", { template: "Answer using {{retrieval_context}}: {{input.message}}" }, "Build prompt"),
       node("model", "model", { provider: "local", model: "echo", systemPrompt: "Be {{variables.tone}}." }, "Answer"),
       node("fallback", "error", { fallbackMessage: "Sorry: {{error.message}}" }, "Fallback"),
       node("tools", "tools", { tools: ["calculator", "current_time"], maxCalls: 4 }, "Use tools"),
-      node("check", "conditional", {
-        branches: [{ key: "short", label: "Short", expression: "$length(input.message) < 20" }],
-      }, "Is it short?"),
+      node(
+        "check",
+        "conditional",
+        {
+          branches: [{ key: "short", label: "Short", expression: "$length(input.message) < 20" }],
+        },
+        "Is it short?",
+      ),
       node("shout", "transform", { expression: "$uppercase(input.message)", target: "message" }, "Shout"),
       node("loop", "loop", { until: "variables.count >= 3", maxIterations: 5 }, "Repeat"),
-      node("count", "variable", {
-        assignments: [
-          { name: "count", expression: "$exists(variables.count) ? variables.count + 1 : 1" },
-          { name: "label", value: "counting" },
-        ],
-      }, "Count"),
+      node(
+        "count",
+        "variable",
+        {
+          assignments: [
+            { name: "count", expression: "$exists(variables.count) ? variables.count + 1 : 1" },
+            { name: "label", value: "counting" },
+          ],
+        },
+        "Count",
+      ),
       node("child", "subworkflow", { definitionId: "wf-child", input: { message: "input.message" } }, "Child"),
       node("approve", "human", { mode: "approval", question: "Send {{variables.count}} results?" }, "Approve"),
-      node("call", "http", {
-        method: "POST",
-        url: "https://api.example.com/items/{{variables.label}}",
-        headers: { "x-run": "{{metadata.executionId}}" },
-        body: "{\"count\": {{variables.count}}}",
-      }, "Post results"),
+      node(
+        "call",
+        "http",
+        {
+          method: "POST",
+          url: "https://api.example.com/items/{{variables.label}}",
+          headers: { "x-run": "{{metadata.executionId}}" },
+          body: '{"count": {{variables.count}}}',
+        },
+        "Post results",
+      ),
       node("end", "end", {}, "End"),
     ],
     edges: [

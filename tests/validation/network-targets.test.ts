@@ -25,24 +25,29 @@ describe("checkUrlTarget", () => {
     expect(checkUrlTarget(url)).toMatchObject({ kind: "forbidden" });
   });
 
-  it.each(["https://api.example.com/items?q=1", "http://8.8.8.8/", "https://[2001:4860:4860::8888]/", "https://example.com/{{variables.path}}"])(
-    "allows %s",
-    (url) => {
-      expect(checkUrlTarget(url)).toEqual({ kind: "allowed" });
-    },
-  );
+  it.each([
+    "https://api.example.com/items?q=1",
+    "http://8.8.8.8/",
+    "https://[2001:4860:4860::8888]/",
+    "https://example.com/{{variables.path}}",
+  ])("allows %s", (url) => {
+    expect(checkUrlTarget(url)).toEqual({ kind: "allowed" });
+  });
 
   it("leaves a templated host to the run-time guard", () => {
     expect(checkUrlTarget("{{variables.url}}")).toEqual({ kind: "dynamic" });
     expect(checkUrlTarget("https://{{variables.host}}/x")).toEqual({ kind: "dynamic" });
   });
 
-  it.each(["not a url", "ftp://example.com/file", "file:///etc/passwd", "javascript:alert(1)", "https://user:pass@example.com/"])(
-    "calls %s invalid",
-    (url) => {
-      expect(checkUrlTarget(url)).toMatchObject({ kind: "invalid" });
-    },
-  );
+  it.each([
+    "not a url",
+    "ftp://example.com/file",
+    "file:///etc/passwd",
+    "javascript:alert(1)",
+    "https://user:pass@example.com/",
+  ])("calls %s invalid", (url) => {
+    expect(checkUrlTarget(url)).toMatchObject({ kind: "invalid" });
+  });
 
   it("exempts allow-listed hosts, by name, wildcard and port", () => {
     expect(checkUrlTarget("http://localhost:11434/api", ["localhost:11434"])).toEqual({ kind: "allowed" });

@@ -115,7 +115,10 @@ function mutate(definition: Record<string, unknown>, random: () => number): void
       if (e && typeof e === "object") {
         const n = pick(nodes);
         const field = pick(["source", "target", "sourceHandle"]);
-        e[field] = field === "sourceHandle" ? pick(["default", "body", "done", "approved", "x", "error", null]) : (n as { id?: unknown })?.id;
+        e[field] =
+          field === "sourceHandle"
+            ? pick(["default", "body", "done", "approved", "x", "error", null])
+            : (n as { id?: unknown })?.id;
       }
     }
   } else if (operation === 4) {
@@ -136,7 +139,13 @@ function mutate(definition: Record<string, unknown>, random: () => number): void
     if (Array.isArray(nodes) && Array.isArray(edges)) {
       const id = `fuzz${Math.floor(random() * 1e6)}`;
       nodes.push(node(id, pick(NODE_TYPES)));
-      edges.push(edge(pick(["start", "model", "loop", "check", id]), id, random() < 0.5 ? undefined : pick(["default", "body", "out"])));
+      edges.push(
+        edge(
+          pick(["start", "model", "loop", "check", id]),
+          id,
+          random() < 0.5 ? undefined : pick(["default", "body", "out"]),
+        ),
+      );
     }
   }
 }
@@ -181,8 +190,16 @@ describe("validateWorkflow robustness", () => {
     ["a million nodes", { nodes: new Array(1_000_000).fill(0), edges: [] }],
     ["a million edges", { nodes: [], edges: new Array(1_000_000).fill({}) }],
     ["a 10 MB name", { ...fullWorkflow(), name: "x".repeat(10 * 1024 * 1024) }],
-    ["a config nested 10,000 deep", { nodes: [{ id: "s", type: "start", data: { config: { variables: nestedObject(10_000) } } }], edges: [] }],
-    ["prototype-pollution keys", JSON.parse('{"__proto__": {"polluted": 1}, "nodes": [{"id": "s", "type": "start", "__proto__": {"polluted": 2}, "data": {"config": {"__proto__": {"polluted": 3}}}}], "edges": [], "constructor": {"prototype": {"polluted": 4}}}')],
+    [
+      "a config nested 10,000 deep",
+      { nodes: [{ id: "s", type: "start", data: { config: { variables: nestedObject(10_000) } } }], edges: [] },
+    ],
+    [
+      "prototype-pollution keys",
+      JSON.parse(
+        '{"__proto__": {"polluted": 1}, "nodes": [{"id": "s", "type": "start", "__proto__": {"polluted": 2}, "data": {"config": {"__proto__": {"polluted": 3}}}}], "edges": [], "constructor": {"prototype": {"polluted": 4}}}',
+      ),
+    ],
     ["a null-prototype object", Object.assign(Object.create(null), fullWorkflow())],
   ])("returns a result for %s", (_label, definition) => {
     const result = validateWorkflow(definition, { id: "u" }, defaultValidationContext());
@@ -215,7 +232,11 @@ describe("validateWorkflow robustness", () => {
       const id = `n${i}`;
       const type = ["prompt", "model", "transform", "variable", "memory"][i % 5]!;
       const config: Record<string, unknown> =
-        type === "transform" ? { expression: `$uppercase(input.message) & "${i}"` } : type === "prompt" ? { template: `Step ${i}: {{input.message}}` } : {};
+        type === "transform"
+          ? { expression: `$uppercase(input.message) & "${i}"` }
+          : type === "prompt"
+            ? { template: `Step ${i}: {{input.message}}` }
+            : {};
       nodes.push(node(id, type, config));
       edges.push(edge(previous, id));
       previous = id;

@@ -70,7 +70,11 @@ const cases: Case[] = [
   {
     code: "node.invalid_config",
     definition: withConfig("loop", { maxIterations: -1 }),
-    expect: { nodeId: "loop", path: "nodes.10.data.config.maxIterations", message: /Loop node “Repeat”: Max iterations/ },
+    expect: {
+      nodeId: "loop",
+      path: "nodes.10.data.config.maxIterations",
+      message: /Loop node “Repeat”: Max iterations/,
+    },
   },
   {
     code: "node.duplicate_id",
@@ -195,7 +199,11 @@ const cases: Case[] = [
   {
     code: "expression.invalid",
     definition: withConfig("check", { branches: [{ key: "short", expression: "$length(input.message" }] }),
-    expect: { nodeId: "check", path: "nodes.8.data.config.branches.0.expression", position: "$length(input.message".length },
+    expect: {
+      nodeId: "check",
+      path: "nodes.8.data.config.branches.0.expression",
+      position: "$length(input.message".length,
+    },
   },
   {
     code: "template.invalid",
@@ -232,7 +240,11 @@ const cases: Case[] = [
         { id: "openai", configured: false, models: "any" },
       ],
     },
-    expect: { nodeId: "model", path: "nodes.5.data.config.provider", message: /^Model node “Answer” uses provider “openai”, which is not configured\.$/ },
+    expect: {
+      nodeId: "model",
+      path: "nodes.5.data.config.provider",
+      message: /^Model node “Answer” uses provider “openai”, which is not configured\.$/,
+    },
   },
   {
     code: "model.unknown_model",
@@ -340,7 +352,11 @@ describe("validateWorkflow issue codes", () => {
 
 describe("validateWorkflow stages", () => {
   it("stops after a failing schema stage", () => {
-    const result = validateWorkflow({ nodes: [{ id: "a b", type: "start" }], edges: [] }, user, defaultValidationContext());
+    const result = validateWorkflow(
+      { nodes: [{ id: "a b", type: "start" }], edges: [] },
+      user,
+      defaultValidationContext(),
+    );
     expect(codes(result)).toEqual(["schema.invalid"]);
     expect(result.errors[0]).toMatchObject({ path: "nodes.0.id" });
     expect(result.errors[0]!.message).toMatch(/^Node “a b”, field id: may contain only/);
@@ -388,7 +404,9 @@ describe("validateWorkflow stages", () => {
         { id: "ollama", configured: true, models: "any" },
       ],
     };
-    expect(validateWorkflow(withConfig("model", { provider: "ollama", model: "qwen2.5:7b" }), user, context).errors).toEqual([]);
+    expect(
+      validateWorkflow(withConfig("model", { provider: "ollama", model: "qwen2.5:7b" }), user, context).errors,
+    ).toEqual([]);
   });
 
   it("lets the allow list exempt an internal host", () => {

@@ -17,7 +17,11 @@ export const metadata: Metadata = { title: "Executions" };
  * The monitor: the dashboard over the range in the URL and the first page of runs matching the URL's
  * filters, read here on the server; the client keeps both live from the feed of run status changes.
  */
-export default async function ExecutionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ExecutionsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await connection();
   const user = await requireSessionUser({ callbackUrl: "/executions" });
   const filters = parseFilters(await searchParams);
@@ -33,10 +37,15 @@ export default async function ExecutionsPage({ searchParams }: { searchParams: P
   });
   const dashboard = await getDashboard({ ownerId: user.id, key: filters.range, now: new Date(renderedAt) });
   const page = await listExecutionsPage({ ownerId: user.id, query });
-  const [workflows, templates] = await Promise.all([listDefinitions({ ownerId: user.id }), listTemplates({ ownerId: user.id })]);
+  const [workflows, templates] = await Promise.all([
+    listDefinitions({ ownerId: user.id }),
+    listTemplates({ ownerId: user.id }),
+  ]);
   const names: RunNames = {
     workflows: Object.fromEntries(workflows.map((w) => [w.id, w.name])),
     templates: Object.fromEntries(templates.map((t) => [t.id, t.name])),
   };
-  return <ExecutionsView dashboard={dashboard} filters={filters} initialPage={page} names={names} renderedAt={renderedAt} />;
+  return (
+    <ExecutionsView dashboard={dashboard} filters={filters} initialPage={page} names={names} renderedAt={renderedAt} />
+  );
 }

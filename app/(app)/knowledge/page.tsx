@@ -53,20 +53,37 @@ export default async function KnowledgePage() {
   );
 }
 
-function KnowledgeCard({ knowledgeBase: kb, totals }: { knowledgeBase: KnowledgeBaseDto; totals: KnowledgeBaseTotals }) {
+function KnowledgeCard({
+  knowledgeBase: kb,
+  totals,
+}: {
+  knowledgeBase: KnowledgeBaseDto;
+  totals: KnowledgeBaseTotals;
+}) {
   return (
-    <Card data-testid="knowledge-card" className="relative flex h-full flex-col p-5 transition-colors hover:border-zinc-300">
+    <Card
+      data-testid="knowledge-card"
+      className="relative flex h-full flex-col p-5 transition-colors hover:border-zinc-300"
+    >
       <div className="flex size-9 items-center justify-center rounded-md bg-indigo-50 text-indigo-600 ring-1 ring-indigo-100">
         <BookOpen aria-hidden className="size-4" />
       </div>
       <h2 className="mt-4 font-semibold break-words text-zinc-900">
         {/* The whole card is the link's target (the stretched ::after), the name its accessible text. */}
-        <Link href={`/knowledge/${kb.id}`} className={`rounded-sm after:absolute after:inset-0 after:rounded-lg ${focusRing}`}>
+        <Link
+          href={`/knowledge/${kb.id}`}
+          className={`rounded-sm after:absolute after:inset-0 after:rounded-lg ${focusRing}`}
+        >
           {kb.name}
         </Link>
       </h2>
-      <p className="mt-1 line-clamp-3 flex-1 text-[13px] leading-5 break-words text-zinc-500">{kb.description || "No description"}</p>
-      <p data-testid="knowledge-card-stats" className="mt-4 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-zinc-500">
+      <p className="mt-1 line-clamp-3 flex-1 text-[13px] leading-5 break-words text-zinc-500">
+        {kb.description || "No description"}
+      </p>
+      <p
+        data-testid="knowledge-card-stats"
+        className="mt-4 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-zinc-500"
+      >
         <span>{countOf(kb.documentCount, "document")}</span>
         <span aria-hidden>·</span>
         <span>{countOf(totals.chunkCount, "chunk")}</span>

@@ -17,7 +17,11 @@ export default async function SettingsPage() {
         title="Settings"
         description="Your account, the model providers this server can use, and the keys that let programs use Lattice as you."
         actions={
-          <Link href="/settings/api" className="text-sm font-medium text-indigo-700 hover:underline" data-testid="api-reference-link">
+          <Link
+            href="/settings/api"
+            className="text-sm font-medium text-indigo-700 hover:underline"
+            data-testid="api-reference-link"
+          >
             API reference
           </Link>
         }

@@ -26,7 +26,10 @@ const categoryIcons: Record<string, LucideIcon> = {
 export default async function TemplatesPage() {
   await connection();
   const user = await requireSessionUser({ callbackUrl: "/templates" });
-  const [templates, usage] = await Promise.all([listTemplates({ ownerId: user.id }), listTemplateUsage({ ownerId: user.id })]);
+  const [templates, usage] = await Promise.all([
+    listTemplates({ ownerId: user.id }),
+    listTemplateUsage({ ownerId: user.id }),
+  ]);
   const usageOf = new Map(usage.map((u) => [u.templateId, u]));
 
   return (
@@ -65,7 +68,9 @@ function TemplateCard({ template: t, usage }: { template: TemplateSummary; usage
         {t.isBuiltin ? <Badge tone="indigo">Built-in</Badge> : <Badge>Yours</Badge>}
       </div>
       <h2 className="mt-4 font-semibold text-zinc-900">{t.name}</h2>
-      <p className="mt-1 line-clamp-3 flex-1 text-[13px] leading-5 text-zinc-500">{t.description || "No description"}</p>
+      <p className="mt-1 line-clamp-3 flex-1 text-[13px] leading-5 text-zinc-500">
+        {t.description || "No description"}
+      </p>
       <div className="mt-4 flex items-center gap-2 text-xs text-zinc-500">
         <Badge className="capitalize">{t.category}</Badge>
         <span aria-hidden>·</span>

@@ -21,7 +21,10 @@ export default async function WorkflowsPage() {
     validationContextFor({ ownerId: user.id }),
   ]);
   const lastRuns = new Map(
-    (await listLastRunsByDefinition({ ownerId: user.id, definitionIds: workflows.map((wf) => wf.id) })).map((run) => [run.definitionId, run]),
+    (await listLastRunsByDefinition({ ownerId: user.id, definitionIds: workflows.map((wf) => wf.id) })).map((run) => [
+      run.definitionId,
+      run,
+    ]),
   );
   const items: WorkflowListItem[] = workflows.map((wf) => {
     const run = lastRuns.get(wf.id);

@@ -30,7 +30,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   if (await getSessionUser()) redirect(callbackUrl);
 
   // The demo password is only ever shown for the embedded database, never on a PostgreSQL deployment.
-  const demo = !env().DATABASE_URL && demoAccountEnabled() ? { email: DEMO_EMAIL, password: getLocalSecrets().demoPassword } : null;
+  const demo =
+    !env().DATABASE_URL && demoAccountEnabled()
+      ? { email: DEMO_EMAIL, password: getLocalSecrets().demoPassword }
+      : null;
   const error = typeof params.error === "string" ? params.error : undefined;
 
   return (

@@ -4,7 +4,11 @@ import type { z } from "zod";
 import { AppError, issuesFromZod } from "@/lib/errors";
 import { readJson, type ReadJsonOptions } from "@/lib/http";
 
-export async function readOptionalJson<S extends z.ZodType>(request: Request, schema: S, options: ReadJsonOptions = {}): Promise<z.output<S>> {
+export async function readOptionalJson<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  options: ReadJsonOptions = {},
+): Promise<z.output<S>> {
   if (request.body !== null && request.headers.get("content-length") !== "0") return readJson(request, schema, options);
   const parsed = await schema.safeParseAsync({});
   if (parsed.success) return parsed.data;

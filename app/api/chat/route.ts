@@ -34,7 +34,8 @@ export const POST = apiRoute(async (request) => {
       if (!last || !isTerminalEvent(last) || !last.data.messageId || !last.data.conversationId) return undefined;
       // A conversation this request started is named by the workflow's model after its first answer
       // (before the closing event, so a client that refreshes its list when the stream ends sees it).
-      if (!body.conversationId) await generateConversationTitle({ ownerId: user.id, conversationId: last.data.conversationId });
+      if (!body.conversationId)
+        await generateConversationTitle({ ownerId: user.id, conversationId: last.data.conversationId });
       const message = await getMessageDto({ ownerId: user.id, id: last.data.messageId });
       if (!message) return undefined;
       const event: ChatMessageEvent = { conversationId: last.data.conversationId, message };

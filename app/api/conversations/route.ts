@@ -8,7 +8,9 @@ import { readQuery } from "../_lib/query";
 export const GET = apiRoute(async (request) => {
   const user = await authenticate(request);
   const { cursor, limit, q } = readQuery(request, conversationListQuerySchema);
-  return json(await listConversationsPage({ ownerId: user.id, limit, ...(cursor ? { cursor } : {}), ...(q ? { q } : {}) }));
+  return json(
+    await listConversationsPage({ ownerId: user.id, limit, ...(cursor ? { cursor } : {}), ...(q ? { q } : {}) }),
+  );
 });
 
 const others = methodNotAllowed(["GET"]);

@@ -23,17 +23,25 @@ import { wantsEventStream } from "../_lib/sse";
 
 export const POST = apiRoute(async (request) => {
   const user = await authenticate(request);
-  const body = splitRunExecutionBody(await readJson(request, runExecutionBodySchema, { maxBytes: BODY_LIMITS.DEFINITION }));
+  const body = splitRunExecutionBody(
+    await readJson(request, runExecutionBodySchema, { maxBytes: BODY_LIMITS.DEFINITION }),
+  );
   const detached = body.async || body.runAt !== undefined || prefersRespondAsync(request);
   if (detached && queueMode()) {
-    return queuedRunResponse(await queueRun({ userId: user.id, request: body.request, ...(body.runAt ? { runAt: body.runAt } : {}) }));
+    return queuedRunResponse(
+      await queueRun({ userId: user.id, request: body.request, ...(body.runAt ? { runAt: body.runAt } : {}) }),
+    );
   }
   if (body.runAt) {
     throw new AppError("bad_request:run_at", "Scheduled runs need queue mode (LATTICE_RUN_MODE=queue).", {
       issues: [{ path: "runAt", message: "needs queue mode" }],
     });
   }
-  const outcome = await startRun({ userId: user.id, request: body.request, stream: detached || wantsEventStream(request) });
+  const outcome = await startRun({
+    userId: user.id,
+    request: body.request,
+    stream: detached || wantsEventStream(request),
+  });
   return detached ? detachedRunResponse(outcome) : runResponse(outcome);
 });
 

@@ -15,7 +15,9 @@ export const GET = apiRoute(async (request) => {
 
 export const POST = apiRoute(async (request) => {
   const user = await authenticate(request);
-  const { baseVersion: _ignored, ...doc } = await readJson(request, saveWorkflowBodySchema, { maxBytes: BODY_LIMITS.DEFINITION });
+  const { baseVersion: _ignored, ...doc } = await readJson(request, saveWorkflowBodySchema, {
+    maxBytes: BODY_LIMITS.DEFINITION,
+  });
   return json(await createWorkflow({ ownerId: user.id, doc }), { status: 201 });
 });
 

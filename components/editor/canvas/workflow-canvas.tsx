@@ -115,8 +115,18 @@ export function WorkflowCanvas() {
       if (state.isValid !== false || !state.fromNode || !state.toNode) return;
       const fromSource = state.fromHandle?.type !== "target";
       const attempt = fromSource
-        ? { source: state.fromNode.id, sourceHandle: state.fromHandle?.id ?? null, target: state.toNode.id, targetHandle: state.toHandle?.id ?? null }
-        : { source: state.toNode.id, sourceHandle: state.toHandle?.id ?? null, target: state.fromNode.id, targetHandle: state.fromHandle?.id ?? null };
+        ? {
+            source: state.fromNode.id,
+            sourceHandle: state.fromHandle?.id ?? null,
+            target: state.toNode.id,
+            targetHandle: state.toHandle?.id ?? null,
+          }
+        : {
+            source: state.toNode.id,
+            sourceHandle: state.toHandle?.id ?? null,
+            target: state.fromNode.id,
+            targetHandle: state.fromHandle?.id ?? null,
+          };
       const { nodes: current, edges: currentEdges } = store.getState();
       const verdict = checkConnection(attempt, current, currentEdges);
       if (!verdict.ok) store.getState().notify(verdict.reason, "error");
@@ -192,9 +202,10 @@ export function WorkflowCanvas() {
               <MousePointerClick aria-hidden className="size-6 text-indigo-500" />
               <p className="mt-2 text-sm font-medium text-zinc-800">Start building</p>
               <p className="mt-1 text-[13px] text-zinc-500">
-                Drag a node from the palette, or press <kbd className="rounded border border-zinc-300 bg-zinc-50 px-1 font-mono text-[11px]">/</kbd>{" "}
-                to search and <kbd className="rounded border border-zinc-300 bg-zinc-50 px-1 font-mono text-[11px]">Enter</kbd> to add.
-                Every workflow begins with a Start node and finishes at an End node.
+                Drag a node from the palette, or press{" "}
+                <kbd className="rounded border border-zinc-300 bg-zinc-50 px-1 font-mono text-[11px]">/</kbd> to search
+                and <kbd className="rounded border border-zinc-300 bg-zinc-50 px-1 font-mono text-[11px]">Enter</kbd> to
+                add. Every workflow begins with a Start node and finishes at an End node.
               </p>
             </div>
           </Panel>

@@ -30,21 +30,24 @@ function WorkflowEdgeView({
 }: EdgeProps) {
   const store = useEditorApi();
   const issues = useEditor((state) => state.issues.byEdge.get(id));
-  const traversed = useEditor((state) => state.run.nodes[source]?.status === "completed" && Boolean(state.run.nodes[target]));
+  const traversed = useEditor(
+    (state) => state.run.nodes[source]?.status === "completed" && Boolean(state.run.nodes[target]),
+  );
   const severity = worstSeverity(issues);
   const isError = sourceHandleId === "error";
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const text = typeof label === "string" && label ? label : isNamedHandle(sourceHandleId) ? sourceHandleId : null;
 
-  const stroke = severity === "error"
-    ? "var(--color-red-500)"
-    : selected
-      ? "var(--color-indigo-500)"
-      : traversed
-        ? "var(--color-emerald-500)"
-        : isError
-          ? "var(--color-rose-400)"
-          : "var(--color-zinc-400)";
+  const stroke =
+    severity === "error"
+      ? "var(--color-red-500)"
+      : selected
+        ? "var(--color-indigo-500)"
+        : traversed
+          ? "var(--color-emerald-500)"
+          : isError
+            ? "var(--color-rose-400)"
+            : "var(--color-zinc-400)";
 
   return (
     <>
@@ -53,7 +56,11 @@ function WorkflowEdgeView({
         path={path}
         markerEnd={markerEnd}
         interactionWidth={18}
-        style={{ stroke, strokeWidth: selected || traversed ? 2.25 : 1.6, strokeDasharray: isError ? "5 4" : undefined }}
+        style={{
+          stroke,
+          strokeWidth: selected || traversed ? 2.25 : 1.6,
+          strokeDasharray: isError ? "5 4" : undefined,
+        }}
       />
       {text || selected || severity ? (
         <EdgeLabelRenderer>

@@ -78,7 +78,8 @@ function WorkflowNodeView({ id, type, data, selected }: NodeProps<EditorNode>) {
     const list = type === "conditional" ? data.config.branches : undefined;
     if (Array.isArray(list)) {
       for (const item of list as Array<{ key?: unknown; label?: unknown }>) {
-        if (typeof item?.key === "string" && typeof item.label === "string" && item.label.trim()) labels.set(item.key, item.label);
+        if (typeof item?.key === "string" && typeof item.label === "string" && item.label.trim())
+          labels.set(item.key, item.label);
       }
     }
     return labels;
@@ -93,8 +94,12 @@ function WorkflowNodeView({ id, type, data, selected }: NodeProps<EditorNode>) {
       data-selected={selected ? "true" : "false"}
       className={clsx(
         "group/node relative w-52 rounded-xl border bg-white text-left shadow-sm transition-[box-shadow,border-color]",
-        selected ? "border-indigo-500 ring-2 ring-indigo-500/25" : "border-zinc-200 hover:border-zinc-300 hover:shadow-md",
-        run?.status === "running" && !waiting && "!border-sky-500 ring-4 ring-sky-400/30 animate-[pulse_1.6s_ease-in-out_infinite]",
+        selected
+          ? "border-indigo-500 ring-2 ring-indigo-500/25"
+          : "border-zinc-200 hover:border-zinc-300 hover:shadow-md",
+        run?.status === "running" &&
+          !waiting &&
+          "!border-sky-500 ring-4 ring-sky-400/30 animate-[pulse_1.6s_ease-in-out_infinite]",
         waiting && "!border-amber-500 ring-4 ring-amber-400/30",
         run?.status === "completed" && !selected && "!border-emerald-500 ring-2 ring-emerald-500/20",
         run?.status === "failed" && !selected && "!border-red-500 ring-2 ring-red-500/20",
@@ -122,13 +127,20 @@ function WorkflowNodeView({ id, type, data, selected }: NodeProps<EditorNode>) {
         </span>
         <span className="min-w-0 flex-1">
           <span className="block truncate text-[13px] font-semibold leading-tight text-zinc-900">{label}</span>
-          <span className="block truncate text-[11px] leading-tight text-zinc-500">{definition?.label ?? "Unknown"}</span>
+          <span className="block truncate text-[11px] leading-tight text-zinc-500">
+            {definition?.label ?? "Unknown"}
+          </span>
         </span>
         <RunBadge status={waiting ? "waiting" : run?.status} durationMs={run?.durationMs} />
       </div>
 
       {summary ? (
-        <p className={clsx("truncate border-t border-zinc-100 px-3 py-1.5 text-[11.5px] text-zinc-600", !definition && "text-red-600")}>
+        <p
+          className={clsx(
+            "truncate border-t border-zinc-100 px-3 py-1.5 text-[11.5px] text-zinc-600",
+            !definition && "text-red-600",
+          )}
+        >
           {summary}
         </p>
       ) : null}
@@ -139,7 +151,9 @@ function WorkflowNodeView({ id, type, data, selected }: NodeProps<EditorNode>) {
             const isDangling = !handles.outputs.includes(handle);
             return (
               <li key={handle} className="relative flex h-6 items-center justify-end pr-3.5 pl-3 text-[11px]">
-                <span className={clsx("truncate font-medium", isDangling ? "text-red-600 line-through" : "text-zinc-600")}>
+                <span
+                  className={clsx("truncate font-medium", isDangling ? "text-red-600 line-through" : "text-zinc-600")}
+                >
                   {branchLabels.get(handle) ?? handle}
                 </span>
                 <Handle
@@ -196,7 +210,11 @@ function WorkflowNodeView({ id, type, data, selected }: NodeProps<EditorNode>) {
             severity === "error" ? "bg-red-500" : "bg-amber-500",
           )}
         >
-          {severity === "error" ? <CircleAlert aria-hidden className="size-3" /> : <TriangleAlert aria-hidden className="size-3" />}
+          {severity === "error" ? (
+            <CircleAlert aria-hidden className="size-3" />
+          ) : (
+            <TriangleAlert aria-hidden className="size-3" />
+          )}
           {issues!.length}
           <span className="sr-only">{severity === "error" ? "errors" : "warnings"}</span>
         </span>
@@ -207,11 +225,22 @@ function WorkflowNodeView({ id, type, data, selected }: NodeProps<EditorNode>) {
 
 function RunBadge({ status, durationMs }: { status: string | undefined; durationMs: number | undefined }) {
   if (!status) return null;
-  if (status === "running") return <Loader2 aria-label="Running" className="size-4 shrink-0 animate-spin text-sky-500" />;
-  if (status === "waiting") return <UserCheck aria-label="Waiting for an answer" className="size-4 shrink-0 text-amber-600" />;
+  if (status === "running")
+    return <Loader2 aria-label="Running" className="size-4 shrink-0 animate-spin text-sky-500" />;
+  if (status === "waiting")
+    return <UserCheck aria-label="Waiting for an answer" className="size-4 shrink-0 text-amber-600" />;
   return (
-    <span className={clsx("flex shrink-0 items-center gap-1 text-[10.5px] font-medium", status === "completed" ? "text-emerald-600" : "text-red-600")}>
-      {status === "completed" ? <CheckCircle2 aria-label="Done" className="size-4" /> : <XCircle aria-label="Failed" className="size-4" />}
+    <span
+      className={clsx(
+        "flex shrink-0 items-center gap-1 text-[10.5px] font-medium",
+        status === "completed" ? "text-emerald-600" : "text-red-600",
+      )}
+    >
+      {status === "completed" ? (
+        <CheckCircle2 aria-label="Done" className="size-4" />
+      ) : (
+        <XCircle aria-label="Failed" className="size-4" />
+      )}
       {formatDuration(durationMs)}
     </span>
   );

@@ -10,7 +10,14 @@ import { ArrowDown, ArrowUp, ChevronRight, Plus, Trash2 } from "lucide-react";
 import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from "react";
 import type { AnyNodeDefinition } from "@/lib/nodes/types";
 import { useEditor } from "../editor-context";
-import { describeConfig, formEntries, isAdvanced, type ConfigField, type FormEntry, type ListItemField } from "../model/config-fields";
+import {
+  describeConfig,
+  formEntries,
+  isAdvanced,
+  type ConfigField,
+  type FormEntry,
+  type ListItemField,
+} from "../model/config-fields";
 import type { EditorNode } from "../model/document";
 import { configFieldOf, type EditorIssue } from "../model/issues";
 import { useEditorResources } from "../resources-context";
@@ -102,12 +109,30 @@ function entryKeys(entry: FormEntry): string[] {
   return entry.kind === "field" ? [entry.field.key] : entry.fields.map((field) => field.key);
 }
 
-function Entry({ entry, node, set, issues }: { entry: FormEntry; node: EditorNode; set: SetField; issues: EditorIssue[] | undefined }) {
+function Entry({
+  entry,
+  node,
+  set,
+  issues,
+}: {
+  entry: FormEntry;
+  node: EditorNode;
+  set: SetField;
+  issues: EditorIssue[] | undefined;
+}) {
   if (entry.kind === "group" && entry.widget === "model") {
     const provider = entry.fields.find((field) => field.key === "provider");
     const model = entry.fields.find((field) => field.key === "model");
     if (provider && model) {
-      return <ModelPicker node={node} provider={provider} model={model} set={set} issues={[...fieldIssues(issues, "provider"), ...fieldIssues(issues, "model")]} />;
+      return (
+        <ModelPicker
+          node={node}
+          provider={provider}
+          model={model}
+          set={set}
+          issues={[...fieldIssues(issues, "provider"), ...fieldIssues(issues, "model")]}
+        />
+      );
     }
   }
   const fields = entry.kind === "field" ? [entry.field] : entry.fields;
@@ -141,11 +166,19 @@ function FieldShell({
       <div className={clsx(inline ? "flex items-center justify-between gap-3" : "")}>
         <label htmlFor={inputId} className="block text-[12.5px] font-medium text-zinc-800">
           {field.meta.title}
-          {field.required ? <span className="ml-0.5 text-red-500" aria-hidden>*</span> : null}
+          {field.required ? (
+            <span className="ml-0.5 text-red-500" aria-hidden>
+              *
+            </span>
+          ) : null}
         </label>
         {inline ? children : null}
       </div>
-      {field.meta.description ? <p className="mt-0.5 mb-1.5 text-[11.5px] leading-snug text-zinc-500">{field.meta.description}</p> : <div className="h-1" />}
+      {field.meta.description ? (
+        <p className="mt-0.5 mb-1.5 text-[11.5px] leading-snug text-zinc-500">{field.meta.description}</p>
+      ) : (
+        <div className="h-1" />
+      )}
       {inline ? null : children}
       {issues.length > 0 ? (
         <div id={messageId} data-testid={`field-issues-${field.key}`}>
@@ -164,7 +197,17 @@ function FieldShell({
 const SELF_CHECKING = new Set(["expression", "prompt"]);
 const PARSE_CODES = new Set(["expression.invalid", "template.invalid"]);
 
-function FieldRow({ field, node, set, issues: all }: { field: ConfigField; node: EditorNode; set: SetField; issues: EditorIssue[] }) {
+function FieldRow({
+  field,
+  node,
+  set,
+  issues: all,
+}: {
+  field: ConfigField;
+  node: EditorNode;
+  set: SetField;
+  issues: EditorIssue[];
+}) {
   const inputId = useId();
   const issues = SELF_CHECKING.has(field.meta.widget) ? all.filter((issue) => !PARSE_CODES.has(issue.code)) : all;
   const raw = node.data.config[field.key];
@@ -177,7 +220,12 @@ function FieldRow({ field, node, set, issues: all }: { field: ConfigField; node:
     case "switch":
       return (
         <FieldShell field={field} inputId={inputId} issues={issues} inline>
-          <Switch id={inputId} checked={Boolean(value)} onChange={(checked) => set(field.key, checked)} label={field.meta.title} />
+          <Switch
+            id={inputId}
+            checked={Boolean(value)}
+            onChange={(checked) => set(field.key, checked)}
+            label={field.meta.title}
+          />
         </FieldShell>
       );
     case "number":
@@ -197,7 +245,11 @@ function FieldRow({ field, node, set, issues: all }: { field: ConfigField; node:
     case "select":
       return (
         <FieldShell field={field} inputId={inputId} issues={issues}>
-          <Select {...common} value={typeof value === "string" ? value : ""} onChange={(event) => set(field.key, event.target.value)}>
+          <Select
+            {...common}
+            value={typeof value === "string" ? value : ""}
+            onChange={(event) => set(field.key, event.target.value)}
+          >
             {(field.options ?? []).map((option) => (
               <option key={option} value={option}>
                 {option}
@@ -215,7 +267,11 @@ function FieldRow({ field, node, set, issues: all }: { field: ConfigField; node:
     case "expression":
       return (
         <FieldShell field={field} inputId={inputId} issues={issues}>
-          <ExpressionInput {...common} value={typeof value === "string" ? value : ""} onValue={(text) => set(field.key, text)} />
+          <ExpressionInput
+            {...common}
+            value={typeof value === "string" ? value : ""}
+            onValue={(text) => set(field.key, text)}
+          />
         </FieldShell>
       );
     case "prompt":
@@ -233,11 +289,17 @@ function FieldRow({ field, node, set, issues: all }: { field: ConfigField; node:
     case "textarea":
       return (
         <FieldShell field={field} inputId={inputId} issues={issues}>
-          <TextArea {...common} value={typeof value === "string" ? value : ""} onChange={(event) => set(field.key, event.target.value)} />
+          <TextArea
+            {...common}
+            value={typeof value === "string" ? value : ""}
+            onChange={(event) => set(field.key, event.target.value)}
+          />
         </FieldShell>
       );
     case "tools": {
-      const chosen = Array.isArray(value) ? (value as unknown[]).filter((item): item is string => typeof item === "string") : [];
+      const chosen = Array.isArray(value)
+        ? (value as unknown[]).filter((item): item is string => typeof item === "string")
+        : [];
       const all = [...new Set([...tools, ...chosen])];
       return (
         <FieldShell field={field} inputId={inputId} issues={issues}>
@@ -247,14 +309,18 @@ function FieldRow({ field, node, set, issues: all }: { field: ConfigField; node:
                 key={tool}
                 className={clsx(
                   "flex cursor-pointer items-center gap-2 rounded-md border px-2 py-1.5 text-[12px]",
-                  chosen.includes(tool) ? "border-indigo-300 bg-indigo-50 text-indigo-900" : "border-zinc-200 text-zinc-700 hover:bg-zinc-50",
+                  chosen.includes(tool)
+                    ? "border-indigo-300 bg-indigo-50 text-indigo-900"
+                    : "border-zinc-200 text-zinc-700 hover:bg-zinc-50",
                   !tools.includes(tool) && "border-red-300 text-red-700",
                 )}
               >
                 <input
                   type="checkbox"
                   checked={chosen.includes(tool)}
-                  onChange={(event) => set(field.key, event.target.checked ? [...chosen, tool] : chosen.filter((name) => name !== tool))}
+                  onChange={(event) =>
+                    set(field.key, event.target.checked ? [...chosen, tool] : chosen.filter((name) => name !== tool))
+                  }
                   className="accent-indigo-600"
                 />
                 <span className="truncate font-mono">{tool}</span>
@@ -281,7 +347,13 @@ function FieldRow({ field, node, set, issues: all }: { field: ConfigField; node:
           {knowledgeBases.length === 0 ? (
             <p className="mt-1 text-[11.5px] text-zinc-500">
               {/* A new tab: leaving the editor here would drop unsaved changes. */}
-              <a href="/knowledge" target="_blank" rel="noopener" data-testid="knowledge-link" className="font-medium text-indigo-700 hover:underline">
+              <a
+                href="/knowledge"
+                target="_blank"
+                rel="noopener"
+                data-testid="knowledge-link"
+                className="font-medium text-indigo-700 hover:underline"
+              >
                 Create one in Knowledge
               </a>{" "}
               (opens in a new tab), then add documents to it.
@@ -292,8 +364,18 @@ function FieldRow({ field, node, set, issues: all }: { field: ConfigField; node:
     }
     case "list":
       return (
-        <FieldShell field={field} inputId={inputId} issues={issues.filter((issue) => configFieldOf(issue.path) === field.key)}>
-          <ListEditor field={field} node={node} value={Array.isArray(value) ? (value as unknown[]) : []} set={set} allIssues={issues} />
+        <FieldShell
+          field={field}
+          inputId={inputId}
+          issues={issues.filter((issue) => configFieldOf(issue.path) === field.key)}
+        >
+          <ListEditor
+            field={field}
+            node={node}
+            value={Array.isArray(value) ? (value as unknown[]) : []}
+            set={set}
+            allIssues={issues}
+          />
         </FieldShell>
       );
     default: {
@@ -304,7 +386,9 @@ function FieldRow({ field, node, set, issues: all }: { field: ConfigField; node:
           <FieldShell field={field} inputId={inputId} issues={issues}>
             <Select {...common} value={current} onChange={(event) => set(field.key, event.target.value)}>
               <option value="">Choose a workflow…</option>
-              {current && !workflows.some((wf) => wf.id === current) ? <option value={current}>{current}</option> : null}
+              {current && !workflows.some((wf) => wf.id === current) ? (
+                <option value={current}>{current}</option>
+              ) : null}
               {workflows.map((wf) => (
                 <option key={wf.id} value={wf.id}>
                   {wf.name}
@@ -316,7 +400,11 @@ function FieldRow({ field, node, set, issues: all }: { field: ConfigField; node:
       }
       return (
         <FieldShell field={field} inputId={inputId} issues={issues}>
-          <TextInput {...common} value={typeof value === "string" ? value : ""} onChange={(event) => set(field.key, event.target.value)} />
+          <TextInput
+            {...common}
+            value={typeof value === "string" ? value : ""}
+            onChange={(event) => set(field.key, event.target.value)}
+          />
         </FieldShell>
       );
     }
@@ -341,26 +429,39 @@ function ModelPicker({
   const providerId = useId();
   const modelId = useId();
   const listId = useId();
-  const currentProvider = typeof node.data.config.provider === "string" ? node.data.config.provider : String(provider.defaultValue ?? "");
-  const currentModel = typeof node.data.config.model === "string" ? node.data.config.model : String(model.defaultValue ?? "");
+  const currentProvider =
+    typeof node.data.config.provider === "string" ? node.data.config.provider : String(provider.defaultValue ?? "");
+  const currentModel =
+    typeof node.data.config.model === "string" ? node.data.config.model : String(model.defaultValue ?? "");
   const info = providers.find((p) => p.id === currentProvider);
 
   const changeProvider = (id: string) => {
     set("provider", id);
     const next = providers.find((p) => p.id === id);
     // Keep the model when the new provider offers it; otherwise start from its first suggestion.
-    if (next && !next.models.includes(currentModel) && (next.models.length > 0 || !next.openModelList)) set("model", next.models[0] ?? "");
+    if (next && !next.models.includes(currentModel) && (next.models.length > 0 || !next.openModelList))
+      set("model", next.models[0] ?? "");
   };
 
   return (
-    <div data-field="provider" data-testid="field-model-picker" className="rounded-lg border border-zinc-200 bg-zinc-50/60 p-3">
+    <div
+      data-field="provider"
+      data-testid="field-model-picker"
+      className="rounded-lg border border-zinc-200 bg-zinc-50/60 p-3"
+    >
       <p className="mb-2 text-[12.5px] font-medium text-zinc-800">Model</p>
       <div className="grid grid-cols-2 gap-2">
         <div>
           <label htmlFor={providerId} className="mb-1 block text-[11px] font-medium text-zinc-500">
             Provider
           </label>
-          <Select id={providerId} data-testid="model-provider" value={currentProvider} onChange={(event) => changeProvider(event.target.value)} aria-invalid={issues.length ? true : undefined}>
+          <Select
+            id={providerId}
+            data-testid="model-provider"
+            value={currentProvider}
+            onChange={(event) => changeProvider(event.target.value)}
+            aria-invalid={issues.length ? true : undefined}
+          >
             {info ? null : <option value={currentProvider}>{currentProvider || "—"}</option>}
             {providers.map((p) => (
               <option key={p.id} value={p.id}>
@@ -376,7 +477,13 @@ function ModelPicker({
             Model
           </label>
           {info && !info.openModelList ? (
-            <Select id={modelId} data-testid="model-name" value={currentModel} onChange={(event) => set("model", event.target.value)} aria-invalid={issues.length ? true : undefined}>
+            <Select
+              id={modelId}
+              data-testid="model-name"
+              value={currentModel}
+              onChange={(event) => set("model", event.target.value)}
+              aria-invalid={issues.length ? true : undefined}
+            >
               {info.models.includes(currentModel) ? null : <option value={currentModel}>{currentModel || "—"}</option>}
               {info.models.map((name) => (
                 <option key={name} value={name}>
@@ -405,7 +512,9 @@ function ModelPicker({
         </div>
       </div>
       {info && !info.configured ? (
-        <FieldMessage tone="hint">This provider is not configured on this server; runs will be refused until it is.</FieldMessage>
+        <FieldMessage tone="hint">
+          This provider is not configured on this server; runs will be refused until it is.
+        </FieldMessage>
       ) : null}
       {issues.map((issue) => (
         <FieldMessage key={issue.key} tone="error">
@@ -431,7 +540,9 @@ function ListEditor({
   allIssues: EditorIssue[];
 }) {
   const itemFields = field.itemFields ?? [];
-  const items = value.map((item) => (typeof item === "object" && item !== null && !Array.isArray(item) ? (item as Record<string, unknown>) : {}));
+  const items = value.map((item) =>
+    typeof item === "object" && item !== null && !Array.isArray(item) ? (item as Record<string, unknown>) : {},
+  );
   const update = (next: Record<string, unknown>[]) => set(field.key, next);
   const updateItem = (index: number, key: string, itemValue: unknown) =>
     update(
@@ -449,7 +560,10 @@ function ListEditor({
     );
 
   const addItem = () => {
-    const template = Array.isArray(field.defaultValue) && field.defaultValue[0] ? structuredClone(field.defaultValue[0] as Record<string, unknown>) : {};
+    const template =
+      Array.isArray(field.defaultValue) && field.defaultValue[0]
+        ? structuredClone(field.defaultValue[0] as Record<string, unknown>)
+        : {};
     const keyField = itemFields.find((f) => f.key === "key" || f.key === "name");
     if (keyField) {
       const taken = new Set(items.map((item) => item[keyField.key]));
@@ -473,7 +587,11 @@ function ListEditor({
   return (
     <div className="flex flex-col gap-2">
       {items.map((item, index) => (
-        <div key={index} data-testid={`list-item-${field.key}-${index}`} className="rounded-lg border border-zinc-200 bg-zinc-50/60 p-2.5">
+        <div
+          key={index}
+          data-testid={`list-item-${field.key}-${index}`}
+          className="rounded-lg border border-zinc-200 bg-zinc-50/60 p-2.5"
+        >
           <div className="mb-1.5 flex items-center gap-1">
             <span className="text-[11px] font-semibold text-zinc-500">#{index + 1}</span>
             <span className="ml-auto flex items-center gap-0.5">
@@ -483,7 +601,11 @@ function ListEditor({
               <IconButton label="Move down" onClick={() => move(index, 1)} disabled={index === items.length - 1}>
                 <ArrowDown className="size-3.5" />
               </IconButton>
-              <IconButton label={`Remove #${index + 1}`} onClick={() => update(items.filter((_, i) => i !== index))} danger>
+              <IconButton
+                label={`Remove #${index + 1}`}
+                onClick={() => update(items.filter((_, i) => i !== index))}
+                danger
+              >
                 <Trash2 className="size-3.5" />
               </IconButton>
             </span>
@@ -500,7 +622,10 @@ function ListEditor({
                 onValue={(v) => updateItem(index, itemField.key, v)}
                 issues={allIssues.filter((issue) => {
                   const path = configFieldOf(issue.path);
-                  return path === `${field.key}.${index}.${itemField.key}` || (itemField.key === Object.keys(item)[0] && path === `${field.key}.${index}`);
+                  return (
+                    path === `${field.key}.${index}.${itemField.key}` ||
+                    (itemField.key === Object.keys(item)[0] && path === `${field.key}.${index}`)
+                  );
                 })}
               />
             ))}
@@ -546,21 +671,49 @@ function ListItemInput({
   let input: ReactNode;
   switch (itemField.widget) {
     case "expression":
-      input = <ExpressionInput id={inputId} aria-invalid={invalid} value={typeof value === "string" ? value : ""} onValue={onValue} />;
+      input = (
+        <ExpressionInput
+          id={inputId}
+          aria-invalid={invalid}
+          value={typeof value === "string" ? value : ""}
+          onValue={onValue}
+        />
+      );
       break;
     case "prompt":
-      input = <PromptInput id={inputId} nodeId={nodeId} aria-invalid={invalid} value={typeof value === "string" ? value : ""} onValue={onValue} />;
+      input = (
+        <PromptInput
+          id={inputId}
+          nodeId={nodeId}
+          aria-invalid={invalid}
+          value={typeof value === "string" ? value : ""}
+          onValue={onValue}
+        />
+      );
       break;
     case "textarea":
       input = (
-        <TextArea id={inputId} aria-invalid={invalid} rows={2} value={typeof value === "string" ? value : ""} onChange={(event) => onValue(event.target.value)} />
+        <TextArea
+          id={inputId}
+          aria-invalid={invalid}
+          rows={2}
+          value={typeof value === "string" ? value : ""}
+          onChange={(event) => onValue(event.target.value)}
+        />
       );
       break;
     case "json":
       input = <JsonInput id={inputId} aria-invalid={invalid} rows={2} value={value} onValue={onValue} />;
       break;
     default:
-      input = <TextInput id={inputId} aria-invalid={invalid} value={typeof value === "string" ? value : ""} onChange={(event) => onValue(event.target.value)} />;
+      input = (
+        <TextInput
+          id={inputId}
+          aria-invalid={invalid}
+          value={typeof value === "string" ? value : ""}
+          onChange={(event) => onValue(event.target.value)}
+        />
+      );
   }
   return (
     <div data-field={path} data-testid={`field-${path}`}>

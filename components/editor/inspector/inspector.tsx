@@ -63,7 +63,10 @@ function NodeInspector({ node, definition }: { node: EditorNode; definition: Any
   return (
     <>
       <header className="flex items-start gap-3">
-        <span className="flex size-9 shrink-0 items-center justify-center rounded-lg text-white shadow-inner" style={{ backgroundColor: definition.color }}>
+        <span
+          className="flex size-9 shrink-0 items-center justify-center rounded-lg text-white shadow-inner"
+          style={{ backgroundColor: definition.color }}
+        >
           <Icon aria-hidden className="size-4.5" />
         </span>
         <div className="min-w-0 flex-1">
@@ -140,7 +143,9 @@ function RetryEditor({ node }: { node: EditorNode }) {
       >
         <ChevronRight aria-hidden className={clsx("size-3.5 transition-transform", open && "rotate-90")} />
         Retries and time limit
-        {retry ? <span className="ml-auto text-[11px] font-normal text-zinc-500">{retry.maxAttempts} attempts</span> : null}
+        {retry ? (
+          <span className="ml-auto text-[11px] font-normal text-zinc-500">{retry.maxAttempts} attempts</span>
+        ) : null}
       </button>
       {open ? (
         <div className="grid grid-cols-3 gap-2 border-t border-zinc-100 p-3">
@@ -148,19 +153,43 @@ function RetryEditor({ node }: { node: EditorNode }) {
             <label htmlFor={ids.attempts} className="mb-1 block text-[11px] font-medium text-zinc-600">
               Attempts
             </label>
-            <NumberInput id={ids.attempts} value={retry?.maxAttempts} placeholder="1" min={1} max={10} integer onValue={(n) => update({ maxAttempts: n ?? 1 })} />
+            <NumberInput
+              id={ids.attempts}
+              value={retry?.maxAttempts}
+              placeholder="1"
+              min={1}
+              max={10}
+              integer
+              onValue={(n) => update({ maxAttempts: n ?? 1 })}
+            />
           </div>
           <div>
             <label htmlFor={ids.backoff} className="mb-1 block text-[11px] font-medium text-zinc-600">
               Backoff ms
             </label>
-            <NumberInput id={ids.backoff} value={retry?.backoffMs} placeholder="200" min={0} max={60000} integer onValue={(n) => update({ backoffMs: n ?? 200 })} />
+            <NumberInput
+              id={ids.backoff}
+              value={retry?.backoffMs}
+              placeholder="200"
+              min={0}
+              max={60000}
+              integer
+              onValue={(n) => update({ backoffMs: n ?? 200 })}
+            />
           </div>
           <div>
             <label htmlFor={ids.timeout} className="mb-1 block text-[11px] font-medium text-zinc-600">
               Timeout ms
             </label>
-            <NumberInput id={ids.timeout} value={retry?.timeoutMs} placeholder="none" min={1} max={600000} integer onValue={(n) => update({ timeoutMs: n })} />
+            <NumberInput
+              id={ids.timeout}
+              value={retry?.timeoutMs}
+              placeholder="none"
+              min={1}
+              max={600000}
+              integer
+              onValue={(n) => update({ timeoutMs: n })}
+            />
           </div>
           <p className="col-span-3 text-[11px] leading-snug text-zinc-500">
             After the last failed attempt the run follows the node’s error output, or fails when it has none.
@@ -176,7 +205,9 @@ function UnknownNode({ node }: { node: EditorNode }) {
   return (
     <div>
       <p className="text-[13px] font-semibold text-zinc-900">Unknown node type “{node.type}”</p>
-      <FieldMessage tone="error">This deployment has no node type of that name. Replace it with a known one, or delete it.</FieldMessage>
+      <FieldMessage tone="error">
+        This deployment has no node type of that name. Replace it with a known one, or delete it.
+      </FieldMessage>
       <button
         type="button"
         onClick={() => store.getState().deleteElements({ nodeIds: [node.id] })}
@@ -193,7 +224,9 @@ function MultiSelection({ count }: { count: number }) {
   return (
     <div className="flex flex-col gap-3">
       <p className="text-[13px] font-semibold text-zinc-900">{count} nodes selected</p>
-      <p className="text-[12px] text-zinc-500">Drag any of them to move them together. Copy them to paste into this or another workflow.</p>
+      <p className="text-[12px] text-zinc-500">
+        Drag any of them to move them together. Copy them to paste into this or another workflow.
+      </p>
       <div className="flex gap-2">
         <button
           type="button"
@@ -238,14 +271,21 @@ function WorkflowSettings() {
       <div>
         <p className="text-[13px] font-semibold text-zinc-900">Workflow</p>
         <p className="text-[12px] text-zinc-500">
-          {nodeCount} {nodeCount === 1 ? "node" : "nodes"}, {edgeCount} {edgeCount === 1 ? "connection" : "connections"}. Select a node to edit it.
+          {nodeCount} {nodeCount === 1 ? "node" : "nodes"}, {edgeCount} {edgeCount === 1 ? "connection" : "connections"}
+          . Select a node to edit it.
         </p>
       </div>
       <div>
         <label htmlFor={ids.name} className="block text-[12.5px] font-medium text-zinc-800">
           Name
         </label>
-        <TextInput id={ids.name} className="mt-1" value={name} onChange={(event) => store.getState().setName(event.target.value)} onBlur={() => store.getState().sealHistory()} />
+        <TextInput
+          id={ids.name}
+          className="mt-1"
+          value={name}
+          onChange={(event) => store.getState().setName(event.target.value)}
+          onBlur={() => store.getState().sealHistory()}
+        />
       </div>
       <div>
         <label htmlFor={ids.description} className="block text-[12.5px] font-medium text-zinc-800">
@@ -266,7 +306,9 @@ function WorkflowSettings() {
           {SHORTCUTS.map(([keys, what]) => (
             <div key={keys} className="contents">
               <dt>
-                <kbd className="rounded border border-zinc-300 bg-white px-1.5 py-px font-mono text-[10.5px] text-zinc-700">{keys}</kbd>
+                <kbd className="rounded border border-zinc-300 bg-white px-1.5 py-px font-mono text-[10.5px] text-zinc-700">
+                  {keys}
+                </kbd>
               </dt>
               <dd className="text-zinc-600">{what}</dd>
             </div>

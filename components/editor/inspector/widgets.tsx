@@ -19,7 +19,9 @@ export function TextInput({ className, ...props }: ComponentPropsWithRef<"input"
 }
 
 export function TextArea({ className, ...props }: ComponentPropsWithRef<"textarea">) {
-  return <textarea className={clsx(inputClasses, "min-h-[72px] resize-y py-1.5 leading-relaxed", className)} {...props} />;
+  return (
+    <textarea className={clsx(inputClasses, "min-h-[72px] resize-y py-1.5 leading-relaxed", className)} {...props} />
+  );
 }
 
 export function NumberInput({
@@ -73,7 +75,10 @@ export function Switch({
   onChange,
   label,
   ...props
-}: { checked: boolean; onChange: (checked: boolean) => void; label: string } & Omit<ComponentPropsWithRef<"button">, "onChange">) {
+}: { checked: boolean; onChange: (checked: boolean) => void; label: string } & Omit<
+  ComponentPropsWithRef<"button">,
+  "onChange"
+>) {
   return (
     <button
       type="button"
@@ -88,7 +93,12 @@ export function Switch({
       )}
       {...props}
     >
-      <span className={clsx("inline-block size-4 rounded-full bg-white shadow transition-transform", checked ? "translate-x-4.5" : "translate-x-0.5")} />
+      <span
+        className={clsx(
+          "inline-block size-4 rounded-full bg-white shadow transition-transform",
+          checked ? "translate-x-4.5" : "translate-x-0.5",
+        )}
+      />
     </button>
   );
 }
@@ -102,7 +112,10 @@ export function JsonInput({
   value,
   onValue,
   ...props
-}: Omit<ComponentPropsWithRef<"textarea">, "value" | "onChange"> & { value: unknown; onValue: (value: unknown) => void }) {
+}: Omit<ComponentPropsWithRef<"textarea">, "value" | "onChange"> & {
+  value: unknown;
+  onValue: (value: unknown) => void;
+}) {
   const external = value === undefined ? "" : JSON.stringify(value, null, 2);
   const [draft, setDraft] = useState(external);
   const [error, setError] = useState<string | null>(null);
@@ -151,7 +164,10 @@ export function ExpressionInput({
   value,
   onValue,
   ...props
-}: Omit<ComponentPropsWithRef<"textarea">, "value" | "onChange"> & { value: string; onValue: (value: string) => void }) {
+}: Omit<ComponentPropsWithRef<"textarea">, "value" | "onChange"> & {
+  value: string;
+  onValue: (value: string) => void;
+}) {
   const parsed = value.trim() ? parseExpression(value) : null;
   return (
     <div>
@@ -174,7 +190,9 @@ export function ExpressionInput({
             </FieldMessage>
             <pre className="mt-1 overflow-x-auto rounded bg-red-50 px-2 py-1 font-mono text-[11px] leading-snug text-red-900">
               {value.slice(Math.max(0, parsed.position - 40), parsed.position)}
-              <span className="bg-red-200 underline decoration-red-600 decoration-wavy">{value.slice(parsed.position, parsed.position + 1) || " "}</span>
+              <span className="bg-red-200 underline decoration-red-600 decoration-wavy">
+                {value.slice(parsed.position, parsed.position + 1) || " "}
+              </span>
               {value.slice(parsed.position + 1, parsed.position + 20)}
             </pre>
           </div>
@@ -184,7 +202,15 @@ export function ExpressionInput({
   );
 }
 
-export function FieldMessage({ tone, children, id }: { tone: "error" | "ok" | "hint"; children: React.ReactNode; id?: string }) {
+export function FieldMessage({
+  tone,
+  children,
+  id,
+}: {
+  tone: "error" | "ok" | "hint";
+  children: React.ReactNode;
+  id?: string;
+}) {
   return (
     <p
       id={id}

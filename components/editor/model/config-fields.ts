@@ -52,7 +52,12 @@ function internals(schema: z.ZodType): ZodInternals {
 }
 
 /** Strips default/optional/nullable wrappers; reports whether one made the field optional. */
-function unwrap(schema: z.ZodType): { inner: z.ZodType; optional: boolean; hasDefault: boolean; defaultValue: unknown } {
+function unwrap(schema: z.ZodType): {
+  inner: z.ZodType;
+  optional: boolean;
+  hasDefault: boolean;
+  defaultValue: unknown;
+} {
   let current = schema;
   let optional = false;
   let hasDefault = false;
@@ -110,7 +115,9 @@ function itemFieldsOf(arraySchema: z.ZodType, meta: FieldMeta): ListItemField[] 
       key,
       kind,
       optional: optional || hasDefault,
-      widget: widgets[key] ?? (kind === "number" ? "number" : kind === "boolean" ? "switch" : kind === "string" ? "text" : "json"),
+      widget:
+        widgets[key] ??
+        (kind === "number" ? "number" : kind === "boolean" ? "switch" : kind === "string" ? "text" : "json"),
     };
   });
 }
@@ -169,5 +176,7 @@ export function formEntries(fields: readonly ConfigField[]): FormEntry[] {
 }
 
 export function isAdvanced(entry: FormEntry): boolean {
-  return entry.kind === "field" ? Boolean(entry.field.meta.advanced) : entry.fields.every((field) => field.meta.advanced);
+  return entry.kind === "field"
+    ? Boolean(entry.field.meta.advanced)
+    : entry.fields.every((field) => field.meta.advanced);
 }

@@ -15,7 +15,9 @@ export interface ConnectionAttempt {
   targetHandle?: string | null;
 }
 
-export type ConnectionVerdict = { ok: true; sourceHandle: string; targetHandle: string } | { ok: false; reason: string };
+export type ConnectionVerdict =
+  | { ok: true; sourceHandle: string; targetHandle: string }
+  | { ok: false; reason: string };
 
 function titleOf(node: EditorNode): string {
   const label = node.data.label?.trim();
@@ -23,7 +25,12 @@ function titleOf(node: EditorNode): string {
 }
 
 /** True when `to` can be reached from `from` without passing through a loop's body edge. */
-function reachesWithoutLoopBody(from: string, to: string, nodes: Map<string, EditorNode>, edges: readonly EditorEdge[]): boolean {
+function reachesWithoutLoopBody(
+  from: string,
+  to: string,
+  nodes: Map<string, EditorNode>,
+  edges: readonly EditorEdge[],
+): boolean {
   const outgoing = new Map<string, string[]>();
   for (const edge of edges) {
     const source = nodes.get(edge.source);
@@ -68,8 +75,7 @@ export function checkConnection(
   }
 
   // React Flow leaves the handle empty when a node has one; resolve it so stored edges always name it.
-  const sourceHandle =
-    attempt.sourceHandle ?? (sourceHandles.outputs.length === 1 ? sourceHandles.outputs[0]! : null);
+  const sourceHandle = attempt.sourceHandle ?? (sourceHandles.outputs.length === 1 ? sourceHandles.outputs[0]! : null);
   if (!sourceHandle) return { ok: false, reason: `Choose which output of ${titleOf(source)} to connect.` };
   if (sourceHandle !== ERROR_HANDLE && !sourceHandles.outputs.includes(sourceHandle)) {
     return { ok: false, reason: `${titleOf(source)} has no output “${sourceHandle}”.` };

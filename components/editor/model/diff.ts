@@ -82,7 +82,8 @@ export function diffDefinitions(before: DefinitionLike, after: DefinitionLike): 
     }
     const fields = differingPaths({ type: old.type, ...(old.data ?? {}) }, { type: node.type, ...(node.data ?? {}) });
     if (fields.length > 0) nodes.changed.push(summarizeNode(node, fields));
-    else if (old.position?.x !== node.position?.x || old.position?.y !== node.position?.y) nodes.moved.push(summarizeNode(node));
+    else if (old.position?.x !== node.position?.x || old.position?.y !== node.position?.y)
+      nodes.moved.push(summarizeNode(node));
   }
   for (const node of before.nodes) if (!afterNodes.has(node.id)) nodes.removed.push(summarizeNode(node));
 
@@ -97,7 +98,10 @@ export function diffDefinitions(before: DefinitionLike, after: DefinitionLike): 
       edges.added.push({ id: edge.id, description: edgeDescription(edge, labels), fields: [] });
       continue;
     }
-    const fields = differingPaths({ label: old.label ?? "", targetHandle: old.targetHandle ?? "" }, { label: edge.label ?? "", targetHandle: edge.targetHandle ?? "" });
+    const fields = differingPaths(
+      { label: old.label ?? "", targetHandle: old.targetHandle ?? "" },
+      { label: edge.label ?? "", targetHandle: edge.targetHandle ?? "" },
+    );
     if (fields.length > 0) edges.changed.push({ id: edge.id, description: edgeDescription(edge, labels), fields });
   }
   for (const [k, edge] of beforeEdges) {
@@ -137,8 +141,10 @@ export function summarizeDiff(diff: WorkflowDiff): string {
   const parts: string[] = [];
   if (diff.nameChanged) parts.push(`renamed to “${diff.nameChanged.to}”`);
   if (diff.descriptionChanged) parts.push("edited the description");
-  if (diff.nodes.added.length) parts.push(`added ${count(diff.nodes.added.length, "node")} (${names(diff.nodes.added)})`);
-  if (diff.nodes.removed.length) parts.push(`removed ${count(diff.nodes.removed.length, "node")} (${names(diff.nodes.removed)})`);
+  if (diff.nodes.added.length)
+    parts.push(`added ${count(diff.nodes.added.length, "node")} (${names(diff.nodes.added)})`);
+  if (diff.nodes.removed.length)
+    parts.push(`removed ${count(diff.nodes.removed.length, "node")} (${names(diff.nodes.removed)})`);
   if (diff.nodes.changed.length) parts.push(`changed ${names(diff.nodes.changed)}`);
   if (diff.edges.added.length) parts.push(`added ${count(diff.edges.added.length, "connection")}`);
   if (diff.edges.removed.length) parts.push(`removed ${count(diff.edges.removed.length, "connection")}`);

@@ -32,7 +32,12 @@ export interface DefinitionLike {
   name?: string;
   description?: string;
   metadata?: Record<string, unknown>;
-  nodes: ReadonlyArray<{ id: string; type: string; position?: { x: number; y: number }; data?: Record<string, unknown> }>;
+  nodes: ReadonlyArray<{
+    id: string;
+    type: string;
+    position?: { x: number; y: number };
+    data?: Record<string, unknown>;
+  }>;
   edges: ReadonlyArray<{
     id: string;
     source: string;
@@ -118,13 +123,22 @@ export function uniqueId(base: string, taken: ReadonlySet<string>): string {
   }
 }
 
-export function edgeIdFor(source: string, sourceHandle: string | null | undefined, target: string, taken: ReadonlySet<string>): string {
+export function edgeIdFor(
+  source: string,
+  sourceHandle: string | null | undefined,
+  target: string,
+  taken: ReadonlySet<string>,
+): string {
   const base = `e-${source}-${sourceHandle && sourceHandle !== OUTPUT_HANDLE ? `${sourceHandle}-` : ""}${target}`;
   return uniqueId(base, taken);
 }
 
 /** A fresh node of `type` from the palette: the type's default config, a label, no id clash. */
-export function createNode(type: NodeType, position: { x: number; y: number }, takenIds: ReadonlySet<string>): EditorNode {
+export function createNode(
+  type: NodeType,
+  position: { x: number; y: number },
+  takenIds: ReadonlySet<string>,
+): EditorNode {
   const definition = getNodeDefinition(type) as AnyNodeDefinition;
   return {
     id: uniqueId(type, takenIds),
@@ -169,7 +183,9 @@ export function nodeHandles(type: string | undefined, config: Record<string, unk
       outputs = definition.terminal ? [] : [OUTPUT_HANDLE];
     }
   }
-  const unique = [...new Set(outputs.filter((handle): handle is string => typeof handle === "string" && handle.length > 0))];
+  const unique = [
+    ...new Set(outputs.filter((handle): handle is string => typeof handle === "string" && handle.length > 0)),
+  ];
   return { inputs, outputs: unique, error: !definition.terminal };
 }
 

@@ -114,7 +114,13 @@ export interface EditorInit {
 }
 
 export function documentOf(state: WorkflowDocument): WorkflowDocument {
-  return { name: state.name, description: state.description, metadata: state.metadata, nodes: state.nodes, edges: state.edges };
+  return {
+    name: state.name,
+    description: state.description,
+    metadata: state.metadata,
+    nodes: state.nodes,
+    edges: state.edges,
+  };
 }
 
 export function isDirty(state: Pick<EditorData, "revision" | "savedRevision">): boolean {
@@ -191,8 +197,12 @@ export function createEditorStore(init: EditorInit): EditorStore {
     const setSelection = (nodeIds: ReadonlySet<string>, edgeIds: ReadonlySet<string> = new Set()) => {
       const { nodes, edges } = get();
       set({
-        nodes: nodes.map((node) => (Boolean(node.selected) === nodeIds.has(node.id) ? node : { ...node, selected: nodeIds.has(node.id) })),
-        edges: edges.map((edge) => (Boolean(edge.selected) === edgeIds.has(edge.id) ? edge : { ...edge, selected: edgeIds.has(edge.id) })),
+        nodes: nodes.map((node) =>
+          Boolean(node.selected) === nodeIds.has(node.id) ? node : { ...node, selected: nodeIds.has(node.id) },
+        ),
+        edges: edges.map((edge) =>
+          Boolean(edge.selected) === edgeIds.has(edge.id) ? edge : { ...edge, selected: edgeIds.has(edge.id) },
+        ),
       });
     };
 
@@ -200,7 +210,9 @@ export function createEditorStore(init: EditorInit): EditorStore {
       edit(null, (state) => {
         if (nodeIds.size === 0 && edgeIds.size === 0) return null;
         const nodes = state.nodes.filter((node) => !nodeIds.has(node.id));
-        const edges = state.edges.filter((edge) => !edgeIds.has(edge.id) && !nodeIds.has(edge.source) && !nodeIds.has(edge.target));
+        const edges = state.edges.filter(
+          (edge) => !edgeIds.has(edge.id) && !nodeIds.has(edge.source) && !nodeIds.has(edge.target),
+        );
         if (nodes.length === state.nodes.length && edges.length === state.edges.length) return null;
         return { nodes, edges };
       });
@@ -322,8 +334,18 @@ export function createEditorStore(init: EditorInit): EditorStore {
         const verdict = checkConnection(connection, state.nodes, state.edges);
         if (!verdict.ok) return verdict;
         edit(null, (current) => {
-          const id = edgeIdFor(connection.source, verdict.sourceHandle, connection.target, new Set(current.edges.map((edge) => edge.id)));
-          const edge: EditorEdge = { id, source: connection.source, target: connection.target, sourceHandle: verdict.sourceHandle };
+          const id = edgeIdFor(
+            connection.source,
+            verdict.sourceHandle,
+            connection.target,
+            new Set(current.edges.map((edge) => edge.id)),
+          );
+          const edge: EditorEdge = {
+            id,
+            source: connection.source,
+            target: connection.target,
+            sourceHandle: verdict.sourceHandle,
+          };
           return { edges: [...current.edges, edge] };
         });
         return verdict;
@@ -341,7 +363,9 @@ export function createEditorStore(init: EditorInit): EditorStore {
           if (from) {
             const outputs = nodeHandles(from.type, from.data.config).outputs;
             const verdict =
-              outputs.length === 1 ? checkConnection({ source: from.id, target: node.id, sourceHandle: outputs[0] }, nodes, edges) : null;
+              outputs.length === 1
+                ? checkConnection({ source: from.id, target: node.id, sourceHandle: outputs[0] }, nodes, edges)
+                : null;
             if (verdict?.ok) {
               const id = edgeIdFor(from.id, verdict.sourceHandle, node.id, new Set(edges.map((e) => e.id)));
               edges = [...edges, { id, source: from.id, target: node.id, sourceHandle: verdict.sourceHandle }];
@@ -410,8 +434,14 @@ export function createEditorStore(init: EditorInit): EditorStore {
         edit(null, (state) => {
           const pasted = materializePaste(payload, documentOf(state), at);
           return {
-            nodes: [...state.nodes.map((node) => (node.selected ? { ...node, selected: false } : node)), ...pasted.nodes],
-            edges: [...state.edges.map((edge) => (edge.selected ? { ...edge, selected: false } : edge)), ...pasted.edges],
+            nodes: [
+              ...state.nodes.map((node) => (node.selected ? { ...node, selected: false } : node)),
+              ...pasted.nodes,
+            ],
+            edges: [
+              ...state.edges.map((edge) => (edge.selected ? { ...edge, selected: false } : edge)),
+              ...pasted.edges,
+            ],
           };
         });
       },
@@ -438,7 +468,9 @@ export function createEditorStore(init: EditorInit): EditorStore {
           return {
             nodes: state.nodes.map((node) => {
               const position = positions.get(node.id);
-              return position && (position.x !== node.position.x || position.y !== node.position.y) ? { ...node, position } : node;
+              return position && (position.x !== node.position.x || position.y !== node.position.y)
+                ? { ...node, position }
+                : node;
             }),
           };
         });
@@ -464,7 +496,13 @@ export function createEditorStore(init: EditorInit): EditorStore {
 
       replaceDocument(doc, saved) {
         edit(null, () => ({ ...doc }));
-        if (saved) set({ workflowId: saved.workflowId, savedVersion: saved.version, savedRevision: get().revision, history: seal(get().history) });
+        if (saved)
+          set({
+            workflowId: saved.workflowId,
+            savedVersion: saved.version,
+            savedRevision: get().revision,
+            history: seal(get().history),
+          });
       },
 
       markSaved({ workflowId, version, revision }) {

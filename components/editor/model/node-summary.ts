@@ -9,18 +9,24 @@ export interface SummaryContext {
 }
 
 const str = (value: unknown): string => (typeof value === "string" ? value : "");
-const num = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
+const num = (value: unknown): number | undefined =>
+  typeof value === "number" && Number.isFinite(value) ? value : undefined;
 
 function excerpt(text: string, max = 60): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-export function nodeSummary(type: string | undefined, config: Record<string, unknown>, context: SummaryContext = {}): string | null {
+export function nodeSummary(
+  type: string | undefined,
+  config: Record<string, unknown>,
+  context: SummaryContext = {},
+): string | null {
   switch (type) {
     case "start": {
       const variables = config.variables;
-      const names = variables && typeof variables === "object" && !Array.isArray(variables) ? Object.keys(variables) : [];
+      const names =
+        variables && typeof variables === "object" && !Array.isArray(variables) ? Object.keys(variables) : [];
       return names.length ? `Variables: ${names.join(", ")}` : "Receives the message";
     }
     case "end":
@@ -28,8 +34,12 @@ export function nodeSummary(type: string | undefined, config: Record<string, unk
     case "model":
     case "tools":
     case "router":
-      return [str(config.provider) || "local", str(config.model) || "echo"].join(" · ") +
-        (type === "tools" && Array.isArray(config.tools) ? ` — ${config.tools.length} tool${config.tools.length === 1 ? "" : "s"}` : "");
+      return (
+        [str(config.provider) || "local", str(config.model) || "echo"].join(" · ") +
+        (type === "tools" && Array.isArray(config.tools)
+          ? ` — ${config.tools.length} tool${config.tools.length === 1 ? "" : "s"}`
+          : "")
+      );
     case "prompt":
       return `${str(config.role) || "user"}: ${excerpt(str(config.template) || "{{input.message}}", 48)}`;
     case "memory":
@@ -62,7 +72,9 @@ export function nodeSummary(type: string | undefined, config: Record<string, unk
     case "human":
       return excerpt(str(config.question) || "Asks a person");
     case "error":
-      return str(config.fallbackMessage) ? `Fallback: ${excerpt(str(config.fallbackMessage), 40)}` : "Records the failure";
+      return str(config.fallbackMessage)
+        ? `Fallback: ${excerpt(str(config.fallbackMessage), 40)}`
+        : "Records the failure";
     default:
       return null;
   }

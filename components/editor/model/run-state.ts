@@ -99,7 +99,12 @@ export function applyRunEvent(state: RunState, event: ExecutionEvent): RunState 
     case "tool_call":
       return withNode(base, event.data.nodeId, (node) => {
         const current = node ?? blankNode(event.data.nodeId, "", event.at);
-        const call: ToolCallInfo = { name: event.data.name, args: event.data.args, result: event.data.result, error: event.data.error };
+        const call: ToolCallInfo = {
+          name: event.data.name,
+          args: event.data.args,
+          result: event.data.result,
+          error: event.data.error,
+        };
         return { ...current, toolCalls: [...current.toolCalls, call] };
       });
     case "node_completed":

@@ -91,7 +91,11 @@ function provided(node: EditorNode): ScopeVariable[] {
   }
 }
 
-export function upstreamVariables(nodeId: string, nodes: readonly EditorNode[], edges: readonly EditorEdge[]): ScopeVariable[] {
+export function upstreamVariables(
+  nodeId: string,
+  nodes: readonly EditorNode[],
+  edges: readonly EditorEdge[],
+): ScopeVariable[] {
   const ancestors = ancestorsOf(nodeId, edges);
   const result = new Map<string, ScopeVariable>(ALWAYS.map((variable) => [variable.name, variable]));
   for (const node of nodes) {
@@ -120,7 +124,12 @@ export function openPlaceholder(source: string, caret: number): { start: number;
 }
 
 /** Inserts `name` for the placeholder opened at `start`, closing it; returns the text and the new caret. */
-export function completePlaceholder(source: string, start: number, caret: number, name: string): { text: string; caret: number } {
+export function completePlaceholder(
+  source: string,
+  start: number,
+  caret: number,
+  name: string,
+): { text: string; caret: number } {
   const after = source.slice(caret);
   const closes = after.startsWith("}}");
   const insert = closes ? name : `${name}}}`;

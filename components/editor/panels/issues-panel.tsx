@@ -38,7 +38,11 @@ export function IssuesPanel() {
   return (
     <section data-testid="issues-panel" aria-label="Issues" className="flex flex-col gap-3 p-4">
       <p className="text-[13px] font-semibold text-zinc-900">
-        {pending ? "Checking…" : issues.all.length === 0 ? "No issues" : `${issues.errorCount} errors, ${issues.warningCount} warnings`}
+        {pending
+          ? "Checking…"
+          : issues.all.length === 0
+            ? "No issues"
+            : `${issues.errorCount} errors, ${issues.warningCount} warnings`}
       </p>
       {!pending && issues.all.length === 0 ? (
         <div className="flex items-center gap-2 rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2.5 text-[12.5px] text-emerald-800">
@@ -63,7 +67,9 @@ export function IssuesPanel() {
                   onClick={() => open(issue)}
                   className={clsx(
                     "flex w-full items-start gap-2 rounded-lg border px-3 py-2 text-left text-[12.5px] leading-snug focus-visible:outline-2 focus-visible:outline-indigo-500",
-                    issue.severity === "error" ? "border-red-200 bg-red-50/60 text-red-900" : "border-amber-200 bg-amber-50/60 text-amber-900",
+                    issue.severity === "error"
+                      ? "border-red-200 bg-red-50/60 text-red-900"
+                      : "border-amber-200 bg-amber-50/60 text-amber-900",
                     clickable && (issue.severity === "error" ? "hover:bg-red-50" : "hover:bg-amber-50"),
                   )}
                 >
@@ -74,7 +80,11 @@ export function IssuesPanel() {
                   )}
                   <span className="min-w-0 flex-1">
                     {issue.message}
-                    {target ? <span className="mt-0.5 block text-[11px] font-medium opacity-70">{target} · {issue.code}</span> : null}
+                    {target ? (
+                      <span className="mt-0.5 block text-[11px] font-medium opacity-70">
+                        {target} · {issue.code}
+                      </span>
+                    ) : null}
                   </span>
                 </button>
               </li>

@@ -8,7 +8,17 @@
  * changes the canvas as it is runs as a CUSTOM graph.
  */
 import { clsx } from "clsx";
-import { CheckCircle2, ChevronRight, CircleSlash, FileText, Loader2, Play, Square, UserCheck, XCircle } from "lucide-react";
+import {
+  CheckCircle2,
+  ChevronRight,
+  CircleSlash,
+  FileText,
+  Loader2,
+  Play,
+  Square,
+  UserCheck,
+  XCircle,
+} from "lucide-react";
 import { useRef, useState } from "react";
 import { executionInputSchema, type ExecutionInput } from "@/lib/engine/request";
 import { getNodeDefinition } from "@/lib/nodes/registry";
@@ -44,7 +54,9 @@ export function RunPanel() {
     try {
       const parsed = executionInputSchema.safeParse(JSON.parse(json));
       if (parsed.success) return parsed.data;
-      setInputError(parsed.error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; "));
+      setInputError(
+        parsed.error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; "),
+      );
     } catch (cause) {
       setInputError(cause instanceof Error ? cause.message : "Not valid JSON.");
     }
@@ -66,7 +78,9 @@ export function RunPanel() {
       store
         .getState()
         .updateRun((current) =>
-          abort.signal.aborted ? { ...current, phase: "cancelled" } : failRun(current, "The stream ended before the run finished."),
+          abort.signal.aborted
+            ? { ...current, phase: "cancelled" }
+            : failRun(current, "The stream ended before the run finished."),
         );
     }
   };
@@ -92,7 +106,10 @@ export function RunPanel() {
     const pending = controller.current;
     if (id) {
       // Ask the server to stop the run (it ends `cancelled` with what it spent); the stream reports it.
-      const response = await fetch(`/api/executions/${id}/cancel`, { method: "POST", credentials: "same-origin" }).catch(() => null);
+      const response = await fetch(`/api/executions/${id}/cancel`, {
+        method: "POST",
+        credentials: "same-origin",
+      }).catch(() => null);
       if (response?.ok) {
         setTimeout(() => {
           if (controller.current === pending) pending?.abort();
@@ -213,7 +230,13 @@ const PHASE_LABELS: Record<RunState["phase"], string> = {
   cancelled: "Cancelled",
 };
 
-function RunResult({ run, onAnswer }: { run: RunState; onAnswer: (reply: { approved?: boolean; answer?: string }) => void }) {
+function RunResult({
+  run,
+  onAnswer,
+}: {
+  run: RunState;
+  onAnswer: (reply: { approved?: boolean; answer?: string }) => void;
+}) {
   const output = run.tokens || run.result?.output.message || "";
   const sources = run.result?.output.sources ?? [];
   const failure = run.result?.error?.message ?? run.error;
@@ -231,7 +254,9 @@ function RunResult({ run, onAnswer }: { run: RunState; onAnswer: (reply: { appro
             run.phase === "paused" && "bg-amber-50 text-amber-800 ring-amber-600/20",
           )}
         >
-          {run.phase === "running" || run.phase === "starting" ? <Loader2 aria-hidden className="size-3 animate-spin" /> : null}
+          {run.phase === "running" || run.phase === "starting" ? (
+            <Loader2 aria-hidden className="size-3 animate-spin" />
+          ) : null}
           {PHASE_LABELS[run.phase]}
         </span>
         {run.result ? (
@@ -252,7 +277,11 @@ function RunResult({ run, onAnswer }: { run: RunState; onAnswer: (reply: { appro
       </div>
 
       {failure && run.phase !== "paused" ? (
-        <p data-testid="run-error" role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-[12.5px] text-red-800">
+        <p
+          data-testid="run-error"
+          role="alert"
+          className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-[12.5px] text-red-800"
+        >
           {failure}
         </p>
       ) : null}
@@ -265,7 +294,9 @@ function RunResult({ run, onAnswer }: { run: RunState; onAnswer: (reply: { appro
           className="max-h-64 min-h-12 overflow-y-auto rounded-lg border border-zinc-200 bg-white px-3 py-2 text-[13px] leading-relaxed whitespace-pre-wrap text-zinc-800"
         >
           {output}
-          {run.phase === "running" ? <span aria-hidden className="ml-0.5 inline-block h-3.5 w-1.5 animate-pulse bg-indigo-500 align-middle" /> : null}
+          {run.phase === "running" ? (
+            <span aria-hidden className="ml-0.5 inline-block h-3.5 w-1.5 animate-pulse bg-indigo-500 align-middle" />
+          ) : null}
           {!output && run.phase !== "running" ? <span className="text-zinc-400">No answer.</span> : null}
         </div>
       </div>
@@ -275,21 +306,28 @@ function RunResult({ run, onAnswer }: { run: RunState; onAnswer: (reply: { appro
           <p className="mb-1 text-[11px] font-semibold tracking-wide text-zinc-400 uppercase">Sources</p>
           <ol className="flex flex-col gap-1.5">
             {sources.map((source, index) => (
-              <li key={source.chunkId} className="rounded-md border border-zinc-200 bg-zinc-50/60 px-2.5 py-1.5 text-[12px]">
+              <li
+                key={source.chunkId}
+                className="rounded-md border border-zinc-200 bg-zinc-50/60 px-2.5 py-1.5 text-[12px]"
+              >
                 <span className="flex items-center gap-1.5 font-medium text-zinc-800">
                   <span className="text-zinc-400">[{index + 1}]</span>
                   <FileText aria-hidden className="size-3.5 text-zinc-400" />
                   <span className="truncate">{source.title}</span>
                   <span className="ml-auto text-[10.5px] font-normal text-zinc-400">{source.score.toFixed(2)}</span>
                 </span>
-                {source.excerpt ? <span className="mt-0.5 line-clamp-2 block text-zinc-500">{source.excerpt}</span> : null}
+                {source.excerpt ? (
+                  <span className="mt-0.5 line-clamp-2 block text-zinc-500">{source.excerpt}</span>
+                ) : null}
               </li>
             ))}
           </ol>
         </div>
       ) : null}
 
-      {run.phase === "paused" && run.interrupt ? <HumanPrompt key={run.lastSeq} interrupt={run.interrupt} onAnswer={onAnswer} /> : null}
+      {run.phase === "paused" && run.interrupt ? (
+        <HumanPrompt key={run.lastSeq} interrupt={run.interrupt} onAnswer={onAnswer} />
+      ) : null}
 
       <RunSteps run={run} />
     </div>
@@ -337,7 +375,13 @@ function HumanPrompt({
             if (text.trim()) onAnswer({ answer: text });
           }}
         >
-          <TextArea data-testid="run-answer" aria-label="Your answer" rows={2} value={text} onChange={(event) => setText(event.target.value)} />
+          <TextArea
+            data-testid="run-answer"
+            aria-label="Your answer"
+            rows={2}
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+          />
           <button
             type="submit"
             data-testid="run-answer-submit"
@@ -372,9 +416,20 @@ function RunStep({ info }: { info: NodeRunInfo }) {
   const [open, setOpen] = useState(false);
   const label = useEditor((state) => state.nodes.find((node) => node.id === info.nodeId)?.data.label) ?? info.nodeId;
   const typeLabel = getNodeDefinition(info.type)?.label ?? info.type;
-  const StatusIcon = info.status === "running" ? Loader2 : info.status === "completed" ? CheckCircle2 : info.handled ? CircleSlash : XCircle;
+  const StatusIcon =
+    info.status === "running"
+      ? Loader2
+      : info.status === "completed"
+        ? CheckCircle2
+        : info.handled
+          ? CircleSlash
+          : XCircle;
   return (
-    <li data-testid={`run-step-${info.nodeId}`} data-status={info.status} className="rounded-md border border-zinc-200 bg-white">
+    <li
+      data-testid={`run-step-${info.nodeId}`}
+      data-status={info.status}
+      className="rounded-md border border-zinc-200 bg-white"
+    >
       <button
         type="button"
         onClick={() => {
@@ -385,7 +440,10 @@ function RunStep({ info }: { info: NodeRunInfo }) {
         aria-expanded={open}
         className="flex w-full items-center gap-2 px-2.5 py-1.5 text-left text-[12.5px] focus-visible:outline-2 focus-visible:outline-indigo-500"
       >
-        <ChevronRight aria-hidden className={clsx("size-3.5 shrink-0 text-zinc-400 transition-transform", open && "rotate-90")} />
+        <ChevronRight
+          aria-hidden
+          className={clsx("size-3.5 shrink-0 text-zinc-400 transition-transform", open && "rotate-90")}
+        />
         <StatusIcon
           aria-label={info.status}
           className={clsx(
@@ -397,11 +455,18 @@ function RunStep({ info }: { info: NodeRunInfo }) {
         />
         <span className="min-w-0 flex-1 truncate font-medium text-zinc-800">{label}</span>
         <span className="shrink-0 text-[11px] text-zinc-400">{typeLabel}</span>
-        <span className="w-14 shrink-0 text-right text-[11px] text-zinc-500 tabular-nums">{formatMs(info.durationMs)}</span>
+        <span className="w-14 shrink-0 text-right text-[11px] text-zinc-500 tabular-nums">
+          {formatMs(info.durationMs)}
+        </span>
       </button>
       {open ? (
         <div className="flex flex-col gap-2 border-t border-zinc-100 px-2.5 py-2 text-[12px]">
-          {info.error ? <p className="text-red-700">{info.error}{info.handled ? " (handled by its error output)" : ""}</p> : null}
+          {info.error ? (
+            <p className="text-red-700">
+              {info.error}
+              {info.handled ? " (handled by its error output)" : ""}
+            </p>
+          ) : null}
           {info.attempt > 1 ? <p className="text-zinc-500">Attempts: {info.attempt}</p> : null}
           {info.usage ? (
             <p className="text-zinc-500">
@@ -413,15 +478,22 @@ function RunStep({ info }: { info: NodeRunInfo }) {
               <p className="font-medium text-zinc-700">Tool calls</p>
               <ul className="mt-0.5 flex flex-col gap-1">
                 {info.toolCalls.map((call, index) => (
-                  <li key={index} className="rounded bg-zinc-50 px-2 py-1 font-mono text-[11px] break-all text-zinc-700">
-                    {call.name}({JSON.stringify(call.args)}) → {call.error ? `error: ${call.error}` : (call.result ?? "…")}
+                  <li
+                    key={index}
+                    className="rounded bg-zinc-50 px-2 py-1 font-mono text-[11px] break-all text-zinc-700"
+                  >
+                    {call.name}({JSON.stringify(call.args)}) →{" "}
+                    {call.error ? `error: ${call.error}` : (call.result ?? "…")}
                   </li>
                 ))}
               </ul>
             </div>
           ) : null}
           {info.output ? (
-            <pre data-testid={`run-step-output-${info.nodeId}`} className="max-h-48 overflow-auto rounded bg-zinc-900 px-2 py-1.5 font-mono text-[11px] leading-snug text-zinc-100">
+            <pre
+              data-testid={`run-step-output-${info.nodeId}`}
+              className="max-h-48 overflow-auto rounded bg-zinc-900 px-2 py-1.5 font-mono text-[11px] leading-snug text-zinc-100"
+            >
               {JSON.stringify(info.output, null, 2)}
             </pre>
           ) : info.status === "running" ? (

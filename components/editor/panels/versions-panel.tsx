@@ -30,7 +30,9 @@ export function VersionsPanel() {
         <div className="flex flex-col items-center rounded-lg border border-dashed border-zinc-300 px-4 py-8 text-center">
           <History aria-hidden className="size-5 text-zinc-400" />
           <p className="mt-2 text-[13px] font-medium text-zinc-800">No versions yet</p>
-          <p className="mt-1 text-[12px] text-zinc-500">Save the workflow to start its history. Every save becomes a version you can compare and restore.</p>
+          <p className="mt-1 text-[12px] text-zinc-500">
+            Save the workflow to start its history. Every save becomes a version you can compare and restore.
+          </p>
         </div>
       )}
     </section>
@@ -73,7 +75,9 @@ function VersionHistory({ workflowId }: { workflowId: string }) {
     <>
       <div>
         <p className="text-[13px] font-semibold text-zinc-900">History</p>
-        <p className="text-[12px] text-zinc-500">{list.length} {list.length === 1 ? "version" : "versions"}; the newest is the one that runs.</p>
+        <p className="text-[12px] text-zinc-500">
+          {list.length} {list.length === 1 ? "version" : "versions"}; the newest is the one that runs.
+        </p>
       </div>
       <ol data-testid="version-list" className="flex flex-col gap-1.5">
         {sorted.map((version) => (
@@ -89,7 +93,9 @@ function VersionHistory({ workflowId }: { workflowId: string }) {
         ))}
       </ol>
 
-      {list.length > 1 && compare ? <DiffView workflowId={workflowId} versions={sorted} compare={compare} onChange={setCompare} /> : null}
+      {list.length > 1 && compare ? (
+        <DiffView workflowId={workflowId} versions={sorted} compare={compare} onChange={setCompare} />
+      ) : null}
 
       <RestoreDialog workflowId={workflowId} version={restoring} onClose={() => setRestoring(null)} />
     </>
@@ -115,14 +121,24 @@ function VersionRow({
   return (
     <li
       data-testid={`version-${version.version}`}
-      className={clsx("rounded-lg border px-3 py-2", comparing ? "border-indigo-300 bg-indigo-50/50" : "border-zinc-200 bg-white")}
+      className={clsx(
+        "rounded-lg border px-3 py-2",
+        comparing ? "border-indigo-300 bg-indigo-50/50" : "border-zinc-200 bg-white",
+      )}
     >
       <div className="flex items-center gap-2">
         <span className="text-[12.5px] font-semibold text-zinc-900">v{version.version}</span>
-        {current ? <span className="rounded bg-emerald-50 px-1.5 text-[10.5px] font-medium text-emerald-700 ring-1 ring-emerald-600/20 ring-inset">latest</span> : null}
-        {loaded && !current ? <span className="rounded bg-zinc-100 px-1.5 text-[10.5px] font-medium text-zinc-600">on canvas</span> : null}
+        {current ? (
+          <span className="rounded bg-emerald-50 px-1.5 text-[10.5px] font-medium text-emerald-700 ring-1 ring-emerald-600/20 ring-inset">
+            latest
+          </span>
+        ) : null}
+        {loaded && !current ? (
+          <span className="rounded bg-zinc-100 px-1.5 text-[10.5px] font-medium text-zinc-600">on canvas</span>
+        ) : null}
         <span className="ml-auto text-[11px] text-zinc-500">
-          <RelativeTime date={version.createdAt} /> · {version.createdBy === userId ? "you" : version.createdBy ? "another user" : "—"}
+          <RelativeTime date={version.createdAt} /> ·{" "}
+          {version.createdBy === userId ? "you" : version.createdBy ? "another user" : "—"}
         </span>
       </div>
       <p data-testid="version-summary" className="mt-0.5 text-[12px] leading-snug text-zinc-600">
@@ -172,7 +188,13 @@ function DiffView({
     <div data-testid="version-diff" className="rounded-lg border border-zinc-200 bg-white">
       <div className="flex items-center gap-2 border-b border-zinc-100 px-3 py-2 text-[12px] text-zinc-600">
         <GitCompareArrows aria-hidden className="size-4 text-zinc-400" />
-        <Select aria-label="Compare from version" data-testid="diff-from" className="h-7 w-auto" value={compare.from} onChange={(event) => onChange({ ...compare, from: Number(event.target.value) })}>
+        <Select
+          aria-label="Compare from version"
+          data-testid="diff-from"
+          className="h-7 w-auto"
+          value={compare.from}
+          onChange={(event) => onChange({ ...compare, from: Number(event.target.value) })}
+        >
           {versions.map((v) => (
             <option key={v.version} value={v.version}>
               v{v.version}
@@ -180,7 +202,13 @@ function DiffView({
           ))}
         </Select>
         →
-        <Select aria-label="Compare to version" data-testid="diff-to" className="h-7 w-auto" value={compare.to} onChange={(event) => onChange({ ...compare, to: Number(event.target.value) })}>
+        <Select
+          aria-label="Compare to version"
+          data-testid="diff-to"
+          className="h-7 w-auto"
+          value={compare.to}
+          onChange={(event) => onChange({ ...compare, to: Number(event.target.value) })}
+        >
           {versions.map((v) => (
             <option key={v.version} value={v.version}>
               v{v.version}
@@ -190,7 +218,9 @@ function DiffView({
       </div>
       <div className="px-3 py-2">
         {from.isError || to.isError ? (
-          <p role="alert" className="text-[12px] text-red-700">Could not load these versions.</p>
+          <p role="alert" className="text-[12px] text-red-700">
+            Could not load these versions.
+          </p>
         ) : !diff ? (
           <p className="flex items-center gap-2 text-[12px] text-zinc-500">
             <Loader2 aria-hidden className="size-3.5 animate-spin" /> Comparing…
@@ -205,23 +235,59 @@ function DiffView({
 
 export function DiffList({ diff }: { diff: WorkflowDiff }) {
   if (isEmptyDiff(diff)) return <p className="text-[12px] text-zinc-500">These versions are the same.</p>;
-  const rows: Array<{ kind: "added" | "removed" | "changed" | "moved"; text: string; detail?: string; testId: string }> = [];
-  if (diff.nameChanged) rows.push({ kind: "changed", text: `Name: “${diff.nameChanged.from}” → “${diff.nameChanged.to}”`, testId: "diff-name" });
+  const rows: Array<{
+    kind: "added" | "removed" | "changed" | "moved";
+    text: string;
+    detail?: string;
+    testId: string;
+  }> = [];
+  if (diff.nameChanged)
+    rows.push({
+      kind: "changed",
+      text: `Name: “${diff.nameChanged.from}” → “${diff.nameChanged.to}”`,
+      testId: "diff-name",
+    });
   if (diff.descriptionChanged) rows.push({ kind: "changed", text: "Description", testId: "diff-description" });
-  for (const node of diff.nodes.added) rows.push({ kind: "added", text: `${node.label}`, detail: node.type, testId: `diff-node-added-${node.id}` });
-  for (const node of diff.nodes.removed) rows.push({ kind: "removed", text: `${node.label}`, detail: node.type, testId: `diff-node-removed-${node.id}` });
+  for (const node of diff.nodes.added)
+    rows.push({ kind: "added", text: `${node.label}`, detail: node.type, testId: `diff-node-added-${node.id}` });
+  for (const node of diff.nodes.removed)
+    rows.push({ kind: "removed", text: `${node.label}`, detail: node.type, testId: `diff-node-removed-${node.id}` });
   for (const node of diff.nodes.changed) {
-    rows.push({ kind: "changed", text: node.label, detail: node.fields.slice(0, 4).join(", ") + (node.fields.length > 4 ? "…" : ""), testId: `diff-node-changed-${node.id}` });
+    rows.push({
+      kind: "changed",
+      text: node.label,
+      detail: node.fields.slice(0, 4).join(", ") + (node.fields.length > 4 ? "…" : ""),
+      testId: `diff-node-changed-${node.id}`,
+    });
   }
-  for (const edge of diff.edges.added) rows.push({ kind: "added", text: edge.description, detail: "connection", testId: `diff-edge-added-${edge.id}` });
-  for (const edge of diff.edges.removed) rows.push({ kind: "removed", text: edge.description, detail: "connection", testId: `diff-edge-removed-${edge.id}` });
-  for (const edge of diff.edges.changed) rows.push({ kind: "changed", text: edge.description, detail: edge.fields.join(", "), testId: `diff-edge-changed-${edge.id}` });
-  if (diff.nodes.moved.length) rows.push({ kind: "moved", text: `${diff.nodes.moved.length} moved`, detail: "layout only", testId: "diff-moved" });
+  for (const edge of diff.edges.added)
+    rows.push({ kind: "added", text: edge.description, detail: "connection", testId: `diff-edge-added-${edge.id}` });
+  for (const edge of diff.edges.removed)
+    rows.push({
+      kind: "removed",
+      text: edge.description,
+      detail: "connection",
+      testId: `diff-edge-removed-${edge.id}`,
+    });
+  for (const edge of diff.edges.changed)
+    rows.push({
+      kind: "changed",
+      text: edge.description,
+      detail: edge.fields.join(", "),
+      testId: `diff-edge-changed-${edge.id}`,
+    });
+  if (diff.nodes.moved.length)
+    rows.push({ kind: "moved", text: `${diff.nodes.moved.length} moved`, detail: "layout only", testId: "diff-moved" });
   const sign = { added: "+", removed: "−", changed: "~", moved: "↔" } as const;
   return (
     <ul className="flex flex-col gap-1">
       {rows.map((row) => (
-        <li key={row.testId} data-testid={row.testId} data-kind={row.kind} className="flex items-baseline gap-2 text-[12px]">
+        <li
+          key={row.testId}
+          data-testid={row.testId}
+          data-kind={row.kind}
+          className="flex items-baseline gap-2 text-[12px]"
+        >
           <span
             aria-label={row.kind}
             className={clsx(
@@ -244,7 +310,15 @@ export function DiffList({ diff }: { diff: WorkflowDiff }) {
   );
 }
 
-function RestoreDialog({ workflowId, version, onClose }: { workflowId: string; version: WorkflowVersionSummary | null; onClose: () => void }) {
+function RestoreDialog({
+  workflowId,
+  version,
+  onClose,
+}: {
+  workflowId: string;
+  version: WorkflowVersionSummary | null;
+  onClose: () => void;
+}) {
   const store = useEditorApi();
   const dirty = useEditor(isDirty);
   const restore = useRestoreVersion(workflowId);
@@ -252,7 +326,9 @@ function RestoreDialog({ workflowId, version, onClose }: { workflowId: string; v
     if (!version) return;
     restore.mutate(version.version, {
       onSuccess: (saved) => {
-        store.getState().replaceDocument(documentFromDefinition(saved.workflow), { workflowId, version: saved.workflow.version });
+        store
+          .getState()
+          .replaceDocument(documentFromDefinition(saved.workflow), { workflowId, version: saved.workflow.version });
         store.getState().setValidation(saved.validation);
         onClose();
       },

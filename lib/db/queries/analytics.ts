@@ -95,7 +95,10 @@ const AGGREGATES = sql`
   coalesce(sum(r.cost), 0)::numeric as cost`;
 
 type Numeric = number | string | null | undefined;
-type RawAggregate = Record<"runs" | "pending" | "running" | "paused" | "completed" | "failed" | "cancelled" | "interrupted", number | string> &
+type RawAggregate = Record<
+  "runs" | "pending" | "running" | "paused" | "completed" | "failed" | "cancelled" | "interrupted",
+  number | string
+> &
   Record<"avg_ms" | "p50" | "p95", Numeric> &
   Record<"input_tokens" | "output_tokens" | "tokens" | "cost", number | string>;
 
@@ -168,7 +171,13 @@ const GROUP_COLUMNS: Record<AggregateGroup, readonly GroupColumn[]> = {
   type: ["workflow_type"],
 };
 /** Every group column in the order rows are sorted by (after the busiest first). */
-const COLUMN_ORDER: readonly GroupColumn[] = ["bucket", "workflow_id", "definition_version", "template_id", "workflow_type"];
+const COLUMN_ORDER: readonly GroupColumn[] = [
+  "bucket",
+  "workflow_id",
+  "definition_version",
+  "template_id",
+  "workflow_type",
+];
 
 export interface RunAggregates {
   /** NO_RUNS unless "total" was asked for. */
@@ -193,7 +202,9 @@ type RawGroupRow = RawAggregate &
  * The asked-for groups, all in one statement (grouping sets); each list busiest first, then by its key.
  * Runs without a workflow (or template) are in no workflow (template) group. `buckets` is needed for "bucket".
  */
-export async function getRunAggregates(range: AnalyticsRange & { groups: readonly AggregateGroup[]; buckets?: Buckets }): Promise<RunAggregates> {
+export async function getRunAggregates(
+  range: AnalyticsRange & { groups: readonly AggregateGroup[]; buckets?: Buckets },
+): Promise<RunAggregates> {
   const groups = [...new Set(range.groups)];
   if (groups.includes("bucket") && !range.buckets) throw new Error("getRunAggregates: a series needs buckets");
   const result: RunAggregates = { total: NO_RUNS, series: [], workflows: [], versions: [], templates: [], types: [] };
@@ -202,7 +213,10 @@ export async function getRunAggregates(range: AnalyticsRange & { groups: readonl
   // grouping(c1, …, cn) is a bit mask, c1 the highest bit, of the columns a row is NOT grouped by: it names the group.
   const columns = COLUMN_ORDER.filter((column) => groups.some((group) => GROUP_COLUMNS[group].includes(column)));
   const maskOf = (group: AggregateGroup) =>
-    columns.reduce((mask, column, i) => (GROUP_COLUMNS[group].includes(column) ? mask : mask | (1 << (columns.length - 1 - i))), 0);
+    columns.reduce(
+      (mask, column, i) => (GROUP_COLUMNS[group].includes(column) ? mask : mask | (1 << (columns.length - 1 - i))),
+      0,
+    );
   const groupOfMask = new Map(groups.map((group) => [maskOf(group), group]));
   const col = (column: GroupColumn) => sql`r.${sql.identifier(column)}`;
   const mask = columns.length ? sql`grouping(${sql.join(columns.map(col), sql`, `)})` : sql`0`;
@@ -210,7 +224,9 @@ export async function getRunAggregates(range: AnalyticsRange & { groups: readonl
     groups.map((group) => sql`(${sql.join(GROUP_COLUMNS[group].map(col), sql`, `)})`),
     sql`, `,
   );
-  const order = columns.map((column) => (column === "definition_version" ? sql`${col(column)} nulls first` : col(column)));
+  const order = columns.map((column) =>
+    column === "definition_version" ? sql`${col(column)} nulls first` : col(column),
+  );
 
   const db = await getDb();
   const rows = rowsOf<RawGroupRow>(
@@ -233,18 +249,36 @@ export async function getRunAggregates(range: AnalyticsRange & { groups: readonl
         result.total = aggregate;
         break;
       case "bucket":
-        result.series.push({ bucketStart: new Date(range.buckets!.originMs + num(row.bucket) * range.buckets!.widthMs), ...aggregate });
+        result.series.push({
+          bucketStart: new Date(range.buckets!.originMs + num(row.bucket) * range.buckets!.widthMs),
+          ...aggregate,
+        });
         break;
       case "workflow":
-        if (workflowId) result.workflows.push({ definitionId: workflowId, name: row.workflow_name ?? "Deleted workflow", ...aggregate });
+        if (workflowId)
+          result.workflows.push({
+            definitionId: workflowId,
+            name: row.workflow_name ?? "Deleted workflow",
+            ...aggregate,
+          });
         break;
       case "version":
         if (workflowId)
-          result.versions.push({ definitionId: workflowId, name: row.workflow_name ?? "Deleted workflow", version: numOrNull(row.definition_version), ...aggregate });
+          result.versions.push({
+            definitionId: workflowId,
+            name: row.workflow_name ?? "Deleted workflow",
+            version: numOrNull(row.definition_version),
+            ...aggregate,
+          });
         break;
       case "template":
         if (templateId)
-          result.templates.push({ templateId, name: row.template_name ?? "Deleted template", isBuiltin: Boolean(row.template_is_builtin), ...aggregate });
+          result.templates.push({
+            templateId,
+            name: row.template_name ?? "Deleted template",
+            isBuiltin: Boolean(row.template_is_builtin),
+            ...aggregate,
+          });
         break;
       case "type":
         result.types.push({ workflowType: String(row.workflow_type), ...aggregate });
@@ -274,7 +308,11 @@ export interface ModelAggregate extends RunAggregate {
  */
 export async function getModelAggregates(range: AnalyticsRange): Promise<ModelAggregate[]> {
   const db = await getDb();
-  const rows = rowsOf<RawAggregate & Record<"model", string> & Record<"model_input" | "model_output" | "stored_cost" | "unpriced_input" | "unpriced_output", number | string>>(
+  const rows = rowsOf<
+    RawAggregate &
+      Record<"model", string> &
+      Record<"model_input" | "model_output" | "stored_cost" | "unpriced_input" | "unpriced_output", number | string>
+  >(
     await db.execute(sql`
       with ${runsCte(range)}
       select u.key as model,

@@ -35,12 +35,7 @@ export async function listConversations({
   const rows = await db
     .select()
     .from(conversations)
-    .where(
-      and(
-        eq(conversations.ownerId, ownerId),
-        cursor ? afterCursor(cursor) : undefined,
-      ),
-    )
+    .where(and(eq(conversations.ownerId, ownerId), cursor ? afterCursor(cursor) : undefined))
     .orderBy(desc(activity), desc(conversations.id))
     .limit(limit + 1);
   return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
@@ -91,7 +86,10 @@ export async function searchConversations({
   const hit = db
     .select({
       role: sql<string>`${messages.role}`.as("hit_role"),
-      excerpt: sql<string>`substr(${messages.content}, ${start}, greatest(${EXCERPT_LENGTH}::int, char_length(${text}::text) + ${EXCERPT_BEFORE * 2}::int))`.as("hit_excerpt"),
+      excerpt:
+        sql<string>`substr(${messages.content}, ${start}, greatest(${EXCERPT_LENGTH}::int, char_length(${text}::text) + ${EXCERPT_BEFORE * 2}::int))`.as(
+          "hit_excerpt",
+        ),
       excerptStart: sql<number>`${start}`.as("hit_start"),
       messageLength: sql<number>`char_length(${messages.content})`.as("hit_length"),
     })
@@ -126,7 +124,10 @@ export async function searchConversations({
   return {
     rows: rows.slice(0, limit).map(({ conversation, hit: found }) => ({
       conversation,
-      hit: found?.role == null ? null : { ...found, excerptStart: Number(found.excerptStart), messageLength: Number(found.messageLength) },
+      hit:
+        found?.role == null
+          ? null
+          : { ...found, excerptStart: Number(found.excerptStart), messageLength: Number(found.messageLength) },
     })),
     hasMore: rows.length > limit,
   };

@@ -215,7 +215,15 @@ export interface ChatTurn {
 
 interface RawChatTurn {
   conversation: { id: string; workflow_id: string | null; template_id: string | null } | null;
-  definition: { id: string; version: number; nodes: unknown; edges: unknown; metadata: unknown; template_id: string | null; is_temporary: boolean } | null;
+  definition: {
+    id: string;
+    version: number;
+    nodes: unknown;
+    edges: unknown;
+    metadata: unknown;
+    template_id: string | null;
+    is_temporary: boolean;
+  } | null;
   template: Record<string, unknown> | null;
   summary: { summary: string | null; covers_until: string | null } | null;
   history: Array<{ id: string; role: string; content: string; status: string; execution_id: string | null }> | null;
@@ -299,15 +307,32 @@ export async function loadChatTurn({
   let workflow: ChatTurnWorkflow | null = null;
   if (row.definition) {
     const d = row.definition;
-    workflow = { kind: "definition", id: d.id, version: Number(d.version), nodes: d.nodes, edges: d.edges, metadata: d.metadata, templateId: d.template_id, isTemporary: d.is_temporary };
+    workflow = {
+      kind: "definition",
+      id: d.id,
+      version: Number(d.version),
+      nodes: d.nodes,
+      edges: d.edges,
+      metadata: d.metadata,
+      templateId: d.template_id,
+      isTemporary: d.is_temporary,
+    };
   } else if (row.template) {
     workflow = { kind: "template", template: templateFromJson(row.template) };
   }
   return {
-    conversation: row.conversation ? { id: row.conversation.id, workflowId: row.conversation.workflow_id, templateId: row.conversation.template_id } : null,
+    conversation: row.conversation
+      ? { id: row.conversation.id, workflowId: row.conversation.workflow_id, templateId: row.conversation.template_id }
+      : null,
     workflow,
     summary,
-    history: (row.history ?? []).map((m) => ({ id: m.id, role: m.role, content: m.content, status: m.status, executionId: m.execution_id })),
+    history: (row.history ?? []).map((m) => ({
+      id: m.id,
+      role: m.role,
+      content: m.content,
+      status: m.status,
+      executionId: m.execution_id,
+    })),
   };
 }
 

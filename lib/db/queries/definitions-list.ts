@@ -30,23 +30,26 @@ export async function listDefinitions({
 }): Promise<DefinitionSummary[]> {
   const db = await getDb();
   const nodes = workflowDefinitions.nodes;
-  return db
-    .select({
-      id: workflowDefinitions.id,
-      name: workflowDefinitions.name,
-      description: workflowDefinitions.description,
-      version: workflowDefinitions.version,
-      isValid: workflowDefinitions.isValid,
-      templateId: workflowDefinitions.templateId,
-      nodeCount: sql<number>`case when jsonb_typeof(${nodes}) = 'array' then jsonb_array_length(${nodes}) else 0 end`.mapWith(
-        Number,
-      ),
-      createdAt: workflowDefinitions.createdAt,
-      updatedAt: workflowDefinitions.updatedAt,
-    })
-    .from(workflowDefinitions)
-    .where(and(eq(workflowDefinitions.ownerId, ownerId), eq(workflowDefinitions.isTemporary, false)))
-    // ULIDs sort by creation time, so the id breaks ties between rows saved in the same instant.
-    .orderBy(desc(workflowDefinitions.updatedAt), desc(workflowDefinitions.id))
-    .limit(Math.min(Math.max(limit, 1), DEFINITION_LIST_MAX));
+  return (
+    db
+      .select({
+        id: workflowDefinitions.id,
+        name: workflowDefinitions.name,
+        description: workflowDefinitions.description,
+        version: workflowDefinitions.version,
+        isValid: workflowDefinitions.isValid,
+        templateId: workflowDefinitions.templateId,
+        nodeCount:
+          sql<number>`case when jsonb_typeof(${nodes}) = 'array' then jsonb_array_length(${nodes}) else 0 end`.mapWith(
+            Number,
+          ),
+        createdAt: workflowDefinitions.createdAt,
+        updatedAt: workflowDefinitions.updatedAt,
+      })
+      .from(workflowDefinitions)
+      .where(and(eq(workflowDefinitions.ownerId, ownerId), eq(workflowDefinitions.isTemporary, false)))
+      // ULIDs sort by creation time, so the id breaks ties between rows saved in the same instant.
+      .orderBy(desc(workflowDefinitions.updatedAt), desc(workflowDefinitions.id))
+      .limit(Math.min(Math.max(limit, 1), DEFINITION_LIST_MAX))
+  );
 }

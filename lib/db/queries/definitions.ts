@@ -38,9 +38,21 @@ export async function getDefinition({
     .where(and(eq(workflowDefinitions.id, id), eq(workflowDefinitions.ownerId, ownerId)))
     .limit(1);
   if (!current) return null;
-  const base = { id: current.id, ownerId: current.ownerId, isTemporary: current.isTemporary, templateId: current.templateId };
+  const base = {
+    id: current.id,
+    ownerId: current.ownerId,
+    isTemporary: current.isTemporary,
+    templateId: current.templateId,
+  };
   if (version === undefined || version === current.version) {
-    return { ...base, name: current.name, version: current.version, nodes: current.nodes, edges: current.edges, metadata: current.metadata };
+    return {
+      ...base,
+      name: current.name,
+      version: current.version,
+      nodes: current.nodes,
+      edges: current.edges,
+      metadata: current.metadata,
+    };
   }
   const [snapshot] = await db
     .select()
@@ -54,7 +66,14 @@ export async function getDefinition({
     )
     .limit(1);
   if (!snapshot) return null;
-  return { ...base, name: snapshot.name, version: snapshot.version, nodes: snapshot.nodes, edges: snapshot.edges, metadata: snapshot.metadata };
+  return {
+    ...base,
+    name: snapshot.name,
+    version: snapshot.version,
+    nodes: snapshot.nodes,
+    edges: snapshot.edges,
+    metadata: snapshot.metadata,
+  };
 }
 
 /**

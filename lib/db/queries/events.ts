@@ -32,7 +32,9 @@ function notifyRows(notifications: readonly Notification[], onlyIfInserted: bool
     notifications.map((n) => sql`(${n.channel}::text, ${n.payload}::text, ${n.executionId ?? null}::text)`),
     sql`, `,
   );
-  const condition = onlyIfInserted ? sql`where n.e is null or exists (select 1 from inserted i where i.execution_id = n.e)` : sql``;
+  const condition = onlyIfInserted
+    ? sql`where n.e is null or exists (select 1 from inserted i where i.execution_id = n.e)`
+    : sql``;
   return sql`select pg_notify(n.c, n.p) from (values ${values}) as n(c, p, e) ${condition}`;
 }
 
@@ -95,7 +97,11 @@ export async function insertEventRows(executor: Executor, args: EventInsert): Pr
 }
 
 /** Appends a batch of a running execution's event rows and sends their notifications (one round trip). */
-export async function appendExecutionEvents(args: { rows: readonly EventRow[]; notifications?: readonly Notification[]; instanceId?: string }): Promise<number> {
+export async function appendExecutionEvents(args: {
+  rows: readonly EventRow[];
+  notifications?: readonly Notification[];
+  instanceId?: string;
+}): Promise<number> {
   return insertEventRows(await getDb(), args);
 }
 

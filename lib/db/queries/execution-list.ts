@@ -30,7 +30,10 @@ export interface ExecutionCursor {
 }
 
 /** The list row: everything but the large JSON columns (graph, input, output, log). */
-export type ExecutionListRow = Omit<WorkflowExecution, "workflowConfig" | "inputData" | "outputData" | "executionLog" | "usageByModel">;
+export type ExecutionListRow = Omit<
+  WorkflowExecution,
+  "workflowConfig" | "inputData" | "outputData" | "executionLog" | "usageByModel"
+>;
 
 const listColumns = {
   id: workflowExecutions.id,
@@ -90,7 +93,13 @@ export async function listExecutions({
   return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
 }
 
-export async function getExecution({ id, ownerId }: { id: string; ownerId: string }): Promise<WorkflowExecution | null> {
+export async function getExecution({
+  id,
+  ownerId,
+}: {
+  id: string;
+  ownerId: string;
+}): Promise<WorkflowExecution | null> {
   const db = await getDb();
   const [row] = await db
     .select()

@@ -15,8 +15,16 @@ import { AppError } from "@/lib/errors";
 import { executePrepared, getDb, pipelinedTransaction, rowsOf, type Transaction } from "../client";
 import type { NewWorkflowExecution } from "../schema";
 import { eventInsertCtes, insertEventRows, nextEventSeq, type EventRow, type Notification } from "./events";
-import { admissionLockSql, quotaSpendCte, refusalOf, usageCte, withinLimitsSql, type AdmissionRefusal, type RunLimitSettings, type RunUsage } from "./run-limits";
-
+import {
+  admissionLockSql,
+  quotaSpendCte,
+  refusalOf,
+  usageCte,
+  withinLimitsSql,
+  type AdmissionRefusal,
+  type RunLimitSettings,
+  type RunUsage,
+} from "./run-limits";
 
 /** Statuses of a run that is over (no process will write to it again unless a paused run is resumed). */
 export const FINISHED_STATUSES = ["completed", "failed", "cancelled", "interrupted"] as const;
@@ -141,7 +149,9 @@ export async function startExecution({
   // column mapping cost about as much CPU as the rest of the start. Absent values take the columns' defaults.
   const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
   const at = (value: Date | null | undefined) => (value ? value.toISOString() : null);
-  const admitted = admission ? sql`exists (select 1 from usage u where ${withinLimitsSql(admission, instanceId)})` : sql`true`;
+  const admitted = admission
+    ? sql`exists (select 1 from usage u where ${withinLimitsSql(admission, instanceId)})`
+    : sql`true`;
   const message = chat?.userMessage;
   const chatCtes = chat
     ? sql`,
@@ -218,7 +228,10 @@ export async function startExecution({
   if (outcome && Number(outcome.started) > 0) return { started: true };
   const refusal = admission ? refusalOf(outcome, admission, instanceId) : undefined;
   if (refusal) return { started: false, refusal };
-  throw new AppError("conflict:execution", "This run is already running or has finished, so it cannot be started again.");
+  throw new AppError(
+    "conflict:execution",
+    "This run is already running or has finished, so it cannot be started again.",
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -283,7 +296,17 @@ export interface ChatOutcome {
  * read. `guard` conditions the inserts (in finishExecution: the execution row was finished by the same
  * statement); nothing inserted, nothing counted.
  */
-function chatOutcomeCtes({ executionId, ownerId, chat, guard = sql`true` }: { executionId: string; ownerId: string; chat: ChatOutcome; guard?: SQL }): SQL {
+function chatOutcomeCtes({
+  executionId,
+  ownerId,
+  chat,
+  guard = sql`true`,
+}: {
+  executionId: string;
+  ownerId: string;
+  chat: ChatOutcome;
+  guard?: SQL;
+}): SQL {
   const { conversationId, userMessage, answer } = chat;
   const userInsert = userMessage
     ? sql`
@@ -328,8 +351,13 @@ function chatOutcomeCtes({ executionId, ownerId, chat, guard = sql`true` }: { ex
 }
 
 /** The messages of a chat run and the conversation's counters, in one statement. */
-async function storeChatOutcome(tx: Transaction, { executionId, ownerId, chat }: { executionId: string; ownerId: string; chat: ChatOutcome }) {
-  await tx.execute(sql`with ${chatOutcomeCtes({ executionId, ownerId, chat })} select count(*)::int as stored from added`);
+async function storeChatOutcome(
+  tx: Transaction,
+  { executionId, ownerId, chat }: { executionId: string; ownerId: string; chat: ChatOutcome },
+) {
+  await tx.execute(
+    sql`with ${chatOutcomeCtes({ executionId, ownerId, chat })} select count(*)::int as stored from added`,
+  );
 }
 
 /** Columns of the finished row that a notification made in finishExecution takes from the database. */
@@ -415,7 +443,9 @@ export interface FinishExecutionArgs {
  * All CTEs see the same snapshot: the events' "still running and held by this instance" check reads the
  * row as it was before this statement finished it.
  */
-export async function finishExecution(args: FinishExecutionArgs): Promise<{ applied: boolean; row: ExecutionStatusRow | null }> {
+export async function finishExecution(
+  args: FinishExecutionArgs,
+): Promise<{ applied: boolean; row: ExecutionStatusRow | null }> {
   const { record, status } = args;
   const completedAt = status === "paused" ? null : (record.completedAt ?? new Date());
   const ms = Math.max(0, Math.round(record.executionTimeMs ?? 0));
@@ -521,15 +551,19 @@ export async function finalizeExecutions({
   const db = await getDb();
   const conditions: SQL[] = [sql`status = ${from}`];
   if (staleAfterMs !== undefined) {
-    conditions.push(sql`coalesce(heartbeat_at, started_at, created_at) < now() - (${Math.max(0, Math.round(staleAfterMs))}::int * interval '1 millisecond')`);
+    conditions.push(
+      sql`coalesce(heartbeat_at, started_at, created_at) < now() - (${Math.max(0, Math.round(staleAfterMs))}::int * interval '1 millisecond')`,
+    );
   }
   if (executionId) conditions.push(sql`id = ${executionId}`);
   if (ownerId) conditions.push(sql`owner_id = ${ownerId}`);
   if (excludeIds.length) {
-    conditions.push(sql`id not in (${sql.join(
-      excludeIds.map((id) => sql`${id}`),
-      sql`, `,
-    )})`);
+    conditions.push(
+      sql`id not in (${sql.join(
+        excludeIds.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    );
   }
   const where = sql.join(conditions, sql` and `);
   // A dead run spent what it is known to have spent: from its start to its last sign of life. A paused one
@@ -539,7 +573,9 @@ export async function finalizeExecutions({
       ? sql`greatest(0, round(extract(epoch from (coalesce(heartbeat_at, now()) - coalesce(started_at, created_at))) * 1000))::int`
       : sql`coalesce(execution_time_ms, 0)`;
   const candidates = rowsOf<{ id: string }>(
-    await db.execute(sql`select id from workflow_executions where ${where} order by started_at limit ${Math.max(1, limit)}`),
+    await db.execute(
+      sql`select id from workflow_executions where ${where} order by started_at limit ${Math.max(1, limit)}`,
+    ),
   );
   const finalized: ExecutionStatusRow[] = [];
   for (const { id } of candidates) {
@@ -547,7 +583,9 @@ export async function finalizeExecutions({
       const claimed = rowsOf<{ id: string }>(
         // NO KEY UPDATE, not UPDATE: the run's own event inserts take KEY SHARE on the row (their foreign
         // key) and must not deadlock with a sweep that then appends the terminal event.
-        await tx.execute(sql`select id from workflow_executions where id = ${id} and ${where} for no key update skip locked`),
+        await tx.execute(
+          sql`select id from workflow_executions where id = ${id} and ${where} for no key update skip locked`,
+        ),
       );
       if (!claimed.length) return null;
       const result = await tx.execute(sql`
@@ -587,7 +625,13 @@ export async function finalizeExecutions({
 // ---------------------------------------------------------------------------------------------------------
 
 /** The owner's execution's status row, or null. */
-export async function getExecutionStatus({ executionId, ownerId }: { executionId: string; ownerId: string }): Promise<ExecutionStatusRow | null> {
+export async function getExecutionStatus({
+  executionId,
+  ownerId,
+}: {
+  executionId: string;
+  ownerId: string;
+}): Promise<ExecutionStatusRow | null> {
   const db = await getDb();
   const result = await db.execute(
     sql`select ${STATUS_COLUMNS} from workflow_executions where id = ${executionId} and owner_id = ${ownerId} limit 1`,
@@ -610,7 +654,9 @@ export async function listExecutionStatusChanges({
   limit?: number;
 }): Promise<Array<ExecutionStatusRow & { changedAt: Date }>> {
   const db = await getDb();
-  const changedAt = sql.raw("greatest(coalesce(completed_at, started_at, created_at), coalesce(started_at, created_at))");
+  const changedAt = sql.raw(
+    "greatest(coalesce(completed_at, started_at, created_at), coalesce(started_at, created_at))",
+  );
   const result = await db.execute(sql`
     select ${STATUS_COLUMNS}, ${changedAt} as changed_at
     from workflow_executions
@@ -619,5 +665,8 @@ export async function listExecutionStatusChanges({
            or created_at >= ${since.toISOString()}::timestamptz)
     order by ${changedAt}, id
     limit ${Math.max(1, Math.min(limit, 1000))}`);
-  return rowsOf<RawStatusRow & { changed_at: Date | string }>(result).map((r) => ({ ...toStatusRow(r), changedAt: new Date(r.changed_at) }));
+  return rowsOf<RawStatusRow & { changed_at: Date | string }>(result).map((r) => ({
+    ...toStatusRow(r),
+    changedAt: new Date(r.changed_at),
+  }));
 }

@@ -13,7 +13,11 @@ export interface KnowledgeBaseTotals {
 }
 
 /** Totals by knowledge base id; a base without documents is absent (read it as zeros). */
-export async function listKnowledgeBaseTotals({ ownerId }: { ownerId: string }): Promise<Map<string, KnowledgeBaseTotals>> {
+export async function listKnowledgeBaseTotals({
+  ownerId,
+}: {
+  ownerId: string;
+}): Promise<Map<string, KnowledgeBaseTotals>> {
   const db = await getDb();
   const rows = await db
     .select({
@@ -25,5 +29,7 @@ export async function listKnowledgeBaseTotals({ ownerId }: { ownerId: string }):
     .from(knowledgeDocuments)
     .where(eq(knowledgeDocuments.ownerId, ownerId))
     .groupBy(knowledgeDocuments.knowledgeBaseId);
-  return new Map(rows.map((r) => [r.knowledgeBaseId, { chunkCount: Number(r.chunkCount), sizeBytes: Number(r.sizeBytes) }]));
+  return new Map(
+    rows.map((r) => [r.knowledgeBaseId, { chunkCount: Number(r.chunkCount), sizeBytes: Number(r.sizeBytes) }]),
+  );
 }

@@ -82,7 +82,13 @@ export async function listKnowledgeBases({ ownerId }: { ownerId: string }): Prom
     .orderBy(desc(knowledgeBases.updatedAt), desc(knowledgeBases.id));
 }
 
-export async function getKnowledgeBase({ id, ownerId }: { id: string; ownerId: string }): Promise<KnowledgeBaseRecord | undefined> {
+export async function getKnowledgeBase({
+  id,
+  ownerId,
+}: {
+  id: string;
+  ownerId: string;
+}): Promise<KnowledgeBaseRecord | undefined> {
   const db = await getDb();
   const [row] = await db
     .select(baseColumns)
@@ -182,7 +188,13 @@ export async function deleteKnowledgeDocument({ id, ownerId }: { id: string; own
 }
 
 /** Number of chunks the owner has in a document (0 for unknown or foreign documents). */
-export async function countDocumentChunks({ documentId, ownerId }: { documentId: string; ownerId: string }): Promise<number> {
+export async function countDocumentChunks({
+  documentId,
+  ownerId,
+}: {
+  documentId: string;
+  ownerId: string;
+}): Promise<number> {
   const db = await getDb();
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })

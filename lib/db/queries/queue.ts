@@ -57,7 +57,12 @@ function bindPositional(text: string, values: readonly unknown[]): SQL {
   for (let i = 1; i < parts.length; i += 2) {
     const value = values[Number(parts[i]) - 1];
     // Plain objects travel as JSON text (the statement casts them); postgres.js would not serialise them.
-    const bound = value === undefined ? null : value !== null && typeof value === "object" && !(value instanceof Date) ? JSON.stringify(value) : value;
+    const bound =
+      value === undefined
+        ? null
+        : value !== null && typeof value === "object" && !(value instanceof Date)
+          ? JSON.stringify(value)
+          : value;
     chunks.push(sql`${bound}`, sql.raw(parts[i + 1] ?? ""));
   }
   return sql.join(chunks, sql``);
@@ -149,12 +154,15 @@ export async function admitExecution({
     // lock was granted is in them: a statement's snapshot is taken when it starts), the insert if within
     // the limits, and its notifications. Sent together (pipelined): one round trip, the same order.
     const lock = executePrepared(tx, admissionLockSql(ownerId));
-    const admit = executePrepared(tx, sql`
+    const admit = executePrepared(
+      tx,
+      sql`
         with ${usageCte(ownerId, limits)}${insert}${row ? sql`, ${quotaSpendCte(ownerId, "inserted")}` : sql``}${notify}
         select u.active, u.queued, u.tokens, ${row ? sql`(select count(*) from spent)::int` : sql`0`} as spent,
                ${row ? sql`exists (select 1 from inserted)` : sql`null::boolean`} as admitted,
                ${row && notices.length ? sql`(select count(*) from notified)` : sql`0`} as sent
-        from usage u`);
+        from usage u`,
+    );
     const [, admitted] = await Promise.all([lock, admit]);
     const [usage] = rowsOf<RunUsage & { admitted: boolean | null; sent: number | string | null }>(admitted);
     const refusal = refusalOf(usage, limits, instanceId);
@@ -167,7 +175,13 @@ export async function admitExecution({
 }
 
 /** An admitted run that never started (refused by validation, say): its pending row goes. */
-export async function releaseAdmission({ executionId, ownerId }: { executionId: string; ownerId: string }): Promise<boolean> {
+export async function releaseAdmission({
+  executionId,
+  ownerId,
+}: {
+  executionId: string;
+  ownerId: string;
+}): Promise<boolean> {
   const db = await getDb();
   const result = await db.execute(
     sql`delete from workflow_executions where id = ${executionId} and owner_id = ${ownerId} and status = 'pending' returning id`,
@@ -176,7 +190,11 @@ export async function releaseAdmission({ executionId, ownerId }: { executionId: 
 }
 
 /** Inline admissions whose process died between admission and start (they no longer count; this tidies them). */
-export async function deleteAbandonedAdmissions({ olderThanSeconds = INLINE_ADMISSION_TTL_SECONDS * 5 }: { olderThanSeconds?: number } = {}): Promise<number> {
+export async function deleteAbandonedAdmissions({
+  olderThanSeconds = INLINE_ADMISSION_TTL_SECONDS * 5,
+}: {
+  olderThanSeconds?: number;
+} = {}): Promise<number> {
   const db = await getDb();
   const result = await db.execute(sql`
     delete from workflow_executions
@@ -196,9 +214,19 @@ export interface QueuedExecutionState {
   started: boolean;
 }
 
-export async function getQueuedExecutionState({ executionId }: { executionId: string }): Promise<QueuedExecutionState | null> {
+export async function getQueuedExecutionState({
+  executionId,
+}: {
+  executionId: string;
+}): Promise<QueuedExecutionState | null> {
   const db = await getDb();
-  const [row] = rowsOf<{ status: string; owner_id: string; instance_id: string | null; age_ms: number | string | null; started: boolean }>(
+  const [row] = rowsOf<{
+    status: string;
+    owner_id: string;
+    instance_id: string | null;
+    age_ms: number | string | null;
+    started: boolean;
+  }>(
     await db.execute(sql`
       select status, owner_id, instance_id, started_at is not null as started,
              (extract(epoch from (now() - heartbeat_at)) * 1000)::float8 as age_ms
@@ -243,20 +271,26 @@ export async function requeueExecutions({
     )})`,
   ];
   if (staleAfterMs !== undefined) {
-    conditions.push(sql`coalesce(heartbeat_at, started_at, created_at) < now() - ${Math.max(0, Math.round(staleAfterMs))}::int * interval '1 millisecond'`);
+    conditions.push(
+      sql`coalesce(heartbeat_at, started_at, created_at) < now() - ${Math.max(0, Math.round(staleAfterMs))}::int * interval '1 millisecond'`,
+    );
   }
   if (instanceId !== undefined) conditions.push(sql`instance_id = ${instanceId}`);
   if (excludeIds.length) {
-    conditions.push(sql`id not in (${sql.join(
-      excludeIds.map((id) => sql`${id}`),
-      sql`, `,
-    )})`);
+    conditions.push(
+      sql`id not in (${sql.join(
+        excludeIds.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    );
   }
   const db = await getDb();
   return db.transaction(async (tx) => {
     // NO KEY UPDATE: the run's own event inserts (KEY SHARE on the row) must not deadlock with this.
     const claimed = rowsOf<{ id: string }>(
-      await tx.execute(sql`select id from workflow_executions where ${sql.join(conditions, sql` and `)} for no key update skip locked`),
+      await tx.execute(
+        sql`select id from workflow_executions where ${sql.join(conditions, sql` and `)} for no key update skip locked`,
+      ),
     );
     if (claimed.length === 0) return [];
     const updated = rowsOf<RawStatusRow>(
@@ -278,7 +312,9 @@ export async function requeueExecutions({
 export async function countQueuedExecutions({ ownerId }: { ownerId: string }): Promise<number> {
   const db = await getDb();
   const [row] = rowsOf<{ n: number | string }>(
-    await db.execute(sql`select count(*)::int as n from workflow_executions where owner_id = ${ownerId} and status = 'pending' and instance_id is null`),
+    await db.execute(
+      sql`select count(*)::int as n from workflow_executions where owner_id = ${ownerId} and status = 'pending' and instance_id is null`,
+    ),
   );
   return Number(row?.n ?? 0);
 }
@@ -311,7 +347,11 @@ export async function listStaleRunningExecutions({
 
 /** Those of `executionIds` still `pending` (not started by anyone). */
 /** The status of each of these executions that exists (an absent id: its row is gone). */
-export async function executionStatusesOf({ executionIds }: { executionIds: readonly string[] }): Promise<Map<string, string>> {
+export async function executionStatusesOf({
+  executionIds,
+}: {
+  executionIds: readonly string[];
+}): Promise<Map<string, string>> {
   if (executionIds.length === 0) return new Map();
   const db = await getDb();
   const result = await db.execute(sql`
@@ -321,4 +361,3 @@ export async function executionStatusesOf({ executionIds }: { executionIds: read
     )})`);
   return new Map(rowsOf<{ id: string; status: string }>(result).map((r) => [r.id, r.status]));
 }
-

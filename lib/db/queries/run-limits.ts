@@ -93,13 +93,20 @@ export interface RunUsage {
 }
 
 /** Which limit refuses a run, given the usage counted for it (undefined: admitted). */
-export function refusalOf(usage: RunUsage | undefined, limits: RunLimitSettings, instanceId: string | null): AdmissionRefusal | undefined {
+export function refusalOf(
+  usage: RunUsage | undefined,
+  limits: RunLimitSettings,
+  instanceId: string | null,
+): AdmissionRefusal | undefined {
   const active = Number(usage?.active ?? 0);
   const queued = Number(usage?.queued ?? 0);
   const tokens = Number(usage?.tokens ?? limits.perMinute);
   if (tokens < 1) {
     // The next whole token, at perMinute a minute.
-    const retryAfterSeconds = Math.max(1, Math.min(WINDOW_SECONDS, Math.ceil(((1 - tokens) * WINDOW_SECONDS) / Math.max(1, limits.perMinute))));
+    const retryAfterSeconds = Math.max(
+      1,
+      Math.min(WINDOW_SECONDS, Math.ceil(((1 - tokens) * WINDOW_SECONDS) / Math.max(1, limits.perMinute))),
+    );
     return { limit: "per_minute", count: limits.perMinute, retryAfterSeconds };
   }
   if (instanceId !== null && active >= limits.maxConcurrent) {
@@ -115,7 +122,11 @@ export function refusalOf(usage: RunUsage | undefined, limits: RunLimitSettings,
 export function refusalError(refusal: AdmissionRefusal, limits: RunLimitSettings): AppError {
   const retryAfterSeconds = refusal.retryAfterSeconds;
   if (refusal.limit === "per_minute") {
-    return new AppError("rate_limit:runs", `You may start at most ${limits.perMinute} runs per minute. Try again shortly.`, { retryAfterSeconds });
+    return new AppError(
+      "rate_limit:runs",
+      `You may start at most ${limits.perMinute} runs per minute. Try again shortly.`,
+      { retryAfterSeconds },
+    );
   }
   if (refusal.limit === "concurrent") {
     return new AppError(

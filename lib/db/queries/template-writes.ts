@@ -16,10 +16,20 @@ export interface TemplateContent {
 }
 
 function ownedBy(id: string, ownerId: string) {
-  return and(eq(workflowTemplates.id, id), eq(workflowTemplates.ownerId, ownerId), eq(workflowTemplates.isBuiltin, false));
+  return and(
+    eq(workflowTemplates.id, id),
+    eq(workflowTemplates.ownerId, ownerId),
+    eq(workflowTemplates.isBuiltin, false),
+  );
 }
 
-export async function createTemplate({ ownerId, content }: { ownerId: string; content: TemplateContent }): Promise<WorkflowTemplate> {
+export async function createTemplate({
+  ownerId,
+  content,
+}: {
+  ownerId: string;
+  content: TemplateContent;
+}): Promise<WorkflowTemplate> {
   const db = await getDb();
   const [row] = await db
     .insert(workflowTemplates)

@@ -39,9 +39,10 @@ export async function listTemplates({ ownerId }: { ownerId: string }): Promise<T
       isBuiltin: workflowTemplates.isBuiltin,
       ownerId: workflowTemplates.ownerId,
       // Counted in SQL so the list never ships whole graphs; a malformed graph counts as empty.
-      nodeCount: sql<number>`case when jsonb_typeof(${nodes}) = 'array' then jsonb_array_length(${nodes}) else 0 end`.mapWith(
-        Number,
-      ),
+      nodeCount:
+        sql<number>`case when jsonb_typeof(${nodes}) = 'array' then jsonb_array_length(${nodes}) else 0 end`.mapWith(
+          Number,
+        ),
       createdAt: workflowTemplates.createdAt,
       updatedAt: workflowTemplates.updatedAt,
     })

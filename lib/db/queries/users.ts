@@ -26,7 +26,12 @@ export function normalizeEmail(email: string): string {
 
 /** Every request signed in by cookie looks its user up: a prepared statement. */
 const userById = preparedPerDb((db) =>
-  db.select(publicColumns).from(users).where(eq(users.id, sql.placeholder("id"))).limit(1).prepare("lattice_user_by_id"),
+  db
+    .select(publicColumns)
+    .from(users)
+    .where(eq(users.id, sql.placeholder("id")))
+    .limit(1)
+    .prepare("lattice_user_by_id"),
 );
 
 export async function getUserById({ id }: { id: string }): Promise<UserRecord | null> {
@@ -37,7 +42,11 @@ export async function getUserById({ id }: { id: string }): Promise<UserRecord | 
 
 export async function getUserByEmail({ email }: { email: string }): Promise<UserRecord | null> {
   const db = await getDb();
-  const [row] = await db.select(publicColumns).from(users).where(eq(users.email, normalizeEmail(email))).limit(1);
+  const [row] = await db
+    .select(publicColumns)
+    .from(users)
+    .where(eq(users.email, normalizeEmail(email)))
+    .limit(1);
   return row ?? null;
 }
 

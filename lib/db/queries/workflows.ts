@@ -7,7 +7,12 @@
 import "server-only";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { getDb } from "../client";
-import { workflowDefinitions, workflowDefinitionVersions, type WorkflowDefinition, type WorkflowDefinitionVersion } from "../schema";
+import {
+  workflowDefinitions,
+  workflowDefinitionVersions,
+  type WorkflowDefinition,
+  type WorkflowDefinitionVersion,
+} from "../schema";
 
 /** The graph and descriptive fields a save stores (already validated against the definition schema). */
 export interface DefinitionContent {
@@ -18,15 +23,28 @@ export interface DefinitionContent {
   metadata: Record<string, unknown>;
 }
 
-export type VersionSummaryRecord = Pick<WorkflowDefinitionVersion, "version" | "name" | "summary" | "createdBy" | "createdAt"> & {
+export type VersionSummaryRecord = Pick<
+  WorkflowDefinitionVersion,
+  "version" | "name" | "summary" | "createdBy" | "createdAt"
+> & {
   nodeCount: number;
 };
 
 function savedBy(id: string, ownerId: string) {
-  return and(eq(workflowDefinitions.id, id), eq(workflowDefinitions.ownerId, ownerId), eq(workflowDefinitions.isTemporary, false));
+  return and(
+    eq(workflowDefinitions.id, id),
+    eq(workflowDefinitions.ownerId, ownerId),
+    eq(workflowDefinitions.isTemporary, false),
+  );
 }
 
-export async function getWorkflow({ id, ownerId }: { id: string; ownerId: string }): Promise<WorkflowDefinition | null> {
+export async function getWorkflow({
+  id,
+  ownerId,
+}: {
+  id: string;
+  ownerId: string;
+}): Promise<WorkflowDefinition | null> {
   const db = await getDb();
   const [row] = await db.select().from(workflowDefinitions).where(savedBy(id, ownerId)).limit(1);
   return row ?? null;
@@ -53,7 +71,9 @@ export async function createWorkflow({
       .values({ ownerId, ...content, version: 1, isValid, templateId, isTemporary: false })
       .returning();
     if (!row) throw new Error("insert into workflow_definitions returned no row");
-    await tx.insert(workflowDefinitionVersions).values({ definitionId: row.id, ownerId, version: 1, ...content, summary, createdBy: ownerId });
+    await tx
+      .insert(workflowDefinitionVersions)
+      .values({ definitionId: row.id, ownerId, version: 1, ...content, summary, createdBy: ownerId });
     return row;
   });
 }
@@ -87,7 +107,8 @@ export async function saveWorkflowVersion({
   return db.transaction(async (tx) => {
     const [current] = await tx.select().from(workflowDefinitions).where(savedBy(id, ownerId)).for("update").limit(1);
     if (!current) return { status: "not_found" } as const;
-    if (baseVersion !== undefined && baseVersion !== current.version) return { status: "conflict", currentVersion: current.version } as const;
+    if (baseVersion !== undefined && baseVersion !== current.version)
+      return { status: "conflict", currentVersion: current.version } as const;
     const previous: DefinitionContent = {
       name: current.name,
       description: current.description,
@@ -111,7 +132,10 @@ export async function saveWorkflowVersion({
 /** Deletes a definition; its versions cascade, its executions keep their rows (definition_id set null). */
 export async function deleteWorkflow({ id, ownerId }: { id: string; ownerId: string }): Promise<boolean> {
   const db = await getDb();
-  const rows = await db.delete(workflowDefinitions).where(savedBy(id, ownerId)).returning({ id: workflowDefinitions.id });
+  const rows = await db
+    .delete(workflowDefinitions)
+    .where(savedBy(id, ownerId))
+    .returning({ id: workflowDefinitions.id });
   return rows.length > 0;
 }
 
@@ -133,10 +157,15 @@ export async function listWorkflowVersions({
       summary: workflowDefinitionVersions.summary,
       createdBy: workflowDefinitionVersions.createdBy,
       createdAt: workflowDefinitionVersions.createdAt,
-      nodeCount: sql<number>`case when jsonb_typeof(${nodes}) = 'array' then jsonb_array_length(${nodes}) else 0 end`.mapWith(Number),
+      nodeCount:
+        sql<number>`case when jsonb_typeof(${nodes}) = 'array' then jsonb_array_length(${nodes}) else 0 end`.mapWith(
+          Number,
+        ),
     })
     .from(workflowDefinitionVersions)
-    .where(and(eq(workflowDefinitionVersions.definitionId, definitionId), eq(workflowDefinitionVersions.ownerId, ownerId)))
+    .where(
+      and(eq(workflowDefinitionVersions.definitionId, definitionId), eq(workflowDefinitionVersions.ownerId, ownerId)),
+    )
     .orderBy(desc(workflowDefinitionVersions.version));
 }
 

@@ -41,6 +41,9 @@ export const conditionalNode = defineNode({
   branching: true,
   outputs: (config) => [...config.branches.map((branch) => branch.key), DEFAULT_BRANCH],
   uses: (config) => ({
-    expressions: config.branches.map((branch, index) => ({ source: branch.expression, field: `branches.${index}.expression` })),
+    expressions: config.branches.map((branch, index) => ({
+      source: branch.expression,
+      field: `branches.${index}.expression`,
+    })),
   }),
 });

@@ -27,5 +27,7 @@ export const endNode = defineNode({
   configSchema: endConfigSchema,
   outputs: () => [],
   terminal: true,
-  uses: (config) => ({ templates: config.outputTemplate ? [{ source: config.outputTemplate, field: "outputTemplate" }] : [] }),
+  uses: (config) => ({
+    templates: config.outputTemplate ? [{ source: config.outputTemplate, field: "outputTemplate" }] : [],
+  }),
 });

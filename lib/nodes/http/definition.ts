@@ -11,7 +11,14 @@ export const httpConfigSchema = z.object({
     .string()
     .min(1, "enter a URL")
     .max(2000)
-    .meta(field({ title: "URL", description: "http(s) only; may use {{variables}}.", widget: "prompt", placeholder: "https://api.example.com/items" })),
+    .meta(
+      field({
+        title: "URL",
+        description: "http(s) only; may use {{variables}}.",
+        widget: "prompt",
+        placeholder: "https://api.example.com/items",
+      }),
+    ),
   headers: z
     .record(z.string().min(1).max(200), z.string().max(8000))
     .default({})
@@ -20,7 +27,9 @@ export const httpConfigSchema = z.object({
     .string()
     .max(MAX_TEXT)
     .default("")
-    .meta(field({ title: "Body", description: "Sent with POST, PUT and PATCH; may use {{variables}}.", widget: "prompt" })),
+    .meta(
+      field({ title: "Body", description: "Sent with POST, PUT and PATCH; may use {{variables}}.", widget: "prompt" }),
+    ),
   timeoutMs: z
     .number()
     .int()

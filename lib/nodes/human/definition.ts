@@ -22,9 +22,13 @@ export const humanConfigSchema = z.object({
     .max(MAX_TEXT)
     .default("Do you approve?")
     .meta(field({ title: "Question", description: "Shown to the person; may use {{variables}}.", widget: "prompt" })),
-  variable: variableNameSchema
-    .default("human_input")
-    .meta(field({ title: "Store answer in", description: "The variable that receives the answer or decision.", widget: "text" })),
+  variable: variableNameSchema.default("human_input").meta(
+    field({
+      title: "Store answer in",
+      description: "The variable that receives the answer or decision.",
+      widget: "text",
+    }),
+  ),
 });
 export type HumanNodeConfig = z.infer<typeof humanConfigSchema>;
 
@@ -38,7 +42,6 @@ export const humanNode = defineNode({
   configSchema: humanConfigSchema,
   branching: true,
   pauses: true,
-  outputs: (config) =>
-    config.mode === "approval" ? [HUMAN_APPROVED_HANDLE, HUMAN_REJECTED_HANDLE] : [OUTPUT_HANDLE],
+  outputs: (config) => (config.mode === "approval" ? [HUMAN_APPROVED_HANDLE, HUMAN_REJECTED_HANDLE] : [OUTPUT_HANDLE]),
   uses: (config) => ({ templates: [{ source: config.question, field: "question" }] }),
 });

@@ -13,7 +13,8 @@ export const loopConfigSchema = z.object({
     .meta(
       field({
         title: "Stop when",
-        description: "JSONata over the state, checked before each pass (loop.iteration counts passes). Empty: run all iterations.",
+        description:
+          "JSONata over the state, checked before each pass (loop.iteration counts passes). Empty: run all iterations.",
         widget: "expression",
       }),
     ),
@@ -23,7 +24,13 @@ export const loopConfigSchema = z.object({
     .min(1)
     .max(1000)
     .default(5)
-    .meta(field({ title: "Max iterations", description: "The loop always stops after this many passes.", widget: "number" })),
+    .meta(
+      field({
+        title: "Max iterations",
+        description: "The loop always stops after this many passes.",
+        widget: "number",
+      }),
+    ),
 });
 export type LoopNodeConfig = z.infer<typeof loopConfigSchema>;
 

@@ -37,9 +37,14 @@ export const trimConversation: NodeRunFunction<"memory"> = async (state, config,
   };
   if (config.summarize) {
     const spec = modelSpec(config, runtime.rawConfig);
-    const reply = await callModel(runtime.chatModel(spec), summaryPrompt(state.conversation_summary, trimmed), runtime, {
-      stream: false,
-    });
+    const reply = await callModel(
+      runtime.chatModel(spec),
+      summaryPrompt(state.conversation_summary, trimmed),
+      runtime,
+      {
+        stream: false,
+      },
+    );
     update.conversation_summary = reply.text.trim();
     update.usage_metadata = usageOf(spec, reply);
   }
@@ -48,6 +53,8 @@ export const trimConversation: NodeRunFunction<"memory"> = async (state, config,
 
 function summaryPrompt(previous: string, trimmed: BaseMessage[]): BaseMessage[] {
   const transcript = trimmed.map((m) => `${messageRole(m)}: ${m.text}`).join("\n");
-  const body = previous ? `Summary so far: ${previous}\n\nConversation:\n${transcript}` : `Conversation:\n${transcript}`;
+  const body = previous
+    ? `Summary so far: ${previous}\n\nConversation:\n${transcript}`
+    : `Conversation:\n${transcript}`;
   return [new SystemMessage(SUMMARY_INSTRUCTIONS), new HumanMessage(body)];
 }

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { handleKeySchema, inputTemplateField, modelField, providerField, systemPromptField, uniqueKeys } from "../fields";
+import {
+  handleKeySchema,
+  inputTemplateField,
+  modelField,
+  providerField,
+  systemPromptField,
+  uniqueKeys,
+} from "../fields";
 import { defineNode, field } from "../types";
 
 export const DEFAULT_ROUTE = "default";

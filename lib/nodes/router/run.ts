@@ -25,7 +25,10 @@ export const classifyInput: NodeRunFunction<"router"> = async (state, config, ru
 
 /** The route the answer names: exactly, else the first key that appears in it as a word. */
 export function pickRoute(answer: string, routes: Route[]): string {
-  const normalized = answer.trim().toLowerCase().replace(/^["'`]+|["'`.!]+$/g, "");
+  const normalized = answer
+    .trim()
+    .toLowerCase()
+    .replace(/^["'`]+|["'`.!]+$/g, "");
   const exact = routes.find((r) => r.key.toLowerCase() === normalized);
   if (exact) return exact.key;
   let best: { key: string; index: number } | undefined;

@@ -26,7 +26,9 @@ export const subworkflowConfigSchema = z.object({
     ),
   outputVariable: variableNameSchema
     .default("subworkflow_result")
-    .meta(field({ title: "Store result in", description: "The child's output message and variables.", widget: "text" })),
+    .meta(
+      field({ title: "Store result in", description: "The child's output message and variables.", widget: "text" }),
+    ),
 });
 export type SubworkflowNodeConfig = z.infer<typeof subworkflowConfigSchema>;
 

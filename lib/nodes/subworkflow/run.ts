@@ -14,19 +14,25 @@ export const runSubworkflow: NodeRunFunction<"subworkflow"> = async (state, conf
   }
   const { message, variables, ...rest } = mapped;
   const childVariables = {
-    ...(variables && typeof variables === "object" && !Array.isArray(variables) ? (variables as Record<string, unknown>) : {}),
+    ...(variables && typeof variables === "object" && !Array.isArray(variables)
+      ? (variables as Record<string, unknown>)
+      : {}),
     ...rest,
   };
   const result = await runtime.runWorkflow({
     definitionId: config.definitionId,
     ...(config.version !== undefined ? { version: config.version } : {}),
     input: {
-      ...(message !== undefined && message !== null ? { message: typeof message === "string" ? message : JSON.stringify(message) } : {}),
+      ...(message !== undefined && message !== null
+        ? { message: typeof message === "string" ? message : JSON.stringify(message) }
+        : {}),
       ...(Object.keys(childVariables).length ? { variables: childVariables } : {}),
     },
   });
   if (result.status !== "completed") {
-    const reason = result.error?.message ?? (result.status === "paused" ? "it waits for a person, which a subworkflow cannot do" : result.status);
+    const reason =
+      result.error?.message ??
+      (result.status === "paused" ? "it waits for a person, which a subworkflow cannot do" : result.status);
     throw new Error(`The subworkflow ${config.definitionId} did not complete: ${reason}`);
   }
   return {

@@ -3,7 +3,13 @@ import { maxTokensField, modelField, providerField, systemPromptField } from "..
 import { defineNode, field } from "../types";
 
 /** The built-in tool names (the tool registry in lib/tools implements them). */
-export const BUILTIN_TOOL_NAMES = ["calculator", "current_time", "http_get", "knowledge_search", "run_workflow"] as const;
+export const BUILTIN_TOOL_NAMES = [
+  "calculator",
+  "current_time",
+  "http_get",
+  "knowledge_search",
+  "run_workflow",
+] as const;
 export type BuiltinToolName = (typeof BUILTIN_TOOL_NAMES)[number];
 
 export const toolsConfigSchema = z.object({

@@ -22,7 +22,8 @@ export const callTools: NodeRunFunction<"tools"> = async (state, config, runtime
     depth: runtime.depth,
     runWorkflow: async ({ definitionId, input }) => {
       const result = await runtime.runWorkflow({ definitionId, input: childInput(input) });
-      if (result.status !== "completed") throw new Error(result.error?.message ?? `The workflow ended ${result.status}.`);
+      if (result.status !== "completed")
+        throw new Error(result.error?.message ?? `The workflow ended ${result.status}.`);
       return result.output.message;
     },
   });
@@ -38,7 +39,11 @@ export const callTools: NodeRunFunction<"tools"> = async (state, config, runtime
   for (;;) {
     const limitReached = calls >= config.maxCalls;
     const prompt = limitReached
-      ? [...conversation, ...added, new SystemMessage(`The tool call limit (${config.maxCalls}) is reached: answer now without tools.`)]
+      ? [
+          ...conversation,
+          ...added,
+          new SystemMessage(`The tool call limit (${config.maxCalls}) is reached: answer now without tools.`),
+        ]
       : [...conversation, ...added];
     const reply: AIMessage = await callModel(limitReached ? model : withTools, prompt, runtime);
     usage = addUsage(usage, usageOf(spec, reply));
@@ -48,7 +53,13 @@ export const callTools: NodeRunFunction<"tools"> = async (state, config, runtime
     for (const call of requested) {
       const callId = call.id ?? `call_${calls + 1}`;
       if (calls >= config.maxCalls) {
-        added.push(new ToolMessage({ content: "Not run: the tool call limit is reached.", tool_call_id: callId, name: call.name }));
+        added.push(
+          new ToolMessage({
+            content: "Not run: the tool call limit is reached.",
+            tool_call_id: callId,
+            name: call.name,
+          }),
+        );
         continue;
       }
       calls += 1;
@@ -99,7 +110,10 @@ function childInput(input: unknown): { message?: string; variables?: Record<stri
   if (typeof input === "string") return { message: input };
   if (!input || typeof input !== "object") return {};
   const { message, variables, ...rest } = input as Record<string, unknown>;
-  const vars = { ...(variables && typeof variables === "object" ? (variables as Record<string, unknown>) : {}), ...rest };
+  const vars = {
+    ...(variables && typeof variables === "object" ? (variables as Record<string, unknown>) : {}),
+    ...rest,
+  };
   return {
     ...(typeof message === "string" ? { message } : {}),
     ...(Object.keys(vars).length ? { variables: vars } : {}),

@@ -29,7 +29,11 @@ export function checkSchema(definition: unknown, issues: IssueCollector): Workfl
   ] as const) {
     const list = Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
     if (Array.isArray(list) && list.length > max) {
-      issues.add({ code: "schema.invalid", path: key, message: `A workflow may have at most ${max} ${key} (this one has ${list.length}).` });
+      issues.add({
+        code: "schema.invalid",
+        path: key,
+        message: `A workflow may have at most ${max} ${key} (this one has ${list.length}).`,
+      });
       return null;
     }
   }
@@ -42,7 +46,14 @@ export function checkSchema(definition: unknown, issues: IssueCollector): Workfl
   for (const issue of parsed.error.issues.slice(0, MAX_SCHEMA_ISSUES)) {
     const path = issue.path.map(String).join(".");
     const [head, index] = issue.path;
-    const item = typeof index === "number" ? (head === "nodes" ? nodes[index] : head === "edges" ? edges[index] : undefined) : undefined;
+    const item =
+      typeof index === "number"
+        ? head === "nodes"
+          ? nodes[index]
+          : head === "edges"
+            ? edges[index]
+            : undefined
+        : undefined;
     const id = idOf(item);
     const where = describePath(issue.path, id);
     issues.add({

@@ -7,7 +7,12 @@ import { quote, type Analysis, type IssueCollector } from "../analysis";
 import { checkUrlTarget } from "../network-targets";
 import type { ValidationContext, ValidationUser } from "../types";
 
-export function checkSecurity(analysis: Analysis, user: ValidationUser, context: ValidationContext, issues: IssueCollector): void {
+export function checkSecurity(
+  analysis: Analysis,
+  user: ValidationUser,
+  context: ValidationContext,
+  issues: IssueCollector,
+): void {
   for (const node of analysis.nodes) {
     if (!node.definition || !node.configValid) continue;
     const usage = node.definition.uses(node.config as never);
@@ -16,7 +21,12 @@ export function checkSecurity(analysis: Analysis, user: ValidationUser, context:
       const verdict = checkUrlTarget(url, context.httpAllowList);
       const path = `${node.configPath}.${field}`;
       if (verdict.kind === "invalid") {
-        issues.add({ code: "http.invalid_url", nodeId: node.id, path, message: `${node.title}: the URL ${quote(url)} ${verdict.reason}.` });
+        issues.add({
+          code: "http.invalid_url",
+          nodeId: node.id,
+          path,
+          message: `${node.title}: the URL ${quote(url)} ${verdict.reason}.`,
+        });
       } else if (verdict.kind === "forbidden") {
         issues.add({
           code: "http.forbidden_target",

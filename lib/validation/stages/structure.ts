@@ -8,7 +8,16 @@ import { LOOP_BODY_HANDLE } from "@/lib/nodes/loop/definition";
 import { getNodeDefinition, resolveSourceHandle } from "@/lib/nodes/registry";
 import { ERROR_HANDLE, getFieldMeta } from "@/lib/nodes/types";
 import type { WorkflowGraph } from "@/lib/workflow/definition";
-import { edgeTitle, listNames, nodeTitle, quote, type AnalyzedEdge, type AnalyzedNode, type Analysis, type IssueCollector } from "../analysis";
+import {
+  edgeTitle,
+  listNames,
+  nodeTitle,
+  quote,
+  type AnalyzedEdge,
+  type AnalyzedNode,
+  type Analysis,
+  type IssueCollector,
+} from "../analysis";
 
 export function checkStructure(graph: WorkflowGraph, issues: IssueCollector): Analysis {
   const nodes = graph.nodes.map((node, index) => analyzeNode(node, index, issues));
@@ -93,7 +102,8 @@ function analyzeNode(node: WorkflowGraph["nodes"][number], index: number, issues
     for (const issue of parsed.error.issues.slice(0, 20)) {
       const fieldPath = issue.path.map(String).join(".");
       const [top] = issue.path;
-      const fieldSchema = typeof top === "string" && Object.prototype.hasOwnProperty.call(shape, top) ? shape[top] : undefined;
+      const fieldSchema =
+        typeof top === "string" && Object.prototype.hasOwnProperty.call(shape, top) ? shape[top] : undefined;
       const title = fieldSchema ? getFieldMeta(fieldSchema as never)?.title : undefined;
       const where = title ? (issue.path.length > 1 ? `${title} (${fieldPath})` : title) : fieldPath || "settings";
       issues.add({
@@ -116,7 +126,12 @@ function checkEdges(graph: WorkflowGraph, byId: Map<string, AnalyzedNode>, issue
   return graph.edges.map((edge, index) => {
     const path = `edges.${index}`;
     if (seen.has(edge.id)) {
-      issues.add({ code: "edge.duplicate_id", edgeId: edge.id, path: `${path}.id`, message: `${edgeTitle(edge)} appears more than once. Edge ids must be unique.` });
+      issues.add({
+        code: "edge.duplicate_id",
+        edgeId: edge.id,
+        path: `${path}.id`,
+        message: `${edgeTitle(edge)} appears more than once. Edge ids must be unique.`,
+      });
     }
     seen.add(edge.id);
 
@@ -199,7 +214,11 @@ function checkEdges(graph: WorkflowGraph, byId: Map<string, AnalyzedNode>, issue
   });
 }
 
-function reachableFrom(starts: readonly AnalyzedNode[], analysis: Analysis, skip?: (edge: AnalyzedEdge) => boolean): Set<AnalyzedNode> {
+function reachableFrom(
+  starts: readonly AnalyzedNode[],
+  analysis: Analysis,
+  skip?: (edge: AnalyzedEdge) => boolean,
+): Set<AnalyzedNode> {
   const seen = new Set<AnalyzedNode>(starts);
   const queue = [...starts];
   for (let i = 0; i < queue.length; i += 1) {
@@ -217,7 +236,10 @@ function checkEntryAndExit(analysis: Analysis, issues: IssueCollector): void {
   const canonical = analysis.nodes.filter((node) => node.canonical);
   const starts = canonical.filter((node) => node.definition?.entry);
   if (starts.length === 0) {
-    issues.add({ code: "graph.no_start", message: "The workflow has no Start node, so a run has nowhere to begin. Add one." });
+    issues.add({
+      code: "graph.no_start",
+      message: "The workflow has no Start node, so a run has nowhere to begin. Add one.",
+    });
     return;
   }
   if (starts.length > 1) {
@@ -258,7 +280,8 @@ function checkEntryAndExit(analysis: Analysis, issues: IssueCollector): void {
  * edges of loop nodes: any cycle left (found as a strongly connected component) could run forever.
  */
 function checkCycles(analysis: Analysis, issues: IssueCollector): void {
-  const isBoundingEdge = (edge: AnalyzedEdge) => Boolean(edge.source?.definition?.loops) && edge.handle === LOOP_BODY_HANDLE;
+  const isBoundingEdge = (edge: AnalyzedEdge) =>
+    Boolean(edge.source?.definition?.loops) && edge.handle === LOOP_BODY_HANDLE;
   for (const component of stronglyConnectedComponents(analysis, isBoundingEdge)) {
     const first = component.reduce((a, b) => (a.index <= b.index ? a : b));
     const names = component.sort((a, b) => a.index - b.index).map((node) => node.title);
@@ -352,7 +375,9 @@ function checkOutputs(analysis: Analysis, issues: IssueCollector): void {
     }
 
     if (node.definition.loops) {
-      const bodyTargets = edges.filter((edge) => edge.handle === LOOP_BODY_HANDLE && edge.target).map((edge) => edge.target!);
+      const bodyTargets = edges
+        .filter((edge) => edge.handle === LOOP_BODY_HANDLE && edge.target)
+        .map((edge) => edge.target!);
       if (bodyTargets.length > 0 && !reachableFrom(bodyTargets, analysis).has(node)) {
         issues.add({
           code: "loop.body_not_closed",

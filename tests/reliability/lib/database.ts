@@ -6,7 +6,11 @@
 import postgres from "postgres";
 
 function serverUrl(): URL {
-  const base = process.env.RELIABILITY_PG_URL ?? process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const base =
+    process.env.RELIABILITY_PG_URL ??
+    process.env.TEST_DATABASE_URL ??
+    process.env.DATABASE_URL ??
+    "postgres://postgres@127.0.0.1:5432/postgres";
   const url = new URL(base);
   url.pathname = "/postgres";
   return url;

@@ -17,7 +17,8 @@ export const SUITE_SERVER_ENV = {
 export default async function setup(project: TestProject) {
   const dir = process.env.RELIABILITY_BUILD_DIR;
   const databaseUrl = process.env.RELIABILITY_DATABASE_URL;
-  if (!dir || !databaseUrl) throw new Error("run the suites with `npm run test:reliability` (it builds and makes the database)");
+  if (!dir || !databaseUrl)
+    throw new Error("run the suites with `npm run test:reliability` (it builds and makes the database)");
   const server = await startProductionServer({ dir, port: await freePort(), databaseUrl, env: SUITE_SERVER_ENV });
   project.provide("reliability", { baseUrl: server.url, pid: server.pid, dir, databaseUrl });
   return async () => {

@@ -9,7 +9,12 @@ export function suiteServer() {
   return inject("reliability");
 }
 
-type Node = { id: string; type: string; position: { x: number; y: number }; data: { label?: string; config: Record<string, unknown> } };
+type Node = {
+  id: string;
+  type: string;
+  position: { x: number; y: number };
+  data: { label?: string; config: Record<string, unknown> };
+};
 export const node = (id: string, type: string, config: Record<string, unknown> = {}, label?: string): Node => ({
   id,
   type,
@@ -25,8 +30,14 @@ export const edge = (source: string, target: string, sourceHandle?: string) => (
 export const graph = (nodes: Node[], edges: ReturnType<typeof edge>[]) => ({ nodes, edges, metadata: {} });
 
 /** start → model → end with the given model config (default: the instant local echo). */
-export function modelGraph(config: Record<string, unknown> = { provider: "local", model: "echo" }, labels: { model?: string } = {}) {
-  return graph([node("start", "start"), node("model", "model", config, labels.model), node("end", "end")], [edge("start", "model"), edge("model", "end")]);
+export function modelGraph(
+  config: Record<string, unknown> = { provider: "local", model: "echo" },
+  labels: { model?: string } = {},
+) {
+  return graph(
+    [node("start", "start"), node("model", "model", config, labels.model), node("end", "end")],
+    [edge("start", "model"), edge("model", "end")],
+  );
 }
 
 /** A run that streams for a while: the local `slow` model, `latencyMs` between ~110 tokens. */
@@ -70,7 +81,10 @@ export function expectErrorShape(json: unknown, where: string): void {
  * Executions of an owner whose stored events are not seq 1..n without gaps or overlaps ending with one
  * terminal event (none: every run's record is whole).
  */
-export async function executionsWithBrokenEvents(sql: postgres.Sql, ownerId: string): Promise<Array<{ id: string; problem: string }>> {
+export async function executionsWithBrokenEvents(
+  sql: postgres.Sql,
+  ownerId: string,
+): Promise<Array<{ id: string; problem: string }>> {
   return sql<Array<{ id: string; problem: string }>>`
     with spans as (
       select e.id, ev.seq, coalesce(ev.seq_end, ev.seq) as last, ev.type,
@@ -114,7 +128,10 @@ export function expectCountersEqual(rows: Array<Record<string, unknown>>, label:
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function eventually<T>(probe: () => Promise<T | undefined | false>, { timeoutMs = 15_000, intervalMs = 100, what = "condition" } = {}): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | false>,
+  { timeoutMs = 15_000, intervalMs = 100, what = "condition" } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

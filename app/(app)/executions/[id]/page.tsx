@@ -31,10 +31,12 @@ export default async function ExecutionPage({ params }: { params: Promise<{ id: 
   if (!execution) notFound();
 
   // Steps are a convenience: a run whose checkpoints were pruned still shows.
-  const steps: ExecutionStep[] = await listExecutionSteps({ userId: user.id, executionId: id }).catch((error: unknown) => {
-    console.error("[monitor] could not list the run's steps", error);
-    return [];
-  });
+  const steps: ExecutionStep[] = await listExecutionSteps({ userId: user.id, executionId: id }).catch(
+    (error: unknown) => {
+      console.error("[monitor] could not list the run's steps", error);
+      return [];
+    },
+  );
   const [workflows, templates, knowledgeBases] = await Promise.all([
     listDefinitions({ ownerId: user.id }),
     listTemplates({ ownerId: user.id }),
@@ -50,8 +52,14 @@ export default async function ExecutionPage({ params }: { params: Promise<{ id: 
   const { title, version } = runTitle(execution, names);
   const links: RunLinks = {
     parent: parent ? { id: parent.id, title: runTitle(parent, names).title, status: parent.status } : null,
-    workflow: execution.definitionId && names.workflows[execution.definitionId] ? { id: execution.definitionId, name: names.workflows[execution.definitionId]! } : null,
-    template: execution.templateId && names.templates[execution.templateId] ? { id: execution.templateId, name: names.templates[execution.templateId]! } : null,
+    workflow:
+      execution.definitionId && names.workflows[execution.definitionId]
+        ? { id: execution.definitionId, name: names.workflows[execution.definitionId]! }
+        : null,
+    template:
+      execution.templateId && names.templates[execution.templateId]
+        ? { id: execution.templateId, name: names.templates[execution.templateId]! }
+        : null,
     conversationId: execution.conversationId,
   };
 

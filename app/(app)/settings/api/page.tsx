@@ -49,7 +49,10 @@ function Body({ content }: { content: Record<string, MediaType> }) {
       {Object.entries(content).map(([type, media]) => (
         <div key={type} className="flex flex-col gap-1.5">
           <p className="text-xs text-zinc-500">
-            <span className="font-mono">{type}</span> — <span className="font-mono text-zinc-700"><TypeLabel schema={media.schema} /></span>
+            <span className="font-mono">{type}</span> —{" "}
+            <span className="font-mono text-zinc-700">
+              <TypeLabel schema={media.schema} />
+            </span>
           </p>
           {media.schema?.properties ? <PropertyTable schema={media.schema} /> : null}
         </div>
@@ -62,7 +65,11 @@ function OperationCard({ method, path, op }: { method: (typeof METHODS)[number];
   const success = Object.entries(op.responses ?? {}).filter(([status]) => status.startsWith("2"));
   const errors = Object.entries(op.responses ?? {}).filter(([status]) => !status.startsWith("2"));
   return (
-    <article id={op.operationId} className="flex flex-col gap-3 border-t border-zinc-200 px-5 py-4 first:border-t-0" data-testid="api-operation">
+    <article
+      id={op.operationId}
+      className="flex flex-col gap-3 border-t border-zinc-200 px-5 py-4 first:border-t-0"
+      data-testid="api-operation"
+    >
       <header className="flex flex-wrap items-center gap-2">
         <Badge tone={METHOD_TONES[method]} className="font-mono uppercase">
           {method}
@@ -85,8 +92,14 @@ function OperationCard({ method, path, op }: { method: (typeof METHODS)[number];
             {op.parameters.map((p) => (
               <li key={`${p.in}:${p.name}`}>
                 <span className="font-mono text-zinc-900">{p.name}</span>
-                <span className="text-zinc-400"> ({p.in}{p.required ? ", required" : ""})</span>{" "}
-                <span className="font-mono text-zinc-700"><TypeLabel schema={p.schema} /></span>
+                <span className="text-zinc-400">
+                  {" "}
+                  ({p.in}
+                  {p.required ? ", required" : ""})
+                </span>{" "}
+                <span className="font-mono text-zinc-700">
+                  <TypeLabel schema={p.schema} />
+                </span>
                 {p.description || p.schema?.description ? (
                   <span className="text-zinc-600">
                     {" — "}
@@ -111,7 +124,8 @@ function OperationCard({ method, path, op }: { method: (typeof METHODS)[number];
         {success.map(([status, response]) => (
           <div key={status} className="flex flex-col gap-1.5">
             <p className="text-[13px] text-zinc-700">
-              <span className="font-mono font-semibold text-emerald-700">{status}</span> <Prose text={response.description ?? ""} />
+              <span className="font-mono font-semibold text-emerald-700">{status}</span>{" "}
+              <Prose text={response.description ?? ""} />
             </p>
             {response.content ? <Body content={response.content} /> : null}
           </div>
@@ -120,7 +134,8 @@ function OperationCard({ method, path, op }: { method: (typeof METHODS)[number];
           <ul className="flex flex-wrap gap-x-4 gap-y-1 text-[13px] text-zinc-600">
             {errors.map(([status, response]) => (
               <li key={status}>
-                <span className="font-mono font-semibold text-red-700">{status}</span> <Prose text={response.description ?? ""} />
+                <span className="font-mono font-semibold text-red-700">{status}</span>{" "}
+                <Prose text={response.description ?? ""} />
               </li>
             ))}
           </ul>
@@ -159,7 +174,11 @@ export default async function ApiReferencePage() {
             <Link href="/settings" className="text-sm font-medium text-indigo-700 hover:underline">
               Create an API key
             </Link>
-            <a href="/api/openapi.json" className="text-sm font-medium text-indigo-700 hover:underline" data-testid="openapi-link">
+            <a
+              href="/api/openapi.json"
+              className="text-sm font-medium text-indigo-700 hover:underline"
+              data-testid="openapi-link"
+            >
               openapi.json
             </a>
           </>
@@ -178,25 +197,32 @@ export default async function ApiReferencePage() {
      ${"<this server>"}/api/executions`}
           </pre>
           <p>
-            Add <code className="font-mono">Accept: text/event-stream</code> to a run request to receive its events as they happen.
+            Add <code className="font-mono">Accept: text/event-stream</code> to a run request to receive its events as
+            they happen.
           </p>
         </CardContent>
       </Card>
-      {(document.tags ?? []).filter((tag) => byTag.has(tag.name)).map((tag) => (
-        <Card key={tag.name} aria-labelledby={`tag-${tag.name}`}>
-          <CardHeader title={<span id={`tag-${tag.name}`}>{tag.name}</span>} description={tag.description} />
-          <div>
-            {byTag.get(tag.name)!.map(({ method, path, op }) => (
-              <OperationCard key={`${method} ${path}`} method={method} path={path} op={op} />
-            ))}
-          </div>
-        </Card>
-      ))}
+      {(document.tags ?? [])
+        .filter((tag) => byTag.has(tag.name))
+        .map((tag) => (
+          <Card key={tag.name} aria-labelledby={`tag-${tag.name}`}>
+            <CardHeader title={<span id={`tag-${tag.name}`}>{tag.name}</span>} description={tag.description} />
+            <div>
+              {byTag.get(tag.name)!.map(({ method, path, op }) => (
+                <OperationCard key={`${method} ${path}`} method={method} path={path} op={op} />
+              ))}
+            </div>
+          </Card>
+        ))}
       <Card>
         <CardHeader title="Schemas" description="The shapes the operations above refer to." />
         <div>
           {schemas.map(([name, schema]) => (
-            <section key={name} id={schemaAnchor(name)} className="flex flex-col gap-2 border-t border-zinc-200 px-5 py-4 first:border-t-0">
+            <section
+              key={name}
+              id={schemaAnchor(name)}
+              className="flex flex-col gap-2 border-t border-zinc-200 px-5 py-4 first:border-t-0"
+            >
               <h3 className="font-mono text-sm font-semibold text-zinc-900">{name}</h3>
               {schema.description ? (
                 <p className="text-[13px] text-zinc-600">

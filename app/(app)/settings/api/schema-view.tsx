@@ -117,7 +117,12 @@ export function PropertyTable({ schema }: { schema: JsonSchema }) {
             <tr key={name}>
               <td className="py-1.5 pr-4 font-mono text-zinc-900">
                 {name}
-                {required.has(name) ? <span className="text-red-600" title="required"> *</span> : null}
+                {required.has(name) ? (
+                  <span className="text-red-600" title="required">
+                    {" "}
+                    *
+                  </span>
+                ) : null}
               </td>
               <td className="py-1.5 pr-4 font-mono text-zinc-700">
                 <TypeLabel schema={property} />

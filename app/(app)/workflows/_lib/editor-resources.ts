@@ -11,7 +11,13 @@ import { listModelProviders } from "@/lib/models";
 import { listWorkflows } from "@/lib/services/workflows";
 import { validationContextFor } from "@/lib/services/validation-context";
 
-export async function loadEditorResources({ userId, workflowId }: { userId: string; workflowId?: string }): Promise<EditorResources> {
+export async function loadEditorResources({
+  userId,
+  workflowId,
+}: {
+  userId: string;
+  workflowId?: string;
+}): Promise<EditorResources> {
   const [validationContext, knowledgeBases, workflows] = await Promise.all([
     validationContextFor({ ownerId: userId, ...(workflowId ? { definitionId: workflowId } : {}) }),
     listKnowledgeBases({ ownerId: userId }),

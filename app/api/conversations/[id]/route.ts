@@ -6,7 +6,12 @@
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, json, methodNotAllowed, noContent, readJson } from "@/lib/http";
 import { updateConversationBodySchema } from "@/lib/api/conversations";
-import { conversationNotFound, deleteConversation, getConversationDto, renameConversationTitle } from "@/lib/services/conversations";
+import {
+  conversationNotFound,
+  deleteConversation,
+  getConversationDto,
+  renameConversationTitle,
+} from "@/lib/services/conversations";
 import { BODY_LIMITS } from "../../_lib/limits";
 import { idParam } from "../../_lib/params";
 

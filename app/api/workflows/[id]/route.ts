@@ -20,7 +20,9 @@ export const PUT = apiRoute<{ id: string }>(async (request, { params }) => {
   const user = await authenticate(request);
   const id = await idParam(params, "id", workflowNotFound);
   const { baseVersion, ...doc } = await readJson(request, saveWorkflowBodySchema, { maxBytes: BODY_LIMITS.DEFINITION });
-  return json(await updateWorkflow({ ownerId: user.id, id, doc, ...(baseVersion !== undefined ? { baseVersion } : {}) }));
+  return json(
+    await updateWorkflow({ ownerId: user.id, id, doc, ...(baseVersion !== undefined ? { baseVersion } : {}) }),
+  );
 });
 
 export const DELETE = apiRoute<{ id: string }>(async (request, { params }) => {

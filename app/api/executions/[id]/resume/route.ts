@@ -19,7 +19,12 @@ export const POST = apiRoute<{ id: string }>(async (request, { params }) => {
   const id = await idParam(params, "id", executionNotFound);
   const answer = await readJson(request, resumeExecutionBodySchema, { maxBytes: BODY_LIMITS.DEFINITION });
   const detached = prefersRespondAsync(request);
-  const outcome = await resumeRun({ userId: user.id, executionId: id, answer, stream: detached || wantsEventStream(request) });
+  const outcome = await resumeRun({
+    userId: user.id,
+    executionId: id,
+    answer,
+    stream: detached || wantsEventStream(request),
+  });
   return detached ? detachedRunResponse(outcome) : runResponse(outcome);
 });
 

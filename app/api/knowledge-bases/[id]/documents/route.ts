@@ -17,7 +17,10 @@ function formError(message: string, path = "file"): AppError {
   return new AppError("validation:form", message, { issues: [{ path, message }] });
 }
 
-async function readUpload(request: Request, contentType: string): Promise<{ fileName: string; bytes: Uint8Array; title?: string }> {
+async function readUpload(
+  request: Request,
+  contentType: string,
+): Promise<{ fileName: string; bytes: Uint8Array; title?: string }> {
   // The whole body is capped before the form is parsed, so an endless upload is never buffered.
   const body = await readBodyBytes(request, BODY_LIMITS.UPLOAD);
   let form: FormData;
@@ -36,7 +39,11 @@ async function readUpload(request: Request, contentType: string): Promise<{ file
   if (typeof title === "string" && title.length > KNOWLEDGE_LIMITS.titleMaxLength) {
     throw formError(`\`title\` may be at most ${KNOWLEDGE_LIMITS.titleMaxLength} characters.`, "title");
   }
-  return { fileName: file.name || "upload", bytes: new Uint8Array(await file.arrayBuffer()), ...(title ? { title } : {}) };
+  return {
+    fileName: file.name || "upload",
+    bytes: new Uint8Array(await file.arrayBuffer()),
+    ...(title ? { title } : {}),
+  };
 }
 
 export const POST = apiRoute<{ id: string }>(async (request, { params }) => {

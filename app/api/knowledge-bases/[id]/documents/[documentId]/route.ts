@@ -9,7 +9,11 @@ const notFound = () => new AppError("not_found:knowledge_document", "No such doc
 
 export const DELETE = apiRoute<{ id: string; documentId: string }>(async (request, { params }) => {
   const user = await authenticate(request);
-  const knowledgeBaseId = await idParam(params, "id", () => new AppError("not_found:knowledge_base", "No such knowledge base."));
+  const knowledgeBaseId = await idParam(
+    params,
+    "id",
+    () => new AppError("not_found:knowledge_base", "No such knowledge base."),
+  );
   const documentId = await idParam(params, "documentId", notFound);
   await deleteKnowledgeDocument({ ownerId: user.id, knowledgeBaseId, documentId });
   return noContent();
