@@ -69,7 +69,7 @@ export class FlowiseClient {
     const end = Date.now() + timeoutMs;
     while (Date.now() < end) {
       try {
-        const r = await fetch(this.base + "/api/v1/ping", { signal: AbortSignal.timeout(5000) });
+        const r = await fetch(`${this.base}/api/v1/ping`, { signal: AbortSignal.timeout(5000) });
         if (r.ok) return true;
       } catch {
         // not listening yet

@@ -48,7 +48,7 @@ export class N8nClient {
     const end = Date.now() + ms;
     while (Date.now() < end) {
       try {
-        if ((await fetch(this.base + "/healthz")).ok) return;
+        if ((await fetch(`${this.base}/healthz`)).ok) return;
       } catch {
         // not listening yet
       }

@@ -504,7 +504,7 @@ async function main() {
   fs.mkdirSync(RESULTS, { recursive: true });
   const jsonFile = path.join(RESULTS, `peers-${stamp}.json`);
   fs.writeFileSync(jsonFile, JSON.stringify(report, null, 2));
-  fs.writeFileSync(path.join(RESULTS, `peers-${stamp}.txt`), text + "\n");
+  fs.writeFileSync(path.join(RESULTS, `peers-${stamp}.txt`), `${text}\n`);
   if (args.json) fs.writeFileSync(args.json, JSON.stringify(report, null, 2));
   console.error(`[peers] wrote ${path.relative(ROOT, jsonFile)} and peers-${stamp}.txt`);
 }

@@ -78,7 +78,7 @@ function npm(cwd: string, args: string[], extraEnv: Record<string, string> = {})
 function writePackageJsonIfMissing(dir: string, content: object): void {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, "package.json");
-  if (!fs.existsSync(file)) fs.writeFileSync(file, JSON.stringify(content) + "\n");
+  if (!fs.existsSync(file)) fs.writeFileSync(file, `${JSON.stringify(content)}\n`);
 }
 
 export function installRaw(): void {
@@ -110,7 +110,7 @@ export function installN8n(): void {
   fs.mkdirSync(n8n, { recursive: true });
   fs.writeFileSync(
     path.join(n8n, "package.json"),
-    JSON.stringify({ name: "n8n-peer", private: true, overrides: { xlsx: "0.18.5" } }) + "\n",
+    `${JSON.stringify({ name: "n8n-peer", private: true, overrides: { xlsx: "0.18.5" } })}\n`,
   );
   npm(n8n, ["i", "--no-audit", "--no-fund", "--ignore-scripts", `n8n@${N8N_VERSION}`], {
     PUPPETEER_SKIP_DOWNLOAD: "1",

@@ -231,7 +231,7 @@ export async function runThreeWay<M, U>(
       usage.get(c)!.push({ usage: await meter.stop(started), n: res.n, result: res });
       results.get(c)!.push(res);
       log(
-        `round ${r + 1} ${c.label} c${c.conc}: ${fmt(res.execPerSec)} exec/s p50=${fmt(res.p50, 2)} err=${res.errors}${res.firstError ? " " + res.firstError : ""}`,
+        `round ${r + 1} ${c.label} c${c.conc}: ${fmt(res.execPerSec)} exec/s p50=${fmt(res.p50, 2)} err=${res.errors}${res.firstError ? ` ${res.firstError}` : ""}`,
       );
     }
   }
@@ -331,7 +331,7 @@ export async function runThreeWay<M, U>(
     "\n" +
       table(rr, [
         { h: "ratio", f: (x) => x.what },
-        { h: "value", f: (x) => fmt(x.v, 2) + "x" },
+        { h: "value", f: (x) => `${fmt(x.v, 2)}x` },
       ]),
   );
   out.push(

@@ -48,7 +48,7 @@ export function startWireServer({
     const completion = words.length;
     return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
   };
-  const id = () => "chatcmpl-" + Math.random().toString(36).slice(2, 12);
+  const id = () => `chatcmpl-${Math.random().toString(36).slice(2, 12)}`;
   function plainReply(res: http.ServerResponse, body: ChatBody) {
     stats.chat++;
     json(res, 200, {

@@ -182,7 +182,7 @@ export function buildTranscript(messages: readonly MessageDto[], turns: readonly
 /** A run of this conversation that is under way on the server but followed by no stream in this tab. */
 export function unfollowedRun(messages: readonly MessageDto[], turns: readonly ChatTurn[]): string | undefined {
   const last = messages[messages.length - 1];
-  if (!last || last.role !== "user" || !last.executionId) return undefined;
+  if (last?.role !== "user" || !last.executionId) return undefined;
   if (messages.some((m) => m.role === "assistant" && m.executionId === last.executionId)) return undefined;
   // A turn still waiting for its run's first event may be this very run.
   if (turns.some((turn) => !turn.run.executionId && turn.connection !== "closed")) return undefined;

@@ -5,7 +5,7 @@
  * rate, p50/p95 duration, and tokens with cost. Charts are recharts (SVG), sized by their container.
  */
 import { clsx } from "clsx";
-import { Activity, CircleCheck, Coins, Gauge, Hash, Timer } from "lucide-react";
+import { Activity, CircleCheck, Coins, type Gauge, Hash, Timer } from "lucide-react";
 import type { ReactNode } from "react";
 import {
   Area,

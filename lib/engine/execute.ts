@@ -37,7 +37,7 @@ import {
 } from "@/lib/graph/compile-workflow";
 import { compiledWorkflow, prepareWorkflow } from "./compiled-workflows";
 import "./langchain-context";
-import { errorMessage, NodeFailedError } from "@/lib/graph/errors";
+import { NodeFailedError } from "@/lib/graph/errors";
 import { addUsage, totalUsage, type WorkflowState, type WorkflowUpdate } from "@/lib/graph/state";
 import { answerMetadataOf, MESSAGE_STATUS } from "./answer";
 import { ExecutionContext, type ChatTurnStart, type RunAdmissionLimits } from "./context";
@@ -55,7 +55,6 @@ import {
   type ExecutionError,
   type ExecutionResult,
   type ExecutionStatus,
-  type HistoryEntry,
 } from "./result";
 import { defaultResources, engineValidationContext, MAX_WORKFLOW_DEPTH } from "./resources";
 import { copyStepToThread, loadRunStep } from "./time-travel";

@@ -122,7 +122,7 @@ export function lookupPath(scope: unknown, path: readonly string[]): unknown {
   let current: unknown = scope;
   for (const segment of path) {
     if (current === null || typeof current !== "object") return undefined;
-    if (!Object.prototype.hasOwnProperty.call(current, segment)) return undefined;
+    if (!Object.hasOwn(current, segment)) return undefined;
     current = (current as Record<string, unknown>)[segment];
   }
   return current;

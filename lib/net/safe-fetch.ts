@@ -159,7 +159,7 @@ function addressAllowed(list: AllowList, address: string): boolean {
   const ip = ipaddr.process(address);
   return list.ranges.some(([net, bits]) => {
     const candidate = net.kind() === ip.kind() ? ip : undefined;
-    return candidate !== undefined && candidate.match([net, bits] as [typeof candidate, number]);
+    return candidate?.match([net, bits] as [typeof candidate, number]);
   });
 }
 

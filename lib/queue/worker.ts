@@ -281,7 +281,7 @@ export class QueueWorker {
     while (!this.stopping) {
       await new Promise((resolve) => setTimeout(resolve, Math.max(250, Math.floor(this.staleAfterMs / 2))));
       const now = await getQueuedExecutionState({ executionId: data.executionId });
-      if (!now || now.status !== "running" || now.heartbeatAgeMs === null || now.heartbeatAgeMs > this.staleAfterMs) {
+      if (now?.status !== "running" || now.heartbeatAgeMs === null || now.heartbeatAgeMs > this.staleAfterMs) {
         return this.settleAfterError(job, data, error);
       }
     }

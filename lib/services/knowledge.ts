@@ -157,7 +157,7 @@ export async function addFileDocument({
   title?: string;
 }): Promise<KnowledgeDocumentDto> {
   const extension = path.extname(fileName).toLowerCase();
-  if (!Object.prototype.hasOwnProperty.call(KNOWLEDGE_FILE_TYPES, extension)) throw unsupportedFile(fileName);
+  if (!Object.hasOwn(KNOWLEDGE_FILE_TYPES, extension)) throw unsupportedFile(fileName);
   const mimeType = KNOWLEDGE_FILE_TYPES[extension as keyof typeof KNOWLEDGE_FILE_TYPES];
   if (bytes.byteLength > KNOWLEDGE_LIMITS.fileMaxBytes) {
     throw new AppError(

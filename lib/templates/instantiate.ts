@@ -14,7 +14,7 @@ export function resolveTemplateParams(
   defaults: Record<string, unknown>,
   params: Record<string, unknown> | undefined,
 ): Record<string, unknown> {
-  const unknown = Object.keys(params ?? {}).filter((key) => !Object.prototype.hasOwnProperty.call(defaults, key));
+  const unknown = Object.keys(params ?? {}).filter((key) => !Object.hasOwn(defaults, key));
   if (unknown.length > 0) {
     throw new AppError(
       "bad_request:template_params",
@@ -46,7 +46,7 @@ function fill(value: unknown, params: Record<string, unknown>, depth: number): u
 }
 
 function has(params: Record<string, unknown>, name: string): boolean {
-  return Object.prototype.hasOwnProperty.call(params, name);
+  return  Object.hasOwn(params, name);
 }
 
 function text(value: unknown): string {

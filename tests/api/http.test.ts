@@ -117,7 +117,7 @@ describe("readJson", () => {
       pull(controller) {
         pulled++;
         if (pulled > 1000) return controller.close(); // an endless body, as far as the reader should care
-        controller.enqueue(new TextEncoder().encode('{"name":"' + "y".repeat(40)));
+        controller.enqueue(new TextEncoder().encode(`{"name":"${"y".repeat(40)}`));
       },
     });
     const { status } = await read(await echo(apiRequest("/api/x", { method: "POST", body: stream }), routeContext()));

@@ -98,7 +98,7 @@ describe("API keys endpoints", () => {
 
   it("answers 401 unauthorized:api_key for a wrong key, without falling back to the cookie", async () => {
     const { cookie } = await signUp();
-    const wrongKeys = ["lat_" + "A".repeat(43), "lat_short", "not-a-key"];
+    const wrongKeys = [`lat_${"A".repeat(43)}`, "lat_short", "not-a-key"];
     for (const apiKey of wrongKeys) {
       const { status, json } = await list({ cookie, apiKey });
       expect(status).toBe(401);

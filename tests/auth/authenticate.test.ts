@@ -46,7 +46,7 @@ describe("authenticate", () => {
 
   it("never falls back to the cookie when a bad key is presented", async () => {
     const { cookie } = await signUp();
-    const error = await failure(authenticate(apiRequest("/api/x", { cookie, apiKey: "lat_" + "B".repeat(43) })));
+    const error = await failure(authenticate(apiRequest("/api/x", { cookie, apiKey: `lat_${"B".repeat(43)}` })));
     expect(error.code).toBe("unauthorized:api_key");
     expect(error.status).toBe(401);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import type { z } from "zod";
 import { conditionalNode } from "@/lib/nodes/conditional/definition";
 import { humanNode } from "@/lib/nodes/human/definition";
 import { loopNode } from "@/lib/nodes/loop/definition";

@@ -77,8 +77,8 @@ describe("calculator", () => {
     ["171!", /factorial too large/],
     ["2.5!", /non-negative integer/],
     ["round(1, 99)", /digits/],
-    ["(".repeat(100) + "1" + ")".repeat(100), /nested too deeply/],
-    ["1+".repeat(600) + "1", /longer than 1000/],
+    [`${"(".repeat(100)}1${")".repeat(100)}`, /nested too deeply/],
+    [`${"1+".repeat(600)}1`, /longer than 1000/],
   ])("rejects %j", (expr, message) => {
     expect(() => evaluateExpression(expr)).toThrow(CalculatorError);
     expect(() => evaluateExpression(expr)).toThrow(message);

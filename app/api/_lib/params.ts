@@ -5,7 +5,7 @@
 import "server-only";
 import { z } from "zod";
 import { isId } from "@/lib/api/common";
-import { AppError } from "@/lib/errors";
+import type { AppError } from "@/lib/errors";
 
 type Params = Promise<Record<string, string | string[]>>;
 

@@ -27,7 +27,7 @@ export function checkSchema(definition: unknown, issues: IssueCollector): Workfl
     ["nodes", DEFINITION_LIMITS.maxNodes],
     ["edges", DEFINITION_LIMITS.maxEdges],
   ] as const) {
-    const list = Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+    const list = Object.hasOwn(record, key) ? record[key] : undefined;
     if (Array.isArray(list) && list.length > max) {
       issues.add({
         code: "schema.invalid",

@@ -87,7 +87,7 @@ function analyzeNode(node: WorkflowGraph["nodes"][number], index: number, issues
   const rawConfig = node.data.config;
   const shape = definition.configSchema.shape as Record<string, unknown>;
   for (const key of Object.keys(rawConfig)) {
-    if (!Object.prototype.hasOwnProperty.call(shape, key)) {
+    if (!Object.hasOwn(shape, key)) {
       issues.add({
         code: "node.unknown_config_field",
         nodeId: node.id,
@@ -103,7 +103,7 @@ function analyzeNode(node: WorkflowGraph["nodes"][number], index: number, issues
       const fieldPath = issue.path.map(String).join(".");
       const [top] = issue.path;
       const fieldSchema =
-        typeof top === "string" && Object.prototype.hasOwnProperty.call(shape, top) ? shape[top] : undefined;
+        typeof top === "string" && Object.hasOwn(shape, top) ? shape[top] : undefined;
       const title = fieldSchema ? getFieldMeta(fieldSchema as never)?.title : undefined;
       const where = title ? (issue.path.length > 1 ? `${title} (${fieldPath})` : title) : fieldPath || "settings";
       issues.add({
