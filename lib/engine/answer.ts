@@ -1,7 +1,9 @@
 /**
  * A chat run's answer as a stored message: its status and metadata. One definition for the tracker (which
- * stores the answer with the run's finish) and the engine (which stores it itself for trackers that do not).
+ * stores the turn with the run's start and finish) and the engine (which stores it itself for trackers that
+ * do not).
  */
+import { appendMessage } from "@/lib/db/queries/conversations";
 import type { ExecutionContext } from "./context";
 import type { ExecutionResult, ExecutionStatus } from "./result";
 
@@ -28,4 +30,36 @@ export function answerMetadataOf(ctx: ExecutionContext, result: ExecutionResult)
       ? { conversationSummary: ctx.state.conversation_summary, summaryCoversUntil: coversUntil }
       : {}),
   };
+}
+
+/** Without the database tracker: the person's message, stored here (linked to the run's row if it has one). */
+export async function storeChatStart(ctx: ExecutionContext): Promise<void> {
+  const chat = ctx.chatStart;
+  if (!chat || !ctx.conversationId) return;
+  if (chat.userMessage) {
+    await appendMessage({
+      ownerId: ctx.userId,
+      conversationId: ctx.conversationId,
+      role: "user",
+      content: chat.userMessage.content,
+      executionId: ctx.executionId,
+    });
+  }
+}
+
+/** Stores a chat run's answer (with the memory node's running summary, when it made one). */
+export async function saveAnswer(ctx: ExecutionContext, result: ExecutionResult): Promise<string> {
+  const message = await appendMessage({
+    ownerId: ctx.userId,
+    conversationId: ctx.conversationId!,
+    role: "assistant",
+    content: result.output.message,
+    executionId: ctx.executionId,
+    status: MESSAGE_STATUS[result.status],
+    tokens: result.usage.totalTokens,
+    cost: result.cost,
+    durationMs: Math.round(result.durationMs),
+    metadata: answerMetadataOf(ctx, result),
+  });
+  return message.id;
 }

@@ -1,0 +1,133 @@
+/**
+ * A run that continues from a checkpoint: a paused run resumed with a person's answer (the same execution),
+ * or a new execution re-run from a step of an earlier one (time travel). Both rebuild the run's context from
+ * the snapshot its checkpointed state holds.
+ */
+import "server-only";
+import { Command } from "@langchain/langgraph";
+import { AppError, issuesFromZod } from "@/lib/errors";
+import { humanAnswerSchema } from "@/lib/nodes/human/run";
+import { ExecutionContext, type ExecutionContextInit } from "./context";
+import {
+  earlierAttempt,
+  type ExecuteOptions,
+  loadPausedRun,
+  originalRequest,
+  type PreparedExecution,
+  restoreCheckpointedState,
+  type RunSnapshot,
+  snapshotOf,
+  validDefinition,
+} from "./prepared";
+import type { ExecutionRequest } from "./request";
+import { defaultResources } from "./resources";
+import { copyStepToThread, loadRunStep } from "./time-travel";
+import type { Tracker } from "./tracker";
+
+/** A paused run (a human node) continued with the person's answer: the same execution, from its checkpoint. */
+export async function prepareResume(
+  request: ExecutionRequest,
+  options: ExecuteOptions,
+  tracker: Tracker,
+): Promise<PreparedExecution> {
+  const { executionId, answer } = options.resume!;
+  const parsedAnswer = humanAnswerSchema.safeParse(answer);
+  if (!parsedAnswer.success) {
+    throw new AppError("bad_request:answer", "The answer must be true/false, text, or { approved, text }.", {
+      issues: issuesFromZod(parsedAnswer.error.issues).map((i) => ({
+        ...i,
+        path: `answer${i.path === "(body)" ? "" : `.${i.path}`}`,
+      })),
+    });
+  }
+  const { snapshot, values } = await loadPausedRun({ executionId, userId: options.userId });
+  if (snapshot.request.type !== request.type) {
+    throw new AppError("bad_request:resume", "The request does not match the paused run.");
+  }
+  const ctx = contextFromSnapshot(snapshot, options.userId, tracker, {
+    executionId,
+    ...(snapshot.conversationId ? { conversationId: snapshot.conversationId } : {}),
+    correlationId: snapshot.correlationId,
+    ...(snapshot.parentExecutionId ? { parentExecutionId: snapshot.parentExecutionId } : {}),
+    seqStart: (await tracker.lastSeq?.(executionId)) ?? 0,
+    resumed: true,
+  });
+  // The execution's totals so far: the result of a resumed run reports the whole execution.
+  restoreCheckpointedState(ctx, values);
+  return {
+    ctx,
+    graphInput: new Command({ resume: parsedAnswer.data }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+}
+
+/**
+ * A new execution that continues from a step of an earlier run: the step's checkpoint is copied onto the
+ * new execution's thread (variables edited, metadata naming the new run), and the graph continues from it.
+ */
+export async function prepareFromStep(
+  request: ExecutionRequest,
+  options: ExecuteOptions,
+  tracker: Tracker,
+): Promise<PreparedExecution> {
+  const { executionId: sourceId, checkpointId, variables } = options.fromCheckpoint!;
+  const source = await loadRunStep({ executionId: sourceId, checkpointId, userId: options.userId });
+  const snapshot = snapshotOf(source.checkpoint.channel_values as Record<string, unknown>);
+  if (snapshot.request.type !== request.type)
+    throw new AppError("bad_request:rerun", "The request does not match the run it re-runs.");
+  if (snapshot.workflowType === "CHAT") {
+    // A chat turn belongs to its conversation's history: replaying half of it would fork the conversation.
+    throw new AppError(
+      "conflict:execution_rerun",
+      "A chat turn re-runs from its start (send the message again), not from a step.",
+    );
+  }
+  const attempt = options.pending?.retry
+    ? await earlierAttempt(options.pending.executionId, options.userId, tracker)
+    : undefined;
+  const ctx = contextFromSnapshot(snapshot, options.userId, tracker, {
+    ...(options.pending ? { executionId: options.pending.executionId } : {}),
+    ...(attempt?.lastSeq ? { seqStart: attempt.lastSeq } : {}),
+    ...(options.correlationId ? { correlationId: options.correlationId } : {}),
+    parentExecutionId: sourceId,
+  });
+  const signal = options.signal ? { signal: options.signal } : {};
+  if (attempt?.values) {
+    // A retried attempt: the thread already holds the copied step and what the earlier attempt did after it.
+    restoreCheckpointedState(ctx, attempt.values);
+    return { ctx, graphInput: null, existingThread: true, ...signal };
+  }
+  const run: RunSnapshot = { ...snapshot, correlationId: ctx.correlationId, parentExecutionId: sourceId };
+  await copyStepToThread({
+    source,
+    threadId: ctx.threadId,
+    ...(variables ? { variables } : {}),
+    metadata: (current) => ({ ...current, executionId: ctx.executionId, run }),
+  });
+  return { ctx, graphInput: null, existingThread: true, ...signal };
+}
+
+/** The context of a run rebuilt from its snapshot (the definition validated again), with what differs. */
+function contextFromSnapshot(
+  snapshot: RunSnapshot,
+  userId: string,
+  tracker: Tracker,
+  overrides: Partial<ExecutionContextInit>,
+): ExecutionContext {
+  return new ExecutionContext({
+    userId,
+    request: originalRequest(snapshot),
+    workflowType: snapshot.workflowType,
+    definition: validDefinition(snapshot.definition, userId, snapshot.depth, snapshot.sourceDefinitionId),
+    input: snapshot.input,
+    workflowId: snapshot.workflowId,
+    sourceDefinitionId: snapshot.sourceDefinitionId,
+    sourceTemplateId: snapshot.sourceTemplateId,
+    definitionVersion: snapshot.definitionVersion,
+    depth: snapshot.depth,
+    options: snapshot.options,
+    resources: defaultResources,
+    tracker,
+    ...overrides,
+  });
+}

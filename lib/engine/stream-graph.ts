@@ -1,0 +1,165 @@
+/**
+ * The compiled graph, streamed: LangGraph's chunks mapped to run events, the context kept current (state,
+ * usage, node history, interrupts), and the run's token and cost budgets enforced as tokens arrive.
+ */
+import "server-only";
+import { type Command, INTERRUPT } from "@langchain/langgraph";
+import { FRESH_THREAD_KEY, type FreshThreadMark } from "@/lib/db/checkpointer";
+import {
+  type NodeSignal,
+  recursionLimitFor,
+  runConfigurable,
+  type WorkflowRuntime,
+} from "@/lib/graph/compile-workflow";
+import { addUsage, totalUsage, type WorkflowState, type WorkflowUpdate } from "@/lib/graph/state";
+import { computeCost } from "@/lib/models";
+import { DEFAULT_MODEL, DEFAULT_PROVIDER } from "@/lib/nodes/fields";
+import { getNodeDefinition } from "@/lib/nodes/registry";
+import type { WorkflowGraph } from "@/lib/workflow/definition";
+import { compiledWorkflow } from "./compiled-workflows";
+import type { ExecutionContext } from "./context";
+import type { ExecutionEvent } from "./events";
+import "./langchain-context";
+import type { ExecutionInput } from "./request";
+import { interruptInfoSchema, type ExecutionResult } from "./result";
+
+/** Runs another workflow one level deeper (a subworkflow node, the run_workflow tool): `execute`'s child path. */
+export type RunChildWorkflow = (
+  ctx: ExecutionContext,
+  args: { definitionId: string; version?: number; input: ExecutionInput },
+) => Promise<ExecutionResult>;
+
+/** Streams the compiled graph, mapping LangGraph's chunks to events and keeping the context current. */
+export async function streamGraph(
+  ctx: ExecutionContext,
+  graphInput: WorkflowUpdate | Command | null,
+  publish: (event: ExecutionEvent) => void,
+  started: Promise<void>,
+  existingThread: boolean,
+  runChild: RunChildWorkflow,
+) {
+  const checkpoints = keepsCheckpoints(ctx, existingThread);
+  const compiled = compiledWorkflow(ctx.definition, { checkpoints });
+  const runtime: WorkflowRuntime = {
+    executionId: ctx.executionId,
+    userId: ctx.userId,
+    depth: ctx.depth,
+    resources: ctx.resources,
+    runWorkflow: (args) => runChild(ctx, args),
+    models: new Map(),
+    started,
+  };
+  const usageKeys = usageKeysByNode(ctx.definition);
+  const stream = await compiled.stream(graphInput, {
+    configurable: {
+      thread_id: ctx.threadId,
+      ...runConfigurable(runtime),
+      // A new execution's thread is empty: its opening read is skipped (a resume or a time-travel copy reads it).
+      ...(checkpoints && !ctx.resumed && !existingThread
+        ? { [FRESH_THREAD_KEY]: { written: false } satisfies FreshThreadMark }
+        : {}),
+    },
+    // Node progress and tokens come on "custom", the state on "values"; "updates" only carries interrupts.
+    streamMode: canPause(ctx.definition) ? ["updates", "custom", "values"] : ["custom", "values"],
+    signal: ctx.signal,
+    durability: ctx.durability,
+    recursionLimit: recursionLimitFor(ctx.definition),
+  });
+
+  for await (const chunk of stream as AsyncIterable<[string, unknown]>) {
+    const [mode, payload] = chunk;
+    if (mode === "values") {
+      ctx.state = payload as WorkflowState;
+    } else if (mode === "custom") {
+      const signal = payload as NodeSignal;
+      if (signal.event === "token") {
+        const { nodeId } = signal;
+        const inFlight = ctx.inFlight.get(nodeId) ?? {
+          usageKey: usageKeys.get(nodeId) ?? "unknown:unknown",
+          outputTokens: 0,
+        };
+        // Providers stream about one token per chunk; the exact count arrives with the node's final message.
+        inFlight.outputTokens += 1;
+        ctx.inFlight.set(nodeId, inFlight);
+        publish(ctx.event("token", signal.data, nodeId));
+        enforceBudgets(ctx);
+        continue;
+      }
+      if (signal.event === "node_completed") {
+        ctx.inFlight.delete(signal.nodeId);
+        ctx.usageByModel = addUsage(ctx.usageByModel, signal.usage);
+        ctx.history.push(signal.entry);
+        publish(ctx.event("node_completed", signal.data, signal.nodeId));
+        enforceBudgets(ctx);
+        continue;
+      }
+      if (signal.event === "node_failed") {
+        ctx.inFlight.delete(signal.nodeId);
+        ctx.history.push(signal.entry);
+      }
+      publish(ctx.event(signal.event, signal.data as never, signal.nodeId));
+    } else if (mode === "updates") {
+      // Asked for only when the graph can pause: what LangGraph reports of an interrupt.
+      const interrupts = (payload as Record<string, unknown>)[INTERRUPT] as Array<{ value?: unknown }> | undefined;
+      for (const item of interrupts ?? []) {
+        const info = interruptInfoSchema.safeParse(item.value);
+        if (!info.success) continue;
+        ctx.interrupt = info.data;
+        publish(ctx.event("interrupt", info.data, info.data.nodeId));
+      }
+    }
+  }
+}
+
+/**
+ * Whether the run writes LangGraph checkpoints. A run that cannot pause (no human node) and keeps no step
+ * checkpoints (durability "sync"/"async", for time travel) has nothing to continue from later: its
+ * conversation is in the messages table and its outcome in its row and events, so it runs without a
+ * checkpointer — the checkpoint write was a third of a chat turn's database work. Resumed runs and
+ * time-travel copies continue from their thread's checkpoint.
+ */
+export function keepsCheckpoints(ctx: ExecutionContext, existingThread: boolean): boolean {
+  if (ctx.resumed || existingThread) return true;
+  if (ctx.durability !== "exit") return true;
+  return canPause(ctx.definition);
+}
+
+/** The graph has a node that may pause the run (a LangGraph interrupt). */
+function canPause(definition: WorkflowGraph): boolean {
+  return definition.nodes.some((node) => getNodeDefinition(node.type)?.pauses === true);
+}
+
+function enforceBudgets(ctx: ExecutionContext) {
+  const { maxTokens, maxCostUsd } = ctx.options;
+  if (maxTokens === undefined && maxCostUsd === undefined) return;
+  const usage = ctx.currentUsage();
+  const tokens = totalUsage(usage).totalTokens;
+  if (maxTokens !== undefined && tokens > maxTokens) {
+    ctx.stop({
+      kind: "budget",
+      code: "budget:tokens",
+      message: `The run used ${tokens} tokens, over its budget of ${maxTokens}.`,
+    });
+  }
+  const cost = computeCost(usage);
+  if (maxCostUsd !== undefined && cost > maxCostUsd) {
+    ctx.stop({
+      kind: "budget",
+      code: "budget:cost",
+      message: `The run cost $${cost.toFixed(6)}, over its budget of $${maxCostUsd}.`,
+    });
+  }
+}
+
+/** "provider:model" of each node that calls a model, so streamed tokens count against the right price. */
+function usageKeysByNode(definition: WorkflowGraph): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const node of definition.nodes) {
+    if (!["model", "tools", "router", "memory"].includes(node.type)) continue;
+    const config = node.data.config as { provider?: unknown; model?: unknown };
+    const provider = typeof config.provider === "string" ? config.provider : DEFAULT_PROVIDER;
+    const model = typeof config.model === "string" ? config.model : DEFAULT_MODEL;
+    keys.set(node.id, `${provider}:${model}`);
+  }
+  return keys;
+}
