@@ -10,7 +10,7 @@ export { cancelExecution, type CancelOutcome } from "./cancel";
 export { sweepStaleExecutions, INTERRUPTED_ERROR_CODE } from "./sweeper";
 export { pruneExpiredData, retentionFromEnv, type PruneReport, type RetentionSettings } from "./retention";
 export { startTrackingServices, stopTrackingServices, sweepNow, pruneNow } from "./services";
-export { executionEventsResponse, runFeedResponse, lastEventIdOf, KEEP_ALIVE_MS } from "./sse";
+export { executionEventsResponse, runFeedResponse } from "./sse";
 export {
   analyticsRangeQuerySchema,
   getAnalyticsDashboard,

@@ -1,5 +1,5 @@
 /**
- * Server-Sent Events responses for the monitor and the chat: one run's events
+ * Server-Sent Events responses for the monitor and the chat (through lib/http/sse.ts): one run's events
  * (`GET /api/executions/:id/events`) and the user's run status feed (`GET /api/executions/feed`).
  *
  * Both send `id:` (a run event's seq; a feed event's change time in ms) so a client that reconnects with
@@ -10,107 +10,18 @@ import "server-only";
 import { getExecutionStatus, listExecutionStatusChanges } from "@/lib/db/queries/executions";
 import { toSse } from "@/lib/engine/events";
 import { AppError } from "@/lib/errors";
+import { sseResponse } from "@/lib/http/sse";
 import { getEventBus, SubscriberOverflowError, type EventBus } from "./event-bus";
 import { toFeedSse } from "./feed-events";
 import { toRunStatusEvent } from "./records";
 
-export const KEEP_ALIVE_MS = 15_000;
-/** How long a reconnecting browser waits before trying again. */
-const RETRY_MS = 2_000;
 /** A feed cursor older than this replays from here (the list page holds the older history). */
 const MAX_FEED_REPLAY_MS = 24 * 60 * 60 * 1000;
 
-const SSE_HEADERS = {
-  "content-type": "text/event-stream; charset=utf-8",
-  "cache-control": "no-cache, no-transform",
-  connection: "keep-alive",
-  // nginx and similar proxies would otherwise buffer the stream.
-  "x-accel-buffering": "no",
-};
-
-export interface SseOptions {
-  /** The client's request: its abort (the client went away) ends the stream. */
-  signal?: AbortSignal;
-  keepAliveMs?: number;
-}
-
-/**
- * A streaming Response fed by `produce`, which gets a signal that aborts when the client goes away (or the
- * stream is cancelled). Keep-alive comments go out while it is quiet; the stream closes when `produce`
- * ends.
- */
-export function sseResponse(
-  produce: (signal: AbortSignal) => AsyncIterable<string>,
-  { signal, keepAliveMs = KEEP_ALIVE_MS }: SseOptions = {},
-): Response {
-  const done = new AbortController();
-  const encoder = new TextEncoder();
-  const onClientGone = () => done.abort();
-  let keepAlive: NodeJS.Timeout | undefined;
-  const stop = () => {
-    if (keepAlive) clearInterval(keepAlive);
-    keepAlive = undefined;
-    signal?.removeEventListener("abort", onClientGone);
-  };
-
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      if (signal?.aborted) done.abort();
-      else signal?.addEventListener("abort", onClientGone, { once: true });
-      const send = (text: string) => {
-        if (done.signal.aborted) return;
-        try {
-          controller.enqueue(encoder.encode(text));
-        } catch {
-          done.abort();
-        }
-      };
-      send(`retry: ${RETRY_MS}\n\n`);
-      keepAlive = setInterval(() => send(": keep-alive\n\n"), keepAliveMs);
-      void (async () => {
-        try {
-          for await (const chunk of produce(done.signal)) {
-            if (done.signal.aborted) break;
-            send(chunk);
-          }
-        } catch (error) {
-          // A subscriber dropped for falling behind reconnects with its Last-Event-ID and loses nothing.
-          if (!(error instanceof SubscriberOverflowError)) console.error("[tracking] event stream failed", error);
-        } finally {
-          stop();
-          done.abort();
-          try {
-            controller.close();
-          } catch {
-            // Already closed or cancelled by the client.
-          }
-        }
-      })();
-    },
-    cancel() {
-      stop();
-      done.abort();
-    },
-  });
-  return new Response(body, { status: 200, headers: SSE_HEADERS });
-}
-
-/**
- * The position a client resumes from: the Last-Event-ID header (sent by EventSource on reconnect) or the
- * `lastEventId` query parameter (a first connection cannot set headers). 400 when it is not a number.
- */
-export function lastEventIdOf(request: Request): number | undefined {
-  const header = request.headers.get("last-event-id");
-  const query = new URL(request.url).searchParams.get("lastEventId");
-  const raw = (header ?? query)?.trim();
-  if (raw === undefined || raw === "") return undefined;
-  if (!/^\d{1,15}$/.test(raw)) {
-    throw new AppError(
-      "bad_request:last_event_id",
-      "Last-Event-ID must be the id of an event this stream sent (a whole number).",
-    );
-  }
-  return Number(raw);
+/** A subscriber dropped for falling behind reconnects with its Last-Event-ID and loses nothing. */
+function logStreamFailure(error: unknown): undefined {
+  if (!(error instanceof SubscriberOverflowError)) console.error("[tracking] event stream failed", error);
+  return undefined;
 }
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/i;
@@ -145,7 +56,7 @@ export async function executionEventsResponse({
       for await (const event of bus.subscribe({ executionId, ownerId, afterSeq, signal: streamSignal, isOver }))
         yield toSse(event);
     },
-    { ...(signal ? { signal } : {}), ...(keepAliveMs ? { keepAliveMs } : {}) },
+    { ...(signal ? { signal } : {}), ...(keepAliveMs ? { keepAliveMs } : {}), onError: logStreamFailure },
   );
 }
 
@@ -179,6 +90,6 @@ export function runFeedResponse({
       for await (const event of bus.subscribeFeed({ ownerId, signal: streamSignal, ...(replay ? { replay } : {}) }))
         yield toFeedSse(event);
     },
-    { ...(signal ? { signal } : {}), ...(keepAliveMs ? { keepAliveMs } : {}) },
+    { ...(signal ? { signal } : {}), ...(keepAliveMs ? { keepAliveMs } : {}), onError: logStreamFailure },
   );
 }

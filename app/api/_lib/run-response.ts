@@ -2,9 +2,9 @@
 import "server-only";
 import { json } from "@/lib/http";
 import type { RunOutcome } from "@/lib/services/executions";
-import { sseResponse } from "./sse";
+import { runEventsResponse } from "@/lib/http/sse";
 
 export function runResponse(outcome: RunOutcome): Response {
-  if (outcome.kind === "stream") return sseResponse(outcome.events);
+  if (outcome.kind === "stream") return runEventsResponse(outcome.events);
   return json(outcome.result);
 }

@@ -11,7 +11,7 @@ import { generateConversationTitle, getMessageDto } from "@/lib/services/convers
 import { startRun } from "@/lib/services/executions";
 import { keepRunningWhenClientLeaves } from "@/lib/services/detached-events";
 import { BODY_LIMITS } from "../_lib/limits";
-import { namedSse, sseResponse } from "../_lib/sse";
+import { namedSse, runEventsResponse } from "@/lib/http/sse";
 
 export const POST = apiRoute(async (request) => {
   const user = await authenticate(request);
@@ -29,7 +29,7 @@ export const POST = apiRoute(async (request) => {
   });
   if (outcome.kind !== "stream") throw new Error("a chat run was asked to stream");
   // A dropped connection does not stop the answer: the client resumes from GET /api/executions/:id/events.
-  return sseResponse(keepRunningWhenClientLeaves(outcome.events), {
+  return runEventsResponse(keepRunningWhenClientLeaves(outcome.events), {
     after: async (last) => {
       if (!last || !isTerminalEvent(last) || !last.data.messageId || !last.data.conversationId) return undefined;
       // A conversation this request started is named by the workflow's model after its first answer

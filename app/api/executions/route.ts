@@ -19,7 +19,7 @@ import { listExecutionsPage, queueRun, startRun } from "@/lib/services/execution
 import { BODY_LIMITS } from "../_lib/limits";
 import { readQuery } from "../_lib/query";
 import { runResponse } from "../_lib/run-response";
-import { wantsEventStream } from "../_lib/sse";
+import { wantsEventStream } from "@/lib/http/sse";
 
 export const POST = apiRoute(async (request) => {
   const user = await authenticate(request);

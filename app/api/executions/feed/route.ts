@@ -6,7 +6,8 @@
  */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, methodNotAllowed } from "@/lib/http";
-import { lastEventIdOf, runFeedResponse } from "@/lib/tracking/sse";
+import { lastEventIdOf } from "@/lib/http/sse";
+import { runFeedResponse } from "@/lib/tracking/sse";
 
 export const GET = apiRoute(async (request) => {
   const user = await authenticate(request);

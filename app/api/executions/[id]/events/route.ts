@@ -6,7 +6,8 @@
  */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, methodNotAllowed } from "@/lib/http";
-import { executionEventsResponse, lastEventIdOf } from "@/lib/tracking/sse";
+import { lastEventIdOf } from "@/lib/http/sse";
+import { executionEventsResponse } from "@/lib/tracking/sse";
 
 export const GET = apiRoute<{ id: string }>(async (request, { params }) => {
   const user = await authenticate(request);

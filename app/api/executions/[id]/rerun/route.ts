@@ -16,7 +16,7 @@ import { executionNotFound, queueRerun, rerunExecution } from "@/lib/services/ex
 import { BODY_LIMITS } from "../../../_lib/limits";
 import { idParam } from "../../../_lib/params";
 import { runResponse } from "../../../_lib/run-response";
-import { wantsEventStream } from "../../../_lib/sse";
+import { wantsEventStream } from "@/lib/http/sse";
 
 export const POST = apiRoute<{ id: string }>(async (request, { params }) => {
   const user = await authenticate(request);
