@@ -14,7 +14,7 @@ import type { ExecutionEvent } from "@/lib/engine/events";
 import { cancelExecution, chatKeys, fetchExecutionLastSeq } from "@/lib/api-client/chat";
 import { isAppError } from "@/lib/errors";
 import { applyEvents, isLive, newLiveRun, type LiveRun } from "./live-run";
-import { followRun, openRunEvents, postForEvents, type RunStreamOutcome } from "./run-stream";
+import { followRun, openRunEvents, postForEvents, type RunStreamOutcome } from "@/lib/api-client/run-stream";
 
 /** Who answers the next message: a saved workflow or a template (the API takes one or the other). */
 export type AnswerTarget = { workflowId: string } | { templateId: string };

@@ -3,16 +3,9 @@
  * contract, not a cast), and an error response is rebuilt into the same AppError the server threw, so UI code
  * handles one error type whichever side it came from. Client-safe: no server imports.
  */
-import { z } from "zod";
+import type { z } from "zod";
+import { errorBodySchema } from "@/lib/api/common";
 import { AppError, type ErrorCode, type FieldIssue } from "@/lib/errors";
-
-const errorBodySchema = z.object({
-  error: z.object({
-    code: z.string().regex(/^[a-z_]+:.+$/),
-    message: z.string(),
-    issues: z.array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() })).optional(),
-  }),
-});
 
 /** Status → error type, for failures whose body is not our error JSON (a proxy's 502 page, a crash). */
 function fallbackCode(status: number): ErrorCode {
@@ -25,14 +18,26 @@ function fallbackCode(status: number): ErrorCode {
   return "internal:api";
 }
 
-async function errorFrom(response: Response): Promise<AppError> {
-  const body: unknown = await response.json().catch(() => undefined);
+/** The AppError an error body carries (our error JSON), or one that names the status. */
+export function errorFromBody(status: number, body: unknown): AppError {
   const parsed = errorBodySchema.safeParse(body);
   if (parsed.success) {
     const { code, message, issues } = parsed.data.error;
     return new AppError(code as ErrorCode, message, { issues: issues as FieldIssue[] | undefined });
   }
-  return new AppError(fallbackCode(response.status), `The request failed (HTTP ${response.status}).`);
+  return new AppError(fallbackCode(status), `The request failed (HTTP ${status}).`);
+}
+
+/** The AppError an error response carries. */
+export async function errorFrom(response: Response): Promise<AppError> {
+  return errorFromBody(response.status, await response.json().catch(() => undefined));
+}
+
+/** An error as one line for the UI: its message and the first few field issues ("path: message"). */
+export function errorText(error: unknown): string {
+  if (!(error instanceof AppError)) return error instanceof Error ? error.message : "Something went wrong.";
+  const issues = error.issues?.slice(0, 3).map((issue) => `${issue.path}: ${issue.message}`);
+  return issues?.length ? `${error.message} (${issues.join("; ")})` : error.message;
 }
 
 /**

@@ -14,8 +14,8 @@ import {
   type KnowledgeSearchResponse,
 } from "@/lib/api/knowledge";
 import { errorBodySchema } from "@/lib/api/common";
-import { AppError, type ErrorCode } from "@/lib/errors";
-import { fetchJson } from "./fetch-json";
+import { AppError } from "@/lib/errors";
+import { errorFromBody, fetchJson } from "./fetch-json";
 
 /** Under ["knowledge-bases"], like the chat's and the template dialog's lists: one invalidation reaches them all. */
 export const knowledgeKeys = {
@@ -62,15 +62,11 @@ export function deleteKnowledgeBase(id: string): Promise<void> {
 }
 
 function uploadError(status: number, body: unknown): AppError {
-  const parsed = errorBodySchema.safeParse(body);
-  if (parsed.success) {
-    const { code, message, issues } = parsed.data.error;
-    return new AppError(code as ErrorCode, message, { issues });
-  }
   if (status === 0)
     return new AppError("unavailable:network", "Could not reach the server. Check your connection and try again.");
-  if (status === 413) return new AppError("payload_too_large:file", "The file is too large.");
-  return new AppError(status >= 500 ? "internal:api" : "bad_request:api", `The upload failed (HTTP ${status}).`);
+  if (status === 413 && !errorBodySchema.safeParse(body).success)
+    return new AppError("payload_too_large:file", "The file is too large.");
+  return errorFromBody(status, body);
 }
 
 /**

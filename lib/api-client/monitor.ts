@@ -8,7 +8,6 @@
  */
 import { useInfiniteQuery, type InfiniteData } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import { errorBodySchema } from "@/lib/api/common";
 import {
   cancelExecutionResponseSchema,
   detachedRunResponseSchema,
@@ -18,9 +17,9 @@ import {
   type ResumeExecutionBody,
 } from "@/lib/api/executions";
 import { EXECUTION_EVENT_TYPES, executionEventSchema, type ExecutionEvent } from "@/lib/engine/events";
-import { AppError, type ErrorCode, type FieldIssue } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { FEED_EVENT_TYPE, runStatusEventSchema, type RunStatusEvent } from "@/lib/tracking/feed-events";
-import { fetchJson } from "./fetch-json";
+import { errorFromBody, fetchJson } from "./fetch-json";
 import { executionsApiUrl, filtersToSearch, type ExecutionFilters } from "@/components/monitor/filters";
 
 export interface ExecutionPage {
@@ -70,6 +69,7 @@ export function useRunFeed(
   useEffect(() => {
     handler.current = onEvent;
   });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `since` only matters for the first connection (later reconnects carry their own Last-Event-ID); a new `since` must not reconnect
   useEffect(() => {
     if (!enabled) return;
     const url = since ? `/api/executions/feed?lastEventId=${since}` : "/api/executions/feed";
@@ -81,8 +81,6 @@ export function useRunFeed(
       if (parsed.success) handler.current(parsed.data);
     });
     return () => source.close();
-    // `since` only matters for the first connection; later reconnects carry their own Last-Event-ID.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [enabled]);
   return state;
 }
@@ -117,6 +115,7 @@ export function useExecutionEvents({
     after.current = afterSeq;
     reconnect.current = shouldReconnect;
   });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `generation` is not read; a new one re-opens the stream (the paused run continues)
   useEffect(() => {
     if (!enabled) {
       setState("closed");
@@ -194,17 +193,7 @@ async function postDetached(url: string, body: unknown): Promise<{ executionId: 
     });
   }
   const json: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const error = errorBodySchema.safeParse(json);
-    if (error.success) {
-      const { code, message, issues } = error.data.error;
-      throw new AppError(code as ErrorCode, message, { issues: issues as FieldIssue[] | undefined });
-    }
-    throw new AppError(
-      response.status === 429 ? "rate_limit:api" : "internal:api",
-      `The request failed (HTTP ${response.status}).`,
-    );
-  }
+  if (!response.ok) throw errorFromBody(response.status, json);
   const parsed = detachedRunResponseSchema.safeParse(json);
   if (!parsed.success) throw new AppError("internal:api", "The server sent a response this page does not understand.");
   return parsed.data;

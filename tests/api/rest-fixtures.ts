@@ -89,7 +89,7 @@ export interface SseMessage {
   data: any;
 }
 
-/** Reads a whole Server-Sent Events response into its messages (comments skipped). */
+/** Reads a whole Server-Sent Events response into its messages (comments, and blocks without data such as `retry:`, skipped). */
 export async function readSse(response: Response): Promise<SseMessage[]> {
   expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
   const text = await response.text();
@@ -107,6 +107,8 @@ export async function readSse(response: Response): Promise<SseMessage[]> {
       else if (field === "event") message.event = value;
       else if (field === "data") data.push(value);
     }
+    // As in the spec: a block without data (the stream's opening `retry:`) dispatches no event.
+    if (data.length === 0) continue;
     message.data = JSON.parse(data.join("\n"));
     messages.push(message);
   }

@@ -155,7 +155,10 @@ describe("conversation titles", () => {
       auth: actor,
     });
     const reader = response.body!.getReader();
-    const first = new TextDecoder().decode((await reader.read()).value);
+    // The first run event names the conversation (the stream opens with its `retry:` line).
+    let first = "";
+    const decoder = new TextDecoder();
+    while (!/"conversationId":"[0-9A-Z]{26}"/.test(first)) first += decoder.decode((await reader.read()).value);
     const conversationId = /"conversationId":"([0-9A-Z]{26})"/.exec(first)![1]!;
     const renamed = await call(renameConversation, "/api/conversations/x", {
       method: "PATCH",

@@ -12,7 +12,7 @@ import { POST as resume } from "@/app/api/executions/[id]/resume/route";
 import { GET as runEvents } from "@/app/api/executions/[id]/events/route";
 import { GET as getExecution } from "@/app/api/executions/[id]/route";
 import { POST as createWorkflow } from "@/app/api/workflows/route";
-import { followRun, postForEvents } from "@/components/chat/run-stream";
+import { followRun, postForEvents } from "@/lib/api-client/run-stream";
 import { applyEvents, newLiveRun } from "@/components/chat/live-run";
 import type { ExecutionEvent } from "@/lib/engine/events";
 import { BASE_URL, routeContext } from "../api/helpers";

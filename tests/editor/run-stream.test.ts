@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { applyRunEvent, failRun, IDLE_RUN, startingRun, type RunState } from "@/components/editor/model/run-state";
-import { createSseParser, type SseMessage } from "@/components/editor/model/sse";
+import { createSseParser, type SseMessage } from "@/lib/api-client/sse-parser";
 import { parseExecutionEvent, toSse, type ExecutionEvent } from "@/lib/engine/events";
 
 const EXECUTION = "01JABCDEFGHJKMNPQRSTVWXYZ0";

@@ -27,7 +27,8 @@ import { useEditor, useEditorApi } from "../editor-context";
 import { toDefinition } from "../model/document";
 import { documentOf, isDirty } from "../model/editor-store";
 import { failRun, isRunActive, startingRun, type NodeRunInfo, type RunState } from "../model/run-state";
-import { streamRun } from "../run-client";
+import { errorText } from "@/lib/api-client/fetch-json";
+import { followRun, postForEvents } from "@/lib/api-client/run-stream";
 import { FieldMessage, TextArea } from "../inspector/widgets";
 
 type InputMode = "message" | "json";
@@ -68,11 +69,13 @@ export function RunPanel() {
     controller.current?.abort();
     const abort = new AbortController();
     controller.current = abort;
-    await streamRun(url, body, {
+    // The same reader as the chat: a dropped connection is resumed with Last-Event-ID, nothing shown twice.
+    const outcome = await followRun({
+      open: postForEvents(url, body),
       signal: abort.signal,
       onEvents: (events) => store.getState().applyRunEvents(events),
-      onError: (text) => store.getState().updateRun((current) => failRun(current, text)),
     });
+    if (outcome.kind === "error") store.getState().updateRun((current) => failRun(current, errorText(outcome.error)));
     if (controller.current === abort) controller.current = null;
     if (isRunActive(store.getState().run)) {
       store
@@ -479,6 +482,7 @@ function RunStep({ info }: { info: NodeRunInfo }) {
               <ul className="mt-0.5 flex flex-col gap-1">
                 {info.toolCalls.map((call, index) => (
                   <li
+                    // biome-ignore lint/suspicious/noArrayIndexKey: calls have no id and are only ever appended, in the order they happened
                     key={index}
                     className="rounded bg-zinc-50 px-2 py-1 font-mono text-[11px] break-all text-zinc-700"
                   >

@@ -11,7 +11,8 @@ import { errorBodySchema } from "@/lib/api/common";
 import { CHAT_MESSAGE_EVENT, chatMessageEventSchema, type ChatMessageEvent } from "@/lib/api/conversations";
 import { executionEventSchema, isTerminalEvent, type ExecutionEvent } from "@/lib/engine/events";
 import { AppError, type ErrorCode } from "@/lib/errors";
-import { createSseParser } from "@/components/editor/model/sse";
+import { errorFrom } from "./fetch-json";
+import { createSseParser } from "./sse-parser";
 
 export interface RunStreamHandlers {
   /** New events in sequence order, a batch per network chunk (a burst of tokens costs one render). */
@@ -77,18 +78,6 @@ export function postForEvents(url: string, body: unknown, fetchImpl: typeof fetc
       headers: { accept: "text/event-stream", "content-type": "application/json" },
       body: JSON.stringify(body),
     });
-}
-
-async function errorOf(response: Response): Promise<AppError> {
-  const parsed = errorBodySchema.safeParse(await response.json().catch(() => null));
-  if (parsed.success) {
-    const { code, message, issues } = parsed.data.error;
-    return new AppError(code as ErrorCode, message, { issues });
-  }
-  return new AppError(
-    response.status >= 500 ? "unavailable:api" : "bad_request:api",
-    `The server answered HTTP ${response.status}.`,
-  );
 }
 
 /** 4xx answers other than 408/429 will not change by trying again. */
@@ -206,7 +195,7 @@ export async function followRun(options: FollowRunOptions): Promise<RunStreamOut
       if (signal.aborted) return { kind: "aborted" };
     }
     if (response && !response.ok) {
-      const error = await errorOf(response);
+      const error = await errorFrom(response);
       // Nothing started (a bad message, a limit): there is no run to reconnect to.
       if (!state.executionId || isFinal(response.status)) return { kind: "error", error };
     }
