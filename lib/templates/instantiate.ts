@@ -46,7 +46,7 @@ function fill(value: unknown, params: Record<string, unknown>, depth: number): u
 }
 
 function has(params: Record<string, unknown>, name: string): boolean {
-  return  Object.hasOwn(params, name);
+  return Object.hasOwn(params, name);
 }
 
 function text(value: unknown): string {

@@ -5,7 +5,13 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AIMessage, type AIMessageChunk, HumanMessage, SystemMessage, type ToolMessage } from "@langchain/core/messages";
+import {
+  AIMessage,
+  type AIMessageChunk,
+  HumanMessage,
+  SystemMessage,
+  type ToolMessage,
+} from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
 import { z } from "zod";
 import { OpenAICompatibleChatModel, SseDataReader, toWireMessage } from "@/lib/models/openai-compatible";

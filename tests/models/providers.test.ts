@@ -5,7 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
-import { type AIMessageChunk, HumanMessage, SystemMessage, type ToolMessage, type AIMessage } from "@langchain/core/messages";
+import {
+  type AIMessageChunk,
+  HumanMessage,
+  SystemMessage,
+  type ToolMessage,
+  type AIMessage,
+} from "@langchain/core/messages";
 import { resetEnvCache } from "@/lib/env";
 import { getChatModel, listModelProviders } from "@/lib/models";
 import { createTools } from "@/lib/tools";

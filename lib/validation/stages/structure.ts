@@ -102,8 +102,7 @@ function analyzeNode(node: WorkflowGraph["nodes"][number], index: number, issues
     for (const issue of parsed.error.issues.slice(0, 20)) {
       const fieldPath = issue.path.map(String).join(".");
       const [top] = issue.path;
-      const fieldSchema =
-        typeof top === "string" && Object.hasOwn(shape, top) ? shape[top] : undefined;
+      const fieldSchema = typeof top === "string" && Object.hasOwn(shape, top) ? shape[top] : undefined;
       const title = fieldSchema ? getFieldMeta(fieldSchema as never)?.title : undefined;
       const where = title ? (issue.path.length > 1 ? `${title} (${fieldPath})` : title) : fieldPath || "settings";
       issues.add({
