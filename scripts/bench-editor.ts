@@ -251,11 +251,11 @@ async function main() {
       `Editor benchmark: ${NODES}-node workflow, ${definition.edges.length} edges, headless Chromium, ${os.cpus().length} cores`,
     );
     console.log("run   first node   drawn   interactive   nodes in DOM");
-    runs.forEach((m, i) =>
+    runs.forEach((m, i) => {
       console.log(
         `${String(i + 1).padStart(3)}${i === 0 ? " (cold)" : "       "}${String(round(m.firstNodeMs)).padStart(6)} ms${String(round(m.drawnMs)).padStart(6)} ms${String(round(m.interactiveMs)).padStart(9)} ms${String(m.nodesInDom).padStart(12)}`,
-      ),
-    );
+      );
+    });
     const cold = runs[0]!.interactiveMs;
     const warm = runs.length > 1 ? median(runs.slice(1).map((m) => m.interactiveMs)) : cold;
     console.log(

@@ -1,9 +1,10 @@
 /**
  * `npm test`: the whole suite, in order —
- *   1. vitest on the embedded database (in-memory PGlite);
- *   2. the same vitest suite on PostgreSQL, when TEST_DATABASE_URL (or DATABASE_URL) names a server;
- *   3. the production build, then Playwright end-to-end tests in headless Chromium against it;
- *   4. the reliability suites on PostgreSQL (against that build), when a server is named.
+ *   1. Biome's lint over the whole tree (`npm run lint`, about a second; not with --only-e2e);
+ *   2. vitest on the embedded database (in-memory PGlite);
+ *   3. the same vitest suite on PostgreSQL, when TEST_DATABASE_URL (or DATABASE_URL) names a server;
+ *   4. the production build, then Playwright end-to-end tests in headless Chromium against it;
+ *   5. the reliability suites on PostgreSQL (against that build), when a server is named.
  * Prints one closing line "N passed, N failed, N skipped" and exits non-zero on any failure.
  * Flags: --no-e2e, --no-postgres, --no-reliability, --only-e2e.
  */
@@ -89,6 +90,7 @@ const onlyE2e = args.has("--only-e2e");
 const pgUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 
 if (!onlyE2e) {
+  run("biome lint", "npx", ["biome", "lint", "."]);
   vitest("vitest (PGlite)", path.join(results, "vitest-pglite.json"), { TEST_BACKEND: "pglite" });
   if (pgUrl && !args.has("--no-postgres")) {
     vitest("vitest (PostgreSQL)", path.join(results, "vitest-postgres.json"), {

@@ -31,12 +31,12 @@ export class FlowiseClient {
       .join("; ");
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async api(
     method: string,
     path: string,
     body?: unknown,
     { auth = true, allowFail = false } = {},
+    // biome-ignore lint/suspicious/noExplicitAny: Flowise's responses are untyped JSON, read field by field by the bench
   ): Promise<{ status: number; data: any }> {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (auth) {
@@ -157,7 +157,7 @@ export class FlowiseClient {
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
       if (Number.isNaN(firstByteMs)) firstByteMs = nowMs() - t0;
       buf += dec.decode(chunk, { stream: true });
-      let idx;
+      let idx: number;
       while ((idx = buf.indexOf("\n\n")) >= 0) {
         const block = buf.slice(0, idx);
         buf = buf.slice(idx + 2);

@@ -17,7 +17,7 @@ export class N8nClient {
     this.timeoutMs = timeoutMs;
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: n8n's responses are untyped JSON, read field by field by the bench
   private async req(method: string, path: string, body?: unknown): Promise<any> {
     const r = await fetch(this.base + path, {
       method,
@@ -33,7 +33,7 @@ export class N8nClient {
     const auth = set.map((c) => c.split(";")[0] ?? "").find((c) => c.startsWith("n8n-auth="));
     if (auth) this.cookie = auth;
     const text = await r.text();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    // biome-ignore lint/suspicious/noExplicitAny: n8n's responses are untyped JSON, read field by field by the bench
     let json: any;
     try {
       json = JSON.parse(text);

@@ -42,7 +42,7 @@ import {
   type UsageSnapshot,
 } from "./process-usage";
 import { ensurePeersInstalled, n8nInstalled, peerPaths } from "./setup";
-import { runThreeWay, type ThreeWayOptions } from "./three-way";
+import { runThreeWay, type ThreeWayOptions, type ThreeWayResult } from "./three-way";
 import type { WireStats } from "./wire-server";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -388,7 +388,7 @@ async function main() {
     latticeExtra: !args["no-extra"],
   };
 
-  let result;
+  let result: ThreeWayResult<Usage>;
   try {
     result = await runThreeWay(opt, meter);
   } catch (error) {

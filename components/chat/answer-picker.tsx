@@ -132,6 +132,7 @@ export function AnswerPicker({
     return () => document.removeEventListener("pointerdown", onPointer);
   }, [open]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: kbFor and detail.data are not read but change the menu's view (its items), and focus must move into the new view
   useEffect(() => {
     if (!open) return;
     // Focus the selected item (or the first) when the menu opens or changes view.
@@ -159,7 +160,8 @@ export function AnswerPicker({
     trigger.current?.focus();
   };
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+  // On the trigger and on the menu (the only two children of the root), so keys work from either.
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     if (event.key === "Escape") {
       event.preventDefault();
       event.stopPropagation();
@@ -190,10 +192,11 @@ export function AnswerPicker({
   }, [kbView, open]);
 
   return (
-    <div ref={root} className="relative min-w-0" onKeyDown={onKeyDown}>
+    <div ref={root} className="relative min-w-0">
       <button
         ref={trigger}
         type="button"
+        onKeyDown={onKeyDown}
         data-testid="answerer-picker"
         aria-haspopup="menu"
         aria-expanded={open}
@@ -222,6 +225,7 @@ export function AnswerPicker({
           role="menu"
           aria-label="Who answers"
           data-testid="answerer-menu"
+          onKeyDown={onKeyDown}
           className="absolute top-full left-0 z-30 mt-1.5 max-h-[min(28rem,70vh)] w-80 max-w-[calc(100vw-2rem)] overflow-y-auto rounded-xl border border-zinc-200 bg-white p-1.5 shadow-lg"
         >
           {kbFor && !kbView ? (

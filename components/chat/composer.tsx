@@ -34,7 +34,7 @@ export const Composer = forwardRef<
     busy: boolean;
     disabled?: boolean;
     placeholder: string;
-    onSend: (text: string) => boolean | void;
+    onSend: (text: string) => boolean | undefined;
     onStop: () => void;
     footer?: React.ReactNode;
   }
@@ -60,6 +60,7 @@ export const Composer = forwardRef<
   }, []);
 
   // Grow with the text: measure with height auto, then fix it (capped, then it scrolls).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `text` is not read but changes the textarea's scrollHeight, which is measured again each time
   useLayoutEffect(() => {
     const el = area.current;
     if (!el) return;
@@ -112,6 +113,7 @@ export const Composer = forwardRef<
           onChange={(event) => setText(event.target.value)}
           onKeyDown={onKeyDown}
           maxLength={MAX_MESSAGE_LENGTH}
+          // biome-ignore lint/a11y/noAutofocus: the message box is the chat page's one input and what the page is for; typing on arrival is expected
           autoFocus
           className="max-h-56 min-h-9 flex-1 resize-none bg-transparent py-1.5 text-[14.5px] leading-6 text-zinc-900 outline-none placeholder:text-zinc-400 disabled:cursor-not-allowed"
         />

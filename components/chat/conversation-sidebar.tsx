@@ -46,6 +46,7 @@ export function highlightMatches(text: string, needle: string): ReactNode[] {
   const pattern = new RegExp(`(${words.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")})`, "giu");
   return text.split(pattern).map((part, index) =>
     index % 2 === 1 ? (
+      // biome-ignore lint/suspicious/noArrayIndexKey: pieces of one fixed string in order (the same word may recur)
       <mark key={index} className="rounded-sm bg-amber-100 px-px text-inherit">
         {part}
       </mark>

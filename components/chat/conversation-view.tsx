@@ -74,7 +74,7 @@ function useStickToBottom(deps: unknown[]) {
   useLayoutEffect(() => {
     const el = scroller.current;
     if (el && stick.current) el.scrollTop = el.scrollHeight;
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's `deps` are what grows the content (not read here); scroll down again whenever they change
   }, deps);
 
   const toBottom = useCallback((smooth = true) => {

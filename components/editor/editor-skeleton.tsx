@@ -2,6 +2,7 @@
 export function EditorSkeleton() {
   return (
     <div
+      role="status"
       aria-busy="true"
       aria-label="Loading the editor"
       className="fixed inset-x-0 top-14 bottom-0 z-20 flex flex-col bg-zinc-50 md:top-0 md:left-16 lg:left-60"
@@ -15,6 +16,7 @@ export function EditorSkeleton() {
         <div className="w-48 shrink-0 space-y-2 xl:w-52 border-r border-zinc-200 bg-white p-3">
           <div className="h-8 animate-pulse rounded-md bg-zinc-100" />
           {Array.from({ length: 10 }, (_, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a fixed row of ten placeholders, never reordered
             <div key={i} className="h-7 animate-pulse rounded-md bg-zinc-50" />
           ))}
         </div>

@@ -185,7 +185,7 @@ export function Palette() {
           <p className="px-2 py-6 text-center text-[13px] text-zinc-500">No node matches “{query}”.</p>
         ) : (
           grouped.map(({ category, items }) => (
-            <div key={category} role="group" aria-label={CATEGORY_LABELS[category]} className="mt-2">
+            <fieldset key={category} aria-label={CATEGORY_LABELS[category]} className="mt-2 min-w-0">
               <p className="px-2 pb-1 text-[10.5px] font-semibold tracking-wider text-zinc-400 uppercase">
                 {CATEGORY_LABELS[category]}
               </p>
@@ -199,7 +199,7 @@ export function Palette() {
                   onTip={setTip}
                 />
               ))}
-            </div>
+            </fieldset>
           ))
         )}
       </div>

@@ -8,7 +8,7 @@ import { ReactFlowProvider } from "@xyflow/react";
 import { clsx } from "clsx";
 import { CircleAlert, FlaskConical, History, PanelRightClose, PanelRightOpen, SlidersHorizontal } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { WorkflowCanvas } from "./canvas/workflow-canvas";
@@ -39,14 +39,11 @@ export interface WorkflowEditorProps {
 }
 
 export function WorkflowEditor({ workflow, resources }: WorkflowEditorProps) {
-  const init = useMemo(
-    () =>
-      workflow
-        ? { doc: documentFromDefinition(workflow), workflowId: workflow.id, version: workflow.version }
-        : { doc: emptyDocument() },
-    // The editor is keyed by workflow id by its page; later prop changes (a refresh) must not reset it.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [],
+  // Read once, on mount: the editor is keyed by workflow id by its page; later prop changes (a refresh) must not reset it.
+  const [init] = useState(() =>
+    workflow
+      ? { doc: documentFromDefinition(workflow), workflowId: workflow.id, version: workflow.version }
+      : { doc: emptyDocument() },
   );
   return (
     <EditorResourcesProvider resources={resources}>

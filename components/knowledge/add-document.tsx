@@ -85,14 +85,14 @@ function FileUpload({
     }
   };
 
-  const onDragOver = (event: DragEvent<HTMLDivElement>) => {
+  const onDragOver = (event: DragEvent<HTMLFieldSetElement>) => {
     if (!event.dataTransfer.types.includes("Files")) return;
     event.preventDefault();
     event.dataTransfer.dropEffect = "copy";
     setDragging(true);
   };
 
-  const onDrop = (event: DragEvent<HTMLDivElement>) => {
+  const onDrop = (event: DragEvent<HTMLFieldSetElement>) => {
     event.preventDefault();
     setDragging(false);
     add(event.dataTransfer.files);
@@ -100,7 +100,8 @@ function FileUpload({
 
   return (
     <div className="flex flex-col gap-3 border-b border-zinc-200 px-5 py-4">
-      <div
+      {/* The file picker and its drop zone (dropping is the mouse's shortcut for "Choose files"). */}
+      <fieldset
         data-testid="document-drop"
         data-dragging={dragging || undefined}
         onDragOver={onDragOver}
@@ -111,7 +112,7 @@ function FileUpload({
         }}
         onDrop={onDrop}
         className={clsx(
-          "flex flex-col items-center gap-2 rounded-lg border-2 border-dashed px-4 py-6 text-center transition-colors",
+          "flex min-w-0 flex-col items-center gap-2 rounded-lg border-2 border-dashed px-4 py-6 text-center transition-colors",
           dragging ? "border-indigo-400 bg-indigo-50" : "border-zinc-300 bg-zinc-50/60",
         )}
       >
@@ -143,7 +144,7 @@ function FileUpload({
         <p id={hintId} className="text-xs text-zinc-500">
           .txt, .md or .pdf, at most {formatBytes(KNOWLEDGE_LIMITS.fileMaxBytes)} each
         </p>
-      </div>
+      </fieldset>
       {items.length > 0 ? (
         <ul aria-label="Uploads" className="flex flex-col gap-2">
           {items.map((item) => (

@@ -169,6 +169,7 @@ function RetrievalResult({ result, query }: { result: KnowledgeSearchResultDto; 
       >
         {highlightPieces(result.text, query).map((piece, index) =>
           piece.match ? (
+            // biome-ignore lint/suspicious/noArrayIndexKey: pieces of one fixed string in order (the same word may recur)
             <mark key={index} className="rounded-sm bg-amber-100 px-px text-inherit">
               {piece.text}
             </mark>

@@ -49,7 +49,7 @@ export function ExecutionFilterBar({
       data-testid="execution-filters"
       className="flex flex-col gap-2.5 rounded-lg border border-zinc-200 bg-white px-3 py-2.5 shadow-xs"
     >
-      <div className="flex flex-wrap items-center gap-1.5" role="group" aria-label="Status">
+      <fieldset className="flex min-w-0 flex-wrap items-center gap-1.5" aria-label="Status">
         <Filter aria-hidden className="mr-1 size-3.5 text-zinc-400" />
         {EXECUTION_RECORD_STATUSES.filter((s) => s !== "pending").map((status) => {
           const on = filters.status.includes(status);
@@ -73,7 +73,7 @@ export function ExecutionFilterBar({
             </button>
           );
         })}
-      </div>
+      </fieldset>
       <div className="flex flex-wrap items-center gap-2">
         <label className="sr-only" htmlFor="filter-type">
           Type

@@ -11,7 +11,7 @@ import { clsx } from "clsx";
 import { Activity, MessageSquare, Workflow } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useRef, useState, useTransition } from "react";
+import { useCallback, useEffect, useId, useRef, useState, useTransition } from "react";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -85,12 +85,11 @@ export function ExecutionsView({
 
   // A new server render (a refresh after runs changed) brings a fresh first page: it replaces the cached
   // one; pages loaded further down stay (the table drops the rows that now appear twice).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the filters are part of the server render that brought `initialPage` (they change together); a new filters object alone must not overwrite the cached first page
   useEffect(() => {
     queryClient.setQueryData<InfiniteData<ExecutionPage, string | null>>(monitorKeys.list(filters), (data) =>
       data ? { ...data, pages: [initialPage, ...data.pages.slice(1)] } : { pages: [initialPage], pageParams: [null] },
     );
-    // The filters are part of the server render that brought this page.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [initialPage, queryClient]);
 
   const navigate = useCallback(
@@ -243,7 +242,9 @@ function LiveIndicator({ state }: { state: StreamState }) {
   );
 }
 
+/** A segmented control of native radio buttons (Tab enters at the chosen range, the arrow keys move it). */
 function RangePicker({ value, onChange }: { value: DashboardRangeKey; onChange: (range: DashboardRangeKey) => void }) {
+  const name = useId();
   return (
     <div
       role="radiogroup"
@@ -252,23 +253,28 @@ function RangePicker({ value, onChange }: { value: DashboardRangeKey; onChange: 
       data-testid="range-picker"
     >
       {DASHBOARD_RANGE_KEYS.map((key) => (
-        <button
+        <label
           key={key}
-          type="button"
-          role="radio"
-          aria-checked={value === key}
           title={DASHBOARD_RANGES[key].label}
           data-testid={`range-${key}`}
-          onClick={() => onChange(key)}
           className={clsx(
-            "rounded px-2.5 py-1 text-[12.5px] font-medium tabular-nums transition-colors",
+            "relative cursor-pointer rounded px-2.5 py-1 text-[12.5px] font-medium tabular-nums transition-colors",
+            "has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-indigo-500",
             value === key
               ? "bg-indigo-600 text-white shadow-xs"
               : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
           )}
         >
+          <input
+            type="radio"
+            name={name}
+            value={key}
+            checked={value === key}
+            onChange={() => onChange(key)}
+            className="sr-only"
+          />
           {key}
-        </button>
+        </label>
       ))}
     </div>
   );

@@ -345,6 +345,7 @@ export function NodeDetail({
               <Section title={`Tool calls (${span.toolCalls.length})`}>
                 <ol className="flex flex-col gap-2">
                   {span.toolCalls.map((call, i) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: calls have no id and are only ever appended, in the order they happened
                     <li key={i} className="rounded-md border border-zinc-200 px-2.5 py-2 text-[12px]">
                       <p className="flex items-center gap-1.5 font-medium text-zinc-800">
                         <Wrench aria-hidden className="size-3.5 text-zinc-400" />

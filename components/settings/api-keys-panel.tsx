@@ -306,7 +306,7 @@ function KeyTable({ keys, onRevoke }: { keys: ApiKeyView[]; onRevoke: (key: ApiK
 
 function KeyListSkeleton() {
   return (
-    <div aria-busy="true" aria-label="Loading API keys" className="flex flex-col gap-3 px-5 py-5">
+    <div role="status" aria-busy="true" aria-label="Loading API keys" className="flex flex-col gap-3 px-5 py-5">
       {[0, 1, 2].map((i) => (
         <div key={i} className="flex items-center gap-6">
           <Skeleton className="h-4 w-32" />

@@ -29,6 +29,7 @@ export function DataTable({
       <table className={clsx("w-full table-fixed text-left text-sm", minWidth)}>
         <colgroup>
           {columns.map((column, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a table's columns are fixed for it and never reordered
             <col key={i} className={column.width} />
           ))}
         </colgroup>
@@ -36,6 +37,7 @@ export function DataTable({
           <tr className="border-b border-zinc-200">
             {columns.map((column, i) => (
               <th
+                // biome-ignore lint/suspicious/noArrayIndexKey: a table's columns are fixed for it and never reordered
                 key={i}
                 scope="col"
                 className={clsx(

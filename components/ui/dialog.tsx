@@ -41,6 +41,7 @@ export function Dialog({
   }, [open]);
 
   return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: the click is on the backdrop; its keyboard equivalent is Escape, handled by `onCancel`
     <dialog
       ref={ref}
       aria-labelledby={titleId}

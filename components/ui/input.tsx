@@ -18,6 +18,16 @@ export function TextArea({ className, ...props }: ComponentPropsWithRef<"textare
   return <textarea className={clsx(CONTROL, "px-3 py-2", className)} {...props} />;
 }
 
-export function Label({ className, ...props }: ComponentPropsWithRef<"label">) {
-  return <label className={clsx("text-[13px] font-medium text-zinc-700", className)} {...props} />;
+/** A field's label; `htmlFor` is required so every label names its control. */
+export function Label({
+  className,
+  htmlFor,
+  children,
+  ...props
+}: ComponentPropsWithRef<"label"> & { htmlFor: string }) {
+  return (
+    <label htmlFor={htmlFor} className={clsx("text-[13px] font-medium text-zinc-700", className)} {...props}>
+      {children}
+    </label>
+  );
 }

@@ -3,7 +3,7 @@ import { Skeleton } from "./skeleton";
 /** The loading shape of a page: its header, then a list of rows or a grid of cards. */
 export function PageSkeleton({ label, layout = "rows" }: { label: string; layout?: "rows" | "cards" | "panel" }) {
   return (
-    <div aria-busy="true" aria-label={`Loading ${label}`} className="flex flex-col gap-8">
+    <div role="status" aria-busy="true" aria-label={`Loading ${label}`} className="flex flex-col gap-8">
       <div className="flex flex-col gap-2.5 border-b border-zinc-200 pb-6">
         <Skeleton className="h-6 w-40" />
         <Skeleton className="h-4 w-96 max-w-full" />

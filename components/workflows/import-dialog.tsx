@@ -146,6 +146,7 @@ export function ImportDialog({
             className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-[12.5px] text-red-800"
           >
             {reading.problems.map((problem, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: one reading's problems, replaced whole and never reordered
               <p key={i} className={clsx(i === 0 && "font-medium")}>
                 {problem}
               </p>
@@ -166,11 +167,13 @@ export function ImportDialog({
             ) : null}
             <ul className="mt-1 flex max-h-40 flex-col gap-1 overflow-y-auto">
               {errors.map((issue, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: one validation's issues (no unique id), replaced whole and never reordered
                 <li key={`e${i}`} data-testid="import-error" className="flex gap-1.5 text-red-800">
                   <CircleAlert aria-hidden className="mt-0.5 size-3.5 shrink-0" /> {issue.message}
                 </li>
               ))}
               {warnings.map((issue, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: one validation's issues (no unique id), replaced whole and never reordered
                 <li key={`w${i}`} className="flex gap-1.5 text-amber-800">
                   <TriangleAlert aria-hidden className="mt-0.5 size-3.5 shrink-0" /> {issue.message}
                 </li>

@@ -36,7 +36,7 @@ export function TemplateDialog({
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const nameId = useId();
-  const list = useRef<HTMLUListElement>(null);
+  const list = useRef<HTMLDivElement>(null);
 
   const templates = useQuery({
     queryKey: ["templates"],
@@ -130,14 +130,14 @@ export function TemplateDialog({
         </p>
       ) : (
         <div className="flex flex-col gap-4">
-          <ul
+          <div
             ref={list}
             role="listbox"
             aria-label="Templates"
             className="grid max-h-72 grid-cols-1 gap-2 overflow-y-auto sm:grid-cols-2"
           >
             {templates.data.map((item) => (
-              <li key={item.id}>
+              <div key={item.id}>
                 <button
                   type="button"
                   role="option"
@@ -165,9 +165,9 @@ export function TemplateDialog({
                     {item.category} · {item.nodeCount} nodes
                   </span>
                 </button>
-              </li>
+              </div>
             ))}
-          </ul>
+          </div>
           {chosen ? (
             <div className="flex flex-col gap-3 border-t border-zinc-100 pt-3">
               <div>

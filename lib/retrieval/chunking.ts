@@ -33,7 +33,9 @@ function toUnits(text: string, size: number): Unit[] {
     const sentences = paragraph.split(/(?<=[.!?]["')\]]?)\s+(?=\S)/);
     sentences.forEach((sentence, i) => {
       const pieces = sentence.length <= size ? [sentence] : splitByWords(sentence, size);
-      pieces.forEach((piece, j) => units.push({ text: piece, startsParagraph: i === 0 && j === 0 }));
+      pieces.forEach((piece, j) => {
+        units.push({ text: piece, startsParagraph: i === 0 && j === 0 });
+      });
     });
   }
   return units;

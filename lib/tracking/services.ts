@@ -86,6 +86,8 @@ export function startTrackingServices(options: TrackingServiceOptions = {}): Pro
 export async function stopTrackingServices(): Promise<void> {
   const services = g.__latticeTrackingServices;
   g.__latticeTrackingServices = undefined;
-  services?.timers.forEach((t) => clearInterval(t));
+  services?.timers.forEach((t) => {
+    clearInterval(t);
+  });
   await getWorkflowTracker().writer.drain();
 }

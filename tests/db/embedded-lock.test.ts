@@ -13,7 +13,9 @@ function tempDir() {
   dirs.push(dir);
   return dir;
 }
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
 
 describe("the embedded database folder belongs to one process", () => {
   it("refuses a second process with a clear error, and frees the folder on close", async () => {

@@ -58,7 +58,7 @@ describe("ExecutionContext", () => {
     });
     expect(row?.completedAt).toBeInstanceOf(Date);
     expect(row?.executionTimeMs).toBe(Math.round(result.durationMs));
-    expect((row?.executionLog as unknown[]).length).toBe(3);
+    expect((row!.executionLog as unknown[]).length).toBe(3);
   });
 
   it("links chat messages to the execution when its row exists", async () => {

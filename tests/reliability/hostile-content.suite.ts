@@ -143,6 +143,7 @@ async function inspect(page: Page): Promise<Findings> {
     return {
       pwned: (window as unknown as { __pwned?: unknown }).__pwned,
       injected,
+      // biome-ignore lint/performance/useDomNodeTextContent: the question is what is rendered on screen, which only innerText answers
       shown: document.body.innerText.includes("HX-"),
     };
   });
@@ -180,6 +181,7 @@ describe("hostile content is inert in every page", () => {
       expect(page.url(), `${path}: sent to sign in`).not.toMatch(/\/signin/);
       // Client-rendered content (canvas, lists, messages) arrives after load.
       await page
+        // biome-ignore lint/performance/useDomNodeTextContent: waits for the text to be rendered on screen, which only innerText tells
         .waitForFunction(() => document.body.innerText.includes("HX-"), undefined, {
           timeout: mustShow ? 15_000 : 3_000,
         })

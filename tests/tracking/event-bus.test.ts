@@ -159,7 +159,7 @@ describe("event bus: subscribers get every event once, in order", () => {
       collectFrom(bus.subscribe({ executionId: run.executionId, ownerId: user.id, signal: c.signal })),
     );
     await waitFor(() => bus.listenerCount() === before + 20);
-    controllers.forEach((c) => c.abort());
+    for (const c of controllers) c.abort();
     const partial = await Promise.all(subs);
     expect(bus.listenerCount()).toBe(before);
     for (const events of partial) expectInOrderOnce(events);

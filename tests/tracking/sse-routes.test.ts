@@ -191,7 +191,7 @@ describe("GET /api/executions/:id/events", () => {
       ),
     );
     expect(bus.listenerCount()).toBe(before + 10);
-    clients.forEach((c) => c.abort());
+    for (const c of clients) c.abort();
     await waitFor(() => bus.listenerCount() === before);
     await Promise.all(reads.map((r) => r.cancel()));
     await run.all;

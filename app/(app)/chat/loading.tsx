@@ -3,7 +3,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 /** While a conversation loads: the frame of a chat (the sidebar stays, from the layout). */
 export default function Loading() {
   return (
-    <div aria-busy="true" aria-label="Loading the conversation" className="flex h-full flex-col">
+    <div role="status" aria-busy="true" aria-label="Loading the conversation" className="flex h-full flex-col">
       <div className="flex h-14 items-center gap-3 border-b border-zinc-200 px-4">
         <Skeleton className="h-4 w-40" />
         <Skeleton className="h-4 w-24" />

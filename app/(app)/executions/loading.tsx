@@ -3,7 +3,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 /** The monitor's shape while its figures load: header, headline figures, charts, then the list. */
 export default function Loading() {
   return (
-    <div aria-busy="true" aria-label="Loading executions" className="flex flex-col gap-6">
+    <div role="status" aria-busy="true" aria-label="Loading executions" className="flex flex-col gap-6">
       <div className="flex flex-col gap-2.5 border-b border-zinc-200 pb-6">
         <Skeleton className="h-6 w-40" />
         <Skeleton className="h-4 w-96 max-w-full" />

@@ -156,8 +156,11 @@ export function WorkflowCanvas() {
   );
 
   return (
-    <div className="relative h-full w-full" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className="relative h-full w-full" data-testid="canvas">
       <ReactFlow<EditorNode>
+        // Drops from the palette land on the flow itself (its role="application" element, which fills this box).
+        onDragOver={onDragOver}
+        onDrop={onDrop}
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}

@@ -82,6 +82,7 @@ function WorkflowEdgeView({
               </span>
             ) : severity ? (
               <span
+                role="img"
                 className="size-3 rounded-full bg-red-500 ring-2 ring-white"
                 title={issues?.map((issue) => issue.message).join("\n")}
                 aria-label="This connection has a problem"

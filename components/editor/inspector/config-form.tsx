@@ -51,6 +51,7 @@ export function ConfigForm({ node, definition }: { node: EditorNode; definition:
   const set: SetField = (key, value) => setConfig(node.id, key, value);
 
   // An issue was clicked: open the section holding the field, scroll to it and put the caret in it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new focus request (its nonce) moves the caret; re-renders while typing (a new `advanced` array each time) must not
   useEffect(() => {
     if (!focus || focus.nodeId !== node.id || !focus.field) return;
     const top = focus.field.split(".")[0]!;
@@ -65,8 +66,6 @@ export function ConfigForm({ node, definition }: { node: EditorNode; definition:
       target.querySelector<HTMLElement>("input, textarea, select, button[role=switch]")?.focus({ preventScroll: true });
     });
     return () => cancelAnimationFrame(frame);
-    // Only a new focus request moves the caret; re-renders while typing must not.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [focus?.nonce]);
 
   return (
@@ -85,7 +84,7 @@ export function ConfigForm({ node, definition }: { node: EditorNode; definition:
             <ChevronRight aria-hidden className={clsx("size-3.5 transition-transform", showAdvanced && "rotate-90")} />
             Advanced
             {advanced.some((entry) => entryKeys(entry).some((key) => fieldIssues(issues, key).length > 0)) ? (
-              <span className="ml-auto size-2 rounded-full bg-red-500" aria-label="has problems" />
+              <span role="img" className="ml-auto size-2 rounded-full bg-red-500" aria-label="has problems" />
             ) : null}
           </button>
           {showAdvanced ? (
@@ -303,7 +302,7 @@ function FieldRow({
       const all = [...new Set([...tools, ...chosen])];
       return (
         <FieldShell field={field} inputId={inputId} issues={issues}>
-          <div id={inputId} role="group" aria-label={field.meta.title} className="grid grid-cols-2 gap-1.5">
+          <fieldset id={inputId} aria-label={field.meta.title} className="grid min-w-0 grid-cols-2 gap-1.5">
             {all.map((tool) => (
               <label
                 key={tool}
@@ -326,7 +325,7 @@ function FieldRow({
                 <span className="truncate font-mono">{tool}</span>
               </label>
             ))}
-          </div>
+          </fieldset>
         </FieldShell>
       );
     }
@@ -588,6 +587,7 @@ function ListEditor({
     <div className="flex flex-col gap-2">
       {items.map((item, index) => (
         <div
+          // biome-ignore lint/suspicious/noArrayIndexKey: entries are plain config objects whose only identity is their position (issue paths and test ids are positional too); a key from an editable field would remount the entry, and drop the caret, at each keystroke
           key={index}
           data-testid={`list-item-${field.key}-${index}`}
           className="rounded-lg border border-zinc-200 bg-zinc-50/60 p-2.5"

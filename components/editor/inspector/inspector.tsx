@@ -93,9 +93,10 @@ function NodeInspector({ node, definition }: { node: EditorNode; definition: Any
         </p>
       </div>
 
-      <div className="border-t border-zinc-100 pt-4" onBlur={() => store.getState().sealHistory()}>
+      {/* The node's settings: leaving any of them ends one undo step (blur bubbles up from the fields). */}
+      <fieldset className="min-w-0 border-t border-zinc-100 pt-4" onBlur={() => store.getState().sealHistory()}>
         <ConfigForm node={node} definition={definition} />
-      </div>
+      </fieldset>
 
       {definition.terminal ? null : <RetryEditor node={node} />}
 

@@ -138,17 +138,19 @@ export function PromptInput({
         <Braces aria-hidden className="size-3.5" />
       </button>
       {menu && options.length > 0 ? (
-        <ul
+        <div
           id={listId}
           role="listbox"
           data-testid="variable-suggestions"
           className="absolute right-0 left-0 z-30 mt-1 max-h-56 overflow-y-auto rounded-lg border border-zinc-200 bg-white py-1 shadow-lg"
         >
           {options.map((option, i) => (
-            <li
+            <div
               key={option.name}
               id={`${listId}-${i}`}
               role="option"
+              // Focus stays in the text box (aria-activedescendant points here); -1 only makes it focusable.
+              tabIndex={-1}
               aria-selected={i === active}
               onMouseDown={(event) => {
                 event.preventDefault();
@@ -162,9 +164,9 @@ export function PromptInput({
                 {option.description}
                 {option.from ? <span className="text-zinc-400"> · from {option.from}</span> : null}
               </span>
-            </li>
+            </div>
           ))}
-        </ul>
+        </div>
       ) : null}
       {parsed && !parsed.ok ? (
         <FieldMessage tone="error">

@@ -289,6 +289,7 @@ export function DiffList({ diff }: { diff: WorkflowDiff }) {
           className="flex items-baseline gap-2 text-[12px]"
         >
           <span
+            role="img"
             aria-label={row.kind}
             className={clsx(
               "inline-flex size-4 shrink-0 items-center justify-center rounded font-mono text-[11px] font-bold",

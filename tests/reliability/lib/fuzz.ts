@@ -144,8 +144,17 @@ const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 function slots(value: Json): Array<{ parent: Json[] | { [key: string]: Json }; key: string | number }> {
   const out: Array<{ parent: Json[] | { [key: string]: Json }; key: string | number }> = [];
   const walk = (v: Json) => {
-    if (Array.isArray(v)) v.forEach((item, i) => (out.push({ parent: v, key: i }), walk(item)));
-    else if (v && typeof v === "object") for (const k of Object.keys(v)) out.push({ parent: v, key: k }), walk(v[k]!);
+    if (Array.isArray(v)) {
+      v.forEach((item, i) => {
+        out.push({ parent: v, key: i });
+        walk(item);
+      });
+    } else if (v && typeof v === "object") {
+      for (const k of Object.keys(v)) {
+        out.push({ parent: v, key: k });
+        walk(v[k]!);
+      }
+    }
   };
   walk(value);
   return out;

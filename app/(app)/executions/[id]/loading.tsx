@@ -2,7 +2,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 
 export default function Loading() {
   return (
-    <div aria-busy="true" aria-label="Loading the run" className="flex flex-col gap-5">
+    <div role="status" aria-busy="true" aria-label="Loading the run" className="flex flex-col gap-5">
       <div className="flex flex-col gap-2.5 border-b border-zinc-200 pb-5">
         <Skeleton className="h-3.5 w-20" />
         <Skeleton className="h-6 w-64" />

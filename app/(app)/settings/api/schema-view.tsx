@@ -52,6 +52,7 @@ export function TypeLabel({ schema, depth = 0 }: { schema: JsonSchema | undefine
     return (
       <>
         {variants.map((variant, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the variants of a fixed schema, never reordered
           <span key={i}>
             {i > 0 ? <span className="text-zinc-400"> | </span> : null}
             <TypeLabel schema={variant} depth={depth + 1} />
@@ -144,10 +145,12 @@ export function Prose({ text }: { text: string }) {
     <>
       {text.split(/(`[^`]+`)/g).map((part, i) =>
         part.startsWith("`") && part.endsWith("`") && part.length > 2 ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: pieces of one fixed string in order (the same piece may recur)
           <code key={i} className="rounded bg-zinc-100 px-1 py-0.5 font-mono text-[0.92em] text-zinc-800">
             {part.slice(1, -1)}
           </code>
         ) : (
+          // biome-ignore lint/suspicious/noArrayIndexKey: pieces of one fixed string in order (the same piece may recur)
           <span key={i}>{part}</span>
         ),
       )}
