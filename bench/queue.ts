@@ -63,7 +63,7 @@ Object.assign(process.env, {
 });
 const { closeDb, getDbHandle } = await import("@/lib/db/client");
 const { createUserWithPassword } = await import("@/lib/db/queries/users");
-const { enqueueRun } = await import("@/lib/queue/enqueue");
+const { enqueueRun } = await import("@/lib/services/enqueue");
 const { stopQueueBoss } = await import("@/lib/queue/boss");
 const { getWorkflowTracker } = await import("@/lib/tracking/workflow-tracker");
 

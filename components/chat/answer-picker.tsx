@@ -10,9 +10,9 @@ import { clsx } from "clsx";
 import { ArrowLeft, BookOpen, Check, ChevronDown, LayoutTemplate, Loader2, Workflow } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
-import type { KnowledgeBaseDto } from "@/lib/api/knowledge";
-import type { TemplateSummary } from "@/lib/api/templates";
-import type { WorkflowSummary } from "@/lib/api/workflows";
+import type { KnowledgeBaseDto } from "@/lib/contracts/knowledge";
+import type { TemplateSummary } from "@/lib/contracts/templates";
+import type { WorkflowSummary } from "@/lib/contracts/workflows";
 import { chatKeys, fetchTemplate } from "@/lib/api-client/chat";
 import { focusRing, focusRingTight } from "@/components/ui/focus-ring";
 

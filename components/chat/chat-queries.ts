@@ -15,10 +15,10 @@ import {
   useQueryClient,
   type InfiniteData,
 } from "@tanstack/react-query";
-import type { ConversationDto, ConversationSummary } from "@/lib/api/conversations";
-import type { KnowledgeBaseDto } from "@/lib/api/knowledge";
-import type { TemplateSummary } from "@/lib/api/templates";
-import type { WorkflowSummary } from "@/lib/api/workflows";
+import type { ConversationDto, ConversationSummary } from "@/lib/contracts/conversations";
+import type { KnowledgeBaseDto } from "@/lib/contracts/knowledge";
+import type { TemplateSummary } from "@/lib/contracts/templates";
+import type { WorkflowSummary } from "@/lib/contracts/workflows";
 import {
   chatKeys,
   deleteConversation,

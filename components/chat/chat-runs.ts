@@ -10,7 +10,7 @@ import type { QueryClient } from "@tanstack/react-query";
 import { useStore } from "zustand";
 import { useShallow } from "zustand/react/shallow";
 import { createStore } from "zustand/vanilla";
-import type { ExecutionEvent } from "@/lib/engine/events";
+import type { ExecutionEvent } from "@/lib/contracts/events";
 import { cancelExecution, chatKeys, fetchExecutionLastSeq } from "@/lib/api-client/chat";
 import { isAppError } from "@/lib/errors";
 import { applyEvents, isLive, newLiveRun, type LiveRun } from "./live-run";

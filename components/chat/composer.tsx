@@ -17,7 +17,7 @@ import {
   type KeyboardEvent,
 } from "react";
 import { focusRing } from "@/components/ui/focus-ring";
-import { MAX_MESSAGE_LENGTH } from "@/lib/engine/request";
+import { MAX_MESSAGE_LENGTH } from "@/lib/contracts/execution-request";
 
 export interface ComposerHandle {
   focus: () => void;

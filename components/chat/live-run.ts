@@ -1,10 +1,10 @@
 /**
  * The assistant's answer while its run streams: a pure fold of the run's events (the stream contract in
- * lib/engine/events.ts) into what the message shows — text as it arrives, tool-call steps, sources, a human
+ * lib/contracts/events.ts) into what the message shows — text as it arrives, tool-call steps, sources, a human
  * node's question, the node at work, and at the end status, usage, cost and duration. Client-safe.
  */
-import type { ExecutionEvent } from "@/lib/engine/events";
-import type { ExecutionError, InterruptInfo, Source, Usage } from "@/lib/engine/result";
+import type { ExecutionEvent } from "@/lib/contracts/events";
+import type { ExecutionError, InterruptInfo, Source, Usage } from "@/lib/contracts/execution-result";
 
 export interface ToolCallStep {
   /** Stable key for rendering: the call id, or the event's sequence number. */

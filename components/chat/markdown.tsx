@@ -12,7 +12,7 @@ import { memo, useState, type ComponentPropsWithoutRef, type ReactNode } from "r
 import Markdown, { type Components } from "react-markdown";
 import rehypeHighlight from "rehype-highlight";
 import remarkGfm from "remark-gfm";
-import type { Source } from "@/lib/engine/result";
+import type { Source } from "@/lib/contracts/execution-result";
 import { focusRingTight } from "@/components/ui/focus-ring";
 import { copyText } from "./copy-text";
 

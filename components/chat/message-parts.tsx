@@ -20,7 +20,7 @@ import {
 } from "lucide-react";
 import Link from "next/link";
 import { useId, useState, type FormEvent } from "react";
-import type { InterruptInfo, Source } from "@/lib/engine/result";
+import type { InterruptInfo, Source } from "@/lib/contracts/execution-result";
 import { Button } from "@/components/ui/button";
 import { focusRingTight } from "@/components/ui/focus-ring";
 import type { ToolCallStep } from "./live-run";

@@ -4,7 +4,7 @@
  * the merging rules are tested without a browser. Client-safe.
  */
 import { z } from "zod";
-import type { MessageDto } from "@/lib/api/conversations";
+import type { MessageDto } from "@/lib/contracts/conversations";
 import {
   executionErrorSchema,
   interruptInfoSchema,
@@ -12,7 +12,7 @@ import {
   type ExecutionError,
   type InterruptInfo,
   type Source,
-} from "@/lib/engine/result";
+} from "@/lib/contracts/execution-result";
 import type { ChatTurn } from "./chat-runs";
 import type { LiveRunStatus, ToolCallStep } from "./live-run";
 

@@ -10,7 +10,7 @@ import {
   workflowVersionListResponseSchema,
   workflowVersionResponseSchema,
   type SaveWorkflowBody,
-} from "@/lib/api/workflows";
+} from "@/lib/contracts/workflows";
 import { fetchJson } from "@/lib/api-client/fetch-json";
 
 export const workflowKeys = {

@@ -13,7 +13,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { ErrorNote } from "@/components/ui/error-note";
 import { Input, TextArea } from "@/components/ui/input";
-import { KNOWLEDGE_LIMITS, type KnowledgeDocumentDto } from "@/lib/api/knowledge";
+import { KNOWLEDGE_LIMITS, type KnowledgeDocumentDto } from "@/lib/contracts/knowledge";
 import { addPastedDocument, uploadDocument } from "@/lib/api-client/knowledge";
 import { errorText, Field, fieldIssue, invalidProps } from "./fields";
 import { ACCEPTED_FILE_TYPES, fileTooLarge, formatBytes } from "./format";

@@ -1,5 +1,5 @@
 /** Words and numbers of the knowledge pages. Client-safe and pure. */
-import { KNOWLEDGE_FILE_TYPES, KNOWLEDGE_LIMITS } from "@/lib/api/knowledge";
+import { KNOWLEDGE_FILE_TYPES, KNOWLEDGE_LIMITS } from "@/lib/contracts/knowledge";
 
 const BYTE_UNITS = ["KB", "MB", "GB"] as const;
 

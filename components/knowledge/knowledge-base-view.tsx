@@ -19,7 +19,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { focusRing } from "@/components/ui/focus-ring";
 import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
-import type { KnowledgeBaseDto, KnowledgeDocumentDto } from "@/lib/api/knowledge";
+import type { KnowledgeBaseDto, KnowledgeDocumentDto } from "@/lib/contracts/knowledge";
 import { deleteDocument, deleteKnowledgeBase, fetchKnowledgeBase, knowledgeKeys } from "@/lib/api-client/knowledge";
 import { AddDocument } from "./add-document";
 import { errorText } from "./fields";

@@ -12,7 +12,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { ErrorNote } from "@/components/ui/error-note";
 import { Input, TextArea } from "@/components/ui/input";
-import { KNOWLEDGE_LIMITS } from "@/lib/api/knowledge";
+import { KNOWLEDGE_LIMITS } from "@/lib/contracts/knowledge";
 import { createKnowledgeBase, knowledgeKeys } from "@/lib/api-client/knowledge";
 import { errorText, Field, fieldIssue, invalidProps } from "./fields";
 

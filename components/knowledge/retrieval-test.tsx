@@ -12,7 +12,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { ErrorNote } from "@/components/ui/error-note";
 import { Input } from "@/components/ui/input";
-import { KNOWLEDGE_SEARCH_LIMITS, type KnowledgeSearchResultDto } from "@/lib/api/knowledge";
+import { KNOWLEDGE_SEARCH_LIMITS, type KnowledgeSearchResultDto } from "@/lib/contracts/knowledge";
 import { searchKnowledgeBase } from "@/lib/api-client/knowledge";
 import { errorText, Field, fieldIssue, invalidProps } from "./fields";
 import { countOf } from "./format";

@@ -15,15 +15,15 @@ import { useCallback, useEffect, useId, useRef, useState, useTransition } from "
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import type { ExecutionSummary } from "@/lib/api/executions";
-import { monitorKeys, useRunFeed, type ExecutionPage, type StreamState } from "@/lib/api-client/monitor";
+import type { ExecutionSummary } from "@/lib/contracts/executions";
+import { monitorKeys, useRunFeed, type ExecutionPage, type StreamState } from "./queries";
 import {
   DASHBOARD_RANGE_KEYS,
   DASHBOARD_RANGES,
   type Dashboard,
   type DashboardRangeKey,
 } from "@/lib/monitor/dashboard-schema";
-import type { RunStatusEvent } from "@/lib/tracking/feed-events";
+import type { RunStatusEvent } from "@/lib/contracts/feed-events";
 import { DashboardBreakdowns, TopFailing } from "./dashboard-breakdowns";
 import { DashboardCharts, KpiCards } from "./dashboard-charts";
 import { ExecutionFilterBar, ExecutionsTable } from "./executions-list";

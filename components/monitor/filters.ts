@@ -3,8 +3,8 @@
  * so a filtered view can be reloaded, shared and navigated back to. Parsed leniently: an unknown value is
  * dropped, never an error page. Client-safe: the server page and the client list read the same URL.
  */
-import { isId } from "@/lib/api/common";
-import { EXECUTION_RECORD_STATUSES, WORKFLOW_TYPES, type ExecutionRecordStatus } from "@/lib/api/executions";
+import { isId } from "@/lib/contracts/common";
+import { EXECUTION_RECORD_STATUSES, WORKFLOW_TYPES, type ExecutionRecordStatus } from "@/lib/contracts/executions";
 import { DASHBOARD_RANGES, DEFAULT_RANGE, isRangeKey, type DashboardRangeKey } from "@/lib/monitor/dashboard-schema";
 
 export type WorkflowTypeName = (typeof WORKFLOW_TYPES)[number];

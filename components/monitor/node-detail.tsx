@@ -9,7 +9,7 @@ import { clsx } from "clsx";
 import { CircleAlert, History, Loader2, Wrench, X } from "lucide-react";
 import { useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
-import type { ExecutionStep } from "@/lib/api/executions";
+import type { ExecutionStep } from "@/lib/contracts/executions";
 import { getNodeDefinition } from "@/lib/nodes/registry";
 import { getPricing } from "@/lib/models/pricing";
 import { formatClock, formatCost, formatDuration, formatTokens } from "./format";

@@ -1,11 +1,11 @@
 /**
- * One run as the monitor shows it, folded from its event stream (lib/engine/events.ts): every node run as a
+ * One run as the monitor shows it, folded from its event stream (lib/contracts/events.ts): every node run as a
  * span on a timeline (a node that runs again in a loop gets another span; a retry stays in its span), what
  * each produced, streamed, called and logged, the run's phase, pause and result. A pure reducer: replayed
  * or duplicated events (a reconnect) change nothing. Framework-free, so it is tested without a DOM.
  */
-import type { ExecutionEvent, NodeInput } from "@/lib/engine/events";
-import type { ExecutionResult, InterruptInfo } from "@/lib/engine/result";
+import type { ExecutionEvent, NodeInput } from "@/lib/contracts/events";
+import type { ExecutionResult, InterruptInfo } from "@/lib/contracts/execution-result";
 
 /** "waiting": a human node the run paused at (its span ends at the pause; answering starts a new one). */
 export type SpanStatus = "running" | "waiting" | "completed" | "failed";

@@ -10,7 +10,7 @@ import { History, Loader2 } from "lucide-react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import type { ExecutionStep } from "@/lib/api/executions";
+import type { ExecutionStep } from "@/lib/contracts/executions";
 import { formatClock } from "./format";
 
 export function TimeTravelDialog({

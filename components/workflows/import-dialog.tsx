@@ -11,7 +11,7 @@ import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { workflowSavedResponseSchema } from "@/lib/api/workflows";
+import { workflowSavedResponseSchema } from "@/lib/contracts/workflows";
 import { fetchJson } from "@/lib/api-client/fetch-json";
 import { isAppError } from "@/lib/errors";
 import { validateWorkflow, type ValidationContext } from "@/lib/validation";

@@ -13,9 +13,9 @@ import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { knowledgeBaseListResponseSchema } from "@/lib/api/knowledge";
-import { templateListResponseSchema, templateResponseSchema } from "@/lib/api/templates";
-import { workflowSavedResponseSchema } from "@/lib/api/workflows";
+import { knowledgeBaseListResponseSchema } from "@/lib/contracts/knowledge";
+import { templateListResponseSchema, templateResponseSchema } from "@/lib/contracts/templates";
+import { workflowSavedResponseSchema } from "@/lib/contracts/workflows";
 import { fetchJson } from "@/lib/api-client/fetch-json";
 import { isAppError } from "@/lib/errors";
 

@@ -24,7 +24,7 @@ import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { workflowResponseSchema, workflowSavedResponseSchema } from "@/lib/api/workflows";
+import { workflowResponseSchema, workflowSavedResponseSchema } from "@/lib/contracts/workflows";
 import { fetchJson } from "@/lib/api-client/fetch-json";
 import { isAppError } from "@/lib/errors";
 import { arrangeWorkflows, SORTS, type WorkflowListItem, type WorkflowSort } from "./arrange";

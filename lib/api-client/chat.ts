@@ -10,16 +10,20 @@ import {
   conversationSummarySchema,
   type ConversationDto,
   type ConversationSummary,
-} from "@/lib/api/conversations";
-import { cancelExecutionResponseSchema, executionResponseSchema } from "@/lib/api/executions";
-import { knowledgeBaseListResponseSchema, type KnowledgeBaseDto } from "@/lib/api/knowledge";
+} from "@/lib/contracts/conversations";
+import { cancelExecutionResponseSchema, executionResponseSchema } from "@/lib/contracts/executions";
+import { knowledgeBaseListResponseSchema, type KnowledgeBaseDto } from "@/lib/contracts/knowledge";
 import {
   templateListResponseSchema,
   templateResponseSchema,
   type Template,
   type TemplateSummary,
-} from "@/lib/api/templates";
-import { workflowListResponseSchema, workflowSavedResponseSchema, type WorkflowSummary } from "@/lib/api/workflows";
+} from "@/lib/contracts/templates";
+import {
+  workflowListResponseSchema,
+  workflowSavedResponseSchema,
+  type WorkflowSummary,
+} from "@/lib/contracts/workflows";
 import { fetchJson } from "./fetch-json";
 
 export const chatKeys = {

@@ -4,7 +4,7 @@
  * handles one error type whichever side it came from. Client-safe: no server imports.
  */
 import type { z } from "zod";
-import { errorBodySchema } from "@/lib/api/common";
+import { errorBodySchema } from "@/lib/contracts/common";
 import { AppError, type ErrorCode, type FieldIssue } from "@/lib/errors";
 
 /** Status → error type, for failures whose body is not our error JSON (a proxy's 502 page, a crash). */
@@ -51,7 +51,14 @@ export async function fetchJson<T>(
     method = "GET",
     body,
     signal,
-  }: { schema: z.ZodType<T> | null; method?: string; body?: unknown; signal?: AbortSignal },
+    headers,
+  }: {
+    schema: z.ZodType<T> | null;
+    method?: string;
+    body?: unknown;
+    signal?: AbortSignal;
+    headers?: Record<string, string>;
+  },
 ): Promise<T> {
   let response: Response;
   try {
@@ -59,10 +66,11 @@ export async function fetchJson<T>(
       method,
       signal,
       credentials: "same-origin",
-      headers:
-        body === undefined
-          ? { accept: "application/json" }
-          : { accept: "application/json", "content-type": "application/json" },
+      headers: {
+        accept: "application/json",
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (cause) {

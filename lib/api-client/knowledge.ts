@@ -12,8 +12,8 @@ import {
   type KnowledgeDocumentDto,
   knowledgeSearchResponseSchema,
   type KnowledgeSearchResponse,
-} from "@/lib/api/knowledge";
-import { errorBodySchema } from "@/lib/api/common";
+} from "@/lib/contracts/knowledge";
+import { errorBodySchema } from "@/lib/contracts/common";
 import { AppError } from "@/lib/errors";
 import { errorFromBody, fetchJson } from "./fetch-json";
 

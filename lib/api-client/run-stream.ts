@@ -7,9 +7,9 @@
  * the server sends only later events, and any event at or below that number (a replayed one) is skipped
  * here too, so nothing is lost and nothing is shown twice. Client-safe.
  */
-import { errorBodySchema } from "@/lib/api/common";
-import { CHAT_MESSAGE_EVENT, chatMessageEventSchema, type ChatMessageEvent } from "@/lib/api/conversations";
-import { executionEventSchema, isTerminalEvent, type ExecutionEvent } from "@/lib/engine/events";
+import { errorBodySchema } from "@/lib/contracts/common";
+import { CHAT_MESSAGE_EVENT, chatMessageEventSchema, type ChatMessageEvent } from "@/lib/contracts/conversations";
+import { executionEventSchema, isTerminalEvent, type ExecutionEvent } from "@/lib/contracts/events";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import { errorFrom } from "./fetch-json";
 import { createSseParser } from "./sse-parser";

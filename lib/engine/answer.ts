@@ -5,7 +5,7 @@
  */
 import { appendMessage } from "@/lib/db/queries/conversations";
 import type { ExecutionContext } from "./context";
-import type { ExecutionResult, ExecutionStatus } from "./result";
+import type { ExecutionResult, ExecutionStatus } from "@/lib/contracts/execution-result";
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 

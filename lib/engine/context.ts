@@ -5,16 +5,18 @@
  * from it, never assembled by hand elsewhere.
  */
 import "server-only";
-import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import type { StructuredToolInterface } from "@langchain/core/tools";
 import { newId } from "@/lib/ids";
 import type { NewWorkflowExecution } from "@/lib/db/schema";
-import type { ChatModelSpec } from "@/lib/models";
-import type { SafeFetchInit, SafeFetchResponse } from "@/lib/net/safe-fetch";
 import type { WorkflowGraph } from "@/lib/workflow/definition";
-import { totalUsage, type WorkflowState } from "@/lib/graph/state";
-import type { EventData, ExecutionEvent, ExecutionEventType } from "./events";
-import type { Durability, ExecutionInput, ExecutionOptions, ExecutionRequest, WorkflowType } from "./request";
+import { totalUsage, type WorkflowState } from "@/lib/workflow/state";
+import type { EventData, ExecutionEvent, ExecutionEventType } from "@/lib/contracts/events";
+import type {
+  Durability,
+  ExecutionInput,
+  ExecutionOptions,
+  ExecutionRequest,
+  WorkflowType,
+} from "@/lib/contracts/execution-request";
 import type {
   ExecutionError,
   ExecutionResult,
@@ -23,38 +25,11 @@ import type {
   InterruptInfo,
   Source,
   UsageByModel,
-} from "./result";
+} from "@/lib/contracts/execution-result";
+import type { ExecutionResources } from "@/lib/nodes/resources";
 import type { Tracker } from "./tracker";
 
-/** What E's tool registry needs to build tools for one run. */
-export interface ToolRuntime {
-  ownerId: string;
-  signal?: AbortSignal;
-  depth: number;
-  knowledgeBaseIds?: string[];
-  runWorkflow?: (args: { definitionId: string; input: unknown }) => Promise<string>;
-}
-
-export interface KnowledgeHit {
-  chunkId: string;
-  documentId: string;
-  title: string;
-  content: string;
-  score: number;
-}
-
-/** The outside world a run may touch: models, tools, retrieval, HTTP. Bound once per run. */
-export interface ExecutionResources {
-  getChatModel(spec: ChatModelSpec): BaseChatModel;
-  createTools(names: string[], runtime: ToolRuntime): StructuredToolInterface[];
-  searchKnowledge(args: {
-    ownerId: string;
-    knowledgeBaseId: string;
-    query: string;
-    topK: number;
-  }): Promise<KnowledgeHit[]>;
-  safeFetch(url: string, init?: SafeFetchInit): Promise<SafeFetchResponse>;
-}
+export type { ExecutionResources, KnowledgeHit, ToolRuntime } from "@/lib/nodes/resources";
 
 /** The per-user run limits a run is admitted under when it starts (see WorkflowTracker.start). */
 export interface RunAdmissionLimits {

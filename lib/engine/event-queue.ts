@@ -1,7 +1,7 @@
 /** A running run's events for one reader (the engine's stream). */
 import type { ExecutionContext } from "./context";
-import type { ExecutionEvent } from "./events";
-import type { ExecutionResult } from "./result";
+import type { ExecutionEvent } from "@/lib/contracts/events";
+import type { ExecutionResult } from "@/lib/contracts/execution-result";
 
 /**
  * A running run's events for one reader: buffered until read. A reader that stops early (a closed SSE

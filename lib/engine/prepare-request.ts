@@ -10,7 +10,7 @@ import { createTemporaryDefinition, getDefinition } from "@/lib/db/queries/defin
 import { getTemplate } from "@/lib/db/queries/templates";
 import type { WorkflowTemplate } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import type { WorkflowUpdate } from "@/lib/graph/state";
+import type { WorkflowUpdate } from "@/lib/workflow/state";
 import { newId } from "@/lib/ids";
 import { UNIVERSAL_CHAT_SLUG } from "@/lib/templates/builtin";
 import { fillTemplateParams, resolveTemplateParams } from "@/lib/templates/instantiate";
@@ -23,7 +23,7 @@ import {
   type RunSnapshot,
   validDefinition,
 } from "./prepared";
-import type { ExecutionInput, ExecutionRequest } from "./request";
+import type { ExecutionInput, ExecutionRequest } from "@/lib/contracts/execution-request";
 import { defaultResources } from "./resources";
 import type { Tracker } from "./tracker";
 

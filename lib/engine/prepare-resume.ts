@@ -19,7 +19,7 @@ import {
   snapshotOf,
   validDefinition,
 } from "./prepared";
-import type { ExecutionRequest } from "./request";
+import type { ExecutionRequest } from "@/lib/contracts/execution-request";
 import { defaultResources } from "./resources";
 import { copyStepToThread, loadRunStep } from "./time-travel";
 import type { Tracker } from "./tracker";

@@ -10,13 +10,18 @@ import { INTERRUPT } from "@langchain/langgraph";
 import { z } from "zod";
 import { getCheckpointSaver } from "@/lib/db/checkpointer";
 import { AppError } from "@/lib/errors";
-import type { WorkflowState, WorkflowUpdate } from "@/lib/graph/state";
+import type { WorkflowState, WorkflowUpdate } from "@/lib/workflow/state";
 import type { ValidationResult } from "@/lib/validation";
 import { graphSchema, type WorkflowGraph } from "@/lib/workflow/definition";
 import { prepareWorkflow } from "./compiled-workflows";
 import type { ExecutionContext, RunAdmissionLimits } from "./context";
-import { executionInputSchema, executionOptionsSchema, executionRequestSchema, type ExecutionRequest } from "./request";
-import { historyEntrySchema } from "./result";
+import {
+  executionInputSchema,
+  executionOptionsSchema,
+  executionRequestSchema,
+  type ExecutionRequest,
+} from "@/lib/contracts/execution-request";
+import { historyEntrySchema } from "@/lib/contracts/execution-result";
 import { engineValidationContext } from "./resources";
 import type { Tracker } from "./tracker";
 

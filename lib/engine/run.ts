@@ -12,9 +12,9 @@ import { newId } from "@/lib/ids";
 import { computeCost } from "@/lib/models";
 import { saveAnswer, storeChatStart } from "./answer";
 import type { ExecutionContext } from "./context";
-import type { ExecutionEvent } from "./events";
+import type { ExecutionEvent } from "@/lib/contracts/events";
 import type { PreparedExecution } from "./prepared";
-import type { ExecutionError, ExecutionResult, ExecutionStatus } from "./result";
+import type { ExecutionError, ExecutionResult, ExecutionStatus } from "@/lib/contracts/execution-result";
 import { keepsCheckpoints, type RunChildWorkflow, streamGraph } from "./stream-graph";
 
 /** A run whose tracker has started it: what `continueRun` needs to run and finish it. */

@@ -11,17 +11,17 @@ import {
   runConfigurable,
   type WorkflowRuntime,
 } from "@/lib/graph/compile-workflow";
-import { addUsage, totalUsage, type WorkflowState, type WorkflowUpdate } from "@/lib/graph/state";
+import { addUsage, totalUsage, type WorkflowState, type WorkflowUpdate } from "@/lib/workflow/state";
 import { computeCost } from "@/lib/models";
 import { DEFAULT_MODEL, DEFAULT_PROVIDER } from "@/lib/nodes/fields";
 import { getNodeDefinition } from "@/lib/nodes/registry";
 import type { WorkflowGraph } from "@/lib/workflow/definition";
 import { compiledWorkflow } from "./compiled-workflows";
 import type { ExecutionContext } from "./context";
-import type { ExecutionEvent } from "./events";
+import type { ExecutionEvent } from "@/lib/contracts/events";
 import "./langchain-context";
-import type { ExecutionInput } from "./request";
-import { interruptInfoSchema, type ExecutionResult } from "./result";
+import type { ExecutionInput } from "@/lib/contracts/execution-request";
+import { interruptInfoSchema, type ExecutionResult } from "@/lib/contracts/execution-result";
 
 /** Runs another workflow one level deeper (a subworkflow node, the run_workflow tool): `execute`'s child path. */
 export type RunChildWorkflow = (

@@ -8,8 +8,8 @@
  * lib/tracking; `InMemoryTracker` is the default until then, and what tests use to observe a run.
  */
 import type { ExecutionContext } from "./context";
-import type { ExecutionEvent } from "./events";
-import type { ExecutionResult } from "./result";
+import type { ExecutionEvent } from "@/lib/contracts/events";
+import type { ExecutionResult } from "@/lib/contracts/execution-result";
 
 export interface Tracker {
   start(ctx: ExecutionContext): Promise<void>;

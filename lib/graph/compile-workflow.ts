@@ -14,10 +14,10 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { BaseMessage } from "@langchain/core/messages";
 import { END, isGraphBubbleUp, START, StateGraph, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import type { ExecutionResources } from "@/lib/engine/context";
-import type { EventData, ExecutionEventType } from "@/lib/engine/events";
-import type { ExecutionInput } from "@/lib/engine/request";
-import type { ExecutionResult, HistoryEntry, UsageByModel } from "@/lib/engine/result";
+import type { ExecutionResources } from "@/lib/nodes/resources";
+import type { EventData, ExecutionEventType } from "@/lib/contracts/events";
+import type { ExecutionInput } from "@/lib/contracts/execution-request";
+import type { ExecutionResult, HistoryEntry, UsageByModel } from "@/lib/contracts/execution-result";
 import { AppError, issuesFromZod } from "@/lib/errors";
 import type { ChatModelSpec } from "@/lib/models";
 import { getNodeDefinition, resolveSourceHandle, type NodeType } from "@/lib/nodes/registry";
@@ -25,7 +25,7 @@ import { getNodeRunFunction, type NodeRuntime } from "@/lib/nodes/runtime";
 import { ERROR_HANDLE, OUTPUT_HANDLE, type AnyNodeDefinition } from "@/lib/nodes/types";
 import { retryPolicySchema, type RetryPolicy, type WorkflowGraph, type WorkflowNode } from "@/lib/workflow/definition";
 import { errorMessage, NodeAttemptTimeoutError, NodeFailedError } from "./errors";
-import { buildExpressionScope } from "./scope";
+import { buildExpressionScope } from "@/lib/workflow/scope";
 import {
   applyUpdate,
   mergeUpdates,
@@ -33,7 +33,7 @@ import {
   WorkflowNodeContext,
   type WorkflowState,
   type WorkflowUpdate,
-} from "./state";
+} from "@/lib/workflow/state";
 
 /**
  * What the engine lends one run of a compiled workflow. A compiled graph depends only on its definition

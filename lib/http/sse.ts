@@ -7,7 +7,7 @@
  * when the stream breaks and an optional closing event (chat's saved message).
  */
 import "server-only";
-import { type ExecutionEvent, toSse } from "@/lib/engine/events";
+import { type ExecutionEvent, toSse } from "@/lib/contracts/events";
 import { AppError, isAppError } from "@/lib/errors";
 
 export const KEEP_ALIVE_MS = 15_000;

@@ -6,7 +6,7 @@
  * GET /api/executions/:id/events, like any other run.
  */
 import "server-only";
-import type { DetachedRunResponse } from "@/lib/api/executions";
+import type { DetachedRunResponse } from "@/lib/contracts/executions";
 import { AppError } from "@/lib/errors";
 import { json } from "@/lib/http";
 import type { RunOutcome } from "@/lib/services/executions";

@@ -17,9 +17,9 @@ import {
 } from "@langchain/core/messages";
 import type { Runnable } from "@langchain/core/runnables";
 import { z } from "zod";
-import type { UsageByModel } from "@/lib/engine/result";
+import type { UsageByModel } from "@/lib/contracts/execution-result";
 import { formatRetrievalContext, formatSummaryMessage, type ChatModelSpec } from "@/lib/models";
-import type { WorkflowState } from "@/lib/graph/state";
+import type { WorkflowState } from "@/lib/workflow/state";
 import type { NodeRuntime } from "./runtime";
 
 export type ChatRunnable = Runnable<BaseLanguageModelInput, AIMessageChunk>;

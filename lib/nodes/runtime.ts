@@ -8,13 +8,13 @@
 import "server-only";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import type { ExecutionResources } from "@/lib/engine/context";
-import type { EventData } from "@/lib/engine/events";
-import type { ExecutionInput } from "@/lib/engine/request";
-import type { ExecutionResult } from "@/lib/engine/result";
+import type { ExecutionResources } from "@/lib/nodes/resources";
+import type { EventData } from "@/lib/contracts/events";
+import type { ExecutionInput } from "@/lib/contracts/execution-request";
+import type { ExecutionResult } from "@/lib/contracts/execution-result";
 import type { ExpressionScope } from "@/lib/expressions";
 import type { ChatModelSpec } from "@/lib/models";
-import type { WorkflowState, WorkflowUpdate } from "@/lib/graph/state";
+import type { WorkflowState, WorkflowUpdate } from "@/lib/workflow/state";
 import type { NodeConfigOf, NodeType } from "./registry";
 import { answerWithModel } from "./model/run";
 import { assignVariables } from "./variable/run";

@@ -6,7 +6,7 @@
 import "server-only";
 import { countQueuedExecutions } from "@/lib/db/queries/queue";
 import { getQueueBoss, jobTable, queueMode } from "./boss";
-import type { QueueDepth } from "./depth-schema";
+import type { QueueDepth } from "@/lib/contracts/queue-depth";
 import { RUN_QUEUE } from "./job";
 
 export async function getQueueDepth({ ownerId }: { ownerId: string }): Promise<QueueDepth> {

@@ -12,7 +12,7 @@
 import "server-only";
 import { closeDb } from "@/lib/db/client";
 import { finalizeExecutions } from "@/lib/db/queries/executions";
-import type { ExecutionEvent } from "@/lib/engine/events";
+import type { ExecutionEvent } from "@/lib/contracts/events";
 import { env } from "@/lib/env";
 import { stopTrackingServices } from "@/lib/tracking/services";
 import { deliverLocally, orphanWrites } from "@/lib/tracking/sweeper";

@@ -31,9 +31,9 @@ import {
   requeueExecutions,
   WORKER_INSTANCE_PREFIX,
 } from "@/lib/db/queries/queue";
-import type { ExecutionEvent } from "@/lib/engine/events";
+import type { ExecutionEvent } from "@/lib/contracts/events";
 import { execute, rerunFromStep } from "@/lib/engine/execute";
-import type { ExecutionResult } from "@/lib/engine/result";
+import type { ExecutionResult } from "@/lib/contracts/execution-result";
 import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { heartbeatIntervalFor } from "@/lib/tracking/run-registry";

@@ -12,7 +12,7 @@ import {
   getTemplateAnalytics,
   type AnalyticsRangeQuery,
 } from "@/lib/tracking/analytics";
-import type { AnalyticsSummary, TemplateAnalytics, WorkflowAnalytics } from "@/lib/api/analytics";
+import type { AnalyticsSummary, TemplateAnalytics, WorkflowAnalytics } from "@/lib/contracts/analytics";
 import { getQueueDepth } from "@/lib/queue/depth";
 
 export interface AnalyticsQuery {

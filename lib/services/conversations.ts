@@ -15,7 +15,7 @@ import { getExecution } from "@/lib/db/queries/execution-list";
 import { getChatModel } from "@/lib/models";
 import type { Conversation, Message } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { isId } from "@/lib/api/common";
+import { isId } from "@/lib/contracts/common";
 import {
   MESSAGE_ROLES,
   MESSAGE_STATUSES,
@@ -23,7 +23,7 @@ import {
   type ConversationMatch,
   type ConversationSummary,
   type MessageDto,
-} from "@/lib/api/conversations";
+} from "@/lib/contracts/conversations";
 
 /** Messages a conversation read returns (the newest ones). */
 const MESSAGES_PER_READ = 1000;

@@ -12,17 +12,17 @@ import {
   type ExecutionListRow,
 } from "@/lib/db/queries/execution-list";
 import type { WorkflowExecution } from "@/lib/db/schema";
-import type { ExecutionEvent } from "@/lib/engine/events";
+import type { ExecutionEvent } from "@/lib/contracts/events";
 import { execute, rerunFromStep, resumeExecution } from "@/lib/engine/execute";
 import { listRunSteps } from "@/lib/engine/time-travel";
-import type { ExecutionRequest } from "@/lib/engine/request";
-import { historyEntrySchema, toApiResponse, type ExecutionResult } from "@/lib/engine/result";
+import type { ExecutionRequest } from "@/lib/contracts/execution-request";
+import { historyEntrySchema, toApiResponse, type ExecutionResult } from "@/lib/contracts/execution-result";
 import { AppError } from "@/lib/errors";
 import { cancelExecution } from "@/lib/tracking/cancel";
 import { getWorkflowTracker } from "@/lib/tracking/workflow-tracker";
 import { graphSchema } from "@/lib/workflow/definition";
 import { z } from "zod";
-import { isId } from "@/lib/api/common";
+import { isId } from "@/lib/contracts/common";
 import {
   EXECUTION_RECORD_STATUSES,
   type ExecutionDetail,
@@ -32,8 +32,8 @@ import {
   type ExecutionStep,
   type ExecutionSummary,
   type RerunExecutionBody,
-} from "@/lib/api/executions";
-import { enqueueRun, type QueuedRun } from "@/lib/queue/enqueue";
+} from "@/lib/contracts/executions";
+import { enqueueRun, type QueuedRun } from "@/lib/services/enqueue";
 import { assertAcceptingRuns } from "@/lib/queue/lifecycle";
 import { admitRun, runLimitSettings, type PendingRunDescription } from "./run-limits";
 import { keepRunningWhenClientLeaves } from "./detached-events";

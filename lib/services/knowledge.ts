@@ -24,7 +24,7 @@ import {
   type KnowledgeBaseDto,
   type KnowledgeDocumentDto,
   type KnowledgeSearchResponse,
-} from "@/lib/api/knowledge";
+} from "@/lib/contracts/knowledge";
 
 /** A PDF with more pages than this is refused before its text is extracted (time and memory). */
 const MAX_PDF_PAGES = 2000;

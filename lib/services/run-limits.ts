@@ -13,7 +13,7 @@ import { admitExecution, releaseAdmission, type RunLimitSettings } from "@/lib/d
 import { refusalError } from "@/lib/db/queries/run-limits";
 
 export { refusalError };
-import type { ExecutionRequest } from "@/lib/engine/request";
+import type { ExecutionRequest } from "@/lib/contracts/execution-request";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { assertAcceptingRuns } from "@/lib/queue/lifecycle";

@@ -21,8 +21,8 @@ import { AppError } from "@/lib/errors";
 import { fillTemplateParams, resolveTemplateParams } from "@/lib/templates/instantiate";
 import { validateWorkflow } from "@/lib/validation";
 import { EXPORT_FORMAT_VERSION, type ExportFile, type WorkflowDefinitionDoc } from "@/lib/workflow/definition";
-import type { Template, TemplateSummary } from "@/lib/api/templates";
-import type { WorkflowSavedResponse } from "@/lib/api/workflows";
+import type { Template, TemplateSummary } from "@/lib/contracts/templates";
+import type { WorkflowSavedResponse } from "@/lib/contracts/workflows";
 import { createWorkflow, requireWorkflow } from "./workflows";
 
 export function templateNotFound(): AppError {

@@ -25,7 +25,7 @@ import type {
   WorkflowSummary,
   WorkflowVersion,
   WorkflowVersionSummary,
-} from "@/lib/api/workflows";
+} from "@/lib/contracts/workflows";
 import { summarizeDefinitionChange, summarizeNewDefinition } from "./definition-diff";
 import { validateForUser } from "./validation-context";
 

@@ -19,6 +19,7 @@ import {
   type RunAggregate,
 } from "@/lib/db/queries/analytics";
 import { parseUsageKey } from "@/lib/models/pricing";
+import type { failingWorkflowSchema, modelStatsSchema, runStatsSchema } from "@/lib/contracts/analytics";
 
 /** A run aggregate as the API shows it: pending runs only within `runs`, durations rounded to 0.01 ms. */
 export type RunStats = Omit<RunAggregate, "pending"> & {
@@ -225,3 +226,12 @@ export async function getDefinitionAnalytics({ ownerId, query }: { ownerId: stri
 export async function getModelAnalytics({ ownerId, query }: { ownerId: string; query: AnalyticsRangeQuery }) {
   return { range: { from: query.from, to: query.to }, models: await modelStats(ownerId, query) };
 }
+
+// The API's contracts (lib/contracts/analytics.ts) describe exactly what these queries compute.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _stats: Same<z.infer<typeof runStatsSchema>, RunStats> = true;
+const _models: Same<z.infer<typeof modelStatsSchema>, ModelStats> = true;
+const _failing: Same<z.infer<typeof failingWorkflowSchema>, FailingWorkflow> = true;
+void _stats;
+void _models;
+void _failing;

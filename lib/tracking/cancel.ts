@@ -7,7 +7,7 @@
  */
 import "server-only";
 import { finalizeExecutions, getExecutionStatus } from "@/lib/db/queries/executions";
-import type { ExecutionEvent } from "@/lib/engine/events";
+import type { ExecutionEvent } from "@/lib/contracts/events";
 import { AppError } from "@/lib/errors";
 import { getEventBus, type EventBus } from "./event-bus";
 import { deliverLocally, orphanWrites } from "./sweeper";

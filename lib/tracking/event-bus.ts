@@ -19,9 +19,9 @@ import os from "node:os";
 import { z } from "zod";
 import { getDbHandle, type DbHandle } from "@/lib/db/client";
 import { listExecutionEventRows, type Notification } from "@/lib/db/queries/events";
-import { executionEventSchema, isTerminalEvent, type ExecutionEvent } from "@/lib/engine/events";
+import { executionEventSchema, isTerminalEvent, type ExecutionEvent } from "@/lib/contracts/events";
 import { fromEventRows } from "./event-rows";
-import { runStatusEventSchema, type RunStatusEvent } from "./feed-events";
+import { runStatusEventSchema, type RunStatusEvent } from "@/lib/contracts/feed-events";
 
 export const CHANNELS = {
   events: "lattice_execution_events",

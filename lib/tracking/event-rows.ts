@@ -5,7 +5,7 @@
  * back yields the very events that were published (same seq, text and time), so a client resuming from any
  * sequence number — even one in the middle of an answer — misses nothing and sees nothing twice.
  */
-import { executionEventSchema, type ExecutionEvent } from "@/lib/engine/events";
+import { executionEventSchema, type ExecutionEvent } from "@/lib/contracts/events";
 
 /** A row to insert (camelCase, as lib/db/queries/events.ts takes it). */
 export interface EventRowInput {

@@ -7,7 +7,7 @@
  */
 import "server-only";
 import { appendExecutionEvents, type Notification } from "@/lib/db/queries/events";
-import type { ExecutionEvent } from "@/lib/engine/events";
+import type { ExecutionEvent } from "@/lib/contracts/events";
 import type { EventBus } from "./event-bus";
 import { toEventRows } from "./event-rows";
 

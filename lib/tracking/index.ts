@@ -1,6 +1,6 @@
 /**
  * Tracking: where runs are recorded, streamed and measured. Server only; the client-safe feed contract
- * is in ./feed-events (the run event contract is lib/engine/events).
+ * is in lib/contracts/feed-events (the run event contract is lib/contracts/events).
  */
 import "server-only";
 
@@ -20,4 +20,4 @@ export {
   getTemplateAnalytics,
   type AnalyticsRangeQuery,
 } from "./analytics";
-export { runStatusEventSchema, toFeedSse, type RunStatusEvent } from "./feed-events";
+export { runStatusEventSchema, toFeedSse, type RunStatusEvent } from "@/lib/contracts/feed-events";

@@ -7,9 +7,9 @@ import "server-only";
 import type { ExecutionStatusRow } from "@/lib/db/queries/executions";
 import type { NewWorkflowExecution } from "@/lib/db/schema";
 import type { ExecutionContext } from "@/lib/engine/context";
-import type { ExecutionResult, ExecutionStatus, UsageByModel } from "@/lib/engine/result";
+import type { ExecutionResult, ExecutionStatus, UsageByModel } from "@/lib/contracts/execution-result";
 import { computeCost } from "@/lib/models/pricing";
-import { RUN_STATUSES, type RunStatus, type RunStatusEvent } from "./feed-events";
+import { RUN_STATUSES, type RunStatus, type RunStatusEvent } from "@/lib/contracts/feed-events";
 
 function asRunStatus(status: string): RunStatus {
   return (RUN_STATUSES as readonly string[]).includes(status) ? (status as RunStatus) : "failed";

@@ -8,11 +8,11 @@
  */
 import "server-only";
 import { getExecutionStatus, listExecutionStatusChanges } from "@/lib/db/queries/executions";
-import { toSse } from "@/lib/engine/events";
+import { toSse } from "@/lib/contracts/events";
 import { AppError } from "@/lib/errors";
 import { sseResponse } from "@/lib/http/sse";
 import { getEventBus, SubscriberOverflowError, type EventBus } from "./event-bus";
-import { toFeedSse } from "./feed-events";
+import { toFeedSse } from "@/lib/contracts/feed-events";
 import { toRunStatusEvent } from "./records";
 
 /** A feed cursor older than this replays from here (the list page holds the older history). */

@@ -9,7 +9,7 @@
 import "server-only";
 import type { EventRow, Notification } from "@/lib/db/queries/events";
 import { finalizeExecutions, type ChatOutcome, type ExecutionStatusRow } from "@/lib/db/queries/executions";
-import type { ExecutionEvent } from "@/lib/engine/events";
+import type { ExecutionEvent } from "@/lib/contracts/events";
 import { newId } from "@/lib/ids";
 import { env } from "@/lib/env";
 import type { EventBus } from "./event-bus";

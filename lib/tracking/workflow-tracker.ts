@@ -17,10 +17,10 @@ import {
 import { refusalError } from "@/lib/db/queries/run-limits";
 import { newId } from "@/lib/ids";
 import type { ExecutionContext } from "@/lib/engine/context";
-import { isTerminalEvent, type ExecutionEvent } from "@/lib/engine/events";
-import type { ExecutionResult, ExecutionStatus } from "@/lib/engine/result";
+import { isTerminalEvent, type ExecutionEvent } from "@/lib/contracts/events";
+import type { ExecutionResult, ExecutionStatus } from "@/lib/contracts/execution-result";
 import type { Tracker } from "@/lib/engine/tracker";
-import { totalUsage } from "@/lib/graph/state";
+import { totalUsage } from "@/lib/workflow/state";
 import { computeCost } from "@/lib/models/pricing";
 import { getEventBus, type EventBus } from "./event-bus";
 import { toEventRows } from "./event-rows";

@@ -11,7 +11,7 @@ import {
   analyticsSummaryResponseSchema,
   templateAnalyticsResponseSchema,
   workflowAnalyticsResponseSchema,
-} from "@/lib/api/analytics";
+} from "@/lib/contracts/analytics";
 import { approvalDefinition, call, echoDefinition, newActor, type Actor } from "./rest-fixtures";
 
 async function run(actor: Actor, body: unknown): Promise<string> {

@@ -43,7 +43,7 @@ import * as versions from "@/app/api/workflows/[id]/versions/route";
 import * as workflowImport from "@/app/api/workflows/import/route";
 import * as workflows from "@/app/api/workflows/route";
 import * as validate from "@/app/api/workflows/validate/route";
-import { createOpenApiDocument } from "@/lib/api/openapi";
+import { createOpenApiDocument } from "@/lib/http/openapi";
 import type { RouteHandler } from "@/lib/http";
 import { apiRequest, expectNoLeak, routeContext, uniqueEmail } from "./helpers";
 import {

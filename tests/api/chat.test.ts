@@ -13,8 +13,8 @@ import {
   chatMessageEventSchema,
   conversationListResponseSchema,
   conversationResponseSchema,
-} from "@/lib/api/conversations";
-import { parseExecutionEvent } from "@/lib/engine/events";
+} from "@/lib/contracts/conversations";
+import { parseExecutionEvent } from "@/lib/contracts/events";
 import { resetEnvCache } from "@/lib/env";
 import { call, callRaw, echoDefinition, newActor, readSse, type Actor } from "./rest-fixtures";
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { ulid } from "ulid";
 import { GET as listConversations } from "@/app/api/conversations/route";
 import { GET as getOpenApi } from "@/app/api/openapi.json/route";
-import { conversationListResponseSchema, type ConversationSummary } from "@/lib/api/conversations";
+import { conversationListResponseSchema, type ConversationSummary } from "@/lib/contracts/conversations";
 import { appendMessage, createConversation } from "@/lib/db/queries/conversations";
 import { call, newActor, type Actor } from "./rest-fixtures";
 import { apiRequest, read, routeContext } from "./helpers";

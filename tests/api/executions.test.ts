@@ -11,8 +11,8 @@ import {
   executionListResponseSchema,
   executionResponseSchema,
   executionResultResponseSchema,
-} from "@/lib/api/executions";
-import { parseExecutionEvent } from "@/lib/engine/events";
+} from "@/lib/contracts/executions";
+import { parseExecutionEvent } from "@/lib/contracts/events";
 import { resetEnvCache } from "@/lib/env";
 import { localModelStats } from "@/lib/models";
 import { approvalDefinition, call, callRaw, echoDefinition, newActor, readSse, type Actor } from "./rest-fixtures";

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { POST as createBase } from "@/app/api/knowledge-bases/route";
 import { POST as addDocument } from "@/app/api/knowledge-bases/[id]/documents/route";
 import { GET as searchGet, POST as search } from "@/app/api/knowledge-bases/[id]/search/route";
-import { KNOWLEDGE_SEARCH_LIMITS, knowledgeSearchResponseSchema } from "@/lib/api/knowledge";
+import { KNOWLEDGE_SEARCH_LIMITS, knowledgeSearchResponseSchema } from "@/lib/contracts/knowledge";
 import { retrievalConfigSchema } from "@/lib/nodes/retrieval/definition";
 import { RETRIEVAL_LIMITS, searchKnowledge } from "@/lib/retrieval";
 import { call, newActor, type Actor } from "./rest-fixtures";

@@ -5,7 +5,7 @@
  * route with a body is covered as soon as it is documented.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { createOpenApiDocument } from "@/lib/api/openapi";
+import { createOpenApiDocument } from "@/lib/http/openapi";
 import type { RouteHandler } from "@/lib/http";
 import { BASE_URL, expectNoLeak, routeContext } from "./helpers";
 import { apiRouteFiles } from "./route-files";

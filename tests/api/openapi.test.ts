@@ -1,7 +1,7 @@
 import { compileErrors, validate } from "@readme/openapi-parser";
 import { describe, expect, it } from "vitest";
 import { GET as getOpenApi } from "@/app/api/openapi.json/route";
-import { apiOperations } from "@/lib/api/openapi";
+import { apiOperations } from "@/lib/http/openapi";
 import { apiRequest, read, routeContext } from "./helpers";
 import { apiRouteFiles, servedMethods } from "./route-files";
 

@@ -7,8 +7,8 @@ import { POST as importTemplate } from "@/app/api/templates/import/route";
 import { POST as createWorkflow } from "@/app/api/workflows/route";
 import { POST as toTemplate } from "@/app/api/workflows/[id]/to-template/route";
 import { POST as runExecution } from "@/app/api/executions/route";
-import { templateListResponseSchema, templateResponseSchema } from "@/lib/api/templates";
-import { workflowExportFileSchema } from "@/lib/api/workflows";
+import { templateListResponseSchema, templateResponseSchema } from "@/lib/contracts/templates";
+import { workflowExportFileSchema } from "@/lib/contracts/workflows";
 import { call, callRaw, echoDefinition, invalidDefinition, newActor, type Actor } from "./rest-fixtures";
 
 function templateBody(name = "My template") {

@@ -12,7 +12,7 @@ import {
   workflowSavedResponseSchema,
   workflowVersionListResponseSchema,
   workflowExportFileSchema,
-} from "@/lib/api/workflows";
+} from "@/lib/contracts/workflows";
 import { call, callRaw, echoDefinition, invalidDefinition, newActor, type Actor } from "./rest-fixtures";
 
 async function create(actor: Actor, body: unknown = echoDefinition()) {

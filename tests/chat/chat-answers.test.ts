@@ -11,7 +11,7 @@ import { POST as createKnowledgeBase } from "@/app/api/knowledge-bases/route";
 import { POST as instantiate } from "@/app/api/templates/[id]/instantiate/route";
 import { GET as listTemplates } from "@/app/api/templates/route";
 import { POST as createWorkflow } from "@/app/api/workflows/route";
-import { chatMessageEventSchema } from "@/lib/api/conversations";
+import { chatMessageEventSchema } from "@/lib/contracts/conversations";
 import { resetEnvCache } from "@/lib/env";
 import { cleanGeneratedTitle, titleFromMessage } from "@/lib/services/conversations";
 import { startWireServer, type WireServer } from "@/tests/helpers/wire-server";

@@ -8,8 +8,8 @@ import { describe, expect, it } from "vitest";
 import { POST as chat } from "@/app/api/chat/route";
 import { GET as getConversation } from "@/app/api/conversations/[id]/route";
 import { GET as getExecution } from "@/app/api/executions/[id]/route";
-import { chatMessageEventSchema, conversationResponseSchema } from "@/lib/api/conversations";
-import { parseExecutionEvent } from "@/lib/engine/events";
+import { chatMessageEventSchema, conversationResponseSchema } from "@/lib/contracts/conversations";
+import { parseExecutionEvent } from "@/lib/contracts/events";
 import { call, callRaw, newActor, readSse, type Actor } from "../api/rest-fixtures";
 
 const CHATS = 20;

@@ -14,7 +14,7 @@ import { GET as getExecution } from "@/app/api/executions/[id]/route";
 import { POST as createWorkflow } from "@/app/api/workflows/route";
 import { followRun, postForEvents } from "@/lib/api-client/run-stream";
 import { applyEvents, newLiveRun } from "@/components/chat/live-run";
-import type { ExecutionEvent } from "@/lib/engine/events";
+import type { ExecutionEvent } from "@/lib/contracts/events";
 import { BASE_URL, routeContext } from "../api/helpers";
 import { call, callRaw, echoDefinition, newActor, readSse, type Actor } from "../api/rest-fixtures";
 

@@ -6,9 +6,9 @@ import { describe, expect, it } from "vitest";
 import type { ChatTurn } from "@/components/chat/chat-runs";
 import { applyEvents, newLiveRun } from "@/components/chat/live-run";
 import { buildTranscript, settledTurns, unfollowedRun } from "@/components/chat/transcript";
-import type { MessageDto } from "@/lib/api/conversations";
-import type { ExecutionEvent } from "@/lib/engine/events";
-import type { ExecutionResult } from "@/lib/engine/result";
+import type { MessageDto } from "@/lib/contracts/conversations";
+import type { ExecutionEvent } from "@/lib/contracts/events";
+import type { ExecutionResult } from "@/lib/contracts/execution-result";
 
 const EXEC = "01JB8Z3V4Q5R6S7T8V9W0X1Y2Z";
 const CONV = "01JB8Z3V4Q5R6S7T8V9W0X1Y3A";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyRunEvent, failRun, IDLE_RUN, startingRun, type RunState } from "@/components/editor/model/run-state";
 import { createSseParser, type SseMessage } from "@/lib/api-client/sse-parser";
-import { parseExecutionEvent, toSse, type ExecutionEvent } from "@/lib/engine/events";
+import { parseExecutionEvent, toSse, type ExecutionEvent } from "@/lib/contracts/events";
 
 const EXECUTION = "01JABCDEFGHJKMNPQRSTVWXYZ0";
 const at = "2025-01-01T00:00:00.000Z";

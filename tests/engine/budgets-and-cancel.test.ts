@@ -3,9 +3,9 @@
  * the usage so far and no model request after the cancel; and per-run time, token and cost budgets.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ExecutionEvent } from "@/lib/engine/events";
+import type { ExecutionEvent } from "@/lib/contracts/events";
 import { execute } from "@/lib/engine/execute";
-import type { ExecutionResult } from "@/lib/engine/result";
+import type { ExecutionResult } from "@/lib/contracts/execution-result";
 import { InMemoryTracker } from "@/lib/engine/tracker";
 import { resetEnvCache } from "@/lib/env";
 import { localModelStats } from "@/lib/models";

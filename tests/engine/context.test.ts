@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { messages, workflowExecutions } from "@/lib/db/schema";
 import type { ExecutionContext } from "@/lib/engine/context";
 import { execute } from "@/lib/engine/execute";
-import type { ExecutionResult } from "@/lib/engine/result";
+import type { ExecutionResult } from "@/lib/contracts/execution-result";
 import { InMemoryTracker } from "@/lib/engine/tracker";
 import { createTestUser, testDb } from "../helpers/db";
 import { chain, echoGraph, graph, node, saveDefinition } from "./helpers";

@@ -5,9 +5,9 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { conversations, messages, workflowDefinitions } from "@/lib/db/schema";
-import { executionEventSchema, toSse, type ExecutionEvent } from "@/lib/engine/events";
+import { executionEventSchema, toSse, type ExecutionEvent } from "@/lib/contracts/events";
 import { execute, WorkflowValidationError } from "@/lib/engine/execute";
-import { toApiResponse, type ExecutionResult } from "@/lib/engine/result";
+import { toApiResponse, type ExecutionResult } from "@/lib/contracts/execution-result";
 import { InMemoryTracker } from "@/lib/engine/tracker";
 import { AppError } from "@/lib/errors";
 import { getTemplateBySlug } from "@/lib/db/queries/templates";

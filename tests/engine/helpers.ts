@@ -3,7 +3,7 @@
  * collecting a streamed run.
  */
 import { workflowDefinitions, workflowDefinitionVersions } from "@/lib/db/schema";
-import type { ExecutionEvent } from "@/lib/engine/events";
+import type { ExecutionEvent } from "@/lib/contracts/events";
 import { testDb } from "../helpers/db";
 
 export interface TestNode {

@@ -10,7 +10,7 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { messages } from "@/lib/db/schema";
 import { execute, resumeExecution } from "@/lib/engine/execute";
-import type { ExecutionResult } from "@/lib/engine/result";
+import type { ExecutionResult } from "@/lib/contracts/execution-result";
 import { InMemoryTracker } from "@/lib/engine/tracker";
 import { createTestUser, testDb } from "../helpers/db";
 import { collect, edge, graph, node, saveDefinition } from "./helpers";

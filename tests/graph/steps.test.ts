@@ -13,7 +13,7 @@ import {
   WorkflowNodeContext,
   type WorkflowState,
   type WorkflowUpdate,
-} from "@/lib/graph/state";
+} from "@/lib/workflow/state";
 import { graphSchema } from "@/lib/workflow/definition";
 import { createTestUser } from "../helpers/db";
 import { chain, edge, graph, node } from "../engine/helpers";

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { execute } from "@/lib/engine/execute";
-import type { ExecutionEventOf } from "@/lib/engine/events";
+import type { ExecutionEventOf } from "@/lib/contracts/events";
 import { createTestUser } from "../helpers/db";
 import { chain, collect, graph, node } from "../engine/helpers";
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { applyMonitorEvent, displayStatus, EMPTY_RUN, spansOf, type MonitorRun } from "@/components/monitor/run-model";
-import type { ExecutionEvent } from "@/lib/engine/events";
+import type { ExecutionEvent } from "@/lib/contracts/events";
 
 const T0 = Date.parse("2026-01-01T10:00:00.000Z");
 let seq = 0;

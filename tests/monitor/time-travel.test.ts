@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { POST as startExecution, GET as listExecutions } from "@/app/api/executions/route";
 import { POST as rerunExecution } from "@/app/api/executions/[id]/rerun/route";
 import { POST as resumeExecution } from "@/app/api/executions/[id]/resume/route";
-import { detachedRunResponseSchema, executionListResponseSchema } from "@/lib/api/executions";
+import { detachedRunResponseSchema, executionListResponseSchema } from "@/lib/contracts/executions";
 import { getExecution } from "@/lib/db/queries/execution-list";
 import { execute, rerunFromStep } from "@/lib/engine/execute";
 import { listRunSteps } from "@/lib/engine/time-travel";

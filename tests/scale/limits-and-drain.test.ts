@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ulid } from "ulid";
 import { POST as runExecution } from "@/app/api/executions/route";
 import { GET as health } from "@/app/api/health/route";
-import { executionResultResponseSchema } from "@/lib/api/executions";
+import { executionResultResponseSchema } from "@/lib/contracts/executions";
 import { sql } from "drizzle-orm";
 import { admitExecution, releaseAdmission, WORKER_INSTANCE_PREFIX } from "@/lib/db/queries/queue";
 import { rowsOf } from "@/lib/db/client";

@@ -9,7 +9,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConversation } from "@/lib/db/queries/conversations";
 import { getTemplateBySlug } from "@/lib/db/queries/templates";
-import { executionEventSchema, type ExecutionEvent } from "@/lib/engine/events";
+import { executionEventSchema, type ExecutionEvent } from "@/lib/contracts/events";
 import { resumeExecution } from "@/lib/engine/execute";
 import { UNIVERSAL_CHAT_SLUG } from "@/lib/templates/builtin";
 import { cancelExecution } from "@/lib/tracking/cancel";

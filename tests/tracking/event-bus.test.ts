@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { execute } from "@/lib/engine/execute";
-import type { ExecutionEvent } from "@/lib/engine/events";
+import type { ExecutionEvent } from "@/lib/contracts/events";
 import { EventBus, getEventBus } from "@/lib/tracking/event-bus";
 import { getWorkflowTracker } from "@/lib/tracking/workflow-tracker";
 import { createTestUser } from "../helpers/db";

@@ -3,7 +3,7 @@
  * gives the exact events (seq, text, node, time), from any sequence number.
  */
 import { describe, expect, it } from "vitest";
-import type { ExecutionEvent } from "@/lib/engine/events";
+import type { ExecutionEvent } from "@/lib/contracts/events";
 import { fromEventRows, toEventRows } from "@/lib/tracking/event-rows";
 
 const T0 = Date.parse("2026-01-01T00:00:00.000Z");

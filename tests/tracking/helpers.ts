@@ -5,7 +5,7 @@
 import { expect } from "vitest";
 import { sql } from "drizzle-orm";
 import { rowsOf } from "@/lib/db/client";
-import { executionEventSchema, type ExecutionEvent } from "@/lib/engine/events";
+import { executionEventSchema, type ExecutionEvent } from "@/lib/contracts/events";
 import { fromEventRows } from "@/lib/tracking/event-rows";
 import { listExecutionEventRows } from "@/lib/db/queries/events";
 import { testDb } from "../helpers/db";

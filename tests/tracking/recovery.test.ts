@@ -8,7 +8,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { execute, resumeExecution } from "@/lib/engine/execute";
-import type { ExecutionEvent } from "@/lib/engine/events";
+import type { ExecutionEvent } from "@/lib/contracts/events";
 import { CompositeTracker, InMemoryTracker } from "@/lib/engine/tracker";
 import { localModelStats } from "@/lib/models";
 import { cancelExecution } from "@/lib/tracking/cancel";

@@ -9,12 +9,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getExecutionStatus } from "@/lib/db/queries/executions";
 import type { ExecutionContext } from "@/lib/engine/context";
-import type { ExecutionEvent } from "@/lib/engine/events";
+import type { ExecutionEvent } from "@/lib/contracts/events";
 import { execute, resumeExecution } from "@/lib/engine/execute";
-import type { ExecutionResult } from "@/lib/engine/result";
+import type { ExecutionResult } from "@/lib/contracts/execution-result";
 import type { Tracker } from "@/lib/engine/tracker";
 import { CHANNELS, EventBus } from "@/lib/tracking/event-bus";
-import type { RunStatusEvent } from "@/lib/tracking/feed-events";
+import type { RunStatusEvent } from "@/lib/contracts/feed-events";
 import { toRunStatusEvent } from "@/lib/tracking/records";
 import { RunRegistry } from "@/lib/tracking/run-registry";
 import { WorkflowTracker } from "@/lib/tracking/workflow-tracker";

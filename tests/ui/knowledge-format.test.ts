@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { countOf, documentKind, fileTooLarge, formatBytes } from "@/components/knowledge/format";
-import { KNOWLEDGE_LIMITS } from "@/lib/api/knowledge";
+import { KNOWLEDGE_LIMITS } from "@/lib/contracts/knowledge";
 
 describe("knowledge page formatting", () => {
   it("writes sizes in binary units, one decimal below ten", () => {

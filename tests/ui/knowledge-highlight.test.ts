@@ -5,7 +5,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { highlightPieces, queryStems, roughStem } from "@/components/knowledge/highlight";
 import { RetrievalTest } from "@/components/knowledge/retrieval-test";
-import { KNOWLEDGE_SEARCH_LIMITS } from "@/lib/api/knowledge";
+import { KNOWLEDGE_SEARCH_LIMITS } from "@/lib/contracts/knowledge";
 
 const marked = (text: string, query: string) =>
   highlightPieces(text, query)

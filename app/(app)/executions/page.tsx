@@ -3,7 +3,7 @@ import { connection } from "next/server";
 import { ExecutionsView } from "@/components/monitor/executions-view";
 import { parseFilters } from "@/components/monitor/filters";
 import type { RunNames } from "@/components/monitor/run-names";
-import { executionListQuerySchema } from "@/lib/api/executions";
+import { executionListQuerySchema } from "@/lib/contracts/executions";
 import { requireSessionUser } from "@/lib/auth";
 import { listDefinitions } from "@/lib/db/queries/definitions-list";
 import { listTemplates } from "@/lib/db/queries/templates";

@@ -9,7 +9,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { focusRing } from "@/components/ui/focus-ring";
 import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
-import type { KnowledgeBaseDto } from "@/lib/api/knowledge";
+import type { KnowledgeBaseDto } from "@/lib/contracts/knowledge";
 import { requireSessionUser } from "@/lib/auth";
 import { listKnowledgeBaseTotals, type KnowledgeBaseTotals } from "@/lib/db/queries/knowledge-totals";
 import { listKnowledgeBases } from "@/lib/services/knowledge";

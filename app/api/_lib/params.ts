@@ -4,7 +4,7 @@
  */
 import "server-only";
 import { z } from "zod";
-import { isId } from "@/lib/api/common";
+import { isId } from "@/lib/contracts/common";
 import type { AppError } from "@/lib/errors";
 
 type Params = Promise<Record<string, string | string[]>>;

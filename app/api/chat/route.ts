@@ -4,9 +4,9 @@
  * the sources and usage), then `event: message` with the assistant message as saved.
  */
 import { authenticate } from "@/lib/auth/authenticate";
-import { isTerminalEvent } from "@/lib/engine/events";
+import { isTerminalEvent } from "@/lib/contracts/events";
 import { apiRoute, methodNotAllowed, readJson } from "@/lib/http";
-import { CHAT_MESSAGE_EVENT, chatBodySchema, type ChatMessageEvent } from "@/lib/api/conversations";
+import { CHAT_MESSAGE_EVENT, chatBodySchema, type ChatMessageEvent } from "@/lib/contracts/conversations";
 import { generateConversationTitle, getMessageDto } from "@/lib/services/conversations";
 import { startRun } from "@/lib/services/executions";
 import { keepRunningWhenClientLeaves } from "@/lib/services/detached-events";

@@ -1,7 +1,7 @@
 /** GET /api/conversations — the caller's conversations, most recently active first, cursor-paginated; `q` searches titles and messages. */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, json, methodNotAllowed } from "@/lib/http";
-import { conversationListQuerySchema } from "@/lib/api/conversations";
+import { conversationListQuerySchema } from "@/lib/contracts/conversations";
 import { listConversationsPage } from "@/lib/services/conversations";
 import { readQuery } from "../_lib/query";
 

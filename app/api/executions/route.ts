@@ -10,11 +10,11 @@
  */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, json, methodNotAllowed, readJson } from "@/lib/http";
-import { executionListQuerySchema, runExecutionBodySchema, splitRunExecutionBody } from "@/lib/api/executions";
+import { executionListQuerySchema, runExecutionBodySchema, splitRunExecutionBody } from "@/lib/contracts/executions";
 import { AppError } from "@/lib/errors";
 import { detachedRunResponse, prefersRespondAsync } from "@/lib/monitor/detached-run";
 import { queueMode } from "@/lib/queue/boss";
-import { queuedRunResponse } from "@/lib/queue/http";
+import { queuedRunResponse } from "@/app/api/_lib/queued-run";
 import { listExecutionsPage, queueRun, startRun } from "@/lib/services/executions";
 import { BODY_LIMITS } from "../_lib/limits";
 import { readQuery } from "../_lib/query";

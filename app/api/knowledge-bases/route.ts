@@ -4,7 +4,7 @@
  */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, json, methodNotAllowed, readJson } from "@/lib/http";
-import { createKnowledgeBaseBodySchema } from "@/lib/api/knowledge";
+import { createKnowledgeBaseBodySchema } from "@/lib/contracts/knowledge";
 import { createKnowledgeBase, listKnowledgeBases } from "@/lib/services/knowledge";
 import { BODY_LIMITS } from "../_lib/limits";
 

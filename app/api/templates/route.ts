@@ -4,7 +4,7 @@
  */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, json, methodNotAllowed, readJson } from "@/lib/http";
-import { saveTemplateBodySchema } from "@/lib/api/templates";
+import { saveTemplateBodySchema } from "@/lib/contracts/templates";
 import { createTemplate, listTemplates } from "@/lib/services/templates";
 import { BODY_LIMITS } from "../_lib/limits";
 

@@ -4,7 +4,7 @@
  */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, json, methodNotAllowed, readJson } from "@/lib/http";
-import { saveWorkflowBodySchema } from "@/lib/api/workflows";
+import { saveWorkflowBodySchema } from "@/lib/contracts/workflows";
 import { createWorkflow, listWorkflows } from "@/lib/services/workflows";
 import { BODY_LIMITS } from "../_lib/limits";
 

@@ -9,7 +9,7 @@
 import type { Connection, EdgeChange, NodeChange } from "@xyflow/react";
 import { createStore, type StoreApi } from "zustand/vanilla";
 import { isNodeType } from "@/lib/nodes/registry";
-import type { ExecutionEvent } from "@/lib/engine/events";
+import type { ExecutionEvent } from "@/lib/contracts/events";
 import type { ValidationResult } from "@/lib/validation/types";
 import type { RetryPolicy } from "@/lib/workflow/definition";
 import { copySelection, materializePaste, type ClipboardPayload } from "./clipboard";

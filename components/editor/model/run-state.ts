@@ -1,10 +1,10 @@
 /**
- * A test run as the editor shows it, folded from the run's event stream (lib/engine/events.ts): which nodes
+ * A test run as the editor shows it, folded from the run's event stream (lib/contracts/events.ts): which nodes
  * are running, done or failed, the tokens streamed so far, each node's output and duration, a human node's
  * question, and the final result. A pure reducer, so a replayed or duplicated event changes nothing.
  */
-import type { ExecutionEvent } from "@/lib/engine/events";
-import type { ExecutionResult, InterruptInfo } from "@/lib/engine/result";
+import type { ExecutionEvent } from "@/lib/contracts/events";
+import type { ExecutionResult, InterruptInfo } from "@/lib/contracts/execution-result";
 
 export type NodeRunStatus = "running" | "completed" | "failed";
 

@@ -20,7 +20,7 @@ import {
   XCircle,
 } from "lucide-react";
 import { useRef, useState } from "react";
-import { executionInputSchema, type ExecutionInput } from "@/lib/engine/request";
+import { executionInputSchema, type ExecutionInput } from "@/lib/contracts/execution-request";
 import { getNodeDefinition } from "@/lib/nodes/registry";
 import Link from "next/link";
 import { useEditor, useEditorApi } from "../editor-context";

@@ -11,7 +11,7 @@ import { useEffect, useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { RelativeTime } from "@/components/ui/relative-time";
-import type { WorkflowVersionSummary } from "@/lib/api/workflows";
+import type { WorkflowVersionSummary } from "@/lib/contracts/workflows";
 import { useRestoreVersion, useVersion, useVersions } from "../api";
 import { useEditor, useEditorApi } from "../editor-context";
 import { diffDefinitions, isEmptyDiff, type WorkflowDiff } from "../model/diff";

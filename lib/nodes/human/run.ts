@@ -2,7 +2,7 @@ import "server-only";
 import { interrupt } from "@langchain/langgraph";
 import { z } from "zod";
 import { renderTemplate } from "@/lib/expressions";
-import type { InterruptInfo } from "@/lib/engine/result";
+import type { InterruptInfo } from "@/lib/contracts/execution-result";
 import { OUTPUT_HANDLE } from "../types";
 import type { NodeRunFunction } from "../runtime";
 import { HUMAN_APPROVED_HANDLE, HUMAN_REJECTED_HANDLE } from "./definition";

@@ -1,6 +1,6 @@
 import "server-only";
 import { evaluateCondition } from "@/lib/expressions";
-import { buildExpressionScope } from "@/lib/graph/scope";
+import { buildExpressionScope } from "@/lib/workflow/scope";
 import type { NodeRunFunction } from "../runtime";
 import { LOOP_BODY_HANDLE, LOOP_DONE_HANDLE } from "./definition";
 

@@ -1,8 +1,8 @@
 import "server-only";
 import { HumanMessage, RemoveMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import { countMessageTokens } from "@/lib/models/tokens";
-import { messageRole } from "@/lib/graph/scope";
-import type { WorkflowUpdate } from "@/lib/graph/state";
+import { messageRole } from "@/lib/workflow/scope";
+import type { WorkflowUpdate } from "@/lib/workflow/state";
 import { callModel, modelSpec, usageOf } from "../call-model";
 import type { NodeRunFunction } from "../runtime";
 

@@ -2,8 +2,8 @@ import "server-only";
 import { SystemMessage, ToolMessage, type AIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { renderTemplate } from "@/lib/expressions";
-import { addUsage } from "@/lib/graph/state";
-import type { UsageByModel } from "@/lib/engine/result";
+import { addUsage } from "@/lib/workflow/state";
+import type { UsageByModel } from "@/lib/contracts/execution-result";
 import { callModel, modelInput, modelSpec, usageOf, type ChatRunnable } from "../call-model";
 import type { NodeRuntime, NodeRunFunction } from "../runtime";
 

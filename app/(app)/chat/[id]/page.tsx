@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { NewChatBoundary } from "@/components/chat/chat-shell";
 import { ConversationView } from "@/components/chat/conversation-view";
-import { isId } from "@/lib/api/common";
+import { isId } from "@/lib/contracts/common";
 import { requireSessionUser } from "@/lib/auth";
 import { isAppError } from "@/lib/errors";
 import { getConversationDto } from "@/lib/services/conversations";

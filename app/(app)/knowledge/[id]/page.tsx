@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { KnowledgeBaseView } from "@/components/knowledge/knowledge-base-view";
-import { isId } from "@/lib/api/common";
+import { isId } from "@/lib/contracts/common";
 import { requireSessionUser } from "@/lib/auth";
 import { getTemplateBySlug } from "@/lib/db/queries/templates";
 import { isAppError } from "@/lib/errors";

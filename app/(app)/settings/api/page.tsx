@@ -7,7 +7,7 @@ import Link from "next/link";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { createOpenApiDocument } from "@/lib/api/openapi";
+import { createOpenApiDocument } from "@/lib/http/openapi";
 import { requireSessionUser } from "@/lib/auth";
 import { PropertyTable, Prose, schemaAnchor, TypeLabel, type JsonSchema } from "./schema-view";
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { WorkflowEditor } from "@/components/editor/workflow-editor";
-import { isId } from "@/lib/api/common";
+import { isId } from "@/lib/contracts/common";
 import { requireSessionUser } from "@/lib/auth";
 import { isAppError } from "@/lib/errors";
 import { getWorkflowDto } from "@/lib/services/workflows";

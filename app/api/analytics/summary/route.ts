@@ -4,7 +4,7 @@
  */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, json, methodNotAllowed } from "@/lib/http";
-import { analyticsQuerySchema } from "@/lib/api/analytics";
+import { analyticsQuerySchema } from "@/lib/contracts/analytics";
 import { analyticsSummary } from "@/lib/services/analytics";
 import { readQuery } from "../../_lib/query";
 

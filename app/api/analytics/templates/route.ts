@@ -1,7 +1,7 @@
 /** GET /api/analytics/templates — per template the caller's runs came from: outcomes, durations, tokens, cost. */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, json, methodNotAllowed } from "@/lib/http";
-import { analyticsQuerySchema } from "@/lib/api/analytics";
+import { analyticsQuerySchema } from "@/lib/contracts/analytics";
 import { templateAnalytics } from "@/lib/services/analytics";
 import { readQuery } from "../../_lib/query";
 

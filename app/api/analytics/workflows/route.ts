@@ -1,7 +1,7 @@
 /** GET /api/analytics/workflows — per saved workflow and version the caller ran: outcomes, durations, tokens, cost. */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, json, methodNotAllowed } from "@/lib/http";
-import { workflowAnalyticsQuerySchema } from "@/lib/api/analytics";
+import { workflowAnalyticsQuerySchema } from "@/lib/contracts/analytics";
 import { workflowAnalytics } from "@/lib/services/analytics";
 import { readQuery } from "../../_lib/query";
 

@@ -5,7 +5,7 @@
  */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, json, methodNotAllowed, noContent, readJson } from "@/lib/http";
-import { updateConversationBodySchema } from "@/lib/api/conversations";
+import { updateConversationBodySchema } from "@/lib/contracts/conversations";
 import {
   conversationNotFound,
   deleteConversation,

@@ -5,7 +5,7 @@
  */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, json, methodNotAllowed, noContent, readJson } from "@/lib/http";
-import { saveTemplateBodySchema } from "@/lib/api/templates";
+import { saveTemplateBodySchema } from "@/lib/contracts/templates";
 import { deleteTemplate, getTemplateDto, templateNotFound, updateTemplate } from "@/lib/services/templates";
 import { BODY_LIMITS } from "../../_lib/limits";
 import { idParam } from "../../_lib/params";

@@ -1,7 +1,7 @@
 /** POST /api/templates/import — an export file in (of a template or a workflow), a new template of the caller's out. */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, json, methodNotAllowed, readJson } from "@/lib/http";
-import { workflowExportFileSchema } from "@/lib/api/workflows";
+import { workflowExportFileSchema } from "@/lib/contracts/workflows";
 import { importTemplate } from "@/lib/services/templates";
 import { BODY_LIMITS } from "../../_lib/limits";
 

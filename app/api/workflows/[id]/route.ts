@@ -5,7 +5,7 @@
  */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, json, methodNotAllowed, noContent, readJson } from "@/lib/http";
-import { saveWorkflowBodySchema } from "@/lib/api/workflows";
+import { saveWorkflowBodySchema } from "@/lib/contracts/workflows";
 import { deleteWorkflow, getWorkflowDto, updateWorkflow, workflowNotFound } from "@/lib/services/workflows";
 import { BODY_LIMITS } from "../../_lib/limits";
 import { idParam } from "../../_lib/params";

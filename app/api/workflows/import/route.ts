@@ -4,7 +4,7 @@
  */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, json, methodNotAllowed, readJson } from "@/lib/http";
-import { workflowExportFileSchema } from "@/lib/api/workflows";
+import { workflowExportFileSchema } from "@/lib/contracts/workflows";
 import { importWorkflow } from "@/lib/services/workflows";
 import { BODY_LIMITS } from "../../_lib/limits";
 

@@ -4,7 +4,7 @@
  */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, json, methodNotAllowed, readJson } from "@/lib/http";
-import { validateWorkflowBodySchema } from "@/lib/api/workflows";
+import { validateWorkflowBodySchema } from "@/lib/contracts/workflows";
 import { validateDefinition } from "@/lib/services/workflows";
 import { BODY_LIMITS } from "../../_lib/limits";
 

@@ -6,12 +6,12 @@
  * the new run at that step of this one, with edited variables (time travel); `durability` keeps step
  * checkpoints in the new run.
  */
-import { rerunExecutionBodySchema, type RerunExecutionBody } from "@/lib/api/executions";
+import { rerunExecutionBodySchema, type RerunExecutionBody } from "@/lib/contracts/executions";
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, methodNotAllowed, readJson } from "@/lib/http";
 import { detachedRunResponse, prefersRespondAsync } from "@/lib/monitor/detached-run";
 import { queueMode } from "@/lib/queue/boss";
-import { queuedRunResponse } from "@/lib/queue/http";
+import { queuedRunResponse } from "@/app/api/_lib/queued-run";
 import { executionNotFound, queueRerun, rerunExecution } from "@/lib/services/executions";
 import { BODY_LIMITS } from "../../../_lib/limits";
 import { idParam } from "../../../_lib/params";

@@ -6,7 +6,7 @@
  */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, methodNotAllowed, readJson } from "@/lib/http";
-import { resumeExecutionBodySchema } from "@/lib/api/executions";
+import { resumeExecutionBodySchema } from "@/lib/contracts/executions";
 import { detachedRunResponse, prefersRespondAsync } from "@/lib/monitor/detached-run";
 import { executionNotFound, resumeRun } from "@/lib/services/executions";
 import { BODY_LIMITS } from "../../../_lib/limits";

@@ -6,7 +6,7 @@
 import { authenticate } from "@/lib/auth/authenticate";
 import { AppError } from "@/lib/errors";
 import { apiRoute, json, methodNotAllowed, readBodyBytes, readJson } from "@/lib/http";
-import { addTextDocumentBodySchema, KNOWLEDGE_LIMITS } from "@/lib/api/knowledge";
+import { addTextDocumentBodySchema, KNOWLEDGE_LIMITS } from "@/lib/contracts/knowledge";
 import { addFileDocument, addTextDocument } from "@/lib/services/knowledge";
 import { BODY_LIMITS } from "../../../_lib/limits";
 import { idParam } from "../../../_lib/params";

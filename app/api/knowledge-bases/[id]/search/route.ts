@@ -6,7 +6,7 @@
 import { authenticate } from "@/lib/auth/authenticate";
 import { AppError } from "@/lib/errors";
 import { apiRoute, json, methodNotAllowed, readJson } from "@/lib/http";
-import { knowledgeSearchBodySchema } from "@/lib/api/knowledge";
+import { knowledgeSearchBodySchema } from "@/lib/contracts/knowledge";
 import { testRetrieval } from "@/lib/services/knowledge";
 import { BODY_LIMITS } from "../../../_lib/limits";
 import { idParam } from "../../../_lib/params";

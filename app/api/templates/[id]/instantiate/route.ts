@@ -1,7 +1,7 @@
 /** POST /api/templates/:id/instantiate — a new saved workflow from the template, its parameters filled in. */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, json, methodNotAllowed } from "@/lib/http";
-import { instantiateTemplateBodySchema } from "@/lib/api/templates";
+import { instantiateTemplateBodySchema } from "@/lib/contracts/templates";
 import { instantiateTemplate, templateNotFound } from "@/lib/services/templates";
 import { readOptionalJson } from "../../../_lib/body";
 import { BODY_LIMITS } from "../../../_lib/limits";

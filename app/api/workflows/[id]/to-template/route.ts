@@ -1,7 +1,7 @@
 /** POST /api/workflows/:id/to-template — a new template of the caller's from the workflow's latest version. */
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, json, methodNotAllowed } from "@/lib/http";
-import { workflowToTemplateBodySchema } from "@/lib/api/workflows";
+import { workflowToTemplateBodySchema } from "@/lib/contracts/workflows";
 import { templateFromWorkflow } from "@/lib/services/templates";
 import { workflowNotFound } from "@/lib/services/workflows";
 import { readOptionalJson } from "../../../_lib/body";

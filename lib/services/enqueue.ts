@@ -14,16 +14,16 @@ import { admitExecution, type PendingExecutionRow } from "@/lib/db/queries/queue
 import { getTemplate } from "@/lib/db/queries/templates";
 import type { Notification } from "@/lib/db/queries/events";
 import { WorkflowValidationError } from "@/lib/engine/execute";
-import type { ExecutionRequest } from "@/lib/engine/request";
+import type { ExecutionRequest } from "@/lib/contracts/execution-request";
 import { engineValidationContext } from "@/lib/engine/resources";
 import { AppError } from "@/lib/errors";
 import { refusalError, runLimitSettings } from "@/lib/services/run-limits";
 import { getEventBus } from "@/lib/tracking/event-bus";
 import { toRunStatusEvent } from "@/lib/tracking/records";
 import { validateWorkflow } from "@/lib/validation";
-import { getQueueBoss } from "./boss";
-import { jobIdOf, RUN_QUEUE, WAKE_CHANNEL, type RunJob } from "./job";
-import { assertAcceptingRuns } from "./lifecycle";
+import { getQueueBoss } from "@/lib/queue/boss";
+import { jobIdOf, RUN_QUEUE, WAKE_CHANNEL, type RunJob } from "@/lib/queue/job";
+import { assertAcceptingRuns } from "@/lib/queue/lifecycle";
 
 export interface EnqueueRunArgs {
   ownerId: string;

@@ -4,8 +4,8 @@
  */
 import { z } from "zod";
 import { definitionSchema, edgeSchema, exportFileSchema, nodeSchema } from "@/lib/workflow/definition";
-import { idSchema, jsonRecordSchema, timestampSchema } from "./common";
-import { validationResultSchema } from "./validation";
+import { idSchema, jsonRecordSchema, timestampSchema } from "@/lib/contracts/common";
+import { validationResultSchema } from "@/lib/contracts/validation";
 
 /** Body of POST /api/workflows and PUT /api/workflows/:id: a whole definition (a save replaces the graph). */
 export const saveWorkflowBodySchema = definitionSchema

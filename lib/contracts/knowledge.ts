@@ -1,7 +1,7 @@
 /** Knowledge base contracts: /api/knowledge-bases/**. Client-safe. */
 import { z } from "zod";
 import { retrievalConfigSchema } from "@/lib/nodes/retrieval/definition";
-import { idSchema, timestampSchema } from "./common";
+import { idSchema, timestampSchema } from "@/lib/contracts/common";
 
 export const KNOWLEDGE_LIMITS = {
   nameMaxLength: 200,

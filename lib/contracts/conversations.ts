@@ -1,6 +1,6 @@
 /** Chat and conversation contracts: /api/chat and /api/conversations/**. Client-safe. */
 import { z } from "zod";
-import { MAX_MESSAGE_LENGTH } from "@/lib/engine/request";
+import { MAX_MESSAGE_LENGTH } from "@/lib/contracts/execution-request";
 import {
   cursorSchema,
   idSchema,
@@ -8,7 +8,7 @@ import {
   nullableTimestampSchema,
   pageLimitSchema,
   timestampSchema,
-} from "./common";
+} from "@/lib/contracts/common";
 
 export const CONVERSATION_TITLE_MAX_LENGTH = 200;
 

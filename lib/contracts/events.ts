@@ -9,7 +9,7 @@
  * status "paused".
  */
 import { z } from "zod";
-import { executionResultSchema, interruptInfoSchema } from "./result";
+import { executionResultSchema, interruptInfoSchema } from "@/lib/contracts/execution-result";
 
 const nodeUsageSchema = z.object({ inputTokens: z.number().int(), outputTokens: z.number().int() });
 

@@ -1,7 +1,7 @@
 /** Template contracts: request bodies and response DTOs of /api/templates/**. Client-safe. */
 import { z } from "zod";
 import { DEFINITION_LIMITS, edgeSchema, graphSchema, nodeSchema } from "@/lib/workflow/definition";
-import { idSchema, jsonRecordSchema, timestampSchema } from "./common";
+import { idSchema, jsonRecordSchema, timestampSchema } from "@/lib/contracts/common";
 
 export const TEMPLATE_CATEGORY_MAX_LENGTH = 50;
 

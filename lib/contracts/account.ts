@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { ApiKeyDto } from "@/lib/auth/api-keys";
 import type { SignupResponse } from "@/app/api/signup/schema";
-import { idSchema, nullableTimestampSchema, timestampSchema } from "./common";
+import { idSchema, nullableTimestampSchema, timestampSchema } from "@/lib/contracts/common";
 
 export { createApiKeyBodySchema } from "@/app/api/keys/schema";
 export { signupBodySchema } from "@/app/api/signup/schema";

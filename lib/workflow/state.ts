@@ -6,7 +6,7 @@
 import "server-only";
 import type { BaseMessage } from "@langchain/core/messages";
 import { Annotation, messagesStateReducer, type Messages } from "@langchain/langgraph";
-import type { HistoryEntry, Source, UsageByModel } from "@/lib/engine/result";
+import type { HistoryEntry, Source, UsageByModel } from "@/lib/contracts/execution-result";
 
 /** Set by the engine when a run starts; read by nodes and expressions (as `metadata` and `input`). */
 export interface RunMetadata {

@@ -3,9 +3,8 @@
  * own execution rows over a time range (default: the last 7 days). Client-safe.
  */
 import { z } from "zod";
-import { queueDepthSchema } from "@/lib/queue/depth-schema";
-import type { FailingWorkflow, ModelStats, RunStats } from "@/lib/tracking/analytics";
-import { idSchema, timestampSchema } from "./common";
+import { queueDepthSchema } from "@/lib/contracts/queue-depth";
+import { idSchema, timestampSchema } from "@/lib/contracts/common";
 
 /** Query of every analytics route. The range rules (from before to, at most a year) are the service's. */
 export const analyticsQuerySchema = z
@@ -112,12 +111,3 @@ export const workflowAnalyticsResponseSchema = z
   })
   .meta({ id: "WorkflowAnalytics" });
 export type WorkflowAnalytics = z.infer<typeof workflowAnalyticsResponseSchema>;
-
-// The contracts describe exactly what the tracker's queries compute.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const _stats: Same<z.infer<typeof runStatsSchema>, RunStats> = true;
-const _models: Same<z.infer<typeof modelStatsSchema>, ModelStats> = true;
-const _failing: Same<z.infer<typeof failingWorkflowSchema>, FailingWorkflow> = true;
-void _stats;
-void _models;
-void _failing;

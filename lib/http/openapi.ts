@@ -5,15 +5,15 @@
  */
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
 import { z } from "zod";
-import { executionEventSchema } from "@/lib/engine/events";
-import { runStatusEventSchema } from "@/lib/tracking/feed-events";
+import { executionEventSchema } from "@/lib/contracts/events";
+import { runStatusEventSchema } from "@/lib/contracts/feed-events";
 import {
   analyticsQuerySchema,
   analyticsSummaryResponseSchema,
   templateAnalyticsResponseSchema,
   workflowAnalyticsQuerySchema,
   workflowAnalyticsResponseSchema,
-} from "./analytics";
+} from "@/lib/contracts/analytics";
 import {
   apiKeyCreatedResponseSchema,
   apiKeyListResponseSchema,
@@ -21,8 +21,8 @@ import {
   healthResponseSchema,
   signupBodySchema,
   signupResponseSchema,
-} from "./account";
-import { errorBodySchema, idSchema } from "./common";
+} from "@/lib/contracts/account";
+import { errorBodySchema, idSchema } from "@/lib/contracts/common";
 import {
   chatBodySchema,
   chatMessageEventSchema,
@@ -30,7 +30,7 @@ import {
   conversationListResponseSchema,
   conversationResponseSchema,
   updateConversationBodySchema,
-} from "./conversations";
+} from "@/lib/contracts/conversations";
 import {
   cancelExecutionResponseSchema,
   executionListQuerySchema,
@@ -40,7 +40,7 @@ import {
   rerunExecutionBodySchema,
   resumeExecutionBodySchema,
   runExecutionBodySchema,
-} from "./executions";
+} from "@/lib/contracts/executions";
 import {
   addTextDocumentBodySchema,
   createKnowledgeBaseBodySchema,
@@ -50,13 +50,13 @@ import {
   knowledgeSearchBodySchema,
   knowledgeSearchResponseSchema,
   uploadDocumentFormSchema,
-} from "./knowledge";
+} from "@/lib/contracts/knowledge";
 import {
   instantiateTemplateBodySchema,
   saveTemplateBodySchema,
   templateListResponseSchema,
   templateResponseSchema,
-} from "./templates";
+} from "@/lib/contracts/templates";
 import {
   saveWorkflowBodySchema,
   validateWorkflowBodySchema,
@@ -68,7 +68,7 @@ import {
   workflowToTemplateBodySchema,
   workflowVersionListResponseSchema,
   workflowVersionResponseSchema,
-} from "./workflows";
+} from "@/lib/contracts/workflows";
 
 export type ApiMethod = "get" | "post" | "put" | "patch" | "delete";
 type Tag =

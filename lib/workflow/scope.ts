@@ -6,7 +6,7 @@
 import "server-only";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { ExpressionScope } from "@/lib/expressions";
-import type { WorkflowState } from "./state";
+import type { WorkflowState } from "@/lib/workflow/state";
 
 const ROLE_BY_TYPE: Record<string, string> = { human: "user", ai: "assistant", system: "system", tool: "tool" };
 

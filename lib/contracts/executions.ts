@@ -1,6 +1,6 @@
 /** Execution contracts: run requests, results, records and list filters of /api/executions/**. Client-safe. */
 import { z } from "zod";
-import { EXECUTION_EVENT_TYPES } from "@/lib/engine/events";
+import { EXECUTION_EVENT_TYPES } from "@/lib/contracts/events";
 import {
   chatRequestSchema,
   customRequestSchema,
@@ -9,14 +9,14 @@ import {
   executionRequestSchema,
   templateRequestSchema,
   type ExecutionRequest,
-} from "@/lib/engine/request";
+} from "@/lib/contracts/execution-request";
 import {
   executionErrorSchema,
   historyEntrySchema,
   interruptInfoSchema,
   sourceSchema,
   usageSchema,
-} from "@/lib/engine/result";
+} from "@/lib/contracts/execution-result";
 import { graphSchema } from "@/lib/workflow/definition";
 import {
   cursorSchema,
@@ -25,7 +25,7 @@ import {
   nullableTimestampSchema,
   pageLimitSchema,
   timestampSchema,
-} from "./common";
+} from "@/lib/contracts/common";
 
 /** Every status an execution row can have (the engine's result statuses plus the tracker's own). */
 export const EXECUTION_RECORD_STATUSES = [
@@ -56,7 +56,7 @@ const runDeliveryShape = {
   runAt: timestampSchema.optional().meta({ description: "Queue mode: start no earlier than this time (answered 202)" }),
 };
 
-/** POST /api/executions: one ExecutionRequest (lib/engine/request.ts), the same contract the engine takes, plus delivery. */
+/** POST /api/executions: one ExecutionRequest (lib/contracts/execution-request.ts), the same contract the engine takes, plus delivery. */
 export const runExecutionBodySchema = z
   .discriminatedUnion("type", [
     customRequestSchema.extend(runDeliveryShape),

@@ -1,0 +1,38 @@
+/**
+ * The outside world a run's nodes may touch — models, tools, retrieval, HTTP — as the engine binds it once
+ * per run (lib/engine/resources.ts builds the default; tests pass their own).
+ */
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { StructuredToolInterface } from "@langchain/core/tools";
+import type { ChatModelSpec } from "@/lib/models";
+import type { SafeFetchInit, SafeFetchResponse } from "@/lib/net/safe-fetch";
+
+/** What the tool registry needs to build tools for one run. */
+export interface ToolRuntime {
+  ownerId: string;
+  signal?: AbortSignal;
+  depth: number;
+  knowledgeBaseIds?: string[];
+  runWorkflow?: (args: { definitionId: string; input: unknown }) => Promise<string>;
+}
+
+export interface KnowledgeHit {
+  chunkId: string;
+  documentId: string;
+  title: string;
+  content: string;
+  score: number;
+}
+
+/** The outside world a run may touch: models, tools, retrieval, HTTP. Bound once per run. */
+export interface ExecutionResources {
+  getChatModel(spec: ChatModelSpec): BaseChatModel;
+  createTools(names: string[], runtime: ToolRuntime): StructuredToolInterface[];
+  searchKnowledge(args: {
+    ownerId: string;
+    knowledgeBaseId: string;
+    query: string;
+    topK: number;
+  }): Promise<KnowledgeHit[]>;
+  safeFetch(url: string, init?: SafeFetchInit): Promise<SafeFetchResponse>;
+}
