@@ -1,6 +1,5 @@
 /** Execution contracts: run requests, results, records and list filters of /api/executions/**. Client-safe. */
 import { z } from "zod";
-import { EXECUTION_EVENT_TYPES } from "@/lib/contracts/events";
 import {
   chatRequestSchema,
   customRequestSchema,
@@ -254,6 +253,3 @@ export const detachedRunResponseSchema = z
   })
   .meta({ id: "DetachedRun" });
 export type DetachedRunResponse = z.infer<typeof detachedRunResponseSchema>;
-
-/** Names of the Server-Sent Events a streamed run sends (`event:` lines). */
-export const executionEventTypeSchema = z.enum(EXECUTION_EVENT_TYPES as [string, ...string[]]);

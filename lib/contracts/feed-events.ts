@@ -52,7 +52,3 @@ export function feedCursorOf(event: RunStatusEvent): number {
 export function toFeedSse(event: RunStatusEvent): string {
   return `id: ${feedCursorOf(event)}\nevent: ${FEED_EVENT_TYPE}\ndata: ${JSON.stringify(event)}\n\n`;
 }
-
-export function parseRunStatusEvent(value: unknown): RunStatusEvent {
-  return runStatusEventSchema.parse(value);
-}

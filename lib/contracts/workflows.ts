@@ -101,6 +101,3 @@ export const workflowToTemplateBodySchema = z
     category: z.string().trim().min(1).max(50).optional(),
   })
   .strict();
-
-/** Path parameters of the version routes: positive integers. */
-export const versionParamSchema = z.coerce.number().int().min(1).max(2_147_483_647);

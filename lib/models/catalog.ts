@@ -5,10 +5,6 @@
 export const MODEL_PROVIDER_IDS = ["local", "openai", "anthropic", "ollama"] as const;
 export type ModelProviderId = (typeof MODEL_PROVIDER_IDS)[number];
 
-export function isModelProviderId(id: string): id is ModelProviderId {
-  return (MODEL_PROVIDER_IDS as readonly string[]).includes(id);
-}
-
 export interface ModelProviderInfo {
   id: ModelProviderId;
   label: string;

@@ -156,8 +156,3 @@ export function fromEventRows(rows: readonly StoredEventRow[], afterSeq = 0): Ex
   }
   return events;
 }
-
-/** The highest sequence number a row holds. */
-export function lastSeqOf(row: Pick<StoredEventRow, "seq" | "seqEnd">): number {
-  return row.seqEnd ?? row.seq;
-}

@@ -77,33 +77,6 @@ export async function listMessages({
   return rows.reverse();
 }
 
-/** The running summary the memory node keeps, stored with the latest answer that has one. */
-export async function getConversationSummary({
-  conversationId,
-  ownerId,
-}: {
-  conversationId: string;
-  ownerId: string;
-}): Promise<{ summary: string; coversUntil: string } | null> {
-  const db = await getDb();
-  const [row] = await db
-    .select({ metadata: messages.metadata })
-    .from(messages)
-    .where(
-      and(
-        eq(messages.conversationId, conversationId),
-        eq(messages.ownerId, ownerId),
-        eq(messages.role, "assistant"),
-        sql`${messages.metadata} ? 'conversationSummary'`,
-      ),
-    )
-    .orderBy(desc(messages.id))
-    .limit(1);
-  const metadata = row?.metadata as { conversationSummary?: unknown; summaryCoversUntil?: unknown } | undefined;
-  if (typeof metadata?.conversationSummary !== "string" || typeof metadata.summaryCoversUntil !== "string") return null;
-  return { summary: metadata.conversationSummary, coversUntil: metadata.summaryCoversUntil };
-}
-
 export interface NewChatMessage {
   ownerId: string;
   conversationId: string;
