@@ -8,7 +8,7 @@ import { useReactFlow } from "@xyflow/react";
 import { useEffect, useRef, useState } from "react";
 import { isAppError } from "@/lib/errors";
 import { validateWorkflow } from "@/lib/validation";
-import { useSaveWorkflow } from "./api";
+import { useSaveWorkflow } from "./queries";
 import { useEditorApi } from "./editor-context";
 import { parseClipboard, serializeClipboard, type ClipboardPayload } from "./model/clipboard";
 import { toDefinition } from "./model/document";

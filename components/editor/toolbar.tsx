@@ -24,7 +24,7 @@ import {
 } from "lucide-react";
 import Link from "next/link";
 import { useState, type ReactNode } from "react";
-import { downloadExport } from "./api";
+import { downloadExport } from "@/lib/api-client/workflows";
 import { useEditor, useEditorApi } from "./editor-context";
 import { isDirty, type PanelId } from "./model/editor-store";
 import { isRunActive } from "./model/run-state";

@@ -28,6 +28,7 @@ import { toDefinition } from "../model/document";
 import { documentOf, isDirty } from "../model/editor-store";
 import { failRun, isRunActive, startingRun, type NodeRunInfo, type RunState } from "../model/run-state";
 import { errorText } from "@/lib/api-client/fetch-json";
+import { cancelExecution } from "@/lib/api-client/monitor";
 import { followRun, postForEvents } from "@/lib/api-client/run-stream";
 import { FieldMessage, TextArea } from "../inspector/widgets";
 
@@ -109,11 +110,10 @@ export function RunPanel() {
     const pending = controller.current;
     if (id) {
       // Ask the server to stop the run (it ends `cancelled` with what it spent); the stream reports it.
-      const response = await fetch(`/api/executions/${id}/cancel`, {
-        method: "POST",
-        credentials: "same-origin",
-      }).catch(() => null);
-      if (response?.ok) {
+      const accepted = await cancelExecution(id)
+        .then(() => true)
+        .catch(() => false);
+      if (accepted) {
         setTimeout(() => {
           if (controller.current === pending) pending?.abort();
         }, 3000);

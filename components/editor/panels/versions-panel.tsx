@@ -12,7 +12,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { WorkflowVersionSummary } from "@/lib/contracts/workflows";
-import { useRestoreVersion, useVersion, useVersions } from "../api";
+import { useRestoreVersion, useVersion, useVersions } from "../queries";
 import { useEditor, useEditorApi } from "../editor-context";
 import { diffDefinitions, isEmptyDiff, type WorkflowDiff } from "../model/diff";
 import { documentFromDefinition } from "../model/document";
