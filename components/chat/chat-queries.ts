@@ -24,12 +24,12 @@ import {
   deleteConversation,
   fetchConversation,
   fetchConversationPage,
-  fetchKnowledgeBases,
   fetchTemplates,
   fetchWorkflows,
   renameConversation,
   type ConversationPage,
 } from "@/lib/api-client/chat";
+import { fetchKnowledgeBases } from "@/lib/api-client/knowledge";
 import { chatRuns } from "./chat-runs";
 
 export function useConversationList(initialPage?: ConversationPage) {

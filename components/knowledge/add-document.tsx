@@ -5,7 +5,6 @@
  * one after another with their progress, or text pasted with a title. A refused file keeps its row with the
  * API's reason until dismissed; an accepted one becomes a document row at once.
  */
-import { useMutation } from "@tanstack/react-query";
 import { clsx } from "clsx";
 import { CircleAlert, Loader2, Upload, X } from "lucide-react";
 import { useId, useRef, useState, type DragEvent, type FormEvent } from "react";
@@ -14,9 +13,10 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { ErrorNote } from "@/components/ui/error-note";
 import { Input, TextArea } from "@/components/ui/input";
 import { KNOWLEDGE_LIMITS, type KnowledgeDocumentDto } from "@/lib/contracts/knowledge";
-import { addPastedDocument, uploadDocument } from "@/lib/api-client/knowledge";
+import { uploadDocument } from "@/lib/api-client/knowledge";
 import { errorText, Field, fieldIssue, invalidProps } from "./fields";
 import { ACCEPTED_FILE_TYPES, fileTooLarge, formatBytes } from "./format";
+import { useAddPastedDocument } from "./queries";
 
 interface UploadItem {
   key: number;
@@ -226,9 +226,8 @@ function PasteText({
   const [text, setText] = useState("");
   const [missing, setMissing] = useState<{ title?: string; text?: string }>({});
 
-  const add = useMutation({
-    mutationFn: (body: { title: string; text: string }) => addPastedDocument(knowledgeBaseId, body),
-    onSuccess: (document) => {
+  const add = useAddPastedDocument(knowledgeBaseId, {
+    onAdded: (document) => {
       onAdded(document);
       setTitle("");
       setText("");

@@ -5,7 +5,6 @@
  * the base itself. The server page hands down the first read; React Query keeps it current, and every change
  * invalidates ["knowledge-bases"], so the chat's and the template dialog's lists follow.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ArrowLeft, FileText, MessageSquare, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -19,17 +18,18 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { focusRing } from "@/components/ui/focus-ring";
 import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
-import type { KnowledgeBaseDto, KnowledgeDocumentDto } from "@/lib/contracts/knowledge";
-import { deleteDocument, deleteKnowledgeBase, fetchKnowledgeBase, knowledgeKeys } from "@/lib/api-client/knowledge";
+import type { KnowledgeDocumentDto } from "@/lib/contracts/knowledge";
 import { AddDocument } from "./add-document";
 import { errorText } from "./fields";
 import { countOf, documentKind, formatBytes } from "./format";
+import {
+  type KnowledgeBaseData,
+  useDeleteDocument,
+  useDeleteKnowledgeBase,
+  useKnowledgeBase,
+  useUpdateDocuments,
+} from "./queries";
 import { RetrievalTest } from "./retrieval-test";
-
-export interface KnowledgeBaseData {
-  knowledgeBase: KnowledgeBaseDto;
-  documents: KnowledgeDocumentDto[];
-}
 
 export function KnowledgeBaseView({
   initial,
@@ -40,47 +40,19 @@ export function KnowledgeBaseView({
 }) {
   const id = initial.knowledgeBase.id;
   const router = useRouter();
-  const queryClient = useQueryClient();
-  const key = knowledgeKeys.detail(id);
-  const [renderedAt] = useState(() => Date.now());
-  const { data } = useQuery({
-    queryKey: key,
-    queryFn: ({ signal }) => fetchKnowledgeBase(id, { signal }),
-    initialData: initial,
-    initialDataUpdatedAt: renderedAt,
-  });
+  const { data } = useKnowledgeBase(initial);
   const { knowledgeBase: kb, documents } = data;
   const chunkCount = documents.reduce((sum, d) => sum + d.chunkCount, 0);
   const sizeBytes = documents.reduce((sum, d) => sum + d.sizeBytes, 0);
 
-  /** Applies a change to the cached base at once; the refetch that follows confirms it. */
-  const update = (change: (documents: KnowledgeDocumentDto[]) => KnowledgeDocumentDto[]) => {
-    queryClient.setQueryData<KnowledgeBaseData>(key, (old) => {
-      if (!old) return old;
-      const next = change(old.documents);
-      return {
-        knowledgeBase: { ...old.knowledgeBase, documentCount: next.length, updatedAt: new Date().toISOString() },
-        documents: next,
-      };
-    });
-    void queryClient.invalidateQueries({ queryKey: knowledgeKeys.all });
-  };
+  const update = useUpdateDocuments(id);
 
   const [toDelete, setToDelete] = useState<KnowledgeDocumentDto | null>(null);
-  const removeDocument = useMutation({
-    mutationFn: (documentId: string) => deleteDocument(id, documentId),
-    onSuccess: (_result, documentId) => {
-      update((docs) => docs.filter((d) => d.id !== documentId));
-      setToDelete(null);
-    },
-  });
+  const removeDocument = useDeleteDocument(id, { onDeleted: () => setToDelete(null) });
 
   const [confirmingDelete, setConfirmingDelete] = useState(false);
-  const removeBase = useMutation({
-    mutationFn: () => deleteKnowledgeBase(id),
-    onSuccess: () => {
-      queryClient.removeQueries({ queryKey: key });
-      void queryClient.invalidateQueries({ queryKey: knowledgeKeys.all });
+  const removeBase = useDeleteKnowledgeBase(id, {
+    onDeleted: () => {
       router.push("/knowledge");
       router.refresh();
     },

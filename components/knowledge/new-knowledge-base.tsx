@@ -4,7 +4,6 @@
  * "New knowledge base": a dialog asking for a name (required) and a description; the API's 422 issues
  * show at their fields. Created, it opens at once, ready for its first documents.
  */
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Plus } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
@@ -13,8 +12,8 @@ import { Dialog } from "@/components/ui/dialog";
 import { ErrorNote } from "@/components/ui/error-note";
 import { Input, TextArea } from "@/components/ui/input";
 import { KNOWLEDGE_LIMITS } from "@/lib/contracts/knowledge";
-import { createKnowledgeBase, knowledgeKeys } from "@/lib/api-client/knowledge";
 import { errorText, Field, fieldIssue, invalidProps } from "./fields";
+import { useCreateKnowledgeBase } from "./queries";
 
 export function NewKnowledgeBase({ variant = "primary" }: { variant?: "primary" | "secondary" }) {
   const [open, setOpen] = useState(false);
@@ -31,19 +30,14 @@ export function NewKnowledgeBase({ variant = "primary" }: { variant?: "primary" 
 
 function NewKnowledgeBaseDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const router = useRouter();
-  const queryClient = useQueryClient();
   const nameId = useId();
   const descriptionId = useId();
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [localError, setLocalError] = useState<string | null>(null);
 
-  const create = useMutation({
-    mutationFn: createKnowledgeBase,
-    onSuccess: (knowledgeBase) => {
-      void queryClient.invalidateQueries({ queryKey: knowledgeKeys.all });
-      router.push(`/knowledge/${knowledgeBase.id}`);
-    },
+  const create = useCreateKnowledgeBase({
+    onCreated: (knowledgeBase) => router.push(`/knowledge/${knowledgeBase.id}`),
   });
 
   const error = create.error;

@@ -5,7 +5,6 @@
  * get for it (the same search, the node's default number of results), ranked, with the document each comes
  * from and how long the search took. Passages are shown as text with the question's words in <mark>s.
  */
-import { useMutation } from "@tanstack/react-query";
 import { Search } from "lucide-react";
 import { useId, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
@@ -13,10 +12,10 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { ErrorNote } from "@/components/ui/error-note";
 import { Input } from "@/components/ui/input";
 import { KNOWLEDGE_SEARCH_LIMITS, type KnowledgeSearchResultDto } from "@/lib/contracts/knowledge";
-import { searchKnowledgeBase } from "@/lib/api-client/knowledge";
 import { errorText, Field, fieldIssue, invalidProps } from "./fields";
 import { countOf } from "./format";
 import { highlightPieces } from "./highlight";
+import { useSearchKnowledgeBase } from "./queries";
 
 /** A passage longer than this (or with more lines) is clamped until "Show more". */
 const CLAMP_CHARS = 320;
@@ -37,9 +36,7 @@ export function RetrievalTest({
   const [topK, setTopK] = useState(String(KNOWLEDGE_SEARCH_LIMITS.defaultTopK));
   const [missing, setMissing] = useState<string | null>(null);
 
-  const run = useMutation({
-    mutationFn: (body: { query: string; topK: number }) => searchKnowledgeBase(knowledgeBaseId, body),
-  });
+  const run = useSearchKnowledgeBase(knowledgeBaseId);
   const queryError = missing ?? fieldIssue(run.error, "query");
   const topKError = fieldIssue(run.error, "topK");
   const formError = run.error && !queryError && !topKError ? errorText(run.error) : null;

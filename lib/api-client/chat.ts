@@ -12,7 +12,6 @@ import {
   type ConversationSummary,
 } from "@/lib/contracts/conversations";
 import { cancelExecutionResponseSchema, executionResponseSchema } from "@/lib/contracts/executions";
-import { knowledgeBaseListResponseSchema, type KnowledgeBaseDto } from "@/lib/contracts/knowledge";
 import {
   templateListResponseSchema,
   templateResponseSchema,
@@ -91,10 +90,6 @@ export async function fetchTemplate({ id, signal }: { id: string; signal?: Abort
 
 export async function fetchWorkflows({ signal }: { signal?: AbortSignal } = {}): Promise<WorkflowSummary[]> {
   return (await fetchJson("/api/workflows", { schema: workflowListResponseSchema, signal })).workflows;
-}
-
-export async function fetchKnowledgeBases({ signal }: { signal?: AbortSignal } = {}): Promise<KnowledgeBaseDto[]> {
-  return (await fetchJson("/api/knowledge-bases", { schema: knowledgeBaseListResponseSchema, signal })).knowledgeBases;
 }
 
 /** A saved workflow from a template with its parameters filled in (e.g. the knowledge base a Q&A reads). */

@@ -1,10 +1,12 @@
 /**
- * Browser-side calls of the knowledge pages (/api/knowledge-bases/**), responses parsed with the API's own
- * schemas. Uploads go through XMLHttpRequest, the one browser API that reports upload progress; their
- * errors are rebuilt into the same AppError fetchJson throws. Client-safe.
+ * Browser-side calls of the knowledge bases (/api/knowledge-bases/**), responses parsed with the API's own
+ * schemas; their React Query hooks are in components/knowledge/queries.ts. Uploads go through
+ * XMLHttpRequest, the one browser API that reports upload progress; their errors are rebuilt into the same
+ * AppError fetchJson throws. Client-safe.
  */
 import { z } from "zod";
 import {
+  knowledgeBaseListResponseSchema,
   knowledgeBaseResponseSchema,
   knowledgeBaseSchema,
   type KnowledgeBaseDto,
@@ -17,15 +19,13 @@ import { errorBodySchema } from "@/lib/contracts/common";
 import { AppError } from "@/lib/errors";
 import { errorFromBody, fetchJson } from "./fetch-json";
 
-/** Under ["knowledge-bases"], like the chat's and the template dialog's lists: one invalidation reaches them all. */
-export const knowledgeKeys = {
-  all: ["knowledge-bases"] as const,
-  detail: (id: string) => ["knowledge-bases", "detail", id] as const,
-};
-
 const basePath = (id: string) => `/api/knowledge-bases/${encodeURIComponent(id)}`;
 
 const createdSchema = z.object({ knowledgeBase: knowledgeBaseSchema });
+
+export async function fetchKnowledgeBases({ signal }: { signal?: AbortSignal } = {}): Promise<KnowledgeBaseDto[]> {
+  return (await fetchJson("/api/knowledge-bases", { schema: knowledgeBaseListResponseSchema, signal })).knowledgeBases;
+}
 
 export async function createKnowledgeBase(body: { name: string; description: string }): Promise<KnowledgeBaseDto> {
   return (await fetchJson("/api/knowledge-bases", { method: "POST", body, schema: createdSchema })).knowledgeBase;
