@@ -32,20 +32,29 @@ export const signupResponseSchema = z.object({
   user: z.object({ id: idSchema, email: z.string(), name: z.string().nullable() }),
 });
 
-export const healthResponseSchema = z.object({
+const healthDetailsSchema = z.object({
   status: z.literal("ok"),
   version: z.string(),
   backend: z.enum(["pglite", "postgres"]),
   database: z.object({
-    location: z.string(),
+    location: z
+      .string()
+      .meta({ description: "The embedded database's folder, or the PostgreSQL host, port and name (no credentials)" }),
     migration: z.object({
       tag: z.string().nullable().meta({ description: "The newest migration applied, e.g. 0003_runs_by_created" }),
       writtenAt: z.string().nullable().meta({ description: "When that migration was written (ISO time)" }),
       pending: z.number().int().meta({ description: "Migrations in this build not yet applied" }),
     }),
   }),
-  user: z.object({ id: idSchema, email: z.string() }).nullable(),
+  user: z.object({ id: idSchema, email: z.string() }).meta({ description: "Who is calling" }),
 });
+
+/** Anonymous callers learn the status only; signed-in ones (session or API key) get the details. */
+export const healthResponseSchema = z.union([
+  z.strictObject({ status: z.literal("ok") }).meta({ description: "Anonymous caller: the status only" }),
+  healthDetailsSchema.meta({ description: "Signed-in caller (session or API key): version, database, who" }),
+]);
+export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _apiKey: Same<z.infer<typeof apiKeySchema>, ApiKeyDto> = true;

@@ -668,10 +668,11 @@ export const apiOperations: ApiOperation[] = [
     path: "/api/health",
     tag: "Meta",
     summary: "Health and database report",
-    description: "Public; with credentials it also says who is calling.",
+    description:
+      "Public: anonymous callers get the status only. With credentials (session or API key) it also reports the version, the database (backend, location, applied migration) and who is calling; a wrong or revoked API key is a 401. 503 when the database does not answer or the instance is shutting down.",
     auth: "public",
     success: { status: 200, description: "Healthy", json: healthResponseSchema },
-    errors: [503],
+    errors: [401, 503],
   },
   {
     method: "get",

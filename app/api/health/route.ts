@@ -1,8 +1,11 @@
 /**
- * GET /api/health — public liveness and database report. With credentials it also says who is calling
- * (a wrong or revoked API key is still a 401, so scripts can check their key here).
+ * GET /api/health — public liveness check: 200 when the database answers, 503 when it does not or while the
+ * instance drains. Anonymous callers get the status only; signed-in ones (session or API key) also get the
+ * version, the database (backend, location, migration) and who is calling. A wrong or revoked API key is
+ * still a 401, so scripts can check their key here.
  */
 import packageJson from "@/package.json";
+import type { HealthResponse } from "@/lib/contracts/account";
 import { authenticateOptional } from "@/lib/auth/authenticate";
 import { getDbHandle } from "@/lib/db/client";
 import { getAppliedMigration } from "@/lib/db/migrate";
@@ -13,7 +16,11 @@ import { isDraining, shuttingDownError } from "@/lib/queue/lifecycle";
 export const GET = apiRoute(async (request) => {
   // A draining instance (SIGTERM) is unhealthy to a load balancer: send new requests elsewhere.
   if (isDraining()) throw shuttingDownError();
-  let report: { backend: string; location: string; migration: Awaited<ReturnType<typeof getAppliedMigration>> };
+  let report: {
+    backend: "pglite" | "postgres";
+    location: string;
+    migration: Awaited<ReturnType<typeof getAppliedMigration>>;
+  };
   try {
     const handle = await getDbHandle();
     report = { backend: handle.backend, location: handle.location, migration: await getAppliedMigration(handle.db) };
@@ -22,13 +29,17 @@ export const GET = apiRoute(async (request) => {
     throw new AppError("unavailable:database", "The database is unavailable", { cause });
   }
   const user = await authenticateOptional(request);
-  return json({
-    status: "ok",
-    version: packageJson.version,
-    backend: report.backend,
-    database: { location: report.location, migration: report.migration },
-    user: user ? { id: user.id, email: user.email } : null,
-  });
+  // Where the database lives (a host and port, an absolute folder) is for users of this instance only.
+  const body: HealthResponse = user
+    ? {
+        status: "ok",
+        version: packageJson.version,
+        backend: report.backend,
+        database: { location: report.location, migration: report.migration },
+        user: { id: user.id, email: user.email },
+      }
+    : { status: "ok" };
+  return json(body);
 });
 
 const others = methodNotAllowed(["GET"]);
