@@ -8,23 +8,16 @@
  * across a reconnect; each carries the run's whole current state, so applying it twice is harmless).
  */
 import { z } from "zod";
+import { EXECUTION_RECORD_STATUSES, WORKFLOW_TYPES } from "./executions";
 
 /** `pending`: waiting in the job queue (queue mode), to start or — after its worker died — to continue. */
-export const RUN_STATUSES = [
-  "pending",
-  "running",
-  "paused",
-  "completed",
-  "failed",
-  "cancelled",
-  "interrupted",
-] as const;
+export const RUN_STATUSES = EXECUTION_RECORD_STATUSES;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export const runStatusEventSchema = z.object({
   executionId: z.string(),
   status: z.enum(RUN_STATUSES),
-  workflowType: z.enum(["CHAT", "DEFINITION", "TEMPLATE", "CUSTOM"]),
+  workflowType: z.enum(WORKFLOW_TYPES),
   definitionId: z.string().nullable(),
   definitionVersion: z.number().int().nullable(),
   templateId: z.string().nullable(),

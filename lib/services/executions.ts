@@ -19,12 +19,12 @@ import type { ExecutionRequest } from "@/lib/contracts/execution-request";
 import { historyEntrySchema, toApiResponse, type ExecutionResult } from "@/lib/contracts/execution-result";
 import { AppError } from "@/lib/errors";
 import { cancelExecution } from "@/lib/tracking/cancel";
+import { asRunStatus, asWorkflowType, runFieldsOf } from "@/lib/tracking/records";
 import { getWorkflowTracker } from "@/lib/tracking/workflow-tracker";
 import { graphSchema } from "@/lib/workflow/definition";
 import { z } from "zod";
 import { isId } from "@/lib/contracts/common";
 import {
-  EXECUTION_RECORD_STATUSES,
   type ExecutionDetail,
   type ExecutionListQuery,
   type ExecutionRecordStatus,
@@ -46,14 +46,6 @@ export function executionNotFound(): AppError {
 // DTOs
 // ---------------------------------------------------------------------------------------------------------
 
-function statusOf(value: string): ExecutionRecordStatus {
-  return (EXECUTION_RECORD_STATUSES as readonly string[]).includes(value) ? (value as ExecutionRecordStatus) : "failed";
-}
-
-function typeOf(value: string): ExecutionSummary["workflowType"] {
-  return value === "CHAT" || value === "TEMPLATE" || value === "CUSTOM" ? value : "DEFINITION";
-}
-
 function recordOrNull(value: unknown): Record<string, unknown> | null {
   return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
@@ -61,16 +53,7 @@ function recordOrNull(value: unknown): Record<string, unknown> | null {
 export function toExecutionSummary(row: ExecutionListRow): ExecutionSummary {
   return {
     id: row.id,
-    status: statusOf(row.status),
-    workflowType: typeOf(row.workflowType),
-    definitionId: row.definitionId,
-    definitionVersion: row.definitionVersion,
-    templateId: row.templateId,
-    conversationId: row.conversationId,
-    parentExecutionId: row.parentExecutionId,
-    startedAt: row.startedAt?.toISOString() ?? null,
-    completedAt: row.completedAt?.toISOString() ?? null,
-    durationMs: row.executionTimeMs,
+    ...runFieldsOf(row),
     usage: { inputTokens: row.inputTokens, outputTokens: row.outputTokens, totalTokens: row.tokensUsed },
     cost: Number(row.cost),
     errorMessage: row.errorMessage,
@@ -349,7 +332,7 @@ export async function rerunExecution({
         const options = { ...step, ...(pending ? { pending } : {}) };
         return asStream ? rerunFromStep({ ...options, stream: true }) : rerunFromStep({ ...options, stream: false });
       },
-      { workflowType: typeOf(row.workflowType), inputData: row.inputData, parentExecutionId: row.id },
+      { workflowType: asWorkflowType(row.workflowType), inputData: row.inputData, parentExecutionId: row.id },
     );
   }
   const request = await requestToRerun(row);
@@ -416,5 +399,5 @@ export async function cancelRun({
       `This run already ended (${outcome.status}); there is nothing to cancel.`,
     );
   }
-  return { executionId: outcome.executionId, status: statusOf(outcome.status) };
+  return { executionId: outcome.executionId, status: asRunStatus(outcome.status) };
 }

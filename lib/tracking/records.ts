@@ -11,18 +11,32 @@ import type { ExecutionResult, ExecutionStatus, UsageByModel } from "@/lib/contr
 import { computeCost } from "@/lib/models/pricing";
 import { RUN_STATUSES, type RunStatus, type RunStatusEvent } from "@/lib/contracts/feed-events";
 
-function asRunStatus(status: string): RunStatus {
+/** A stored status as the contract's (an unknown one reads as failed). */
+export function asRunStatus(status: string): RunStatus {
   return (RUN_STATUSES as readonly string[]).includes(status) ? (status as RunStatus) : "failed";
 }
 
-function asWorkflowType(type: string): RunStatusEvent["workflowType"] {
+export function asWorkflowType(type: string): RunStatusEvent["workflowType"] {
   return type === "CHAT" || type === "TEMPLATE" || type === "CUSTOM" ? type : "DEFINITION";
 }
 
-/** The feed event for an execution row's current state. */
-export function toRunStatusEvent(row: ExecutionStatusRow, at: Date = new Date()): RunStatusEvent {
+/** An execution row's fields as every view of a run shows them (the API's summary and the status feed). */
+export function runFieldsOf(
+  row: Pick<
+    ExecutionStatusRow,
+    | "status"
+    | "workflowType"
+    | "definitionId"
+    | "definitionVersion"
+    | "templateId"
+    | "conversationId"
+    | "parentExecutionId"
+    | "startedAt"
+    | "completedAt"
+    | "executionTimeMs"
+  >,
+) {
   return {
-    executionId: row.id,
     status: asRunStatus(row.status),
     workflowType: asWorkflowType(row.workflowType),
     definitionId: row.definitionId,
@@ -33,6 +47,14 @@ export function toRunStatusEvent(row: ExecutionStatusRow, at: Date = new Date())
     startedAt: row.startedAt?.toISOString() ?? null,
     completedAt: row.completedAt?.toISOString() ?? null,
     durationMs: row.executionTimeMs,
+  };
+}
+
+/** The feed event for an execution row's current state. */
+export function toRunStatusEvent(row: ExecutionStatusRow, at: Date = new Date()): RunStatusEvent {
+  return {
+    executionId: row.id,
+    ...runFieldsOf(row),
     tokens: row.tokensUsed,
     cost: row.cost,
     error: row.errorMessage,
