@@ -13,7 +13,8 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import type { KnowledgeBaseDto } from "@/lib/contracts/knowledge";
 import type { TemplateSummary } from "@/lib/contracts/templates";
 import type { WorkflowSummary } from "@/lib/contracts/workflows";
-import { chatKeys, fetchTemplate } from "@/lib/api-client/chat";
+import { chatKeys } from "@/lib/api-client/chat";
+import { fetchTemplate } from "@/lib/api-client/templates";
 import { focusRing, focusRingTight } from "@/components/ui/focus-ring";
 
 export type AnswerChoice = { kind: "template"; id: string } | { kind: "workflow"; id: string };

@@ -24,12 +24,12 @@ import {
   deleteConversation,
   fetchConversation,
   fetchConversationPage,
-  fetchTemplates,
-  fetchWorkflows,
   renameConversation,
   type ConversationPage,
 } from "@/lib/api-client/chat";
 import { fetchKnowledgeBases } from "@/lib/api-client/knowledge";
+import { fetchTemplates } from "@/lib/api-client/templates";
+import { fetchWorkflows } from "@/lib/api-client/workflows";
 import { chatRuns } from "./chat-runs";
 
 export function useConversationList(initialPage?: ConversationPage) {

@@ -11,8 +11,7 @@ import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { workflowSavedResponseSchema } from "@/lib/contracts/workflows";
-import { fetchJson } from "@/lib/api-client/fetch-json";
+import { importWorkflow } from "@/lib/api-client/workflows";
 import { isAppError } from "@/lib/errors";
 import { validateWorkflow, type ValidationContext } from "@/lib/validation";
 import { MAX_IMPORT_BYTES, readImport, type ImportReading } from "./import-file";
@@ -59,11 +58,7 @@ export function ImportDialog({
     setSubmitting(true);
     setServerError(null);
     try {
-      const saved = await fetchJson("/api/workflows/import", {
-        method: "POST",
-        body: reading.file,
-        schema: workflowSavedResponseSchema,
-      });
+      const saved = await importWorkflow(reading.file);
       router.push(`/workflows/${saved.workflow.id}`);
     } catch (error) {
       setServerError(

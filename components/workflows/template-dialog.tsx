@@ -5,7 +5,6 @@
  * base for the RAG template…), and a new saved workflow opens in the editor. The templates gallery opens it
  * with its card's template already chosen (`initialTemplateId`); another can still be picked.
  */
-import { useQuery } from "@tanstack/react-query";
 import { clsx } from "clsx";
 import { LayoutTemplate, Loader2 } from "lucide-react";
 import Link from "next/link";
@@ -13,11 +12,9 @@ import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { knowledgeBaseListResponseSchema } from "@/lib/contracts/knowledge";
-import { templateListResponseSchema, templateResponseSchema } from "@/lib/contracts/templates";
-import { workflowSavedResponseSchema } from "@/lib/contracts/workflows";
-import { fetchJson } from "@/lib/api-client/fetch-json";
+import { instantiateTemplate } from "@/lib/api-client/templates";
 import { isAppError } from "@/lib/errors";
+import { useKnowledgeBases, useTemplate, useTemplates } from "./queries";
 
 export function TemplateDialog({
   open,
@@ -38,28 +35,11 @@ export function TemplateDialog({
   const nameId = useId();
   const list = useRef<HTMLDivElement>(null);
 
-  const templates = useQuery({
-    queryKey: ["templates"],
-    queryFn: ({ signal }) =>
-      fetchJson("/api/templates", { schema: templateListResponseSchema, signal }).then((body) => body.templates),
-    enabled: open,
-  });
-  const template = useQuery({
-    queryKey: ["templates", chosen],
-    queryFn: ({ signal }) =>
-      fetchJson(`/api/templates/${chosen}`, { schema: templateResponseSchema, signal }).then((body) => body.template),
-    enabled: open && chosen !== null,
-  });
+  const templates = useTemplates({ enabled: open });
+  const template = useTemplate(chosen, { enabled: open });
   const paramNames = Object.keys(template.data?.defaultParams ?? {});
   const needsKnowledgeBase = paramNames.includes("knowledgeBaseId");
-  const knowledgeBases = useQuery({
-    queryKey: ["knowledge-bases"],
-    queryFn: ({ signal }) =>
-      fetchJson("/api/knowledge-bases", { schema: knowledgeBaseListResponseSchema, signal }).then(
-        (body) => body.knowledgeBases,
-      ),
-    enabled: open && needsKnowledgeBase,
-  });
+  const knowledgeBases = useKnowledgeBases({ enabled: open && needsKnowledgeBase });
 
   // A template chosen before the list loaded may be below the fold of the list: bring it into view.
   const loaded = templates.data !== undefined;
@@ -81,15 +61,12 @@ export function TemplateDialog({
     setError(null);
     try {
       const filled = Object.fromEntries(Object.entries(params).filter(([, value]) => value !== ""));
-      const saved = await fetchJson(`/api/templates/${chosen}/instantiate`, {
-        method: "POST",
-        body: {
-          ...(name.trim() ? { name: name.trim() } : {}),
-          ...(Object.keys(filled).length ? { params: filled } : {}),
-        },
-        schema: workflowSavedResponseSchema,
+      const workflow = await instantiateTemplate({
+        templateId: chosen,
+        ...(name.trim() ? { name: name.trim() } : {}),
+        ...(Object.keys(filled).length ? { params: filled } : {}),
       });
-      router.push(`/workflows/${saved.workflow.id}`);
+      router.push(`/workflows/${workflow.id}`);
     } catch (cause) {
       setError(isAppError(cause) ? cause.message : "The workflow could not be created.");
       setSubmitting(false);

@@ -24,8 +24,7 @@ import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { workflowResponseSchema, workflowSavedResponseSchema } from "@/lib/contracts/workflows";
-import { fetchJson } from "@/lib/api-client/fetch-json";
+import { deleteWorkflow, fetchWorkflow, saveWorkflow } from "@/lib/api-client/workflows";
 import { isAppError } from "@/lib/errors";
 import { arrangeWorkflows, SORTS, type WorkflowListItem, type WorkflowSort } from "./arrange";
 
@@ -57,10 +56,9 @@ export function WorkflowList({ workflows }: { workflows: WorkflowListItem[] }) {
     setBusy(item.id);
     setError(null);
     try {
-      const { workflow } = await fetchJson(`/api/workflows/${item.id}`, { schema: workflowResponseSchema });
-      await fetchJson("/api/workflows", {
-        method: "POST",
-        schema: workflowSavedResponseSchema,
+      const workflow = await fetchWorkflow(item.id);
+      await saveWorkflow({
+        workflowId: null,
         body: {
           name: `${workflow.name} (copy)`.slice(0, 200),
           description: workflow.description,
@@ -82,7 +80,7 @@ export function WorkflowList({ workflows }: { workflows: WorkflowListItem[] }) {
     setBusy(deleting.id);
     setError(null);
     try {
-      await fetchJson(`/api/workflows/${deleting.id}`, { method: "DELETE", schema: null });
+      await deleteWorkflow(deleting.id);
       setDeleting(null);
       refresh();
     } catch (cause) {

@@ -12,17 +12,6 @@ import {
   type ConversationSummary,
 } from "@/lib/contracts/conversations";
 import { cancelExecutionResponseSchema, executionResponseSchema } from "@/lib/contracts/executions";
-import {
-  templateListResponseSchema,
-  templateResponseSchema,
-  type Template,
-  type TemplateSummary,
-} from "@/lib/contracts/templates";
-import {
-  workflowListResponseSchema,
-  workflowSavedResponseSchema,
-  type WorkflowSummary,
-} from "@/lib/contracts/workflows";
 import { fetchJson } from "./fetch-json";
 
 export const chatKeys = {
@@ -78,36 +67,6 @@ export async function renameConversation({ id, title }: { id: string; title: str
 
 export function deleteConversation({ id }: { id: string }): Promise<void> {
   return fetchJson(`/api/conversations/${id}`, { method: "DELETE", schema: null });
-}
-
-export async function fetchTemplates({ signal }: { signal?: AbortSignal } = {}): Promise<TemplateSummary[]> {
-  return (await fetchJson("/api/templates", { schema: templateListResponseSchema, signal })).templates;
-}
-
-export async function fetchTemplate({ id, signal }: { id: string; signal?: AbortSignal }): Promise<Template> {
-  return (await fetchJson(`/api/templates/${id}`, { schema: templateResponseSchema, signal })).template;
-}
-
-export async function fetchWorkflows({ signal }: { signal?: AbortSignal } = {}): Promise<WorkflowSummary[]> {
-  return (await fetchJson("/api/workflows", { schema: workflowListResponseSchema, signal })).workflows;
-}
-
-/** A saved workflow from a template with its parameters filled in (e.g. the knowledge base a Q&A reads). */
-export async function instantiateTemplate({
-  templateId,
-  name,
-  params,
-}: {
-  templateId: string;
-  name: string;
-  params: Record<string, unknown>;
-}): Promise<WorkflowSummary> {
-  const saved = await fetchJson(`/api/templates/${templateId}/instantiate`, {
-    method: "POST",
-    body: { name, params },
-    schema: workflowSavedResponseSchema,
-  });
-  return saved.workflow;
 }
 
 /** Asks the run to stop; it ends `cancelled` (its stream says so). A run that already ended answers 409. */

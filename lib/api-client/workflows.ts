@@ -5,17 +5,23 @@
  */
 import {
   type SaveWorkflowBody,
+  workflowListResponseSchema,
   type Workflow,
   type WorkflowExportFile,
   workflowResponseSchema,
   type WorkflowSavedResponse,
   workflowSavedResponseSchema,
+  type WorkflowSummary,
   type WorkflowVersion,
   workflowVersionListResponseSchema,
   workflowVersionResponseSchema,
   type WorkflowVersionSummary,
 } from "@/lib/contracts/workflows";
 import { errorFrom, fetchJson } from "./fetch-json";
+
+export async function fetchWorkflows({ signal }: { signal?: AbortSignal } = {}): Promise<WorkflowSummary[]> {
+  return (await fetchJson("/api/workflows", { schema: workflowListResponseSchema, signal })).workflows;
+}
 
 export async function fetchWorkflow(workflowId: string, { signal }: { signal?: AbortSignal } = {}): Promise<Workflow> {
   return (await fetchJson(`/api/workflows/${workflowId}`, { schema: workflowResponseSchema, signal })).workflow;
