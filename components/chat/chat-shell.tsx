@@ -10,7 +10,7 @@ import { clsx } from "clsx";
 import { usePathname, useRouter } from "next/navigation";
 import { createContext, Fragment, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import type { ConversationPage } from "@/lib/api-client/chat";
-import type { AnswererData } from "./chat-queries";
+import type { AnswererData } from "./queries";
 import { ConversationSidebar } from "./conversation-sidebar";
 import "./chat.css";
 

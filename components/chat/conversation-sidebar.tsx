@@ -15,12 +15,7 @@ import type { ConversationPage } from "@/lib/api-client/chat";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { focusRing, focusRingTight } from "@/components/ui/focus-ring";
-import {
-  useConversationList,
-  useConversationSearch,
-  useDeleteConversation,
-  useRenameConversation,
-} from "./chat-queries";
+import { useConversationList, useConversationSearch, useDeleteConversation, useRenameConversation } from "./queries";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long typing pauses before the search asks the server. */

@@ -18,7 +18,7 @@ import { chatKeys } from "@/lib/api-client/chat";
 import { instantiateTemplate } from "@/lib/api-client/templates";
 import { focusRing } from "@/components/ui/focus-ring";
 import { AnswerPicker, describeChoice, type AnswerChoice } from "./answer-picker";
-import { useAnswererData, useConversation } from "./chat-queries";
+import { useAnswererData, useConversation } from "./queries";
 import { chatRuns, useConversationTurns, type AnswerTarget } from "./chat-runs";
 import { useChatShell } from "./chat-shell";
 import { Composer, type ComposerHandle } from "./composer";
