@@ -5,7 +5,7 @@
  */
 import "server-only";
 import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
-import { type ChatTurn, loadChatTurn } from "@/lib/db/queries/conversations";
+import { type ChatTurn, type ChatTurnWorkflow, loadChatTurn } from "@/lib/db/queries/conversations";
 import { createTemporaryDefinition, getDefinition } from "@/lib/db/queries/definitions";
 import { getTemplate } from "@/lib/db/queries/templates";
 import type { WorkflowTemplate } from "@/lib/db/schema";
@@ -200,15 +200,7 @@ async function loadDefinition(id: string, version: number | undefined, ownerId: 
   return loadedDefinition(found);
 }
 
-function loadedDefinition(found: {
-  id: string;
-  version: number;
-  nodes: unknown;
-  edges: unknown;
-  metadata: unknown;
-  templateId: string | null;
-  isTemporary: boolean;
-}): LoadedWorkflow {
+function loadedDefinition(found: Omit<Extract<ChatTurnWorkflow, { kind: "definition" }>, "kind">): LoadedWorkflow {
   return {
     raw: { nodes: found.nodes, edges: found.edges, metadata: found.metadata ?? {} },
     workflowId: found.id,

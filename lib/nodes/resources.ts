@@ -6,15 +6,9 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import type { ChatModelSpec } from "@/lib/models";
 import type { SafeFetchInit, SafeFetchResponse } from "@/lib/net/safe-fetch";
+import type { ToolRuntime } from "@/lib/tools";
 
-/** What the tool registry needs to build tools for one run. */
-export interface ToolRuntime {
-  ownerId: string;
-  signal?: AbortSignal;
-  depth: number;
-  knowledgeBaseIds?: string[];
-  runWorkflow?: (args: { definitionId: string; input: unknown }) => Promise<string>;
-}
+export type { ToolRuntime };
 
 export interface KnowledgeHit {
   chunkId: string;

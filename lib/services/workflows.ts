@@ -17,7 +17,6 @@ import {
 } from "@/lib/db/queries/workflows";
 import type { WorkflowDefinition, WorkflowDefinitionVersion } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import type { ValidationResult } from "@/lib/validation";
 import { EXPORT_FORMAT_VERSION, type ExportFile, type WorkflowDefinitionDoc } from "@/lib/workflow/definition";
 import type {
   Workflow,
@@ -248,18 +247,6 @@ export async function restoreVersion({
 // ---------------------------------------------------------------------------------------------------------
 // Validate, export, import
 // ---------------------------------------------------------------------------------------------------------
-
-export async function validateDefinition({
-  ownerId,
-  definition,
-  definitionId,
-}: {
-  ownerId: string;
-  definition: unknown;
-  definitionId?: string;
-}): Promise<ValidationResult> {
-  return validateForUser({ ownerId, definition, ...(definitionId ? { definitionId } : {}) });
-}
 
 /** The export file of the latest version, or of `version`. */
 export async function exportWorkflow({

@@ -6,17 +6,10 @@
  * sequence number — even one in the middle of an answer — misses nothing and sees nothing twice.
  */
 import { executionEventSchema, type ExecutionEvent } from "@/lib/contracts/events";
+import type { EventRow } from "@/lib/db/queries/events";
 
 /** A row to insert (camelCase, as lib/db/queries/events.ts takes it). */
-export interface EventRowInput {
-  executionId: string;
-  seq: number;
-  seqEnd: number | null;
-  type: string;
-  nodeId: string | null;
-  data: unknown;
-  createdAt: Date;
-}
+export type EventRowInput = EventRow;
 
 /** A stored row as read back. */
 export type StoredEventRow = EventRowInput;

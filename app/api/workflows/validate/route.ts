@@ -5,13 +5,13 @@
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, json, methodNotAllowed, readJson } from "@/lib/http";
 import { validateWorkflowBodySchema } from "@/lib/contracts/workflows";
-import { validateDefinition } from "@/lib/services/workflows";
+import { validateForUser } from "@/lib/services/validation-context";
 import { BODY_LIMITS } from "../../_lib/limits";
 
 export const POST = apiRoute(async (request) => {
   const user = await authenticate(request);
   const body = await readJson(request, validateWorkflowBodySchema, { maxBytes: BODY_LIMITS.DEFINITION });
-  const validation = await validateDefinition({
+  const validation = await validateForUser({
     ownerId: user.id,
     definition: body.definition,
     ...(body.definitionId ? { definitionId: body.definitionId } : {}),
