@@ -11,7 +11,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { ErrorNote } from "@/components/ui/error-note";
 import { Input } from "@/components/ui/input";
-import { KNOWLEDGE_SEARCH_LIMITS, type KnowledgeSearchResultDto } from "@/lib/contracts/knowledge";
+import { KNOWLEDGE_LIMITS, type KnowledgeSearchResultDto } from "@/lib/contracts/knowledge";
 import { errorText, Field, fieldIssue, invalidProps } from "./fields";
 import { countOf } from "./format";
 import { highlightPieces } from "./highlight";
@@ -33,7 +33,7 @@ export function RetrievalTest({
   const queryId = useId();
   const topKId = useId();
   const [query, setQuery] = useState("");
-  const [topK, setTopK] = useState(String(KNOWLEDGE_SEARCH_LIMITS.defaultTopK));
+  const [topK, setTopK] = useState(String(KNOWLEDGE_LIMITS.defaultTopK));
   const [missing, setMissing] = useState<string | null>(null);
 
   const run = useSearchKnowledgeBase(knowledgeBaseId);
@@ -80,7 +80,7 @@ export function RetrievalTest({
                 if (run.isError) run.reset();
               }}
               placeholder="e.g. How long does a refund take?"
-              maxLength={KNOWLEDGE_SEARCH_LIMITS.queryMaxLength}
+              maxLength={KNOWLEDGE_LIMITS.queryMaxLength}
               autoComplete="off"
               {...invalidProps(queryId, queryError)}
             />
@@ -92,7 +92,7 @@ export function RetrievalTest({
               type="number"
               inputMode="numeric"
               min={1}
-              max={KNOWLEDGE_SEARCH_LIMITS.maxTopK}
+              max={KNOWLEDGE_LIMITS.testMaxTopK}
               step={1}
               value={topK}
               onChange={(event) => {

@@ -3,14 +3,29 @@ import { z } from "zod";
 import { retrievalConfigSchema } from "@/lib/nodes/retrieval/definition";
 import { idSchema, timestampSchema } from "@/lib/contracts/common";
 
+/**
+ * The knowledge limits, one table: the API's schemas below validate with it, the UI shows it as hints and
+ * input caps, and the service and the search enforce it again on every path (uploaded files, the retrieval
+ * node, the knowledge-search tool). The number of passages follows the retrieval node's own schema.
+ */
 export const KNOWLEDGE_LIMITS = {
   nameMaxLength: 200,
   descriptionMaxLength: 2000,
   titleMaxLength: 300,
-  /** Pasted text, as a JSON body (characters; the body cap follows from it). */
+  /** Characters of text in one document, pasted (a JSON body; its byte cap follows) or extracted from a file. */
   textMaxChars: 2_000_000,
   /** One uploaded file. */
   fileMaxBytes: 10 * 1024 * 1024,
+  /** A PDF with more pages is refused before its text is extracted (time and memory). */
+  pdfMaxPages: 2000,
+  /** Characters of a search query: "Test retrieval" refuses longer ones; the search reads no further. */
+  queryMaxLength: 1000,
+  /** Passages one search returns at most: the retrieval node's maximum. */
+  searchMaxTopK: retrievalConfigSchema.shape.topK.unwrap().maxValue!,
+  /** Passages a "Test retrieval" may ask for. */
+  testMaxTopK: 20,
+  /** The retrieval node's default (and the knowledge-search tool's), so a test shows what they would retrieve. */
+  defaultTopK: retrievalConfigSchema.shape.topK.parse(undefined),
 } as const;
 
 /** File types an upload may have, by extension, with the MIME type stored for them. */
@@ -40,7 +55,10 @@ export const addTextDocumentBodySchema = z
 /** Fields of the multipart form (documented for OpenAPI; parsed by hand since it carries a file). */
 export const uploadDocumentFormSchema = z
   .object({
-    file: z.string().meta({ format: "binary", description: "A .txt, .md or .pdf file, at most 10 MiB" }),
+    file: z.string().meta({
+      format: "binary",
+      description: `A .txt, .md or .pdf file, at most ${KNOWLEDGE_LIMITS.fileMaxBytes / (1024 * 1024)} MiB`,
+    }),
     title: z.string().max(KNOWLEDGE_LIMITS.titleMaxLength).optional().meta({ description: "Default: the file name" }),
   })
   .meta({ id: "UploadDocumentForm" });
@@ -77,21 +95,11 @@ export const knowledgeBaseResponseSchema = z.object({
 });
 export const knowledgeDocumentResponseSchema = z.object({ document: knowledgeDocumentSchema });
 
-/**
- * POST /api/knowledge-bases/:id/search ("Test retrieval"): the passages a retrieval node would get.
- * `queryMaxLength` is the search's own cap (RETRIEVAL_LIMITS.maxQueryLength); the default topK is the
- * retrieval node's, so a test shows what a node left at its default would retrieve.
- */
-export const KNOWLEDGE_SEARCH_LIMITS = {
-  queryMaxLength: 1000,
-  maxTopK: 20,
-  defaultTopK: retrievalConfigSchema.shape.topK.parse(undefined),
-} as const;
-
+/** POST /api/knowledge-bases/:id/search ("Test retrieval"): the passages a retrieval node would get. */
 export const knowledgeSearchBodySchema = z
   .object({
-    query: z.string().trim().min(1, "must not be empty").max(KNOWLEDGE_SEARCH_LIMITS.queryMaxLength),
-    topK: z.number().int().min(1).max(KNOWLEDGE_SEARCH_LIMITS.maxTopK).default(KNOWLEDGE_SEARCH_LIMITS.defaultTopK),
+    query: z.string().trim().min(1, "must not be empty").max(KNOWLEDGE_LIMITS.queryMaxLength),
+    topK: z.number().int().min(1).max(KNOWLEDGE_LIMITS.testMaxTopK).default(KNOWLEDGE_LIMITS.defaultTopK),
   })
   .strict()
   .meta({ id: "KnowledgeSearchBody" });

@@ -1,28 +1,12 @@
 /**
- * Retrieval: knowledge bases of documents split into chunks in Postgres, searched with PostgreSQL
- * full-text search (works on the embedded database, needs no embedding model). Everything is owner-scoped:
- * another user's base is indistinguishable from a missing one.
+ * Retrieval: the search over the chunks of knowledge bases (PostgreSQL full-text search, so it works on the
+ * embedded database and needs no embedding model), and the chunking (./chunking.ts) the service splits
+ * documents with. Creating, reading and deleting bases and documents is lib/services/knowledge.ts's.
+ * Owner-scoped: another user's base is indistinguishable from a missing one.
  */
 import "server-only";
-import { AppError } from "@/lib/errors";
-import {
-  countDocumentChunks,
-  createKnowledgeBase as insertKnowledgeBase,
-  deleteKnowledgeBase as removeKnowledgeBase,
-  deleteKnowledgeDocument,
-  getKnowledgeBase,
-  insertDocumentWithChunks,
-  listKnowledgeBases as selectKnowledgeBases,
-  listKnowledgeDocuments,
-  searchChunksAllTerms,
-  searchChunksAnyTerm,
-  type KnowledgeBaseRecord,
-  type KnowledgeDocumentRecord,
-} from "@/lib/db/queries/knowledge";
-import { splitIntoChunks, type ChunkOptions } from "./chunking";
-
-export type { KnowledgeBaseRecord, KnowledgeDocumentRecord };
-export { splitIntoChunks } from "./chunking";
+import { KNOWLEDGE_LIMITS } from "@/lib/contracts/knowledge";
+import { searchChunksAllTerms, searchChunksAnyTerm } from "@/lib/db/queries/knowledge";
 
 export interface KnowledgeHit {
   chunkId: string;
@@ -33,18 +17,9 @@ export interface KnowledgeHit {
   score: number;
 }
 
-export const RETRIEVAL_LIMITS = {
-  maxTopK: 50,
-  maxQueryLength: 1000,
-  /** Characters of extracted text per document (about 500 pages). */
-  maxDocumentChars: 2_000_000,
-  maxTitleLength: 300,
-  maxNameLength: 200,
-} as const;
-
 function clampTopK(topK: number | undefined): number {
   if (topK === undefined || !Number.isFinite(topK)) return 5;
-  return Math.min(Math.max(Math.trunc(topK), 1), RETRIEVAL_LIMITS.maxTopK);
+  return Math.min(Math.max(Math.trunc(topK), 1), KNOWLEDGE_LIMITS.searchMaxTopK);
 }
 
 /** Words for the OR fallback: letters and digits only, so nothing in them is tsquery syntax. */
@@ -69,7 +44,7 @@ export async function searchKnowledge({
   query: string;
   topK?: number;
 }): Promise<KnowledgeHit[]> {
-  const text = query.trim().slice(0, RETRIEVAL_LIMITS.maxQueryLength);
+  const text = query.trim().slice(0, KNOWLEDGE_LIMITS.queryMaxLength);
   if (!text) return [];
   const knowledgeBaseIds = knowledgeBaseId === undefined ? undefined : [knowledgeBaseId].flat();
   if (knowledgeBaseIds?.length === 0) return [];
@@ -87,115 +62,4 @@ export async function searchKnowledge({
     content,
     score,
   }));
-}
-
-export async function createKnowledgeBase({
-  ownerId,
-  name,
-  description = "",
-}: {
-  ownerId: string;
-  name: string;
-  description?: string;
-}): Promise<KnowledgeBaseRecord> {
-  const trimmed = name.trim();
-  if (!trimmed || trimmed.length > RETRIEVAL_LIMITS.maxNameLength) {
-    throw new AppError(
-      "validation:knowledge_base",
-      `A knowledge base name must have 1 to ${RETRIEVAL_LIMITS.maxNameLength} characters.`,
-      {
-        issues: [{ path: "name", message: `must have 1 to ${RETRIEVAL_LIMITS.maxNameLength} characters` }],
-      },
-    );
-  }
-  return insertKnowledgeBase({ ownerId, name: trimmed, description });
-}
-
-export async function listKnowledgeBases({ ownerId }: { ownerId: string }): Promise<KnowledgeBaseRecord[]> {
-  return selectKnowledgeBases({ ownerId });
-}
-
-export async function listDocuments({
-  ownerId,
-  knowledgeBaseId,
-}: {
-  ownerId: string;
-  knowledgeBaseId: string;
-}): Promise<KnowledgeDocumentRecord[]> {
-  if (!(await getKnowledgeBase({ id: knowledgeBaseId, ownerId }))) throw knowledgeBaseNotFound(knowledgeBaseId);
-  return listKnowledgeDocuments({ ownerId, knowledgeBaseId });
-}
-
-/** Splits the text into overlapping chunks and stores document and chunks in one transaction. */
-export async function addDocument({
-  ownerId,
-  knowledgeBaseId,
-  title,
-  text,
-  mimeType = "text/plain",
-  chunking,
-}: {
-  ownerId: string;
-  knowledgeBaseId: string;
-  title: string;
-  text: string;
-  mimeType?: string;
-  chunking?: ChunkOptions;
-}): Promise<KnowledgeDocumentRecord> {
-  const cleanTitle = title.trim().slice(0, RETRIEVAL_LIMITS.maxTitleLength) || "Untitled document";
-  if (text.length > RETRIEVAL_LIMITS.maxDocumentChars) {
-    throw new AppError(
-      "payload_too_large:knowledge_document",
-      `A document may hold at most ${RETRIEVAL_LIMITS.maxDocumentChars} characters of text.`,
-    );
-  }
-  // Postgres text cannot hold NUL; other control characters are noise for search.
-  const clean = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, " ");
-  const chunks = splitIntoChunks(clean, chunking);
-  if (chunks.length === 0) {
-    throw new AppError("validation:knowledge_document", "The document has no text to index.", {
-      issues: [{ path: "text", message: "must contain some text" }],
-    });
-  }
-  const document = await insertDocumentWithChunks({
-    ownerId,
-    knowledgeBaseId,
-    title: cleanTitle,
-    mimeType,
-    sizeBytes: Buffer.byteLength(text, "utf8"),
-    chunks,
-  });
-  if (!document) throw knowledgeBaseNotFound(knowledgeBaseId);
-  return document;
-}
-
-export async function deleteDocument({ ownerId, documentId }: { ownerId: string; documentId: string }): Promise<void> {
-  if (!(await deleteKnowledgeDocument({ id: documentId, ownerId }))) {
-    throw new AppError("not_found:knowledge_document", `Document ${documentId} was not found.`);
-  }
-}
-
-export async function deleteKnowledgeBase({
-  ownerId,
-  knowledgeBaseId,
-}: {
-  ownerId: string;
-  knowledgeBaseId: string;
-}): Promise<void> {
-  if (!(await removeKnowledgeBase({ id: knowledgeBaseId, ownerId }))) throw knowledgeBaseNotFound(knowledgeBaseId);
-}
-
-/** Chunks stored for a document (for the documents list and tests of cascades). */
-export async function getDocumentChunkCount({
-  ownerId,
-  documentId,
-}: {
-  ownerId: string;
-  documentId: string;
-}): Promise<number> {
-  return countDocumentChunks({ documentId, ownerId });
-}
-
-function knowledgeBaseNotFound(id: string): AppError {
-  return new AppError("not_found:knowledge_base", `Knowledge base ${id} was not found.`);
 }

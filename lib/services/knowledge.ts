@@ -1,33 +1,39 @@
 /**
- * Knowledge bases for the API: list, create, read with documents, delete, and documents added as pasted
- * text or uploaded files (.txt, .md, .pdf). Text extraction and size caps live here; chunking, storage and
- * search in lib/retrieval. Owner-scoped: another user's base is indistinguishable from a missing one.
+ * Knowledge bases: list, create, read with documents, delete, and documents added as pasted text or
+ * uploaded files (.txt, .md, .pdf), split into chunks (lib/retrieval/chunking.ts) and stored with them.
+ * "Test retrieval" runs lib/retrieval's search. Every limit is KNOWLEDGE_LIMITS (lib/contracts/knowledge.ts).
+ * Owner-scoped: another user's base is indistinguishable from a missing one.
  */
 import "server-only";
 import path from "node:path";
 import {
-  addDocument,
   createKnowledgeBase as insertKnowledgeBase,
-  deleteDocument,
   deleteKnowledgeBase as removeKnowledgeBase,
-  listDocuments,
+  deleteKnowledgeDocument as removeKnowledgeDocument,
+  getKnowledgeBase,
+  insertDocumentWithChunks,
   listKnowledgeBases as selectKnowledgeBases,
-  searchKnowledge,
+  listKnowledgeDocuments,
   type KnowledgeBaseRecord,
   type KnowledgeDocumentRecord,
-} from "@/lib/retrieval";
-import { getKnowledgeBase } from "@/lib/db/queries/knowledge";
-import { AppError } from "@/lib/errors";
+} from "@/lib/db/queries/knowledge";
 import {
+  listKnowledgeBaseTotals as selectKnowledgeBaseTotals,
+  type KnowledgeBaseTotals,
+} from "@/lib/db/queries/knowledge-totals";
+import { AppError, issuesFromZod } from "@/lib/errors";
+import {
+  createKnowledgeBaseBodySchema,
   KNOWLEDGE_FILE_TYPES,
   KNOWLEDGE_LIMITS,
   type KnowledgeBaseDto,
   type KnowledgeDocumentDto,
   type KnowledgeSearchResponse,
 } from "@/lib/contracts/knowledge";
+import { searchKnowledge } from "@/lib/retrieval";
+import { splitIntoChunks, type ChunkOptions } from "@/lib/retrieval/chunking";
 
-/** A PDF with more pages than this is refused before its text is extracted (time and memory). */
-const MAX_PDF_PAGES = 2000;
+export type { KnowledgeBaseTotals };
 
 export function toKnowledgeBase(row: KnowledgeBaseRecord): KnowledgeBaseDto {
   return {
@@ -56,10 +62,25 @@ function knowledgeBaseNotFound(): AppError {
   return new AppError("not_found:knowledge_base", "No such knowledge base.");
 }
 
+/** The 404 the writes (delete a base, add or delete a document) have always answered with: it names the id. */
+function knowledgeBaseIdNotFound(id: string): AppError {
+  return new AppError("not_found:knowledge_base", `Knowledge base ${id} was not found.`);
+}
+
 export async function listKnowledgeBases({ ownerId }: { ownerId: string }): Promise<KnowledgeBaseDto[]> {
   return (await selectKnowledgeBases({ ownerId })).map(toKnowledgeBase);
 }
 
+/** Chunks and bytes of source text per knowledge base id; a base without documents is absent (zeros). */
+export async function listKnowledgeBaseTotals({
+  ownerId,
+}: {
+  ownerId: string;
+}): Promise<Map<string, KnowledgeBaseTotals>> {
+  return selectKnowledgeBaseTotals({ ownerId });
+}
+
+/** Creates an empty knowledge base; name and description as the API's schema takes them (the name trimmed). */
 export async function createKnowledgeBase({
   ownerId,
   name,
@@ -67,9 +88,17 @@ export async function createKnowledgeBase({
 }: {
   ownerId: string;
   name: string;
-  description: string;
+  description?: string;
 }): Promise<KnowledgeBaseDto> {
-  return toKnowledgeBase(await insertKnowledgeBase({ ownerId, name, description }));
+  const parsed = createKnowledgeBaseBodySchema.safeParse({ name, description });
+  if (!parsed.success) {
+    const issues = issuesFromZod(parsed.error.issues);
+    const first = issues[0]!;
+    throw new AppError("validation:knowledge_base", `Invalid knowledge base: ${first.path}: ${first.message}`, {
+      issues,
+    });
+  }
+  return toKnowledgeBase(await insertKnowledgeBase({ ownerId, ...parsed.data }));
 }
 
 export async function getKnowledgeBaseWithDocuments({
@@ -81,28 +110,60 @@ export async function getKnowledgeBaseWithDocuments({
 }): Promise<{ knowledgeBase: KnowledgeBaseDto; documents: KnowledgeDocumentDto[] }> {
   const base = await getKnowledgeBase({ id, ownerId });
   if (!base) throw knowledgeBaseNotFound();
-  const documents = await listDocuments({ ownerId, knowledgeBaseId: id });
+  const documents = await listKnowledgeDocuments({ ownerId, knowledgeBaseId: id });
   return { knowledgeBase: toKnowledgeBase(base), documents: documents.map(toKnowledgeDocument) };
 }
 
+/** Deletes a knowledge base with its documents and their chunks. */
 export async function deleteKnowledgeBase({ ownerId, id }: { ownerId: string; id: string }): Promise<void> {
-  await removeKnowledgeBase({ ownerId, knowledgeBaseId: id });
+  if (!(await removeKnowledgeBase({ id, ownerId }))) throw knowledgeBaseIdNotFound(id);
 }
 
+/**
+ * Splits the text into overlapping chunks and stores the document and its chunks in one transaction.
+ * `chunking` overrides the chunk size and overlap (tests use small ones).
+ */
 export async function addTextDocument({
   ownerId,
   knowledgeBaseId,
   title,
   text,
   mimeType = "text/plain",
+  chunking,
 }: {
   ownerId: string;
   knowledgeBaseId: string;
   title: string;
   text: string;
   mimeType?: string;
+  chunking?: ChunkOptions;
 }): Promise<KnowledgeDocumentDto> {
-  return toKnowledgeDocument(await addDocument({ ownerId, knowledgeBaseId, title, text, mimeType }));
+  const cleanTitle = title.trim().slice(0, KNOWLEDGE_LIMITS.titleMaxLength) || "Untitled document";
+  // The API's schema caps pasted text; text extracted from a file is capped here.
+  if (text.length > KNOWLEDGE_LIMITS.textMaxChars) {
+    throw new AppError(
+      "payload_too_large:knowledge_document",
+      `A document may hold at most ${KNOWLEDGE_LIMITS.textMaxChars} characters of text.`,
+    );
+  }
+  // Postgres text cannot hold NUL; other control characters are noise for search.
+  const clean = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, " ");
+  const chunks = splitIntoChunks(clean, chunking);
+  if (chunks.length === 0) {
+    throw new AppError("validation:knowledge_document", "The document has no text to index.", {
+      issues: [{ path: "text", message: "must contain some text" }],
+    });
+  }
+  const document = await insertDocumentWithChunks({
+    ownerId,
+    knowledgeBaseId,
+    title: cleanTitle,
+    mimeType,
+    sizeBytes: Buffer.byteLength(text, "utf8"),
+    chunks,
+  });
+  if (!document) throw knowledgeBaseIdNotFound(knowledgeBaseId);
+  return toKnowledgeDocument(document);
 }
 
 function unsupportedFile(fileName: string): AppError {
@@ -130,7 +191,9 @@ async function pdfText(bytes: Uint8Array): Promise<string> {
     throw unreadableFile("The PDF could not be read; it may be damaged or password-protected.");
   }
   try {
-    if (document.numPages > MAX_PDF_PAGES) throw unreadableFile(`The PDF has more than ${MAX_PDF_PAGES} pages.`);
+    if (document.numPages > KNOWLEDGE_LIMITS.pdfMaxPages) {
+      throw unreadableFile(`The PDF has more than ${KNOWLEDGE_LIMITS.pdfMaxPages} pages.`);
+    }
     const { text } = await extractText(document, { mergePages: true });
     return text;
   } catch (error) {
@@ -189,11 +252,14 @@ export async function deleteKnowledgeDocument({
   knowledgeBaseId: string;
   documentId: string;
 }): Promise<void> {
-  const documents = await listDocuments({ ownerId, knowledgeBaseId });
+  if (!(await getKnowledgeBase({ id: knowledgeBaseId, ownerId }))) throw knowledgeBaseIdNotFound(knowledgeBaseId);
+  const documents = await listKnowledgeDocuments({ ownerId, knowledgeBaseId });
   if (!documents.some((d) => d.id === documentId)) {
     throw new AppError("not_found:knowledge_document", "No such document in this knowledge base.");
   }
-  await deleteDocument({ ownerId, documentId });
+  if (!(await removeKnowledgeDocument({ id: documentId, ownerId }))) {
+    throw new AppError("not_found:knowledge_document", `Document ${documentId} was not found.`);
+  }
 }
 
 /**

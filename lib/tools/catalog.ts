@@ -4,6 +4,7 @@
  * here plus its implementation in ./index.
  */
 import { z } from "zod";
+import { KNOWLEDGE_LIMITS } from "@/lib/contracts/knowledge";
 
 export const TOOL_LIMITS = {
   /** Nesting of run_workflow calls (a workflow running a workflow running …). */
@@ -44,8 +45,14 @@ export const httpGetInput = z.object({
 });
 
 export const knowledgeSearchInput = z.object({
-  query: z.string().min(1).max(1000).describe("What to look for in the knowledge base"),
-  topK: z.number().int().min(1).max(TOOL_LIMITS.maxSearchResults).optional().describe("How many passages (default 4)"),
+  query: z.string().min(1).max(KNOWLEDGE_LIMITS.queryMaxLength).describe("What to look for in the knowledge base"),
+  topK: z
+    .number()
+    .int()
+    .min(1)
+    .max(TOOL_LIMITS.maxSearchResults)
+    .optional()
+    .describe(`How many passages (default ${KNOWLEDGE_LIMITS.defaultTopK})`),
   knowledgeBaseId: z.string().max(26).optional().describe("Search only this knowledge base"),
 });
 

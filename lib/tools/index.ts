@@ -9,6 +9,7 @@ import { tool, type StructuredToolInterface } from "@langchain/core/tools";
 import type { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { safeFetch } from "@/lib/net/safe-fetch";
+import { KNOWLEDGE_LIMITS } from "@/lib/contracts/knowledge";
 import { searchKnowledge } from "@/lib/retrieval";
 import { CalculatorError, evaluateExpression, formatNumber } from "./calculator";
 import {
@@ -164,7 +165,7 @@ const factories: Record<ToolName, ToolFactory> = {
           ownerId: runtime.ownerId,
           ...(knowledgeBaseId ? { knowledgeBaseId } : allowed ? { knowledgeBaseId: allowed } : {}),
           query,
-          topK: topK ?? 4,
+          topK: topK ?? KNOWLEDGE_LIMITS.defaultTopK,
         });
         if (hits.length === 0) return "No matching passages were found.";
         return JSON.stringify(

@@ -6,9 +6,9 @@ import { describe, expect, it } from "vitest";
 import { POST as createBase } from "@/app/api/knowledge-bases/route";
 import { POST as addDocument } from "@/app/api/knowledge-bases/[id]/documents/route";
 import { GET as searchGet, POST as search } from "@/app/api/knowledge-bases/[id]/search/route";
-import { KNOWLEDGE_SEARCH_LIMITS, knowledgeSearchResponseSchema } from "@/lib/contracts/knowledge";
+import { KNOWLEDGE_LIMITS, knowledgeSearchResponseSchema } from "@/lib/contracts/knowledge";
 import { retrievalConfigSchema } from "@/lib/nodes/retrieval/definition";
-import { RETRIEVAL_LIMITS, searchKnowledge } from "@/lib/retrieval";
+import { searchKnowledge } from "@/lib/retrieval";
 import { call, newActor, type Actor } from "./rest-fixtures";
 
 const path = "/api/knowledge-bases/x/search";
@@ -65,21 +65,19 @@ describe("POST /api/knowledge-bases/:id/search", () => {
       ownerId: actor.id,
       knowledgeBaseId: id,
       query: "How many days until my refund is paid?",
-      topK: KNOWLEDGE_SEARCH_LIMITS.defaultTopK,
+      topK: KNOWLEDGE_LIMITS.defaultTopK,
     });
     expect(body.results.map((r) => r.text)).toEqual(engine.map((hit) => hit.content));
   });
 
   it("returns at most topK passages, the retrieval node's default when omitted", async () => {
-    expect(KNOWLEDGE_SEARCH_LIMITS.defaultTopK).toBe(
-      retrievalConfigSchema.parse({ knowledgeBaseId: "kb", query: "q" }).topK,
-    );
-    expect(KNOWLEDGE_SEARCH_LIMITS.queryMaxLength).toBe(RETRIEVAL_LIMITS.maxQueryLength);
-    expect(KNOWLEDGE_SEARCH_LIMITS.maxTopK).toBeLessThanOrEqual(RETRIEVAL_LIMITS.maxTopK);
+    expect(KNOWLEDGE_LIMITS.defaultTopK).toBe(retrievalConfigSchema.parse({ knowledgeBaseId: "kb", query: "q" }).topK);
+    // The search itself returns no more than the retrieval node may ask for: a test's maximum is within it.
+    expect(KNOWLEDGE_LIMITS.testMaxTopK).toBeLessThanOrEqual(KNOWLEDGE_LIMITS.searchMaxTopK);
 
     const actor = await newActor();
     const id = await newBase(actor);
-    const count = KNOWLEDGE_SEARCH_LIMITS.defaultTopK + 2;
+    const count = KNOWLEDGE_LIMITS.defaultTopK + 2;
     for (let i = 1; i <= count; i++)
       await addText(actor, id, `Note ${i}`, `Note ${i}: the backup of the database runs every night.`);
 
@@ -87,8 +85,8 @@ describe("POST /api/knowledge-bases/:id/search", () => {
     expect(two.status, two.text).toBe(200);
     expect(two.json.results).toHaveLength(2);
     const fallback = await searchAs(actor, id, { query: "database backup" });
-    expect(fallback.json.results).toHaveLength(KNOWLEDGE_SEARCH_LIMITS.defaultTopK);
-    const all = await searchAs(actor, id, { query: "database backup", topK: KNOWLEDGE_SEARCH_LIMITS.maxTopK });
+    expect(fallback.json.results).toHaveLength(KNOWLEDGE_LIMITS.defaultTopK);
+    const all = await searchAs(actor, id, { query: "database backup", topK: KNOWLEDGE_LIMITS.testMaxTopK });
     expect(all.json.results).toHaveLength(count);
     expect(new Set(all.json.results.map((r: { documentTitle: string }) => r.documentTitle)).size).toBe(count);
   });
@@ -125,15 +123,15 @@ describe("POST /api/knowledge-bases/:id/search", () => {
     };
     await refused({ query: "" }, "query");
     await refused({ query: "   \n " }, "query");
-    await refused({ query: "x".repeat(KNOWLEDGE_SEARCH_LIMITS.queryMaxLength + 1) }, "query");
+    await refused({ query: "x".repeat(KNOWLEDGE_LIMITS.queryMaxLength + 1) }, "query");
     await refused({}, "query");
     await refused({ query: 42 }, "query");
     await refused({ query: "refunds", topK: 0 }, "topK");
-    await refused({ query: "refunds", topK: KNOWLEDGE_SEARCH_LIMITS.maxTopK + 1 }, "topK");
+    await refused({ query: "refunds", topK: KNOWLEDGE_LIMITS.testMaxTopK + 1 }, "topK");
     await refused({ query: "refunds", topK: 2.5 }, "topK");
     await refused({ query: "refunds", topK: "3" }, "topK");
     // The longest query is accepted (surrounding spaces do not count).
-    const longest = ` ${"a".repeat(KNOWLEDGE_SEARCH_LIMITS.queryMaxLength)} `;
+    const longest = ` ${"a".repeat(KNOWLEDGE_LIMITS.queryMaxLength)} `;
     expect((await searchAs(actor, id, { query: longest })).status).toBe(200);
   });
 

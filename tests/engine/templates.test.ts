@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getTemplateBySlug } from "@/lib/db/queries/templates";
 import { execute, resumeExecution } from "@/lib/engine/execute";
 import { InMemoryTracker } from "@/lib/engine/tracker";
-import { addDocument, createKnowledgeBase } from "@/lib/retrieval";
+import { addTextDocument, createKnowledgeBase } from "@/lib/services/knowledge";
 import {
   builtinTemplates,
   HUMAN_APPROVAL_SLUG,
@@ -50,7 +50,7 @@ describe("built-in templates", () => {
 
   it("RAG Q&A answers from the knowledge base named by its parameter, with sources", async () => {
     const kb = await createKnowledgeBase({ ownerId: userId, name: "Docs" });
-    await addDocument({
+    await addTextDocument({
       ownerId: userId,
       knowledgeBaseId: kb.id,
       title: "Shipping",

@@ -10,7 +10,7 @@ import type { ExecutionEvent } from "@/lib/contracts/events";
 import type { ExecutionResult } from "@/lib/contracts/execution-result";
 import { InMemoryTracker } from "@/lib/engine/tracker";
 import { resetEnvCache } from "@/lib/env";
-import { addDocument, createKnowledgeBase } from "@/lib/retrieval";
+import { addTextDocument, createKnowledgeBase } from "@/lib/services/knowledge";
 import { createTestUser } from "../helpers/db";
 import { chain, edge, graph, node, saveDefinition, type TestNode } from "../engine/helpers";
 
@@ -150,7 +150,7 @@ describe("memory", () => {
 describe("retrieval", () => {
   it("finds passages in the owner's knowledge base and hands them to the model with their sources", async () => {
     const kb = await createKnowledgeBase({ ownerId: userId, name: "Handbook" });
-    const doc = await addDocument({
+    const doc = await addTextDocument({
       ownerId: userId,
       knowledgeBaseId: kb.id,
       title: "Refund policy",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { listKnowledgeBaseTotals } from "@/lib/db/queries/knowledge-totals";
-import { addDocument, createKnowledgeBase, deleteDocument } from "@/lib/retrieval";
+import { addTextDocument, createKnowledgeBase, deleteKnowledgeDocument } from "@/lib/services/knowledge";
 import { createTestUser } from "../helpers/db";
 
 describe("listKnowledgeBaseTotals", () => {
@@ -11,21 +11,21 @@ describe("listKnowledgeBaseTotals", () => {
     const empty = await createKnowledgeBase({ ownerId: alice.id, name: "Empty" });
     const theirs = await createKnowledgeBase({ ownerId: bob.id, name: "Bob's" });
     const chunking = { size: 200, overlap: 0 };
-    const a = await addDocument({
+    const a = await addTextDocument({
       ownerId: alice.id,
       knowledgeBaseId: handbook.id,
       title: "A",
       text: "alpha ".repeat(100),
       chunking,
     });
-    const b = await addDocument({
+    const b = await addTextDocument({
       ownerId: alice.id,
       knowledgeBaseId: handbook.id,
       title: "B",
       text: "beta gamma",
       chunking,
     });
-    await addDocument({ ownerId: bob.id, knowledgeBaseId: theirs.id, title: "C", text: "secret", chunking });
+    await addTextDocument({ ownerId: bob.id, knowledgeBaseId: theirs.id, title: "C", text: "secret", chunking });
 
     const totals = await listKnowledgeBaseTotals({ ownerId: alice.id });
     expect(totals.get(handbook.id)).toEqual({
@@ -36,7 +36,7 @@ describe("listKnowledgeBaseTotals", () => {
     expect(totals.has(empty.id)).toBe(false);
     expect(totals.has(theirs.id)).toBe(false);
 
-    await deleteDocument({ ownerId: alice.id, documentId: a.id });
+    await deleteKnowledgeDocument({ ownerId: alice.id, knowledgeBaseId: handbook.id, documentId: a.id });
     expect((await listKnowledgeBaseTotals({ ownerId: alice.id })).get(handbook.id)).toEqual({
       chunkCount: b.chunkCount,
       sizeBytes: b.sizeBytes,

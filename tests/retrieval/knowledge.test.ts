@@ -2,16 +2,16 @@ import { describe, expect, it } from "vitest";
 import { createTestUser, testDb } from "@/tests/helpers/db";
 import { rowsOf } from "@/lib/db/client";
 import { sql } from "drizzle-orm";
+import { KNOWLEDGE_LIMITS } from "@/lib/contracts/knowledge";
+import { searchKnowledge } from "@/lib/retrieval";
 import {
-  addDocument,
+  addTextDocument,
   createKnowledgeBase,
-  deleteDocument,
   deleteKnowledgeBase,
-  getDocumentChunkCount,
-  listDocuments,
+  deleteKnowledgeDocument,
+  getKnowledgeBaseWithDocuments,
   listKnowledgeBases,
-  searchKnowledge,
-} from "@/lib/retrieval";
+} from "@/lib/services/knowledge";
 
 const handbook = [
   "Lattice runs workflows as graphs of typed nodes. Each node reads the shared state and returns the keys it changes.",
@@ -30,7 +30,7 @@ describe("retrieval", () => {
   it("adds a document and ranks the right chunk first", async () => {
     const user = await createTestUser();
     const kb = await createKnowledgeBase({ ownerId: user.id, name: "Handbook" });
-    const doc = await addDocument({
+    const doc = await addTextDocument({
       ownerId: user.id,
       knowledgeBaseId: kb.id,
       title: "Company handbook",
@@ -38,7 +38,7 @@ describe("retrieval", () => {
       chunking: { size: 200, overlap: 0 },
     });
     expect(doc.chunkCount).toBe(4);
-    expect(await getDocumentChunkCount({ ownerId: user.id, documentId: doc.id })).toBe(4);
+    expect(await chunkRows("document_id", doc.id)).toBe(4);
 
     const hits = await searchKnowledge({
       ownerId: user.id,
@@ -63,7 +63,7 @@ describe("retrieval", () => {
   it("falls back to any of the words when no chunk has them all, ranking more matches first", async () => {
     const user = await createTestUser();
     const kb = await createKnowledgeBase({ ownerId: user.id, name: "Mixed" });
-    await addDocument({
+    await addTextDocument({
       ownerId: user.id,
       knowledgeBaseId: kb.id,
       title: "Notes",
@@ -88,7 +88,7 @@ describe("retrieval", () => {
     const owner = await createTestUser();
     const stranger = await createTestUser();
     const kb = await createKnowledgeBase({ ownerId: owner.id, name: "Private" });
-    const doc = await addDocument({ ownerId: owner.id, knowledgeBaseId: kb.id, title: "Secret", text: handbook });
+    const doc = await addTextDocument({ ownerId: owner.id, knowledgeBaseId: kb.id, title: "Secret", text: handbook });
 
     expect(await searchKnowledge({ ownerId: stranger.id, knowledgeBaseId: kb.id, query: "refunds", topK: 5 })).toEqual(
       [],
@@ -96,17 +96,17 @@ describe("retrieval", () => {
     expect(await searchKnowledge({ ownerId: stranger.id, query: "refunds", topK: 5 })).toEqual([]);
     expect(await listKnowledgeBases({ ownerId: stranger.id })).toEqual([]);
     await expect(
-      addDocument({ ownerId: stranger.id, knowledgeBaseId: kb.id, title: "x", text: "intruder text" }),
+      addTextDocument({ ownerId: stranger.id, knowledgeBaseId: kb.id, title: "x", text: "intruder text" }),
     ).rejects.toMatchObject({
       code: "not_found:knowledge_base",
     });
-    await expect(deleteDocument({ ownerId: stranger.id, documentId: doc.id })).rejects.toMatchObject({
-      code: "not_found:knowledge_document",
-    });
-    await expect(deleteKnowledgeBase({ ownerId: stranger.id, knowledgeBaseId: kb.id })).rejects.toMatchObject({
+    await expect(
+      deleteKnowledgeDocument({ ownerId: stranger.id, knowledgeBaseId: kb.id, documentId: doc.id }),
+    ).rejects.toMatchObject({ code: "not_found:knowledge_base" });
+    await expect(deleteKnowledgeBase({ ownerId: stranger.id, id: kb.id })).rejects.toMatchObject({
       code: "not_found:knowledge_base",
     });
-    await expect(listDocuments({ ownerId: stranger.id, knowledgeBaseId: kb.id })).rejects.toMatchObject({
+    await expect(getKnowledgeBaseWithDocuments({ ownerId: stranger.id, id: kb.id })).rejects.toMatchObject({
       code: "not_found:knowledge_base",
     });
     // The owner still has everything.
@@ -120,13 +120,13 @@ describe("retrieval", () => {
     const user = await createTestUser();
     const a = await createKnowledgeBase({ ownerId: user.id, name: "A" });
     const b = await createKnowledgeBase({ ownerId: user.id, name: "B" });
-    await addDocument({
+    await addTextDocument({
       ownerId: user.id,
       knowledgeBaseId: a.id,
       title: "A doc",
       text: "Quokkas are small marsupials.",
     });
-    await addDocument({
+    await addTextDocument({
       ownerId: user.id,
       knowledgeBaseId: b.id,
       title: "B doc",
@@ -145,14 +145,14 @@ describe("retrieval", () => {
   it("keeps counts and cascades deletes to chunks", async () => {
     const user = await createTestUser();
     const kb = await createKnowledgeBase({ ownerId: user.id, name: "Counted", description: "d" });
-    const one = await addDocument({
+    const one = await addTextDocument({
       ownerId: user.id,
       knowledgeBaseId: kb.id,
       title: "One",
       text: handbook,
       chunking: { size: 200, overlap: 0 },
     });
-    const two = await addDocument({
+    const two = await addTextDocument({
       ownerId: user.id,
       knowledgeBaseId: kb.id,
       title: "Two",
@@ -160,19 +160,22 @@ describe("retrieval", () => {
     });
     expect((await listKnowledgeBases({ ownerId: user.id }))[0]!.documentCount).toBe(2);
     expect(
-      (await listDocuments({ ownerId: user.id, knowledgeBaseId: kb.id })).map((d) => [d.title, d.chunkCount]),
+      (await getKnowledgeBaseWithDocuments({ ownerId: user.id, id: kb.id })).documents.map((d) => [
+        d.title,
+        d.chunkCount,
+      ]),
     ).toEqual([
       ["One", 4],
       ["Two", 1],
     ]);
 
-    await deleteDocument({ ownerId: user.id, documentId: one.id });
+    await deleteKnowledgeDocument({ ownerId: user.id, knowledgeBaseId: kb.id, documentId: one.id });
     expect(await chunkRows("document_id", one.id)).toBe(0);
     expect(await chunkRows("document_id", two.id)).toBe(1);
     expect((await listKnowledgeBases({ ownerId: user.id }))[0]!.documentCount).toBe(1);
     expect(await searchKnowledge({ ownerId: user.id, knowledgeBaseId: kb.id, query: "refunds" })).toEqual([]);
 
-    await deleteKnowledgeBase({ ownerId: user.id, knowledgeBaseId: kb.id });
+    await deleteKnowledgeBase({ ownerId: user.id, id: kb.id });
     expect(await chunkRows("knowledge_base_id", kb.id)).toBe(0);
     const { db } = await testDb();
     const docs = rowsOf<{ n: number }>(
@@ -186,21 +189,30 @@ describe("retrieval", () => {
     const user = await createTestUser();
     const kb = await createKnowledgeBase({ ownerId: user.id, name: "Strict" });
     await expect(
-      addDocument({ ownerId: user.id, knowledgeBaseId: kb.id, title: "Empty", text: "  \n\n " }),
+      addTextDocument({ ownerId: user.id, knowledgeBaseId: kb.id, title: "Empty", text: "  \n\n " }),
     ).rejects.toMatchObject({
       code: "validation:knowledge_document",
     });
     expect((await listKnowledgeBases({ ownerId: user.id }))[0]!.documentCount).toBe(0);
+    // The name is checked by the API's schema: trimmed, 1 to KNOWLEDGE_LIMITS.nameMaxLength characters.
     await expect(createKnowledgeBase({ ownerId: user.id, name: "   " })).rejects.toMatchObject({
       code: "validation:knowledge_base",
+      issues: [expect.objectContaining({ path: "name" })],
     });
+    await expect(
+      createKnowledgeBase({ ownerId: user.id, name: "x".repeat(KNOWLEDGE_LIMITS.nameMaxLength + 1) }),
+    ).rejects.toMatchObject({ code: "validation:knowledge_base" });
+    expect(await listKnowledgeBases({ ownerId: user.id })).toHaveLength(1);
+    expect(
+      (await createKnowledgeBase({ ownerId: user.id, name: ` ${"x".repeat(KNOWLEDGE_LIMITS.nameMaxLength)} ` })).name,
+    ).toBe("x".repeat(KNOWLEDGE_LIMITS.nameMaxLength));
   });
 
   it("stores large documents as many chunks in one go", async () => {
     const user = await createTestUser();
     const kb = await createKnowledgeBase({ ownerId: user.id, name: "Big" });
     const text = Array.from({ length: 3000 }, (_, i) => `Fact ${i} concerns item${i} only.`).join(" ");
-    const doc = await addDocument({
+    const doc = await addTextDocument({
       ownerId: user.id,
       knowledgeBaseId: kb.id,
       title: "Big",

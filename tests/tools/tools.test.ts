@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ToolMessage } from "@langchain/core/messages";
 import { resetEnvCache } from "@/lib/env";
-import { addDocument, createKnowledgeBase } from "@/lib/retrieval";
+import { addTextDocument, createKnowledgeBase } from "@/lib/services/knowledge";
 import { createTools, describeCurrentTime, toolDefinitions, TOOL_NAMES, type ToolRuntime } from "@/lib/tools";
 import { createTestUser } from "@/tests/helpers/db";
 
@@ -140,13 +140,13 @@ describe("knowledge_search tool", () => {
     const stranger = await createTestUser();
     const kb = await createKnowledgeBase({ ownerId: owner.id, name: "Docs" });
     const other = await createKnowledgeBase({ ownerId: owner.id, name: "Other" });
-    await addDocument({
+    await addTextDocument({
       ownerId: owner.id,
       knowledgeBaseId: kb.id,
       title: "Refunds",
       text: "Refunds reach the card within seven days.",
     });
-    await addDocument({
+    await addTextDocument({
       ownerId: owner.id,
       knowledgeBaseId: other.id,
       title: "Elsewhere",

@@ -5,7 +5,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { highlightPieces, queryStems, roughStem } from "@/components/knowledge/highlight";
 import { RetrievalTest } from "@/components/knowledge/retrieval-test";
-import { KNOWLEDGE_SEARCH_LIMITS } from "@/lib/contracts/knowledge";
+import { KNOWLEDGE_LIMITS } from "@/lib/contracts/knowledge";
 
 const marked = (text: string, query: string) =>
   highlightPieces(text, query)
@@ -76,7 +76,7 @@ describe("RetrievalTest panel (server render)", () => {
     const html = render(2);
     expect(html).toContain('data-testid="retrieval-query"');
     expect(html).toContain('data-testid="retrieval-run"');
-    expect(html).toContain(`value="${KNOWLEDGE_SEARCH_LIMITS.defaultTopK}"`);
+    expect(html).toContain(`value="${KNOWLEDGE_LIMITS.defaultTopK}"`);
     expect(html).not.toContain('data-testid="retrieval-result"');
   });
 });
