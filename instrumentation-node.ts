@@ -5,6 +5,10 @@
 import { getDbHandle } from "@/lib/db/client";
 
 export async function startServer(): Promise<void> {
+  // The TCP peer's address of every request, in a header clients cannot set: the sign-in throttle's
+  // per-address limit reads it when no proxy is trusted (lib/auth/client-address.ts).
+  const { installPeerAddressHook } = await import("@/lib/auth/client-address");
+  installPeerAddressHook();
   try {
     const handle = await getDbHandle();
     console.log(`Lattice: ${handle.backend} database ready at ${handle.location}`);

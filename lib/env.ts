@@ -53,6 +53,27 @@ const envSchema = z.object({
   LATTICE_RETENTION_CHECKPOINTS_DAYS: z.coerce.number().min(0).max(36_500).default(14),
   /** Days temporary definitions (instantiated from templates for one run) are kept once no run uses them (0: forever). */
   LATTICE_RETENTION_TEMP_DEFINITIONS_DAYS: z.coerce.number().min(0).max(36_500).default(7),
+  /**
+   * Sign-in and sign-up throttling (lib/auth/throttle.ts), counted in the database. Within a window of
+   * LATTICE_AUTH_WINDOW_SECONDS (starting at a bucket's first attempt), an account may see this many failed
+   * sign-ins and sign-ups, and a client address this many; beyond, both answer 429 with Retry-After until
+   * the window ends.
+   */
+  LATTICE_AUTH_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+  LATTICE_AUTH_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  LATTICE_AUTH_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(50),
+  /**
+   * Whether a reverse proxy is in front: `true` (one), a number of proxies (1-10), or `false` (default).
+   * Only then is the client's address read from X-Forwarded-For (the entry that many from its right end);
+   * otherwise it is the TCP peer's address, and a forged X-Forwarded-For changes nothing.
+   */
+  LATTICE_TRUST_PROXY: optionalString.transform((value, ctx) => {
+    if (value === undefined || value === "false" || value === "0") return 0;
+    if (value === "true") return 1;
+    if (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 10) return Number(value);
+    ctx.addIssue({ code: "custom", message: "must be true, false or the number of proxies in front (1-10)" });
+    return z.NEVER;
+  }),
   /** Runs one user may have going at once (API, chat); one more answers 429 with Retry-After. */
   LATTICE_MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).max(10_000).default(5),
   /** Runs one user may start per minute (sliding window); one more answers 429 with Retry-After. */

@@ -222,10 +222,17 @@ async function main() {
   try {
     const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1440, height: 900 } });
     const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-    const signup = await context.request.post("/api/signup", {
-      data: { name: "Bench", email: `bench-${id}@bench.test`, password: `pw-${id}-secret` },
-    });
+    const credentials = { email: `bench-${id}@bench.test`, password: `pw-${id}-secret` };
+    const signup = await context.request.post("/api/signup", { data: { name: "Bench", ...credentials } });
     if (!signup.ok()) throw new Error(`sign-up failed: HTTP ${signup.status()} ${await signup.text()}`);
+    // Sign-up signs no one in: sign in through next-auth's credentials endpoint (the context keeps the cookies).
+    const { csrfToken } = (await (await context.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+    await context.request.post("/api/auth/callback/credentials", {
+      form: { csrfToken, ...credentials, callbackUrl: "/" },
+      maxRedirects: 0,
+    });
+    if (!(await context.storageState()).cookies.some((c) => c.name.endsWith("session-token")))
+      throw new Error("signing in after the sign-up set no session");
 
     const definition = generateWorkflow(NODES);
     const saved = await context.request.post("/api/workflows", { data: definition });

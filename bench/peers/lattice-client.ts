@@ -12,6 +12,16 @@ export interface LatticeStreamResult {
   conversationId: string | undefined;
 }
 
+/** The session cookie ("name=value") a response sets, or "". */
+function sessionCookieOf(response: Response): string {
+  return (
+    response.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0] ?? "")
+      .find((c) => c.includes("session-token=")) ?? ""
+  );
+}
+
 export class LatticeClient {
   private readonly base: string;
   private readonly timeoutMs: number;
@@ -44,11 +54,12 @@ export class LatticeClient {
       body: JSON.stringify({ email, password: "Bench-Passw0rd-123", name: "bench" }),
       redirect: "manual",
     });
-    if (r.status !== 201 && r.status !== 200) throw new Error(`signup ${r.status} ${await r.text()}`);
-    const cookie = r.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
+    if (r.status !== 201 && r.status !== 202 && r.status !== 200)
+      throw new Error(`signup ${r.status} ${await r.text()}`);
+    // Builds before issue 14 signed the new account in; later ones answer 202 and sign no one in: then sign in
+    // as a browser does (next-auth's credentials endpoint, CSRF token first).
+    const cookie = sessionCookieOf(r) || (await this.signIn(email, "Bench-Passw0rd-123"));
+    if (!cookie) throw new Error("signing in after the sign-up set no session");
     const k = await fetch(`${this.base}/api/keys`, {
       method: "POST",
       headers: { "content-type": "application/json", cookie },
@@ -58,6 +69,24 @@ export class LatticeClient {
     const key = [body.secret, body.key, body.token].find((v): v is string => typeof v === "string");
     if (!key) throw new Error(`no key: ${JSON.stringify(body)}`);
     this.key = key;
+  }
+
+  private async signIn(email: string, password: string): Promise<string> {
+    const csrf = await fetch(`${this.base}/api/auth/csrf`);
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const signin = await fetch(`${this.base}/api/auth/callback/credentials`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        cookie: csrf.headers
+          .getSetCookie()
+          .map((c) => c.split(";")[0])
+          .join("; "),
+      },
+      body: new URLSearchParams({ csrfToken, email, password, callbackUrl: "/" }),
+      redirect: "manual",
+    });
+    return sessionCookieOf(signin);
   }
 
   private api(path: string, init: RequestInit & { headers?: Record<string, string> } = {}): Promise<Response> {

@@ -1,10 +1,11 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
+import { signInWithPassword } from "@/lib/auth/actions";
 import { DEFAULT_AFTER_SIGN_IN } from "@/lib/auth/callback-url";
+import { INVALID_CREDENTIALS_MESSAGE } from "@/lib/auth/sign-in-messages";
 import { PASSWORD_MIN_LENGTH, signupBodySchema } from "@/app/api/signup/schema";
 import { FormError, FormField } from "./form-field";
 
@@ -22,12 +23,17 @@ function fieldErrorsFrom(issues: ReadonlyArray<{ path: string; message: string }
   return errors;
 }
 
+/** Shown when signing in right after a sign-up fails: the email had an account with another password. */
+const TAKEN_MESSAGE =
+  "Could not sign you in with this password. If this email already has an account, sign in with its password instead.";
+
 /**
- * Creates the account through POST /api/signup. That response sets the session cookie, so success is
- * already a signed-in browser: it only has to move on.
+ * Creates the account through POST /api/signup, then signs in with the same email and password (the
+ * sign-in form's action). The sign-up's answer is the same whether or not the email already had an
+ * account, so only the sign-in tells: it succeeds for a new account (and navigates on), and fails when the
+ * email had an account with another password.
  */
 export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
-  const router = useRouter();
   const [values, setValues] = useState({ name: "", email: "", password: "" });
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<string>();
@@ -59,9 +65,16 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
         body: JSON.stringify(values),
       });
       if (response.ok) {
-        startNavigation(() => {
-          router.replace(callbackUrl);
-          router.refresh();
+        const credentials = new FormData();
+        credentials.set("email", checked.data.email);
+        credentials.set("password", values.password);
+        credentials.set("callbackUrl", callbackUrl);
+        startNavigation(async () => {
+          // Success redirects (the browser moves on); only a refusal comes back.
+          const state = await signInWithPassword({ status: "idle" }, credentials);
+          if (state.status === "error") {
+            setError(state.message === INVALID_CREDENTIALS_MESSAGE ? TAKEN_MESSAGE : state.message);
+          }
         });
         return;
       }

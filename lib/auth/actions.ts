@@ -7,6 +7,7 @@ import { AuthError } from "next-auth";
 import { z } from "zod";
 import { safeCallbackUrl } from "./callback-url";
 import { signIn, signOut } from "./index";
+import { signInRefusalMessage } from "./sign-in-messages";
 
 export interface SignInFormState {
   status: "idle" | "error";
@@ -25,8 +26,6 @@ const signInFormSchema = z.object({
   password: z.string().min(1, "Enter your password").max(200, "Password is too long"),
   callbackUrl: z.string().optional(),
 });
-
-const INVALID_CREDENTIALS = "Invalid email or password.";
 
 export async function signInWithPassword(_previous: SignInFormState, formData: FormData): Promise<SignInFormState> {
   const parsed = signInFormSchema.safeParse({
@@ -50,7 +49,8 @@ export async function signInWithPassword(_previous: SignInFormState, formData: F
     });
   } catch (error) {
     if (error instanceof AuthError) {
-      if (error.type === "CredentialsSignin") return { status: "error", message: INVALID_CREDENTIALS };
+      const refusal = signInRefusalMessage(error);
+      if (refusal) return { status: "error", message: refusal };
       console.error("[auth] sign-in failed", error);
       return { status: "error", message: "Signing in is not possible right now. Try again in a moment." };
     }

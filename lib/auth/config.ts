@@ -5,6 +5,7 @@
  * which keeps `next build` away from the database.
  */
 import "server-only";
+import { CredentialsSignin } from "@auth/core/errors";
 import type { NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
@@ -13,8 +14,11 @@ import { getAuthSecret } from "@/lib/config/local-secrets";
 import { createAuthAdapter } from "@/lib/db/queries/auth-adapter";
 import { getUserWithPasswordByEmail } from "@/lib/db/queries/users";
 import { env } from "@/lib/env";
+import { clientAddress } from "./client-address";
 import { verifyPassword } from "./password";
+import { SIGN_IN_THROTTLED_CODE } from "./sign-in-messages";
 import { SESSION_MAX_AGE_SECONDS } from "./session-token";
+import { countAttempt, settleSuccessfulSignIn } from "./throttle";
 
 declare module "next-auth" {
   interface Session {
@@ -32,15 +36,35 @@ export function githubConfigured(): boolean {
   return Boolean(e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET);
 }
 
-/** Checks email + password. Unknown email and wrong password are the same `null` (one generic error). */
+/**
+ * A sign-in refused by the throttle (lib/auth/throttle.ts). next-auth puts `code` in the sign-in page's URL
+ * (`?error=CredentialsSignin&code=rate_limited`); the sign-in form's action reads `retryAfterSeconds`.
+ */
+export class SignInThrottledError extends CredentialsSignin {
+  override code = SIGN_IN_THROTTLED_CODE;
+  constructor(readonly retryAfterSeconds: number) {
+    super("Too many sign-in attempts");
+  }
+}
+
+/**
+ * Checks email + password. Unknown email and wrong password are the same `null` (one generic error). Each
+ * attempt is counted by the throttle first (from the request's client address); past its limits the
+ * attempt throws SignInThrottledError without the password being checked.
+ */
 export async function authorizeCredentials(
   input: unknown,
+  request?: Request,
 ): Promise<{ id: string; email: string; name: string | null } | null> {
   const parsed = credentialsSchema.safeParse(input);
   if (!parsed.success) return null;
+  const source = { email: parsed.data.email, address: request ? clientAddress(request.headers) : null };
+  const verdict = await countAttempt(source);
+  if (!verdict.allowed) throw new SignInThrottledError(verdict.retryAfterSeconds);
   const user = await getUserWithPasswordByEmail({ email: parsed.data.email });
   const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? null);
   if (!user || !ok) return null;
+  await settleSuccessfulSignIn(source);
   return { id: user.id, email: user.email, name: user.name };
 }
 
@@ -49,7 +73,7 @@ export async function buildAuthConfig(): Promise<NextAuthConfig> {
   const providers: NextAuthConfig["providers"] = [
     Credentials({
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      authorize: (credentials) => authorizeCredentials(credentials),
+      authorize: (credentials, request) => authorizeCredentials(credentials, request),
     }),
   ];
   if (e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET) {

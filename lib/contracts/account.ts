@@ -28,9 +28,16 @@ export const apiKeyCreatedResponseSchema = z.object({
   secret: z.string().meta({ description: "The whole key: shown this once, never again" }),
 });
 
-export const signupResponseSchema = z.object({
-  user: z.object({ id: idSchema, email: z.string(), name: z.string().nullable() }),
-});
+export const signupResponseSchema = z
+  .object({
+    status: z.literal("accepted"),
+    email: z.string().meta({ description: "The email as read (trimmed, lower case): the one to sign in with" }),
+    message: z.string(),
+  })
+  .meta({
+    description:
+      "The same answer whether or not the email already had an account. Sign in next with the email and the password: it works if the account was created by this request (or already had that password).",
+  });
 
 const healthDetailsSchema = z.object({
   status: z.literal("ok"),

@@ -292,6 +292,22 @@ export const runQuotas = pgTable("run_quotas", {
   refilledAt: timestamp("refilled_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });
 
+/**
+ * Sign-in and sign-up attempts per bucket (an account or a client address), in fixed windows that start
+ * at a bucket's first attempt: what the auth throttle (lib/auth/throttle.ts) counts, in the database so the
+ * limits hold across instances. `bucket` is a keyed hash ("account:…" or "ip:…"), never an email or an
+ * address in the clear. Rows whose window is over are deleted by later attempts.
+ */
+export const authThrottle = pgTable(
+  "auth_throttle",
+  {
+    bucket: varchar("bucket", { length: 80 }).primaryKey(),
+    attempts: integer("attempts").notNull(),
+    windowStartedAt: timestamp("window_started_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("auth_throttle_window_idx").on(t.windowStartedAt)],
+);
+
 export const executionEvents = pgTable(
   "execution_events",
   {

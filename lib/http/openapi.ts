@@ -96,7 +96,7 @@ export interface ApiOperation {
     | { kind: "json"; schema: z.ZodType; required?: boolean }
     | { kind: "json-or-multipart"; json: z.ZodType; multipart: z.ZodType };
   success: {
-    status: 200 | 201 | 204;
+    status: 200 | 201 | 202 | 204;
     description: string;
     json?: z.ZodType;
     /** Server-Sent Events: the schema of each event's `data:`. */
@@ -629,11 +629,16 @@ export const apiOperations: ApiOperation[] = [
     path: "/api/signup",
     tag: "Account",
     summary: "Create an account",
-    description: "Signs the new account in (Set-Cookie).",
+    description:
+      "Answers 202 with the same body whether or not the email already had an account, and signs no one in: sign in next with the email and password (it works when this request created the account). When the email was taken, nothing changes and the account's owner is notified (Lattice sends no email: the notice is written to the server log). Every sign-up counts against the sign-in throttle: past `LATTICE_AUTH_ATTEMPTS_PER_ACCOUNT` attempts for one email or `LATTICE_AUTH_ATTEMPTS_PER_IP` from one address within `LATTICE_AUTH_WINDOW_SECONDS`, 429 with Retry-After.",
     auth: "public",
     body: { kind: "json", schema: signupBodySchema },
-    success: { status: 201, description: "The new user", json: signupResponseSchema },
-    errors: [409, 422],
+    success: {
+      status: 202,
+      description: "Accepted (the same answer for a new and a taken email)",
+      json: signupResponseSchema,
+    },
+    errors: [400, 413, 422, 429],
   },
   {
     method: "get",
@@ -693,7 +698,7 @@ const STATUS_TEXT: Record<number, string> = {
   409: "Conflict with the resource's current state",
   413: "Request body too large",
   422: "Invalid input: `issues` names each bad field",
-  429: "Too many runs: wait the Retry-After seconds",
+  429: "Too many requests (runs past your run limits, or sign-in/sign-up attempts past the throttle): wait the Retry-After seconds",
   503: "Unavailable",
 };
 
@@ -773,7 +778,11 @@ export function createOpenApiDocument(): OpenApiDocument {
       { name: "Conversations", description: "Chat history" },
       { name: "Knowledge", description: "Knowledge bases for retrieval" },
       { name: "Analytics", description: "Usage and outcomes per template and workflow" },
-      { name: "Account", description: "Sign-up and API keys" },
+      {
+        name: "Account",
+        description:
+          "Sign-up and API keys. Signing in is the browser's (next-auth under /api/auth, not described here); scripts use API keys. Failed sign-ins and sign-ups share one throttle per account and per client address.",
+      },
       { name: "Meta", description: "Health and this document" },
     ],
     components: {

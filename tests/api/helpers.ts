@@ -4,6 +4,8 @@
 import { expect } from "vitest";
 import { ulid } from "ulid";
 import { POST as signupPost } from "@/app/api/signup/route";
+import { createSessionCookie } from "@/lib/auth/session-token";
+import { getUserByEmail } from "@/lib/db/queries/users";
 
 export const BASE_URL = "http://localhost:3000";
 
@@ -96,19 +98,22 @@ export function cookiePair(setCookie: string | null): string {
   return setCookie.split(";")[0]!;
 }
 
-/** Signs up a fresh user through the real endpoint; returns the user, password and session cookie. */
+/**
+ * Signs up a fresh user through the real endpoint (202, no session), then makes the session cookie a
+ * sign-in would set; returns the user, password and session cookie.
+ */
 export async function signUp(overrides: { email?: string; password?: string; name?: string } = {}) {
   const email = overrides.email ?? uniqueEmail();
   const password = overrides.password ?? "correct horse battery";
-  const response = await signupPost(
-    apiRequest("/api/signup", { method: "POST", body: { email, password, name: overrides.name ?? "Ada" } }),
-    routeContext(),
-  );
-  const { status, json } = await read(response.clone());
-  expect(status).toBe(201);
-  return {
-    user: json.user as { id: string; email: string; name: string | null },
-    password,
-    cookie: cookiePair(response.headers.get("set-cookie")),
-  };
+  const request = apiRequest("/api/signup", {
+    method: "POST",
+    body: { email, password, name: overrides.name ?? "Ada" },
+  });
+  const { status } = await read(await signupPost(request, routeContext()));
+  expect(status).toBe(202);
+  const stored = await getUserByEmail({ email });
+  if (!stored) throw new Error(`sign-up created no account for ${email}`);
+  const user = { id: stored.id, email: stored.email, name: stored.name };
+  const setCookie = await createSessionCookie(request, { sub: user.id, email: user.email, name: user.name });
+  return { user, password, cookie: cookiePair(setCookie) };
 }

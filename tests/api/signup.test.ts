@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { POST as signupPost, GET as signupGet } from "@/app/api/signup/route";
-import { readSessionUserId } from "@/lib/auth/session-token";
+import { SIGNUP_ACCEPTED_MESSAGE } from "@/app/api/signup/schema";
+import { authorizeCredentials } from "@/lib/auth/config";
 import { getUserWithPasswordByEmail } from "@/lib/db/queries/users";
 import { apiRequest, read, routeContext, signUp, uniqueEmail } from "./helpers";
 
@@ -8,58 +9,73 @@ const post = (body: unknown, headers: Record<string, string> = {}) =>
   signupPost(apiRequest("/api/signup", { method: "POST", body, headers }), routeContext());
 
 describe("POST /api/signup", () => {
-  it("creates the account, answers 201 with the user and signs it in with a session cookie", async () => {
+  it("creates the account and answers 202 without signing anyone in", async () => {
     const email = uniqueEmail("Signup").replace("signup", "SignUp");
     const response = await post({ email: `  ${email} `, password: "long enough pw", name: "  Grace  " });
-    const setCookie = response.headers.get("set-cookie");
     const { status, json } = await read(response);
-    expect(status).toBe(201);
-    expect(json.user).toEqual({
-      id: expect.stringMatching(/^[0-9A-Z]{26}$/),
-      email: email.toLowerCase(),
-      name: "Grace",
-    });
-    expect(json.user.password).toBeUndefined();
-
-    expect(setCookie).toMatch(/^authjs\.session-token=[^;]+; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
-    const cookie = setCookie!.split(";")[0]!;
-    expect(await readSessionUserId(apiRequest("/api/x", { cookie }))).toBe(json.user.id);
+    expect(status).toBe(202);
+    expect(json).toEqual({ status: "accepted", email: email.toLowerCase(), message: SIGNUP_ACCEPTED_MESSAGE });
+    // No session: the caller signs in next (the same answer as for a taken email allows nothing else).
+    expect(response.headers.get("set-cookie")).toBeNull();
 
     const stored = await getUserWithPasswordByEmail({ email });
+    expect(stored).toMatchObject({ email: email.toLowerCase(), name: "Grace" });
     expect(stored?.passwordHash).toMatch(/^\$2[aby]\$10\$/);
     expect(stored?.passwordHash).not.toContain("long enough pw");
-  });
-
-  it("uses the __Secure- cookie behind https", async () => {
-    const response = await post({ email: uniqueEmail(), password: "long enough pw" }, { "x-forwarded-proto": "https" });
-    expect(response.status).toBe(201);
-    expect(response.headers.get("set-cookie")).toMatch(/^__Secure-authjs\.session-token=.*; Secure$/);
+    // The password chosen signs in.
+    expect(await authorizeCredentials({ email, password: "long enough pw" })).toMatchObject({ id: stored!.id });
   });
 
   it("treats a missing or empty name as no name", async () => {
     for (const name of [undefined, "", "   ", null]) {
-      const { status, json } = await read(await post({ email: uniqueEmail(), password: "long enough pw", name }));
-      expect(status).toBe(201);
-      expect(json.user.name).toBeNull();
+      const email = uniqueEmail();
+      const { status } = await read(await post({ email, password: "long enough pw", name }));
+      expect(status).toBe(202);
+      expect((await getUserWithPasswordByEmail({ email }))?.name).toBeNull();
     }
   });
 
-  it("refuses a second account for the same email, in any letter case, with 409 conflict:email", async () => {
-    const { user } = await signUp();
-    const { status, json } = await read(await post({ email: user.email.toUpperCase(), password: "another password" }));
-    expect(status).toBe(409);
-    expect(json.error.code).toBe("conflict:email");
-    expect(json.error.issues).toEqual([{ path: "email", message: expect.any(String) }]);
+  it("answers a taken email, in any letter case, exactly as a new one, changes nothing and notifies the owner", async () => {
+    const { user, password } = await signUp();
+    const before = await getUserWithPasswordByEmail({ email: user.email });
+    const log = vi.spyOn(console, "info").mockImplementation(() => {});
+    const fresh = uniqueEmail();
+    const taken = await post({ email: user.email.toUpperCase(), password: "another password", name: "Mallory" });
+    const created = await post({ email: fresh, password: "another password", name: "Mallory" });
+    const lines = log.mock.calls.map((args) => args.join(" "));
+    log.mockRestore();
+
+    // Same status, same headers that matter, same body but for the email the caller sent.
+    expect(taken.status).toBe(created.status);
+    expect(taken.headers.get("set-cookie")).toBe(created.headers.get("set-cookie"));
+    const takenBody = (await read(taken)).json;
+    const createdBody = (await read(created)).json;
+    expect({ ...takenBody, email: "" }).toEqual({ ...createdBody, email: "" });
+    expect(takenBody.email).toBe(user.email);
+
+    // The existing account is untouched: same name, same password.
+    expect(await getUserWithPasswordByEmail({ email: user.email })).toEqual(before);
+    expect(await authorizeCredentials({ email: user.email, password })).toMatchObject({ id: user.id });
+    expect(await authorizeCredentials({ email: user.email, password: "another password" })).toBeNull();
+
+    // The owner's notice is a server log line naming the account's email, never the password tried.
+    const notices = lines.filter((line) => line.includes(user.email));
+    expect(notices).toEqual([expect.stringMatching(/^\[auth\] notice for the owner of the account/)]);
+    expect(notices.join("\n")).not.toContain("another password");
+    expect(lines.some((line) => line.includes(fresh))).toBe(false);
   });
 
-  it("lets exactly one of two concurrent signups for one email win", async () => {
+  it("creates one account for two concurrent sign-ups of one email, and answers both alike", async () => {
     const email = uniqueEmail("race");
+    const log = vi.spyOn(console, "info").mockImplementation(() => {});
     const responses = await Promise.all([
       post({ email, password: "long enough pw" }),
       post({ email, password: "long enough pw" }),
     ]);
-    expect(responses.map((r) => r.status).sort()).toEqual([201, 409]);
+    log.mockRestore();
+    expect(responses.map((r) => r.status)).toEqual([202, 202]);
     for (const r of responses) await read(r);
+    expect(await getUserWithPasswordByEmail({ email })).not.toBeNull();
   });
 
   it.each([

@@ -72,19 +72,50 @@ export async function callJson(baseUrl: string, path: string, options: CallOptio
   return { status: response.status, headers: response.headers, text, json };
 }
 
-/** Signs up through POST /api/signup and issues an API key through POST /api/keys. */
+/**
+ * Signs in as a browser does, through next-auth's credentials endpoint (a CSRF token first); returns the
+ * session cookie ("name=value").
+ */
+export async function signInOverHttp(baseUrl: string, email: string, password: string): Promise<string> {
+  const csrf = await request(baseUrl, "/api/auth/csrf");
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const csrfCookie = csrf.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const response = await request(baseUrl, "/api/auth/callback/credentials", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    cookie: csrfCookie,
+    body: new URLSearchParams({ csrfToken, email, password, callbackUrl: "/workflows" }).toString(),
+  });
+  await response.body?.cancel();
+  const session = response.headers.getSetCookie().find((c) => /^(__Secure-)?authjs\.session-token=/.test(c));
+  if (!session) {
+    throw new Error(
+      `signing in answered ${response.status} ${response.headers.get("location") ?? ""} without a session`,
+    );
+  }
+  return session.split(";")[0]!;
+}
+
+/**
+ * Signs up through POST /api/signup (which signs no one in), signs in, and issues an API key through
+ * POST /api/keys.
+ */
 export async function signUpOverHttp(baseUrl: string, tag = "user"): Promise<HttpUser> {
   const email = `${tag}-${ulid().toLowerCase()}@suite.test`;
   const password = "correct horse battery staple";
   const signup = await request(baseUrl, "/api/signup", { method: "POST", body: { email, password, name: tag } });
   const signupText = await signup.text();
-  if (signup.status !== 201) throw new Error(`signup answered ${signup.status}: ${signupText}`);
-  const cookie = (signup.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  if (!cookie) throw new Error("signup set no session cookie");
-  const { user } = JSON.parse(signupText) as { user: { id: string } };
+  if (signup.status !== 202) throw new Error(`signup answered ${signup.status}: ${signupText}`);
+  const cookie = await signInOverHttp(baseUrl, email, password);
+  const health = await callJson(baseUrl, "/api/health", { cookie });
+  const id = health.json?.user?.id as string | undefined;
+  if (!id) throw new Error(`the new session is not signed in: ${health.status} ${health.text}`);
   const key = await callJson(baseUrl, "/api/keys", { method: "POST", body: { name: `${tag} key` }, cookie });
   if (key.status !== 201) throw new Error(`creating an API key answered ${key.status}: ${key.text}`);
-  return { id: user.id, email, password, cookie, apiKey: key.json.secret, apiKeyId: key.json.key.id };
+  return { id, email, password, cookie, apiKey: key.json.secret, apiKeyId: key.json.key.id };
 }
 
 export interface SseMessage {

@@ -5,6 +5,7 @@ import { SignInForm } from "@/components/auth/signin-form";
 import { getSessionUser } from "@/lib/auth";
 import { githubConfigured } from "@/lib/auth/config";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
+import { INVALID_CREDENTIALS_MESSAGE, SIGN_IN_THROTTLED_CODE, throttledMessage } from "@/lib/auth/sign-in-messages";
 import { DEMO_EMAIL, demoAccountEnabled, getLocalSecrets } from "@/lib/config/local-secrets";
 import { env } from "@/lib/env";
 import { AuthCard } from "@/components/auth/auth-card";
@@ -13,10 +14,15 @@ export const metadata: Metadata = { title: "Sign in" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-/** Messages for the errors next-auth reports through `?error=` (OAuth failures land here). */
-function describeAuthError(code: string | undefined): string | undefined {
+/**
+ * Messages for the errors next-auth reports through `?error=` and `&code=` (OAuth failures, and credentials
+ * posted to next-auth's own endpoint, land here).
+ */
+function describeAuthError(code: string | undefined, detail: string | undefined): string | undefined {
   if (!code) return undefined;
-  if (code === "CredentialsSignin") return "Invalid email or password.";
+  if (code === "CredentialsSignin") {
+    return detail === SIGN_IN_THROTTLED_CODE ? throttledMessage() : INVALID_CREDENTIALS_MESSAGE;
+  }
   if (code === "OAuthAccountNotLinked") return "This email already has an account. Sign in with your password.";
   if (code === "AccessDenied") return "Access was denied.";
   return "Signing in did not work. Try again.";
@@ -42,7 +48,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
         callbackUrl={callbackUrl}
         demo={demo}
         githubEnabled={githubConfigured()}
-        initialError={describeAuthError(error)}
+        initialError={describeAuthError(error, typeof params.code === "string" ? params.code : undefined)}
       />
     </AuthCard>
   );

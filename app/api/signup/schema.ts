@@ -29,6 +29,16 @@ export const signupBodySchema = z.object({
 
 export type SignupBody = z.infer<typeof signupBodySchema>;
 
+/**
+ * The one answer to every well-formed sign-up (202), whether or not the email already had an account: it
+ * never tells anyone which emails have accounts.
+ */
+export const SIGNUP_ACCEPTED_MESSAGE =
+  "If this email had no account, it has one now: sign in with it and the password you chose. If it already had one, nothing was changed and its owner has been notified.";
+
 export interface SignupResponse {
-  user: { id: string; email: string; name: string | null };
+  status: "accepted";
+  /** The email as it was read (trimmed, lower case): the one to sign in with. */
+  email: string;
+  message: string;
 }
