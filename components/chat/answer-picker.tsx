@@ -5,7 +5,6 @@
  * their saved workflows. A template that reads a knowledge base asks which one first. The choice applies
  * to the next message. A new chat opened for a template (/chat?template=<id>) picks it the same way on arrival.
  */
-import { useQuery } from "@tanstack/react-query";
 import { clsx } from "clsx";
 import { ArrowLeft, BookOpen, Check, ChevronDown, LayoutTemplate, Loader2, Workflow } from "lucide-react";
 import Link from "next/link";
@@ -13,9 +12,8 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import type { KnowledgeBaseDto } from "@/lib/contracts/knowledge";
 import type { TemplateSummary } from "@/lib/contracts/templates";
 import type { WorkflowSummary } from "@/lib/contracts/workflows";
-import { chatKeys } from "@/lib/api-client/chat";
-import { fetchTemplate } from "@/lib/api-client/templates";
 import { focusRing, focusRingTight } from "@/components/ui/focus-ring";
+import { useTemplateDetail } from "./queries";
 
 export type AnswerChoice = { kind: "template"; id: string } | { kind: "workflow"; id: string };
 
@@ -117,12 +115,7 @@ export function AnswerPicker({
   const described = describeChoice(choice, templates, workflows);
 
   // The template's parameters tell whether it needs a knowledge base; fetched when it is clicked.
-  const detail = useQuery({
-    queryKey: chatKeys.template(kbFor?.id ?? "none"),
-    queryFn: ({ signal }) => fetchTemplate({ id: kbFor!.id, signal }),
-    enabled: kbFor !== null,
-    staleTime: 5 * 60_000,
-  });
+  const detail = useTemplateDetail(kbFor?.id ?? null);
 
   useEffect(() => {
     if (!open) return;

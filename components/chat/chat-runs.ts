@@ -11,10 +11,12 @@ import { useStore } from "zustand";
 import { useShallow } from "zustand/react/shallow";
 import { createStore } from "zustand/vanilla";
 import type { ExecutionEvent } from "@/lib/contracts/events";
-import { cancelExecution, chatKeys, fetchExecutionLastSeq } from "@/lib/api-client/chat";
+import { fetchExecutionLastSeq } from "@/lib/api-client/chat";
+import { cancelExecution } from "@/lib/api-client/monitor";
 import { isAppError } from "@/lib/errors";
 import { applyEvents, isLive, newLiveRun, type LiveRun } from "./live-run";
 import { followRun, openRunEvents, postForEvents, type RunStreamOutcome } from "@/lib/api-client/run-stream";
+import { chatKeys } from "./queries";
 
 /** Who answers the next message: a saved workflow or a template (the API takes one or the other). */
 export type AnswerTarget = { workflowId: string } | { templateId: string };
@@ -70,7 +72,7 @@ function requestStop(key: string) {
   const turn = get(key);
   const executionId = turn?.run.executionId;
   if (!turn || !executionId) return;
-  cancelExecution({ executionId }).catch((error: unknown) => {
+  cancelExecution(executionId).catch((error: unknown) => {
     // 409: it ended on its own meanwhile; its last event says how.
     if (isAppError(error) && error.status === 409) return;
     update(key, (t) => ({ ...t, stopRequested: false }));

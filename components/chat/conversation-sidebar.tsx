@@ -15,6 +15,7 @@ import type { ConversationPage } from "@/lib/api-client/chat";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { focusRing, focusRingTight } from "@/components/ui/focus-ring";
+import { chatRuns } from "./chat-runs";
 import { useConversationList, useConversationSearch, useDeleteConversation, useRenameConversation } from "./queries";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -206,7 +207,8 @@ export function ConversationSidebar({
   onDeleted: (id: string) => void;
 }) {
   const list = useConversationList(initialPage);
-  const remove = useDeleteConversation();
+  // A deleted conversation's runs in flight are forgotten with it.
+  const remove = useDeleteConversation({ onDeleted: chatRuns.forgetConversation });
   const [query, setQuery] = useState("");
   const [toDelete, setToDelete] = useState<ConversationSummary | null>(null);
 

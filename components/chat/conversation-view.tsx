@@ -14,11 +14,10 @@ import type { ConversationDto } from "@/lib/contracts/conversations";
 import type { KnowledgeBaseDto } from "@/lib/contracts/knowledge";
 import type { TemplateSummary } from "@/lib/contracts/templates";
 import type { WorkflowSummary } from "@/lib/contracts/workflows";
-import { chatKeys } from "@/lib/api-client/chat";
 import { instantiateTemplate } from "@/lib/api-client/templates";
 import { focusRing } from "@/components/ui/focus-ring";
 import { AnswerPicker, describeChoice, type AnswerChoice } from "./answer-picker";
-import { useAnswererData, useConversation } from "./queries";
+import { useAddPickerWorkflow, useAnswererData, useConversation } from "./queries";
 import { chatRuns, useConversationTurns, type AnswerTarget } from "./chat-runs";
 import { useChatShell } from "./chat-shell";
 import { Composer, type ComposerHandle } from "./composer";
@@ -121,6 +120,7 @@ export function ConversationView({
   const conversation = useConversation(conversationId, initialConversation);
   const turns = useConversationTurns(conversationId, draftKeys);
   const { templates, workflows, knowledgeBases } = useAnswererData(shell.answerers);
+  const addPickerWorkflow = useAddPickerWorkflow();
   const [picked, setPicked] = useState<AnswerChoice | null>(null);
   const [preparing, setPreparing] = useState(false);
   const [pickerError, setPickerError] = useState<string | null>(null);
@@ -250,11 +250,7 @@ export function ConversationView({
     setPreparing(true);
     try {
       const workflow = await instantiateTemplate({ templateId: template.id, name, params: { knowledgeBaseId: kb.id } });
-      queryClient.setQueryData<WorkflowSummary[]>(chatKeys.workflows, (old) => [
-        workflow,
-        ...(old ?? []).filter((w) => w.id !== workflow.id),
-      ]);
-      void queryClient.invalidateQueries({ queryKey: chatKeys.workflows });
+      addPickerWorkflow(workflow);
       setPicked({ kind: "workflow", id: workflow.id });
     } catch (error) {
       setPickerError(error instanceof Error ? error.message : "Could not prepare that knowledge base.");

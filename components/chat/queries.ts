@@ -2,10 +2,9 @@
 
 /**
  * React Query hooks of the chat: the conversation list (cursor pages, by last activity) and its server-side
- * search (titles and messages), one conversation
- * with its messages, rename and delete (the cache is updated at once and corrected by a refetch), and the
- * workflows, templates and knowledge bases the answer picker offers. Pages hand the first data down from
- * the server, so nothing flashes empty on load.
+ * search (titles and messages), one conversation with its messages, rename and delete (the cache is updated
+ * at once and corrected by a refetch), and the workflows, templates and knowledge bases the answer picker
+ * offers. Pages hand the first data down from the server, so nothing flashes empty on load.
  */
 import {
   keepPreviousData,
@@ -20,7 +19,6 @@ import type { KnowledgeBaseDto } from "@/lib/contracts/knowledge";
 import type { TemplateSummary } from "@/lib/contracts/templates";
 import type { WorkflowSummary } from "@/lib/contracts/workflows";
 import {
-  chatKeys,
   deleteConversation,
   fetchConversation,
   fetchConversationPage,
@@ -28,9 +26,23 @@ import {
   type ConversationPage,
 } from "@/lib/api-client/chat";
 import { fetchKnowledgeBases } from "@/lib/api-client/knowledge";
-import { fetchTemplates } from "@/lib/api-client/templates";
+import { fetchTemplate, fetchTemplates } from "@/lib/api-client/templates";
 import { fetchWorkflows } from "@/lib/api-client/workflows";
-import { chatRuns } from "./chat-runs";
+import { workflowKeys } from "@/components/editor/queries";
+import { knowledgeKeys } from "@/components/knowledge/queries";
+
+export const chatKeys = {
+  conversations: ["conversations"] as const,
+  conversation: (id: string) => ["conversations", "detail", id] as const,
+  /** Every search of the conversations (the prefix), and one by its text. */
+  conversationSearches: ["conversations", "search"] as const,
+  conversationSearch: (q: string) => ["conversations", "search", q] as const,
+  templates: ["templates", "list"] as const,
+  template: (id: string) => ["templates", "detail", id] as const,
+  // Under the workflows' and the knowledge bases' prefixes: an invalidation of either prefix reaches the picker.
+  workflows: [...workflowKeys.all, "list"] as const,
+  knowledgeBases: [...knowledgeKeys.all, "list"] as const,
+};
 
 export function useConversationList(initialPage?: ConversationPage) {
   return useInfiniteQuery({
@@ -98,12 +110,13 @@ export function useRenameConversation() {
   });
 }
 
-export function useDeleteConversation() {
+/** Deletes a conversation; `onDeleted` comes first (the chat forgets its runs in flight). */
+export function useDeleteConversation({ onDeleted }: { onDeleted?: (id: string) => void } = {}) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: deleteConversation,
     onSuccess: (_data, { id }) => {
-      chatRuns.forgetConversation(id);
+      onDeleted?.(id);
       const drop = (data: InfiniteData<ConversationPage> | undefined) =>
         patchSummaries(data, (items) => items.filter((item) => item.id !== id));
       queryClient.setQueryData<InfiniteData<ConversationPage>>(chatKeys.conversations, drop);
@@ -140,4 +153,26 @@ export function useAnswererData(initial: AnswererData) {
     initialData: initial.knowledgeBases,
   });
   return { templates: templates.data, workflows: workflows.data, knowledgeBases: knowledgeBases.data };
+}
+
+/** A template's details (its parameters tell whether it needs a knowledge base); fetched once it is clicked. */
+export function useTemplateDetail(id: string | null) {
+  return useQuery({
+    queryKey: chatKeys.template(id ?? "none"),
+    queryFn: ({ signal }) => fetchTemplate({ id: id!, signal }),
+    enabled: id !== null,
+    staleTime: 5 * 60_000,
+  });
+}
+
+/** A workflow made for the picker (a template with its knowledge base): listed at once, then refetched. */
+export function useAddPickerWorkflow() {
+  const queryClient = useQueryClient();
+  return (workflow: WorkflowSummary) => {
+    queryClient.setQueryData<WorkflowSummary[]>(chatKeys.workflows, (old) => [
+      workflow,
+      ...(old ?? []).filter((w) => w.id !== workflow.id),
+    ]);
+    void queryClient.invalidateQueries({ queryKey: chatKeys.workflows });
+  };
 }

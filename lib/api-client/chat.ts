@@ -1,7 +1,8 @@
 /**
- * The chat's data layer in the browser: query keys and fetchers over the same REST routes every API client
- * uses (/api/conversations/**, /api/templates, /api/workflows, /api/knowledge-bases), each response parsed
- * with the API's own DTO schemas. React Query hooks in components/chat wrap these. Client-safe.
+ * The chat's calls in the browser, over the same REST routes every API client uses (/api/conversations/**,
+ * and a run's last event), each response parsed with the API's own DTO schemas. The chat's React Query hooks
+ * (components/chat/queries.ts) wrap these; the picker's lists come from templates.ts, workflows.ts and
+ * knowledge.ts beside this file. Client-safe.
  */
 import { z } from "zod";
 import {
@@ -11,21 +12,8 @@ import {
   type ConversationDto,
   type ConversationSummary,
 } from "@/lib/contracts/conversations";
-import { cancelExecutionResponseSchema, executionResponseSchema } from "@/lib/contracts/executions";
+import { executionResponseSchema } from "@/lib/contracts/executions";
 import { fetchJson } from "./fetch-json";
-
-export const chatKeys = {
-  conversations: ["conversations"] as const,
-  conversation: (id: string) => ["conversations", "detail", id] as const,
-  /** Every search of the conversations (the prefix), and one by its text. */
-  conversationSearches: ["conversations", "search"] as const,
-  conversationSearch: (q: string) => ["conversations", "search", q] as const,
-  templates: ["templates", "list"] as const,
-  template: (id: string) => ["templates", "detail", id] as const,
-  // Under the editor's ["workflows"] prefix, so a save there refreshes the chat's picker too.
-  workflows: ["workflows", "list"] as const,
-  knowledgeBases: ["knowledge-bases", "list"] as const,
-};
 
 export type ConversationPage = z.infer<typeof conversationListResponseSchema>;
 
@@ -67,11 +55,6 @@ export async function renameConversation({ id, title }: { id: string; title: str
 
 export function deleteConversation({ id }: { id: string }): Promise<void> {
   return fetchJson(`/api/conversations/${id}`, { method: "DELETE", schema: null });
-}
-
-/** Asks the run to stop; it ends `cancelled` (its stream says so). A run that already ended answers 409. */
-export function cancelExecution({ executionId }: { executionId: string }) {
-  return fetchJson(`/api/executions/${executionId}/cancel`, { method: "POST", schema: cancelExecutionResponseSchema });
 }
 
 /** The sequence number of a run's last stored event (a resumed run's events come after it). */

@@ -1,6 +1,7 @@
 /**
  * The execution monitor's actions in the browser: cancel, answer a paused run, re-run. Responses are parsed
- * with the API's own zod schemas. The monitor's queries and streams are in components/monitor/queries.ts.
+ * with the API's own zod schemas. The monitor's queries and streams are in components/monitor/queries.ts;
+ * the chat and the editor's test runs stop a run with the same cancelExecution.
  */
 import {
   cancelExecutionResponseSchema,
@@ -10,6 +11,7 @@ import {
 } from "@/lib/contracts/executions";
 import { fetchJson } from "./fetch-json";
 
+/** Asks the run to stop; it ends `cancelled` (its stream says so). A run that already ended answers 409. */
 export function cancelExecution(executionId: string) {
   return fetchJson(`/api/executions/${executionId}/cancel`, { method: "POST", schema: cancelExecutionResponseSchema });
 }
