@@ -1,7 +1,6 @@
 "use client";
 
 import { clsx } from "clsx";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Check, Copy, KeyRound, Plus, RotateCw, TriangleAlert } from "lucide-react";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
@@ -13,50 +12,24 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Input, Label } from "@/components/ui/input";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Skeleton } from "@/components/ui/skeleton";
-import { fetchJson } from "@/lib/api-client/fetch-json";
-import { API_KEY_NAME_MAX, apiKeyListSchema, createdApiKeySchema, type ApiKeyView } from "./api-key-schema";
+import type { ApiKeyView } from "@/lib/api-client/api-keys";
+import { useApiKeys, useCreateApiKey, useRevokeApiKey } from "./queries";
 
-const apiKeysQueryKey = ["api-keys"] as const;
+/** Mirrors the server's limit (api_keys.name is varchar(100)) so the form can say so before sending. */
+const API_KEY_NAME_MAX = 100;
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : "Something went wrong.";
 }
 
 export function ApiKeysPanel() {
-  const queryClient = useQueryClient();
-  const keys = useQuery({
-    queryKey: apiKeysQueryKey,
-    queryFn: ({ signal }) => fetchJson("/api/keys", { schema: apiKeyListSchema, signal }).then((r) => r.keys),
-  });
+  const keys = useApiKeys();
 
   const [newSecret, setNewSecret] = useState<{ name: string; secret: string } | null>(null);
   const [toRevoke, setToRevoke] = useState<ApiKeyView | null>(null);
 
-  const create = useMutation({
-    mutationFn: (name: string) =>
-      fetchJson("/api/keys", { method: "POST", body: { name }, schema: createdApiKeySchema }),
-    onSuccess: ({ key, secret }) => {
-      setNewSecret({ name: key.name, secret });
-      // Show the new row at once; the refetch then confirms it.
-      queryClient.setQueryData<ApiKeyView[]>(apiKeysQueryKey, (old) => [
-        key,
-        ...(old ?? []).filter((k) => k.id !== key.id),
-      ]);
-      void queryClient.invalidateQueries({ queryKey: apiKeysQueryKey });
-    },
-  });
-
-  const revoke = useMutation({
-    mutationFn: (id: string) => fetchJson(`/api/keys/${encodeURIComponent(id)}`, { method: "DELETE", schema: null }),
-    onSuccess: (_result, id) => {
-      const now = new Date().toISOString();
-      queryClient.setQueryData<ApiKeyView[]>(apiKeysQueryKey, (old) =>
-        old?.map((k) => (k.id === id ? { ...k, revokedAt: k.revokedAt ?? now } : k)),
-      );
-      void queryClient.invalidateQueries({ queryKey: apiKeysQueryKey });
-      setToRevoke(null);
-    },
-  });
+  const create = useCreateApiKey({ onCreated: ({ key, secret }) => setNewSecret({ name: key.name, secret }) });
+  const revoke = useRevokeApiKey({ onRevoked: () => setToRevoke(null) });
 
   return (
     <Card aria-labelledby="api-keys-title" data-testid="api-keys">
