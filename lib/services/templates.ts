@@ -4,8 +4,10 @@
  * fills them in and saves the result as a new workflow.
  */
 import "server-only";
+import { listTemplateUsage as selectTemplateUsage, type TemplateUsage } from "@/lib/db/queries/analytics";
 import {
   getTemplate,
+  getTemplateBySlug,
   listTemplates as selectTemplates,
   type TemplateSummary as TemplateSummaryRow,
 } from "@/lib/db/queries/templates";
@@ -24,6 +26,8 @@ import { EXPORT_FORMAT_VERSION, type ExportFile, type WorkflowDefinitionDoc } fr
 import type { Template, TemplateSummary } from "@/lib/contracts/templates";
 import type { WorkflowSavedResponse } from "@/lib/contracts/workflows";
 import { createWorkflow, requireWorkflow } from "./workflows";
+
+export type { TemplateUsage };
 
 export function templateNotFound(): AppError {
   return new AppError("not_found:template", "No such template.");
@@ -78,6 +82,19 @@ function toTemplate(row: WorkflowTemplate): Template {
 
 export async function listTemplates({ ownerId }: { ownerId: string }): Promise<TemplateSummary[]> {
   return (await selectTemplates({ ownerId })).map(toTemplateSummary);
+}
+
+/** The id of the built-in template with this slug (lib/templates/slugs.ts), or null when it is not installed. */
+export async function builtinTemplateId({ slug }: { slug: string }): Promise<string | null> {
+  return (await getTemplateBySlug({ slug }))?.id ?? null;
+}
+
+/**
+ * The owner's all-time use of each template they have run (finished runs, from the counters the tracker keeps,
+ * which outlive pruned runs), most recently used first.
+ */
+export async function listTemplateUsage({ ownerId }: { ownerId: string }): Promise<TemplateUsage[]> {
+  return selectTemplateUsage({ ownerId });
 }
 
 async function requireTemplate({ ownerId, id }: { ownerId: string; id: string }): Promise<WorkflowTemplate> {

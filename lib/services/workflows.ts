@@ -4,6 +4,7 @@
  * definition is kept as a draft (isValid false) that the engine refuses to run.
  */
 import "server-only";
+import { listLastRunsByDefinition, type LastRun } from "@/lib/db/queries/definition-runs";
 import { listDefinitions, type DefinitionSummary } from "@/lib/db/queries/definitions-list";
 import {
   createWorkflow as insertWorkflow,
@@ -102,6 +103,17 @@ function contentOf(doc: WorkflowDefinitionDoc): DefinitionContent {
 
 export async function listWorkflows({ ownerId }: { ownerId: string }): Promise<WorkflowSummary[]> {
   return (await listDefinitions({ ownerId })).map(toWorkflowSummary);
+}
+
+/** The latest run of each of the owner's workflows named (none for one never run), for the workflow list. */
+export async function listLastRuns({
+  ownerId,
+  workflowIds,
+}: {
+  ownerId: string;
+  workflowIds: readonly string[];
+}): Promise<LastRun[]> {
+  return listLastRunsByDefinition({ ownerId, definitionIds: workflowIds });
 }
 
 export async function requireWorkflow({ ownerId, id }: { ownerId: string; id: string }): Promise<WorkflowDefinition> {

@@ -6,6 +6,7 @@
  *   `import "server-only"`;
  * - drizzle-orm is imported only under lib/db/**;
  * - lib/contracts/** (what the browser and the server share) imports nothing server-side;
+ * - pages and layouts (app/** outside app/api) never import lib/db: they read through lib/services;
  * - nothing a component or a contract imports, followed through every value import, is server-only;
  * - the layers stack one way: lib/workflow, lib/nodes, lib/graph and lib/validation never import
  *   lib/engine, lib/nodes never imports lib/graph (the compiler sits above the nodes it compiles), lib/queue
@@ -183,6 +184,8 @@ function boundaryViolations(list: SourceFile[]): string[] {
       const p = target.path;
       if (under(file.file, "lib") && (under(p, "app") || under(p, "components")))
         out.push(`${where}: lib never imports app or components`);
+      if (under(file.file, "app") && !under(file.file, "app/api") && under(p, "lib/db"))
+        out.push(`${where}: pages read through lib/services, never lib/db`);
       for (const [from, to] of LAYERS) {
         if (under(file.file, from) && under(p, to)) out.push(`${where}: ${from} never imports ${to}`);
       }
@@ -247,6 +250,7 @@ describe("import boundaries", () => {
       },
       { file: "components/chat/secret.ts", text: 'import "server-only";\nexport const secret = 1;' },
       { file: "lib/services/x.ts", text: 'import { sql } from "drizzle-orm";' },
+      { file: "app/(app)/x/page.tsx", text: 'import { listTemplates } from "@/lib/db/queries/templates";' },
       { file: "lib/nodes/x.ts", text: 'import type { ExecutionContext } from "@/lib/engine/context";' },
       {
         file: "lib/contracts/x.ts",
@@ -260,6 +264,7 @@ describe("import boundaries", () => {
       "components/chat/x.tsx → ./secret: imports a server-only module",
       "components/chat/secret.ts → server-only: browser code is never server-only",
       "lib/services/x.ts → drizzle-orm: drizzle only under lib/db",
+      "app/(app)/x/page.tsx → @/lib/db/queries/templates: pages read through lib/services, never lib/db",
       "lib/nodes/x.ts → @/lib/engine/context: lib/nodes never imports lib/engine",
       "lib/contracts/x.ts → server-only: browser code is never server-only",
       "lib/contracts/x.ts → ../tracking/workflow-tracker: contracts never import lib/tracking",

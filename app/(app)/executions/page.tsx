@@ -5,11 +5,11 @@ import { parseFilters } from "@/components/monitor/filters";
 import type { RunNames } from "@/components/monitor/run-names";
 import { executionListQuerySchema } from "@/lib/contracts/executions";
 import { requireSessionUser } from "@/lib/auth";
-import { listDefinitions } from "@/lib/db/queries/definitions-list";
-import { listTemplates } from "@/lib/db/queries/templates";
 import { getDashboard } from "@/lib/monitor/dashboard";
 import { DASHBOARD_RANGES } from "@/lib/monitor/dashboard-schema";
 import { listExecutionsPage } from "@/lib/services/executions";
+import { listTemplates } from "@/lib/services/templates";
+import { listWorkflows } from "@/lib/services/workflows";
 
 export const metadata: Metadata = { title: "Executions" };
 
@@ -38,7 +38,7 @@ export default async function ExecutionsPage({
   const dashboard = await getDashboard({ ownerId: user.id, key: filters.range, now: new Date(renderedAt) });
   const page = await listExecutionsPage({ ownerId: user.id, query });
   const [workflows, templates] = await Promise.all([
-    listDefinitions({ ownerId: user.id }),
+    listWorkflows({ ownerId: user.id }),
     listTemplates({ ownerId: user.id }),
   ]);
   const names: RunNames = {

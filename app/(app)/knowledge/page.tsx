@@ -11,8 +11,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { KnowledgeBaseDto } from "@/lib/contracts/knowledge";
 import { requireSessionUser } from "@/lib/auth";
-import { listKnowledgeBaseTotals, type KnowledgeBaseTotals } from "@/lib/db/queries/knowledge-totals";
-import { listKnowledgeBases } from "@/lib/services/knowledge";
+import { listKnowledgeBases, listKnowledgeBaseTotals, type KnowledgeBaseTotals } from "@/lib/services/knowledge";
 
 export const metadata: Metadata = { title: "Knowledge" };
 

@@ -8,8 +8,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { requireSessionUser } from "@/lib/auth";
-import { listTemplateUsage, type TemplateUsage } from "@/lib/db/queries/analytics";
-import { listTemplates, type TemplateSummary } from "@/lib/db/queries/templates";
+import type { TemplateSummary } from "@/lib/contracts/templates";
+import { listTemplates, listTemplateUsage, type TemplateUsage } from "@/lib/services/templates";
 
 export const metadata: Metadata = { title: "Templates" };
 

@@ -6,8 +6,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { WorkflowActions } from "@/components/workflows/workflow-actions";
 import { WorkflowList, type WorkflowListItem } from "@/components/workflows/workflow-list";
 import { requireSessionUser } from "@/lib/auth";
-import { listLastRunsByDefinition } from "@/lib/db/queries/definition-runs";
-import { listWorkflows } from "@/lib/services/workflows";
+import { listLastRuns, listWorkflows } from "@/lib/services/workflows";
 import { validationContextFor } from "@/lib/services/validation-context";
 
 export const metadata: Metadata = { title: "Workflows" };
@@ -21,7 +20,7 @@ export default async function WorkflowsPage() {
     validationContextFor({ ownerId: user.id }),
   ]);
   const lastRuns = new Map(
-    (await listLastRunsByDefinition({ ownerId: user.id, definitionIds: workflows.map((wf) => wf.id) })).map((run) => [
+    (await listLastRuns({ ownerId: user.id, workflowIds: workflows.map((wf) => wf.id) })).map((run) => [
       run.definitionId,
       run,
     ]),

@@ -6,11 +6,11 @@ import { RunView, type RunLinks } from "@/components/monitor/run-view";
 import { isId } from "@/lib/contracts/common";
 import type { ExecutionStep } from "@/lib/contracts/executions";
 import { requireSessionUser } from "@/lib/auth";
-import { listDefinitions } from "@/lib/db/queries/definitions-list";
-import { listKnowledgeBases } from "@/lib/db/queries/knowledge";
-import { listTemplates } from "@/lib/db/queries/templates";
 import { isAppError } from "@/lib/errors";
 import { getExecutionDetail, listExecutionSteps } from "@/lib/services/executions";
+import { listKnowledgeBases } from "@/lib/services/knowledge";
+import { listTemplates } from "@/lib/services/templates";
+import { listWorkflows } from "@/lib/services/workflows";
 
 export const metadata: Metadata = { title: "Execution" };
 
@@ -38,7 +38,7 @@ export default async function ExecutionPage({ params }: { params: Promise<{ id: 
     },
   );
   const [workflows, templates, knowledgeBases] = await Promise.all([
-    listDefinitions({ ownerId: user.id }),
+    listWorkflows({ ownerId: user.id }),
     listTemplates({ ownerId: user.id }),
     listKnowledgeBases({ ownerId: user.id }),
   ]);

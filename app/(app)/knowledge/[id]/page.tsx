@@ -4,9 +4,9 @@ import { connection } from "next/server";
 import { KnowledgeBaseView } from "@/components/knowledge/knowledge-base-view";
 import { isId } from "@/lib/contracts/common";
 import { requireSessionUser } from "@/lib/auth";
-import { getTemplateBySlug } from "@/lib/db/queries/templates";
 import { isAppError } from "@/lib/errors";
 import { getKnowledgeBaseWithDocuments } from "@/lib/services/knowledge";
+import { builtinTemplateId } from "@/lib/services/templates";
 import { RAG_QA_SLUG } from "@/lib/templates/builtin";
 
 export const metadata: Metadata = { title: "Knowledge base" };
@@ -20,13 +20,13 @@ export default async function KnowledgeBasePage({ params }: { params: Promise<{ 
   const { id } = await params;
   const user = await requireSessionUser({ callbackUrl: `/knowledge/${id}` });
   if (!isId(id)) notFound();
-  const [data, ragTemplate] = await Promise.all([
+  const [data, ragTemplateId] = await Promise.all([
     getKnowledgeBaseWithDocuments({ ownerId: user.id, id }).catch((error: unknown) => {
       if (isAppError(error) && error.status === 404) return null;
       throw error;
     }),
-    getTemplateBySlug({ slug: RAG_QA_SLUG }),
+    builtinTemplateId({ slug: RAG_QA_SLUG }),
   ]);
   if (!data) notFound();
-  return <KnowledgeBaseView key={id} initial={data} chatTemplateId={ragTemplate?.id ?? null} />;
+  return <KnowledgeBaseView key={id} initial={data} chatTemplateId={ragTemplateId} />;
 }

@@ -5,9 +5,9 @@
  */
 import "server-only";
 import type { EditorResources } from "@/components/editor/model/resources";
-import { listKnowledgeBases } from "@/lib/db/queries/knowledge";
 import { MODEL_PROVIDER_CATALOG } from "@/lib/models/catalog";
 import { listModelProviders } from "@/lib/models";
+import { listKnowledgeBases } from "@/lib/services/knowledge";
 import { listWorkflows } from "@/lib/services/workflows";
 import { validationContextFor } from "@/lib/services/validation-context";
 
