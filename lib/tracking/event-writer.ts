@@ -4,6 +4,12 @@
  * runs of this process, with one NOTIFY per execution in the same statement. A run's terminal event is held
  * back and written by the tracker's finishing statement, together with whatever is still buffered, so the
  * stored sequence of a finished run is complete the moment its status is.
+ *
+ * A failed write is retried (backing off up to 5 s) until the database takes it or the run finishes (its
+ * finishing statement then takes what is left). Meanwhile events wait in memory, at most `maxPending`:
+ * beyond, the oldest progress events (tokens, node starts and ends, tool calls — what a run's result sums
+ * up) are dropped with a warning that counts them and names the runs. A run's start, pauses, node failures
+ * and end are never dropped.
  */
 import "server-only";
 import { appendExecutionEvents, type Notification } from "@/lib/db/queries/events";
@@ -20,9 +26,23 @@ export interface EventWriterOptions {
   flushIntervalMs?: number;
   /** Flush at once when this many events are waiting. */
   maxBuffered?: number;
+  /** At most this many events wait while writes fail; beyond, the oldest progress events are dropped. */
+  maxPending?: number;
 }
 
 const MAX_RETRY_DELAY_MS = 5_000;
+const DEFAULT_MAX_PENDING = 20_000;
+/** Dropping goes down to this share of `maxPending`, so a long outage drops (and warns) in batches. */
+const DROP_TO = 0.9;
+/** Events a run may lose when they cannot be stored: progress its result and history sum up. */
+const DROPPABLE: ReadonlySet<string> = new Set(["token", "node_started", "node_completed", "tool_call"]);
+/** Executions named in a log line (the rest are counted). */
+const LOGGED_IDS = 10;
+
+function nameExecutions(ids: readonly string[]): string {
+  const named = ids.slice(0, LOGGED_IDS).join(", ");
+  return ids.length > LOGGED_IDS ? `${named} and ${ids.length - LOGGED_IDS} more` : named;
+}
 
 export class EventWriter {
   private readonly buffer = new Map<string, Buffered>();
@@ -36,8 +56,11 @@ export class EventWriter {
   private failures = 0;
   private readonly flushIntervalMs: number;
   private readonly maxBuffered: number;
+  private readonly maxPending: number;
   /** Statements issued (tests check that tokens are batched). */
   statements = 0;
+  /** Events dropped because they waited past `maxPending` (since this writer was made). */
+  dropped = 0;
 
   constructor(
     private readonly bus: EventBus,
@@ -45,6 +68,12 @@ export class EventWriter {
   ) {
     this.flushIntervalMs = options.flushIntervalMs ?? 50;
     this.maxBuffered = options.maxBuffered ?? 500;
+    this.maxPending = Math.max(1, options.maxPending ?? DEFAULT_MAX_PENDING);
+  }
+
+  /** Events waiting to be written (not counting held terminal events and a write in flight). */
+  get bufferedEvents(): number {
+    return this.bufferedCount;
   }
 
   /** Queues an event; `hold` keeps it for the run's finishing statement. */
@@ -55,8 +84,42 @@ export class EventWriter {
     entry.events.push(event);
     if (hold) return;
     this.bufferedCount += 1;
+    // Only while writes fail does the buffer grow past its flush size.
+    if (this.bufferedCount > this.maxPending) this.dropOldestProgress();
     if (this.bufferedCount >= this.maxBuffered) void this.flush();
     else this.schedule(this.flushIntervalMs);
+  }
+
+  /**
+   * Brings the buffer back under its bound by dropping progress events, oldest first (runs in the order
+   * they were buffered, each from its start); never a run's start, pause, node failure or end.
+   */
+  private dropOldestProgress(): void {
+    let excess = this.bufferedCount - Math.floor(this.maxPending * DROP_TO);
+    const droppedBy = new Map<string, number>();
+    for (const [executionId, entry] of this.buffer) {
+      if (excess <= 0) break;
+      const kept: ExecutionEvent[] = [];
+      let dropped = 0;
+      for (const event of entry.events) {
+        if (excess > 0 && DROPPABLE.has(event.type)) {
+          excess -= 1;
+          dropped += 1;
+        } else kept.push(event);
+      }
+      if (dropped === 0) continue;
+      entry.events = kept;
+      if (kept.length === 0) this.buffer.delete(executionId);
+      droppedBy.set(executionId, dropped);
+    }
+    const total = [...droppedBy.values()].reduce((a, b) => a + b, 0);
+    if (total === 0) return;
+    this.bufferedCount -= total;
+    this.dropped += total;
+    const runs = [...droppedBy].map(([id, n]) => `${id} (${n})`);
+    console.warn(
+      `[tracking] events cannot be stored and ${this.bufferedCount + total} were waiting (the bound is ${this.maxPending}): dropped ${total} progress events (tokens, node starts and ends, tool calls) of execution${runs.length === 1 ? "" : "s"} ${nameExecutions(runs)}; ${this.dropped} dropped since start. Runs' starts, pauses, failures and ends are kept.`,
+    );
   }
 
   private schedule(delayMs: number): void {
@@ -91,8 +154,10 @@ export class EventWriter {
       this.failures = 0;
     } catch (error) {
       this.failures += 1;
+      const delayMs = Math.min(MAX_RETRY_DELAY_MS, this.flushIntervalMs * 2 ** this.failures);
+      const count = batch.reduce((n, [, entry]) => n + entry.events.length, 0);
       console.error(
-        `[tracking] could not store ${batch.length} executions' events (attempt ${this.failures}); retrying`,
+        `[tracking] could not store ${count} events of execution${batch.length === 1 ? "" : "s"} ${nameExecutions(batch.map(([id]) => id))} (attempt ${this.failures}); retrying in ${delayMs} ms`,
         error,
       );
       // Put them back in front of anything that arrived meanwhile, and try again later.
@@ -101,7 +166,8 @@ export class EventWriter {
         this.buffer.set(executionId, { ownerId: entry.ownerId, events: [...entry.events, ...(newer?.events ?? [])] });
         this.bufferedCount += entry.events.length;
       }
-      this.schedule(Math.min(MAX_RETRY_DELAY_MS, this.flushIntervalMs * 2 ** this.failures));
+      if (this.bufferedCount > this.maxPending) this.dropOldestProgress();
+      this.schedule(delayMs);
     } finally {
       for (const [executionId, { events }] of batch) this.unmarkInflight(executionId, events);
     }

@@ -64,6 +64,29 @@ function describeError(error: unknown): string {
   return typeof error === "string" ? error : "The run failed.";
 }
 
+/**
+ * A finish whose outcome could not be stored is recorded as a failure: the result the engine returns, and
+ * the terminal event it emits once complete/fail returns (the one held here, with the result as its data),
+ * are corrected in place to say so — the run must not look, to its caller or its stream, as if it had
+ * succeeded. Error handling only: no tracking call is added.
+ */
+function surfaceAsFailed(
+  ctx: ExecutionContext,
+  result: ExecutionResult,
+  events: ExecutionEvent[],
+  message: string,
+): void {
+  result.status = "failed";
+  result.error = { code: "tracking:not_saved", message };
+  ctx.status = "failed";
+  for (const event of events) {
+    if (!isTerminalEvent(event)) continue;
+    const terminal = event as { type: string; data: unknown };
+    terminal.type = "run_failed";
+    terminal.data = result;
+  }
+}
+
 export class WorkflowTracker implements Tracker {
   /** The engine leaves a chat run's messages to this tracker, which stores them in its finishing statement. */
   readonly storesChatMessages = true;
@@ -240,21 +263,37 @@ export class WorkflowTracker implements Tracker {
       } catch (saveError) {
         // The outcome could not be stored as it is (a conversation deleted mid-run, a constraint, a fault):
         // nothing of that statement remains. Record a plain failure instead, so the run does not stay
-        // "running"; if even that fails, the sweeper marks it interrupted once its heartbeat stops.
-        console.error(`[tracking] could not store the outcome of execution ${executionId}`, saveError);
+        // "running"; if even that fails, the sweeper marks it interrupted once its heartbeat stops. The
+        // cause goes to the log only (it may be a database message).
+        console.error(
+          `[tracking] could not store the outcome (${status}) of execution ${executionId}; recording it as failed`,
+          saveError,
+        );
         // The answer was not stored: the result must not name it.
         ctx.messageId = undefined;
         delete result.messageId;
-        const fallbackError = `The run ended (${status}) but its result could not be saved: ${describeError(saveError)}`;
-        finished = await finishExecution({
-          record: { ...record, outputData: null, errorMessage: fallbackError },
-          status: "failed",
-          accumulateTime: ctx.resumed,
-          events: rows,
-          notifications,
-          instanceId: this.bus.instanceId,
-          rowNotifications: [feedNotice("failed", fallbackError)],
-        });
+        const fallbackError = result.error
+          ? `${result.error.message} The run's result could not be saved.`
+          : `The run ended (${status}) but its result could not be saved.`;
+        surfaceAsFailed(ctx, result, events, fallbackError);
+        const failedNotice = this.bus.eventNotification(executionId, ctx.userId, events);
+        try {
+          finished = await finishExecution({
+            record: { ...record, outputData: null, errorMessage: fallbackError },
+            status: "failed",
+            accumulateTime: ctx.resumed,
+            events: toEventRows(events),
+            notifications: failedNotice ? [failedNotice] : [],
+            instanceId: this.bus.instanceId,
+            rowNotifications: [feedNotice("failed", fallbackError)],
+          });
+        } catch (failError) {
+          console.error(
+            `[tracking] could not store even the failure of execution ${executionId}: it stays "running" until the sweeper marks it interrupted (after LATTICE_RUN_TIMEOUT_MS)`,
+            failError,
+          );
+          throw failError;
+        }
       }
       if (!finished.applied) {
         console.warn(

@@ -18,16 +18,23 @@ export function validateWorkflow(
   context: ValidationContext = defaultValidationContext(),
 ): ValidationResult {
   const issues = new IssueCollector();
+  let stage = "schema";
   try {
     const graph = checkSchema(definition, issues);
     if (graph) {
+      stage = "structure";
       const analysis = checkStructure(graph, issues);
+      stage = "security";
       checkSecurity(analysis, user, context, issues);
+      stage = "capability";
       checkCapabilities(analysis, context, issues);
+      stage = "limits";
       checkLimits(analysis, context, issues);
     }
-  } catch {
-    // A bug in a stage must not turn into a 500 or a crashed editor: report it as an error of its own.
+  } catch (error) {
+    // A bug in a stage must not turn into a 500 or a crashed editor: report it as an error of its own, and
+    // log it (server or browser console) so the bug can be found.
+    console.error(`[validation] the ${stage} stage threw; the workflow is reported as not fully checked`, error);
     issues.add({
       code: "validation.internal",
       message: "The workflow could not be fully checked. Please report this.",

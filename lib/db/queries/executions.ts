@@ -518,6 +518,9 @@ export interface FinalizeWrites {
   chat?: ChatOutcome;
 }
 
+/** Sequence numbers a finalizer tries for its terminal event before it gives up on storing it. */
+const FINALIZE_EVENT_ATTEMPTS = 6;
+
 /**
  * Ends executions no process will finish: `running` ones whose heartbeat is older than `staleAfterMs`
  * (their process died) become `interrupted`; or one `paused` execution (`executionId`) becomes `cancelled`.
@@ -606,9 +609,16 @@ export async function finalizeExecutions({
       // The terminal event takes the next free seq. A write of the run's own process that committed
       // meanwhile (it was declared dead, not dead) can take that seq first: then take the next one.
       let writes = describe(updated, await nextEventSeq(tx, id));
-      for (let attempt = 0; ; attempt++) {
+      for (let attempt = 1; ; attempt++) {
         const stored = await insertEventRows(tx, { rows: writes.events, whileRunning: false });
-        if (stored === writes.events.length || attempt >= 5) break;
+        if (stored === writes.events.length) break;
+        if (attempt >= FINALIZE_EVENT_ATTEMPTS) {
+          // The row is finished all the same (its status and error say what happened); only the event is missing.
+          console.error(
+            `[tracking] execution ${id} was marked ${to} but its terminal event could not be stored: ${attempt} attempts each found its sequence number taken`,
+          );
+          break;
+        }
         writes = describe(updated, await nextEventSeq(tx, id));
       }
       await insertEventRows(tx, { rows: [], notifications: writes.notifications });
