@@ -187,22 +187,6 @@ export async function deleteKnowledgeDocument({ id, ownerId }: { id: string; own
   });
 }
 
-/** Number of chunks the owner has in a document (0 for unknown or foreign documents). */
-export async function countDocumentChunks({
-  documentId,
-  ownerId,
-}: {
-  documentId: string;
-  ownerId: string;
-}): Promise<number> {
-  const db = await getDb();
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(knowledgeChunks)
-    .where(and(eq(knowledgeChunks.documentId, documentId), eq(knowledgeChunks.ownerId, ownerId)));
-  return Number(row?.n ?? 0);
-}
-
 /**
  * Full-text search over the owner's chunks, best first. `tsquery` is a tsquery SQL expression built by
  * the caller from the user's text through websearch_to_tsquery (never raw to_tsquery syntax).
