@@ -10,7 +10,7 @@ import { ChevronRight, CircleAlert, PartyPopper } from "lucide-react";
 import Link from "next/link";
 import { Fragment, useState, type ReactNode } from "react";
 import { RelativeTime } from "@/components/ui/relative-time";
-import type { Dashboard, RunAggregate } from "@/lib/monitor/dashboard-schema";
+import type { Dashboard, RunAggregate } from "@/lib/contracts/dashboard";
 import type { ExecutionFilters } from "./filters";
 import { formatCost, formatCount, formatDuration, formatPercent, formatTokens, TYPE_LABELS } from "./format";
 

@@ -23,7 +23,7 @@ import {
   YAxis,
   type TooltipContentProps,
 } from "recharts";
-import type { Dashboard } from "@/lib/monitor/dashboard-schema";
+import type { Dashboard } from "@/lib/contracts/dashboard";
 
 type ValueType = number | string | ReadonlyArray<number | string>;
 type NameType = number | string;

@@ -22,7 +22,7 @@ import {
   DASHBOARD_RANGES,
   type Dashboard,
   type DashboardRangeKey,
-} from "@/lib/monitor/dashboard-schema";
+} from "@/lib/contracts/dashboard";
 import type { RunStatusEvent } from "@/lib/contracts/feed-events";
 import { DashboardBreakdowns, TopFailing } from "./dashboard-breakdowns";
 import { DashboardCharts, KpiCards } from "./dashboard-charts";

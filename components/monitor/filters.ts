@@ -5,7 +5,7 @@
  */
 import { isId } from "@/lib/contracts/common";
 import { EXECUTION_RECORD_STATUSES, WORKFLOW_TYPES, type ExecutionRecordStatus } from "@/lib/contracts/executions";
-import { DASHBOARD_RANGES, DEFAULT_RANGE, isRangeKey, type DashboardRangeKey } from "@/lib/monitor/dashboard-schema";
+import { DASHBOARD_RANGES, DEFAULT_RANGE, isRangeKey, type DashboardRangeKey } from "@/lib/contracts/dashboard";
 
 export type WorkflowTypeName = (typeof WORKFLOW_TYPES)[number];
 

@@ -15,7 +15,7 @@ import {
   type RunAggregate as RowAggregate,
 } from "@/lib/db/queries/analytics";
 import { getPricing, parseUsageKey } from "@/lib/models/pricing";
-import { DASHBOARD_RANGES, type Dashboard, type DashboardRangeKey, type RunAggregate } from "./dashboard-schema";
+import { DASHBOARD_RANGES, type Dashboard, type DashboardRangeKey, type RunAggregate } from "@/lib/contracts/dashboard";
 
 export interface DashboardRange extends AnalyticsRange {
   /** Width of one bucket of the time series. */

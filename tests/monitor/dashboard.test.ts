@@ -10,7 +10,7 @@ import { workflowDefinitions, workflowExecutions, workflowTemplates, type Workfl
 import { execute } from "@/lib/engine/execute";
 import { getPricing, parseUsageKey } from "@/lib/models/pricing";
 import { getDashboard } from "@/lib/monitor/dashboard";
-import type { Dashboard, RunAggregate } from "@/lib/monitor/dashboard-schema";
+import type { Dashboard, RunAggregate } from "@/lib/contracts/dashboard";
 import { getWorkflowTracker } from "@/lib/tracking/workflow-tracker";
 import { createTestUser, testDb } from "../helpers/db";
 import { chain, echoGraph, graph, node, saveDefinition } from "../engine/helpers";

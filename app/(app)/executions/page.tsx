@@ -6,7 +6,7 @@ import type { RunNames } from "@/components/monitor/run-names";
 import { executionListQuerySchema } from "@/lib/contracts/executions";
 import { requireSessionUser } from "@/lib/auth";
 import { getDashboard } from "@/lib/monitor/dashboard";
-import { DASHBOARD_RANGES } from "@/lib/monitor/dashboard-schema";
+import { DASHBOARD_RANGES } from "@/lib/contracts/dashboard";
 import { listExecutionsPage } from "@/lib/services/executions";
 import { listTemplates } from "@/lib/services/templates";
 import { listWorkflows } from "@/lib/services/workflows";
