@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { signInWithPassword } from "@/lib/auth/actions";
 import { DEFAULT_AFTER_SIGN_IN } from "@/lib/auth/callback-url";
 import { INVALID_CREDENTIALS_MESSAGE } from "@/lib/auth/sign-in-messages";
-import { PASSWORD_MIN_LENGTH, signupBodySchema } from "@/app/api/signup/schema";
+import { PASSWORD_MIN_LENGTH, signupBodySchema } from "@/lib/contracts/account";
 import { FormError, FormField } from "./form-field";
 
 type Field = "name" | "email" | "password";

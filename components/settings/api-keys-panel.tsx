@@ -13,10 +13,10 @@ import { Input, Label } from "@/components/ui/input";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { ApiKeyView } from "@/lib/api-client/api-keys";
+import { API_KEY_NAME_MAX_LENGTH } from "@/lib/contracts/account";
 import { useApiKeys, useCreateApiKey, useRevokeApiKey } from "./queries";
 
 /** Mirrors the server's limit (api_keys.name is varchar(100)) so the form can say so before sending. */
-const API_KEY_NAME_MAX = 100;
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : "Something went wrong.";
@@ -143,7 +143,7 @@ function CreateKeyForm({
             if (localError) setLocalError(null);
           }}
           placeholder="e.g. CI pipeline"
-          maxLength={API_KEY_NAME_MAX}
+          maxLength={API_KEY_NAME_MAX_LENGTH}
           autoComplete="off"
           aria-invalid={shownError ? true : undefined}
           aria-describedby={shownError ? errorId : undefined}

@@ -4,6 +4,7 @@
  * The secret is shown once, when the key is created.
  */
 import "server-only";
+import type { ApiKeyDto } from "@/lib/contracts/account";
 import crypto from "node:crypto";
 import { getDbHandle } from "@/lib/db/client";
 import {
@@ -24,14 +25,7 @@ const VISIBLE_PREFIX_LENGTH = 12;
 /** last_used_at is written at most this often per key: key checks are on every API call's path. */
 export const LAST_USED_WRITE_INTERVAL_SECONDS = 60;
 
-export interface ApiKeyDto {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export type { ApiKeyDto };
 
 export function toApiKeyDto(key: ApiKeyRecord): ApiKeyDto {
   return {

@@ -1,15 +1,57 @@
 /**
- * Contracts of the account routes (sign-up, API keys, health), as zod schemas for the OpenAPI document and
- * the UI. The request bodies are the routes' own schemas; the response shapes are checked against the
- * routes' TypeScript types below, so the two cannot drift apart. Client-safe.
+ * Contracts of the account routes (sign-up, API keys, health): the request bodies the routes read, the answers
+ * they give, and the limits the forms show where they are typed. Client-safe.
  */
 import { z } from "zod";
-import type { ApiKeyDto } from "@/lib/auth/api-keys";
-import type { SignupResponse } from "@/app/api/signup/schema";
 import { idSchema, nullableTimestampSchema, timestampSchema } from "@/lib/contracts/common";
 
-export { createApiKeyBodySchema } from "@/app/api/keys/schema";
-export { signupBodySchema } from "@/app/api/signup/schema";
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 200;
+export const NAME_MAX_LENGTH = 100;
+
+const required = (field: string, type: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined || issue.input === null ? `${field} is required` : `${field} must be a ${type}`;
+
+export const signupBodySchema = z.object({
+  email: z
+    .string({ error: required("Email", "string") })
+    .trim()
+    .toLowerCase()
+    .min(1, "Email is required")
+    .max(320, "Email must be at most 320 characters")
+    .pipe(z.email("Enter a valid email address")),
+  password: z
+    .string({ error: required("Password", "string") })
+    .min(PASSWORD_MIN_LENGTH, `Password must be at least ${PASSWORD_MIN_LENGTH} characters`)
+    .max(PASSWORD_MAX_LENGTH, `Password must be at most ${PASSWORD_MAX_LENGTH} characters`),
+  name: z
+    .string({ error: "Name must be a string" })
+    .trim()
+    .max(NAME_MAX_LENGTH, `Name must be at most ${NAME_MAX_LENGTH} characters`)
+    .nullish()
+    .transform((name) => (name ? name : null)),
+});
+
+export type SignupBody = z.infer<typeof signupBodySchema>;
+
+/**
+ * The one answer to every well-formed sign-up (202), whether or not the email already had an account: it
+ * never tells anyone which emails have accounts.
+ */
+export const SIGNUP_ACCEPTED_MESSAGE =
+  "If this email had no account, it has one now: sign in with it and the password you chose. If it already had one, nothing was changed and its owner has been notified.";
+
+export const API_KEY_NAME_MAX_LENGTH = 100;
+
+export const createApiKeyBodySchema = z.object({
+  name: z
+    .string({ error: (issue) => (issue.input === undefined ? "Name is required" : "Name must be a string") })
+    .trim()
+    .min(1, "Name is required")
+    .max(API_KEY_NAME_MAX_LENGTH, `Name must be at most ${API_KEY_NAME_MAX_LENGTH} characters`),
+});
+
+export type CreateApiKeyBody = z.infer<typeof createApiKeyBodySchema>;
 
 export const apiKeySchema = z
   .object({
@@ -23,6 +65,7 @@ export const apiKeySchema = z
   .meta({ id: "ApiKey" });
 
 export const apiKeyListResponseSchema = z.object({ keys: z.array(apiKeySchema) });
+export type ApiKeyDto = z.infer<typeof apiKeySchema>;
 export const apiKeyCreatedResponseSchema = z.object({
   key: apiKeySchema,
   secret: z.string().meta({ description: "The whole key: shown this once, never again" }),
@@ -38,6 +81,7 @@ export const signupResponseSchema = z
     description:
       "The same answer whether or not the email already had an account. Sign in next with the email and the password: it works if the account was created by this request (or already had that password).",
   });
+export type SignupResponse = z.infer<typeof signupResponseSchema>;
 
 const healthDetailsSchema = z.object({
   status: z.literal("ok"),
@@ -62,9 +106,3 @@ export const healthResponseSchema = z.union([
   healthDetailsSchema.meta({ description: "Signed-in caller (session or API key): version, database, who" }),
 ]);
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
-
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const _apiKey: Same<z.infer<typeof apiKeySchema>, ApiKeyDto> = true;
-const _signup: Same<z.infer<typeof signupResponseSchema>, SignupResponse> = true;
-void _apiKey;
-void _signup;

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { POST as signupPost, GET as signupGet } from "@/app/api/signup/route";
-import { SIGNUP_ACCEPTED_MESSAGE } from "@/app/api/signup/schema";
+import { SIGNUP_ACCEPTED_MESSAGE } from "@/lib/contracts/account";
 import { authorizeCredentials } from "@/lib/auth/config";
 import { getUserWithPasswordByEmail } from "@/lib/db/queries/users";
 import { apiRequest, read, routeContext, signUp, uniqueEmail } from "./helpers";

@@ -5,7 +5,7 @@
 import { issueApiKey, listApiKeys } from "@/lib/auth/api-keys";
 import { authenticate } from "@/lib/auth/authenticate";
 import { apiRoute, json, methodNotAllowed, readJson } from "@/lib/http";
-import { createApiKeyBodySchema } from "./schema";
+import { createApiKeyBodySchema } from "@/lib/contracts/account";
 
 export const GET = apiRoute(async (request) => {
   const user = await authenticate(request);

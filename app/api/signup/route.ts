@@ -10,7 +10,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { countAttempt, throttledError } from "@/lib/auth/throttle";
 import { createUserWithPassword } from "@/lib/db/queries/users";
 import { apiRoute, json, methodNotAllowed, readJson } from "@/lib/http";
-import { SIGNUP_ACCEPTED_MESSAGE, signupBodySchema, type SignupResponse } from "./schema";
+import { SIGNUP_ACCEPTED_MESSAGE, signupBodySchema, type SignupResponse } from "@/lib/contracts/account";
 
 export const POST = apiRoute(async (request) => {
   const body = await readJson(request, signupBodySchema, { maxBytes: 16 * 1024 });
