@@ -18,18 +18,18 @@
  * `formatRetrievalContext` produce the canonical forms.
  */
 import "server-only";
-import {
-  BaseChatModel,
-  type BaseChatModelCallOptions,
-  type BaseChatModelParams,
-  type BindToolsInput,
+import type {
+  BaseChatModelCallOptions,
+  BaseChatModelParams,
+  BindToolsInput,
 } from "@langchain/core/language_models/chat_models";
 import type { BaseLanguageModelInput } from "@langchain/core/language_models/base";
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
-import { AIMessage, AIMessageChunk, type BaseMessage, type MessageContent } from "@langchain/core/messages";
-import { ChatGenerationChunk, type ChatResult } from "@langchain/core/outputs";
+import { AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
+import { ChatGenerationChunk } from "@langchain/core/outputs";
 import type { Runnable } from "@langchain/core/runnables";
 import { convertToOpenAITool } from "@langchain/core/utils/function_calling";
+import { StreamingChatModel } from "./streaming-chat-model";
 import { contentText, countMessageTokens, countTokens, getEncoder } from "./tokens";
 
 export const LOCAL_MODELS = ["echo", "scripted", "slow"] as const;
@@ -93,7 +93,7 @@ type PlannedReply =
   | { kind: "text"; text: string }
   | { kind: "tool_call"; name: string; args: Record<string, unknown>; id: string };
 
-export class LocalChatModel extends BaseChatModel<LocalChatModelCallOptions, AIMessageChunk> {
+export class LocalChatModel extends StreamingChatModel<LocalChatModelCallOptions> {
   readonly model: LocalModelName;
   readonly script: string[];
   readonly latencyMs: number;
@@ -116,41 +116,11 @@ export class LocalChatModel extends BaseChatModel<LocalChatModelCallOptions, AIM
     return "local";
   }
 
-  /** Offline token counting (LangChain's default would download a tokenizer). */
-  override async getNumTokens(content: MessageContent): Promise<number> {
-    return countTokens(contentText(content));
-  }
-
   override bindTools(
     tools: BindToolsInput[],
     kwargs?: Partial<LocalChatModelCallOptions>,
   ): Runnable<BaseLanguageModelInput, AIMessageChunk, LocalChatModelCallOptions> {
     return this.withConfig({ tools, ...kwargs } as Partial<LocalChatModelCallOptions>);
-  }
-
-  async _generate(
-    messages: BaseMessage[],
-    options: this["ParsedCallOptions"],
-    runManager?: CallbackManagerForLLMRun,
-  ): Promise<ChatResult> {
-    let aggregated: ChatGenerationChunk | undefined;
-    for await (const chunk of this._streamResponseChunks(messages, options, runManager)) {
-      aggregated = aggregated ? aggregated.concat(chunk) : chunk;
-    }
-    const merged = aggregated!.message as AIMessageChunk;
-    const message = new AIMessage({
-      content: merged.content,
-      tool_calls: merged.tool_calls ?? [],
-      ...(merged.usage_metadata ? { usage_metadata: merged.usage_metadata } : {}),
-      response_metadata: merged.response_metadata,
-    });
-    return { generations: [{ text: aggregated!.text, message }] };
-  }
-
-  /** The answer's chunks without LangChain's callback machinery (see lib/nodes/call-model.ts). */
-  async *streamDirect(messages: BaseMessage[], signal: AbortSignal): AsyncGenerator<AIMessageChunk> {
-    for await (const chunk of this._streamResponseChunks(messages, { signal } as this["ParsedCallOptions"]))
-      yield chunk.message as AIMessageChunk;
   }
 
   async *_streamResponseChunks(

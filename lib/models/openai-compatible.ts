@@ -16,16 +16,15 @@ import "server-only";
 import http, { type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import https from "node:https";
 import { urlToHttpOptions } from "node:url";
-import {
-  BaseChatModel,
-  type BaseChatModelCallOptions,
-  type BaseChatModelParams,
-  type BindToolsInput,
+import type {
+  BaseChatModelCallOptions,
+  BaseChatModelParams,
+  BindToolsInput,
 } from "@langchain/core/language_models/chat_models";
 import type { BaseLanguageModelInput } from "@langchain/core/language_models/base";
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
 import {
-  AIMessage,
+  type AIMessage,
   AIMessageChunk,
   type BaseMessage,
   type ChatMessage,
@@ -34,10 +33,11 @@ import {
   type ToolMessage,
   type UsageMetadata,
 } from "@langchain/core/messages";
-import { ChatGenerationChunk, type ChatResult } from "@langchain/core/outputs";
+import { ChatGenerationChunk } from "@langchain/core/outputs";
 import type { Runnable } from "@langchain/core/runnables";
 import { convertToOpenAITool } from "@langchain/core/utils/function_calling";
-import { contentText, countTokens } from "./tokens";
+import { StreamingChatModel } from "./streaming-chat-model";
+import { contentText } from "./tokens";
 
 const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
 const DEFAULT_MAX_RETRIES = 2;
@@ -131,7 +131,7 @@ interface WireChunk {
 
 // ---- The model ------------------------------------------------------------------------------------------
 
-export class OpenAICompatibleChatModel extends BaseChatModel<OpenAICompatibleCallOptions, AIMessageChunk> {
+export class OpenAICompatibleChatModel extends StreamingChatModel<OpenAICompatibleCallOptions> {
   readonly model: string;
   readonly baseURL: string;
   readonly temperature: number | undefined;
@@ -178,44 +178,12 @@ export class OpenAICompatibleChatModel extends BaseChatModel<OpenAICompatibleCal
     return "openai";
   }
 
-  /** Offline token counting (LangChain's default would download a tokenizer). */
-  override async getNumTokens(content: MessageContent): Promise<number> {
-    return countTokens(contentText(content));
-  }
-
   override bindTools(
     tools: BindToolsInput[],
     kwargs?: Partial<OpenAICompatibleCallOptions>,
   ): Runnable<BaseLanguageModelInput, AIMessageChunk, OpenAICompatibleCallOptions> {
     // Converted once here rather than on every call of an agent loop (an OpenAI tool converts to itself).
     return this.withConfig({ tools: tools.map(toOpenAITool), ...kwargs } as Partial<OpenAICompatibleCallOptions>);
-  }
-
-  async _generate(
-    messages: BaseMessage[],
-    options: this["ParsedCallOptions"],
-    runManager?: CallbackManagerForLLMRun,
-  ): Promise<ChatResult> {
-    let aggregated: ChatGenerationChunk | undefined;
-    for await (const chunk of this._streamResponseChunks(messages, options, runManager)) {
-      aggregated = aggregated ? aggregated.concat(chunk) : chunk;
-    }
-    if (!aggregated) throw new Error("The OpenAI-compatible server answered with an empty stream.");
-    const merged = aggregated.message as AIMessageChunk;
-    const message = new AIMessage({
-      content: merged.content,
-      ...(merged.id ? { id: merged.id } : {}),
-      tool_calls: merged.tool_calls ?? [],
-      ...(merged.usage_metadata ? { usage_metadata: merged.usage_metadata } : {}),
-      response_metadata: merged.response_metadata,
-    });
-    return { generations: [{ text: aggregated.text, message }] };
-  }
-
-  /** The answer's chunks without LangChain's callback machinery (see lib/nodes/call-model.ts). */
-  async *streamDirect(messages: BaseMessage[], signal: AbortSignal): AsyncGenerator<AIMessageChunk> {
-    for await (const chunk of this._streamResponseChunks(messages, { signal } as this["ParsedCallOptions"]))
-      yield chunk.message as AIMessageChunk;
   }
 
   async *_streamResponseChunks(
