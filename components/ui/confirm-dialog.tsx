@@ -1,9 +1,10 @@
 "use client";
 
-import type { ReactNode } from "react";
+import type { MouseEvent, ReactNode } from "react";
 import { Button } from "./button";
 import { Dialog } from "./dialog";
 import { ErrorNote } from "./error-note";
+import { isRepeatClick, useSingleFlight } from "./single-flight";
 
 /**
  * "Delete …?": a destructive action asked for once more. While `pending` it cannot be dismissed (the
@@ -23,7 +24,8 @@ export function ConfirmDialog({
 }: {
   open: boolean;
   onCancel: () => void;
-  onConfirm: () => void;
+  /** May return a promise: the dialog stays busy (and ignores more clicks) until it settles. */
+  onConfirm: () => unknown;
   title: ReactNode;
   description: ReactNode;
   confirmLabel: string;
@@ -33,8 +35,18 @@ export function ConfirmDialog({
   /** `<testId>-dialog` on the dialog, `<testId>-confirm` on its confirm button. */
   testId: string;
 }) {
+  // One confirmation per click: a double-click must not send the action twice (the second would fail, the
+  // thing being gone already) before `pending` (a mutation's, notified on a timer) disables the button.
+  const flight = useSingleFlight();
+  const busy = pending || flight.pending;
   const cancel = () => {
-    if (!pending) onCancel();
+    if (!busy) onCancel();
+  };
+  const confirm = (event: MouseEvent) => {
+    if (busy || isRepeatClick(event)) return;
+    flight.run(async () => {
+      await onConfirm();
+    });
   };
   return (
     <Dialog
@@ -45,11 +57,11 @@ export function ConfirmDialog({
       data-testid={`${testId}-dialog`}
       footer={
         <>
-          <Button variant="secondary" onClick={cancel} disabled={pending}>
+          <Button variant="secondary" onClick={cancel} disabled={busy}>
             Cancel
           </Button>
-          <Button variant="danger" data-testid={`${testId}-confirm`} disabled={pending} onClick={onConfirm}>
-            {pending ? pendingLabel : confirmLabel}
+          <Button variant="danger" data-testid={`${testId}-confirm`} disabled={busy} aria-busy={busy} onClick={confirm}>
+            {busy ? pendingLabel : confirmLabel}
           </Button>
         </>
       }

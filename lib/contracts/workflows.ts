@@ -3,9 +3,25 @@
  * The graph itself is the public definition format (lib/workflow/definition.ts), reused as is.
  */
 import { z } from "zod";
-import { definitionSchema, edgeSchema, exportFileSchema, nodeSchema } from "@/lib/workflow/definition";
+import {
+  DEFINITION_LIMITS,
+  definitionSchema,
+  edgeSchema,
+  exportFileSchema,
+  nodeSchema,
+} from "@/lib/workflow/definition";
 import { idSchema, jsonRecordSchema, timestampSchema } from "@/lib/contracts/common";
 import { validationResultSchema } from "@/lib/contracts/validation";
+
+/**
+ * The longest text the save and import bodies accept (the schemas below enforce them): the editor shows them
+ * where the name, a step's name and the description are typed.
+ */
+export const WORKFLOW_LIMITS = {
+  nameMaxLength: DEFINITION_LIMITS.maxNameLength,
+  nodeLabelMaxLength: DEFINITION_LIMITS.maxNameLength,
+  descriptionMaxLength: DEFINITION_LIMITS.maxDescriptionLength,
+} as const;
 
 /** Body of POST /api/workflows and PUT /api/workflows/:id: a whole definition (a save replaces the graph). */
 export const saveWorkflowBodySchema = definitionSchema
@@ -96,8 +112,8 @@ export type WorkflowExportFile = z.infer<typeof workflowExportFileSchema>;
 /** POST /api/workflows/:id/to-template: a template made from the workflow's latest version. */
 export const workflowToTemplateBodySchema = z
   .object({
-    name: z.string().trim().min(1).max(200).optional(),
-    description: z.string().max(5000).optional(),
+    name: z.string().trim().min(1).max(WORKFLOW_LIMITS.nameMaxLength).optional(),
+    description: z.string().max(WORKFLOW_LIMITS.descriptionMaxLength).optional(),
     category: z.string().trim().min(1).max(50).optional(),
   })
   .strict();
