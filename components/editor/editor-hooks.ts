@@ -6,13 +6,13 @@
  */
 import { useReactFlow } from "@xyflow/react";
 import { useEffect, useRef, useState } from "react";
-import { isAppError } from "@/lib/errors";
 import { validateWorkflow } from "@/lib/validation";
 import { useSaveWorkflow } from "./queries";
-import { useEditorApi } from "./editor-context";
+import { useEditor, useEditorApi } from "./editor-context";
 import { parseClipboard, serializeClipboard, type ClipboardPayload } from "./model/clipboard";
 import { toDefinition } from "./model/document";
 import { documentOf, isDirty, type EditorStore } from "./model/editor-store";
+import { createSaver } from "./model/save";
 import { useEditorResources } from "./resources-context";
 
 /** How long the validator waits for the user to pause before it runs. */
@@ -64,56 +64,29 @@ export function useNoticeTimeout() {
   );
 }
 
-export type SaveOutcome = "saved" | "unchanged" | "conflict" | "failed";
-
+/** The editor's Save: one save per click (see ./model/save), its state kept in the editor store. */
 export function useSave() {
   const store = useEditorApi();
-  const mutation = useSaveWorkflow();
-  const [conflict, setConflict] = useState<string | null>(null);
-
-  const save = async ({ overwrite = false }: { overwrite?: boolean } = {}): Promise<SaveOutcome> => {
-    const state = store.getState();
-    if (state.workflowId && !isDirty(state) && !overwrite) {
-      state.notify("Everything is saved.");
-      return "unchanged";
-    }
-    if (mutation.isPending) return "unchanged";
-    const revision = state.revision;
-    const definition = toDefinition(documentOf(state));
-    const body = {
-      ...definition,
-      name: definition.name.trim() || "Untitled workflow",
-      // The version this canvas started from: the server refuses the save if someone saved since.
-      ...(state.workflowId && state.savedVersion && !overwrite ? { baseVersion: state.savedVersion } : {}),
-    };
-    try {
-      const saved = await mutation.mutateAsync({ workflowId: state.workflowId, body });
-      const created = state.workflowId === null;
-      store.getState().markSaved({ workflowId: saved.workflow.id, version: saved.workflow.version, revision });
-      setConflict(null);
-      if (created) {
-        // The page becomes the saved workflow's page without remounting the editor (history is kept).
-        window.history.replaceState(null, "", `/workflows/${saved.workflow.id}`);
-      }
-      store
-        .getState()
-        .notify(
-          saved.validation.isValid
-            ? `Saved as version ${saved.workflow.version}.`
-            : `Saved version ${saved.workflow.version} as a draft: fix the issues before it can run.`,
-        );
-      return "saved";
-    } catch (error) {
-      if (isAppError(error) && error.status === 409) {
-        setConflict(error.message);
-        return "conflict";
-      }
-      store.getState().notify(isAppError(error) ? error.message : "The workflow could not be saved.", "error");
-      return "failed";
-    }
+  const { mutateAsync } = useSaveWorkflow();
+  const send = useRef(mutateAsync);
+  useEffect(() => {
+    send.current = mutateAsync;
+  });
+  const [saver] = useState(() =>
+    createSaver(store, {
+      send: (request) => send.current(request),
+      // The page becomes the saved workflow's page without remounting the editor (history is kept).
+      onCreated: (id) => window.history.replaceState(null, "", `/workflows/${id}`),
+    }),
+  );
+  const saving = useEditor((state) => state.saving);
+  const conflict = useEditor((state) => state.conflict);
+  return {
+    save: saver.save,
+    saving,
+    conflict,
+    dismissConflict: () => store.setState({ conflict: null }),
   };
-
-  return { save, saving: mutation.isPending, conflict, dismissConflict: () => setConflict(null) };
 }
 
 function isEditableTarget(target: EventTarget | null): boolean {

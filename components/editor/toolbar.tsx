@@ -23,7 +23,9 @@ import {
   type LucideIcon,
 } from "lucide-react";
 import Link from "next/link";
-import { useState, type ReactNode } from "react";
+import { useId, useState, type ReactNode } from "react";
+import { CharacterCount } from "@/components/ui/character-count";
+import { WORKFLOW_LIMITS } from "@/lib/contracts/workflows";
 import { downloadExport } from "@/lib/api-client/workflows";
 import { useEditor, useEditorApi } from "./editor-context";
 import { isDirty, type PanelId } from "./model/editor-store";
@@ -117,6 +119,7 @@ export function EditorToolbar({ onSave, saving }: { onSave: () => void; saving: 
   const hasNodes = useEditor((state) => state.nodes.length > 0);
   const { fitView } = useReactFlow();
   const [exporting, setExporting] = useState(false);
+  const nameCountId = useId();
   const open = (target: PanelId) => store.getState().setPanel(target);
 
   const exportFile = async () => {
@@ -146,6 +149,9 @@ export function EditorToolbar({ onSave, saving }: { onSave: () => void; saving: 
       <input
         data-testid="workflow-name"
         aria-label="Workflow name"
+        aria-describedby={nameCountId}
+        // The limit the save's schema holds it to (lib/contracts/workflows), so a save never fails on it.
+        maxLength={WORKFLOW_LIMITS.nameMaxLength}
         value={name}
         onChange={(event) => store.getState().setName(event.target.value)}
         onBlur={() => store.getState().sealHistory()}
@@ -153,6 +159,13 @@ export function EditorToolbar({ onSave, saving }: { onSave: () => void; saving: 
           if (event.key === "Enter") event.currentTarget.blur();
         }}
         className="h-8 w-40 min-w-0 rounded-md border border-transparent bg-transparent px-2 text-[14px] font-semibold text-zinc-900 hover:border-zinc-200 focus:border-indigo-400 focus:bg-white focus:outline-none focus:ring-2 focus:ring-indigo-500/20 md:w-56 lg:w-72"
+      />
+      <CharacterCount
+        id={nameCountId}
+        data-testid="workflow-name-count"
+        length={name.length}
+        max={WORKFLOW_LIMITS.nameMaxLength}
+        className="-ml-1"
       />
       <SaveStatus saving={saving} />
 
@@ -259,6 +272,7 @@ export function EditorToolbar({ onSave, saving }: { onSave: () => void; saving: 
           data-testid="save"
           onClick={onSave}
           disabled={saving || (workflowId !== null && !dirty)}
+          aria-busy={saving}
           title="Save (Ctrl/⌘ S)"
           className="inline-flex h-8 items-center gap-1.5 rounded-md bg-indigo-600 px-3 text-[12.5px] font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500"
         >

@@ -94,7 +94,13 @@ function EditorLayout() {
           <Button size="sm" variant="secondary" onClick={() => window.location.reload()}>
             Reload
           </Button>
-          <Button size="sm" variant="danger" onClick={() => void save({ overwrite: true })}>
+          <Button
+            size="sm"
+            variant="danger"
+            data-testid="save-overwrite"
+            disabled={saving}
+            onClick={() => void save({ overwrite: true })}
+          >
             Save over it
           </Button>
           <Button size="sm" variant="ghost" onClick={dismissConflict}>

@@ -7,7 +7,9 @@
  */
 import { clsx } from "clsx";
 import { ChevronRight, Copy, Trash2 } from "lucide-react";
-import { useId, useState } from "react";
+import { useId, useState, type ReactNode } from "react";
+import { CharacterCount } from "@/components/ui/character-count";
+import { WORKFLOW_LIMITS } from "@/lib/contracts/workflows";
 import { getNodeDefinition } from "@/lib/nodes/registry";
 import type { AnyNodeDefinition } from "@/lib/nodes/types";
 import type { RetryPolicy } from "@/lib/workflow/definition";
@@ -16,6 +18,28 @@ import type { EditorNode } from "../model/document";
 import { nodeIcon } from "../node-icons";
 import { ConfigForm } from "./config-form";
 import { FieldMessage, NumberInput, TextArea, TextInput } from "./widgets";
+
+/** A field's label, with its count beside it near the limit (`<htmlFor>-count`, for aria-describedby). */
+function LimitedLabel({
+  htmlFor,
+  length,
+  max,
+  children,
+}: {
+  htmlFor: string;
+  length: number;
+  max: number;
+  children: ReactNode;
+}) {
+  return (
+    <div className="flex items-baseline justify-between gap-2">
+      <label htmlFor={htmlFor} className="block text-[12.5px] font-medium text-zinc-800">
+        {children}
+      </label>
+      <CharacterCount id={`${htmlFor}-count`} length={length} max={max} />
+    </div>
+  );
+}
 
 /** The selected node when exactly one is selected (same object until that node changes). */
 function useSingleSelection(): { node: EditorNode | null; count: number } {
@@ -76,13 +100,19 @@ function NodeInspector({ node, definition }: { node: EditorNode; definition: Any
       </header>
 
       <div>
-        <label htmlFor={labelId} className="block text-[12.5px] font-medium text-zinc-800">
+        <LimitedLabel
+          htmlFor={labelId}
+          length={(node.data.label ?? "").length}
+          max={WORKFLOW_LIMITS.nodeLabelMaxLength}
+        >
           Name
-        </label>
+        </LimitedLabel>
         <TextInput
           id={labelId}
           data-testid="inspector-label"
           className="mt-1"
+          maxLength={WORKFLOW_LIMITS.nodeLabelMaxLength}
+          aria-describedby={`${labelId}-count`}
           value={node.data.label ?? ""}
           placeholder={definition.label}
           onChange={(event) => store.getState().updateLabel(node.id, event.target.value)}
@@ -277,24 +307,29 @@ function WorkflowSettings() {
         </p>
       </div>
       <div>
-        <label htmlFor={ids.name} className="block text-[12.5px] font-medium text-zinc-800">
+        <LimitedLabel htmlFor={ids.name} length={name.length} max={WORKFLOW_LIMITS.nameMaxLength}>
           Name
-        </label>
+        </LimitedLabel>
         <TextInput
           id={ids.name}
+          data-testid="inspector-workflow-name"
           className="mt-1"
+          maxLength={WORKFLOW_LIMITS.nameMaxLength}
+          aria-describedby={`${ids.name}-count`}
           value={name}
           onChange={(event) => store.getState().setName(event.target.value)}
           onBlur={() => store.getState().sealHistory()}
         />
       </div>
       <div>
-        <label htmlFor={ids.description} className="block text-[12.5px] font-medium text-zinc-800">
+        <LimitedLabel htmlFor={ids.description} length={description.length} max={WORKFLOW_LIMITS.descriptionMaxLength}>
           Description
-        </label>
+        </LimitedLabel>
         <TextArea
           id={ids.description}
           className="mt-1"
+          maxLength={WORKFLOW_LIMITS.descriptionMaxLength}
+          aria-describedby={`${ids.description}-count`}
           value={description}
           placeholder="What this workflow does, for whoever opens it next."
           onChange={(event) => store.getState().setDescription(event.target.value)}

@@ -50,6 +50,10 @@ export interface EditorData extends WorkflowDocument {
   savedVersion: number | null;
   revision: number;
   savedRevision: number;
+  /** A save is in flight (see ./save): the Save button is busy and another save starts nothing. */
+  saving: boolean;
+  /** Why the last save was refused because someone saved since (HTTP 409), until dismissed or saved over. */
+  conflict: string | null;
   history: History;
   /** A node drag is in progress (its undo step was recorded when it began). */
   dragging: boolean;
@@ -238,6 +242,8 @@ export function createEditorStore(init: EditorInit): EditorStore {
       revision: 1,
       // A new workflow starts clean: an empty canvas has nothing to lose.
       savedRevision: 1,
+      saving: false,
+      conflict: null,
       history: emptyHistory(),
       dragging: false,
       validation: null,
