@@ -162,6 +162,18 @@ export function failRun(state: RunState, message: string): RunState {
   return { ...settleRunning(state, "failed"), phase: state.phase === "paused" ? "paused" : "failed", error: message };
 }
 
+/**
+ * The answer the run panel shows: the tokens as they stream in while the run goes, then the run's result
+ * once it has one — the End node's output (its template applied), which is what the chat, the monitor and
+ * the API show for the same run. The streamed text is only the model's raw text; it stays on screen only
+ * when the result has no message at all (a run that failed or was stopped mid-answer), as in the chat.
+ */
+export function runAnswer(state: Pick<RunState, "tokens" | "result">): string {
+  const result = state.result;
+  if (result && (result.output.message || result.status === "completed")) return result.output.message;
+  return state.tokens;
+}
+
 export function isRunActive(state: RunState): boolean {
   return state.phase === "starting" || state.phase === "running";
 }

@@ -26,11 +26,12 @@ import Link from "next/link";
 import { useEditor, useEditorApi } from "../editor-context";
 import { toDefinition } from "../model/document";
 import { documentOf, isDirty } from "../model/editor-store";
-import { failRun, isRunActive, startingRun, type NodeRunInfo, type RunState } from "../model/run-state";
+import { failRun, isRunActive, runAnswer, startingRun, type NodeRunInfo, type RunState } from "../model/run-state";
 import { errorText } from "@/lib/api-client/fetch-json";
 import { cancelExecution } from "@/lib/api-client/monitor";
 import { followRun, postForEvents } from "@/lib/api-client/run-stream";
 import { FieldMessage, TextArea } from "../inspector/widgets";
+import { isRepeatClick } from "@/components/ui/single-flight";
 
 type InputMode = "message" | "json";
 
@@ -186,7 +187,10 @@ export function RunPanel() {
             <button
               type="button"
               data-testid="run-cancel"
-              onClick={() => void cancel()}
+              onClick={(event) => {
+                // Cancel takes Run's place as the run starts: a double-click on Run must not stop it.
+                if (!isRepeatClick(event)) void cancel();
+              }}
               className="flex h-8 items-center gap-1.5 rounded-md border border-zinc-300 bg-white px-3 text-[13px] font-medium text-zinc-800 shadow-xs hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500"
             >
               <Square aria-hidden className="size-3.5 fill-current" /> Cancel
@@ -240,7 +244,8 @@ function RunResult({
   run: RunState;
   onAnswer: (reply: { approved?: boolean; answer?: string }) => void;
 }) {
-  const output = run.tokens || run.result?.output.message || "";
+  // The settled answer is the result's (the End node's output), as everywhere else; tokens only while streaming.
+  const output = runAnswer(run);
   const sources = run.result?.output.sources ?? [];
   const failure = run.result?.error?.message ?? run.error;
   return (
