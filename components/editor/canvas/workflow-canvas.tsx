@@ -50,29 +50,66 @@ const proOptions = { hideAttribution: true };
 
 /** Beyond this many nodes, opening a workflow frames its beginning instead of shrinking all of it to dots. */
 const LARGE_GRAPH = 60;
+/**
+ * How far the first framing may zoom out to show a whole workflow: a template's five steps in a row fit the
+ * canvas beside the palette and the side panel (about 610 px at 1440 wide) at about 45%.
+ */
+export const FIT_MIN_ZOOM = 0.3;
+/** A canvas this size at FIT_MIN_ZOOM shows this much of the graph; anything wider is framed from its start. */
+const WHOLE_GRAPH_EXTENT = { width: 1200 / FIT_MIN_ZOOM, height: 800 / FIT_MIN_ZOOM };
+/** The first steps framed when the whole graph is too large to show, and the zoom they are shown at. */
+const START_FRAME = { nodes: 3, minZoom: 0.7 };
+
+/** The graph's extent on the canvas (nodes not yet measured count at their default size). */
+function extentOf(nodes: readonly EditorNode[]): { width: number; height: number } {
+  let minX = Number.POSITIVE_INFINITY;
+  let minY = Number.POSITIVE_INFINITY;
+  let maxX = Number.NEGATIVE_INFINITY;
+  let maxY = Number.NEGATIVE_INFINITY;
+  for (const node of nodes) {
+    const width = node.measured?.width ?? node.width ?? DEFAULT_NODE_SIZE.width;
+    const height = node.measured?.height ?? node.height ?? DEFAULT_NODE_SIZE.height;
+    minX = Math.min(minX, node.position.x);
+    minY = Math.min(minY, node.position.y);
+    maxX = Math.max(maxX, node.position.x + width);
+    maxY = Math.max(maxY, node.position.y + height);
+  }
+  return nodes.length ? { width: maxX - minX, height: maxY - minY } : { width: 0, height: 0 };
+}
 
 /**
- * How a loaded workflow is first framed: all of it when it is small; on a large graph, the Start node and
- * the first steps after it at a readable zoom (the rest is a pan or the minimap away, and React Flow only
- * has to draw what is on screen).
+ * How a loaded workflow is first framed: all of it (Start to End on screen, zoomed out as far as
+ * FIT_MIN_ZOOM if it must be) — a workflow just made from a template opens whole. A graph too large for that
+ * (many nodes, or spread too wide) is framed from its Start node and the first steps after it at a readable
+ * zoom; the rest is a pan or the minimap away (and React Flow only has to draw what is on screen).
  */
 export function initialFitOptions(nodes: readonly EditorNode[], edges: readonly Edge[]): FitViewOptions {
-  // A readable zoom at least: a long chain is framed from its start rather than shrunk to dots.
-  const base = { padding: 0.2, maxZoom: 1.1, minZoom: 0.7 };
-  if (nodes.length <= LARGE_GRAPH) return base;
+  const extent = extentOf(nodes);
+  const whole = { padding: 0.15, maxZoom: 1.1, minZoom: FIT_MIN_ZOOM };
+  if (
+    nodes.length <= LARGE_GRAPH &&
+    extent.width <= WHOLE_GRAPH_EXTENT.width &&
+    extent.height <= WHOLE_GRAPH_EXTENT.height
+  )
+    return whole;
   const start = nodes.find((node) => getNodeDefinition(node.type ?? "")?.entry) ?? nodes[0]!;
   const next = new Map<string, string[]>();
   for (const edge of edges) next.set(edge.source, [...(next.get(edge.source) ?? []), edge.target]);
   const framed = new Set([start.id]);
   const queue = [start.id];
-  for (let i = 0; i < queue.length && framed.size < 3; i += 1) {
+  for (let i = 0; i < queue.length && framed.size < START_FRAME.nodes; i += 1) {
     for (const target of next.get(queue[i]!) ?? []) {
-      if (framed.has(target) || framed.size >= 3) continue;
+      if (framed.has(target) || framed.size >= START_FRAME.nodes) continue;
       framed.add(target);
       queue.push(target);
     }
   }
-  return { ...base, nodes: [...framed].map((id) => ({ id })) };
+  return {
+    padding: 0.2,
+    maxZoom: 1.1,
+    minZoom: START_FRAME.minZoom,
+    nodes: [...framed].map((id) => ({ id })),
+  };
 }
 
 function miniMapColor(node: EditorNode): string {
