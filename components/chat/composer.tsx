@@ -17,6 +17,7 @@ import {
   type KeyboardEvent,
 } from "react";
 import { focusRing } from "@/components/ui/focus-ring";
+import { isRepeatClick } from "@/components/ui/single-flight";
 import { MAX_MESSAGE_LENGTH } from "@/lib/contracts/execution-request";
 
 export interface ComposerHandle {
@@ -125,7 +126,10 @@ export const Composer = forwardRef<
             title="Stop (Esc)"
             // Keep the focus in the text box.
             onMouseDown={(event) => event.preventDefault()}
-            onClick={onStop}
+            // Stop takes Send's place as the message goes: a double-click on Send must not stop its answer.
+            onClick={(event) => {
+              if (!isRepeatClick(event)) onStop();
+            }}
             className={clsx(
               "flex size-9 shrink-0 items-center justify-center rounded-xl bg-zinc-900 text-white hover:bg-zinc-700",
               focusRing,

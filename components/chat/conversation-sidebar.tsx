@@ -14,7 +14,9 @@ import { CONVERSATION_SEARCH_MAX_LENGTH, CONVERSATION_TITLE_MAX_LENGTH } from "@
 import type { ConversationPage } from "@/lib/api-client/chat";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
+import { CharacterCount } from "@/components/ui/character-count";
 import { focusRing, focusRingTight } from "@/components/ui/focus-ring";
+import { useSingleFlight } from "@/components/ui/single-flight";
 import { chatRuns } from "./chat-runs";
 import { useConversationList, useConversationSearch, useDeleteConversation, useRenameConversation } from "./queries";
 
@@ -125,7 +127,16 @@ function ConversationRow({
           onChange={(event) => setDraft(event.target.value)}
           onKeyDown={onKeyDown}
           onBlur={save}
+          aria-describedby={`rename-${item.id}-count`}
           className="h-8 w-full rounded-md border border-indigo-400 bg-white px-2 text-[13px] text-zinc-900 shadow-sm outline-none focus:ring-2 focus:ring-indigo-200"
+        />
+        {/* The limit the API holds titles to, shown before typing hits it (maxLength stops there). */}
+        <CharacterCount
+          id={`rename-${item.id}-count`}
+          data-testid="conversation-rename-count"
+          length={draft.length}
+          max={CONVERSATION_TITLE_MAX_LENGTH}
+          className="block px-1 pt-0.5 text-right"
         />
       </li>
     );
@@ -209,6 +220,7 @@ export function ConversationSidebar({
   const list = useConversationList(initialPage);
   // A deleted conversation's runs in flight are forgotten with it.
   const remove = useDeleteConversation({ onDeleted: chatRuns.forgetConversation });
+  const deleting = useSingleFlight();
   const [query, setQuery] = useState("");
   const [toDelete, setToDelete] = useState<ConversationSummary | null>(null);
 
@@ -357,22 +369,23 @@ export function ConversationSidebar({
             <Button
               variant="danger"
               data-testid="confirm-delete"
-              disabled={remove.isPending}
+              disabled={remove.isPending || deleting.pending}
               onClick={() => {
                 const target = toDelete;
                 if (!target) return;
-                remove.mutate(
-                  { id: target.id },
-                  {
-                    onSuccess: () => {
-                      setToDelete(null);
-                      onDeleted(target.id);
-                    },
-                  },
-                );
+                // One delete per click: a second one would fail (the chat is gone) before isPending disables this.
+                deleting.run(async () => {
+                  await remove.mutateAsync({ id: target.id });
+                  setToDelete(null);
+                  onDeleted(target.id);
+                });
               }}
             >
-              {remove.isPending ? <Loader2 aria-hidden className="animate-spin" /> : <Trash2 aria-hidden />}
+              {remove.isPending || deleting.pending ? (
+                <Loader2 aria-hidden className="animate-spin" />
+              ) : (
+                <Trash2 aria-hidden />
+              )}
               Delete
             </Button>
           </>

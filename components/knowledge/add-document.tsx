@@ -12,6 +12,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { ErrorNote } from "@/components/ui/error-note";
 import { Input, TextArea } from "@/components/ui/input";
+import { useSingleFlight } from "@/components/ui/single-flight";
 import { KNOWLEDGE_LIMITS, type KnowledgeDocumentDto } from "@/lib/contracts/knowledge";
 import { uploadDocument } from "@/lib/api-client/knowledge";
 import { errorText, Field, fieldIssue, invalidProps } from "./fields";
@@ -233,6 +234,7 @@ function PasteText({
       setText("");
     },
   });
+  const adding = useSingleFlight();
   const titleError = missing.title ?? fieldIssue(add.error, "title");
   const textError = missing.text ?? fieldIssue(add.error, "text");
   const formError = add.error && !titleError && !textError ? errorText(add.error) : null;
@@ -243,9 +245,11 @@ function PasteText({
       ...(title.trim() ? {} : { title: "Give the document a title." }),
       ...(text.trim() ? {} : { text: "Paste the text to add." }),
     };
+    if (adding.pending || add.isPending) return;
     setMissing(next);
     if (next.title || next.text) return;
-    add.mutate({ title: title.trim(), text });
+    // One document per click: `adding` is set in the click itself, before isPending.
+    adding.run(() => add.mutateAsync({ title: title.trim(), text }));
   };
 
   const edited = () => {
@@ -288,8 +292,8 @@ function PasteText({
         />
       </Field>
       <ErrorNote message={formError} />
-      <Button type="submit" data-testid="document-add" disabled={add.isPending} className="self-end">
-        {add.isPending ? "Adding…" : "Add document"}
+      <Button type="submit" data-testid="document-add" disabled={add.isPending || adding.pending} className="self-end">
+        {add.isPending || adding.pending ? "Adding…" : "Add document"}
       </Button>
     </form>
   );

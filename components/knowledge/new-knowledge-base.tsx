@@ -11,6 +11,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { ErrorNote } from "@/components/ui/error-note";
 import { Input, TextArea } from "@/components/ui/input";
+import { useSingleFlight } from "@/components/ui/single-flight";
 import { KNOWLEDGE_LIMITS } from "@/lib/contracts/knowledge";
 import { errorText, Field, fieldIssue, invalidProps } from "./fields";
 import { useCreateKnowledgeBase } from "./queries";
@@ -47,7 +48,9 @@ function NewKnowledgeBaseDialog({ open, onClose }: { open: boolean; onClose: () 
   const formError = error && !nameError && !descriptionError ? errorText(error) : null;
 
   // Still busy once created: the new base's page is on its way (and a second click must not create another).
-  const busy = create.isPending || create.isSuccess;
+  // `creating` is set in the click itself; isPending arrives a moment later, after a double-click's second click.
+  const creating = useSingleFlight();
+  const busy = creating.pending || create.isPending || create.isSuccess;
 
   const close = () => {
     if (busy) return;
@@ -60,11 +63,12 @@ function NewKnowledgeBaseDialog({ open, onClose }: { open: boolean; onClose: () 
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    if (busy) return;
     if (!name.trim()) {
       setLocalError("Give the knowledge base a name.");
       return;
     }
-    create.mutate({ name: name.trim(), description: description.trim() });
+    creating.run(() => create.mutateAsync({ name: name.trim(), description: description.trim() }));
   };
 
   return (

@@ -7,16 +7,16 @@ import { Badge } from "@/components/ui/badge";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
+import { CharacterCount } from "@/components/ui/character-count";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input, Label } from "@/components/ui/input";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { useSingleFlight } from "@/components/ui/single-flight";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { ApiKeyView } from "@/lib/api-client/api-keys";
 import { API_KEY_NAME_MAX_LENGTH } from "@/lib/contracts/account";
 import { useApiKeys, useCreateApiKey, useRevokeApiKey } from "./queries";
-
-/** Mirrors the server's limit (api_keys.name is varchar(100)) so the form can say so before sending. */
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : "Something went wrong.";
@@ -30,6 +30,8 @@ export function ApiKeysPanel() {
 
   const create = useCreateApiKey({ onCreated: ({ key, secret }) => setNewSecret({ name: key.name, secret }) });
   const revoke = useRevokeApiKey({ onRevoked: () => setToRevoke(null) });
+  // One key per click: a double-click on Create must not make two (isPending comes a moment too late).
+  const creating = useSingleFlight();
 
   return (
     <Card aria-labelledby="api-keys-title" data-testid="api-keys">
@@ -48,11 +50,11 @@ export function ApiKeysPanel() {
 
       <div className="border-b border-zinc-200 px-5 py-4">
         <CreateKeyForm
-          pending={create.isPending}
+          pending={create.isPending || creating.pending}
           error={create.isError ? errorMessage(create.error) : null}
           onCreate={(name) => {
             setNewSecret(null);
-            create.mutate(name);
+            creating.run(() => create.mutateAsync(name));
           }}
         />
         {newSecret ? (
@@ -90,7 +92,7 @@ export function ApiKeysPanel() {
       <ConfirmDialog
         open={toRevoke !== null}
         onCancel={() => setToRevoke(null)}
-        onConfirm={() => toRevoke && revoke.mutate(toRevoke.id)}
+        onConfirm={() => (toRevoke ? revoke.mutateAsync(toRevoke.id) : undefined)}
         title={`Revoke “${toRevoke?.name ?? ""}”?`}
         description="Anything that uses this key will stop working at once. This cannot be undone."
         confirmLabel="Revoke key"
@@ -114,12 +116,14 @@ function CreateKeyForm({
 }) {
   const inputId = useId();
   const errorId = useId();
+  const countId = useId();
   const [name, setName] = useState("");
   const [localError, setLocalError] = useState<string | null>(null);
   const shownError = localError ?? error;
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (pending) return;
     const trimmed = name.trim();
     if (!trimmed) {
       setLocalError("Give the key a name, so you can tell it apart later.");
@@ -132,7 +136,15 @@ function CreateKeyForm({
 
   return (
     <form onSubmit={submit} noValidate className="flex flex-col gap-1.5">
-      <Label htmlFor={inputId}>New key name</Label>
+      <div className="flex items-baseline gap-3 sm:max-w-sm sm:justify-between">
+        <Label htmlFor={inputId}>New key name</Label>
+        <CharacterCount
+          id={countId}
+          data-testid="api-key-name-count"
+          length={name.length}
+          max={API_KEY_NAME_MAX_LENGTH}
+        />
+      </div>
       <div className="flex flex-col gap-2 sm:flex-row">
         <Input
           id={inputId}
@@ -146,7 +158,7 @@ function CreateKeyForm({
           maxLength={API_KEY_NAME_MAX_LENGTH}
           autoComplete="off"
           aria-invalid={shownError ? true : undefined}
-          aria-describedby={shownError ? errorId : undefined}
+          aria-describedby={shownError ? `${errorId} ${countId}` : countId}
           className="sm:max-w-sm"
         />
         <Button type="submit" data-testid="api-key-create" disabled={pending}>

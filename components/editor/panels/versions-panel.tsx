@@ -11,6 +11,7 @@ import { useEffect, useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { useSingleFlight } from "@/components/ui/single-flight";
 import type { WorkflowVersionSummary } from "@/lib/contracts/workflows";
 import { useRestoreVersion, useVersion, useVersions } from "../queries";
 import { useEditor, useEditorApi } from "../editor-context";
@@ -323,16 +324,18 @@ function RestoreDialog({
   const store = useEditorApi();
   const dirty = useEditor(isDirty);
   const restore = useRestoreVersion(workflowId);
+  // One restore per click: a double-click must not write the version back twice (two new versions).
+  const flight = useSingleFlight();
+  const busy = flight.pending || restore.isPending;
   const confirm = () => {
     if (!version) return;
-    restore.mutate(version.version, {
-      onSuccess: (saved) => {
-        store
-          .getState()
-          .replaceDocument(documentFromDefinition(saved.workflow), { workflowId, version: saved.workflow.version });
-        store.getState().setValidation(saved.validation);
-        onClose();
-      },
+    flight.run(async () => {
+      const saved = await restore.mutateAsync(version.version);
+      store
+        .getState()
+        .replaceDocument(documentFromDefinition(saved.workflow), { workflowId, version: saved.workflow.version });
+      store.getState().setValidation(saved.validation);
+      onClose();
     });
   };
   return (
@@ -353,8 +356,8 @@ function RestoreDialog({
           <Button variant="secondary" onClick={onClose}>
             Cancel
           </Button>
-          <Button data-testid="confirm-restore" onClick={confirm} disabled={restore.isPending}>
-            {restore.isPending ? <Loader2 aria-hidden className="animate-spin" /> : <RotateCcw aria-hidden />}
+          <Button data-testid="confirm-restore" onClick={confirm} disabled={busy} aria-busy={busy}>
+            {busy ? <Loader2 aria-hidden className="animate-spin" /> : <RotateCcw aria-hidden />}
             Restore
           </Button>
         </>
