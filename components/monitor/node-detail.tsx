@@ -185,7 +185,9 @@ export function NodeDetail({
                         ? "text-emerald-700"
                         : span.status === "waiting"
                           ? "text-amber-700"
-                          : "text-sky-700",
+                          : span.status === "cancelled"
+                            ? "text-zinc-600"
+                            : "text-sky-700",
                   )}
                 >
                   {span.status === "running" ? (
@@ -197,6 +199,8 @@ export function NodeDetail({
                     "Waiting for an answer"
                   ) : span.status === "completed" ? (
                     "Completed"
+                  ) : span.status === "cancelled" ? (
+                    "Cancelled"
                   ) : span.handled ? (
                     "Failed, handled"
                   ) : (

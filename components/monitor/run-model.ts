@@ -7,8 +7,11 @@
 import type { ExecutionEvent, NodeInput } from "@/lib/contracts/events";
 import type { ExecutionResult, InterruptInfo } from "@/lib/contracts/execution-result";
 
-/** "waiting": a human node the run paused at (its span ends at the pause; answering starts a new one). */
-export type SpanStatus = "running" | "waiting" | "completed" | "failed";
+/**
+ * "waiting": a human node the run paused at (its span ends at the pause; answering starts a new one).
+ * "cancelled": the node was running when the run was cancelled — stopped on purpose, not a failure.
+ */
+export type SpanStatus = "running" | "waiting" | "completed" | "failed" | "cancelled";
 
 export interface LogEntry {
   seq: number;
@@ -266,7 +269,7 @@ export function applyMonitorEvent(state: MonitorRun, event: ExecutionEvent): Mon
       };
     case "run_cancelled":
       return {
-        ...settle(next, "failed", at),
+        ...settle(next, "cancelled", at),
         phase: "cancelled",
         result: event.data,
         endedAt: at,

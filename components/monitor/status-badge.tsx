@@ -7,7 +7,13 @@ export function StatusBadge({ status, className }: { status: string; className?:
   const meta = statusMeta(status);
   const live = status === "running" || status === "pending";
   return (
-    <Badge tone={meta.tone} className={clsx("gap-1.5", className)} data-testid="status-badge" data-status={status}>
+    <Badge
+      tone={meta.tone}
+      className={clsx("gap-1.5", className)}
+      data-testid="status-badge"
+      data-status={status}
+      data-tone={meta.tone}
+    >
       <span aria-hidden className="relative flex size-1.5">
         {live ? (
           <span className={clsx("absolute inline-flex size-full animate-ping rounded-full opacity-75", meta.dot)} />

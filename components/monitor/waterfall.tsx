@@ -118,6 +118,7 @@ export function Waterfall({
                       span.status === "failed" && (span.handled ? "bg-amber-500" : "bg-red-500"),
                       span.status === "running" && "monitor-bar-live bg-sky-500",
                       span.status === "waiting" && "bg-amber-400",
+                      span.status === "cancelled" && "bg-zinc-400",
                     )}
                     style={{ left: `${left}%`, width: `${width}%` }}
                   />

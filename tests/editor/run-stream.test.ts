@@ -82,7 +82,7 @@ describe("run state", () => {
     expect(state.interrupt).toBeNull();
   });
 
-  it("marks a failed run's running nodes failed, and a failed node with its error", () => {
+  it("marks a cancelled run's running nodes cancelled (not failed), and a failed node failed with its error", () => {
     seq = 0;
     let state = startingRun();
     state = applyRunEvent(state, ev("node_started", { nodeId: "a", type: "http", attempt: 1 }));
@@ -94,7 +94,7 @@ describe("run state", () => {
     state = applyRunEvent(state, ev("run_cancelled", result("cancelled")));
     expect(state.phase).toBe("cancelled");
     expect(state.nodes.a).toMatchObject({ status: "failed", error: "refused", attempt: 2 });
-    expect(state.nodes.b!.status).toBe("failed");
+    expect(state.nodes.b!.status).toBe("cancelled");
     expect(failRun(startingRun(), "offline")).toMatchObject({ phase: "failed", error: "offline" });
   });
 });

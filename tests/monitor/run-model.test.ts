@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { applyMonitorEvent, displayStatus, EMPTY_RUN, spansOf, type MonitorRun } from "@/components/monitor/run-model";
+import { applyRunEvent, IDLE_RUN } from "@/components/editor/model/run-state";
 import type { ExecutionEvent } from "@/lib/contracts/events";
 
 const T0 = Date.parse("2026-01-01T10:00:00.000Z");
@@ -136,7 +137,8 @@ describe("monitor run model", () => {
     );
     expect(run.phase).toBe("cancelled");
     expect(run.interrupt).toBeNull();
-    expect(spansOf(run, "slow")[0]).toMatchObject({ status: "failed", durationMs: 99 });
+    // Stopped on purpose: cancelled, not failed (issue 14, item 7).
+    expect(spansOf(run, "slow")[0]).toMatchObject({ status: "cancelled", durationMs: 99 });
     expect(run.logs.map((l) => l.text)).toEqual([
       "Run started",
       "Waiting for a person: Ship it?",
@@ -144,6 +146,31 @@ describe("monitor run model", () => {
       "Resumed with the answer",
       "Run cancelled",
     ]);
+  });
+
+  it("a cancel leaves the node it stopped cancelled — on the timeline and on the canvas — and a real failure failed", () => {
+    seq = 0;
+    const events = [
+      ev("run_started", { workflowType: "CUSTOM", resumed: false }, 0),
+      ev("node_started", { nodeId: "check", type: "transform", attempt: 1 }, 1, "check"),
+      ev(
+        "node_failed",
+        { nodeId: "check", type: "transform", durationMs: 4, error: "no", attempts: 1, handled: true },
+        5,
+        "check",
+      ),
+      ev("node_started", { nodeId: "model", type: "model", attempt: 1 }, 6, "model"),
+      ev("token", { nodeId: "model", text: "a" }, 7, "model"),
+      ev("run_cancelled", result("cancelled"), 50),
+    ];
+    const run = fold(events);
+    expect(spansOf(run, "check")[0]?.status).toBe("failed");
+    expect(spansOf(run, "model")[0]?.status).toBe("cancelled");
+    // The run page's canvas colours its nodes from the editor's run state, folded from the same events.
+    const canvas = events.reduce(applyRunEvent, IDLE_RUN);
+    expect(canvas.phase).toBe("cancelled");
+    expect(canvas.nodes.check?.status).toBe("failed");
+    expect(canvas.nodes.model?.status).toBe("cancelled");
   });
 
   it("shows a finished run as finished while its history replays, and a live one as its stream says", () => {

@@ -8,7 +8,7 @@
  */
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { clsx } from "clsx";
-import { CheckCircle2, CircleAlert, Loader2, TriangleAlert, UserCheck, XCircle } from "lucide-react";
+import { Ban, CheckCircle2, CircleAlert, Loader2, TriangleAlert, UserCheck, XCircle } from "lucide-react";
 import { memo, useMemo } from "react";
 import { getNodeDefinition } from "@/lib/nodes/registry";
 import { useEditor } from "../editor-context";
@@ -103,6 +103,7 @@ function WorkflowNodeView({ id, type, data, selected }: NodeProps<EditorNode>) {
         waiting && "!border-amber-500 ring-4 ring-amber-400/30",
         run?.status === "completed" && !selected && "!border-emerald-500 ring-2 ring-emerald-500/20",
         run?.status === "failed" && !selected && "!border-red-500 ring-2 ring-red-500/20",
+        run?.status === "cancelled" && !selected && "!border-zinc-400 ring-2 ring-zinc-400/20",
       )}
     >
       {handles.inputs.map((handle) => (
@@ -233,11 +234,13 @@ function RunBadge({ status, durationMs }: { status: string | undefined; duration
     <span
       className={clsx(
         "flex shrink-0 items-center gap-1 text-[10.5px] font-medium",
-        status === "completed" ? "text-emerald-600" : "text-red-600",
+        status === "completed" ? "text-emerald-600" : status === "cancelled" ? "text-zinc-500" : "text-red-600",
       )}
     >
       {status === "completed" ? (
         <CheckCircle2 aria-label="Done" className="size-4" />
+      ) : status === "cancelled" ? (
+        <Ban aria-label="Cancelled" className="size-4" />
       ) : (
         <XCircle aria-label="Failed" className="size-4" />
       )}

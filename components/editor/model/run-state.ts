@@ -6,7 +6,8 @@
 import type { ExecutionEvent } from "@/lib/contracts/events";
 import type { ExecutionResult, InterruptInfo } from "@/lib/contracts/execution-result";
 
-export type NodeRunStatus = "running" | "completed" | "failed";
+/** "cancelled": the node was running when the run was cancelled — stopped on purpose, not a failure. */
+export type NodeRunStatus = "running" | "completed" | "failed" | "cancelled";
 
 export interface ToolCallInfo {
   name: string;
@@ -138,7 +139,7 @@ export function applyRunEvent(state: RunState, event: ExecutionEvent): RunState 
     case "run_failed":
       return { ...settleRunning(base, "failed"), phase: "failed", result: event.data, interrupt: null };
     case "run_cancelled":
-      return { ...settleRunning(base, "failed"), phase: "cancelled", result: event.data, interrupt: null };
+      return { ...settleRunning(base, "cancelled"), phase: "cancelled", result: event.data, interrupt: null };
     default:
       return base;
   }

@@ -9,6 +9,7 @@
  */
 import { clsx } from "clsx";
 import {
+  Ban,
   CheckCircle2,
   ChevronRight,
   CircleSlash,
@@ -429,9 +430,11 @@ function RunStep({ info }: { info: NodeRunInfo }) {
       ? Loader2
       : info.status === "completed"
         ? CheckCircle2
-        : info.handled
-          ? CircleSlash
-          : XCircle;
+        : info.status === "cancelled"
+          ? Ban
+          : info.handled
+            ? CircleSlash
+            : XCircle;
   return (
     <li
       data-testid={`run-step-${info.nodeId}`}
@@ -459,6 +462,7 @@ function RunStep({ info }: { info: NodeRunInfo }) {
             info.status === "running" && "animate-spin text-sky-500",
             info.status === "completed" && "text-emerald-600",
             info.status === "failed" && (info.handled ? "text-amber-600" : "text-red-600"),
+            info.status === "cancelled" && "text-zinc-500",
           )}
         />
         <span className="min-w-0 flex-1 truncate font-medium text-zinc-800">{label}</span>
