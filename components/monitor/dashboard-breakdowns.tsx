@@ -26,8 +26,11 @@ const TABS: Array<{ id: Tab; label: string }> = [
 
 function SuccessCell({ row }: { row: RunAggregate }) {
   const rate = row.successRate;
+  const title = `${formatCount(row.completed)} completed, ${formatCount(row.failed)} failed${
+    row.cancelled > 0 ? `; ${formatCount(row.cancelled)} cancelled, not counted` : ""
+  }`;
   return (
-    <div className="flex items-center justify-end gap-2">
+    <div className="flex items-center justify-end gap-2" title={title}>
       <span className="tabular-nums">{formatPercent(rate)}</span>
       <span aria-hidden className="hidden h-1.5 w-14 overflow-hidden rounded-full bg-zinc-100 sm:block">
         {rate !== null ? (

@@ -24,6 +24,7 @@ import {
   type TooltipContentProps,
 } from "recharts";
 import type { Dashboard } from "@/lib/contracts/dashboard";
+import { SUCCESS_RATE_RULE } from "@/lib/contracts/success-rate";
 
 type ValueType = number | string | ReadonlyArray<number | string>;
 type NameType = number | string;
@@ -45,6 +46,10 @@ function tickFormatter(bucketMs: number) {
 
 export function KpiCards({ totals }: { totals: Dashboard["totals"] }) {
   const finished = totals.completed + totals.failed + totals.cancelled;
+  const cancelledNote =
+    totals.cancelled > 0
+      ? ` This range has ${formatCount(totals.cancelled)} cancelled run${totals.cancelled === 1 ? "" : "s"}.`
+      : "";
   return (
     <div className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-5" data-testid="dashboard-kpis">
       <Kpi icon={Activity} label="Runs" value={formatCount(totals.runs)} testId="kpi-runs">
@@ -59,6 +64,7 @@ export function KpiCards({ totals }: { totals: Dashboard["totals"] }) {
         label="Success rate"
         value={formatPercent(totals.successRate)}
         testId="kpi-success"
+        title={`${SUCCESS_RATE_RULE}${cancelledNote}`}
         tone={
           totals.successRate === null
             ? undefined
@@ -74,7 +80,9 @@ export function KpiCards({ totals }: { totals: Dashboard["totals"] }) {
         ) : (
           <span>no failures</span>
         )}
-        {totals.cancelled > 0 ? <span> · {formatCount(totals.cancelled)} cancelled</span> : null}
+        {totals.cancelled > 0 ? (
+          <span className="text-zinc-500"> · {formatCount(totals.cancelled)} cancelled, not counted</span>
+        ) : null}
       </Kpi>
       <Kpi icon={Timer} label="Duration p50" value={formatDuration(totals.p50DurationMs)} testId="kpi-p50">
         <span>p95 {formatDuration(totals.p95DurationMs)}</span>
@@ -98,6 +106,7 @@ function Kpi({
   children,
   testId,
   tone,
+  title,
 }: {
   icon: typeof Gauge;
   label: string;
@@ -105,15 +114,22 @@ function Kpi({
   children?: ReactNode;
   testId: string;
   tone?: "good" | "warn" | "bad";
+  /** How the figure is made (a tooltip). */
+  title?: string;
 }) {
   return (
-    <div data-testid={testId} className="rounded-lg border border-zinc-200 bg-white px-4 py-3.5 shadow-xs">
+    <div
+      data-testid={testId}
+      title={title}
+      className="rounded-lg border border-zinc-200 bg-white px-4 py-3.5 shadow-xs"
+    >
       <div className="flex items-center gap-1.5 text-[12px] font-medium text-zinc-500">
         <Icon aria-hidden className="size-3.5" />
         {label}
       </div>
       <div
         data-testid={`${testId}-value`}
+        data-tone={tone ?? "neutral"}
         className={clsx(
           "mt-1.5 text-2xl font-semibold tracking-tight tabular-nums",
           tone === "good"
@@ -135,17 +151,21 @@ function Kpi({
 function ChartCard({
   title,
   subtitle,
+  titleHint,
   children,
   testId,
 }: {
   title: string;
   subtitle?: string;
+  /** How the chart's figure is made (a tooltip on the card). */
+  titleHint?: string;
   children: ReactNode;
   testId: string;
 }) {
   return (
     <figure
       data-testid={testId}
+      title={titleHint}
       className="flex flex-col rounded-lg border border-zinc-200 bg-white px-4 pt-3.5 pb-2 shadow-xs"
     >
       <figcaption className="flex items-baseline justify-between gap-2">
@@ -163,9 +183,12 @@ function ChartTooltip({
   label,
   formatLabel,
   formatValue,
+  footer,
 }: TooltipContentProps<ValueType, NameType> & {
   formatLabel: (value: string) => string;
   formatValue: (name: string, value: number) => string;
+  /** A line under the values, from the hovered point. */
+  footer?: (point: SeriesPoint) => ReactNode;
 }) {
   if (!active || !payload?.length) return null;
   return (
@@ -180,6 +203,11 @@ function ChartTooltip({
           </span>
         </div>
       ))}
+      {footer && payload[0]?.payload ? (
+        <div className="mt-1 max-w-56 border-t border-zinc-100 pt-1 text-[11.5px] text-zinc-500">
+          {footer(payload[0].payload as SeriesPoint)}
+        </div>
+      ) : null}
     </div>
   );
 }
@@ -206,9 +234,14 @@ export function DashboardCharts({ dashboard }: { dashboard: Dashboard }) {
   }));
   const interval = Math.max(0, Math.ceil(data.length / 8) - 1);
   const tooltip =
-    (formatValue: (name: string, value: number) => string) => (props: TooltipContentProps<ValueType, NameType>) => (
-      <ChartTooltip {...props} formatLabel={label} formatValue={formatValue} />
+    (formatValue: (name: string, value: number) => string, footer?: (point: SeriesPoint) => ReactNode) =>
+    (props: TooltipContentProps<ValueType, NameType>) => (
+      <ChartTooltip {...props} formatLabel={label} formatValue={formatValue} footer={footer} />
     );
+  const successFooter = (point: SeriesPoint) =>
+    `${formatCount(point.completed)} completed, ${formatCount(point.failed)} failed${
+      point.cancelled > 0 ? `; ${formatCount(point.cancelled)} cancelled, not counted` : ""
+    }`;
 
   return (
     <div className="grid gap-3 lg:grid-cols-2">
@@ -235,7 +268,12 @@ export function DashboardCharts({ dashboard }: { dashboard: Dashboard }) {
         </ResponsiveContainer>
       </ChartCard>
 
-      <ChartCard title="Success rate" subtitle="completed of finished runs" testId="chart-success">
+      <ChartCard
+        title="Success rate"
+        subtitle="of runs that completed or failed"
+        titleHint={SUCCESS_RATE_RULE}
+        testId="chart-success"
+      >
         <ResponsiveContainer width="100%" height="100%">
           <AreaChart data={data} margin={{ top: 4, right: 4, left: -20, bottom: 0 }}>
             <defs>
@@ -247,7 +285,7 @@ export function DashboardCharts({ dashboard }: { dashboard: Dashboard }) {
             <CartesianGrid vertical={false} stroke={CHART.grid} />
             <XAxis dataKey="start" tickFormatter={tick} interval={interval} {...axisProps} />
             <YAxis domain={[0, 100]} tickFormatter={(v: number) => `${v}%`} {...axisProps} />
-            <Tooltip content={tooltip((_, v) => `${v}%`)} />
+            <Tooltip content={tooltip((_, v) => `${v}%`, successFooter)} />
             <Area
               dataKey="successPct"
               name="Success rate"

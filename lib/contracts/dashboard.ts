@@ -27,7 +27,7 @@ export const runAggregateSchema = z.object({
   cancelled: z.number().int(),
   /** pending, running or paused */
   active: z.number().int(),
-  /** completed / (completed + failed + cancelled); null when nothing finished. */
+  /** completed / (completed + failed): cancelled runs are left out (lib/contracts/success-rate.ts); null when none. */
   successRate: z.number().min(0).max(1).nullable(),
   p50DurationMs: z.number().nullable(),
   p95DurationMs: z.number().nullable(),

@@ -1,7 +1,7 @@
 /**
  * The monitor dashboard: the owner's figures over a time range (runs created in it), assembled from the
  * analytics queries (lib/db/queries/analytics.ts, three statements) into the client-safe `Dashboard` DTO:
- * failures include interrupted runs, empty buckets are filled, workflow versions nest under their workflow,
+ * failures include interrupted runs, cancelled ones count in no success rate, empty buckets are filled, workflow versions nest under their workflow,
  * model usage stored without a cost is priced at today's list price.
  */
 import "server-only";
@@ -10,19 +10,22 @@ import {
   getRunAggregates,
   getTopFailing,
   NO_RUNS,
-  successRate,
   type AnalyticsRange,
   type RunAggregate as RowAggregate,
 } from "@/lib/db/queries/analytics";
 import { getPricing, parseUsageKey } from "@/lib/models/pricing";
 import { DASHBOARD_RANGES, type Dashboard, type DashboardRangeKey, type RunAggregate } from "@/lib/contracts/dashboard";
+import { successRate } from "@/lib/contracts/success-rate";
 
 export interface DashboardRange extends AnalyticsRange {
   /** Width of one bucket of the time series. */
   bucketMs: number;
 }
 
-/** The dashboard's figures: an interrupted run is a failure, pending, running and paused ones are active. */
+/**
+ * The dashboard's figures: an interrupted run is a failure, pending, running and paused ones are active, and
+ * the success rate leaves cancelled runs out (lib/contracts/success-rate.ts).
+ */
 function withRate(row: RowAggregate): RunAggregate {
   return {
     runs: row.runs,

@@ -50,14 +50,15 @@ function aggregate(rows: WorkflowExecution[]): RunAggregate {
     .filter((r) => FINISHED.has(r.status) && r.executionTimeMs !== null)
     .map((r) => r.executionTimeMs!)
     .sort((a, b) => a - b);
-  const finished = completed + failed + cancelled;
+  // Cancelled runs were stopped on purpose: neither a success nor a failure (issue 14, item 7).
+  const decided = completed + failed;
   return {
     runs: rows.length,
     completed,
     failed,
     cancelled,
     active: rows.filter((r) => ["pending", "running", "paused"].includes(r.status)).length,
-    successRate: finished ? completed / finished : null,
+    successRate: decided ? completed / decided : null,
     p50DurationMs: percentile(durations, 0.5),
     p95DurationMs: percentile(durations, 0.95),
     avgDurationMs: durations.length ? durations.reduce((a, b) => a + b, 0) / durations.length : null,
@@ -298,6 +299,16 @@ describe("monitor dashboard", () => {
     expect(dashboard.totals.cancelled).toBe(1);
     expect(dashboard.totals.active).toBe(2);
     expect(dashboard.totals.cost).toBeGreaterThan(0);
+  });
+
+  it("leaves cancelled runs out of every success rate: a workflow whose runs completed or were cancelled is at 100%", () => {
+    const summariser = dashboard.byWorkflow.find((w) => w.name === "Summariser")!;
+    // Summariser: one completed run and one cancelled (besides one running and one paused).
+    expect(summariser).toMatchObject({ completed: 1, failed: 0, cancelled: 1 });
+    expect(summariser.successRate).toBe(1);
+    const hours = dashboard.series.filter((bucket) => bucket.cancelled > 0 && bucket.failed === 0);
+    expect(hours.length).toBeGreaterThan(0);
+    for (const bucket of hours) expect(bucket.successRate).toBe(bucket.completed > 0 ? 1 : null);
   });
 
   it("splits the range into buckets whose figures add up to the rows created in each", () => {
