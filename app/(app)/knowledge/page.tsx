@@ -2,12 +2,14 @@ import { BookOpen, Library } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
+import { Suspense } from "react";
 import { countOf, formatBytes } from "@/components/knowledge/format";
 import { NewKnowledgeBase } from "@/components/knowledge/new-knowledge-base";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { focusRing } from "@/components/ui/focus-ring";
 import { PageHeader } from "@/components/ui/page-header";
+import { PageSkeleton } from "@/components/ui/page-skeleton";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { KnowledgeBaseDto } from "@/lib/contracts/knowledge";
 import { requireSessionUser } from "@/lib/auth";
@@ -17,7 +19,19 @@ export const metadata: Metadata = { title: "Knowledge" };
 
 const NO_TOTALS: KnowledgeBaseTotals = { chunkCount: 0, sizeBytes: 0 };
 
-export default async function KnowledgePage() {
+/**
+ * The skeleton is this page's own Suspense fallback: a `loading.tsx` beside it would also wrap
+ * /knowledge/:id and start that page's response (HTTP 200) before it could find that a base is missing.
+ */
+export default function KnowledgePage() {
+  return (
+    <Suspense fallback={<PageSkeleton label="knowledge bases" layout="cards" />}>
+      <KnowledgeBases />
+    </Suspense>
+  );
+}
+
+async function KnowledgeBases() {
   await connection();
   const user = await requireSessionUser({ callbackUrl: "/knowledge" });
   const [knowledgeBases, totals] = await Promise.all([

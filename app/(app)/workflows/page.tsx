@@ -1,8 +1,10 @@
 import { Workflow } from "lucide-react";
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { Suspense } from "react";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { PageSkeleton } from "@/components/ui/page-skeleton";
 import { WorkflowActions } from "@/components/workflows/workflow-actions";
 import { WorkflowList, type WorkflowListItem } from "@/components/workflows/workflow-list";
 import { requireSessionUser } from "@/lib/auth";
@@ -11,7 +13,19 @@ import { validationContextFor } from "@/lib/services/validation-context";
 
 export const metadata: Metadata = { title: "Workflows" };
 
-export default async function WorkflowsPage() {
+/**
+ * The skeleton is this page's own Suspense fallback: a `loading.tsx` beside it would also wrap
+ * /workflows/:id and start that page's response (HTTP 200) before it could find that a workflow is missing.
+ */
+export default function WorkflowsPage() {
+  return (
+    <Suspense fallback={<PageSkeleton label="workflows" layout="rows" />}>
+      <Workflows />
+    </Suspense>
+  );
+}
+
+async function Workflows() {
   await connection();
   const user = await requireSessionUser({ callbackUrl: "/workflows" });
   const [workflows, validationContext] = await Promise.all([
