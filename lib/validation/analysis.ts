@@ -63,10 +63,36 @@ export function quote(text: string): string {
   return `“${text}”`;
 }
 
-export function nodeTitle(node: WorkflowNode, definition: AnyNodeDefinition | undefined): string {
-  const label = typeof node.data.label === "string" && node.data.label.trim() ? node.data.label.trim() : node.id;
+function labelOf(node: WorkflowNode): string {
+  return typeof node.data.label === "string" && node.data.label.trim() ? node.data.label.trim() : node.id;
+}
+
+/**
+ * How issues name a node: its kind and label, `End node “Reply”`. A label another node of the graph also
+ * has (two nodes called “End”) is followed by the node's id, `End node “End” (id end_2)`, so each line
+ * says which node it is about.
+ */
+export function nodeTitle(
+  node: WorkflowNode,
+  definition: AnyNodeDefinition | undefined,
+  sharedLabels: ReadonlySet<string> = new Set(),
+): string {
+  const label = labelOf(node);
   const kind = definition ? definition.label : node.type;
-  return `${kind} node ${quote(label)}`;
+  const title = `${kind} node ${quote(label)}`;
+  return sharedLabels.has(label.toLowerCase()) && label !== node.id ? `${title} (id ${node.id})` : title;
+}
+
+/** The labels (case-insensitive) more than one node of the graph goes by. */
+export function sharedNodeLabels(nodes: readonly WorkflowNode[]): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const node of nodes) {
+    const label = labelOf(node).toLowerCase();
+    if (seen.has(label)) shared.add(label);
+    seen.add(label);
+  }
+  return shared;
 }
 
 export function edgeTitle(edge: WorkflowEdge): string {

@@ -13,6 +13,7 @@ import {
   listNames,
   nodeTitle,
   quote,
+  sharedNodeLabels,
   type AnalyzedEdge,
   type AnalyzedNode,
   type Analysis,
@@ -20,7 +21,8 @@ import {
 } from "../analysis";
 
 export function checkStructure(graph: WorkflowGraph, issues: IssueCollector): Analysis {
-  const nodes = graph.nodes.map((node, index) => analyzeNode(node, index, issues));
+  const sharedLabels = sharedNodeLabels(graph.nodes);
+  const nodes = graph.nodes.map((node, index) => analyzeNode(node, index, sharedLabels, issues));
 
   const byId = new Map<string, AnalyzedNode>();
   for (const node of nodes) {
@@ -59,7 +61,12 @@ export function checkStructure(graph: WorkflowGraph, issues: IssueCollector): An
   return analysis;
 }
 
-function analyzeNode(node: WorkflowGraph["nodes"][number], index: number, issues: IssueCollector): AnalyzedNode {
+function analyzeNode(
+  node: WorkflowGraph["nodes"][number],
+  index: number,
+  sharedLabels: ReadonlySet<string>,
+  issues: IssueCollector,
+): AnalyzedNode {
   const definition = getNodeDefinition(node.type);
   const analyzed: AnalyzedNode = {
     index,
@@ -70,7 +77,7 @@ function analyzeNode(node: WorkflowGraph["nodes"][number], index: number, issues
     config: undefined,
     configValid: false,
     outputs: undefined,
-    title: nodeTitle(node, definition),
+    title: nodeTitle(node, definition, sharedLabels),
     configPath: `nodes.${index}.data.config`,
     canonical: true,
   };
