@@ -15,6 +15,7 @@ import {
   MoreHorizontal,
   Search,
   Trash2,
+  TriangleAlert,
   Workflow,
 } from "lucide-react";
 import Link from "next/link";
@@ -26,6 +27,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { deleteWorkflow, fetchWorkflow, saveWorkflow } from "@/lib/api-client/workflows";
 import { isAppError } from "@/lib/errors";
+import { countOf } from "@/components/knowledge/format";
 import { arrangeWorkflows, SORTS, type WorkflowListItem, type WorkflowSort } from "./arrange";
 
 export type { WorkflowListItem } from "./arrange";
@@ -184,7 +186,7 @@ export function WorkflowList({ workflows }: { workflows: WorkflowListItem[] }) {
   );
 }
 
-function WorkflowRow({
+export function WorkflowRow({
   item,
   busy,
   onDuplicate,
@@ -201,8 +203,13 @@ function WorkflowRow({
       data-workflow-id={item.id}
       className="group relative flex items-center gap-4 px-5 py-4 first:rounded-t-lg last:rounded-b-lg hover:bg-zinc-50"
     >
-      <div className="flex size-9 shrink-0 items-center justify-center rounded-md bg-indigo-50 text-indigo-600 ring-1 ring-indigo-100">
-        <Workflow aria-hidden className="size-4" />
+      <div
+        className={clsx(
+          "flex size-9 shrink-0 items-center justify-center rounded-md ring-1",
+          item.isValid ? "bg-indigo-50 text-indigo-600 ring-indigo-100" : "bg-amber-50 text-amber-600 ring-amber-200",
+        )}
+      >
+        {item.isValid ? <Workflow aria-hidden className="size-4" /> : <TriangleAlert aria-hidden className="size-4" />}
       </div>
       <div className="min-w-0 flex-1">
         <div className="flex items-center gap-2">
@@ -215,31 +222,42 @@ function WorkflowRow({
           >
             {item.name}
           </Link>
-          {item.isValid ? null : <Badge tone="amber">Draft</Badge>}
+          {item.isValid ? null : (
+            <Badge
+              tone="amber"
+              data-testid="workflow-invalid"
+              title="Saved with validation errors: it cannot run until they are fixed in the editor."
+              className="shrink-0"
+            >
+              Draft · has errors
+            </Badge>
+          )}
         </div>
-        <p className="mt-0.5 truncate text-[13px] text-zinc-500">{item.description || "No description"}</p>
+        <p className="mt-0.5 truncate text-[13px] text-zinc-500">
+          {item.isValid ? null : <span className="text-amber-700">Fix its errors to run it · </span>}
+          {item.description || "No description"}
+        </p>
       </div>
       <dl className="hidden shrink-0 items-center gap-6 text-[13px] text-zinc-500 md:flex">
         <div className="w-16">
           <dt className="sr-only">Nodes</dt>
-          <dd>
-            {item.nodeCount} {item.nodeCount === 1 ? "node" : "nodes"}
-          </dd>
+          <dd>{countOf(item.nodeCount, "node")}</dd>
         </div>
         <div className="w-8">
           <dt className="sr-only">Version</dt>
           <dd>v{item.version}</dd>
         </div>
-        <div className="w-36">
+        <div className="w-28">
           <dt className="sr-only">Last run</dt>
           <dd data-testid="last-run">
             {item.lastRun ? (
-              <span className="flex items-center gap-1.5">
+              // Status over time, each on its own line: neither is ever cut ("interrupted", "11 months ago").
+              <span className="flex flex-col items-start gap-0.5">
                 <Badge tone={RUN_TONES[item.lastRun.status] ?? "neutral"}>{item.lastRun.status}</Badge>
-                <RelativeTime date={item.lastRun.at} className="truncate text-[12px]" />
+                <RelativeTime date={item.lastRun.at} className="text-[12px] whitespace-nowrap" />
               </span>
             ) : (
-              <span className="text-zinc-400">Never run</span>
+              <span className="whitespace-nowrap text-zinc-400">Never run</span>
             )}
           </dd>
         </div>
