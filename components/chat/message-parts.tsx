@@ -12,6 +12,7 @@ import {
   Check,
   ChevronRight,
   CircleAlert,
+  CircleX,
   FileText,
   Loader2,
   ThumbsDown,
@@ -21,9 +22,11 @@ import {
 import Link from "next/link";
 import { useId, useState, type FormEvent } from "react";
 import type { InterruptInfo, Source } from "@/lib/contracts/execution-result";
+import { countOf } from "@/components/knowledge/format";
 import { Button } from "@/components/ui/button";
 import { focusRingTight } from "@/components/ui/focus-ring";
 import type { ToolCallStep } from "./live-run";
+import type { HumanAnswer } from "./transcript";
 
 function formatArgs(args: unknown): string {
   if (args === undefined || args === null) return "";
@@ -169,18 +172,36 @@ export function SourceList({ sources }: { sources: readonly Source[] }) {
   );
 }
 
+/** What an answered human step says about its answer: rejected, approved, the text given, or just answered. */
+export function humanOutcome(
+  interrupt: Pick<InterruptInfo, "mode">,
+  answer: HumanAnswer | undefined,
+): { kind: "approved" | "rejected" | "answered"; label: string } {
+  if (interrupt.mode === "approval" && answer?.approved === false) return { kind: "rejected", label: "Rejected" };
+  if (interrupt.mode === "approval" && answer?.approved === true) return { kind: "approved", label: "Approved" };
+  if (answer?.text) return { kind: "answered", label: `Answered: ${answer.text}` };
+  return { kind: "answered", label: "Answered" };
+}
+
 export function HumanStep({
   interrupt,
   state,
+  answer,
+  draft,
   onAnswer,
 }: {
   interrupt: InterruptInfo;
   state: "open" | "answering" | "answered";
+  /** How it was answered, when known. */
+  answer?: HumanAnswer | undefined;
+  /** The answer's own text when it is more than the question (a draft the question is about). */
+  draft?: string | undefined;
   onAnswer: (answer: { approved?: boolean; text?: string }) => void;
 }) {
   const [text, setText] = useState("");
   const inputId = useId();
   const busy = state === "answering";
+  const outcome = state === "answered" ? humanOutcome(interrupt, answer) : null;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (text.trim()) onAnswer({ text: text.trim() });
@@ -189,26 +210,50 @@ export function HumanStep({
     <div
       data-testid="human-step"
       data-state={state}
+      data-outcome={outcome?.kind}
       className={clsx(
         "mt-3 rounded-xl border px-4 py-3",
         state === "open" ? "border-amber-300 bg-amber-50/70" : "border-zinc-200 bg-zinc-50",
       )}
     >
       <div className="flex items-center gap-1.5 text-[12px] font-medium text-amber-800">
-        {state === "answered" ? (
+        {outcome?.kind === "rejected" ? (
+          <CircleX aria-hidden className="size-3.5 text-red-600" />
+        ) : outcome ? (
           <Check aria-hidden className="size-3.5 text-emerald-600" />
         ) : (
           <CircleAlert aria-hidden className="size-3.5" />
         )}
-        <span className={state === "answered" ? "text-zinc-600" : undefined}>
-          {state === "answered"
-            ? "Answered"
+        <span
+          data-testid="human-outcome"
+          className={clsx(outcome?.kind === "rejected" ? "text-red-700" : outcome ? "text-zinc-600" : undefined)}
+        >
+          {outcome
+            ? outcome.label
             : interrupt.mode === "approval"
               ? "Waiting for your approval"
               : "Waiting for your answer"}
         </span>
       </div>
-      <p className="mt-1.5 text-[13.5px] leading-relaxed whitespace-pre-wrap text-zinc-800">{interrupt.question}</p>
+      {outcome?.kind === "rejected" ? (
+        // The draft was not approved: it is not part of the conversation, only kept for a look.
+        <details data-testid="withheld-draft" className="group/draft mt-1.5">
+          <summary
+            className={clsx(
+              "w-fit cursor-pointer rounded text-[13px] text-zinc-600 marker:text-zinc-400 hover:text-zinc-900",
+              focusRingTight,
+            )}
+          >
+            Withheld — show the rejected draft
+          </summary>
+          <div className="mt-1.5 rounded-lg border border-dashed border-zinc-300 bg-white px-3 py-2 text-[13px] leading-relaxed whitespace-pre-wrap text-zinc-500">
+            {draft ? <p className="mb-2">{draft}</p> : null}
+            <p>{interrupt.question}</p>
+          </div>
+        </details>
+      ) : (
+        <p className="mt-1.5 text-[13.5px] leading-relaxed whitespace-pre-wrap text-zinc-800">{interrupt.question}</p>
+      )}
       {state === "answered" ? null : interrupt.mode === "approval" ? (
         <div className="mt-3 flex gap-2">
           <Button size="sm" data-testid="human-approve" disabled={busy} onClick={() => onAnswer({ approved: true })}>
@@ -284,7 +329,7 @@ export function MessageMeta({
   executionId?: string;
 }) {
   const parts: Array<{ id: string; text: string }> = [];
-  if (tokens !== undefined) parts.push({ id: "message-tokens", text: `${tokens.toLocaleString("en")} tokens` });
+  if (tokens !== undefined) parts.push({ id: "message-tokens", text: countOf(tokens, "token") });
   if (cost !== undefined) parts.push({ id: "message-cost", text: formatCost(cost) });
   if (durationMs !== undefined && durationMs !== null)
     parts.push({ id: "message-duration", text: formatDuration(durationMs) });

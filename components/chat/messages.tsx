@@ -7,7 +7,7 @@ import { memo, useState } from "react";
 import { focusRingTight } from "@/components/ui/focus-ring";
 import { LatticeMark } from "@/components/shell/lattice-logo";
 import { ChatMarkdown } from "./markdown";
-import { HumanStep, MessageMeta, SourceList, ToolSteps } from "./message-parts";
+import { HumanStep, humanOutcome, MessageMeta, SourceList, ToolSteps } from "./message-parts";
 import { copyText } from "./copy-text";
 import type { AssistantItem, UserItem } from "./transcript";
 
@@ -83,7 +83,12 @@ export const AssistantMessage = memo(function AssistantMessage({
   const streaming = item.status === "streaming";
   // A paused run's answer is its question, which the human step shows: not twice.
   const questionOnly = item.interrupt !== undefined && item.text.trim() === item.interrupt.question.trim();
-  const hasText = item.text.length > 0 && !questionOnly;
+  // A rejected draft is withheld: the human step keeps it folded away, marked as such.
+  const withheld =
+    item.interrupt !== undefined &&
+    item.interruptState === "answered" &&
+    humanOutcome(item.interrupt, item.humanAnswer).kind === "rejected";
+  const hasText = item.text.length > 0 && !questionOnly && !withheld;
   const showMeta = !streaming && (item.tokens !== undefined || item.executionId !== undefined);
   const canRetry =
     !streaming && item.status !== "waiting" && item.prompt !== undefined && (isLast || item.status === "error");
@@ -158,6 +163,8 @@ export const AssistantMessage = memo(function AssistantMessage({
           <HumanStep
             interrupt={item.interrupt}
             state={item.interruptState}
+            answer={item.humanAnswer}
+            draft={withheld && !questionOnly ? item.text : undefined}
             onAnswer={(answer) => onAnswer(item, answer)}
           />
         ) : null}

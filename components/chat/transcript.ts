@@ -38,6 +38,8 @@ export interface AssistantItem {
   interrupt?: InterruptInfo;
   /** For a human step: still open, being answered (a resume streams), or answered. */
   interruptState?: "open" | "answering" | "answered";
+  /** How the human step was answered, when known (the answer sent from here, or the saved message's). */
+  humanAnswer?: HumanAnswer;
   error?: ExecutionError;
   tokens?: number;
   cost?: number;
@@ -54,6 +56,12 @@ export interface AssistantItem {
 
 export type TranscriptItem = UserItem | AssistantItem;
 
+/** A person's answer to a human step: an approval's decision, and/or the text they gave. */
+export interface HumanAnswer {
+  approved?: boolean;
+  text?: string;
+}
+
 const storedToolCallSchema = z.object({
   name: z.string(),
   args: z.unknown(),
@@ -68,6 +76,8 @@ const answerMetadataSchema = z.object({
   toolCalls: z.array(storedToolCallSchema).catch([]).default([]),
   interrupt: interruptInfoSchema.optional().catch(undefined),
   error: executionErrorSchema.optional().catch(undefined),
+  /** How an answered human step was answered (lib/services/conversations.ts adds it when the run tells). */
+  humanAnswer: z.object({ approved: z.boolean().optional(), text: z.string().optional() }).optional().catch(undefined),
 });
 
 const RUN_TO_ASSISTANT: Record<LiveRunStatus, AssistantStatus> = {
@@ -133,6 +143,9 @@ export function buildTranscript(messages: readonly MessageDto[], turns: readonly
                 ? "open"
                 : "answered",
           }
+        : {}),
+      ...(meta.interrupt && (meta.humanAnswer ?? resumeTurn?.resumes)
+        ? { humanAnswer: meta.humanAnswer ?? resumeTurn!.resumes!.answer }
         : {}),
       ...(meta.error ? { error: meta.error } : {}),
       tokens: message.tokens,

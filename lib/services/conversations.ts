@@ -136,7 +136,100 @@ export async function getConversationDto({ ownerId, id }: { ownerId: string; id:
   const row = await getConversation({ id, ownerId });
   if (!row) throw conversationNotFound();
   const messages = await listMessages({ conversationId: id, ownerId, limit: MESSAGES_PER_READ });
-  return { ...toConversationSummary(row), messages: messages.map(toMessage) };
+  return { ...toConversationSummary(row), messages: await withHumanAnswers(ownerId, messages.map(toMessage)) };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Human steps: a question the run paused at is stored as an assistant message; once answered, the message
+// says how (metadata.humanAnswer), read from the run's stored result, so a rejected draft reads as rejected.
+// ---------------------------------------------------------------------------------------------------------
+
+/** How a person answered a human step: an approval's decision, or the text they gave. */
+export type HumanAnswer = { approved: boolean } | { text: string };
+
+interface StoredGraph {
+  nodes?: Array<{ id?: unknown; type?: unknown; data?: { config?: { mode?: unknown; variable?: unknown } } }>;
+  edges?: Array<{ source?: unknown; target?: unknown; sourceHandle?: unknown }>;
+}
+
+/**
+ * The answer given at the `occurrence`-th pause (0 first) of human node `nodeId`, from the graph the run
+ * used, the nodes it completed in order and its final variables: an approval is told by the branch the run
+ * took after the node (approved / rejected), else by the decision the node stored in its variable (only
+ * its last answer is there). Undefined when the run does not tell.
+ */
+export function humanAnswerOf({
+  nodeId,
+  occurrence = 0,
+  definition,
+  history,
+  variables,
+}: {
+  nodeId: string;
+  occurrence?: number;
+  definition: unknown;
+  history: unknown;
+  variables: unknown;
+}): HumanAnswer | undefined {
+  const graph = (definition ?? {}) as StoredGraph;
+  const node = Array.isArray(graph.nodes) ? graph.nodes.find((n) => n?.id === nodeId && n.type === "human") : undefined;
+  if (!node) return undefined;
+  const config = node.data?.config ?? {};
+  const mode = config.mode === "input" ? "input" : "approval";
+  const variable = typeof config.variable === "string" ? config.variable : "human_input";
+  const entries = Array.isArray(history) ? (history as Array<{ nodeId?: unknown }>) : [];
+  const completed = entries.flatMap((entry, index) => (entry?.nodeId === nodeId ? [index] : []));
+  const at = completed[occurrence];
+  const last = at !== undefined && at === completed[completed.length - 1];
+  const stored =
+    last && variables && typeof variables === "object" ? (variables as Record<string, unknown>)[variable] : undefined;
+  if (mode === "input") return typeof stored === "string" ? { text: stored } : undefined;
+  if (at !== undefined) {
+    const next = entries[at + 1]?.nodeId;
+    const edges = Array.isArray(graph.edges) ? graph.edges : [];
+    const leads = (handle: string) =>
+      edges.some((e) => e?.source === nodeId && e.sourceHandle === handle && e.target === next);
+    if (typeof next === "string" && leads("approved") !== leads("rejected")) return { approved: leads("approved") };
+  }
+  return typeof stored === "boolean" ? { approved: stored } : undefined;
+}
+
+/** At most this many runs are read to tell how their human steps were answered (one per paused turn). */
+const MAX_ANSWERED_RUNS = 50;
+
+/** Answered human steps' messages with how they were answered (metadata.humanAnswer). */
+async function withHumanAnswers(ownerId: string, messages: MessageDto[]): Promise<MessageDto[]> {
+  const interruptOf = (message: MessageDto) => {
+    const interrupt = message.metadata.interrupt as { nodeId?: unknown } | undefined;
+    return message.role === "assistant" &&
+      message.status !== "pending" &&
+      message.executionId &&
+      typeof interrupt?.nodeId === "string" &&
+      message.metadata.humanAnswer === undefined
+      ? interrupt.nodeId
+      : undefined;
+  };
+  const runIds = [...new Set(messages.filter(interruptOf).map((m) => m.executionId!))].slice(-MAX_ANSWERED_RUNS);
+  if (runIds.length === 0) return messages;
+  const runs = new Map(await Promise.all(runIds.map(async (id) => [id, await getExecution({ id, ownerId })] as const)));
+  const seen = new Map<string, number>();
+  return messages.map((message) => {
+    const nodeId = interruptOf(message);
+    const run = nodeId ? runs.get(message.executionId!) : undefined;
+    if (!nodeId || !run) return message;
+    const key = `${run.id}:${nodeId}`;
+    const occurrence = seen.get(key) ?? 0;
+    seen.set(key, occurrence + 1);
+    const output = run.outputData as { variables?: unknown } | null;
+    const answer = humanAnswerOf({
+      nodeId,
+      occurrence,
+      definition: (run.workflowConfig as { definition?: unknown } | null)?.definition,
+      history: run.executionLog,
+      variables: output?.variables,
+    });
+    return answer ? { ...message, metadata: { ...message.metadata, humanAnswer: answer } } : message;
+  });
 }
 
 export async function renameConversationTitle({
