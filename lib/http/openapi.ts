@@ -33,6 +33,7 @@ import {
 } from "@/lib/contracts/conversations";
 import {
   cancelExecutionResponseSchema,
+  detachedRunResponseSchema,
   executionListQuerySchema,
   executionListResponseSchema,
   executionResponseSchema,
@@ -95,15 +96,25 @@ export interface ApiOperation {
   body?:
     | { kind: "json"; schema: z.ZodType; required?: boolean }
     | { kind: "json-or-multipart"; json: z.ZodType; multipart: z.ZodType };
-  success: {
-    status: 200 | 201 | 202 | 204;
-    description: string;
-    json?: z.ZodType;
-    /** Server-Sent Events: the schema of each event's `data:`. */
-    eventStream?: z.ZodType;
-  };
-  /** Error statuses worth naming besides the ones every route may answer (401, 405, 500). */
+  success: SuccessResponse;
+  /** Other successful answers the route gives on request (e.g. 202 with `Prefer: respond-async`). */
+  alsoSuccess?: SuccessResponse[];
+  /**
+   * Error statuses besides the ones every route may answer (405, 500) and the ones authentication adds
+   * (401; 403 for a cross-site cookie request to a route that changes something). tests/api/openapi.test.ts
+   * reads each route's code for the statuses it can answer and fails on one missing here.
+   */
   errors?: number[];
+}
+
+interface SuccessResponse {
+  status: 200 | 201 | 202 | 204;
+  description: string;
+  json?: z.ZodType;
+  /** Server-Sent Events: the schema of each event's `data:`. */
+  eventStream?: z.ZodType;
+  /** Response headers worth naming, with their descriptions. */
+  headers?: Record<string, string>;
 }
 
 const idPath = z.object({ id: idSchema });
@@ -123,6 +134,12 @@ const lastEventIdQuery = z.object({
 const acceptHeader = z.object({
   accept: z.string().optional().meta({ description: "`text/event-stream` to receive the run's events as they happen" }),
 });
+const preferHeader = z.object({
+  prefer: z
+    .string()
+    .optional()
+    .meta({ description: "`respond-async` to be answered 202 as soon as the run has started (RFC 7240)" }),
+});
 
 // Named, so the document (and the reference page) shows one "ExecutionEvent" instead of ten inline variants.
 const executionEventDoc = executionEventSchema.meta({
@@ -137,6 +154,17 @@ const runResult = {
   json: executionResultResponseSchema,
   eventStream: executionEventDoc,
 } as const;
+
+/** The answer of a run started (or continued) with `Prefer: respond-async` or `async: true`. */
+const detachedRun = (description: string): SuccessResponse => ({
+  status: 202,
+  description,
+  json: detachedRunResponseSchema,
+  headers: {
+    location: "The run's record: GET it, or follow /events under it",
+    "preference-applied": "`respond-async` when the run goes on in this instance",
+  },
+});
 
 /** Every route of the API. Keep in step with app/api/** — the API tests fail otherwise. */
 export const apiOperations: ApiOperation[] = [
@@ -161,7 +189,7 @@ export const apiOperations: ApiOperation[] = [
       description: "The saved workflow and what the validator found",
       json: workflowSavedResponseSchema,
     },
-    errors: [413, 422],
+    errors: [400, 413, 422],
   },
   {
     method: "get",
@@ -186,7 +214,7 @@ export const apiOperations: ApiOperation[] = [
       description: "The saved workflow and what the validator found",
       json: workflowSavedResponseSchema,
     },
-    errors: [404, 409, 413, 422],
+    errors: [400, 404, 409, 413, 422],
   },
   {
     method: "delete",
@@ -223,7 +251,7 @@ export const apiOperations: ApiOperation[] = [
     description: "Saves the old version's content as a new version; history is never rewritten.",
     params: { path: versionPath },
     success: { status: 200, description: "The workflow at its new version", json: workflowSavedResponseSchema },
-    errors: [404],
+    errors: [404, 409],
   },
   {
     method: "get",
@@ -239,7 +267,7 @@ export const apiOperations: ApiOperation[] = [
       description: "An export file (Content-Disposition: attachment)",
       json: workflowExportFileSchema,
     },
-    errors: [404, 422],
+    errors: [400, 404, 422],
   },
   {
     method: "post",
@@ -249,7 +277,7 @@ export const apiOperations: ApiOperation[] = [
     params: { path: idPath },
     body: { kind: "json", schema: workflowToTemplateBodySchema, required: false },
     success: { status: 201, description: "The new template", json: templateResponseSchema },
-    errors: [404, 422],
+    errors: [400, 404, 413, 422],
   },
   {
     method: "post",
@@ -264,7 +292,7 @@ export const apiOperations: ApiOperation[] = [
       description: "The imported workflow and what the validator found",
       json: workflowSavedResponseSchema,
     },
-    errors: [413, 422],
+    errors: [400, 413, 422],
   },
   {
     method: "post",
@@ -274,7 +302,7 @@ export const apiOperations: ApiOperation[] = [
     description: "200 even when the definition is invalid: the answer is the validator's result.",
     body: { kind: "json", schema: validateWorkflowBodySchema },
     success: { status: 200, description: "The validation result", json: validateWorkflowResponseSchema },
-    errors: [413, 422],
+    errors: [400, 413, 422],
   },
 
   // Templates
@@ -293,7 +321,7 @@ export const apiOperations: ApiOperation[] = [
     description: "The graph must be a valid workflow (`{{params.name}}` placeholders are allowed anywhere text is).",
     body: { kind: "json", schema: saveTemplateBodySchema },
     success: { status: 201, description: "The new template", json: templateResponseSchema },
-    errors: [413, 422],
+    errors: [400, 413, 422],
   },
   {
     method: "get",
@@ -313,7 +341,7 @@ export const apiOperations: ApiOperation[] = [
     params: { path: idPath },
     body: { kind: "json", schema: saveTemplateBodySchema },
     success: { status: 200, description: "The saved template", json: templateResponseSchema },
-    errors: [403, 404, 413, 422],
+    errors: [400, 403, 404, 413, 422],
   },
   {
     method: "delete",
@@ -337,7 +365,7 @@ export const apiOperations: ApiOperation[] = [
       description: "The new workflow and what the validator found",
       json: workflowSavedResponseSchema,
     },
-    errors: [400, 404, 422],
+    errors: [400, 404, 413, 422],
   },
   {
     method: "get",
@@ -359,7 +387,7 @@ export const apiOperations: ApiOperation[] = [
     summary: "Import an export file as a new template",
     body: { kind: "json", schema: workflowExportFileSchema },
     success: { status: 201, description: "The new template", json: templateResponseSchema },
-    errors: [413, 422],
+    errors: [400, 413, 422],
   },
 
   // Executions
@@ -370,10 +398,15 @@ export const apiOperations: ApiOperation[] = [
     summary: "Run a workflow",
     description:
       "One request type for every kind of run (CHAT, DEFINITION, TEMPLATE, CUSTOM). With `Accept: text/event-stream` the run streams: `id:` is the event's sequence number, `event:` its type, and the last event carries the result. With `async: true` (or `Prefer: respond-async`) the answer is 202 with the execution id at once; in queue mode the run goes to the job queue (status `pending`) and `runAt` schedules it. 429 with Retry-After past your run limits; 503 with Retry-After while the instance shuts down.",
-    params: { header: acceptHeader },
+    params: { header: z.object({ ...acceptHeader.shape, ...preferHeader.shape }) },
     body: { kind: "json", schema: runExecutionBodySchema },
     success: runResult,
-    errors: [400, 404, 413, 422, 429],
+    alsoSuccess: [
+      detachedRun(
+        "With `async: true` or `Prefer: respond-async`: the run has started (or, in queue mode, is queued: status `pending`, and `runAt` when scheduled); follow it at Location",
+      ),
+    ],
+    errors: [400, 404, 413, 422, 429, 503],
   },
   {
     method: "get",
@@ -383,7 +416,7 @@ export const apiOperations: ApiOperation[] = [
     description: "Newest first. Several statuses: `status=failed&status=cancelled` or `status=failed,cancelled`.",
     params: { query: executionListQuerySchema },
     success: { status: 200, description: "One page", json: executionListResponseSchema },
-    errors: [422],
+    errors: [400, 422],
   },
   {
     method: "get",
@@ -404,7 +437,7 @@ export const apiOperations: ApiOperation[] = [
       "Server-Sent Events: the stored events after Last-Event-ID, then live ones until the run ends; keep-alive comments in between.",
     params: { path: idPath, header: lastEventIdHeader, query: lastEventIdQuery },
     success: { status: 200, description: "The event stream", eventStream: executionEventDoc },
-    errors: [404],
+    errors: [400, 404],
   },
   {
     method: "get",
@@ -415,6 +448,7 @@ export const apiOperations: ApiOperation[] = [
       "Server-Sent Events (`event: run_status`) for the dashboard; `id:` is the change time, usable as Last-Event-ID.",
     params: { header: lastEventIdHeader, query: lastEventIdQuery },
     success: { status: 200, description: "The feed", eventStream: runStatusEventDoc },
+    errors: [400],
   },
   {
     method: "post",
@@ -433,10 +467,11 @@ export const apiOperations: ApiOperation[] = [
     summary: "Answer a paused run",
     description:
       "Gives the human node the run waits at its answer (`approved` for approval steps, `text` for input steps) and continues the run. With `Prefer: respond-async` the answer is 202 once the run goes on; follow it over its events.",
-    params: { path: idPath, header: acceptHeader },
+    params: { path: idPath, header: z.object({ ...acceptHeader.shape, ...preferHeader.shape }) },
     body: { kind: "json", schema: resumeExecutionBodySchema },
     success: runResult,
-    errors: [404, 409, 422, 429],
+    alsoSuccess: [detachedRun("With `Prefer: respond-async`: the run goes on; follow it at Location")],
+    errors: [400, 404, 409, 413, 422, 429, 503],
   },
   {
     method: "post",
@@ -445,10 +480,15 @@ export const apiOperations: ApiOperation[] = [
     summary: "Run again",
     description:
       "A new run with the same request, linked to this one by parentExecutionId. With `fromStep` (time travel) the new run starts at one of this run's step checkpoints, with its variables replaced by `variables`; `durability` keeps step checkpoints in the new run. With `Prefer: respond-async` the answer is 202 with the new execution's id once it has started.",
-    params: { path: idPath, header: acceptHeader },
+    params: { path: idPath, header: z.object({ ...acceptHeader.shape, ...preferHeader.shape }) },
     body: { kind: "json", schema: rerunExecutionBodySchema, required: false },
     success: runResult,
-    errors: [404, 409, 422, 429],
+    alsoSuccess: [
+      detachedRun(
+        "With `Prefer: respond-async`: the new run has started (in queue mode, is queued); follow it at Location",
+      ),
+    ],
+    errors: [400, 404, 409, 413, 422, 429, 503],
   },
 
   // Chat and conversations
@@ -465,7 +505,7 @@ export const apiOperations: ApiOperation[] = [
       description: "The run's events, then the saved message",
       eventStream: z.union([executionEventDoc, chatMessageEventSchema]),
     },
-    errors: [404, 413, 422, 429],
+    errors: [400, 404, 413, 422, 429, 503],
   },
   {
     method: "get",
@@ -476,7 +516,7 @@ export const apiOperations: ApiOperation[] = [
       "Most recently active first. With `q`, only conversations whose title or any message contains the text (case-insensitive); a match in a message comes with a `match` snippet.",
     params: { query: conversationListQuerySchema },
     success: { status: 200, description: "One page", json: conversationListResponseSchema },
-    errors: [422],
+    errors: [400, 422],
   },
   {
     method: "get",
@@ -499,7 +539,7 @@ export const apiOperations: ApiOperation[] = [
       description: "The renamed conversation",
       json: z.object({ conversation: conversationListResponseSchema.shape.conversations.element }),
     },
-    errors: [404, 422],
+    errors: [400, 404, 413, 422],
   },
   {
     method: "delete",
@@ -521,7 +561,7 @@ export const apiOperations: ApiOperation[] = [
       "Totals (outcomes, success rate, average/p50/p95 duration, tokens, cost), a series over time, usage per model and the workflows that fail most. Default range: the last 7 days.",
     params: { query: analyticsQuerySchema },
     success: { status: 200, description: "The figures", json: analyticsSummaryResponseSchema },
-    errors: [422],
+    errors: [400, 422, 503],
   },
   {
     method: "get",
@@ -534,7 +574,7 @@ export const apiOperations: ApiOperation[] = [
       description: "One row per template your runs came from",
       json: templateAnalyticsResponseSchema,
     },
-    errors: [422],
+    errors: [400, 422],
   },
   {
     method: "get",
@@ -547,7 +587,7 @@ export const apiOperations: ApiOperation[] = [
       description: "One row per workflow version your runs used",
       json: workflowAnalyticsResponseSchema,
     },
-    errors: [422],
+    errors: [400, 422],
   },
 
   // Knowledge
@@ -569,7 +609,7 @@ export const apiOperations: ApiOperation[] = [
       description: "The new knowledge base",
       json: z.object({ knowledgeBase: knowledgeBaseResponseSchema.shape.knowledgeBase }),
     },
-    errors: [422],
+    errors: [400, 413, 422],
   },
   {
     method: "get",
@@ -611,7 +651,7 @@ export const apiOperations: ApiOperation[] = [
     params: { path: idPath },
     body: { kind: "json", schema: knowledgeSearchBodySchema },
     success: { status: 200, description: "The matching passages, ranked", json: knowledgeSearchResponseSchema },
-    errors: [404, 413, 422],
+    errors: [400, 404, 413, 422],
   },
   {
     method: "delete",
@@ -655,7 +695,7 @@ export const apiOperations: ApiOperation[] = [
     description: "The response is the only time the secret is shown.",
     body: { kind: "json", schema: createApiKeyBodySchema },
     success: { status: 201, description: "The key and its secret", json: apiKeyCreatedResponseSchema },
-    errors: [422],
+    errors: [400, 413, 422],
   },
   {
     method: "delete",
@@ -692,14 +732,14 @@ export const apiOperations: ApiOperation[] = [
 const STATUS_TEXT: Record<number, string> = {
   400: "Malformed request (not JSON, not UTF-8, nested too deep…)",
   401: "No credentials, or an invalid or revoked API key",
-  403: "Not allowed (a built-in template, a cross-site cookie request)",
+  403: "Not allowed: a request that changes something, sent with the session cookie from another site (use an API key there); or a built-in template",
   404: "No such resource — or not yours (other users' rows are indistinguishable from missing ones)",
   405: "Method not allowed (see the Allow header)",
   409: "Conflict with the resource's current state",
   413: "Request body too large",
   422: "Invalid input: `issues` names each bad field",
   429: "Too many requests (runs past your run limits, or sign-in/sign-up attempts past the throttle): wait the Retry-After seconds",
-  503: "Unavailable",
+  503: "Unavailable: the database does not answer, the instance is shutting down (Retry-After), or queue mode has no queue",
 };
 
 const errorResponse = (status: number) => ({
@@ -710,11 +750,34 @@ const errorResponse = (status: number) => ({
     : {}),
 });
 
-function toOperation(op: ApiOperation): ZodOpenApiOperationObject {
+function successResponse(success: SuccessResponse) {
   const content: Record<string, { schema: z.ZodType }> = {};
-  if (op.success.json) content["application/json"] = { schema: op.success.json };
-  if (op.success.eventStream) content["text/event-stream"] = { schema: op.success.eventStream };
-  const errors = new Set([...(op.auth === "public" ? [] : [401]), ...(op.errors ?? [])]);
+  if (success.json) content["application/json"] = { schema: success.json };
+  if (success.eventStream) content["text/event-stream"] = { schema: success.eventStream };
+  return {
+    description: success.description,
+    ...(Object.keys(content).length ? { content } : {}),
+    ...(success.headers
+      ? {
+          headers: Object.fromEntries(
+            Object.entries(success.headers).map(([name, description]) => [
+              name,
+              { description, schema: { type: "string" as const } },
+            ]),
+          ),
+        }
+      : {}),
+  };
+}
+
+/** What authentication adds to a route's errors: 401, and 403 for a cross-site cookie request that changes something. */
+function authErrors(op: ApiOperation): number[] {
+  if (op.auth === "public") return [];
+  return op.method === "get" ? [401] : [401, 403];
+}
+
+function toOperation(op: ApiOperation): ZodOpenApiOperationObject {
+  const errors = new Set([...authErrors(op), ...(op.errors ?? [])]);
   return {
     operationId: `${op.method}${op.path
       .replace(/^\/api/, "")
@@ -740,10 +803,10 @@ function toOperation(op: ApiOperation): ZodOpenApiOperationObject {
         }
       : {}),
     responses: {
-      [String(op.success.status)]: {
-        description: op.success.description,
-        ...(Object.keys(content).length ? { content } : {}),
-      },
+      [String(op.success.status)]: successResponse(op.success),
+      ...Object.fromEntries(
+        (op.alsoSuccess ?? []).map((success) => [String(success.status), successResponse(success)]),
+      ),
       ...Object.fromEntries([...errors].sort().map((status) => [String(status), errorResponse(status)])),
     },
   };
