@@ -97,17 +97,12 @@ test.describe("knowledge bases", () => {
     await expect(card).toContainText("1 document");
     await expect(card).toContainText("2 chunks");
 
-    // "Chat with it": a new chat with the Q&A template, whose picker asks for a knowledge base and offers this one.
+    // "Chat with it": a new chat with the Q&A template, already answering from this knowledge base.
     await card.getByRole("link", { name: "Support handbook" }).click();
     await expect(page).toHaveURL(/\/knowledge\/[0-9A-Z]{26}$/);
     await page.getByTestId("knowledge-chat").click();
-    await expect(page).toHaveURL(/\/chat\?template=[0-9A-Z]{26}$/);
-    const option = page
-      .getByTestId("knowledge-base-choices")
-      .getByTestId("knowledge-base-option")
-      .filter({ hasText: "Support handbook" });
-    await expect(option).toContainText("1 document");
-    await option.click();
+    await expect(page).toHaveURL(/\/chat\?template=[0-9A-Z]{26}&knowledgeBase=[0-9A-Z]{26}$/);
     await expect(page.getByTestId("answerer-name")).toHaveText("Knowledge base Q&A · Support handbook");
+    await expect(page.getByTestId("answerer-menu")).toHaveCount(0);
   });
 });

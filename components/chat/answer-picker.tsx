@@ -2,8 +2,9 @@
 
 /**
  * "Who answers": the conversation header's picker of the built-in templates, the user's own templates and
- * their saved workflows. A template that reads a knowledge base asks which one first. The choice applies
- * to the next message. A new chat opened for a template (/chat?template=<id>) picks it the same way on arrival.
+ * their saved workflows. A template that reads a knowledge base asks which one first (the choice is the
+ * template with that base: nothing is saved). The choice applies to the next message. A chat opened for a
+ * template without its knowledge base (/chat?template=<id>) asks for one on arrival.
  */
 import { clsx } from "clsx";
 import { ArrowLeft, BookOpen, Check, ChevronDown, LayoutTemplate, Loader2, Workflow } from "lucide-react";
@@ -12,31 +13,10 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import type { KnowledgeBaseDto } from "@/lib/contracts/knowledge";
 import type { TemplateSummary } from "@/lib/contracts/templates";
 import type { WorkflowSummary } from "@/lib/contracts/workflows";
+import { countOf } from "@/components/knowledge/format";
 import { focusRing, focusRingTight } from "@/components/ui/focus-ring";
+import { needsKnowledgeBase, sameChoice, type AnswerChoice } from "./answer-choice";
 import { useTemplateDetail } from "./queries";
-
-export type AnswerChoice = { kind: "template"; id: string } | { kind: "workflow"; id: string };
-
-export function sameChoice(a: AnswerChoice | null, b: AnswerChoice | null): boolean {
-  return !!a && !!b && a.kind === b.kind && a.id === b.id;
-}
-
-/** The name and description shown for a choice (null while its list has not loaded or it was deleted). */
-export function describeChoice(
-  choice: AnswerChoice | null,
-  templates: readonly TemplateSummary[],
-  workflows: readonly WorkflowSummary[],
-): { name: string; description: string } | null {
-  if (!choice) return null;
-  const found =
-    choice.kind === "template" ? templates.find((t) => t.id === choice.id) : workflows.find((w) => w.id === choice.id);
-  return found ? { name: found.name, description: found.description } : null;
-}
-
-/** Template parameters a chat must fill in: a knowledge base, for now (other parameters keep their defaults). */
-export function needsKnowledgeBase(defaultParams: Record<string, unknown> | undefined): boolean {
-  return !!defaultParams && "knowledgeBaseId" in defaultParams;
-}
 
 function Item({
   selected,
@@ -87,6 +67,7 @@ function SectionTitle({ children }: { children: React.ReactNode }) {
 
 export function AnswerPicker({
   choice,
+  choiceName,
   templates,
   workflows,
   knowledgeBases,
@@ -96,12 +77,14 @@ export function AnswerPicker({
   onChooseKnowledge,
 }: {
   choice: AnswerChoice | null;
+  /** What the trigger shows (the choice's name; null while it is unknown). */
+  choiceName: string | null;
   templates: readonly TemplateSummary[];
   workflows: readonly WorkflowSummary[];
   knowledgeBases: readonly KnowledgeBaseDto[];
-  /** A choice is being prepared (a knowledge-base workflow is created). */
+  /** A choice is being prepared (the template is bound to its knowledge base). */
   pending: boolean;
-  /** Picked on arrival as if clicked (read once, when the picker mounts). */
+  /** Picked on arrival as if clicked, to ask for its knowledge base (read once, when the picker mounts). */
   initialTemplate?: TemplateSummary | undefined;
   onChoose: (choice: AnswerChoice) => void;
   onChooseKnowledge: (template: TemplateSummary, knowledgeBase: KnowledgeBaseDto) => void;
@@ -112,7 +95,6 @@ export function AnswerPicker({
   const root = useRef<HTMLDivElement>(null);
   const trigger = useRef<HTMLButtonElement>(null);
   const menuId = useId();
-  const described = describeChoice(choice, templates, workflows);
 
   // The template's parameters tell whether it needs a knowledge base; fetched when it is clicked.
   const detail = useTemplateDetail(kbFor?.id ?? null);
@@ -209,7 +191,7 @@ export function AnswerPicker({
           <LayoutTemplate aria-hidden className="size-3.5 shrink-0 text-zinc-400" />
         )}
         <span data-testid="answerer-name" className="truncate">
-          {described?.name ?? "Choose who answers"}
+          {choiceName ?? "Choose who answers"}
         </span>
         <ChevronDown aria-hidden className="size-3.5 shrink-0 text-zinc-400" />
       </button>
@@ -256,10 +238,10 @@ export function AnswerPicker({
                   <Item
                     key={kb.id}
                     testId="knowledge-base-option"
-                    selected={false}
+                    selected={sameChoice(choice, { kind: "template", id: kbFor.id, knowledgeBaseId: kb.id })}
                     icon={<BookOpen aria-hidden className="size-4" />}
                     name={kb.name}
-                    description={`${kb.documentCount} document${kb.documentCount === 1 ? "" : "s"}${kb.description ? ` · ${kb.description}` : ""}`}
+                    description={`${countOf(kb.documentCount, "document")}${kb.description ? ` · ${kb.description}` : ""}`}
                     onSelect={() => {
                       onChooseKnowledge(kbFor, kb);
                       close();
@@ -275,7 +257,7 @@ export function AnswerPicker({
                 <Item
                   key={t.id}
                   testId="answerer-option"
-                  selected={sameChoice(choice, { kind: "template", id: t.id })}
+                  selected={choice?.kind === "template" && choice.id === t.id}
                   icon={<LayoutTemplate aria-hidden className="size-4" />}
                   name={t.name}
                   description={t.description}
@@ -287,7 +269,7 @@ export function AnswerPicker({
                 <Item
                   key={t.id}
                   testId="answerer-option"
-                  selected={sameChoice(choice, { kind: "template", id: t.id })}
+                  selected={choice?.kind === "template" && choice.id === t.id}
                   icon={<LayoutTemplate aria-hidden className="size-4" />}
                   name={t.name}
                   description={t.description}

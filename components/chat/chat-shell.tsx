@@ -10,12 +10,14 @@ import { clsx } from "clsx";
 import { usePathname, useRouter } from "next/navigation";
 import { createContext, Fragment, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import type { ConversationPage } from "@/lib/api-client/chat";
+import type { PrepareKnowledgeChat } from "./answer-choice";
 import type { AnswererData } from "./queries";
 import { ConversationSidebar } from "./conversation-sidebar";
 import "./chat.css";
 
 interface ChatShellValue {
   answerers: AnswererData;
+  prepareKnowledgeChat: PrepareKnowledgeChat;
   newChat: () => void;
   openConversations: () => void;
 }
@@ -35,10 +37,13 @@ const CONVERSATION_PATH = /^\/chat\/([0-9A-HJKMNP-TV-Z]{26})(?:\/|$)/;
 export function ChatShell({
   initialPage,
   answerers,
+  prepareKnowledgeChat,
   children,
 }: {
   initialPage: ConversationPage;
   answerers: AnswererData;
+  /** The server action binding a template to a knowledge base for a chat (a temporary definition). */
+  prepareKnowledgeChat: PrepareKnowledgeChat;
   children: ReactNode;
 }) {
   const pathname = usePathname();
@@ -65,7 +70,10 @@ export function ChatShell({
     return () => window.removeEventListener("keydown", onKey);
   }, [drawer]);
 
-  const value = useMemo(() => ({ answerers, newChat, openConversations: () => setDrawer(true) }), [answerers, newChat]);
+  const value = useMemo(
+    () => ({ answerers, prepareKnowledgeChat, newChat, openConversations: () => setDrawer(true) }),
+    [answerers, prepareKnowledgeChat, newChat],
+  );
 
   return (
     <ChatShellContext.Provider value={value}>

@@ -13,48 +13,35 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import type { ConversationDto } from "@/lib/contracts/conversations";
 import type { KnowledgeBaseDto } from "@/lib/contracts/knowledge";
 import type { TemplateSummary } from "@/lib/contracts/templates";
-import type { WorkflowSummary } from "@/lib/contracts/workflows";
-import { instantiateTemplate } from "@/lib/api-client/templates";
 import { focusRing } from "@/components/ui/focus-ring";
-import { AnswerPicker, describeChoice, type AnswerChoice } from "./answer-picker";
-import { useAddPickerWorkflow, useAnswererData, useConversation } from "./queries";
+import {
+  choiceFromConversation,
+  describeChoice,
+  needsKnowledgeBase,
+  searchOfChoice,
+  type AnswerChoice,
+  type TemporaryAnswerer,
+} from "./answer-choice";
+import { AnswerPicker } from "./answer-picker";
+import { useAnswererData, useConversation, useTemplateDetail } from "./queries";
 import { chatRuns, useConversationTurns, type AnswerTarget } from "./chat-runs";
 import { useChatShell } from "./chat-shell";
 import { Composer, type ComposerHandle } from "./composer";
+import { conversationTotals } from "./format";
 import { RAG_QA_SLUG, TOOL_AGENT_SLUG, UNIVERSAL_CHAT_SLUG } from "@/lib/templates/slugs";
 import { isLive } from "./live-run";
 import { AssistantMessage, UserMessage } from "./messages";
 import { buildTranscript, settledTurns, unfollowedRun, type AssistantItem } from "./transcript";
 
-/** Who answered last (the newest answer's workflow or template), else what the conversation was started with. */
-export function choiceFromConversation(
-  conversation: ConversationDto | undefined,
-  templates: readonly TemplateSummary[],
-  workflows: readonly WorkflowSummary[],
-): AnswerChoice | null {
-  if (!conversation) return null;
-  const exists = (choice: AnswerChoice) =>
-    choice.kind === "workflow" ? workflows.some((w) => w.id === choice.id) : templates.some((t) => t.id === choice.id);
-  for (let i = conversation.messages.length - 1; i >= 0; i--) {
-    const message = conversation.messages[i]!;
-    if (message.role !== "assistant") continue;
-    const { definitionId, templateId } = message.metadata as { definitionId?: unknown; templateId?: unknown };
-    const candidates: AnswerChoice[] = [];
-    if (typeof definitionId === "string") candidates.push({ kind: "workflow", id: definitionId });
-    if (typeof templateId === "string") candidates.push({ kind: "template", id: templateId });
-    const found = candidates.find(exists);
-    if (found) return found;
-    break;
-  }
-  if (conversation.workflowId && exists({ kind: "workflow", id: conversation.workflowId }))
-    return { kind: "workflow", id: conversation.workflowId };
-  if (conversation.templateId && exists({ kind: "template", id: conversation.templateId }))
-    return { kind: "template", id: conversation.templateId };
-  return null;
-}
-
 function targetOf(choice: AnswerChoice): AnswerTarget {
   return choice.kind === "workflow" ? { workflowId: choice.id } : { templateId: choice.id };
+}
+
+/** Writes who answers next into the address (kept until a message is sent, so a reload keeps the choice). */
+function rememberChoice(choice: AnswerChoice | null) {
+  const url = `${window.location.pathname}${searchOfChoice(choice)}`;
+  // A null state lets Next.js sync its router (useSearchParams) with the new address.
+  if (url !== `${window.location.pathname}${window.location.search}`) window.history.replaceState(null, "", url);
 }
 
 /** Stays at the bottom while new text arrives, unless the reader scrolled up. */
@@ -107,11 +94,14 @@ function suggestionsFor(slug: string | null | undefined): string[] {
 
 export function ConversationView({
   initialConversation,
-  initialTemplateId,
+  initialChoice,
+  initialTemporaries = [],
 }: {
   initialConversation: ConversationDto | null;
-  /** A new chat's answerer asked for by the address (/chat?template=<id>); ignored unless it is a template the user sees. */
-  initialTemplateId?: string | undefined;
+  /** Who answers next, from the address (`?template=…&knowledgeBase=…`, `?workflow=…`); ignored unless the user sees it. */
+  initialChoice?: AnswerChoice | undefined;
+  /** The temporary definitions (a template with its knowledge base) that answer this conversation, by name. */
+  initialTemporaries?: readonly TemporaryAnswerer[];
 }) {
   const queryClient = useQueryClient();
   const shell = useChatShell();
@@ -120,8 +110,11 @@ export function ConversationView({
   const conversation = useConversation(conversationId, initialConversation);
   const turns = useConversationTurns(conversationId, draftKeys);
   const { templates, workflows, knowledgeBases } = useAnswererData(shell.answerers);
-  const addPickerWorkflow = useAddPickerWorkflow();
-  const [picked, setPicked] = useState<AnswerChoice | null>(null);
+  const [temporaries, setTemporaries] = useState<readonly TemporaryAnswerer[]>(initialTemporaries);
+  const answerers = { templates, workflows, knowledgeBases, temporaries };
+  const [picked, setPicked] = useState<AnswerChoice | null>(() =>
+    initialChoice && describeChoice(initialChoice, { templates, workflows, knowledgeBases }) ? initialChoice : null,
+  );
   const [preparing, setPreparing] = useState(false);
   const [pickerError, setPickerError] = useState<string | null>(null);
   const composer = useRef<ComposerHandle>(null);
@@ -137,11 +130,23 @@ export function ConversationView({
   const universal = templates.find((t) => t.slug === UNIVERSAL_CHAT_SLUG);
   const choice: AnswerChoice | null =
     picked ??
-    choiceFromConversation(conversation.data, templates, workflows) ??
+    choiceFromConversation(conversation.data, answerers) ??
     (universal ? { kind: "template", id: universal.id } : null);
-  const choiceName = describeChoice(choice, templates, workflows)?.name;
-  // Picked by the picker as if clicked there, so a template that reads a knowledge base asks which one first.
-  const requestedTemplate = initialTemplateId ? templates.find((t) => t.id === initialTemplateId) : undefined;
+  const choiceName = describeChoice(choice, answerers)?.name ?? null;
+  // A template that reads a knowledge base cannot answer without one: the picker asks, and sending waits.
+  const templateDetail = useTemplateDetail(
+    choice?.kind === "template" && !choice.knowledgeBaseId && choice.id !== universal?.id ? choice.id : null,
+  );
+  const needsBase =
+    choice?.kind === "template" &&
+    !choice.knowledgeBaseId &&
+    templateDetail.data?.id === choice.id &&
+    needsKnowledgeBase(templateDetail.data.defaultParams);
+  // Asked for by the address without its knowledge base: the picker asks for one on arrival.
+  const requestedTemplate =
+    initialChoice?.kind === "template" && !initialChoice.knowledgeBaseId
+      ? templates.find((t) => t.id === initialChoice.id)
+      : undefined;
 
   const messages = useMemo(() => conversation.data?.messages ?? [], [conversation.data]);
   const items = useMemo(() => buildTranscript(messages, turns), [messages, turns]);
@@ -153,6 +158,7 @@ export function ConversationView({
     const names = new Map<string, string>();
     for (const t of templates) names.set(t.id, t.name);
     for (const w of workflows) names.set(w.id, w.name);
+    for (const t of temporaries) names.set(t.id, t.name);
     return (message: { metadata: Record<string, unknown> }) => {
       const { definitionId, templateId } = message.metadata as { definitionId?: unknown; templateId?: unknown };
       return (
@@ -161,7 +167,7 @@ export function ConversationView({
         undefined
       );
     };
-  }, [templates, workflows]);
+  }, [templates, workflows, temporaries]);
   const answererNames = useMemo(() => new Map(messages.map((m) => [m.id, nameOf(m)])), [messages, nameOf]);
 
   // A run of this conversation under way on the server (started in another tab, or before a reload).
@@ -178,15 +184,19 @@ export function ConversationView({
 
   const { scroller, onScroll, atBottom, toBottom } = useStickToBottom([items]);
 
-  const send = (text: string, options: { replacesTurn?: string } = {}) => {
-    if (!choice) return false;
+  const dispatch = (
+    text: string,
+    target: AnswerTarget,
+    answererName: string | undefined,
+    options: { replacesTurn?: string },
+  ) => {
     if (options.replacesTurn) chatRuns.dismiss(options.replacesTurn);
     const key = chatRuns.send({
       queryClient,
       ...(conversationId ? { conversationId } : {}),
       message: text,
-      target: targetOf(choice),
-      ...(choiceName ? { answererName: choiceName } : {}),
+      target,
+      ...(answererName ? { answererName } : {}),
       onConversationId: (id) => {
         // The view may be gone (the user opened another chat): then the address is not ours to change.
         if (!mounted.current) return;
@@ -196,7 +206,40 @@ export function ConversationView({
       },
     });
     if (!conversationId) setDraftKeys((keys) => [...keys, key]);
+    // Sent: the conversation now says who answered, the address need not.
+    else rememberChoice(null);
     toBottom(false);
+  };
+
+  const send = (text: string, options: { replacesTurn?: string } = {}) => {
+    if (!choice || preparing) return false;
+    if (needsBase) {
+      setPickerError(`Choose a knowledge base for ${choiceName ?? "this template"} first.`);
+      return false;
+    }
+    if (choice.kind === "template" && choice.knowledgeBaseId) {
+      // A template with its knowledge base answers as a temporary definition, made now (once per choice).
+      const chosen = choice;
+      setPickerError(null);
+      setPreparing(true);
+      void shell
+        .prepareKnowledgeChat({ templateId: chosen.id, knowledgeBaseId: chosen.knowledgeBaseId! })
+        .catch(() => ({ ok: false as const, message: "Could not prepare that knowledge base. Try again." }))
+        .then((result) => {
+          if (!mounted.current) return;
+          setPreparing(false);
+          if (!result.ok) {
+            setPickerError(result.message);
+            composer.current?.fill(text);
+            return;
+          }
+          setTemporaries((list) => [{ id: result.workflowId, name: result.name }, ...list]);
+          setPicked({ kind: "workflow", id: result.workflowId });
+          dispatch(text, { workflowId: result.workflowId }, result.name, options);
+        });
+      return true;
+    }
+    dispatch(text, targetOf(choice), choiceName ?? undefined, options);
     return true;
   };
 
@@ -238,27 +281,15 @@ export function ConversationView({
     });
   };
 
-  const chooseKnowledge = async (template: TemplateSummary, kb: KnowledgeBaseDto) => {
+  const choose = (next: AnswerChoice) => {
     setPickerError(null);
-    const name = `${template.name} · ${kb.name}`;
-    // One workflow per template and knowledge base: choosing the same pair again reuses it.
-    const existing = workflows.find((w) => w.templateId === template.id && w.name === name);
-    if (existing) {
-      setPicked({ kind: "workflow", id: existing.id });
-      return;
-    }
-    setPreparing(true);
-    try {
-      const workflow = await instantiateTemplate({ templateId: template.id, name, params: { knowledgeBaseId: kb.id } });
-      addPickerWorkflow(workflow);
-      setPicked({ kind: "workflow", id: workflow.id });
-    } catch (error) {
-      setPickerError(error instanceof Error ? error.message : "Could not prepare that knowledge base.");
-    } finally {
-      setPreparing(false);
-      composer.current?.focus();
-    }
+    setPicked(next);
+    rememberChoice(next);
+    composer.current?.focus();
   };
+
+  const chooseKnowledge = (template: TemplateSummary, kb: KnowledgeBaseDto) =>
+    choose({ kind: "template", id: template.id, knowledgeBaseId: kb.id });
 
   const title =
     conversation.data?.title ?? (turns.length > 0 ? turns[0]?.userMessage?.content : undefined) ?? "New chat";
@@ -293,17 +324,14 @@ export function ConversationView({
         </span>
         <AnswerPicker
           choice={choice}
+          choiceName={choiceName}
           templates={templates}
           workflows={workflows}
           knowledgeBases={knowledgeBases}
           pending={preparing}
           initialTemplate={requestedTemplate}
-          onChoose={(next) => {
-            setPickerError(null);
-            setPicked(next);
-            composer.current?.focus();
-          }}
-          onChooseKnowledge={(template, kb) => void chooseKnowledge(template, kb)}
+          onChoose={choose}
+          onChooseKnowledge={chooseKnowledge}
         />
         {pickerError ? (
           <span role="alert" className="ml-2 flex min-w-0 items-center gap-1 truncate text-[12px] text-red-600">
@@ -402,14 +430,18 @@ export function ConversationView({
           ref={composer}
           busy={busy}
           disabled={notFound}
-          placeholder={choiceName ? `Message ${choiceName}…` : "Message…"}
+          placeholder={
+            needsBase
+              ? `Choose a knowledge base for ${choiceName ?? "this template"} above…`
+              : choiceName
+                ? `Message ${choiceName}…`
+                : "Message…"
+          }
           onSend={(text) => send(text)}
           onStop={stop}
           footer={
             conversation.data ? (
-              <span data-testid="conversation-totals">
-                {conversation.data.messageCount} messages · {conversation.data.totalTokens.toLocaleString("en")} tokens
-              </span>
+              <span data-testid="conversation-totals">{conversationTotals(conversation.data)}</span>
             ) : null
           }
         />

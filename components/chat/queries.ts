@@ -164,15 +164,3 @@ export function useTemplateDetail(id: string | null) {
     staleTime: 5 * 60_000,
   });
 }
-
-/** A workflow made for the picker (a template with its knowledge base): listed at once, then refetched. */
-export function useAddPickerWorkflow() {
-  const queryClient = useQueryClient();
-  return (workflow: WorkflowSummary) => {
-    queryClient.setQueryData<WorkflowSummary[]>(chatKeys.workflows, (old) => [
-      workflow,
-      ...(old ?? []).filter((w) => w.id !== workflow.id),
-    ]);
-    void queryClient.invalidateQueries({ queryKey: chatKeys.workflows });
-  };
-}

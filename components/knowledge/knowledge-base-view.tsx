@@ -9,6 +9,7 @@ import { ArrowLeft, FileText, MessageSquare, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { searchOfChoice } from "@/components/chat/answer-choice";
 import { Badge } from "@/components/ui/badge";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { Button, buttonClasses } from "@/components/ui/button";
@@ -79,7 +80,7 @@ export function KnowledgeBaseView({
             <>
               {chatTemplateId ? (
                 <Link
-                  href={`/chat?template=${encodeURIComponent(chatTemplateId)}`}
+                  href={`/chat${searchOfChoice({ kind: "template", id: chatTemplateId, knowledgeBaseId: id })}`}
                   prefetch={false}
                   data-testid="knowledge-chat"
                   className={buttonClasses({ variant: "secondary" })}
@@ -121,7 +122,7 @@ export function KnowledgeBaseView({
           Use it from the <strong className="font-medium text-zinc-800">Knowledge base Q&amp;A</strong> template, a
           retrieval node or the knowledge-search tool.
           {chatTemplateId
-            ? " “Chat with it” opens a chat with that template: choose this knowledge base when it asks."
+            ? " “Chat with it” opens a chat with that template, answering from this knowledge base."
             : null}
         </p>
       </div>

@@ -11,6 +11,7 @@ import {
   searchConversations,
   type ConversationMessageHit,
 } from "@/lib/db/queries/conversation-list";
+import { getDefinition } from "@/lib/db/queries/definitions";
 import { getExecution } from "@/lib/db/queries/execution-list";
 import { getChatModel } from "@/lib/models";
 import type { Conversation, Message } from "@/lib/db/schema";
@@ -230,6 +231,29 @@ async function withHumanAnswers(ownerId: string, messages: MessageDto[]): Promis
     });
     return answer ? { ...message, metadata: { ...message.metadata, humanAnswer: answer } } : message;
   });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Temporary answerers: a chat bound to a template with a knowledge base answers with a temporary definition
+// (lib/services/templates.ts, prepareKnowledgeChat), which no workflow list shows; the chat names it from here.
+// ---------------------------------------------------------------------------------------------------------
+
+/** The temporary definitions that answered the conversation or answer it next (newest first), with their names. */
+export async function listTemporaryAnswerers({
+  ownerId,
+  conversation,
+}: {
+  ownerId: string;
+  conversation: ConversationDto;
+}): Promise<Array<{ id: string; name: string }>> {
+  const ids: string[] = [];
+  for (let i = conversation.messages.length - 1; i >= 0 && ids.length < 5; i--) {
+    const definitionId = conversation.messages[i]!.metadata.definitionId;
+    if (isId(definitionId) && !ids.includes(definitionId)) ids.push(definitionId);
+  }
+  if (conversation.workflowId && !ids.includes(conversation.workflowId)) ids.push(conversation.workflowId);
+  const found = await Promise.all(ids.map((id) => getDefinition({ id, ownerId })));
+  return found.flatMap((d) => (d?.isTemporary ? [{ id: d.id, name: d.name }] : []));
 }
 
 export async function renameConversationTitle({

@@ -17,14 +17,22 @@ import {
   updateTemplate as replaceTemplate,
   type TemplateContent,
 } from "@/lib/db/queries/template-writes";
+import { createTemporaryDefinition } from "@/lib/db/queries/definitions";
+import { getKnowledgeBase } from "@/lib/db/queries/knowledge";
 import type { WorkflowTemplate } from "@/lib/db/schema";
 import { engineValidationContext } from "@/lib/engine/resources";
 import { AppError } from "@/lib/errors";
 import { fillTemplateParams, resolveTemplateParams } from "@/lib/templates/instantiate";
 import { validateWorkflow } from "@/lib/validation";
-import { EXPORT_FORMAT_VERSION, type ExportFile, type WorkflowDefinitionDoc } from "@/lib/workflow/definition";
+import {
+  DEFINITION_LIMITS,
+  EXPORT_FORMAT_VERSION,
+  type ExportFile,
+  type WorkflowDefinitionDoc,
+} from "@/lib/workflow/definition";
 import type { Template, TemplateSummary } from "@/lib/contracts/templates";
 import type { WorkflowSavedResponse } from "@/lib/contracts/workflows";
+import { validateForUser } from "./validation-context";
 import { createWorkflow, requireWorkflow } from "./workflows";
 
 export type { TemplateUsage };
@@ -209,6 +217,53 @@ export async function instantiateTemplate({
     metadata: graph.metadata,
   };
   return createWorkflow({ ownerId, doc, templateId: template.id, origin: `from template "${template.name}"` });
+}
+
+/** A template with a knowledge base, made for a chat to answer with. */
+export interface KnowledgeChat {
+  /** The temporary definition the chat sends its messages to (`workflowId`). */
+  workflowId: string;
+  /** "Knowledge base Q&A · Handbook". */
+  name: string;
+}
+
+/**
+ * A template that asks for a knowledge base (its `knowledgeBaseId` parameter), filled in with one of the
+ * owner's bases and stored as a temporary definition for a chat to answer with: the chat is bound to that
+ * base, and nothing is added to the owner's workflow list (temporary definitions are never listed; the
+ * retention settings prune them once no run uses them). Checked like a save, against the owner's resources.
+ */
+export async function prepareKnowledgeChat({
+  ownerId,
+  templateId,
+  knowledgeBaseId,
+}: {
+  ownerId: string;
+  templateId: string;
+  knowledgeBaseId: string;
+}): Promise<KnowledgeChat> {
+  const template = await requireTemplate({ ownerId, id: templateId });
+  const defaults = recordOf(template.defaultParams);
+  if (!Object.hasOwn(defaults, "knowledgeBaseId")) {
+    throw new AppError(
+      "bad_request:template_params",
+      `${template.name} does not read a knowledge base: chat with it without choosing one.`,
+      { issues: [{ path: "params.knowledgeBaseId", message: "this template has no such parameter" }] },
+    );
+  }
+  const knowledgeBase = await getKnowledgeBase({ id: knowledgeBaseId, ownerId });
+  if (!knowledgeBase) throw new AppError("not_found:knowledge_base", "No such knowledge base.");
+  const graph = fillTemplateParams(graphOf(template), resolveTemplateParams(defaults, { knowledgeBaseId }));
+  const validation = await validateForUser({ ownerId, definition: graph });
+  if (!validation.isValid) {
+    throw new AppError(
+      "validation:template",
+      `${template.name} cannot answer from this knowledge base: ${validation.errors[0]?.message ?? ""}`.trim(),
+    );
+  }
+  const name = `${template.name} · ${knowledgeBase.name}`.slice(0, DEFINITION_LIMITS.maxNameLength);
+  const temporary = await createTemporaryDefinition({ ownerId, templateId: template.id, name, graph });
+  return { workflowId: temporary.id, name };
 }
 
 /** A new template of the user's from the latest version of one of their workflows. */

@@ -6,6 +6,7 @@ import { listConversationsPage } from "@/lib/services/conversations";
 import { listKnowledgeBases } from "@/lib/services/knowledge";
 import { listTemplates } from "@/lib/services/templates";
 import { listWorkflows } from "@/lib/services/workflows";
+import { prepareKnowledgeChat } from "./actions";
 
 /**
  * The chat's frame, kept across /chat and /chat/<id>: the first page of conversations and what may answer
@@ -21,7 +22,11 @@ export default async function ChatLayout({ children }: { children: ReactNode }) 
     listKnowledgeBases({ ownerId: user.id }),
   ]);
   return (
-    <ChatShell initialPage={page} answerers={{ templates, workflows, knowledgeBases }}>
+    <ChatShell
+      initialPage={page}
+      answerers={{ templates, workflows, knowledgeBases }}
+      prepareKnowledgeChat={prepareKnowledgeChat}
+    >
       {children}
     </ChatShell>
   );
