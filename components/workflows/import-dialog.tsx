@@ -15,6 +15,7 @@ import { importWorkflow } from "@/lib/api-client/workflows";
 import { isAppError } from "@/lib/errors";
 import { validateWorkflow, type ValidationContext } from "@/lib/validation";
 import { MAX_IMPORT_BYTES, readImport, type ImportReading } from "./import-file";
+import { countOf } from "@/components/knowledge/format";
 
 export function ImportDialog({
   open,
@@ -54,7 +55,8 @@ export function ImportDialog({
   };
 
   const submit = async () => {
-    if (!reading?.ok) return;
+    // `submitting` disables the button in the click's own render: one import per click.
+    if (!reading?.ok || submitting) return;
     setSubmitting(true);
     setServerError(null);
     try {
@@ -154,8 +156,8 @@ export function ImportDialog({
             className="rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-[12.5px]"
           >
             <p className="font-medium text-zinc-900">
-              “{reading.file.workflow.name}” — {reading.file.workflow.nodes.length} nodes,{" "}
-              {reading.file.workflow.edges.length} connections
+              “{reading.file.workflow.name}” — {countOf(reading.file.workflow.nodes.length, "node")},{" "}
+              {countOf(reading.file.workflow.edges.length, "connection")}
             </p>
             {errors.length === 0 && warnings.length === 0 ? (
               <p className="mt-1 text-emerald-700">No problems found.</p>

@@ -11,10 +11,13 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { CharacterCount } from "@/components/ui/character-count";
 import { Dialog } from "@/components/ui/dialog";
 import { instantiateTemplate } from "@/lib/api-client/templates";
+import { WORKFLOW_LIMITS } from "@/lib/contracts/workflows";
 import { isAppError } from "@/lib/errors";
 import { useKnowledgeBases, useTemplate, useTemplates } from "./queries";
+import { countOf } from "@/components/knowledge/format";
 
 export function TemplateDialog({
   open,
@@ -56,7 +59,8 @@ export function TemplateDialog({
   };
 
   const create = async () => {
-    if (!chosen) return;
+    // `submitting` disables the button in the click's own render: one workflow per click.
+    if (!chosen || submitting) return;
     setSubmitting(true);
     setError(null);
     try {
@@ -139,7 +143,7 @@ export function TemplateDialog({
                   </span>
                   <span className="mt-0.5 line-clamp-2 text-[12px] text-zinc-500">{item.description}</span>
                   <span className="mt-1 text-[11px] text-zinc-400">
-                    {item.category} · {item.nodeCount} nodes
+                    {item.category} · {countOf(item.nodeCount, "node")}
                   </span>
                 </button>
               </div>
@@ -148,12 +152,17 @@ export function TemplateDialog({
           {chosen ? (
             <div className="flex flex-col gap-3 border-t border-zinc-100 pt-3">
               <div>
-                <label htmlFor={nameId} className="text-[12.5px] font-medium text-zinc-800">
-                  Name
-                </label>
+                <div className="flex items-baseline justify-between gap-2">
+                  <label htmlFor={nameId} className="text-[12.5px] font-medium text-zinc-800">
+                    Name
+                  </label>
+                  <CharacterCount id={`${nameId}-count`} length={name.length} max={WORKFLOW_LIMITS.nameMaxLength} />
+                </div>
                 <input
                   id={nameId}
                   data-testid="template-name"
+                  maxLength={WORKFLOW_LIMITS.nameMaxLength}
+                  aria-describedby={`${nameId}-count`}
                   value={name}
                   placeholder={template.data?.name ?? ""}
                   onChange={(event) => setName(event.target.value)}
@@ -214,7 +223,7 @@ function TemplateParam({
           </option>
           {(knowledgeBases ?? []).map((kb) => (
             <option key={kb.id} value={kb.id}>
-              {kb.name} ({kb.documentCount} documents)
+              {kb.name} ({countOf(kb.documentCount, "document")})
             </option>
           ))}
         </select>
