@@ -157,7 +157,8 @@ test.describe("execution monitor", () => {
     await run.cancel();
     await run.expectStatus("cancelled", 10_000);
     await expect(page.getByTestId("run-error")).toContainText("cancelled");
-    await expect(run.node("model")).toHaveAttribute("data-run-status", "failed");
+    // Cancelled is not a failure: the node it stopped in is drawn cancelled, not red.
+    await expect(run.node("model")).toHaveAttribute("data-run-status", "cancelled");
     await expect(page.getByTestId("cancel-run")).toHaveCount(0);
   });
 
@@ -189,5 +190,122 @@ test.describe("execution monitor", () => {
     await expect(page.getByTestId("run-output")).toContainText("shipped");
     await expect(run.node("yes")).toHaveAttribute("data-run-status", "completed");
     await expect(run.node("no")).toHaveAttribute("data-run-status", "idle");
+  });
+  test("a cancelled run is its own state: left out of the success rate, neutral in the list, on the canvas and in the node's detail", async ({
+    page,
+    executions,
+    run,
+    monitorApi,
+  }) => {
+    const done = await monitorApi.run({ type: "CUSTOM", definition: monitorGraphs.topic(), input: { message: "ok" } });
+    expect(done.status).toBe("completed");
+    const executionId = await monitorApi.startInBackground({
+      type: "CUSTOM",
+      definition: monitorGraphs.slow(3000, 100),
+      input: { message: "stop me" },
+    });
+    expect((await page.request.post(`/api/executions/${executionId}/cancel`)).status()).toBe(200);
+    await expect
+      .poll(async () => (await (await page.request.get(`/api/executions/${executionId}`)).json()).execution.status)
+      .toBe("cancelled");
+
+    await executions.goto();
+    // One completed, one cancelled: nothing failed, so 100% — in the good colour — and the hint says why.
+    await expect(executions.kpi("success")).toHaveText("100%");
+    await expect(executions.kpi("success")).toHaveAttribute("data-tone", "good");
+    await expect(page.getByTestId("kpi-success")).toContainText("1 cancelled");
+    await expect(page.getByTestId("kpi-success")).toHaveAttribute("title", /cancelled runs are not counted/i);
+    const row = executions.row(executionId);
+    await expect(row).toHaveAttribute("data-status", "cancelled");
+    await expect(row.getByTestId("status-badge")).toHaveAttribute("data-tone", "neutral");
+
+    await executions.open(executionId);
+    await run.expectStatus("cancelled");
+    await expect(run.node("model")).toHaveAttribute("data-run-status", "cancelled");
+    await expect(run.node("model")).not.toHaveClass(/border-red/);
+    const bar = page.locator('[data-testid="waterfall-row"][data-node-id="model"]');
+    await expect(bar).toHaveAttribute("data-status", "cancelled");
+    await run.selectNode("model");
+    await expect(page.getByTestId("node-status")).toHaveText("Cancelled");
+    await expect(page.getByTestId("node-status")).not.toHaveClass(/text-red/);
+  });
+
+  test("the runs list is above the fold; the dashboard's charts fold away and the choice is remembered", async ({
+    page,
+    executions,
+    monitorApi,
+  }) => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    for (let i = 0; i < 3; i++)
+      await monitorApi.run({ type: "CUSTOM", definition: monitorGraphs.topic(), input: { message: `run ${i}` } });
+
+    await executions.goto();
+    const rows = page.getByTestId("execution-row");
+    await expect(rows).toHaveCount(3);
+    await expect(rows.first()).toBeInViewport();
+    await expect(executions.kpi("runs")).toHaveText("3");
+    const toggle = page.getByTestId("dashboard-toggle");
+    await expect(toggle).toHaveAttribute("aria-expanded", "false");
+    await expect(page.getByTestId("chart-runs")).toBeHidden();
+
+    await toggle.click();
+    await expect(toggle).toHaveAttribute("aria-expanded", "true");
+    await expect(page.getByTestId("chart-runs")).toBeVisible();
+    await page.reload();
+    await expect(page.getByTestId("dashboard-toggle")).toHaveAttribute("aria-expanded", "true");
+    await expect(page.getByTestId("chart-runs")).toBeVisible();
+
+    await page.getByTestId("dashboard-toggle").click();
+    await page.reload();
+    await expect(page.getByTestId("dashboard-toggle")).toHaveAttribute("aria-expanded", "false");
+    await expect(page.getByTestId("chart-runs")).toBeHidden();
+    await expect(rows.first()).toBeInViewport();
+  });
+});
+
+test.describe("a run's page in another time zone and language than the server's", () => {
+  // The server renders in its own zone; the browser hydrates in this one: any time formatted with the local
+  // clock, or any live duration computed from Date.now(), would differ between the two.
+  test.use({ timezoneId: "Pacific/Kiritimati", locale: "de-DE" });
+
+  test("a run opened while it runs hydrates without a mismatch (three tries), and so does the list", async ({
+    page,
+    auth,
+    executions,
+    run,
+    monitorApi,
+  }) => {
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
+    await auth.signUp(newCredentials("hydrate"));
+    await expect(page).toHaveURL(/\/workflows/);
+    const executionId = await monitorApi.startInBackground({
+      type: "CUSTOM",
+      definition: monitorGraphs.slow(3000, 150),
+      input: { message: "take your time" },
+    });
+
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await run.goto(executionId);
+      await run.expectStatus("running");
+      // Hydrated and following the run (hydration errors are reported by then).
+      await expect(run.view).toHaveAttribute("data-stream", "live", { timeout: 30_000 });
+      await expect(page.getByTestId("run-duration")).not.toHaveText("—");
+    }
+    await executions.goto();
+    await executions.waitLive();
+    await expect(executions.row(executionId)).toHaveAttribute("data-status", "running");
+    // The charts too (their axes name times of day), rendered by the server once they are unfolded.
+    await page.getByTestId("dashboard-toggle").click();
+    await page.reload();
+    await expect(page.getByTestId("chart-runs")).toBeVisible();
+    await executions.waitLive();
+    await page.waitForTimeout(500);
+
+    expect(errors.filter((text) => /#418|#423|#425|hydrat/i.test(text))).toEqual([]);
+    await page.request.post(`/api/executions/${executionId}/cancel`);
   });
 });

@@ -5,7 +5,7 @@
  * rate, p50/p95 duration, and tokens with cost. Charts are recharts (SVG), sized by their container.
  */
 import { clsx } from "clsx";
-import { Activity, CircleCheck, Coins, type Gauge, Hash, Timer } from "lucide-react";
+import { Activity, CircleCheck, Coins, type Gauge, Hash, Info, Timer } from "lucide-react";
 import type { ReactNode } from "react";
 import {
   Area,
@@ -81,7 +81,7 @@ export function KpiCards({ totals }: { totals: Dashboard["totals"] }) {
           <span>no failures</span>
         )}
         {totals.cancelled > 0 ? (
-          <span className="text-zinc-500"> · {formatCount(totals.cancelled)} cancelled, not counted</span>
+          <span className="text-zinc-500"> · {formatCount(totals.cancelled)} cancelled</span>
         ) : null}
       </Kpi>
       <Kpi icon={Timer} label="Duration p50" value={formatDuration(totals.p50DurationMs)} testId="kpi-p50">
@@ -126,6 +126,12 @@ function Kpi({
       <div className="flex items-center gap-1.5 text-[12px] font-medium text-zinc-500">
         <Icon aria-hidden className="size-3.5" />
         {label}
+        {title ? (
+          <span className="ml-auto text-zinc-400" data-testid={`${testId}-hint`}>
+            <Info aria-hidden className="size-3.5" />
+            <span className="sr-only">{title}</span>
+          </span>
+        ) : null}
       </div>
       <div
         data-testid={`${testId}-value`}

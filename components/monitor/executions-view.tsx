@@ -1,14 +1,16 @@
 "use client";
 
 /**
- * /executions: the dashboard over the chosen time range, and the live list of runs under it. One
- * subscription to the feed of run status changes keeps both current — the list row by row, at once; the
- * dashboard by re-reading its figures on the server a moment after runs change (batched).
+ * /executions: the live list of runs over the chosen time range, under the range's headline figures; the
+ * dashboard's charts and breakdowns fold away above the list (folded at first, the choice remembered in a
+ * cookie), so the runs are what the page opens on. One subscription to the feed of run status changes keeps
+ * everything current — the list row by row, at once; the figures by re-reading them on the server a moment
+ * after runs change (batched).
  */
 import "./monitor.css";
 import { useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { clsx } from "clsx";
-import { Activity, MessageSquare, Workflow } from "lucide-react";
+import { Activity, ChartColumn, ChevronRight, MessageSquare, Workflow } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useId, useRef, useState, useTransition } from "react";
@@ -26,6 +28,7 @@ import {
 import type { RunStatusEvent } from "@/lib/contracts/feed-events";
 import { DashboardBreakdowns, TopFailing } from "./dashboard-breakdowns";
 import { DashboardCharts, KpiCards } from "./dashboard-charts";
+import { rememberDashboardOpen } from "./dashboard-preference";
 import { ExecutionFilterBar, ExecutionsTable } from "./executions-list";
 import { filtersToSearch, hasListFilters, matchesFilters, type ExecutionFilters } from "./filters";
 import { runTitle, type RunNames } from "./run-names";
@@ -59,12 +62,15 @@ function summaryFromFeed(event: RunStatusEvent, existing: ExecutionSummary | und
 
 export function ExecutionsView({
   dashboard,
+  dashboardOpen,
   filters,
   initialPage,
   names,
   renderedAt,
 }: {
   dashboard: Dashboard;
+  /** Whether the charts and breakdowns start unfolded (the user's remembered choice). */
+  dashboardOpen: boolean;
   filters: ExecutionFilters;
   initialPage: ExecutionPage;
   names: RunNames;
@@ -75,6 +81,12 @@ export function ExecutionsView({
   const queryClient = useQueryClient();
   const [pending, startTransition] = useTransition();
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
+  const [chartsOpen, setChartsOpen] = useState(dashboardOpen);
+  const chartsId = useId();
+  const toggleCharts = () => {
+    rememberDashboardOpen(!chartsOpen);
+    setChartsOpen(!chartsOpen);
+  };
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const filtersRef = useRef(filters);
   const namesRef = useRef(names);
@@ -189,10 +201,31 @@ export function ExecutionsView({
             className={clsx("flex flex-col gap-3 transition-opacity", pending && "opacity-70")}
           >
             <KpiCards totals={dashboard.totals} />
-            <DashboardCharts dashboard={dashboard} />
-            <div className="grid gap-3 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
-              <DashboardBreakdowns dashboard={dashboard} filterHref={filterHref} />
-              <TopFailing dashboard={dashboard} filterHref={filterHref} />
+            <button
+              type="button"
+              data-testid="dashboard-toggle"
+              aria-expanded={chartsOpen}
+              aria-controls={chartsId}
+              onClick={toggleCharts}
+              className="group inline-flex w-fit items-center gap-1.5 rounded-md px-1.5 py-1 text-[13px] font-medium text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-indigo-500"
+            >
+              <ChevronRight
+                aria-hidden
+                className={clsx("size-4 text-zinc-400 transition-transform", chartsOpen && "rotate-90")}
+              />
+              <ChartColumn aria-hidden className="size-3.5 text-zinc-500" />
+              {chartsOpen ? "Hide charts and breakdowns" : "Show charts and breakdowns"}
+            </button>
+            <div id={chartsId} hidden={!chartsOpen} className="flex flex-col gap-3">
+              {chartsOpen ? (
+                <>
+                  <DashboardCharts dashboard={dashboard} />
+                  <div className="grid gap-3 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
+                    <DashboardBreakdowns dashboard={dashboard} filterHref={filterHref} />
+                    <TopFailing dashboard={dashboard} filterHref={filterHref} />
+                  </div>
+                </>
+              ) : null}
             </div>
           </section>
           <section id="runs" aria-label="Runs" className="flex scroll-mt-6 flex-col gap-3">
