@@ -4,6 +4,8 @@
  * do not).
  */
 import { appendMessage } from "@/lib/db/queries/conversations";
+import { computeCost } from "@/lib/models/pricing";
+import { totalUsage } from "@/lib/workflow/state";
 import type { ExecutionContext } from "./context";
 import type { ExecutionResult, ExecutionStatus } from "@/lib/contracts/execution-result";
 
@@ -15,6 +17,15 @@ export const MESSAGE_STATUS: Record<ExecutionStatus, "complete" | "pending" | "s
   cancelled: "stopped",
   failed: "error",
 };
+
+/**
+ * What the child runs this call of a chat run started used (on their own rows, not the run's): a chat
+ * answer's tokens and cost are the turn's — its run's and its child runs' — so the conversation's totals
+ * count each token once.
+ */
+export function childRunsUsage(ctx: ExecutionContext): { tokens: number; cost: number } {
+  return { tokens: totalUsage(ctx.childUsage).totalTokens, cost: computeCost(ctx.childUsage) };
+}
 
 /** A chat answer's metadata: where it came from, its sources, and the memory node's running summary. */
 export function answerMetadataOf(ctx: ExecutionContext, result: ExecutionResult): Record<string, unknown> {
@@ -56,8 +67,8 @@ export async function saveAnswer(ctx: ExecutionContext, result: ExecutionResult)
     content: result.output.message,
     executionId: ctx.executionId,
     status: MESSAGE_STATUS[result.status],
-    tokens: result.usage.totalTokens,
-    cost: result.cost,
+    tokens: result.usage.totalTokens + childRunsUsage(ctx).tokens,
+    cost: result.cost + childRunsUsage(ctx).cost,
     durationMs: Math.round(result.durationMs),
     metadata: answerMetadataOf(ctx, result),
   });

@@ -8,7 +8,7 @@ import "server-only";
 import { newId } from "@/lib/ids";
 import type { NewWorkflowExecution } from "@/lib/db/schema";
 import type { WorkflowGraph } from "@/lib/workflow/definition";
-import { totalUsage, type WorkflowState } from "@/lib/workflow/state";
+import { addUsage, totalUsage, type WorkflowState } from "@/lib/workflow/state";
 import type { EventData, ExecutionEvent, ExecutionEventType } from "@/lib/contracts/events";
 import type {
   Durability,
@@ -36,6 +36,11 @@ export interface RunAdmissionLimits {
   maxConcurrent: number;
   perMinute: number;
   maxQueued: number;
+  /**
+   * A child run (subworkflow node, run_workflow tool): admitted by the per-minute limit only. It runs in its
+   * parent's concurrency slot — refusing it there could leave a parent waiting for its child forever.
+   */
+  child?: boolean;
 }
 
 /** What a chat turn writes as it starts (with its row, in the tracker's start). */
@@ -65,6 +70,8 @@ export interface ExecutionContextInit {
   conversationId?: string;
   correlationId?: string;
   parentExecutionId?: string;
+  /** The run that started this one (a subworkflow node, the run_workflow tool), in this process. */
+  parentRun?: ExecutionContext;
   depth?: number;
   options?: ExecutionOptions;
   resources: ExecutionResources;
@@ -85,6 +92,8 @@ export class ExecutionContext {
   conversationId: string | undefined;
   readonly correlationId: string;
   readonly parentExecutionId: string | undefined;
+  /** The run that started this one, in this process: its budgets cover this run's usage too. */
+  readonly parentRun: ExecutionContext | undefined;
   readonly depth: number;
   // Configuration
   readonly request: ExecutionRequest;
@@ -114,6 +123,14 @@ export class ExecutionContext {
    * bill to: counted against budgets while they stream, and kept when a run is cancelled mid-answer.
    */
   readonly inFlight = new Map<string, { usageKey: string; outputTokens: number }>();
+  /**
+   * Child runs (subworkflow nodes, the run_workflow tool). Their usage is on their own rows, never in this
+   * run's, and counts against this run's budgets: those going now (live), those this call finished
+   * (`childUsage`), and those of the calls before a pause (`earlierChildUsage`, read when a run resumes).
+   */
+  readonly runningChildren = new Map<ExecutionContext, Promise<unknown>>();
+  childUsage: UsageByModel = {};
+  earlierChildUsage: UsageByModel = {};
   readonly history: HistoryEntry[] = [];
   status: ExecutionStatus | "running" = "running";
   readonly startedAt = new Date();
@@ -138,6 +155,7 @@ export class ExecutionContext {
     this.conversationId = init.conversationId;
     this.correlationId = init.correlationId ?? this.executionId;
     this.parentExecutionId = init.parentExecutionId;
+    this.parentRun = init.parentRun;
     this.depth = init.depth ?? 0;
     this.options = init.options ?? {};
     this.resources = init.resources;
@@ -191,6 +209,27 @@ export class ExecutionContext {
       };
     }
     return usage;
+  }
+
+  /** What counts against this run's budgets: its own usage and its child runs' (finished and going). */
+  budgetUsage(): UsageByModel {
+    let usage = this.currentUsage();
+    if (!this.hasChildRuns) return usage;
+    usage = addUsage(addUsage(usage, this.childUsage), this.earlierChildUsage);
+    for (const child of this.runningChildren.keys()) usage = addUsage(usage, child.budgetUsage());
+    return usage;
+  }
+
+  /** Child runs count toward this run's budgets: one is going, or some used tokens. */
+  get hasChildRuns(): boolean {
+    const finished = totalUsage(this.childUsage).totalTokens + totalUsage(this.earlierChildUsage).totalTokens;
+    return this.runningChildren.size > 0 || finished > 0;
+  }
+
+  /** A child run ended: its usage (with its own children's) moves from the live count to `childUsage`. */
+  childEnded(child: ExecutionContext): void {
+    if (!this.runningChildren.delete(child)) return;
+    this.childUsage = addUsage(this.childUsage, child.budgetUsage());
   }
 
   /** Builds the next event of this run (assigning its sequence number). */

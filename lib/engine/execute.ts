@@ -11,7 +11,7 @@
  * → result → exactly one of tracker.complete / tracker.fail (run.ts).
  */
 import "server-only";
-import { AppError, issuesFromZod } from "@/lib/errors";
+import { AppError, isAppError, issuesFromZod } from "@/lib/errors";
 import type { ExecutionContext } from "./context";
 import { EventQueue } from "./event-queue";
 import type { ExecutionEvent } from "@/lib/contracts/events";
@@ -19,11 +19,12 @@ import { type ExecuteOptions, originalRequest, type PreparedExecution, loadPause
 import { prepareRequest } from "./prepare-request";
 import { prepareFromStep, prepareResume } from "./prepare-resume";
 import { executionRequestSchema, type ExecutionInput } from "@/lib/contracts/execution-request";
-import { MAX_WORKFLOW_DEPTH } from "./resources";
+import { MAX_WORKFLOW_DEPTH, runLimitSettings } from "./resources";
 import type { ExecutionResult } from "@/lib/contracts/execution-result";
 import { beginRun, continueRun } from "./run";
 import { loadRunStep } from "./time-travel";
 import { InMemoryTracker } from "./tracker";
+import { outsideRunnableContext } from "./langchain-context";
 
 export { type ExecuteOptions, WorkflowValidationError } from "./prepared";
 
@@ -127,23 +128,59 @@ async function prepareExecution(rawRequest: unknown, options: ExecuteOptions): P
   return prepareRequest(request, options, tracker, depth);
 }
 
-/** A subworkflow node or the run_workflow tool: another execution, one level deeper, through `execute`. */
-function runChildWorkflow(
+/** How long a child run waits, in all, for the owner's per-minute allowance before its refusal stands. */
+const CHILD_ADMISSION_WAIT_MS = 60_000;
+
+/**
+ * A subworkflow node or the run_workflow tool: another execution, one level deeper, through `execute`. It
+ * counts against its parent's budgets (ExecutionContext.budgetUsage) and starts under the owner's run
+ * limits as a child: it takes a per-minute start like any run — waiting for one, up to a minute, rather
+ * than failing its parent — and runs in its parent's concurrency slot (never refused for concurrency).
+ */
+async function runChildWorkflow(
   ctx: ExecutionContext,
   args: { definitionId: string; version?: number; input: ExecutionInput },
 ): Promise<ExecutionResult> {
-  return execute(
-    {
-      type: "DEFINITION",
-      definitionId: args.definitionId,
-      ...(args.version !== undefined ? { version: args.version } : {}),
-      input: args.input,
-    },
-    {
-      userId: ctx.userId,
-      tracker: ctx.tracker,
-      signal: ctx.signal,
-      parent: { executionId: ctx.executionId, depth: ctx.depth, correlationId: ctx.correlationId },
-    },
-  );
+  const request = {
+    type: "DEFINITION",
+    definitionId: args.definitionId,
+    ...(args.version !== undefined ? { version: args.version } : {}),
+    input: args.input,
+  };
+  const options = {
+    userId: ctx.userId,
+    tracker: ctx.tracker,
+    signal: ctx.signal,
+    parent: { executionId: ctx.executionId, depth: ctx.depth, correlationId: ctx.correlationId, run: ctx },
+    admission: { ...runLimitSettings(), child: true },
+  };
+  const waitUntil = Date.now() + CHILD_ADMISSION_WAIT_MS;
+  for (;;) {
+    try {
+      return await outsideRunnableContext(() => execute(request, options));
+    } catch (error) {
+      const waitMs = isAppError(error) && error.code === "rate_limit:runs" ? retryAfterMs(error) : undefined;
+      if (waitMs === undefined || Date.now() + waitMs > waitUntil) throw error;
+      await abortableSleep(waitMs, ctx.signal);
+    }
+  }
+}
+
+function retryAfterMs(error: AppError): number {
+  return Math.max(100, (error.options.retryAfterSeconds ?? 1) * 1000);
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
 }

@@ -56,4 +56,14 @@ export function installLeanRunnableContext(): void {
   provider[PATCHED] = true;
 }
 
+/**
+ * Runs `callback` outside the current runnable's context: a child run started from inside a node (a
+ * subworkflow, the run_workflow tool) must not inherit its parent's LangGraph config from the async
+ * context — LangGraph would take it for a subgraph and stream the child's node events, tokens and usage
+ * into the parent's stream (and its checkpoints under the parent's namespace) instead of the child's own.
+ */
+export function outsideRunnableContext<T>(callback: () => T): T {
+  return AsyncLocalStorageProviderSingleton.getInstance().run(undefined, callback);
+}
+
 installLeanRunnableContext();

@@ -133,6 +133,7 @@ export async function prepareRequest(
     conversationId,
     correlationId: options.correlationId ?? options.parent?.correlationId,
     parentExecutionId: options.parent?.executionId ?? options.rerunOf,
+    ...(options.parent?.run ? { parentRun: options.parent.run } : {}),
     depth,
     options: request.options,
     resources: defaultResources,

@@ -5,6 +5,8 @@
  */
 import "server-only";
 import { Command } from "@langchain/langgraph";
+import { decodeTime } from "ulid";
+import { getChildRunsUsage } from "@/lib/db/queries/analytics";
 import { AppError, issuesFromZod } from "@/lib/errors";
 import { humanAnswerSchema } from "@/lib/nodes/human/run";
 import { ExecutionContext, type ExecutionContextInit } from "./context";
@@ -20,6 +22,7 @@ import {
   validDefinition,
 } from "./prepared";
 import type { ExecutionRequest } from "@/lib/contracts/execution-request";
+import type { WorkflowGraph } from "@/lib/workflow/definition";
 import { defaultResources } from "./resources";
 import { copyStepToThread, loadRunStep } from "./time-travel";
 import type { Tracker } from "./tracker";
@@ -54,6 +57,15 @@ export async function prepareResume(
   });
   // The execution's totals so far: the result of a resumed run reports the whole execution.
   restoreCheckpointedState(ctx, values);
+  // Its child runs before the pause count against its budgets (they are on their own rows).
+  const { maxTokens, maxCostUsd } = ctx.options;
+  if ((maxTokens !== undefined || maxCostUsd !== undefined) && startsChildRuns(ctx.definition)) {
+    ctx.earlierChildUsage = await getChildRunsUsage({
+      ownerId: options.userId,
+      executionId,
+      since: new Date(decodeTime(executionId) - CLOCK_SKEW_MS),
+    });
+  }
   return {
     ctx,
     graphInput: new Command({ resume: parsedAnswer.data }),
@@ -107,6 +119,17 @@ export async function prepareFromStep(
   return { ctx, graphInput: null, existingThread: true, ...signal };
 }
 
+/** Allowance between the clock that dated an execution's id and the database's. */
+const CLOCK_SKEW_MS = 60_000;
+
+/** The graph can start child runs: a subworkflow node, or a tools node offering run_workflow. */
+function startsChildRuns(definition: WorkflowGraph): boolean {
+  return definition.nodes.some(
+    (node) =>
+      node.type === "subworkflow" || (node.type === "tools" && toolsOf(node.data.config).includes("run_workflow")),
+  );
+}
+
 /** The context of a run rebuilt from its snapshot (the definition validated again), with what differs. */
 function contextFromSnapshot(
   snapshot: RunSnapshot,
@@ -130,4 +153,9 @@ function contextFromSnapshot(
     tracker,
     ...overrides,
   });
+}
+
+function toolsOf(config: unknown): unknown[] {
+  const tools = (config as { tools?: unknown } | undefined)?.tools;
+  return Array.isArray(tools) ? tools : [];
 }

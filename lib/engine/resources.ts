@@ -9,7 +9,7 @@ import { safeFetch } from "@/lib/net/safe-fetch";
 import { searchKnowledge } from "@/lib/retrieval";
 import { createTools, TOOL_NAMES } from "@/lib/tools";
 import { DEFAULT_VALIDATION_LIMITS, type ValidationContext } from "@/lib/validation";
-import type { ExecutionResources } from "./context";
+import type { ExecutionResources, RunAdmissionLimits } from "./context";
 
 export const defaultResources: ExecutionResources = {
   getChatModel,
@@ -17,6 +17,16 @@ export const defaultResources: ExecutionResources = {
   searchKnowledge,
   safeFetch,
 };
+
+/** The per-user run limits of this deployment (read on every admission, so tests can change them). */
+export function runLimitSettings(): RunAdmissionLimits {
+  const e = env();
+  return {
+    maxConcurrent: e.LATTICE_MAX_CONCURRENT_RUNS,
+    perMinute: e.LATTICE_RUNS_PER_MINUTE,
+    maxQueued: e.LATTICE_MAX_QUEUED_RUNS,
+  };
+}
 
 /** Subworkflows nest at most this deep (a top-level run is depth 0). */
 export const MAX_WORKFLOW_DEPTH = DEFAULT_VALIDATION_LIMITS.maxSubworkflowDepth;

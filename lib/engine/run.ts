@@ -11,7 +11,7 @@ import { NodeFailedError } from "@/lib/graph/errors";
 import { newId } from "@/lib/ids";
 import { computeCost } from "@/lib/models";
 import { saveAnswer, storeChatStart } from "./answer";
-import type { ExecutionContext } from "./context";
+import type { ExecutionContext, StopReason } from "./context";
 import type { ExecutionEvent } from "@/lib/contracts/events";
 import type { PreparedExecution } from "./prepared";
 import type { ExecutionError, ExecutionResult, ExecutionStatus } from "@/lib/contracts/execution-result";
@@ -73,7 +73,17 @@ export function beginRun(prepared: PreparedExecution, emit: (event: ExecutionEve
 }
 
 /** Runs the graph to its end (or pause) and finishes the run: exactly one of tracker.complete / tracker.fail. */
-export async function continueRun(run: BegunRun, runChild: RunChildWorkflow): Promise<ExecutionResult> {
+export function continueRun(run: BegunRun, runChild: RunChildWorkflow): Promise<ExecutionResult> {
+  const parent = run.ctx.parentRun;
+  if (!parent) return runToEnd(run, runChild);
+  // A child run's usage counts live against its parent's budgets (ExecutionContext.budgetUsage); however
+  // it ends (or fails to start), it moves to its parent's finished children.
+  const running = runToEnd(run, runChild).finally(() => parent.childEnded(run.ctx));
+  parent.runningChildren.set(run.ctx, running);
+  return running;
+}
+
+async function runToEnd(run: BegunRun, runChild: RunChildWorkflow): Promise<ExecutionResult> {
   const { ctx, publish, emit } = run;
   let failure: unknown;
   let finished = false;
@@ -95,6 +105,8 @@ export async function continueRun(run: BegunRun, runChild: RunChildWorkflow): Pr
   }
   // Refused or not started: nothing of the run exists, and the tracker has nothing to finish.
   await run.started;
+  // A stopped run's graph does not wait for the child runs it stopped: they end (cancelled) before it does.
+  if (ctx.runningChildren.size > 0) await Promise.allSettled(ctx.runningChildren.values());
 
   ctx.completedAt = new Date();
   const status: ExecutionStatus = finished ? (ctx.interrupt ? "paused" : "completed") : failureStatus(ctx);
@@ -131,7 +143,7 @@ export async function continueRun(run: BegunRun, runChild: RunChildWorkflow): Pr
 function watchStopSignals(ctx: ExecutionContext, signal: AbortSignal | undefined): () => void {
   const cleanups: Array<() => void> = [];
   if (signal) {
-    const onAbort = () => ctx.stop({ kind: "cancelled", message: "The run was cancelled." });
+    const onAbort = () => ctx.stop(stopFromOutside(ctx, signal.reason));
     if (signal.aborted) onAbort();
     else {
       signal.addEventListener("abort", onAbort, { once: true });
@@ -154,6 +166,14 @@ function watchStopSignals(ctx: ExecutionContext, signal: AbortSignal | undefined
   return () => {
     for (const cleanup of cleanups) cleanup();
   };
+}
+
+/** A cancel, or for a child run its parent stopping (cancelled, or over a budget its children count toward). */
+function stopFromOutside(ctx: ExecutionContext, reason: unknown): StopReason {
+  const parentStop = ctx.parentRun?.stopReason;
+  if (parentStop && reason === parentStop)
+    return { kind: "cancelled", message: `Its parent run stopped: ${parentStop.message}` };
+  return { kind: "cancelled", message: "The run was cancelled." };
 }
 
 function failureStatus(ctx: ExecutionContext): ExecutionStatus {

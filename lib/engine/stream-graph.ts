@@ -129,25 +129,32 @@ function canPause(definition: WorkflowGraph): boolean {
   return definition.nodes.some((node) => getNodeDefinition(node.type)?.pauses === true);
 }
 
+/**
+ * Stops a run over its token or cost budget, counting its child runs' usage (live), and each run above it
+ * whose budget this run's usage pushes over (a child's usage counts against every ancestor's budget).
+ */
 function enforceBudgets(ctx: ExecutionContext) {
-  const { maxTokens, maxCostUsd } = ctx.options;
-  if (maxTokens === undefined && maxCostUsd === undefined) return;
-  const usage = ctx.currentUsage();
-  const tokens = totalUsage(usage).totalTokens;
-  if (maxTokens !== undefined && tokens > maxTokens) {
-    ctx.stop({
-      kind: "budget",
-      code: "budget:tokens",
-      message: `The run used ${tokens} tokens, over its budget of ${maxTokens}.`,
-    });
-  }
-  const cost = computeCost(usage);
-  if (maxCostUsd !== undefined && cost > maxCostUsd) {
-    ctx.stop({
-      kind: "budget",
-      code: "budget:cost",
-      message: `The run cost $${cost.toFixed(6)}, over its budget of $${maxCostUsd}.`,
-    });
+  for (let run: ExecutionContext | undefined = ctx; run; run = run.parentRun) {
+    const { maxTokens, maxCostUsd } = run.options;
+    if (maxTokens === undefined && maxCostUsd === undefined) continue;
+    const usage = run.budgetUsage();
+    const who = run.hasChildRuns ? "The run and its child runs" : "The run";
+    const tokens = totalUsage(usage).totalTokens;
+    if (maxTokens !== undefined && tokens > maxTokens) {
+      run.stop({
+        kind: "budget",
+        code: "budget:tokens",
+        message: `${who} used ${tokens} tokens, over its budget of ${maxTokens}.`,
+      });
+    }
+    const cost = computeCost(usage);
+    if (maxCostUsd !== undefined && cost > maxCostUsd) {
+      run.stop({
+        kind: "budget",
+        code: "budget:cost",
+        message: `${who} cost $${cost.toFixed(6)}, over its budget of $${maxCostUsd}.`,
+      });
+    }
   }
 }
 

@@ -2,7 +2,8 @@
  * The monitor dashboard: the owner's figures over a time range (runs created in it), assembled from the
  * analytics queries (lib/db/queries/analytics.ts, three statements) into the client-safe `Dashboard` DTO:
  * failures include interrupted runs, cancelled ones count in no success rate, empty buckets are filled, workflow versions nest under their workflow,
- * model usage stored without a cost is priced at today's list price.
+ * model usage stored without a cost is priced at today's list price. Tokens and cost count each token once:
+ * a row holds its own run's usage only, a child run's being on its own row (docs/architecture.md, "Child runs").
  */
 import "server-only";
 import {

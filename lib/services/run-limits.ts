@@ -5,28 +5,23 @@
  *
  * The app counts in PostgreSQL (`admitRun`, over lib/db/queries/queue.ts), so every instance shares the
  * counts: an admitted run's row is created `pending` under a per-user lock, and the run takes it over.
+ * Child runs (a subworkflow node, the run_workflow tool) are admitted by the engine as they start: a
+ * per-minute start each, never refused for concurrency (they run in their parent's slot) — see
+ * lib/engine/execute.ts and docs/architecture.md, "Child runs".
  */
 import "server-only";
 import { newId } from "@/lib/ids";
-import { admitExecution, releaseAdmission, type RunLimitSettings } from "@/lib/db/queries/queue";
+import { admitExecution, releaseAdmission } from "@/lib/db/queries/queue";
 import { refusalError } from "@/lib/db/queries/run-limits";
 
 export { refusalError };
 import type { ExecutionRequest } from "@/lib/contracts/execution-request";
-import { env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { runLimitSettings } from "@/lib/engine/resources";
 import { assertAcceptingRuns } from "@/lib/queue/lifecycle";
 import { getEventBus } from "@/lib/tracking/event-bus";
 
 /** The limits from the environment (read on every admission, so tests can change them). */
-export function runLimitSettings(): RunLimitSettings {
-  const e = env();
-  return {
-    maxConcurrent: e.LATTICE_MAX_CONCURRENT_RUNS,
-    perMinute: e.LATTICE_RUNS_PER_MINUTE,
-    maxQueued: e.LATTICE_MAX_QUEUED_RUNS,
-  };
-}
+export { runLimitSettings };
 
 /** An admitted inline run: the id its execution takes, and `release` for a run that never started. */
 export interface RunAdmission {

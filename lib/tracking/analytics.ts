@@ -2,7 +2,8 @@
  * The analytics service `/api/analytics/*` uses: a validated time range (zod, defaults to the last 7 days)
  * and the figures computed from the execution rows (lib/db/queries/analytics.ts: runs created in the range)
  * — overall, over time, per template, per definition and version, per model, and the top failing workflows.
- * Interrupted runs are their own count here; the success rate is completed / finished runs.
+ * Interrupted runs are their own count here; the success rate is completed / finished runs. Tokens and cost
+ * sum the rows, each holding its own run's only (a child run's are on its own row), so each is counted once.
  */
 import "server-only";
 import { z } from "zod";

@@ -25,7 +25,7 @@ import { computeCost } from "@/lib/models/pricing";
 import { getEventBus, type EventBus } from "./event-bus";
 import { toEventRows } from "./event-rows";
 import { EventWriter, type EventWriterOptions } from "./event-writer";
-import { answerMetadataOf, MESSAGE_STATUS } from "@/lib/engine/answer";
+import { answerMetadataOf, childRunsUsage, MESSAGE_STATUS } from "@/lib/engine/answer";
 import { FEED_FROM_ROW, finishingStatusRow, startedStatusEvent, toRunStatusEvent, usageWithCost } from "./records";
 import { RunRegistry } from "./run-registry";
 
@@ -194,6 +194,7 @@ export class WorkflowTracker implements Tracker {
     }
     const message = ctx.input.message;
     const draft = this.chatDrafts.get(ctx.executionId);
+    const children = childRunsUsage(ctx);
     return {
       conversationId: ctx.conversationId,
       // Stored by the start already, unless this attempt continues one that may not have stored it.
@@ -205,9 +206,10 @@ export class WorkflowTracker implements Tracker {
         // A stopped (or failed) answer keeps the text the user saw arrive.
         content: result.output.message || (status === "cancelled" || status === "failed" ? (draft?.text ?? "") : ""),
         status: MESSAGE_STATUS[status],
-        // A resumed run's usage includes what it used before its pause, already on the earlier message.
-        tokens: Math.max(0, result.usage.totalTokens - (entry?.startTokens ?? 0)),
-        cost: Math.max(0, result.cost - (entry?.startCost ?? 0)),
+        // A resumed run's usage includes what it used before its pause, already on the earlier message;
+        // the turn's child runs count here too (see childRunsUsage).
+        tokens: Math.max(0, result.usage.totalTokens - (entry?.startTokens ?? 0)) + children.tokens,
+        cost: Math.max(0, result.cost - (entry?.startCost ?? 0)) + children.cost,
         durationMs: result.durationMs,
         metadata: {
           ...answerMetadataOf(ctx, result),

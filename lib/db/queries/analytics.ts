@@ -11,7 +11,10 @@
  *   interrupted run is counted as such, what counts as a failure or as active is the caller's;
  *   finished = completed + failed + cancelled + interrupted, success rate = completed / finished.
  * - Durations (average, p50/p95 by PostgreSQL's interpolating percentile_cont) are over finished runs.
- * - Tokens and cost are the rows' own columns; a model's own share comes from `usage_by_model`.
+ * - Tokens and cost are the rows' own columns; a model's own share comes from `usage_by_model`. A row holds
+ *   only what its own run spent — a child run's usage (subworkflow node, run_workflow tool) is on the child's
+ *   row, never folded into its parent's — so every sum here counts each token once (docs/architecture.md,
+ *   "Child runs"). Child runs are runs: they count in the run figures of what they ran.
  * - Temporary definitions (a template's per-run copy) count under their template, not as workflows.
  * - In the failing list a failure is a failed or interrupted run (a cancel is the user's choice).
  *
@@ -439,4 +442,37 @@ export async function listTemplateUsage({ ownerId }: { ownerId: string }): Promi
     .from(templateAnalytics)
     .where(eq(templateAnalytics.ownerId, ownerId))
     .orderBy(sql`${templateAnalytics.lastUsedAt} desc nulls last`, templateAnalytics.templateId);
+}
+
+/**
+ * What the child runs of a top-level run (subworkflow nodes, the run_workflow tool, and theirs) used, per
+ * model, from their own rows: a resumed run counts it against its budgets. A top-level run's correlation id
+ * is its own id and its descendants carry it (re-runs get their own); `since` (the run's creation) keeps the
+ * read on the owner's recent rows.
+ */
+export async function getChildRunsUsage({
+  ownerId,
+  executionId,
+  since,
+}: {
+  ownerId: string;
+  executionId: string;
+  since: Date;
+}): Promise<Record<string, { inputTokens: number; outputTokens: number }>> {
+  const db = await getDb();
+  const rows = rowsOf<{ model: string; input_tokens: number | string; output_tokens: number | string }>(
+    await db.execute(sql`
+      select u.key as model,
+             coalesce(sum((u.value ->> 'inputTokens')::bigint), 0)::bigint as input_tokens,
+             coalesce(sum((u.value ->> 'outputTokens')::bigint), 0)::bigint as output_tokens
+      from workflow_executions e
+      cross join lateral jsonb_each(case when jsonb_typeof(e.usage_by_model) = 'object' then e.usage_by_model else '{}'::jsonb end) u
+      where e.owner_id = ${ownerId} and e.created_at >= ${since.toISOString()}::timestamptz
+        and e.correlation_id = ${executionId} and e.id <> ${executionId}
+      group by u.key`),
+  );
+  const usage: Record<string, { inputTokens: number; outputTokens: number }> = {};
+  for (const row of rows)
+    usage[row.model] = { inputTokens: num(row.input_tokens), outputTokens: num(row.output_tokens) };
+  return usage;
 }

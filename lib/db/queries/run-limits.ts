@@ -28,6 +28,8 @@ export interface RunLimitSettings {
   perMinute: number;
   /** Runs waiting in the queue. */
   maxQueued: number;
+  /** A child run (a subworkflow, the run_workflow tool): per-minute only, it runs in its parent's slot. */
+  child?: boolean;
 }
 
 export type AdmissionRefusal =
@@ -82,6 +84,7 @@ export function quotaSpendCte(ownerId: string, admittedCte: string): SQL {
 
 /** SQL true when the CTE `usage` (alias u) is within `limits` for a run of `instanceId` (null: a queued run). */
 export function withinLimitsSql(limits: RunLimitSettings, instanceId: string | null): SQL {
+  if (limits.child) return sql`u.tokens >= 1`;
   return sql`u.tokens >= 1 and ${instanceId !== null ? sql`u.active < ${limits.maxConcurrent}` : sql`u.queued < ${limits.maxQueued}`}`;
 }
 
@@ -109,6 +112,7 @@ export function refusalOf(
     );
     return { limit: "per_minute", count: limits.perMinute, retryAfterSeconds };
   }
+  if (limits.child) return undefined;
   if (instanceId !== null && active >= limits.maxConcurrent) {
     return { limit: "concurrent", count: active, retryAfterSeconds: CONCURRENCY_RETRY_SECONDS };
   }

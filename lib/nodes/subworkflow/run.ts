@@ -4,7 +4,8 @@ import type { NodeRunFunction } from "../runtime";
 
 /**
  * Runs another saved workflow through the engine (a child execution linked to this one, one level deeper)
- * and stores its answer and variables. The child's usage counts toward this run.
+ * and stores its answer and variables. The child's usage is on the child's own row, not this run's (each
+ * token is counted once); the engine counts it against this run's budgets.
  */
 export const runSubworkflow: NodeRunFunction<"subworkflow"> = async (state, config, runtime) => {
   const scope = runtime.scope(state);
@@ -37,6 +38,5 @@ export const runSubworkflow: NodeRunFunction<"subworkflow"> = async (state, conf
   }
   return {
     variables: { [config.outputVariable]: { message: result.output.message, variables: result.output.variables } },
-    usage_metadata: result.usageByModel ?? {},
   };
 };
