@@ -185,7 +185,9 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
   const error =
     run.result?.error ??
     (execution.errorMessage && !live ? { message: execution.errorMessage, code: "", nodeId: undefined } : undefined);
-  const canTravel = finished && execution.workflowType !== "CHAT";
+  // Any finished run: one that kept steps re-runs from them (a chat turn too); the dialog says what one
+  // that kept none can restore (lib/contracts/rerun.ts).
+  const canTravel = finished;
 
   async function act<T>(kind: NonNullable<typeof action>, work: () => Promise<T>, then: (value: T) => void) {
     setAction(kind);
@@ -472,6 +474,7 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
           open={travel.open}
           steps={steps}
           labels={labels}
+          workflowType={execution.workflowType}
           initialCheckpointId={travel.checkpointId}
           busy={action === "travel" || action === "rerun"}
           error={travel.open ? actionError : null}

@@ -2,8 +2,9 @@
 
 /**
  * Time travel: pick one of the run's steps (a checkpoint between nodes), edit the variables it holds, and
- * run the rest of the workflow again from there as a new execution linked to this one. A run that kept
- * no step checkpoints can be re-run from the start with them, so that the next one can be travelled in.
+ * run the rest of the workflow again from there as a new execution linked to this one (a chat turn's is
+ * not added to its conversation). For a run that kept no step checkpoints the dialog says what a re-run
+ * can and cannot restore (lib/contracts/rerun.ts) and offers one from the start that keeps them.
  */
 import { clsx } from "clsx";
 import { History, Loader2 } from "lucide-react";
@@ -11,12 +12,15 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import type { ExecutionStep } from "@/lib/contracts/executions";
+import type { WorkflowType } from "@/lib/contracts/execution-request";
+import { CHAT_STEP_RERUN, rerunWithoutSteps } from "@/lib/contracts/rerun";
 import { formatClock } from "./format";
 
 export function TimeTravelDialog({
   open,
   steps,
   labels,
+  workflowType,
   initialCheckpointId,
   busy,
   error,
@@ -27,6 +31,7 @@ export function TimeTravelDialog({
   open: boolean;
   steps: readonly ExecutionStep[];
   labels: Record<string, string>;
+  workflowType: WorkflowType;
   initialCheckpointId: string | null;
   busy: boolean;
   error: string | null;
@@ -52,6 +57,7 @@ export function TimeTravelDialog({
     parseError = e instanceof SyntaxError ? e.message : "Not valid JSON.";
   }
   const nextLabel = (s: ExecutionStep) => s.next.map((id) => labels[id] ?? id).join(", ");
+  const withoutSteps = rerunWithoutSteps(workflowType);
 
   return (
     <Dialog
@@ -60,8 +66,8 @@ export function TimeTravelDialog({
       title="Re-run from a step"
       description={
         ordered.length
-          ? "Pick the step to start from and edit the variables it holds. The rest of the workflow runs again as a new execution linked to this one; this run stays as it is."
-          : "This run kept only its final checkpoint, so there is no step to start from."
+          ? `Pick the step to start from and edit the variables it holds. The rest of the workflow runs again as a new execution linked to this one; this run stays as it is.${workflowType === "CHAT" ? ` ${CHAT_STEP_RERUN}` : ""}`
+          : withoutSteps.summary
       }
       className="sm:max-w-2xl"
       data-testid="time-travel-dialog"
@@ -87,7 +93,7 @@ export function TimeTravelDialog({
             </Button>
             <Button data-testid="rerun-with-steps" disabled={busy} onClick={onRerunWithSteps}>
               {busy ? <Loader2 aria-hidden className="animate-spin" /> : <History aria-hidden />}
-              Re-run keeping step checkpoints
+              Re-run from the start, keeping steps
             </Button>
           </>
         )
@@ -146,10 +152,20 @@ export function TimeTravelDialog({
           </div>
         </div>
       ) : (
-        <p className="text-[13px] text-zinc-600">
-          Re-run it keeping a checkpoint after every step (durability “sync”): the new run’s steps can then be re-run
-          with edited state.
-        </p>
+        <dl className="grid gap-2 text-[13px] text-zinc-600" data-testid="rerun-restores">
+          <div>
+            <dt className="font-medium text-zinc-800">Can be restored</dt>
+            <dd>{withoutSteps.restores}</dd>
+          </div>
+          <div>
+            <dt className="font-medium text-zinc-800">Cannot be restored</dt>
+            <dd>{withoutSteps.cannotRestore}</dd>
+          </div>
+          <div>
+            <dt className="font-medium text-zinc-800">To re-run from a step next time</dt>
+            <dd>{withoutSteps.keepSteps}</dd>
+          </div>
+        </dl>
       )}
       {error ? (
         <p

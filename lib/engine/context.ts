@@ -80,6 +80,8 @@ export interface ExecutionContextInit {
   seqStart?: number;
   admission?: RunAdmissionLimits;
   chatStart?: ChatTurnStart;
+  /** A chat run whose answer is not added to its conversation (a re-run of a turn from one of its steps). */
+  outsideConversation?: boolean;
   resumed?: boolean;
   instanceId?: string;
 }
@@ -109,6 +111,7 @@ export class ExecutionContext {
   /** Checked by the tracker's start: a run over the owner's limits is refused (429) before it writes anything. */
   readonly admission: RunAdmissionLimits | undefined;
   readonly chatStart: ChatTurnStart | undefined;
+  readonly outsideConversation: boolean;
   // Resources
   readonly resources: ExecutionResources;
   readonly tracker: Tracker;
@@ -165,6 +168,12 @@ export class ExecutionContext {
     this.instanceId = init.instanceId;
     this.admission = init.admission;
     this.chatStart = init.chatStart;
+    this.outsideConversation = init.outsideConversation ?? false;
+  }
+
+  /** A chat run whose person's message and answer are stored in its conversation. */
+  get answersInConversation(): boolean {
+    return this.workflowType === "CHAT" && this.conversationId !== undefined && !this.outsideConversation;
   }
 
   /** LangGraph's thread: one per execution, so a paused run resumes from its own checkpoint. */

@@ -52,6 +52,7 @@ export async function prepareResume(
     ...(snapshot.conversationId ? { conversationId: snapshot.conversationId } : {}),
     correlationId: snapshot.correlationId,
     ...(snapshot.parentExecutionId ? { parentExecutionId: snapshot.parentExecutionId } : {}),
+    ...(snapshot.outsideConversation ? { outsideConversation: true } : {}),
     seqStart: (await tracker.lastSeq?.(executionId)) ?? 0,
     resumed: true,
   });
@@ -87,13 +88,9 @@ export async function prepareFromStep(
   const snapshot = snapshotOf(source.checkpoint.channel_values as Record<string, unknown>);
   if (snapshot.request.type !== request.type)
     throw new AppError("bad_request:rerun", "The request does not match the run it re-runs.");
-  if (snapshot.workflowType === "CHAT") {
-    // A chat turn belongs to its conversation's history: replaying half of it would fork the conversation.
-    throw new AppError(
-      "conflict:execution_rerun",
-      "A chat turn re-runs from its start (send the message again), not from a step.",
-    );
-  }
+  // A chat turn answered again from a step is a re-run of that turn, linked to its conversation but not
+  // added to it: the conversation's stored history is never forked (lib/contracts/rerun.ts).
+  const chat = snapshot.workflowType === "CHAT" && snapshot.conversationId !== undefined;
   const attempt = options.pending?.retry
     ? await earlierAttempt(options.pending.executionId, options.userId, tracker)
     : undefined;
@@ -102,6 +99,7 @@ export async function prepareFromStep(
     ...(attempt?.lastSeq ? { seqStart: attempt.lastSeq } : {}),
     ...(options.correlationId ? { correlationId: options.correlationId } : {}),
     parentExecutionId: sourceId,
+    ...(chat ? { conversationId: snapshot.conversationId, outsideConversation: true } : {}),
   });
   const signal = options.signal ? { signal: options.signal } : {};
   if (attempt?.values) {
@@ -109,7 +107,12 @@ export async function prepareFromStep(
     restoreCheckpointedState(ctx, attempt.values);
     return { ctx, graphInput: null, existingThread: true, ...signal };
   }
-  const run: RunSnapshot = { ...snapshot, correlationId: ctx.correlationId, parentExecutionId: sourceId };
+  const run: RunSnapshot = {
+    ...snapshot,
+    correlationId: ctx.correlationId,
+    parentExecutionId: sourceId,
+    ...(chat ? { outsideConversation: true } : {}),
+  };
   await copyStepToThread({
     source,
     threadId: ctx.threadId,

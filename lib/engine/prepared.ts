@@ -85,6 +85,8 @@ export const runSnapshotSchema = z.object({
   sourceTemplateId: z.string().optional(),
   definitionVersion: z.number().int().optional(),
   conversationId: z.string().optional(),
+  /** A chat turn re-run from a step: its answer is not added to the conversation. */
+  outsideConversation: z.boolean().optional(),
   correlationId: z.string(),
   parentExecutionId: z.string().optional(),
   depth: z.number().int().min(0),

@@ -113,11 +113,11 @@ async function runToEnd(run: BegunRun, runChild: RunChildWorkflow): Promise<Exec
   const error = finished ? undefined : describeFailure(ctx, failure);
   ctx.status = status;
   let result = ctx.toResult(status, error, computeCost(ctx.currentUsage()));
-  if (ctx.workflowType === "CHAT" && ctx.conversationId && ctx.tracker.storesChatMessages) {
+  if (ctx.answersInConversation && ctx.tracker.storesChatMessages) {
     // The tracker stores the answer (under this id) in its one complete/fail transaction.
     ctx.messageId ??= newId();
     result = { ...result, messageId: ctx.messageId };
-  } else if (ctx.workflowType === "CHAT" && ctx.conversationId) {
+  } else if (ctx.answersInConversation) {
     try {
       ctx.messageId = await saveAnswer(ctx, result);
       result = { ...result, messageId: ctx.messageId };

@@ -4,8 +4,10 @@
  *
  * A step is a checkpoint LangGraph wrote between supersteps: its channel values are the state after the
  * nodes before it, and the `branch:to:<node>` channels it holds name the nodes it triggers next. Runs keep
- * those checkpoints only with `options.durability` "sync" or "async" (the default, "exit", writes one at
- * the end or at a pause); the monitor says so and offers a re-run that keeps them.
+ * those checkpoints only with `options.durability` "sync" or "async" (the default, "exit", writes one only
+ * at a pause or the end of a graph that can pause, none otherwise). A run without steps can be re-run from
+ * its start only; the API and the monitor say what that restores and what it cannot (lib/contracts/rerun.ts).
+ * Any run type has steps when it kept them — a chat turn too (its re-run is not added to its conversation).
  *
  * Reads the saver directly: nothing here compiles or runs a graph (that stays with `execute`).
  */
@@ -95,6 +97,12 @@ export async function listRunSteps({
     });
   }
   return steps.sort((a, b) => a.step - b.step || a.createdAt.localeCompare(b.createdAt));
+}
+
+/** Whether the user's run kept a step a re-run can start from (the API's 409 otherwise: see lib/contracts/rerun.ts). */
+export async function runHasSteps({ executionId, userId }: { executionId: string; userId: string }): Promise<boolean> {
+  const tuples = await ownedTuples(executionId, userId);
+  return tuples.some((tuple) => nextNodesOf(tuple.checkpoint).length > 0);
 }
 
 /** The checkpoint a time-travel run starts from, checked: the user's, and naming nodes to run next. */

@@ -14,7 +14,8 @@ import {
 import type { WorkflowExecution } from "@/lib/db/schema";
 import type { ExecutionEvent } from "@/lib/contracts/events";
 import { execute, rerunFromStep, resumeExecution } from "@/lib/engine/execute";
-import { listRunSteps } from "@/lib/engine/time-travel";
+import { listRunSteps, runHasSteps } from "@/lib/engine/time-travel";
+import { noStepsMessage } from "@/lib/contracts/rerun";
 import type { ExecutionRequest } from "@/lib/contracts/execution-request";
 import { historyEntrySchema, toApiResponse, type ExecutionResult } from "@/lib/contracts/execution-result";
 import { AppError } from "@/lib/errors";
@@ -300,8 +301,18 @@ async function requestToRerun(row: WorkflowExecution): Promise<ExecutionRequest>
 }
 
 /**
+ * A run re-run from a step must have kept steps: one that did not is a 409 that says what a re-run can and
+ * cannot restore of it (lib/contracts/rerun.ts), before anything is admitted or queued.
+ */
+async function requireSteps(row: WorkflowExecution): Promise<void> {
+  if (await runHasSteps({ executionId: row.id, userId: row.ownerId })) return;
+  throw new AppError("conflict:execution_no_steps", noStepsMessage(asWorkflowType(row.workflowType)));
+}
+
+/**
  * A new execution with the same request as `executionId`, linked to it by parentExecutionId; with
- * `fromStep`, one that starts at that step of the run with the given variables (time travel).
+ * `fromStep`, one that starts at that step of the run with the given variables (time travel) — a chat
+ * turn's too: answered again as a re-run of it, its conversation unchanged (lib/contracts/rerun.ts).
  */
 export async function rerunExecution({
   userId,
@@ -318,6 +329,7 @@ export async function rerunExecution({
 }): Promise<RunOutcome> {
   const row = await requireExecution({ ownerId: userId, id: executionId });
   if (fromStep) {
+    await requireSteps(row);
     const step = {
       userId,
       executionId: row.id,
@@ -355,12 +367,7 @@ export async function queueRerun({
   durability?: RerunExecutionBody["durability"];
 }): Promise<QueuedRun> {
   const row = await requireExecution({ ownerId: userId, id: executionId });
-  if (fromStep && row.workflowType === "CHAT") {
-    throw new AppError(
-      "conflict:execution_rerun",
-      "A chat turn re-runs from its start (send the message again), not from a step.",
-    );
-  }
+  if (fromStep) await requireSteps(row);
   const request = await requestToRerun(row);
   const withDurability =
     durability && !fromStep

@@ -185,7 +185,7 @@ export class WorkflowTracker implements Tracker {
     result: ExecutionResult,
     status: ExecutionStatus,
   ): ChatOutcome | undefined {
-    if (ctx.workflowType !== "CHAT" || !ctx.conversationId) return undefined;
+    if (!ctx.answersInConversation || !ctx.conversationId) return undefined;
     const entry = this.registry.get(ctx.executionId);
     if (!ctx.messageId) {
       // The answer's id is part of the result the caller receives and the terminal event carries.
