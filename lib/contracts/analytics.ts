@@ -35,7 +35,10 @@ export const runStatsSchema = z
     failed: z.number().int(),
     cancelled: z.number().int(),
     interrupted: z.number().int(),
-    successRate: nullableNumber.meta({ description: "completed / finished runs; null when none finished" }),
+    successRate: nullableNumber.meta({
+      description:
+        "completed / (completed + failed + interrupted): cancelled runs are left out; null when no run completed or failed",
+    }),
     avgDurationMs: nullableNumber,
     p50DurationMs: nullableNumber,
     p95DurationMs: nullableNumber,

@@ -2,8 +2,10 @@
  * The analytics service `/api/analytics/*` uses: a validated time range (zod, defaults to the last 7 days)
  * and the figures computed from the execution rows (lib/db/queries/analytics.ts: runs created in the range)
  * — overall, over time, per template, per definition and version, per model, and the top failing workflows.
- * Interrupted runs are their own count here; the success rate is completed / finished runs. Tokens and cost
- * sum the rows, each holding its own run's only (a child run's are on its own row), so each is counted once.
+ * Interrupted runs are their own count here; the success rate is completed out of the runs that completed,
+ * failed or were interrupted — cancelled runs are left out (lib/contracts/success-rate.ts, as on the
+ * dashboard). Tokens and cost sum the rows, each holding its own run's only (a child run's are on its own
+ * row), so each is counted once.
  */
 import "server-only";
 import { z } from "zod";
@@ -11,7 +13,6 @@ import {
   getModelAggregates,
   getRunAggregates,
   getTopFailing,
-  successRate,
   type AggregateGroup,
   type AnalyticsRange,
   type Buckets,
@@ -20,11 +21,12 @@ import {
   type RunAggregate,
 } from "@/lib/db/queries/analytics";
 import { parseUsageKey } from "@/lib/models/pricing";
+import { successRate } from "@/lib/contracts/success-rate";
 import type { failingWorkflowSchema, modelStatsSchema, runStatsSchema } from "@/lib/contracts/analytics";
 
 /** A run aggregate as the API shows it: pending runs only within `runs`, durations rounded to 0.01 ms. */
 export type RunStats = Omit<RunAggregate, "pending"> & {
-  /** completed / finished runs (completed, failed, cancelled, interrupted); null when none finished. */
+  /** completed / (completed + failed + interrupted): cancelled runs are left out; null when none of those. */
   successRate: number | null;
 };
 

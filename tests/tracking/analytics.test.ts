@@ -46,6 +46,7 @@ const r2 = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100)
 
 function expected(rows: Row[]) {
   const finished = rows.filter((r) => FINISHED.includes(r.status));
+  const decided = finished.filter((r) => r.status !== "cancelled").length;
   const durations = finished.map((r) => r.execution_time_ms ?? 0);
   const completed = rows.filter((r) => r.status === "completed").length;
   return {
@@ -56,7 +57,8 @@ function expected(rows: Row[]) {
     failed: rows.filter((r) => r.status === "failed").length,
     cancelled: rows.filter((r) => r.status === "cancelled").length,
     interrupted: rows.filter((r) => r.status === "interrupted").length,
-    successRate: finished.length ? completed / finished.length : null,
+    // Cancelled runs are left out of the success rate (lib/contracts/success-rate.ts).
+    successRate: decided ? completed / decided : null,
     avgDurationMs: r2(durations.length ? durations.reduce((a, b) => a + b, 0) / durations.length : null),
     p50DurationMs: r2(percentileCont(durations, 0.5)),
     p95DurationMs: r2(percentileCont(durations, 0.95)),

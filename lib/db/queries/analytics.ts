@@ -9,7 +9,8 @@
  *   between ranges when it starts or finishes.
  * - Counts are per status (pending, running, paused, completed, failed, cancelled, interrupted): an
  *   interrupted run is counted as such, what counts as a failure or as active is the caller's;
- *   finished = completed + failed + cancelled + interrupted, success rate = completed / finished.
+ *   finished = completed + failed + cancelled + interrupted; the success rate leaves cancelled runs out
+ *   (lib/contracts/success-rate.ts: completed / (completed + failed + interrupted)).
  * - Durations (average, p50/p95 by PostgreSQL's interpolating percentile_cont) are over finished runs.
  * - Tokens and cost are the rows' own columns; a model's own share comes from `usage_by_model`. A row holds
  *   only what its own run spent — a child run's usage (subworkflow node, run_workflow tool) is on the child's
@@ -70,12 +71,6 @@ export const NO_RUNS: RunAggregate = {
   tokens: 0,
   cost: 0,
 };
-
-/** completed / finished runs; null when none finished. */
-export function successRate(a: RunAggregate): number | null {
-  const finished = a.completed + a.failed + a.cancelled + a.interrupted;
-  return finished === 0 ? null : a.completed / finished;
-}
 
 const FINISHED = sql.raw(`('completed', 'failed', 'cancelled', 'interrupted')`);
 
