@@ -275,6 +275,7 @@ test.describe("a run's page in another time zone and language than the server's"
     run,
     monitorApi,
   }) => {
+    test.setTimeout(150_000);
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
     page.on("console", (message) => {
@@ -284,7 +285,8 @@ test.describe("a run's page in another time zone and language than the server's"
     await expect(page).toHaveURL(/\/workflows/);
     const executionId = await monitorApi.startInBackground({
       type: "CUSTOM",
-      definition: monitorGraphs.slow(3000, 150),
+      // About 140 tokens 300 ms apart (~40 s): still going after three page loads on a busy machine.
+      definition: monitorGraphs.slow(3000, 300),
       input: { message: "take your time" },
     });
 
