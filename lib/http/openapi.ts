@@ -479,7 +479,7 @@ export const apiOperations: ApiOperation[] = [
     tag: "Executions",
     summary: "Run again",
     description:
-      "A new run with the same request, linked to this one by parentExecutionId. With `fromStep` (time travel) the new run starts at one of this run's step checkpoints, with its variables replaced by `variables`; `durability` keeps step checkpoints in the new run. With `Prefer: respond-async` the answer is 202 with the new execution's id once it has started.",
+      "A new run with the same request, linked to this one by parentExecutionId. With `fromStep` (time travel) the new run starts at one of this run's step checkpoints, with its variables replaced by `variables` — a chat turn's too: answered again as a re-run of it, not added to its conversation. A run that kept no step checkpoints (the default durability, and no pause) answers `fromStep` with 409 `conflict:execution_no_steps`, saying what a re-run can restore (its start) and what it cannot. `durability` keeps step checkpoints in the new run. With `Prefer: respond-async` the answer is 202 with the new execution's id once it has started.",
     params: { path: idPath, header: z.object({ ...acceptHeader.shape, ...preferHeader.shape }) },
     body: { kind: "json", schema: rerunExecutionBodySchema, required: false },
     success: runResult,
