@@ -309,3 +309,25 @@ export function isLive(phase: RunPhase): boolean {
 export function spansOf(run: MonitorRun, nodeId: string): Span[] {
   return run.spans.filter((span) => span.nodeId === nodeId);
 }
+
+/**
+ * The heading and the detail line of a run that did not complete. The detail is left out when it only
+ * says the heading again ("This run was cancelled" over "The run was cancelled.").
+ */
+export function endedRunText(
+  status: "failed" | "interrupted" | "cancelled",
+  message: string,
+): { heading: string; detail?: string } {
+  const heading =
+    status === "cancelled"
+      ? "This run was cancelled"
+      : status === "interrupted"
+        ? "This run was interrupted"
+        : "This run failed";
+  const plain = (text: string) =>
+    text
+      .toLowerCase()
+      .replace(/^(this|the) run /, "")
+      .replace(/[.\s]+$/, "");
+  return plain(message) === plain(heading) ? { heading } : { heading, detail: message };
+}

@@ -44,7 +44,15 @@ import { formatCost, formatDuration, formatTokens, TYPE_LABELS } from "./format"
 import { JsonView } from "./json-view";
 import { LiveCanvas, LiveCanvasProvider } from "./live-canvas";
 import { NodeDetail, type GraphNodeInfo } from "./node-detail";
-import { applyMonitorEvent, displayStatus, EMPTY_RUN, isLive, spansOf, type MonitorRun } from "./run-model";
+import {
+  applyMonitorEvent,
+  displayStatus,
+  EMPTY_RUN,
+  endedRunText,
+  isLive,
+  spansOf,
+  type MonitorRun,
+} from "./run-model";
 import { StatusBadge } from "./status-badge";
 import { TimeTravelDialog } from "./time-travel-dialog";
 import { useNow } from "./use-now";
@@ -330,14 +338,10 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
         >
           <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0" />
           <div className="min-w-0 flex-1">
-            <p className="font-medium">
-              {status === "cancelled"
-                ? "This run was cancelled"
-                : status === "interrupted"
-                  ? "This run was interrupted"
-                  : "This run failed"}
-            </p>
-            <p className="mt-0.5 break-words opacity-90">{error.message}</p>
+            <p className="font-medium">{endedRunText(status, error.message).heading}</p>
+            {endedRunText(status, error.message).detail ? (
+              <p className="mt-0.5 break-words opacity-90">{error.message}</p>
+            ) : null}
           </div>
           {error.nodeId ? (
             <Button variant="ghost" size="sm" onClick={() => select(error.nodeId ?? null)}>

@@ -3,7 +3,14 @@
  * not), streamed tokens, logs, pauses and the end — and replayed events change nothing.
  */
 import { describe, expect, it } from "vitest";
-import { applyMonitorEvent, displayStatus, EMPTY_RUN, spansOf, type MonitorRun } from "@/components/monitor/run-model";
+import {
+  applyMonitorEvent,
+  displayStatus,
+  EMPTY_RUN,
+  endedRunText,
+  spansOf,
+  type MonitorRun,
+} from "@/components/monitor/run-model";
 import { applyRunEvent, IDLE_RUN } from "@/components/editor/model/run-state";
 import type { ExecutionEvent } from "@/lib/contracts/events";
 
@@ -196,5 +203,19 @@ describe("monitor run model", () => {
     // A paused run that was answered goes on: its stream leads.
     expect(displayStatus("paused", "running")).toBe("running");
     expect(displayStatus("paused", "waiting")).toBe("paused");
+  });
+});
+
+describe("a run that did not complete, in words", () => {
+  it("says a cancel once: the detail is left out when it repeats the heading (issue 14, item 11)", () => {
+    expect(endedRunText("cancelled", "The run was cancelled.")).toEqual({ heading: "This run was cancelled" });
+    expect(endedRunText("cancelled", "The client stopped reading the run's stream.")).toEqual({
+      heading: "This run was cancelled",
+      detail: "The client stopped reading the run's stream.",
+    });
+    expect(endedRunText("failed", "The model server answered 500.")).toEqual({
+      heading: "This run failed",
+      detail: "The model server answered 500.",
+    });
   });
 });
