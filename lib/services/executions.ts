@@ -25,14 +25,14 @@ import { getWorkflowTracker } from "@/lib/tracking/workflow-tracker";
 import { graphSchema } from "@/lib/workflow/definition";
 import { z } from "zod";
 import { isId } from "@/lib/contracts/common";
-import {
-  type ExecutionDetail,
-  type ExecutionListQuery,
-  type ExecutionRecordStatus,
-  type ExecutionResultResponse,
-  type ExecutionStep,
-  type ExecutionSummary,
-  type RerunExecutionBody,
+import type {
+  ExecutionDetail,
+  ExecutionListQuery,
+  ExecutionRecordStatus,
+  ExecutionResultResponse,
+  ExecutionStep,
+  ExecutionSummary,
+  RerunExecutionBody,
 } from "@/lib/contracts/executions";
 import { enqueueRun, type QueuedRun } from "@/lib/services/enqueue";
 import { assertAcceptingRuns } from "@/lib/queue/lifecycle";
