@@ -14,7 +14,7 @@ import { getNodeDefinition } from "@/lib/nodes/registry";
 import { getPricing } from "@/lib/models/pricing";
 import { formatClock, formatCost, formatDuration, formatTokens } from "./format";
 import { JsonView } from "./json-view";
-import type { Span } from "./run-model";
+import { logLevelClass, type Span } from "./run-model";
 
 export interface GraphNodeInfo {
   id: string;
@@ -374,17 +374,7 @@ export function NodeDetail({
                     <span className="shrink-0 text-zinc-400 tabular-nums">
                       +{formatDuration(entry.at - span.startedAt)}
                     </span>
-                    <span
-                      className={
-                        entry.level === "error"
-                          ? "text-red-700"
-                          : entry.level === "warn"
-                            ? "text-amber-700"
-                            : "text-zinc-700"
-                      }
-                    >
-                      {entry.text}
-                    </span>
+                    <span className={logLevelClass(entry.level)}>{entry.text}</span>
                   </li>
                 ))}
                 {span.tokenCount ? (

@@ -331,3 +331,8 @@ export function endedRunText(
       .replace(/[.\s]+$/, "");
   return plain(message) === plain(heading) ? { heading } : { heading, detail: message };
 }
+
+/** The text colour of a log line, by its level. */
+export function logLevelClass(level: string): string {
+  return level === "error" ? "text-red-700" : level === "warn" ? "text-amber-700" : "text-zinc-700";
+}

@@ -49,6 +49,7 @@ import {
   displayStatus,
   EMPTY_RUN,
   endedRunText,
+  logLevelClass,
   isLive,
   spansOf,
   type MonitorRun,
@@ -338,10 +339,15 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
         >
           <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0" />
           <div className="min-w-0 flex-1">
-            <p className="font-medium">{endedRunText(status, error.message).heading}</p>
-            {endedRunText(status, error.message).detail ? (
-              <p className="mt-0.5 break-words opacity-90">{error.message}</p>
-            ) : null}
+            {(() => {
+              const text = endedRunText(status, error.message);
+              return (
+                <>
+                  <p className="font-medium">{text.heading}</p>
+                  {text.detail ? <p className="mt-0.5 break-words opacity-90">{text.detail}</p> : null}
+                </>
+              );
+            })()}
           </div>
           {error.nodeId ? (
             <Button variant="ghost" size="sm" onClick={() => select(error.nodeId ?? null)}>
@@ -418,15 +424,7 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
                   <span className="w-14 shrink-0 text-right text-zinc-400 tabular-nums">
                     {startedAt ? `+${formatDuration(Math.max(0, entry.at - startedAt))}` : ""}
                   </span>
-                  <span
-                    className={
-                      entry.level === "error"
-                        ? "text-red-700"
-                        : entry.level === "warn"
-                          ? "text-amber-700"
-                          : "text-zinc-700"
-                    }
-                  >
+                  <span className={logLevelClass(entry.level)}>
                     {entry.node ? (
                       <button
                         type="button"
