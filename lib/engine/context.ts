@@ -79,6 +79,8 @@ export interface ExecutionContextInit {
   /** Events already emitted for this execution (a resumed run continues the numbering). */
   seqStart?: number;
   admission?: RunAdmissionLimits;
+  /** The owner's limits admitted the run as it was loaded (see ExecutionContext.admittedAtLoad). */
+  admittedAtLoad?: boolean;
   chatStart?: ChatTurnStart;
   /** A chat run whose answer is not added to its conversation (a re-run of a turn from one of its steps). */
   outsideConversation?: boolean;
@@ -110,6 +112,12 @@ export class ExecutionContext {
   readonly instanceId: string | undefined;
   /** Checked by the tracker's start: a run over the owner's limits is refused (429) before it writes anything. */
   readonly admission: RunAdmissionLimits | undefined;
+  /**
+   * The owner's limits admitted the run when its request was loaded (a pre-check in the same statement):
+   * its model calls are sent while the start is still in flight, and their answers used once it has
+   * started. The start still decides; a run it refuses is stopped, which aborts those calls.
+   */
+  readonly admittedAtLoad: boolean;
   readonly chatStart: ChatTurnStart | undefined;
   readonly outsideConversation: boolean;
   // Resources
@@ -167,6 +175,7 @@ export class ExecutionContext {
     this.resumed = init.resumed ?? false;
     this.instanceId = init.instanceId;
     this.admission = init.admission;
+    this.admittedAtLoad = init.admittedAtLoad ?? false;
     this.chatStart = init.chatStart;
     this.outsideConversation = init.outsideConversation ?? false;
   }

@@ -51,6 +51,7 @@ export async function prepareRequest(
   let summary = "";
   let loaded: LoadedWorkflow;
   let input: ExecutionInput;
+  let admittedAtLoad = false;
 
   if (request.type === "CHAT") {
     // One statement: the conversation, what answers it, and its memory. A retried attempt's own user
@@ -63,7 +64,11 @@ export async function prepareRequest(
       fallbackTemplateSlug: UNIVERSAL_CHAT_SLUG,
       ...(options.pending ? { excludeExecutionId: options.pending.executionId } : {}),
       limit: MAX_HISTORY_MESSAGES,
+      // A pre-check of the run limits in the same statement: within them, the turn's model call need not
+      // wait for the start's round trip (the start, under the per-user lock, still decides).
+      ...(options.admission && !options.pending ? { limits: options.admission } : {}),
     });
+    admittedAtLoad = turn.withinLimits === true;
     if (request.conversationId && !turn.conversation)
       throw new AppError("not_found:conversation", "No such conversation.");
     if (!turn.workflow) {
@@ -139,6 +144,7 @@ export async function prepareRequest(
     resources: defaultResources,
     tracker,
     ...(options.admission ? { admission: options.admission } : {}),
+    admittedAtLoad,
     ...(request.type === "CHAT"
       ? {
           chatStart: {

@@ -48,6 +48,7 @@ export async function streamGraph(
     runWorkflow: (args) => runChild(ctx, args),
     models: new Map(),
     started,
+    modelCallsBeforeStart: ctx.admittedAtLoad,
   };
   const usageKeys = usageKeysByNode(ctx.definition);
   const stream = await compiled.stream(graphInput, {

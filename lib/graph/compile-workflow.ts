@@ -50,6 +50,8 @@ export interface WorkflowRuntime {
   models: Map<string, BaseChatModel>;
   /** Resolves once the run has started (its row exists); side effects wait for it (see NodeRuntime.started). */
   started: Promise<void>;
+  /** See NodeRuntime.modelCallsBeforeStart. */
+  modelCallsBeforeStart: boolean;
 }
 
 /** Not one of LangGraph's own keys, and not copied into checkpoint metadata (LangGraph copies only its own). */
@@ -378,6 +380,7 @@ function wrapNode(
               return runtime.runWorkflow(args);
             },
             started: runtime.started,
+            modelCallsBeforeStart: runtime.modelCallsBeforeStart,
           };
           return run(state, nodeConfig as never, nodeRuntime);
         });

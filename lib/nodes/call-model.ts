@@ -72,16 +72,32 @@ export async function callModel(
   { stream = true }: { stream?: boolean } = {},
 ): Promise<AIMessage> {
   const chunks: AIMessageChunk[] = [];
-  await runtime.started;
+  if (!runtime.modelCallsBeforeStart) await runtime.started;
   runtime.signal.throwIfAborted();
   const streamed = streamsDirectly(model, runtime)
     ? model.streamDirect(messages, runtime.signal)
     : await model.stream(messages, { ...runtime.config, signal: runtime.signal });
-  for await (const chunk of streamed) {
-    chunks.push(chunk);
-    if (stream) {
-      const text = chunk.text;
-      if (text) runtime.emitToken(text);
+  const reply = streamed[Symbol.asyncIterator]();
+  // The request is on its way (a generator's body runs up to its first await); its answer waits for the start.
+  let next = reply.next();
+  let read = false;
+  try {
+    // Refused, the run is stopped: its signal aborts the request.
+    if (runtime.modelCallsBeforeStart) await runtime.started;
+    for (let step = await next; !step.done; step = await next) {
+      const chunk = step.value;
+      chunks.push(chunk);
+      if (stream) {
+        const text = chunk.text;
+        if (text) runtime.emitToken(text);
+      }
+      next = reply.next();
+    }
+    read = true;
+  } finally {
+    if (!read) {
+      next.catch(() => {});
+      void reply.return?.()?.catch(() => {});
     }
   }
   runtime.signal.throwIfAborted();

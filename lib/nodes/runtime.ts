@@ -62,6 +62,12 @@ export interface NodeRuntime {
    * in flight may already be running its first nodes, and a refused one must not reach a provider.
    */
   started: Promise<void>;
+  /**
+   * A model call may be sent before `started` resolves: the owner's run limits admitted the run as it was
+   * loaded (a chat turn's pre-check), so the request goes out while the start's round trip is in flight.
+   * Its answer is used only once the run has started; a run the start refuses is stopped, which aborts it.
+   */
+  modelCallsBeforeStart: boolean;
 }
 
 export type NodeRunFunction<T extends NodeType> = (

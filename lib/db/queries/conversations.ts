@@ -6,6 +6,7 @@ import "server-only";
 import { and, desc, eq, gt, sql } from "drizzle-orm";
 import { newId } from "@/lib/ids";
 import { executePrepared, getDb, rowsOf } from "../client";
+import { type RunLimitSettings, usageCte, withinLimitsSql } from "./run-limits";
 import { conversations, messages, type Conversation, type Message, type WorkflowTemplate } from "../schema";
 
 export async function getConversation({ id, ownerId }: { id: string; ownerId: string }): Promise<Conversation | null> {
@@ -162,6 +163,9 @@ export interface HistoryMessage {
   executionId: string | null;
 }
 
+/** Any instance: the pre-check counts the owner's interactive runs, wherever they run. */
+const INLINE_INSTANCE = "";
+
 /** The graph a chat turn runs: a saved definition's current version, or a template (the caller instantiates it). */
 export type ChatTurnWorkflow =
   | {
@@ -184,6 +188,11 @@ export interface ChatTurn {
   /** The memory node's running summary and the messages it does not cover (newest `limit`), oldest first. */
   summary: { summary: string; coversUntil: string } | null;
   history: HistoryMessage[];
+  /**
+   * With `limits`: whether the owner's run limits would admit an interactive run as the turn was read (a
+   * pre-check: the run's start decides, under the per-user lock). Undefined without `limits`.
+   */
+  withinLimits?: boolean;
 }
 
 interface RawChatTurn {
@@ -200,13 +209,15 @@ interface RawChatTurn {
   template: Record<string, unknown> | null;
   summary: { summary: string | null; covers_until: string | null } | null;
   history: Array<{ id: string; role: string; content: string; status: string; execution_id: string | null }> | null;
+  within_limits?: boolean | null;
 }
 
 /**
  * Everything a chat turn reads before it runs, in ONE statement: the conversation (owner-scoped), the graph
  * that answers — the named workflow, else the named template, else the conversation's own, else the
  * universal chat template (`fallbackTemplateSlug`) — and the conversation's memory (running summary and the
- * messages after it, without those of `excludeExecutionId`: a retried attempt's own message is not history).
+ * messages after it, without those of `excludeExecutionId`: a retried attempt's own message is not history)
+ * — and, with `limits`, whether the owner's run limits would admit the turn now (`withinLimits`).
  */
 export async function loadChatTurn({
   ownerId,
@@ -216,6 +227,7 @@ export async function loadChatTurn({
   fallbackTemplateSlug,
   excludeExecutionId,
   limit = 500,
+  limits,
 }: {
   ownerId: string;
   conversationId?: string;
@@ -224,6 +236,8 @@ export async function loadChatTurn({
   fallbackTemplateSlug: string;
   excludeExecutionId?: string;
   limit?: number;
+  /** The owner's run limits: the answer says whether they would admit an interactive run now. */
+  limits?: RunLimitSettings;
 }): Promise<ChatTurn> {
   const db = await getDb();
   const conversation = conversationId ?? null;
@@ -263,13 +277,15 @@ export async function loadChatTurn({
           and m.id > coalesce((select covers_until from summary where summary is not null), '')
           and (${excludeExecutionId ?? null}::text is null or m.execution_id is distinct from ${excludeExecutionId ?? null}::text)
         order by m.id desc limit ${Math.max(1, Math.min(limit, 5000))}::int
-      )
+      )${limits ? sql`, ${usageCte(ownerId, limits)}` : sql``}
       select
         (select row_to_json(c) from conv c) as conversation,
         (select row_to_json(d) from definition d) as definition,
         (select row_to_json(t) from template t) as template,
         (select row_to_json(s) from summary s) as summary,
-        (select json_agg(h order by h.id) from history h) as history`,
+        (select json_agg(h order by h.id) from history h) as history${
+          limits ? sql`, (select ${withinLimitsSql(limits, INLINE_INSTANCE)} from usage u) as within_limits` : sql``
+        }`,
     ),
   );
   const row = raw ?? { conversation: null, definition: null, template: null, summary: null, history: null };
@@ -306,6 +322,7 @@ export async function loadChatTurn({
       status: m.status,
       executionId: m.execution_id,
     })),
+    ...(limits ? { withinLimits: row.within_limits === true } : {}),
   };
 }
 
