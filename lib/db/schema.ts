@@ -55,6 +55,11 @@ export const users = pgTable("users", {
   image: text("image"),
   /** bcrypt hash; null for accounts that only sign in through an OAuth provider. */
   passwordHash: text("password_hash"),
+  /**
+   * The model a node set to "the default model" uses in this user's runs: { provider, model, credentialId? }.
+   * Null: the server's default (LATTICE_DEFAULT_MODEL, else the first configured provider, else local:echo).
+   */
+  defaultModel: jsonb("default_model").$type<{ provider: string; model: string; credentialId?: string }>(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -114,6 +119,36 @@ export const apiKeys = pgTable(
     revokedAt: tstz("revoked_at"),
   },
   (t) => [index("api_keys_owner_idx").on(t.ownerId, t.createdAt)],
+);
+
+/**
+ * A user's model provider credentials (kind "provider": an API key and/or base URL) and secrets (kind
+ * "secret": a value HTTP nodes reference as {{secrets.NAME}}). The value is sealed with AES-256-GCM
+ * (lib/credentials/crypto.ts): a random IV per row, the auth tag, and the id of the key that sealed it, so a
+ * rotated key can still open old rows. Only `hint` (a masked tail) is ever shown again.
+ */
+export const credentials = pgTable(
+  "credentials",
+  {
+    id: id(),
+    ownerId: ref("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: varchar("kind", { length: 16 }).notNull().$type<"provider" | "secret">(),
+    /** Provider credentials: openai (and OpenAI-compatible servers), anthropic, ollama. Null for secrets. */
+    provider: varchar("provider", { length: 20 }),
+    name: varchar("name", { length: 100 }).notNull(),
+    /** Not secret: where the provider's server is (OpenAI-compatible, Ollama, a proxy). */
+    baseUrl: text("base_url"),
+    hint: varchar("hint", { length: 40 }).notNull().default(""),
+    keyId: varchar("key_id", { length: 32 }).notNull(),
+    iv: bytea("iv").notNull(),
+    authTag: bytea("auth_tag").notNull(),
+    ciphertext: bytea("ciphertext").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("credentials_owner_kind_name_idx").on(t.ownerId, t.kind, t.name)],
 );
 
 // ---------------------------------------------------------------------------------------------
