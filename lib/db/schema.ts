@@ -16,6 +16,7 @@ import {
   numeric,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
   uniqueIndex,
@@ -429,7 +430,7 @@ export const messages = pgTable(
 );
 
 // ---------------------------------------------------------------------------------------------
-// Knowledge (retrieval): full-text search works everywhere; vectors only where pgvector exists
+// Knowledge (retrieval): full-text search everywhere; embeddings compared by pgvector where it exists
 // ---------------------------------------------------------------------------------------------
 
 export const knowledgeBases = pgTable(
@@ -442,6 +443,13 @@ export const knowledgeBases = pgTable(
     name: varchar("name", { length: 200 }).notNull(),
     description: text("description").notNull().default(""),
     documentCount: integer("document_count").notNull().default(0),
+    /**
+     * The embeddings model its chunks are embedded with (provider + model; null: full-text search only).
+     * The credential is for in-app provider credentials; null: the server's configured provider.
+     */
+    embeddingProvider: varchar("embedding_provider", { length: 32 }),
+    embeddingModel: varchar("embedding_model", { length: 200 }),
+    embeddingCredentialId: ref("embedding_credential_id").references(() => credentials.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -462,6 +470,8 @@ export const knowledgeDocuments = pgTable(
     mimeType: varchar("mime_type", { length: 100 }).notNull().default("text/plain"),
     sizeBytes: integer("size_bytes").notNull().default(0),
     chunkCount: integer("chunk_count").notNull().default(0),
+    /** Why its chunks could not be embedded (its text is kept and found by full-text search); null: no failure. */
+    embeddingError: text("embedding_error"),
     createdAt: createdAt(),
   },
   (t) => [index("knowledge_documents_kb_idx").on(t.knowledgeBaseId, t.createdAt)],
@@ -485,6 +495,13 @@ export const knowledgeChunks = pgTable(
     /** Maintained by PostgreSQL itself; searched with websearch_to_tsquery. */
     searchVector: tsvector("search_vector").notNull().generatedAlwaysAs(sql`to_tsvector('english', "content")`),
     metadata: jsonb("metadata").notNull().default({}),
+    /**
+     * The chunk's embedding, L2-normalised, as float4[] on both backends (its length is the model's; pgvector
+     * compares it cast to `vector` where the extension exists, plain SQL otherwise), and the
+     * "provider:model" that made it: a chunk whose key is not its base's is waiting to be (re-)embedded.
+     */
+    embedding: real("embedding").array(),
+    embeddingKey: varchar("embedding_key", { length: 240 }),
     createdAt: createdAt(),
   },
   (t) => [
