@@ -1,5 +1,13 @@
 import fs from "node:fs";
+import path from "node:path";
+import type { Page } from "@playwright/test";
 import { editorTest as test, expect, newCredentials } from "./fixtures";
+
+/** SHOTS_DIR, when set, keeps screenshots of what a user sees. */
+async function shot(page: Page, name: string) {
+  const dir = process.env.SHOTS_DIR;
+  if (dir) await page.screenshot({ path: path.join(dir, `${name}.png`) });
+}
 
 test.describe("workflow editor", () => {
   test.beforeEach(async ({ auth, page }) => {
@@ -196,5 +204,90 @@ test.describe("workflow editor", () => {
     // zooms to fit in a 300 ms animation after the tidy-up, which scales distances on the screen meanwhile).
     const y = async (id: string) => (await editor.node(id).boundingBox())!.y;
     await expect.poll(async () => Math.abs((await y("model_2")) - (await y("start")))).toBeGreaterThan(40);
+  });
+
+  test("room for the canvas: the sidebar and palette fold and stay folded, the minimap hides, Tidy up stays readable", async ({
+    page,
+    editor,
+  }) => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    // Twelve steps scattered over the canvas: tidied, they make a row ~3,800 px wide.
+    const ids = ["start", ...Array.from({ length: 10 }, (_, i) => `step_${i + 1}`), "end"];
+    const nodes = ids.map((id, i) => ({
+      id,
+      type: i === 0 ? "start" : i === ids.length - 1 ? "end" : "model",
+      position: { x: (i % 4) * 260, y: Math.floor(i / 4) * 220 + (i % 2) * 90 },
+      data: { label: id, config: i === 0 || i === ids.length - 1 ? {} : { provider: "local", model: "echo" } },
+    }));
+    const edges = ids.slice(1).map((id, i) => ({ id: `e${i}`, source: ids[i]!, target: id }));
+    const created = await page.request.post("/api/workflows", { data: { name: "Wide", nodes, edges } });
+    expect(created.status()).toBe(201);
+    const { id } = ((await created.json()) as { workflow: { id: string } }).workflow;
+    await page.goto(`/workflows/${id}`);
+    await editor.waitReady();
+
+    const canvas = page.getByTestId("canvas");
+    const widthOf = async () => (await canvas.boundingBox())!.width;
+    const before = await widthOf();
+
+    // The app sidebar folds to its rail (Ctrl/⌘ B does the same) and the palette to its icons.
+    await page.getByTestId("sidebar-toggle").click();
+    await expect(page.getByTestId("sidebar-toggle")).toHaveAttribute("aria-expanded", "false");
+    await page.getByTestId("palette-toggle").click();
+    await expect(page.getByTestId("palette")).toHaveAttribute("data-folded", "true");
+    await expect.poll(widthOf).toBeGreaterThan(before + 300);
+    const folded = await widthOf();
+    // A folded palette still adds nodes; `/` unfolds it into its search.
+    await expect(page.getByTestId("palette-item-model")).toBeVisible();
+
+    // A click beside the minimap reaches the canvas; the minimap hides.
+    const minimap = page.getByTestId("rf__minimap");
+    const box = (await minimap.boundingBox())!;
+    const hit = await page.evaluate(
+      ({ x, y }) =>
+        document.elementFromPoint(x, y)?.closest(".react-flow__pane, .react-flow__minimap")?.className ?? "",
+      { x: box.x - 6, y: box.y + box.height / 2 },
+    );
+    expect(hit).toContain("react-flow__pane");
+    await page.getByTestId("minimap-toggle").click();
+    await expect(minimap).toHaveCount(0);
+
+    // The choices survive a reload, drawn so by the server (no flash of the wider layout).
+    await page.reload();
+    await editor.waitReady();
+    await expect(page.locator("[data-sidebar]")).toHaveAttribute("data-sidebar", "collapsed");
+    await expect(page.getByTestId("palette")).toHaveAttribute("data-folded", "true");
+    await expect(page.getByTestId("rf__minimap")).toHaveCount(0);
+    expect(await widthOf()).toBeCloseTo(folded, 0);
+
+    // Tidy up lays the twelve steps out in a row and keeps them readable, the Start node in view.
+    await page.getByTestId("tidy-up").click();
+    const viewport = page.locator(".react-flow__viewport");
+    let previous = "";
+    // Settled: the positions applied and the 300 ms framing animation over.
+    await expect
+      .poll(
+        async () => {
+          const current = (await viewport.getAttribute("style")) ?? "";
+          const same = current === previous;
+          previous = current;
+          return same && current !== "";
+        },
+        { intervals: [400] },
+      )
+      .toBe(true);
+    const zoom = async () =>
+      Number(/scale\(([\d.]+)\)/.exec((await page.locator(".react-flow__viewport").getAttribute("style")) ?? "")?.[1]);
+    expect(await zoom()).toBeGreaterThanOrEqual(0.75);
+    const area = (await canvas.boundingBox())!;
+    const start = (await editor.node("start").boundingBox())!;
+    expect(start.x).toBeGreaterThanOrEqual(area.x);
+    expect(start.x + start.width).toBeLessThanOrEqual(area.x + area.width);
+    await shot(page, "editor-1440-folded");
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await shot(page, "editor-1280-folded");
+
+    await page.keyboard.press("/");
+    await expect(page.getByTestId("palette-search")).toBeFocused();
   });
 });

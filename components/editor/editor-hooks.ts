@@ -4,11 +4,12 @@
  * The editor's behaviours that are not a component: live validation, keyboard shortcuts, clipboard,
  * saving, and the guard against leaving with unsaved changes.
  */
-import { useReactFlow } from "@xyflow/react";
 import { useEffect, useRef, useState } from "react";
 import { validateWorkflow } from "@/lib/validation";
 import { useSaveWorkflow } from "./queries";
+import { useFrameGraph } from "./canvas/use-frame";
 import { useEditor, useEditorApi } from "./editor-context";
+import { useEditorLayout } from "./layout-context";
 import { parseClipboard, serializeClipboard, type ClipboardPayload } from "./model/clipboard";
 import { toDefinition } from "./model/document";
 import { documentOf, isDirty, type EditorStore } from "./model/editor-store";
@@ -108,7 +109,8 @@ let lastCopied: ClipboardPayload | null = null;
 
 export function useShortcutsAndClipboard({ onSave }: { onSave: () => void }) {
   const store = useEditorApi();
-  const { fitView } = useReactFlow();
+  const frame = useFrameGraph();
+  const { focusPaletteSearch } = useEditorLayout();
   const onSaveRef = useRef(onSave);
   useEffect(() => {
     onSaveRef.current = onSave;
@@ -158,11 +160,11 @@ export function useShortcutsAndClipboard({ onSave }: { onSave: () => void }) {
         state.deleteSelection();
       } else if (!mod && event.key === "/") {
         event.preventDefault();
-        document.querySelector<HTMLInputElement>("[data-palette-search]")?.focus();
+        focusPaletteSearch();
       } else if (!mod && event.key === "Escape") {
         state.clearSelection();
       } else if (!mod && event.shiftKey && key === "1") {
-        void fitView({ duration: 250, padding: 0.2 });
+        frame("fit");
       }
     };
 
@@ -200,7 +202,7 @@ export function useShortcutsAndClipboard({ onSave }: { onSave: () => void }) {
       document.removeEventListener("cut", cut);
       document.removeEventListener("paste", onPaste);
     };
-  }, [store, fitView]);
+  }, [store, frame, focusPaletteSearch]);
 }
 
 /**

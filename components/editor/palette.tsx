@@ -3,16 +3,18 @@
 /**
  * The node palette: every registry type, grouped by category, searchable. A type is added by dragging it
  * onto the canvas, or from the keyboard: `/` focuses the search, arrows move, Enter adds the type next to
- * the selected node (and connects it) or in the middle of the view.
+ * the selected node (and connects it) or in the middle of the view. It folds to a rail of the types' icons
+ * (still draggable and clickable, named by their tooltips) to give the canvas the room; `/` unfolds it.
  */
 import { useReactFlow } from "@xyflow/react";
 import { clsx } from "clsx";
-import { Search } from "lucide-react";
+import { PanelLeftClose, PanelLeftOpen, Search } from "lucide-react";
 import { useId, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from "react";
 import { nodeDefinitions } from "@/lib/nodes/registry";
 import { NODE_CATEGORIES, type AnyNodeDefinition, type NodeCategory } from "@/lib/nodes/types";
 import { useEditorApi } from "./editor-context";
 import { PALETTE_DRAG_TYPE } from "./canvas/workflow-canvas";
+import { useEditorLayout } from "./layout-context";
 import { DEFAULT_NODE_SIZE, type EditorNode } from "./model/document";
 import { nodeIcon } from "./node-icons";
 
@@ -104,7 +106,92 @@ export function useAddNode() {
   };
 }
 
+const railButton =
+  "rounded-md p-1.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-indigo-500";
+
 export function Palette() {
+  const { paletteOpen } = useEditorLayout();
+  return paletteOpen ? <OpenPalette /> : <FoldedPalette />;
+}
+
+/** Folds an open palette, unfolds a folded one. */
+function PaletteToggle({ open }: { open: boolean }) {
+  const { setPaletteOpen } = useEditorLayout();
+  const label = open ? "Fold the node palette" : "Show the node palette";
+  const Icon = open ? PanelLeftClose : PanelLeftOpen;
+  return (
+    <button
+      type="button"
+      data-testid="palette-toggle"
+      onClick={() => setPaletteOpen(!open)}
+      aria-expanded={open}
+      aria-label={label}
+      title={label}
+      className={clsx(railButton, open && "shrink-0 text-zinc-400")}
+    >
+      <Icon aria-hidden className="size-4" />
+    </button>
+  );
+}
+
+/** Folded: a rail with the unfold button, the search (which unfolds), and every type as an icon. */
+function FoldedPalette() {
+  const { focusPaletteSearch } = useEditorLayout();
+  const [tip, setTip] = useState<Tip | null>(null);
+  const addNode = useAddNode();
+  return (
+    <aside
+      aria-label="Node palette (folded)"
+      data-testid="palette"
+      data-folded="true"
+      className="flex h-full w-12 shrink-0 flex-col items-center border-r border-zinc-200 bg-white"
+    >
+      <div className="flex flex-col items-center gap-1 border-b border-zinc-100 py-2">
+        <PaletteToggle open={false} />
+        <button
+          type="button"
+          onClick={focusPaletteSearch}
+          aria-label="Search nodes (/)"
+          title="Search nodes (/)"
+          className={railButton}
+        >
+          <Search aria-hidden className="size-4" />
+        </button>
+      </div>
+      <div
+        role="listbox"
+        aria-label="Node types"
+        className="flex w-full flex-1 flex-col items-center gap-0.5 overflow-y-auto py-2"
+      >
+        {NODE_CATEGORIES.map((category, index) => (
+          // One group per category, as in the open palette, set apart by a rule.
+          <fieldset
+            key={category}
+            aria-label={CATEGORY_LABELS[category]}
+            className={clsx("flex flex-col items-center gap-0.5", index > 0 && "mt-1 border-t border-zinc-100 pt-1")}
+          >
+            {definitions
+              .filter((definition) => definition.category === category)
+              .map((definition) => (
+                <PaletteItem
+                  key={definition.type}
+                  id={`palette-rail-${definition.type}`}
+                  definition={definition}
+                  active={false}
+                  compact
+                  onAdd={() => addNode(definition.type)}
+                  onTip={setTip}
+                />
+              ))}
+          </fieldset>
+        ))}
+      </div>
+      <PaletteTooltip tip={tip} />
+    </aside>
+  );
+}
+
+function OpenPalette() {
   const [query, setQuery] = useState("");
   const [active, setActive] = useState(0);
   const [tip, setTip] = useState<Tip | null>(null);
@@ -150,8 +237,8 @@ export function Palette() {
       data-testid="palette"
       className="flex h-full w-48 shrink-0 flex-col border-r border-zinc-200 bg-white xl:w-52"
     >
-      <div className="border-b border-zinc-100 p-3">
-        <label className="relative block">
+      <div className="flex items-center gap-1 border-b border-zinc-100 p-3 pr-1.5">
+        <label className="relative block min-w-0 flex-1">
           <span className="sr-only">Search nodes</span>
           <Search
             aria-hidden
@@ -179,6 +266,7 @@ export function Palette() {
             /
           </kbd>
         </label>
+        <PaletteToggle open />
       </div>
       <div id={listId} role="listbox" aria-label="Node types" className="flex-1 overflow-y-auto px-2 pt-1 pb-4">
         {grouped.length === 0 ? (
@@ -221,12 +309,15 @@ function PaletteItem({
   id,
   definition,
   active,
+  compact = false,
   onAdd,
   onTip,
 }: {
   id: string;
   definition: AnyNodeDefinition;
   active: boolean;
+  /** The folded rail's icon only; the label stays the item's accessible name and heads its tooltip. */
+  compact?: boolean;
   onAdd: () => void;
   onTip: (tip: Tip | null) => void;
 }) {
@@ -257,7 +348,8 @@ function PaletteItem({
       onBlur={() => onTip(null)}
       data-testid={`palette-item-${definition.type}`}
       className={clsx(
-        "flex w-full cursor-grab items-center gap-2.5 rounded-md px-2 py-1.5 text-left text-[13px] text-zinc-700 active:cursor-grabbing",
+        "flex cursor-grab items-center gap-2.5 rounded-md text-left text-[13px] text-zinc-700 active:cursor-grabbing",
+        compact ? "justify-center p-1" : "w-full px-2 py-1.5",
         "hover:bg-zinc-100 focus-visible:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-offset-0 focus-visible:outline-indigo-500",
         active && "bg-indigo-50 text-indigo-900 ring-1 ring-indigo-200",
       )}
@@ -268,7 +360,7 @@ function PaletteItem({
       >
         <Icon aria-hidden className="size-3.5" />
       </span>
-      <span className="truncate font-medium">{definition.label}</span>
+      <span className={compact ? "sr-only" : "truncate font-medium"}>{definition.label}</span>
       <span id={`${id}-description`} className="sr-only">
         {definition.description}
       </span>

@@ -5,7 +5,6 @@
  * and the actions (issues, versions, export, test run, save). Every control is a real button with a
  * tooltip naming its shortcut.
  */
-import { useReactFlow } from "@xyflow/react";
 import { clsx } from "clsx";
 import {
   ArrowLeft,
@@ -27,6 +26,7 @@ import { useId, useState, type ReactNode } from "react";
 import { CharacterCount } from "@/components/ui/character-count";
 import { WORKFLOW_LIMITS } from "@/lib/contracts/workflows";
 import { downloadExport } from "@/lib/api-client/workflows";
+import { useFrameGraph } from "./canvas/use-frame";
 import { useEditor, useEditorApi } from "./editor-context";
 import { isDirty, type PanelId } from "./model/editor-store";
 import { isRunActive } from "./model/run-state";
@@ -117,7 +117,7 @@ export function EditorToolbar({ onSave, saving }: { onSave: () => void; saving: 
   const dirty = useEditor(isDirty);
   const running = useEditor((state) => isRunActive(state.run));
   const hasNodes = useEditor((state) => state.nodes.length > 0);
-  const { fitView } = useReactFlow();
+  const frame = useFrameGraph();
   const [exporting, setExporting] = useState(false);
   const nameCountId = useId();
   const open = (target: PanelId) => store.getState().setPanel(target);
@@ -191,7 +191,8 @@ export function EditorToolbar({ onSave, saving }: { onSave: () => void; saving: 
         label="Tidy up: arrange the nodes left to right"
         icon={Sparkles}
         onClick={() => {
-          void tidyUp(store).then(() => requestAnimationFrame(() => void fitView({ duration: 300, padding: 0.2 })));
+          // Framed at a readable zoom once React Flow has drawn the new positions.
+          void tidyUp(store).then(() => requestAnimationFrame(() => frame("tidy")));
         }}
         disabled={!hasNodes}
       >
@@ -202,7 +203,7 @@ export function EditorToolbar({ onSave, saving }: { onSave: () => void; saving: 
         label="Fit to screen"
         shortcut="Shift 1"
         icon={Maximize}
-        onClick={() => void fitView({ duration: 300, padding: 0.2 })}
+        onClick={() => frame("fit")}
         disabled={!hasNodes}
       />
 

@@ -21,8 +21,10 @@ import {
   useUnsavedGuard,
 } from "./editor-hooks";
 import { Inspector } from "./inspector/inspector";
+import { EditorLayoutProvider } from "./layout-context";
 import { documentFromDefinition, emptyDocument, type DefinitionLike } from "./model/document";
 import type { PanelId } from "./model/editor-store";
+import { DEFAULT_EDITOR_LAYOUT, type EditorLayout as EditorLayoutChoice } from "./model/layout-preference";
 import type { EditorResources } from "./model/resources";
 import { Palette } from "./palette";
 import { IssuesPanel } from "./panels/issues-panel";
@@ -36,9 +38,11 @@ export interface WorkflowEditorProps {
   /** The saved workflow to open, or null for a new, blank one. */
   workflow: (DefinitionLike & { id: string; version: number }) | null;
   resources: EditorResources;
+  /** The palette and minimap as the user left them (the page reads their cookies). */
+  layout?: EditorLayoutChoice;
 }
 
-export function WorkflowEditor({ workflow, resources }: WorkflowEditorProps) {
+export function WorkflowEditor({ workflow, resources, layout = DEFAULT_EDITOR_LAYOUT }: WorkflowEditorProps) {
   // Read once, on mount: the editor is keyed by workflow id by its page; later prop changes (a refresh) must not reset it.
   const [init] = useState(() =>
     workflow
@@ -48,9 +52,11 @@ export function WorkflowEditor({ workflow, resources }: WorkflowEditorProps) {
   return (
     <EditorResourcesProvider resources={resources}>
       <EditorStoreProvider init={init}>
-        <ReactFlowProvider>
-          <EditorLayout />
-        </ReactFlowProvider>
+        <EditorLayoutProvider initial={layout}>
+          <ReactFlowProvider>
+            <EditorLayout />
+          </ReactFlowProvider>
+        </EditorLayoutProvider>
       </EditorStoreProvider>
     </EditorResourcesProvider>
   );
@@ -79,8 +85,9 @@ function EditorLayout() {
     <div
       data-testid="workflow-editor"
       data-ready={ready}
-      // Full-bleed beside the app sidebar (md: icon rail, lg: full sidebar) and below the phone top bar.
-      className="fixed inset-x-0 top-14 bottom-0 z-20 flex flex-col bg-zinc-50 md:top-0 md:left-16 lg:left-60"
+      // Full-bleed beside the app sidebar (md: icon rail, lg: full sidebar unless folded to its rail: see
+      // components/shell/app-shell) and below the phone top bar.
+      className="fixed inset-x-0 top-14 bottom-0 z-20 flex flex-col bg-zinc-50 md:top-0 md:left-16 lg:left-60 lg:group-data-[sidebar=collapsed]/shell:left-16"
     >
       <EditorToolbar onSave={() => void save()} saving={saving} />
       {conflict ? (

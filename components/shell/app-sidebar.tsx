@@ -7,6 +7,8 @@ import {
   Library,
   Menu,
   MessageSquare,
+  PanelLeftClose,
+  PanelLeftOpen,
   Settings,
   Workflow,
   X,
@@ -47,13 +49,25 @@ function initialsOf(name: string | null | undefined, email: string): string {
 
 /**
  * The signed-in navigation. One element for every width, so each test id exists once:
- * - lg and up: a full sidebar with labels;
+ * - lg and up: a full sidebar with labels, or the rail of icons when the user folded it (`collapsed`);
  * - md to lg: a rail of icons (labels stay for screen readers and show as tooltips);
  * - below md: hidden behind a top bar's menu button, opening as a drawer over the page.
  */
-export function AppSidebar({ user, signOut }: { user: { name?: string | null; email: string }; signOut: ReactNode }) {
+export function AppSidebar({
+  user,
+  signOut,
+  collapsed,
+  onToggle,
+}: {
+  user: { name?: string | null; email: string };
+  signOut: ReactNode;
+  collapsed: boolean;
+  onToggle: () => void;
+}) {
   const pathname = usePathname();
   const [open, setOpen] = useState(false);
+  // The full sidebar's lg utilities apply only while it is expanded; folded, lg keeps the md rail.
+  const wide = (classes: string) => (collapsed ? undefined : classes);
 
   // The drawer closes on Escape, like any overlay.
   useEffect(() => {
@@ -102,19 +116,30 @@ export function AppSidebar({ user, signOut }: { user: { name?: string | null; em
         aria-label="Main"
         className={clsx(
           "fixed inset-y-0 left-0 z-50 flex w-64 flex-col border-r border-zinc-200 bg-white transition-transform duration-200",
-          "md:sticky md:top-0 md:z-auto md:h-screen md:w-16 md:translate-x-0 lg:w-60",
+          "md:sticky md:top-0 md:z-auto md:h-screen md:w-16 md:translate-x-0",
+          wide("lg:w-60"),
           // Closed on a narrow screen: off-canvas and out of the tab order.
           open ? "translate-x-0 shadow-xl md:shadow-none" : "invisible -translate-x-full md:visible",
         )}
       >
-        <div className="flex h-14 shrink-0 items-center gap-2.5 px-4 md:justify-center md:px-0 lg:justify-start lg:px-5">
+        <div
+          className={clsx(
+            "flex h-14 shrink-0 items-center gap-2.5 px-4 md:justify-center md:px-0",
+            wide("lg:justify-start lg:px-5"),
+          )}
+        >
           <Link
             href="/workflows"
             className={clsx("flex items-center gap-2.5 rounded-md", focusRing)}
             onClick={() => setOpen(false)}
           >
             <LatticeMark className="size-7" />
-            <span className="text-[15px] font-semibold tracking-tight text-zinc-900 md:sr-only lg:not-sr-only">
+            <span
+              className={clsx(
+                "text-[15px] font-semibold tracking-tight text-zinc-900 md:sr-only",
+                wide("lg:not-sr-only"),
+              )}
+            >
               Lattice
             </span>
           </Link>
@@ -128,7 +153,7 @@ export function AppSidebar({ user, signOut }: { user: { name?: string | null; em
           </button>
         </div>
 
-        <nav className="flex-1 overflow-y-auto px-3 py-3 md:px-2 lg:px-3">
+        <nav className={clsx("flex-1 overflow-y-auto px-3 py-3 md:px-2", wide("lg:px-3"))}>
           <ul className="flex flex-col gap-0.5">
             {NAV_ITEMS.map(({ href, label, icon: Icon, testId }) => {
               const active = isActive(pathname, href);
@@ -142,7 +167,8 @@ export function AppSidebar({ user, signOut }: { user: { name?: string | null; em
                     onClick={() => setOpen(false)}
                     className={clsx(
                       "group flex h-9 items-center gap-3 rounded-md px-2.5 text-sm font-medium transition-colors",
-                      "md:justify-center md:px-0 lg:justify-start lg:px-2.5",
+                      "md:justify-center md:px-0",
+                      wide("lg:justify-start lg:px-2.5"),
                       focusRingTight,
                       active ? "bg-indigo-50 text-indigo-700" : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
                     )}
@@ -154,7 +180,7 @@ export function AppSidebar({ user, signOut }: { user: { name?: string | null; em
                         active ? "text-indigo-600" : "text-zinc-400 group-hover:text-zinc-600",
                       )}
                     />
-                    <span className="md:sr-only lg:not-sr-only">{label}</span>
+                    <span className={clsx("md:sr-only", wide("lg:not-sr-only"))}>{label}</span>
                   </Link>
                 </li>
               );
@@ -162,8 +188,35 @@ export function AppSidebar({ user, signOut }: { user: { name?: string | null; em
           </ul>
         </nav>
 
-        <div data-testid="user-menu" className="shrink-0 border-t border-zinc-200 p-3 md:px-2 lg:px-3">
-          <div className="flex items-center gap-2.5 px-1 md:flex-col md:px-0 lg:flex-row lg:px-1">
+        {/* Folding is for wide screens: between md and lg the sidebar is a rail anyway, below md a drawer. */}
+        <div className={clsx("hidden shrink-0 px-2 pb-2 lg:block", wide("lg:px-3"))}>
+          <button
+            type="button"
+            data-testid="sidebar-toggle"
+            onClick={onToggle}
+            aria-expanded={!collapsed}
+            aria-controls="app-sidebar"
+            aria-label={collapsed ? "Expand the sidebar" : "Collapse the sidebar"}
+            title={`${collapsed ? "Expand" : "Collapse"} the sidebar (Ctrl/⌘ B)`}
+            className={clsx(
+              "flex h-9 w-full items-center gap-3 rounded-md text-sm font-medium text-zinc-500 transition-colors hover:bg-zinc-100 hover:text-zinc-900",
+              collapsed ? "justify-center" : "px-2.5",
+              focusRingTight,
+            )}
+          >
+            {collapsed ? (
+              <PanelLeftOpen aria-hidden className="size-4 shrink-0" />
+            ) : (
+              <>
+                <PanelLeftClose aria-hidden className="size-4 shrink-0 text-zinc-400" />
+                <span className="flex-1 text-left">Collapse</span>
+              </>
+            )}
+          </button>
+        </div>
+
+        <div data-testid="user-menu" className={clsx("shrink-0 border-t border-zinc-200 p-3 md:px-2", wide("lg:px-3"))}>
+          <div className={clsx("flex items-center gap-2.5 px-1 md:flex-col md:px-0", wide("lg:flex-row lg:px-1"))}>
             <span
               aria-hidden
               title={user.name ? `${user.name} (${user.email})` : user.email}
@@ -171,7 +224,7 @@ export function AppSidebar({ user, signOut }: { user: { name?: string | null; em
             >
               {initialsOf(user.name, user.email)}
             </span>
-            <div className="min-w-0 flex-1 md:sr-only lg:not-sr-only">
+            <div className={clsx("min-w-0 flex-1 md:sr-only", wide("lg:not-sr-only"))}>
               {user.name ? <p className="truncate text-[13px] font-medium text-zinc-900">{user.name}</p> : null}
               <p className="truncate text-xs text-zinc-500">{user.email}</p>
             </div>

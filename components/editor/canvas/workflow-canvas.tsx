@@ -8,6 +8,7 @@
 import {
   Background,
   BackgroundVariant,
+  ControlButton,
   Controls,
   MarkerType,
   MiniMap,
@@ -24,12 +25,15 @@ import {
   type NodeTypes,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { MousePointerClick } from "lucide-react";
+import { Map as MapIcon, MousePointerClick } from "lucide-react";
 import { useCallback, useState, type DragEvent } from "react";
 import { getNodeDefinition, nodeDefinitions } from "@/lib/nodes/registry";
 import { useEditor, useEditorApi, useEditorShallow } from "../editor-context";
+import { useEditorLayout } from "../layout-context";
 import { checkConnection } from "../model/connections";
 import { DEFAULT_NODE_SIZE, type EditorNode } from "../model/document";
+import { boundsOf, FIT_MIN_ZOOM, MINIMAP_RESERVE, MINIMAP_SIZE } from "../model/viewport";
+import { useFrameGraph } from "./use-frame";
 import { WorkflowEdge } from "./workflow-edge";
 import { WorkflowNode } from "./workflow-node";
 
@@ -54,28 +58,11 @@ const LARGE_GRAPH = 60;
  * How far the first framing may zoom out to show a whole workflow: a template's five steps in a row fit the
  * canvas beside the palette and the side panel (about 610 px at 1440 wide) at about 45%.
  */
-export const FIT_MIN_ZOOM = 0.3;
+export { FIT_MIN_ZOOM };
 /** A canvas this size at FIT_MIN_ZOOM shows this much of the graph; anything wider is framed from its start. */
 const WHOLE_GRAPH_EXTENT = { width: 1200 / FIT_MIN_ZOOM, height: 800 / FIT_MIN_ZOOM };
 /** The first steps framed when the whole graph is too large to show, and the zoom they are shown at. */
 const START_FRAME = { nodes: 3, minZoom: 0.7 };
-
-/** The graph's extent on the canvas (nodes not yet measured count at their default size). */
-function extentOf(nodes: readonly EditorNode[]): { width: number; height: number } {
-  let minX = Number.POSITIVE_INFINITY;
-  let minY = Number.POSITIVE_INFINITY;
-  let maxX = Number.NEGATIVE_INFINITY;
-  let maxY = Number.NEGATIVE_INFINITY;
-  for (const node of nodes) {
-    const width = node.measured?.width ?? node.width ?? DEFAULT_NODE_SIZE.width;
-    const height = node.measured?.height ?? node.height ?? DEFAULT_NODE_SIZE.height;
-    minX = Math.min(minX, node.position.x);
-    minY = Math.min(minY, node.position.y);
-    maxX = Math.max(maxX, node.position.x + width);
-    maxY = Math.max(maxY, node.position.y + height);
-  }
-  return nodes.length ? { width: maxX - minX, height: maxY - minY } : { width: 0, height: 0 };
-}
 
 /**
  * How a loaded workflow is first framed: all of it (Start to End on screen, zoomed out as far as
@@ -83,9 +70,18 @@ function extentOf(nodes: readonly EditorNode[]): { width: number; height: number
  * (many nodes, or spread too wide) is framed from its Start node and the first steps after it at a readable
  * zoom; the rest is a pan or the minimap away (and React Flow only has to draw what is on screen).
  */
-export function initialFitOptions(nodes: readonly EditorNode[], edges: readonly Edge[]): FitViewOptions {
-  const extent = extentOf(nodes);
-  const whole = { padding: 0.15, maxZoom: 1.1, minZoom: FIT_MIN_ZOOM };
+export function initialFitOptions(
+  nodes: readonly EditorNode[],
+  edges: readonly Edge[],
+  { minimap = false }: { minimap?: boolean } = {},
+): FitViewOptions {
+  const extent = boundsOf(nodes);
+  // A shown minimap takes the bottom-right corner: the graph is framed above it.
+  const whole = {
+    padding: minimap ? { x: 0.15, top: 0.15, bottom: `${MINIMAP_RESERVE.height}px` as const } : 0.15,
+    maxZoom: 1.1,
+    minZoom: FIT_MIN_ZOOM,
+  };
   if (
     nodes.length <= LARGE_GRAPH &&
     extent.width <= WHOLE_GRAPH_EXTENT.width &&
@@ -125,9 +121,13 @@ export function WorkflowCanvas() {
     onEdgesChange: state.onEdgesChange,
   }));
   const notice = useEditor((state) => state.notice);
+  const { minimapShown, setMinimapShown } = useEditorLayout();
+  const frame = useFrameGraph();
   // Fit a loaded workflow into view once; an empty canvas stays put, so the first drop lands where it is dropped.
   const [fitOnLoad] = useState(() => store.getState().nodes.length > 0);
-  const [fitViewOptions] = useState(() => initialFitOptions(store.getState().nodes, store.getState().edges));
+  const [fitViewOptions] = useState(() =>
+    initialFitOptions(store.getState().nodes, store.getState().edges, { minimap: minimapShown }),
+  );
   const { screenToFlowPosition } = useReactFlow();
 
   const onConnect = useCallback(
@@ -225,17 +225,33 @@ export function WorkflowCanvas() {
         aria-label="Workflow canvas"
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color="#d4d4d8" />
-        <MiniMap<EditorNode>
-          pannable
-          zoomable
-          nodeColor={miniMapColor}
-          nodeBorderRadius={6}
-          maskColor="rgb(244 244 245 / 0.7)"
+        {minimapShown ? (
+          <MiniMap<EditorNode>
+            pannable
+            zoomable
+            nodeColor={miniMapColor}
+            nodeBorderRadius={6}
+            maskColor="rgb(244 244 245 / 0.7)"
+            className="!rounded-lg !border !border-zinc-200 !shadow-sm"
+            style={MINIMAP_SIZE}
+            ariaLabel="Mini map"
+          />
+        ) : null}
+        <Controls
+          showInteractive={false}
+          onFitView={() => frame("fit")}
           className="!rounded-lg !border !border-zinc-200 !shadow-sm"
-          style={{ width: 168, height: 112 }}
-          ariaLabel="Mini map"
-        />
-        <Controls showInteractive={false} className="!rounded-lg !border !border-zinc-200 !shadow-sm" />
+        >
+          <ControlButton
+            data-testid="minimap-toggle"
+            onClick={() => setMinimapShown(!minimapShown)}
+            aria-pressed={minimapShown}
+            aria-label={minimapShown ? "Hide the minimap" : "Show the minimap"}
+            title={minimapShown ? "Hide the minimap" : "Show the minimap"}
+          >
+            <MapIcon aria-hidden className={minimapShown ? "text-indigo-600" : "text-zinc-500"} />
+          </ControlButton>
+        </Controls>
         {nodes.length === 0 ? (
           <Panel position="top-center" className="!mt-24">
             <div className="flex max-w-sm flex-col items-center rounded-xl border border-dashed border-zinc-300 bg-white/90 px-6 py-5 text-center shadow-xs backdrop-blur">

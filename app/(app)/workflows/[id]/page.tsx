@@ -9,6 +9,7 @@ import type { Workflow } from "@/lib/contracts/workflows";
 import { requireSessionUser } from "@/lib/auth";
 import { isAppError } from "@/lib/errors";
 import { getWorkflowDto } from "@/lib/services/workflows";
+import { readEditorLayout } from "../_lib/editor-layout";
 import { loadEditorResources } from "../_lib/editor-resources";
 
 export const metadata: Metadata = { title: "Workflow editor" };
@@ -36,6 +37,9 @@ export default async function WorkflowEditorPage({ params }: { params: Promise<{
 }
 
 async function Editor({ workflow, userId }: { workflow: Workflow; userId: string }) {
-  const resources = await loadEditorResources({ userId, workflowId: workflow.id });
-  return <WorkflowEditor key={workflow.id} workflow={workflow} resources={resources} />;
+  const [resources, layout] = await Promise.all([
+    loadEditorResources({ userId, workflowId: workflow.id }),
+    readEditorLayout(),
+  ]);
+  return <WorkflowEditor key={workflow.id} workflow={workflow} resources={resources} layout={layout} />;
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { WorkflowEditor } from "@/components/editor/workflow-editor";
 import { requireSessionUser } from "@/lib/auth";
+import { readEditorLayout } from "../_lib/editor-layout";
 import { loadEditorResources } from "../_lib/editor-resources";
 
 export const metadata: Metadata = { title: "New workflow" };
@@ -10,6 +11,6 @@ export const metadata: Metadata = { title: "New workflow" };
 export default async function NewWorkflowPage() {
   await connection();
   const user = await requireSessionUser({ callbackUrl: "/workflows/new" });
-  const resources = await loadEditorResources({ userId: user.id });
-  return <WorkflowEditor workflow={null} resources={resources} />;
+  const [resources, layout] = await Promise.all([loadEditorResources({ userId: user.id }), readEditorLayout()]);
+  return <WorkflowEditor workflow={null} resources={resources} layout={layout} />;
 }
