@@ -4,7 +4,7 @@
  * Client-safe: API route schemas and the chat UI reuse it.
  */
 import { z } from "zod";
-import { graphSchema } from "@/lib/workflow/definition";
+import { graphSchema, startStateSchema } from "@/lib/workflow/definition";
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/i;
 const idSchema = z.string().regex(ULID, "must be a 26-character ULID");
@@ -48,6 +48,15 @@ export const customRequestSchema = z
     type: z.literal("CUSTOM"),
     definition: graphSchema,
     input: executionInputSchema.default({}),
+    /**
+     * Start the graph from this state instead of a fresh conversation (the editor's "Run this node"): its
+     * messages are the conversation (`input.message` is then not added to them, only read as `input.message`),
+     * its variables the variables (the Start node's and `input.variables` still apply over them).
+     */
+    state: startStateSchema.optional().meta({
+      description:
+        "Start from this state instead of a fresh conversation: `messages` are the conversation so far (input.message is then only what `input.message` reads, not added to them), `variables` the variables (the Start node's initial variables and input.variables apply over them), `retrievalContext` and `conversationSummary` what retrieval and memory left",
+    }),
     ...common,
   })
   .strict();

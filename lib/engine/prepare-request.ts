@@ -4,13 +4,14 @@
  * the graph's first input (with the snapshot that lets the run be resumed or re-run anywhere).
  */
 import "server-only";
-import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import { type ChatTurn, type ChatTurnWorkflow, loadChatTurn } from "@/lib/db/queries/conversations";
 import { createTemporaryDefinition, getDefinition } from "@/lib/db/queries/definitions";
 import { getTemplate } from "@/lib/db/queries/templates";
 import type { WorkflowTemplate } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import type { WorkflowUpdate } from "@/lib/workflow/state";
+import type { StartState } from "@/lib/workflow/definition";
 import { newId } from "@/lib/ids";
 import { UNIVERSAL_CHAT_SLUG } from "@/lib/templates/builtin";
 import { fillTemplateParams, resolveTemplateParams } from "@/lib/templates/instantiate";
@@ -171,12 +172,20 @@ export async function prepareRequest(
     input,
     options: ctx.options,
   };
+  // A CUSTOM request may start from a given state (the editor's single-node run): its messages stand for the
+  // conversation, and input.message is only what `input.message` reads.
+  const start = request.type === "CUSTOM" ? request.state : undefined;
   const graphInput: WorkflowUpdate = {
-    messages: input.message ? [...history, new HumanMessage(input.message)] : history,
+    messages: start
+      ? start.messages.map(stateMessage)
+      : input.message
+        ? [...history, new HumanMessage(input.message)]
+        : history,
     user_id: ownerId,
     conversation_id: ctx.conversationId ?? null,
-    conversation_summary: summary,
-    variables: input.variables ?? {},
+    conversation_summary: start?.conversationSummary ?? summary,
+    ...(start?.retrievalContext !== undefined ? { retrieval_context: start.retrievalContext } : {}),
+    variables: { ...start?.variables, ...input.variables },
     metadata: {
       executionId: ctx.executionId,
       workflowType: request.type,
@@ -239,6 +248,12 @@ function loadedTemplate(
 }
 
 const MAX_HISTORY_MESSAGES = 500;
+
+const MESSAGE_BY_ROLE = { user: HumanMessage, assistant: AIMessage, system: SystemMessage } as const;
+
+function stateMessage(message: StartState["messages"][number]): BaseMessage {
+  return new MESSAGE_BY_ROLE[message.role](message.content);
+}
 
 /** The conversation as the model should see it: the running summary, and the messages it does not cover. */
 function conversationMemory(turn: ChatTurn): { history: BaseMessage[]; summary: string } {

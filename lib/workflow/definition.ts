@@ -31,6 +31,43 @@ export const retryPolicySchema = z
   .strict();
 export type RetryPolicy = z.infer<typeof retryPolicySchema>;
 
+/**
+ * A state to start a graph from instead of a fresh message: the conversation so far, the variables and what
+ * retrieval or memory left. A CUSTOM request's `state` (lib/contracts/execution-request.ts), and the heart of a
+ * node's pinned input (below).
+ */
+export const STATE_LIMITS = { maxMessages: 200, maxText: 100_000 } as const;
+export const stateMessageSchema = z
+  .object({
+    role: z.enum(["user", "assistant", "system"]),
+    content: z.string().max(STATE_LIMITS.maxText, `must be at most ${STATE_LIMITS.maxText} characters`),
+  })
+  .strict();
+export const startStateSchema = z
+  .object({
+    messages: z
+      .array(stateMessageSchema)
+      .max(STATE_LIMITS.maxMessages, `at most ${STATE_LIMITS.maxMessages} messages`)
+      .default([]),
+    variables: z.record(z.string(), z.unknown()).default({}),
+    /** What a retrieval node found (`{{retrieval_context}}`). */
+    retrievalContext: z.string().max(STATE_LIMITS.maxText).optional(),
+    /** A memory node's running summary (`{{conversation_summary}}`). */
+    conversationSummary: z.string().max(STATE_LIMITS.maxText).optional(),
+  })
+  .strict();
+export type StartState = z.infer<typeof startStateSchema>;
+
+/**
+ * A node's pinned input (`data.pinnedInput`): the state the editor's "Run this node" starts that node from,
+ * kept with the draft. `message` is the run's input message (what `input.message` reads); the rest is the
+ * state. Optional, and ignored by runs of the whole workflow.
+ */
+export const pinnedInputSchema = startStateSchema
+  .extend({ message: z.string().max(STATE_LIMITS.maxText).optional() })
+  .strict();
+export type PinnedInput = z.infer<typeof pinnedInputSchema>;
+
 export const nodeSchema = z
   .object({
     id: idSchema,
@@ -41,6 +78,7 @@ export const nodeSchema = z
         label: z.string().max(DEFINITION_LIMITS.maxNameLength).optional(),
         config: z.record(z.string(), z.unknown()).default({}),
         retry: retryPolicySchema.optional(),
+        pinnedInput: pinnedInputSchema.optional(),
       })
       .passthrough()
       .default({ config: {} }),

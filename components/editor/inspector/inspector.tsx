@@ -1,7 +1,8 @@
 "use client";
 
 /**
- * The inspector: the selected node's name and generated settings form, its retry policy, and actions;
+ * The inspector: the selected node's name and generated settings form, its retry policy, a run of it alone
+ * from a pinned input (./node-run), and actions;
  * with several nodes selected, what can be done to all of them; with none, the workflow's own settings
  * and the keyboard shortcuts.
  */
@@ -17,6 +18,7 @@ import { useEditor, useEditorApi } from "../editor-context";
 import type { EditorNode } from "../model/document";
 import { nodeIcon } from "../node-icons";
 import { ConfigForm } from "./config-form";
+import { NodeRun } from "./node-run";
 import { FieldMessage, NumberInput, TextArea, TextInput } from "./widgets";
 
 /** A field's label, with its count beside it near the limit (`<htmlFor>-count`, for aria-describedby). */
@@ -129,6 +131,8 @@ function NodeInspector({ node, definition }: { node: EditorNode; definition: Any
       </fieldset>
 
       {definition.terminal ? null : <RetryEditor node={node} />}
+
+      <NodeRun node={node} />
 
       <div className="flex gap-2 border-t border-zinc-100 pt-4">
         <button

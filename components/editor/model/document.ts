@@ -6,13 +6,15 @@
 import type { Edge, Node } from "@xyflow/react";
 import { getNodeDefinition, isNodeType, type NodeType } from "@/lib/nodes/registry";
 import { ERROR_HANDLE, INPUT_HANDLE, OUTPUT_HANDLE, type AnyNodeDefinition } from "@/lib/nodes/types";
-import type { RetryPolicy, WorkflowDefinitionInput } from "@/lib/workflow/definition";
+import type { PinnedInput, RetryPolicy, WorkflowDefinitionInput } from "@/lib/workflow/definition";
 
 /** A node's `data`: the stored fields, nothing UI-only (selection and size live on the node itself). */
 export interface EditorNodeData extends Record<string, unknown> {
   label?: string;
   config: Record<string, unknown>;
   retry?: RetryPolicy;
+  /** The input "Run this node" starts it from (see ./single-node). */
+  pinnedInput?: PinnedInput;
 }
 
 export type EditorNode = Node<EditorNodeData>;

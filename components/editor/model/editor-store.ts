@@ -11,7 +11,7 @@ import { createStore, type StoreApi } from "zustand/vanilla";
 import { isNodeType } from "@/lib/nodes/registry";
 import type { ExecutionEvent } from "@/lib/contracts/events";
 import type { ValidationResult } from "@/lib/validation/types";
-import type { RetryPolicy } from "@/lib/workflow/definition";
+import type { PinnedInput, RetryPolicy } from "@/lib/workflow/definition";
 import { copySelection, materializePaste, type ClipboardPayload } from "./clipboard";
 import { checkConnection, type ConnectionVerdict } from "./connections";
 import {
@@ -25,7 +25,8 @@ import {
 } from "./document";
 import { emptyHistory, record, redo as redoStep, seal, undo as undoStep, type History, type Snapshot } from "./history";
 import { EMPTY_ISSUE_INDEX, indexIssues, type IssueIndex } from "./issues";
-import { applyRunEvent, IDLE_RUN, type RunState } from "./run-state";
+import { applyRunEvent, IDLE_RUN, startingRun, type RunState } from "./run-state";
+import type { NodeRunSession } from "./single-node";
 
 export type PanelId = "inspector" | "issues" | "versions" | "run";
 
@@ -64,6 +65,8 @@ export interface EditorData extends WorkflowDocument {
   /** The side panel can be folded away to give the canvas the room. */
   panelOpen: boolean;
   run: RunState;
+  /** The last "Run this node" (see ./single-node), apart from the Test panel's run. */
+  nodeRun: NodeRunSession | null;
   notice: EditorNotice | null;
 }
 
@@ -77,6 +80,8 @@ export interface EditorActions {
   updateConfig(nodeId: string, key: string, value: unknown): void;
   updateLabel(nodeId: string, label: string): void;
   updateRetry(nodeId: string, retry: RetryPolicy | undefined): void;
+  /** Pins the input "Run this node" starts the node from (undefined clears it); one undo step. */
+  setPinnedInput(nodeId: string, input: PinnedInput | undefined): void;
   setName(name: string): void;
   setDescription(description: string): void;
   deleteSelection(): void;
@@ -104,6 +109,9 @@ export interface EditorActions {
   resetRun(run?: RunState): void;
   applyRunEvents(events: readonly ExecutionEvent[]): void;
   updateRun(update: (run: RunState) => RunState): void;
+  /** A new single-node run of `nodeId` (one at a time: it replaces the last). */
+  startNodeRun(nodeId: string): void;
+  updateNodeRun(update: (session: NodeRunSession) => NodeRunSession): void;
 }
 
 export type EditorState = EditorData & EditorActions;
@@ -252,6 +260,7 @@ export function createEditorStore(init: EditorInit): EditorStore {
       panel: "inspector",
       panelOpen: true,
       run: IDLE_RUN,
+      nodeRun: null,
       notice: null,
 
       onNodesChange(changes) {
@@ -407,6 +416,17 @@ export function createEditorStore(init: EditorInit): EditorStore {
         });
       },
 
+      setPinnedInput(nodeId, input) {
+        updateNode(nodeId, `pin:${nodeId}`, (node) => {
+          if (input === undefined && node.data.pinnedInput === undefined) return null;
+          const data = { ...node.data };
+          if (input) data.pinnedInput = input;
+          else delete data.pinnedInput;
+          return { ...node, data };
+        });
+        get().sealHistory();
+      },
+
       setName(name) {
         edit("name", (state) => (state.name === name ? null : { name }));
       },
@@ -547,6 +567,15 @@ export function createEditorStore(init: EditorInit): EditorStore {
 
       updateRun(update) {
         set({ run: update(get().run) });
+      },
+
+      startNodeRun(nodeId) {
+        set({ nodeRun: { nodeId, run: startingRun(), issues: [] } });
+      },
+
+      updateNodeRun(update) {
+        const current = get().nodeRun;
+        if (current) set({ nodeRun: update(current) });
       },
     };
   });

@@ -3,7 +3,8 @@
  * are running, done or failed, the tokens streamed so far, each node's output and duration, a human node's
  * question, and the final result. A pure reducer, so a replayed or duplicated event changes nothing.
  */
-import type { ExecutionEvent } from "@/lib/contracts/events";
+import type { ExecutionEvent, NodeInput } from "@/lib/contracts/events";
+import type { ExecutionInput } from "@/lib/contracts/execution-request";
 import type { ExecutionResult, InterruptInfo } from "@/lib/contracts/execution-result";
 
 /** "cancelled": the node was running when the run was cancelled — stopped on purpose, not a failure. */
@@ -30,6 +31,8 @@ export interface NodeRunInfo {
   tokens: string;
   toolCalls: ToolCallInfo[];
   usage?: { inputTokens: number; outputTokens: number };
+  /** The state it started from, display-sized (node_started's input). */
+  input?: NodeInput;
 }
 
 export type RunPhase = "idle" | "starting" | "running" | "paused" | "completed" | "failed" | "cancelled";
@@ -47,6 +50,8 @@ export interface RunState {
   /** A failure to start or to stream (network, HTTP error), as opposed to a failed run. */
   error: string | null;
   lastSeq: number;
+  /** What the run was started with, when this editor started it. */
+  input?: ExecutionInput;
 }
 
 export const IDLE_RUN: RunState = {
@@ -61,8 +66,8 @@ export const IDLE_RUN: RunState = {
   lastSeq: 0,
 };
 
-export function startingRun(): RunState {
-  return { ...IDLE_RUN, phase: "starting" };
+export function startingRun(input?: ExecutionInput): RunState {
+  return { ...IDLE_RUN, phase: "starting", ...(input ? { input } : {}) };
 }
 
 function withNode(state: RunState, nodeId: string, update: (node: NodeRunInfo | undefined) => NodeRunInfo): RunState {
@@ -91,6 +96,7 @@ export function applyRunEvent(state: RunState, event: ExecutionEvent): RunState 
         attempt: event.data.attempt,
         startedAt: node && event.data.attempt > 1 ? node.startedAt : event.at,
         error: undefined,
+        ...(event.data.input ? { input: event.data.input } : {}),
       }));
     case "token":
       return withNode({ ...base, tokens: base.tokens + event.data.text }, event.data.nodeId, (node) => {

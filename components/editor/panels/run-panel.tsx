@@ -16,30 +16,22 @@ import {
   FileText,
   Loader2,
   Play,
-  Square,
   UserCheck,
   XCircle,
 } from "lucide-react";
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { executionInputSchema, type ExecutionInput } from "@/lib/contracts/execution-request";
 import { getNodeDefinition } from "@/lib/nodes/registry";
 import Link from "next/link";
 import { useEditor, useEditorApi } from "../editor-context";
 import { toDefinition } from "../model/document";
 import { documentOf, isDirty } from "../model/editor-store";
-import { failRun, isRunActive, runAnswer, startingRun, type NodeRunInfo, type RunState } from "../model/run-state";
-import { errorText } from "@/lib/api-client/fetch-json";
-import { cancelExecution } from "@/lib/api-client/monitor";
-import { followRun, postForEvents } from "@/lib/api-client/run-stream";
+import { isRunActive, runAnswer, startingRun, type NodeRunInfo, type RunState } from "../model/run-state";
+import { runFollower } from "../run-follow";
+import { CancelRunButton, formatMs, RunPhaseBadge } from "./run-status";
 import { FieldMessage, TextArea } from "../inspector/widgets";
-import { isRepeatClick } from "@/components/ui/single-flight";
 
 type InputMode = "message" | "json";
-
-function formatMs(ms: number | undefined): string {
-  if (ms === undefined) return "";
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}
 
 export function RunPanel() {
   const store = useEditorApi();
@@ -50,7 +42,15 @@ export function RunPanel() {
   const [message, setMessage] = useState("Hello! What can you do?");
   const [json, setJson] = useState('{\n  "message": "Hello!",\n  "variables": {}\n}');
   const [inputError, setInputError] = useState<string | null>(null);
-  const controller = useRef<AbortController | null>(null);
+  // One follower per panel: a new run's stream replaces the one before.
+  const [follower] = useState(() =>
+    runFollower({
+      get: () => store.getState().run,
+      apply: (events) => store.getState().applyRunEvents(events),
+      update: (change) => store.getState().updateRun(change),
+    }),
+  );
+  const follow = (url: string, body: unknown) => follower.follow(url, body);
   const active = isRunActive(run);
 
   const readInput = (): ExecutionInput | null => {
@@ -67,30 +67,6 @@ export function RunPanel() {
     return null;
   };
 
-  /** Reads a run's stream into the store until it ends, then settles a run the stream left open. */
-  const follow = async (url: string, body: unknown) => {
-    controller.current?.abort();
-    const abort = new AbortController();
-    controller.current = abort;
-    // The same reader as the chat: a dropped connection is resumed with Last-Event-ID, nothing shown twice.
-    const outcome = await followRun({
-      open: postForEvents(url, body),
-      signal: abort.signal,
-      onEvents: (events) => store.getState().applyRunEvents(events),
-    });
-    if (outcome.kind === "error") store.getState().updateRun((current) => failRun(current, errorText(outcome.error)));
-    if (controller.current === abort) controller.current = null;
-    if (isRunActive(store.getState().run)) {
-      store
-        .getState()
-        .updateRun((current) =>
-          abort.signal.aborted
-            ? { ...current, phase: "cancelled" }
-            : failRun(current, "The stream ended before the run finished."),
-        );
-    }
-  };
-
   const start = () => {
     setInputError(null);
     const input = readInput();
@@ -103,28 +79,11 @@ export function RunPanel() {
             const { nodes, edges, metadata } = toDefinition(documentOf(state));
             return { type: "CUSTOM", definition: { nodes, edges, metadata }, input };
           })();
-    state.resetRun(startingRun());
+    state.resetRun(startingRun(input));
     void follow("/api/executions", body);
   };
 
-  const cancel = async () => {
-    const id = store.getState().run.executionId;
-    const pending = controller.current;
-    if (id) {
-      // Ask the server to stop the run (it ends `cancelled` with what it spent); the stream reports it.
-      const accepted = await cancelExecution(id)
-        .then(() => true)
-        .catch(() => false);
-      if (accepted) {
-        setTimeout(() => {
-          if (controller.current === pending) pending?.abort();
-        }, 3000);
-        return;
-      }
-    }
-    // No cancel endpoint reachable: closing the stream stops the run too.
-    pending?.abort();
-  };
+  const cancel = () => follower.cancel();
 
   const answer = (reply: { approved?: boolean; answer?: string }) => {
     const id = store.getState().run.executionId;
@@ -185,17 +144,11 @@ export function RunPanel() {
         {inputError ? <FieldMessage tone="error">{inputError}</FieldMessage> : null}
         <div className="mt-2 flex items-center gap-2">
           {active ? (
-            <button
-              type="button"
-              data-testid="run-cancel"
-              onClick={(event) => {
-                // Cancel takes Run's place as the run starts: a double-click on Run must not stop it.
-                if (!isRepeatClick(event)) void cancel();
-              }}
+            <CancelRunButton
+              testId="run-cancel"
+              onCancel={() => void cancel()}
               className="flex h-8 items-center gap-1.5 rounded-md border border-zinc-300 bg-white px-3 text-[13px] font-medium text-zinc-800 shadow-xs hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500"
-            >
-              <Square aria-hidden className="size-3.5 fill-current" /> Cancel
-            </button>
+            />
           ) : (
             <button
               type="button"
@@ -228,16 +181,6 @@ export function RunPanel() {
   );
 }
 
-const PHASE_LABELS: Record<RunState["phase"], string> = {
-  idle: "Idle",
-  starting: "Starting…",
-  running: "Running…",
-  paused: "Waiting for you",
-  completed: "Completed",
-  failed: "Failed",
-  cancelled: "Cancelled",
-};
-
 function RunResult({
   run,
   onAnswer,
@@ -252,22 +195,7 @@ function RunResult({
   return (
     <div className="flex flex-col gap-3">
       <div className="flex items-center gap-2">
-        <span
-          data-testid="run-status"
-          data-phase={run.phase}
-          className={clsx(
-            "inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-[11.5px] font-medium ring-1 ring-inset",
-            run.phase === "completed" && "bg-emerald-50 text-emerald-700 ring-emerald-600/20",
-            (run.phase === "failed" || run.phase === "cancelled") && "bg-red-50 text-red-700 ring-red-600/20",
-            (run.phase === "running" || run.phase === "starting") && "bg-sky-50 text-sky-700 ring-sky-600/20",
-            run.phase === "paused" && "bg-amber-50 text-amber-800 ring-amber-600/20",
-          )}
-        >
-          {run.phase === "running" || run.phase === "starting" ? (
-            <Loader2 aria-hidden className="size-3 animate-spin" />
-          ) : null}
-          {PHASE_LABELS[run.phase]}
-        </span>
+        <RunPhaseBadge phase={run.phase} testId="run-status" />
         {run.result ? (
           <span className="text-[11.5px] text-zinc-500">
             {formatMs(run.result.durationMs)} · {run.result.usage.totalTokens} tokens
