@@ -40,6 +40,23 @@ const envSchema = z.object({
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: optionalString.pipe(z.string().url("must be a URL").optional()),
   OLLAMA_BASE_URL: optionalString.pipe(z.string().url("must be a URL").optional()),
+  /**
+   * The server's default chat model, `provider:model` (e.g. `openai:gpt-4o-mini`). Unset: the first configured
+   * provider's default model, else the built-in `local:echo`. Users may pick their own in Settings.
+   */
+  LATTICE_DEFAULT_MODEL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(local|openai|anthropic|ollama):\S{1,200}$/, "must be provider:model, e.g. openai:gpt-4o-mini")
+      .optional(),
+  ),
+  /**
+   * Seals stored credentials and secrets (AES-256-GCM, key derived with HKDF). Unset: derived from the
+   * session secret (AUTH_SECRET or the generated one). LATTICE_ENCRYPTION_KEYS_PREVIOUS (comma-separated)
+   * lists earlier keys that still open rows sealed before a rotation.
+   */
+  LATTICE_ENCRYPTION_KEY: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  LATTICE_ENCRYPTION_KEYS_PREVIOUS: optionalString,
   /** Hosts the guarded HTTP fetch may reach despite resolving to private addresses: hostnames or CIDRs, comma-separated. */
   LATTICE_HTTP_ALLOWLIST: optionalString,
   /**

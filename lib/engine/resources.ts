@@ -4,7 +4,8 @@
  */
 import "server-only";
 import { env } from "@/lib/env";
-import { listModelProviders, getChatModel } from "@/lib/models";
+import { userModels } from "@/lib/credentials/user-models";
+import { DEFAULT_MODEL_PROVIDER, listModelProviders, getChatModel, resolveModelSpec } from "@/lib/models";
 import { safeFetch } from "@/lib/net/safe-fetch";
 import { searchKnowledge } from "@/lib/retrieval";
 import { createTools, TOOL_NAMES } from "@/lib/tools";
@@ -13,6 +14,14 @@ import type { ExecutionResources, RunAdmissionLimits } from "./context";
 
 export const defaultResources: ExecutionResources = {
   getChatModel,
+  async resolveModel(spec, userId) {
+    if (spec.provider !== DEFAULT_MODEL_PROVIDER && !spec.credentialId) return spec;
+    return resolveModelSpec(spec, await userModels(userId));
+  },
+  async secrets(userId, names) {
+    if (names.length === 0) return new Map();
+    return (await userModels(userId)).secrets(names);
+  },
   createTools,
   searchKnowledge,
   safeFetch,

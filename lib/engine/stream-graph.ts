@@ -47,6 +47,7 @@ export async function streamGraph(
     resources: ctx.resources,
     runWorkflow: (args) => runChild(ctx, args),
     models: new Map(),
+    usageKeys: new Map(),
     started,
     modelCallsBeforeStart: ctx.admittedAtLoad,
   };
@@ -76,7 +77,7 @@ export async function streamGraph(
       if (signal.event === "token") {
         const { nodeId } = signal;
         const inFlight = ctx.inFlight.get(nodeId) ?? {
-          usageKey: usageKeys.get(nodeId) ?? "unknown:unknown",
+          usageKey: runtime.usageKeys.get(nodeId) ?? usageKeys.get(nodeId) ?? "unknown:unknown",
           outputTokens: 0,
         };
         // Providers stream about one token per chunk; the exact count arrives with the node's final message.

@@ -47,7 +47,9 @@ export interface WorkflowRuntime {
   resources: ExecutionResources;
   runWorkflow(args: { definitionId: string; version?: number; input: ExecutionInput }): Promise<ExecutionResult>;
   /** Chat models made for this run, by node and spec: a scripted model keeps its place across loop passes and retries. */
-  models: Map<string, BaseChatModel>;
+  models: Map<string, { model: BaseChatModel; spec: ChatModelSpec }>;
+  /** "provider:model" each node's model resolved to, so its streamed tokens count against the right price. */
+  usageKeys: Map<string, string>;
   /** Resolves once the run has started (its row exists); side effects wait for it (see NodeRuntime.started). */
   started: Promise<void>;
   /** See NodeRuntime.modelCallsBeforeStart. */
@@ -363,14 +365,16 @@ function wrapNode(
             signal: attemptSignal,
             config: { ...graphConfig, signal: attemptSignal },
             resources: runtime.resources,
-            chatModel: (spec: ChatModelSpec) => {
+            chatModel: async (spec: ChatModelSpec) => {
               const key = `${node.id}\u0000${JSON.stringify(spec)}`;
-              let model = runtime.models.get(key);
-              if (!model) {
-                model = runtime.resources.getChatModel(spec);
-                runtime.models.set(key, model);
+              let made = runtime.models.get(key);
+              if (!made) {
+                const resolved = await runtime.resources.resolveModel(spec, runtime.userId);
+                made = { model: runtime.resources.getChatModel(resolved), spec: resolved };
+                runtime.models.set(key, made);
+                runtime.usageKeys.set(node.id, `${resolved.provider}:${resolved.model}`);
               }
-              return model;
+              return made;
             },
             scope: (s) => buildExpressionScope(s),
             emitToolCall: (call) => emit({ event: "tool_call", nodeId: node.id, data: { ...call, nodeId: node.id } }),

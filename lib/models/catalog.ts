@@ -5,6 +5,27 @@
 export const MODEL_PROVIDER_IDS = ["local", "openai", "anthropic", "ollama"] as const;
 export type ModelProviderId = (typeof MODEL_PROVIDER_IDS)[number];
 
+/** Providers a user can hold credentials for (the built-in one needs none). */
+export const CREDENTIAL_PROVIDER_IDS = ["openai", "anthropic", "ollama"] as const;
+export type CredentialProviderId = (typeof CREDENTIAL_PROVIDER_IDS)[number];
+
+/**
+ * A node's `provider` set to this is "the default model": resolved when the run starts, per user (their
+ * choice in Settings, else the server's: LATTICE_DEFAULT_MODEL, else the first configured provider's
+ * default model, else local:echo). Its `model` is not read.
+ */
+export const DEFAULT_MODEL_PROVIDER = "default";
+
+/** A model as a user or the server picks it: a provider's model, through one of the user's credentials or not. */
+export interface ModelChoice {
+  provider: string;
+  model: string;
+  credentialId?: string;
+}
+
+/** The test model every deployment has: what "the default model" is when nothing else is configured. */
+export const BUILTIN_MODEL: ModelChoice = { provider: "local", model: "echo" };
+
 export interface ModelProviderInfo {
   id: ModelProviderId;
   label: string;

@@ -18,10 +18,18 @@ import type { Env } from "@/lib/env";
 import { OpenAICompatibleChatModel } from "./openai-compatible";
 import { contentText, countTokens } from "./tokens";
 
+/** Where a provider's server is and how to sign in: a user's credential, or the server's environment. */
+export interface ProviderConnection {
+  apiKey?: string;
+  baseUrl?: string;
+}
+
 export interface ProviderModelSpec {
   model: string;
   temperature?: number;
   maxTokens?: number;
+  /** A user's credential (resolved for the run); without it, the server's environment. */
+  connection?: ProviderConnection;
 }
 
 /** Retries inside the SDK stay few: node retry policies and budgets belong to the engine. */
@@ -80,13 +88,14 @@ function notConfigured(provider: string, what: string): AppError {
 }
 
 export function createOpenAIModel(spec: ProviderModelSpec, e: Env): OpenAICompatibleChatModel {
-  if (!isOpenAIConfigured(e)) throw notConfigured("openai", "OPENAI_API_KEY or OPENAI_BASE_URL");
+  if (!spec.connection && !isOpenAIConfigured(e)) throw notConfigured("openai", "OPENAI_API_KEY or OPENAI_BASE_URL");
+  const { apiKey, baseUrl } = spec.connection ?? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL };
   return new OpenAICompatibleChatModel({
     model: spec.model,
     // Local OpenAI-compatible servers (vLLM, LM Studio, Ollama's /v1) take no key: without one, no
     // authorization header is sent (ChatOpenAI's SDK insisted on a placeholder, "not-needed").
-    ...(e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY } : {}),
-    ...(e.OPENAI_BASE_URL ? { baseURL: e.OPENAI_BASE_URL } : {}),
+    ...(apiKey ? { apiKey } : {}),
+    ...(baseUrl ? { baseURL: baseUrl } : {}),
     ...(spec.temperature !== undefined ? { temperature: spec.temperature } : {}),
     ...(spec.maxTokens !== undefined ? { maxTokens: spec.maxTokens } : {}),
     maxRetries: SDK_MAX_RETRIES,
@@ -95,11 +104,12 @@ export function createOpenAIModel(spec: ProviderModelSpec, e: Env): OpenAICompat
 }
 
 export function createAnthropicModel(spec: ProviderModelSpec, e: Env): ChatAnthropic {
-  if (!isAnthropicConfigured(e)) throw notConfigured("anthropic", "ANTHROPIC_API_KEY");
+  if (!spec.connection && !isAnthropicConfigured(e)) throw notConfigured("anthropic", "ANTHROPIC_API_KEY");
+  const { apiKey, baseUrl } = spec.connection ?? { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL };
   const fields: ChatAnthropicInput = {
     model: spec.model,
-    apiKey: e.ANTHROPIC_API_KEY,
-    ...(e.ANTHROPIC_BASE_URL ? { anthropicApiUrl: e.ANTHROPIC_BASE_URL } : {}),
+    apiKey,
+    ...(baseUrl ? { anthropicApiUrl: baseUrl } : {}),
     ...(spec.temperature !== undefined ? { temperature: spec.temperature } : {}),
     ...(spec.maxTokens !== undefined ? { maxTokens: spec.maxTokens } : {}),
     streamUsage: true,
@@ -109,10 +119,10 @@ export function createAnthropicModel(spec: ProviderModelSpec, e: Env): ChatAnthr
 }
 
 export function createOllamaModel(spec: ProviderModelSpec, e: Env): ChatOllama {
-  if (!isOllamaConfigured(e)) throw notConfigured("ollama", "OLLAMA_BASE_URL");
+  if (!spec.connection && !isOllamaConfigured(e)) throw notConfigured("ollama", "OLLAMA_BASE_URL");
   const fields: ChatOllamaInput = {
     model: spec.model,
-    baseUrl: e.OLLAMA_BASE_URL,
+    baseUrl: spec.connection ? spec.connection.baseUrl : e.OLLAMA_BASE_URL,
     ...(spec.temperature !== undefined ? { temperature: spec.temperature } : {}),
     ...(spec.maxTokens !== undefined ? { numPredict: spec.maxTokens } : {}),
   };

@@ -395,3 +395,20 @@ function describeNetworkError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return code ? `${code} (${message})` : message;
 }
+
+/**
+ * Checks a URL the server will send requests to on a user's behalf without fetching it (a model credential's
+ * base URL, which the provider clients connect to): http(s), and a host that passes the same guard as
+ * `safeFetch` with LATTICE_HTTP_ALLOWLIST. Throws the guard's AppError.
+ */
+export async function checkOutboundUrl(
+  rawUrl: string,
+  {
+    lookup = systemLookup,
+    timeoutMs = SAFE_FETCH_DEFAULTS.timeoutMs,
+  }: { lookup?: HostLookup; timeoutMs?: number } = {},
+): Promise<void> {
+  const url = parseUrl(rawUrl);
+  const list = parseAllowList(env().LATTICE_HTTP_ALLOWLIST?.split(",") ?? []);
+  await resolveTarget(url, list, lookup, AbortSignal.timeout(timeoutMs));
+}

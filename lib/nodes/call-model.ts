@@ -18,6 +18,7 @@ import {
 import type { Runnable } from "@langchain/core/runnables";
 import { z } from "zod";
 import type { UsageByModel } from "@/lib/contracts/execution-result";
+import { DEFAULT_MODEL_PROVIDER } from "@/lib/models/catalog";
 import { formatRetrievalContext, formatSummaryMessage, type ChatModelSpec } from "@/lib/models";
 import type { WorkflowState } from "@/lib/workflow/state";
 import type { NodeRuntime } from "./runtime";
@@ -35,13 +36,15 @@ const localModelOptionsSchema = z.object({
 });
 
 export function modelSpec(
-  config: { provider: string; model: string; temperature?: number; maxTokens?: number },
+  config: { provider: string; model: string; temperature?: number; maxTokens?: number; credentialId?: string },
   rawConfig: Record<string, unknown>,
 ): ChatModelSpec {
   const spec: ChatModelSpec = { provider: config.provider, model: config.model };
   if (config.temperature !== undefined) spec.temperature = config.temperature;
   if (config.maxTokens !== undefined) spec.maxTokens = config.maxTokens;
-  if (config.provider === "local") {
+  if (config.credentialId && config.provider !== DEFAULT_MODEL_PROVIDER) spec.credentialId = config.credentialId;
+  // "The default model" may resolve to the local one, which reads them then.
+  if (config.provider === "local" || config.provider === DEFAULT_MODEL_PROVIDER) {
     const local = localModelOptionsSchema.safeParse(rawConfig);
     if (local.success) {
       if (local.data.script) spec.script = local.data.script;

@@ -56,6 +56,17 @@ export const modelField = () =>
     .default(DEFAULT_MODEL)
     .meta(field({ title: "Model", widget: "model", group: "model" }));
 
+/**
+ * One of the user's model credentials (Settings → Model providers), by id; without it, the provider's
+ * server-wide settings. Exports carry the credential's name instead, and import maps it to the importer's.
+ */
+export const credentialField = () =>
+  z
+    .string()
+    .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "must be a credential id")
+    .optional()
+    .meta(field({ title: "Credential", widget: "model", group: "model" }));
+
 export const systemPromptField = (fallback = "") =>
   z
     .string()

@@ -21,6 +21,13 @@ export interface KnowledgeHit {
 /** The outside world a run may touch: models, tools, retrieval, HTTP. Bound once per run. */
 export interface ExecutionResources {
   getChatModel(spec: ChatModelSpec): BaseChatModel;
+  /**
+   * The spec as the user's run uses it: "the default model" resolved, a credential's connection filled in.
+   * Specs that name neither come back as they are, without a lookup.
+   */
+  resolveModel(spec: ChatModelSpec, userId: string): Promise<ChatModelSpec>;
+  /** The user's secrets of these names ({{secrets.NAME}}); names the user has none of are left out. */
+  secrets(userId: string, names: string[]): Promise<Map<string, string>>;
   createTools(names: string[], runtime: ToolRuntime): StructuredToolInterface[];
   searchKnowledge(args: {
     ownerId: string;

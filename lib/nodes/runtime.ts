@@ -46,8 +46,11 @@ export interface NodeRuntime {
   /** The LangGraph config of this node run: pass it to model and tool calls (callbacks, tracing). */
   config: LangGraphRunnableConfig;
   resources: ExecutionResources;
-  /** A chat model, cached per node for the run (so a scripted model keeps its place across loop passes). */
-  chatModel(spec: ChatModelSpec): BaseChatModel;
+  /**
+   * A chat model, cached per node for the run (so a scripted model keeps its place across loop passes), and
+   * its spec as resolved for the run's owner ("the default model", a credential): usage is keyed by that.
+   */
+  chatModel(spec: ChatModelSpec): Promise<{ model: BaseChatModel; spec: ChatModelSpec }>;
   /** The expression/template scope over a state. */
   scope(state: WorkflowState): ExpressionScope;
   /** Reports a tool call to the run's event stream. */

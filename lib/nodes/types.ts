@@ -67,7 +67,7 @@ export { ERROR_HANDLE };
 /** Something a node's config refers to that the validator checks against the deployment. */
 export interface NodeUsage {
   /** Models the node calls. `field` is the config path of the provider field (for `path` in issues). */
-  models: Array<{ provider: string; model: string; field: string }>;
+  models: Array<{ provider: string; model: string; field: string; credentialId?: string }>;
   tools: Array<{ name: string; field: string }>;
   /** Outbound URLs (may contain {{template}} parts; only literal hosts can be judged before run time). */
   urls: Array<{ url: string; field: string }>;

@@ -26,6 +26,7 @@ import type {
   WorkflowVersion,
   WorkflowVersionSummary,
 } from "@/lib/contracts/workflows";
+import { credentialIdsForImport, credentialNamesForExport } from "./credential-references";
 import { summarizeDefinitionChange, summarizeNewDefinition } from "./definition-diff";
 import { validateForUser } from "./validation-context";
 
@@ -280,7 +281,7 @@ export async function exportWorkflow({
     workflow: {
       name: source.name,
       description: source.description,
-      nodes: arrayOf(source.nodes),
+      nodes: await credentialNamesForExport(ownerId, arrayOf(source.nodes)),
       edges: arrayOf(source.edges),
       metadata: recordOf(source.metadata),
     },
@@ -300,5 +301,6 @@ export async function importWorkflow({
   file: ExportFile;
 }): Promise<WorkflowSavedResponse> {
   const { category: _category, defaultParams: _params, ...doc } = file.workflow;
-  return createWorkflow({ ownerId, doc, origin: `imported from a ${file.kind} file` });
+  const nodes = await credentialIdsForImport(ownerId, doc.nodes);
+  return createWorkflow({ ownerId, doc: { ...doc, nodes }, origin: `imported from a ${file.kind} file` });
 }

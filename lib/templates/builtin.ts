@@ -1,7 +1,9 @@
 /**
  * Built-in templates, seeded (upserted by slug) on every start. Readable by everyone, changeable by none.
- * Graphs are in the public definition format (ARCHITECTURE.md).
+ * Graphs are in the public definition format (ARCHITECTURE.md). Their model nodes use "the default model"
+ * (resolved per run: the user's choice, else the server's), so a fresh install with a provider answers with it.
  */
+import { DEFAULT_MODEL_PROVIDER } from "@/lib/models/catalog";
 import {
   HUMAN_APPROVAL_SLUG,
   RAG_QA_SLUG,
@@ -58,7 +60,16 @@ export const builtinTemplates: BuiltinTemplate[] = [
           id: "memory",
           type: "memory",
           position: at(240),
-          data: { label: "Memory", config: { strategy: "window", maxMessages: 20, summarize: true } },
+          data: {
+            label: "Memory",
+            config: {
+              strategy: "window",
+              maxMessages: 20,
+              summarize: true,
+              provider: DEFAULT_MODEL_PROVIDER,
+              model: "default",
+            },
+          },
         },
         {
           id: "model",
@@ -66,7 +77,11 @@ export const builtinTemplates: BuiltinTemplate[] = [
           position: at(480),
           data: {
             label: "Model",
-            config: { provider: "local", model: "echo", systemPrompt: "You are a helpful assistant." },
+            config: {
+              provider: DEFAULT_MODEL_PROVIDER,
+              model: "default",
+              systemPrompt: "You are a helpful assistant.",
+            },
           },
         },
         { id: "end", type: "end", position: at(720), data: { label: "End", config: {} } },
@@ -100,8 +115,8 @@ export const builtinTemplates: BuiltinTemplate[] = [
             "If the passages do not contain the answer, say that the knowledge base does not cover it.",
         }),
         node("answer", "model", 720, "Answer", {
-          provider: "local",
-          model: "echo",
+          provider: DEFAULT_MODEL_PROVIDER,
+          model: "default",
           systemPrompt: "You answer questions from a knowledge base.",
         }),
         node("end", "end", 960, "End", {}),
@@ -126,8 +141,8 @@ export const builtinTemplates: BuiltinTemplate[] = [
       nodes: [
         node("start", "start", 0, "Start", {}),
         node("agent", "tools", 240, "Agent", {
-          provider: "local",
-          model: "echo",
+          provider: DEFAULT_MODEL_PROVIDER,
+          model: "default",
           systemPrompt: "Use the tools when they help answer the question, then answer briefly.",
           tools: ["calculator", "current_time", "http_get", "knowledge_search"],
           maxCalls: 5,
@@ -148,8 +163,8 @@ export const builtinTemplates: BuiltinTemplate[] = [
       nodes: [
         node("start", "start", 0, "Start", {}),
         node("classify", "router", 240, "Classify", {
-          provider: "local",
-          model: "echo",
+          provider: DEFAULT_MODEL_PROVIDER,
+          model: "default",
           input: "{{input.message}}",
           routes: [
             { key: "question", description: "The user asks a question and wants information." },
@@ -161,12 +176,16 @@ export const builtinTemplates: BuiltinTemplate[] = [
           "model",
           480,
           "Explain",
-          { provider: "local", model: "echo", systemPrompt: "Answer the question clearly and briefly." },
+          {
+            provider: DEFAULT_MODEL_PROVIDER,
+            model: "default",
+            systemPrompt: "Answer the question clearly and briefly.",
+          },
           -160,
         ),
         node("act", "model", 480, "Plan", {
-          provider: "local",
-          model: "echo",
+          provider: DEFAULT_MODEL_PROVIDER,
+          model: "default",
           systemPrompt: "Say how you will carry out the request, step by step.",
         }),
         node(
@@ -174,7 +193,7 @@ export const builtinTemplates: BuiltinTemplate[] = [
           "model",
           480,
           "Chat",
-          { provider: "local", model: "echo", systemPrompt: "You are a friendly assistant." },
+          { provider: DEFAULT_MODEL_PROVIDER, model: "default", systemPrompt: "You are a friendly assistant." },
           160,
         ),
         node("end", "end", 720, "End", {}),
@@ -223,7 +242,7 @@ export const builtinTemplates: BuiltinTemplate[] = [
           "model",
           800,
           "Shorten",
-          { provider: "local", model: "echo", systemPrompt: "You shorten texts." },
+          { provider: DEFAULT_MODEL_PROVIDER, model: "default", systemPrompt: "You shorten texts." },
           -140,
         ),
         node(
@@ -258,8 +277,8 @@ export const builtinTemplates: BuiltinTemplate[] = [
       nodes: [
         node("start", "start", 0, "Start", {}),
         node("draft", "model", 240, "Draft", {
-          provider: "local",
-          model: "echo",
+          provider: DEFAULT_MODEL_PROVIDER,
+          model: "default",
           systemPrompt: "Draft a helpful answer.",
         }),
         node("review", "human", 480, "Review", {

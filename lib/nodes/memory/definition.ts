@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { modelField, providerField } from "../fields";
+import { modelField, credentialField, providerField } from "../fields";
 import { defineNode, field } from "../types";
 
 export const memoryConfigSchema = z.object({
@@ -39,6 +39,7 @@ export const memoryConfigSchema = z.object({
     ),
   provider: providerField(),
   model: modelField(),
+  credentialId: credentialField(),
 });
 export type MemoryNodeConfig = z.infer<typeof memoryConfigSchema>;
 
@@ -51,6 +52,8 @@ export const memoryNode = defineNode({
   color: "#db2777",
   configSchema: memoryConfigSchema,
   uses: (config) => ({
-    models: config.summarize ? [{ provider: config.provider, model: config.model, field: "provider" }] : [],
+    models: config.summarize
+      ? [{ provider: config.provider, model: config.model, field: "provider", credentialId: config.credentialId }]
+      : [],
   }),
 });

@@ -36,15 +36,10 @@ export const trimConversation: NodeRunFunction<"memory"> = async (state, config,
     metadata: { summary_covers_until: trimmed.at(-1)?.id },
   };
   if (config.summarize) {
-    const spec = modelSpec(config, runtime.rawConfig);
-    const reply = await callModel(
-      runtime.chatModel(spec),
-      summaryPrompt(state.conversation_summary, trimmed),
-      runtime,
-      {
-        stream: false,
-      },
-    );
+    const { model, spec } = await runtime.chatModel(modelSpec(config, runtime.rawConfig));
+    const reply = await callModel(model, summaryPrompt(state.conversation_summary, trimmed), runtime, {
+      stream: false,
+    });
     update.conversation_summary = reply.text.trim();
     update.usage_metadata = usageOf(spec, reply);
   }

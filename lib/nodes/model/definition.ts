@@ -1,10 +1,18 @@
 import { z } from "zod";
-import { maxTokensField, modelField, providerField, systemPromptField, temperatureField } from "../fields";
+import {
+  maxTokensField,
+  modelField,
+  credentialField,
+  providerField,
+  systemPromptField,
+  temperatureField,
+} from "../fields";
 import { defineNode } from "../types";
 
 export const modelConfigSchema = z.object({
   provider: providerField(),
   model: modelField(),
+  credentialId: credentialField(),
   systemPrompt: systemPromptField("You are a helpful assistant."),
   temperature: temperatureField(),
   maxTokens: maxTokensField(),
@@ -20,7 +28,7 @@ export const modelNode = defineNode({
   color: "#7c3aed",
   configSchema: modelConfigSchema,
   uses: (config) => ({
-    models: [{ provider: config.provider, model: config.model, field: "provider" }],
+    models: [{ provider: config.provider, model: config.model, field: "provider", credentialId: config.credentialId }],
     templates: [{ source: config.systemPrompt, field: "systemPrompt" }],
   }),
   limits: (config) => ({ tokens: { value: config.maxTokens, field: "maxTokens" } }),

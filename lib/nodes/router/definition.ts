@@ -3,6 +3,7 @@ import {
   handleKeySchema,
   inputTemplateField,
   modelField,
+  credentialField,
   providerField,
   systemPromptField,
   uniqueKeys,
@@ -21,6 +22,7 @@ export type Route = z.infer<typeof routeSchema>;
 export const routerConfigSchema = z.object({
   provider: providerField(),
   model: modelField(),
+  credentialId: credentialField(),
   instructions: systemPromptField("Classify the user's message into exactly one of the routes."),
   input: inputTemplateField("Text to classify"),
   routes: z
@@ -54,7 +56,7 @@ export const routerNode = defineNode({
   branching: true,
   outputs: (config) => [...config.routes.map((route) => route.key), DEFAULT_ROUTE],
   uses: (config) => ({
-    models: [{ provider: config.provider, model: config.model, field: "provider" }],
+    models: [{ provider: config.provider, model: config.model, field: "provider", credentialId: config.credentialId }],
     templates: [
       { source: config.instructions, field: "instructions" },
       { source: config.input, field: "input" },

@@ -8,11 +8,11 @@ import { DEFAULT_ROUTE, type Route } from "./definition";
 /** A model classifies the input into one of the routes; an answer naming none goes to "default". */
 export const classifyInput: NodeRunFunction<"router"> = async (state, config, runtime) => {
   const scope = runtime.scope(state);
-  const spec = modelSpec(config, runtime.rawConfig);
+  const { model, spec } = await runtime.chatModel(modelSpec(config, runtime.rawConfig));
   const routes = config.routes.map((r) => `- ${r.key}: ${r.description}`).join("\n");
   const system = `${renderTemplate(config.instructions, scope)}\n\nRoutes:\n${routes}\n\nAnswer with the route key only.`;
   const reply = await callModel(
-    runtime.chatModel(spec),
+    model,
     [new SystemMessage(system), new HumanMessage(renderTemplate(config.input, scope))],
     runtime,
     { stream: false },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { maxTokensField, modelField, providerField, systemPromptField } from "../fields";
+import { maxTokensField, modelField, credentialField, providerField, systemPromptField } from "../fields";
 import { defineNode, field } from "../types";
 
 /** The built-in tool names (the tool registry in lib/tools implements them). */
@@ -15,6 +15,7 @@ export type BuiltinToolName = (typeof BUILTIN_TOOL_NAMES)[number];
 export const toolsConfigSchema = z.object({
   provider: providerField(),
   model: modelField(),
+  credentialId: credentialField(),
   systemPrompt: systemPromptField("Use the tools when they help answer the question."),
   tools: z
     .array(z.string().min(1).max(64))
@@ -43,7 +44,7 @@ export const toolsNode = defineNode({
   color: "#ea580c",
   configSchema: toolsConfigSchema,
   uses: (config) => ({
-    models: [{ provider: config.provider, model: config.model, field: "provider" }],
+    models: [{ provider: config.provider, model: config.model, field: "provider", credentialId: config.credentialId }],
     tools: config.tools.map((name, index) => ({ name, field: `tools.${index}` })),
     templates: [{ source: config.systemPrompt, field: "systemPrompt" }],
   }),

@@ -15,7 +15,7 @@ const MAX_TOOL_RESULT_CHARS = 20_000;
  * tools are taken away and the model must answer with what it has.
  */
 export const callTools: NodeRunFunction<"tools"> = async (state, config, runtime) => {
-  const spec = modelSpec(config, runtime.rawConfig);
+  const { model, spec } = await runtime.chatModel(modelSpec(config, runtime.rawConfig));
   const tools = runtime.resources.createTools(config.tools, {
     ownerId: runtime.userId,
     signal: runtime.signal,
@@ -28,7 +28,6 @@ export const callTools: NodeRunFunction<"tools"> = async (state, config, runtime
     },
   });
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
-  const model = runtime.chatModel(spec);
   if (!model.bindTools) throw new Error(`${spec.provider}:${spec.model} cannot call tools.`);
   const withTools: ChatRunnable = model.bindTools(tools);
   const conversation: BaseMessage[] = modelInput(renderTemplate(config.systemPrompt, runtime.scope(state)), state);

@@ -2,6 +2,7 @@
  * Stage 4: does this deployment offer what the workflow asks for? Providers that exist and are configured,
  * models they offer, tools that are allowed, knowledge bases and workflows the user can reach.
  */
+import { DEFAULT_MODEL_PROVIDER } from "@/lib/models/catalog";
 import { listNames, quote, type Analysis, type IssueCollector } from "../analysis";
 import type { ValidationContext } from "../types";
 
@@ -15,7 +16,9 @@ export function checkCapabilities(analysis: Analysis, context: ValidationContext
     if (!node.definition || !node.configValid) continue;
     const usage = node.definition.uses(node.config as never);
 
-    for (const { provider: providerId, model, field } of usage.models) {
+    for (const { provider: providerId, model, field, credentialId } of usage.models) {
+      // "The default model" is the user's or the server's choice at run time; there is always one.
+      if (providerId === DEFAULT_MODEL_PROVIDER) continue;
       const path = `${node.configPath}.${field}`;
       const provider = providers.get(providerId);
       if (!provider) {
@@ -26,7 +29,7 @@ export function checkCapabilities(analysis: Analysis, context: ValidationContext
           path,
           message: `${node.title} uses provider ${quote(providerId)}, which Lattice does not know${known.length ? ` (available: ${listNames(known, 8)})` : ""}.`,
         });
-      } else if (!provider.configured) {
+      } else if (!provider.configured && !credentialId) {
         issues.add({
           code: "model.not_configured",
           nodeId: node.id,
