@@ -26,7 +26,34 @@ export const KNOWLEDGE_LIMITS = {
   testMaxTopK: 20,
   /** The retrieval node's default (and the knowledge-search tool's), so a test shows what they would retrieve. */
   defaultTopK: retrievalConfigSchema.shape.topK.parse(undefined),
+  /** An embeddings model's name, as its provider spells it (e.g. text-embedding-3-small, nomic-embed-text). */
+  embeddingModelMaxLength: 200,
 } as const;
+
+/**
+ * Hybrid ranking: a passage's score is this weighted sum of its meaning's similarity to the question (cosine,
+ * below 0 counted as 0) and its words' full-text rank (ts_rank normalised to rank / (rank + 1)); both are 0–1,
+ * and so is the score. Without an embeddings model the score is the full-text rank alone.
+ */
+export const HYBRID_WEIGHTS = { similarity: 0.7, text: 0.3 } as const;
+
+/** Providers that serve embeddings: OpenAI-compatible /v1/embeddings, and Ollama's /api/embed. */
+export const EMBEDDING_PROVIDER_IDS = ["openai", "ollama"] as const;
+export type EmbeddingProviderId = (typeof EMBEDDING_PROVIDER_IDS)[number];
+export const EMBEDDING_PROVIDER_LABELS: Record<EmbeddingProviderId, string> = {
+  openai: "OpenAI-compatible",
+  ollama: "Ollama",
+};
+
+/** The embeddings model of a knowledge base: a configured provider and the model's name. */
+export const embeddingModelSchema = z
+  .object({
+    provider: z.enum(EMBEDDING_PROVIDER_IDS),
+    model: z.string().trim().min(1, "must not be empty").max(KNOWLEDGE_LIMITS.embeddingModelMaxLength),
+  })
+  .strict()
+  .meta({ id: "EmbeddingModel" });
+export type EmbeddingModelDto = z.infer<typeof embeddingModelSchema>;
 
 /** File types an upload may have, by extension, with the MIME type stored for them. */
 export const KNOWLEDGE_FILE_TYPES = {
@@ -69,6 +96,9 @@ export const knowledgeBaseSchema = z
     name: z.string(),
     description: z.string(),
     documentCount: z.number().int(),
+    embeddingModel: embeddingModelSchema.nullable().meta({
+      description: "The embeddings model its passages are embedded with; null: full-text search only",
+    }),
     createdAt: timestampSchema,
     updatedAt: timestampSchema,
   })
@@ -83,6 +113,10 @@ export const knowledgeDocumentSchema = z
     mimeType: z.string(),
     sizeBytes: z.number().int(),
     chunkCount: z.number().int(),
+    embeddingError: z.string().nullable().meta({
+      description:
+        "Why its passages could not be embedded (its text is kept and found by full-text search); null: none",
+    }),
     createdAt: timestampSchema,
   })
   .meta({ id: "KnowledgeDocument" });
@@ -94,6 +128,26 @@ export const knowledgeBaseResponseSchema = z.object({
   documents: z.array(knowledgeDocumentSchema),
 });
 export const knowledgeDocumentResponseSchema = z.object({ document: knowledgeDocumentSchema });
+
+/** PATCH /api/knowledge-bases/:id: choose (or clear) the embeddings model. Existing passages are re-embedded only on request. */
+export const updateKnowledgeBaseBodySchema = z
+  .object({ embeddingModel: embeddingModelSchema.nullable() })
+  .strict()
+  .meta({ id: "UpdateKnowledgeBaseBody" });
+export const knowledgeBaseUpdatedResponseSchema = z.object({ knowledgeBase: knowledgeBaseSchema });
+
+/** GET/POST /api/knowledge-bases/:id/embeddings: how many passages carry the base's model's vectors. */
+export const knowledgeEmbeddingStatusSchema = z
+  .object({
+    embeddingModel: embeddingModelSchema.nullable(),
+    providers: z.array(z.object({ id: z.enum(EMBEDDING_PROVIDER_IDS), label: z.string(), configured: z.boolean() })),
+    totalChunks: z.number().int(),
+    embeddedChunks: z.number().int().meta({ description: "Passages embedded with the base's current model" }),
+    running: z.boolean().meta({ description: "A re-embedding is under way (poll until false)" }),
+    failedDocuments: z.array(z.object({ documentId: idSchema, title: z.string(), error: z.string() })),
+  })
+  .meta({ id: "KnowledgeEmbeddingStatus" });
+export type KnowledgeEmbeddingStatusDto = z.infer<typeof knowledgeEmbeddingStatusSchema>;
 
 /** POST /api/knowledge-bases/:id/search ("Test retrieval"): the passages a retrieval node would get. */
 export const knowledgeSearchBodySchema = z
@@ -107,7 +161,12 @@ export const knowledgeSearchBodySchema = z
 export const knowledgeSearchResultSchema = z
   .object({
     rank: z.number().int().meta({ description: "1 for the best passage" }),
-    score: z.number().meta({ description: "Full-text rank (ts_rank); higher is better" }),
+    score: z.number().meta({
+      description:
+        "0–1, higher is better: with an embeddings model, 0.7 × similarity + 0.3 × text rank; else the text rank",
+    }),
+    similarity: z.number().optional().meta({ description: "Cosine similarity of meaning, 0–1 (hybrid search only)" }),
+    textRank: z.number().meta({ description: "Full-text rank, ts_rank normalised to 0–1" }),
     documentId: idSchema,
     documentTitle: z.string(),
     text: z.string().meta({ description: "The passage (chunk) as stored: plain text" }),
@@ -118,5 +177,12 @@ export type KnowledgeSearchResultDto = z.infer<typeof knowledgeSearchResultSchem
 export const knowledgeSearchResponseSchema = z.object({
   results: z.array(knowledgeSearchResultSchema),
   tookMs: z.number().meta({ description: "Time the search took, in milliseconds" }),
+  mode: z.enum(["hybrid", "full-text"]).meta({
+    description: "hybrid: meaning and words (the base has an embeddings model); full-text: words only",
+  }),
+  warning: z
+    .string()
+    .optional()
+    .meta({ description: "Why a hybrid search fell back to full-text (e.g. the embeddings server failed)" }),
 });
 export type KnowledgeSearchResponse = z.infer<typeof knowledgeSearchResponseSchema>;

@@ -97,7 +97,9 @@ export async function openPglite(dataDir: string): Promise<DbHandle> {
     dbDir = path.join(path.resolve(dataDir), "pglite");
   }
   try {
-    const client = await PGlite.create(inMemory ? undefined : dbDir);
+    // pgvector, bundled for PGlite: loaded at open so the migration (or lib/db/vector.ts) can create it.
+    const { vector } = await import("@electric-sql/pglite-pgvector");
+    const client = await PGlite.create(inMemory ? undefined : dbDir, { extensions: { vector } });
     const db = drizzle({ client, schema }) as unknown as Database;
     let queue: Promise<unknown> = Promise.resolve();
     return {
@@ -232,6 +234,9 @@ export function getDbHandle(): Promise<DbHandle> {
         await migrateDatabase(handle);
         const { seedDatabase } = await import("./seed");
         await seedDatabase(handle);
+        // At start: whether embeddings are compared with pgvector, said in the log when they cannot be.
+        const { prepareVectorSupport } = await import("./vector");
+        await prepareVectorSupport(handle);
       } catch (error) {
         await handle.close().catch(() => {});
         throw error;

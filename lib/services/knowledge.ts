@@ -17,6 +17,7 @@ import {
   type KnowledgeBaseRecord,
   type KnowledgeDocumentRecord,
 } from "@/lib/db/queries/knowledge";
+import { setKnowledgeBaseEmbeddingModel } from "@/lib/db/queries/knowledge-vectors";
 import {
   listKnowledgeBaseTotals as selectKnowledgeBaseTotals,
   type KnowledgeBaseTotals,
@@ -26,12 +27,14 @@ import {
   createKnowledgeBaseBodySchema,
   KNOWLEDGE_FILE_TYPES,
   KNOWLEDGE_LIMITS,
+  type EmbeddingModelDto,
   type KnowledgeBaseDto,
   type KnowledgeDocumentDto,
   type KnowledgeSearchResponse,
 } from "@/lib/contracts/knowledge";
-import { searchKnowledge } from "@/lib/retrieval";
+import { searchKnowledgeWithMode } from "@/lib/retrieval";
 import { splitIntoChunks, type ChunkOptions } from "@/lib/retrieval/chunking";
+import { assertProviderConfigured, embedNewDocument, embeddingModelOf } from "./knowledge-embeddings";
 
 export type { KnowledgeBaseTotals };
 
@@ -41,6 +44,7 @@ export function toKnowledgeBase(row: KnowledgeBaseRecord): KnowledgeBaseDto {
     name: row.name,
     description: row.description,
     documentCount: row.documentCount,
+    embeddingModel: embeddingModelOf(row),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -54,6 +58,7 @@ export function toKnowledgeDocument(row: KnowledgeDocumentRecord): KnowledgeDocu
     mimeType: row.mimeType,
     sizeBytes: row.sizeBytes,
     chunkCount: row.chunkCount,
+    embeddingError: row.embeddingError,
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -114,6 +119,30 @@ export async function getKnowledgeBaseWithDocuments({
   return { knowledgeBase: toKnowledgeBase(base), documents: documents.map(toKnowledgeDocument) };
 }
 
+/**
+ * Chooses (or clears, with null) the base's embeddings model. Its passages are not re-embedded here: that is an
+ * explicit action (startReembedding) with progress; until then a search ranks only those the model embedded
+ * by meaning (the rest by their words).
+ */
+export async function updateKnowledgeBase({
+  ownerId,
+  id,
+  embeddingModel,
+}: {
+  ownerId: string;
+  id: string;
+  embeddingModel: EmbeddingModelDto | null;
+}): Promise<KnowledgeBaseDto> {
+  if (embeddingModel) assertProviderConfigured(embeddingModel);
+  const row = await setKnowledgeBaseEmbeddingModel({
+    ownerId,
+    id,
+    model: embeddingModel ? { ...embeddingModel, credentialId: null } : null,
+  });
+  if (!row) throw knowledgeBaseIdNotFound(id);
+  return toKnowledgeBase(row);
+}
+
 /** Deletes a knowledge base with its documents and their chunks. */
 export async function deleteKnowledgeBase({ ownerId, id }: { ownerId: string; id: string }): Promise<void> {
   if (!(await removeKnowledgeBase({ id, ownerId }))) throw knowledgeBaseIdNotFound(id);
@@ -163,7 +192,9 @@ export async function addTextDocument({
     chunks,
   });
   if (!document) throw knowledgeBaseIdNotFound(knowledgeBaseId);
-  return toKnowledgeDocument(document);
+  // With an embeddings model, the chunks are embedded now; a failure is kept on the document, not thrown.
+  const embeddingError = await embedNewDocument({ ownerId, knowledgeBaseId, documentId: document.id });
+  return toKnowledgeDocument({ ...document, embeddingError });
 }
 
 function unsupportedFile(fileName: string): AppError {
@@ -264,7 +295,8 @@ export async function deleteKnowledgeDocument({
 
 /**
  * "Test retrieval": the passages the retrieval node and the knowledge-search tool would get for `query`,
- * through the same search (lib/retrieval's searchKnowledge), ranked from 1, with the time it took.
+ * through the same search (lib/retrieval's searchKnowledge), ranked from 1, with their 0–1 scores (and the
+ * similarity and text rank they combine), how the base was searched and the time it took.
  */
 export async function testRetrieval({
   ownerId,
@@ -279,16 +311,20 @@ export async function testRetrieval({
 }): Promise<KnowledgeSearchResponse> {
   if (!(await getKnowledgeBase({ id: knowledgeBaseId, ownerId }))) throw knowledgeBaseNotFound();
   const started = performance.now();
-  const hits = await searchKnowledge({ ownerId, knowledgeBaseId, query, topK });
+  const { hits, mode, warning } = await searchKnowledgeWithMode({ ownerId, knowledgeBaseId, query, topK });
   const tookMs = Math.round((performance.now() - started) * 10) / 10;
   return {
     results: hits.map((hit, i) => ({
       rank: i + 1,
       score: hit.score,
+      ...(hit.similarity === undefined ? {} : { similarity: hit.similarity }),
+      textRank: hit.textRank,
       documentId: hit.documentId,
       documentTitle: hit.title,
       text: hit.content,
     })),
     tookMs,
+    mode,
+    ...(warning ? { warning } : {}),
   };
 }

@@ -3,32 +3,14 @@
  * owner-scoped, with the body validated field by field.
  */
 import { describe, expect, it } from "vitest";
-import { POST as createBase } from "@/app/api/knowledge-bases/route";
-import { POST as addDocument } from "@/app/api/knowledge-bases/[id]/documents/route";
 import { GET as searchGet, POST as search } from "@/app/api/knowledge-bases/[id]/search/route";
 import { KNOWLEDGE_LIMITS, knowledgeSearchResponseSchema } from "@/lib/contracts/knowledge";
 import { retrievalConfigSchema } from "@/lib/nodes/retrieval/definition";
 import { searchKnowledge } from "@/lib/retrieval";
+import { addText, newBase } from "./knowledge-fixtures";
 import { call, newActor, type Actor } from "./rest-fixtures";
 
 const path = "/api/knowledge-bases/x/search";
-
-async function newBase(actor: Actor, name = "Handbook"): Promise<string> {
-  const created = await call(createBase, "/api/knowledge-bases", { method: "POST", body: { name }, auth: actor });
-  expect(created.status).toBe(201);
-  return created.json.knowledgeBase.id as string;
-}
-
-async function addText(actor: Actor, id: string, title: string, text: string): Promise<string> {
-  const added = await call(addDocument, "/api/knowledge-bases/x/documents", {
-    method: "POST",
-    body: { title, text },
-    auth: actor,
-    params: { id },
-  });
-  expect(added.status, added.text).toBe(201);
-  return added.json.document.id as string;
-}
 
 const searchAs = (actor: Actor, id: string, body: unknown) =>
   call(search, path, { method: "POST", body, auth: actor, params: { id } });

@@ -6,6 +6,10 @@
  * - Anthropic messages       POST /v1/messages          (JSON, or SSE: message_start … content_block_delta …
  *   message_delta with usage … message_stop; tool_use blocks with input_json_delta)
  * - Ollama chat              POST /api/chat             (NDJSON stream, or one JSON object with stream=false)
+ * - OpenAI embeddings         POST /v1/embeddings        ({ model, input } → { data: [{ index, embedding }] })
+ * - Ollama embeddings         POST /api/embed            ({ model, input } → { embeddings })
+ *   Deterministic, and semantic enough for retrieval tests: see wireEmbedding (a hashed bag of concepts).
+ *   An input containing "wire:embed-error" makes the whole request answer HTTP 500.
  * Behaviour is deterministic: a tool call when tools are offered and the last user message says
  * "use <tool> on <argument>", an answer quoting the result after a tool message, and otherwise a greeting
  * that repeats the last user message. Tokens are whitespace-separated words, so usage is predictable.
@@ -50,6 +54,11 @@ export interface WireServerOptions {
   record?: boolean;
   /** Called as each streamed piece of answer text is written (cancellation tests count what the model sent). */
   onTextPiece?: (request: WireRequest, piece: string) => void;
+  /**
+   * OpenAI and Anthropic requests must carry this key (Bearer / x-api-key), else 401 with an error that
+   * quotes the key sent, as OpenAI's does (clients must blank it out before showing the error).
+   */
+  apiKey?: string;
 }
 
 export interface WireServer {
@@ -57,7 +66,15 @@ export interface WireServer {
   url: string;
   port: number;
   requests: WireRequest[];
+  /** Every embeddings request (/v1/embeddings, /api/embed), in order. */
+  embedRequests: WireEmbedRequest[];
   close(): Promise<void>;
+}
+
+export interface WireEmbedRequest {
+  path: string;
+  model: string;
+  texts: string[];
 }
 
 /** Whitespace words: the wire server's token unit. */
@@ -168,6 +185,73 @@ function parseOllama(body: Body): Pick<WireRequest, "messages" | "tools"> {
   return { messages, tools };
 }
 
+/** Dimensions of the wire server's embeddings. */
+export const WIRE_EMBEDDING_DIMENSIONS = 64;
+
+/**
+ * Words that mean the same thing share one concept, so a question and a passage that share no word but a
+ * meaning ("fix my automobile" / "car repair") are near. Every other word is its own concept.
+ */
+const WIRE_CONCEPTS: Record<string, string[]> = {
+  vehicle: ["car", "cars", "automobile", "automobiles", "vehicle", "vehicles", "motorcar", "auto"],
+  repair: ["repair", "repairs", "fix", "fixing", "mend", "mending", "mechanic", "service"],
+  money: ["cost", "costs", "price", "fee", "fees", "charge", "charges", "payment", "pay", "expensive"],
+  holiday: ["holiday", "holidays", "vacation", "leave", "pto"],
+  dog: ["dog", "dogs", "canine", "puppy", "hound"],
+  big: ["big", "large", "huge", "enormous"],
+  fast: ["fast", "quick", "rapid", "swift", "speedy"],
+  buy: ["buy", "purchase", "acquire", "order"],
+};
+const WIRE_STOPWORDS = new Set("a an the of to for in on at and or is are my it does do how much what".split(" "));
+const conceptOf = new Map(Object.entries(WIRE_CONCEPTS).flatMap(([concept, words]) => words.map((w) => [w, concept])));
+
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}
+
+/**
+ * The wire server's embedding of a text: its words (lower-cased, stop words dropped) mapped to concepts, each
+ * concept hashed (FNV-1a) to one of WIRE_EMBEDDING_DIMENSIONS dimensions and counted, then L2-normalised.
+ * A text with no words left is the zero vector.
+ */
+export function wireEmbedding(text: string): number[] {
+  const vector = new Array<number>(WIRE_EMBEDDING_DIMENSIONS).fill(0);
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    if (WIRE_STOPWORDS.has(word)) continue;
+    vector[fnv1a(conceptOf.get(word) ?? word) % WIRE_EMBEDDING_DIMENSIONS]! += 1;
+  }
+  const norm = Math.hypot(...vector);
+  return norm > 0 ? vector.map((x) => x / norm) : vector;
+}
+
+function serveEmbeddings(res: http.ServerResponse, path: string, body: Body, embedded: WireEmbedRequest[]) {
+  const input = body.input;
+  const texts = (Array.isArray(input) ? input : [input]).map(String);
+  const model = String(body.model ?? "");
+  embedded.push({ path, model, texts });
+  if (texts.some((t) => t.includes("wire:embed-error"))) {
+    res.writeHead(500, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: { message: "the embeddings model failed on this input" } }));
+    return;
+  }
+  const vectors = texts.map(wireEmbedding);
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(
+    JSON.stringify(
+      path === "/api/embed"
+        ? { model, embeddings: vectors }
+        : {
+            object: "list",
+            model,
+            data: vectors.map((embedding, index) => ({ object: "embedding", index, embedding })),
+            usage: { prompt_tokens: 0, total_tokens: 0 },
+          },
+    ),
+  );
+}
+
 const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
 
 export async function startWireServer(options: WireServerOptions = {}): Promise<WireServer> {
@@ -175,6 +259,7 @@ export async function startWireServer(options: WireServerOptions = {}): Promise<
   const respond = options.respond ?? defaultWireReply;
   const record = options.record ?? true;
   const requests: WireRequest[] = [];
+  const embedRequests: WireEmbedRequest[] = [];
   let counter = 0;
 
   const server = http.createServer(async (req, res) => {
@@ -183,6 +268,10 @@ export async function startWireServer(options: WireServerOptions = {}): Promise<
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const body = (chunks.length ? JSON.parse(Buffer.concat(chunks).toString("utf8")) : {}) as Body;
       const path = (req.url ?? "").split("?")[0];
+      if (req.method === "POST" && (path === "/v1/embeddings" || path === "/api/embed")) {
+        serveEmbeddings(res, path, body, embedRequests);
+        return;
+      }
       const provider: WireProvider | undefined =
         req.method !== "POST"
           ? undefined
@@ -198,6 +287,20 @@ export async function startWireServer(options: WireServerOptions = {}): Promise<
           .writeHead(404, { "content-type": "application/json" })
           .end(JSON.stringify({ error: { message: `no route ${req.method} ${path}` } }));
         return;
+      }
+      if (options.apiKey && provider !== "ollama") {
+        const sent =
+          provider === "openai"
+            ? (req.headers.authorization ?? "").replace(/^Bearer\s+/i, "")
+            : String(req.headers["x-api-key"] ?? "");
+        if (sent !== options.apiKey) {
+          res.writeHead(401, { "content-type": "application/json" }).end(
+            JSON.stringify({
+              error: { message: `Incorrect API key provided: ${sent || "(none)"}.`, type: "invalid_request_error" },
+            }),
+          );
+          return;
+        }
       }
       const parsed =
         provider === "openai" ? parseOpenAI(body) : provider === "anthropic" ? parseAnthropic(body) : parseOllama(body);
@@ -232,6 +335,7 @@ export async function startWireServer(options: WireServerOptions = {}): Promise<
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    embedRequests,
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -12,6 +12,9 @@ export interface KnowledgeBaseRecord {
   name: string;
   description: string;
   documentCount: number;
+  embeddingProvider: string | null;
+  embeddingModel: string | null;
+  embeddingCredentialId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -23,6 +26,7 @@ export interface KnowledgeDocumentRecord {
   mimeType: string;
   sizeBytes: number;
   chunkCount: number;
+  embeddingError: string | null;
   createdAt: Date;
 }
 
@@ -33,14 +37,22 @@ export interface ChunkMatch {
   title: string;
   content: string;
   position: number;
+  /** 0–1: the text rank alone, or the hybrid score (lib/db/queries/knowledge-vectors.ts). */
   score: number;
+  /** Full-text rank, ts_rank normalised to rank / (rank + 1). */
+  textRank: number;
+  /** Cosine similarity of the chunk's embedding to the question's (0–1); absent in full-text search. */
+  similarity?: number;
 }
 
-const baseColumns = {
+export const baseColumns = {
   id: knowledgeBases.id,
   name: knowledgeBases.name,
   description: knowledgeBases.description,
   documentCount: knowledgeBases.documentCount,
+  embeddingProvider: knowledgeBases.embeddingProvider,
+  embeddingModel: knowledgeBases.embeddingModel,
+  embeddingCredentialId: knowledgeBases.embeddingCredentialId,
   createdAt: knowledgeBases.createdAt,
   updatedAt: knowledgeBases.updatedAt,
 };
@@ -52,6 +64,7 @@ const documentColumns = {
   mimeType: knowledgeDocuments.mimeType,
   sizeBytes: knowledgeDocuments.sizeBytes,
   chunkCount: knowledgeDocuments.chunkCount,
+  embeddingError: knowledgeDocuments.embeddingError,
   createdAt: knowledgeDocuments.createdAt,
 };
 
@@ -204,7 +217,8 @@ async function searchChunksWith({
   topK: number;
 }): Promise<ChunkMatch[]> {
   const db = await getDb();
-  const score = sql<number>`ts_rank(${knowledgeChunks.searchVector}, ${tsquery})::float8`;
+  // Normalisation 32: rank / (rank + 1), so scores are 0–1 (the order is ts_rank's).
+  const score = sql<number>`ts_rank(${knowledgeChunks.searchVector}, ${tsquery}, 32)::float8`;
   const rows = await db
     .select({
       chunkId: knowledgeChunks.id,
@@ -226,7 +240,7 @@ async function searchChunksWith({
     )
     .orderBy(desc(score), asc(knowledgeChunks.documentId), asc(knowledgeChunks.position))
     .limit(topK);
-  return rows.map((r) => ({ ...r, score: Number(r.score) }));
+  return rows.map((r) => ({ ...r, score: Number(r.score), textRank: Number(r.score) }));
 }
 
 /** Chunks matching all the query's terms (web-search syntax: quotes, `or`, `-word`). */
@@ -239,6 +253,11 @@ export async function searchChunksAllTerms(args: {
   return searchChunksWith({ ...args, tsquery: sql`websearch_to_tsquery('english', ${args.query})` });
 }
 
+/** The tsquery matching any of the words: websearch_to_tsquery escapes and stems; " or " makes a disjunction. */
+export function anyTermQuery(words: string[]): SQL {
+  return sql`websearch_to_tsquery('english', ${words.join(" or ")})`;
+}
+
 /** Chunks matching any of the given words (the fallback when no chunk has them all). */
 export async function searchChunksAnyTerm(args: {
   ownerId: string;
@@ -247,7 +266,5 @@ export async function searchChunksAnyTerm(args: {
   topK: number;
 }): Promise<ChunkMatch[]> {
   if (args.words.length === 0) return [];
-  // websearch_to_tsquery does the escaping and stemming; " or " between bare words makes it a disjunction.
-  const disjunction = args.words.join(" or ");
-  return searchChunksWith({ ...args, tsquery: sql`websearch_to_tsquery('english', ${disjunction})` });
+  return searchChunksWith({ ...args, tsquery: anyTermQuery(args.words) });
 }

@@ -1,11 +1,15 @@
 /**
  * GET /api/knowledge-bases/:id — a knowledge base with its documents.
+ * PATCH /api/knowledge-bases/:id — JSON `{ embeddingModel: { provider, model } | null }`: chooses (or clears)
+ *   its embeddings model; existing passages are re-embedded by POST …/embeddings, not here.
  * DELETE /api/knowledge-bases/:id — deletes it with its documents and their chunks.
  */
 import { authenticate } from "@/lib/auth/authenticate";
 import { AppError } from "@/lib/errors";
-import { apiRoute, json, methodNotAllowed, noContent } from "@/lib/http";
-import { deleteKnowledgeBase, getKnowledgeBaseWithDocuments } from "@/lib/services/knowledge";
+import { apiRoute, json, methodNotAllowed, noContent, readJson } from "@/lib/http";
+import { updateKnowledgeBaseBodySchema } from "@/lib/contracts/knowledge";
+import { deleteKnowledgeBase, getKnowledgeBaseWithDocuments, updateKnowledgeBase } from "@/lib/services/knowledge";
+import { BODY_LIMITS } from "../../_lib/limits";
 import { idParam } from "../../_lib/params";
 
 const notFound = () => new AppError("not_found:knowledge_base", "No such knowledge base.");
@@ -23,5 +27,12 @@ export const DELETE = apiRoute<{ id: string }>(async (request, { params }) => {
   return noContent();
 });
 
-const others = methodNotAllowed(["GET", "DELETE"]);
-export { others as PATCH, others as POST, others as PUT };
+export const PATCH = apiRoute<{ id: string }>(async (request, { params }) => {
+  const user = await authenticate(request);
+  const id = await idParam(params, "id", notFound);
+  const { embeddingModel } = await readJson(request, updateKnowledgeBaseBodySchema, { maxBytes: BODY_LIMITS.SMALL });
+  return json({ knowledgeBase: await updateKnowledgeBase({ ownerId: user.id, id, embeddingModel }) });
+});
+
+const others = methodNotAllowed(["GET", "PATCH", "DELETE"]);
+export { others as POST, others as PUT };

@@ -1,0 +1,191 @@
+/**
+ * Knowledge-base embeddings: a new document's chunks are embedded as it is added (when its base has an
+ * embeddings model), and re-embedding a base after its model changed is an explicit action that runs in the
+ * background, document by document, its progress read from the database (chunks carrying the model's key).
+ * A document whose chunks cannot be embedded keeps its text (full-text search still finds it) and records why.
+ * Owner-scoped: another user's base is indistinguishable from a missing one.
+ */
+import "server-only";
+import {
+  EMBEDDING_PROVIDER_IDS,
+  EMBEDDING_PROVIDER_LABELS,
+  type EmbeddingModelDto,
+  type EmbeddingProviderId,
+  type KnowledgeEmbeddingStatusDto,
+} from "@/lib/contracts/knowledge";
+import { getKnowledgeBase, type KnowledgeBaseRecord } from "@/lib/db/queries/knowledge";
+import {
+  chunksToEmbed,
+  embeddingProgress,
+  saveChunkEmbeddings,
+  setDocumentsEmbeddingError,
+} from "@/lib/db/queries/knowledge-vectors";
+import { AppError, isAppError } from "@/lib/errors";
+import {
+  EMBEDDING_BATCH_SIZE,
+  EMBEDDING_CONCURRENCY,
+  type EmbeddingModelRef,
+  embeddingKey,
+  embeddingProviderConfigured,
+  embedTexts,
+} from "@/lib/retrieval/embeddings";
+
+interface DocumentRef {
+  ownerId: string;
+  knowledgeBaseId: string;
+  documentId: string;
+}
+
+/** Chunks read and embedded per round: every request slot busy with a full batch. */
+const CHUNKS_PER_ROUND = EMBEDDING_BATCH_SIZE * EMBEDDING_CONCURRENCY;
+
+/** The base's embeddings model as the API shows it; null when it has none (or an unknown provider). */
+export function embeddingModelOf(
+  row: Pick<KnowledgeBaseRecord, "embeddingProvider" | "embeddingModel">,
+): EmbeddingModelDto | null {
+  const provider = row.embeddingProvider;
+  if (!provider || !row.embeddingModel || !(EMBEDDING_PROVIDER_IDS as readonly string[]).includes(provider)) {
+    return null;
+  }
+  return { provider: provider as EmbeddingProviderId, model: row.embeddingModel };
+}
+
+function modelRefOf(row: KnowledgeBaseRecord): EmbeddingModelRef | null {
+  const model = embeddingModelOf(row);
+  return model ? { ...model, credentialId: row.embeddingCredentialId } : null;
+}
+
+/** A chosen model's provider must be configured on this server (else every embedding would fail). */
+export function assertProviderConfigured(model: EmbeddingModelDto): void {
+  if (embeddingProviderConfigured(model.provider)) return;
+  const what = model.provider === "openai" ? "OPENAI_API_KEY or OPENAI_BASE_URL" : "OLLAMA_BASE_URL";
+  throw new AppError(
+    "validation:embedding_model",
+    `The ${EMBEDDING_PROVIDER_LABELS[model.provider]} provider is not configured on this server: set ${what}.`,
+    { issues: [{ path: "embeddingModel.provider", message: "is not configured on this server" }] },
+  );
+}
+
+/**
+ * Embeds the chunks of one document not yet embedded with `ref`, a round at a time. Returns the error message
+ * (also stored on the document) when the provider fails, else null (and clears an earlier error).
+ */
+async function embedDocument({
+  ownerId,
+  knowledgeBaseId,
+  documentId,
+  ref,
+}: DocumentRef & { ref: EmbeddingModelRef }): Promise<string | null> {
+  const key = embeddingKey(ref);
+  try {
+    for (;;) {
+      const chunks = await chunksToEmbed({ ownerId, knowledgeBaseId, key, documentId, limit: CHUNKS_PER_ROUND });
+      if (chunks.length === 0) break;
+      const vectors = await embedTexts(
+        ref,
+        chunks.map((c) => c.content),
+      );
+      await saveChunkEmbeddings({
+        ownerId,
+        key,
+        rows: chunks.map((c, i) => ({ id: c.id, embedding: vectors[i]! })),
+      });
+    }
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    await setDocumentsEmbeddingError({ ownerId, documentIds: [documentId], error: error.message });
+    return error.message;
+  }
+  await setDocumentsEmbeddingError({ ownerId, documentIds: [documentId], error: null });
+  return null;
+}
+
+/** After a document is added: embeds its chunks when the base has a model. Returns the error, if any. */
+export async function embedNewDocument(document: DocumentRef): Promise<string | null> {
+  const base = await getKnowledgeBase({ id: document.knowledgeBaseId, ownerId: document.ownerId });
+  const ref = base && modelRefOf(base);
+  return ref ? embedDocument({ ...document, ref }) : null;
+}
+
+/** Re-embeddings under way in this process, by base id. */
+const running = new Map<string, Promise<void>>();
+
+function notFound(): AppError {
+  return new AppError("not_found:knowledge_base", "No such knowledge base.");
+}
+
+/** Embeds every chunk of the base not carrying `ref`'s key, document by document; stops if the model changes. */
+async function reembed(ownerId: string, knowledgeBaseId: string, ref: EmbeddingModelRef): Promise<void> {
+  const key = embeddingKey(ref);
+  const failed: string[] = [];
+  for (;;) {
+    const base = await getKnowledgeBase({ id: knowledgeBaseId, ownerId });
+    const current = base && modelRefOf(base);
+    if (!current || embeddingKey(current) !== key) return;
+    const [next] = await chunksToEmbed({ ownerId, knowledgeBaseId, key, skipDocumentIds: failed, limit: 1 });
+    if (!next) return;
+    const error = await embedDocument({ ownerId, knowledgeBaseId, documentId: next.documentId, ref });
+    if (error) failed.push(next.documentId);
+  }
+}
+
+/** The owner's base and its model; a 404 for another user's or a missing one. */
+async function ownedBase(ownerId: string, id: string): Promise<{ ref: EmbeddingModelRef | null }> {
+  const base = await getKnowledgeBase({ id, ownerId });
+  if (!base) throw notFound();
+  return { ref: modelRefOf(base) };
+}
+
+export async function getEmbeddingStatus({
+  ownerId,
+  id,
+}: {
+  ownerId: string;
+  id: string;
+}): Promise<KnowledgeEmbeddingStatusDto> {
+  const { ref } = await ownedBase(ownerId, id);
+  const progress = await embeddingProgress({ ownerId, knowledgeBaseId: id, key: ref ? embeddingKey(ref) : null });
+  return {
+    embeddingModel: ref ? { provider: ref.provider, model: ref.model } : null,
+    providers: EMBEDDING_PROVIDER_IDS.map((provider) => ({
+      id: provider,
+      label: EMBEDDING_PROVIDER_LABELS[provider],
+      configured: embeddingProviderConfigured(provider),
+    })),
+    ...progress,
+    running: running.has(id),
+  };
+}
+
+/**
+ * Starts (re-)embedding the base's chunks that its current model has not embedded, in the background, and
+ * answers with the status at once (poll GET …/embeddings for progress). Earlier failures are retried. Asking
+ * again while one runs joins it.
+ */
+export async function startReembedding({ ownerId, id }: { ownerId: string; id: string }) {
+  const { ref } = await ownedBase(ownerId, id);
+  if (!ref) {
+    throw new AppError(
+      "conflict:embedding_model",
+      "This knowledge base has no embeddings model: choose one before embedding its documents.",
+    );
+  }
+  assertProviderConfigured(ref);
+  if (!running.has(id)) {
+    const job = (async () => {
+      await setDocumentsEmbeddingErrorsOfBase(ownerId, id);
+      await reembed(ownerId, id, ref);
+    })()
+      .catch((error: unknown) => {
+        console.error(`[knowledge] re-embedding knowledge base ${id} stopped:`, error);
+      })
+      .finally(() => running.delete(id));
+    running.set(id, job);
+  }
+  return getEmbeddingStatus({ ownerId, id });
+}
+
+async function setDocumentsEmbeddingErrorsOfBase(ownerId: string, knowledgeBaseId: string): Promise<void> {
+  const { failedDocuments } = await embeddingProgress({ ownerId, knowledgeBaseId, key: null });
+  await setDocumentsEmbeddingError({ ownerId, documentIds: failedDocuments.map((d) => d.documentId), error: null });
+}
