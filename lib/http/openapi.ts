@@ -50,6 +50,9 @@ import {
   knowledgeDocumentResponseSchema,
   knowledgeSearchBodySchema,
   knowledgeSearchResponseSchema,
+  knowledgeBaseUpdatedResponseSchema,
+  knowledgeEmbeddingStatusSchema,
+  updateKnowledgeBaseBodySchema,
   uploadDocumentFormSchema,
 } from "@/lib/contracts/knowledge";
 import {
@@ -621,6 +624,44 @@ export const apiOperations: ApiOperation[] = [
     errors: [404],
   },
   {
+    method: "patch",
+    path: "/api/knowledge-bases/{id}",
+    tag: "Knowledge",
+    summary: "Choose a knowledge base's embeddings model",
+    description:
+      "`{ embeddingModel: { provider, model } }` (provider `openai` — any OpenAI-compatible /v1/embeddings — or `ollama`, configured on the server) makes search hybrid: meaning and words, scores 0–1. `null` returns to full-text search. Documents added from now on are embedded as they are added; the passages already there are embedded by POST /api/knowledge-bases/{id}/embeddings, not by this call.",
+    params: { path: idPath },
+    body: { kind: "json", schema: updateKnowledgeBaseBodySchema },
+    success: { status: 200, description: "The knowledge base", json: knowledgeBaseUpdatedResponseSchema },
+    errors: [400, 404, 413, 422],
+  },
+  {
+    method: "get",
+    path: "/api/knowledge-bases/{id}/embeddings",
+    tag: "Knowledge",
+    summary: "Embedding progress of a knowledge base",
+    description:
+      "Its embeddings model, the providers this server has configured, how many passages the current model has embedded of all, whether a re-embedding is under way, and the documents whose embedding failed (their text is kept and found by full-text search).",
+    params: { path: idPath },
+    success: { status: 200, description: "The embedding status", json: knowledgeEmbeddingStatusSchema },
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/api/knowledge-bases/{id}/embeddings",
+    tag: "Knowledge",
+    summary: "Re-embed a knowledge base's passages",
+    description:
+      "Embeds, in the background, every passage the current model has not embedded (after the model changed, or to retry documents that failed). Answers at once with the status; poll GET for progress until `running` is false. 409 when the base has no embeddings model; 422 when its provider is not configured on this server.",
+    params: { path: idPath },
+    success: {
+      status: 202,
+      description: "Started (or already running): the status",
+      json: knowledgeEmbeddingStatusSchema,
+    },
+    errors: [404, 409, 422],
+  },
+  {
     method: "delete",
     path: "/api/knowledge-bases/{id}",
     tag: "Knowledge",
@@ -647,7 +688,7 @@ export const apiOperations: ApiOperation[] = [
     tag: "Knowledge",
     summary: "Test retrieval: search a knowledge base",
     description:
-      "The passages a retrieval node (or the knowledge-search tool) would get for `query`, best first, with the time the search took. `topK` defaults to the retrieval node's default.",
+      "The passages a retrieval node (or the knowledge-search tool) would get for `query`, best first, with the time the search took. `topK` defaults to the retrieval node's default. Scores are 0–1: with an embeddings model, 0.7 × similarity of meaning + 0.3 × text rank (`mode: hybrid`); without one, the text rank (`mode: full-text`). When the embeddings server fails, the search falls back to full text and `warning` says why.",
     params: { path: idPath },
     body: { kind: "json", schema: knowledgeSearchBodySchema },
     success: { status: 200, description: "The matching passages, ranked", json: knowledgeSearchResponseSchema },

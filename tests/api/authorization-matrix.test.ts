@@ -27,6 +27,7 @@ import * as documents from "@/app/api/knowledge-bases/[id]/documents/route";
 import * as knowledgeBase from "@/app/api/knowledge-bases/[id]/route";
 import * as knowledgeBases from "@/app/api/knowledge-bases/route";
 import * as knowledgeSearch from "@/app/api/knowledge-bases/[id]/search/route";
+import * as knowledgeEmbeddings from "@/app/api/knowledge-bases/[id]/embeddings/route";
 import * as openapi from "@/app/api/openapi.json/route";
 import * as signup from "@/app/api/signup/route";
 import * as templateExport from "@/app/api/templates/[id]/export/route";
@@ -505,6 +506,28 @@ const matrix: Record<string, Entry> = {
       body: { query: "text" },
     }),
     owner: OK,
+    other: HIDDEN,
+  },
+  "patch /api/knowledge-bases/{id}": {
+    handler: knowledgeBase.PATCH,
+    target: async (w) => ({
+      params: { id: (await shared("kb", () => newKnowledgeBase(w))).id },
+      body: { embeddingModel: null },
+    }),
+    owner: OK,
+    other: HIDDEN,
+  },
+  "get /api/knowledge-bases/{id}/embeddings": {
+    handler: knowledgeEmbeddings.GET,
+    target: async (w) => ({ params: { id: (await shared("kb", () => newKnowledgeBase(w))).id } }),
+    owner: OK,
+    other: HIDDEN,
+  },
+  "post /api/knowledge-bases/{id}/embeddings": {
+    handler: knowledgeEmbeddings.POST,
+    target: async (w) => ({ params: { id: (await shared("kb", () => newKnowledgeBase(w))).id } }),
+    // The base has no embeddings model: the owner is told to choose one (409); nobody else learns it exists.
+    owner: 409,
     other: HIDDEN,
   },
   "delete /api/knowledge-bases/{id}/documents/{documentId}": {

@@ -173,6 +173,11 @@ const NOT_REACHED: Array<{ applies: (op: (typeof apiOperations)[number]) => bool
     codes: ["conflict:execution", "conflict:checkpoint"],
     why: "execute() continues a paused run or re-runs from a step only when given `resume` or `fromCheckpoint`, which only the resume and rerun routes pass",
   },
+  {
+    applies: (op) => op.path.startsWith("/api/knowledge-bases/{id}/"),
+    codes: ["unavailable:embeddings"],
+    why: "an embeddings server's failure is kept on the document (adding one), turns a search into a full-text one with a warning, and happens in the background when re-embedding",
+  },
 ];
 
 /** Statuses a route answers through code the scan does not follow (a call through an interface). */

@@ -155,6 +155,7 @@ async function target(method: string, path: string, fresh: boolean): Promise<{ u
     "POST /api/knowledge-bases": { name: "kb" },
     "POST /api/knowledge-bases/{id}/documents": { title: "doc", text: "some text" },
     "POST /api/knowledge-bases/{id}/search": { query: "private handbook" },
+    "PATCH /api/knowledge-bases/{id}": { embeddingModel: null },
     "POST /api/signup": {
       email: `signup-${ulid().toLowerCase()}@suite.test`,
       password: "long enough password",
