@@ -400,7 +400,7 @@ export const apiOperations: ApiOperation[] = [
     tag: "Executions",
     summary: "Run a workflow",
     description:
-      "One request type for every kind of run (CHAT, DEFINITION, TEMPLATE, CUSTOM). With `Accept: text/event-stream` the run streams: `id:` is the event's sequence number, `event:` its type, and the last event carries the result. With `async: true` (or `Prefer: respond-async`) the answer is 202 with the execution id at once; in queue mode the run goes to the job queue (status `pending`) and `runAt` schedules it. 429 with Retry-After past your run limits; 503 with Retry-After while the instance shuts down.",
+      "One request type for every kind of run (CHAT, DEFINITION, TEMPLATE, CUSTOM). With `Accept: text/event-stream` the run streams: `id:` is the event's sequence number, `event:` its type, and the last event carries the result. With `async: true` (or `Prefer: respond-async`) the answer is 202 with the execution id at once; in queue mode the run goes to the job queue (status `pending`) and `runAt` schedules it. A CUSTOM request may carry `state` (messages, variables, retrievalContext, conversationSummary) to start its graph from that state instead of a fresh conversation: the editor runs one node alone this way, as Start → the node → End from the node's pinned input. 429 with Retry-After past your run limits; 503 with Retry-After while the instance shuts down.",
     params: { header: z.object({ ...acceptHeader.shape, ...preferHeader.shape }) },
     body: { kind: "json", schema: runExecutionBodySchema },
     success: runResult,
