@@ -21,6 +21,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { KnowledgeDocumentDto } from "@/lib/contracts/knowledge";
 import { AddDocument } from "./add-document";
+import { Embeddings } from "./embeddings";
 import { errorText } from "./fields";
 import { countOf, documentKind, formatBytes } from "./format";
 import {
@@ -154,10 +155,13 @@ export function KnowledgeBaseView({
           </Card>
           <RetrievalTest knowledgeBaseId={id} documentCount={documents.length} className="max-lg:order-last" />
         </div>
-        <AddDocument
-          knowledgeBaseId={id}
-          onAdded={(document) => update((docs) => [...docs.filter((d) => d.id !== document.id), document])}
-        />
+        <div className="flex min-w-0 flex-col gap-6">
+          <AddDocument
+            knowledgeBaseId={id}
+            onAdded={(document) => update((docs) => [...docs.filter((d) => d.id !== document.id), document])}
+          />
+          <Embeddings knowledgeBaseId={id} />
+        </div>
       </div>
 
       <ConfirmDialog
@@ -211,6 +215,15 @@ function DocumentTable({
         <tr key={document.id} data-testid="document-row" data-document-id={document.id} className="h-14">
           <td data-testid="document-title" className="truncate px-5 font-medium text-zinc-900" title={document.title}>
             {document.title}
+            {document.embeddingError ? (
+              <span
+                data-testid="document-embedding-error"
+                title={document.embeddingError}
+                className="block truncate text-xs font-normal text-amber-700"
+              >
+                Not embedded: found by its words only
+              </span>
+            ) : null}
           </td>
           <td className="px-3">
             <Badge>{documentKind(document.mimeType)}</Badge>

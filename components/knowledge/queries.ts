@@ -7,21 +7,28 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import type { KnowledgeBaseDto, KnowledgeDocumentDto } from "@/lib/contracts/knowledge";
+import type { EmbeddingModelDto, KnowledgeBaseDto, KnowledgeDocumentDto } from "@/lib/contracts/knowledge";
 import {
   addPastedDocument,
   createKnowledgeBase,
   deleteDocument,
   deleteKnowledgeBase,
+  fetchEmbeddingStatus,
   fetchKnowledgeBase,
   searchKnowledgeBase,
+  setEmbeddingModel,
+  startReembedding,
 } from "@/lib/api-client/knowledge";
 
 /** Under ["knowledge-bases"], like the chat's and the template dialog's lists: one invalidation reaches them all. */
 export const knowledgeKeys = {
   all: ["knowledge-bases"] as const,
   detail: (id: string) => ["knowledge-bases", "detail", id] as const,
+  embeddings: (id: string) => ["knowledge-bases", "embeddings", id] as const,
 };
+
+/** How often the embedding progress is read while a re-embedding runs. */
+const EMBEDDING_POLL_MS = 1000;
 
 export interface KnowledgeBaseData {
   knowledgeBase: KnowledgeBaseDto;
@@ -103,5 +110,35 @@ export function useAddPastedDocument(id: string, { onAdded }: { onAdded?: (docum
 export function useSearchKnowledgeBase(id: string) {
   return useMutation({
     mutationFn: (body: { query: string; topK: number }) => searchKnowledgeBase(id, body),
+  });
+}
+
+/** The base's embeddings model and progress; read again every second while a re-embedding runs. */
+export function useEmbeddingStatus(id: string) {
+  return useQuery({
+    queryKey: knowledgeKeys.embeddings(id),
+    queryFn: ({ signal }) => fetchEmbeddingStatus(id, { signal }),
+    refetchInterval: (query) => (query.state.data?.running ? EMBEDDING_POLL_MS : false),
+  });
+}
+
+/** Chooses (or clears) the embeddings model: the base and its progress are read again. */
+export function useSetEmbeddingModel(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (model: EmbeddingModelDto | null) => setEmbeddingModel(id, model),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: knowledgeKeys.embeddings(id) });
+      void queryClient.invalidateQueries({ queryKey: knowledgeKeys.detail(id) });
+    },
+  });
+}
+
+/** Starts re-embedding; its answer (running: true) starts the progress polling. */
+export function useReembed(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => startReembedding(id),
+    onSuccess: (status) => queryClient.setQueryData(knowledgeKeys.embeddings(id), status),
   });
 }

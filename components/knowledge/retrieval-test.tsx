@@ -3,9 +3,10 @@
 /**
  * "Test retrieval": type a question, see the passages a retrieval node or the knowledge-search tool would
  * get for it (the same search, the node's default number of results), ranked, with the document each comes
- * from and how long the search took. Passages are shown as text with the question's words in <mark>s.
+ * from, its 0–1 score (meaning and words, or words only), and how long the search took. Passages are shown
+ * as text with the question's words in <mark>s.
  */
-import { Search } from "lucide-react";
+import { CircleAlert, Search } from "lucide-react";
 import { useId, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -112,13 +113,25 @@ export function RetrievalTest({
       <div aria-live="polite" aria-busy={run.isPending}>
         {run.isSuccess ? (
           run.data.results.length === 0 ? (
-            <p data-testid="retrieval-empty" className="border-t border-zinc-200 px-5 py-6 text-[13px] text-zinc-500">
-              No passage matches “{searched}”. Search matches words, not meaning: try words the documents use.
-            </p>
+            <div className="border-t border-zinc-200 px-5 py-6">
+              <SearchWarning warning={run.data.warning} />
+              <p data-testid="retrieval-empty" className="text-[13px] text-zinc-500">
+                {run.data.mode === "hybrid"
+                  ? `No passage matches “${searched}” by meaning or words.`
+                  : `No passage matches “${searched}”. Search matches words, not meaning: try words the documents use, or choose an embeddings model.`}
+              </p>
+            </div>
           ) : (
             <div className="border-t border-zinc-200">
-              <p data-testid="retrieval-summary" className="px-5 pt-3 text-xs text-zinc-500">
-                {countOf(run.data.results.length, "passage")} · {formatTook(run.data.tookMs)}
+              <div className="px-5 pt-3">
+                <SearchWarning warning={run.data.warning} />
+              </div>
+              <p data-testid="retrieval-summary" className="px-5 text-xs text-zinc-500">
+                {countOf(run.data.results.length, "passage")} ·{" "}
+                <span data-testid="retrieval-mode">
+                  {run.data.mode === "hybrid" ? "by meaning and words" : "by words"}
+                </span>{" "}
+                · {formatTook(run.data.tookMs)}
               </p>
               <ol className="divide-y divide-zinc-100">
                 {run.data.results.map((result) => (
@@ -156,9 +169,7 @@ function RetrievalResult({ result, query }: { result: KnowledgeSearchResultDto; 
         >
           {result.documentTitle}
         </span>
-        <span className="ml-auto shrink-0 text-xs text-zinc-500 tabular-nums" title={`Score ${result.score}`}>
-          score {result.score.toFixed(3)}
-        </span>
+        <Score result={result} />
       </div>
       <p
         data-testid="retrieval-result-text"
@@ -187,6 +198,36 @@ function RetrievalResult({ result, query }: { result: KnowledgeSearchResultDto; 
         </Button>
       ) : null}
     </li>
+  );
+}
+
+function SearchWarning({ warning }: { warning: string | undefined }) {
+  if (!warning) return null;
+  return (
+    <p data-testid="retrieval-warning" role="status" className="mb-2 flex gap-1.5 text-[12.5px] text-amber-800">
+      <CircleAlert aria-hidden className="mt-0.5 size-3.5 shrink-0" />
+      {warning}
+    </p>
+  );
+}
+
+/** The 0–1 score as a number and a small bar; its parts (meaning, words) in the tooltip. */
+function Score({ result }: { result: KnowledgeSearchResultDto }) {
+  const parts =
+    result.similarity === undefined
+      ? `Text rank ${result.textRank.toFixed(2)}`
+      : `Meaning ${result.similarity.toFixed(2)} · words ${result.textRank.toFixed(2)}`;
+  return (
+    <span
+      data-testid="retrieval-result-score"
+      className="ml-auto flex shrink-0 items-center gap-1.5 text-xs text-zinc-500 tabular-nums"
+      title={`Score ${result.score.toFixed(3)} of 1 — ${parts}`}
+    >
+      <span aria-hidden className="h-1 w-10 overflow-hidden rounded-full bg-zinc-100">
+        <span className="block h-full rounded-full bg-indigo-400" style={{ width: `${result.score * 100}%` }} />
+      </span>
+      {result.score.toFixed(2)}
+    </span>
   );
 }
 

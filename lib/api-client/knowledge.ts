@@ -14,6 +14,10 @@ import {
   type KnowledgeDocumentDto,
   knowledgeSearchResponseSchema,
   type KnowledgeSearchResponse,
+  type EmbeddingModelDto,
+  knowledgeBaseUpdatedResponseSchema,
+  knowledgeEmbeddingStatusSchema,
+  type KnowledgeEmbeddingStatusDto,
 } from "@/lib/contracts/knowledge";
 import { errorBodySchema } from "@/lib/contracts/common";
 import { AppError } from "@/lib/errors";
@@ -51,6 +55,33 @@ export function searchKnowledgeBase(
   { signal }: { signal?: AbortSignal } = {},
 ): Promise<KnowledgeSearchResponse> {
   return fetchJson(`${basePath(id)}/search`, { method: "POST", body, schema: knowledgeSearchResponseSchema, signal });
+}
+
+/** Chooses (or clears, with null) the base's embeddings model; its passages are re-embedded by startReembedding. */
+export async function setEmbeddingModel(
+  id: string,
+  embeddingModel: EmbeddingModelDto | null,
+): Promise<KnowledgeBaseDto> {
+  return (
+    await fetchJson(basePath(id), {
+      method: "PATCH",
+      body: { embeddingModel },
+      schema: knowledgeBaseUpdatedResponseSchema,
+    })
+  ).knowledgeBase;
+}
+
+/** The base's embeddings model, the configured providers and how many passages the model has embedded. */
+export function fetchEmbeddingStatus(
+  id: string,
+  { signal }: { signal?: AbortSignal } = {},
+): Promise<KnowledgeEmbeddingStatusDto> {
+  return fetchJson(`${basePath(id)}/embeddings`, { schema: knowledgeEmbeddingStatusSchema, signal });
+}
+
+/** Starts embedding the passages the current model has not embedded; poll fetchEmbeddingStatus for progress. */
+export function startReembedding(id: string): Promise<KnowledgeEmbeddingStatusDto> {
+  return fetchJson(`${basePath(id)}/embeddings`, { method: "POST", schema: knowledgeEmbeddingStatusSchema });
 }
 
 export function deleteDocument(id: string, documentId: string): Promise<void> {
