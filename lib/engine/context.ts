@@ -27,6 +27,7 @@ import type {
   UsageByModel,
 } from "@/lib/contracts/execution-result";
 import type { ExecutionResources } from "@/lib/nodes/resources";
+import type { TitleChange } from "./title";
 import type { Tracker } from "./tracker";
 
 export type { ExecutionResources, KnowledgeHit, ToolRuntime } from "@/lib/nodes/resources";
@@ -149,6 +150,8 @@ export class ExecutionContext {
   stopReason: StopReason | undefined;
   interrupt: InterruptInfo | undefined;
   messageId: string | undefined;
+  /** A conversation's first exchange: the title its model gave it, stored by the run's finish. */
+  titleChange: TitleChange | undefined;
   result: ExecutionResult | undefined;
   private seq: number;
 

@@ -4,8 +4,9 @@
  * budget) stop it through its context.
  */
 import "server-only";
-import { GraphRecursionError } from "@langchain/langgraph";
+import { Command, GraphRecursionError } from "@langchain/langgraph";
 import { createConversation } from "@/lib/db/queries/conversations";
+import { replaceConversationTitle } from "@/lib/db/queries/conversation-list";
 import { isAppError } from "@/lib/errors";
 import { NodeFailedError } from "@/lib/graph/errors";
 import { newId } from "@/lib/ids";
@@ -16,6 +17,7 @@ import type { ExecutionEvent } from "@/lib/contracts/events";
 import type { PreparedExecution } from "./prepared";
 import type { ExecutionError, ExecutionResult, ExecutionStatus } from "@/lib/contracts/execution-result";
 import { keepsCheckpoints, type RunChildWorkflow, streamGraph } from "./stream-graph";
+import { ConversationTitle } from "./title";
 
 /** A run whose tracker has started it: what `continueRun` needs to run and finish it. */
 export interface BegunRun extends PreparedExecution {
@@ -84,7 +86,15 @@ export function continueRun(run: BegunRun, runChild: RunChildWorkflow): Promise<
 }
 
 async function runToEnd(run: BegunRun, runChild: RunChildWorkflow): Promise<ExecutionResult> {
-  const { ctx, publish, emit } = run;
+  const { ctx, emit } = run;
+  // A conversation's first exchange is named by its model beside the answer, once the first token is out.
+  const title = ConversationTitle.of(ctx, isFirstExchange(run.graphInput));
+  const publish = title
+    ? (event: ExecutionEvent) => {
+        if (event.type === "token") title.ask();
+        run.publish(event);
+      }
+    : run.publish;
   let failure: unknown;
   let finished = false;
   try {
@@ -107,6 +117,10 @@ async function runToEnd(run: BegunRun, runChild: RunChildWorkflow): Promise<Exec
   await run.started;
   // A stopped run's graph does not wait for the child runs it stopped: they end (cancelled) before it does.
   if (ctx.runningChildren.size > 0) await Promise.allSettled(ctx.runningChildren.values());
+  if (title) {
+    await title.settle(finished && !ctx.interrupt);
+    ctx.titleChange = title.change;
+  }
 
   ctx.completedAt = new Date();
   const status: ExecutionStatus = finished ? (ctx.interrupt ? "paused" : "completed") : failureStatus(ctx);
@@ -121,6 +135,8 @@ async function runToEnd(run: BegunRun, runChild: RunChildWorkflow): Promise<Exec
     try {
       ctx.messageId = await saveAnswer(ctx, result);
       result = { ...result, messageId: ctx.messageId };
+      if (ctx.titleChange && ctx.conversationId)
+        await replaceConversationTitle({ id: ctx.conversationId, ownerId: ctx.userId, ...ctx.titleChange });
     } catch (saveError) {
       failure ??= saveError;
       console.error("[engine] could not store the chat answer", saveError);
@@ -195,4 +211,11 @@ function describeFailure(ctx: ExecutionContext, failure: unknown): ExecutionErro
   if (isAppError(failure)) return { code: failure.code, message: failure.message };
   console.error("[engine] run failed", failure);
   return { code: "internal:engine", message: "The run failed unexpectedly." };
+}
+
+/** A new run whose conversation had no messages and no summary before this turn: its first exchange. */
+function isFirstExchange(graphInput: BegunRun["graphInput"]): boolean {
+  if (!graphInput || graphInput instanceof Command) return false;
+  const { messages } = graphInput;
+  return Array.isArray(messages) && messages.length === 1 && !graphInput.conversation_summary;
 }

@@ -5,6 +5,7 @@
  * job — so there is never a job without its row, nor a row without its job — and, at commit, tells the
  * status feed (every instance's monitor) and wakes idle workers.
  */
+import { titleFromMessage } from "@/lib/engine/title";
 import "server-only";
 import { newId } from "@/lib/ids";
 import { deleteConversation } from "@/lib/db/queries/conversation-list";
@@ -45,11 +46,6 @@ export interface QueuedRun {
 
 /** How far ahead a run may be scheduled. */
 const MAX_SCHEDULE_AHEAD_MS = 365 * 24 * 60 * 60 * 1000;
-
-function chatTitle(message: string): string {
-  const line = message.trim().split("\n")[0] ?? "";
-  return line.length > 60 ? `${line.slice(0, 57)}…` : line || "New chat";
-}
 
 /**
  * The pending row's description of the request, after checking what it names belongs to the owner. A chat
@@ -106,7 +102,7 @@ async function describeRequest(
   } else {
     const conversation = await createConversation({
       ownerId,
-      title: chatTitle(request.message),
+      title: titleFromMessage(request.message),
       workflowId: request.workflowId ?? null,
       templateId: request.templateId ?? null,
     });

@@ -217,6 +217,7 @@ export class WorkflowTracker implements Tracker {
         },
       },
       closesPendingQuestion: ctx.resumed,
+      ...(ctx.titleChange ? { title: ctx.titleChange } : {}),
     };
   }
 

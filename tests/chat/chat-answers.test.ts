@@ -13,7 +13,7 @@ import { GET as listTemplates } from "@/app/api/templates/route";
 import { POST as createWorkflow } from "@/app/api/workflows/route";
 import { chatMessageEventSchema } from "@/lib/contracts/conversations";
 import { resetEnvCache } from "@/lib/env";
-import { cleanGeneratedTitle, titleFromMessage } from "@/lib/services/conversations";
+import { cleanGeneratedTitle, titleFromMessage } from "@/lib/engine/title";
 import { startWireServer, type WireServer } from "@/tests/helpers/wire-server";
 import { call, callRaw, echoDefinition, newActor, readSse, type Actor } from "../api/rest-fixtures";
 
@@ -143,6 +143,29 @@ describe("conversation titles", () => {
     expect(wire.requests.filter((r) => r.messages[0]?.content.startsWith("You name chat conversations"))).toHaveLength(
       1,
     );
+  });
+
+  it("are asked inside the run: the title's tokens are the run's, its answer's and its conversation's", async () => {
+    const actor = await newActor();
+    const workflowId = await openaiWorkflow(actor);
+    const response = await callRaw(chat, "/api/chat", {
+      method: "POST",
+      body: { message: "I have three days in Lisbon next month, what should I see?", workflowId },
+      auth: actor,
+    });
+    const events = await readSse(response);
+    const saved = chatMessageEventSchema.parse(events.at(-1)!.data);
+    const nodeTokens = events
+      .filter((e) => e.event === "node_completed")
+      .reduce((sum, e) => sum + (e.data.data.usage ? e.data.data.usage.inputTokens + e.data.data.usage.outputTokens : 0), 0);
+    const run = events.find((e) => e.event === "run_completed")!.data.data;
+    // The answer node's tokens, and the title's beside them (a system prompt, the message, a short reply).
+    expect(nodeTokens).toBeGreaterThan(0);
+    expect(run.usage.totalTokens).toBeGreaterThan(nodeTokens + 20);
+    expect(saved.message.tokens).toBe(run.usage.totalTokens);
+    const conversation = await conversationOf(actor, saved.conversationId);
+    expect(conversation.title).toBe("Planning a Lisbon trip");
+    expect(conversation.totalTokens).toBe(run.usage.totalTokens);
   });
 
   it("never replace a title the owner chose", async () => {

@@ -1,13 +1,14 @@
 /**
  * POST /api/chat — sends a message to a conversation (a new one when no id is given) and streams the answer
  * as Server-Sent Events: the run's events (tokens, tool calls, node progress; the final run event carries
- * the sources and usage), then `event: message` with the assistant message as saved.
+ * the sources and usage), then `event: message` with the assistant message as saved. A new conversation's
+ * title, written by its model during the first exchange, is stored by the run's finish (lib/engine/title.ts).
  */
 import { authenticate } from "@/lib/auth/authenticate";
 import { isTerminalEvent } from "@/lib/contracts/events";
 import { apiRoute, methodNotAllowed, readJson } from "@/lib/http";
 import { CHAT_MESSAGE_EVENT, chatBodySchema, type ChatMessageEvent } from "@/lib/contracts/conversations";
-import { generateConversationTitle, getMessageDto } from "@/lib/services/conversations";
+import { getMessageDto } from "@/lib/services/conversations";
 import { startRun } from "@/lib/services/executions";
 import { keepRunningWhenClientLeaves } from "@/lib/services/detached-events";
 import { BODY_LIMITS } from "../_lib/limits";
@@ -32,10 +33,6 @@ export const POST = apiRoute(async (request) => {
   return runEventsResponse(keepRunningWhenClientLeaves(outcome.events), {
     after: async (last) => {
       if (!last || !isTerminalEvent(last) || !last.data.messageId || !last.data.conversationId) return undefined;
-      // A conversation this request started is named by the workflow's model after its first answer
-      // (before the closing event, so a client that refreshes its list when the stream ends sees it).
-      if (!body.conversationId)
-        await generateConversationTitle({ ownerId: user.id, conversationId: last.data.conversationId });
       const message = await getMessageDto({ ownerId: user.id, id: last.data.messageId });
       if (!message) return undefined;
       const event: ChatMessageEvent = { conversationId: last.data.conversationId, message };

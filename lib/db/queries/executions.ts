@@ -288,6 +288,8 @@ export interface ChatOutcome {
   };
   /** A resumed run: the question its pause left pending has now been answered. */
   closesPendingQuestion?: boolean;
+  /** The conversation's title becomes `to`, if it is still `from` (its owner may have renamed it meanwhile). */
+  title?: { from: string; to: string };
 }
 
 /**
@@ -339,7 +341,12 @@ function chatOutcomeCtes({
     ),${closePending}
     added as (select tokens, cost from user_message union all select tokens, cost from answer),
     conversation as (
-      update conversations set
+      update conversations set${
+        chat.title
+          ? sql`
+        title = case when title = ${chat.title.from} then ${chat.title.to} else title end,`
+          : sql``
+      }
         message_count = message_count + (select count(*) from added),
         total_tokens = total_tokens + (select coalesce(sum(tokens), 0) from added),
         total_cost = total_cost + (select coalesce(sum(cost), 0) from added),
