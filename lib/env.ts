@@ -60,6 +60,11 @@ const envSchema = z.object({
   /** Hosts the guarded HTTP fetch may reach despite resolving to private addresses: hostnames or CIDRs, comma-separated. */
   LATTICE_HTTP_ALLOWLIST: optionalString,
   /**
+   * `auto`: knowledge-base embeddings are compared with pgvector where the database has it; `off`: in plain SQL
+   * even then (the fallback a PostgreSQL server without pgvector uses; for tests and troubleshooting).
+   */
+  LATTICE_PGVECTOR: z.enum(["auto", "off"]).default("auto"),
+  /**
    * A running execution whose heartbeat is older than this is taken for dead (its process crashed) and marked
    * `interrupted` by the sweeper. Running processes beat at a fraction of it.
    */

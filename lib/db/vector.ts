@@ -6,6 +6,7 @@
  * LATTICE_PGVECTOR=off compares without pgvector even where it exists (tests, troubleshooting).
  */
 import { sql } from "drizzle-orm";
+import { env } from "@/lib/env";
 import { type Database, type DbHandle, rowsOf } from "./client";
 
 const detected = new WeakMap<Database, Promise<boolean>>();
@@ -53,6 +54,6 @@ export function prepareVectorSupport(handle: DbHandle): Promise<boolean> {
 
 /** Whether searches compare vectors with pgvector (false: plain SQL over real[]). */
 export async function vectorsByPgvector(handle: DbHandle): Promise<boolean> {
-  if (process.env.LATTICE_PGVECTOR === "off") return false;
+  if (env().LATTICE_PGVECTOR === "off") return false;
   return prepareVectorSupport(handle);
 }

@@ -21,6 +21,8 @@ let wire: WireServer;
 const saved = { OPENAI_BASE_URL: process.env.OPENAI_BASE_URL, OLLAMA_BASE_URL: process.env.OLLAMA_BASE_URL };
 
 beforeAll(async () => {
+  // The database's first open (and migration) belongs to the setup's time budget, not the first test's.
+  await getDbHandle();
   wire = await startWireServer();
   process.env.OPENAI_BASE_URL = `${wire.url}/v1`;
   process.env.OLLAMA_BASE_URL = wire.url;
@@ -94,6 +96,7 @@ describe.each([
   beforeAll(() => {
     if (pgvector) process.env.LATTICE_PGVECTOR = pgvector;
     else delete process.env.LATTICE_PGVECTOR;
+    resetEnvCache();
   });
 
   it("finds the passage that shares no word with the question, which full-text search alone misses", async () => {
