@@ -9,6 +9,7 @@
 import { clsx } from "clsx";
 import { usePathname, useRouter } from "next/navigation";
 import { createContext, Fragment, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { TestModelNotice } from "@/components/shell/test-model-notice";
 import type { ConversationPage } from "@/lib/api-client/chat";
 import type { PrepareKnowledgeChat } from "./answer-choice";
 import type { AnswererData } from "./queries";
@@ -38,9 +39,12 @@ export function ChatShell({
   initialPage,
   answerers,
   prepareKnowledgeChat,
+  testModel = false,
   children,
 }: {
   initialPage: ConversationPage;
+  /** The user's default model is the built-in test model: the chat says so above the conversation. */
+  testModel?: boolean;
   answerers: AnswererData;
   /** The server action binding a template to a knowledge base for a chat (a temporary definition). */
   prepareKnowledgeChat: PrepareKnowledgeChat;
@@ -106,7 +110,10 @@ export function ChatShell({
               }}
             />
           </aside>
-          <section className="flex min-w-0 flex-1 flex-col">{children}</section>
+          <section className="flex min-w-0 flex-1 flex-col">
+            {testModel ? <TestModelNotice className="mx-4 mt-3 shrink-0 py-2" /> : null}
+            {children}
+          </section>
         </div>
       </NewChatContext.Provider>
     </ChatShellContext.Provider>

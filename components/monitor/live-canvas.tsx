@@ -68,6 +68,9 @@ export function LiveCanvasProvider({
   const [resources] = useState<EditorResources>(() => ({
     userId: "",
     providers: [],
+    // A run's canvas edits nothing: the model pickers it never shows need no real default.
+    defaultModel: { provider: "local", model: "echo", builtin: true },
+    credentials: [],
     knowledgeBases: names.knowledgeBases,
     workflows: names.workflows,
     tools: [],

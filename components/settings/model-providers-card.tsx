@@ -22,8 +22,8 @@ export function ModelProvidersCard({ providers }: { providers: readonly Provider
   return (
     <Card aria-labelledby="providers-title" data-testid="model-providers">
       <CardHeader
-        title={<span id="providers-title">Model providers</span>}
-        description="What the model, router and memory nodes can call on this server. Providers are set up by whoever runs Lattice, with environment variables."
+        title={<span id="providers-title">Server-wide model providers</span>}
+        description="Shared by everyone on this server, for nodes that use no credential of their own. They are set up by whoever runs Lattice, with environment variables."
       />
       <CardContent>
         <ul className="flex flex-col divide-y divide-zinc-100">

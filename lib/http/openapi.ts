@@ -24,6 +24,20 @@ import {
 } from "@/lib/contracts/account";
 import { errorBodySchema, idSchema } from "@/lib/contracts/common";
 import {
+  createCredentialBodySchema,
+  createSecretBodySchema,
+  credentialListResponseSchema,
+  credentialResponseSchema,
+  modelSettingsSchema,
+  secretListResponseSchema,
+  secretResponseSchema,
+  setDefaultModelBodySchema,
+  testCredentialBodySchema,
+  testCredentialResponseSchema,
+  updateCredentialBodySchema,
+  updateSecretBodySchema,
+} from "@/lib/contracts/credentials";
+import {
   chatBodySchema,
   chatMessageEventSchema,
   conversationListQuerySchema,
@@ -84,6 +98,7 @@ type Tag =
   | "Knowledge"
   | "Analytics"
   | "Account"
+  | "Models"
   | "Meta";
 
 export interface ApiOperation {
@@ -748,6 +763,117 @@ export const apiOperations: ApiOperation[] = [
     errors: [404],
   },
 
+  // Models: the default model, credentials and secrets
+  {
+    method: "get",
+    path: "/api/models",
+    tag: "Models",
+    summary: "Model providers and your default model",
+    description:
+      "What \"the default model\" (a node's provider `default`) is for you now: your choice, else the server's (LATTICE_DEFAULT_MODEL, else the first configured provider's default model, else the built-in local:echo test model).",
+    success: { status: 200, description: "The model settings", json: modelSettingsSchema },
+  },
+  {
+    method: "put",
+    path: "/api/models/default",
+    tag: "Models",
+    summary: "Set your default model",
+    description:
+      "A configured provider's model, or a model through one of your credentials; `null` goes back to the server's default.",
+    body: { kind: "json", schema: setDefaultModelBodySchema },
+    success: { status: 200, description: "The model settings", json: modelSettingsSchema },
+    errors: [400, 413, 422],
+  },
+  {
+    method: "get",
+    path: "/api/credentials",
+    tag: "Models",
+    summary: "List your model credentials",
+    description: "Never a key: a masked hint of its last characters at most.",
+    success: { status: 200, description: "By name", json: credentialListResponseSchema },
+  },
+  {
+    method: "post",
+    path: "/api/credentials",
+    tag: "Models",
+    summary: "Add a model credential",
+    description:
+      "OpenAI (or any OpenAI-compatible server by base URL), Anthropic, or Ollama (its URL). Stored encrypted (AES-256-GCM); the key is never returned. A base URL must pass the HTTP guard (private addresses need LATTICE_HTTP_ALLOWLIST): 403 otherwise.",
+    body: { kind: "json", schema: createCredentialBodySchema },
+    success: { status: 201, description: "The credential (without its key)", json: credentialResponseSchema },
+    errors: [400, 403, 409, 413, 422],
+  },
+  {
+    method: "patch",
+    path: "/api/credentials/{id}",
+    tag: "Models",
+    summary: "Rename a credential, or replace its key or base URL",
+    params: { path: idPath },
+    body: { kind: "json", schema: updateCredentialBodySchema },
+    success: { status: 200, description: "The credential", json: credentialResponseSchema },
+    errors: [400, 403, 404, 409, 413, 422],
+  },
+  {
+    method: "delete",
+    path: "/api/credentials/{id}",
+    tag: "Models",
+    summary: "Delete a credential",
+    description: "Nodes that use it then fail, saying so; a default model that used it goes back to the server's.",
+    params: { path: idPath },
+    success: { status: 204, description: "Deleted" },
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/api/credentials/{id}/test",
+    tag: "Models",
+    summary: "Test a credential",
+    description:
+      "One real, minimal request through the provider client runs use. `ok: false` carries the provider's own error, its key blanked out. 503 when the credential cannot be decrypted with this server's LATTICE_ENCRYPTION_KEY.",
+    params: { path: idPath },
+    body: { kind: "json", schema: testCredentialBodySchema, required: false },
+    success: { status: 200, description: "The outcome", json: testCredentialResponseSchema },
+    errors: [400, 404, 413, 422, 503],
+  },
+  {
+    method: "get",
+    path: "/api/secrets",
+    tag: "Models",
+    summary: "List your secrets",
+    description: "Names and masked hints, never values.",
+    success: { status: 200, description: "By name", json: secretListResponseSchema },
+  },
+  {
+    method: "post",
+    path: "/api/secrets",
+    tag: "Models",
+    summary: "Add a secret",
+    description:
+      "HTTP nodes use it as {{secrets.NAME}} in their URL and headers; runs resolve it and show `[secret NAME]` in its place.",
+    body: { kind: "json", schema: createSecretBodySchema },
+    success: { status: 201, description: "The secret (without its value)", json: secretResponseSchema },
+    errors: [400, 409, 413, 422],
+  },
+  {
+    method: "patch",
+    path: "/api/secrets/{id}",
+    tag: "Models",
+    summary: "Rename a secret or replace its value",
+    params: { path: idPath },
+    body: { kind: "json", schema: updateSecretBodySchema },
+    success: { status: 200, description: "The secret", json: secretResponseSchema },
+    errors: [400, 404, 409, 413, 422],
+  },
+  {
+    method: "delete",
+    path: "/api/secrets/{id}",
+    tag: "Models",
+    summary: "Delete a secret",
+    params: { path: idPath },
+    success: { status: 204, description: "Deleted" },
+    errors: [404],
+  },
+
   // Meta
   {
     method: "get",
@@ -886,6 +1012,10 @@ export function createOpenApiDocument(): OpenApiDocument {
         name: "Account",
         description:
           "Sign-up and API keys. Signing in is the browser's (next-auth under /api/auth, not described here); scripts use API keys. Failed sign-ins and sign-ups share one throttle per account and per client address.",
+      },
+      {
+        name: "Models",
+        description: "Your default model, your model provider credentials and the secrets HTTP nodes use",
       },
       { name: "Meta", description: "Health and this document" },
     ],

@@ -20,6 +20,13 @@ import * as execution from "@/app/api/executions/[id]/route";
 import * as feed from "@/app/api/executions/feed/route";
 import * as executions from "@/app/api/executions/route";
 import * as health from "@/app/api/health/route";
+import * as credential from "@/app/api/credentials/[id]/route";
+import * as credentialTest from "@/app/api/credentials/[id]/test/route";
+import * as credentials from "@/app/api/credentials/route";
+import * as defaultModel from "@/app/api/models/default/route";
+import * as models from "@/app/api/models/route";
+import * as secret from "@/app/api/secrets/[id]/route";
+import * as secrets from "@/app/api/secrets/route";
 import * as key from "@/app/api/keys/[id]/route";
 import * as keys from "@/app/api/keys/route";
 import * as document from "@/app/api/knowledge-bases/[id]/documents/[documentId]/route";
@@ -199,6 +206,26 @@ async function newApiKey(w: World): Promise<string> {
     auth: w.owner,
   });
   return created.json.key.id;
+}
+
+let named = 0;
+/** A credential or secret of the owner's (a fresh name each time: names are unique per owner). */
+async function newCredential(w: World, kind: "credential" | "secret"): Promise<string> {
+  named += 1;
+  if (kind === "secret") {
+    const created = await call(secrets.POST, "/api/secrets", {
+      method: "POST",
+      body: { name: `S_${named}`, value: `${w.marker} secret value` },
+      auth: w.owner,
+    });
+    return created.json.secret.id;
+  }
+  const created = await call(credentials.POST, "/api/credentials", {
+    method: "POST",
+    body: { name: `${w.marker} credential ${named}`, provider: "openai", apiKey: `sk-${w.marker}-key` },
+    auth: w.owner,
+  });
+  return created.json.credential.id;
 }
 
 const exportFile = (kind: "definition" | "template") => ({
@@ -569,6 +596,85 @@ const matrix: Record<string, Entry> = {
   "delete /api/keys/{id}": {
     handler: key.DELETE,
     target: async (w) => ({ params: { id: await newApiKey(w) } }),
+    owner: GONE,
+    other: HIDDEN,
+    fresh: true,
+  },
+  "get /api/models": { handler: models.GET, target: async () => ({}), owner: OK, other: OK },
+  "put /api/models/default": {
+    handler: defaultModel.PUT,
+    target: async () => ({ body: { defaultModel: null } }),
+    owner: OK,
+    other: OK,
+  },
+  "get /api/credentials": {
+    handler: credentials.GET,
+    target: async (w) => {
+      await shared("credential", () => newCredential(w, "credential"));
+      return {};
+    },
+    owner: OK,
+    other: OK,
+  },
+  "post /api/credentials": {
+    handler: credentials.POST,
+    target: async () => ({ body: { name: `another ${(named += 1)}`, provider: "openai", apiKey: "sk-another" } }),
+    owner: CREATED,
+    other: CREATED,
+    fresh: true,
+  },
+  "patch /api/credentials/{id}": {
+    handler: credential.PATCH,
+    target: async (w) => ({
+      params: { id: await newCredential(w, "credential") },
+      body: { name: `renamed ${(named += 1)}` },
+    }),
+    owner: OK,
+    other: HIDDEN,
+    fresh: true,
+  },
+  "delete /api/credentials/{id}": {
+    handler: credential.DELETE,
+    target: async (w) => ({ params: { id: await newCredential(w, "credential") } }),
+    owner: GONE,
+    other: HIDDEN,
+    fresh: true,
+  },
+  "post /api/credentials/{id}/test": {
+    handler: credentialTest.POST,
+    target: async (w) => ({
+      params: { id: await shared("credential", () => newCredential(w, "credential")) },
+      body: {},
+    }),
+    owner: OK,
+    other: HIDDEN,
+  },
+  "get /api/secrets": {
+    handler: secrets.GET,
+    target: async (w) => {
+      await shared("secret", () => newCredential(w, "secret"));
+      return {};
+    },
+    owner: OK,
+    other: OK,
+  },
+  "post /api/secrets": {
+    handler: secrets.POST,
+    target: async () => ({ body: { name: `ANOTHER_${(named += 1)}`, value: "v" } }),
+    owner: CREATED,
+    other: CREATED,
+    fresh: true,
+  },
+  "patch /api/secrets/{id}": {
+    handler: secret.PATCH,
+    target: async (w) => ({ params: { id: await newCredential(w, "secret") }, body: { value: "new value" } }),
+    owner: OK,
+    other: HIDDEN,
+    fresh: true,
+  },
+  "delete /api/secrets/{id}": {
+    handler: secret.DELETE,
+    target: async (w) => ({ params: { id: await newCredential(w, "secret") } }),
     owner: GONE,
     other: HIDDEN,
     fresh: true,

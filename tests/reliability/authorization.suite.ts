@@ -108,6 +108,24 @@ async function make(kind: string): Promise<string> {
       expect(r.status, r.text).toBe(201);
       return r.json.key.id;
     }
+    case "credentials": {
+      const r = await callJson(baseUrl, "/api/credentials", {
+        method: "POST",
+        ...as,
+        body: { name: `${marker} credential ${ulid()}`, provider: "openai", apiKey: `sk-${marker}` },
+      });
+      expect(r.status, r.text).toBe(201);
+      return r.json.credential.id;
+    }
+    case "secrets": {
+      const r = await callJson(baseUrl, "/api/secrets", {
+        method: "POST",
+        ...as,
+        body: { name: `S_${ulid()}`, value: `${marker} secret` },
+      });
+      expect(r.status, r.text).toBe(201);
+      return r.json.secret.id;
+    }
     default:
       throw new Error(`no resource kind ${kind}`);
   }
@@ -162,6 +180,11 @@ async function target(method: string, path: string, fresh: boolean): Promise<{ u
       name: "x",
     },
     "POST /api/keys": { name: "another key" },
+    "POST /api/credentials": { name: `another ${ulid()}`, provider: "openai", apiKey: "sk-another" },
+    "PATCH /api/credentials/{id}": { name: `renamed ${ulid()}` },
+    "POST /api/secrets": { name: `ANOTHER_${ulid()}`, value: "v" },
+    "PATCH /api/secrets/{id}": { value: "new value" },
+    "PUT /api/models/default": { defaultModel: null },
   };
   return {
     url,

@@ -8,6 +8,7 @@
 import { clsx } from "clsx";
 import { ArrowDown, ArrowUp, ChevronRight, Plus, Trash2 } from "lucide-react";
 import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from "react";
+import { DEFAULT_MODEL_PROVIDER } from "@/lib/models/catalog";
 import type { AnyNodeDefinition } from "@/lib/nodes/types";
 import { useEditor } from "../editor-context";
 import {
@@ -410,7 +411,16 @@ function FieldRow({
   }
 }
 
-/** Provider and model, edited together: the providers this deployment has, and their models. */
+/** "openai · gpt-4o-mini (Team OpenAI)", or the test model said plainly. */
+function defaultModelLabel(model: { provider: string; model: string; credentialName?: string; builtin: boolean }) {
+  if (model.builtin) return "the built-in test model";
+  return `${model.provider} · ${model.model}${model.credentialName ? ` (${model.credentialName})` : ""}`;
+}
+
+/**
+ * Where a model node's answers come from, and which model: "the default model" (resolved when the workflow
+ * runs, for whoever runs it), a server-wide provider, or one of the user's credentials.
+ */
 function ModelPicker({
   node,
   provider,
@@ -424,7 +434,7 @@ function ModelPicker({
   set: SetField;
   issues: EditorIssue[];
 }) {
-  const { providers } = useEditorResources();
+  const { providers, credentials, defaultModel } = useEditorResources();
   const providerId = useId();
   const modelId = useId();
   const listId = useId();
@@ -432,13 +442,29 @@ function ModelPicker({
     typeof node.data.config.provider === "string" ? node.data.config.provider : String(provider.defaultValue ?? "");
   const currentModel =
     typeof node.data.config.model === "string" ? node.data.config.model : String(model.defaultValue ?? "");
+  const credentialId = typeof node.data.config.credentialId === "string" ? node.data.config.credentialId : undefined;
+  const credential = credentialId ? credentials.find((c) => c.id === credentialId) : undefined;
+  const isDefault = currentProvider === DEFAULT_MODEL_PROVIDER;
   const info = providers.find((p) => p.id === currentProvider);
+  // One select for where answers come from: the default model, a server-wide provider, or a credential.
+  const choice = isDefault ? DEFAULT_MODEL_PROVIDER : credentialId ? `credential:${credentialId}` : currentProvider;
 
-  const changeProvider = (id: string) => {
+  const changeChoice = (value: string) => {
+    if (value === DEFAULT_MODEL_PROVIDER) {
+      set("provider", DEFAULT_MODEL_PROVIDER);
+      set("model", "default");
+      set("credentialId", undefined);
+      return;
+    }
+    const picked = value.startsWith("credential:")
+      ? credentials.find((c) => `credential:${c.id}` === value)
+      : undefined;
+    const id = picked?.provider ?? value;
     set("provider", id);
+    set("credentialId", picked?.id);
     const next = providers.find((p) => p.id === id);
     // Keep the model when the new provider offers it; otherwise start from its first suggestion.
-    if (next && !next.models.includes(currentModel) && (next.models.length > 0 || !next.openModelList))
+    if (next && (isDefault || (!next.models.includes(currentModel) && (next.models.length > 0 || !next.openModelList))))
       set("model", next.models[0] ?? "");
   };
 
@@ -457,60 +483,92 @@ function ModelPicker({
           <Select
             id={providerId}
             data-testid="model-provider"
-            value={currentProvider}
-            onChange={(event) => changeProvider(event.target.value)}
+            value={choice}
+            onChange={(event) => changeChoice(event.target.value)}
             aria-invalid={issues.length ? true : undefined}
           >
-            {info ? null : <option value={currentProvider}>{currentProvider || "—"}</option>}
-            {providers.map((p) => (
-              <option key={p.id} value={p.id}>
-                {/* "Local (built in, deterministic)" → "Local": the details do not fit a select. */}
-                {p.label.replace(/\s*\(.*\)$/, "")}
-                {p.configured ? "" : " (not configured)"}
-              </option>
-            ))}
-          </Select>
-        </div>
-        <div data-field="model">
-          <label htmlFor={modelId} className="mb-1 block text-[11px] font-medium text-zinc-500">
-            Model
-          </label>
-          {info && !info.openModelList ? (
-            <Select
-              id={modelId}
-              data-testid="model-name"
-              value={currentModel}
-              onChange={(event) => set("model", event.target.value)}
-              aria-invalid={issues.length ? true : undefined}
-            >
-              {info.models.includes(currentModel) ? null : <option value={currentModel}>{currentModel || "—"}</option>}
-              {info.models.map((name) => (
-                <option key={name} value={name}>
-                  {name}
+            <option value={DEFAULT_MODEL_PROVIDER}>Default model</option>
+            {info || isDefault || credential ? null : <option value={choice}>{currentProvider || "—"}</option>}
+            {credentialId && !credential ? <option value={choice}>Missing credential</option> : null}
+            <optgroup label="Server-wide">
+              {providers.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {/* "Local (built in, deterministic)" → "Local": the details do not fit a select. */}
+                  {p.label.replace(/\s*\(.*\)$/, "")}
+                  {p.configured ? "" : " (not configured)"}
                 </option>
               ))}
-            </Select>
-          ) : (
-            <>
-              <TextInput
+            </optgroup>
+            {credentials.length ? (
+              <optgroup label="Your credentials">
+                {credentials.map((c) => (
+                  <option key={c.id} value={`credential:${c.id}`}>
+                    {c.name}
+                  </option>
+                ))}
+              </optgroup>
+            ) : null}
+          </Select>
+        </div>
+        {isDefault ? (
+          <div data-field="model" data-testid="default-model-resolved" className="text-[12px] text-zinc-600">
+            <span className="mb-1 block text-[11px] font-medium text-zinc-500">Resolves to</span>
+            <span className="block truncate pt-1.5 font-medium text-zinc-800" title={defaultModelLabel(defaultModel)}>
+              {defaultModelLabel(defaultModel)}
+            </span>
+          </div>
+        ) : (
+          <div data-field="model">
+            <label htmlFor={modelId} className="mb-1 block text-[11px] font-medium text-zinc-500">
+              Model
+            </label>
+            {info && !info.openModelList ? (
+              <Select
                 id={modelId}
                 data-testid="model-name"
-                list={listId}
                 value={currentModel}
                 onChange={(event) => set("model", event.target.value)}
                 aria-invalid={issues.length ? true : undefined}
-                placeholder="Model name"
-              />
-              <datalist id={listId}>
-                {(info?.models ?? []).map((name) => (
-                  <option key={name} value={name} />
+              >
+                {info.models.includes(currentModel) ? null : (
+                  <option value={currentModel}>{currentModel || "—"}</option>
+                )}
+                {info.models.map((name) => (
+                  <option key={name} value={name}>
+                    {name}
+                  </option>
                 ))}
-              </datalist>
-            </>
-          )}
-        </div>
+              </Select>
+            ) : (
+              <>
+                <TextInput
+                  id={modelId}
+                  data-testid="model-name"
+                  list={listId}
+                  value={currentModel}
+                  onChange={(event) => set("model", event.target.value)}
+                  aria-invalid={issues.length ? true : undefined}
+                  placeholder="Model name"
+                />
+                <datalist id={listId}>
+                  {(info?.models ?? []).map((name) => (
+                    <option key={name} value={name} />
+                  ))}
+                </datalist>
+              </>
+            )}
+          </div>
+        )}
       </div>
-      {info && !info.configured ? (
+      {isDefault ? (
+        <FieldMessage tone="hint">
+          {defaultModel.builtin
+            ? "Answers come from the built-in test model, which repeats what it is sent: add a credential in Settings → Model providers to use a real one."
+            : "Your default model, set in Settings; it applies when the workflow runs."}
+        </FieldMessage>
+      ) : credentialId && !credential ? (
+        <FieldMessage tone="error">This credential no longer exists: pick another one.</FieldMessage>
+      ) : info && !info.configured && !credential ? (
         <FieldMessage tone="hint">
           This provider is not configured on this server; runs will be refused until it is.
         </FieldMessage>

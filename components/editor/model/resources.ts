@@ -16,6 +16,10 @@ export interface EditorProvider {
 export interface EditorResources {
   userId: string;
   providers: EditorProvider[];
+  /** What "the default model" is for this user now (`builtin`: the local test model). */
+  defaultModel: { provider: string; model: string; credentialName?: string; builtin: boolean };
+  /** The user's model credentials (never their keys). */
+  credentials: Array<{ id: string; name: string; provider: string }>;
   knowledgeBases: Array<{ id: string; name: string }>;
   workflows: Array<{ id: string; name: string }>;
   /** Tool names nodes may use. */

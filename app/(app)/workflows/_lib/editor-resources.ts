@@ -7,6 +7,7 @@ import "server-only";
 import type { EditorResources } from "@/components/editor/model/resources";
 import { MODEL_PROVIDER_CATALOG } from "@/lib/models/catalog";
 import { listModelProviders } from "@/lib/models";
+import { getModelSettings, listCredentials } from "@/lib/services/credentials";
 import { listKnowledgeBases } from "@/lib/services/knowledge";
 import { listWorkflows } from "@/lib/services/workflows";
 import { validationContextFor } from "@/lib/services/validation-context";
@@ -18,11 +19,14 @@ export async function loadEditorResources({
   userId: string;
   workflowId?: string;
 }): Promise<EditorResources> {
-  const [validationContext, knowledgeBases, workflows] = await Promise.all([
+  const [validationContext, knowledgeBases, workflows, modelSettings, credentials] = await Promise.all([
     validationContextFor({ ownerId: userId, ...(workflowId ? { definitionId: workflowId } : {}) }),
     listKnowledgeBases({ ownerId: userId }),
     listWorkflows({ ownerId: userId }),
+    getModelSettings({ ownerId: userId }),
+    listCredentials({ ownerId: userId }),
   ]);
+  const { effective } = modelSettings;
   return {
     userId,
     providers: listModelProviders().map((provider) => ({
@@ -32,6 +36,13 @@ export async function loadEditorResources({
       models: provider.models,
       openModelList: MODEL_PROVIDER_CATALOG[provider.id].openModelList,
     })),
+    defaultModel: {
+      provider: effective.provider,
+      model: effective.model,
+      builtin: effective.builtin,
+      ...(effective.credentialName ? { credentialName: effective.credentialName } : {}),
+    },
+    credentials: credentials.map((c) => ({ id: c.id, name: c.name, provider: c.provider })),
     knowledgeBases: knowledgeBases.map((kb) => ({ id: kb.id, name: kb.name })),
     // A workflow cannot run itself as a subworkflow.
     workflows: workflows.filter((wf) => wf.id !== workflowId).map((wf) => ({ id: wf.id, name: wf.name })),
