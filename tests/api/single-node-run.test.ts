@@ -3,7 +3,7 @@
  * start state is the node's pinned input — through the real route and engine; and the pinned input as part of
  * the definition format (saved, exported, imported, refused where malformed).
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { POST as runExecution } from "@/app/api/executions/route";
 import { GET as getExecution } from "@/app/api/executions/[id]/route";
 import { POST as createWorkflow } from "@/app/api/workflows/route";
@@ -60,9 +60,14 @@ async function runStreamed(actor: Actor, body: unknown): Promise<ExecutionEvent[
   return (await readSse(response)).map((message) => parseExecutionEvent(message.data));
 }
 
+// One user for the file, made before the tests: the first sign-up pays for the database's start.
+let actor: Actor;
+beforeAll(async () => {
+  actor = await newActor();
+});
+
 describe("Run this node: a CUSTOM run from a pinned state", () => {
   it("runs only that node, starting from exactly the pinned state, and the run is tracked like any other", async () => {
-    const actor = await newActor();
     const doc = inspectingWorkflow(LOOK);
     const events = await runStreamed(actor, singleNodeRequest(doc, "look", PINNED));
 
@@ -108,7 +113,6 @@ describe("Run this node: a CUSTOM run from a pinned state", () => {
   });
 
   it("answers a model node from the pinned conversation and reports its tokens", async () => {
-    const actor = await newActor();
     const doc = inspectingWorkflow(LOOK);
     const events = await runStreamed(
       actor,
@@ -128,7 +132,6 @@ describe("Run this node: a CUSTOM run from a pinned state", () => {
   });
 
   it("records the branch a conditional takes without running what follows it", async () => {
-    const actor = await newActor();
     const doc = inspectingWorkflow(LOOK);
     doc.nodes.push({
       id: "check",
@@ -147,8 +150,20 @@ describe("Run this node: a CUSTOM run from a pinned state", () => {
     expect(events.at(-1)?.type).toBe("run_completed");
   });
 
+  it("reports a node that fails on its input as the run's failure, with the node's error", async () => {
+    const doc = inspectingWorkflow("$number(variables.price) * 2");
+    const events = await runStreamed(
+      actor,
+      singleNodeRequest(doc, "look", { messages: [], variables: { price: "nineteen" } }),
+    );
+    expect(events.some((event) => event.type === "node_started" && event.nodeId === "look")).toBe(true);
+    const last = events.at(-1)!;
+    if (last.type !== "run_failed") throw new Error(`the run ended with ${last.type}`);
+    // What the inspector shows: the node's own error, plainly.
+    expect(last.data.error?.message).toMatch(/"look" failed: .*nineteen/);
+  });
+
   it("refuses a malformed pinned state with a 422 that says where, before any run starts", async () => {
-    const actor = await newActor();
     const request = singleNodeRequest(inspectingWorkflow(LOOK), "look", PINNED);
     const response = await call(runExecution, "/api/executions", {
       method: "POST",
@@ -170,7 +185,6 @@ describe("Run this node: a CUSTOM run from a pinned state", () => {
   });
 
   it("refuses a node whose settings are invalid and names the field", async () => {
-    const actor = await newActor();
     const doc = inspectingWorkflow("$count(");
     const response = await call(runExecution, "/api/executions", {
       method: "POST",
@@ -186,7 +200,6 @@ describe("Run this node: a CUSTOM run from a pinned state", () => {
 
 describe("A pinned input in the definition format", () => {
   it("is saved, exported and imported with its node; a malformed one is refused with its path", async () => {
-    const actor = await newActor();
     const doc = inspectingWorkflow(LOOK);
     const definition = {
       name: "Pinned",

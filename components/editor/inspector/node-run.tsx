@@ -1,4 +1,10 @@
 "use client";
+
+/**
+ * "Run this node" in the inspector: the node run alone from an input the user can pin (kept in the node's
+ * data, so it is saved with the workflow), and what it did — its output, tokens, cost and errors. The run is
+ * a CUSTOM request through POST /api/executions (see ../model/single-node), tracked like any run.
+ */
 import { Pin, PinOff, Play } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useId, useRef, useState } from "react";
@@ -41,7 +47,13 @@ export function NodeRun({ node }: { node: EditorNode }) {
         <NodeRunner node={node} note={support.note} />
       ) : (
         <>
-          <button type="button" disabled className={RUN_BUTTON} data-testid="node-run-start">
+          <button
+            type="button"
+            disabled
+            className={RUN_BUTTON}
+            data-testid="node-run-start"
+            aria-describedby={`${node.id}-run-reason`}
+          >
             <Play aria-hidden className="size-3.5 fill-current" /> Run this node
           </button>
           <FieldMessage tone="hint" id={`${node.id}-run-reason`}>
@@ -158,8 +170,14 @@ function NodeRunner({ node, note }: { node: EditorNode; note?: string }) {
         </FieldMessage>
       ) : (
         <FieldMessage tone="hint" id={`${inputId}-source`}>
-          {SOURCE_TEXT[proposal.source]}
-          {proposal.note ? ` ${proposal.note}` : ""}
+          {pinned || text === baseline ? (
+            <>
+              {SOURCE_TEXT[proposal.source]}
+              {proposal.note ? ` ${proposal.note}` : ""}
+            </>
+          ) : (
+            "Your own input, not pinned: pin it to keep it with the workflow."
+          )}
         </FieldMessage>
       )}
       <div className="flex flex-wrap items-center gap-2">

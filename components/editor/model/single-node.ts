@@ -117,8 +117,9 @@ export function pinnedInputOf(node: Pick<EditorNode, "data">): PinnedInput | und
   return parsed.success ? parsed.data : undefined;
 }
 
-export function formatInput(input: PinnedInput): string {
-  return JSON.stringify(input, null, 2);
+/** The input as the editor shows it: the run's message first, then the state. */
+export function formatInput({ message, ...state }: PinnedInput): string {
+  return JSON.stringify(message === undefined ? state : { message, ...state }, null, 2);
 }
 
 export type ParsedInput = { ok: true; input: PinnedInput } | { ok: false; error: string };
