@@ -164,6 +164,14 @@ interface ReservedPostgresJs extends PostgresJsClient {
 }
 
 /**
+ * postgres.js writes less than 1 KB at the next `setImmediate`, and a busy event loop puts that off: the
+ * run's graph starts while its start is in flight, so a bare COMMIT (the transaction's last, small write)
+ * waited milliseconds for the graph to reach its first await, and with it the start and the first token.
+ * Padded to 1 KB (a comment PostgreSQL skips), it is written at once, right behind the statements.
+ */
+const PADDED_COMMIT = `commit -- ${"-".repeat(1020)}`;
+
+/**
  * Runs `statements` in one transaction, in order, and returns each one's rows — on PostgreSQL in ONE round
  * trip: BEGIN, the statements (prepared) and COMMIT are written together on a reserved connection instead
  * of BEGIN, statements and COMMIT one after another (postgres.js's `begin` waits for each). If a statement
@@ -188,7 +196,7 @@ export async function pipelinedTransaction(db: Database, statements: SQL[]): Pro
       const { sql: text, params } = dialect.sqlToQuery(statement);
       return reserved.unsafe(text, params, { prepare: true });
     });
-    const commit = reserved.unsafe("commit", [], { prepare: true });
+    const commit = reserved.unsafe(PADDED_COMMIT, [], { prepare: true });
     // Every promise is awaited (a rejected one left alone would be an unhandled rejection).
     const settled = await Promise.allSettled([begin, ...sent, commit]);
     const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
