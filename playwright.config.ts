@@ -51,6 +51,9 @@ export default defineConfig({
     env: {
       LATTICE_DATA_DIR: dataDir,
       DATABASE_URL: "",
+      // The wire-format model server the credentials spec starts listens on loopback, which a credential's
+      // base URL may name only when allowed (as the HTTP node's guard requires).
+      LATTICE_HTTP_ALLOWLIST: "127.0.0.1",
       NODE_ENV: "production",
     },
   },

@@ -117,13 +117,16 @@ export class ConversationTitle {
   private async request(): Promise<void> {
     const { ctx, spec } = this;
     try {
-      const model = ctx.resources.getChatModel({ ...spec, temperature: 0.2, maxTokens: 32 });
+      // "The default model" and a credential resolve for the run's owner, as the answering node's do.
+      const resolved = await ctx.resources.resolveModel({ ...spec, temperature: 0.2, maxTokens: 32 }, ctx.userId);
+      if (resolved.provider === "local") return;
+      const model = ctx.resources.getChatModel(resolved);
       const reply = await model.invoke(
         [new SystemMessage(TITLE_PROMPT), new HumanMessage(this.message.slice(0, TITLE_INPUT_CHARS))],
         { signal: AbortSignal.any([ctx.signal, this.stop.signal, AbortSignal.timeout(TITLE_TIMEOUT_MS)]) },
       );
       // The run's usage: counted with its answer's in the row, the conversation and the analytics.
-      ctx.usageByModel = addUsage(ctx.usageByModel, usageOf(spec, reply));
+      ctx.usageByModel = addUsage(ctx.usageByModel, usageOf(resolved, reply));
       const from = titleFromMessage(this.message);
       const to = cleanGeneratedTitle(typeof reply.content === "string" ? reply.content : reply.text);
       if (to && to !== from) this.change = { from, to };

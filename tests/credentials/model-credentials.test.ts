@@ -141,6 +141,9 @@ describe("the default model", () => {
     const all = `${raw}\n${await everythingAbout(actor, saved.message.executionId!)}`;
     expect(all).toContain('"openai:gpt-4o-mini"');
     expect(all).not.toContain(KEY);
+    // The conversation's title is asked of the same resolved model, inside the run.
+    expect(logged).not.toContain("could not name the conversation");
+    expect(wire.requests.filter((r) => r.model === "gpt-4o-mini")).toHaveLength(2);
   });
 
   it("LATTICE_DEFAULT_MODEL names it; a user's own choice wins over the server's", async () => {

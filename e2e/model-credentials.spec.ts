@@ -1,0 +1,108 @@
+/**
+ * Issue 15 in the browser, against the wire-format model server: a fresh account without providers is told
+ * its answers come from the test model; it adds a credential and tests it (and a failing one, whose error is
+ * the provider's own, key blanked), picks it in a model node, and chats with it — and the key is never on a
+ * page. At 1440×900; SHOTS_DIR, when set, keeps screenshots of what a user sees.
+ */
+import path from "node:path";
+import type { Page } from "@playwright/test";
+import { startWireServer, type WireServer } from "../tests/helpers/wire-server";
+import { editorTest as test, expect, newCredentials } from "./fixtures";
+
+test.use({ viewport: { width: 1440, height: 900 } });
+
+const KEY = "sk-e2e-4c3b2a1908f7e6d5c4b3a291";
+let wire: WireServer;
+test.beforeAll(async () => {
+  wire = await startWireServer({ apiKey: KEY });
+});
+test.afterAll(async () => {
+  await wire.close();
+});
+
+async function shot(page: Page, name: string) {
+  const dir = process.env.SHOTS_DIR;
+  if (dir) await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
+async function addCredential(page: Page, name: string, key: string) {
+  await page.getByTestId("credential-name").fill(name);
+  await page.getByTestId("credential-key").fill(key);
+  await page.getByTestId("credential-url").fill(`${wire.url}/v1`);
+  await page.getByTestId("credential-add").dblclick();
+  await expect(page.getByTestId("credential-row").filter({ hasText: name })).toHaveCount(1);
+}
+
+test("add and test credentials, pick one in a model node, chat with it; the test-model notice without one", async ({
+  page,
+  auth,
+  editor,
+}) => {
+  await auth.signUp(newCredentials("models"));
+  await expect(page).toHaveURL(/\/workflows/);
+
+  // No provider on this server: the chat says plainly where answers come from.
+  await page.goto("/chat");
+  await expect(page.getByTestId("test-model-notice")).toContainText("built-in test model");
+  await shot(page, "15-chat-test-model-notice");
+
+  await page.goto("/settings");
+  await expect(page.getByTestId("default-model").getByTestId("test-model-notice")).toBeVisible();
+  await addCredential(page, "Wire", KEY);
+  const good = page.getByTestId("credential-row").filter({ hasText: "Wire" }).first();
+  await good.getByTestId("credential-test").click();
+  await expect(good.getByTestId("credential-test-result")).toHaveAttribute("data-ok", "true");
+  await expect(good.getByTestId("credential-test-result")).toContainText("Connected: gpt-4o-mini answered");
+
+  await addCredential(page, "Old key", "sk-e2e-wrong-0000000000000000");
+  const bad = page.getByTestId("credential-row").filter({ hasText: "Old key" });
+  await bad.getByTestId("credential-test").click();
+  await expect(bad.getByTestId("credential-test-result")).toHaveAttribute("data-ok", "false");
+  await expect(bad.getByTestId("credential-test-result")).toContainText("Incorrect API key provided: [redacted]");
+  await shot(page, "15-settings-credentials");
+
+  // A workflow's model node picks the credential.
+  const created = await page.request.post("/api/workflows", {
+    data: {
+      name: "Wire answers",
+      nodes: [
+        { id: "start", type: "start", position: { x: 0, y: 0 }, data: { label: "Start", config: {} } },
+        {
+          id: "model",
+          type: "model",
+          position: { x: 240, y: 0 },
+          data: { label: "Model", config: { provider: "default", model: "default" } },
+        },
+        { id: "end", type: "end", position: { x: 480, y: 0 }, data: { label: "End", config: {} } },
+      ],
+      edges: [
+        { id: "e1", source: "start", target: "model" },
+        { id: "e2", source: "model", target: "end" },
+      ],
+      metadata: {},
+    },
+  });
+  expect(created.status()).toBe(201);
+  const workflowId = (await created.json()).workflow.id as string;
+  await page.goto(`/workflows/${workflowId}`);
+  await editor.waitReady();
+  await editor.select("model");
+  const picker = page.getByTestId("field-model-picker");
+  await expect(picker.getByTestId("default-model-resolved")).toContainText("the built-in test model");
+  await shot(page, "15-inspector-default-model");
+  await picker.getByTestId("model-provider").selectOption({ label: "Wire" });
+  await expect(picker.getByTestId("model-name")).toHaveValue("gpt-4o-mini");
+  await editor.save();
+  await editor.expectSaved(2);
+  await shot(page, "15-inspector-credential");
+
+  await page.goto(`/chat?workflow=${workflowId}`);
+  await expect(page.getByTestId("chat-app")).toHaveAttribute("data-ready", "true");
+  await page.getByTestId("chat-input").fill("Who answers?");
+  await page.getByTestId("chat-input").press("Enter");
+  const answer = page.locator('[data-testid="message"][data-role="assistant"]').last();
+  await expect(answer).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
+  await expect(answer).toContainText("Hello from openai gpt-4o-mini. You said: Who answers?");
+  await shot(page, "15-chat-with-credential");
+  expect(await page.content()).not.toContain(KEY);
+});
