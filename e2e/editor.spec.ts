@@ -55,6 +55,8 @@ test.describe("workflow editor", () => {
     // Clicking an issue selects its node.
     await page.getByTestId("issue-item").filter({ hasText: "“End” cannot be reached" }).click();
     await expect(page.getByTestId("inspector")).toContainText("Finishes the run");
+    // An End node means nothing alone: its "Run this node" says so instead of running.
+    await expect(page.getByTestId("node-run-unavailable")).toContainText("only finishes a run");
 
     // Fix it, then undo (the error is back) and redo (gone again).
     await editor.fitView();
@@ -88,9 +90,21 @@ test.describe("workflow editor", () => {
     await page.getByTestId("run-step-model").getByRole("button").click();
     await expect(page.getByTestId("run-step-output-model")).toBeVisible();
 
-    // Change a node and save again: version 2.
+    // Change a node, run it alone from a pinned input (issue 14, item 17), and save again: version 2.
     await editor.select("model");
     await page.getByTestId("model-name").selectOption("echo");
+    // The input offered is what the node started from in the test run; pinned, it is kept with the draft.
+    const pinInput = page.getByTestId("node-run-input");
+    await expect(pinInput).toHaveValue(/Hello editor/);
+    await page.getByTestId("node-run-pin").click();
+    await expect(page.getByTestId("node-run-pinned")).toBeVisible();
+    await pinInput.fill('{ "messages": [{ "role": "user", "content": "pinned words" }], "variables": {} }');
+    // A double-click runs it once and does not cancel it (Cancel takes Run's place under the second click).
+    await page.getByTestId("node-run-start").dblclick();
+    await expect(page.getByTestId("node-run-status")).toHaveAttribute("data-phase", "completed");
+    await expect(page.getByTestId("node-run-output")).toContainText("pinned words");
+    await expect(page.getByTestId("node-run-usage")).toContainText("tokens");
+    await shot(page, "inspector-node-run");
     await editor.save();
     await editor.expectSaved(2);
 
