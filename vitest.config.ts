@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -11,7 +12,15 @@ export default defineConfig({
   },
   test: {
     include: ["tests/**/*.test.ts", "lib/**/*.test.ts", "components/**/*.test.{ts,tsx}"],
-    exclude: ["e2e/**", "node_modules/**"],
+    // TEST_EXCLUDE_FILE: a JSON list of test files to leave out (`npm test`'s PostgreSQL pass: those that
+    // never opened a database in the PGlite pass; see scripts/test.ts).
+    exclude: [
+      "e2e/**",
+      "node_modules/**",
+      ...(process.env.TEST_EXCLUDE_FILE
+        ? (JSON.parse(fs.readFileSync(process.env.TEST_EXCLUDE_FILE, "utf8")) as string[])
+        : []),
+    ],
     environment: "node",
     globalSetup: ["tests/setup/global-setup.ts"],
     setupFiles: ["tests/setup/env.ts"],

@@ -56,6 +56,31 @@ function vitest(step: string, outFile: string, env: Record<string, string | unde
   total.skipped += r.numPendingTests + r.numTodoTests;
 }
 
+/**
+ * Test files the PostgreSQL pass need not run again: they passed in the PGlite pass with nothing skipped,
+ * never opened the database there (noted by tests/setup/env.ts), and start no process or server of their
+ * own (which could open one out of sight). None at all when the PGlite pass left no report.
+ */
+function databaseFreeFiles(reportFile: string, dbFilesFile: string): string[] {
+  const report = readJson<{
+    testResults?: Array<{ name: string; status: string; assertionResults: Array<{ status: string }> }>;
+  }>(reportFile);
+  if (!report?.testResults || !fs.existsSync(dbFilesFile)) return [];
+  const opened = new Set(fs.readFileSync(dbFilesFile, "utf8").split("\n").filter(Boolean));
+  return report.testResults
+    .filter(
+      (file) =>
+        file.status === "passed" &&
+        file.assertionResults.length > 0 &&
+        file.assertionResults.every((test) => test.status === "passed") &&
+        !opened.has(file.name) &&
+        !/\bspawn\(|startProductionServer|child_process|TEST_BACKEND|DATABASE_URL/.test(
+          fs.readFileSync(file.name, "utf8"),
+        ),
+    )
+    .map((file) => path.relative(root, file.name));
+}
+
 function findChromium(): string | undefined {
   const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
   return candidates.find((p): p is string => !!p && fs.existsSync(p));
@@ -91,11 +116,24 @@ const pgUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 
 if (!onlyE2e) {
   run("biome lint", "npx", ["biome", "lint", "."]);
-  vitest("vitest (PGlite)", path.join(results, "vitest-pglite.json"), { TEST_BACKEND: "pglite" });
+  const dbFiles = path.join(results, "vitest-db-files.txt");
+  fs.rmSync(dbFiles, { force: true });
+  vitest("vitest (PGlite)", path.join(results, "vitest-pglite.json"), {
+    TEST_BACKEND: "pglite",
+    LATTICE_DB_FILES_OUT: dbFiles,
+  });
   if (pgUrl && !args.has("--no-postgres")) {
+    const excludeFile = path.join(results, "vitest-postgres-exclude.json");
+    const databaseFree = databaseFreeFiles(path.join(results, "vitest-pglite.json"), dbFiles);
+    fs.writeFileSync(excludeFile, JSON.stringify(databaseFree));
+    if (databaseFree.length > 0)
+      console.log(
+        `\n(PostgreSQL pass: ${databaseFree.length} test files that opened no database in the PGlite pass are not run again.)`,
+      );
     vitest("vitest (PostgreSQL)", path.join(results, "vitest-postgres.json"), {
       TEST_BACKEND: "postgres",
       TEST_DATABASE_URL: pgUrl,
+      TEST_EXCLUDE_FILE: excludeFile,
     });
   } else {
     console.log("\n(PostgreSQL pass skipped: set TEST_DATABASE_URL to run the suite on PostgreSQL too.)");

@@ -1,4 +1,5 @@
-import { inject } from "vitest";
+import fs from "node:fs";
+import { afterAll, expect, inject } from "vitest";
 
 const databaseUrl = inject("databaseUrl");
 if (databaseUrl) {
@@ -12,3 +13,14 @@ process.env.LATTICE_DEMO_ACCOUNT ??= "false";
 // suite. The throttle's own tests use distinct addresses and their own limits.
 process.env.LATTICE_AUTH_ATTEMPTS_PER_IP ??= "1000000";
 (process.env as Record<string, string>).NODE_ENV = "test";
+
+// `npm test` runs the PostgreSQL pass only on the files that opened a database in the PGlite pass (a file
+// that never did tests nothing new on another backend): each file that did is noted here.
+const dbFilesOut = process.env.LATTICE_DB_FILES_OUT;
+if (dbFilesOut) {
+  afterAll(() => {
+    const file = expect.getState().testPath;
+    if (file && (globalThis as { __latticeDb?: unknown }).__latticeDb !== undefined)
+      fs.appendFileSync(dbFilesOut, `${file}\n`);
+  });
+}

@@ -224,7 +224,7 @@ describe("validateWorkflow robustness", () => {
     expect(result.errors.length).toBeGreaterThan(0);
   });
 
-  it("validates a 500-node workflow in a few milliseconds", () => {
+  it("validates a 500-node workflow without a pathological slow-down", () => {
     const nodes = [node("start", "start")];
     const edges = [];
     let previous = "start";
@@ -254,7 +254,9 @@ describe("validateWorkflow robustness", () => {
       timings.push(performance.now() - started);
     }
     timings.sort((a, b) => a - b);
-    // Typically ~1–3 ms here; the bound leaves room for a machine shared by other test runs.
-    expect(timings[Math.floor(timings.length / 2)]).toBeLessThan(25);
+    // Typically ~1–3 ms here. Not a benchmark (those are in bench/): a guard against a pathological
+    // (quadratic or worse) validation, with room for a 2-core machine running the rest of the suite (48 ms
+    // seen at a load average of 15).
+    expect(timings[Math.floor(timings.length / 2)]).toBeLessThan(250);
   });
 });
