@@ -34,6 +34,8 @@ export interface ExecutionResources {
     knowledgeBaseId: string;
     query: string;
     topK: number;
+    /** Aborts the question's embedding request (a base with an embeddings model) when the run is cancelled. */
+    signal?: AbortSignal;
   }): Promise<KnowledgeHit[]>;
   safeFetch(url: string, init?: SafeFetchInit): Promise<SafeFetchResponse>;
 }

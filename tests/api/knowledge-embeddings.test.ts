@@ -14,6 +14,9 @@ import { prepareVectorSupport } from "@/lib/db/vector";
 import { resetEnvCache } from "@/lib/env";
 import { searchKnowledge } from "@/lib/retrieval";
 import { startWireServer, type WireServer } from "@/tests/helpers/wire-server";
+import { execute } from "@/lib/engine/execute";
+import { InMemoryTracker } from "@/lib/engine/tracker";
+import { chain, graph, node } from "../engine/helpers";
 import { addText, newBase } from "./knowledge-fixtures";
 import { call, newActor, type Actor } from "./rest-fixtures";
 
@@ -120,6 +123,30 @@ describe.each([
     // The retrieval node's and the knowledge-search tool's search is the same one.
     const hits = await searchKnowledge({ ownerId: actor.id, knowledgeBaseId: hybrid, query: QUESTION, topK: 1 });
     expect(hits[0]).toMatchObject({ title: "Car repairs", content: ANSWER });
+  });
+
+  it("hands the retrieval node the passage by meaning, with its 0–1 score in the sources", async () => {
+    const actor = await newActor();
+    const id = await corpusBase(actor, { provider: "openai", model: "wire-embed" });
+    const nodes = [
+      node("start", "start", {}),
+      node("retrieve", "retrieval", { knowledgeBaseId: id, query: "{{input.message}}", topK: 1 }),
+      node("model", "model", { provider: "local", model: "echo" }),
+      node("end", "end", {}),
+    ];
+    const result = await execute(
+      {
+        type: "CUSTOM",
+        definition: graph(nodes, chain("start", "retrieve", "model", "end")),
+        input: { message: QUESTION },
+      },
+      { userId: actor.id, tracker: new InMemoryTracker() },
+    );
+    expect(result.status).toBe("completed");
+    const [source] = result.output.sources ?? [];
+    expect(source).toMatchObject({ title: "Car repairs", knowledgeBaseId: id });
+    expect(source!.score).toBeGreaterThan(0.6);
+    expect(source!.score).toBeLessThanOrEqual(1);
   });
 
   it("embeds with Ollama's /api/embed too", async () => {

@@ -4,7 +4,10 @@ import type { NodeRunFunction } from "../runtime";
 
 const EXCERPT_LENGTH = 200;
 
-/** Searches the owner's knowledge base; writes the passages (numbered, for citations) and their sources. */
+/**
+ * Searches the owner's knowledge base (hybrid where it has an embeddings model); writes the passages (numbered,
+ * for citations) and their sources with their 0–1 scores.
+ */
 export const retrieveContext: NodeRunFunction<"retrieval"> = async (state, config, runtime) => {
   const query = renderTemplate(config.query, runtime.scope(state)).trim();
   runtime.signal.throwIfAborted();
@@ -14,6 +17,7 @@ export const retrieveContext: NodeRunFunction<"retrieval"> = async (state, confi
         knowledgeBaseId: config.knowledgeBaseId,
         query,
         topK: config.topK,
+        signal: runtime.signal,
       })
     : [];
   return {
