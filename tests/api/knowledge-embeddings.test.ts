@@ -13,6 +13,7 @@ import { getDbHandle } from "@/lib/db/client";
 import { prepareVectorSupport } from "@/lib/db/vector";
 import { resetEnvCache } from "@/lib/env";
 import { searchKnowledge } from "@/lib/retrieval";
+import { EMBEDDING_BATCH_SIZE, embedTexts } from "@/lib/retrieval/embeddings";
 import { startWireServer, type WireServer } from "@/tests/helpers/wire-server";
 import { execute } from "@/lib/engine/execute";
 import { InMemoryTracker } from "@/lib/engine/tracker";
@@ -159,6 +160,17 @@ describe.each([
 });
 
 describe("embeddings of a knowledge base", () => {
+  it("sends texts in bounded batches, in order, and normalises the vectors", async () => {
+    const texts = Array.from({ length: EMBEDDING_BATCH_SIZE * 2 + 3 }, (_, i) => `passage ${i} about cars`);
+    const before = wire.embedRequests.length;
+    const vectors = await embedTexts({ provider: "openai", model: "batch-check" }, texts);
+    const sent = wire.embedRequests.slice(before).filter((r) => r.model === "batch-check");
+    expect(sent.map((r) => r.texts.length)).toEqual([EMBEDDING_BATCH_SIZE, EMBEDDING_BATCH_SIZE, 3]);
+    expect(sent.flatMap((r) => r.texts)).toEqual(texts);
+    expect(vectors).toHaveLength(texts.length);
+    expect(Math.hypot(...vectors[70]!)).toBeCloseTo(1, 5);
+  });
+
   it("says at start whether pgvector is there: always on the embedded database", async () => {
     const handle = await getDbHandle();
     const present = await prepareVectorSupport(handle);
