@@ -10,6 +10,7 @@ import {
   nodeOutputOf,
   parseInput,
   proposeInput,
+  refusalText,
   requestIssues,
   singleNodeRequest,
   singleRunSupport,
@@ -145,6 +146,8 @@ describe("requestIssues and nodeOutputOf", () => {
       { field: null, message: "messages.0.role: Invalid option" },
       { field: null, message: "Answer is not connected." },
     ]);
+    expect(refusalText(error)).toBe("This node’s settings are not valid, so it cannot run.");
+    expect(refusalText(new AppError("rate_limit:runs", "Too many runs at once."))).toBe("Too many runs at once.");
   });
 
   it("shows the values of the variables the node set", () => {

@@ -18,6 +18,7 @@ import {
   nodeOutputOf,
   parseInput,
   proposeInput,
+  refusalText,
   requestIssues,
   singleNodeRequest,
   singleRunSupport,
@@ -83,7 +84,7 @@ function followerOf(store: EditorStore): RunFollower {
       get: () => store.getState().nodeRun?.run ?? IDLE_RUN,
       apply: (events) => update((s) => ({ ...s, run: events.reduce(applyRunEvent, s.run) })),
       update: (change) => update((s) => ({ ...s, run: change(s.run) })),
-      refused: (error) => update((s) => ({ ...s, issues: requestIssues(error) })),
+      refused: (error) => update((s) => ({ ...s, refusal: refusalText(error), issues: requestIssues(error) })),
     });
     followers.set(store, follower);
   }
@@ -223,11 +224,10 @@ function NodeRunner({ node, note }: { node: EditorNode; note?: string }) {
 /** What the node did: status, time, tokens and cost, its error or why the run was refused, and its output. */
 function NodeRunResult({ session }: { session: NodeRunSession }) {
   const store = useEditorApi();
-  const { run, nodeId, issues } = session;
+  const { run, nodeId, issues, refusal } = session;
   const info = run.nodes[nodeId];
   const output = nodeOutputOf(run, nodeId);
-  const failure = info?.error ?? run.result?.error?.message ?? (issues.length > 0 ? null : run.error);
-  const refusal = issues.length > 0 ? run.error?.replace(/ \(.*\)$/, "") : null;
+  const failure = info?.error ?? run.result?.error?.message ?? run.error;
   const usage = info?.usage;
   return (
     <div
@@ -255,7 +255,7 @@ function NodeRunResult({ session }: { session: NodeRunSession }) {
         ) : null}
       </div>
 
-      {refusal ? (
+      {refusal && issues.length > 0 ? (
         <div
           data-testid="node-run-issues"
           role="alert"

@@ -570,7 +570,7 @@ export function createEditorStore(init: EditorInit): EditorStore {
       },
 
       startNodeRun(nodeId) {
-        set({ nodeRun: { nodeId, run: startingRun(), issues: [] } });
+        set({ nodeRun: { nodeId, run: startingRun(), refusal: null, issues: [] } });
       },
 
       updateNodeRun(update) {

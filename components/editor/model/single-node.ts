@@ -186,8 +186,17 @@ export function singleNodeRequest(doc: Pick<WorkflowDocument, "nodes">, nodeId: 
 export interface NodeRunSession {
   nodeId: string;
   run: RunState;
-  /** Why the request was refused, issue by issue. */
+  /** Why the request was refused: in a sentence, then issue by issue. */
+  refusal: string | null;
   issues: NodeRunIssue[];
+}
+
+/**
+ * A refusal in a sentence. Start and End of the small graph are always valid, so a graph the validation refuses
+ * is the node's own settings.
+ */
+export function refusalText(error: AppError): string {
+  return error.code === "validation:workflow" ? "This node’s settings are not valid, so it cannot run." : error.message;
 }
 
 /** Where a refused run's issue points on the node: the settings field the validation names, if any. */
