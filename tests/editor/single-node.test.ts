@@ -185,6 +185,10 @@ describe("the pin in the editor store", () => {
     const store = createEditorStore({ doc: doc() });
     store.getState().setPinnedInput("model", PINNED);
     expect(documentOf(store.getState()).nodes[2]!.data.pinnedInput).toEqual(PINNED);
+    // The same pin again (a second click) is no edit.
+    const revision = store.getState().revision;
+    store.getState().setPinnedInput("model", structuredClone(PINNED));
+    expect(store.getState().revision).toBe(revision);
     store.getState().setPinnedInput("model", undefined);
     expect("pinnedInput" in store.getState().nodes[2]!.data).toBe(false);
     store.getState().undo();

@@ -8,7 +8,7 @@
 import { Pin, PinOff, Play } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useId, useRef, useState } from "react";
-import { singleFlight } from "@/components/ui/single-flight";
+import { isRepeatClick, singleFlight } from "@/components/ui/single-flight";
 import { useEditor, useEditorApi } from "../editor-context";
 import type { EditorNode } from "../model/document";
 import type { EditorStore } from "../model/editor-store";
@@ -197,7 +197,10 @@ function NodeRunner({ node, note }: { node: EditorNode; note?: string }) {
           <button
             type="button"
             data-testid="node-run-unpin"
-            onClick={() => store.getState().setPinnedInput(node.id, undefined)}
+            onClick={(event) => {
+              // Clear takes Pin's place once pinned: the second click of a double-click on Pin must not clear it.
+              if (!isRepeatClick(event)) store.getState().setPinnedInput(node.id, undefined);
+            }}
             className={SECONDARY_BUTTON}
           >
             <PinOff aria-hidden className="size-3.5" /> Clear pin

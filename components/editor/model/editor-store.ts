@@ -418,7 +418,7 @@ export function createEditorStore(init: EditorInit): EditorStore {
 
       setPinnedInput(nodeId, input) {
         updateNode(nodeId, `pin:${nodeId}`, (node) => {
-          if (input === undefined && node.data.pinnedInput === undefined) return null;
+          if (JSON.stringify(input) === JSON.stringify(node.data.pinnedInput)) return null;
           const data = { ...node.data };
           if (input) data.pinnedInput = input;
           else delete data.pinnedInput;
