@@ -103,6 +103,8 @@ test("add and test credentials, pick one in a model node, chat with it; the test
   const answer = page.locator('[data-testid="message"][data-role="assistant"]').last();
   await expect(answer).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
   await expect(answer).toContainText("Hello from openai gpt-4o-mini. You said: Who answers?");
+  // This workflow answers with its own model: no test-model notice here.
+  await expect(page.getByTestId("test-model-notice")).toHaveCount(0);
   await shot(page, "15-chat-with-credential");
   expect(await page.content()).not.toContain(KEY);
 });

@@ -9,7 +9,6 @@
 import { clsx } from "clsx";
 import { usePathname, useRouter } from "next/navigation";
 import { createContext, Fragment, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { TestModelNotice } from "@/components/shell/test-model-notice";
 import type { ConversationPage } from "@/lib/api-client/chat";
 import type { PrepareKnowledgeChat } from "./answer-choice";
 import type { AnswererData } from "./queries";
@@ -18,6 +17,8 @@ import "./chat.css";
 
 interface ChatShellValue {
   answerers: AnswererData;
+  /** The user's default model is the built-in test model (see ConversationView's notice). */
+  testModel: boolean;
   prepareKnowledgeChat: PrepareKnowledgeChat;
   newChat: () => void;
   openConversations: () => void;
@@ -43,7 +44,7 @@ export function ChatShell({
   children,
 }: {
   initialPage: ConversationPage;
-  /** The user's default model is the built-in test model: the chat says so above the conversation. */
+  /** The user's default model is the built-in test model: a chat with a built-in template says so. */
   testModel?: boolean;
   answerers: AnswererData;
   /** The server action binding a template to a knowledge base for a chat (a temporary definition). */
@@ -75,8 +76,8 @@ export function ChatShell({
   }, [drawer]);
 
   const value = useMemo(
-    () => ({ answerers, prepareKnowledgeChat, newChat, openConversations: () => setDrawer(true) }),
-    [answerers, prepareKnowledgeChat, newChat],
+    () => ({ answerers, testModel, prepareKnowledgeChat, newChat, openConversations: () => setDrawer(true) }),
+    [answerers, testModel, prepareKnowledgeChat, newChat],
   );
 
   return (
@@ -110,10 +111,7 @@ export function ChatShell({
               }}
             />
           </aside>
-          <section className="flex min-w-0 flex-1 flex-col">
-            {testModel ? <TestModelNotice className="mx-4 mt-3 shrink-0 py-2" /> : null}
-            {children}
-          </section>
+          <section className="flex min-w-0 flex-1 flex-col">{children}</section>
         </div>
       </NewChatContext.Provider>
     </ChatShellContext.Provider>

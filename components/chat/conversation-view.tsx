@@ -6,6 +6,7 @@
  * first message creates it on the server, and the address becomes /chat/<id> without reloading anything,
  * so the stream goes on undisturbed.
  */
+import { TestModelNotice } from "@/components/shell/test-model-notice";
 import { useQueryClient } from "@tanstack/react-query";
 import { clsx } from "clsx";
 import { ArrowDown, CircleAlert, MessageSquare, PanelLeft, Sparkles } from "lucide-react";
@@ -133,6 +134,9 @@ export function ConversationView({
     choiceFromConversation(conversation.data, answerers) ??
     (universal ? { kind: "template", id: universal.id } : null);
   const choiceName = describeChoice(choice, answerers)?.name ?? null;
+  // Built-in templates answer with the default model: when that is the test model, the chat says so plainly.
+  const answersWithTestModel =
+    shell.testModel && choice?.kind === "template" && templates.some((t) => t.id === choice.id && t.isBuiltin);
   // A template that reads a knowledge base cannot answer without one: the picker asks, and sending waits.
   const templateDetail = useTemplateDetail(
     choice?.kind === "template" && !choice.knowledgeBaseId && choice.id !== universal?.id ? choice.id : null,
@@ -340,6 +344,7 @@ export function ConversationView({
           </span>
         ) : null}
       </header>
+      {answersWithTestModel ? <TestModelNotice className="mx-3 mt-3 shrink-0 py-2 sm:mx-4" /> : null}
 
       <div className="relative min-h-0 flex-1">
         <div ref={scroller} onScroll={onScroll} data-testid="message-list" className="h-full overflow-y-auto">

@@ -248,7 +248,7 @@ function AddCredentialForm() {
         </select>
       </div>
       {provider !== "ollama" ? (
-        <div className="flex flex-col gap-1.5">
+        <div className="flex flex-col gap-1.5 sm:col-span-2">
           <Label htmlFor={ids.key}>API key</Label>
           <Input
             id={ids.key}
