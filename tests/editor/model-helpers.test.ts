@@ -45,7 +45,11 @@ describe("config form description", () => {
     expect(fields.find((f) => f.key === "maxTokens")).toMatchObject({ integer: true, min: 1 });
     const entries = formEntries(fields);
     expect(entries[0]).toMatchObject({ kind: "group", group: "model", widget: "model" });
-    expect((entries[0] as { fields: Array<{ key: string }> }).fields.map((f) => f.key)).toEqual(["provider", "model"]);
+    expect((entries[0] as { fields: Array<{ key: string }> }).fields.map((f) => f.key)).toEqual([
+      "provider",
+      "model",
+      "credentialId",
+    ]);
     expect(describeConfig(retrievalConfigSchema).find((f) => f.key === "knowledgeBaseId")).toMatchObject({
       required: true,
     });
@@ -172,6 +176,10 @@ describe("node drawing", () => {
       );
     }
     expect(nodeSummary("model", { provider: "openai", model: "gpt-4o" })).toBe("openai · gpt-4o");
+    expect(nodeSummary("model", { provider: "default", model: "default" })).toBe("Default model");
+    const credential = { provider: "openai", model: "gpt-4o", credentialId: "01J0000000000000000000000C" };
+    expect(nodeSummary("model", credential, { credentialName: () => "Team key" })).toBe("openai · gpt-4o (Team key)");
+    expect(nodeSummary("model", credential)).toBe("openai · gpt-4o (missing credential)");
     expect(nodeSummary("retrieval", { knowledgeBaseId: "kb1", topK: 3 }, { knowledgeBaseName: () => "Handbook" })).toBe(
       "Top 3 from Handbook",
     );

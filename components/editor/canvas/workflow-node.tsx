@@ -59,7 +59,7 @@ function WorkflowNodeView({ id, type, data, selected }: NodeProps<EditorNode>) {
   });
   const dangling = danglingKey ? danglingKey.split("\u0000") : [];
   const errorConnected = useEditor((state) => Boolean(usedHandles(state.edges).get(id)?.has("error")));
-  const { knowledgeBases, workflows } = useEditorResources();
+  const { knowledgeBases, workflows, credentials } = useEditorResources();
 
   const Icon = nodeIcon(definition?.icon);
   const color = definition?.color ?? "#71717a";
@@ -69,6 +69,7 @@ function WorkflowNodeView({ id, type, data, selected }: NodeProps<EditorNode>) {
     ? nodeSummary(type, data.config, {
         knowledgeBaseName: (kb) => knowledgeBases.find((item) => item.id === kb)?.name,
         workflowName: (wf) => workflows.find((item) => item.id === wf)?.name,
+        credentialName: (c) => credentials.find((item) => item.id === c)?.name,
       })
     : `Unknown node type “${type}”`;
   const branching = handles.outputs.length > 1 || dangling.length > 0;

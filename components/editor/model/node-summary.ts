@@ -6,6 +6,15 @@
 export interface SummaryContext {
   knowledgeBaseName?: (id: string) => string | undefined;
   workflowName?: (id: string) => string | undefined;
+  credentialName?: (id: string) => string | undefined;
+}
+
+/** "Default model", "openai · gpt-4o-mini", "openai · gpt-4o-mini (Team key)". */
+function modelSummary(config: Record<string, unknown>, context: SummaryContext): string {
+  if (config.provider === "default") return "Default model";
+  const base = [str(config.provider) || "local", str(config.model) || "echo"].join(" · ");
+  const id = str(config.credentialId);
+  return id ? `${base} (${context.credentialName?.(id) ?? "missing credential"})` : base;
 }
 
 const str = (value: unknown): string => (typeof value === "string" ? value : "");
@@ -35,7 +44,7 @@ export function nodeSummary(
     case "tools":
     case "router":
       return (
-        [str(config.provider) || "local", str(config.model) || "echo"].join(" · ") +
+        modelSummary(config, context) +
         (type === "tools" && Array.isArray(config.tools)
           ? ` — ${config.tools.length} tool${config.tools.length === 1 ? "" : "s"}`
           : "")
