@@ -86,6 +86,13 @@ beforeAll(async () => {
   const events = await readSse(chat);
   ids.conversation = events.find((m) => m.event === "run_completed")!.data.data.conversationId;
   await callJson(baseUrl, "/api/keys", { method: "POST", ...as, body: { name: hostile(0).slice(0, 90) } });
+  // Settings lists model credentials by name too.
+  const credential = await callJson(baseUrl, "/api/credentials", {
+    method: "POST",
+    ...as,
+    body: { name: hostile(3).slice(0, 100), provider: "anthropic", apiKey: "sk-ant-hostile-0000" },
+  });
+  expect(credential.status, credential.text).toBe(201);
   const knowledge = await callJson(baseUrl, "/api/knowledge-bases", {
     method: "POST",
     ...as,
