@@ -4,6 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { createTemporaryDefinition } from "@/lib/db/queries/definitions";
 import { getTemplateBySlug } from "@/lib/db/queries/templates";
 import { execute } from "@/lib/engine/execute";
 import { UNIVERSAL_CHAT_SLUG } from "@/lib/templates/builtin";
@@ -85,6 +86,32 @@ describe("retention", () => {
     expect(await count("execution_events", "execution_id", recent.executionId)).toBeGreaterThan(0);
     expect(await count("execution_events", "execution_id", paused.executionId)).toBeGreaterThan(0);
     expect(await count("checkpoints", "thread_id", paused.executionId)).toBeGreaterThan(0);
+  });
+
+  it("keeps a temporary definition a conversation answers with, however old (a knowledge-base chat)", async () => {
+    const user = await createTestUser();
+    const template = await getTemplateBySlug({ slug: UNIVERSAL_CHAT_SLUG });
+    const temporary = await createTemporaryDefinition({
+      ownerId: user.id,
+      templateId: template!.id,
+      name: "Chat with my notes",
+      graph: echoGraph(),
+    });
+    const first = await execute(
+      { type: "CHAT", workflowId: temporary.id, message: "hello" },
+      { userId: user.id, tracker: getWorkflowTracker() },
+    );
+    await age(first.executionId, 40);
+    await query(sql`update workflow_definitions set created_at = now() - interval '40 days' where id = ${temporary.id}`);
+    await pruneExpiredData({ settings: { eventsDays: 30, checkpointsDays: 14, temporaryDefinitionsDays: 7 } });
+    expect(await query(sql`select id from workflow_definitions where id = ${temporary.id}`)).toHaveLength(1);
+    // The conversation goes on with the same workflow.
+    const next = await execute(
+      { type: "CHAT", conversationId: first.conversationId, message: "still there?" },
+      { userId: user.id, tracker: getWorkflowTracker() },
+    );
+    expect(next.status).toBe("completed");
+    expect((await executionRow(next.executionId))!.definition_id).toBe(temporary.id);
   });
 
   it("keeps everything when the settings say 0 (forever)", async () => {

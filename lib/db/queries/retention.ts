@@ -1,7 +1,7 @@
 /**
  * Retention: deletes what has outlived its use, in small batches (short transactions, no long locks).
  * Only ever data of runs that are over: a running or paused run keeps its events, its checkpoints (a
- * paused run needs them to resume) and its temporary definition. Execution rows and the analytics
+ * paused run needs them to resume) and its temporary definition, as does a conversation that answers with one. Execution rows and the analytics
  * counters are never pruned.
  */
 import "server-only";
@@ -71,8 +71,8 @@ export async function deleteExpiredCheckpoints({ before }: { before: Date }): Pr
 }
 
 /**
- * Temporary definitions (instantiated from a template for one run) created before `before` that no
- * running or paused run uses. Runs keep the graph they ran (workflow_config) and their template link.
+ * Temporary definitions (instantiated from a template for one run, or for a conversation to answer with)
+ * created before `before` that no running or paused run uses and no conversation answers with. Runs keep the graph they ran (workflow_config) and their template link.
  */
 export async function deleteExpiredTemporaryDefinitions({ before }: { before: Date }): Promise<number> {
   const db = await getDb();
@@ -85,6 +85,8 @@ export async function deleteExpiredTemporaryDefinitions({ before }: { before: Da
             select 1 from workflow_executions e
             where e.definition_id = d.id and e.status not in ${OVER}
           )
+          -- A conversation that answers with it (a knowledge-base chat) goes on using it.
+          and not exists (select 1 from conversations c where c.workflow_id = d.id)
         limit ${BATCH}
       )
       returning 1`);
