@@ -235,7 +235,9 @@ export async function deleteSecret({ ownerId, id }: { ownerId: string; id: strin
 
 /** The providers, the server's default model, the user's own and what "the default model" is for them now. */
 export async function getModelSettings({ ownerId }: { ownerId: string }): Promise<ModelSettings> {
-  const [models, credentials] = await Promise.all([userModels(ownerId), listCredentials({ ownerId })]);
+  const models = await userModels(ownerId);
+  // Names are read only when a credential is chosen (the chat's frame asks on every load).
+  const credentials = models.defaultModel?.credentialId ? await listCredentials({ ownerId }) : [];
   const named = (choice: ModelChoice) => {
     const credential = choice.credentialId ? credentials.find((c) => c.id === choice.credentialId) : undefined;
     return {

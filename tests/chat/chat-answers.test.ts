@@ -157,7 +157,10 @@ describe("conversation titles", () => {
     const saved = chatMessageEventSchema.parse(events.at(-1)!.data);
     const nodeTokens = events
       .filter((e) => e.event === "node_completed")
-      .reduce((sum, e) => sum + (e.data.data.usage ? e.data.data.usage.inputTokens + e.data.data.usage.outputTokens : 0), 0);
+      .reduce(
+        (sum, e) => sum + (e.data.data.usage ? e.data.data.usage.inputTokens + e.data.data.usage.outputTokens : 0),
+        0,
+      );
     const run = events.find((e) => e.event === "run_completed")!.data.data;
     // The answer node's tokens, and the title's beside them (a system prompt, the message, a short reply).
     expect(nodeTokens).toBeGreaterThan(0);
@@ -198,11 +201,25 @@ describe("conversation titles", () => {
 
   it("stay the first message when the built-in local model answered (it cannot summarise)", async () => {
     const actor = await newActor();
-    const saved = await send(actor, { message: "Tell me about graphs\nand more" });
+    const created = await call(createWorkflow, "/api/workflows", {
+      method: "POST",
+      body: echoDefinition("Local echo"),
+      auth: actor,
+    });
+    const saved = await send(actor, {
+      message: "Tell me about graphs\nand more",
+      workflowId: created.json.workflow.id,
+    });
     expect((await conversationOf(actor, saved.conversationId)).title).toBe(
       titleFromMessage("Tell me about graphs\nand more"),
     );
     expect(titleFromMessage("Tell me about graphs\nand more")).toBe("Tell me about graphs");
+  });
+
+  it("are written by the default model when it is a configured provider (the Universal chat's here)", async () => {
+    const actor = await newActor();
+    const saved = await send(actor, { message: "I have three days in Lisbon next month, what should I see?" });
+    expect((await conversationOf(actor, saved.conversationId)).title).toBe("Planning a Lisbon trip");
   });
 
   it("are cleaned of quotes, labels and end punctuation", () => {
