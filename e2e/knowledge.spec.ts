@@ -28,6 +28,8 @@ test.describe("knowledge bases", () => {
     await expect(page.getByTestId("knowledge-title")).toHaveText("Support handbook");
     await expect(page.getByTestId("empty-state")).toContainText("No documents yet");
     await expect(page.getByTestId("retrieval-empty")).toContainText("Add a document first");
+    // No embeddings provider on this server: search matches words, and the page says what to configure.
+    await expect(page.getByTestId("embeddings-unavailable")).toContainText("OPENAI_BASE_URL");
 
     const rows = page.getByTestId("document-row");
     const row = (title: string) =>
@@ -80,6 +82,8 @@ test.describe("knowledge bases", () => {
         .first(),
     ).toBeVisible();
     await expect(page.getByTestId("retrieval-result")).toHaveCount(2);
+    await expect(page.getByTestId("retrieval-mode")).toHaveText("by words");
+    await expect(first.getByTestId("retrieval-result-score")).toHaveText(/^0\.\d\d$/);
     await first.getByRole("button", { name: "Show more" }).click();
     await expect(first.getByRole("button", { name: "Show less" })).toHaveAttribute("aria-expanded", "true");
     await page.getByTestId("retrieval-query").fill("quantum chromodynamics");

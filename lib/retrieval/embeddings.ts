@@ -69,9 +69,11 @@ async function withSlot<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 function failure(ref: EmbeddingModelRef, detail: string): AppError {
+  // A sentence, so what follows it (a document's "found by its words meanwhile") reads as the next one.
+  const sentence = /[.!?]$/.test(detail) ? detail : `${detail}.`;
   return new AppError(
     "unavailable:embeddings",
-    `The ${ref.provider} embeddings model "${ref.model}" failed: ${detail}`,
+    `The ${ref.provider} embeddings model "${ref.model}" failed: ${sentence}`,
   );
 }
 
