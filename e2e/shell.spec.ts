@@ -101,4 +101,41 @@ test.describe("app shell and first pages", () => {
     await expect(page).toHaveURL(/\/templates/);
     await expect(templatesLink).toBeHidden();
   });
+
+  test("the API reference is a viewer with navigation and search, one screen tall, and loads nothing from elsewhere", async ({
+    page,
+    auth,
+  }) => {
+    test.setTimeout(120_000);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await auth.signUp(newCredentials("api"));
+    await expect(page).toHaveURL(/\/workflows/);
+    const requests: string[] = [];
+    page.on("request", (request) => requests.push(request.url()));
+
+    await page.goto("/settings/api");
+    const viewer = page.getByTestId("api-reference-viewer");
+    const navigation = viewer.getByRole("complementary", { name: /Sidebar/ });
+    // Its bundle (a few MB, loaded only here) takes a while to start on a busy machine.
+    await expect(navigation.getByText("List your workflows")).toBeVisible({ timeout: 45_000 });
+    // The server is this one, as the browser reaches it.
+    await expect(viewer.getByText(new URL(page.url()).origin).first()).toBeVisible();
+
+    // Navigation: a click shows the operation; search finds one by its words and goes there.
+    await navigation.getByText("Get a workflow", { exact: true }).click();
+    await expect(viewer.getByRole("heading", { name: "Get a workflow" })).toBeInViewport();
+    await viewer.getByRole("button", { name: /Open Search/ }).click();
+    await page.keyboard.type("cancel");
+    await page
+      .getByRole("dialog", { name: "Search" })
+      .getByRole("option", { name: /Cancel a run/ })
+      .click();
+    await expect(viewer.getByRole("heading", { name: "Cancel a run" })).toBeInViewport();
+
+    // One screen: the viewer scrolls inside its box, not a page tens of thousands of pixels tall.
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(900);
+    // Offline: every request stays on this server (no web fonts, telemetry or hosted services).
+    const origin = new URL(page.url()).origin;
+    expect(requests.filter((url) => !url.startsWith(`${origin}/`) && !/^(data|blob):/.test(url))).toEqual([]);
+  });
 });

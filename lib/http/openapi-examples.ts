@@ -87,8 +87,63 @@ function bodyExamples(method: string, path: string, examples: ApiExamples): Medi
 export const API_KEY_HINT =
   "An API key, sent as `Authorization: Bearer lat_…`. Create one under Settings → API keys (it is shown once), then paste it here to try requests; in this browser, requests are also signed in by your session.";
 
+/**
+ * Plain words for strings a viewer would otherwise show as "string", by the property's name (only where the
+ * schema gives no example, format or choices of its own).
+ */
+const STRING_EXAMPLES: Record<string, string> = {
+  name: "Support bot",
+  description: "Answers questions about the product from its docs",
+  label: "Answer",
+  title: "Getting started",
+  message: "Hello",
+  text: "Lattice runs workflows of typed nodes.",
+  query: "How do I get started?",
+  content: "Hello",
+  documentTitle: "Getting started",
+};
+
+interface SchemaNode {
+  type?: string | string[];
+  minimum?: number;
+  example?: unknown;
+  examples?: unknown;
+  format?: string;
+  enum?: unknown;
+  const?: unknown;
+  pattern?: string;
+  properties?: Record<string, SchemaNode>;
+  [key: string]: unknown;
+}
+
+const hasExample = (node: SchemaNode) =>
+  node.example !== undefined || node.examples !== undefined || node.enum !== undefined || node.const !== undefined;
+
+/**
+ * Gives schemas realistic examples where the generated ones mislead: an integer bounded only by JavaScript's
+ * safe range (zod's int()) is shown as its minimum, -9007199254740991; it gets 1. Strings named in
+ * STRING_EXAMPLES get those words.
+ */
+function fillSchemaExamples(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const item of node) fillSchemaExamples(item);
+    return;
+  }
+  if (!node || typeof node !== "object") return;
+  const schema = node as SchemaNode;
+  if (schema.type === "integer" && !hasExample(schema) && (schema.minimum ?? 0) <= Number.MIN_SAFE_INTEGER)
+    schema.examples = [1];
+  for (const [key, property] of Object.entries(schema.properties ?? {})) {
+    const words = STRING_EXAMPLES[key];
+    if (words && property.type === "string" && !hasExample(property) && !property.format && !property.pattern)
+      property.examples = [words];
+  }
+  for (const value of Object.values(schema)) fillSchemaExamples(value);
+}
+
 export function withUserExamples(document: OpenApiDocument, examples: ApiExamples): OpenApiDocument {
   const doc = structuredClone(document) as unknown as Document;
+  fillSchemaExamples(doc);
   for (const [path, item] of Object.entries(doc.paths)) {
     const values = pathValues(path, examples);
     for (const [method, operation] of Object.entries(item)) {

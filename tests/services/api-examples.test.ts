@@ -82,6 +82,12 @@ describe("the API reference's examples for one user (issue 14, item 20)", () => 
     expect(text).toContain(API_KEY_HINT.slice(0, 40));
     expect(text).not.toMatch(/lat_[A-Za-z0-9]{8,}/);
 
+    // Realistic values where the generated ones mislead: no integer shown as -9007199254740991.
+    const workflowSchema = (doc as unknown as { components: { schemas: Record<string, Json> } }).components.schemas
+      .Workflow as { properties: Record<string, Json> };
+    expect(workflowSchema.properties.version?.examples).toEqual([1]);
+    expect(workflowSchema.properties.name?.examples).toEqual(["Support bot"]);
+
     // The served document stays generic: the page's copy is its own.
     expect(JSON.stringify(createOpenApiDocument())).not.toContain(mine.workflowId);
   });
