@@ -19,6 +19,7 @@ export function SecretsPanel() {
   const create = useCreateSecret();
   const remove = useDeleteSecret();
   const creating = useSingleFlight();
+  const deleting = useSingleFlight();
   const ids = { name: useId(), value: useId() };
   const [name, setName] = useState("");
   const [value, setValue] = useState("");
@@ -99,8 +100,8 @@ export function SecretsPanel() {
                 variant="danger-ghost"
                 size="sm"
                 className="ml-auto"
-                disabled={remove.isPending}
-                onClick={() => remove.mutate(secret.id)}
+                disabled={remove.isPending || deleting.pending}
+                onClick={() => deleting.run(() => remove.mutateAsync(secret.id))}
                 aria-label={`Delete ${secret.name}`}
               >
                 Delete
