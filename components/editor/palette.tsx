@@ -127,7 +127,7 @@ function PaletteToggle({ open }: { open: boolean }) {
       aria-expanded={open}
       aria-label={label}
       title={label}
-      className={clsx(railButton, open && "shrink-0 text-zinc-400")}
+      className={clsx(railButton, open && "text-zinc-400")}
     >
       <Icon aria-hidden className="size-4" />
     </button>
@@ -237,8 +237,13 @@ function OpenPalette() {
       data-testid="palette"
       className="flex h-full w-48 shrink-0 flex-col border-r border-zinc-200 bg-white xl:w-52"
     >
-      <div className="flex items-center gap-1 border-b border-zinc-100 p-3 pr-1.5">
-        <label className="relative block min-w-0 flex-1">
+      {/* A heading row for the fold button: beside the search it would squeeze the field's placeholder. */}
+      <div className="flex items-center justify-between pt-2 pr-1.5 pl-4">
+        <h2 className="text-[11px] font-semibold tracking-wider text-zinc-400 uppercase">Nodes</h2>
+        <PaletteToggle open />
+      </div>
+      <div className="border-b border-zinc-100 px-3 pt-1 pb-3">
+        <label className="relative block">
           <span className="sr-only">Search nodes</span>
           <Search
             aria-hidden
@@ -266,7 +271,6 @@ function OpenPalette() {
             /
           </kbd>
         </label>
-        <PaletteToggle open />
       </div>
       <div id={listId} role="listbox" aria-label="Node types" className="flex-1 overflow-y-auto px-2 pt-1 pb-4">
         {grouped.length === 0 ? (
