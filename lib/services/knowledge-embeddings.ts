@@ -66,6 +66,19 @@ export function assertProviderConfigured(model: EmbeddingModelDto): void {
   );
 }
 
+/** Embeds chunks and stores their vectors with the model's key; throws the provider's AppError. */
+async function embedChunks(ownerId: string, ref: EmbeddingModelRef, chunks: Array<{ id: string; content: string }>) {
+  const vectors = await embedTexts(
+    ref,
+    chunks.map((c) => c.content),
+  );
+  await saveChunkEmbeddings({
+    ownerId,
+    key: embeddingKey(ref),
+    rows: chunks.map((c, i) => ({ id: c.id, embedding: vectors[i]! })),
+  });
+}
+
 /**
  * Embeds the chunks of one document not yet embedded with `ref`, a round at a time. Returns the error message
  * (also stored on the document) when the provider fails, else null (and clears an earlier error).
@@ -81,15 +94,7 @@ async function embedDocument({
     for (;;) {
       const chunks = await chunksToEmbed({ ownerId, knowledgeBaseId, key, documentId, limit: CHUNKS_PER_ROUND });
       if (chunks.length === 0) break;
-      const vectors = await embedTexts(
-        ref,
-        chunks.map((c) => c.content),
-      );
-      await saveChunkEmbeddings({
-        ownerId,
-        key,
-        rows: chunks.map((c, i) => ({ id: c.id, embedding: vectors[i]! })),
-      });
+      await embedChunks(ownerId, ref, chunks);
     }
   } catch (error) {
     if (!isAppError(error)) throw error;
@@ -114,7 +119,11 @@ function notFound(): AppError {
   return new AppError("not_found:knowledge_base", "No such knowledge base.");
 }
 
-/** Embeds every chunk of the base not carrying `ref`'s key, document by document; stops if the model changes. */
+/**
+ * Embeds every chunk of the base not carrying `ref`'s key, a round of chunks at a time across documents; a
+ * round that fails is redone document by document, so the failure is pinned on its document and the others
+ * go on. Stops if the base's model changes meanwhile.
+ */
 async function reembed(ownerId: string, knowledgeBaseId: string, ref: EmbeddingModelRef): Promise<void> {
   const key = embeddingKey(ref);
   const failed: string[] = [];
@@ -122,10 +131,22 @@ async function reembed(ownerId: string, knowledgeBaseId: string, ref: EmbeddingM
     const base = await getKnowledgeBase({ id: knowledgeBaseId, ownerId });
     const current = base && modelRefOf(base);
     if (!current || embeddingKey(current) !== key) return;
-    const [next] = await chunksToEmbed({ ownerId, knowledgeBaseId, key, skipDocumentIds: failed, limit: 1 });
-    if (!next) return;
-    const error = await embedDocument({ ownerId, knowledgeBaseId, documentId: next.documentId, ref });
-    if (error) failed.push(next.documentId);
+    const chunks = await chunksToEmbed({
+      ownerId,
+      knowledgeBaseId,
+      key,
+      skipDocumentIds: failed,
+      limit: CHUNKS_PER_ROUND,
+    });
+    if (chunks.length === 0) return;
+    try {
+      await embedChunks(ownerId, ref, chunks);
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      for (const documentId of new Set(chunks.map((c) => c.documentId))) {
+        if (await embedDocument({ ownerId, knowledgeBaseId, documentId, ref })) failed.push(documentId);
+      }
+    }
   }
 }
 

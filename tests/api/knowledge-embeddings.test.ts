@@ -226,6 +226,15 @@ describe("embeddings of a knowledge base", () => {
       { documentId: added.json.document.id, title: "Broken", error: added.json.document.embeddingError },
     ]);
     expect((await searchAs(actor, id, "penguins breed")).results[0]?.documentTitle).toBe("Broken");
+
+    // Re-embedding under another model: one round holds every passage; its failure is pinned on the one
+    // document, the others are embedded.
+    await setModel(actor, id, { provider: "openai", model: "wire-embed-2" });
+    await call(reembed, "/x", { method: "POST", auth: actor, params: { id } });
+    const after = await settled(actor, id);
+    expect(after).toMatchObject({ totalChunks: 4, embeddedChunks: 3 });
+    expect(after.failedDocuments.map((d) => d.title)).toEqual(["Broken"]);
+    expect(after.failedDocuments[0]!.error).toMatch(/"wire-embed-2" failed: HTTP 500/);
   });
 
   it("falls back to full-text search, saying why, when the model's server fails", async () => {
