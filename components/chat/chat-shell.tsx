@@ -11,6 +11,7 @@ import { usePathname, useRouter } from "next/navigation";
 import { createContext, Fragment, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import type { ConversationPage } from "@/lib/api-client/chat";
 import type { PrepareKnowledgeChat } from "./answer-choice";
+import { BESIDE_APP_SIDEBAR } from "@/components/shell/sidebar-preference";
 import type { AnswererData } from "./queries";
 import { ConversationSidebar } from "./conversation-sidebar";
 import "./chat.css";
@@ -86,7 +87,7 @@ export function ChatShell({
         <div
           data-testid="chat-app"
           data-ready={ready ? "true" : undefined}
-          className="fixed inset-x-0 top-14 bottom-0 z-20 flex bg-white md:top-0 md:left-16 lg:left-60"
+          className={`${BESIDE_APP_SIDEBAR} flex bg-white`}
         >
           {drawer ? (
             <div aria-hidden className="fixed inset-0 z-30 bg-zinc-950/30 md:hidden" onClick={() => setDrawer(false)} />

@@ -1,3 +1,5 @@
+import { BESIDE_APP_SIDEBAR } from "@/components/shell/sidebar-preference";
+
 /** The editor's shape while its page loads: toolbar, palette, canvas and side panel placeholders. */
 export function EditorSkeleton() {
   return (
@@ -5,7 +7,7 @@ export function EditorSkeleton() {
       role="status"
       aria-busy="true"
       aria-label="Loading the editor"
-      className="fixed inset-x-0 top-14 bottom-0 z-20 flex flex-col bg-zinc-50 md:top-0 md:left-16 lg:left-60"
+      className={`${BESIDE_APP_SIDEBAR} flex flex-col bg-zinc-50`}
     >
       <div className="flex h-12 shrink-0 items-center gap-3 border-b border-zinc-200 bg-white px-3">
         <div className="size-8 animate-pulse rounded-md bg-zinc-100" />

@@ -10,6 +10,7 @@ import { CircleAlert, FlaskConical, History, PanelRightClose, PanelRightOpen, Sl
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { BESIDE_APP_SIDEBAR } from "@/components/shell/sidebar-preference";
 import { Dialog } from "@/components/ui/dialog";
 import { WorkflowCanvas } from "./canvas/workflow-canvas";
 import { EditorStoreProvider, useEditor, useEditorApi } from "./editor-context";
@@ -85,9 +86,8 @@ function EditorLayout() {
     <div
       data-testid="workflow-editor"
       data-ready={ready}
-      // Full-bleed beside the app sidebar (md: icon rail, lg: full sidebar unless folded to its rail: see
-      // components/shell/app-shell) and below the phone top bar.
-      className="fixed inset-x-0 top-14 bottom-0 z-20 flex flex-col bg-zinc-50 md:top-0 md:left-16 lg:left-60 lg:group-data-[sidebar=collapsed]/shell:left-16"
+      // Full-bleed beside the app sidebar, as wide or folded as it is, and below the phone top bar.
+      className={`${BESIDE_APP_SIDEBAR} flex flex-col bg-zinc-50`}
     >
       <EditorToolbar onSave={() => void save()} saving={saving} />
       {conflict ? (
