@@ -32,8 +32,9 @@ export const KNOWLEDGE_LIMITS = {
 
 /**
  * Hybrid ranking: a passage's score is this weighted sum of its meaning's similarity to the question (cosine,
- * below 0 counted as 0) and its words' full-text rank (ts_rank normalised to rank / (rank + 1)); both are 0–1,
- * and so is the score. Without an embeddings model the score is the full-text rank alone.
+ * below 0 counted as 0) and the share of the question's words it contains (stop words aside); both are 0–1,
+ * and so is the score. Without an embeddings model the score is the full-text rank alone (ts_rank normalised
+ * to rank / (rank + 1)).
  */
 export const HYBRID_WEIGHTS = { similarity: 0.7, text: 0.3 } as const;
 
@@ -166,7 +167,10 @@ export const knowledgeSearchResultSchema = z
         "0–1, higher is better: with an embeddings model, 0.7 × similarity + 0.3 × text rank; else the text rank",
     }),
     similarity: z.number().optional().meta({ description: "Cosine similarity of meaning, 0–1 (hybrid search only)" }),
-    textRank: z.number().meta({ description: "Full-text rank, ts_rank normalised to 0–1" }),
+    textRank: z.number().meta({
+      description:
+        "The words' part, 0–1: in hybrid search the share of the question's words the passage contains; in full-text search ts_rank normalised to rank / (rank + 1)",
+    }),
     documentId: idSchema,
     documentTitle: z.string(),
     text: z.string().meta({ description: "The passage (chunk) as stored: plain text" }),

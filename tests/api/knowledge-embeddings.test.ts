@@ -121,6 +121,8 @@ describe.each([
       expect(result.similarity).toBeLessThanOrEqual(1);
     }
     expect(found.results[0]!.similarity).toBeGreaterThan(0.9);
+    // The words' part is the share of the question's words a passage has: "fix" of cost, fix, automobile, much.
+    expect(found.results.find((r) => r.documentTitle === "Garden tips")?.textRank).toBeCloseTo(0.25, 5);
     // The retrieval node's and the knowledge-search tool's search is the same one.
     const hits = await searchKnowledge({ ownerId: actor.id, knowledgeBaseId: hybrid, query: QUESTION, topK: 1 });
     expect(hits[0]).toMatchObject({ title: "Car repairs", content: ANSWER });

@@ -190,6 +190,9 @@ export async function embeddingProgress({
   };
 }
 
+/** Words of a question that count towards the words' part of a hybrid score (the rest are ignored). */
+const HYBRID_MAX_TERMS = 32;
+
 interface HybridRow {
   chunk_id: string;
   document_id: string;
@@ -205,7 +208,8 @@ interface HybridRow {
 /**
  * Hybrid search over bases that share one embeddings model: every chunk embedded with `key` (and of the
  * question's dimension) or matching any of the words is scored HYBRID_WEIGHTS.similarity × cosine similarity
- * (below 0: 0) + HYBRID_WEIGHTS.text × normalised ts_rank, and the best `topK` with a score above 0 come back.
+ * (below 0: 0) + HYBRID_WEIGHTS.text × the share of the question's words it contains, and the best `topK`
+ * with a score above 0 come back.
  * An exact scan of the bases' chunks (no ANN index: dimensions vary by model), correct on every backend.
  */
 export async function searchChunksHybrid({
@@ -230,7 +234,17 @@ export async function searchChunksHybrid({
     ? sql`-(c.embedding::vector <#> ${`[${vector.join(",")}]`}::vector)`
     : sql`(select sum(a * b) from unnest(c.embedding, ${`{${vector.join(",")}}`}::real[]) as v(a, b))`;
   const tsquery = words.length > 0 ? anyTermQuery(words) : null;
-  const textRank = tsquery ? sql`ts_rank(c.search_vector, ${tsquery}, 32)` : sql`0`;
+  // The words' part: the share of the question's words (stop words aside) the passage contains — 1 when it has
+  // them all — so 0.3 × it weighs as much as it says (ts_rank's values, a few hundredths, would not).
+  const terms = words.slice(0, HYBRID_MAX_TERMS);
+  const termQueries = sql`(select q from unnest(array[${sql.join(
+    terms.map((t) => sql`${t}`),
+    sql`, `,
+  )}]::text[]) as w, plainto_tsquery('english', w) as q where numnode(q) > 0)`;
+  const textRank = terms.length
+    ? sql`coalesce((select count(*) from ${termQueries} t where c.search_vector @@ t.q)::float8
+        / nullif((select count(*) from ${termQueries} t), 0), 0)`
+    : sql`0`;
   const textMatch = tsquery ? sql`c.search_vector @@ ${tsquery}` : sql`false`;
   const rows = rowsOf<HybridRow>(
     await handle.db.execute(sql`

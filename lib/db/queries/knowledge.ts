@@ -39,7 +39,10 @@ export interface ChunkMatch {
   position: number;
   /** 0–1: the text rank alone, or the hybrid score (lib/db/queries/knowledge-vectors.ts). */
   score: number;
-  /** Full-text rank, ts_rank normalised to rank / (rank + 1). */
+  /**
+   * The words' part, 0–1: ts_rank normalised to rank / (rank + 1); in hybrid search, the share of the
+   * question's words the chunk contains.
+   */
   textRank: number;
   /** Cosine similarity of the chunk's embedding to the question's (0–1); absent in full-text search. */
   similarity?: number;
