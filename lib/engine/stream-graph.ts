@@ -1,5 +1,5 @@
 /**
- * The compiled graph, streamed: LangGraph's chunks mapped to run events, the context kept current (state,
+ * The compiled graph, streamed: its nodes' signals and LangGraph's chunks mapped to run events, the context kept current (state,
  * usage, node history, interrupts), and the run's token and cost budgets enforced as tokens arrive.
  */
 import "server-only";
@@ -50,8 +50,39 @@ export async function streamGraph(
     usageKeys: new Map(),
     started,
     modelCallsBeforeStart: ctx.admittedAtLoad,
+    // Node progress and tokens reach the run's events at once, not through LangGraph's stream.
+    signal: (signal) => onSignal(signal),
   };
   const usageKeys = usageKeysByNode(ctx.definition);
+  /** A node's progress signal as the run's event, the context kept current and the budgets enforced. */
+  const onSignal = (signal: NodeSignal) => {
+    if (signal.event === "token") {
+      const { nodeId } = signal;
+      const inFlight = ctx.inFlight.get(nodeId) ?? {
+        usageKey: runtime.usageKeys.get(nodeId) ?? usageKeys.get(nodeId) ?? "unknown:unknown",
+        outputTokens: 0,
+      };
+      // Providers stream about one token per chunk; the exact count arrives with the node's final message.
+      inFlight.outputTokens += 1;
+      ctx.inFlight.set(nodeId, inFlight);
+      publish(ctx.event("token", signal.data, nodeId));
+      enforceBudgets(ctx);
+      return;
+    }
+    if (signal.event === "node_completed") {
+      ctx.inFlight.delete(signal.nodeId);
+      ctx.usageByModel = addUsage(ctx.usageByModel, signal.usage);
+      ctx.history.push(signal.entry);
+      publish(ctx.event("node_completed", signal.data, signal.nodeId));
+      enforceBudgets(ctx);
+      return;
+    }
+    if (signal.event === "node_failed") {
+      ctx.inFlight.delete(signal.nodeId);
+      ctx.history.push(signal.entry);
+    }
+    publish(ctx.event(signal.event, signal.data as never, signal.nodeId));
+  };
   const stream = await compiled.stream(graphInput, {
     configurable: {
       thread_id: ctx.threadId,
@@ -61,8 +92,8 @@ export async function streamGraph(
         ? { [FRESH_THREAD_KEY]: { written: false } satisfies FreshThreadMark }
         : {}),
     },
-    // Node progress and tokens come on "custom", the state on "values"; "updates" only carries interrupts.
-    streamMode: canPause(ctx.definition) ? ["updates", "custom", "values"] : ["custom", "values"],
+    // The state comes on "values"; "updates" only carries interrupts (node progress: runtime.signal).
+    streamMode: canPause(ctx.definition) ? ["updates", "values"] : ["values"],
     signal: ctx.signal,
     durability: ctx.durability,
     recursionLimit: recursionLimitFor(ctx.definition),
@@ -72,34 +103,6 @@ export async function streamGraph(
     const [mode, payload] = chunk;
     if (mode === "values") {
       ctx.state = payload as WorkflowState;
-    } else if (mode === "custom") {
-      const signal = payload as NodeSignal;
-      if (signal.event === "token") {
-        const { nodeId } = signal;
-        const inFlight = ctx.inFlight.get(nodeId) ?? {
-          usageKey: runtime.usageKeys.get(nodeId) ?? usageKeys.get(nodeId) ?? "unknown:unknown",
-          outputTokens: 0,
-        };
-        // Providers stream about one token per chunk; the exact count arrives with the node's final message.
-        inFlight.outputTokens += 1;
-        ctx.inFlight.set(nodeId, inFlight);
-        publish(ctx.event("token", signal.data, nodeId));
-        enforceBudgets(ctx);
-        continue;
-      }
-      if (signal.event === "node_completed") {
-        ctx.inFlight.delete(signal.nodeId);
-        ctx.usageByModel = addUsage(ctx.usageByModel, signal.usage);
-        ctx.history.push(signal.entry);
-        publish(ctx.event("node_completed", signal.data, signal.nodeId));
-        enforceBudgets(ctx);
-        continue;
-      }
-      if (signal.event === "node_failed") {
-        ctx.inFlight.delete(signal.nodeId);
-        ctx.history.push(signal.entry);
-      }
-      publish(ctx.event(signal.event, signal.data as never, signal.nodeId));
     } else if (mode === "updates") {
       // Asked for only when the graph can pause: what LangGraph reports of an interrupt.
       const interrupts = (payload as Record<string, unknown>)[INTERRUPT] as Array<{ value?: unknown }> | undefined;

@@ -54,6 +54,12 @@ export interface WorkflowRuntime {
   started: Promise<void>;
   /** See NodeRuntime.modelCallsBeforeStart. */
   modelCallsBeforeStart: boolean;
+  /**
+   * Takes the nodes' progress signals (node_started, tokens, node_completed, node_failed) as they happen.
+   * Without it they go on LangGraph's "custom" stream, which drops what a step wrote when the step throws
+   * before the stream is read (a node failing at once lost its node_started and node_failed).
+   */
+  signal?: (item: NodeSignal) => void;
 }
 
 /** Not one of LangGraph's own keys, and not copied into checkpoint metadata (LangGraph copies only its own). */
@@ -335,7 +341,7 @@ function wrapNode(
   ): Promise<WorkflowUpdate> {
     const runtime = runtimeOf(graphConfig);
     const signal = graphConfig.signal ?? new AbortController().signal;
-    const emit = (item: NodeSignal) => graphConfig.writer?.(item);
+    const emit = runtime.signal ?? ((item: NodeSignal) => graphConfig.writer?.(item));
     const startedAt = new Date();
     const started = performance.now();
     let lastError: unknown;

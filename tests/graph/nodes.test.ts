@@ -557,6 +557,25 @@ describe("failures: retries, timeouts and the error edge", () => {
     expect(result.history.at(-1)).toMatchObject({ nodeId: "boom", status: "failed", attempts: 2 });
     expect(tracker.callsFor(result.executionId).map((c) => c.method)).toEqual(["start", "fail"]);
     expect(tracker.eventsFor(result.executionId).at(-1)?.type).toBe("run_failed");
+    // The monitor sees the node fail before the run does.
+    expect(tracker.eventsFor(result.executionId).slice(-2)).toMatchObject([
+      { type: "node_failed", nodeId: "boom", data: { attempts: 2, handled: false } },
+      { type: "run_failed" },
+    ]);
+  });
+
+  it("reports a node that fails at once (no retry, no error edge): node_started, node_failed, then run_failed", async () => {
+    const boom = node("boom", "transform", { expression: "$number('nineteen')", outputVariable: "n" });
+    const { result, tracker } = await run(linear(start(), boom, end()));
+    expect(result.status).toBe("failed");
+    expect(tracker.eventsFor(result.executionId).map((e) => `${e.type}:${e.nodeId ?? ""}`)).toEqual([
+      "run_started:",
+      "node_started:start",
+      "node_completed:start",
+      "node_started:boom",
+      "node_failed:boom",
+      "run_failed:",
+    ]);
   });
 
   it("gives each attempt a time limit, then retries, then fails or follows the error edge", async () => {
