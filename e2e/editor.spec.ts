@@ -39,8 +39,11 @@ test.describe("workflow editor", () => {
     await editor.connect("model", "out", "memory");
     await expect(page.getByTestId("canvas-notice")).toContainText("cycle");
 
-    // Configure the model in the inspector: the slow local model streams its answer token by token.
+    // Configure the model in the inspector: a new model node answers with the default model; the slow
+    // local model streams its answer token by token.
     await editor.select("model");
+    await expect(page.getByTestId("model-provider")).toHaveValue("default");
+    await page.getByTestId("model-provider").selectOption("local");
     await page.getByTestId("model-name").selectOption("slow");
     await expect(editor.node("model")).toContainText("local · slow");
     await page.getByTestId("inspector-label").fill("Answer");

@@ -55,7 +55,8 @@ describe("editor store: building a workflow", () => {
     expect([first, second]).toEqual(["model", "model_2"]);
     const node = s().nodes[1]!;
     expect(node.data.label).toBe("Model");
-    expect(node.data.config).toMatchObject({ provider: "local", model: "echo" });
+    // A new model node answers with its user's default model.
+    expect(node.data.config).toMatchObject({ provider: "default", model: "default" });
     expect(selectedNodes(s()).map((n) => n.id)).toEqual(["model_2"]);
   });
 
@@ -103,7 +104,7 @@ describe("editor store: undo and redo", () => {
     s().undo();
     expect(s().nodes.find((n) => n.id === ids.model)!.data.label).toBe("Model");
     s().undo();
-    expect(s().nodes.find((n) => n.id === ids.model)!.data.config.model).toBe("echo");
+    expect(s().nodes.find((n) => n.id === ids.model)!.data.config.model).toBe("default");
 
     s().redo();
     expect(s().nodes.find((n) => n.id === ids.model)!.data.config.model).toBe("scripted");
@@ -235,7 +236,7 @@ describe("editor store: selection, copy, paste, duplicate, delete", () => {
     expect(s().edges.at(-1)).toMatchObject({ source: "memory_2", target: "model_2" });
     // The copy is independent: editing it leaves the original alone.
     s().updateConfig("model_2", "model", "slow");
-    expect(s().nodes.find((n) => n.id === ids.model)!.data.config.model).toBe("echo");
+    expect(s().nodes.find((n) => n.id === ids.model)!.data.config.model).toBe("default");
   });
 
   it("pastes into another workflow (a second store) from the same payload", () => {

@@ -7,6 +7,7 @@ import {
   systemPromptField,
   temperatureField,
 } from "../fields";
+import { DEFAULT_MODEL_PROVIDER } from "@/lib/models/catalog";
 import { defineNode } from "../types";
 
 export const modelConfigSchema = z.object({
@@ -27,6 +28,8 @@ export const modelNode = defineNode({
   icon: "Bot",
   color: "#7c3aed",
   configSchema: modelConfigSchema,
+  // A node added in the editor answers with its user's default model (an existing one without a provider keeps `local`).
+  blankConfig: { provider: DEFAULT_MODEL_PROVIDER, model: "default" },
   uses: (config) => ({
     models: [{ provider: config.provider, model: config.model, field: "provider", credentialId: config.credentialId }],
     templates: [{ source: config.systemPrompt, field: "systemPrompt" }],

@@ -8,6 +8,7 @@ import {
   systemPromptField,
   uniqueKeys,
 } from "../fields";
+import { DEFAULT_MODEL_PROVIDER } from "@/lib/models/catalog";
 import { defineNode, field } from "../types";
 
 export const DEFAULT_ROUTE = "default";
@@ -53,6 +54,8 @@ export const routerNode = defineNode({
   icon: "Split",
   color: "#9333ea",
   configSchema: routerConfigSchema,
+  // A node added in the editor answers with its user's default model (an existing one without a provider keeps `local`).
+  blankConfig: { provider: DEFAULT_MODEL_PROVIDER, model: "default" },
   branching: true,
   outputs: (config) => [...config.routes.map((route) => route.key), DEFAULT_ROUTE],
   uses: (config) => ({

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { maxTokensField, modelField, credentialField, providerField, systemPromptField } from "../fields";
+import { DEFAULT_MODEL_PROVIDER } from "@/lib/models/catalog";
 import { defineNode, field } from "../types";
 
 /** The built-in tool names (the tool registry in lib/tools implements them). */
@@ -43,6 +44,8 @@ export const toolsNode = defineNode({
   icon: "Wrench",
   color: "#ea580c",
   configSchema: toolsConfigSchema,
+  // A node added in the editor answers with its user's default model (an existing one without a provider keeps `local`).
+  blankConfig: { provider: DEFAULT_MODEL_PROVIDER, model: "default" },
   uses: (config) => ({
     models: [{ provider: config.provider, model: config.model, field: "provider", credentialId: config.credentialId }],
     tools: config.tools.map((name, index) => ({ name, field: `tools.${index}` })),
