@@ -138,4 +138,29 @@ test.describe("app shell and first pages", () => {
     const origin = new URL(page.url()).origin;
     expect(requests.filter((url) => !url.startsWith(`${origin}/`) && !/^(data|blob):/.test(url))).toEqual([]);
   });
+
+  test("Ctrl+B folds the sidebar to its rail, full-bleed pages such as the chat sit beside it, and it stays folded", async ({
+    page,
+    auth,
+  }) => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await auth.signUp(newCredentials("rail"));
+    await expect(page).toHaveURL(/\/workflows/);
+    await page.goto("/chat");
+    const sidebar = page.locator("#app-sidebar");
+    const chat = page.getByTestId("chat-app");
+    await expect(chat).toBeVisible();
+    expect((await chat.boundingBox())!.x).toBe((await sidebar.boundingBox())!.width);
+
+    await page.keyboard.press("Control+b");
+    await expect(page.getByTestId("sidebar-toggle")).toHaveAttribute("aria-expanded", "false");
+    await expect.poll(async () => (await sidebar.boundingBox())!.width).toBe(64);
+    await expect.poll(async () => (await chat.boundingBox())!.x).toBe(64);
+    await expect(page.getByTestId("nav-chat")).toHaveAccessibleName("Chat");
+
+    await page.reload();
+    await expect(chat).toBeVisible();
+    expect((await sidebar.boundingBox())!.width).toBe(64);
+    expect((await chat.boundingBox())!.x).toBe(64);
+  });
 });
