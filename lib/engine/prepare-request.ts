@@ -26,6 +26,7 @@ import {
 } from "./prepared";
 import type { ExecutionInput, ExecutionRequest } from "@/lib/contracts/execution-request";
 import { defaultResources } from "./resources";
+import { titleFromMessage } from "./title";
 import type { Tracker } from "./tracker";
 
 interface LoadedWorkflow {
@@ -88,7 +89,7 @@ export async function prepareRequest(
       // Created by the run's start, with its row and the first message (nothing is left if it is refused).
       conversationId = newId();
       newConversation = {
-        title: chatTitle(request.message),
+        title: titleFromMessage(request.message),
         workflowId: request.workflowId ?? null,
         templateId: request.templateId ?? null,
       };
@@ -266,7 +267,3 @@ function conversationMemory(turn: ChatTurn): { history: BaseMessage[]; summary: 
   return { history, summary: turn.summary?.summary ?? "" };
 }
 
-function chatTitle(message: string): string {
-  const line = message.trim().split("\n")[0] ?? "";
-  return line.length > 60 ? `${line.slice(0, 57)}…` : line || "New chat";
-}

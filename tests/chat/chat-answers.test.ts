@@ -12,8 +12,8 @@ import { POST as instantiate } from "@/app/api/templates/[id]/instantiate/route"
 import { GET as listTemplates } from "@/app/api/templates/route";
 import { POST as createWorkflow } from "@/app/api/workflows/route";
 import { chatMessageEventSchema } from "@/lib/contracts/conversations";
-import { resetEnvCache } from "@/lib/env";
 import { cleanGeneratedTitle, titleFromMessage } from "@/lib/engine/title";
+import { setEnv } from "@/tests/helpers/env";
 import { startWireServer, type WireServer } from "@/tests/helpers/wire-server";
 import { call, callRaw, echoDefinition, newActor, readSse, type Actor } from "../api/rest-fixtures";
 
@@ -85,8 +85,7 @@ describe("saved chat answers", () => {
 });
 
 describe("conversation titles", () => {
-  const PROVIDER_ENV = ["OPENAI_API_KEY", "OPENAI_BASE_URL"] as const;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv: () => void;
   let wire: WireServer;
 
   beforeAll(async () => {
@@ -97,18 +96,11 @@ describe("conversation titles", () => {
         return { text: "Here is a plan for three days in Lisbon" };
       },
     });
-    for (const key of PROVIDER_ENV) saved[key] = process.env[key];
-    delete process.env.OPENAI_API_KEY;
-    process.env.OPENAI_BASE_URL = `${wire.url}/v1`;
-    resetEnvCache();
+    restoreEnv = setEnv({ OPENAI_API_KEY: undefined, OPENAI_BASE_URL: `${wire.url}/v1` });
   });
 
   afterAll(async () => {
-    for (const key of PROVIDER_ENV) {
-      if (saved[key] === undefined) delete process.env[key];
-      else process.env[key] = saved[key];
-    }
-    resetEnvCache();
+    restoreEnv();
     await wire.close();
   });
 

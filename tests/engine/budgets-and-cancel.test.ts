@@ -7,7 +7,7 @@ import type { ExecutionEvent } from "@/lib/contracts/events";
 import { execute } from "@/lib/engine/execute";
 import type { ExecutionResult } from "@/lib/contracts/execution-result";
 import { InMemoryTracker } from "@/lib/engine/tracker";
-import { resetEnvCache } from "@/lib/env";
+import { setEnv } from "../helpers/env";
 import { localModelStats } from "@/lib/models";
 import { startWireServer, type WireServer } from "../helpers/wire-server";
 import { createTestUser } from "../helpers/db";
@@ -129,18 +129,15 @@ describe("budgets", () => {
 
   describe("cost", () => {
     let wire: WireServer;
+    let restoreEnv: () => void;
     beforeAll(async () => {
       wire = await startWireServer({
         respond: () => ({ text: "one two three four five six seven eight nine ten ".repeat(20) }),
       });
-      process.env.OPENAI_BASE_URL = `${wire.url}/v1`;
-      process.env.OPENAI_API_KEY = "test-key";
-      resetEnvCache();
+      restoreEnv = setEnv({ OPENAI_BASE_URL: `${wire.url}/v1`, OPENAI_API_KEY: "test-key" });
     });
     afterAll(async () => {
-      delete process.env.OPENAI_BASE_URL;
-      delete process.env.OPENAI_API_KEY;
-      resetEnvCache();
+      restoreEnv();
       await wire.close();
     });
 

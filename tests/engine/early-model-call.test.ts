@@ -10,10 +10,10 @@ import type { ExecutionEvent } from "@/lib/contracts/events";
 import { type RunLimitSettings, refusalError } from "@/lib/db/queries/run-limits";
 import type { ExecutionContext } from "@/lib/engine/context";
 import { execute } from "@/lib/engine/execute";
-import { resetEnvCache } from "@/lib/env";
 import { EventBus } from "@/lib/tracking/event-bus";
 import { WorkflowTracker } from "@/lib/tracking/workflow-tracker";
 import { createTestUser } from "../helpers/db";
+import { setEnv } from "../helpers/env";
 import { query } from "../tracking/helpers";
 import { startWireServer, type WireServer } from "../helpers/wire-server";
 import { chain, collect, graph, node, saveDefinition } from "./helpers";
@@ -27,6 +27,7 @@ let wire: WireServer;
 let requests = 0;
 let pieces = 0;
 const buses: EventBus[] = [];
+let restoreEnv: (() => void) | undefined;
 
 beforeAll(async () => {
   wire = await startWireServer({
@@ -40,15 +41,11 @@ beforeAll(async () => {
       pieces += 1;
     },
   });
-  process.env.OPENAI_BASE_URL = `${wire.url}/v1`;
-  process.env.OPENAI_API_KEY = "test-key";
-  resetEnvCache();
+  restoreEnv = setEnv({ OPENAI_BASE_URL: `${wire.url}/v1`, OPENAI_API_KEY: "test-key" });
 });
 
 afterAll(async () => {
-  delete process.env.OPENAI_BASE_URL;
-  delete process.env.OPENAI_API_KEY;
-  resetEnvCache();
+  restoreEnv?.();
   await Promise.all(buses.map((b) => b.close()));
   await wire?.close();
 });

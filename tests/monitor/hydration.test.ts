@@ -68,20 +68,21 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** The run page of `running`, as the server renders it. */
+const runningView = () =>
+  createElement(RunView, {
+    execution: running,
+    steps: [],
+    title: "Ad-hoc graph",
+    version: null,
+    links: { parent: null, workflow: null, template: null, conversationId: null },
+    canvasNames: { knowledgeBases: [], workflows: [] },
+  });
+
 describe("hydration of a run that is still going", () => {
   it("the run page renders the same HTML on the server and in the browser, seconds apart", () => {
     vi.useFakeTimers();
-    const page = () =>
-      atServerClock(
-        createElement(RunView, {
-          execution: running,
-          steps: [],
-          title: "Ad-hoc graph",
-          version: null,
-          links: { parent: null, workflow: null, template: null, conversationId: null },
-          canvasNames: { knowledgeBases: [], workflows: [] },
-        }),
-      );
+    const page = () => atServerClock(runningView());
     const server = renderAt(RENDERED, page);
     const browser = renderAt(RENDERED + 2_750, page);
     expect(server).toContain("12.3 s");
@@ -119,17 +120,6 @@ describe("hydration of a run that is still going", () => {
   });
 
   it("refuses a live time without the server's clock instead of reading the browser's", () => {
-    expect(() =>
-      renderToString(
-        createElement(RunView, {
-          execution: running,
-          steps: [],
-          title: "Ad-hoc graph",
-          version: null,
-          links: { parent: null, workflow: null, template: null, conversationId: null },
-          canvasNames: { knowledgeBases: [], workflows: [] },
-        }),
-      ),
-    ).toThrow(/server's clock/);
+    expect(() => renderToString(runningView())).toThrow(/server's clock/);
   });
 });

@@ -117,6 +117,15 @@ describe("re-running a chat turn from a step", () => {
   });
 });
 
+/** Asks for a re-run of `executionId` from a step it never recorded. */
+const rerunFromSomeStep = (actor: Awaited<ReturnType<typeof newActor>>, executionId: string) =>
+  call(rerunExecution, "/api/executions/x/rerun", {
+    method: "POST",
+    auth: actor,
+    params: { id: executionId },
+    body: { fromStep: { checkpointId: "1ef00000-0000-6000-8000-000000000000" } },
+  });
+
 describe("a run recorded without step checkpoints", () => {
   it("answers a re-run from a step with a 409 that says what can and cannot be restored", async () => {
     const actor = await newActor();
@@ -124,12 +133,7 @@ describe("a run recorded without step checkpoints", () => {
       { type: "CUSTOM", definition: topicChat(), input: { message: "hi", variables: { x: 1 } } },
       { userId: actor.id, tracker: getWorkflowTracker() },
     );
-    const refused = await call(rerunExecution, "/api/executions/x/rerun", {
-      method: "POST",
-      auth: actor,
-      params: { id: plain.executionId },
-      body: { fromStep: { checkpointId: "1ef00000-0000-6000-8000-000000000000" } },
-    });
+    const refused = await rerunFromSomeStep(actor, plain.executionId);
     expect(refused.status, refused.text).toBe(409);
     expect(refused.json.error.code).toBe("conflict:execution_no_steps");
     const message: string = refused.json.error.message;
@@ -148,12 +152,7 @@ describe("a run recorded without step checkpoints", () => {
   it("says for a chat turn that its start is its message, sent to the conversation again", async () => {
     const actor = await newActor();
     const turn = await execute({ type: "CHAT", message: "hello" }, { userId: actor.id, tracker: getWorkflowTracker() });
-    const refused = await call(rerunExecution, "/api/executions/x/rerun", {
-      method: "POST",
-      auth: actor,
-      params: { id: turn.executionId },
-      body: { fromStep: { checkpointId: "1ef00000-0000-6000-8000-000000000000" } },
-    });
+    const refused = await rerunFromSomeStep(actor, turn.executionId);
     expect(refused.status, refused.text).toBe(409);
     expect(refused.json.error.message).toContain("sent to its conversation again as a new turn");
     // The monitor's dialog says the same, in parts.
