@@ -299,11 +299,22 @@ export const workflowExecutions = pgTable(
     parentExecutionId: ref("parent_execution_id"),
     /** Instance that runs it (for cancel routing and recovery). */
     instanceId: varchar("instance_id", { length: 64 }),
+    /**
+     * What started the run (TRIGGER_TYPES in lib/contracts/execution-request.ts): manual | api | chat | rerun |
+     * subworkflow | schedule | webhook | mcp. Set by the server from how the run was asked for, never by a client.
+     */
+    triggerType: varchar("trigger_type", { length: 20 }).notNull().default("manual"),
+    /** The schedule, webhook or other trigger object that started it, when there is one. */
+    triggerId: varchar("trigger_id", { length: 64 }),
     createdAt: createdAt(),
   },
   (t) => [
     // The monitor and the analytics select runs by when they were created.
     index("workflow_executions_owner_created_idx").on(t.ownerId, t.createdAt),
+    // The runs one schedule or hook started (its panel's last runs).
+    index("workflow_executions_trigger_idx")
+      .on(t.triggerId, t.createdAt)
+      .where(sql`trigger_id is not null`),
     index("workflow_executions_definition_idx").on(t.definitionId, t.startedAt),
     index("workflow_executions_template_idx").on(t.templateId, t.startedAt),
     index("workflow_executions_conversation_idx").on(t.conversationId),
@@ -313,6 +324,110 @@ export const workflowExecutions = pgTable(
     // touch no indexed column, are HOT updates.
     index("workflow_executions_active_idx").on(t.ownerId, t.status).where(sql`status in ('running', 'pending')`),
   ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Triggers: schedules and webhooks that start runs of a saved workflow
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A schedule of a saved workflow: a cron expression in a time zone, or every N minutes. `next_run_at` is the
+ * next tick; the scheduler claims a tick by moving it forward with a compare-and-set (one winner across every
+ * instance). Null while paused. Deleting the workflow deletes its schedules.
+ */
+export const workflowSchedules = pgTable(
+  "workflow_schedules",
+  {
+    id: id(),
+    ownerId: ref("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    definitionId: ref("definition_id")
+      .notNull()
+      .references(() => workflowDefinitions.id, { onDelete: "cascade" }),
+    name: varchar("name", { length: 100 }).notNull(),
+    /** cron | interval */
+    kind: varchar("kind", { length: 10 }).notNull().$type<"cron" | "interval">(),
+    cron: varchar("cron", { length: 200 }),
+    timezone: varchar("timezone", { length: 64 }).notNull().default("UTC"),
+    intervalMinutes: integer("interval_minutes"),
+    /** The run's input ({ message?, variables? }). */
+    input: jsonb("input").notNull().default({}),
+    /** The version it runs; null: the latest at each tick. */
+    version: integer("version"),
+    enabled: boolean("enabled").notNull().default(true),
+    /** A tick missed while nothing was running: run it once when the scheduler is back ("run_once") or "skip". */
+    missedTicks: varchar("missed_ticks", { length: 10 }).notNull().default("skip").$type<"skip" | "run_once">(),
+    nextRunAt: tstz("next_run_at"),
+    lastRunAt: tstz("last_run_at"),
+    lastExecutionId: ref("last_execution_id"),
+    /** Why the last tick started no run (invalid workflow, run limits), cleared by the next run. */
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("workflow_schedules_definition_idx").on(t.ownerId, t.definitionId),
+    // The scheduler's scan: due ticks of enabled schedules.
+    index("workflow_schedules_due_idx")
+      .on(t.nextRunAt)
+      .where(sql`enabled`),
+  ],
+);
+
+/**
+ * A webhook of a saved workflow: POST /api/hooks/<token> starts a run. The token is the unguessable part of
+ * the URL (rotated by replacing it); the signing secret is sealed like credentials (AES-256-GCM). The rate
+ * limit is a token bucket on the row, spent by one conditional update, so it holds across instances.
+ */
+export const workflowWebhooks = pgTable(
+  "workflow_webhooks",
+  {
+    id: id(),
+    ownerId: ref("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    definitionId: ref("definition_id")
+      .notNull()
+      .references(() => workflowDefinitions.id, { onDelete: "cascade" }),
+    name: varchar("name", { length: 100 }).notNull(),
+    token: varchar("token", { length: 64 }).notNull().unique(),
+    enabled: boolean("enabled").notNull().default(true),
+    version: integer("version"),
+    /** Signature required: the secret's sealed value (null: the hook accepts unsigned calls). */
+    secretKeyId: varchar("secret_key_id", { length: 32 }),
+    secretIv: bytea("secret_iv"),
+    secretAuthTag: bytea("secret_auth_tag"),
+    secretCiphertext: bytea("secret_ciphertext"),
+    /** JSONata over { body, headers } for the run's message and variables (null: defaults). */
+    messageExpression: text("message_expression"),
+    variablesExpression: text("variables_expression"),
+    /** Request headers (lower case) the mapping may read. */
+    headers: jsonb("headers").notNull().default([]),
+    /** async: 202 with the execution id; wait: the result, or 202 after `wait_timeout_seconds`. */
+    responseMode: varchar("response_mode", { length: 10 }).notNull().default("async").$type<"async" | "wait">(),
+    waitTimeoutSeconds: integer("wait_timeout_seconds").notNull().default(30),
+    ratePerMinute: integer("rate_per_minute").notNull().default(60),
+    rateTokens: doublePrecision("rate_tokens"),
+    rateRefilledAt: tstz("rate_refilled_at"),
+    lastCalledAt: tstz("last_called_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("workflow_webhooks_definition_idx").on(t.ownerId, t.definitionId)],
+);
+
+/** Signatures a hook accepted, kept for the replay window: the same signature again is refused. */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    hookId: ref("hook_id")
+      .notNull()
+      .references(() => workflowWebhooks.id, { onDelete: "cascade" }),
+    signature: varchar("signature", { length: 64 }).notNull(),
+    expiresAt: tstz("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hookId, t.signature] }), index("webhook_deliveries_expires_idx").on(t.expiresAt)],
 );
 
 /**
@@ -574,6 +689,8 @@ export type WorkflowDefinitionVersion = typeof workflowDefinitionVersions.$infer
 export type WorkflowExecution = typeof workflowExecutions.$inferSelect;
 export type NewWorkflowExecution = typeof workflowExecutions.$inferInsert;
 export type ExecutionEvent = typeof executionEvents.$inferSelect;
+export type WorkflowSchedule = typeof workflowSchedules.$inferSelect;
+export type WorkflowWebhook = typeof workflowWebhooks.$inferSelect;
 export type Conversation = typeof conversations.$inferSelect;
 export type Message = typeof messages.$inferSelect;
 export type KnowledgeBase = typeof knowledgeBases.$inferSelect;
