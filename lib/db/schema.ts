@@ -152,6 +152,34 @@ export const credentials = pgTable(
   (t) => [uniqueIndex("credentials_owner_kind_name_idx").on(t.ownerId, t.kind, t.name)],
 );
 
+/**
+ * MCP servers a user registered (Streamable HTTP): their tools are offered to the Tools node. An optional
+ * auth header is sent with every request; its value is sealed like a credential's (it may be, or contain, a
+ * {{secrets.NAME}} reference, resolved when a connection opens) and only `auth_header_hint` is shown again.
+ */
+export const mcpServers = pgTable(
+  "mcp_servers",
+  {
+    id: id(),
+    ownerId: ref("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: varchar("name", { length: 100 }).notNull(),
+    url: text("url").notNull(),
+    authHeaderName: varchar("auth_header_name", { length: 100 }),
+    authHeaderHint: varchar("auth_header_hint", { length: 200 }).notNull().default(""),
+    authKeyId: varchar("auth_key_id", { length: 32 }),
+    authIv: bytea("auth_iv"),
+    authTag: bytea("auth_tag"),
+    authCiphertext: bytea("auth_ciphertext"),
+    /** How long one tool call may take. */
+    timeoutMs: integer("timeout_ms").notNull().default(30_000),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("mcp_servers_owner_name_idx").on(t.ownerId, t.name)],
+);
+
 // ---------------------------------------------------------------------------------------------
 // Templates and definitions
 // ---------------------------------------------------------------------------------------------
@@ -198,6 +226,8 @@ export const workflowDefinitions = pgTable(
     isTemporary: boolean("is_temporary").notNull().default(false),
     /** Result of the last validation on save: an invalid definition is a draft that cannot run. */
     isValid: boolean("is_valid").notNull().default(false),
+    /** Offered as a tool to the owner's MCP clients at /api/mcp (the editor's workflow settings). */
+    offeredAsTool: boolean("offered_as_tool").notNull().default(false),
     templateId: ref("template_id").references(() => workflowTemplates.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -695,3 +725,4 @@ export type Conversation = typeof conversations.$inferSelect;
 export type Message = typeof messages.$inferSelect;
 export type KnowledgeBase = typeof knowledgeBases.$inferSelect;
 export type KnowledgeDocument = typeof knowledgeDocuments.$inferSelect;
+export type McpServer = typeof mcpServers.$inferSelect;
