@@ -6,7 +6,8 @@ import "server-only";
 import { env } from "@/lib/env";
 import { userModels } from "@/lib/credentials/user-models";
 import { DEFAULT_MODEL_PROVIDER, listModelProviders, getChatModel, resolveModelSpec } from "@/lib/models";
-import { safeFetch } from "@/lib/net/safe-fetch";
+import { AppError, isAppError } from "@/lib/errors";
+import { checkOutboundUrl, safeFetch } from "@/lib/net/safe-fetch";
 import { searchKnowledge } from "@/lib/retrieval";
 import { createTools, TOOL_NAMES } from "@/lib/tools";
 import { DEFAULT_VALIDATION_LIMITS, type ValidationContext } from "@/lib/validation";
@@ -16,7 +17,9 @@ export const defaultResources: ExecutionResources = {
   getChatModel,
   async resolveModel(spec, userId) {
     if (spec.provider !== DEFAULT_MODEL_PROVIDER && !spec.credentialId) return spec;
-    return resolveModelSpec(spec, await userModels(userId));
+    const resolved = resolveModelSpec(spec, await userModels(userId));
+    if (resolved.connection?.baseUrl) await checkCredentialUrl(resolved.connection.baseUrl);
+    return resolved;
   },
   async secrets(userId, names) {
     if (names.length === 0) return new Map();
@@ -26,6 +29,24 @@ export const defaultResources: ExecutionResources = {
   searchKnowledge,
   safeFetch,
 };
+
+/**
+ * A credential's base URL passed the HTTP guard when it was saved; its host may resolve elsewhere since (a
+ * DNS change), so each run that uses it checks it again — the guard of the HTTP node, with
+ * LATTICE_HTTP_ALLOWLIST. A refusal fails the node with the guard's words (the URL's origin and address,
+ * never the key or the URL's path and query).
+ */
+async function checkCredentialUrl(baseUrl: string): Promise<void> {
+  try {
+    await checkOutboundUrl(baseUrl);
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    throw new AppError(
+      error.type === "forbidden" ? "forbidden:model_credential" : "unavailable:model_credential",
+      `This model's credential cannot be used: ${error.message}`,
+    );
+  }
+}
 
 /** The per-user run limits of this deployment (read on every admission, so tests can change them). */
 export function runLimitSettings(): RunAdmissionLimits {

@@ -34,6 +34,11 @@ export interface SafeFetchInit {
   maxBytes?: number;
   timeoutMs?: number;
   maxRedirects?: number;
+  /**
+   * Headers meant for the first URL's origin only: dropped, like authorization and cookie always are, when
+   * a redirect leads to another origin (a key the author gave one site).
+   */
+  originBoundHeaders?: string[];
   /** Extra allow-list entries on top of LATTICE_HTTP_ALLOWLIST (same syntax). */
   allowList?: string[];
   lookup?: HostLookup;
@@ -333,6 +338,7 @@ export async function safeFetch(rawUrl: string, init: SafeFetchInit = {}): Promi
           if (next.origin !== url.origin) {
             delete headers.authorization;
             delete headers.cookie;
+            for (const name of init.originBoundHeaders ?? []) delete headers[name.toLowerCase()];
           }
           url = next;
           continue;

@@ -75,6 +75,11 @@ export interface NodeUsage {
   expressions: Array<{ source: string; field: string }>;
   /** {{variable}} templates. */
   templates: Array<{ source: string; field: string }>;
+  /**
+   * The templates that may read the user's secrets ({{secrets.NAME}}): the run resolves them, and redacts
+   * their values from what the node returns. A secret anywhere else is a validation error.
+   */
+  secrets: Array<{ source: string; field: string }>;
   /** Resources a user owns that the node names (checked for existence and access). */
   references: Array<{ kind: "knowledgeBase" | "workflow"; id: string; field: string }>;
 }
@@ -173,6 +178,7 @@ export function defineNode<const TType extends string, TSchema extends z.ZodObje
       urls: [],
       expressions: [],
       templates: [],
+      secrets: [],
       references: [],
       ...uses?.(config),
     }),

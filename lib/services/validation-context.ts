@@ -1,9 +1,10 @@
 /**
  * The validation context for a user's saves and checks: what this deployment offers (the engine's own
- * context, so "valid" here means "the engine will run it") plus the knowledge bases and workflows the user
- * owns, so a reference to anything else is reported where it is written.
+ * context, so "valid" here means "the engine will run it") plus the knowledge bases, workflows and secret
+ * names the user owns, so a reference to anything else is reported where it is written.
  */
 import "server-only";
+import { listCredentials } from "@/lib/db/queries/credentials";
 import { listKnowledgeBases } from "@/lib/db/queries/knowledge";
 import { listWorkflowIds } from "@/lib/db/queries/workflows";
 import { engineValidationContext } from "@/lib/engine/resources";
@@ -16,14 +17,16 @@ export async function validationContextFor({
   ownerId: string;
   definitionId?: string;
 }): Promise<ValidationContext> {
-  const [knowledgeBases, workflowIds] = await Promise.all([
+  const [knowledgeBases, workflowIds, secrets] = await Promise.all([
     listKnowledgeBases({ ownerId }),
     listWorkflowIds({ ownerId }),
+    listCredentials({ ownerId, kind: "secret" }),
   ]);
   return {
     ...engineValidationContext({ depth: 0, ...(definitionId ? { definitionId } : {}) }),
     knowledgeBaseIds: knowledgeBases.map((kb) => kb.id),
     workflowIds,
+    secretNames: secrets.map((secret) => secret.name),
   };
 }
 

@@ -9,6 +9,7 @@ import { tool, type StructuredToolInterface } from "@langchain/core/tools";
 import type { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { safeFetch } from "@/lib/net/safe-fetch";
+import { redactedError } from "@/lib/nodes/secrets";
 import { KNOWLEDGE_LIMITS } from "@/lib/contracts/knowledge";
 import { searchKnowledge } from "@/lib/retrieval";
 import { CalculatorError, evaluateExpression, formatNumber } from "./calculator";
@@ -36,6 +37,18 @@ export interface ToolRuntime {
   knowledgeBaseIds?: string[];
   /** Runs another saved workflow through the engine and returns its answer (provided by the engine). */
   runWorkflow?: (args: { definitionId: string; input: unknown }) => Promise<string>;
+  /** What http_get adds to requests to the sites the workflow's author chose (their secrets resolved). */
+  http?: HttpToolAccess;
+}
+
+/**
+ * The tools node's HTTP sites for one run: headers and query values (rendered, secrets included) added to a
+ * request only when its origin is the site's, and `redact`, which hides those secrets again in everything
+ * http_get returns or throws — the model, the tool_call events and the stored messages never see one.
+ */
+export interface HttpToolAccess {
+  sites: Array<{ origin: string; headers: Record<string, string>; query: Record<string, string> }>;
+  redact(text: string): string;
 }
 
 type ToolFactory = (runtime: ToolRuntime) => StructuredToolInterface;
@@ -116,6 +129,27 @@ function htmlToText(html: string): string {
     .trim();
 }
 
+/**
+ * The URL the model chose, with its site's query values, and that site's headers — only when the URL's origin
+ * (scheme, host, port) is one the author listed. Anything else goes out as the model wrote it.
+ */
+function withSiteAccess(
+  url: string,
+  access: HttpToolAccess | undefined,
+): { target: string; headers?: Record<string, string> } {
+  if (!access?.sites.length) return { target: url };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { target: url };
+  }
+  const site = access.sites.find((s) => s.origin === parsed.origin);
+  if (!site) return { target: url };
+  for (const [name, value] of Object.entries(site.query)) parsed.searchParams.set(name, value);
+  return { target: parsed.toString(), headers: site.headers };
+}
+
 const factories: Record<ToolName, ToolFactory> = {
   calculator: () =>
     tool(async ({ expression }: z.infer<typeof calculatorInput>) => calculate(expression), {
@@ -135,13 +169,24 @@ const factories: Record<ToolName, ToolFactory> = {
     tool(
       async ({ url, maxChars }: z.infer<typeof httpGetInput>, config) => {
         const signal = callSignal(runtime, config);
-        const response = await safeFetch(url, { ...(signal ? { signal } : {}) });
+        const redact = runtime.http?.redact ?? ((text: string) => text);
+        const { target, headers } = withSiteAccess(url, runtime.http);
+        let response: Awaited<ReturnType<typeof safeFetch>>;
+        try {
+          response = await safeFetch(target, {
+            ...(signal ? { signal } : {}),
+            ...(headers ? { headers, originBoundHeaders: Object.keys(headers) } : {}),
+          });
+        } catch (error) {
+          // A timeout's message quotes the URL, query values included.
+          throw redactedError(error, redact);
+        }
         const contentType = response.headers["content-type"] ?? "";
-        const text = /html/i.test(contentType) ? htmlToText(response.body) : response.body;
+        const text = redact(/html/i.test(contentType) ? htmlToText(response.body) : response.body);
         const limit = maxChars ?? TOOL_LIMITS.defaultHttpChars;
         return JSON.stringify({
           status: response.status,
-          url: response.url,
+          url: redact(response.url),
           contentType,
           body: text.slice(0, limit),
           ...(text.length > limit ? { truncated: true, totalChars: text.length } : {}),

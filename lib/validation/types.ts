@@ -47,6 +47,8 @@ export const VALIDATION_CODES = {
   "limits.tool_calls": "error",
   "limits.tokens": "error",
   "limits.subworkflow_depth": "error",
+  "secret.unknown": "error",
+  "secret.not_allowed": "error",
   "validation.internal": "error",
 } as const;
 export type ValidationCode = keyof typeof VALIDATION_CODES;
@@ -97,6 +99,8 @@ export interface ValidationContext {
   knowledgeBaseIds?: string[];
   /** When given, subworkflow nodes must name one of these workflow definitions (those the user may run). */
   workflowIds?: string[];
+  /** When given, {{secrets.NAME}} must name one of these (the user's secrets, by name). */
+  secretNames?: string[];
   /** The id of the definition being validated, so a subworkflow that calls itself is caught. */
   definitionId?: string;
 }

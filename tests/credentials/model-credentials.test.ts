@@ -92,6 +92,26 @@ async function addCredential(actor: Actor, body: Record<string, unknown>) {
   return created;
 }
 
+/** A credential for the wire server (its key and URL), named `name`. */
+function wireCredential(actor: Actor, name: string) {
+  return addCredential(actor, { name, provider: "openai", apiKey: KEY, baseUrl: `${wire.url}/v1` });
+}
+
+async function addSecret(actor: Actor, name: string, value = SECRET_VALUE) {
+  const created = await call(createSecret, "/api/secrets", { method: "POST", body: { name, value }, auth: actor });
+  expect(created.status, created.text).toBe(201);
+  return created;
+}
+
+/** Runs a definition (not saved) and returns the API's answer. */
+function runCustom(actor: Actor, definition: unknown, message = "go") {
+  return call(runExecution, "/api/executions", {
+    method: "POST",
+    body: { type: "CUSTOM", definition, input: { message } },
+    auth: actor,
+  });
+}
+
 function modelGraph(config: Record<string, unknown>) {
   return {
     nodes: [
@@ -172,12 +192,7 @@ describe("credentials", () => {
   it("are stored sealed, listed with a hint only, renamed, tested for real, and deleted", async () => {
     const actor = await newActor();
     const other = await newActor();
-    const created = await addCredential(actor, {
-      name: "Team OpenAI",
-      provider: "openai",
-      apiKey: KEY,
-      baseUrl: `${wire.url}/v1`,
-    });
+    const created = await wireCredential(actor, "Team OpenAI");
     expect(created.text).not.toContain(KEY);
     const { credential } = created.json;
     expect(credential).toMatchObject({ name: "Team OpenAI", provider: "openai", hint: `••••${KEY.slice(-4)}` });
@@ -255,20 +270,33 @@ describe("credentials", () => {
     expect(refused.json.error.code).toBe("forbidden:http_target");
   });
 
+  it("checks a saved base URL again on every run: one the guard now refuses fails the node, sending nothing", async () => {
+    const actor = await newActor();
+    // Saved while the guard allowed the address (LATTICE_HTTP_ALLOWLIST, as a DNS answer that was public then).
+    const { json } = await wireCredential(actor, "Moved");
+    const definition = modelGraph({ provider: "openai", model: "gpt-4o-mini", credentialId: json.credential.id });
+    const requests = wire.requests.length;
+    process.env.LATTICE_HTTP_ALLOWLIST = "";
+    resetEnvCache();
+    try {
+      const run = await runCustom(actor, definition, "x");
+      expect(run.json.status, run.text).toBe("failed");
+      expect(run.json.error.message).toMatch(
+        /This model's credential cannot be used: Refusing to fetch http:\/\/127\.0\.0\.1:\d+: 127\.0\.0\.1 is a loopback address/,
+      );
+      expect(run.text).not.toContain(KEY);
+      expect(wire.requests).toHaveLength(requests);
+    } finally {
+      process.env.LATTICE_HTTP_ALLOWLIST = "127.0.0.1";
+      resetEnvCache();
+    }
+  });
+
   it("a workflow whose model node uses one answers from it; its key is in no answer, event, export or log", async () => {
     const actor = await newActor();
-    const { json } = await addCredential(actor, {
-      name: "Wire",
-      provider: "openai",
-      apiKey: KEY,
-      baseUrl: `${wire.url}/v1`,
-    });
+    const { json } = await wireCredential(actor, "Wire");
     const config = { provider: "openai", model: "gpt-4o-mini", credentialId: json.credential.id };
-    const run = await call(runExecution, "/api/executions", {
-      method: "POST",
-      body: { type: "CUSTOM", definition: modelGraph(config), input: { message: "ping" } },
-      auth: actor,
-    });
+    const run = await runCustom(actor, modelGraph(config), "ping");
     expect(run.status, run.text).toBe(200);
     expect(run.json.status).toBe("completed");
     expect(run.json.output.message).toBe("Hello from openai gpt-4o-mini. You said: ping");
@@ -293,12 +321,7 @@ describe("credentials", () => {
     expect(file.workflow.nodes[1].data.config.credentialName).toBe("Wire");
 
     const importer = await newActor();
-    const theirs = await addCredential(importer, {
-      name: "Wire",
-      provider: "openai",
-      apiKey: KEY,
-      baseUrl: `${wire.url}/v1`,
-    });
+    const theirs = await wireCredential(importer, "Wire");
     const imported = await call(importWorkflow, "/api/workflows/import", {
       method: "POST",
       body: file,
@@ -311,12 +334,7 @@ describe("credentials", () => {
 
   it("a default model through a credential answers the Universal chat", async () => {
     const actor = await newActor();
-    const { json } = await addCredential(actor, {
-      name: "Mine",
-      provider: "openai",
-      apiKey: KEY,
-      baseUrl: `${wire.url}/v1`,
-    });
+    const { json } = await wireCredential(actor, "Mine");
     const set = await call(setDefault, "/api/models/default", {
       method: "PUT",
       body: { defaultModel: { provider: "openai", model: "gpt-4.1-nano", credentialId: json.credential.id } },
@@ -332,12 +350,7 @@ describe("credentials", () => {
   it("sealed with another LATTICE_ENCRYPTION_KEY, a credential fails with a clear error, not garbage", async () => {
     setEnv({ LATTICE_ENCRYPTION_KEY: "first-key-0123456789abcdef0123456789" });
     const actor = await newActor();
-    const { json } = await addCredential(actor, {
-      name: "Sealed",
-      provider: "openai",
-      apiKey: KEY,
-      baseUrl: `${wire.url}/v1`,
-    });
+    const { json } = await wireCredential(actor, "Sealed");
     setEnv({ LATTICE_ENCRYPTION_KEY: "second-key-0123456789abcdef012345678" });
     // Another instance with the new key: its first read of the row.
     const { forgetUserModels } = await import("@/lib/credentials/user-models");
@@ -350,15 +363,11 @@ describe("credentials", () => {
     });
     expect(tested.status).toBe(503);
     expect(tested.json.error.message).toMatch(/cannot be decrypted with this server's LATTICE_ENCRYPTION_KEY/);
-    const run = await call(runExecution, "/api/executions", {
-      method: "POST",
-      body: {
-        type: "CUSTOM",
-        definition: modelGraph({ provider: "openai", model: "gpt-4o-mini", credentialId: params.id }),
-        input: { message: "x" },
-      },
-      auth: actor,
-    });
+    const run = await runCustom(
+      actor,
+      modelGraph({ provider: "openai", model: "gpt-4o-mini", credentialId: params.id }),
+      "x",
+    );
     expect(run.json.status).toBe("failed");
     expect(run.text).toMatch(/cannot be decrypted with this server's LATTICE_ENCRYPTION_KEY/);
 
@@ -389,12 +398,7 @@ describe("secrets", () => {
     const port = (echo.address() as AddressInfo).port;
     try {
       const actor = await newActor();
-      const created = await call(createSecret, "/api/secrets", {
-        method: "POST",
-        body: { name: "API_TOKEN", value: SECRET_VALUE },
-        auth: actor,
-      });
-      expect(created.status, created.text).toBe(201);
+      const created = await addSecret(actor, "API_TOKEN");
       expect(created.text).not.toContain(SECRET_VALUE);
       expect((await call(listSecrets, "/api/secrets", { auth: actor })).text).not.toContain(SECRET_VALUE);
 
@@ -425,11 +429,7 @@ describe("secrets", () => {
         ],
         metadata: {},
       };
-      const run = await call(runExecution, "/api/executions", {
-        method: "POST",
-        body: { type: "CUSTOM", definition, input: { message: "go" } },
-        auth: actor,
-      });
+      const run = await runCustom(actor, definition, "go");
       expect(run.status, run.text).toBe(200);
       expect(run.json.status, run.text).toBe("completed");
       expect(seen[0]).toEqual({ url: `/items?token=${SECRET_VALUE}`, auth: `Bearer ${SECRET_VALUE}` });
@@ -440,16 +440,193 @@ describe("secrets", () => {
       // A secret the user has not set fails the node, naming it.
       const missing = structuredClone(definition);
       missing.nodes[1]!.data.config.headers = { Authorization: "Bearer {{secrets.NOT_SET}}" };
-      const failed = await call(runExecution, "/api/executions", {
-        method: "POST",
-        body: { type: "CUSTOM", definition: missing, input: { message: "go" } },
-        auth: actor,
-      });
+      const failed = await runCustom(actor, missing, "go");
       expect(failed.json.status).toBe("failed");
       expect(failed.text).toContain("{{secrets.NOT_SET}}, which you have not set");
     } finally {
       echo.closeAllConnections();
       await new Promise((resolve) => echo.close(resolve));
     }
+  });
+});
+
+/** An http server on 127.0.0.1 that records what it is sent and answers `reply(req)` as JSON. */
+async function recordingServer(reply: (req: http.IncomingMessage, res: http.ServerResponse) => void) {
+  const seen: Array<{ url: string; headers: http.IncomingHttpHeaders }> = [];
+  const server = http.createServer((req, res) => {
+    seen.push({ url: req.url ?? "", headers: req.headers });
+    reply(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    seen,
+    origin,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** start → a tools node whose scripted model calls http_get on each URL in turn, then answers → end. */
+function toolGraph(urls: string[], httpSites: unknown[], extra: Record<string, unknown> = {}) {
+  return {
+    nodes: [
+      { id: "start", type: "start", position: { x: 0, y: 0 }, data: { config: {} } },
+      {
+        id: "agent",
+        type: "tools",
+        position: { x: 240, y: 0 },
+        data: {
+          label: "Agent",
+          config: {
+            provider: "local",
+            model: "scripted",
+            tools: ["http_get"],
+            httpSites,
+            script: [...urls.map((url) => `http_get(${JSON.stringify({ url })})`), "done"],
+            ...extra,
+          },
+        },
+      },
+      { id: "end", type: "end", position: { x: 480, y: 0 }, data: { config: {} } },
+    ],
+    edges: [
+      { id: "e1", source: "start", target: "agent" },
+      { id: "e2", source: "agent", target: "end" },
+    ],
+    metadata: {},
+  };
+}
+
+describe("the HTTP tool's sites", () => {
+  it("adds the site's secret header and query value only on that site, and the run shows neither anywhere", async () => {
+    const other = await recordingServer((req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ other: true, path: req.url }));
+    });
+    const site = await recordingServer((req, res) => {
+      if (req.url?.startsWith("/away")) {
+        res.writeHead(302, { location: `${other.origin}/landed` });
+        res.end();
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/json" });
+      // An echo: the header and the query come back in the body.
+      res.end(JSON.stringify({ youSent: req.headers["x-api-key"], path: req.url }));
+    });
+    try {
+      const actor = await newActor();
+      await addSecret(actor, "API_TOKEN");
+      const definition = toolGraph(
+        [`${site.origin}/items?q=1`, `${other.origin}/elsewhere`, `${site.origin}/away`],
+        [
+          {
+            origin: site.origin,
+            headers: { "X-Api-Key": "{{secrets.API_TOKEN}}" },
+            query: { key: "{{secrets.API_TOKEN}}" },
+          },
+        ],
+      );
+      const run = await runCustom(actor, definition, "go");
+      expect(run.status, run.text).toBe(200);
+      expect(run.json.status, run.text).toBe("completed");
+
+      // The site the author chose got the key, as a header and in the query; nowhere else did.
+      expect(site.seen.map((r) => [r.url, r.headers["x-api-key"]])).toEqual([
+        [`/items?q=1&key=${SECRET_VALUE}`, SECRET_VALUE],
+        [`/away?key=${SECRET_VALUE}`, SECRET_VALUE],
+      ]);
+      expect(other.seen.map((r) => r.url)).toEqual(["/elsewhere", "/landed"]);
+      expect(JSON.stringify(other.seen)).not.toContain(SECRET_VALUE);
+
+      // What the model read (the tool messages), the tool_call events, the stored run: redacted.
+      const all = `${run.text}\n${await everythingAbout(actor, run.json.executionId)}`;
+      expect(all).toMatch(/youSent[\\"]+:[\\"]+\[secret API_TOKEN\]/);
+      expect(all).toContain("key=[secret API_TOKEN]");
+      expect(all).not.toContain(SECRET_VALUE);
+      expect(all).not.toContain(encodeURIComponent(SECRET_VALUE));
+    } finally {
+      await site.close();
+      await other.close();
+    }
+  });
+
+  it("an error that quotes the URL with its query is redacted, and an unknown secret is named before anything is sent", async () => {
+    // Endless redirects: the guard's error quotes the first URL, query values included.
+    const loop = await recordingServer((req, res) => {
+      res.writeHead(302, { location: req.url ?? "/" });
+      res.end();
+    });
+    try {
+      const actor = await newActor();
+      await addSecret(actor, "API_TOKEN");
+      const run = await runCustom(
+        actor,
+        toolGraph([`${loop.origin}/loop`], [{ origin: loop.origin, query: { key: "{{secrets.API_TOKEN}}" } }]),
+        "go",
+      );
+      expect(run.json.status, run.text).toBe("completed");
+      const all = `${run.text}\n${await everythingAbout(actor, run.json.executionId)}`;
+      expect(all).toContain("Too many redirects");
+      expect(all).toContain("key=[secret API_TOKEN]");
+      expect(all).not.toContain(SECRET_VALUE);
+
+      const hits = loop.seen.length;
+      const missing = await runCustom(
+        actor,
+        toolGraph([`${loop.origin}/loop`], [{ origin: loop.origin, headers: { "X-Key": "{{secrets.NOPE}}" } }]),
+        "go",
+      );
+      expect(missing.json.status).toBe("failed");
+      expect(missing.text).toContain("{{secrets.NOPE}}, which you have not set");
+      expect(loop.seen).toHaveLength(hits);
+    } finally {
+      await loop.close();
+    }
+  });
+
+  it("is validated where it is written: an unknown secret, a secret outside these settings, a site with a path", async () => {
+    const actor = await newActor();
+    await addSecret(actor, "KNOWN");
+    const save = async (definition: ReturnType<typeof toolGraph>) => {
+      const saved = await call(createWorkflow, "/api/workflows", {
+        method: "POST",
+        body: { name: "Sites", ...definition },
+        auth: actor,
+      });
+      expect(saved.status, saved.text).toBe(201);
+      return saved.json.validation as {
+        isValid: boolean;
+        errors: Array<{ code: string; path: string; message: string }>;
+      };
+    };
+    const site = "https://api.example.com";
+    const good = await save(toolGraph([], [{ origin: site, headers: { Authorization: "Bearer {{secrets.KNOWN}}" } }]));
+    expect(good.errors).toEqual([]);
+
+    const unknown = await save(toolGraph([], [{ origin: site, query: { key: "{{secrets.MISSING}}" } }]));
+    expect(unknown.errors).toEqual([
+      expect.objectContaining({
+        code: "secret.unknown",
+        path: "nodes.1.data.config.httpSites.0.query.key",
+        message: expect.stringContaining("{{secrets.MISSING}}, which you have not set"),
+      }),
+    ]);
+
+    const inPrompt = await save(toolGraph([], [], { systemPrompt: "The key is {{secrets.KNOWN}}" }));
+    expect(inPrompt.errors).toEqual([
+      expect.objectContaining({ code: "secret.not_allowed", path: "nodes.1.data.config.systemPrompt" }),
+    ]);
+
+    const withPath = await save(toolGraph([], [{ origin: `${site}/v1`, headers: {} }]));
+    expect(withPath.errors).toEqual([
+      expect.objectContaining({ code: "node.invalid_config", path: "nodes.1.data.config.httpSites.0.origin" }),
+    ]);
+    const internal = await save(toolGraph([], [{ origin: "http://169.254.169.254" }]));
+    expect(internal.errors).toEqual([
+      expect.objectContaining({ code: "http.forbidden_target", path: "nodes.1.data.config.httpSites.0.origin" }),
+    ]);
   });
 });

@@ -227,6 +227,21 @@ const cases: Case[] = [
     expect: { nodeId: "call", path: "nodes.14.data.config.url", message: /169\.254\.169\.254/ },
   },
   {
+    code: "secret.unknown",
+    definition: withConfig("call", { url: "https://api.example.com/items", headers: { "X-Key": "{{secrets.NOPE}}" } }),
+    context: { secretNames: ["KNOWN"] },
+    expect: {
+      nodeId: "call",
+      path: "nodes.14.data.config.headers.X-Key",
+      message: /\{\{secrets\.NOPE\}\}, which you have not set/,
+    },
+  },
+  {
+    code: "secret.not_allowed",
+    definition: withConfig("call", { url: "https://api.example.com/items", body: "{{secrets.KNOWN}}" }),
+    expect: { nodeId: "call", path: "nodes.14.data.config.body" },
+  },
+  {
     code: "model.unknown_provider",
     definition: withConfig("model", { provider: "skynet", model: "t800" }),
     expect: { nodeId: "model", message: /provider “skynet”/ },

@@ -14,7 +14,7 @@ export const httpConfigSchema = z.object({
     .meta(
       field({
         title: "URL",
-        description: "http(s) only; may use {{variables}}.",
+        description: "http(s) only; may use {{variables}} and {{secrets.NAME}}.",
         widget: "prompt",
         placeholder: "https://api.example.com/items",
       }),
@@ -22,7 +22,13 @@ export const httpConfigSchema = z.object({
   headers: z
     .record(z.string().min(1).max(200), z.string().max(8000))
     .default({})
-    .meta(field({ title: "Headers", description: "Values may use {{variables}}.", widget: "json" })),
+    .meta(
+      field({
+        title: "Headers",
+        description: "Values may use {{variables}} and {{secrets.NAME}} (Settings → Secrets).",
+        widget: "json",
+      }),
+    ),
   body: z
     .string()
     .max(MAX_TEXT)
@@ -62,6 +68,10 @@ export const httpNode = defineNode({
       { source: config.url, field: "url" },
       ...Object.entries(config.headers).map(([name, value]) => ({ source: value, field: `headers.${name}` })),
       ...(config.body ? [{ source: config.body, field: "body" }] : []),
+    ],
+    secrets: [
+      { source: config.url, field: "url" },
+      ...Object.entries(config.headers).map(([name, value]) => ({ source: value, field: `headers.${name}` })),
     ],
   }),
 });

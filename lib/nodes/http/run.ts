@@ -1,7 +1,7 @@
 import "server-only";
 import { renderTemplate } from "@/lib/expressions";
 import type { NodeRunFunction } from "../runtime";
-import { runSecrets } from "./secrets";
+import { redactedError, runSecrets } from "../secrets";
 
 const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH"]);
 
@@ -42,12 +42,6 @@ export const callHttp: NodeRunFunction<"http"> = async (state, config, runtime) 
     }
     return { variables: { [config.responseVariable]: { status: response.status, body, url: shownUrl } } };
   } catch (error) {
-    if (!(error instanceof Error)) throw error;
-    const message = secrets.redact(error.message);
-    if (message === error.message) throw error;
-    // A cancel or timeout keeps its kind; only its words change.
-    const redacted = new Error(message);
-    redacted.name = error.name;
-    throw redacted;
+    throw redactedError(error, secrets.redact);
   }
 };

@@ -13,6 +13,37 @@ export const BUILTIN_TOOL_NAMES = [
 ] as const;
 export type BuiltinToolName = (typeof BUILTIN_TOOL_NAMES)[number];
 
+/** An origin as the HTTP tool matches it: scheme, host and port, nothing else ("https://api.example.com"). */
+export function originOf(text: string): string | undefined {
+  try {
+    const url = new URL(text);
+    if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
+    if (url.username || url.password || url.pathname !== "/" || url.search || url.hash) return undefined;
+    return url.origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the HTTP tool adds to the requests it sends to one site the author chose: headers and query values,
+ * which may use {{secrets.NAME}}. The model picks each URL; these are added only when its origin is this
+ * one (never to a redirect elsewhere), and the model never sees their values.
+ */
+export const httpToolSiteSchema = z.object({
+  origin: z
+    .string()
+    .trim()
+    .min(1, "enter the site, e.g. https://api.example.com")
+    .max(300)
+    .refine((origin) => originOf(origin) !== undefined, {
+      message: "must be a site such as https://api.example.com: http(s), a host and maybe a port, no path",
+    }),
+  headers: z.record(z.string().min(1).max(200), z.string().max(8000)).default({}),
+  query: z.record(z.string().min(1).max(200), z.string().max(8000)).default({}),
+});
+export type HttpToolSite = z.infer<typeof httpToolSiteSchema>;
+
 export const toolsConfigSchema = z.object({
   provider: providerField(),
   model: modelField(),
@@ -33,6 +64,35 @@ export const toolsConfigSchema = z.object({
     .default(5)
     .meta(field({ title: "Max tool calls", description: "The loop stops after this many calls.", widget: "number" })),
   maxTokens: maxTokensField(),
+  httpSites: z
+    .array(httpToolSiteSchema)
+    .max(20)
+    .default([])
+    .superRefine((sites, ctx) => {
+      const seen = new Set<string>();
+      sites.forEach((site, index) => {
+        const origin = originOf(site.origin);
+        if (origin && seen.has(origin)) {
+          ctx.addIssue({ code: "custom", message: `lists ${origin} twice`, path: [index, "origin"] });
+        }
+        if (origin) seen.add(origin);
+      });
+    })
+    .meta(
+      field({
+        title: "HTTP tool: sites and their keys",
+        description:
+          "Headers and query values http_get adds to requests to that exact site only; they may use {{secrets.NAME}} (Settings → Secrets). The model never sees them.",
+        widget: "list",
+        itemWidgets: { origin: "text", headers: "json", query: "json" },
+        itemPlaceholders: {
+          origin: "https://api.example.com",
+          headers: '{ "Authorization": "Bearer {{secrets.API_TOKEN}}" }',
+          query: '{ "api_key": "{{secrets.API_KEY}}" }',
+        },
+        advanced: true,
+      }),
+    ),
 });
 export type ToolsNodeConfig = z.infer<typeof toolsConfigSchema>;
 
@@ -49,10 +109,26 @@ export const toolsNode = defineNode({
   uses: (config) => ({
     models: [{ provider: config.provider, model: config.model, field: "provider", credentialId: config.credentialId }],
     tools: config.tools.map((name, index) => ({ name, field: `tools.${index}` })),
-    templates: [{ source: config.systemPrompt, field: "systemPrompt" }],
+    templates: [{ source: config.systemPrompt, field: "systemPrompt" }, ...siteTemplates(config.httpSites)],
+    urls: config.httpSites.map((site, index) => ({ url: site.origin, field: `httpSites.${index}.origin` })),
+    secrets: siteTemplates(config.httpSites),
   }),
   limits: (config) => ({
     toolCalls: { value: config.maxCalls, field: "maxCalls" },
     tokens: { value: config.maxTokens, field: "maxTokens" },
   }),
 });
+
+/** The header and query values of the HTTP tool's sites, as templates at their config paths. */
+function siteTemplates(sites: HttpToolSite[]): Array<{ source: string; field: string }> {
+  return sites.flatMap((site, index) => [
+    ...Object.entries(site.headers).map(([name, value]) => ({
+      source: value,
+      field: `httpSites.${index}.headers.${name}`,
+    })),
+    ...Object.entries(site.query).map(([name, value]) => ({
+      source: value,
+      field: `httpSites.${index}.query.${name}`,
+    })),
+  ]);
+}

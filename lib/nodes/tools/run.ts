@@ -2,10 +2,13 @@ import "server-only";
 import { SystemMessage, ToolMessage, type AIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { renderTemplate } from "@/lib/expressions";
-import { addUsage } from "@/lib/workflow/state";
+import { addUsage, type WorkflowState } from "@/lib/workflow/state";
 import type { UsageByModel } from "@/lib/contracts/execution-result";
 import { callModel, modelInput, modelSpec, usageOf, type ChatRunnable } from "../call-model";
 import type { NodeRuntime, NodeRunFunction } from "../runtime";
+import { runSecrets } from "../secrets";
+import { originOf, type HttpToolSite } from "./definition";
+import type { HttpToolAccess } from "@/lib/tools";
 
 const MAX_TOOL_RESULT_CHARS = 20_000;
 
@@ -16,10 +19,12 @@ const MAX_TOOL_RESULT_CHARS = 20_000;
  */
 export const callTools: NodeRunFunction<"tools"> = async (state, config, runtime) => {
   const { model, spec } = await runtime.chatModel(modelSpec(config, runtime.rawConfig));
+  const http = config.tools.includes("http_get") ? await httpSites(config.httpSites, state, runtime) : undefined;
   const tools = runtime.resources.createTools(config.tools, {
     ownerId: runtime.userId,
     signal: runtime.signal,
     depth: runtime.depth,
+    ...(http ? { http } : {}),
     runWorkflow: async ({ definitionId, input }) => {
       const result = await runtime.runWorkflow({ definitionId, input: childInput(input) });
       if (result.status !== "completed")
@@ -102,6 +107,31 @@ function toText(output: unknown): string {
     if (typeof content === "string") return content;
   }
   return JSON.stringify(output) ?? "";
+}
+
+/**
+ * The HTTP tool's sites for this run: their header and query values rendered over the run's state and the
+ * user's secrets (read here, only those named; never put in the state).
+ */
+async function httpSites(
+  sites: HttpToolSite[],
+  state: WorkflowState,
+  runtime: NodeRuntime,
+): Promise<HttpToolAccess | undefined> {
+  if (sites.length === 0) return undefined;
+  const values = sites.flatMap((site) => [...Object.values(site.headers), ...Object.values(site.query)]);
+  const secrets = await runSecrets(values, runtime);
+  const scope = { ...runtime.scope(state), secrets: secrets.values };
+  const render = (entries: Record<string, string>) =>
+    Object.fromEntries(Object.entries(entries).map(([name, value]) => [name, renderTemplate(value, scope)]));
+  return {
+    sites: sites.map((site) => ({
+      origin: originOf(site.origin) ?? site.origin,
+      headers: render(site.headers),
+      query: render(site.query),
+    })),
+    redact: secrets.redact,
+  };
 }
 
 /** The run_workflow tool's input, as an execution input: a message and optional variables. */

@@ -3,6 +3,7 @@
  * models they offer, tools that are allowed, knowledge bases and workflows the user can reach.
  */
 import { DEFAULT_MODEL_PROVIDER } from "@/lib/models/catalog";
+import { secretNamesIn } from "@/lib/nodes/secret-names";
 import { listNames, quote, type Analysis, type IssueCollector } from "../analysis";
 import type { ValidationContext } from "../types";
 
@@ -11,6 +12,7 @@ export function checkCapabilities(analysis: Analysis, context: ValidationContext
   const allowedTools = new Set(context.allowedTools);
   const knowledgeBases = context.knowledgeBaseIds ? new Set(context.knowledgeBaseIds) : undefined;
   const workflows = context.workflowIds ? new Set(context.workflowIds) : undefined;
+  const secrets = context.secretNames ? new Set(context.secretNames) : undefined;
 
   for (const node of analysis.nodes) {
     if (!node.definition || !node.configValid) continue;
@@ -44,6 +46,20 @@ export function checkCapabilities(analysis: Analysis, context: ValidationContext
           message: `${node.title} uses model ${quote(model)}, which provider ${quote(providerId)} does not offer (it offers ${listNames(provider.models.map(quote), 8) || "none"}).`,
         });
       }
+    }
+
+    for (const { source, field } of secrets ? usage.secrets : []) {
+      const unknown = secretNamesIn([source]).filter((name) => !secrets!.has(name));
+      if (unknown.length === 0) continue;
+      issues.add({
+        code: "secret.unknown",
+        nodeId: node.id,
+        path: `${node.configPath}.${field}`,
+        message: `${node.title} uses ${listNames(
+          unknown.map((name) => `{{secrets.${name}}}`),
+          4,
+        )}, which you have not set: add ${unknown.length === 1 ? "it" : "them"} in Settings → Secrets.`,
+      });
     }
 
     for (const { name, field } of usage.tools) {

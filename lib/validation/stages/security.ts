@@ -4,6 +4,7 @@
  * owned resources by a caller with no identity.
  */
 import { quote, type Analysis, type IssueCollector } from "../analysis";
+import { readsSecrets } from "@/lib/nodes/secret-names";
 import { checkUrlTarget } from "../network-targets";
 import type { ValidationContext, ValidationUser } from "../types";
 
@@ -35,6 +36,19 @@ export function checkSecurity(
           message: `${node.title} calls ${verdict.host}, ${verdict.reason}. Requests to this machine, private networks and cloud metadata are refused.`,
         });
       }
+    }
+
+    // A secret goes only where the node resolves it and redacts it; anywhere else it would render empty or,
+    // worse, be copied into a prompt, a body or the run's state.
+    const secretFields = new Set(usage.secrets.map((entry) => entry.field));
+    for (const { source, field } of usage.templates) {
+      if (secretFields.has(field) || !readsSecrets(source)) continue;
+      issues.add({
+        code: "secret.not_allowed",
+        nodeId: node.id,
+        path: `${node.configPath}.${field}`,
+        message: `${node.title} reads {{secrets…}} here; secrets can be used only in an HTTP request's URL and headers and in a tools node's HTTP tool sites.`,
+      });
     }
 
     if (user === null) {
