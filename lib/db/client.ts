@@ -3,6 +3,7 @@
  * LATTICE_DATA_DIR. One handle per process (cached on globalThis so dev reloads reuse it), migrated and
  * seeded before first use. Only lib/db/** imports drizzle.
  */
+import fs from "node:fs";
 import path from "node:path";
 import type { ExtractTablesWithRelations, SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
@@ -86,6 +87,15 @@ export async function openPostgres(url: string, poolSize: number): Promise<DbHan
   };
 }
 
+/**
+ * LATTICE_PGLITE_IMAGE: a PGlite data folder dumped as a tarball (`dumpDataDir`) that an in-memory database
+ * starts from instead of a fresh initdb (2–3× faster to open, and no migrations). The test suite makes one per run
+ * (tests/setup/global-setup.ts); migrations then find nothing left to do.
+ */
+function memoryImage(file: string): Blob {
+  return new Blob([fs.readFileSync(file)]);
+}
+
 export async function openPglite(dataDir: string): Promise<DbHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
@@ -99,7 +109,12 @@ export async function openPglite(dataDir: string): Promise<DbHandle> {
   try {
     // pgvector, bundled for PGlite: loaded at open so the migration (or lib/db/vector.ts) can create it.
     const { vector } = await import("@electric-sql/pglite-pgvector");
-    const client = await PGlite.create(inMemory ? undefined : dbDir, { extensions: { vector } });
+    const client = await PGlite.create(inMemory ? undefined : dbDir, {
+      extensions: { vector },
+      ...(inMemory && process.env.LATTICE_PGLITE_IMAGE
+        ? { loadDataDir: memoryImage(process.env.LATTICE_PGLITE_IMAGE) }
+        : {}),
+    });
     const db = drizzle({ client, schema }) as unknown as Database;
     let queue: Promise<unknown> = Promise.resolve();
     return {

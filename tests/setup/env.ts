@@ -7,6 +7,9 @@ if (databaseUrl) {
 } else {
   delete process.env.DATABASE_URL;
   process.env.LATTICE_DATA_DIR = "memory://";
+  // Every in-memory database starts from the run's migrated image (tests/setup/global-setup.ts).
+  const image = inject("pgliteImage");
+  if (image) process.env.LATTICE_PGLITE_IMAGE = image;
 }
 process.env.LATTICE_DEMO_ACCOUNT ??= "false";
 // Every test signs up from the same (unknown) client address: the per-address sign-in limit would stop the
