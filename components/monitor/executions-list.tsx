@@ -15,7 +15,8 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { EXECUTION_RECORD_STATUSES, type ExecutionSummary } from "@/lib/contracts/executions";
 import { useExecutionPages, type ExecutionPage } from "./queries";
 import { hasListFilters, type ExecutionFilters, type WorkflowTypeName } from "./filters";
-import { formatCost, formatDuration, formatTokens, statusMeta, TYPE_LABELS } from "./format";
+import { formatCost, formatDuration, formatTokens, statusMeta, TRIGGER_LABELS, TYPE_LABELS } from "./format";
+import type { TriggerType } from "@/lib/contracts/execution-request";
 import { runTitle, type RunNames } from "./run-names";
 import { StatusBadge } from "./status-badge";
 import { useNow } from "./use-now";
@@ -92,6 +93,23 @@ export function ExecutionFilterBar({
             </option>
           ))}
         </select>
+        <label className="sr-only" htmlFor="filter-trigger">
+          Started by
+        </label>
+        <select
+          id="filter-trigger"
+          data-testid="filter-trigger"
+          className={selectClass}
+          value={filters.trigger ?? ""}
+          onChange={(e) => onChange({ trigger: (e.target.value || null) as TriggerType | null })}
+        >
+          <option value="">Any trigger</option>
+          {Object.entries(TRIGGER_LABELS).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
         <label className="sr-only" htmlFor="filter-workflow">
           Workflow
         </label>
@@ -154,7 +172,9 @@ export function ExecutionFilterBar({
             variant="ghost"
             size="sm"
             data-testid="filter-clear"
-            onClick={() => onChange({ status: [], type: null, workflowId: null, templateId: null, model: null })}
+            onClick={() =>
+              onChange({ status: [], type: null, trigger: null, workflowId: null, templateId: null, model: null })
+            }
           >
             <RotateCcw aria-hidden />
             Clear filters
@@ -291,6 +311,14 @@ export function ExecutionsTable({
                   </td>
                   <td className="hidden px-3 py-2.5 text-zinc-600 sm:table-cell">
                     {TYPE_LABELS[run.workflowType] ?? run.workflowType}
+                    {run.trigger !== "manual" ? (
+                      <span
+                        className="ml-1.5 rounded bg-zinc-100 px-1 text-[11px] text-zinc-500"
+                        data-testid="execution-trigger"
+                      >
+                        {TRIGGER_LABELS[run.trigger] ?? run.trigger}
+                      </span>
+                    ) : null}
                   </td>
                   <td className="px-3 py-2.5 whitespace-nowrap text-zinc-600">
                     <RelativeTime date={run.startedAt ?? run.createdAt} />

@@ -46,6 +46,8 @@ function summaryFromFeed(event: RunStatusEvent, existing: ExecutionSummary | und
     templateId: event.templateId,
     conversationId: event.conversationId,
     parentExecutionId: event.parentExecutionId,
+    trigger: event.trigger,
+    triggerId: event.triggerId,
     startedAt: event.startedAt,
     completedAt: event.completedAt,
     durationMs: event.durationMs === null ? null : Math.round(event.durationMs),
@@ -241,7 +243,9 @@ export function ExecutionsView({
               names={names}
               fresh={fresh}
               pending={pending}
-              onClearFilters={() => change({ status: [], type: null, workflowId: null, templateId: null, model: null })}
+              onClearFilters={() =>
+                change({ status: [], type: null, trigger: null, workflowId: null, templateId: null, model: null })
+              }
             />
           </section>
         </>

@@ -5,6 +5,7 @@
  */
 import { isId } from "@/lib/contracts/common";
 import { EXECUTION_RECORD_STATUSES, WORKFLOW_TYPES, type ExecutionRecordStatus } from "@/lib/contracts/executions";
+import { TRIGGER_TYPES, type TriggerType } from "@/lib/contracts/execution-request";
 import { DASHBOARD_RANGES, DEFAULT_RANGE, isRangeKey, type DashboardRangeKey } from "@/lib/contracts/dashboard";
 
 export type WorkflowTypeName = (typeof WORKFLOW_TYPES)[number];
@@ -12,6 +13,8 @@ export type WorkflowTypeName = (typeof WORKFLOW_TYPES)[number];
 export interface ExecutionFilters {
   status: ExecutionRecordStatus[];
   type: WorkflowTypeName | null;
+  /** What started the runs (schedule, webhook…). */
+  trigger: TriggerType | null;
   workflowId: string | null;
   templateId: string | null;
   /** "provider:model" */
@@ -22,6 +25,7 @@ export interface ExecutionFilters {
 export const NO_FILTERS: ExecutionFilters = {
   status: [],
   type: null,
+  trigger: null,
   workflowId: null,
   templateId: null,
   model: null,
@@ -43,6 +47,7 @@ export function parseFilters(params: SearchParamsLike): ExecutionFilters {
     .flatMap((v) => v.split(","))
     .filter((v): v is ExecutionRecordStatus => (EXECUTION_RECORD_STATUSES as readonly string[]).includes(v));
   const type = all(params, "type")[0];
+  const trigger = all(params, "trigger")[0];
   const workflowId = all(params, "workflow")[0];
   const templateId = all(params, "template")[0];
   const model = all(params, "model")[0];
@@ -50,6 +55,7 @@ export function parseFilters(params: SearchParamsLike): ExecutionFilters {
   return {
     status: [...new Set(statuses)].sort(),
     type: type && (WORKFLOW_TYPES as readonly string[]).includes(type) ? (type as WorkflowTypeName) : null,
+    trigger: trigger && (TRIGGER_TYPES as readonly string[]).includes(trigger) ? (trigger as TriggerType) : null,
     workflowId: isId(workflowId) ? workflowId : null,
     templateId: isId(templateId) ? templateId : null,
     model: model && MODEL.test(model) ? model : null,
@@ -62,6 +68,7 @@ export function filtersToSearch(filters: ExecutionFilters): string {
   const params = new URLSearchParams();
   for (const status of filters.status) params.append("status", status);
   if (filters.type) params.set("type", filters.type);
+  if (filters.trigger) params.set("trigger", filters.trigger);
   if (filters.workflowId) params.set("workflow", filters.workflowId);
   if (filters.templateId) params.set("template", filters.templateId);
   if (filters.model) params.set("model", filters.model);
@@ -71,7 +78,14 @@ export function filtersToSearch(filters: ExecutionFilters): string {
 }
 
 export function hasListFilters(filters: ExecutionFilters): boolean {
-  return filters.status.length > 0 || !!filters.type || !!filters.workflowId || !!filters.templateId || !!filters.model;
+  return (
+    filters.status.length > 0 ||
+    !!filters.type ||
+    !!filters.trigger ||
+    !!filters.workflowId ||
+    !!filters.templateId ||
+    !!filters.model
+  );
 }
 
 /** GET /api/executions for one page of these filters; the time range ends now. */
@@ -83,6 +97,7 @@ export function executionsApiUrl(
   const params = new URLSearchParams();
   for (const status of filters.status) params.append("status", status);
   if (filters.type) params.set("type", filters.type);
+  if (filters.trigger) params.set("trigger", filters.trigger);
   if (filters.workflowId) params.set("workflowId", filters.workflowId);
   if (filters.templateId) params.set("templateId", filters.templateId);
   if (filters.model) params.set("model", filters.model);
@@ -100,6 +115,7 @@ export function matchesFilters(
   run: {
     status: string;
     workflowType: string;
+    trigger?: string;
     definitionId: string | null;
     templateId: string | null;
     createdAt: string | null;
@@ -109,6 +125,7 @@ export function matchesFilters(
 ): boolean | null {
   if (filters.status.length && !(filters.status as string[]).includes(run.status)) return false;
   if (filters.type && run.workflowType !== filters.type) return false;
+  if (filters.trigger && run.trigger !== filters.trigger) return false;
   if (filters.workflowId && run.definitionId !== filters.workflowId) return false;
   if (filters.templateId && run.templateId !== filters.templateId) return false;
   if (run.createdAt && new Date(run.createdAt).getTime() < now - DASHBOARD_RANGES[filters.range].ms) return false;

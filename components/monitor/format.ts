@@ -88,6 +88,18 @@ export const TYPE_LABELS: Record<string, string> = {
   CUSTOM: "Ad-hoc",
 };
 
+/** What started a run (TRIGGER_TYPES), as the list and its filter name it. */
+export const TRIGGER_LABELS: Record<string, string> = {
+  manual: "Manual",
+  api: "API",
+  chat: "Chat",
+  rerun: "Re-run",
+  subworkflow: "Parent run",
+  schedule: "Schedule",
+  webhook: "Webhook",
+  mcp: "MCP",
+};
+
 /** Chart colours (hex: recharts draws SVG, where Tailwind classes do not reach). */
 export const CHART = {
   completed: "#10b981",

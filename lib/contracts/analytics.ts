@@ -3,6 +3,7 @@
  * own execution rows over a time range (default: the last 7 days). Client-safe.
  */
 import { z } from "zod";
+import { TRIGGER_TYPES } from "./execution-request";
 import { queueDepthSchema } from "@/lib/contracts/queue-depth";
 import { idSchema, timestampSchema } from "@/lib/contracts/common";
 
@@ -18,6 +19,12 @@ export const analyticsQuerySchema = z
       .enum(["hour", "day"])
       .optional()
       .meta({ description: "Series bucket (default: hours up to 2 days, else days)" }),
+    trigger: z
+      .enum(TRIGGER_TYPES)
+      .optional()
+      .meta({
+        description: "Only runs started this way (manual, api, chat, rerun, subworkflow, schedule, webhook, mcp)",
+      }),
   })
   .strict();
 export const workflowAnalyticsQuerySchema = analyticsQuerySchema
@@ -87,6 +94,8 @@ export const analyticsSummaryResponseSchema = z
     series: z.array(runStatsSchema.extend({ bucketStart: timestampSchema })),
     models: z.array(modelStatsSchema),
     failing: z.array(failingWorkflowSchema),
+    /** Per trigger: what started the runs (manual, api, chat, schedule, webhook…). */
+    triggers: z.array(runStatsSchema.extend({ trigger: z.enum(TRIGGER_TYPES) })),
     /** The job queue now (not over the range): what waits, what workers run. */
     queue: queueDepthSchema,
   })

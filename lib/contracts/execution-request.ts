@@ -43,6 +43,31 @@ export type ExecutionOptions = z.infer<typeof executionOptionsSchema>;
 
 const common = { options: executionOptionsSchema.optional() };
 
+/**
+ * What started a run, recorded on its execution row (trigger_type, trigger_id), shown in the run list and a
+ * filter of the monitor and the analytics: a person in the app (`manual`), an API key (`api`), the chat
+ * (`chat`), a re-run (`rerun`), a parent run (`subworkflow`: a subworkflow node or the run_workflow tool), a
+ * schedule, a webhook, an MCP client.
+ */
+export const TRIGGER_TYPES = ["manual", "api", "chat", "rerun", "subworkflow", "schedule", "webhook", "mcp"] as const;
+export type TriggerType = (typeof TRIGGER_TYPES)[number];
+
+export const runTriggerSchema = z
+  .object({
+    type: z.enum(TRIGGER_TYPES),
+    /** The schedule, hook or other object that started it. */
+    id: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+export type RunTrigger = z.infer<typeof runTriggerSchema>;
+
+/**
+ * The trigger is the server's to set: the routes that take a request from a client (POST /api/executions,
+ * /api/chat) do not accept this field (their bodies are the variants below, without it) and record `api`,
+ * `manual` or `chat` from how the caller signed in; schedules, webhooks and MCP set theirs in the server.
+ */
+const triggerShape = { trigger: runTriggerSchema.optional() };
+
 export const customRequestSchema = z
   .object({
     type: z.literal("CUSTOM"),
@@ -101,11 +126,16 @@ export const chatRequestSchema = z
   });
 
 export const executionRequestSchema = z.discriminatedUnion("type", [
-  customRequestSchema,
-  definitionRequestSchema,
-  templateRequestSchema,
-  chatRequestSchema,
+  customRequestSchema.extend(triggerShape),
+  definitionRequestSchema.extend(triggerShape),
+  templateRequestSchema.extend(triggerShape),
+  chatRequestSchema.safeExtend(triggerShape),
 ]);
+
+/** What a request's run is recorded as started by: its own trigger, else a chat turn's `chat` or `manual`. */
+export function triggerOf(request: ExecutionRequest): RunTrigger {
+  return request.trigger ?? { type: request.type === "CHAT" ? "chat" : "manual" };
+}
 
 export type ExecutionRequest = z.infer<typeof executionRequestSchema>;
 export type ExecutionRequestInput = z.input<typeof executionRequestSchema>;

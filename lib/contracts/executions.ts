@@ -7,6 +7,7 @@ import {
   DURABILITY_MODES,
   executionRequestSchema,
   templateRequestSchema,
+  TRIGGER_TYPES,
   type ExecutionRequest,
 } from "@/lib/contracts/execution-request";
 import {
@@ -112,6 +113,11 @@ export const executionSummarySchema = z
     templateId: idSchema.nullable(),
     conversationId: idSchema.nullable(),
     parentExecutionId: idSchema.nullable(),
+    trigger: z.enum(TRIGGER_TYPES).meta({
+      description:
+        "What started the run: manual (in the app), api (an API key), chat, rerun, subworkflow, schedule, webhook, mcp",
+    }),
+    triggerId: z.string().nullable().meta({ description: "The schedule, webhook or other object that started it" }),
     startedAt: nullableTimestampSchema,
     completedAt: nullableTimestampSchema,
     durationMs: z.number().int().nullable(),
@@ -152,6 +158,8 @@ export const executionListQuerySchema = z
   .object({
     status: z.array(z.enum(EXECUTION_RECORD_STATUSES)).max(EXECUTION_RECORD_STATUSES.length).optional(),
     type: z.enum(WORKFLOW_TYPES).optional(),
+    trigger: z.enum(TRIGGER_TYPES).optional().meta({ description: "Runs started this way" }),
+    triggerId: z.string().min(1).max(64).optional().meta({ description: "Runs started by this schedule or hook" }),
     workflowId: idSchema.optional(),
     templateId: idSchema.optional(),
     conversationId: idSchema.optional(),

@@ -8,6 +8,7 @@
  * across a reconnect; each carries the run's whole current state, so applying it twice is harmless).
  */
 import { z } from "zod";
+import { TRIGGER_TYPES } from "./execution-request";
 import { EXECUTION_RECORD_STATUSES, WORKFLOW_TYPES } from "./executions";
 
 /** `pending`: waiting in the job queue (queue mode), to start or — after its worker died — to continue. */
@@ -23,6 +24,10 @@ export const runStatusEventSchema = z.object({
   templateId: z.string().nullable(),
   conversationId: z.string().nullable(),
   parentExecutionId: z.string().nullable(),
+  /** What started the run (manual, api, chat, rerun, subworkflow, schedule, webhook, mcp). */
+  trigger: z.enum(TRIGGER_TYPES),
+  /** The schedule, hook or other object that started it. */
+  triggerId: z.string().nullable(),
   startedAt: z.string().nullable(),
   completedAt: z.string().nullable(),
   durationMs: z.number().nullable(),

@@ -15,8 +15,10 @@ import type {
   ExecutionInput,
   ExecutionOptions,
   ExecutionRequest,
+  RunTrigger,
   WorkflowType,
 } from "@/lib/contracts/execution-request";
+import { triggerOf } from "@/lib/contracts/execution-request";
 import type {
   ExecutionError,
   ExecutionResult,
@@ -87,6 +89,8 @@ export interface ExecutionContextInit {
   outsideConversation?: boolean;
   resumed?: boolean;
   instanceId?: string;
+  /** What started the run; unset: the request's own (`triggerOf`). */
+  trigger?: RunTrigger;
 }
 
 export class ExecutionContext {
@@ -111,6 +115,8 @@ export class ExecutionContext {
   readonly options: ExecutionOptions;
   readonly resumed: boolean;
   readonly instanceId: string | undefined;
+  /** What started the run (recorded on its row: trigger_type, trigger_id). */
+  readonly trigger: RunTrigger;
   /** Checked by the tracker's start: a run over the owner's limits is refused (429) before it writes anything. */
   readonly admission: RunAdmissionLimits | undefined;
   /**
@@ -177,6 +183,7 @@ export class ExecutionContext {
     this.seq = init.seqStart ?? 0;
     this.resumed = init.resumed ?? false;
     this.instanceId = init.instanceId;
+    this.trigger = init.trigger ?? triggerOf(init.request);
     this.admission = init.admission;
     this.admittedAtLoad = init.admittedAtLoad ?? false;
     this.chatStart = init.chatStart;
@@ -352,6 +359,8 @@ export class ExecutionContext {
       conversationId: this.conversationId ?? null,
       parentExecutionId: this.parentExecutionId ?? null,
       instanceId: this.instanceId ?? null,
+      triggerType: this.trigger.type,
+      triggerId: this.trigger.id ?? null,
     };
   }
 }

@@ -140,6 +140,12 @@ export async function prepareRequest(
     conversationId,
     correlationId: options.correlationId ?? options.parent?.correlationId,
     parentExecutionId: options.parent?.executionId ?? options.rerunOf,
+    // A child run is its parent's doing, a re-run its asker's; else what the request says started it.
+    ...(options.parent
+      ? { trigger: { type: "subworkflow" as const, id: options.parent.executionId } }
+      : options.rerunOf
+        ? { trigger: { type: "rerun" as const, id: options.rerunOf } }
+        : {}),
     ...(options.parent?.run ? { parentRun: options.parent.run } : {}),
     depth,
     options: request.options,
@@ -266,4 +272,3 @@ function conversationMemory(turn: ChatTurn): { history: BaseMessage[]; summary: 
   }
   return { history, summary: turn.summary?.summary ?? "" };
 }
-

@@ -99,6 +99,7 @@ export async function prepareFromStep(
     ...(attempt?.lastSeq ? { seqStart: attempt.lastSeq } : {}),
     ...(options.correlationId ? { correlationId: options.correlationId } : {}),
     parentExecutionId: sourceId,
+    trigger: { type: "rerun", id: sourceId },
     ...(chat ? { conversationId: snapshot.conversationId, outsideConversation: true } : {}),
   });
   const signal = options.signal ? { signal: options.signal } : {};

@@ -20,10 +20,11 @@ export interface AnalyticsQuery {
   to?: string;
   bucket?: "hour" | "day";
   workflowId?: string;
+  trigger?: string;
 }
 
-function rangeQuery({ from, to, bucket, workflowId }: AnalyticsQuery): AnalyticsRangeQuery {
-  const parsed = analyticsRangeQuerySchema.safeParse({ from, to, bucket, definitionId: workflowId });
+function rangeQuery({ from, to, bucket, workflowId, trigger }: AnalyticsQuery): AnalyticsRangeQuery {
+  const parsed = analyticsRangeQuerySchema.safeParse({ from, to, bucket, definitionId: workflowId, trigger });
   if (!parsed.success) {
     const issues = issuesFromZod(parsed.error.issues).map((issue) =>
       issue.path === "definitionId" ? { ...issue, path: "workflowId" } : issue,
@@ -52,6 +53,7 @@ export async function analyticsSummary({
     range: { from: result.range.from.toISOString(), to: result.range.to.toISOString(), bucket: result.range.bucket },
     summary: result.summary,
     series: result.series.map(({ bucketStart, ...stats }) => ({ bucketStart: bucketStart.toISOString(), ...stats })),
+    triggers: result.triggers,
     models: result.models,
     failing: result.failing,
     queue,

@@ -15,7 +15,7 @@ import { admitExecution, type PendingExecutionRow } from "@/lib/db/queries/queue
 import { getTemplate } from "@/lib/db/queries/templates";
 import type { Notification } from "@/lib/db/queries/events";
 import { WorkflowValidationError } from "@/lib/engine/execute";
-import type { ExecutionRequest } from "@/lib/contracts/execution-request";
+import { triggerOf, type ExecutionRequest } from "@/lib/contracts/execution-request";
 import { engineValidationContext } from "@/lib/engine/resources";
 import { AppError } from "@/lib/errors";
 import { refusalError, runLimitSettings } from "@/lib/services/run-limits";
@@ -142,9 +142,17 @@ export async function enqueueRun({ ownerId, request, runAt, rerunOf, fromStep }:
   const boss = await getQueueBoss();
   const bus = getEventBus();
   const limits = runLimitSettings();
+  // The pending row shows what started it while it waits (the run records the same from its request).
+  const trigger = rerunOf ? { type: "rerun", id: rerunOf } : triggerOf(request);
   const outcome = await admitExecution({
     ownerId,
-    row: { id: executionId, ...described.row, ...(rerunOf ? { parentExecutionId: rerunOf } : {}) },
+    row: {
+      id: executionId,
+      ...described.row,
+      ...(rerunOf ? { parentExecutionId: rerunOf } : {}),
+      triggerType: trigger.type,
+      triggerId: trigger.id ?? null,
+    },
     instanceId: null,
     limits,
     within: async (executor) => {

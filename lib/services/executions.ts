@@ -4,6 +4,7 @@
  * with its history and a summary of its events. Rows are written by the tracker only.
  */
 import "server-only";
+import type { AuthUser } from "@/lib/auth/types";
 import { getConversation } from "@/lib/db/queries/conversations";
 import {
   getExecution,
@@ -113,6 +114,8 @@ export async function listExecutionsPage({
     filters: {
       ...(query.status ? { statuses: query.status } : {}),
       ...(query.type ? { workflowType: query.type } : {}),
+      ...(query.trigger ? { triggerType: query.trigger } : {}),
+      ...(query.triggerId ? { triggerId: query.triggerId } : {}),
       ...(query.workflowId ? { definitionId: query.workflowId } : {}),
       ...(query.templateId ? { templateId: query.templateId } : {}),
       ...(query.conversationId ? { conversationId: query.conversationId } : {}),
@@ -177,6 +180,16 @@ async function withPermit(
     await admission.release();
     throw error;
   }
+}
+
+/**
+ * What a client's request to run is recorded as started by: an API key's `api`; in the app (session) a
+ * chat turn's `chat`, anything else `manual`. Clients cannot name a trigger themselves (the route bodies have
+ * no such field): schedule, webhook and mcp are set only by the server code that starts those runs.
+ */
+export function withCallerTrigger(user: Pick<AuthUser, "via">, request: ExecutionRequest): ExecutionRequest {
+  const type = user.via === "api_key" ? "api" : request.type === "CHAT" ? "chat" : "manual";
+  return { ...request, trigger: { type } };
 }
 
 /** Starts a run of `request` (already parsed by the route) as `userId`. */
@@ -344,7 +357,13 @@ export async function rerunExecution({
         const options = { ...step, ...(pending ? { pending } : {}) };
         return asStream ? rerunFromStep({ ...options, stream: true }) : rerunFromStep({ ...options, stream: false });
       },
-      { workflowType: asWorkflowType(row.workflowType), inputData: row.inputData, parentExecutionId: row.id },
+      {
+        workflowType: asWorkflowType(row.workflowType),
+        inputData: row.inputData,
+        parentExecutionId: row.id,
+        triggerType: "rerun",
+        triggerId: row.id,
+      },
     );
   }
   const request = await requestToRerun(row);

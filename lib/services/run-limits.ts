@@ -37,6 +37,8 @@ export interface PendingRunDescription {
   inputData: unknown;
   /** The run it re-runs. */
   parentExecutionId?: string;
+  triggerType?: string;
+  triggerId?: string;
 }
 
 /**

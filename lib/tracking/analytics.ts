@@ -21,6 +21,8 @@ import {
   type RunAggregate,
 } from "@/lib/db/queries/analytics";
 import { parseUsageKey } from "@/lib/models/pricing";
+import { TRIGGER_TYPES } from "@/lib/contracts/execution-request";
+import { asTriggerType } from "./records";
 import { successRate } from "@/lib/contracts/success-rate";
 import type { failingWorkflowSchema, modelStatsSchema, runStatsSchema } from "@/lib/contracts/analytics";
 
@@ -123,6 +125,7 @@ export const analyticsRangeQuerySchema = z
     from: z.coerce.date({ error: "must be a date (ISO 8601)" }).optional(),
     to: z.coerce.date({ error: "must be a date (ISO 8601)" }).optional(),
     bucket: z.enum(["hour", "day"]).optional(),
+    trigger: z.enum(TRIGGER_TYPES).optional(),
     definitionId: z
       .string()
       .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/i, "must be a 26-character ULID")
@@ -140,12 +143,18 @@ export const analyticsRangeQuerySchema = z
       return z.NEVER;
     }
     const bucket: TimeBucket = q.bucket ?? (to.getTime() - from.getTime() <= 2 * DAY_MS ? "hour" : "day");
-    return { from, to, bucket, ...(q.definitionId ? { definitionId: q.definitionId } : {}) };
+    return {
+      from,
+      to,
+      bucket,
+      ...(q.definitionId ? { definitionId: q.definitionId } : {}),
+      ...(q.trigger ? { trigger: q.trigger } : {}),
+    };
   });
 export type AnalyticsRangeQuery = z.output<typeof analyticsRangeQuerySchema>;
 
 function range(ownerId: string, query: AnalyticsRangeQuery): AnalyticsRange {
-  return { ownerId, from: query.from, to: query.to };
+  return { ownerId, from: query.from, to: query.to, ...(query.trigger ? { trigger: query.trigger } : {}) };
 }
 
 /** The run stats of the asked-for groups, from one statement. */
@@ -157,6 +166,7 @@ async function runStats(ownerId: string, query: AnalyticsRangeQuery, groups: Agg
   });
   return {
     summary: toRunStats(a.total),
+    triggers: a.triggers.map(({ trigger, ...stats }) => ({ trigger: asTriggerType(trigger), ...toRunStats(stats) })),
     series: a.series.map(({ bucketStart, ...stats }) => ({ bucketStart, ...toRunStats(stats) })),
     templates: a.templates.map(({ templateId, name, isBuiltin, ...stats }) => ({
       templateId,
@@ -204,12 +214,19 @@ export async function getAnalyticsDashboard({ ownerId, query }: { ownerId: strin
 }
 
 export async function getAnalyticsSummary({ ownerId, query }: { ownerId: string; query: AnalyticsRangeQuery }) {
-  const [{ summary, series }, models, failing] = await Promise.all([
-    runStats(ownerId, query, ["total", "bucket"]),
+  const [{ summary, series, triggers }, models, failing] = await Promise.all([
+    runStats(ownerId, query, ["total", "bucket", "trigger"]),
     modelStats(ownerId, query),
     failingWorkflows(ownerId, query),
   ]);
-  return { range: { from: query.from, to: query.to, bucket: query.bucket }, summary, series, models, failing };
+  return {
+    range: { from: query.from, to: query.to, bucket: query.bucket },
+    summary,
+    series,
+    triggers,
+    models,
+    failing,
+  };
 }
 
 export async function getTemplateAnalytics({ ownerId, query }: { ownerId: string; query: AnalyticsRangeQuery }) {

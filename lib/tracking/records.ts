@@ -10,6 +10,7 @@ import type { ExecutionContext } from "@/lib/engine/context";
 import type { ExecutionResult, ExecutionStatus, UsageByModel } from "@/lib/contracts/execution-result";
 import { computeCost } from "@/lib/models/pricing";
 import { RUN_STATUSES, type RunStatus, type RunStatusEvent } from "@/lib/contracts/feed-events";
+import { TRIGGER_TYPES, type TriggerType } from "@/lib/contracts/execution-request";
 
 /** A stored status as the contract's (an unknown one reads as failed). */
 export function asRunStatus(status: string): RunStatus {
@@ -18,6 +19,11 @@ export function asRunStatus(status: string): RunStatus {
 
 export function asWorkflowType(type: string): RunStatusEvent["workflowType"] {
   return type === "CHAT" || type === "TEMPLATE" || type === "CUSTOM" ? type : "DEFINITION";
+}
+
+/** A stored trigger as the contract's (an unknown one reads as manual). */
+export function asTriggerType(type: string): TriggerType {
+  return (TRIGGER_TYPES as readonly string[]).includes(type) ? (type as TriggerType) : "manual";
 }
 
 /** An execution row's fields as every view of a run shows them (the API's summary and the status feed). */
@@ -31,6 +37,8 @@ export function runFieldsOf(
     | "templateId"
     | "conversationId"
     | "parentExecutionId"
+    | "triggerType"
+    | "triggerId"
     | "startedAt"
     | "completedAt"
     | "executionTimeMs"
@@ -44,6 +52,8 @@ export function runFieldsOf(
     templateId: row.templateId,
     conversationId: row.conversationId,
     parentExecutionId: row.parentExecutionId,
+    trigger: asTriggerType(row.triggerType),
+    triggerId: row.triggerId,
     startedAt: row.startedAt?.toISOString() ?? null,
     completedAt: row.completedAt?.toISOString() ?? null,
     durationMs: row.executionTimeMs,
@@ -91,6 +101,8 @@ export function finishingStatusRow(
     definitionVersion: record.definitionVersion ?? null,
     conversationId: record.conversationId ?? null,
     parentExecutionId: record.parentExecutionId ?? null,
+    triggerType: record.triggerType ?? "manual",
+    triggerId: record.triggerId ?? null,
     startedAt: null,
     completedAt: null,
     executionTimeMs: null,
@@ -113,6 +125,8 @@ export function startedStatusEvent(ctx: ExecutionContext): RunStatusEvent {
     templateId: ctx.sourceTemplateId ?? null,
     conversationId: ctx.conversationId ?? null,
     parentExecutionId: ctx.parentExecutionId ?? null,
+    trigger: ctx.trigger.type,
+    triggerId: ctx.trigger.id ?? null,
     startedAt: ctx.startedAt.toISOString(),
     completedAt: null,
     durationMs: null,

@@ -9,7 +9,7 @@ import { isTerminalEvent } from "@/lib/contracts/events";
 import { apiRoute, methodNotAllowed, readJson } from "@/lib/http";
 import { CHAT_MESSAGE_EVENT, chatBodySchema, type ChatMessageEvent } from "@/lib/contracts/conversations";
 import { getMessageDto } from "@/lib/services/conversations";
-import { startRun } from "@/lib/services/executions";
+import { startRun, withCallerTrigger } from "@/lib/services/executions";
 import { keepRunningWhenClientLeaves } from "@/lib/services/detached-events";
 import { BODY_LIMITS } from "../_lib/limits";
 import { namedSse, runEventsResponse } from "@/lib/http/sse";
@@ -19,13 +19,13 @@ export const POST = apiRoute(async (request) => {
   const body = await readJson(request, chatBodySchema, { maxBytes: BODY_LIMITS.DEFINITION });
   const outcome = await startRun({
     userId: user.id,
-    request: {
+    request: withCallerTrigger(user, {
       type: "CHAT",
       message: body.message,
       ...(body.conversationId ? { conversationId: body.conversationId } : {}),
       ...(body.workflowId ? { workflowId: body.workflowId } : {}),
       ...(body.templateId ? { templateId: body.templateId } : {}),
-    },
+    }),
     stream: true,
   });
   if (outcome.kind !== "stream") throw new Error("a chat run was asked to stream");

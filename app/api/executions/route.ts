@@ -15,7 +15,7 @@ import { AppError } from "@/lib/errors";
 import { detachedRunResponse, prefersRespondAsync } from "@/lib/monitor/detached-run";
 import { queueMode } from "@/lib/queue/boss";
 import { queuedRunResponse } from "@/app/api/_lib/queued-run";
-import { listExecutionsPage, queueRun, startRun } from "@/lib/services/executions";
+import { listExecutionsPage, queueRun, startRun, withCallerTrigger } from "@/lib/services/executions";
 import { BODY_LIMITS } from "../_lib/limits";
 import { readQuery } from "../_lib/query";
 import { runResponse } from "../_lib/run-response";
@@ -26,6 +26,7 @@ export const POST = apiRoute(async (request) => {
   const body = splitRunExecutionBody(
     await readJson(request, runExecutionBodySchema, { maxBytes: BODY_LIMITS.DEFINITION }),
   );
+  body.request = withCallerTrigger(user, body.request);
   const detached = body.async || body.runAt !== undefined || prefersRespondAsync(request);
   if (detached && queueMode()) {
     return queuedRunResponse(

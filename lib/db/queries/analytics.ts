@@ -31,6 +31,8 @@ export interface AnalyticsRange {
   ownerId: string;
   from: Date;
   to: Date;
+  /** Only runs started this way (a TRIGGER_TYPES value). */
+  trigger?: string;
 }
 
 /** The figures every group shares. */
@@ -133,12 +135,12 @@ export interface Buckets {
  * The owner's runs created in the range, with what they ran (a saved workflow, else a template, else
  * neither) and, with `buckets`, the index of their time bucket.
  */
-function runsCte({ ownerId, from, to }: AnalyticsRange, buckets?: Buckets): SQL {
+function runsCte({ ownerId, from, to, trigger }: AnalyticsRange, buckets?: Buckets): SQL {
   const bucket = buckets
     ? sql`floor((extract(epoch from e.created_at) * 1000 - ${buckets.originMs}::numeric) / ${buckets.widthMs}::numeric)::bigint`
     : sql`null::bigint`;
   return sql`runs as (
-    select e.status, e.workflow_type, e.execution_time_ms, e.input_tokens, e.output_tokens, e.tokens_used, e.cost,
+    select e.status, e.workflow_type, e.trigger_type, e.execution_time_ms, e.input_tokens, e.output_tokens, e.tokens_used, e.cost,
            e.usage_by_model, e.error_message, e.created_at, e.completed_at, e.template_id, e.definition_version,
            ${bucket} as bucket,
            case when not d.is_temporary then d.id end as workflow_id,
@@ -150,6 +152,7 @@ function runsCte({ ownerId, from, to }: AnalyticsRange, buckets?: Buckets): SQL 
     where e.owner_id = ${ownerId}
       and e.created_at >= ${from.toISOString()}::timestamptz
       and e.created_at < ${to.toISOString()}::timestamptz
+      ${trigger ? sql`and e.trigger_type = ${trigger}` : sql``}
   )`;
 }
 
@@ -157,9 +160,9 @@ function runsCte({ ownerId, from, to }: AnalyticsRange, buckets?: Buckets): SQL 
  * The groups getRunAggregates can compute in its one statement: the total, per time bucket, per saved
  * workflow (all versions), per workflow and version, per template, per run type.
  */
-export type AggregateGroup = "total" | "bucket" | "workflow" | "version" | "template" | "type";
+export type AggregateGroup = "total" | "bucket" | "workflow" | "version" | "template" | "type" | "trigger";
 
-type GroupColumn = "bucket" | "workflow_id" | "definition_version" | "template_id" | "workflow_type";
+type GroupColumn = "bucket" | "workflow_id" | "definition_version" | "template_id" | "workflow_type" | "trigger_type";
 const GROUP_COLUMNS: Record<AggregateGroup, readonly GroupColumn[]> = {
   total: [],
   bucket: ["bucket"],
@@ -167,6 +170,7 @@ const GROUP_COLUMNS: Record<AggregateGroup, readonly GroupColumn[]> = {
   version: ["workflow_id", "definition_version"],
   template: ["template_id"],
   type: ["workflow_type"],
+  trigger: ["trigger_type"],
 };
 /** Every group column in the order rows are sorted by (after the busiest first). */
 const COLUMN_ORDER: readonly GroupColumn[] = [
@@ -175,6 +179,7 @@ const COLUMN_ORDER: readonly GroupColumn[] = [
   "definition_version",
   "template_id",
   "workflow_type",
+  "trigger_type",
 ];
 
 export interface RunAggregates {
@@ -186,6 +191,8 @@ export interface RunAggregates {
   versions: Array<RunAggregate & { definitionId: string; name: string; version: number | null }>;
   templates: Array<RunAggregate & { templateId: string; name: string; isBuiltin: boolean }>;
   types: Array<RunAggregate & { workflowType: string }>;
+  /** Per trigger (manual, api, chat, schedule, webhook…). */
+  triggers: Array<RunAggregate & { trigger: string }>;
 }
 
 type RawGroupRow = RawAggregate &
@@ -205,7 +212,15 @@ export async function getRunAggregates(
 ): Promise<RunAggregates> {
   const groups = [...new Set(range.groups)];
   if (groups.includes("bucket") && !range.buckets) throw new Error("getRunAggregates: a series needs buckets");
-  const result: RunAggregates = { total: NO_RUNS, series: [], workflows: [], versions: [], templates: [], types: [] };
+  const result: RunAggregates = {
+    total: NO_RUNS,
+    series: [],
+    workflows: [],
+    versions: [],
+    templates: [],
+    types: [],
+    triggers: [],
+  };
   if (groups.length === 0) return result;
 
   // grouping(c1, …, cn) is a bit mask, c1 the highest bit, of the columns a row is NOT grouped by: it names the group.
@@ -280,6 +295,9 @@ export async function getRunAggregates(
         break;
       case "type":
         result.types.push({ workflowType: String(row.workflow_type), ...aggregate });
+        break;
+      case "trigger":
+        result.triggers.push({ trigger: String(row.trigger_type), ...aggregate });
         break;
     }
   }

@@ -10,6 +10,8 @@ import { executionEvents, workflowExecutions, type WorkflowExecution } from "../
 export interface ExecutionListFilters {
   statuses?: string[];
   workflowType?: string;
+  triggerType?: string;
+  triggerId?: string;
   definitionId?: string;
   templateId?: string;
   conversationId?: string;
@@ -56,6 +58,8 @@ const listColumns = {
   conversationId: workflowExecutions.conversationId,
   parentExecutionId: workflowExecutions.parentExecutionId,
   instanceId: workflowExecutions.instanceId,
+  triggerType: workflowExecutions.triggerType,
+  triggerId: workflowExecutions.triggerId,
   createdAt: workflowExecutions.createdAt,
 };
 
@@ -76,6 +80,8 @@ export async function listExecutions({
     eq(workflowExecutions.ownerId, ownerId),
     filters.statuses?.length ? inArray(workflowExecutions.status, filters.statuses) : undefined,
     filters.workflowType ? eq(workflowExecutions.workflowType, filters.workflowType) : undefined,
+    filters.triggerType ? eq(workflowExecutions.triggerType, filters.triggerType) : undefined,
+    filters.triggerId ? eq(workflowExecutions.triggerId, filters.triggerId) : undefined,
     filters.definitionId ? eq(workflowExecutions.definitionId, filters.definitionId) : undefined,
     filters.templateId ? eq(workflowExecutions.templateId, filters.templateId) : undefined,
     filters.conversationId ? eq(workflowExecutions.conversationId, filters.conversationId) : undefined,

@@ -42,6 +42,8 @@ export interface ExecutionStatusRow {
   definitionVersion: number | null;
   conversationId: string | null;
   parentExecutionId: string | null;
+  triggerType: string;
+  triggerId: string | null;
   startedAt: Date | null;
   completedAt: Date | null;
   executionTimeMs: number | null;
@@ -62,6 +64,8 @@ export interface RawStatusRow {
   definition_version: number | string | null;
   conversation_id: string | null;
   parent_execution_id: string | null;
+  trigger_type: string;
+  trigger_id: string | null;
   started_at: Date | string | null;
   completed_at: Date | string | null;
   execution_time_ms: number | string | null;
@@ -73,7 +77,7 @@ export interface RawStatusRow {
 }
 
 export const STATUS_COLUMNS = sql.raw(
-  "id, owner_id, status, workflow_type, template_id, definition_id, definition_version, conversation_id, parent_execution_id, started_at, completed_at, execution_time_ms, tokens_used, input_tokens, output_tokens, cost, error_message",
+  "id, owner_id, status, workflow_type, template_id, definition_id, definition_version, conversation_id, parent_execution_id, trigger_type, trigger_id, started_at, completed_at, execution_time_ms, tokens_used, input_tokens, output_tokens, cost, error_message",
 );
 
 const toDate = (v: Date | string | null) => (v === null ? null : new Date(v));
@@ -90,6 +94,8 @@ export function toStatusRow(row: RawStatusRow): ExecutionStatusRow {
     definitionVersion: toNumberOrNull(row.definition_version),
     conversationId: row.conversation_id,
     parentExecutionId: row.parent_execution_id,
+    triggerType: row.trigger_type,
+    triggerId: row.trigger_id,
     startedAt: toDate(row.started_at),
     completedAt: toDate(row.completed_at),
     executionTimeMs: toNumberOrNull(row.execution_time_ms),
@@ -185,13 +191,14 @@ export async function startExecution({
       started as (
         insert into workflow_executions (id, owner_id, definition_id, definition_version, template_id, workflow_type, workflow_config,
           status, started_at, completed_at, execution_time_ms, heartbeat_at, input_data, output_data, error_message, execution_log,
-          tokens_used, input_tokens, output_tokens, cost, usage_by_model, correlation_id, conversation_id, parent_execution_id, instance_id)
+          tokens_used, input_tokens, output_tokens, cost, usage_by_model, correlation_id, conversation_id, parent_execution_id, instance_id,
+          trigger_type, trigger_id)
         select ${id}, ${r.ownerId}, ${r.definitionId ?? null}, ${r.definitionVersion ?? null}::int, ${r.templateId ?? null},
           ${r.workflowType ?? "DEFINITION"}, ${json(r.workflowConfig)}::jsonb, 'running', ${at(r.startedAt)}::timestamptz, null,
           ${r.executionTimeMs ?? null}::int, now(), ${json(r.inputData)}::jsonb, ${json(r.outputData)}::jsonb, ${r.errorMessage ?? null},
           ${json(r.executionLog)}::jsonb, ${r.tokensUsed ?? 0}::int, ${r.inputTokens ?? 0}::int, ${r.outputTokens ?? 0}::int,
           ${r.cost ?? "0"}::numeric, ${json(r.usageByModel)}::jsonb, ${r.correlationId ?? null}, ${r.conversationId ?? null},
-          ${r.parentExecutionId ?? null}, ${instanceId}
+          ${r.parentExecutionId ?? null}, ${instanceId}, ${r.triggerType ?? "manual"}, ${r.triggerId ?? null}
         where ${admitted}
         on conflict (id) do update set
           status = 'running',
@@ -209,7 +216,10 @@ export async function startExecution({
           input_data = excluded.input_data,
           conversation_id = excluded.conversation_id,
           correlation_id = excluded.correlation_id,
-          parent_execution_id = excluded.parent_execution_id
+          parent_execution_id = excluded.parent_execution_id,
+          -- What started a paused run stays; a pending row takes the run's (the same, from its request).
+          trigger_type = case when workflow_executions.status = 'pending' then excluded.trigger_type else workflow_executions.trigger_type end,
+          trigger_id = case when workflow_executions.status = 'pending' then excluded.trigger_id else workflow_executions.trigger_id end
         where workflow_executions.status in ('paused', 'pending') and workflow_executions.owner_id = ${r.ownerId}
         returning id
       )${admission ? sql`, ${quotaSpendCte(r.ownerId, "started")}` : sql``}${chatCtes}${

@@ -41,6 +41,9 @@ export interface PendingExecutionRow {
   parentExecutionId?: string | null;
   correlationId?: string | null;
   workflowConfig?: unknown;
+  /** What started it (see TRIGGER_TYPES); unset: manual. */
+  triggerType?: string;
+  triggerId?: string | null;
   /** Queued runs: the error of an earlier attempt, shown while it waits (null for a new one). */
   errorMessage?: string | null;
 }
@@ -112,6 +115,8 @@ export async function admitExecution({
         definitionVersion: row.definitionVersion ?? null,
         conversationId: row.conversationId ?? null,
         parentExecutionId: row.parentExecutionId ?? null,
+        triggerType: row.triggerType ?? "manual",
+        triggerId: row.triggerId ?? null,
         startedAt: null,
         completedAt: null,
         executionTimeMs: null,
@@ -128,11 +133,12 @@ export async function admitExecution({
     ? sql`, inserted as (
         insert into workflow_executions (id, owner_id, definition_id, definition_version, template_id, workflow_type,
                                          workflow_config, status, input_data, correlation_id, conversation_id,
-                                         parent_execution_id, instance_id, error_message)
+                                         parent_execution_id, instance_id, error_message, trigger_type, trigger_id)
         select ${row.id}, ${ownerId}, ${row.definitionId ?? null}, ${row.definitionVersion ?? null}::int, ${row.templateId ?? null},
                ${row.workflowType}, ${JSON.stringify(row.workflowConfig ?? null)}::jsonb, 'pending',
                ${JSON.stringify(row.inputData ?? null)}::jsonb, ${row.correlationId ?? row.id}, ${row.conversationId ?? null},
-               ${row.parentExecutionId ?? null}, ${instanceId}, ${row.errorMessage ?? null}
+               ${row.parentExecutionId ?? null}, ${instanceId}, ${row.errorMessage ?? null},
+               ${row.triggerType ?? "manual"}, ${row.triggerId ?? null}
         from usage u where ${withinLimits}
         returning id
       )`
