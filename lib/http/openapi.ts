@@ -38,6 +38,16 @@ import {
   updateSecretBodySchema,
 } from "@/lib/contracts/credentials";
 import {
+  createMcpServerBodySchema,
+  mcpJsonRpcMessageSchema,
+  mcpServerListResponseSchema,
+  mcpServerResponseSchema,
+  mcpServerToolsResponseSchema,
+  updateMcpServerBodySchema,
+  workflowMcpToolBodySchema,
+  workflowMcpToolResponseSchema,
+} from "@/lib/contracts/mcp";
+import {
   chatBodySchema,
   chatMessageEventSchema,
   conversationListQuerySchema,
@@ -99,6 +109,7 @@ type Tag =
   | "Analytics"
   | "Account"
   | "Models"
+  | "MCP"
   | "Meta";
 
 export interface ApiOperation {
@@ -874,6 +885,118 @@ export const apiOperations: ApiOperation[] = [
     errors: [404],
   },
 
+  // MCP: servers a user registers for the Tools node, and the workflows offered at /api/mcp
+  {
+    method: "get",
+    path: "/api/mcp-servers",
+    tag: "MCP",
+    summary: "List your MCP servers",
+    description: "Name, URL, timeout and the auth header's name and hint (never its value).",
+    success: { status: 200, description: "By name", json: mcpServerListResponseSchema },
+  },
+  {
+    method: "post",
+    path: "/api/mcp-servers",
+    tag: "MCP",
+    summary: "Register an MCP server",
+    description:
+      "A Streamable HTTP endpoint. Its URL must pass the HTTP node's guard (no private or internal address unless LATTICE_HTTP_ALLOWLIST names it). The auth header's value may use {{secrets.NAME}}; it is stored sealed. Tools nodes then name the server by id with the tools they may call.",
+    body: { kind: "json", schema: createMcpServerBodySchema },
+    success: { status: 201, description: "The server (without its header's value)", json: mcpServerResponseSchema },
+    errors: [400, 403, 409, 413, 422],
+  },
+  {
+    method: "patch",
+    path: "/api/mcp-servers/{id}",
+    tag: "MCP",
+    summary: "Change an MCP server",
+    description: "Its name, URL, timeout or auth header (`null`: none).",
+    params: { path: idPath },
+    body: { kind: "json", schema: updateMcpServerBodySchema },
+    success: { status: 200, description: "The server", json: mcpServerResponseSchema },
+    errors: [400, 403, 404, 409, 413, 422],
+  },
+  {
+    method: "delete",
+    path: "/api/mcp-servers/{id}",
+    tag: "MCP",
+    summary: "Remove an MCP server",
+    description: "Workflows whose Tools node uses it no longer validate, and say which node.",
+    params: { path: idPath },
+    success: { status: 204, description: "Removed" },
+    errors: [404],
+  },
+  {
+    method: "get",
+    path: "/api/mcp-servers/{id}/tools",
+    tag: "MCP",
+    summary: "List an MCP server's tools",
+    description:
+      "Connects (or reuses the open session) and lists the server's tools with their argument schemas. 503 `unavailable:mcp_server` says why the server cannot be reached.",
+    params: { path: idPath },
+    success: { status: 200, description: "Its tools", json: mcpServerToolsResponseSchema },
+    errors: [400, 403, 404, 503],
+  },
+  {
+    method: "get",
+    path: "/api/workflows/{id}/mcp-tool",
+    tag: "MCP",
+    summary: "Whether a workflow is offered as an MCP tool",
+    params: { path: idPath },
+    success: { status: 200, description: "Offered or not, and its tool name", json: workflowMcpToolResponseSchema },
+    errors: [404],
+  },
+  {
+    method: "put",
+    path: "/api/workflows/{id}/mcp-tool",
+    tag: "MCP",
+    summary: "Offer a workflow as an MCP tool, or stop",
+    description: "An offered workflow is listed by /api/mcp to your MCP clients (valid saved versions only).",
+    params: { path: idPath },
+    body: { kind: "json", schema: workflowMcpToolBodySchema },
+    success: { status: 200, description: "The setting", json: workflowMcpToolResponseSchema },
+    errors: [400, 404, 413, 422],
+  },
+  {
+    method: "post",
+    path: "/api/mcp",
+    tag: "MCP",
+    summary: "MCP endpoint (Streamable HTTP)",
+    description:
+      "The Model Context Protocol over Streamable HTTP, for MCP clients (use an MCP SDK rather than calling it by hand). Authenticate every request with an API key (`Authorization: Bearer lat_…`; no session cookie). `initialize` opens a session, answered with an `Mcp-Session-Id` header to send with every later request. `tools/list` lists your workflows offered as tools (PUT /api/workflows/{id}/mcp-tool): arguments `message` and the Start node's variables. `tools/call` runs the workflow like an API run (recorded, trigger `mcp`), sends `notifications/progress` at each node start and end when the request carries a progressToken, and cancels the run (it ends `cancelled`) on `notifications/cancelled`. Sessions live in the process that opened them: behind a load balancer, route by `Mcp-Session-Id`.",
+    auth: "required",
+    body: { kind: "json", schema: mcpJsonRpcMessageSchema },
+    success: {
+      status: 200,
+      description: "The JSON-RPC answer, as JSON or as an event stream that carries progress first",
+      json: mcpJsonRpcMessageSchema,
+      eventStream: mcpJsonRpcMessageSchema,
+      headers: { "mcp-session-id": "The session, on the answer to initialize" },
+    },
+    alsoSuccess: [{ status: 202, description: "A notification or response was accepted" }],
+    errors: [400, 404, 406, 413, 415],
+  },
+  {
+    method: "get",
+    path: "/api/mcp",
+    tag: "MCP",
+    summary: "MCP session notification stream",
+    description: "The session's server-to-client stream (Streamable HTTP); needs `Mcp-Session-Id`.",
+    auth: "required",
+    success: { status: 200, description: "Server-sent JSON-RPC messages", eventStream: mcpJsonRpcMessageSchema },
+    errors: [400, 404, 406],
+  },
+  {
+    method: "delete",
+    path: "/api/mcp",
+    tag: "MCP",
+    summary: "End an MCP session",
+    description: "Needs `Mcp-Session-Id`.",
+    auth: "required",
+    success: { status: 200, description: "The session is closed" },
+    errors: [400, 404],
+  },
+
   // Meta
   {
     method: "get",
@@ -1016,6 +1139,11 @@ export function createOpenApiDocument(): OpenApiDocument {
       {
         name: "Models",
         description: "Your default model, your model provider credentials and the secrets HTTP nodes use",
+      },
+      {
+        name: "MCP",
+        description:
+          "Model Context Protocol both ways: MCP servers your Tools nodes call, and /api/mcp, where MCP clients call your workflows",
       },
       { name: "Meta", description: "Health and this document" },
     ],

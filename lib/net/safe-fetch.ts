@@ -227,8 +227,11 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-/** An undici dispatcher whose DNS lookup always answers with the already-checked address. */
-function pinnedAgent(target: LookupAddress): Agent {
+/**
+ * An undici dispatcher whose DNS lookup always answers with the already-checked address (`connections` > 1
+ * keeps sockets alive for a client that sends many requests, an MCP session's).
+ */
+export function pinnedAgent(target: LookupAddress, connections = 1): Agent {
   const lookup = (
     _hostname: string,
     options: { all?: boolean },
@@ -237,7 +240,11 @@ function pinnedAgent(target: LookupAddress): Agent {
     if (options?.all) callback(null, [target]);
     else callback(null, target.address, target.family);
   };
-  return new Agent({ connect: { lookup } as Record<string, unknown>, connections: 1, pipelining: 0 });
+  return new Agent({
+    connect: { lookup } as Record<string, unknown>,
+    connections,
+    ...(connections === 1 ? { pipelining: 0 } : {}),
+  });
 }
 
 function parseUrl(raw: string, base?: string): URL {

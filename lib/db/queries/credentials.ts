@@ -54,7 +54,7 @@ async function notifyChanged(ownerId: string): Promise<void> {
   await db.execute(sql`select pg_notify(${CREDENTIALS_CHANGED_CHANNEL}, ${ownerId})`);
 }
 
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   for (let e = error as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
     if (e.code === "23505") return true;
   }

@@ -1,0 +1,286 @@
+/**
+ * /api/mcp: the caller's workflows offered as MCP tools (Streamable HTTP, the official SDK's web-standard
+ * server transport). A client authenticates with an API key (Bearer) on every request and opens a session
+ * (initialize); the session is kept by this process (a load balancer must route by `Mcp-Session-Id`) and
+ * dropped after 30 minutes unused. Sessions are needed for cancellation: a client cancels with a separate
+ * request (notifications/cancelled) that must reach the process running the call.
+ *
+ * tools/list reads the owner's offered workflows each time; tools/call runs one through `execute` like an
+ * API run (tracked, under the owner's run limits), sends a progress notification at every node start and end
+ * when the client asked for progress, and aborts the run (it ends `cancelled`) when the client cancels.
+ */
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  type Tool,
+} from "@modelcontextprotocol/sdk/types.js";
+import { authenticate } from "@/lib/auth/authenticate";
+import { workflowToolName } from "@/lib/contracts/mcp";
+import type { ExecutionEvent } from "@/lib/contracts/events";
+import type { ExecutionResult } from "@/lib/contracts/execution-result";
+import { listOfferedWorkflows, type OfferedWorkflow } from "@/lib/db/queries/mcp-servers";
+import { execute } from "@/lib/engine/execute";
+import { AppError, isAppError } from "@/lib/errors";
+import { assertAcceptingRuns } from "@/lib/queue/lifecycle";
+import { getWorkflowTracker } from "@/lib/tracking/workflow-tracker";
+import { runLimitSettings } from "./run-limits";
+
+const SESSION_IDLE_MS = 30 * 60_000;
+const MAX_SESSIONS = 1_000;
+
+interface Session {
+  ownerId: string;
+  transport: WebStandardStreamableHTTPServerTransport;
+  server: Server;
+  lastSeen: number;
+}
+
+const sessions = new Map<string, Session>();
+let sweeper: NodeJS.Timeout | undefined;
+
+function sweep(): void {
+  const now = Date.now();
+  for (const [id, session] of sessions) {
+    if (now - session.lastSeen > SESSION_IDLE_MS) {
+      sessions.delete(id);
+      void session.server.close().catch(() => {});
+    }
+  }
+  if (sessions.size === 0 && sweeper) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
+}
+
+function keepSession(id: string, session: Session): void {
+  if (sessions.size >= MAX_SESSIONS) {
+    // The least recently used goes first (Map order is insertion order; a use re-inserts).
+    const [oldest] = sessions.keys();
+    const dropped = oldest ? sessions.get(oldest) : undefined;
+    if (oldest) sessions.delete(oldest);
+    void dropped?.server.close().catch(() => {});
+  }
+  sessions.set(id, session);
+  if (!sweeper) {
+    sweeper = setInterval(sweep, 60_000);
+    sweeper.unref();
+  }
+}
+
+/** A JSON-RPC error answer outside any session (unknown session, wrong method). */
+function rpcError(status: number, code: number, message: string): Response {
+  return new Response(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }), {
+    status,
+    headers: { "content-type": "application/json", "cache-control": "no-store" },
+  });
+}
+
+/** The tool's arguments: `message`, and each of the Start node's variables (typed by its initial value). */
+export function workflowInputSchema(workflow: Pick<OfferedWorkflow, "nodes">): Tool["inputSchema"] {
+  const properties: Record<string, object> = {
+    message: { type: "string", description: "The message the workflow starts with (its input.message)" },
+  };
+  const nodes = Array.isArray(workflow.nodes) ? (workflow.nodes as Array<Record<string, unknown>>) : [];
+  const start = nodes.find((node) => node.type === "start");
+  const config = (start?.data as { config?: { variables?: unknown } } | undefined)?.config;
+  const variables = config?.variables && typeof config.variables === "object" ? config.variables : {};
+  for (const [name, initial] of Object.entries(variables as Record<string, unknown>)) {
+    if (name === "message") continue;
+    properties[name] = {
+      ...jsonTypeOf(initial),
+      description: `The workflow variable "${name}" (default ${JSON.stringify(initial)?.slice(0, 200)})`,
+    };
+  }
+  return { type: "object", properties, required: ["message"] };
+}
+
+function jsonTypeOf(value: unknown): { type?: string } {
+  if (typeof value === "string") return { type: "string" };
+  if (typeof value === "number") return { type: "number" };
+  if (typeof value === "boolean") return { type: "boolean" };
+  if (Array.isArray(value)) return { type: "array" };
+  if (value && typeof value === "object") return { type: "object" };
+  return {};
+}
+
+function toolOf(workflow: OfferedWorkflow): Tool {
+  return {
+    name: workflowToolName(workflow),
+    title: workflow.name,
+    description: workflow.description || `Runs the Lattice workflow "${workflow.name}" and returns its answer.`,
+    inputSchema: workflowInputSchema(workflow),
+  };
+}
+
+/** Checks the arguments against the derived schema (message a string, each variable of its type). */
+function inputOf(schema: Tool["inputSchema"], args: Record<string, unknown>) {
+  const { message, ...variables } = args;
+  if (typeof message !== "string") {
+    throw new McpError(ErrorCode.InvalidParams, '"message" is required and must be a string.');
+  }
+  const properties = (schema.properties ?? {}) as Record<string, { type?: string }>;
+  for (const [name, value] of Object.entries(variables)) {
+    const expected = properties[name]?.type;
+    if (!properties[name]) {
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `Unknown argument "${name}": this tool takes ${Object.keys(properties).join(", ")}.`,
+      );
+    }
+    const actual = Array.isArray(value) ? "array" : value === null ? "null" : typeof value;
+    if (expected && actual !== expected) {
+      throw new McpError(ErrorCode.InvalidParams, `"${name}" must be of type ${expected}, not ${actual}.`);
+    }
+  }
+  return { message, ...(Object.keys(variables).length ? { variables } : {}) };
+}
+
+function progressMessage(event: ExecutionEvent): string | undefined {
+  switch (event.type) {
+    case "node_started":
+      return `Started ${event.data.label ?? event.data.type} (${event.data.nodeId})`;
+    case "node_completed":
+      return `Finished ${event.data.type} (${event.data.nodeId})`;
+    case "node_failed":
+      return `Failed ${event.data.type} (${event.data.nodeId}): ${event.data.error}`;
+    default:
+      return undefined;
+  }
+}
+
+function resultOf(result: ExecutionResult): CallToolResult {
+  const structuredContent = {
+    executionId: result.executionId,
+    status: result.status,
+    message: result.output.message,
+    variables: result.output.variables,
+  };
+  if (result.status === "completed") {
+    return { content: [{ type: "text", text: result.output.message }], structuredContent };
+  }
+  const why = result.error?.message ?? `The run ended ${result.status}.`;
+  return {
+    content: [{ type: "text", text: `The workflow did not complete (${result.status}): ${why}` }],
+    structuredContent,
+    isError: true,
+  };
+}
+
+/** The MCP server of one session: the owner's offered workflows, read fresh on every list and call. */
+function serverFor(ownerId: string): Server {
+  const server = new Server(
+    { name: "lattice", title: "Lattice workflows", version: "1.0.0" },
+    {
+      capabilities: { tools: {} },
+      instructions: "Each tool runs one of your Lattice workflows with a message and returns its answer.",
+    },
+  );
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: (await listOfferedWorkflows({ ownerId })).map(toolOf),
+  }));
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const workflows = await listOfferedWorkflows({ ownerId });
+    const workflow = workflows.find((candidate) => workflowToolName(candidate) === request.params.name);
+    if (!workflow) {
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `There is no tool named "${request.params.name}": call tools/list for the workflows offered.`,
+      );
+    }
+    const input = inputOf(toolOf(workflow).inputSchema, request.params.arguments ?? {});
+    const progressToken = extra._meta?.progressToken;
+    let events: AsyncIterable<ExecutionEvent>;
+    try {
+      // An API run (recorded, under the owner's run limits) that the client's cancel aborts.
+      assertAcceptingRuns();
+      events = await execute(
+        { type: "DEFINITION", definitionId: workflow.id, input },
+        {
+          userId: ownerId,
+          stream: true,
+          signal: extra.signal,
+          tracker: getWorkflowTracker(),
+          admission: runLimitSettings(),
+        },
+      );
+    } catch (error) {
+      // A refused start (run limits, an invalid workflow) is the tool's failure, told to the client.
+      if (isAppError(error) && error.status < 500) {
+        return { content: [{ type: "text", text: error.message }], isError: true };
+      }
+      throw error;
+    }
+    let progress = 0;
+    let last: ExecutionResult | undefined;
+    for await (const event of events) {
+      const message = progressMessage(event);
+      if (message && progressToken !== undefined) {
+        progress += 1;
+        await extra
+          .sendNotification({ method: "notifications/progress", params: { progressToken, progress, message } })
+          .catch(() => {});
+      }
+      if (event.type === "run_completed" || event.type === "run_failed" || event.type === "run_cancelled") {
+        last = event.data;
+      }
+    }
+    if (!last) throw new McpError(ErrorCode.InternalError, "The run ended without a result.");
+    return resultOf(last);
+  });
+  return server;
+}
+
+/**
+ * Answers one request to /api/mcp. The API key is checked on every request (a revoked key stops a session at
+ * once); a session belongs to the key's owner and answers no one else.
+ */
+export async function handleMcpRequest(request: Request): Promise<Response> {
+  if (!request.headers.get("authorization")) {
+    throw new AppError(
+      "unauthorized:api_key",
+      "MCP clients authenticate with an API key: send `Authorization: Bearer <key>` (create one in Settings → API keys).",
+    );
+  }
+  const user = await authenticate(request);
+  const sessionId = request.headers.get("mcp-session-id");
+  if (sessionId) {
+    const session = sessions.get(sessionId);
+    if (!session || session.ownerId !== user.id) {
+      return rpcError(404, -32001, "Session not found: initialize a new session.");
+    }
+    session.lastSeen = Date.now();
+    sessions.delete(sessionId);
+    sessions.set(sessionId, session);
+    return session.transport.handleRequest(request);
+  }
+  if (request.method !== "POST") {
+    return rpcError(400, ErrorCode.InvalidRequest, "Start with a POST of an initialize request (no Mcp-Session-Id).");
+  }
+  const server = serverFor(user.id);
+  const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
+    sessionIdGenerator: () => randomUUID(),
+    onsessioninitialized: (id) => keepSession(id, { ownerId: user.id, transport, server, lastSeen: Date.now() }),
+    onsessionclosed: (id) => {
+      sessions.delete(id);
+    },
+  });
+  await server.connect(transport);
+  const response = await transport.handleRequest(request);
+  // Anything but an initialize opened no session: nothing to keep.
+  if (!transport.sessionId) await server.close().catch(() => {});
+  return response;
+}
+
+/** Closes every session (tests, shutdown). */
+export async function closeMcpSessions(): Promise<void> {
+  const all = [...sessions.values()];
+  sessions.clear();
+  await Promise.all(all.map((session) => session.server.close().catch(() => {})));
+}
