@@ -3,6 +3,7 @@ import Link from "next/link";
 import { ApiKeysPanel } from "@/components/settings/api-keys-panel";
 import { CredentialsPanel } from "@/components/settings/credentials-panel";
 import { DefaultModelCard } from "@/components/settings/default-model-card";
+import { McpServersPanel } from "@/components/settings/mcp-servers-panel";
 import { ModelProvidersCard } from "@/components/settings/model-providers-card";
 import { ProfileCard } from "@/components/settings/profile-card";
 import { SecretsPanel } from "@/components/settings/secrets-panel";
@@ -38,6 +39,9 @@ export default async function SettingsPage() {
         </div>
         <ModelProvidersCard providers={listModelProviders()} />
         <SecretsPanel />
+        <div id="mcp-servers" className="scroll-mt-6">
+          <McpServersPanel />
+        </div>
         {/* Keys load in the browser with React Query: they change on this page, and the list must follow. */}
         <ApiKeysPanel />
       </div>
