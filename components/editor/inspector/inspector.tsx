@@ -18,6 +18,7 @@ import { useEditor, useEditorApi } from "../editor-context";
 import type { EditorNode } from "../model/document";
 import { nodeIcon } from "../node-icons";
 import { ConfigForm } from "./config-form";
+import { McpToolSetting } from "./mcp-tool-setting";
 import { NodeRun } from "./node-run";
 import { FieldMessage, NumberInput, TextArea, TextInput } from "./widgets";
 
@@ -340,6 +341,7 @@ function WorkflowSettings() {
           onBlur={() => store.getState().sealHistory()}
         />
       </div>
+      <McpToolSetting />
       <div className="rounded-lg border border-zinc-200 bg-zinc-50/60 p-3">
         <p className="mb-2 text-[12px] font-semibold text-zinc-700">Keyboard</p>
         <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-[12px]">
