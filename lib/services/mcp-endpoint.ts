@@ -201,7 +201,7 @@ function serverFor(ownerId: string): Server {
       // An API run (recorded, under the owner's run limits) that the client's cancel aborts.
       assertAcceptingRuns();
       events = await execute(
-        { type: "DEFINITION", definitionId: workflow.id, input },
+        { type: "DEFINITION", definitionId: workflow.id, input, trigger: { type: "mcp" } },
         {
           userId: ownerId,
           stream: true,

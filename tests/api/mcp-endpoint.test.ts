@@ -121,7 +121,7 @@ describe("/api/mcp (official SDK client)", () => {
     expect(run.status).toBe(200);
     expect(run.json.execution.status).toBe("completed");
     expect(run.json.execution.definitionId).toBe(id);
-    if ("triggerType" in run.json.execution) expect(run.json.execution.triggerType).toBe("mcp");
+    expect(run.json.execution.trigger).toBe("mcp");
 
     // Wrong arguments are the client's error, and nothing runs.
     await expect(client.callTool({ name: tool!.name, arguments: { tone: "warm" } })).rejects.toThrow(/message/);
