@@ -40,16 +40,17 @@ export function SecretsPanel() {
   }
 
   return (
-    <Card aria-labelledby="secrets-title" data-testid="secrets">
+    <Card id="secrets" aria-labelledby="secrets-title" data-testid="secrets">
       <CardHeader
         title={<span id="secrets-title">Secrets</span>}
         description={
           <>
-            Tokens an HTTP node can send without writing them into the workflow: use{" "}
+            Tokens your workflows send without writing them into the workflow: use{" "}
             <code className="rounded bg-zinc-100 px-1 py-0.5 font-mono text-xs text-zinc-700">
               {"{{secrets.NAME}}"}
             </code>{" "}
-            in its URL or headers. Runs show them as [secret NAME].
+            in an HTTP node's URL or headers, or in a tools node's HTTP tool sites. Runs show them as [secret NAME];
+            models never see them.
           </>
         }
       />

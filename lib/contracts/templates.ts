@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { DEFINITION_LIMITS, edgeSchema, graphSchema, nodeSchema } from "@/lib/workflow/definition";
 import { idSchema, jsonRecordSchema, timestampSchema } from "@/lib/contracts/common";
+import { repointedNodeSchema } from "@/lib/contracts/workflows";
 
 export const TEMPLATE_CATEGORY_MAX_LENGTH = 50;
 
@@ -42,7 +43,13 @@ export const templateSchema = templateSummarySchema
 export type Template = z.infer<typeof templateSchema>;
 
 export const templateListResponseSchema = z.object({ templates: z.array(templateSummarySchema) });
-export const templateResponseSchema = z.object({ template: templateSchema });
+export const templateResponseSchema = z.object({
+  template: templateSchema,
+  repointedNodes: z.array(repointedNodeSchema).optional().meta({
+    description:
+      "Import only: model nodes whose credential you have no match for (same name and provider); they now use the default model",
+  }),
+});
 
 /** POST /api/templates/:id/instantiate: a new saved workflow from the template. */
 export const instantiateTemplateBodySchema = z

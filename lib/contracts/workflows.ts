@@ -62,9 +62,31 @@ export type Workflow = z.infer<typeof workflowSchema>;
 
 export const workflowListResponseSchema = z.object({ workflows: z.array(workflowSummarySchema) });
 export const workflowResponseSchema = z.object({ workflow: workflowSchema });
+/**
+ * A model node an import re-pointed at the default model: the file names a credential (by name) that the
+ * importer has none of for that provider.
+ */
+export const repointedNodeSchema = z
+  .object({
+    nodeId: z.string(),
+    label: z.string().optional(),
+    credentialName: z.string().nullable().meta({ description: "The credential the file names (null: only an id)" }),
+    provider: z.string().meta({ description: "The provider the node used in the file" }),
+    model: z.string().meta({ description: "The model the node used in the file" }),
+  })
+  .meta({ id: "RepointedNode" });
+export type RepointedNode = z.infer<typeof repointedNodeSchema>;
+
 /** A save answers with the stored workflow and what the validator found (a draft may be invalid). */
 export const workflowSavedResponseSchema = z
-  .object({ workflow: workflowSchema, validation: validationResultSchema })
+  .object({
+    workflow: workflowSchema,
+    validation: validationResultSchema,
+    repointedNodes: z.array(repointedNodeSchema).optional().meta({
+      description:
+        "Import only: model nodes whose credential you have no match for (same name and provider); they now use the default model",
+    }),
+  })
   .meta({ id: "WorkflowSaved" });
 export type WorkflowSavedResponse = z.infer<typeof workflowSavedResponseSchema>;
 

@@ -41,10 +41,9 @@ async function checkCredentialUrl(baseUrl: string): Promise<void> {
     await checkOutboundUrl(baseUrl);
   } catch (error) {
     if (!isAppError(error)) throw error;
-    throw new AppError(
-      error.type === "forbidden" ? "forbidden:model_credential" : "unavailable:model_credential",
-      `This model's credential cannot be used: ${error.message}`,
-    );
+    const message = `This model's credential cannot be used: ${error.message}`;
+    if (error.type === "forbidden") throw new AppError("forbidden:http_target", message);
+    throw new AppError("unavailable:http_request", message);
   }
 }
 

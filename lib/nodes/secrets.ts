@@ -7,7 +7,6 @@
  * monitor view, error message or model prompt carries one.
  */
 import "server-only";
-import { AppError, isAppError } from "@/lib/errors";
 import type { NodeRuntime } from "./runtime";
 import { secretNamesIn } from "./secret-names";
 
@@ -48,14 +47,15 @@ export async function runSecrets(sources: string[], runtime: NodeRuntime): Promi
   };
 }
 
-/** The error with its message redacted; a cancel or timeout keeps its kind, an AppError its code (not its cause). */
+/**
+ * The error with its message redacted: a new Error of the same name (a cancel or timeout keeps its kind),
+ * without the stack or cause, which quote the old message or the request. A node's failure is reported by
+ * its message; nothing downstream reads its code.
+ */
 export function redactedError(error: unknown, redact: (text: string) => string): unknown {
   if (!(error instanceof Error)) return error;
   const message = redact(error.message);
   if (message === error.message) return error;
-  if (isAppError(error)) {
-    return new AppError(error.code, message, error.options.issues ? { issues: error.options.issues } : {});
-  }
   const redacted = new Error(message);
   redacted.name = error.name;
   return redacted;

@@ -41,6 +41,8 @@ export interface FieldMeta {
   group?: string;
   /** Shown in an "advanced" section. */
   advanced?: boolean;
+  /** The field may read {{secrets.NAME}}: the inspector lists the user's secrets under it. */
+  usesSecrets?: boolean;
   [key: string]: unknown;
 }
 

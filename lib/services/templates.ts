@@ -32,6 +32,8 @@ import {
 } from "@/lib/workflow/definition";
 import type { Template, TemplateSummary } from "@/lib/contracts/templates";
 import type { WorkflowSavedResponse } from "@/lib/contracts/workflows";
+import type { RepointedNode } from "@/lib/contracts/workflows";
+import { credentialIdsForImport, credentialNamesForExport } from "./credential-references";
 import { validateForUser } from "./validation-context";
 import { createWorkflow, requireWorkflow } from "./workflows";
 
@@ -297,6 +299,7 @@ export async function templateFromWorkflow({
 
 export async function exportTemplate({ ownerId, id }: { ownerId: string; id: string }): Promise<ExportFile> {
   const template = toTemplate(await requireTemplate({ ownerId, id }));
+  const { nodes, ...graph } = template.definition;
   return {
     format: "lattice.workflow",
     formatVersion: EXPORT_FORMAT_VERSION,
@@ -307,16 +310,29 @@ export async function exportTemplate({ ownerId, id }: { ownerId: string; id: str
       description: template.description,
       category: template.category,
       defaultParams: template.defaultParams,
-      ...template.definition,
+      // A credential by its name, as in a workflow's export.
+      nodes: await credentialNamesForExport(ownerId, nodes),
+      ...graph,
     },
   };
 }
 
-/** Imports an export file (of a template or a definition) as a new template of the user's. */
-export async function importTemplate({ ownerId, file }: { ownerId: string; file: ExportFile }): Promise<Template> {
+/**
+ * Imports an export file (of a template or a definition) as a new template of the user's; credentials are
+ * mapped by name as a workflow import maps them, and the nodes that found none are listed.
+ */
+export async function importTemplate({
+  ownerId,
+  file,
+}: {
+  ownerId: string;
+  file: ExportFile;
+}): Promise<{ template: Template; repointedNodes?: RepointedNode[] }> {
   const { category, defaultParams, ...doc } = file.workflow;
-  return createTemplate({
+  const { nodes, repointedNodes } = await credentialIdsForImport(ownerId, doc.nodes);
+  const template = await createTemplate({
     ownerId,
-    input: { ...doc, category: category?.trim() || "general", defaultParams: defaultParams ?? {} },
+    input: { ...doc, nodes, category: category?.trim() || "general", defaultParams: defaultParams ?? {} },
   });
+  return repointedNodes.length ? { template, repointedNodes } : { template };
 }

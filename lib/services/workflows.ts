@@ -292,6 +292,8 @@ export async function exportWorkflow({
  * Imports an export file (of a definition or a template) as a new saved workflow. It is validated like any
  * save, and stored even when invalid — as a draft, with every error named by node and field in the answer —
  * since a file from another deployment often names models or knowledge bases that must be re-chosen here.
+ * A model node's credential is mapped by name; the nodes that found none are on the default model, and the
+ * answer lists them (`repointedNodes`).
  */
 export async function importWorkflow({
   ownerId,
@@ -301,6 +303,7 @@ export async function importWorkflow({
   file: ExportFile;
 }): Promise<WorkflowSavedResponse> {
   const { category: _category, defaultParams: _params, ...doc } = file.workflow;
-  const nodes = await credentialIdsForImport(ownerId, doc.nodes);
-  return createWorkflow({ ownerId, doc: { ...doc, nodes }, origin: `imported from a ${file.kind} file` });
+  const { nodes, repointedNodes } = await credentialIdsForImport(ownerId, doc.nodes);
+  const saved = await createWorkflow({ ownerId, doc: { ...doc, nodes }, origin: `imported from a ${file.kind} file` });
+  return repointedNodes.length ? { ...saved, repointedNodes } : saved;
 }

@@ -16,6 +16,9 @@ import { PUT as setDefault } from "@/app/api/models/default/route";
 import { GET as getModels } from "@/app/api/models/route";
 import { GET as listSecrets, POST as createSecret } from "@/app/api/secrets/route";
 import { GET as exportWorkflow } from "@/app/api/workflows/[id]/export/route";
+import { GET as exportTemplate } from "@/app/api/templates/[id]/export/route";
+import { POST as importTemplate } from "@/app/api/templates/import/route";
+import { POST as templateFromWorkflow } from "@/app/api/workflows/[id]/to-template/route";
 import { POST as importWorkflow } from "@/app/api/workflows/import/route";
 import { POST as createWorkflow } from "@/app/api/workflows/route";
 import { chatMessageEventSchema } from "@/lib/contracts/conversations";
@@ -330,6 +333,58 @@ describe("credentials", () => {
     expect(imported.status, imported.text).toBe(201);
     expect(imported.json.workflow.nodes[1].data.config.credentialId).toBe(theirs.json.credential.id);
     expect(imported.json.workflow.nodes[1].data.config.credentialName).toBeUndefined();
+    expect(imported.json.repointedNodes).toBeUndefined();
+
+    // Without a credential of that name and provider, the node answers with the importer's default model,
+    // and the answer says which node that is (an Anthropic "Wire" is not a match).
+    const stranger = await newActor();
+    await addCredential(stranger, { name: "Wire", provider: "anthropic", apiKey: "sk-ant-other-key-0000" });
+    const fallback = await call(importWorkflow, "/api/workflows/import", {
+      method: "POST",
+      body: file,
+      auth: stranger,
+    });
+    expect(fallback.status, fallback.text).toBe(201);
+    expect(fallback.json.validation.isValid).toBe(true);
+    const node = fallback.json.workflow.nodes[1].data.config;
+    expect(node).toMatchObject({ provider: "default", model: "default" });
+    expect(node.credentialId).toBeUndefined();
+    expect(node.credentialName).toBeUndefined();
+    expect(fallback.json.repointedNodes).toEqual([
+      { nodeId: "model", label: "Model", credentialName: "Wire", provider: "openai", model: "gpt-4o-mini" },
+    ]);
+    const answer = await runCustom(stranger, fallback.json.workflow, "after import");
+    expect(answer.json.status, answer.text).toBe("completed");
+
+    // A template carries the name the same way, out and in.
+    const template = await call(templateFromWorkflow, `/api/workflows/${id}/to-template`, {
+      method: "POST",
+      body: {},
+      auth: actor,
+      params: { id },
+    });
+    expect(template.status, template.text).toBe(201);
+    const templateId = template.json.template.id;
+    const templateFile = await call(exportTemplate, `/api/templates/${templateId}/export`, {
+      auth: actor,
+      params: { id: templateId },
+    });
+    expect(templateFile.text).not.toContain(json.credential.id);
+    expect(templateFile.json.workflow.nodes[1].data.config.credentialName).toBe("Wire");
+    const mapped = await call(importTemplate, "/api/templates/import", {
+      method: "POST",
+      body: templateFile.json,
+      auth: importer,
+    });
+    expect(mapped.status, mapped.text).toBe(201);
+    expect(mapped.json.template.definition.nodes[1].data.config.credentialId).toBe(theirs.json.credential.id);
+    const strangers = await call(importTemplate, "/api/templates/import", {
+      method: "POST",
+      body: templateFile.json,
+      auth: stranger,
+    });
+    expect(strangers.json.repointedNodes).toHaveLength(1);
+    expect(strangers.json.template.definition.nodes[1].data.config.provider).toBe("default");
   });
 
   it("a default model through a credential answers the Universal chat", async () => {

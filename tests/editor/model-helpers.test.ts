@@ -6,6 +6,7 @@ import { nodeHandles, type EditorEdge, type EditorNode } from "@/components/edit
 import { configFieldOf, indexIssues } from "@/components/editor/model/issues";
 import { completePlaceholder, openPlaceholder, upstreamVariables } from "@/components/editor/model/variables";
 import { conditionalConfigSchema } from "@/lib/nodes/conditional/definition";
+import { toolsConfigSchema } from "@/lib/nodes/tools/definition";
 import { modelConfigSchema } from "@/lib/nodes/model/definition";
 import { nodeDefinitions } from "@/lib/nodes/registry";
 import { retrievalConfigSchema } from "@/lib/nodes/retrieval/definition";
@@ -58,9 +59,19 @@ describe("config form description", () => {
   it("describes list items with the widgets their metadata names", () => {
     const branches = describeConfig(conditionalConfigSchema)[0]!;
     expect(branches.itemFields).toEqual([
-      { key: "key", kind: "string", optional: false, widget: "text" },
-      { key: "label", kind: "string", optional: true, widget: "text" },
-      { key: "expression", kind: "string", optional: false, widget: "expression" },
+      { key: "key", kind: "string", optional: false, widget: "text", title: "Key" },
+      { key: "label", kind: "string", optional: true, widget: "text", title: "Label" },
+      { key: "expression", kind: "string", optional: false, widget: "expression", title: "Expression" },
+    ]);
+  });
+
+  it("gives list items the titles and examples their metadata names", () => {
+    const sites = describeConfig(toolsConfigSchema).find((field) => field.key === "httpSites")!;
+    expect(sites.meta.usesSecrets).toBe(true);
+    expect(sites.itemFields).toEqual([
+      expect.objectContaining({ key: "origin", title: "Site", widget: "text", placeholder: "https://api.example.com" }),
+      expect.objectContaining({ key: "headers", title: "Headers", widget: "json", optional: true }),
+      expect.objectContaining({ key: "query", title: "Query values", widget: "json", optional: true }),
     ]);
   });
 });

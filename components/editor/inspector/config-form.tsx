@@ -180,6 +180,7 @@ function FieldShell({
         <div className="h-1" />
       )}
       {inline ? null : children}
+      {field.meta.usesSecrets ? <SecretsHint /> : null}
       {issues.length > 0 ? (
         <div id={messageId} data-testid={`field-issues-${field.key}`}>
           {issues.map((issue) => (
@@ -190,6 +191,39 @@ function FieldShell({
         </div>
       ) : null}
     </div>
+  );
+}
+
+/** Under a field that may read secrets: which ones the user has, and where to add more. */
+function SecretsHint() {
+  const names = useEditorResources().validationContext.secretNames ?? [];
+  return (
+    <p data-testid="secrets-hint" className="mt-1 text-[11.5px] leading-snug text-zinc-500">
+      {names.length ? (
+        <>
+          Your secrets:{" "}
+          {names.map((name, i) => (
+            <span key={name}>
+              {i > 0 ? ", " : null}
+              <code className="font-mono text-zinc-700">{`{{secrets.${name}}}`}</code>
+            </span>
+          ))}
+          . Runs show them as [secret NAME].{" "}
+        </>
+      ) : (
+        "You have no secrets yet. "
+      )}
+      {/* A new tab: leaving the editor here would drop unsaved changes. */}
+      <a
+        href="/settings#secrets"
+        target="_blank"
+        rel="noopener"
+        className="font-medium text-indigo-700 hover:underline"
+      >
+        {names.length ? "Manage them in Settings" : "Add one in Settings"}
+      </a>{" "}
+      (opens in a new tab).
+    </p>
   );
 }
 
@@ -680,8 +714,11 @@ function ListEditor({
                 onValue={(v) => updateItem(index, itemField.key, v)}
                 issues={allIssues.filter((issue) => {
                   const path = configFieldOf(issue.path);
+                  const at = `${field.key}.${index}.${itemField.key}`;
                   return (
-                    path === `${field.key}.${index}.${itemField.key}` ||
+                    path === at ||
+                    // An issue inside the item's value (a header of a JSON object) shows at that value.
+                    path?.startsWith(`${at}.`) ||
                     (itemField.key === Object.keys(item)[0] && path === `${field.key}.${index}`)
                   );
                 })}
@@ -722,38 +759,25 @@ function ListItemInput({
 }) {
   const inputId = useId();
   const path = `${listKey}.${index}.${itemField.key}`;
-  const title = itemField.key.charAt(0).toUpperCase() + itemField.key.slice(1);
+  const { title, placeholder } = itemField;
   // The expression and prompt widgets show their own parse errors; the validator's would repeat them.
   const shown = SELF_CHECKING.has(itemField.widget) ? issues.filter((issue) => !PARSE_CODES.has(issue.code)) : issues;
   const invalid = shown.length > 0 ? true : undefined;
+  const common = { id: inputId, "aria-invalid": invalid, placeholder } as const;
   let input: ReactNode;
   switch (itemField.widget) {
     case "expression":
-      input = (
-        <ExpressionInput
-          id={inputId}
-          aria-invalid={invalid}
-          value={typeof value === "string" ? value : ""}
-          onValue={onValue}
-        />
-      );
+      input = <ExpressionInput {...common} value={typeof value === "string" ? value : ""} onValue={onValue} />;
       break;
     case "prompt":
       input = (
-        <PromptInput
-          id={inputId}
-          nodeId={nodeId}
-          aria-invalid={invalid}
-          value={typeof value === "string" ? value : ""}
-          onValue={onValue}
-        />
+        <PromptInput {...common} nodeId={nodeId} value={typeof value === "string" ? value : ""} onValue={onValue} />
       );
       break;
     case "textarea":
       input = (
         <TextArea
-          id={inputId}
-          aria-invalid={invalid}
+          {...common}
           rows={2}
           value={typeof value === "string" ? value : ""}
           onChange={(event) => onValue(event.target.value)}
@@ -761,13 +785,12 @@ function ListItemInput({
       );
       break;
     case "json":
-      input = <JsonInput id={inputId} aria-invalid={invalid} rows={2} value={value} onValue={onValue} />;
+      input = <JsonInput {...common} rows={2} value={value} onValue={onValue} />;
       break;
     default:
       input = (
         <TextInput
-          id={inputId}
-          aria-invalid={invalid}
+          {...common}
           value={typeof value === "string" ? value : ""}
           onChange={(event) => onValue(event.target.value)}
         />

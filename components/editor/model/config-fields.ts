@@ -13,6 +13,10 @@ export interface ListItemField {
   widget: FieldWidget;
   kind: FieldKind;
   optional: boolean;
+  /** The label (`itemTitles` in the list's meta); by default the key, capitalised. */
+  title: string;
+  /** An example shown in the empty input (`itemPlaceholders`). */
+  placeholder?: string;
 }
 
 export interface ConfigField {
@@ -104,17 +108,21 @@ function itemFieldsOf(arraySchema: z.ZodType, meta: FieldMeta): ListItemField[] 
   if (!element) return undefined;
   const shape = internals(element).shape;
   if (!shape) return undefined;
-  const widgets = (typeof meta.itemWidgets === "object" && meta.itemWidgets !== null ? meta.itemWidgets : {}) as Record<
-    string,
-    FieldWidget
-  >;
+  const byKey = <T>(value: unknown) =>
+    (typeof value === "object" && value !== null ? value : {}) as Record<string, T | undefined>;
+  const widgets = byKey<FieldWidget>(meta.itemWidgets);
+  const titles = byKey<string>(meta.itemTitles);
+  const placeholders = byKey<string>(meta.itemPlaceholders);
   return Object.entries(shape).map(([key, fieldSchema]) => {
     const { inner, optional, hasDefault } = unwrap(fieldSchema);
     const kind = kindOf(inner);
+    const placeholder = placeholders[key];
     return {
       key,
       kind,
       optional: optional || hasDefault,
+      title: titles[key] ?? key.charAt(0).toUpperCase() + key.slice(1),
+      ...(placeholder ? { placeholder } : {}),
       widget:
         widgets[key] ??
         (kind === "number" ? "number" : kind === "boolean" ? "switch" : kind === "string" ? "text" : "json"),

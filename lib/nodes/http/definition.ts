@@ -17,6 +17,7 @@ export const httpConfigSchema = z.object({
         description: "http(s) only; may use {{variables}} and {{secrets.NAME}}.",
         widget: "prompt",
         placeholder: "https://api.example.com/items",
+        usesSecrets: true,
       }),
     ),
   headers: z
@@ -27,6 +28,7 @@ export const httpConfigSchema = z.object({
         title: "Headers",
         description: "Values may use {{variables}} and {{secrets.NAME}} (Settings → Secrets).",
         widget: "json",
+        usesSecrets: true,
       }),
     ),
   body: z

@@ -85,12 +85,14 @@ export const toolsConfigSchema = z.object({
           "Headers and query values http_get adds to requests to that exact site only; they may use {{secrets.NAME}} (Settings → Secrets). The model never sees them.",
         widget: "list",
         itemWidgets: { origin: "text", headers: "json", query: "json" },
+        itemTitles: { origin: "Site", headers: "Headers", query: "Query values" },
         itemPlaceholders: {
           origin: "https://api.example.com",
           headers: '{ "Authorization": "Bearer {{secrets.API_TOKEN}}" }',
           query: '{ "api_key": "{{secrets.API_KEY}}" }',
         },
         advanced: true,
+        usesSecrets: true,
       }),
     ),
 });

@@ -8,7 +8,7 @@ import { BODY_LIMITS } from "../../_lib/limits";
 export const POST = apiRoute(async (request) => {
   const user = await authenticate(request);
   const file = await readJson(request, workflowExportFileSchema, { maxBytes: BODY_LIMITS.DEFINITION });
-  return json({ template: await importTemplate({ ownerId: user.id, file }) }, { status: 201 });
+  return json(await importTemplate({ ownerId: user.id, file }), { status: 201 });
 });
 
 const others = methodNotAllowed(["POST"]);
