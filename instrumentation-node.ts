@@ -22,6 +22,10 @@ export async function startServer(): Promise<void> {
     // and in queue mode the job queue is made ready.
     const { startQueueServices } = await import("@/lib/queue/services");
     await startQueueServices().catch((error: unknown) => console.error("Lattice: queue services did not start", error));
+    // Schedules: this instance scans for due ticks; a claim on the schedule row makes each tick run once
+    // across every instance.
+    const { startScheduler } = await import("@/lib/triggers/scheduler");
+    startScheduler();
     // Memory a burst of runs made the heap grow by goes back to the OS once the server is idle.
     const { startIdleGc } = await import("@/lib/process/idle-gc");
     startIdleGc();

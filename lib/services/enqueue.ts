@@ -11,7 +11,7 @@ import { newId } from "@/lib/ids";
 import { deleteConversation } from "@/lib/db/queries/conversation-list";
 import { createConversation, getConversation } from "@/lib/db/queries/conversations";
 import { getDefinition } from "@/lib/db/queries/definitions";
-import { admitExecution, type PendingExecutionRow } from "@/lib/db/queries/queue";
+import { admitExecution, type PendingExecutionRow, type RawExecutor } from "@/lib/db/queries/queue";
 import { getTemplate } from "@/lib/db/queries/templates";
 import type { Notification } from "@/lib/db/queries/events";
 import { WorkflowValidationError } from "@/lib/engine/execute";
@@ -35,7 +35,15 @@ export interface EnqueueRunArgs {
   rerunOf?: string;
   /** Time travel: start from this step of `rerunOf`. */
   fromStep?: { checkpointId: string; variables?: Record<string, unknown> };
+  /**
+   * Run in the same transaction as the row and the job, first: false (another instance claimed this
+   * schedule tick) rolls both back, and enqueueRun answers null — so a tick's run exists exactly once.
+   */
+  claim?: (executor: RawExecutor) => Promise<boolean>;
 }
+
+/** A claim lost to another instance: the transaction is rolled back. */
+class ClaimLost extends Error {}
 
 export interface QueuedRun {
   executionId: string;
@@ -121,7 +129,18 @@ async function forgetConversation(ownerId: string, conversationId: string | unde
 }
 
 /** Puts one run in the queue; answers once its row and job are committed. */
-export async function enqueueRun({ ownerId, request, runAt, rerunOf, fromStep }: EnqueueRunArgs): Promise<QueuedRun> {
+export async function enqueueRun(
+  args: EnqueueRunArgs & { claim: NonNullable<EnqueueRunArgs["claim"]> },
+): Promise<QueuedRun | null>;
+export async function enqueueRun(args: EnqueueRunArgs & { claim?: undefined }): Promise<QueuedRun>;
+export async function enqueueRun({
+  ownerId,
+  request,
+  runAt,
+  rerunOf,
+  fromStep,
+  claim,
+}: EnqueueRunArgs): Promise<QueuedRun | null> {
   assertAcceptingRuns();
   if (runAt && runAt.getTime() > Date.now() + MAX_SCHEDULE_AHEAD_MS) {
     throw new AppError("bad_request:run_at", "A run can be scheduled at most a year ahead.", {
@@ -156,6 +175,7 @@ export async function enqueueRun({ ownerId, request, runAt, rerunOf, fromStep }:
     instanceId: null,
     limits,
     within: async (executor) => {
+      if (claim && !(await claim(executor))) throw new ClaimLost();
       const id = await boss.send(RUN_QUEUE, job, {
         id: jobIdOf(executionId),
         db: executor,
@@ -170,8 +190,10 @@ export async function enqueueRun({ ownerId, request, runAt, rerunOf, fromStep }:
     ],
   }).catch(async (error: unknown) => {
     await forgetConversation(ownerId, described.createdConversationId);
+    if (error instanceof ClaimLost) return null;
     throw error;
   });
+  if (outcome === null) return null;
   if (!outcome.admitted) {
     await forgetConversation(ownerId, described.createdConversationId);
     throw refusalError(outcome.refusal, limits);

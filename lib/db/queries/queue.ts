@@ -12,7 +12,7 @@
  */
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import { executePrepared, getDb, rowsOf, type Transaction } from "../client";
+import { executePrepared, getDb, rowsOf, type Database, type Transaction } from "../client";
 import { insertEventRows, type Notification } from "./events";
 import { STATUS_COLUMNS, toStatusRow, type ExecutionStatusRow, type RawStatusRow } from "./executions";
 import {
@@ -71,7 +71,8 @@ function bindPositional(text: string, values: readonly unknown[]): SQL {
   return sql.join(chunks, sql``);
 }
 
-function rawExecutor(tx: Transaction): RawExecutor {
+/** A transaction (or the database itself) as a RawExecutor. */
+export function rawExecutor(tx: Transaction | Database): RawExecutor {
   return {
     async executeSql(text, values = []) {
       return { rows: rowsOf<Record<string, unknown>>(await tx.execute(bindPositional(text, values))) };
