@@ -11,6 +11,7 @@ export type ErrorType =
   | "method_not_allowed"
   | "conflict"
   | "payload_too_large"
+  | "unsupported_media_type"
   | "rate_limit"
   | "unavailable"
   | "internal";
@@ -33,6 +34,7 @@ const statusByType: Record<ErrorType, number> = {
   method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limit: 429,
   unavailable: 503,
   internal: 500,
