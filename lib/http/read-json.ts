@@ -112,7 +112,14 @@ export async function readJsonValue(
   request: Request,
   { maxBytes = DEFAULT_MAX_BODY_BYTES, maxDepth = DEFAULT_MAX_JSON_DEPTH }: ReadJsonOptions = {},
 ): Promise<unknown> {
-  const bytes = await readBodyBytes(request, maxBytes);
+  return parseJsonBytes(await readBodyBytes(request, maxBytes), { maxDepth });
+}
+
+/** Bytes already read (a signed body, say) parsed as JSON, with readJsonValue's checks and 400s. */
+export function parseJsonBytes(
+  bytes: Uint8Array,
+  { maxDepth = DEFAULT_MAX_JSON_DEPTH }: { maxDepth?: number } = {},
+): unknown {
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
