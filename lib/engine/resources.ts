@@ -10,6 +10,7 @@ import { AppError, isAppError } from "@/lib/errors";
 import { checkOutboundUrl, safeFetch } from "@/lib/net/safe-fetch";
 import { searchKnowledge } from "@/lib/retrieval";
 import { createTools, TOOL_NAMES } from "@/lib/tools";
+import { ownerMcpTools } from "@/lib/mcp/tools";
 import { DEFAULT_VALIDATION_LIMITS, type ValidationContext } from "@/lib/validation";
 import type { ExecutionResources, RunAdmissionLimits } from "./context";
 
@@ -26,6 +27,7 @@ export const defaultResources: ExecutionResources = {
     return (await userModels(userId)).secrets(names);
   },
   createTools,
+  mcpTools: ownerMcpTools,
   searchKnowledge,
   safeFetch,
 };

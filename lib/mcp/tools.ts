@@ -8,6 +8,7 @@ import "server-only";
 import { DynamicStructuredTool, type StructuredToolInterface } from "@langchain/core/tools";
 import { AppError } from "@/lib/errors";
 import { callMcpTool, listMcpTools, type McpEndpoint } from "./client";
+import { loadMcpEndpoint } from "./servers";
 
 /** A Tools node's MCP servers: each by id, with the tool names it may call. */
 export interface McpToolSelection {
@@ -76,5 +77,25 @@ export async function createMcpTools({
         return callMcpTool(server, tool.name, args, callSignal);
       },
     });
+  });
+}
+
+/** The MCP tools a run of `ownerId` may call: the servers loaded owner-scoped (another user's id is not found). */
+export function ownerMcpTools({
+  ownerId,
+  selections,
+  signal,
+  taken,
+}: {
+  ownerId: string;
+  selections: McpToolSelection[];
+  signal: AbortSignal;
+  taken: string[];
+}): Promise<StructuredToolInterface[]> {
+  return createMcpTools({
+    selections,
+    endpoint: (serverId) => loadMcpEndpoint({ ownerId, serverId }),
+    signal,
+    taken,
   });
 }

@@ -29,6 +29,16 @@ export interface ExecutionResources {
   /** The user's secrets of these names ({{secrets.NAME}}); names the user has none of are left out. */
   secrets(userId: string, names: string[]): Promise<Map<string, string>>;
   createTools(names: string[], runtime: ToolRuntime): StructuredToolInterface[];
+  /**
+   * The tools of the user's MCP servers a Tools node names, as LangChain tools (each server's session is
+   * opened once and reused by later calls and runs). `taken`: names already bound (the built-in tools).
+   */
+  mcpTools(args: {
+    ownerId: string;
+    selections: Array<{ serverId: string; tools: string[] }>;
+    signal: AbortSignal;
+    taken: string[];
+  }): Promise<StructuredToolInterface[]>;
   searchKnowledge(args: {
     ownerId: string;
     knowledgeBaseId: string;

@@ -25,6 +25,8 @@ export const FIELD_WIDGETS = [
   "model",
   /** Multi-select of tool names. */
   "tools",
+  /** The user's MCP servers and the tools of each the node may call. */
+  "mcpTools",
   "knowledgeBase",
   /** An array editor (branches, routes, variable assignments…). */
   "list",
@@ -83,7 +85,7 @@ export interface NodeUsage {
    */
   secrets: Array<{ source: string; field: string }>;
   /** Resources a user owns that the node names (checked for existence and access). */
-  references: Array<{ kind: "knowledgeBase" | "workflow"; id: string; field: string }>;
+  references: Array<{ kind: "knowledgeBase" | "workflow" | "mcpServer"; id: string; field: string }>;
 }
 
 /** Resource bounds a node's config implies, checked against the deployment's limits. */

@@ -1,11 +1,12 @@
 /**
  * The validation context for a user's saves and checks: what this deployment offers (the engine's own
- * context, so "valid" here means "the engine will run it") plus the knowledge bases, workflows and secret
- * names the user owns, so a reference to anything else is reported where it is written.
+ * context, so "valid" here means "the engine will run it") plus the knowledge bases, workflows, secret
+ * names and MCP servers the user owns, so a reference to anything else is reported where it is written.
  */
 import "server-only";
 import { listCredentials } from "@/lib/db/queries/credentials";
 import { listKnowledgeBases } from "@/lib/db/queries/knowledge";
+import { listMcpServerIds } from "@/lib/db/queries/mcp-servers";
 import { listWorkflowIds } from "@/lib/db/queries/workflows";
 import { engineValidationContext } from "@/lib/engine/resources";
 import { validateWorkflow, type ValidationContext, type ValidationResult } from "@/lib/validation";
@@ -17,16 +18,18 @@ export async function validationContextFor({
   ownerId: string;
   definitionId?: string;
 }): Promise<ValidationContext> {
-  const [knowledgeBases, workflowIds, secrets] = await Promise.all([
+  const [knowledgeBases, workflowIds, secrets, mcpServerIds] = await Promise.all([
     listKnowledgeBases({ ownerId }),
     listWorkflowIds({ ownerId }),
     listCredentials({ ownerId, kind: "secret" }),
+    listMcpServerIds({ ownerId }),
   ]);
   return {
     ...engineValidationContext({ depth: 0, ...(definitionId ? { definitionId } : {}) }),
     knowledgeBaseIds: knowledgeBases.map((kb) => kb.id),
     workflowIds,
     secretNames: secrets.map((secret) => secret.name),
+    mcpServerIds,
   };
 }
 

@@ -41,6 +41,7 @@ export const VALIDATION_CODES = {
   "tool.not_allowed": "error",
   "retrieval.unknown_knowledge_base": "error",
   "subworkflow.unknown_workflow": "error",
+  "mcp.unknown_server": "error",
   "subworkflow.self_reference": "error",
   "limits.nodes": "error",
   "limits.loop_iterations": "error",
@@ -101,6 +102,8 @@ export interface ValidationContext {
   workflowIds?: string[];
   /** When given, {{secrets.NAME}} must name one of these (the user's secrets, by name). */
   secretNames?: string[];
+  /** When given, Tools nodes must name one of these MCP servers (those the user registered). */
+  mcpServerIds?: string[];
   /** The id of the definition being validated, so a subworkflow that calls itself is caught. */
   definitionId?: string;
 }

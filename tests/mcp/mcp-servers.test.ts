@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DELETE as deleteServer, PATCH as patchServer } from "@/app/api/mcp-servers/[id]/route";
 import { GET as listTools } from "@/app/api/mcp-servers/[id]/tools/route";
 import { GET as listServers, POST as createServer } from "@/app/api/mcp-servers/route";
+import { POST as runExecution } from "@/app/api/executions/route";
 import { POST as createSecret } from "@/app/api/secrets/route";
+import { POST as saveWorkflow } from "@/app/api/workflows/route";
 import { closeMcpConnections } from "@/lib/mcp/client";
-import { call, newActor, type Actor } from "../api/rest-fixtures";
+import { call, callRaw, newActor, readSse, type Actor } from "../api/rest-fixtures";
 import { setEnv } from "../helpers/env";
 import { startTestMcpServer, type TestMcpServer } from "../helpers/mcp-server";
 
@@ -149,5 +151,110 @@ describe("MCP servers (Settings → MCP servers)", () => {
     } finally {
       await down.close().catch(() => {});
     }
+  });
+});
+
+/** start → tools (the local scripted model asks for the tools in `script`, in turn) → end. */
+function toolsWorkflow(mcp: unknown, script: string[]) {
+  return {
+    name: "MCP tools flow",
+    description: "",
+    nodes: [
+      { id: "start", type: "start", position: { x: 0, y: 0 }, data: { label: "Start", config: {} } },
+      {
+        id: "agent",
+        type: "tools",
+        position: { x: 240, y: 0 },
+        data: {
+          label: "Agent",
+          config: { provider: "local", model: "scripted", script, tools: ["calculator"], mcp, maxCalls: 10 },
+        },
+      },
+      { id: "end", type: "end", position: { x: 480, y: 0 }, data: { label: "End", config: {} } },
+    ],
+    edges: [
+      { id: "e1", source: "start", target: "agent" },
+      { id: "e2", source: "agent", target: "end" },
+    ],
+    metadata: {},
+  };
+}
+
+describe("a Tools node calling an MCP server's tools (through execute)", () => {
+  it("calls them like built-in tools: results, tool errors and argument errors in the run's events, one session", async () => {
+    const actor = await newActor();
+    await call(createSecret, "/api/secrets", {
+      method: "POST",
+      body: { name: "MCP_TOKEN", value: TOKEN },
+      auth: actor,
+    });
+    const created = await register(actor, {
+      name: "Run tools",
+      url: server.url,
+      authHeader: { name: "Authorization", value: "Bearer {{secrets.MCP_TOKEN}}" },
+    });
+    const serverId = created.json.server.id as string;
+    const sessionsBefore = server.sessions;
+    const callsBefore = server.calls.length;
+    const definition = toolsWorkflow(
+      [{ serverId, tools: ["add", "shout", "fail"] }],
+      ['add({"a":2,"b":3})', 'shout({"text":"hi"})', 'add({"a":"two"})', "fail({})", "The sum is 5."],
+    );
+    const saved = await call(saveWorkflow, "/api/workflows", { method: "POST", body: definition, auth: actor });
+    expect(saved.status).toBe(201);
+    expect(saved.json.validation.errors).toEqual([]);
+
+    const response = await callRaw(runExecution, "/api/executions", {
+      method: "POST",
+      body: { type: "DEFINITION", definitionId: saved.json.workflow.id, input: { message: "add things" } },
+      auth: actor,
+      headers: { accept: "text/event-stream" },
+    });
+    const events = await readSse(response);
+    const calls = events.filter((e) => e.event === "tool_call").map((e) => e.data.data);
+    expect(calls.map((c) => [c.name, c.result ?? null])).toEqual([
+      ["add", "5"],
+      ["shout", "HI"],
+      ["add", null],
+      ["fail", null],
+    ]);
+    expect(calls[2].error).toMatch(/did not match expected schema/);
+    expect(calls[3].error).toBe("the fail tool failed, as it does");
+    const last = events.at(-1)!;
+    expect(last.event).toBe("run_completed");
+    expect(last.data.data.output.message).toBe("The sum is 5.");
+    // The schema mismatch never reached the server.
+    expect(server.calls.slice(callsBefore).map((c) => c.name)).toEqual(["add", "shout", "fail"]);
+    // One session for the run's three calls (and its tool list).
+    expect(server.sessions - sessionsBefore).toBe(1);
+    expect(JSON.stringify(events)).not.toContain(TOKEN);
+  });
+
+  it("names an unknown or another user's server where it is written, and a server that is down in the run", async () => {
+    const actor = await newActor();
+    const other = await newActor();
+    const theirs = await register(other, { name: "Theirs", url: server.url });
+    const saved = await call(saveWorkflow, "/api/workflows", {
+      method: "POST",
+      body: toolsWorkflow([{ serverId: theirs.json.server.id, tools: ["add"] }], ["done"]),
+      auth: actor,
+    });
+    expect(saved.json.workflow.isValid).toBe(false);
+    expect(saved.json.validation.errors).toContainEqual(
+      expect.objectContaining({ code: "mcp.unknown_server", path: "nodes.1.data.config.mcp.0.serverId" }),
+    );
+
+    // Run as an ad-hoc graph (validated by the engine, which does not list servers): the node fails, saying why.
+    const run = await call(runExecution, "/api/executions", {
+      method: "POST",
+      body: {
+        type: "CUSTOM",
+        definition: toolsWorkflow([{ serverId: theirs.json.server.id, tools: ["add"] }], ["done"]),
+        input: { message: "x" },
+      },
+      auth: actor,
+    });
+    expect(run.json.status).toBe("failed");
+    expect(run.json.error.message).toMatch(/does not exist or is not yours/);
   });
 });

@@ -285,6 +285,12 @@ const cases: Case[] = [
     expect: { nodeId: "child" },
   },
   {
+    code: "mcp.unknown_server",
+    definition: withConfig("tools", { mcp: [{ serverId: "01JMCPSERVER0000000000000A", tools: ["add"] }] }),
+    context: { mcpServerIds: ["01JMCPSERVER0000000000000B"] },
+    expect: { nodeId: "tools", path: "nodes.7.data.config.mcp.0.serverId" },
+  },
+  {
     code: "subworkflow.self_reference",
     definition: full(),
     context: { definitionId: "wf-child" },

@@ -11,6 +11,7 @@ import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from "rea
 import { DEFAULT_MODEL_PROVIDER } from "@/lib/models/catalog";
 import type { AnyNodeDefinition } from "@/lib/nodes/types";
 import { useEditor } from "../editor-context";
+import { McpToolsField } from "./mcp-tools-field";
 import {
   describeConfig,
   formEntries,
@@ -396,6 +397,16 @@ function FieldRow({
         </FieldShell>
       );
     }
+    case "mcpTools":
+      return (
+        <FieldShell
+          field={field}
+          inputId={inputId}
+          issues={issues.filter((issue) => configFieldOf(issue.path) === field.key)}
+        >
+          <McpToolsField inputId={inputId} value={value} onValue={(next) => set(field.key, next)} />
+        </FieldShell>
+      );
     case "list":
       return (
         <FieldShell

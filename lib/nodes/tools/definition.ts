@@ -44,6 +44,17 @@ export const httpToolSiteSchema = z.object({
 });
 export type HttpToolSite = z.infer<typeof httpToolSiteSchema>;
 
+/** Tools of one of the user's MCP servers (Settings → MCP servers) that the model may call, by name. */
+export const mcpToolSelectionSchema = z.object({
+  serverId: z.string().min(1, "choose an MCP server").max(26),
+  tools: z
+    .array(z.string().min(1).max(128))
+    .min(1, "choose at least one of the server's tools")
+    .max(50)
+    .refine((names) => new Set(names).size === names.length, { message: "lists a tool twice" }),
+});
+export type McpToolSelection = z.infer<typeof mcpToolSelectionSchema>;
+
 export const toolsConfigSchema = z.object({
   provider: providerField(),
   model: modelField(),
@@ -95,13 +106,28 @@ export const toolsConfigSchema = z.object({
         usesSecrets: true,
       }),
     ),
+  mcp: z
+    .array(mcpToolSelectionSchema)
+    .max(10)
+    .default([])
+    .refine((servers) => new Set(servers.map((s) => s.serverId)).size === servers.length, {
+      message: "lists a server twice",
+    })
+    .meta(
+      field({
+        title: "MCP tools",
+        description: "Tools of your MCP servers (Settings → MCP servers) the model may call.",
+        widget: "mcpTools",
+      }),
+    ),
 });
 export type ToolsNodeConfig = z.infer<typeof toolsConfigSchema>;
 
 export const toolsNode = defineNode({
   type: "tools",
   label: "Tools",
-  description: "Lets a model call tools (calculator, time, HTTP, knowledge search, workflows) in a bounded loop.",
+  description:
+    "Lets a model call tools (calculator, time, HTTP, knowledge search, workflows, your MCP servers' tools) in a bounded loop.",
   category: "ai",
   icon: "Wrench",
   color: "#ea580c",
@@ -114,6 +140,11 @@ export const toolsNode = defineNode({
     templates: [{ source: config.systemPrompt, field: "systemPrompt" }, ...siteTemplates(config.httpSites)],
     urls: config.httpSites.map((site, index) => ({ url: site.origin, field: `httpSites.${index}.origin` })),
     secrets: siteTemplates(config.httpSites),
+    references: config.mcp.map((selection, index) => ({
+      kind: "mcpServer" as const,
+      id: selection.serverId,
+      field: `mcp.${index}.serverId`,
+    })),
   }),
   limits: (config) => ({
     toolCalls: { value: config.maxCalls, field: "maxCalls" },

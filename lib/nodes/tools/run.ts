@@ -32,6 +32,18 @@ export const callTools: NodeRunFunction<"tools"> = async (state, config, runtime
       return result.output.message;
     },
   });
+  if (config.mcp.length > 0) {
+    // Connecting to the user's MCP servers is an effect outside the run: only once it has started.
+    await runtime.started;
+    tools.push(
+      ...(await runtime.resources.mcpTools({
+        ownerId: runtime.userId,
+        selections: config.mcp,
+        signal: runtime.signal,
+        taken: tools.map((tool) => tool.name),
+      })),
+    );
+  }
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
   if (!model.bindTools) throw new Error(`${spec.provider}:${spec.model} cannot call tools.`);
   const withTools: ChatRunnable = model.bindTools(tools);

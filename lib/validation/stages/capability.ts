@@ -12,6 +12,7 @@ export function checkCapabilities(analysis: Analysis, context: ValidationContext
   const allowedTools = new Set(context.allowedTools);
   const knowledgeBases = context.knowledgeBaseIds ? new Set(context.knowledgeBaseIds) : undefined;
   const workflows = context.workflowIds ? new Set(context.workflowIds) : undefined;
+  const mcpServers = context.mcpServerIds ? new Set(context.mcpServerIds) : undefined;
   const secrets = context.secretNames ? new Set(context.secretNames) : undefined;
 
   for (const node of analysis.nodes) {
@@ -80,6 +81,14 @@ export function checkCapabilities(analysis: Analysis, context: ValidationContext
           nodeId: node.id,
           path,
           message: `${node.title} searches knowledge base ${quote(reference.id)}, which does not exist or you cannot access.`,
+        });
+      }
+      if (reference.kind === "mcpServer" && mcpServers && !mcpServers.has(reference.id)) {
+        issues.add({
+          code: "mcp.unknown_server",
+          nodeId: node.id,
+          path,
+          message: `${node.title} uses MCP server ${quote(reference.id)}, which does not exist or is not yours (Settings → MCP servers).`,
         });
       }
       if (reference.kind === "workflow") {
