@@ -2,8 +2,12 @@
  * Issue 15 in the browser, against the wire-format model server: a fresh account without providers is told
  * its answers come from the test model; it adds a credential and tests it (and a failing one, whose error is
  * the provider's own, key blanked), picks it in a model node, and chats with it — and the key is never on a
- * page. At 1440×900; SHOTS_DIR, when set, keeps screenshots of what a user sees.
+ * page. A tools node's HTTP tool sends a secret to the site its author set in the inspector; an import says
+ * which model nodes it moved to the default model. At 1440×900; SHOTS_DIR, when set, keeps screenshots of
+ * what a user sees.
  */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import { startWireServer, type WireServer } from "../tests/helpers/wire-server";
@@ -107,4 +111,128 @@ test("add and test credentials, pick one in a model node, chat with it; the test
   await expect(page.getByTestId("test-model-notice")).toHaveCount(0);
   await shot(page, "15-chat-with-credential");
   expect(await page.content()).not.toContain(KEY);
+});
+
+test("a tools node's HTTP tool sends a secret only to the site set in its inspector; an import names the nodes it re-pointed", async ({
+  page,
+  auth,
+  editor,
+  workflowList,
+}) => {
+  const SECRET = "tok-e2e-7c1f0a9b3d5e";
+  const seen: Array<string | undefined> = [];
+  const site = http.createServer((req, res) => {
+    seen.push(req.headers["x-api-key"] as string | undefined);
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ youSent: req.headers["x-api-key"] ?? null }));
+  });
+  await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
+  const origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  try {
+    await auth.signUp(newCredentials("sites"));
+    await expect(page).toHaveURL(/\/workflows/);
+    await page.goto("/settings#secrets");
+    await page.getByTestId("secret-name").fill("API_TOKEN");
+    await page.getByTestId("secret-value").fill(SECRET);
+    await page.getByTestId("secret-add").click();
+    await expect(page.getByTestId("secret-row").filter({ hasText: "API_TOKEN" })).toHaveCount(1);
+
+    const created = await page.request.post("/api/workflows", {
+      data: {
+        name: "Calls an API",
+        nodes: [
+          { id: "start", type: "start", position: { x: 0, y: 0 }, data: { label: "Start", config: {} } },
+          {
+            id: "agent",
+            type: "tools",
+            position: { x: 240, y: 0 },
+            data: {
+              label: "Agent",
+              config: {
+                provider: "local",
+                model: "scripted",
+                tools: ["http_get"],
+                script: [`http_get(${JSON.stringify({ url: `${origin}/items` })})`, "Fetched."],
+              },
+            },
+          },
+          { id: "end", type: "end", position: { x: 480, y: 0 }, data: { label: "End", config: {} } },
+        ],
+        edges: [
+          { id: "e1", source: "start", target: "agent" },
+          { id: "e2", source: "agent", target: "end" },
+        ],
+        metadata: {},
+      },
+    });
+    expect(created.status()).toBe(201);
+    const workflowId = (await created.json()).workflow.id as string;
+    await page.goto(`/workflows/${workflowId}`);
+    await editor.waitReady();
+    await editor.select("agent");
+    await page.getByRole("button", { name: "Advanced" }).click();
+    const sites = page.getByTestId("field-httpSites");
+    await expect(sites.getByTestId("secrets-hint")).toContainText("{{secrets.API_TOKEN}}");
+    await page.getByTestId("list-add-httpSites").click();
+    await page.getByTestId("field-httpSites.0.origin").locator("input").fill(origin);
+    const headers = page.getByTestId("field-httpSites.0.headers");
+    // A secret the user does not have is named at the header that uses it.
+    await headers.locator("textarea").fill('{ "X-Api-Key": "{{secrets.API_TOKN}}" }');
+    await expect(headers).toContainText("{{secrets.API_TOKN}}, which you have not set");
+    await headers.locator("textarea").fill('{ "X-Api-Key": "{{secrets.API_TOKEN}}" }');
+    await expect(headers).not.toContainText("which you have not set");
+    await shot(page, "15-inspector-http-tool-sites");
+    await editor.save();
+    await editor.expectSaved(2);
+
+    await editor.run("Fetch the items");
+    await editor.expectRunPhase("completed");
+    expect(seen).toEqual([SECRET]);
+    await expect(editor.runOutput()).toContainText("Fetched.");
+    expect(await page.content()).not.toContain(SECRET);
+
+    // An export from another account names a credential this one does not have.
+    const file = {
+      format: "lattice.workflow",
+      formatVersion: 1,
+      kind: "definition",
+      exportedAt: new Date().toISOString(),
+      workflow: {
+        name: "From a colleague",
+        description: "",
+        nodes: [
+          { id: "start", type: "start", position: { x: 0, y: 0 }, data: { label: "Start", config: {} } },
+          {
+            id: "writer",
+            type: "model",
+            position: { x: 240, y: 0 },
+            data: { label: "Writer", config: { provider: "openai", model: "gpt-4o", credentialName: "Team OpenAI" } },
+          },
+          { id: "end", type: "end", position: { x: 480, y: 0 }, data: { label: "End", config: {} } },
+        ],
+        edges: [
+          { id: "e1", source: "start", target: "writer" },
+          { id: "e2", source: "writer", target: "end" },
+        ],
+        metadata: {},
+      },
+    };
+    await workflowList.goto();
+    await page.getByTestId("import").first().click();
+    await page.getByTestId("import-text").fill(JSON.stringify(file));
+    await expect(page.getByTestId("import-check")).toBeVisible();
+    await page.getByTestId("import-submit").click();
+    await expect(page.getByTestId("import-repointed-node")).toHaveText(
+      "“Writer” used the credential “Team OpenAI” (openai · gpt-4o), which you do not have.",
+    );
+    await shot(page, "15-import-repointed");
+    await page.getByTestId("import-open").click();
+    await expect(page).toHaveURL(/\/workflows\/[0-9A-Z]{26}$/);
+    await editor.waitReady();
+    await editor.select("writer");
+    await expect(page.getByTestId("field-model-picker").getByTestId("default-model-resolved")).toBeVisible();
+  } finally {
+    site.closeAllConnections();
+    await new Promise((resolve) => site.close(resolve));
+  }
 });

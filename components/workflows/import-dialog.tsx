@@ -51,6 +51,8 @@ export function ImportDialog({
   };
 
   const close = () => {
+    // Closed after an import that stayed to show its notice: the list should show the new workflow.
+    if (imported) router.refresh();
     setText("");
     setFileName(null);
     setReading(null);
