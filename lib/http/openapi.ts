@@ -98,6 +98,8 @@ import {
   workflowVersionResponseSchema,
 } from "@/lib/contracts/workflows";
 
+import { triggerOperations } from "./openapi-triggers";
+
 export type ApiMethod = "get" | "post" | "put" | "patch" | "delete";
 type Tag =
   | "Workflows"
@@ -110,6 +112,7 @@ type Tag =
   | "Account"
   | "Models"
   | "MCP"
+  | "Triggers"
   | "Meta";
 
 export interface ApiOperation {
@@ -1017,6 +1020,7 @@ export const apiOperations: ApiOperation[] = [
     auth: "public",
     success: { status: 200, description: "OpenAPI 3.1", json: z.record(z.string(), z.unknown()) },
   },
+  ...triggerOperations,
 ];
 
 const STATUS_TEXT: Record<number, string> = {
@@ -1027,6 +1031,7 @@ const STATUS_TEXT: Record<number, string> = {
   405: "Method not allowed (see the Allow header)",
   409: "Conflict with the resource's current state",
   413: "Request body too large",
+  415: "The body is not of a media type the route takes (a webhook takes application/json)",
   422: "Invalid input: `issues` names each bad field",
   429: "Too many requests (runs past your run limits, or sign-in/sign-up attempts past the throttle): wait the Retry-After seconds",
   503: "Unavailable: the database does not answer, the instance is shutting down (Retry-After), or queue mode has no queue",
@@ -1144,6 +1149,11 @@ export function createOpenApiDocument(): OpenApiDocument {
         name: "MCP",
         description:
           "Model Context Protocol both ways: MCP servers your Tools nodes call, and /api/mcp, where MCP clients call your workflows",
+      },
+      {
+        name: "Triggers",
+        description:
+          "Runs that start themselves: a workflow's schedules (cron in a time zone, or every N minutes) and webhooks (POST /api/hooks/<token>, optionally signed)",
       },
       { name: "Meta", description: "Health and this document" },
     ],

@@ -202,7 +202,8 @@ async function waitForRun(ownerId: string, executionId: string, timeoutSeconds: 
 }
 
 export interface HookCallOutcome {
-  status: 200 | 202;
+  /** The run ended while the call waited (a hook that waits): its outcome; else the run to follow. */
+  ended: boolean;
   body: HookResponse;
 }
 
@@ -249,7 +250,7 @@ export async function callHook({
   if (!run) throw new Error("a hook's run needs no claim");
   if (hook.responseMode === "wait") {
     const ended = await waitForRun(hook.ownerId, run.executionId, hook.waitTimeoutSeconds);
-    if (ended) return { status: 200, body: ended };
+    if (ended) return { ended: true, body: ended };
   }
-  return { status: 202, body: { executionId: run.executionId, status: run.status } };
+  return { ended: false, body: { executionId: run.executionId, status: run.status } };
 }

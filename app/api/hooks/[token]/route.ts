@@ -12,10 +12,8 @@ export const POST = apiRoute<{ token: string }>(async (request, { params }) => {
   assertAcceptingRuns();
   const { token } = await params;
   const outcome = await callHook({ token, request });
-  return json(outcome.body, {
-    status: outcome.status,
-    headers: outcome.status === 202 ? { location: `/api/executions/${outcome.body.executionId}` } : {},
-  });
+  if (outcome.ended) return json(outcome.body, { status: 200 });
+  return json(outcome.body, { status: 202, headers: { location: `/api/executions/${outcome.body.executionId}` } });
 });
 
 const others = methodNotAllowed(["POST"]);

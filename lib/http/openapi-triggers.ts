@@ -1,0 +1,152 @@
+/** OpenAPI entries of the trigger routes: a workflow's schedules and webhooks, and a hook's public URL. */
+import { z } from "zod";
+import { idSchema } from "@/lib/contracts/common";
+import {
+  createScheduleBodySchema,
+  createWebhookBodySchema,
+  HOOK_MAX_BODY_BYTES,
+  hookResponseSchema,
+  rotateWebhookBodySchema,
+  scheduleListResponseSchema,
+  schedulePreviewResponseSchema,
+  scheduleResponseSchema,
+  scheduleTimingSchema,
+  SIGNATURE_HEADER,
+  SIGNATURE_WINDOW_SECONDS,
+  updateScheduleBodySchema,
+  updateWebhookBodySchema,
+  webhookListResponseSchema,
+  webhookResponseSchema,
+} from "@/lib/contracts/triggers";
+import type { ApiOperation } from "./openapi";
+
+const workflowPath = z.object({ id: idSchema });
+const schedulePath = z.object({ id: idSchema, scheduleId: idSchema });
+const webhookPath = z.object({ id: idSchema, webhookId: idSchema });
+
+export const triggerOperations: ApiOperation[] = [
+  {
+    method: "get",
+    path: "/api/workflows/{id}/schedules",
+    tag: "Triggers",
+    summary: "List a workflow's schedules",
+    description: "Each with its next five times (none while paused) and what its last tick did.",
+    params: { path: workflowPath },
+    success: { status: 200, description: "The schedules", json: scheduleListResponseSchema },
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/api/workflows/{id}/schedules",
+    tag: "Triggers",
+    summary: "Add a schedule",
+    description:
+      "A cron expression in a time zone, or every N minutes. Each tick runs the workflow (its pinned or latest version) once — however many instances run — with the schedule's input; the run is tagged `schedule` and the schedule's id. A tick missed while nothing was running is skipped or run once (`missedTicks`).",
+    params: { path: workflowPath },
+    body: { kind: "json", schema: createScheduleBodySchema },
+    success: { status: 201, description: "The schedule", json: scheduleResponseSchema },
+    errors: [400, 404, 413, 422],
+  },
+  {
+    method: "patch",
+    path: "/api/workflows/{id}/schedules/{scheduleId}",
+    tag: "Triggers",
+    summary: "Change, pause or resume a schedule",
+    description: "`enabled: false` pauses it; `true` resumes it from now (no missed ticks are run for the pause).",
+    params: { path: schedulePath },
+    body: { kind: "json", schema: updateScheduleBodySchema },
+    success: { status: 200, description: "The schedule", json: scheduleResponseSchema },
+    errors: [400, 404, 413, 422],
+  },
+  {
+    method: "delete",
+    path: "/api/workflows/{id}/schedules/{scheduleId}",
+    tag: "Triggers",
+    summary: "Delete a schedule",
+    params: { path: schedulePath },
+    success: { status: 204, description: "Deleted" },
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/api/schedules/preview",
+    tag: "Triggers",
+    summary: "Preview a schedule's next times",
+    description: "The next five times of a timing, before it is saved; 422 names the field at fault.",
+    body: { kind: "json", schema: scheduleTimingSchema },
+    success: { status: 200, description: "The next times", json: schedulePreviewResponseSchema },
+    errors: [400, 413, 422],
+  },
+  {
+    method: "get",
+    path: "/api/workflows/{id}/webhooks",
+    tag: "Triggers",
+    summary: "List a workflow's webhooks",
+    description: "Their paths and settings; a signing secret is never shown after it was made.",
+    params: { path: workflowPath },
+    success: { status: 200, description: "The webhooks", json: webhookListResponseSchema },
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/api/workflows/{id}/webhooks",
+    tag: "Triggers",
+    summary: "Add a webhook",
+    description:
+      "A URL with an unguessable token that runs the workflow. With `signed: true` calls must carry `X-Lattice-Signature`; the secret is in this answer only.",
+    params: { path: workflowPath },
+    body: { kind: "json", schema: createWebhookBodySchema },
+    success: { status: 201, description: "The webhook (and its secret, once)", json: webhookResponseSchema },
+    errors: [400, 404, 413, 422],
+  },
+  {
+    method: "patch",
+    path: "/api/workflows/{id}/webhooks/{webhookId}",
+    tag: "Triggers",
+    summary: "Change a webhook",
+    params: { path: webhookPath },
+    body: { kind: "json", schema: updateWebhookBodySchema },
+    success: { status: 200, description: "The webhook", json: webhookResponseSchema.pick({ webhook: true }) },
+    errors: [400, 404, 413, 422],
+  },
+  {
+    method: "delete",
+    path: "/api/workflows/{id}/webhooks/{webhookId}",
+    tag: "Triggers",
+    summary: "Delete a webhook",
+    description: "Its URL answers 404 from then on.",
+    params: { path: webhookPath },
+    success: { status: 204, description: "Deleted" },
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/api/workflows/{id}/webhooks/{webhookId}/rotate",
+    tag: "Triggers",
+    summary: "Rotate a webhook's URL or secret",
+    description:
+      '`{"rotate":"url"}`: a new token (the old URL answers 404 at once). `{"rotate":"secret"}`: a new signing secret, in this answer only (an unsigned hook requires signatures from then on).',
+    params: { path: webhookPath },
+    body: { kind: "json", schema: rotateWebhookBodySchema },
+    success: { status: 200, description: "The webhook (and the new secret)", json: webhookResponseSchema },
+    errors: [400, 404, 413, 422],
+  },
+  {
+    method: "post",
+    path: "/api/hooks/{token}",
+    tag: "Triggers",
+    summary: "Call a webhook",
+    description: `The hook's public URL: no session or API key (the token is the credential). The JSON body (at most ${HOOK_MAX_BODY_BYTES / 1024} KiB) and the headers the hook lists are mapped into the run's input. A signed hook requires \`${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the secret>\`, within ${SIGNATURE_WINDOW_SECONDS} s of the server's clock, each signature once. 202 with the execution id; a hook set to wait answers 200 with the run's outcome (202 if it takes longer than its timeout). Nothing runs on any error.`,
+    auth: "public",
+    params: {
+      path: z.object({ token: z.string().meta({ description: "The hook's token (43 characters)" }) }),
+      header: z.object({
+        "x-lattice-signature": z.string().optional().meta({ description: "Required by a signed hook" }),
+      }),
+    },
+    body: { kind: "json", schema: z.unknown().meta({ description: "Any JSON value" }) },
+    success: { status: 202, description: "The run started (or queued)", json: hookResponseSchema },
+    alsoSuccess: [{ status: 200, description: "The run's outcome (a hook that waits)", json: hookResponseSchema }],
+    errors: [400, 401, 404, 409, 413, 415, 422, 429, 503],
+  },
+];
