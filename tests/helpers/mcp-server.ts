@@ -97,6 +97,9 @@ export async function startTestMcpServer({
     }
     await transport.handleRequest(request, response, parsed);
   });
+  // Sockets stay open between a session's requests (Node's 5 s default can close one as a request reuses it,
+  // which the client survives by opening a new session: tests count sessions).
+  http.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   const { port } = http.address() as AddressInfo;
   return Object.assign(state, {

@@ -14,6 +14,7 @@ import { closeMcpConnections } from "@/lib/mcp/client";
 import { call, callRaw, newActor, readSse, type Actor } from "../api/rest-fixtures";
 import { setEnv } from "../helpers/env";
 import { startTestMcpServer, type TestMcpServer } from "../helpers/mcp-server";
+import { toolsNodeWorkflow } from "../helpers/tools-workflow";
 
 let server: TestMcpServer;
 let restoreEnv: () => void;
@@ -156,28 +157,14 @@ describe("MCP servers (Settings → MCP servers)", () => {
 
 /** start → tools (the local scripted model asks for the tools in `script`, in turn) → end. */
 function toolsWorkflow(mcp: unknown, script: string[]) {
-  return {
-    name: "MCP tools flow",
-    description: "",
-    nodes: [
-      { id: "start", type: "start", position: { x: 0, y: 0 }, data: { label: "Start", config: {} } },
-      {
-        id: "agent",
-        type: "tools",
-        position: { x: 240, y: 0 },
-        data: {
-          label: "Agent",
-          config: { provider: "local", model: "scripted", script, tools: ["calculator"], mcp, maxCalls: 10 },
-        },
-      },
-      { id: "end", type: "end", position: { x: 480, y: 0 }, data: { label: "End", config: {} } },
-    ],
-    edges: [
-      { id: "e1", source: "start", target: "agent" },
-      { id: "e2", source: "agent", target: "end" },
-    ],
-    metadata: {},
-  };
+  return toolsNodeWorkflow("MCP tools flow", {
+    provider: "local",
+    model: "scripted",
+    script,
+    tools: ["calculator"],
+    mcp,
+    maxCalls: 10,
+  });
 }
 
 describe("a Tools node calling an MCP server's tools (through execute)", () => {
