@@ -6,7 +6,15 @@
  */
 import { ReactFlowProvider } from "@xyflow/react";
 import { clsx } from "clsx";
-import { CircleAlert, FlaskConical, History, PanelRightClose, PanelRightOpen, SlidersHorizontal } from "lucide-react";
+import {
+  CalendarClock,
+  CircleAlert,
+  FlaskConical,
+  History,
+  PanelRightClose,
+  PanelRightOpen,
+  SlidersHorizontal,
+} from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
@@ -30,6 +38,7 @@ import type { EditorResources } from "./model/resources";
 import { Palette } from "./palette";
 import { IssuesPanel } from "./panels/issues-panel";
 import { RunPanel } from "./panels/run-panel";
+import { TriggersPanel } from "./panels/triggers-panel";
 import { VersionsPanel } from "./panels/versions-panel";
 import { EditorResourcesProvider } from "./resources-context";
 import { EditorToolbar } from "./toolbar";
@@ -67,6 +76,7 @@ const PANELS: Array<{ id: PanelId; label: string; icon: typeof SlidersHorizontal
   { id: "inspector", label: "Inspector", icon: SlidersHorizontal },
   { id: "issues", label: "Issues", icon: CircleAlert },
   { id: "versions", label: "Versions", icon: History },
+  { id: "triggers", label: "Triggers", icon: CalendarClock },
   { id: "run", label: "Test", icon: FlaskConical },
 ];
 
@@ -276,6 +286,8 @@ function SidePanel() {
           <IssuesPanel />
         ) : panel === "versions" ? (
           <VersionsPanel />
+        ) : panel === "triggers" ? (
+          <TriggersPanel />
         ) : (
           <RunPanel />
         )}

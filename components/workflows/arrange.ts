@@ -10,6 +10,8 @@ export interface WorkflowListItem {
   createdAt: string;
   updatedAt: string;
   lastRun: { status: string; at: string; durationMs: number | null } | null;
+  /** The earliest next run of its enabled schedules (ISO 8601), or null. */
+  nextRunAt?: string | null;
 }
 
 export type WorkflowSort = "updated" | "name" | "created" | "lastRun";

@@ -259,6 +259,11 @@ export function WorkflowRow({
             ) : (
               <span className="whitespace-nowrap text-zinc-400">Never run</span>
             )}
+            {item.nextRunAt ? (
+              <span className="mt-0.5 block text-[12px] whitespace-nowrap text-zinc-500" data-testid="next-run">
+                Next <RelativeTime date={item.nextRunAt} />
+              </span>
+            ) : null}
           </dd>
         </div>
         <div className="w-24 text-right">

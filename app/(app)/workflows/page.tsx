@@ -8,6 +8,7 @@ import { PageSkeleton } from "@/components/ui/page-skeleton";
 import { WorkflowActions } from "@/components/workflows/workflow-actions";
 import { WorkflowList, type WorkflowListItem } from "@/components/workflows/workflow-list";
 import { requireSessionUser } from "@/lib/auth";
+import { nextScheduledRuns } from "@/lib/services/triggers";
 import { listLastRuns, listWorkflows } from "@/lib/services/workflows";
 import { validationContextFor } from "@/lib/services/validation-context";
 
@@ -33,12 +34,12 @@ async function Workflows() {
     // The import dialog validates files in the browser against what this deployment offers the user.
     validationContextFor({ ownerId: user.id }),
   ]);
-  const lastRuns = new Map(
-    (await listLastRuns({ ownerId: user.id, workflowIds: workflows.map((wf) => wf.id) })).map((run) => [
-      run.definitionId,
-      run,
-    ]),
-  );
+  const workflowIds = workflows.map((wf) => wf.id);
+  const [runs, nextRuns] = await Promise.all([
+    listLastRuns({ ownerId: user.id, workflowIds }),
+    nextScheduledRuns({ ownerId: user.id, workflowIds }),
+  ]);
+  const lastRuns = new Map(runs.map((run) => [run.definitionId, run]));
   const items: WorkflowListItem[] = workflows.map((wf) => {
     const run = lastRuns.get(wf.id);
     return {
@@ -51,6 +52,7 @@ async function Workflows() {
       createdAt: wf.createdAt,
       updatedAt: wf.updatedAt,
       lastRun: run ? { status: run.status, at: run.at.toISOString(), durationMs: run.durationMs } : null,
+      nextRunAt: nextRuns[wf.id] ?? null,
     };
   });
 

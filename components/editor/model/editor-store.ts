@@ -28,7 +28,7 @@ import { EMPTY_ISSUE_INDEX, indexIssues, type IssueIndex } from "./issues";
 import { applyRunEvent, IDLE_RUN, startingRun, type RunState } from "./run-state";
 import type { NodeRunSession } from "./single-node";
 
-export type PanelId = "inspector" | "issues" | "versions" | "run";
+export type PanelId = "inspector" | "issues" | "versions" | "triggers" | "run";
 
 export interface EditorNotice {
   id: number;
