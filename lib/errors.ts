@@ -40,7 +40,22 @@ const statusByType: Record<ErrorType, number> = {
   internal: 500,
 };
 
+/** What marks an AppError, whichever copy of this module made it (see `Symbol.hasInstance` below). */
+const APP_ERROR = Symbol.for("lattice.AppError");
+
 export class AppError extends Error {
+  /**
+   * `instanceof AppError` holds across copies of this module: a production build bundles it more than once
+   * (the instrumentation entry, which starts the tracker, and the routes each get a copy), and a refusal
+   * thrown by one copy — a run limit's 429 from the tracker's start — must still be answered as itself by
+   * the route wrapper, not as a 500. Subclasses keep the ordinary check.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== AppError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === "object" && value !== null && (value as { [APP_ERROR]?: unknown })[APP_ERROR] === true;
+  }
+
+  readonly [APP_ERROR] = true;
   readonly type: ErrorType;
   readonly status: number;
 

@@ -4,9 +4,11 @@
  *   2. vitest on the embedded database (in-memory PGlite);
  *   3. the same vitest suite on PostgreSQL, when TEST_DATABASE_URL (or DATABASE_URL) names a server;
  *   4. the production build, then Playwright end-to-end tests in headless Chromium against it;
- *   5. the reliability suites on PostgreSQL (against that build), when a server is named.
+ *   5. the SDK suites (TypeScript and Python, side by side) against that build, on PGlite and on PostgreSQL
+ *      when a server is named (tests/sdk/run.ts: one server per backend, no build of their own);
+ *   6. the reliability suites on PostgreSQL (against that build), when a server is named.
  * Prints one closing line "N passed, N failed, N skipped" and exits non-zero on any failure.
- * Flags: --no-e2e, --no-postgres, --no-reliability, --only-e2e.
+ * Flags: --no-e2e, --no-postgres, --no-reliability, --no-sdk, --only-e2e.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -41,9 +43,14 @@ function readJson<T>(file: string): T | undefined {
   }
 }
 
-function vitest(step: string, outFile: string, env: Record<string, string | undefined>) {
+function vitest(step: string, outFile: string, env: Record<string, string | undefined>, extra: string[] = []) {
   fs.rmSync(outFile, { force: true });
-  run(step, "npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${outFile}`], env);
+  run(
+    step,
+    "npx",
+    ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${outFile}`, ...extra],
+    env,
+  );
   const r = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(
     outFile,
   );
@@ -118,10 +125,15 @@ if (!onlyE2e) {
   run("biome lint", "npx", ["biome", "lint", "."]);
   const dbFiles = path.join(results, "vitest-db-files.txt");
   fs.rmSync(dbFiles, { force: true });
-  vitest("vitest (PGlite)", path.join(results, "vitest-pglite.json"), {
-    TEST_BACKEND: "pglite",
-    LATTICE_DB_FILES_OUT: dbFiles,
-  });
+  // Two test files at a time on the embedded database (each has its own in-memory PGlite, so they cannot
+  // meet; vitest's default on 2 cores is one): files wait on sockets and servers as much as they compute.
+  // The PostgreSQL pass keeps one, since its files share a database and the run queue.
+  vitest(
+    "vitest (PGlite)",
+    path.join(results, "vitest-pglite.json"),
+    { TEST_BACKEND: "pglite", LATTICE_DB_FILES_OUT: dbFiles },
+    ["--maxWorkers=2"],
+  );
   if (pgUrl && !args.has("--no-postgres")) {
     const excludeFile = path.join(results, "vitest-postgres-exclude.json");
     const databaseFree = databaseFreeFiles(path.join(results, "vitest-pglite.json"), dbFiles);
@@ -172,6 +184,27 @@ if (!args.has("--no-e2e")) {
       total.skipped += r.stats.skipped;
     } else if (!failedSteps.includes("playwright (e2e)")) {
       failedSteps.push("playwright (e2e)");
+    }
+    // The SDKs against the build just made: one server per backend, both suites at once (about half a minute).
+    if (!onlyE2e && !args.has("--no-sdk")) {
+      const summary = path.join(results, "sdk.json");
+      fs.rmSync(summary, { force: true });
+      run(
+        "sdk suites",
+        "npx",
+        ["tsx", "tests/sdk/run.ts", "--summary", summary, ...(args.has("--no-postgres") ? ["--no-postgres"] : [])],
+        {
+          ...(pgUrl ? { TEST_DATABASE_URL: pgUrl } : {}),
+        },
+      );
+      const sdk = readJson<Tally>(summary);
+      if (sdk) {
+        total.passed += sdk.passed;
+        total.failed += sdk.failed;
+        total.skipped += sdk.skipped;
+      } else if (!failedSteps.includes("sdk suites")) {
+        failedSteps.push("sdk suites");
+      }
     }
   }
 }

@@ -239,16 +239,9 @@ export class Chat {
    * last event, `stream.savedMessage` is the assistant message as saved.
    */
   async send(body: T.ChatBody, options: StreamOptions = {}): Promise<RunStream> {
-    // The first connection is opened here, so a refused message (422, 429) throws from send itself.
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(options.signal?.reason);
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    let first: Response;
-    try {
-      first = await postJson(this.fetchRaw, "/api/chat", body, EVENT_STREAM, controller.signal);
-    } finally {
-      options.signal?.removeEventListener("abort", onAbort);
-    }
+    // The first connection is opened here, so a refused message (422, 429) throws from send itself; the
+    // caller's signal ends it (and any wait) later too.
+    const first = await postJson(this.fetchRaw, "/api/chat", body, EVENT_STREAM, options.signal);
     let used = false;
     const open: OpenConnection = async () => {
       if (used) throw new LatticeError("unavailable:stream", "The chat's first connection was lost.", { status: 0 });
