@@ -191,6 +191,11 @@ describe("node drawing", () => {
     const credential = { provider: "openai", model: "gpt-4o", credentialId: "01J0000000000000000000000C" };
     expect(nodeSummary("model", credential, { credentialName: () => "Team key" })).toBe("openai · gpt-4o (Team key)");
     expect(nodeSummary("model", credential)).toBe("openai · gpt-4o (missing credential)");
+    const tools = { provider: "local", model: "echo", tools: ["calculator"] };
+    expect(nodeSummary("tools", { ...tools, mcp: [{ serverId: "s1", tools: ["add", "shout"] }] })).toBe(
+      "local · echo — 3 tools (2 MCP)",
+    );
+    expect(nodeSummary("tools", tools)).toBe("local · echo — 1 tool");
     expect(nodeSummary("retrieval", { knowledgeBaseId: "kb1", topK: 3 }, { knowledgeBaseName: () => "Handbook" })).toBe(
       "Top 3 from Handbook",
     );

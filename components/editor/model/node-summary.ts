@@ -45,9 +45,7 @@ export function nodeSummary(
     case "router":
       return (
         modelSummary(config, context) +
-        (type === "tools" && Array.isArray(config.tools)
-          ? ` — ${config.tools.length} tool${config.tools.length === 1 ? "" : "s"}`
-          : "")
+        (type === "tools" && Array.isArray(config.tools) ? ` — ${toolCount(config)}` : "")
       );
     case "prompt":
       return `${str(config.role) || "user"}: ${excerpt(str(config.template) || "{{input.message}}", 48)}`;
@@ -87,4 +85,19 @@ export function nodeSummary(
     default:
       return null;
   }
+}
+
+/** A Tools node's tools: the built-in ones and those it picked from MCP servers. */
+function toolCount(config: Record<string, unknown>): string {
+  const builtin = Array.isArray(config.tools) ? config.tools.length : 0;
+  const mcp = Array.isArray(config.mcp)
+    ? config.mcp.reduce<number>(
+        (sum, server) =>
+          sum +
+          (Array.isArray((server as { tools?: unknown })?.tools) ? (server as { tools: unknown[] }).tools.length : 0),
+        0,
+      )
+    : 0;
+  const count = builtin + mcp;
+  return `${count} tool${count === 1 ? "" : "s"}${mcp ? ` (${mcp} MCP)` : ""}`;
 }
