@@ -137,6 +137,14 @@ test.describe("app shell and first pages", () => {
     // Offline: every request stays on this server (no web fonts, telemetry or hosted services).
     const origin = new URL(page.url()).origin;
     expect(requests.filter((url) => !url.startsWith(`${origin}/`) && !/^(data|blob):/.test(url))).toEqual([]);
+
+    // The client SDKs' guide is one click away: install and quick starts for both.
+    await page.getByTestId("sdk-link").click();
+    await expect(page.getByRole("heading", { name: "Client SDKs", level: 1 })).toBeVisible();
+    const guide = page.getByTestId("sdk-guide");
+    await expect(guide).toContainText("npm install ./sdk/typescript");
+    await expect(guide).toContainText("pip install ./sdk/python");
+    await expect(guide.getByRole("heading", { name: "Quick start: Python" })).toBeVisible();
   });
 
   test("Ctrl+B folds the sidebar to its rail, full-bleed pages such as the chat sit beside it, and it stays folded", async ({

@@ -37,6 +37,13 @@ export default async function ApiReferencePage() {
             <Link href="/settings" className="text-sm font-medium text-indigo-700 hover:underline">
               Create an API key
             </Link>
+            <Link
+              href="/settings/api/sdks"
+              className="text-sm font-medium text-indigo-700 hover:underline"
+              data-testid="sdk-link"
+            >
+              Client SDKs
+            </Link>
             <a
               href="/api/openapi.json"
               className="text-sm font-medium text-indigo-700 hover:underline"
