@@ -1009,6 +1009,156 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/workflows/{id}/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a workflow's schedules
+         * @description Each with its next five times (none while paused) and what its last tick did.
+         */
+        get: operations["getWorkflowsByIdSchedules"];
+        put?: never;
+        /**
+         * Add a schedule
+         * @description A cron expression in a time zone, or every N minutes. Each tick runs the workflow (its pinned or latest version) once — however many instances run — with the schedule's input; the run is tagged `schedule` and the schedule's id. A tick missed while nothing was running is skipped or run once (`missedTicks`).
+         */
+        post: operations["postWorkflowsByIdSchedules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/schedules/{scheduleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a schedule */
+        delete: operations["deleteWorkflowsByIdSchedulesByScheduleId"];
+        options?: never;
+        head?: never;
+        /**
+         * Change, pause or resume a schedule
+         * @description `enabled: false` pauses it; `true` resumes it from now (no missed ticks are run for the pause).
+         */
+        patch: operations["patchWorkflowsByIdSchedulesByScheduleId"];
+        trace?: never;
+    };
+    "/api/schedules/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a schedule's next times
+         * @description The next five times of a timing, before it is saved; 422 names the field at fault.
+         */
+        post: operations["postSchedulesPreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a workflow's webhooks
+         * @description Their paths and settings; a signing secret is never shown after it was made.
+         */
+        get: operations["getWorkflowsByIdWebhooks"];
+        put?: never;
+        /**
+         * Add a webhook
+         * @description A URL with an unguessable token that runs the workflow. With `signed: true` calls must carry `X-Lattice-Signature`; the secret is in this answer only.
+         */
+        post: operations["postWorkflowsByIdWebhooks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook
+         * @description Its URL answers 404 from then on.
+         */
+        delete: operations["deleteWorkflowsByIdWebhooksByWebhookId"];
+        options?: never;
+        head?: never;
+        /** Change a webhook */
+        patch: operations["patchWorkflowsByIdWebhooksByWebhookId"];
+        trace?: never;
+    };
+    "/api/workflows/{id}/webhooks/{webhookId}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a webhook's URL or secret
+         * @description `{"rotate":"url"}`: a new token (the old URL answers 404 at once). `{"rotate":"secret"}`: a new signing secret, in this answer only (an unsigned hook requires signatures from then on).
+         */
+        post: operations["postWorkflowsByIdWebhooksByWebhookIdRotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hooks/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Call a webhook
+         * @description The hook's public URL: no session or API key (the token is the credential). The JSON body (at most 256 KiB) and the headers the hook lists are mapped into the run's input. A signed hook requires `X-Lattice-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the secret>`, within 300 s of the server's clock, each signature once. 202 with the execution id; a hook set to wait answers 200 with the run's outcome (202 if it takes longer than its timeout). Nothing runs on any error.
+         */
+        post: operations["postHooksByToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1562,6 +1712,102 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        CreateScheduleBody: {
+            /** @enum {string} */
+            kind: "cron" | "interval";
+            /** @description Five fields (minute hour day month weekday), e.g. "0 9 * * 1-5"; kind "cron" */
+            cron?: string;
+            /** @description IANA time zone the cron is read in, e.g. "Europe/Paris" (default UTC) */
+            timezone?: string;
+            /** @description Every N minutes; kind "interval" */
+            intervalMinutes?: number;
+            name?: string;
+            input?: {
+                message?: string;
+                variables?: {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description The workflow version it runs; null: the latest version at each run */
+            version?: number | null;
+            enabled?: boolean;
+            /**
+             * @description A tick missed while nothing was running: skip it (default) or run it once when back
+             * @enum {string}
+             */
+            missedTicks?: "skip" | "run_once";
+        };
+        UpdateScheduleBody: {
+            /** @enum {string} */
+            kind?: "cron" | "interval";
+            /** @description Five fields (minute hour day month weekday), e.g. "0 9 * * 1-5"; kind "cron" */
+            cron?: string;
+            /** @description IANA time zone the cron is read in, e.g. "Europe/Paris" (default UTC) */
+            timezone?: string;
+            /** @description Every N minutes; kind "interval" */
+            intervalMinutes?: number;
+            name?: string;
+            input?: {
+                message?: string;
+                variables?: {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description The workflow version it runs; null: the latest version at each run */
+            version?: number | null;
+            enabled?: boolean;
+            /**
+             * @description A tick missed while nothing was running: skip it (default) or run it once when back
+             * @enum {string}
+             */
+            missedTicks?: "skip" | "run_once";
+        };
+        CreateWebhookBody: {
+            name?: string;
+            /** @description The workflow version it runs; null: the latest version at each run */
+            version?: number | null;
+            enabled?: boolean;
+            signed?: boolean;
+            /** @description JSONata over { body, headers } for the run's message (default: body.message when it is text, else the body as JSON), e.g. "body.text" */
+            messageExpression?: string | null;
+            /** @description JSONata over { body, headers } for the run's variables, an object (default: { "body": body, "headers": headers }) */
+            variablesExpression?: string | null;
+            /** @description Request headers the mapping may read (as headers.<name>) */
+            headers?: string[];
+            /**
+             * @description async: 202 with the execution id at once; wait: the run's result (202 after the timeout)
+             * @enum {string}
+             */
+            responseMode?: "async" | "wait";
+            waitTimeoutSeconds?: number;
+            ratePerMinute?: number;
+        };
+        UpdateWebhookBody: {
+            name?: string;
+            /** @description The workflow version it runs; null: the latest version at each run */
+            version?: number | null;
+            enabled?: boolean;
+            /** @description JSONata over { body, headers } for the run's message (default: body.message when it is text, else the body as JSON), e.g. "body.text" */
+            messageExpression?: string | null;
+            /** @description JSONata over { body, headers } for the run's variables, an object (default: { "body": body, "headers": headers }) */
+            variablesExpression?: string | null;
+            /** @description Request headers the mapping may read (as headers.<name>) */
+            headers?: string[];
+            /**
+             * @description async: 202 with the execution id at once; wait: the run's result (202 after the timeout)
+             * @enum {string}
+             */
+            responseMode?: "async" | "wait";
+            waitTimeoutSeconds?: number;
+            ratePerMinute?: number;
+        };
+        RotateWebhookBody: {
+            /**
+             * @description url: a new token; secret: a new signing secret
+             * @enum {string}
+             */
+            rotate: "url" | "secret";
+        };
         WorkflowSummary: {
             /**
              * @description A ULID
@@ -1604,6 +1850,8 @@ export interface components {
         WorkflowSaved: {
             workflow: components["schemas"]["Workflow"];
             validation: components["schemas"]["ValidationResult"];
+            /** @description Import only: model nodes whose credential you have no match for (same name and provider); they now use the default model */
+            repointedNodes?: components["schemas"]["RepointedNode"][];
         };
         Workflow: {
             /**
@@ -1702,12 +1950,22 @@ export interface components {
         };
         ValidationIssue: {
             /** @enum {string} */
-            code: "schema.invalid" | "node.unknown_type" | "node.invalid_config" | "node.duplicate_id" | "node.unreachable" | "node.no_outgoing" | "node.unknown_config_field" | "edge.duplicate_id" | "edge.dangling_source" | "edge.dangling_target" | "edge.unknown_handle" | "edge.missing_handle" | "edge.invalid_target" | "branch.unconnected" | "graph.no_start" | "graph.multiple_starts" | "graph.no_reachable_end" | "graph.cycle_without_loop" | "loop.body_not_closed" | "error_handler.not_on_error_handle" | "expression.invalid" | "template.invalid" | "auth.required" | "http.invalid_url" | "http.forbidden_target" | "model.unknown_provider" | "model.not_configured" | "model.unknown_model" | "tool.not_allowed" | "retrieval.unknown_knowledge_base" | "subworkflow.unknown_workflow" | "subworkflow.self_reference" | "limits.nodes" | "limits.loop_iterations" | "limits.tool_calls" | "limits.tokens" | "limits.subworkflow_depth" | "secret.unknown" | "secret.not_allowed" | "validation.internal";
+            code: "schema.invalid" | "node.unknown_type" | "node.invalid_config" | "node.duplicate_id" | "node.unreachable" | "node.no_outgoing" | "node.unknown_config_field" | "edge.duplicate_id" | "edge.dangling_source" | "edge.dangling_target" | "edge.unknown_handle" | "edge.missing_handle" | "edge.invalid_target" | "branch.unconnected" | "graph.no_start" | "graph.multiple_starts" | "graph.no_reachable_end" | "graph.cycle_without_loop" | "loop.body_not_closed" | "error_handler.not_on_error_handle" | "expression.invalid" | "template.invalid" | "auth.required" | "http.invalid_url" | "http.forbidden_target" | "model.unknown_provider" | "model.not_configured" | "model.unknown_model" | "tool.not_allowed" | "retrieval.unknown_knowledge_base" | "subworkflow.unknown_workflow" | "mcp.unknown_server" | "subworkflow.self_reference" | "limits.nodes" | "limits.loop_iterations" | "limits.tool_calls" | "limits.tokens" | "limits.subworkflow_depth" | "secret.unknown" | "secret.not_allowed" | "validation.internal";
             message: string;
             nodeId?: string;
             edgeId?: string;
             path?: string;
             position?: number;
+        };
+        RepointedNode: {
+            nodeId: string;
+            label?: string;
+            /** @description The credential the file names (null: only an id) */
+            credentialName: string | null;
+            /** @description The provider the node used in the file */
+            provider: string;
+            /** @description The model the node used in the file */
+            model: string;
         };
         WorkflowVersionSummary: {
             version: number;
@@ -3046,6 +3304,97 @@ export interface components {
             /** @description The tool's name at /api/mcp */
             toolName: string;
         };
+        Schedule: {
+            /**
+             * @description A ULID
+             * @example 01JB8Z3V4Q5R6S7T8V9W0X1Y2Z
+             */
+            id: string;
+            /**
+             * @description A ULID
+             * @example 01JB8Z3V4Q5R6S7T8V9W0X1Y2Z
+             */
+            workflowId: string;
+            name: string;
+            /** @enum {string} */
+            kind: "cron" | "interval";
+            cron: string | null;
+            timezone: string;
+            intervalMinutes: number | null;
+            input: {
+                message?: string;
+                variables?: {
+                    [key: string]: unknown;
+                };
+            };
+            version: number | null;
+            enabled: boolean;
+            /** @enum {string} */
+            missedTicks: "skip" | "run_once";
+            nextRunAt: string | null;
+            nextRuns: string[];
+            lastRunAt: string | null;
+            lastExecutionId: string | null;
+            lastError: string | null;
+            /**
+             * Format: date-time
+             * @example 2025-01-31T12:00:00.000Z
+             */
+            createdAt: string;
+        };
+        SchedulePreview: {
+            nextRuns: string[];
+            description: string;
+        };
+        Webhook: {
+            /**
+             * @description A ULID
+             * @example 01JB8Z3V4Q5R6S7T8V9W0X1Y2Z
+             */
+            id: string;
+            /**
+             * @description A ULID
+             * @example 01JB8Z3V4Q5R6S7T8V9W0X1Y2Z
+             */
+            workflowId: string;
+            name: string;
+            path: string;
+            enabled: boolean;
+            version: number | null;
+            signed: boolean;
+            messageExpression: string | null;
+            variablesExpression: string | null;
+            headers: string[];
+            /** @enum {string} */
+            responseMode: "async" | "wait";
+            waitTimeoutSeconds: number;
+            ratePerMinute: number;
+            lastCalledAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2025-01-31T12:00:00.000Z
+             */
+            createdAt: string;
+        };
+        HookResponse: {
+            /**
+             * @description A ULID
+             * @example 01JB8Z3V4Q5R6S7T8V9W0X1Y2Z
+             */
+            executionId: string;
+            /** @enum {string} */
+            status: "pending" | "running" | "completed" | "failed" | "cancelled" | "paused";
+            output?: {
+                message: string;
+                variables: {
+                    [key: string]: unknown;
+                };
+            };
+            error?: {
+                code: string;
+                message: string;
+            };
+        };
         WorkflowExportFileOutput: {
             /** @constant */
             format: "lattice.workflow";
@@ -3680,6 +4029,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         template: components["schemas"]["Template"];
+                        /** @description Import only: model nodes whose credential you have no match for (same name and provider); they now use the default model */
+                        repointedNodes?: components["schemas"]["RepointedNode"][];
                     };
                 };
             };
@@ -3931,6 +4282,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         template: components["schemas"]["Template"];
+                        /** @description Import only: model nodes whose credential you have no match for (same name and provider); they now use the default model */
+                        repointedNodes?: components["schemas"]["RepointedNode"][];
                     };
                 };
             };
@@ -4001,6 +4354,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         template: components["schemas"]["Template"];
+                        /** @description Import only: model nodes whose credential you have no match for (same name and provider); they now use the default model */
+                        repointedNodes?: components["schemas"]["RepointedNode"][];
                     };
                 };
             };
@@ -4048,6 +4403,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         template: components["schemas"]["Template"];
+                        /** @description Import only: model nodes whose credential you have no match for (same name and provider); they now use the default model */
+                        repointedNodes?: components["schemas"]["RepointedNode"][];
                     };
                 };
             };
@@ -4298,6 +4655,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         template: components["schemas"]["Template"];
+                        /** @description Import only: model nodes whose credential you have no match for (same name and provider); they now use the default model */
+                        repointedNodes?: components["schemas"]["RepointedNode"][];
                     };
                 };
             };
@@ -7650,7 +8009,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error */
+            /** @description The body is not of a media type the route takes (a webhook takes application/json) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7801,6 +8160,815 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+        };
+    };
+    getWorkflowsByIdSchedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A ULID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        schedules: components["schemas"]["Schedule"][];
+                    };
+                };
+            };
+            /** @description No credentials, or an invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource — or not yours (other users' rows are indistinguishable from missing ones) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postWorkflowsByIdSchedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A ULID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateScheduleBody"];
+            };
+        };
+        responses: {
+            /** @description The schedule */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        schedule: components["schemas"]["Schedule"];
+                    };
+                };
+            };
+            /** @description Malformed request (not JSON, not UTF-8, nested too deep…) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or an invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: a request that changes something, sent with the session cookie from another site (use an API key there); or a built-in template */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource — or not yours (other users' rows are indistinguishable from missing ones) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteWorkflowsByIdSchedulesByScheduleId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A ULID */
+                id: string;
+                /** @description A ULID */
+                scheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No credentials, or an invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: a request that changes something, sent with the session cookie from another site (use an API key there); or a built-in template */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource — or not yours (other users' rows are indistinguishable from missing ones) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchWorkflowsByIdSchedulesByScheduleId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A ULID */
+                id: string;
+                /** @description A ULID */
+                scheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateScheduleBody"];
+            };
+        };
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        schedule: components["schemas"]["Schedule"];
+                    };
+                };
+            };
+            /** @description Malformed request (not JSON, not UTF-8, nested too deep…) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or an invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: a request that changes something, sent with the session cookie from another site (use an API key there); or a built-in template */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource — or not yours (other users' rows are indistinguishable from missing ones) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postSchedulesPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    kind: "cron" | "interval";
+                    /** @description Five fields (minute hour day month weekday), e.g. "0 9 * * 1-5"; kind "cron" */
+                    cron?: string;
+                    /** @description IANA time zone the cron is read in, e.g. "Europe/Paris" (default UTC) */
+                    timezone?: string;
+                    /** @description Every N minutes; kind "interval" */
+                    intervalMinutes?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The next times */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulePreview"];
+                };
+            };
+            /** @description Malformed request (not JSON, not UTF-8, nested too deep…) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or an invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: a request that changes something, sent with the session cookie from another site (use an API key there); or a built-in template */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWorkflowsByIdWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A ULID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhooks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        webhooks: components["schemas"]["Webhook"][];
+                    };
+                };
+            };
+            /** @description No credentials, or an invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource — or not yours (other users' rows are indistinguishable from missing ones) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postWorkflowsByIdWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A ULID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookBody"];
+            };
+        };
+        responses: {
+            /** @description The webhook (and its secret, once) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        webhook: components["schemas"]["Webhook"];
+                        secret?: string;
+                    };
+                };
+            };
+            /** @description Malformed request (not JSON, not UTF-8, nested too deep…) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or an invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: a request that changes something, sent with the session cookie from another site (use an API key there); or a built-in template */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource — or not yours (other users' rows are indistinguishable from missing ones) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteWorkflowsByIdWebhooksByWebhookId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A ULID */
+                id: string;
+                /** @description A ULID */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No credentials, or an invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: a request that changes something, sent with the session cookie from another site (use an API key there); or a built-in template */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource — or not yours (other users' rows are indistinguishable from missing ones) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchWorkflowsByIdWebhooksByWebhookId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A ULID */
+                id: string;
+                /** @description A ULID */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookBody"];
+            };
+        };
+        responses: {
+            /** @description The webhook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        webhook: components["schemas"]["Webhook"];
+                    };
+                };
+            };
+            /** @description Malformed request (not JSON, not UTF-8, nested too deep…) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or an invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: a request that changes something, sent with the session cookie from another site (use an API key there); or a built-in template */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource — or not yours (other users' rows are indistinguishable from missing ones) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postWorkflowsByIdWebhooksByWebhookIdRotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A ULID */
+                id: string;
+                /** @description A ULID */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateWebhookBody"];
+            };
+        };
+        responses: {
+            /** @description The webhook (and the new secret) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        webhook: components["schemas"]["Webhook"];
+                        secret?: string;
+                    };
+                };
+            };
+            /** @description Malformed request (not JSON, not UTF-8, nested too deep…) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or an invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed: a request that changes something, sent with the session cookie from another site (use an API key there); or a built-in template */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource — or not yours (other users' rows are indistinguishable from missing ones) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postHooksByToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required by a signed hook */
+                "x-lattice-signature"?: string;
+            };
+            path: {
+                /** @description The hook's token (43 characters) */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            /** @description The run's outcome (a hook that waits) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HookResponse"];
+                };
+            };
+            /** @description The run started (or queued) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HookResponse"];
+                };
+            };
+            /** @description Malformed request (not JSON, not UTF-8, nested too deep…) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or an invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource — or not yours (other users' rows are indistinguishable from missing ones) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the resource's current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type the route takes (a webhook takes application/json) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input: `issues` names each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (runs past your run limits, or sign-in/sign-up attempts past the throttle): wait the Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable: the database does not answer, the instance is shutting down (Retry-After), or queue mode has no queue */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
