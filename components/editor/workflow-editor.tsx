@@ -251,6 +251,7 @@ function SidePanel() {
             aria-controls={`panel-${id}`}
             data-testid={`tab-${id}`}
             onClick={() => store.getState().setPanel(id)}
+            title={label}
             className={clsx(
               "-mb-px flex items-center gap-1.5 border-b-2 px-2 py-2.5 text-[12.5px] font-medium whitespace-nowrap focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-indigo-500",
               panel === id
@@ -259,7 +260,9 @@ function SidePanel() {
             )}
           >
             <Icon aria-hidden className="size-3.5" />
-            {label}
+            {/* Five tabs do not fit the panel's width with every label: the open one is named, the others by icon
+                (their names stay for screen readers and in the tooltip). */}
+            <span className={panel === id ? undefined : "sr-only"}>{label}</span>
             {count(id)}
           </button>
         ))}

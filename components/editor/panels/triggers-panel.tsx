@@ -277,8 +277,8 @@ function NewSchedule({ workflowId, onCreated }: { workflowId: string; onCreated:
         value={missedTicks}
         onChange={(e) => setMissedTicks(e.target.value as "skip" | "run_once")}
       >
-        <option value="skip">Skip runs missed while the server was down</option>
-        <option value="run_once">Run a missed run once when the server is back</option>
+        <option value="skip">Missed while down: skip</option>
+        <option value="run_once">Missed while down: run once</option>
       </Select>
       <div className="rounded-md border border-zinc-200 bg-white px-2.5 py-2" data-testid="schedule-preview">
         {previewError ? (
