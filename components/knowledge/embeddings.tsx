@@ -1,8 +1,8 @@
 "use client";
 
 /**
- * "Search by meaning": a knowledge base's embeddings model (a provider the server has configured and the
- * model's name), how many of its passages that model has embedded (a progress bar), the explicit
+ * "Search by meaning": a knowledge base's embeddings model (a provider the server has configured, or one of
+ * the user's credentials for OpenAI-compatible servers or Ollama, and the model's name), how many of its passages that model has embedded (a progress bar), the explicit
  * "Embed passages" action after the model changed (or to retry failures), and the documents whose embedding
  * failed. Without a model, search matches words only, as before.
  */
@@ -22,6 +22,7 @@ import {
 } from "@/lib/contracts/knowledge";
 import { errorText, Field, fieldIssue, invalidProps } from "./fields";
 import { countOf } from "./format";
+import { useCredentials } from "@/components/settings/queries";
 import { knowledgeKeys, useEmbeddingStatus, useReembed, useSetEmbeddingModel } from "./queries";
 
 const MODEL_PLACEHOLDERS: Record<EmbeddingProviderId, string> = {
@@ -73,27 +74,51 @@ function ModelForm({ knowledgeBaseId, status }: { knowledgeBaseId: string; statu
   const providerId = useId();
   const modelId = useId();
   const configured = status.providers.filter((p) => p.configured);
+  const credentials = (useCredentials().data ?? []).filter(
+    (c): c is typeof c & { provider: EmbeddingProviderId } => c.provider === "openai" || c.provider === "ollama",
+  );
   const current = status.embeddingModel;
-  const [provider, setProvider] = useState<EmbeddingProviderId | "">(current?.provider ?? configured[0]?.id ?? "");
+  // A choice is a server provider's id, or "credential:<id>" for one of the user's credentials.
+  const choiceOf = (model: { provider: EmbeddingProviderId; credentialId?: string } | null | undefined) =>
+    model?.credentialId ? `credential:${model.credentialId}` : (model?.provider ?? "");
+  const [choice, setChoice] = useState<string>(
+    choiceOf(current) ||
+      configured[0]?.id ||
+      (credentials[0] ? choiceOf({ provider: credentials[0].provider, credentialId: credentials[0].id }) : ""),
+  );
+  // The credentials arrive after the first render: with nothing chosen yet, the first one is.
+  useEffect(() => {
+    if (!choice && credentials[0]) setChoice(`credential:${credentials[0].id}`);
+  }, [choice, credentials]);
+  const credential = choice.startsWith("credential:")
+    ? credentials.find((c) => `credential:${c.id}` === choice)
+    : undefined;
+  const provider: EmbeddingProviderId | "" =
+    credential?.provider ?? (choice.startsWith("credential:") ? "" : (choice as EmbeddingProviderId | ""));
   const [model, setModel] = useState(current?.model ?? "");
   const [missing, setMissing] = useState<string | null>(null);
   const save = useSetEmbeddingModel(knowledgeBaseId);
   const saving = useSingleFlight();
 
-  if (configured.length === 0 && !current) {
+  if (configured.length === 0 && credentials.length === 0 && !current) {
     return (
       <p data-testid="embeddings-unavailable" className="px-5 py-4 text-[13px] text-zinc-600">
         No embeddings provider is configured on this server: set <code className="text-[12px]">OPENAI_BASE_URL</code>{" "}
-        (any OpenAI-compatible server) or <code className="text-[12px]">OLLAMA_BASE_URL</code>. Until then, search
-        matches words.
+        (any OpenAI-compatible server) or <code className="text-[12px]">OLLAMA_BASE_URL</code>, or add an OpenAI or
+        Ollama credential in{" "}
+        <a href="/settings" className="font-medium text-indigo-700 hover:underline">
+          Settings → Model providers
+        </a>
+        . Until then, search matches words.
       </p>
     );
   }
 
   const modelError = missing ?? fieldIssue(save.error, "embeddingModel.model");
-  const providerError = fieldIssue(save.error, "embeddingModel.provider");
+  const providerError =
+    fieldIssue(save.error, "embeddingModel.provider") ?? fieldIssue(save.error, "embeddingModel.credentialId");
   const formError = save.error && !modelError && !providerError ? errorText(save.error) : null;
-  const unchanged = current !== null && current.provider === provider && current.model === model.trim();
+  const unchanged = current !== null && choiceOf(current) === choice && current.model === model.trim();
   const busy = save.isPending || saving.pending;
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -104,7 +129,9 @@ function ModelForm({ knowledgeBaseId, status }: { knowledgeBaseId: string; statu
       return;
     }
     setMissing(null);
-    saving.run(() => save.mutateAsync({ provider, model: model.trim() }));
+    saving.run(() =>
+      save.mutateAsync({ provider, model: model.trim(), ...(credential ? { credentialId: credential.id } : {}) }),
+    );
   };
 
   return (
@@ -113,20 +140,31 @@ function ModelForm({ knowledgeBaseId, status }: { knowledgeBaseId: string; statu
         <select
           id={providerId}
           data-testid="embeddings-provider"
-          value={provider}
+          value={choice}
           onChange={(event) => {
-            setProvider(event.target.value as EmbeddingProviderId);
+            setChoice(event.target.value);
             if (save.isError) save.reset();
           }}
           className="h-9 w-full rounded-md border border-zinc-300 bg-white px-2.5 text-sm text-zinc-900 shadow-sm"
           {...invalidProps(providerId, providerError)}
         >
-          {status.providers.map((p) => (
-            <option key={p.id} value={p.id} disabled={!p.configured}>
-              {p.label}
-              {p.configured ? "" : " (not configured)"}
-            </option>
-          ))}
+          <optgroup label="This server">
+            {status.providers.map((p) => (
+              <option key={p.id} value={p.id} disabled={!p.configured}>
+                {p.label}
+                {p.configured ? "" : " (not configured)"}
+              </option>
+            ))}
+          </optgroup>
+          {credentials.length ? (
+            <optgroup label="Your credentials">
+              {credentials.map((c) => (
+                <option key={c.id} value={`credential:${c.id}`}>
+                  {c.name} ({EMBEDDING_PROVIDER_LABELS[c.provider]})
+                </option>
+              ))}
+            </optgroup>
+          ) : null}
         </select>
       </Field>
       <Field id={modelId} label="Model" error={modelError}>
@@ -178,11 +216,13 @@ function Progress({ knowledgeBaseId, status }: { knowledgeBaseId: string; status
   const waiting = totalChunks - embeddedChunks;
   const share = totalChunks === 0 ? 1 : embeddedChunks / totalChunks;
   const model = status.embeddingModel!;
+  const credentialName = useCredentials().data?.find((c) => c.id === model.credentialId)?.name;
   return (
     <div className="flex flex-col gap-3 border-t border-zinc-200 px-5 py-4" data-testid="embeddings-progress">
       <p className="text-[13px] text-zinc-700">
         <span className="font-medium text-zinc-900">{EMBEDDING_PROVIDER_LABELS[model.provider]}</span> ·{" "}
         <span className="font-mono text-[12px]">{model.model}</span>
+        {credentialName ? <span className="text-zinc-500"> · your credential “{credentialName}”</span> : null}
       </p>
       <div>
         <div className="mb-1 flex justify-between text-xs text-zinc-500">

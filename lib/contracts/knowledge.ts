@@ -46,11 +46,17 @@ export const EMBEDDING_PROVIDER_LABELS: Record<EmbeddingProviderId, string> = {
   ollama: "Ollama",
 };
 
-/** The embeddings model of a knowledge base: a configured provider and the model's name. */
+/**
+ * The embeddings model of a knowledge base: a provider — the server's, or one of the owner's credentials for it
+ * (Settings → Model providers) — and the model's name.
+ */
 export const embeddingModelSchema = z
   .object({
     provider: z.enum(EMBEDDING_PROVIDER_IDS),
     model: z.string().trim().min(1, "must not be empty").max(KNOWLEDGE_LIMITS.embeddingModelMaxLength),
+    credentialId: idSchema
+      .optional()
+      .meta({ description: "One of your credentials for this provider; without it, the server's provider" }),
   })
   .strict()
   .meta({ id: "EmbeddingModel" });

@@ -9,7 +9,9 @@ import "server-only";
 import type { EmbeddingProviderId } from "@/lib/contracts/knowledge";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { userModels } from "@/lib/credentials/user-models";
 import { isOllamaConfigured, isOpenAIConfigured } from "@/lib/models/providers";
+import { checkOutboundUrl } from "@/lib/net/safe-fetch";
 
 export interface EmbeddingModelRef {
   provider: EmbeddingProviderId;
@@ -51,6 +53,26 @@ function serverConnection(provider: EmbeddingProviderId): EmbeddingConnection {
   return provider === "openai"
     ? { baseUrl: e.OPENAI_BASE_URL ?? OPENAI_DEFAULT_BASE_URL, apiKey: e.OPENAI_API_KEY }
     : { baseUrl: e.OLLAMA_BASE_URL };
+}
+
+/**
+ * Where `ref`'s requests go for this owner: their credential's server and key — its base URL checked by the
+ * HTTP guard on every use, as a model credential's is — else undefined (the server's provider).
+ */
+export async function embeddingConnection(
+  ownerId: string,
+  ref: EmbeddingModelRef,
+): Promise<EmbeddingConnection | undefined> {
+  if (!ref.credentialId) return undefined;
+  const { provider, connection } = (await userModels(ownerId)).connection(ref.credentialId);
+  if (provider !== ref.provider) {
+    throw failure(ref, `its credential is for ${provider}, not ${ref.provider}`);
+  }
+  if (connection.baseUrl) await checkOutboundUrl(connection.baseUrl);
+  return {
+    baseUrl: connection.baseUrl ?? OPENAI_DEFAULT_BASE_URL,
+    ...(connection.apiKey ? { apiKey: connection.apiKey } : {}),
+  };
 }
 
 /** A counting semaphore: the per-process cap on embeddings requests in flight. */

@@ -11,7 +11,7 @@ import { EMBEDDING_PROVIDER_IDS, type EmbeddingProviderId, KNOWLEDGE_LIMITS } fr
 import { searchChunksAllTerms, searchChunksAnyTerm, type ChunkMatch } from "@/lib/db/queries/knowledge";
 import { embeddingModelsOfBases, searchChunksHybrid } from "@/lib/db/queries/knowledge-vectors";
 import { isAppError } from "@/lib/errors";
-import { embeddingKey, embedTexts, type EmbeddingModelRef } from "./embeddings";
+import { embeddingConnection, embeddingKey, embedTexts, type EmbeddingModelRef } from "./embeddings";
 
 export interface KnowledgeHit {
   chunkId: string;
@@ -98,18 +98,21 @@ export async function searchKnowledgeWithMode({
       continue;
     }
     const ref = { provider: base.provider, model: base.model, credentialId: base.credentialId };
-    const key = embeddingKey(ref);
-    const group = groups.get(key) ?? { ref, baseIds: [] };
-    group.baseIds.push(base.id);
-    groups.set(key, group);
+    // One question embedding per model and connection (a credential's server, or the server's provider).
+    const group = `${embeddingKey(ref)} ${ref.credentialId ?? ""}`;
+    const entry = groups.get(group) ?? { ref, baseIds: [] };
+    entry.baseIds.push(base.id);
+    groups.set(group, entry);
   }
   const words = queryWords(text);
   const matches: ChunkMatch[] = [];
   let warning: string | undefined;
-  for (const [key, { ref, baseIds }] of groups) {
+  for (const { ref, baseIds } of groups.values()) {
+    const key = embeddingKey(ref);
     let vector: number[];
     try {
-      [vector] = (await embedTexts(ref, [text], { signal })) as [number[]];
+      const connection = await embeddingConnection(ownerId, ref);
+      [vector] = (await embedTexts(ref, [text], { signal, ...(connection ? { connection } : {}) })) as [number[]];
     } catch (error) {
       if (!isAppError(error)) throw error;
       warning = `${error.message} Searched by words only.`;

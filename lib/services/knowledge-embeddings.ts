@@ -13,6 +13,7 @@ import {
   type EmbeddingProviderId,
   type KnowledgeEmbeddingStatusDto,
 } from "@/lib/contracts/knowledge";
+import { getSealedCredential } from "@/lib/db/queries/credentials";
 import { getKnowledgeBase, type KnowledgeBaseRecord } from "@/lib/db/queries/knowledge";
 import {
   chunksToEmbed,
@@ -21,6 +22,7 @@ import {
   setDocumentsEmbeddingError,
 } from "@/lib/db/queries/knowledge-vectors";
 import { AppError, isAppError } from "@/lib/errors";
+import { checkOutboundUrl } from "@/lib/net/safe-fetch";
 import {
   EMBEDDING_BATCH_SIZE,
   EMBEDDING_CONCURRENCY,
@@ -28,6 +30,7 @@ import {
   embeddingKey,
   embeddingProviderConfigured,
   embedTexts,
+  embeddingConnection,
 } from "@/lib/retrieval/embeddings";
 
 interface DocumentRef {
@@ -41,22 +44,50 @@ const CHUNKS_PER_ROUND = EMBEDDING_BATCH_SIZE * EMBEDDING_CONCURRENCY;
 
 /** The base's embeddings model as the API shows it; null when it has none (or an unknown provider). */
 export function embeddingModelOf(
-  row: Pick<KnowledgeBaseRecord, "embeddingProvider" | "embeddingModel">,
+  row: Pick<KnowledgeBaseRecord, "embeddingProvider" | "embeddingModel" | "embeddingCredentialId">,
 ): EmbeddingModelDto | null {
   const provider = row.embeddingProvider;
   if (!provider || !row.embeddingModel || !(EMBEDDING_PROVIDER_IDS as readonly string[]).includes(provider)) {
     return null;
   }
-  return { provider: provider as EmbeddingProviderId, model: row.embeddingModel };
+  return {
+    provider: provider as EmbeddingProviderId,
+    model: row.embeddingModel,
+    ...(row.embeddingCredentialId ? { credentialId: row.embeddingCredentialId } : {}),
+  };
 }
 
-function modelRefOf(row: KnowledgeBaseRecord): EmbeddingModelRef | null {
-  const model = embeddingModelOf(row);
-  return model ? { ...model, credentialId: row.embeddingCredentialId } : null;
-}
-
-/** A chosen model's provider must be configured on this server (else every embedding would fail). */
-export function assertProviderConfigured(model: EmbeddingModelDto): void {
+/**
+ * A chosen model's provider must be usable: one of the owner's credentials for it (its base URL passing the
+ * HTTP guard), else the server's, configured (else every embedding would fail).
+ */
+export async function assertEmbeddingProvider(ownerId: string, model: EmbeddingModelRef): Promise<void> {
+  if (model.credentialId) {
+    const credential = await getSealedCredential({ id: model.credentialId, ownerId });
+    if (credential?.kind !== "provider") {
+      throw new AppError("validation:embedding_model", "The credential chosen for embeddings does not exist.", {
+        issues: [{ path: "embeddingModel.credentialId", message: "No such credential" }],
+      });
+    }
+    if (credential.provider !== model.provider) {
+      throw new AppError(
+        "validation:embedding_model",
+        `The credential "${credential.name}" is for ${credential.provider}, not ${model.provider}.`,
+        { issues: [{ path: "embeddingModel.credentialId", message: `Is for ${credential.provider}` }] },
+      );
+    }
+    if (credential.baseUrl) {
+      try {
+        await checkOutboundUrl(credential.baseUrl);
+      } catch (error) {
+        if (!isAppError(error)) throw error;
+        throw new AppError("validation:embedding_model", error.message, {
+          issues: [{ path: "embeddingModel.credentialId", message: "Its base URL is refused" }],
+        });
+      }
+    }
+    return;
+  }
   if (embeddingProviderConfigured(model.provider)) return;
   const what = model.provider === "openai" ? "OPENAI_API_KEY or OPENAI_BASE_URL" : "OLLAMA_BASE_URL";
   throw new AppError(
@@ -71,6 +102,7 @@ async function embedChunks(ownerId: string, ref: EmbeddingModelRef, chunks: Arra
   const vectors = await embedTexts(
     ref,
     chunks.map((c) => c.content),
+    { connection: await embeddingConnection(ownerId, ref) },
   );
   await saveChunkEmbeddings({
     ownerId,
@@ -108,7 +140,7 @@ async function embedDocument({
 /** After a document is added: embeds its chunks when the base has a model. Returns the error, if any. */
 export async function embedNewDocument(document: DocumentRef): Promise<string | null> {
   const base = await getKnowledgeBase({ id: document.knowledgeBaseId, ownerId: document.ownerId });
-  const ref = base && modelRefOf(base);
+  const ref = base && embeddingModelOf(base);
   return ref ? embedDocument({ ...document, ref }) : null;
 }
 
@@ -129,7 +161,7 @@ async function reembed(ownerId: string, knowledgeBaseId: string, ref: EmbeddingM
   const failed: string[] = [];
   for (;;) {
     const base = await getKnowledgeBase({ id: knowledgeBaseId, ownerId });
-    const current = base && modelRefOf(base);
+    const current = base && embeddingModelOf(base);
     if (!current || embeddingKey(current) !== key) return;
     const chunks = await chunksToEmbed({
       ownerId,
@@ -154,7 +186,7 @@ async function reembed(ownerId: string, knowledgeBaseId: string, ref: EmbeddingM
 async function ownedBase(ownerId: string, id: string): Promise<{ ref: EmbeddingModelRef | null }> {
   const base = await getKnowledgeBase({ id, ownerId });
   if (!base) throw notFound();
-  return { ref: modelRefOf(base) };
+  return { ref: embeddingModelOf(base) };
 }
 
 export async function getEmbeddingStatus({
@@ -167,7 +199,9 @@ export async function getEmbeddingStatus({
   const { ref } = await ownedBase(ownerId, id);
   const progress = await embeddingProgress({ ownerId, knowledgeBaseId: id, key: ref ? embeddingKey(ref) : null });
   return {
-    embeddingModel: ref ? { provider: ref.provider, model: ref.model } : null,
+    embeddingModel: ref
+      ? { provider: ref.provider, model: ref.model, ...(ref.credentialId ? { credentialId: ref.credentialId } : {}) }
+      : null,
     providers: EMBEDDING_PROVIDER_IDS.map((provider) => ({
       id: provider,
       label: EMBEDDING_PROVIDER_LABELS[provider],
@@ -191,7 +225,7 @@ export async function startReembedding({ ownerId, id }: { ownerId: string; id: s
       "This knowledge base has no embeddings model: choose one before embedding its documents.",
     );
   }
-  assertProviderConfigured(ref);
+  await assertEmbeddingProvider(ownerId, ref);
   if (!running.has(id)) {
     const job = (async () => {
       await setDocumentsEmbeddingErrorsOfBase(ownerId, id);

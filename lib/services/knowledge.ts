@@ -34,7 +34,7 @@ import {
 } from "@/lib/contracts/knowledge";
 import { searchKnowledgeWithMode } from "@/lib/retrieval";
 import { splitIntoChunks, type ChunkOptions } from "@/lib/retrieval/chunking";
-import { assertProviderConfigured, embedNewDocument, embeddingModelOf } from "./knowledge-embeddings";
+import { assertEmbeddingProvider, embedNewDocument, embeddingModelOf } from "./knowledge-embeddings";
 
 export type { KnowledgeBaseTotals };
 
@@ -133,11 +133,11 @@ export async function updateKnowledgeBase({
   id: string;
   embeddingModel: EmbeddingModelDto | null;
 }): Promise<KnowledgeBaseDto> {
-  if (embeddingModel) assertProviderConfigured(embeddingModel);
+  if (embeddingModel) await assertEmbeddingProvider(ownerId, embeddingModel);
   const row = await setKnowledgeBaseEmbeddingModel({
     ownerId,
     id,
-    model: embeddingModel ? { ...embeddingModel, credentialId: null } : null,
+    model: embeddingModel ? { ...embeddingModel, credentialId: embeddingModel.credentialId ?? null } : null,
   });
   if (!row) throw knowledgeBaseIdNotFound(id);
   return toKnowledgeBase(row);

@@ -4,6 +4,7 @@
  * vectors are compared with pgvector where the database has it and in plain SQL with LATTICE_PGVECTOR=off.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST as createCredential } from "@/app/api/credentials/route";
 import { POST as addDocument } from "@/app/api/knowledge-bases/[id]/documents/route";
 import { PATCH as updateBase } from "@/app/api/knowledge-bases/[id]/route";
 import { GET as embeddingStatus, POST as reembed } from "@/app/api/knowledge-bases/[id]/embeddings/route";
@@ -162,6 +163,54 @@ describe.each([
 });
 
 describe("embeddings of a knowledge base", () => {
+  it("embeds through one of the owner's credentials, on a server with no embeddings provider of its own", async () => {
+    delete process.env.OPENAI_BASE_URL;
+    delete process.env.OLLAMA_BASE_URL;
+    const allowList = process.env.LATTICE_HTTP_ALLOWLIST;
+    // The wire server is on loopback, which a credential's base URL may name only when allowed.
+    process.env.LATTICE_HTTP_ALLOWLIST = "127.0.0.1";
+    resetEnvCache();
+    try {
+      const actor = await newActor();
+      const credential = await call(createCredential, "/api/credentials", {
+        method: "POST",
+        body: { name: "My embeddings", provider: "openai", apiKey: "sk-embed-0123456789", baseUrl: `${wire.url}/v1` },
+        auth: actor,
+      });
+      expect(credential.status, credential.text).toBe(201);
+      const credentialId = credential.json.credential.id as string;
+      const model = { provider: "openai", model: "credential-embed", credentialId };
+      const id = await corpusBase(actor, model);
+      expect((await statusOf(actor, id)).embeddingModel).toEqual(model);
+      const found = await searchAs(actor, id);
+      expect(found.mode).toBe("hybrid");
+      expect(found.results[0]).toMatchObject({ documentTitle: "Car repairs", text: ANSWER });
+      expect(wire.embedRequests.some((r) => r.model === "credential-embed")).toBe(true);
+
+      // Someone else's credential, or one for another provider, is refused where it is named.
+      const other = await newActor();
+      const theirs = await setModel(other, await newBase(other, "Theirs"), model);
+      expect(theirs.status).toBe(422);
+      expect(theirs.json.error.issues).toEqual([expect.objectContaining({ path: "embeddingModel.credentialId" })]);
+      const wrongKind = await setModel(actor, id, { provider: "ollama", model: "x", credentialId });
+      expect(wrongKind.status).toBe(422);
+      expect(wrongKind.json.error.message).toMatch(/is for openai, not ollama/);
+
+      // Its base URL is checked on every use: refused now, the search says so and finds by words.
+      delete process.env.LATTICE_HTTP_ALLOWLIST;
+      resetEnvCache();
+      const refused = await searchAs(actor, id);
+      expect(refused.mode).toBe("full-text");
+      expect(refused.warning).toMatch(/Refusing to fetch .*loopback/);
+    } finally {
+      process.env.OPENAI_BASE_URL = `${wire.url}/v1`;
+      process.env.OLLAMA_BASE_URL = wire.url;
+      if (allowList === undefined) delete process.env.LATTICE_HTTP_ALLOWLIST;
+      else process.env.LATTICE_HTTP_ALLOWLIST = allowList;
+      resetEnvCache();
+    }
+  });
+
   it("sends texts in bounded batches, in order, and normalises the vectors", async () => {
     const texts = Array.from({ length: EMBEDDING_BATCH_SIZE * 2 + 3 }, (_, i) => `passage ${i} about cars`);
     const before = wire.embedRequests.length;

@@ -175,8 +175,8 @@ const NOT_REACHED: Array<{ applies: (op: (typeof apiOperations)[number]) => bool
   },
   {
     applies: (op) => op.path.startsWith("/api/knowledge-bases/{id}/"),
-    codes: ["unavailable:embeddings"],
-    why: "an embeddings server's failure is kept on the document (adding one), turns a search into a full-text one with a warning, and happens in the background when re-embedding",
+    codes: ["unavailable:embeddings", "unavailable:credential_key"],
+    why: "an embeddings server's failure — or a user's credential for it that cannot be opened — is kept on the document (adding one), turns a search into a full-text one with a warning, and happens in the background when re-embedding",
   },
   {
     applies: (op) => op.path === "/api/mcp",
