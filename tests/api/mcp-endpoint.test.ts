@@ -58,7 +58,7 @@ afterAll(async () => {
   await closeMcpSessions();
 });
 
-describe("/api/mcp (official SDK client)", () => {
+describe("/api/mcp (official SDK client)", { timeout: 60_000 }, () => {
   it("refuses a client without an API key (401) and one with a bad key", async () => {
     await expect(connect(undefined)).rejects.toThrow(/401|API key/);
     await expect(connect("lat_not-a-real-key-at-all-000000000000000000000")).rejects.toThrow(/401|invalid/i);

@@ -35,7 +35,7 @@ async function register(actor: Actor, body: Record<string, unknown>) {
   return call(createServer, "/api/mcp-servers", { method: "POST", body, auth: actor });
 }
 
-describe("MCP servers (Settings → MCP servers)", () => {
+describe("MCP servers (Settings → MCP servers)", { timeout: 60_000 }, () => {
   it("registers a server with a secret auth header, lists its tools over one reused session, never shows the value", async () => {
     const actor = await newActor();
     expect(
@@ -167,7 +167,7 @@ function toolsWorkflow(mcp: unknown, script: string[]) {
   });
 }
 
-describe("a Tools node calling an MCP server's tools (through execute)", () => {
+describe("a Tools node calling an MCP server's tools (through execute)", { timeout: 60_000 }, () => {
   it("calls them like built-in tools: results, tool errors and argument errors in the run's events, one session", async () => {
     const actor = await newActor();
     await call(createSecret, "/api/secrets", {
