@@ -2,7 +2,7 @@
  * Issue 16 part 3 in the browser: a user registers an MCP server (the official SDK's McpServer, started here
  * on a loopback port, which the e2e server's LATTICE_HTTP_ALLOWLIST allows), sees its tools in Settings, picks
  * one in a Tools node's "MCP tools" and runs the workflow in the editor: the model's call reaches the server
- * and its answer the run's output. At 1440×900; SHOTS_DIR, when set, keeps screenshots.
+ * and its answer the run's output; then offers the workflow as an MCP tool. At 1440×900; SHOTS_DIR, when set, keeps screenshots.
  */
 import path from "node:path";
 import type { Page } from "@playwright/test";
@@ -70,4 +70,15 @@ test("register an MCP server, pick one of its tools in a Tools node, and use it 
   await editor.expectRunPhase("completed");
   await expect(editor.runOutput()).toContainText("The MCP server says 5.");
   expect(mcp.calls).toEqual([{ name: "add", args: { a: 2, b: 3 } }]);
+
+  // The other way: the workflow's settings offer it to the user's MCP clients at /api/mcp.
+  await page.goto(`/workflows/${workflowId}`);
+  await editor.waitReady();
+  await editor.openPanel("inspector");
+  const setting = page.getByTestId("mcp-tool-setting");
+  await setting.getByTestId("mcp-tool-offered").check();
+  await expect(setting).toContainText(/Listed at \/api\/mcp as adds_with_mcp_[a-z0-9]{6}/);
+  await shot(page, "16-editor-offer-as-mcp-tool");
+  const offered = await page.request.get(`/api/workflows/${workflowId}/mcp-tool`);
+  expect((await offered.json()).offered).toBe(true);
 });

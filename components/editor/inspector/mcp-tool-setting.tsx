@@ -29,7 +29,8 @@ function OfferSwitch({ workflowId }: { workflowId: string }) {
   const setting = useWorkflowMcpTool(workflowId);
   const change = useSetWorkflowMcpTool(workflowId);
   const flight = useSingleFlight();
-  const offered = setting.data?.offered ?? false;
+  // The box follows the click at once; the saved setting takes over when the server has answered.
+  const offered = change.isPending ? Boolean(change.variables) : (setting.data?.offered ?? false);
   return (
     <>
       <label htmlFor={id} className="mt-1 flex items-center gap-2 text-[12px] text-zinc-700">
