@@ -2,7 +2,7 @@
  * Issue 15 in the browser, against the wire-format model server: a fresh account without providers is told
  * its answers come from the test model; it adds a credential and tests it (and a failing one, whose error is
  * the provider's own, key blanked), picks it in a model node, and chats with it — and the key is never on a
- * page. A tools node's HTTP tool sends a secret to the site its author set in the inspector; an import says
+ * page; the credential also embeds a knowledge base's passages. A tools node's HTTP tool sends a secret to the site its author set in the inspector; an import says
  * which model nodes it moved to the default model. At 1440×900; SHOTS_DIR, when set, keeps screenshots of
  * what a user sees.
  */
@@ -110,6 +110,35 @@ test("add and test credentials, pick one in a model node, chat with it; the test
   // This workflow answers with its own model: no test-model notice here.
   await expect(page.getByTestId("test-model-notice")).toHaveCount(0);
   await shot(page, "15-chat-with-credential");
+  expect(await page.content()).not.toContain(KEY);
+});
+
+test("one of the user's credentials embeds a knowledge base's passages on a server without an embeddings provider", async ({
+  page,
+  auth,
+}) => {
+  await auth.signUp(newCredentials("embeds"));
+  await expect(page).toHaveURL(/\/workflows/);
+  const credential = await page.request.post("/api/credentials", {
+    data: { name: "Wire", provider: "openai", apiKey: KEY, baseUrl: `${wire.url}/v1` },
+  });
+  expect(credential.status()).toBe(201);
+
+  const base = await page.request.post("/api/knowledge-bases", { data: { name: "Garage" } });
+  expect(base.status()).toBe(201);
+  const baseId = (await base.json()).knowledgeBase.id as string;
+  await page.goto(`/knowledge/${baseId}`);
+  await page.getByTestId("embeddings-provider").selectOption({ label: "Wire (OpenAI-compatible)" });
+  await page.getByTestId("embeddings-model").fill("wire-embed");
+  await page.getByTestId("embeddings-save").click();
+  await expect(page.getByTestId("embeddings-progress")).toContainText("your credential “Wire”");
+  const added = await page.request.post(`/api/knowledge-bases/${baseId}/documents`, {
+    data: { title: "Car repairs", text: "The mechanic charges a flat fee for mending vehicles." },
+  });
+  expect(added.status()).toBe(201);
+  await page.reload();
+  await expect(page.getByTestId("embeddings-count")).toHaveText("1 of 1 passage embedded");
+  await shot(page, "15-knowledge-credential-embeddings");
   expect(await page.content()).not.toContain(KEY);
 });
 
