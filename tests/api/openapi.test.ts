@@ -154,6 +154,9 @@ const RAISED_IN_RUNS: Record<string, string> = {
   "unavailable:http_request": "lib/net/safe-fetch: the request failed",
   "unavailable:http_timeout": "lib/net/safe-fetch: the request timed out",
   "unavailable:model_provider": "lib/models: the model provider did not answer",
+  "unavailable:mcp_server":
+    "lib/mcp: a Tools node's MCP server cannot be reached (GET /api/mcp-servers/{id}/tools answers it: 503)",
+  "unavailable:mcp_timeout": "lib/mcp: a Tools node's MCP tool call timed out",
   "bad_request:model":
     "lib/models: a node's unknown provider or model (and a chat's title, named after its answer has streamed)",
 };
