@@ -51,6 +51,13 @@ import * as versions from "@/app/api/workflows/[id]/versions/route";
 import * as workflowImport from "@/app/api/workflows/import/route";
 import * as workflows from "@/app/api/workflows/route";
 import * as validate from "@/app/api/workflows/validate/route";
+import * as hook from "@/app/api/hooks/[token]/route";
+import * as schedulePreview from "@/app/api/schedules/preview/route";
+import * as schedules from "@/app/api/workflows/[id]/schedules/route";
+import * as schedule from "@/app/api/workflows/[id]/schedules/[scheduleId]/route";
+import * as webhooks from "@/app/api/workflows/[id]/webhooks/route";
+import * as webhook from "@/app/api/workflows/[id]/webhooks/[webhookId]/route";
+import * as webhookRotate from "@/app/api/workflows/[id]/webhooks/[webhookId]/rotate/route";
 import { createOpenApiDocument } from "@/lib/http/openapi";
 import type { RouteHandler } from "@/lib/http";
 import { apiRequest, expectNoLeak, routeContext, uniqueEmail } from "./helpers";
@@ -227,6 +234,31 @@ async function newCredential(w: World, kind: "credential" | "secret"): Promise<s
   });
   return created.json.credential.id;
 }
+
+/** A schedule or webhook of the owner's shared workflow. */
+async function newTrigger(
+  w: World,
+  kind: "schedules" | "webhooks",
+): Promise<{ id: string; workflowId: string; token: string }> {
+  const workflowId = await shared("workflow", () => newWorkflow(w));
+  const created = await call(kind === "schedules" ? schedules.POST : webhooks.POST, "/x", {
+    method: "POST",
+    body:
+      kind === "schedules"
+        ? { kind: "interval", intervalMinutes: 60, name: `${w.marker} schedule` }
+        : { name: `${w.marker} hook` },
+    auth: w.owner,
+    params: { id: workflowId },
+  });
+  expect(created.status, created.text).toBe(201);
+  const row = kind === "schedules" ? created.json.schedule : created.json.webhook;
+  return { id: row.id, workflowId, token: kind === "webhooks" ? String(row.path).split("/").pop()! : "" };
+}
+
+const triggerParams = async (w: World, kind: "schedules" | "webhooks") => {
+  const trigger = await newTrigger(w, kind);
+  return { id: trigger.workflowId, [kind === "schedules" ? "scheduleId" : "webhookId"]: trigger.id };
+};
 
 const exportFile = (kind: "definition" | "template") => ({
   format: "lattice.workflow",
@@ -677,6 +709,84 @@ const matrix: Record<string, Entry> = {
     target: async (w) => ({ params: { id: await newCredential(w, "secret") } }),
     owner: GONE,
     other: HIDDEN,
+    fresh: true,
+  },
+  "get /api/workflows/{id}/schedules": {
+    handler: schedules.GET,
+    target: async (w) => ({ params: { id: await shared("workflow", () => newWorkflow(w)) } }),
+    owner: OK,
+    other: HIDDEN,
+  },
+  "post /api/workflows/{id}/schedules": {
+    handler: schedules.POST,
+    target: async (w) => ({
+      params: { id: await shared("workflow", () => newWorkflow(w)) },
+      body: { kind: "interval", intervalMinutes: 30 },
+    }),
+    owner: CREATED,
+    other: HIDDEN,
+  },
+  "patch /api/workflows/{id}/schedules/{scheduleId}": {
+    handler: schedule.PATCH,
+    target: async (w) => ({ params: await triggerParams(w, "schedules"), body: { enabled: false } }),
+    owner: OK,
+    other: HIDDEN,
+    fresh: true,
+  },
+  "delete /api/workflows/{id}/schedules/{scheduleId}": {
+    handler: schedule.DELETE,
+    target: async (w) => ({ params: await triggerParams(w, "schedules") }),
+    owner: GONE,
+    other: HIDDEN,
+    fresh: true,
+  },
+  "post /api/schedules/preview": {
+    handler: schedulePreview.POST,
+    target: async () => ({ body: { kind: "cron", cron: "0 9 * * *", timezone: "UTC" } }),
+    owner: OK,
+    other: OK,
+  },
+  "get /api/workflows/{id}/webhooks": {
+    handler: webhooks.GET,
+    target: async (w) => ({ params: { id: await shared("workflow", () => newWorkflow(w)) } }),
+    owner: OK,
+    other: HIDDEN,
+  },
+  "post /api/workflows/{id}/webhooks": {
+    handler: webhooks.POST,
+    target: async (w) => ({ params: { id: await shared("workflow", () => newWorkflow(w)) }, body: {} }),
+    owner: CREATED,
+    other: HIDDEN,
+  },
+  "patch /api/workflows/{id}/webhooks/{webhookId}": {
+    handler: webhook.PATCH,
+    target: async (w) => ({ params: await triggerParams(w, "webhooks"), body: { enabled: false } }),
+    owner: OK,
+    other: HIDDEN,
+    fresh: true,
+  },
+  "delete /api/workflows/{id}/webhooks/{webhookId}": {
+    handler: webhook.DELETE,
+    target: async (w) => ({ params: await triggerParams(w, "webhooks") }),
+    owner: GONE,
+    other: HIDDEN,
+    fresh: true,
+  },
+  "post /api/workflows/{id}/webhooks/{webhookId}/rotate": {
+    handler: webhookRotate.POST,
+    target: async (w) => ({ params: await triggerParams(w, "webhooks"), body: { rotate: "url" } }),
+    owner: OK,
+    other: HIDDEN,
+    fresh: true,
+  },
+  // Public: the token is the credential, whoever (or no one) is signed in.
+  "post /api/hooks/{token}": {
+    handler: hook.POST,
+    target: async (w) => ({ params: { token: (await newTrigger(w, "webhooks")).token }, body: { message: "hi" } }),
+    owner: ACCEPTED,
+    other: ACCEPTED,
+    anonymous: ACCEPTED,
+    revoked: ACCEPTED,
     fresh: true,
   },
   "get /api/health": { handler: health.GET, target: async () => ({}), owner: OK, other: OK, anonymous: OK },
