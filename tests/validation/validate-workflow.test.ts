@@ -417,6 +417,22 @@ describe("validateWorkflow stages", () => {
     expect(issue(result, "graph.cycle_without_loop").message).toMatch(/Loop node “Repeat”/);
   });
 
+  it("accepts a tools node with only MCP tools, and refuses one with no tool at all at its tools field", () => {
+    const mcpOnly = withConfig("tools", {
+      tools: [],
+      mcp: [{ serverId: "01JMCPSERVER0000000000000A", tools: ["add"] }],
+    });
+    const context = { ...defaultValidationContext(), mcpServerIds: ["01JMCPSERVER0000000000000A"] };
+    expect(validateWorkflow(mcpOnly, user, context).errors).toEqual([]);
+    const none = validateWorkflow(withConfig("tools", { tools: [], mcp: [] }), user, context);
+    expect(none.isValid).toBe(false);
+    expect(issue(none, "node.invalid_config")).toMatchObject({
+      nodeId: "tools",
+      path: "nodes.7.data.config.tools",
+    });
+    expect(issue(none, "node.invalid_config").message).toMatch(/at least one tool \(built-in or from an MCP server\)/);
+  });
+
   it("accepts a model provider that takes any model name", () => {
     const context: ValidationContext = {
       ...defaultValidationContext(),

@@ -55,72 +55,77 @@ export const mcpToolSelectionSchema = z.object({
 });
 export type McpToolSelection = z.infer<typeof mcpToolSelectionSchema>;
 
-export const toolsConfigSchema = z.object({
-  provider: providerField(),
-  model: modelField(),
-  credentialId: credentialField(),
-  systemPrompt: systemPromptField("Use the tools when they help answer the question."),
-  tools: z
-    .array(z.string().min(1).max(64))
-    .min(1, "choose at least one tool")
-    .max(20)
-    .default(["calculator", "current_time"])
-    .refine((names) => new Set(names).size === names.length, { message: "lists a tool twice" })
-    .meta(field({ title: "Tools", description: "Tools the model may call.", widget: "tools" })),
-  maxCalls: z
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .default(5)
-    .meta(field({ title: "Max tool calls", description: "The loop stops after this many calls.", widget: "number" })),
-  maxTokens: maxTokensField(),
-  httpSites: z
-    .array(httpToolSiteSchema)
-    .max(20)
-    .default([])
-    .superRefine((sites, ctx) => {
-      const seen = new Set<string>();
-      sites.forEach((site, index) => {
-        const origin = originOf(site.origin);
-        if (origin && seen.has(origin)) {
-          ctx.addIssue({ code: "custom", message: `lists ${origin} twice`, path: [index, "origin"] });
-        }
-        if (origin) seen.add(origin);
-      });
-    })
-    .meta(
-      field({
-        title: "HTTP tool: sites and their keys",
-        description:
-          "Headers and query values http_get adds to requests to that exact site only; they may use {{secrets.NAME}} (Settings → Secrets). The model never sees them.",
-        widget: "list",
-        itemWidgets: { origin: "text", headers: "json", query: "json" },
-        itemTitles: { origin: "Site", headers: "Headers", query: "Query values" },
-        itemPlaceholders: {
-          origin: "https://api.example.com",
-          headers: '{ "Authorization": "Bearer {{secrets.API_TOKEN}}" }',
-          query: '{ "api_key": "{{secrets.API_KEY}}" }',
-        },
-        advanced: true,
-        usesSecrets: true,
-      }),
-    ),
-  mcp: z
-    .array(mcpToolSelectionSchema)
-    .max(10)
-    .default([])
-    .refine((servers) => new Set(servers.map((s) => s.serverId)).size === servers.length, {
-      message: "lists a server twice",
-    })
-    .meta(
-      field({
-        title: "MCP tools",
-        description: "Tools of your MCP servers (Settings → MCP servers) the model may call.",
-        widget: "mcpTools",
-      }),
-    ),
-});
+export const toolsConfigSchema = z
+  .object({
+    provider: providerField(),
+    model: modelField(),
+    credentialId: credentialField(),
+    systemPrompt: systemPromptField("Use the tools when they help answer the question."),
+    tools: z
+      .array(z.string().min(1).max(64))
+      .max(20)
+      .default(["calculator", "current_time"])
+      .refine((names) => new Set(names).size === names.length, { message: "lists a tool twice" })
+      .meta(field({ title: "Tools", description: "Tools the model may call.", widget: "tools" })),
+    maxCalls: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(5)
+      .meta(field({ title: "Max tool calls", description: "The loop stops after this many calls.", widget: "number" })),
+    maxTokens: maxTokensField(),
+    httpSites: z
+      .array(httpToolSiteSchema)
+      .max(20)
+      .default([])
+      .superRefine((sites, ctx) => {
+        const seen = new Set<string>();
+        sites.forEach((site, index) => {
+          const origin = originOf(site.origin);
+          if (origin && seen.has(origin)) {
+            ctx.addIssue({ code: "custom", message: `lists ${origin} twice`, path: [index, "origin"] });
+          }
+          if (origin) seen.add(origin);
+        });
+      })
+      .meta(
+        field({
+          title: "HTTP tool: sites and their keys",
+          description:
+            "Headers and query values http_get adds to requests to that exact site only; they may use {{secrets.NAME}} (Settings → Secrets). The model never sees them.",
+          widget: "list",
+          itemWidgets: { origin: "text", headers: "json", query: "json" },
+          itemTitles: { origin: "Site", headers: "Headers", query: "Query values" },
+          itemPlaceholders: {
+            origin: "https://api.example.com",
+            headers: '{ "Authorization": "Bearer {{secrets.API_TOKEN}}" }',
+            query: '{ "api_key": "{{secrets.API_KEY}}" }',
+          },
+          advanced: true,
+          usesSecrets: true,
+        }),
+      ),
+    mcp: z
+      .array(mcpToolSelectionSchema)
+      .max(10)
+      .default([])
+      .refine((servers) => new Set(servers.map((s) => s.serverId)).size === servers.length, {
+        message: "lists a server twice",
+      })
+      .meta(
+        field({
+          title: "MCP tools",
+          description: "Tools of your MCP servers (Settings → MCP servers) the model may call.",
+          widget: "mcpTools",
+        }),
+      ),
+  })
+  // Built-in tools, MCP tools or both: a node may call only its MCP servers' tools.
+  .refine((config) => config.tools.length > 0 || config.mcp.length > 0, {
+    message: "choose at least one tool (built-in or from an MCP server)",
+    path: ["tools"],
+  });
 export type ToolsNodeConfig = z.infer<typeof toolsConfigSchema>;
 
 export const toolsNode = defineNode({
