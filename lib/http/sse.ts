@@ -52,28 +52,12 @@ export function sseResponse(
     start(controller) {
       if (signal?.aborted) done.abort();
       else signal?.addEventListener("abort", onClientGone, { once: true });
-      // What is sent in one turn of the event loop leaves as one chunk (one socket write, one wake-up of the
-      // reader): a run's first events arrive together once its start commits, and a model's network chunk
-      // often carries several tokens. Flushed at the loop's check phase, right after the I/O that made them.
-      let pending = "";
-      let scheduled = false;
-      const flush = () => {
-        scheduled = false;
-        if (!pending || done.signal.aborted) return;
-        const text = pending;
-        pending = "";
+      const send = (text: string) => {
+        if (done.signal.aborted) return;
         try {
           controller.enqueue(encoder.encode(text));
         } catch {
           done.abort();
-        }
-      };
-      const send = (text: string) => {
-        if (done.signal.aborted) return;
-        pending += text;
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(flush);
         }
       };
       send(`retry: ${RETRY_MS}\n\n`);
@@ -88,7 +72,6 @@ export function sseResponse(
           const frame = onError?.(error);
           if (frame) send(frame);
         } finally {
-          flush();
           stop();
           done.abort();
           try {
