@@ -1,9 +1,11 @@
 /**
  * Gives memory back after a burst. V8 grows the heap to serve a burst of runs and, in Node, shrinks it only
- * at its next full collection — which an idle server never reaches (Node has no idle-time GC tasks): after a
- * busy minute the process kept ~2.5× its live heap until the next burst. When the process has been nearly
- * idle for a whole interval and its heap holds much more than it held after the last full collection, this
- * runs one (freed pages go back to the OS). A busy process is never interrupted; an idle one is collected once.
+ * at its next full collection — which a quiet server reaches late or never (Node has no idle-time GC tasks):
+ * after a busy minute the process kept ~2.5× its live heap until the next burst. When the process has been
+ * calm for a whole interval (at most `calmCpuShare` of one core busy: idle, or a trickle of requests after
+ * the burst) and its heap holds much more than it held after the last full collection, this runs one (freed
+ * pages go back to the OS). A busy process is never interrupted; a calm one is collected once per burst — one
+ * pause of tens of milliseconds, which a request in flight then may wait for.
  */
 import v8 from "node:v8";
 import vm from "node:vm";
@@ -11,18 +13,18 @@ import vm from "node:vm";
 export interface IdleGcOptions {
   /** How often to look (ms). */
   intervalMs?: number;
-  /** CPU time the process may have used in the interval and still count as idle (ms). */
-  idleCpuMs?: number;
+  /** The share of one core the process may have used in the interval and still count as calm. */
+  calmCpuShare?: number;
   /** Heap growth (live and garbage) since the last full collection worth collecting (bytes). */
   minGrowthBytes?: number;
 }
 
 let started = false;
 
-/** Starts the idle collector once per process; returns false where no collector can be had. */
+/** Starts the collector once per process; returns false where no collector can be had. */
 export function startIdleGc({
   intervalMs = 3_000,
-  idleCpuMs = 60,
+  calmCpuShare = 0.3,
   minGrowthBytes = 48 * 1024 * 1024,
 }: IdleGcOptions = {}): boolean {
   if (started) return true;
@@ -37,17 +39,21 @@ export function startIdleGc({
   started = true;
   let baseline = process.memoryUsage().heapUsed;
   let cpu = process.cpuUsage();
+  let lastLook = performance.now();
   setInterval(() => {
     const used = process.cpuUsage(cpu);
+    const now = performance.now();
+    const calm = (used.user + used.system) / 1000 <= calmCpuShare * (now - lastLook);
     cpu = process.cpuUsage();
-    const idle = (used.user + used.system) / 1000 < idleCpuMs;
-    if (!idle || process.memoryUsage().heapUsed - baseline < minGrowthBytes) return;
+    lastLook = now;
+    if (!calm || process.memoryUsage().heapUsed - baseline < minGrowthBytes) return;
     gc!();
     // "last-resort" then gives V8's pooled free pages back to the OS (measured: RSS 211 → 125 MiB after a burst).
     gc!({ type: "major", execution: "sync", flavor: "last-resort" });
     baseline = process.memoryUsage().heapUsed;
-    // The collection itself is not activity: the next interval starts idle.
+    // The collection itself is not activity: the next interval starts from here.
     cpu = process.cpuUsage();
+    lastLook = performance.now();
   }, intervalMs).unref();
   return true;
 }
