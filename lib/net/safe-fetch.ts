@@ -125,10 +125,23 @@ const REASON_LABELS: Record<string, string> = {
   invalid: "not a valid address",
 };
 
+/** An allow-list entry may name a port (`host:port`, `[v6]:port`, `1.2.3.4:port`): then only that port. */
 interface AllowList {
-  hosts: string[];
-  suffixes: string[];
-  ranges: Array<[ipaddr.IPv4 | ipaddr.IPv6, number]>;
+  hosts: Array<{ host: string; port?: string }>;
+  suffixes: Array<{ suffix: string; port?: string }>;
+  ranges: Array<{ range: [ipaddr.IPv4 | ipaddr.IPv6, number]; port?: string }>;
+}
+
+/** `host:port` → [host, port]; a bare IPv6 address (several colons) has no port unless bracketed. */
+function splitEntryPort(entry: string): [string, string | undefined] {
+  if (entry.startsWith("[")) {
+    const close = entry.indexOf("]");
+    const rest = entry.slice(close + 1);
+    return [entry.slice(1, close), rest.startsWith(":") ? rest.slice(1) : undefined];
+  }
+  const colon = entry.lastIndexOf(":");
+  if (colon === -1 || entry.indexOf(":") !== colon) return [entry, undefined];
+  return [entry.slice(0, colon), entry.slice(colon + 1)];
 }
 
 export function parseAllowList(entries: string[]): AllowList {
@@ -139,32 +152,45 @@ export function parseAllowList(entries: string[]): AllowList {
     if (entry.includes("/")) {
       try {
         const [net, bits] = ipaddr.parseCIDR(entry);
-        list.ranges.push([net, bits]);
+        list.ranges.push({ range: [net, bits] });
       } catch {
         throw new AppError("bad_request:http_allowlist", `LATTICE_HTTP_ALLOWLIST entry "${raw}" is not a valid CIDR.`);
       }
-    } else if (ipaddr.isValid(entry.replace(/^\[|\]$/g, ""))) {
-      const ip = ipaddr.parse(entry.replace(/^\[|\]$/g, ""));
-      list.ranges.push([ip, ip.kind() === "ipv4" ? 32 : 128]);
-    } else if (entry.startsWith("*.")) {
-      list.suffixes.push(entry.slice(1));
+      continue;
+    }
+    const [host, port] = splitEntryPort(entry);
+    if (port !== undefined && !/^\d{1,5}$/.test(port)) {
+      throw new AppError("bad_request:http_allowlist", `LATTICE_HTTP_ALLOWLIST entry "${raw}" has an invalid port.`);
+    }
+    const portOf = port !== undefined ? { port } : {};
+    if (ipaddr.isValid(host)) {
+      const ip = ipaddr.parse(host);
+      list.ranges.push({ range: [ip, ip.kind() === "ipv4" ? 32 : 128], ...portOf });
+    } else if (host.startsWith("*.")) {
+      list.suffixes.push({ suffix: host.slice(1), ...portOf });
     } else {
-      list.hosts.push(entry);
+      list.hosts.push({ host, ...portOf });
     }
   }
   return list;
 }
 
-function hostAllowed(list: AllowList, hostname: string): boolean {
+/** An entry without a port allows every port; one with a port only that one (the URL's, "" for the default). */
+const portMatches = (entry: { port?: string }, port: string) => entry.port === undefined || entry.port === port;
+
+function hostAllowed(list: AllowList, hostname: string, port: string): boolean {
   const host = hostname.toLowerCase();
-  return list.hosts.includes(host) || list.suffixes.some((s) => host.endsWith(s));
+  return (
+    list.hosts.some((e) => e.host === host && portMatches(e, port)) ||
+    list.suffixes.some((e) => host.endsWith(e.suffix) && portMatches(e, port))
+  );
 }
 
-function addressAllowed(list: AllowList, address: string): boolean {
+function addressAllowed(list: AllowList, address: string, port: string): boolean {
   const ip = ipaddr.process(address);
-  return list.ranges.some(([net, bits]) => {
+  return list.ranges.some(({ range: [net, bits], ...entry }) => {
     const candidate = net.kind() === ip.kind() ? ip : undefined;
-    return candidate?.match([net, bits] as [typeof candidate, number]);
+    return !!candidate?.match([net, bits] as [typeof candidate, number]) && portMatches(entry, port);
   });
 }
 
@@ -191,11 +217,11 @@ async function resolveTarget(
     }
     if (addresses.length === 0) throw new AppError("bad_request:http_target", `Host "${hostname}" has no address.`);
   }
-  if (!literal && hostAllowed(list, hostname)) return addresses[0]!;
+  if (!literal && hostAllowed(list, hostname, url.port)) return addresses[0]!;
   // Every address must pass: connecting picks one, and a name that also points inside is not trusted.
   for (const { address } of addresses) {
     const { reason, embeddedIPv4 } = classifyAddress(address);
-    if (reason && !addressAllowed(list, address)) {
+    if (reason && !addressAllowed(list, address, url.port)) {
       const shown = embeddedIPv4 ? `${address} (IPv4 ${embeddedIPv4})` : address;
       const what = literal ? shown : `"${hostname}" resolves to ${shown}, which`;
       throw new AppError(

@@ -247,6 +247,25 @@ describe("safeFetch", () => {
     }
   });
 
+  it("honours a port in an allow-list entry, as the validator does: that port only", async () => {
+    const dns = fakeDns({ "wire.test": ["127.0.0.1"] });
+    const ok = await safeFetch(`http://wire.test:${port}/hello`, {
+      lookup: dns.lookup,
+      allowList: [`wire.test:${port}`],
+    });
+    expect(ok.body).toBe("hello from the test server");
+    const byAddress = await safeFetch(`http://127.0.0.1:${port}/hello`, { allowList: [`127.0.0.1:${port}`] });
+    expect(byAddress.body).toBe("hello from the test server");
+    await expectRefused(
+      safeFetch(`http://wire.test:${port}/hello`, { lookup: dns.lookup, allowList: [`wire.test:${port + 1}`] }),
+      "127.0.0.1",
+    );
+    await expectRefused(safeFetch(`http://127.0.0.1:${port}/hello`, { allowList: ["127.0.0.1:1"] }), "127.0.0.1");
+    await expect(safeFetch("http://example.com/", { allowList: ["example.com:http"] })).rejects.toMatchObject({
+      code: "bad_request:http_allowlist",
+    });
+  });
+
   it("refuses other schemes and garbage", async () => {
     await expect(safeFetch("file:///etc/passwd")).rejects.toMatchObject({ code: "bad_request:http_url" });
     await expect(safeFetch("not a url")).rejects.toMatchObject({ code: "bad_request:http_url" });
