@@ -149,3 +149,17 @@ export const mcpJsonRpcMessageSchema = z
     error: z.object({ code: z.number().int(), message: z.string(), data: z.unknown().optional() }).optional(),
   })
   .meta({ id: "McpJsonRpcMessage", description: "A JSON-RPC 2.0 message (MCP)" });
+
+/**
+ * What /api/mcp answers a request it refuses past authentication (HTTP 4xx): a JSON-RPC error without an id,
+ * as MCP's Streamable HTTP transport has it. -32700 the body is not JSON (or not readable: not UTF-8, nested
+ * too deep), -32600 it is JSON but not a JSON-RPC message, -32001 no such session (or not the caller's),
+ * -32000 anything else the transport refuses (size, media type, Accept, protocol version).
+ */
+export const mcpJsonRpcErrorSchema = z
+  .object({
+    jsonrpc: z.literal("2.0"),
+    id: z.null(),
+    error: z.object({ code: z.number().int(), message: z.string().min(1), data: z.unknown().optional() }),
+  })
+  .meta({ id: "McpJsonRpcError", description: "A JSON-RPC 2.0 error answer of /api/mcp" });

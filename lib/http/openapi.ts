@@ -39,6 +39,7 @@ import {
 } from "@/lib/contracts/credentials";
 import {
   createMcpServerBodySchema,
+  mcpJsonRpcErrorSchema,
   mcpJsonRpcMessageSchema,
   mcpServerListResponseSchema,
   mcpServerResponseSchema,
@@ -137,6 +138,11 @@ export interface ApiOperation {
    * reads each route's code for the statuses it can answer and fails on one missing here.
    */
   errors?: number[];
+  /**
+   * The body of the route's own error answers when it is not the API's `{ error }`: a protocol endpoint's
+   * (/api/mcp answers JSON-RPC errors). Authentication's 401 and 403 keep the API's shape.
+   */
+  errorBody?: z.ZodType;
 }
 
 interface SuccessResponse {
@@ -978,6 +984,7 @@ export const apiOperations: ApiOperation[] = [
     },
     alsoSuccess: [{ status: 202, description: "A notification or response was accepted" }],
     errors: [400, 404, 406, 413, 415],
+    errorBody: mcpJsonRpcErrorSchema,
   },
   {
     method: "get",
@@ -988,6 +995,7 @@ export const apiOperations: ApiOperation[] = [
     auth: "required",
     success: { status: 200, description: "Server-sent JSON-RPC messages", eventStream: mcpJsonRpcMessageSchema },
     errors: [400, 404, 406],
+    errorBody: mcpJsonRpcErrorSchema,
   },
   {
     method: "delete",
@@ -998,6 +1006,7 @@ export const apiOperations: ApiOperation[] = [
     auth: "required",
     success: { status: 200, description: "The session is closed" },
     errors: [400, 404],
+    errorBody: mcpJsonRpcErrorSchema,
   },
 
   // Meta
@@ -1037,9 +1046,9 @@ const STATUS_TEXT: Record<number, string> = {
   503: "Unavailable: the database does not answer, the instance is shutting down (Retry-After), or queue mode has no queue",
 };
 
-const errorResponse = (status: number) => ({
+const errorResponse = (status: number, schema: z.ZodType = errorBodySchema) => ({
   description: STATUS_TEXT[status] ?? "Error",
-  content: { "application/json": { schema: errorBodySchema } },
+  content: { "application/json": { schema } },
   ...(status === 429
     ? { headers: { "retry-after": { description: "Seconds to wait", schema: { type: "integer" as const } } } }
     : {}),
@@ -1072,7 +1081,9 @@ function authErrors(op: ApiOperation): number[] {
 }
 
 function toOperation(op: ApiOperation): ZodOpenApiOperationObject {
-  const errors = new Set([...authErrors(op), ...(op.errors ?? [])]);
+  const fromAuth = authErrors(op);
+  const errors = new Set([...fromAuth, ...(op.errors ?? [])]);
+  const bodyOf = (status: number) => (fromAuth.includes(status) ? undefined : op.errorBody);
   return {
     operationId: `${op.method}${op.path
       .replace(/^\/api/, "")
@@ -1102,7 +1113,9 @@ function toOperation(op: ApiOperation): ZodOpenApiOperationObject {
       ...Object.fromEntries(
         (op.alsoSuccess ?? []).map((success) => [String(success.status), successResponse(success)]),
       ),
-      ...Object.fromEntries([...errors].sort().map((status) => [String(status), errorResponse(status)])),
+      ...Object.fromEntries(
+        [...errors].sort().map((status) => [String(status), errorResponse(status, bodyOf(status))]),
+      ),
     },
   };
 }

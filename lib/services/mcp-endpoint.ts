@@ -13,10 +13,12 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { isJsonContentType } from "@modelcontextprotocol/sdk/shared/mediaType.js";
 import {
   CallToolRequestSchema,
   type CallToolResult,
   ErrorCode,
+  JSONRPCMessageSchema,
   ListToolsRequestSchema,
   McpError,
   type Tool,
@@ -28,12 +30,15 @@ import type { ExecutionResult } from "@/lib/contracts/execution-result";
 import { listOfferedWorkflows, type OfferedWorkflow } from "@/lib/db/queries/mcp-servers";
 import { execute } from "@/lib/engine/execute";
 import { AppError, isAppError } from "@/lib/errors";
+import { readJsonValue } from "@/lib/http";
 import { assertAcceptingRuns } from "@/lib/queue/lifecycle";
 import { getWorkflowTracker } from "@/lib/tracking/workflow-tracker";
 import { runLimitSettings } from "./run-limits";
 
 const SESSION_IDLE_MS = 30 * 60_000;
 const MAX_SESSIONS = 1_000;
+/** The largest POST body: the SDK transport's own default (a tools/call carries the workflow's message). */
+const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 interface Session {
   ownerId: string;
@@ -237,42 +242,87 @@ function serverFor(ownerId: string): Server {
   return server;
 }
 
-/**
- * Answers one request to /api/mcp. The API key is checked on every request (a revoked key stops a session at
- * once); a session belongs to the key's owner and answers no one else.
- */
-export async function handleMcpRequest(request: Request): Promise<Response> {
+/** The caller: an API key is required (a session cookie is not enough for an MCP client), checked every time. */
+async function mcpCaller(request: Request): Promise<string> {
   if (!request.headers.get("authorization")) {
     throw new AppError(
       "unauthorized:api_key",
       "MCP clients authenticate with an API key: send `Authorization: Bearer <key>` (create one in Settings → API keys).",
     );
   }
-  const user = await authenticate(request);
+  return (await authenticate(request)).id;
+}
+
+/**
+ * A POST's JSON-RPC message (or batch), read with the API's limits — size, UTF-8, depth, strings PostgreSQL
+ * can store — before the transport sees it; a body that is not one is answered the protocol's way: HTTP 400
+ * with a JSON-RPC error, -32700 for one that is not (readable) JSON, -32600 for JSON that is not a message.
+ */
+async function readRpcBody(request: Request): Promise<{ body: unknown } | Response> {
+  let body: unknown;
+  try {
+    body = await readJsonValue(request, { maxBytes: MAX_MESSAGE_BYTES });
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    if (error.status === 413) return rpcError(413, -32000, `Payload Too Large: ${error.message}`);
+    return rpcError(400, ErrorCode.ParseError, `Parse error: ${error.message}`);
+  }
+  const messages = Array.isArray(body) ? body : [body];
+  if (messages.length === 0 || !messages.every((message) => JSONRPCMessageSchema.safeParse(message).success)) {
+    return rpcError(
+      400,
+      ErrorCode.InvalidRequest,
+      'Invalid Request: the body must be a JSON-RPC 2.0 message ({ "jsonrpc": "2.0", "method": …, "id"?, "params"? } or a response), or a non-empty array of them.',
+    );
+  }
+  return { body };
+}
+
+/**
+ * Answers a GET (a session's notification stream) or a DELETE (ends a session) to /api/mcp. The API key is
+ * checked on every request (a revoked key stops a session at once); a session belongs to the key's owner and
+ * answers no one else.
+ */
+export async function handleMcpRequest(request: Request): Promise<Response> {
+  return dispatch(request, await mcpCaller(request));
+}
+
+/** Answers a POST to /api/mcp: the same checks, then its body read (see readRpcBody) before the transport's. */
+export async function handleMcpPost(request: Request): Promise<Response> {
+  const ownerId = await mcpCaller(request);
+  // A body of another media type is left to the transport, which answers 415.
+  if (!isJsonContentType(request.headers.get("content-type"))) return dispatch(request, ownerId);
+  const read = await readRpcBody(request);
+  if (read instanceof Response) return read;
+  return dispatch(request, ownerId, read.body);
+}
+
+async function dispatch(request: Request, ownerId: string, parsedBody?: unknown): Promise<Response> {
+  const options = parsedBody === undefined ? undefined : { parsedBody };
   const sessionId = request.headers.get("mcp-session-id");
   if (sessionId) {
     const session = sessions.get(sessionId);
-    if (!session || session.ownerId !== user.id) {
+    if (!session || session.ownerId !== ownerId) {
       return rpcError(404, -32001, "Session not found: initialize a new session.");
     }
     session.lastSeen = Date.now();
     sessions.delete(sessionId);
     sessions.set(sessionId, session);
-    return session.transport.handleRequest(request);
+    return session.transport.handleRequest(request, options);
   }
   if (request.method !== "POST") {
     return rpcError(400, ErrorCode.InvalidRequest, "Start with a POST of an initialize request (no Mcp-Session-Id).");
   }
-  const server = serverFor(user.id);
+  const server = serverFor(ownerId);
   const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: () => randomUUID(),
-    onsessioninitialized: (id) => keepSession(id, { ownerId: user.id, transport, server, lastSeen: Date.now() }),
+    onsessioninitialized: (id) => keepSession(id, { ownerId, transport, server, lastSeen: Date.now() }),
     onsessionclosed: (id) => {
       sessions.delete(id);
     },
   });
   await server.connect(transport);
-  const response = await transport.handleRequest(request);
+  const response = await transport.handleRequest(request, options);
   // Anything but an initialize opened no session: nothing to keep.
   if (!transport.sessionId) await server.close().catch(() => {});
   return response;

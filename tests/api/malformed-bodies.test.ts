@@ -3,13 +3,21 @@
  * JSON, invalid UTF-8, not JSON at all: each answer is a 4xx with the error shape (and the fields at fault
  * where there are fields), never a 5xx, never internals. The routes come from the OpenAPI document, so a new
  * route with a body is covered as soon as it is documented.
+ *
+ * /api/mcp speaks JSON-RPC (MCP's Streamable HTTP transport): it refuses the same bodies, with the same
+ * limits, but answers the protocol's way — HTTP 400 with a JSON-RPC error without an id, -32700 for a body
+ * that is not (readable) JSON, -32600 for JSON that is not a JSON-RPC message; 413 for one too large.
  */
+import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
 import { beforeAll, describe, expect, it } from "vitest";
+import { mcpJsonRpcErrorSchema } from "@/lib/contracts/mcp";
 import { createOpenApiDocument } from "@/lib/http/openapi";
 import type { RouteHandler } from "@/lib/http";
 import { BASE_URL, expectNoLeak, routeContext } from "./helpers";
 import { apiRouteFiles } from "./route-files";
-import { newActor, type Actor } from "./rest-fixtures";
+import { POST as createWebhook } from "@/app/api/workflows/[id]/webhooks/route";
+import { POST as createWorkflow } from "@/app/api/workflows/route";
+import { call, echoDefinition, newActor, type Actor } from "./rest-fixtures";
 
 type Schema = {
   $ref?: string;
@@ -24,6 +32,8 @@ interface Operation {
   path: string;
   schema: Schema;
   handler: RouteHandler;
+  /** Its body is a JSON-RPC message (/api/mcp): refusals are JSON-RPC errors. */
+  jsonRpc: boolean;
 }
 
 const document = createOpenApiDocument() as unknown as {
@@ -62,7 +72,8 @@ async function operationsWithBodies(): Promise<Operation[]> {
       if (!file) throw new Error(`no route file for ${path}`);
       const handler = (await file.module())[method.toUpperCase() as "POST"];
       if (!handler) throw new Error(`${path} has no ${method} handler`);
-      operations.push({ method: method.toUpperCase(), path, schema, handler });
+      const jsonRpc = schema.$ref === "#/components/schemas/McpJsonRpcMessage";
+      operations.push({ method: method.toUpperCase(), path, schema, handler, jsonRpc });
     }
   }
   return operations;
@@ -70,20 +81,44 @@ async function operationsWithBodies(): Promise<Operation[]> {
 
 let actor: Actor;
 let operations: Operation[];
+/** A real hook's token: POST /api/hooks/{token} reads the body only once the token names a hook. */
+let hookToken: string;
 
 beforeAll(async () => {
   actor = await newActor();
   operations = await operationsWithBodies();
+  const workflow = await call(createWorkflow, "/api/workflows", {
+    method: "POST",
+    body: echoDefinition(),
+    auth: actor,
+  });
+  const id = workflow.json.workflow.id as string;
+  const hook = await call(createWebhook, "/x", { method: "POST", body: {}, auth: actor, params: { id } });
+  expect(hook.status, hook.text).toBe(201);
+  hookToken = String(hook.json.webhook.path).split("/").pop()!;
 }, 60_000);
+
+const PARAMS: Record<string, () => string> = { version: () => "1", token: () => hookToken };
+
+/** A body schema that takes any JSON value (a webhook's): arrays, strings, numbers and null are bodies too. */
+function takesAnyJson(op: Operation): boolean {
+  const s = resolve(op.schema);
+  return !s.type && !s.properties && !s.anyOf && !s.oneOf;
+}
 
 async function post(op: Operation, body: BodyInit, contentType = "application/json") {
   const params = Object.fromEntries(
-    [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, m[1] === "version" ? "1" : SAMPLE_ID]),
+    [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, PARAMS[m[1]!]?.() ?? SAMPLE_ID]),
   );
   const request = new Request(`${BASE_URL}${op.path}`, {
     method: op.method,
     body,
-    headers: { "content-type": contentType, authorization: `Bearer ${actor.apiKey}` },
+    headers: {
+      "content-type": contentType,
+      authorization: `Bearer ${actor.apiKey}`,
+      // What an MCP client sends (the transport refuses a POST without it, 406).
+      ...(op.jsonRpc ? { accept: "application/json, text/event-stream" } : {}),
+    },
   });
   const response = await op.handler(request, routeContext(params));
   const text = await response.text();
@@ -106,6 +141,23 @@ function expectRefused(
   }
 }
 
+const TOO_LARGE = -32000;
+
+/** A JSON-RPC refusal: the HTTP status, a JSON-RPC error object without an id, and the error code. */
+function expectRpcRefused(
+  result: { status: number; text: string; json: unknown },
+  label: string,
+  expected: { status: number; code: number },
+) {
+  expect(result.status, `${label}: ${result.text.slice(0, 300)}`).toBe(expected.status);
+  const parsed = mcpJsonRpcErrorSchema.safeParse(result.json);
+  expect(parsed.success, `${label}: a JSON-RPC error (${result.text.slice(0, 300)})`).toBe(true);
+  expect(parsed.data?.error.code, label).toBe(expected.code);
+}
+
+const invalidRequest = { status: 400, code: ErrorCode.InvalidRequest };
+const parseError = { status: 400, code: ErrorCode.ParseError };
+
 describe("malformed bodies", () => {
   it("covers every documented route with a body", () => {
     expect(operations.map((o) => `${o.method} ${o.path}`)).toEqual(
@@ -118,6 +170,7 @@ describe("malformed bodies", () => {
       ]),
     );
     expect(operations.length).toBeGreaterThanOrEqual(17);
+    expect(operations.filter((o) => o.jsonRpc).map((o) => `${o.method} ${o.path}`)).toEqual(["POST /api/mcp"]);
   });
 
   it("refuses fields of the wrong type, naming them", async () => {
@@ -133,6 +186,10 @@ describe("malformed bodies", () => {
       if (Object.keys(body).length === 0) continue;
       const result = await post(op, JSON.stringify(body));
       const label = `${op.method} ${op.path} with ${JSON.stringify(body)}`;
+      if (op.jsonRpc) {
+        expectRpcRefused(result, label, invalidRequest);
+        continue;
+      }
       expectRefused(result, label);
       expect(result.status, label).toBe(422);
       const paths: string[] = result.json.error.issues.map((i: { path: string }) => i.path.split(".")[0]);
@@ -150,6 +207,10 @@ describe("malformed bodies", () => {
       if (required.length === 0) continue;
       const result = await post(op, "{}");
       const label = `${op.method} ${op.path} with {}`;
+      if (op.jsonRpc) {
+        expectRpcRefused(result, label, invalidRequest);
+        continue;
+      }
       expectRefused(result, label);
       const paths: string[] = result.json.error.issues.map((i: { path: string }) => i.path);
       expect(
@@ -164,13 +225,16 @@ describe("malformed bodies", () => {
       const schema = resolve(op.schema);
       const stringField = Object.entries(schema.properties ?? {}).find(([, p]) => resolve(p).type === "string")?.[0];
       const big = "x".repeat(600_000);
-      if (stringField)
-        expectRefused(
-          await post(op, JSON.stringify({ [stringField]: big })),
-          `${op.method} ${op.path} huge ${stringField}`,
-        );
+      const hugeField = stringField ? await post(op, JSON.stringify({ [stringField]: big })) : undefined;
       const huge = await post(op, JSON.stringify({ type: "CUSTOM", extra: "y".repeat(9 * 1024 * 1024) }));
-      expectRefused(huge, `${op.method} ${op.path} huge extra field`);
+      const label = `${op.method} ${op.path} huge`;
+      if (op.jsonRpc) {
+        if (hugeField) expectRpcRefused(hugeField, `${label} ${stringField}`, invalidRequest);
+        expectRpcRefused(huge, `${label} extra field`, { status: 413, code: TOO_LARGE });
+        continue;
+      }
+      if (hugeField) expectRefused(hugeField, `${label} ${stringField}`);
+      expectRefused(huge, `${label} extra field`);
     }
   });
 
@@ -178,6 +242,11 @@ describe("malformed bodies", () => {
     const nested = `{"definition":${"[".repeat(DEPTH)}${"]".repeat(DEPTH)},"name":${'{"a":'.repeat(DEPTH)}1${"}".repeat(DEPTH)}}`;
     for (const op of operations) {
       const result = await post(op, nested);
+      if (op.jsonRpc) {
+        expectRpcRefused(result, `${op.method} ${op.path} nested`, parseError);
+        expect((result.json as { error: { message: string } }).error.message).toMatch(/deeper than 64 levels/);
+        continue;
+      }
       expectRefused(result, `${op.method} ${op.path} nested`);
       // Routes with a small body cap refuse it by size first.
       if (result.status !== 413)
@@ -186,18 +255,28 @@ describe("malformed bodies", () => {
   });
 
   it("refuses invalid UTF-8, malformed JSON, empty bodies and bodies that are not objects", async () => {
-    const cases: [string, BodyInit][] = [
-      ["invalid UTF-8", new Uint8Array([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d])],
-      ["truncated JSON", '{"name": "a",'],
-      ["not JSON", "name=a&b=c"],
-      ["an array", "[1, 2, 3]"],
-      ["a string", '"just text"'],
-      ["null", "null"],
-      ["a number", "42"],
-    ];
+    // `rpc`: what the JSON-RPC endpoint answers (not JSON: a parse error; JSON but not a message: invalid).
+    const notJson = [
+      { label: "invalid UTF-8", body: new Uint8Array([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]) },
+      { label: "truncated JSON", body: '{"name": "a",' },
+      { label: "not JSON", body: "name=a&b=c" },
+    ].map((c) => ({ ...c, rpc: parseError }));
+    const notObjects = [
+      { label: "an array", body: "[1, 2, 3]" },
+      { label: "an empty array", body: "[]" },
+      { label: "a string", body: '"just text"' },
+      { label: "null", body: "null" },
+      { label: "a number", body: "42" },
+    ].map((c) => ({ ...c, rpc: invalidRequest }));
     for (const op of operations) {
-      for (const [label, body] of cases) {
+      // A route that takes any JSON value is checked with bodies that are not JSON only.
+      const cases = takesAnyJson(op) ? notJson : [...notJson, ...notObjects];
+      for (const { label, body, rpc } of cases) {
         const result = await post(op, body);
+        if (op.jsonRpc) {
+          expectRpcRefused(result, `${op.method} ${op.path}: ${label}`, rpc);
+          continue;
+        }
         // An empty-bodied optional route may accept `{}` but nothing here is `{}`.
         expectRefused(result, `${op.method} ${op.path}: ${label}`);
       }
