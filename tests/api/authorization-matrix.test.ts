@@ -4,7 +4,8 @@
  * no response to anyone but the owner contains the owner's data. The route list is the OpenAPI document's:
  * a new route without a matrix entry fails here.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { LATEST_PROTOCOL_VERSION } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ulid } from "ulid";
 import * as analyticsSummary from "@/app/api/analytics/summary/route";
 import * as analyticsTemplates from "@/app/api/analytics/templates/route";
@@ -58,9 +59,19 @@ import * as schedule from "@/app/api/workflows/[id]/schedules/[scheduleId]/route
 import * as webhooks from "@/app/api/workflows/[id]/webhooks/route";
 import * as webhook from "@/app/api/workflows/[id]/webhooks/[webhookId]/route";
 import * as webhookRotate from "@/app/api/workflows/[id]/webhooks/[webhookId]/rotate/route";
+import * as mcp from "@/app/api/mcp/route";
+import * as mcpServer from "@/app/api/mcp-servers/[id]/route";
+import * as mcpServerTools from "@/app/api/mcp-servers/[id]/tools/route";
+import * as mcpServers from "@/app/api/mcp-servers/route";
+import * as mcpTool from "@/app/api/workflows/[id]/mcp-tool/route";
+import { mcpJsonRpcErrorSchema } from "@/lib/contracts/mcp";
+import { closeMcpConnections } from "@/lib/mcp/client";
+import { closeMcpSessions } from "@/lib/services/mcp-endpoint";
 import { createOpenApiDocument } from "@/lib/http/openapi";
 import type { RouteHandler } from "@/lib/http";
 import { apiRequest, expectNoLeak, routeContext, uniqueEmail } from "./helpers";
+import { setEnv } from "../helpers/env";
+import { startTestMcpServer, type TestMcpServer } from "../helpers/mcp-server";
 import {
   approvalDefinition,
   call,
@@ -107,6 +118,12 @@ interface Entry {
   fresh?: boolean;
   /** The answer is an endless stream (the feed): only its status and first bytes are read. */
   endless?: boolean;
+  /**
+   * A protocol endpoint for API keys only (/api/mcp): the owner's session cookie is a 401, the other user calls
+   * with their API key (their cookie would be refused before anything is tested), and refusals past
+   * authentication are JSON-RPC errors, not `{ error }`.
+   */
+  jsonRpc?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -259,6 +276,69 @@ const triggerParams = async (w: World, kind: "schedules" | "webhooks") => {
   const trigger = await newTrigger(w, kind);
   return { id: trigger.workflowId, [kind === "schedules" ? "scheduleId" : "webhookId"]: trigger.id };
 };
+
+/** A real MCP server on a loopback port (the SDK's), which the owner's registered servers point at. */
+let mcpTools: TestMcpServer;
+
+async function newMcpServer(w: World): Promise<string> {
+  named += 1;
+  const created = await call(mcpServers.POST, "/api/mcp-servers", {
+    method: "POST",
+    body: { name: `${w.marker} tools ${named}`, url: mcpTools.url },
+    auth: w.owner,
+  });
+  expect(created.status, created.text).toBe(201);
+  return created.json.server.id;
+}
+
+/** A workflow of the owner's offered at /api/mcp: its tool's title is the workflow's (marked) name. */
+async function offeredWorkflow(w: World): Promise<string> {
+  const id = await newWorkflow(w);
+  const offered = await call(mcpTool.PUT, "/x", {
+    method: "PUT",
+    body: { offered: true },
+    auth: w.owner,
+    params: { id },
+  });
+  expect(offered.status, offered.text).toBe(200);
+  return id;
+}
+
+const MCP_ACCEPT = "application/json, text/event-stream";
+
+/** An MCP session of the owner's at /api/mcp (initialize, by their API key), with their offered workflow. */
+async function newMcpSession(w: World): Promise<string> {
+  await shared("offered", () => offeredWorkflow(w));
+  const response = await mcp.POST(
+    apiRequest("/api/mcp", {
+      method: "POST",
+      apiKey: w.owner.apiKey,
+      headers: { accept: MCP_ACCEPT },
+      body: {
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: {
+          protocolVersion: LATEST_PROTOCOL_VERSION,
+          capabilities: {},
+          clientInfo: { name: "matrix", version: "1.0.0" },
+        },
+      },
+    }),
+    routeContext(),
+  );
+  const text = await response.text();
+  expect(response.status, text).toBe(200);
+  const sessionId = response.headers.get("mcp-session-id");
+  expect(sessionId).toBeTruthy();
+  return sessionId!;
+}
+
+const mcpSessionHeaders = (sessionId: string, accept = MCP_ACCEPT) => ({
+  accept,
+  "mcp-session-id": sessionId,
+  "mcp-protocol-version": LATEST_PROTOCOL_VERSION,
+});
 
 const exportFile = (kind: "definition" | "template") => ({
   format: "lattice.workflow",
@@ -789,6 +869,87 @@ const matrix: Record<string, Entry> = {
     revoked: ACCEPTED,
     fresh: true,
   },
+
+  "get /api/mcp-servers": {
+    handler: mcpServers.GET,
+    target: async (w) => {
+      await shared("mcpServer", () => newMcpServer(w));
+      return {};
+    },
+    owner: OK,
+    other: OK,
+  },
+  "post /api/mcp-servers": {
+    handler: mcpServers.POST,
+    target: async () => ({ body: { name: `another server ${(named += 1)}`, url: mcpTools.url } }),
+    owner: CREATED,
+    other: CREATED,
+    fresh: true,
+  },
+  "patch /api/mcp-servers/{id}": {
+    handler: mcpServer.PATCH,
+    target: async (w) => ({ params: { id: await newMcpServer(w) }, body: { timeoutMs: 10_000 } }),
+    owner: OK,
+    other: HIDDEN,
+    fresh: true,
+  },
+  "delete /api/mcp-servers/{id}": {
+    handler: mcpServer.DELETE,
+    target: async (w) => ({ params: { id: await newMcpServer(w) } }),
+    owner: GONE,
+    other: HIDDEN,
+    fresh: true,
+  },
+  // The owner's server answers (a live MCP server): its tools for the owner, nothing for anyone else.
+  "get /api/mcp-servers/{id}/tools": {
+    handler: mcpServerTools.GET,
+    target: async (w) => ({ params: { id: await shared("mcpServer", () => newMcpServer(w)) } }),
+    owner: OK,
+    other: HIDDEN,
+  },
+  "get /api/workflows/{id}/mcp-tool": {
+    handler: mcpTool.GET,
+    target: async (w) => ({ params: { id: await shared("offered", () => offeredWorkflow(w)) } }),
+    owner: OK,
+    other: HIDDEN,
+  },
+  "put /api/workflows/{id}/mcp-tool": {
+    handler: mcpTool.PUT,
+    target: async (w) => ({
+      params: { id: await shared("offered", () => offeredWorkflow(w)) },
+      body: { offered: true },
+    }),
+    owner: OK,
+    other: HIDDEN,
+  },
+  // /api/mcp takes API keys only (a cookie is a 401), and a session answers its owner only: another user
+  // presenting the owner's session id with their own key is told there is no such session (-32001, 404).
+  "post /api/mcp": {
+    handler: mcp.POST,
+    target: async (w) => ({
+      headers: mcpSessionHeaders(await newMcpSession(w)),
+      body: { jsonrpc: "2.0", id: 2, method: "tools/list", params: {} },
+    }),
+    owner: OK,
+    other: HIDDEN,
+    jsonRpc: true,
+  },
+  "get /api/mcp": {
+    handler: mcp.GET,
+    target: async (w) => ({ headers: mcpSessionHeaders(await newMcpSession(w), "text/event-stream") }),
+    owner: OK,
+    other: HIDDEN,
+    jsonRpc: true,
+    endless: true,
+  },
+  "delete /api/mcp": {
+    handler: mcp.DELETE,
+    target: async (w) => ({ headers: mcpSessionHeaders(await newMcpSession(w)) }),
+    owner: OK,
+    other: HIDDEN,
+    jsonRpc: true,
+    fresh: true,
+  },
   "get /api/health": { handler: health.GET, target: async () => ({}), owner: OK, other: OK, anonymous: OK },
   "get /api/openapi.json": {
     handler: openapi.GET,
@@ -802,12 +963,12 @@ const matrix: Record<string, Entry> = {
 
 // ---------------------------------------------------------------------------------------------------------
 
-function credentialsOf(caller: Caller, w: World): { cookie?: string; apiKey?: string } {
+function credentialsOf(caller: Caller, w: World, entry?: Entry): { cookie?: string; apiKey?: string } {
   switch (caller) {
     case "anonymous":
       return {};
     case "other user":
-      return { cookie: w.other.cookie };
+      return entry?.jsonRpc ? { apiKey: w.other.apiKey } : { cookie: w.other.cookie };
     case "owner (cookie)":
       return { cookie: w.owner.cookie };
     case "owner (API key)":
@@ -825,6 +986,8 @@ function expectedStatus(entry: Entry, caller: Caller): number {
       return entry.revoked ?? 401;
     case "other user":
       return entry.other;
+    case "owner (cookie)":
+      return entry.jsonRpc ? 401 : entry.owner;
     default:
       return entry.owner;
   }
@@ -874,10 +1037,22 @@ async function send(
 let world: World;
 const targets = new Map<string, Promise<Target>>();
 
+let restoreEnv: () => void;
+
 beforeAll(async () => {
+  // The test MCP server listens on 127.0.0.1, an internal address the HTTP guard refuses unless allowed.
+  restoreEnv = setEnv({ LATTICE_HTTP_ALLOWLIST: "127.0.0.1" });
+  mcpTools = await startTestMcpServer();
   const owner = await newActor();
   world = { owner, other: await newActor(), revokedKey: await revokedKeyOf(owner), marker: `owner-${ulid()}` };
 }, 60_000);
+
+afterAll(async () => {
+  await closeMcpSessions();
+  await closeMcpConnections();
+  await mcpTools?.close();
+  restoreEnv?.();
+});
 
 describe("authorization matrix", () => {
   it("has one entry per documented operation, and the document one operation per entry", () => {
@@ -899,14 +1074,17 @@ describe("authorization matrix", () => {
 
     it.each(CALLERS)("%s", async (caller) => {
       const target = await targetFor();
-      const response = await send(entry, method, path, target, credentialsOf(caller, world));
+      const response = await send(entry, method, path, target, credentialsOf(caller, world, entry));
       expect(response.status, `${operation} as ${caller}: ${response.text.slice(0, 300)}`).toBe(
         expectedStatus(entry, caller),
       );
       expectNoLeak(response.text);
       if (response.status >= 400) {
         expect(response.contentType).toMatch(/application\/json/);
-        expect(JSON.parse(response.text).error.code).toMatch(/^[a-z_]+:[a-z_]+$/);
+        const body = JSON.parse(response.text);
+        // Authentication answers the API's way everywhere; past it, a protocol endpoint answers its protocol's.
+        if (entry.jsonRpc && response.status !== 401) expect(mcpJsonRpcErrorSchema.safeParse(body).success).toBe(true);
+        else expect(body.error.code).toMatch(/^[a-z_]+:[a-z_]+$/);
       }
       if (!caller.startsWith("owner")) {
         expect(response.text, `${operation} as ${caller} shows the owner's data`).not.toContain(world.marker);
