@@ -1648,6 +1648,11 @@ export interface components {
             /** @enum {string} */
             provider: "openai" | "ollama";
             model: string;
+            /**
+             * @description One of your credentials for this provider; without it, the server's provider
+             * @example 01JB8Z3V4Q5R6S7T8V9W0X1Y2Z
+             */
+            credentialId?: string;
         };
         AddTextDocumentBody: {
             title: string;
@@ -3303,6 +3308,17 @@ export interface components {
             offered: boolean;
             /** @description The tool's name at /api/mcp */
             toolName: string;
+        };
+        /** @description A JSON-RPC 2.0 error answer of /api/mcp */
+        McpJsonRpcError: {
+            /** @constant */
+            jsonrpc: "2.0";
+            id: null;
+            error: {
+                code: number;
+                message: string;
+                data?: unknown;
+            };
         };
         Schedule: {
             /**
@@ -7891,7 +7907,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["McpJsonRpcError"];
                 };
             };
             /** @description No credentials, or an invalid or revoked API key */
@@ -7909,7 +7925,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["McpJsonRpcError"];
                 };
             };
             /** @description Error */
@@ -7918,7 +7934,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["McpJsonRpcError"];
                 };
             };
         };
@@ -7961,7 +7977,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["McpJsonRpcError"];
                 };
             };
             /** @description No credentials, or an invalid or revoked API key */
@@ -7988,7 +8004,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["McpJsonRpcError"];
                 };
             };
             /** @description Error */
@@ -7997,7 +8013,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["McpJsonRpcError"];
                 };
             };
             /** @description Request body too large */
@@ -8006,7 +8022,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["McpJsonRpcError"];
                 };
             };
             /** @description The body is not of a media type the route takes (a webhook takes application/json) */
@@ -8015,7 +8031,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["McpJsonRpcError"];
                 };
             };
         };
@@ -8042,7 +8058,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["McpJsonRpcError"];
                 };
             };
             /** @description No credentials, or an invalid or revoked API key */
@@ -8069,7 +8085,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["McpJsonRpcError"];
                 };
             };
         };
