@@ -3,14 +3,15 @@
  *   1. Biome's lint over the whole tree (`npm run lint`, about a second; not with --only-e2e);
  *   2. vitest on the embedded database (in-memory PGlite);
  *   3. the same vitest suite on PostgreSQL, when TEST_DATABASE_URL (or DATABASE_URL) names a server;
- *   4. the production build, then Playwright end-to-end tests in headless Chromium against it;
+ *   4. the production build (made in the background during step 3, which mostly waits on the database), then
+ *      Playwright end-to-end tests in headless Chromium against it;
  *   5. the SDK suites (TypeScript and Python, side by side) against that build, on PGlite and on PostgreSQL
  *      when a server is named (tests/sdk/run.ts: one server per backend, no build of their own);
  *   6. the reliability suites on PostgreSQL (against that build), when a server is named.
  * Prints one closing line "N passed, N failed, N skipped" and exits non-zero on any failure.
  * Flags: --no-e2e, --no-postgres, --no-reliability, --no-sdk, --only-e2e.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -33,6 +34,35 @@ function run(step: string, command: string, argv: string[], env: Record<string, 
   const ok = r.status === 0;
   if (!ok) failedSteps.push(step);
   return ok;
+}
+
+/**
+ * `next build` in the background, its output to a log file: started beside the PostgreSQL pass, which mostly
+ * waits on the database, so the build's minutes overlap it (the vitest suite never uses the build).
+ */
+function buildInBackground(): Promise<boolean> {
+  const log = path.join(results, "next-build.log");
+  const out = fs.openSync(log, "w");
+  const started = Date.now();
+  console.log("\n▶ next build (in the background, beside the PostgreSQL pass; output in test-results/next-build.log)");
+  return new Promise((resolve) => {
+    const child = spawn("npx", ["next", "build"], {
+      cwd: root,
+      stdio: ["ignore", out, out],
+      env: { ...process.env, DATABASE_URL: "" },
+    });
+    const done = (ok: boolean) => {
+      fs.closeSync(out);
+      console.log(`\n(next build ${ok ? "finished" : "FAILED"} in ${Math.round((Date.now() - started) / 1000)} s)`);
+      if (!ok) {
+        console.log(fs.readFileSync(log, "utf8").split("\n").slice(-40).join("\n"));
+        failedSteps.push("next build");
+      }
+      resolve(ok);
+    };
+    child.on("error", () => done(false));
+    child.on("exit", (code) => done(code === 0));
+  });
 }
 
 function readJson<T>(file: string): T | undefined {
@@ -118,6 +148,7 @@ function flakyTests(report: PlaywrightReport): string[] {
 }
 
 const flaky: string[] = [];
+let backgroundBuild: Promise<boolean> | undefined;
 const onlyE2e = args.has("--only-e2e");
 const pgUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 
@@ -135,6 +166,7 @@ if (!onlyE2e) {
     ["--maxWorkers=2"],
   );
   if (pgUrl && !args.has("--no-postgres")) {
+    if (!args.has("--no-e2e")) backgroundBuild = buildInBackground();
     const excludeFile = path.join(results, "vitest-postgres-exclude.json");
     const databaseFree = databaseFreeFiles(path.join(results, "vitest-pglite.json"), dbFiles);
     fs.writeFileSync(excludeFile, JSON.stringify(databaseFree));
@@ -169,7 +201,9 @@ if (!args.has("--no-e2e")) {
         " or set CHROMIUM_PATH to a Chromium/Chrome binary, or run `npx playwright install chromium`.",
     );
     failedSteps.push("e2e (no browser)");
-  } else if (run("next build", "npx", ["next", "build"], { DATABASE_URL: "" })) {
+  } else if (
+    backgroundBuild ? await backgroundBuild : run("next build", "npx", ["next", "build"], { DATABASE_URL: "" })
+  ) {
     const out = path.join(results, "e2e.json");
     fs.rmSync(out, { force: true });
     run("playwright (e2e)", "npx", ["playwright", "test", "--reporter=list,json"], {
@@ -208,6 +242,9 @@ if (!args.has("--no-e2e")) {
     }
   }
 }
+
+// A background build still going (no browser for the e2e tests): the reliability suites need it finished.
+if (backgroundBuild) await backgroundBuild;
 
 // The reliability suites (load, crash, database faults, cancel, fuzz, authorization, SSRF, hostile content)
 // run against the production build on PostgreSQL, so they need a server; sized to a few minutes.
