@@ -19,9 +19,19 @@ let other: HttpUser;
 let revokedKey: string;
 let operations: Array<{ method: string; path: string }>;
 
-const PUBLIC = new Set(["GET /api/health", "GET /api/openapi.json", "POST /api/signup"]);
+const PUBLIC = new Set([
+  "GET /api/health",
+  "GET /api/openapi.json",
+  "POST /api/signup",
+  // A webhook's unguessable URL is its credential: anyone holding it may start its run.
+  "POST /api/hooks/{token}",
+]);
 /** Public operations that read no credentials at all (health does: a bad key is a 401 there too). */
-const CREDENTIAL_FREE = new Set(["GET /api/openapi.json", "POST /api/signup"]);
+const CREDENTIAL_FREE = new Set(["GET /api/openapi.json", "POST /api/signup", "POST /api/hooks/{token}"]);
+/** The MCP endpoint takes API keys only (a session cookie is a 401) and answers in JSON-RPC once past them. */
+const API_KEY_ONLY = new Set(["POST /api/mcp", "GET /api/mcp", "DELETE /api/mcp"]);
+/** The owner's MCP server at a loopback port nothing listens on: listing its tools is a 503 that says so. */
+const UPSTREAM_DOWN = new Set(["GET /api/mcp-servers/{id}/tools"]);
 const ENDLESS = new Set(["GET /api/executions/feed"]);
 type Caller = "anonymous" | "other user" | "owner (cookie)" | "owner (API key)" | "revoked key";
 const CALLERS: Caller[] = ["anonymous", "other user", "revoked key", "owner (cookie)", "owner (API key)"];
@@ -126,6 +136,34 @@ async function make(kind: string): Promise<string> {
       expect(r.status, r.text).toBe(201);
       return r.json.secret.id;
     }
+    case "mcp-servers": {
+      // 127.0.0.2 is the suite server's allow-listed host; nothing listens on port 9.
+      const r = await callJson(baseUrl, "/api/mcp-servers", {
+        method: "POST",
+        ...as,
+        body: { name: `${marker} mcp ${ulid()}`, url: "http://127.0.0.2:9/mcp", timeoutMs: 1000 },
+      });
+      expect(r.status, r.text).toBe(201);
+      return r.json.server.id;
+    }
+    case "schedules":
+    case "webhooks": {
+      const workflowId = await sharedResource("workflows");
+      const r = await callJson(baseUrl, `/api/workflows/${workflowId}/${kind}`, {
+        method: "POST",
+        ...as,
+        body: kind === "schedules" ? { kind: "interval", intervalMinutes: 60, name: `${marker} schedule` } : {},
+      });
+      expect(r.status, r.text).toBe(201);
+      return `${workflowId}/${kind === "schedules" ? r.json.schedule.id : r.json.webhook.id}`;
+    }
+    case "hooks": {
+      // A hook of its own (the shared one's URL may be rotated by the rotate operation's calls).
+      const workflowId = await sharedResource("workflows");
+      const r = await callJson(baseUrl, `/api/workflows/${workflowId}/webhooks`, { method: "POST", ...as, body: {} });
+      expect(r.status, r.text).toBe(201);
+      return String(r.json.webhook.path).split("/").pop()!;
+    }
     default:
       throw new Error(`no resource kind ${kind}`);
   }
@@ -142,7 +180,15 @@ async function target(method: string, path: string, fresh: boolean): Promise<{ u
   const collection = /^\/api\/([\w-]+)\//.exec(path)?.[1] ?? "";
   const key = `${method} ${path}`;
   const resourceKind =
-    key === "POST /api/executions/{id}/resume" ? "paused" : path.includes("{documentId}") ? "documents" : collection;
+    key === "POST /api/executions/{id}/resume"
+      ? "paused"
+      : path.includes("{documentId}")
+        ? "documents"
+        : path.includes("{scheduleId}")
+          ? "schedules"
+          : path.includes("{webhookId}")
+            ? "webhooks"
+            : collection;
   let url = path;
   if (path.includes("{")) {
     // A call that uses its target up (delete, resume) gets a resource of its own.
@@ -151,7 +197,10 @@ async function target(method: string, path: string, fresh: boolean): Promise<{ u
     const [first, second] = id.split("/");
     url = path
       .replace("{id}", first!)
+      .replace("{token}", first!)
       .replace("{documentId}", second ?? "")
+      .replace("{scheduleId}", second ?? "")
+      .replace("{webhookId}", second ?? "")
       .replace("{version}", "1");
   }
   const bodies: Record<string, unknown> = {
@@ -267,9 +316,12 @@ describe("authorization: every operation × every kind of caller", () => {
         const where = `${key} as ${caller} → ${response.status}`;
         const status = response.status;
         try {
-          expect(status, `${where}: server error ${text.slice(0, 200)}`).toBeLessThan(500);
+          if (UPSTREAM_DOWN.has(key) && caller.startsWith("owner")) expect(status, where).toBe(503);
+          else expect(status, `${where}: server error ${text.slice(0, 200)}`).toBeLessThan(500);
           expectNoLeak(text, where);
-          if (status >= 400) expectErrorShape(JSON.parse(text), where);
+          // Past authentication /api/mcp answers JSON-RPC errors (its 401/403 keep the API's shape).
+          if (status >= 400 && (!API_KEY_ONLY.has(key) || status === 401 || status === 403))
+            expectErrorShape(JSON.parse(text), where);
           if (caller.startsWith("owner") && text.includes(marker)) ownerSawMarker += 1;
           if (!caller.startsWith("owner")) {
             expect(text.includes(marker), `${where}: the owner's data leaks: ${text.slice(0, 200)}`).toBe(false);
@@ -277,7 +329,9 @@ describe("authorization: every operation × every kind of caller", () => {
           }
           if (caller === "revoked key" && !CREDENTIAL_FREE.has(key)) expect(status, where).toBe(401);
           else if (caller === "anonymous" && !PUBLIC.has(key)) expect(status, where).toBe(401);
-          else if (caller === "other user" && path.includes("{")) expect([400, 403, 404, 422], where).toContain(status);
+          else if (caller === "owner (cookie)" && API_KEY_ONLY.has(key)) expect(status, where).toBe(401);
+          else if (caller === "other user" && path.includes("{") && !PUBLIC.has(key))
+            expect([400, 403, 404, 422], where).toContain(status);
           else if (caller.startsWith("owner"))
             expect([401, 403, 404], `${where}: the owner is refused ${text.slice(0, 200)}`).not.toContain(status);
         } catch (error) {

@@ -188,6 +188,14 @@ function* cases(r: Random): Generator<Case> {
   }
 }
 
+/** A JSON-RPC 2.0 error answer without an id (the MCP transport's refusal of a request it cannot read). */
+function expectJsonRpcError(body: unknown, where: string) {
+  const error = (body as { jsonrpc?: unknown; error?: { code?: unknown; message?: unknown } }).error;
+  expect((body as { jsonrpc?: unknown }).jsonrpc, `${where}: jsonrpc`).toBe("2.0");
+  expect(Number.isInteger(error?.code), `${where}: JSON-RPC error code`).toBe(true);
+  expect(typeof error?.message, `${where}: JSON-RPC error message`).toBe("string");
+}
+
 describe("fuzz: random and mutated definitions and request bodies", () => {
   it("never answers with a server error, and every definition gets a ValidationResult", async () => {
     const r = prng(SEED);
@@ -225,7 +233,12 @@ describe("fuzz: random and mutated definitions and request bodies", () => {
         if (status >= 500) failures.push(`${where}\n  → ${status} ${text.slice(0, 300)}`);
         try {
           expectNoLeak(text, where);
-          if (status >= 400) expectErrorShape(JSON.parse(text), where);
+          if (status >= 400) {
+            const body = JSON.parse(text);
+            // The MCP endpoint speaks JSON-RPC past authentication: a refused body is a JSON-RPC error.
+            if (c.url === "/api/mcp" && status !== 401 && status !== 403) expectJsonRpcError(body, where);
+            else expectErrorShape(body, where);
+          }
           if (c.expectValidation) {
             expect(status, `${where}: validator status`).toBe(200);
             const v = JSON.parse(text).validation;
