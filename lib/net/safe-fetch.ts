@@ -16,6 +16,7 @@ import ipaddr from "ipaddr.js";
 import { Agent, request } from "undici";
 import { AppError } from "@/lib/errors";
 import { env } from "@/lib/env";
+import { splitAllowListEntry } from "@/lib/validation/network-targets";
 
 export const SAFE_FETCH_DEFAULTS = {
   maxBytes: 2 * 1024 * 1024,
@@ -132,18 +133,6 @@ interface AllowList {
   ranges: Array<{ range: [ipaddr.IPv4 | ipaddr.IPv6, number]; port?: string }>;
 }
 
-/** `host:port` → [host, port]; a bare IPv6 address (several colons) has no port unless bracketed. */
-function splitEntryPort(entry: string): [string, string | undefined] {
-  if (entry.startsWith("[")) {
-    const close = entry.indexOf("]");
-    const rest = entry.slice(close + 1);
-    return [entry.slice(1, close), rest.startsWith(":") ? rest.slice(1) : undefined];
-  }
-  const colon = entry.lastIndexOf(":");
-  if (colon === -1 || entry.indexOf(":") !== colon) return [entry, undefined];
-  return [entry.slice(0, colon), entry.slice(colon + 1)];
-}
-
 export function parseAllowList(entries: string[]): AllowList {
   const list: AllowList = { hosts: [], suffixes: [], ranges: [] };
   for (const raw of entries) {
@@ -158,7 +147,8 @@ export function parseAllowList(entries: string[]): AllowList {
       }
       continue;
     }
-    const [host, port] = splitEntryPort(entry);
+    const [bracketed, port] = splitAllowListEntry(entry);
+    const host = bracketed.replace(/^\[|\]$/g, "");
     if (port !== undefined && !/^\d{1,5}$/.test(port)) {
       throw new AppError("bad_request:http_allowlist", `LATTICE_HTTP_ALLOWLIST entry "${raw}" has an invalid port.`);
     }

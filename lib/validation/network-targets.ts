@@ -34,11 +34,19 @@ export function isAllowListed(hostname: string, port: string, allowList: readonl
   return allowList.some((raw) => {
     const entry = raw.trim().toLowerCase();
     if (!entry) return false;
-    const [entryHost = "", entryPort] = entry.startsWith("[") ? splitBracketed(entry) : splitPort(entry);
+    const [entryHost = "", entryPort] = splitAllowListEntry(entry);
     if (entryPort !== undefined && entryPort !== port) return false;
     if (entryHost.startsWith("*.")) return host.endsWith(entryHost.slice(1));
     return host === entryHost;
   });
+}
+
+/**
+ * An allow-list entry's host and port: `host:port`, `[v6]:port` (the host keeps its brackets, as
+ * `URL.hostname` does), or no port — a bare IPv6 address (several colons) has one only when bracketed.
+ */
+export function splitAllowListEntry(entry: string): [string, string | undefined] {
+  return entry.startsWith("[") ? splitBracketed(entry) : splitPort(entry);
 }
 
 function splitPort(entry: string): [string, string | undefined] {
