@@ -180,6 +180,44 @@ export const mcpServers = pgTable(
   (t) => [uniqueIndex("mcp_servers_owner_name_idx").on(t.ownerId, t.name)],
 );
 
+/**
+ * Sessions of /api/mcp's clients, so that any app instance can serve any of them: the instance a request
+ * reaches that does not hold the session opens it again from the client's initialize parameters. Dropped when
+ * the client ends it or after 30 minutes unused (lib/services/mcp-endpoint.ts).
+ */
+export const mcpSessions = pgTable(
+  "mcp_sessions",
+  {
+    id: varchar("id", { length: 64 }).primaryKey(),
+    ownerId: ref("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The client's initialize request's params (protocol version, capabilities, client info). */
+    initialize: jsonb("initialize").notNull(),
+    createdAt: createdAt(),
+    lastSeenAt: tstz("last_seen_at").notNull().defaultNow(),
+  },
+  (t) => [index("mcp_sessions_last_seen_idx").on(t.lastSeenAt)],
+);
+
+/**
+ * A session's tools/call requests and the runs they started: a client's `notifications/cancelled` names the
+ * request, and whichever instance it reaches cancels the run through the cross-instance cancel.
+ */
+export const mcpCalls = pgTable(
+  "mcp_calls",
+  {
+    sessionId: varchar("session_id", { length: 64 })
+      .notNull()
+      .references(() => mcpSessions.id, { onDelete: "cascade" }),
+    /** The JSON-RPC request id, as JSON (a number and a string of the same digits are two ids). */
+    requestId: varchar("request_id", { length: 200 }).notNull(),
+    executionId: ref("execution_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.requestId] })],
+);
+
 // ---------------------------------------------------------------------------------------------
 // Templates and definitions
 // ---------------------------------------------------------------------------------------------
@@ -726,3 +764,4 @@ export type Message = typeof messages.$inferSelect;
 export type KnowledgeBase = typeof knowledgeBases.$inferSelect;
 export type KnowledgeDocument = typeof knowledgeDocuments.$inferSelect;
 export type McpServer = typeof mcpServers.$inferSelect;
+export type McpSession = typeof mcpSessions.$inferSelect;
