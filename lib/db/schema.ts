@@ -749,6 +749,65 @@ export const checkpointBlobs = pgTable(
   (t) => [primaryKey({ columns: [t.threadId, t.checkpointNs, t.channel, t.version] })],
 );
 
+// ---------------------------------------------------------------------------------------------
+// LangGraph Platform API (lib/langgraph-api): threads and runs as the SDK sees them. A thread's state
+// is the checkpointed state of its last execution; these rows hold only what LangGraph names and Lattice
+// has no place for (metadata, status, the runs' queue and their options).
+// ---------------------------------------------------------------------------------------------
+
+export const langgraphThreads = pgTable(
+  "langgraph_threads",
+  {
+    /** A UUID, as LangGraph's clients make and expect. */
+    id: varchar("id", { length: 36 }).primaryKey(),
+    ownerId: ref("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    metadata: jsonb("metadata").notNull().default({}),
+    /** idle | busy | interrupted | error */
+    status: varchar("status", { length: 16 }).notNull().default("idle"),
+    /** The conversation its chat turns are kept in (its messages are the thread's memory). */
+    conversationId: ref("conversation_id").references(() => conversations.id, { onDelete: "set null" }),
+    /** The execution whose checkpointed state is the thread's state. */
+    lastExecutionId: ref("last_execution_id"),
+    /** Whether the thread was made by a stateless run (deleted when it ends). */
+    temporary: boolean("temporary").notNull().default(false),
+    error: text("error"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    stateUpdatedAt: tstz("state_updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("langgraph_threads_owner_idx").on(t.ownerId, t.createdAt)],
+);
+
+export const langgraphRuns = pgTable(
+  "langgraph_runs",
+  {
+    id: id(),
+    ownerId: ref("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    threadId: varchar("thread_id", { length: 36 })
+      .notNull()
+      .references(() => langgraphThreads.id, { onDelete: "cascade" }),
+    /** The workflow (or template) id the run was asked for. */
+    assistantId: varchar("assistant_id", { length: 64 }).notNull(),
+    /** The execution it started or continued (null while it waits in the thread's queue). */
+    executionId: ref("execution_id"),
+    /** Its events are the execution's after this sequence number (a resumed run continues an execution). */
+    startSeq: integer("start_seq").notNull().default(0),
+    /** pending | running | success | error | timeout | interrupted */
+    status: varchar("status", { length: 16 }).notNull().default("pending"),
+    metadata: jsonb("metadata").notNull().default({}),
+    multitaskStrategy: varchar("multitask_strategy", { length: 16 }).notNull().default("reject"),
+    /** The request as the client sent it (input, command, config, stream modes, checkpoint...). */
+    kwargs: jsonb("kwargs").notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("langgraph_runs_thread_idx").on(t.threadId, t.createdAt)],
+);
+
 export type User = typeof users.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type WorkflowTemplate = typeof workflowTemplates.$inferSelect;
@@ -765,3 +824,5 @@ export type KnowledgeBase = typeof knowledgeBases.$inferSelect;
 export type KnowledgeDocument = typeof knowledgeDocuments.$inferSelect;
 export type McpServer = typeof mcpServers.$inferSelect;
 export type McpSession = typeof mcpSessions.$inferSelect;
+export type LanggraphThread = typeof langgraphThreads.$inferSelect;
+export type LanggraphRun = typeof langgraphRuns.$inferSelect;
