@@ -1,9 +1,11 @@
 /**
  * /api/mcp: the caller's workflows offered as MCP tools (Streamable HTTP, the official SDK's web-standard
  * server transport). A client authenticates with an API key (Bearer) on every request and opens a session
- * (initialize); the session is kept by this process (a load balancer must route by `Mcp-Session-Id`) and
- * dropped after 30 minutes unused. Sessions are needed for cancellation: a client cancels with a separate
- * request (notifications/cancelled) that must reach the process running the call.
+ * (initialize). Sessions are needed for cancellation — a client cancels with a separate request
+ * (notifications/cancelled) — and are recorded in the database (mcp_sessions) so that any app instance
+ * serves any session: an instance that does not hold one opens it again from the client's initialize
+ * params, and a cancel that reaches an instance not running the call finds the call's run (mcp_calls) and
+ * cancels it through the cross-instance cancel (the event bus). A session unused for 30 minutes is gone.
  *
  * tools/list reads the owner's offered workflows each time; tools/call runs one through `execute` like an
  * API run (tracked, under the owner's run limits), sends a progress notification at every node start and end
@@ -16,6 +18,7 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { isJsonContentType } from "@modelcontextprotocol/sdk/shared/mediaType.js";
 import {
   CallToolRequestSchema,
+  CancelledNotificationSchema,
   type CallToolResult,
   ErrorCode,
   JSONRPCMessageSchema,
@@ -28,10 +31,19 @@ import { workflowToolName } from "@/lib/contracts/mcp";
 import type { ExecutionEvent } from "@/lib/contracts/events";
 import type { ExecutionResult } from "@/lib/contracts/execution-result";
 import { listOfferedWorkflows, type OfferedWorkflow } from "@/lib/db/queries/mcp-servers";
+import {
+  deleteIdleMcpSessions,
+  deleteMcpSession,
+  findMcpCallExecution,
+  insertMcpCall,
+  insertMcpSession,
+  touchMcpSession,
+} from "@/lib/db/queries/mcp-sessions";
 import { execute } from "@/lib/engine/execute";
 import { AppError, isAppError } from "@/lib/errors";
 import { readJsonValue } from "@/lib/http";
 import { assertAcceptingRuns } from "@/lib/queue/lifecycle";
+import { cancelExecution } from "@/lib/tracking/cancel";
 import { getWorkflowTracker } from "@/lib/tracking/workflow-tracker";
 import { runLimitSettings } from "./run-limits";
 
@@ -47,8 +59,13 @@ interface Session {
   lastSeen: number;
 }
 
+/** The sessions this process holds (a cache: the database says which exist). */
 const sessions = new Map<string, Session>();
+/** tools/call requests running in this process, by `callKey`: a cancel for one of them is the SDK's to deliver. */
+const localCalls = new Set<string>();
 let sweeper: NodeJS.Timeout | undefined;
+
+const callKey = (sessionId: string, requestId: string | number) => `${sessionId} ${JSON.stringify(requestId)}`;
 
 function sweep(): void {
   const now = Date.now();
@@ -58,6 +75,9 @@ function sweep(): void {
       void session.server.close().catch(() => {});
     }
   }
+  void deleteIdleMcpSessions({ idleMs: SESSION_IDLE_MS }).catch((error: unknown) =>
+    console.error("[mcp] idle sessions could not be removed", error),
+  );
   if (sessions.size === 0 && sweeper) {
     clearInterval(sweeper);
     sweeper = undefined;
@@ -66,7 +86,8 @@ function sweep(): void {
 
 function keepSession(id: string, session: Session): void {
   if (sessions.size >= MAX_SESSIONS) {
-    // The least recently used goes first (Map order is insertion order; a use re-inserts).
+    // The least recently used goes first (Map order is insertion order; a use re-inserts). Only this
+    // process's copy: the session itself stays, and is opened again if the client comes back.
     const [oldest] = sessions.keys();
     const dropped = oldest ? sessions.get(oldest) : undefined;
     if (oldest) sessions.delete(oldest);
@@ -224,17 +245,37 @@ function serverFor(ownerId: string): Server {
     }
     let progress = 0;
     let last: ExecutionResult | undefined;
-    for await (const event of events) {
-      const message = progressMessage(event);
-      if (message && progressToken !== undefined) {
-        progress += 1;
-        await extra
-          .sendNotification({ method: "notifications/progress", params: { progressToken, progress, message } })
-          .catch(() => {});
+    let recorded = false;
+    // Ids longer than the column are not recorded: such a call is cancelled only on the instance running it.
+    const key =
+      extra.sessionId && JSON.stringify(extra.requestId).length <= 200
+        ? callKey(extra.sessionId, extra.requestId)
+        : undefined;
+    if (key) localCalls.add(key);
+    try {
+      for await (const event of events) {
+        if (!recorded && key) {
+          // The run exists from its first event: a cancel reaching another instance can find it from now on.
+          recorded = true;
+          await insertMcpCall({
+            sessionId: extra.sessionId!,
+            requestId: JSON.stringify(extra.requestId),
+            executionId: event.executionId,
+          }).catch((error: unknown) => console.error("[mcp] a call could not be recorded", error));
+        }
+        const message = progressMessage(event);
+        if (message && progressToken !== undefined) {
+          progress += 1;
+          await extra
+            .sendNotification({ method: "notifications/progress", params: { progressToken, progress, message } })
+            .catch(() => {});
+        }
+        if (event.type === "run_completed" || event.type === "run_failed" || event.type === "run_cancelled") {
+          last = event.data;
+        }
       }
-      if (event.type === "run_completed" || event.type === "run_failed" || event.type === "run_cancelled") {
-        last = event.data;
-      }
+    } finally {
+      if (key) localCalls.delete(key);
     }
     if (!last) throw new McpError(ErrorCode.InternalError, "The run ended without a result.");
     return resultOf(last);
@@ -301,31 +342,127 @@ async function dispatch(request: Request, ownerId: string, parsedBody?: unknown)
   const options = parsedBody === undefined ? undefined : { parsedBody };
   const sessionId = request.headers.get("mcp-session-id");
   if (sessionId) {
-    const session = sessions.get(sessionId);
-    if (!session || session.ownerId !== ownerId) {
-      return rpcError(404, -32001, "Session not found: initialize a new session.");
-    }
+    const session = await sessionFor(sessionId, ownerId, request);
+    if (!session) return rpcError(404, -32001, "Session not found: initialize a new session.");
     session.lastSeen = Date.now();
     sessions.delete(sessionId);
     sessions.set(sessionId, session);
+    if (parsedBody !== undefined) await cancelElsewhere(sessionId, ownerId, parsedBody);
     return session.transport.handleRequest(request, options);
   }
   if (request.method !== "POST") {
     return rpcError(400, ErrorCode.InvalidRequest, "Start with a POST of an initialize request (no Mcp-Session-Id).");
   }
-  const server = serverFor(ownerId);
-  const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
-    sessionIdGenerator: () => randomUUID(),
-    onsessioninitialized: (id) => keepSession(id, { ownerId, transport, server, lastSeen: Date.now() }),
-    onsessionclosed: (id) => {
-      sessions.delete(id);
+  const initialize = (Array.isArray(parsedBody) ? parsedBody : [parsedBody]).find(
+    (message): message is { params: unknown } =>
+      typeof message === "object" && message !== null && (message as { method?: unknown }).method === "initialize",
+  );
+  const opened = openSession(ownerId, {
+    onsessioninitialized: async (id) => {
+      await insertMcpSession({ id, ownerId, initialize: initialize?.params ?? {} });
+      keepSession(id, { ...opened, ownerId, lastSeen: Date.now() });
     },
   });
-  await server.connect(transport);
-  const response = await transport.handleRequest(request, options);
+  await opened.server.connect(opened.transport);
+  const response = await opened.transport.handleRequest(request, options);
   // Anything but an initialize opened no session: nothing to keep.
-  if (!transport.sessionId) await server.close().catch(() => {});
+  if (!opened.transport.sessionId) await opened.server.close().catch(() => {});
   return response;
+}
+
+function openSession(
+  ownerId: string,
+  { id, onsessioninitialized }: { id?: string; onsessioninitialized?: (id: string) => Promise<void> },
+): Pick<Session, "server" | "transport"> {
+  const server = serverFor(ownerId);
+  const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
+    sessionIdGenerator: () => id ?? randomUUID(),
+    onsessioninitialized,
+    onsessionclosed: async (closed) => {
+      // The client ended it (DELETE): gone for every instance.
+      sessions.delete(closed);
+      await deleteMcpSession({ id: closed });
+    },
+  });
+  return { server, transport };
+}
+
+/**
+ * The session a request names, if it is the caller's and still open (checked in the database on every
+ * request: another instance may have ended it). An instance that does not hold it opens it again: a new
+ * server and transport, initialized with the client's recorded initialize params under the same id.
+ */
+async function sessionFor(id: string, ownerId: string, request: Request): Promise<Session | undefined> {
+  const row = await touchMcpSession({ id, ownerId, idleMs: SESSION_IDLE_MS });
+  const held = sessions.get(id);
+  if (!row) {
+    if (held) {
+      sessions.delete(id);
+      void held.server.close().catch(() => {});
+    }
+    return undefined;
+  }
+  if (held?.ownerId === ownerId) return held;
+  const opened = openSession(ownerId, { id });
+  await opened.server.connect(opened.transport);
+  const params = row.initialize as { protocolVersion?: string };
+  const replay = async (message: object) => {
+    const response = await opened.transport.handleRequest(
+      new Request(request.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          ...(params.protocolVersion ? { "mcp-protocol-version": params.protocolVersion } : {}),
+          ...(opened.transport.sessionId ? { "mcp-session-id": id } : {}),
+        },
+      }),
+      { parsedBody: { jsonrpc: "2.0", ...message } },
+    );
+    await response.text();
+    return response.status;
+  };
+  const status = await replay({ id: 0, method: "initialize", params: row.initialize });
+  if (status !== 200 || opened.transport.sessionId !== id) {
+    console.error(`[mcp] session ${id} could not be opened again (initialize answered ${status})`);
+    await opened.server.close().catch(() => {});
+    return undefined;
+  }
+  await replay({ method: "notifications/initialized" });
+  const session = { ...opened, ownerId, lastSeen: Date.now() };
+  keepSession(id, session);
+  return session;
+}
+
+/**
+ * A client's `notifications/cancelled` for a call this process is not running (it runs on another instance,
+ * or ran on one that has since stopped): the call's run is found in mcp_calls and cancelled through the
+ * cross-instance cancel. A call this process runs is left to the SDK (its request's signal aborts the run).
+ * The call's run may not be recorded yet when the cancel comes right after the call: looked for up to 2 s.
+ */
+async function cancelElsewhere(sessionId: string, ownerId: string, body: unknown): Promise<void> {
+  for (const message of Array.isArray(body) ? body : [body]) {
+    const parsed = CancelledNotificationSchema.safeParse(message);
+    if (!parsed.success) continue;
+    const requestId = parsed.data.params.requestId;
+    if (requestId === undefined || localCalls.has(callKey(sessionId, requestId))) continue;
+    const key = JSON.stringify(requestId);
+    if (key.length > 200) continue;
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const executionId = await findMcpCallExecution({ sessionId, requestId: key, ownerId });
+      if (executionId) {
+        await cancelExecution({
+          executionId,
+          ownerId,
+          reason: parsed.data.params.reason ?? "The MCP client cancelled the call.",
+        }).catch((error: unknown) => console.error("[mcp] a call could not be cancelled", error));
+        break;
+      }
+      // Started here meanwhile: the SDK has it.
+      if (localCalls.has(callKey(sessionId, requestId))) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
 
 /** Closes every session (tests, shutdown). */

@@ -9,7 +9,9 @@ import { DELETE, GET, POST } from "@/app/api/mcp/route";
 import { GET as getTool, PUT as putTool } from "@/app/api/workflows/[id]/mcp-tool/route";
 import { POST as createWorkflowRoute } from "@/app/api/workflows/route";
 import { GET as getExecution } from "@/app/api/executions/[id]/route";
+import { sql } from "drizzle-orm";
 import { closeMcpSessions } from "@/lib/services/mcp-endpoint";
+import { query } from "../tracking/helpers";
 import { routeContext } from "./helpers";
 import { type Actor, call, echoDefinition, newActor } from "./rest-fixtures";
 
@@ -173,6 +175,70 @@ describe("/api/mcp (official SDK client)", { timeout: 60_000 }, () => {
       else await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(executionId).toBeDefined();
+    await client.close();
+  });
+
+  it("serves a session this process does not hold (another instance opened it) and forgets one the client ended", async () => {
+    const owner = await newActor();
+    await offeredWorkflow(owner, echoDefinition("Anywhere tool"));
+    const client = await connect(owner.apiKey);
+    const transport = client.transport as StreamableHTTPClientTransport;
+    // As if the next requests reached another app instance: this process drops its copy of every session.
+    await closeMcpSessions();
+    const [tool] = (await client.listTools()).tools;
+    expect(tool!.title).toBe("Anywhere tool");
+    const result = await client.callTool({ name: tool!.name, arguments: { message: "from afar" } });
+    const { executionId } = result.structuredContent as { executionId: string };
+    // The call is recorded against its session and request, for a cancel that reaches another instance.
+    const calls = await query<{ execution_id: string }>(
+      sql`select execution_id from mcp_calls where session_id = ${transport.sessionId!}`,
+    );
+    expect(calls.map((row) => row.execution_id)).toContain(executionId);
+    const sessionId = transport.sessionId!;
+    await transport.terminateSession();
+    await closeMcpSessions();
+    const response = await POST(
+      new Request(ENDPOINT, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${owner.apiKey}`,
+          "mcp-session-id": sessionId,
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+        },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: {} }),
+      }),
+      routeContext(),
+    );
+    expect(response.status).toBe(404);
+    expect(await query(sql`select id from mcp_sessions where id = ${sessionId}`)).toEqual([]);
+  });
+
+  it("opens one notification stream per session: a second GET while it is open is 409, as documented", async () => {
+    const owner = await newActor();
+    const client = await connect(owner.apiKey);
+    const transport = client.transport as StreamableHTTPClientTransport;
+    const get = () =>
+      GET(
+        new Request(ENDPOINT, {
+          headers: {
+            authorization: `Bearer ${owner.apiKey}`,
+            "mcp-session-id": transport.sessionId!,
+            "mcp-protocol-version": transport.protocolVersion ?? "2025-06-18",
+            accept: "text/event-stream",
+          },
+        }),
+        routeContext(),
+      );
+    // The SDK client opens the stream itself after initialize (it may not have yet): one of the two is refused.
+    const [first, second] = [await get(), await get()];
+    expect([first.status, second.status]).toContain(409);
+    const refused = first.status === 409 ? first : second;
+    expect(await refused.json()).toMatchObject({
+      jsonrpc: "2.0",
+      error: { code: -32000, message: /Only one SSE stream/ },
+    });
+    for (const response of [first, second]) if (response.status === 200) await response.body?.cancel();
     await client.close();
   });
 

@@ -953,13 +953,13 @@ export interface paths {
         };
         /**
          * MCP session notification stream
-         * @description The session's server-to-client stream (Streamable HTTP); needs `Mcp-Session-Id`.
+         * @description The session's server-to-client stream (Streamable HTTP); needs `Mcp-Session-Id` and `Accept: text/event-stream`. Lattice sends nothing on it unprompted (progress and results come on each POST's own stream), so clients need not open it. One per session at a time: a second GET while one is open on the same instance is 409 (JSON-RPC -32000 "Conflict: Only one SSE stream is allowed per session").
          */
         get: operations["getMcp"];
         put?: never;
         /**
          * MCP endpoint (Streamable HTTP)
-         * @description The Model Context Protocol over Streamable HTTP, for MCP clients (use an MCP SDK rather than calling it by hand). Authenticate every request with an API key (`Authorization: Bearer lat_…`; no session cookie). `initialize` opens a session, answered with an `Mcp-Session-Id` header to send with every later request. `tools/list` lists your workflows offered as tools (PUT /api/workflows/{id}/mcp-tool): arguments `message` and the Start node's variables. `tools/call` runs the workflow like an API run (recorded, trigger `mcp`), sends `notifications/progress` at each node start and end when the request carries a progressToken, and cancels the run (it ends `cancelled`) on `notifications/cancelled`. Sessions live in the process that opened them: behind a load balancer, route by `Mcp-Session-Id`.
+         * @description The Model Context Protocol over Streamable HTTP, for MCP clients (use an MCP SDK rather than calling it by hand). Authenticate every request with an API key (`Authorization: Bearer lat_…`; no session cookie). `initialize` opens a session, answered with an `Mcp-Session-Id` header to send with every later request. `tools/list` lists your workflows offered as tools (PUT /api/workflows/{id}/mcp-tool): arguments `message` and the Start node's variables. `tools/call` runs the workflow like an API run (recorded, trigger `mcp`), sends `notifications/progress` at each node start and end when the request carries a progressToken, and cancels the run (it ends `cancelled`) on `notifications/cancelled`. Any app instance serves any session (sessions are recorded in the database; a cancel reaches the call's run wherever it runs), so no sticky routing is needed. A session unused for 30 minutes, or ended with DELETE, answers 404 (initialize a new one).
          */
         post: operations["postMcp"];
         /**
@@ -7930,6 +7930,15 @@ export interface operations {
             };
             /** @description Error */
             406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpJsonRpcError"];
+                };
+            };
+            /** @description Conflict with the resource's current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
