@@ -126,6 +126,13 @@ const envSchema = z.object({
     .default("pgboss"),
   /** On SIGTERM: how long in-flight runs may take to finish before the rest are interrupted (app) or re-queued (worker). */
   LATTICE_SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(0).max(3_600_000).default(25_000),
+  /**
+   * TESTS ONLY — never set in a deployment. The scheduler's clock: a file holding an ISO time that each scan
+   * reads as "now" (a test moves it tick by tick, so several processes see one clock without minute waits),
+   * and the time between scans (5 s by default). The scheduler says loudly at start when they are in use.
+   */
+  LATTICE_TEST_SCHEDULER_CLOCK_FILE: z.string().min(1).optional(),
+  LATTICE_TEST_SCHEDULER_SCAN_MS: z.coerce.number().int().min(20).max(60_000).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

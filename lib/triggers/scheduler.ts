@@ -11,10 +11,12 @@
  * claim on the schedule row does all of that with one statement and is tested with a given clock.
  */
 import "server-only";
+import { readFileSync } from "node:fs";
 import type { ExecutionRequest } from "@/lib/contracts/execution-request";
 import { executionInputSchema } from "@/lib/contracts/execution-request";
 import { claimScheduleTick, listDueSchedules, recordScheduleOutcome } from "@/lib/db/queries/triggers";
 import type { WorkflowSchedule } from "@/lib/db/schema";
+import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { isDraining } from "@/lib/queue/lifecycle";
 import { startTriggeredRun } from "@/lib/services/trigger-runs";
@@ -91,19 +93,43 @@ export async function runDueSchedules({ now = new Date() }: { now?: Date } = {})
 
 const g = globalThis as typeof globalThis & { __latticeScheduler?: { timer: NodeJS.Timeout; busy: boolean } };
 
+/**
+ * "Now" for a scan: the real time, or in tests the time written in LATTICE_TEST_SCHEDULER_CLOCK_FILE (undefined
+ * while that file holds no time: no scan).
+ */
+function scanClock(file: string | undefined): Date | undefined {
+  if (!file) return new Date();
+  try {
+    const at = new Date(readFileSync(file, "utf8").trim());
+    return Number.isNaN(at.getTime()) ? undefined : at;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Starts this process's scan loop (app instances, from instrumentation); idempotent. */
-export function startScheduler({ intervalMs = SCAN_INTERVAL_MS }: { intervalMs?: number } = {}): void {
+export function startScheduler({ intervalMs }: { intervalMs?: number } = {}): void {
   if (g.__latticeScheduler) return;
+  const e = env();
+  const clockFile = e.LATTICE_TEST_SCHEDULER_CLOCK_FILE;
+  const every = intervalMs ?? e.LATTICE_TEST_SCHEDULER_SCAN_MS ?? SCAN_INTERVAL_MS;
+  if (clockFile || e.LATTICE_TEST_SCHEDULER_SCAN_MS) {
+    console.warn(
+      `[scheduler] TEST HOOKS IN USE: scanning every ${every} ms${clockFile ? `, "now" read from ${clockFile}` : ""} (LATTICE_TEST_SCHEDULER_*: tests only)`,
+    );
+  }
   const state = { timer: undefined as unknown as NodeJS.Timeout, busy: false };
   state.timer = setInterval(() => {
     if (state.busy) return;
+    const now = scanClock(clockFile);
+    if (!now) return;
     state.busy = true;
-    runDueSchedules()
+    runDueSchedules({ now })
       .catch((error: unknown) => console.error("[scheduler] scan failed", error))
       .finally(() => {
         state.busy = false;
       });
-  }, intervalMs);
+  }, every);
   state.timer.unref();
   g.__latticeScheduler = state;
 }
