@@ -8,8 +8,12 @@ import type { RouteHandler } from "@/lib/http";
 import { apiRequest, routeContext } from "./helpers";
 
 const API_DIR = path.resolve(import.meta.dirname, "../../app/api");
-/** Framework plumbing, not API surface: next-auth's own handlers and the JSON 404 catch-all. */
-const EXCLUDED = new Set(["/api/auth/{...nextauth}", "/api/{...path}"]);
+/**
+ * Framework plumbing, not API surface: next-auth's own handlers and the JSON 404 catch-all; and the
+ * LangGraph Platform API's prefix, which LangGraph's own API reference documents (docs/langgraph-api.md;
+ * tests/langgraph covers it with the official SDK).
+ */
+const EXCLUDED = new Set(["/api/auth/{...nextauth}", "/api/{...path}", "/api/langgraph/{...path}"]);
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
 export interface RouteFile {

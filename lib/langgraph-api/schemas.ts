@@ -1,0 +1,168 @@
+/**
+ * Request bodies and queries of the LangGraph Platform API, as @langchain/langgraph-sdk sends them
+ * (snake_case; absent fields are omitted or null). Unknown fields are ignored as LangGraph's server does;
+ * known ones are checked, so a wrong type is a 422 that names the field.
+ */
+import { z } from "zod";
+
+const record = z.record(z.string(), z.unknown());
+const metadata = record.nullish();
+const limit = z.number().int().min(1).max(1000).nullish();
+const offset = z.number().int().min(0).max(1_000_000).nullish();
+const sortOrder = z.enum(["asc", "desc"]).nullish();
+const select = z.array(z.string().max(100)).max(50).nullish();
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const threadIdSchema = z.string().regex(UUID_PATTERN, "must be a UUID");
+
+export const assistantSearchSchema = z.object({
+  graph_id: z.string().max(200).nullish(),
+  name: z.string().max(200).nullish(),
+  metadata,
+  limit,
+  offset,
+  sort_by: z.enum(["assistant_id", "graph_id", "name", "created_at", "updated_at"]).nullish(),
+  sort_order: sortOrder,
+  select,
+});
+export type AssistantSearch = z.infer<typeof assistantSearchSchema>;
+
+export const assistantCountSchema = assistantSearchSchema.pick({ graph_id: true, name: true, metadata: true });
+
+const configSchema = z
+  .object({
+    tags: z.array(z.string()).nullish(),
+    recursion_limit: z.number().int().nullish(),
+    configurable: record.nullish(),
+  })
+  .loose();
+
+export const assistantCreateSchema = z.object({
+  graph_id: z.string().min(1, "is required").max(200),
+  assistant_id: z.string().max(64).nullish(),
+  config: configSchema.nullish(),
+  context: z.unknown().optional(),
+  metadata,
+  if_exists: z.enum(["raise", "do_nothing"]).nullish(),
+  name: z.string().trim().min(1).max(200).nullish(),
+  description: z.string().max(2000).nullish(),
+});
+
+export const assistantPatchSchema = z.object({
+  graph_id: z.string().max(200).nullish(),
+  config: configSchema.nullish(),
+  context: z.unknown().optional(),
+  metadata,
+  name: z.string().trim().min(1).max(200).nullish(),
+  description: z.string().max(2000).nullish(),
+});
+
+export const assistantVersionsSchema = z.object({ metadata, limit, offset });
+export const assistantLatestSchema = z.object({ version: z.number().int().min(1) });
+
+export const threadCreateSchema = z.object({
+  thread_id: threadIdSchema.nullish(),
+  metadata,
+  if_exists: z.enum(["raise", "do_nothing"]).nullish(),
+  supersteps: z.array(z.unknown()).max(0, "are not supported by Lattice").nullish(),
+  ttl: z.unknown().optional(),
+});
+
+export const threadPatchSchema = z.object({ metadata, ttl: z.unknown().optional() });
+
+const threadStatus = z.enum(["idle", "busy", "interrupted", "error"]);
+
+export const threadSearchSchema = z.object({
+  metadata,
+  ids: z.array(threadIdSchema).max(1000).nullish(),
+  values: record.nullish(),
+  status: threadStatus.nullish(),
+  limit,
+  offset,
+  sort_by: z.enum(["thread_id", "status", "created_at", "updated_at", "state_updated_at"]).nullish(),
+  sort_order: sortOrder,
+  select,
+  extract: z.unknown().optional(),
+});
+
+export const threadCountSchema = z.object({ metadata, values: record.nullish(), status: threadStatus.nullish() });
+
+export const historySchema = z.object({
+  limit,
+  before: z.union([z.string(), record]).nullish(),
+  metadata,
+  checkpoint: record.nullish(),
+  select,
+});
+
+export const updateStateSchema = z.object({
+  values: z.unknown().optional(),
+  as_node: z.string().max(200).nullish(),
+  checkpoint: record.nullish(),
+  checkpoint_id: z.string().max(100).nullish(),
+});
+
+const streamModeName = z.enum([
+  "values",
+  "messages",
+  "messages-tuple",
+  "updates",
+  "events",
+  "debug",
+  "custom",
+  "tasks",
+  "checkpoints",
+  "tools",
+]);
+export type StreamModeName = z.infer<typeof streamModeName>;
+
+export const commandSchema = z.object({
+  resume: z.unknown().optional(),
+  update: z.unknown().optional(),
+  goto: z.unknown().optional(),
+});
+
+export const runCreateSchema = z.object({
+  assistant_id: z.string().min(1, "is required").max(200),
+  input: z.unknown().optional(),
+  command: commandSchema.nullish(),
+  config: configSchema.nullish(),
+  context: z.unknown().optional(),
+  metadata,
+  stream_mode: z.union([streamModeName, z.array(streamModeName).max(10)]).nullish(),
+  stream_subgraphs: z.boolean().nullish(),
+  stream_resumable: z.boolean().nullish(),
+  interrupt_before: z.union([z.literal("*"), z.array(z.string().max(200)).max(100)]).nullish(),
+  interrupt_after: z.union([z.literal("*"), z.array(z.string().max(200)).max(100)]).nullish(),
+  checkpoint_id: z.string().max(100).nullish(),
+  checkpoint: record.nullish(),
+  multitask_strategy: z.enum(["reject", "interrupt", "rollback", "enqueue"]).nullish(),
+  on_disconnect: z.enum(["cancel", "continue"]).nullish(),
+  on_completion: z.enum(["delete", "keep"]).nullish(),
+  if_not_exists: z.enum(["create", "reject"]).nullish(),
+  after_seconds: z.number().min(0).max(0, "delayed runs are not supported by Lattice").nullish(),
+  durability: z.enum(["exit", "async", "sync"]).nullish(),
+  checkpoint_during: z.boolean().nullish(),
+  feedback_keys: z.unknown().optional(),
+  webhook: z.string().max(0, "webhooks on run completion are not supported by Lattice").nullish(),
+  langsmith_tracer: z.unknown().optional(),
+  strict_resume: z.boolean().nullish(),
+});
+export type RunCreate = z.infer<typeof runCreateSchema>;
+
+export const cronCreateSchema = z.object({
+  assistant_id: z.string().min(1).max(200),
+  schedule: z.string().min(1).max(200),
+  input: z.unknown().optional(),
+  metadata,
+  config: configSchema.nullish(),
+  timezone: z.string().max(64).nullish(),
+  enabled: z.boolean().nullish(),
+});
+
+export const cronSearchSchema = z.object({
+  assistant_id: z.string().max(200).nullish(),
+  thread_id: z.string().max(64).nullish(),
+  limit,
+  offset,
+});
