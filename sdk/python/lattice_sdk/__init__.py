@@ -15,7 +15,8 @@ from .client import (
     RetryPolicy,
     RunStream,
 )
-from .errors import FieldIssue, LatticeError, parse_retry_after
+from .cancel import CancelToken
+from .errors import FieldIssue, LatticeError, RequestCancelled, RequestTimeout, parse_retry_after
 from .sse import SseMessage, parse_sse
 
 __version__ = "0.1.0"
@@ -23,6 +24,9 @@ __version__ = "0.1.0"
 __all__ = [
     "LatticeClient",
     "LatticeError",
+    "RequestCancelled",
+    "RequestTimeout",
+    "CancelToken",
     "FieldIssue",
     "RunStream",
     "RetryPolicy",

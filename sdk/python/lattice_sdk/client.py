@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import http.client
 import json
+import mimetypes
 import random
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Literal, Mapping, TypedDict
 
-from .errors import LatticeError, error_from_body, network_error, parse_retry_after
+from .cancel import CallScope, CancelToken, build_opener
+from .errors import LatticeError, RequestTimeout, error_from_body, network_error, parse_retry_after
 from .sse import parse_sse
 
 JSON = dict[str, Any]
@@ -110,6 +113,7 @@ class _Transport:
         self.retry = retry
         self.timeout = timeout
         self.on_retry = on_retry
+        self._opener = build_opener()
 
     def open(
         self,
@@ -119,9 +123,14 @@ class _Transport:
         body: Any = None,
         query: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
-        timeout: float | None = None,
+        raw: tuple[bytes, str] | None = None,
+        scope: CallScope,
     ) -> http.client.HTTPResponse:
-        """Sends a request (retrying 429/503) and returns the successful response, unread; raises LatticeError otherwise."""
+        """Sends a request (retrying 429/503) and returns the successful response, unread; raises LatticeError otherwise.
+
+        ``body`` is sent as JSON, ``raw`` = (bytes, content type) as is. ``scope`` ends it early: its socket is
+        shut down and a wait before a retry ends (RequestCancelled / RequestTimeout).
+        """
         url = self.base_url + path
         if query:
             pairs = [(k, v) for k, v in query.items() if v is not None]
@@ -132,18 +141,26 @@ class _Transport:
         all_headers = {"Accept": "application/json", **self.headers, **(headers or {})}
         if data is not None:
             all_headers["Content-Type"] = "application/json"
+        if raw is not None:  # a body of another type: (bytes, its content type)
+            data, all_headers["Content-Type"] = raw
         attempt = 0
         while True:
             attempt += 1
+            scope.check()
             last = attempt > self.retry.max_retries
             request = urllib.request.Request(url, data=data, method=method, headers=all_headers)
+            request.lattice_token = scope.token  # type: ignore[attr-defined]
             try:
-                return urllib.request.urlopen(request, timeout=timeout or self.timeout)
+                return self._opener.open(request, timeout=self.timeout)
             except urllib.error.HTTPError as answer:
                 status = answer.code
-                payload = answer.read()
+                try:
+                    payload = answer.read()
+                except (OSError, http.client.HTTPException):
+                    payload = b""
                 headers_map = {k.lower(): v for k, v in answer.headers.items()}
                 answer.close()
+                scope.check()
                 if status not in _RETRYABLE or last:
                     raise error_from_body(status, payload, headers_map) from None
                 retry_after = parse_retry_after(headers_map.get("retry-after"))
@@ -152,15 +169,32 @@ class _Transport:
                     raise error_from_body(status, payload, headers_map) from None
                 if self.on_retry:
                     self.on_retry(RetryInfo(attempt=attempt, status=status, delay=delay, method=method, url=url))
-                time.sleep(delay)
+                scope.sleep(delay)
             except (urllib.error.URLError, OSError, http.client.HTTPException) as cause:
+                scope.check()  # a socket shut down by a cancel or the deadline
                 if method != "GET" or last:
                     raise network_error(cause) from cause
-                time.sleep(self.retry.backoff(attempt))
+                scope.sleep(self.retry.backoff(attempt))
 
-    def json(self, method: str, path: str, **kwargs: Any) -> Any:
-        with self.open(method, path, **kwargs) as response:
-            payload = response.read()
+    def json(
+        self,
+        method: str,
+        path: str,
+        *,
+        timeout: float | None = None,
+        cancel: CancelToken | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """One JSON call: ``timeout`` seconds for all of it (retries and waits included), ``cancel`` to stop it."""
+        scope = CallScope(cancel, timeout)
+        try:
+            with self.open(method, path, scope=scope, **kwargs) as response:
+                payload = response.read()
+        except (OSError, http.client.HTTPException) as cause:  # the answer cut off while read
+            scope.check()
+            raise network_error(cause) from cause
+        finally:
+            scope.end()
         return json.loads(payload) if payload else None
 
 
@@ -170,7 +204,12 @@ class RunStream:
     Iterate it for the events (dicts shaped as :class:`ExecutionEvent`); ``result()`` reads what is left and
     returns the run's result. After a drop it reconnects to ``GET /api/executions/{id}/events`` with
     ``Last-Event-ID`` = the last event delivered, and skips any replayed event: each event once, in order.
-    ``close()`` (or leaving a ``with`` block) closes the connection; the run itself goes on.
+
+    Stopping early: ``close()`` (or leaving a ``with`` block) ends the iteration quietly, from any thread;
+    the stream's ``cancel`` token makes it raise :class:`~lattice_sdk.RequestCancelled`, and its ``timeout``
+    (seconds for the whole stream) :class:`~lattice_sdk.RequestTimeout`. Each shuts the connection down at
+    once, even while a thread is blocked waiting for the next event. The run itself goes on: cancel it with
+    ``client.executions.cancel``.
     """
 
     def __init__(
@@ -182,6 +221,8 @@ class RunStream:
         after_seq: int = 0,
         max_reconnects: int = 8,
         on_reconnect: Callable[[int, int], None] | None = None,
+        timeout: float | None = None,
+        cancel: CancelToken | None = None,
     ) -> None:
         self._transport = transport
         self._first = first
@@ -193,6 +234,7 @@ class RunStream:
         self.saved_message: JSON | None = None
         self._max_reconnects = max_reconnects
         self._on_reconnect = on_reconnect
+        self._scope = CallScope(cancel, timeout)
         self._response: http.client.HTTPResponse | None = None
         self._iterator: Iterator[ExecutionEvent] | None = None
         self._closed = False
@@ -204,11 +246,22 @@ class RunStream:
         self.close()
 
     def close(self) -> None:
-        """Stops listening (the run goes on; cancel it with ``client.executions.cancel``)."""
+        """Stops listening, from any thread: the connection is shut down and iterating ends without an error.
+
+        The run goes on (cancel it with ``client.executions.cancel``).
+        """
         self._closed = True
-        if self._response is not None:
-            self._response.close()
-            self._response = None
+        # Shutting the socket down wakes a thread blocked reading it; that thread then closes the response.
+        self._scope.token._fire("closed")
+        if self._iterator is not None:
+            try:
+                self._iterator.close()  # a loop left early (break): its connection is closed now
+            except ValueError:
+                pass  # iterating in another thread right now: it ends by itself
+        elif self._first is not None:
+            self._first().close()  # a chat's first connection, never read
+            self._first = None
+        self._scope.end()
 
     def __iter__(self) -> Iterator[ExecutionEvent]:
         if self._iterator is None:
@@ -232,13 +285,27 @@ class RunStream:
             "GET",
             f"/api/executions/{urllib.parse.quote(self.execution_id)}/events",
             headers={"Accept": "text/event-stream", "Last-Event-ID": str(self.last_seq)},
+            scope=self._scope,
         )
 
+    def _stopped(self) -> bool:
+        """True when ``close()`` ended the stream; raises when its token or deadline did."""
+        if self._closed:
+            return True
+        self._scope.check()
+        return False
+
     def _events(self) -> Iterator[ExecutionEvent]:
+        try:
+            yield from self._follow()
+        finally:
+            self._scope.end()
+
+    def _follow(self) -> Iterator[ExecutionEvent]:
         attempt = 0
         resumed = False
         stream_error: LatticeError | None = None
-        while not self._closed:
+        while not self._stopped():
             received = 0
             dropped = True
             cause: BaseException | None = None
@@ -269,19 +336,21 @@ class RunStream:
                     yield event  # type: ignore[misc]
                 dropped = False
             except LatticeError as error:
-                # A refusal that will not change (a 4xx other than 408/429), or nothing to reconnect to.
+                if self._closed:
+                    return
+                # A refusal that will not change (a 4xx other than 408/429), a cancel, or nothing to reconnect to.
                 if not self.execution_id or (400 <= error.status < 500 and error.status not in (408, 429)):
+                    raise
+                if self._scope.fired:
                     raise
                 cause = error
             except (OSError, http.client.HTTPException, ValueError) as error:
-                if self._closed:
-                    return
                 cause = error
             finally:
                 if self._response is not None:
                     self._response.close()
                     self._response = None
-            if self.terminal is not None or self._closed:
+            if self.terminal is not None or self._stopped():
                 return
             if not self.execution_id:
                 raise stream_error or LatticeError(
@@ -303,7 +372,12 @@ class RunStream:
             self.reconnects += 1
             if self._on_reconnect:
                 self._on_reconnect(attempt, self.last_seq)
-            time.sleep(min(5.0, 0.25 * 2 ** (attempt - 1)) * (0.5 + random.random() / 2))
+            try:
+                self._scope.sleep(min(5.0, 0.25 * 2 ** (attempt - 1)) * (0.5 + random.random() / 2))
+            except LatticeError:
+                if self._closed:
+                    return
+                raise
             resumed = True
 
 
@@ -316,67 +390,166 @@ def _quote(value: str | int) -> str:
     return urllib.parse.quote(str(value), safe="")
 
 
+def _remaining(timeout: float | None, started: float) -> float | None:
+    """What is left of ``timeout`` seconds since ``started`` (monotonic); raises RequestTimeout when nothing is."""
+    if timeout is None:
+        return None
+    left = timeout - (time.monotonic() - started)
+    if left <= 0:
+        raise RequestTimeout(code="timeout:request", message=f"The call did not finish within {timeout:g} s.", status=0)
+    return left
+
+
+# Every method below takes, keyword-only:
+#   timeout — seconds for the whole call (retries and their waits included; a stream's: until its last event),
+#             then RequestTimeout. The client's own ``timeout`` is how long a connection may stay silent.
+#   cancel  — a CancelToken: ``token.cancel()`` from any thread stops the call at once (RequestCancelled).
+
+
 class Executions(_Resource):
     """Runs: start, follow, cancel, answer, re-run, list."""
 
-    def run(self, request: JSON) -> ExecutionResult:
-        """Runs a workflow and waits for its result (a failed, cancelled or paused run is a result too: see ``status``)."""
-        return self._t.json("POST", "/api/executions", body=request)
+    def run(self, request: JSON, *, timeout: float | None = None, cancel: CancelToken | None = None) -> ExecutionResult:
+        """Runs a workflow and waits for its result (a failed, cancelled or paused run is a result too: see ``status``).
 
-    def start(self, request: JSON) -> JSON:
+        A timeout or cancel stops waiting, not the run: use :meth:`start` and :meth:`cancel` to stop runs.
+        """
+        return self._t.json("POST", "/api/executions", body=request, timeout=timeout, cancel=cancel)
+
+    def start(self, request: JSON, *, timeout: float | None = None, cancel: CancelToken | None = None) -> JSON:
         """Starts a run and returns ``{"executionId", "status"}`` once it has started; follow it with :meth:`events`."""
-        return self._t.json("POST", "/api/executions", body=request, headers={"Prefer": "respond-async"})
+        return self._t.json(
+            "POST", "/api/executions", body=request, headers={"Prefer": "respond-async"}, timeout=timeout, cancel=cancel
+        )
 
-    def stream(self, request: JSON, **options: Any) -> RunStream:
-        """Starts a run (detached: it goes on if the connection drops) and streams its events, resuming after drops."""
-        started = self.start(request)
-        return self.events(started["executionId"], **options)
+    def stream(
+        self, request: JSON, *, timeout: float | None = None, cancel: CancelToken | None = None, **options: Any
+    ) -> RunStream:
+        """Starts a run (detached: it goes on if the connection drops) and streams its events, resuming after drops.
 
-    def events(self, execution_id: str, *, after_seq: int = 0, **options: Any) -> RunStream:
+        ``options``: ``max_reconnects``, ``on_reconnect(attempt, last_seq)``.
+        """
+        started_at = time.monotonic()
+        started = self.start(request, timeout=timeout, cancel=cancel)
+        return self.events(
+            started["executionId"], timeout=_remaining(timeout, started_at), cancel=cancel, **options
+        )
+
+    def events(
+        self,
+        execution_id: str,
+        *,
+        after_seq: int = 0,
+        timeout: float | None = None,
+        cancel: CancelToken | None = None,
+        **options: Any,
+    ) -> RunStream:
         """Follows a run's events after ``after_seq`` to its end."""
-        return RunStream(self._t, None, execution_id=execution_id, after_seq=after_seq, **options)
+        return RunStream(
+            self._t, None, execution_id=execution_id, after_seq=after_seq, timeout=timeout, cancel=cancel, **options
+        )
 
-    def get(self, execution_id: str) -> JSON:
+    def get(self, execution_id: str, *, timeout: float | None = None, cancel: CancelToken | None = None) -> JSON:
         """A run's record: status, node history, the graph it used, a summary of its events."""
-        return self._t.json("GET", f"/api/executions/{_quote(execution_id)}")["execution"]
+        path = f"/api/executions/{_quote(execution_id)}"
+        return self._t.json("GET", path, timeout=timeout, cancel=cancel)["execution"]
 
-    def list(self, **query: Any) -> JSON:
+    def list(self, *, timeout: float | None = None, cancel: CancelToken | None = None, **query: Any) -> JSON:
         """One page of your runs, newest first (``status``, ``type``, ``workflowId``, ``cursor``, ``limit``…)."""
-        return self._t.json("GET", "/api/executions", query=query)
+        return self._t.json("GET", "/api/executions", query=query, timeout=timeout, cancel=cancel)
 
-    def iterate(self, **query: Any) -> Iterator[JSON]:
+    def iterate(self, *, cancel: CancelToken | None = None, **query: Any) -> Iterator[JSON]:
         """Every run matching ``query``, page after page."""
         cursor = None
         while True:
-            page = self.list(**query, **({"cursor": cursor} if cursor else {}))
+            page = self.list(cancel=cancel, **query, **({"cursor": cursor} if cursor else {}))
             yield from page["executions"]
             cursor = page.get("nextCursor")
             if not cursor:
                 return
 
-    def cancel(self, execution_id: str) -> JSON:
+    def cancel(
+        self, execution_id: str, *, timeout: float | None = None, cancel: CancelToken | None = None
+    ) -> JSON:
         """Stops a run; it ends ``cancelled``."""
-        return self._t.json("POST", f"/api/executions/{_quote(execution_id)}/cancel")
+        path = f"/api/executions/{_quote(execution_id)}/cancel"
+        return self._t.json("POST", path, timeout=timeout, cancel=cancel)
 
-    def resume(self, execution_id: str, *, approved: bool | None = None, text: str | None = None) -> ExecutionResult:
+    def resume(
+        self,
+        execution_id: str,
+        *,
+        approved: bool | None = None,
+        text: str | None = None,
+        timeout: float | None = None,
+        cancel: CancelToken | None = None,
+    ) -> ExecutionResult:
         """Answers the human node a paused run waits at and waits for the run's result."""
         body = {k: v for k, v in {"approved": approved, "text": text}.items() if v is not None}
-        return self._t.json("POST", f"/api/executions/{_quote(execution_id)}/resume", body=body)
+        path = f"/api/executions/{_quote(execution_id)}/resume"
+        return self._t.json("POST", path, body=body, timeout=timeout, cancel=cancel)
 
     def resume_stream(
-        self, execution_id: str, *, approved: bool | None = None, text: str | None = None, **options: Any
+        self,
+        execution_id: str,
+        *,
+        approved: bool | None = None,
+        text: str | None = None,
+        timeout: float | None = None,
+        cancel: CancelToken | None = None,
+        **options: Any,
     ) -> RunStream:
         """Answers a paused run and streams the rest of it (its events continue the run's numbering)."""
-        after = self.get(execution_id)["events"]["lastSeq"]
+        started_at = time.monotonic()
+        after = self.get(execution_id, timeout=timeout, cancel=cancel)["events"]["lastSeq"]
         body = {k: v for k, v in {"approved": approved, "text": text}.items() if v is not None}
+        path = f"/api/executions/{_quote(execution_id)}/resume"
         self._t.json(
-            "POST", f"/api/executions/{_quote(execution_id)}/resume", body=body, headers={"Prefer": "respond-async"}
+            "POST",
+            path,
+            body=body,
+            headers={"Prefer": "respond-async"},
+            timeout=_remaining(timeout, started_at),
+            cancel=cancel,
         )
-        return self.events(execution_id, after_seq=after, **options)
+        return self.events(
+            execution_id, after_seq=after, timeout=_remaining(timeout, started_at), cancel=cancel, **options
+        )
 
-    def rerun(self, execution_id: str, body: JSON | None = None) -> ExecutionResult:
+    def rerun(
+        self,
+        execution_id: str,
+        body: JSON | None = None,
+        *,
+        timeout: float | None = None,
+        cancel: CancelToken | None = None,
+    ) -> ExecutionResult:
         """Runs again (the same request, or with ``fromStep`` from one of its steps) and waits for the result."""
-        return self._t.json("POST", f"/api/executions/{_quote(execution_id)}/rerun", body=body or {})
+        path = f"/api/executions/{_quote(execution_id)}/rerun"
+        return self._t.json("POST", path, body=body or {}, timeout=timeout, cancel=cancel)
+
+    def rerun_stream(
+        self,
+        execution_id: str,
+        body: JSON | None = None,
+        *,
+        timeout: float | None = None,
+        cancel: CancelToken | None = None,
+        **options: Any,
+    ) -> RunStream:
+        """Runs again and streams the new run's events (started detached, as :meth:`stream`)."""
+        started_at = time.monotonic()
+        started = self._t.json(
+            "POST",
+            f"/api/executions/{_quote(execution_id)}/rerun",
+            body=body or {},
+            headers={"Prefer": "respond-async"},
+            timeout=timeout,
+            cancel=cancel,
+        )
+        return self.events(
+            started["executionId"], timeout=_remaining(timeout, started_at), cancel=cancel, **options
+        )
 
 
 class Chat(_Resource):
@@ -389,12 +562,15 @@ class Chat(_Resource):
         conversation_id: str | None = None,
         workflow_id: str | None = None,
         template_id: str | None = None,
+        timeout: float | None = None,
+        cancel: CancelToken | None = None,
         **options: Any,
     ) -> RunStream:
         """Sends a message and streams the answer's events (resuming after a drop; the answer goes on meanwhile).
 
         No ``conversation_id``: a new conversation. After the last event, ``stream.saved_message`` is the
-        assistant message as saved. A refused message (422, 429 after retries) raises here.
+        assistant message as saved. A refused message (422, 429 after retries) raises here. ``timeout`` and
+        ``cancel`` cover the whole stream.
         """
         body = {
             k: v
@@ -406,164 +582,273 @@ class Chat(_Resource):
             }.items()
             if v is not None
         }
-        first = self._t.open("POST", "/api/chat", body=body, headers={"Accept": "text/event-stream"})
-        return RunStream(self._t, lambda: first, **options)
+        stream = RunStream(self._t, None, timeout=timeout, cancel=cancel, **options)
+        try:
+            first = self._t.open(
+                "POST", "/api/chat", body=body, headers={"Accept": "text/event-stream"}, scope=stream._scope
+            )
+        except BaseException:
+            stream._scope.end()
+            raise
+        stream._first = lambda: first
+        return stream
 
 
 class Conversations(_Resource):
     """Chat history."""
 
-    def list(self, **query: Any) -> JSON:
-        return self._t.json("GET", "/api/conversations", query=query)
+    def list(self, *, timeout: float | None = None, cancel: CancelToken | None = None, **query: Any) -> JSON:
+        """Your conversations, newest first (``q`` searches titles and messages, ``cursor``, ``limit``)."""
+        return self._t.json("GET", "/api/conversations", query=query, timeout=timeout, cancel=cancel)
 
-    def get(self, conversation_id: str) -> JSON:
+    def get(self, conversation_id: str, *, timeout: float | None = None, cancel: CancelToken | None = None) -> JSON:
         """A conversation with its messages."""
-        return self._t.json("GET", f"/api/conversations/{_quote(conversation_id)}")["conversation"]
+        path = f"/api/conversations/{_quote(conversation_id)}"
+        return self._t.json("GET", path, timeout=timeout, cancel=cancel)["conversation"]
 
-    def update(self, conversation_id: str, **body: Any) -> JSON:
-        return self._t.json("PATCH", f"/api/conversations/{_quote(conversation_id)}", body=body)
+    def update(
+        self, conversation_id: str, *, timeout: float | None = None, cancel: CancelToken | None = None, **body: Any
+    ) -> JSON:
+        """Renames a conversation (``title=``)."""
+        path = f"/api/conversations/{_quote(conversation_id)}"
+        return self._t.json("PATCH", path, body=body, timeout=timeout, cancel=cancel)
 
-    def delete(self, conversation_id: str) -> None:
-        self._t.json("DELETE", f"/api/conversations/{_quote(conversation_id)}")
+    def delete(self, conversation_id: str, *, timeout: float | None = None, cancel: CancelToken | None = None) -> None:
+        self._t.json("DELETE", f"/api/conversations/{_quote(conversation_id)}", timeout=timeout, cancel=cancel)
 
 
 class Workflows(_Resource):
     """Saved workflows, their versions, import/export and validation."""
 
-    def list(self) -> JSON:
-        return self._t.json("GET", "/api/workflows")
+    def list(self, *, timeout: float | None = None, cancel: CancelToken | None = None) -> JSON:
+        return self._t.json("GET", "/api/workflows", timeout=timeout, cancel=cancel)
 
-    def create(self, body: JSON) -> JSON:
+    def create(self, body: JSON, *, timeout: float | None = None, cancel: CancelToken | None = None) -> JSON:
         """Saves a new workflow (``name``, ``nodes``, ``edges``…) as version 1; returns ``{"workflow", "validation"}``."""
-        return self._t.json("POST", "/api/workflows", body=body)
+        return self._t.json("POST", "/api/workflows", body=body, timeout=timeout, cancel=cancel)
 
-    def get(self, workflow_id: str) -> JSON:
-        return self._t.json("GET", f"/api/workflows/{_quote(workflow_id)}")["workflow"]
+    def get(self, workflow_id: str, *, timeout: float | None = None, cancel: CancelToken | None = None) -> JSON:
+        path = f"/api/workflows/{_quote(workflow_id)}"
+        return self._t.json("GET", path, timeout=timeout, cancel=cancel)["workflow"]
 
-    def update(self, workflow_id: str, body: JSON) -> JSON:
+    def update(
+        self, workflow_id: str, body: JSON, *, timeout: float | None = None, cancel: CancelToken | None = None
+    ) -> JSON:
         """Saves a new version (``baseVersion`` refuses a save over a newer version with 409)."""
-        return self._t.json("PUT", f"/api/workflows/{_quote(workflow_id)}", body=body)
+        path = f"/api/workflows/{_quote(workflow_id)}"
+        return self._t.json("PUT", path, body=body, timeout=timeout, cancel=cancel)
 
-    def delete(self, workflow_id: str) -> None:
-        self._t.json("DELETE", f"/api/workflows/{_quote(workflow_id)}")
+    def delete(self, workflow_id: str, *, timeout: float | None = None, cancel: CancelToken | None = None) -> None:
+        self._t.json("DELETE", f"/api/workflows/{_quote(workflow_id)}", timeout=timeout, cancel=cancel)
 
-    def versions(self, workflow_id: str) -> JSON:
-        return self._t.json("GET", f"/api/workflows/{_quote(workflow_id)}/versions")
+    def versions(self, workflow_id: str, *, timeout: float | None = None, cancel: CancelToken | None = None) -> JSON:
+        path = f"/api/workflows/{_quote(workflow_id)}/versions"
+        return self._t.json("GET", path, timeout=timeout, cancel=cancel)
 
-    def version(self, workflow_id: str, version: int) -> JSON:
-        return self._t.json("GET", f"/api/workflows/{_quote(workflow_id)}/versions/{_quote(version)}")
+    def version(
+        self, workflow_id: str, version: int, *, timeout: float | None = None, cancel: CancelToken | None = None
+    ) -> JSON:
+        path = f"/api/workflows/{_quote(workflow_id)}/versions/{_quote(version)}"
+        return self._t.json("GET", path, timeout=timeout, cancel=cancel)
 
-    def restore(self, workflow_id: str, version: int) -> JSON:
-        return self._t.json("POST", f"/api/workflows/{_quote(workflow_id)}/restore/{_quote(version)}")
+    def restore(
+        self, workflow_id: str, version: int, *, timeout: float | None = None, cancel: CancelToken | None = None
+    ) -> JSON:
+        """Makes an old version the newest (as a new version)."""
+        path = f"/api/workflows/{_quote(workflow_id)}/restore/{_quote(version)}"
+        return self._t.json("POST", path, timeout=timeout, cancel=cancel)
 
-    def export(self, workflow_id: str, version: int | None = None) -> JSON:
-        return self._t.json("GET", f"/api/workflows/{_quote(workflow_id)}/export", query={"version": version})
+    def export(
+        self,
+        workflow_id: str,
+        version: int | None = None,
+        *,
+        timeout: float | None = None,
+        cancel: CancelToken | None = None,
+    ) -> JSON:
+        """The export file of a workflow (its latest version, or ``version``)."""
+        path = f"/api/workflows/{_quote(workflow_id)}/export"
+        return self._t.json("GET", path, query={"version": version}, timeout=timeout, cancel=cancel)
 
-    def import_(self, export_file: JSON) -> JSON:
+    def import_(self, export_file: JSON, *, timeout: float | None = None, cancel: CancelToken | None = None) -> JSON:
         """Imports an export file as a new workflow (``import`` is a Python keyword)."""
-        return self._t.json("POST", "/api/workflows/import", body=export_file)
+        return self._t.json("POST", "/api/workflows/import", body=export_file, timeout=timeout, cancel=cancel)
 
-    def validate(self, definition: JSON, definition_id: str | None = None) -> JSON:
+    def validate(
+        self,
+        definition: JSON,
+        definition_id: str | None = None,
+        *,
+        timeout: float | None = None,
+        cancel: CancelToken | None = None,
+    ) -> JSON:
         """Validates a definition without saving it: ``{"isValid", "errors", "warnings"}``."""
         body: JSON = {"definition": definition, **({"definitionId": definition_id} if definition_id else {})}
-        return self._t.json("POST", "/api/workflows/validate", body=body)["validation"]
+        return self._t.json("POST", "/api/workflows/validate", body=body, timeout=timeout, cancel=cancel)["validation"]
 
-    def to_template(self, workflow_id: str, **body: Any) -> JSON:
-        return self._t.json("POST", f"/api/workflows/{_quote(workflow_id)}/to-template", body=body)
+    def to_template(
+        self, workflow_id: str, *, timeout: float | None = None, cancel: CancelToken | None = None, **body: Any
+    ) -> JSON:
+        """Saves a workflow as a template of your own."""
+        path = f"/api/workflows/{_quote(workflow_id)}/to-template"
+        return self._t.json("POST", path, body=body, timeout=timeout, cancel=cancel)
 
 
 class Templates(_Resource):
     """Built-in and your own templates."""
 
-    def list(self) -> JSON:
-        return self._t.json("GET", "/api/templates")
+    def list(self, *, timeout: float | None = None, cancel: CancelToken | None = None) -> JSON:
+        return self._t.json("GET", "/api/templates", timeout=timeout, cancel=cancel)
 
-    def create(self, body: JSON) -> JSON:
-        return self._t.json("POST", "/api/templates", body=body)
+    def create(self, body: JSON, *, timeout: float | None = None, cancel: CancelToken | None = None) -> JSON:
+        return self._t.json("POST", "/api/templates", body=body, timeout=timeout, cancel=cancel)
 
-    def get(self, template_id: str) -> JSON:
-        return self._t.json("GET", f"/api/templates/{_quote(template_id)}")["template"]
+    def get(self, template_id: str, *, timeout: float | None = None, cancel: CancelToken | None = None) -> JSON:
+        path = f"/api/templates/{_quote(template_id)}"
+        return self._t.json("GET", path, timeout=timeout, cancel=cancel)["template"]
 
-    def update(self, template_id: str, body: JSON) -> JSON:
-        return self._t.json("PUT", f"/api/templates/{_quote(template_id)}", body=body)
+    def update(
+        self, template_id: str, body: JSON, *, timeout: float | None = None, cancel: CancelToken | None = None
+    ) -> JSON:
+        path = f"/api/templates/{_quote(template_id)}"
+        return self._t.json("PUT", path, body=body, timeout=timeout, cancel=cancel)
 
-    def delete(self, template_id: str) -> None:
-        self._t.json("DELETE", f"/api/templates/{_quote(template_id)}")
+    def delete(self, template_id: str, *, timeout: float | None = None, cancel: CancelToken | None = None) -> None:
+        self._t.json("DELETE", f"/api/templates/{_quote(template_id)}", timeout=timeout, cancel=cancel)
 
-    def instantiate(self, template_id: str, **body: Any) -> JSON:
+    def instantiate(
+        self, template_id: str, *, timeout: float | None = None, cancel: CancelToken | None = None, **body: Any
+    ) -> JSON:
         """Creates a workflow of your own from a template."""
-        return self._t.json("POST", f"/api/templates/{_quote(template_id)}/instantiate", body=body)
+        path = f"/api/templates/{_quote(template_id)}/instantiate"
+        return self._t.json("POST", path, body=body, timeout=timeout, cancel=cancel)
 
-    def export(self, template_id: str) -> JSON:
-        return self._t.json("GET", f"/api/templates/{_quote(template_id)}/export")
+    def export(self, template_id: str, *, timeout: float | None = None, cancel: CancelToken | None = None) -> JSON:
+        path = f"/api/templates/{_quote(template_id)}/export"
+        return self._t.json("GET", path, timeout=timeout, cancel=cancel)
 
-    def import_(self, export_file: JSON) -> JSON:
-        return self._t.json("POST", "/api/templates/import", body=export_file)
+    def import_(self, export_file: JSON, *, timeout: float | None = None, cancel: CancelToken | None = None) -> JSON:
+        return self._t.json("POST", "/api/templates/import", body=export_file, timeout=timeout, cancel=cancel)
 
 
 class KnowledgeBases(_Resource):
     """Knowledge bases for retrieval: documents and search."""
 
-    def list(self) -> JSON:
-        return self._t.json("GET", "/api/knowledge-bases")
+    def list(self, *, timeout: float | None = None, cancel: CancelToken | None = None) -> JSON:
+        return self._t.json("GET", "/api/knowledge-bases", timeout=timeout, cancel=cancel)
 
-    def create(self, name: str, description: str | None = None) -> JSON:
+    def create(
+        self,
+        name: str,
+        description: str | None = None,
+        *,
+        timeout: float | None = None,
+        cancel: CancelToken | None = None,
+    ) -> JSON:
         body = {"name": name, **({"description": description} if description is not None else {})}
-        return self._t.json("POST", "/api/knowledge-bases", body=body)
+        return self._t.json("POST", "/api/knowledge-bases", body=body, timeout=timeout, cancel=cancel)
 
-    def get(self, base_id: str) -> JSON:
-        return self._t.json("GET", f"/api/knowledge-bases/{_quote(base_id)}")
+    def get(self, base_id: str, *, timeout: float | None = None, cancel: CancelToken | None = None) -> JSON:
+        return self._t.json("GET", f"/api/knowledge-bases/{_quote(base_id)}", timeout=timeout, cancel=cancel)
 
-    def update(self, base_id: str, **body: Any) -> JSON:
-        return self._t.json("PATCH", f"/api/knowledge-bases/{_quote(base_id)}", body=body)
+    def update(
+        self, base_id: str, *, timeout: float | None = None, cancel: CancelToken | None = None, **body: Any
+    ) -> JSON:
+        path = f"/api/knowledge-bases/{_quote(base_id)}"
+        return self._t.json("PATCH", path, body=body, timeout=timeout, cancel=cancel)
 
-    def delete(self, base_id: str) -> None:
-        self._t.json("DELETE", f"/api/knowledge-bases/{_quote(base_id)}")
+    def delete(self, base_id: str, *, timeout: float | None = None, cancel: CancelToken | None = None) -> None:
+        self._t.json("DELETE", f"/api/knowledge-bases/{_quote(base_id)}", timeout=timeout, cancel=cancel)
 
-    def add_text(self, base_id: str, title: str, text: str) -> JSON:
+    def add_text(
+        self, base_id: str, title: str, text: str, *, timeout: float | None = None, cancel: CancelToken | None = None
+    ) -> JSON:
         """Adds a text document (split into chunks and indexed)."""
-        return self._t.json("POST", f"/api/knowledge-bases/{_quote(base_id)}/documents", body={"title": title, "text": text})
+        path = f"/api/knowledge-bases/{_quote(base_id)}/documents"
+        return self._t.json("POST", path, body={"title": title, "text": text}, timeout=timeout, cancel=cancel)
 
-    def delete_document(self, base_id: str, document_id: str) -> None:
-        self._t.json("DELETE", f"/api/knowledge-bases/{_quote(base_id)}/documents/{_quote(document_id)}")
+    def upload(
+        self,
+        base_id: str,
+        data: bytes,
+        filename: str,
+        content_type: str | None = None,
+        *,
+        timeout: float | None = None,
+        cancel: CancelToken | None = None,
+    ) -> JSON:
+        """Uploads a file (text, Markdown, PDF…) as a document: sent as multipart/form-data, as a browser would."""
+        kind = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        boundary = f"lattice-{uuid.uuid4().hex}"
+        # The HTML form encoding of a file name: quotes and line breaks percent-encoded.
+        quoted = filename.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+        head = (
+            f"--{boundary}\r\n"
+            f'Content-Disposition: form-data; name="file"; filename="{quoted}"\r\n'
+            f"Content-Type: {kind}\r\n\r\n"
+        ).encode("utf-8")
+        payload = head + data + f"\r\n--{boundary}--\r\n".encode("ascii")
+        path = f"/api/knowledge-bases/{_quote(base_id)}/documents"
+        return self._t.json(
+            "POST", path, raw=(payload, f"multipart/form-data; boundary={boundary}"), timeout=timeout, cancel=cancel
+        )
 
-    def search(self, base_id: str, query: str, top_k: int | None = None) -> JSON:
+    def delete_document(
+        self, base_id: str, document_id: str, *, timeout: float | None = None, cancel: CancelToken | None = None
+    ) -> None:
+        path = f"/api/knowledge-bases/{_quote(base_id)}/documents/{_quote(document_id)}"
+        self._t.json("DELETE", path, timeout=timeout, cancel=cancel)
+
+    def search(
+        self,
+        base_id: str,
+        query: str,
+        top_k: int | None = None,
+        *,
+        timeout: float | None = None,
+        cancel: CancelToken | None = None,
+    ) -> JSON:
         """Searches a base as the retrieval node does: ``{"results", "mode", "tookMs"}``."""
         body: JSON = {"query": query, **({"topK": top_k} if top_k is not None else {})}
-        return self._t.json("POST", f"/api/knowledge-bases/{_quote(base_id)}/search", body=body)
+        path = f"/api/knowledge-bases/{_quote(base_id)}/search"
+        return self._t.json("POST", path, body=body, timeout=timeout, cancel=cancel)
 
-    def embeddings(self, base_id: str) -> JSON:
-        return self._t.json("GET", f"/api/knowledge-bases/{_quote(base_id)}/embeddings")
+    def embeddings(self, base_id: str, *, timeout: float | None = None, cancel: CancelToken | None = None) -> JSON:
+        """Progress of the base's embeddings."""
+        path = f"/api/knowledge-bases/{_quote(base_id)}/embeddings"
+        return self._t.json("GET", path, timeout=timeout, cancel=cancel)
 
-    def reembed(self, base_id: str) -> JSON:
-        return self._t.json("POST", f"/api/knowledge-bases/{_quote(base_id)}/embeddings")
+    def reembed(self, base_id: str, *, timeout: float | None = None, cancel: CancelToken | None = None) -> JSON:
+        """Re-embeds the base's documents with its current model (in the background)."""
+        path = f"/api/knowledge-bases/{_quote(base_id)}/embeddings"
+        return self._t.json("POST", path, timeout=timeout, cancel=cancel)
 
 
 class Analytics(_Resource):
     """Usage and outcomes (``from``/``to`` ISO times, ``bucket`` "hour"/"day")."""
 
-    def summary(self, **query: Any) -> JSON:
-        return self._t.json("GET", "/api/analytics/summary", query=query)
+    def summary(self, *, timeout: float | None = None, cancel: CancelToken | None = None, **query: Any) -> JSON:
+        return self._t.json("GET", "/api/analytics/summary", query=query, timeout=timeout, cancel=cancel)
 
-    def templates(self, **query: Any) -> JSON:
-        return self._t.json("GET", "/api/analytics/templates", query=query)
+    def templates(self, *, timeout: float | None = None, cancel: CancelToken | None = None, **query: Any) -> JSON:
+        return self._t.json("GET", "/api/analytics/templates", query=query, timeout=timeout, cancel=cancel)
 
-    def workflows(self, **query: Any) -> JSON:
-        return self._t.json("GET", "/api/analytics/workflows", query=query)
+    def workflows(self, *, timeout: float | None = None, cancel: CancelToken | None = None, **query: Any) -> JSON:
+        return self._t.json("GET", "/api/analytics/workflows", query=query, timeout=timeout, cancel=cancel)
 
 
 class ApiKeys(_Resource):
     """API keys of the calling account."""
 
-    def list(self) -> JSON:
-        return self._t.json("GET", "/api/keys")
+    def list(self, *, timeout: float | None = None, cancel: CancelToken | None = None) -> JSON:
+        return self._t.json("GET", "/api/keys", timeout=timeout, cancel=cancel)
 
-    def create(self, name: str) -> JSON:
+    def create(self, name: str, *, timeout: float | None = None, cancel: CancelToken | None = None) -> JSON:
         """Creates a key: ``{"key", "secret"}`` — the secret is shown this once."""
-        return self._t.json("POST", "/api/keys", body={"name": name})
+        return self._t.json("POST", "/api/keys", body={"name": name}, timeout=timeout, cancel=cancel)
 
-    def revoke(self, key_id: str) -> None:
-        self._t.json("DELETE", f"/api/keys/{_quote(key_id)}")
+    def revoke(self, key_id: str, *, timeout: float | None = None, cancel: CancelToken | None = None) -> None:
+        self._t.json("DELETE", f"/api/keys/{_quote(key_id)}", timeout=timeout, cancel=cancel)
 
 
 class LatticeClient:
@@ -573,6 +858,10 @@ class LatticeClient:
     >>> for event in client.chat.send("Hello"):
     ...     if event["type"] == "token":
     ...         print(event["data"]["text"], end="")
+
+    ``timeout`` here is how long a connection may stay silent (the socket timeout; a stream's keep-alives
+    reset it). Every call also takes its own ``timeout=`` (seconds for the whole call) and ``cancel=`` (a
+    :class:`CancelToken`), which raise :class:`RequestTimeout` / :class:`RequestCancelled`.
     """
 
     def __init__(
@@ -595,18 +884,20 @@ class LatticeClient:
         self.analytics = Analytics(self._transport)
         self.api_keys = ApiKeys(self._transport)
 
-    def health(self) -> JSON:
+    def health(self, *, timeout: float | None = None, cancel: CancelToken | None = None) -> JSON:
         """The server's status; with credentials also its version, database and who is calling."""
-        return self._transport.json("GET", "/api/health")
+        return self._transport.json("GET", "/api/health", timeout=timeout, cancel=cancel)
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
-        """Any other route, as JSON (``body=``, ``query=``, ``headers=``), with the same errors and retries."""
+        """Any other route, as JSON (``body=``, ``query=``, ``headers=``, ``timeout=``, ``cancel=``), with the
+        same errors and retries."""
         return self._transport.json(method, path, **kwargs)
 
 
 __all__ = [
     "LatticeClient",
     "RunStream",
+    "CancelToken",
     "RetryPolicy",
     "RetryInfo",
     "ExecutionEvent",

@@ -110,3 +110,17 @@ def network_error(cause: BaseException) -> LatticeError:
     error = LatticeError(code="unavailable:network", message=f"Could not reach the Lattice server ({cause}).", status=0)
     error.__cause__ = cause
     return error
+
+
+class RequestCancelled(LatticeError):
+    """A call (or a stream) stopped by its :class:`~lattice_sdk.CancelToken`: code ``cancelled:request``, status 0.
+
+    Cancelling stops the client only: a run that was started goes on (``client.executions.cancel`` stops it).
+    """
+
+
+class RequestTimeout(LatticeError):
+    """A call (or a stream) that did not finish within its ``timeout``: code ``timeout:request``, status 0.
+
+    As with a cancel, a run that was started goes on.
+    """

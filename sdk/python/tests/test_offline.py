@@ -11,7 +11,18 @@ import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
-from lattice_sdk import LatticeClient, LatticeError, RetryPolicy, parse_retry_after, parse_sse
+import time
+
+from lattice_sdk import (
+    CancelToken,
+    LatticeClient,
+    LatticeError,
+    RequestCancelled,
+    RequestTimeout,
+    RetryPolicy,
+    parse_retry_after,
+    parse_sse,
+)
 
 EXECUTION_ID = "01JB8Z3V4Q5R6S7T8V9W0X1Y2Z"
 Answer = Callable[[BaseHTTPRequestHandler, bytes], None]
@@ -47,6 +58,33 @@ def sse_answer(seqs: list[int], terminal: bool) -> Answer:
         handler.close_connection = True
 
     return answer
+
+
+class Hold:
+    """An answer that never finishes: optionally some events first, then it waits for the client to hang up
+    (noting when it did) — at most ``limit`` seconds."""
+
+    def __init__(self, events: list[int] | None = None, limit: float = 10.0) -> None:
+        self.events = events
+        self.limit = limit
+        self.client_left = threading.Event()
+
+    def __call__(self, handler: BaseHTTPRequestHandler, _body: bytes) -> None:
+        if self.events is not None:
+            handler.send_response(200)
+            handler.send_header("content-type", "text/event-stream")
+            handler.end_headers()
+            for seq in self.events:
+                event = {"seq": seq, "type": "token", "executionId": EXECUTION_ID, "at": "", "data": {"text": "t"}}
+                handler.wfile.write(f"id: {seq}\nevent: token\ndata: {json.dumps(event)}\n\n".encode())
+            handler.wfile.flush()
+        handler.connection.settimeout(self.limit)
+        try:
+            if handler.connection.recv(1) == b"":  # the client shut its side: its cancel reached the socket
+                self.client_left.set()
+        except OSError:
+            self.client_left.set()
+        handler.close_connection = True
 
 
 class ScriptedServer:
@@ -144,6 +182,93 @@ class OfflineTests(unittest.TestCase):
         self.assertEqual([h.get("last-event-id") for _m, _p, h, _b in server.requests], ["0", "3"])
         self.assertEqual(reconnects, [3])
         self.assertEqual(stream.terminal and stream.terminal["type"], "run_completed")
+
+    # Cancellation and deadlines (CancelToken, timeout=): the socket is shut down, so a blocked read wakes.
+
+    def test_cancel_stops_a_call_waiting_for_its_answer(self) -> None:
+        hold = Hold()
+        server = self.serve([hold])
+        token = CancelToken()
+        threading.Timer(0.3, token.cancel).start()
+        started = time.monotonic()
+        with self.assertRaises(RequestCancelled) as caught:
+            LatticeClient(server.url).executions.run({"type": "CHAT", "input": {"message": "hi"}}, cancel=token)
+        self.assertLess(time.monotonic() - started, 3)
+        self.assertIsInstance(caught.exception, LatticeError)
+        self.assertEqual((caught.exception.code, caught.exception.status), ("cancelled:request", 0))
+        self.assertTrue(hold.client_left.wait(3), "the connection was not closed")
+        self.assertEqual(len(server.requests), 1)  # a cancelled POST is never sent again
+
+    def test_a_cancelled_token_sends_nothing(self) -> None:
+        server = self.serve([json_answer(200, {"workflows": []})])
+        token = CancelToken()
+        token.cancel()
+        with self.assertRaises(RequestCancelled):
+            LatticeClient(server.url).workflows.list(cancel=token)
+        self.assertEqual(server.requests, [])
+
+    def test_timeout_is_a_deadline_for_the_whole_call(self) -> None:
+        hold = Hold()
+        server = self.serve([hold])
+        started = time.monotonic()
+        with self.assertRaises(RequestTimeout) as caught:
+            LatticeClient(server.url).workflows.get("wf", timeout=0.4)
+        self.assertLess(time.monotonic() - started, 3)
+        self.assertEqual((caught.exception.code, caught.exception.status), ("timeout:request", 0))
+        self.assertTrue(hold.client_left.wait(3))
+
+        # A wait for Retry-After counts too, and ends at the deadline rather than after the wait.
+        busy = json_answer(429, {"error": {"code": "rate_limit:runs", "message": "Later"}}, {"retry-after": "30"})
+        server = self.serve([busy])
+        started = time.monotonic()
+        with self.assertRaises(RequestTimeout):
+            LatticeClient(server.url).executions.run({"type": "CHAT", "input": {"message": "hi"}}, timeout=0.5)
+        self.assertLess(time.monotonic() - started, 3)
+        self.assertEqual(len(server.requests), 1)
+
+    def test_cancel_while_streaming_closes_the_connection(self) -> None:
+        hold = Hold(events=[1, 2])
+        server = self.serve([hold])
+        token = CancelToken()
+        stream = LatticeClient(server.url).executions.events(EXECUTION_ID, cancel=token)
+        seen: list[int] = []
+        with self.assertRaises(RequestCancelled):
+            for event in stream:
+                seen.append(event["seq"])
+                if event["seq"] == 2:
+                    # From another thread, while this one blocks waiting for a third event.
+                    threading.Timer(0.2, token.cancel).start()
+        self.assertEqual(seen, [1, 2])
+        self.assertEqual(stream.last_seq, 2)
+        self.assertTrue(hold.client_left.wait(3), "the stream's connection was not closed")
+        self.assertEqual(len(server.requests), 1)  # no reconnect after a cancel
+
+    def test_stream_timeout_and_close_from_another_thread(self) -> None:
+        hold = Hold(events=[1])
+        server = self.serve([hold])
+        started = time.monotonic()
+        with self.assertRaises(RequestTimeout):
+            for _event in LatticeClient(server.url).executions.events(EXECUTION_ID, timeout=0.5):
+                pass
+        self.assertLess(time.monotonic() - started, 3)
+        self.assertTrue(hold.client_left.wait(3))
+
+        hold = Hold(events=[1])
+        server = self.serve([hold])
+        stream = LatticeClient(server.url).executions.events(EXECUTION_ID)
+        threading.Timer(0.3, stream.close).start()
+        self.assertEqual([e["seq"] for e in stream], [1])  # close() ends the loop quietly
+        self.assertIsNone(stream.terminal)
+        self.assertTrue(hold.client_left.wait(3))
+
+    def test_upload_sends_multipart_form_data(self) -> None:
+        server = self.serve([json_answer(201, {"document": {"id": "d1"}})])
+        LatticeClient(server.url).knowledge_bases.upload("kb1", b"Hello \x00 bytes", 'notes "v2".md')
+        method, path, headers, body = server.requests[0]
+        self.assertEqual((method, path), ("POST", "/api/knowledge-bases/kb1/documents"))
+        self.assertTrue(headers["content-type"].startswith("multipart/form-data; boundary="))
+        self.assertIn(b'name="file"; filename="notes %22v2%22.md"', body)
+        self.assertIn(b"\r\n\r\nHello \x00 bytes\r\n--", body)
 
     def test_sse_parsing_and_retry_after(self) -> None:
         lines = [b": comment\n", b"id: 7\n", b"event: token\n", b"data: a\n", b"data: b\n", b"\n", b"data: cut off\n"]
