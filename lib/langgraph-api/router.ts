@@ -22,6 +22,7 @@ import {
   searchAssistants,
   setLatestVersion,
 } from "./assistants";
+import { countCrons, createCron, deleteCron, searchCrons, updateCron } from "./crons";
 import { toLgSse } from "./events";
 import { CORS_HEADERS, lgAuthenticate, lgBody, lgErrorResponse, lgJson, lgNoContent, lgParse, notFound } from "./http";
 import {
@@ -42,6 +43,9 @@ import {
   assistantPatchSchema,
   assistantSearchSchema,
   assistantVersionsSchema,
+  cronCreateSchema,
+  cronPatchSchema,
+  cronSearchSchema,
   historySchema,
   runCreateSchema,
   threadCountSchema,
@@ -168,7 +172,7 @@ route(
       langgraph_js_version: langgraphVersion,
       context: "js",
       host: "lattice",
-      flags: { assistants: true, crons: false, langsmith: false, langsmith_tracing_replicas: false, store: false },
+      flags: { assistants: true, crons: true, langsmith: false, langsmith_tracing_replicas: false, store: false },
     }),
   { public: true },
 );
@@ -401,6 +405,34 @@ route("GET", "threads/:thread/stream", async ({ request, user, params, query }) 
       lastEventId: request.headers.get("last-event-id"),
       ...(streamModesParam(query) ? { streamMode: streamModesParam(query)! } : {}),
     },
+  );
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Crons (workflow schedules)
+// ---------------------------------------------------------------------------------------------------------
+
+route("POST", "runs/crons", async ({ request, user }) =>
+  lgJson(await createCron(user.id, await lgBody(request, cronCreateSchema))),
+);
+route("POST", "runs/crons/search", async ({ request, user }) =>
+  lgJson(await searchCrons(user.id, await lgBody(request, cronSearchSchema, { optional: true }))),
+);
+route("POST", "runs/crons/count", async ({ request, user }) =>
+  lgJson(await countCrons(user.id, await lgBody(request, cronSearchSchema, { optional: true }))),
+);
+route("PATCH", "runs/crons/:cron", async ({ request, user, params }) =>
+  lgJson(await updateCron(user.id, params[0]!, await lgBody(request, cronPatchSchema, { optional: true }))),
+);
+route("DELETE", "runs/crons/:cron", async ({ user, params }) => {
+  await deleteCron(user.id, params[0]!);
+  return lgNoContent();
+});
+route("POST", "threads/:thread/runs/crons", async ({ user, params }) => {
+  await requireThread(user.id, threadParam(params[0]));
+  throw new AppError(
+    "validation:body",
+    "Invalid body: crons on a thread are not supported by Lattice: a schedule starts runs of its own (use POST /runs/crons)",
   );
 });
 

@@ -40,7 +40,7 @@ import { FrameMapper, isAfter, type LgFrame, parseFrameId } from "./events";
 import { notFound } from "./http";
 import type { RunCreate } from "./schemas";
 import { latestTuple, toThreadState, visibleValues } from "./state";
-import { createThread, recordOf, requireThread, threadExecutions } from "./threads";
+import { createThread, currentState, recordOf, requireThread, threadExecutions } from "./threads";
 import { findCheckpoint } from "./state";
 
 type RunStatus = "pending" | "running" | "success" | "error" | "timeout" | "interrupted";
@@ -115,7 +115,7 @@ interface RunInput {
   variables: Record<string, unknown>;
 }
 
-function readInput(input: unknown): RunInput {
+export function readInput(input: unknown): RunInput {
   if (input === undefined || input === null) return { variables: {} };
   if (typeof input !== "object" || Array.isArray(input)) throw invalidInput("input", "must be an object (or null)");
   const { messages, variables, ...rest } = input as Record<string, unknown>;
@@ -210,7 +210,10 @@ async function startEngine(run: LanggraphRun, thread: LanggraphThread, user: Pic
     });
     return outcome.kind === "stream" ? outcome.events : undefined;
   }
-  const checkpointId = checkpointIdOf(body);
+  const asked = checkpointIdOf(body);
+  // A checkpoint that is the thread's head is where a run starts anyway (useStream sends it with its input).
+  const head = asked ? (await currentState(thread)).checkpoint.checkpoint_id : null;
+  const checkpointId = asked && asked !== head ? asked : undefined;
   if (checkpointId) {
     if (body.input !== undefined && body.input !== null)
       throw invalidInput(
@@ -379,7 +382,7 @@ export async function createLgRun(
   body: RunCreate,
 ): Promise<{ run: LanggraphRun; thread: LanggraphThread }> {
   checkSupported(body);
-  if (!body.command && !checkpointIdOf(body)) readInput(body.input);
+  if (!body.command) readInput(body.input);
   optionsOf(body);
   await resolveAssistant(user.id, body.assistant_id);
   let thread: LanggraphThread;

@@ -151,18 +151,33 @@ export const runCreateSchema = z.object({
 export type RunCreate = z.infer<typeof runCreateSchema>;
 
 export const cronCreateSchema = z.object({
-  assistant_id: z.string().min(1).max(200),
-  schedule: z.string().min(1).max(200),
+  assistant_id: z.string().min(1, "is required").max(200),
+  schedule: z.string().trim().min(1, "is required").max(200),
   input: z.unknown().optional(),
   metadata,
   config: configSchema.nullish(),
   timezone: z.string().max(64).nullish(),
   enabled: z.boolean().nullish(),
+  end_time: z.null().optional(),
+  webhook: z.string().max(0, "webhooks on run completion are not supported by Lattice").nullish(),
+});
+
+export const cronPatchSchema = z.object({
+  schedule: z.string().trim().min(1).max(200).nullish(),
+  timezone: z.string().max(64).nullish(),
+  input: z.unknown().optional(),
+  enabled: z.boolean().nullish(),
+  metadata,
 });
 
 export const cronSearchSchema = z.object({
   assistant_id: z.string().max(200).nullish(),
   thread_id: z.string().max(64).nullish(),
+  enabled: z.boolean().nullish(),
+  metadata,
   limit,
   offset,
+  sort_by: z.string().max(50).nullish(),
+  sort_order: sortOrder,
+  select,
 });

@@ -195,15 +195,23 @@ export async function threadHistory(
   const max = limit ?? 10;
   const states: LgThreadState[] = [];
   let skipping = Boolean(beforeId);
-  for (const executionId of await threadExecutions(thread)) {
-    for (const tuple of await executionTuples(executionId, ownerId)) {
+  const executions = await threadExecutions(thread);
+  let tuples = executions.length ? await executionTuples(executions[0]!, ownerId) : [];
+  for (const [i, executionId] of executions.entries()) {
+    // Each execution's first checkpoint follows the previous execution's last: one line of history.
+    const older = i + 1 < executions.length ? await executionTuples(executions[i + 1]!, ownerId) : [];
+    for (const [j, tuple] of tuples.entries()) {
       if (skipping) {
         if (tuple.checkpoint.id === beforeId) skipping = false;
         continue;
       }
-      states.push(toThreadState(thread.id, executionId, tuple));
+      const state = toThreadState(thread.id, executionId, tuple);
+      if (j === tuples.length - 1 && !state.parent_checkpoint && older[0])
+        state.parent_checkpoint = { ...state.checkpoint, checkpoint_id: older[0].checkpoint.id };
+      states.push(state);
       if (states.length >= max) return states;
     }
+    tuples = older;
   }
   return states;
 }

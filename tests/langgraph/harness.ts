@@ -39,6 +39,7 @@ async function localHarness(): Promise<Harness> {
   const rests: Record<string, () => Promise<{ GET: (r: Request, c: unknown) => Promise<Response> }>> = {
     "/api/executions": () => import("@/app/api/executions/route") as never,
     "/api/conversations": () => import("@/app/api/conversations/route") as never,
+    "/api/workflows/{id}/schedules": () => import("@/app/api/workflows/[id]/schedules/route") as never,
   };
   return {
     client: (apiKey) =>
@@ -67,8 +68,10 @@ async function localHarness(): Promise<Harness> {
     },
     rest: async (apiKey, path) => {
       const [base] = path.split("?");
-      const mod = await rests[base!]!();
-      const response = await mod.GET(apiRequest(path, { apiKey }), routeContext());
+      const id = /^\/api\/workflows\/([^/]+)\//.exec(base!)?.[1];
+      const key = id ? base!.replace(id, "{id}") : base!;
+      const mod = await rests[key]!();
+      const response = await mod.GET(apiRequest(path, { apiKey }), routeContext(id ? { id } : {}));
       return { status: response.status, json: await response.json() };
     },
   };

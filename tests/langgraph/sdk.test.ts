@@ -367,3 +367,27 @@ describe("runs", () => {
     expect((await client.runs.get(thread.thread_id, rolling.run_id)).status).toBe("success");
   }, 60_000);
 });
+
+describe("crons", () => {
+  it("schedules a workflow, searches, counts, updates and deletes its cron (a Lattice schedule)", async () => {
+    const cron = await client.crons.create(echoId, {
+      schedule: "0 9 * * 1-5",
+      timezone: "Europe/Paris",
+      input: human("good morning"),
+    });
+    expect(cron).toMatchObject({ assistant_id: echoId, schedule: "0 9 * * 1-5", enabled: true });
+    expect(cron.next_run_date).toBeTruthy();
+    const found = await client.crons.search({ assistantId: echoId });
+    expect(found.map((c) => c.cron_id)).toContain(cron.cron_id);
+    expect(await client.crons.count({ assistantId: echoId })).toBeGreaterThanOrEqual(1);
+    const paused = await client.crons.update(cron.cron_id, { enabled: false });
+    expect(paused.enabled).toBe(false);
+    const schedules = await h.rest(owner.apiKey, `/api/workflows/${echoId}/schedules`);
+    if (schedules.status === 200)
+      expect(schedules.json.schedules.map((s: { id: string }) => s.id)).toContain(cron.cron_id);
+    await expect(h.client(other.apiKey).crons.delete(cron.cron_id)).rejects.toThrow(/404/);
+    await client.crons.delete(cron.cron_id);
+    expect(await client.crons.count({ assistantId: echoId })).toBe(0);
+    await expect(client.crons.create(echoId, { schedule: "not a cron" })).rejects.toThrow(/422/);
+  });
+});

@@ -10,6 +10,7 @@ import {
   langgraphRuns,
   langgraphThreads,
   workflowDefinitions,
+  workflowSchedules,
   type LanggraphRun,
   type LanggraphThread,
 } from "../schema";
@@ -247,5 +248,34 @@ export async function listAssistantDefinitions({ ownerId }: { ownerId: string })
     .from(workflowDefinitions)
     .where(and(eq(workflowDefinitions.ownerId, ownerId), eq(workflowDefinitions.isTemporary, false)))
     .orderBy(desc(workflowDefinitions.updatedAt), desc(workflowDefinitions.id))
+    .limit(1000);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Crons: the owner's workflow schedules, found by id alone (LangGraph's cron id names no workflow)
+// ---------------------------------------------------------------------------------------------------------
+
+export async function findOwnedSchedule({ id, ownerId }: { id: string; ownerId: string }) {
+  const db = await getDb();
+  const [row] = await db
+    .select()
+    .from(workflowSchedules)
+    .where(and(eq(workflowSchedules.id, id), eq(workflowSchedules.ownerId, ownerId)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function listOwnedSchedules({ ownerId, definitionId }: { ownerId: string; definitionId?: string }) {
+  const db = await getDb();
+  return db
+    .select()
+    .from(workflowSchedules)
+    .where(
+      and(
+        eq(workflowSchedules.ownerId, ownerId),
+        definitionId ? eq(workflowSchedules.definitionId, definitionId) : undefined,
+      ),
+    )
+    .orderBy(asc(workflowSchedules.createdAt), asc(workflowSchedules.id))
     .limit(1000);
 }

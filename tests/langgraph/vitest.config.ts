@@ -1,0 +1,21 @@
+/**
+ * The LangGraph SDK suite (tests/langgraph/*.test.ts) against a running server, started by tests/sdk/run.ts
+ * beside the Lattice SDK suites (LG_TEST_URL). In process, the same files run in the default `vitest run`.
+ */
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+export default defineConfig({
+  resolve: { alias: { "@": root } },
+  test: {
+    root,
+    include: ["tests/langgraph/**/*.test.ts"],
+    environment: "node",
+    pool: "forks",
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
