@@ -2,17 +2,40 @@
 
 /**
  * Where the runs, failures, time and money went: the range's figures broken down by workflow (with its
- * versions), template, model and run type, and the workflows that fail most with their most common error.
- * Each name links to the list filtered to it.
+ * versions), template, model and run type, what started them (trigger), and the workflows that fail most with
+ * their most common error. Each name links to the list filtered to it.
  */
 import { clsx } from "clsx";
-import { ChevronRight, CircleAlert, PartyPopper } from "lucide-react";
+import {
+  ChevronRight,
+  CircleAlert,
+  Clock,
+  GitFork,
+  Hand,
+  KeyRound,
+  type LucideIcon,
+  MessageSquare,
+  PartyPopper,
+  Plug,
+  RotateCcw,
+  Webhook,
+  Zap,
+} from "lucide-react";
 import Link from "next/link";
 import { Fragment, useState, type ReactNode } from "react";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { Dashboard, RunAggregate } from "@/lib/contracts/dashboard";
 import type { ExecutionFilters } from "./filters";
-import { formatCost, formatCount, formatDuration, formatPercent, formatTokens, TYPE_LABELS } from "./format";
+import type { TriggerType } from "@/lib/contracts/execution-request";
+import {
+  formatCost,
+  formatCount,
+  formatDuration,
+  formatPercent,
+  formatTokens,
+  TRIGGER_LABELS,
+  TYPE_LABELS,
+} from "./format";
 
 type Tab = "workflows" | "templates" | "models" | "types";
 type FilterHref = (patch: Partial<ExecutionFilters>) => string;
@@ -349,6 +372,92 @@ export function TopFailing({ dashboard, filterHref }: { dashboard: Dashboard; fi
             );
           })}
         </ol>
+      )}
+    </section>
+  );
+}
+
+const TRIGGER_ICONS: Record<string, LucideIcon> = {
+  manual: Hand,
+  api: KeyRound,
+  chat: MessageSquare,
+  rerun: RotateCcw,
+  subworkflow: GitFork,
+  schedule: Clock,
+  webhook: Webhook,
+  mcp: Plug,
+};
+
+/**
+ * What started the range's runs: per trigger its runs (with its share of all runs as a bar), failures
+ * (interrupted included), tokens and cost. Compact enough for the dashboard's side column.
+ */
+export function TriggerBreakdown({ dashboard, filterHref }: { dashboard: Dashboard; filterHref: FilterHref }) {
+  const rows = dashboard.byTrigger;
+  const most = Math.max(1, ...rows.map((row) => row.runs));
+  return (
+    <section data-testid="trigger-breakdown" className="rounded-lg border border-zinc-200 bg-white shadow-xs">
+      <header className="flex items-baseline justify-between border-b border-zinc-200 px-4 py-2.5">
+        <h2 className="text-[13px] font-semibold text-zinc-800">By trigger</h2>
+        <span className="text-[11.5px] text-zinc-500">what started the runs</span>
+      </header>
+      {rows.length === 0 ? (
+        <p className="px-4 py-6 text-center text-[13px] text-zinc-500">Nothing ran in this range.</p>
+      ) : (
+        <table className="w-full text-[12.5px] text-zinc-700">
+          <thead>
+            <tr className="text-left text-[11px] font-medium tracking-wide text-zinc-500 uppercase">
+              <th className="px-4 pt-2 pb-1 font-medium">Trigger</th>
+              <th className="px-2 pt-2 pb-1 text-right font-medium">Runs</th>
+              <th className="px-2 pt-2 pb-1 text-right font-medium">Failed</th>
+              <th className="px-2 pt-2 pb-1 text-right font-medium">Tokens</th>
+              <th className="pt-2 pr-4 pb-1 pl-2 text-right font-medium">Cost</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => {
+              const Icon = TRIGGER_ICONS[row.trigger] ?? Zap;
+              const label = TRIGGER_LABELS[row.trigger] ?? row.trigger;
+              return (
+                <tr key={row.trigger} data-testid="trigger-row" data-trigger={row.trigger}>
+                  <td className="px-4 py-1.5">
+                    <Link
+                      href={filterHref({ trigger: row.trigger as TriggerType })}
+                      className="group flex items-center gap-2"
+                    >
+                      <span className="grid size-6 shrink-0 place-items-center rounded-md bg-zinc-100 text-zinc-500 group-hover:bg-indigo-50 group-hover:text-indigo-600">
+                        <Icon aria-hidden className="size-3.5" />
+                      </span>
+                      <span className="min-w-0 flex-1">
+                        <span className="block truncate font-medium text-zinc-800 group-hover:text-indigo-700 group-hover:underline">
+                          {label}
+                        </span>
+                        <span aria-hidden className="mt-0.5 block h-1 overflow-hidden rounded-full bg-zinc-100">
+                          <span
+                            className="block h-full rounded-full bg-indigo-400"
+                            style={{ width: `${Math.max(3, (row.runs / most) * 100)}%` }}
+                          />
+                        </span>
+                      </span>
+                    </Link>
+                  </td>
+                  <td className="px-2 py-1.5 text-right tabular-nums">{formatCount(row.runs)}</td>
+                  <td
+                    className={clsx(
+                      "px-2 py-1.5 text-right tabular-nums",
+                      row.failed > 0 ? "font-medium text-red-600" : "text-zinc-400",
+                    )}
+                    title={`${formatCount(row.failed)} failed or interrupted · ${formatPercent(row.successRate)} success`}
+                  >
+                    {formatCount(row.failed)}
+                  </td>
+                  <td className="px-2 py-1.5 text-right tabular-nums">{formatTokens(row.tokens)}</td>
+                  <td className="py-1.5 pr-4 pl-2 text-right tabular-nums">{formatCost(row.cost)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
       )}
     </section>
   );

@@ -26,7 +26,7 @@ import {
   type DashboardRangeKey,
 } from "@/lib/contracts/dashboard";
 import type { RunStatusEvent } from "@/lib/contracts/feed-events";
-import { DashboardBreakdowns, TopFailing } from "./dashboard-breakdowns";
+import { DashboardBreakdowns, TopFailing, TriggerBreakdown } from "./dashboard-breakdowns";
 import { DashboardCharts, KpiCards } from "./dashboard-charts";
 import { rememberDashboardOpen } from "./dashboard-preference";
 import { ExecutionFilterBar, ExecutionsTable } from "./executions-list";
@@ -224,7 +224,10 @@ export function ExecutionsView({
                   <DashboardCharts dashboard={dashboard} />
                   <div className="grid gap-3 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
                     <DashboardBreakdowns dashboard={dashboard} filterHref={filterHref} />
-                    <TopFailing dashboard={dashboard} filterHref={filterHref} />
+                    <div className="flex flex-col gap-3">
+                      <TopFailing dashboard={dashboard} filterHref={filterHref} />
+                      <TriggerBreakdown dashboard={dashboard} filterHref={filterHref} />
+                    </div>
                   </div>
                 </>
               ) : null}

@@ -58,6 +58,8 @@ export const dashboardSchema = z.object({
   ),
   byTemplate: z.array(runAggregateSchema.extend({ templateId: z.string(), name: z.string() })),
   byType: z.array(runAggregateSchema.extend({ workflowType: z.string() })),
+  /** What started the runs (manual, api, chat, schedule, webhook, mcp…), most runs first. */
+  byTrigger: z.array(runAggregateSchema.extend({ trigger: z.string() })),
   byModel: z.array(
     runAggregateSchema.extend({
       /** "provider:model" */

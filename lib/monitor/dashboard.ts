@@ -72,9 +72,9 @@ export async function getDashboard({
   const range = dashboardRange({ ownerId, key, ...(now ? { now } : {}) });
   // One statement at a time: the embedded database serves one query at a time anyway, and a pooled
   // server is better left to the requests of other users than flooded by one page.
-  const { total, series, workflows, versions, templates, types } = await getRunAggregates({
+  const { total, series, workflows, versions, templates, types, triggers } = await getRunAggregates({
     ...range,
-    groups: ["total", "bucket", "workflow", "version", "template", "type"],
+    groups: ["total", "bucket", "workflow", "version", "template", "type", "trigger"],
     buckets: { originMs: range.from.getTime(), widthMs: range.bucketMs },
   });
   const models = await getModelAggregates(range);
@@ -107,6 +107,9 @@ export async function getDashboard({
     byWorkflow,
     byTemplate: templates.map((row) => ({ templateId: row.templateId, name: row.name, ...withRate(row) })),
     byType: types.map((row) => ({ workflowType: row.workflowType, ...withRate(row) })),
+    byTrigger: triggers
+      .map((row) => ({ trigger: row.trigger, ...withRate(row) }))
+      .sort((a, b) => b.runs - a.runs || a.trigger.localeCompare(b.trigger)),
     byModel: models.map((row) => {
       const { provider, model } = parseUsageKey(row.model);
       const price = getPricing(provider, model);

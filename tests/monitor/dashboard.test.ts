@@ -28,6 +28,7 @@ interface Seed {
   workflow?: { id: string; version: number };
   templateId?: string;
   temporaryDefinitionId?: string;
+  trigger?: string;
 }
 
 /** The dashboard's own definitions, recomputed from rows in plain TypeScript. */
@@ -142,8 +143,22 @@ describe("monitor dashboard", () => {
     const claude = (i: number, o: number) => ({ "anthropic:claude-sonnet-4": { inputTokens: i, outputTokens: o } });
     const local = (i: number, o: number) => ({ "local:echo": { inputTokens: i, outputTokens: o } });
     const seeds: Seed[] = [
-      { status: "completed", hoursAgo: 1, ms: 120, usage: gpt(100, 40), workflow: { id: workflowA, version: 1 } },
-      { status: "completed", hoursAgo: 2, ms: 340, usage: gptPriced(220, 90), workflow: { id: workflowA, version: 2 } },
+      {
+        status: "completed",
+        hoursAgo: 1,
+        ms: 120,
+        usage: gpt(100, 40),
+        workflow: { id: workflowA, version: 1 },
+        trigger: "schedule",
+      },
+      {
+        status: "completed",
+        hoursAgo: 2,
+        ms: 340,
+        usage: gptPriced(220, 90),
+        workflow: { id: workflowA, version: 2 },
+        trigger: "webhook",
+      },
       {
         status: "failed",
         hoursAgo: 2,
@@ -151,6 +166,7 @@ describe("monitor dashboard", () => {
         usage: gpt(50, 0),
         error: "Node “model” failed: rate limited",
         workflow: { id: workflowA, version: 2 },
+        trigger: "webhook",
       },
       {
         status: "failed",
@@ -174,7 +190,14 @@ describe("monitor dashboard", () => {
         usage: { ...claude(800, 300), ...local(20, 10) },
         workflow: { id: workflowB, version: 1 },
       },
-      { status: "cancelled", hoursAgo: 6, ms: 700, usage: claude(90, 12), workflow: { id: workflowB, version: 1 } },
+      {
+        status: "cancelled",
+        hoursAgo: 6,
+        ms: 700,
+        usage: claude(90, 12),
+        workflow: { id: workflowB, version: 1 },
+        trigger: "mcp",
+      },
       { status: "running", hoursAgo: 0.1, ms: null, workflow: { id: workflowB, version: 1 } },
       { status: "paused", hoursAgo: 7, ms: 410, usage: local(10, 3), workflow: { id: workflowB, version: 1 } },
       {
@@ -227,6 +250,7 @@ describe("monitor dashboard", () => {
         id: ulid(createdAt.getTime()),
         ownerId: owner,
         workflowType: seed.type ?? "DEFINITION",
+        triggerType: seed.trigger ?? "manual",
         status: seed.status,
         definitionId: seed.workflow?.id ?? seed.temporaryDefinitionId ?? null,
         definitionVersion: seed.workflow?.version ?? (seed.temporaryDefinitionId ? 1 : null),
@@ -355,6 +379,18 @@ describe("monitor dashboard", () => {
     for (const type of dashboard.byType) {
       expectAggregate(type, aggregate(rows.filter((r) => r.workflowType === type.workflowType)), type.workflowType);
     }
+  });
+
+  it("breaks down by trigger: runs, failures, tokens and cost of each, most runs first", () => {
+    const triggers = [...new Set(rows.map((r) => r.triggerType))];
+    expect(triggers).toEqual(expect.arrayContaining(["manual", "schedule", "webhook", "mcp"]));
+    expect(dashboard.byTrigger.map((t) => t.trigger).sort()).toEqual(triggers.sort());
+    const runs = dashboard.byTrigger.map((t) => t.runs);
+    expect(runs).toEqual([...runs].sort((a, b) => b - a));
+    for (const trigger of dashboard.byTrigger) {
+      expectAggregate(trigger, aggregate(rows.filter((r) => r.triggerType === trigger.trigger)), trigger.trigger);
+    }
+    expect(dashboard.byTrigger.find((t) => t.trigger === "webhook")).toMatchObject({ runs: 2, failed: 1 });
   });
 
   it("breaks down by model: the runs that used each model, its own tokens, and its cost (stored, else list price)", () => {
