@@ -186,6 +186,8 @@ interface ReservedPostgresJs extends PostgresJsClient {
  */
 const PADDED_COMMIT = `commit -- ${"-".repeat(1020)}`;
 
+const SYNCHRONOUS_COMMIT_OFF = "set local synchronous_commit = off";
+
 /**
  * Runs `statements` in one transaction, in order, and returns each one's rows — on PostgreSQL in ONE round
  * trip: BEGIN, the statements (prepared) and COMMIT are written together on a reserved connection instead
@@ -193,11 +195,24 @@ const PADDED_COMMIT = `commit -- ${"-".repeat(1020)}`;
  * fails, the transaction is aborted and PostgreSQL answers the COMMIT with a rollback: nothing is kept, and
  * the statement's error is thrown. For the few transactions every run makes (its start). PGlite runs them
  * in a drizzle transaction.
+ *
+ * `asyncCommit`: the COMMIT does not wait for its WAL record to reach the disk (`synchronous_commit = off`
+ * for this transaction only). The transaction is committed and visible to every session as usual; only a
+ * crash of the PostgreSQL server itself (not of the app) within about three `wal_writer_delay`s (600 ms by
+ * default) can lose it, never half of it. PostgreSQL's documentation calls this safe for data one can
+ * afford to lose that way. The run's start uses it: the fsync was the longest wait before a chat's first
+ * token, and a run whose start a database crash lost has failed with that database anyway. The finish
+ * (the answer) commits synchronously, and flushing its WAL flushes the start's before it.
  */
-export async function pipelinedTransaction(db: Database, statements: SQL[]): Promise<unknown[][]> {
+export async function pipelinedTransaction(
+  db: Database,
+  statements: SQL[],
+  { asyncCommit = false }: { asyncCommit?: boolean } = {},
+): Promise<unknown[][]> {
   const client = (db as { $client?: { reserve?: () => Promise<ReservedPostgresJs> } }).$client;
   if (typeof client?.reserve !== "function") {
     return db.transaction(async (tx) => {
+      if (asyncCommit) await tx.execute(SYNCHRONOUS_COMMIT_OFF);
       const results: unknown[][] = [];
       for (const statement of statements) results.push(rowsOf(await tx.execute(statement)));
       return results;
@@ -207,16 +222,19 @@ export async function pipelinedTransaction(db: Database, statements: SQL[]): Pro
   const reserved = await client.reserve();
   try {
     const begin = reserved.unsafe("begin", [], { prepare: true });
+    const settings = asyncCommit ? [reserved.unsafe(SYNCHRONOUS_COMMIT_OFF, [], { prepare: true })] : [];
     const sent = statements.map((statement) => {
       const { sql: text, params } = dialect.sqlToQuery(statement);
       return reserved.unsafe(text, params, { prepare: true });
     });
     const commit = reserved.unsafe(PADDED_COMMIT, [], { prepare: true });
     // Every promise is awaited (a rejected one left alone would be an unhandled rejection).
-    const settled = await Promise.allSettled([begin, ...sent, commit]);
+    const settled = await Promise.allSettled([begin, ...settings, ...sent, commit]);
     const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
     if (failed) throw failed.reason;
-    return settled.slice(1, -1).map((outcome) => rowsOf((outcome as PromiseFulfilledResult<unknown>).value));
+    return settled
+      .slice(1 + settings.length, -1)
+      .map((outcome) => rowsOf((outcome as PromiseFulfilledResult<unknown>).value));
   } finally {
     reserved.release();
   }

@@ -100,4 +100,29 @@ describe("pipelinedTransaction", () => {
       await db.execute(sql.raw(`drop table ${table}`));
     }
   });
+
+  it("asyncCommit: that transaction alone commits without waiting for the WAL flush, and what it wrote is visible at once", async () => {
+    const { db } = await testDb();
+    const table = `pipelined_async_${Date.now()}`;
+    await db.execute(sql.raw(`create table ${table} (n int primary key)`));
+    const setting = sql`select current_setting('synchronous_commit') as s`;
+    try {
+      const [inserted, inside] = await pipelinedTransaction(
+        db,
+        [sql`insert into ${sql.raw(table)} (n) values (7) returning n`, setting],
+        { asyncCommit: true },
+      );
+      expect(inserted).toEqual([{ n: 7 }]);
+      expect(inside).toEqual([{ s: "off" }]);
+      // Committed and visible to another statement (any pooled connection) as soon as the call returns.
+      expect(rowsOf(await executePrepared(db, sql`select n from ${sql.raw(table)}`))).toEqual([{ n: 7 }]);
+      // SET LOCAL ends with the transaction: no connection of the pool keeps it, and a plain one is synchronous.
+      const after = await Promise.all(Array.from({ length: 12 }, () => executePrepared(db, setting)));
+      expect(new Set(after.map((rows) => rowsOf<{ s: string }>(rows)[0]!.s))).toEqual(new Set(["on"]));
+      const [plain] = await pipelinedTransaction(db, [setting]);
+      expect(plain).toEqual([{ s: "on" }]);
+    } finally {
+      await db.execute(sql.raw(`drop table ${table}`));
+    }
+  });
 });

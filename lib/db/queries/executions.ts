@@ -232,7 +232,7 @@ export async function startExecution({
         admission ? sql`, (select count(*) from spent)::int as spent, u.active, u.queued, u.tokens from usage u` : sql``
       }`;
   const [row] = admission
-    ? (await pipelinedTransaction(db, [admissionLockSql(r.ownerId), statement]))[1]!
+    ? (await pipelinedTransaction(db, [admissionLockSql(r.ownerId), statement], { asyncCommit: true }))[1]!
     : rowsOf(await executePrepared(db, statement));
   const outcome = row as (RunUsage & { started: number }) | undefined;
   if (outcome && Number(outcome.started) > 0) return { started: true };
