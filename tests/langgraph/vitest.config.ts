@@ -8,7 +8,13 @@ import { defineConfig } from "vitest/config";
 const root = path.resolve(import.meta.dirname, "../..");
 
 export default defineConfig({
-  resolve: { alias: { "@": root } },
+  resolve: {
+    alias: {
+      "@": root,
+      // The suite's fixtures share modules with the in-process tests; nothing server-side runs here.
+      "server-only": path.join(root, "tests/setup/empty-module.ts"),
+    },
+  },
   test: {
     root,
     include: ["tests/langgraph/**/*.test.ts"],
