@@ -7,11 +7,10 @@
  * run, also those submitted through B and run by either worker. Then instance B is stopped with SIGTERM
  * while a run streams from it: it refuses new runs (503 + Retry-After), lets that one finish, and exits.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callJson, readSse, request, signUpOverHttp, type HttpUser, type SseMessage } from "../helpers/http-client";
 import { freePort, startProductionServer, type ProductionServer } from "../helpers/production-server";
+import { type QueueWorkerProcess, signalProcess, startQueueWorker } from "../helpers/queue-worker";
 import { suiteSql } from "../reliability/lib/database";
 import {
   analyticsAgainstRows,
@@ -24,7 +23,6 @@ import {
   sleep,
 } from "../reliability/lib/suite";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const buildDir = process.env.SCALE_BUILD_DIR;
 const databaseUrl = process.env.SCALE_DATABASE_URL;
 if (!buildDir || !databaseUrl)
@@ -49,47 +47,16 @@ const CLUSTER_ENV = {
 const sql = suiteSql(databaseUrl);
 const servers: ProductionServer[] = [];
 
-interface Worker {
-  process: ChildProcess;
-  instanceId: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
+type Worker = QueueWorkerProcess;
 const workers: Worker[] = [];
 
 async function startWorker(name: string): Promise<Worker> {
-  // `npm run worker` is `tsx --conditions=react-server scripts/worker.ts`; run as one node process here, so
-  // that a signal reaches the worker itself.
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...CLUSTER_ENV,
-      NODE_OPTIONS: "",
-      DATABASE_URL: databaseUrl,
-      LATTICE_WORKER_CONCURRENCY: "8",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const instanceId = await eventually(async () => /Lattice worker (\S+):/.exec(output)?.[1], {
-    timeoutMs: 90_000,
-    intervalMs: 100,
-    what: `${name} to start`,
-  }).catch(() => {
-    throw new Error(`${name} did not start:\n${output}`);
-  });
-  const worker = { process: child, instanceId, output: () => output, exited };
+  const worker = await startQueueWorker({ name, databaseUrl: databaseUrl!, env: CLUSTER_ENV });
   workers.push(worker);
   return worker;
 }
 
-function signal(child: ChildProcess, name: NodeJS.Signals): void {
-  if (child.exitCode === null && child.signalCode === null) child.kill(name);
-}
+const signal = signalProcess;
 
 /** start → echo model → slow model (~110 tokens, 2 ms apart) → end: about a third of a second. */
 const runGraph = () =>
