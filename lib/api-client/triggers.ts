@@ -14,6 +14,7 @@ import {
   schedulePreviewResponseSchema,
   scheduleResponseSchema,
   type UpdateScheduleBody,
+  type UpdateWebhookBody,
   type Webhook,
   webhookListResponseSchema,
   type WebhookResponse,
@@ -65,6 +66,16 @@ export function rotateWebhook(workflowId: string, id: string, rotate: "url" | "s
     body: { rotate },
     schema: webhookResponseSchema,
   });
+}
+
+export async function updateWebhook(workflowId: string, id: string, body: UpdateWebhookBody): Promise<Webhook> {
+  return (
+    await fetchJson(`${webhooksUrl(workflowId)}/${id}`, {
+      method: "PATCH",
+      body,
+      schema: z.object({ webhook: webhookResponseSchema.shape.webhook }),
+    })
+  ).webhook;
 }
 
 export async function setWebhookEnabled(workflowId: string, id: string, enabled: boolean): Promise<Webhook> {

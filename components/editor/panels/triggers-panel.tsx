@@ -7,7 +7,17 @@
  * monitor ("Schedule", "Webhook") and can be filtered there.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { CalendarClock, Copy, Loader2, Pause, Play, RefreshCw, Trash2, Webhook as WebhookIcon } from "lucide-react";
+import {
+  CalendarClock,
+  Copy,
+  Loader2,
+  Pause,
+  Play,
+  RefreshCw,
+  Settings2,
+  Trash2,
+  Webhook as WebhookIcon,
+} from "lucide-react";
 import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ErrorNote } from "@/components/ui/error-note";
@@ -16,7 +26,6 @@ import { useSingleFlight } from "@/components/ui/single-flight";
 import { errorText } from "@/lib/api-client/fetch-json";
 import {
   createSchedule,
-  createWebhook,
   deleteSchedule,
   deleteWebhook,
   fetchSchedules,
@@ -27,9 +36,11 @@ import {
   type SchedulePreview,
   updateSchedule,
   type Webhook,
+  type WebhookResponse,
 } from "@/lib/api-client/triggers";
 import { useEditor } from "../editor-context";
 import { Select, TextInput } from "../inspector/widgets";
+import { WebhookForm } from "./webhook-form";
 
 const keys = {
   schedules: (id: string) => ["workflows", id, "schedules"] as const,
@@ -338,10 +349,8 @@ function Webhooks({ workflowId }: { workflowId: string }) {
     queryFn: ({ signal }) => fetchWebhooks(workflowId, { signal }),
   });
   const [secret, setSecret] = useState<{ hookId: string; value: string } | null>(null);
-  const [signed, setSigned] = useState(false);
-  const [wait, setWait] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const flight = useSingleFlight();
+  const [editing, setEditing] = useState<string | null>(null);
+  const latestVersion = useEditor((state) => state.savedVersion);
   const refresh = () => queryClient.invalidateQueries({ queryKey: keys.webhooks(workflowId) });
   const rotate = useMutation({
     mutationFn: ({ hook, what }: { hook: Webhook; what: "url" | "secret" }) => rotateWebhook(workflowId, hook.id, what),
@@ -352,18 +361,11 @@ function Webhooks({ workflowId }: { workflowId: string }) {
   });
   const remove = useMutation({ mutationFn: (hook: Webhook) => deleteWebhook(workflowId, hook.id), onSuccess: refresh });
   const origin = typeof window === "undefined" ? "" : window.location.origin;
-
-  const add = () =>
-    flight.run(async () => {
-      setError(null);
-      try {
-        const created = await createWebhook(workflowId, { signed, responseMode: wait ? "wait" : "async" });
-        if (created.secret) setSecret({ hookId: created.webhook.id, value: created.secret });
-        await refresh();
-      } catch (e) {
-        setError(errorText(e));
-      }
-    });
+  const saved = async (result: WebhookResponse) => {
+    if (result.secret) setSecret({ hookId: result.webhook.id, value: result.secret });
+    setEditing(null);
+    await refresh();
+  };
 
   const list = webhooks.data ?? [];
   return (
@@ -386,20 +388,37 @@ function Webhooks({ workflowId }: { workflowId: string }) {
               <p className="text-[13px] font-medium text-zinc-800">
                 {hook.name}
                 <span className="ml-1.5 rounded bg-zinc-100 px-1 text-[11px] font-normal text-zinc-500">
-                  {hook.signed ? "signed" : "unsigned"} · {hook.responseMode === "wait" ? "waits for result" : "202"}
+                  {hook.signed ? "signed" : "unsigned"} ·{" "}
+                  {hook.responseMode === "wait" ? `waits ≤ ${hook.waitTimeoutSeconds} s` : "202"}
                 </span>
               </p>
-              <Button
-                variant="danger-ghost"
-                size="sm"
-                aria-label={`Delete ${hook.name}`}
-                title="Delete"
-                disabled={remove.isPending}
-                onClick={() => remove.mutate(hook)}
-              >
-                <Trash2 aria-hidden />
-              </Button>
+              <div className="flex shrink-0 items-center">
+                <Button
+                  variant="ghost"
+                  size="sm"
+                  aria-label={`Settings of ${hook.name}`}
+                  aria-expanded={editing === hook.id}
+                  title="Settings"
+                  data-testid="webhook-settings"
+                  onClick={() => setEditing((current) => (current === hook.id ? null : hook.id))}
+                >
+                  <Settings2 aria-hidden />
+                </Button>
+                <Button
+                  variant="danger-ghost"
+                  size="sm"
+                  aria-label={`Delete ${hook.name}`}
+                  title="Delete"
+                  disabled={remove.isPending}
+                  onClick={() => remove.mutate(hook)}
+                >
+                  <Trash2 aria-hidden />
+                </Button>
+              </div>
             </div>
+            <p className="text-[11.5px] text-zinc-500" data-testid="webhook-summary">
+              {webhookSummary(hook)}
+            </p>
             <div className="mt-1.5 flex items-center gap-1">
               <code
                 className="min-w-0 flex-1 truncate rounded bg-zinc-100 px-1.5 py-1 text-[11.5px] text-zinc-700"
@@ -438,6 +457,17 @@ function Webhooks({ workflowId }: { workflowId: string }) {
                 <RefreshCw aria-hidden /> {hook.signed ? "New secret" : "Require a signature"}
               </Button>
             </div>
+            {editing === hook.id ? (
+              <div className="mt-3 border-t border-zinc-100 pt-3">
+                <WebhookForm
+                  workflowId={workflowId}
+                  hook={hook}
+                  latestVersion={latestVersion}
+                  onSaved={saved}
+                  onCancel={() => setEditing(null)}
+                />
+              </div>
+            ) : null}
             {hook.lastCalledAt ? (
               <p className="mt-1 text-[11.5px] text-zinc-500">
                 Last called <RelativeTime date={hook.lastCalledAt} />
@@ -449,23 +479,21 @@ function Webhooks({ workflowId }: { workflowId: string }) {
       {rotate.error ? <ErrorNote message={errorText(rotate.error)} /> : null}
       <div className={`${card} flex flex-col gap-2 bg-zinc-50`}>
         <p className="text-[12.5px] font-medium text-zinc-700">Add a webhook</p>
-        <label className="flex items-center gap-2 text-[12.5px] text-zinc-700">
-          <input type="checkbox" checked={signed} onChange={(e) => setSigned(e.target.checked)} />
-          Require an X-Lattice-Signature (HMAC-SHA256)
-        </label>
-        <label className="flex items-center gap-2 text-[12.5px] text-zinc-700">
-          <input type="checkbox" checked={wait} onChange={(e) => setWait(e.target.checked)} />
-          Answer with the run's result (else 202 at once)
-        </label>
-        <p className="text-[11.5px] text-zinc-500">
-          The run's message is the body's <code>message</code> (or the whole body); its variables are <code>body</code>{" "}
-          and <code>headers</code>. Mappings can be changed through the API.
-        </p>
-        <ErrorNote message={error} />
-        <Button size="sm" data-testid="webhook-add" disabled={flight.pending} onClick={add}>
-          Add webhook
-        </Button>
+        <WebhookForm workflowId={workflowId} latestVersion={latestVersion} onSaved={saved} />
       </div>
     </div>
   );
+}
+
+/** A hook's settings in a line: the version it runs, its mapping, the headers it reads, its rate limit. */
+function webhookSummary(hook: Webhook): string {
+  const parts = [hook.version ? `version ${hook.version}` : "latest version"];
+  if (hook.messageExpression || hook.variablesExpression) {
+    parts.push(
+      `maps ${[hook.messageExpression && "message", hook.variablesExpression && "variables"].filter(Boolean).join(" and ")}`,
+    );
+  }
+  if (hook.headers.length) parts.push(`reads ${hook.headers.join(", ")}`);
+  parts.push(`${hook.ratePerMinute} calls/min`);
+  return parts.join(" · ");
 }
