@@ -154,6 +154,22 @@ describe("RunStream", () => {
     expect(stream.terminal?.type).toBe("run_completed");
   });
 
+  it("delivers nothing after an abort, not even events that had already arrived", async () => {
+    // Three events in one chunk: parsed together, so two are still buffered when the first is delivered.
+    const open = async () => new Response(body([event(1) + event(2) + event(3)], false));
+    const controller = new AbortController();
+    const stream = new RunStream(open, open, { executionId: id, signal: controller.signal });
+    const seqs: number[] = [];
+    const iterating = (async () => {
+      for await (const e of stream) {
+        seqs.push(e.seq);
+        controller.abort(new Error("stop"));
+      }
+    })();
+    await expect(iterating).rejects.toThrow("stop");
+    expect(seqs).toEqual([1]);
+  });
+
   it("a stream that ends without its last event twice says so instead of waiting forever", async () => {
     const open = async () => new Response(body([], false));
     const stream = new RunStream(open, open, { executionId: id, maxReconnects: 3 });

@@ -183,6 +183,8 @@ export class RunStream implements AsyncIterable<ExecutionEvent> {
         if (response?.body) {
           try {
             for await (const message of readSse(response.body)) {
+              // Aborted: nothing more is delivered, not even what had already arrived.
+              if (signal.aborted) throw signal.reason;
               if (message.event === CHAT_MESSAGE_EVENT) {
                 this.#savedMessage = parseJson(message.data) as ChatMessageEvent;
                 continue;
