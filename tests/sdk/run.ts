@@ -1,6 +1,7 @@
 /**
  * The SDK suites against the production build: the TypeScript SDK's live tests (vitest,
- * sdk/typescript/test/*.test.ts) and the Python SDK's (`python3 -m unittest`, sdk/python/tests), side by side
+ * sdk/typescript/test/*.test.ts: in Node, then bundled with esbuild in headless Chromium through Playwright)
+ * and the Python SDK's (`python3 -m unittest`, sdk/python/tests), side by side
  * against one server per backend, both at once — the embedded database (PGlite), and PostgreSQL when a server
  * is named (TEST_DATABASE_URL / DATABASE_URL; a database of its own is created and dropped).
  *
@@ -135,14 +136,17 @@ async function onBackend(backend: "pglite" | "postgres"): Promise<void> {
       signUpOverHttp(server.url, "sdk-ts"),
       signUpOverHttp(server.url, "sdk-py"),
     ]);
-    const suiteEnv = (apiKey: string) => ({
+    const suiteEnv = (user: typeof tsUser) => ({
       LATTICE_SDK_TEST_URL: server!.url,
-      LATTICE_SDK_TEST_API_KEY: apiKey,
+      LATTICE_SDK_TEST_API_KEY: user.apiKey,
       LATTICE_SDK_TEST_BACKEND: backend,
+      // The browser test signs in with the session cookie too.
+      LATTICE_SDK_TEST_COOKIE: user.cookie,
+      LATTICE_SDK_TEST_EMAIL: user.email,
     });
     await Promise.all([
-      flag("--no-typescript") ? undefined : typescriptSuite(backend, suiteEnv(tsUser.apiKey)),
-      flag("--no-python") ? undefined : pythonSuite(backend, suiteEnv(pyUser.apiKey)),
+      flag("--no-typescript") ? undefined : typescriptSuite(backend, suiteEnv(tsUser)),
+      flag("--no-python") ? undefined : pythonSuite(backend, suiteEnv(pyUser)),
     ]);
   } catch (error) {
     failures.push(`${backend}: ${error instanceof Error ? error.message : String(error)}`);

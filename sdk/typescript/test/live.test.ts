@@ -3,15 +3,10 @@
  * build, on PGlite and on PostgreSQL; one run at a time per user, so a second run is refused with 429 and
  * Retry-After). Imports the SDK as a user would, from its source entry.
  */
-import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type ExecutionEvent,
-  type ExecutionRequest,
-  LatticeClient,
-  LatticeError,
-  type RetryInfo,
-} from "../src/index.js";
+import { type ExecutionEvent, LatticeClient, LatticeError, type RetryInfo } from "../src/index.js";
+import { approval, custom, echo, edge, modelGraph, slow, streamCutMidRun, tokensOf } from "./graphs.js";
+import { type CuttingProxy, startCuttingProxy } from "./proxy.js";
 
 const baseUrl = process.env.LATTICE_SDK_TEST_URL;
 const apiKey = process.env.LATTICE_SDK_TEST_API_KEY;
@@ -19,92 +14,16 @@ if (!baseUrl || !apiKey) throw new Error("run the SDK suites with `npx tsx tests
 
 const client = new LatticeClient({ baseUrl, apiKey });
 
-type GraphNode = {
-  id: string;
-  type: string;
-  position: { x: number; y: number };
-  data: { config: Record<string, unknown> };
-};
-const node = (id: string, type: string, config: Record<string, unknown> = {}): GraphNode => ({
-  id,
-  type,
-  position: { x: 0, y: 0 },
-  data: { config },
-});
-const edge = (source: string, target: string, sourceHandle?: string) => ({
-  id: `${source}-${sourceHandle ?? "out"}-${target}`,
-  source,
-  target,
-  ...(sourceHandle ? { sourceHandle } : {}),
-});
-/** start → model → end with the local model (no network): `echo` answers at once, `slow` token by token. */
-const modelGraph = (config: Record<string, unknown>) => ({
-  nodes: [node("start", "start"), node("model", "model", { provider: "local", ...config }), node("end", "end")],
-  edges: [edge("start", "model"), edge("model", "end")],
-  metadata: {},
-});
-const custom = (definition: ReturnType<typeof modelGraph>, message: string): ExecutionRequest => ({
-  type: "CUSTOM",
-  definition,
-  input: { message },
-});
-const echo = (message: string) => custom(modelGraph({ model: "echo" }), message);
-const slow = (message: string, latencyMs: number) => custom(modelGraph({ model: "slow", latencyMs }), message);
-const approval: ReturnType<typeof modelGraph> = {
-  nodes: [
-    node("start", "start"),
-    node("review", "human", { mode: "approval", question: "Ship it?", variable: "ok" }),
-    node("yes", "end", { outputTemplate: "shipped" }),
-    node("no", "end", { outputTemplate: "held back" }),
-  ],
-  edges: [edge("start", "review"), edge("review", "yes", "approved"), edge("review", "no", "rejected")],
-  metadata: {},
-};
-
 /** Sequence numbers from 1 to the last, each once. */
 function expectGapFree(events: ExecutionEvent[]) {
   expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
 }
-const tokensOf = (events: ExecutionEvent[]) =>
-  events.flatMap((e) => (e.type === "token" ? [e.data.text] : [])).join("");
 
-/** A TCP proxy in front of the server whose connections the test can cut, as a network would. */
-let proxy: { url: string; connections: number; cut: () => void; close: () => Promise<void> };
+let proxy: CuttingProxy;
 beforeAll(async () => {
-  const target = new URL(baseUrl);
-  const sockets = new Set<net.Socket>();
-  let connections = 0;
-  const server = net.createServer((client) => {
-    connections += 1;
-    const upstream = net.connect(Number(target.port), target.hostname);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on("close", () => sockets.delete(socket));
-      socket.on("error", () => {});
-    }
-    client.pipe(upstream).pipe(client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on("close", end);
-    upstream.on("close", end);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  proxy = {
-    url: `http://127.0.0.1:${port}`,
-    get connections() {
-      return connections;
-    },
-    cut: () => {
-      for (const socket of sockets) socket.destroy();
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  proxy = await startCuttingProxy(baseUrl);
 });
 afterAll(async () => {
-  proxy?.cut();
   await proxy?.close();
 });
 
@@ -121,20 +40,13 @@ describe("executions", () => {
 
   it("streams a run whose connection is cut mid-run, resumed without loss or duplicates", async () => {
     const viaProxy = new LatticeClient({ baseUrl: proxy.url, apiKey });
-    const reconnects: number[] = [];
-    const stream = await viaProxy.executions.stream(slow("stream me", 8), {
-      onReconnect: (info) => reconnects.push(info.lastSeq),
-    });
-    const events: ExecutionEvent[] = [];
-    let cutAt: number | undefined;
-    for await (const event of stream) {
-      events.push(event);
-      // Cut every connection (the stream's included) once a few tokens are in.
-      if (cutAt === undefined && event.type === "token" && events.filter((e) => e.type === "token").length === 5) {
-        cutAt = event.seq;
-        proxy.cut();
-      }
-    }
+    // Every connection (the stream's included) is cut once a few tokens are in.
+    const {
+      stream,
+      events,
+      cutAt,
+      reconnectedAfter: reconnects,
+    } = await streamCutMidRun(viaProxy, "stream me", () => proxy.cut());
     expect(cutAt).toBeDefined();
     expect(reconnects[0]).toBeGreaterThanOrEqual(cutAt!);
     expect(stream.reconnects).toBeGreaterThanOrEqual(1);
@@ -192,6 +104,12 @@ describe("executions", () => {
     const second = await client.executions.rerun(first.executionId);
     expect(second.executionId).not.toBe(first.executionId);
     expect(second.output.message).toBe(first.output.message);
+    const stream = await client.executions.rerunStream(first.executionId);
+    const events: ExecutionEvent[] = [];
+    for await (const event of stream) events.push(event);
+    expectGapFree(events);
+    expect([first.executionId, second.executionId]).not.toContain(stream.executionId);
+    expect((await stream.finalResult()).output.message).toBe(first.output.message);
   });
 
   it("throws validation errors as LatticeError with the fields at fault", async () => {
@@ -258,8 +176,11 @@ describe("chat", () => {
     await next.finalResult();
     const conversation = await client.conversations.get(saved.conversationId);
     expect(conversation.messages.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant"]);
+    await client.conversations.update(saved.conversationId, { title: "Renamed by the SDK" });
     const list = await client.conversations.list();
-    expect(list.conversations.map((c) => c.id)).toContain(saved.conversationId);
+    expect(list.conversations.find((c) => c.id === saved.conversationId)?.title).toBe("Renamed by the SDK");
+    await client.conversations.delete(saved.conversationId);
+    await expect(client.conversations.get(saved.conversationId)).rejects.toMatchObject({ status: 404 });
   });
 });
 
@@ -290,6 +211,10 @@ describe("resources", () => {
   it("templates, knowledge bases, analytics and API keys", async () => {
     const templates = await client.templates.list();
     expect(templates.templates.length).toBeGreaterThan(0);
+    const template = await client.templates.get(templates.templates[0]!.id);
+    const made = await client.templates.instantiate(template.id, { name: "From a template" });
+    expect(made.workflow.name).toBe("From a template");
+    await client.workflows.delete(made.workflow.id);
     const base = await client.knowledgeBases.create({ name: "SDK base" });
     const baseId = base.knowledgeBase.id;
     await client.knowledgeBases.addText(baseId, {
@@ -298,11 +223,16 @@ describe("resources", () => {
     });
     const found = await client.knowledgeBases.search(baseId, { query: "PostgreSQL" });
     expect(found.results[0]?.text).toContain("PostgreSQL");
+    const file = new Blob(["# Pricing\n\nThe Pro plan costs 42 credits."], { type: "text/markdown" });
+    await client.knowledgeBases.upload(baseId, file, "pricing.md");
+    const priced = await client.knowledgeBases.search(baseId, { query: "Pro plan credits" });
+    expect(priced.results.some((r) => r.text.includes("42 credits"))).toBe(true);
     await client.knowledgeBases.delete(baseId);
     const summary = await client.analytics.summary();
     expect(summary).toBeTypeOf("object");
     const key = await client.apiKeys.create({ name: "sdk temp" });
     expect(key.secret).toMatch(/^lat_/);
+    expect((await client.apiKeys.list()).keys.map((k) => k.id)).toContain(key.key.id);
     const keyed = new LatticeClient({ baseUrl, apiKey: key.secret });
     expect((await keyed.health()).status).toBe("ok");
     await client.apiKeys.revoke(key.key.id);
