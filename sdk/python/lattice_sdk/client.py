@@ -312,6 +312,8 @@ class RunStream:
             try:
                 self._response = self._connect()
                 for message in parse_sse(iter(self._response.readline, b"")):
+                    if self._scope.fired:
+                        break  # cancelled, timed out or closed: not even what had already arrived is delivered
                     if message.event == "message":
                         self.saved_message = json.loads(message.data)
                         continue

@@ -12,7 +12,7 @@ import threading
 import unittest
 from typing import Any
 
-from lattice_sdk import LatticeClient, LatticeError, RetryInfo, RetryPolicy
+from lattice_sdk import CancelToken, LatticeClient, LatticeError, RequestCancelled, RequestTimeout, RetryInfo, RetryPolicy
 
 BASE_URL = os.environ.get("LATTICE_SDK_TEST_URL")
 API_KEY = os.environ.get("LATTICE_SDK_TEST_API_KEY")
@@ -161,6 +161,25 @@ class LiveTests(unittest.TestCase):
         self.assertEqual(types[-1], "run_cancelled")
         self.assertEqual(stream.result()["status"], "cancelled")
 
+    def test_cancel_token_and_timeout_stop_listening_not_the_run(self) -> None:
+        token = CancelToken()
+        stream = self.client.executions.stream(custom(model_graph(model="slow", latencyMs=20), "stop listening"), cancel=token)
+        seen = 0
+        with self.assertRaises(RequestCancelled):
+            for event in stream:
+                if event["type"] == "token":
+                    seen += 1
+                    if seen == 3:
+                        token.cancel()
+        self.assertEqual(seen, 3)
+        execution_id = stream.execution_id or ""
+        # The run goes on without a listener; a timeout on another follower ends that follower only.
+        self.assertEqual(self.client.executions.get(execution_id)["status"], "running")
+        with self.assertRaises(RequestTimeout):
+            self.client.executions.events(execution_id, timeout=0.3).result()
+        self.client.executions.cancel(execution_id)
+        self.assertEqual(self.client.executions.events(execution_id).result()["status"], "cancelled")
+
     def test_resume_paused_run(self) -> None:
         paused = self.client.executions.run(custom(APPROVAL, "release 1.2"))
         self.assertEqual(paused["status"], "paused")
@@ -178,6 +197,17 @@ class LiveTests(unittest.TestCase):
         with self.assertRaises(LatticeError) as caught:
             self.client.executions.resume(again["executionId"], approved=True)
         self.assertEqual(caught.exception.status, 409)
+
+    def test_rerun(self) -> None:
+        first = self.client.executions.run(custom(model_graph(model="echo"), "again please"))
+        second = self.client.executions.rerun(first["executionId"])
+        self.assertNotEqual(second["executionId"], first["executionId"])
+        self.assertEqual(second["output"]["message"], first["output"]["message"])
+        with self.client.executions.rerun_stream(first["executionId"]) as stream:
+            events = list(stream)
+        self.assertEqual([e["seq"] for e in events], list(range(1, len(events) + 1)))
+        self.assertNotIn(stream.execution_id, (first["executionId"], second["executionId"]))
+        self.assertEqual(stream.result()["output"]["message"], first["output"]["message"])
 
     def test_validation_errors_are_typed(self) -> None:
         broken = model_graph(model="echo")
@@ -228,6 +258,13 @@ class LiveTests(unittest.TestCase):
         self.client.chat.send("And then?", conversation_id=saved["conversationId"]).result()
         conversation = self.client.conversations.get(saved["conversationId"])
         self.assertEqual([m["role"] for m in conversation["messages"]], ["user", "assistant", "user", "assistant"])
+        self.client.conversations.update(saved["conversationId"], title="Renamed by Python")
+        listed = self.client.conversations.list()["conversations"]
+        self.assertIn("Renamed by Python", [c["title"] for c in listed])
+        self.client.conversations.delete(saved["conversationId"])
+        with self.assertRaises(LatticeError) as gone:
+            self.client.conversations.get(saved["conversationId"])
+        self.assertEqual(gone.exception.status, 404)
 
     def test_resources(self) -> None:
         saved = self.client.workflows.create({"name": "Python workflow", **model_graph(model="echo")})
@@ -247,14 +284,23 @@ class LiveTests(unittest.TestCase):
             self.client.workflows.get(workflow_id)
         self.assertEqual(gone.exception.status, 404)
 
-        self.assertGreater(len(self.client.templates.list()["templates"]), 0)
+        templates = self.client.templates.list()["templates"]
+        self.assertGreater(len(templates), 0)
+        template = self.client.templates.get(templates[0]["id"])
+        made = self.client.templates.instantiate(template["id"], name="From a template")
+        self.assertEqual(made["workflow"]["name"], "From a template")
+        self.client.workflows.delete(made["workflow"]["id"])
         base = self.client.knowledge_bases.create("Python base")["knowledgeBase"]
         self.client.knowledge_bases.add_text(base["id"], "Lattice", "Lattice runs LLM workflows on PGlite or PostgreSQL.")
         found = self.client.knowledge_bases.search(base["id"], "PostgreSQL")
         self.assertIn("PostgreSQL", found["results"][0]["text"])
+        self.client.knowledge_bases.upload(base["id"], b"# Pricing\n\nThe Pro plan costs 42 credits.", "pricing.md")
+        found = self.client.knowledge_bases.search(base["id"], "Pro plan credits")
+        self.assertTrue(any("42 credits" in r["text"] for r in found["results"]))
         self.client.knowledge_bases.delete(base["id"])
         self.assertIsInstance(self.client.analytics.summary(), dict)
         key = self.client.api_keys.create("python temp")
+        self.assertIn(key["key"]["id"], [k["id"] for k in self.client.api_keys.list()["keys"]])
         keyed = LatticeClient(BASE_URL or "", key["secret"])
         self.assertEqual(keyed.health()["status"], "ok")
         self.client.api_keys.revoke(key["key"]["id"])

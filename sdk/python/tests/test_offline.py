@@ -243,6 +243,16 @@ class OfflineTests(unittest.TestCase):
         self.assertTrue(hold.client_left.wait(3), "the stream's connection was not closed")
         self.assertEqual(len(server.requests), 1)  # no reconnect after a cancel
 
+    def test_nothing_is_delivered_after_a_cancel_not_even_what_had_arrived(self) -> None:
+        server = self.serve([Hold(events=[1, 2, 3])])  # all three written at once: buffered together
+        token = CancelToken()
+        seen: list[int] = []
+        with self.assertRaises(RequestCancelled):
+            for event in LatticeClient(server.url).executions.events(EXECUTION_ID, cancel=token):
+                seen.append(event["seq"])
+                token.cancel()
+        self.assertEqual(seen, [1])
+
     def test_stream_timeout_and_close_from_another_thread(self) -> None:
         hold = Hold(events=[1])
         server = self.serve([hold])
