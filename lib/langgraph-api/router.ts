@@ -454,7 +454,12 @@ function match(pattern: string[], segments: string[]): string[] | null {
 /** Answers one request to the prefix: the route's answer, or LangGraph's `{ detail }` error shape. */
 export async function handleLanggraphRequest(request: Request, segments: string[]): Promise<Response> {
   const requestId = crypto.randomUUID();
-  if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS_HEADERS });
+  if (request.method === "OPTIONS")
+    // A chat UI served from the internet may call a Lattice on the user's machine or network (Chrome asks).
+    return new Response(null, {
+      status: 204,
+      headers: { ...CORS_HEADERS, "access-control-allow-private-network": "true" },
+    });
   try {
     const decoded = segments.map((s) => decodeURIComponent(s));
     const candidates = routes
