@@ -127,6 +127,12 @@ const envSchema = z.object({
   /** On SIGTERM: how long in-flight runs may take to finish before the rest are interrupted (app) or re-queued (worker). */
   LATTICE_SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(0).max(3_600_000).default(25_000),
   /**
+   * Browser origins (comma-separated, e.g. `https://inspector.example.com,http://localhost:6274`) that may call
+   * /api/mcp besides AUTH_URL's and loopback ones. A request with any other Origin is refused (403): MCP's
+   * transport rules against DNS rebinding. Clients that are not browsers send no Origin and are not affected.
+   */
+  LATTICE_MCP_ALLOWED_ORIGINS: optionalString,
+  /**
    * TESTS ONLY — never set in a deployment. The scheduler's clock: a file holding an ISO time that each scan
    * reads as "now" (a test moves it tick by tick, so several processes see one clock without minute waits),
    * and the time between scans (5 s by default). The scheduler says loudly at start when they are in use.

@@ -40,6 +40,7 @@ import {
   touchMcpSession,
 } from "@/lib/db/queries/mcp-sessions";
 import { execute } from "@/lib/engine/execute";
+import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import { readJsonValue } from "@/lib/http";
 import { assertAcceptingRuns } from "@/lib/queue/lifecycle";
@@ -283,8 +284,49 @@ function serverFor(ownerId: string): Server {
   return server;
 }
 
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * MCP's Streamable HTTP transport says servers must validate the Origin of every request, against DNS
+ * rebinding (a page on a name the attacker points at this server). Clients that are not browsers send no
+ * Origin; a browser's may be this app's public origin (AUTH_URL), a loopback one, or one listed in
+ * LATTICE_MCP_ALLOWED_ORIGINS. The request's own Host proves nothing (under rebinding it is the attacker's
+ * name), so it is not trusted for this. An API key is needed all the same: this is defence in depth.
+ */
+function checkOrigin(request: Request): void {
+  const origin = request.headers.get("origin");
+  if (!origin) return;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    parsed = undefined;
+  }
+  const e = env();
+  const allowed = new Set(
+    (e.LATTICE_MCP_ALLOWED_ORIGINS ?? "")
+      .split(",")
+      .map((entry) => entry.trim().replace(/\/+$/, ""))
+      .filter(Boolean),
+  );
+  const publicUrl = process.env.AUTH_URL ?? process.env.NEXTAUTH_URL;
+  if (publicUrl) {
+    try {
+      allowed.add(new URL(publicUrl).origin);
+    } catch {
+      // not a URL: nothing to add
+    }
+  }
+  if (parsed && (LOOPBACK_HOSTS.has(parsed.hostname) || allowed.has(parsed.origin))) return;
+  throw new AppError(
+    "forbidden:origin",
+    `Requests to /api/mcp from the browser origin ${JSON.stringify(origin.slice(0, 200))} are refused (DNS rebinding protection). Allow it with LATTICE_MCP_ALLOWED_ORIGINS.`,
+  );
+}
+
 /** The caller: an API key is required (a session cookie is not enough for an MCP client), checked every time. */
 async function mcpCaller(request: Request): Promise<string> {
+  checkOrigin(request);
   if (!request.headers.get("authorization")) {
     throw new AppError(
       "unauthorized:api_key",

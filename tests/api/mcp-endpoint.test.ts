@@ -10,6 +10,7 @@ import { GET as getTool, PUT as putTool } from "@/app/api/workflows/[id]/mcp-too
 import { POST as createWorkflowRoute } from "@/app/api/workflows/route";
 import { GET as getExecution } from "@/app/api/executions/[id]/route";
 import { sql } from "drizzle-orm";
+import { resetEnvCache } from "@/lib/env";
 import { closeMcpSessions } from "@/lib/services/mcp-endpoint";
 import { query } from "../tracking/helpers";
 import { routeContext } from "./helpers";
@@ -240,6 +241,48 @@ describe("/api/mcp (official SDK client)", { timeout: 60_000 }, () => {
     });
     for (const response of [first, second]) if (response.status === 200) await response.body?.cancel();
     await client.close();
+  });
+
+  it("refuses a browser Origin it does not know (DNS rebinding), and accepts loopback and listed ones", async () => {
+    const owner = await newActor();
+    const initialize = (origin: string | undefined) =>
+      POST(
+        new Request(ENDPOINT, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${owner.apiKey}`,
+            "content-type": "application/json",
+            accept: "application/json, text/event-stream",
+            ...(origin ? { origin } : {}),
+          },
+          body: JSON.stringify({
+            jsonrpc: "2.0",
+            id: 1,
+            method: "initialize",
+            params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+          }),
+        }),
+        routeContext(),
+      );
+    const refused = await initialize("http://evil.example.com");
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error.message).toMatch(/LATTICE_MCP_ALLOWED_ORIGINS/);
+    for (const origin of [undefined, "http://localhost:6274", "http://127.0.0.1:3000"]) {
+      const response = await initialize(origin);
+      expect(response.status, origin).toBe(200);
+      await response.body?.cancel();
+    }
+    process.env.LATTICE_MCP_ALLOWED_ORIGINS = "https://inspector.example.com/";
+    resetEnvCache();
+    try {
+      const listed = await initialize("https://inspector.example.com");
+      expect(listed.status).toBe(200);
+      await listed.body?.cancel();
+      expect((await initialize("https://inspector.example.com.evil.example")).status).toBe(403);
+    } finally {
+      delete process.env.LATTICE_MCP_ALLOWED_ORIGINS;
+      resetEnvCache();
+    }
   });
 
   it("answers 404 to a session id it does not hold, and to another user's session", async () => {
