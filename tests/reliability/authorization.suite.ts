@@ -344,3 +344,108 @@ describe("authorization: every operation × every kind of caller", () => {
     expect(ownerSawMarker).toBeGreaterThanOrEqual(20);
   });
 });
+
+/**
+ * The LangGraph Platform API (/api/langgraph, issue 18): not in the OpenAPI document (LangGraph documents it),
+ * so its routes are listed here. Its errors are LangGraph's `{ detail }`; keys come as x-api-key or Bearer.
+ */
+describe("authorization: the LangGraph Platform API", () => {
+  it("gives nobody but the owner the owner's assistants, threads and runs, and refuses bad credentials", async () => {
+    const lg = (path: string, init: { method?: string; body?: unknown; apiKey?: string; cookie?: string } = {}) =>
+      request(baseUrl, `/api/langgraph${path}`, {
+        method: init.method ?? "GET",
+        ...(init.apiKey ? { headers: { "x-api-key": init.apiKey } } : {}),
+        ...(init.cookie ? { cookie: init.cookie } : {}),
+        ...(init.body !== undefined ? { body: init.body } : {}),
+      });
+    const as = { apiKey: owner.apiKey };
+    const wf = await callJson(baseUrl, "/api/workflows", {
+      method: "POST",
+      ...as,
+      body: definition(`${marker} lg workflow`),
+    });
+    expect(wf.status, wf.text).toBe(201);
+    const assistant = wf.json.workflow.id as string;
+    const thread = (await (
+      await lg("/threads", { method: "POST", apiKey: owner.apiKey, body: { metadata: { tag: marker } } })
+    ).json()) as {
+      thread_id: string;
+    };
+    const t = thread.thread_id;
+    const run = (await (
+      await lg(`/threads/${t}/runs`, {
+        method: "POST",
+        apiKey: owner.apiKey,
+        body: {
+          assistant_id: assistant,
+          input: { messages: [{ role: "user", content: `${marker} private question` }] },
+        },
+      })
+    ).json()) as { run_id: string };
+    await lg(`/threads/${t}/runs/${run.run_id}/join`, { apiKey: owner.apiKey });
+    const reads: Array<[string, string, unknown?]> = [
+      ["POST", "/assistants/search", {}],
+      ["POST", "/assistants/count", {}],
+      ["GET", `/assistants/${assistant}`],
+      ["GET", `/assistants/${assistant}/graph`],
+      ["GET", `/assistants/${assistant}/schemas`],
+      ["POST", `/assistants/${assistant}/versions`, {}],
+      ["POST", "/threads/search", {}],
+      ["POST", "/threads/count", {}],
+      ["GET", `/threads/${t}`],
+      ["GET", `/threads/${t}/state`],
+      ["POST", `/threads/${t}/history`, {}],
+      ["GET", `/threads/${t}/runs`],
+      ["GET", `/threads/${t}/runs/${run.run_id}`],
+      ["GET", `/threads/${t}/runs/${run.run_id}/join`],
+      ["POST", "/runs/crons/search", {}],
+    ];
+    const writes: Array<[string, string, unknown?]> = [
+      ["PATCH", `/threads/${t}`, { metadata: { taken: true } }],
+      ["POST", `/threads/${t}/copy`],
+      [
+        "POST",
+        `/threads/${t}/runs/wait`,
+        { assistant_id: assistant, input: { messages: [{ role: "user", content: "hi" }] } },
+      ],
+      ["POST", `/threads/${t}/runs/${run.run_id}/cancel`],
+      ["PATCH", `/assistants/${assistant}`, { name: "taken" }],
+      ["DELETE", `/threads/${t}/runs/${run.run_id}`],
+      ["DELETE", `/assistants/${assistant}`],
+      ["DELETE", `/threads/${t}`],
+    ];
+    const problems: string[] = [];
+    let ownerSawMarker = 0;
+    for (const [method, path, body] of [...reads, ...writes]) {
+      const isWrite = writes.some(([m, p]) => m === method && p === path);
+      const callers: Caller[] = isWrite ? ["anonymous", "revoked key", "other user"] : CALLERS;
+      for (const caller of callers) {
+        const creds = credentials(caller) as { apiKey?: string; cookie?: string };
+        const response = await lg(path, { method, ...creds, ...(body !== undefined ? { body } : {}) });
+        const text = await response.text();
+        const where = `${method} /api/langgraph${path} as ${caller} → ${response.status}`;
+        try {
+          expect(response.status, `${where}: ${text.slice(0, 200)}`).toBeLessThan(500);
+          expectNoLeak(text, where);
+          if (response.status >= 400)
+            expect(typeof (JSON.parse(text) as { detail?: unknown }).detail, where).toBe("string");
+          if (caller === "anonymous" || caller === "revoked key") expect(response.status, where).toBe(401);
+          else if (caller === "other user") {
+            if (/\/(threads|assistants)\/[^/]+/.test(path) && !/\/(search|count)$/.test(path))
+              expect(response.status, where).toBe(404);
+            expect(text.includes(marker), `${where}: the owner's data leaks`).toBe(false);
+          } else {
+            expect([401, 403, 404], `${where}: ${text.slice(0, 200)}`).not.toContain(response.status);
+            if (text.includes(marker)) ownerSawMarker += 1;
+          }
+        } catch (error) {
+          problems.push(String(error).split("\n")[0]!.slice(0, 400));
+        }
+      }
+    }
+    expect(problems, problems.slice(0, 10).join("\n")).toEqual([]);
+    expect(ownerSawMarker).toBeGreaterThanOrEqual(5);
+    // Still there after everyone else's attempts.
+    expect((await lg(`/threads/${t}`, { apiKey: owner.apiKey })).status).toBe(200);
+  });
+});
