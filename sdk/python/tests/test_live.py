@@ -276,6 +276,14 @@ class LiveTests(unittest.TestCase):
             workflow_id, {"name": "v2", "nodes": workflow["nodes"], "edges": workflow["edges"], "baseVersion": 1}
         )
         self.assertEqual(sorted(v["version"] for v in self.client.workflows.versions(workflow_id)["versions"]), [1, 2])
+        self.assertEqual(self.client.workflows.version(workflow_id, 1)["version"]["name"], "Python workflow")
+        self.assertEqual(self.client.workflows.restore(workflow_id, 1)["workflow"]["name"], "Python workflow")
+        template = self.client.workflows.to_template(workflow_id, name="Python template")["template"]
+        copy = self.client.templates.import_(self.client.templates.export(template["id"]))["template"]
+        self.assertEqual(copy["name"], "Python template")
+        self.assertNotEqual(copy["id"], template["id"])
+        for t in (copy, template):
+            self.client.templates.delete(t["id"])
         imported = self.client.workflows.import_(self.client.workflows.export(workflow_id))
         self.assertNotEqual(imported["workflow"]["id"], workflow_id)
         self.assertFalse(self.client.workflows.validate({"nodes": [], "edges": []})["isValid"])

@@ -199,6 +199,13 @@ describe("resources", () => {
     });
     const versions = await client.workflows.versions(id);
     expect(versions.versions.map((v) => v.version).sort()).toEqual([1, 2]);
+    expect((await client.workflows.version(id, 1)).version.name).toBe("SDK workflow");
+    expect((await client.workflows.restore(id, 1)).workflow.name).toBe("SDK workflow");
+    const template = await client.workflows.toTemplate(id, { name: "SDK template" });
+    const copy = await client.templates.import(await client.templates.export(template.template.id));
+    expect(copy.template).toMatchObject({ name: "SDK template" });
+    expect(copy.template.id).not.toBe(template.template.id);
+    for (const t of [copy, template]) await client.templates.delete(t.template.id);
     const exported = await client.workflows.export(id);
     const imported = await client.workflows.import(exported);
     expect(imported.workflow.id).not.toBe(id);
