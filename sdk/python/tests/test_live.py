@@ -180,6 +180,14 @@ class LiveTests(unittest.TestCase):
         self.client.executions.cancel(execution_id)
         self.assertEqual(self.client.executions.events(execution_id).result()["status"], "cancelled")
 
+        # A run waited for (no stream): the caller gives up at its deadline, the run does not.
+        with self.assertRaises(RequestTimeout):
+            self.client.executions.run(custom(model_graph(model="slow", latencyMs=20), "wait for me"), timeout=0.5)
+        running = self.client.executions.list(status="running")["executions"]
+        self.assertEqual(len(running), 1)
+        self.client.executions.cancel(running[0]["id"])
+        self.assertEqual(self.client.executions.events(running[0]["id"]).result()["status"], "cancelled")
+
     def test_resume_paused_run(self) -> None:
         paused = self.client.executions.run(custom(APPROVAL, "release 1.2"))
         self.assertEqual(paused["status"], "paused")
