@@ -122,17 +122,21 @@ function runStream(
 ): Response {
   const response = sseResponse(
     async function* (signal) {
-      for await (const frame of runFrames({
-        ownerId: user.id,
-        runId: run.id,
-        lastEventId: lastEventId ?? null,
-        signal,
-        ...(streamMode ? { streamMode } : {}),
-      }))
-        yield toLgSse(frame);
-      if (signal.aborted && cancelOnDisconnect) {
-        const current = await requireRun(user.id, run.threadId, run.id).catch(() => null);
-        if (current) await cancelLgRun(user.id, current, "interrupt");
+      try {
+        for await (const frame of runFrames({
+          ownerId: user.id,
+          runId: run.id,
+          lastEventId: lastEventId ?? null,
+          signal,
+          ...(streamMode ? { streamMode } : {}),
+        }))
+          yield toLgSse(frame);
+      } finally {
+        // The client left before the run ended (the stream's reader stops the generator here).
+        if (signal.aborted && cancelOnDisconnect) {
+          const current = await requireRun(user.id, run.threadId, run.id).catch(() => null);
+          if (current) await cancelLgRun(user.id, current, "interrupt");
+        }
       }
     },
     {

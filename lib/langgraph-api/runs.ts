@@ -35,7 +35,7 @@ import { AppError, isAppError } from "@/lib/errors";
 import { cancelRun, rerunExecution, resumeRun, startRun, withCallerTrigger } from "@/lib/services/executions";
 import { getEventBus } from "@/lib/tracking/event-bus";
 import { getExecutionStatus } from "@/lib/db/queries/executions";
-import { type AssistantTarget, resolveAssistant } from "./assistants";
+import { type AssistantTarget, assistantOf, resolveAssistant } from "./assistants";
 import { FrameMapper, isAfter, type LgFrame, parseFrameId } from "./events";
 import { notFound } from "./http";
 import type { RunCreate } from "./schemas";
@@ -372,6 +372,20 @@ export async function cancelLgRun(ownerId: string, run: LanggraphRun, action: "i
   if (action === "rollback") await deleteRun({ id: run.id, ownerId, threadId: run.threadId });
 }
 
+/** What a resume or a run from a checkpoint needs of the thread, checked before a run row is written. */
+async function checkStartable(ownerId: string, thread: LanggraphThread, body: RunKwargs): Promise<void> {
+  if (body.command) {
+    const status = thread.lastExecutionId
+      ? await getExecutionStatus({ executionId: thread.lastExecutionId, ownerId })
+      : null;
+    if (status?.status !== "paused")
+      throw new AppError("conflict:langgraph_resume", "The thread has no paused run to resume");
+  }
+  const asked = checkpointIdOf(body);
+  if (asked && !(await findCheckpoint(await threadExecutions(thread), asked, ownerId)))
+    throw notFound(`Checkpoint '${asked}'`);
+}
+
 /**
  * Creates a run on a thread (a new temporary one for a stateless run) and starts it, or queues it behind
  * the thread's run (enqueue). Refusals (unknown assistant, bad input, a busy thread) come before any row.
@@ -384,7 +398,7 @@ export async function createLgRun(
   checkSupported(body);
   if (!body.command) readInput(body.input);
   optionsOf(body);
-  await resolveAssistant(user.id, body.assistant_id);
+  const target = await resolveAssistant(user.id, body.assistant_id);
   let thread: LanggraphThread;
   if (threadId === null) thread = await createThread(user.id, {}, { temporary: true });
   else {
@@ -393,6 +407,7 @@ export async function createLgRun(
     else if (body.if_not_exists === "create") thread = await createThread(user.id, { thread_id: threadId });
     else throw notFound(`Thread '${threadId}'`);
   }
+  await checkStartable(user.id, thread, body);
   const strategy = body.multitask_strategy ?? "reject";
   const inflight = await listInflightRuns({ ownerId: user.id, threadId: thread.id });
   if (inflight.length > 0 && strategy === "reject")
@@ -400,6 +415,15 @@ export async function createLgRun(
       "conflict:langgraph_thread_busy",
       "Thread is already running a task. Wait for it to finish or choose a different multitask strategy.",
     );
+  // As LangGraph's server does: a thread names the assistant and graph it ran (chat UIs list threads by them).
+  const metadata = recordOf(thread.metadata);
+  const assistant = assistantOf(target);
+  if (metadata.assistant_id !== assistant.assistant_id || metadata.graph_id !== assistant.graph_id)
+    thread =
+      (await updateThread(
+        { id: thread.id, ownerId: user.id },
+        { metadata: { ...metadata, assistant_id: assistant.assistant_id, graph_id: assistant.graph_id } },
+      )) ?? thread;
   const { assistant_id, ...kwargs } = body;
   const run = await insertRun({
     ownerId: user.id,

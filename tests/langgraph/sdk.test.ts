@@ -294,6 +294,125 @@ describe("runs", () => {
     expect(executions.json.executions.length).toBeGreaterThanOrEqual(1);
   });
 
+  it("cancels a streamed run when its client leaves with on_disconnect: cancel, and keeps it otherwise", async () => {
+    const thread = await client.threads.create();
+    let runId = "";
+    const leave = new AbortController();
+    for await (const part of client.runs.stream(thread.thread_id, slowId, {
+      input: human("leave early"),
+      streamMode: "messages-tuple",
+      onDisconnect: "cancel",
+      signal: leave.signal,
+      onRunCreated: ({ run_id }) => {
+        runId = run_id;
+      },
+    })) {
+      if (part.event === "messages") {
+        leave.abort();
+        break;
+      }
+    }
+    expect(runId).toBeTruthy();
+    await expect
+      .poll(async () => (await client.runs.get(thread.thread_id, runId)).status, { timeout: 15_000 })
+      .toBe("interrupted");
+    // The thread names what ran on it (chat UIs list threads by it).
+    expect((await client.threads.get(thread.thread_id)).metadata).toMatchObject({
+      assistant_id: slowId,
+      graph_id: slowId,
+    });
+
+    const kept = await client.threads.create();
+    const away = new AbortController();
+    for await (const part of client.runs.stream(kept.thread_id, slowId, {
+      input: human("stay"),
+      streamMode: "messages-tuple",
+      signal: away.signal,
+      onRunCreated: ({ run_id }) => {
+        runId = run_id;
+      },
+    })) {
+      if (part.event === "messages") {
+        away.abort();
+        break;
+      }
+    }
+    await client.runs.join(kept.thread_id, runId);
+    expect((await client.runs.get(kept.thread_id, runId)).status).toBe("success");
+  });
+
+  it("refuses malformed bodies with a 4xx that says where, never a stack", async () => {
+    const thread = await client.threads.create();
+    const cases: Array<[string, string, unknown, number, RegExp]> = [
+      ["POST", "/assistants/search", { limit: "ten" }, 422, /limit/],
+      ["POST", "/assistants", { name: "no graph" }, 422, /graph_id/],
+      ["PATCH", `/assistants/${echoId}`, { metadata: [] }, 422, /metadata/],
+      ["POST", `/assistants/${echoId}/latest`, { version: 0 }, 422, /version/],
+      ["POST", "/threads", { thread_id: "not-a-uuid" }, 422, /thread_id/],
+      ["POST", "/threads/search", { status: "sleeping" }, 422, /status/],
+      ["POST", `/threads/${thread.thread_id}/history`, { limit: -1 }, 422, /limit/],
+      ["POST", `/threads/${thread.thread_id}/runs`, { input: {} }, 422, /assistant_id/],
+      ["POST", `/threads/${thread.thread_id}/runs`, { assistant_id: echoId, input: "hi" }, 422, /input/],
+      [
+        "POST",
+        `/threads/${thread.thread_id}/runs`,
+        { assistant_id: echoId, input: { messages: [{ role: "user", content: "" }] } },
+        422,
+        /messages/,
+      ],
+      [
+        "POST",
+        `/threads/${thread.thread_id}/runs`,
+        { assistant_id: echoId, interrupt_before: ["model"] },
+        422,
+        /interrupt_before/,
+      ],
+      ["POST", `/threads/${thread.thread_id}/runs`, { assistant_id: echoId, command: { goto: "model" } }, 422, /goto/],
+      [
+        "POST",
+        `/threads/${thread.thread_id}/runs`,
+        { assistant_id: echoId, config: { configurable: { maxTokens: -5 } } },
+        422,
+        /maxTokens/,
+      ],
+      [
+        "POST",
+        `/threads/${thread.thread_id}/runs/wait`,
+        { assistant_id: "01ARZ3NDEKTSV4RRFFQ69G5FAV" },
+        404,
+        /Assistant/,
+      ],
+      [
+        "POST",
+        `/threads/${thread.thread_id}/runs/wait`,
+        { assistant_id: approvalId, command: { resume: true } },
+        409,
+        /paused/,
+      ],
+      ["POST", `/threads/${thread.thread_id}/state`, { values: { messages: [] } }, 422, /not supported/],
+      ["POST", "/runs/crons", { assistant_id: echoId, schedule: "every day" }, 422, /cron|schedule/i],
+    ];
+    for (const [method, path, body, status, detail] of cases) {
+      const response = await h.raw(path, {
+        method,
+        apiKey: owner.apiKey,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      const text = await response.text();
+      expect(response.status, `${method} ${path} ${text}`).toBe(status);
+      expect((JSON.parse(text) as { detail: string }).detail, `${method} ${path}`).toMatch(detail);
+      expect(text).not.toMatch(/\n\s+at |node_modules|select .* from/i);
+    }
+    const notJson = await h.raw(`/threads/${thread.thread_id}/runs`, {
+      method: "POST",
+      apiKey: owner.apiKey,
+      body: "{",
+    });
+    expect(notJson.status).toBe(400);
+    expect(await client.runs.list(thread.thread_id)).toEqual([]);
+  });
+
   it("pauses at a human node and resumes with command.resume", async () => {
     const thread = await client.threads.create();
     const parts = await collect(
