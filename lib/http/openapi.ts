@@ -134,7 +134,7 @@ export interface ApiOperation {
   alsoSuccess?: SuccessResponse[];
   /**
    * Error statuses besides the ones every route may answer (405, 500) and the ones authentication adds
-   * (401; 403 for a cross-site cookie request to a route that changes something). tests/api/openapi.test.ts
+   * (401; 403 for a cross-site cookie request to a route that changes something). tests/api/openapi-statuses.test.ts
    * reads each route's code for the statuses it can answer and fails on one missing here.
    */
   errors?: number[];
