@@ -6,7 +6,8 @@
  *   4. the production build (made in the background during step 3, which mostly waits on the database), then
  *      Playwright end-to-end tests in headless Chromium against it;
  *   5. the SDK suites (TypeScript and Python, side by side) against that build, on PGlite and on PostgreSQL
- *      when a server is named (tests/sdk/run.ts: one server per backend, no build of their own);
+ *      when a server is named (tests/sdk/run.ts: one server per backend, no build of their own), then the
+ *      official LangGraph SDK against /api/langgraph the same way (tests/langgraph/run.ts);
  *   6. the reliability suites on PostgreSQL (against that build), when a server is named.
  * Prints one closing line "N passed, N failed, N skipped" and exits non-zero on any failure.
  * Flags: --no-e2e, --no-postgres, --no-reliability, --no-sdk, --only-e2e.
@@ -238,6 +239,29 @@ if (!args.has("--no-e2e")) {
         total.skipped += sdk.skipped;
       } else if (!failedSteps.includes("sdk suites")) {
         failedSteps.push("sdk suites");
+      }
+      // LangGraph's own client against the LangGraph Platform API (/api/langgraph), on both backends.
+      const lgSummary = path.join(results, "langgraph.json");
+      fs.rmSync(lgSummary, { force: true });
+      run(
+        "langgraph suite",
+        "npx",
+        [
+          "tsx",
+          "tests/langgraph/run.ts",
+          "--summary",
+          lgSummary,
+          ...(args.has("--no-postgres") ? ["--no-postgres"] : []),
+        ],
+        { ...(pgUrl ? { TEST_DATABASE_URL: pgUrl } : {}) },
+      );
+      const lg = readJson<Tally>(lgSummary);
+      if (lg) {
+        total.passed += lg.passed;
+        total.failed += lg.failed;
+        total.skipped += lg.skipped;
+      } else if (!failedSteps.includes("langgraph suite")) {
+        failedSteps.push("langgraph suite");
       }
     }
   }
