@@ -15,6 +15,7 @@ import { createWebhook, updateWebhook, type Webhook, type WebhookResponse } from
 import { errorText } from "@/lib/api-client/fetch-json";
 import { MAX_WAIT_SECONDS } from "@/lib/contracts/triggers";
 import { isAppError } from "@/lib/errors";
+import { parseExpression } from "@/lib/expressions";
 import { ExpressionInput, FieldMessage, Select, TextInput } from "../inspector/widgets";
 import {
   draftOf,
@@ -109,6 +110,9 @@ export function WebhookForm({
       }
     });
 
+  // A mapping that does not parse already says so under its box, as it is typed: not twice.
+  const mappingError = (field: "messageExpression" | "variablesExpression") =>
+    draft[field].trim() && !parseExpression(draft[field]).ok ? undefined : errors[field];
   const versions = latestVersion ? Array.from({ length: latestVersion }, (_, i) => latestVersion - i) : [];
   const pinned = draft.version && !versions.includes(Number(draft.version)) ? [Number(draft.version)] : [];
   return (
@@ -151,7 +155,7 @@ export function WebhookForm({
         id={id("messageExpression")}
         field="messageExpression"
         title="Message (JSONata over { body, headers })"
-        error={errors.messageExpression}
+        error={mappingError("messageExpression")}
         hint={draft.messageExpression.trim() ? undefined : "Empty: the body's message, or the whole body as JSON."}
       >
         <ExpressionInput
@@ -166,7 +170,7 @@ export function WebhookForm({
         id={id("variablesExpression")}
         field="variablesExpression"
         title="Variables (JSONata, an object)"
-        error={errors.variablesExpression}
+        error={mappingError("variablesExpression")}
         hint={draft.variablesExpression.trim() ? undefined : "Empty: { body, headers }."}
       >
         <ExpressionInput
