@@ -6,7 +6,7 @@
  */
 import "server-only";
 import { newId } from "@/lib/ids";
-import type { NewWorkflowExecution } from "@/lib/db/schema";
+import type { Message, NewWorkflowExecution } from "@/lib/db/schema";
 import type { WorkflowGraph } from "@/lib/workflow/definition";
 import { addUsage, totalUsage, type WorkflowState } from "@/lib/workflow/state";
 import type { EventData, ExecutionEvent, ExecutionEventType } from "@/lib/contracts/events";
@@ -156,6 +156,8 @@ export class ExecutionContext {
   stopReason: StopReason | undefined;
   interrupt: InterruptInfo | undefined;
   messageId: string | undefined;
+  /** A chat run's answer as the tracker's finish stored it (the database tracker only). */
+  storedAnswer: Message | undefined;
   /** A conversation's first exchange: the title its model gave it, stored by the run's finish. */
   titleChange: TitleChange | undefined;
   result: ExecutionResult | undefined;

@@ -1,7 +1,18 @@
 /** A running run's events for one reader (the engine's stream). */
+import type { Message } from "@/lib/db/schema";
 import type { ExecutionContext } from "./context";
 import type { ExecutionEvent } from "@/lib/contracts/events";
 import type { ExecutionResult } from "@/lib/contracts/execution-result";
+
+/** A run's events as `execute` streams them. */
+export interface RunEventStream extends AsyncIterable<ExecutionEvent> {
+  /**
+   * A chat run's answer as its finish stored it — set before the terminal event is handed over, so a reader
+   * that has read that event needs no read back (undefined before, without the database tracker, or when it
+   * was not stored).
+   */
+  storedAnswer(): Message | undefined;
+}
 
 /**
  * A running run's events for one reader: buffered until read. A reader that stops early (a closed SSE
@@ -17,7 +28,7 @@ export class EventQueue {
     this.wake?.();
   }
 
-  streamOf(ctx: ExecutionContext, running: Promise<ExecutionResult>): AsyncIterable<ExecutionEvent> {
+  streamOf(ctx: ExecutionContext, running: Promise<ExecutionResult>): RunEventStream {
     let done = false;
     let failure: unknown;
     const ended = running
@@ -35,6 +46,7 @@ export class EventQueue {
     // Written out (not an async generator): a reader that gives up before its first read must still stop
     // the run, and a generator's return() before it started runs none of its body.
     return {
+      storedAnswer: () => ctx.storedAnswer,
       [Symbol.asyncIterator](): AsyncIterator<ExecutionEvent> {
         return {
           async next(): Promise<IteratorResult<ExecutionEvent>> {

@@ -13,8 +13,7 @@
 import "server-only";
 import { AppError, isAppError, issuesFromZod } from "@/lib/errors";
 import type { ExecutionContext } from "./context";
-import { EventQueue } from "./event-queue";
-import type { ExecutionEvent } from "@/lib/contracts/events";
+import { EventQueue, type RunEventStream } from "./event-queue";
 import { type ExecuteOptions, originalRequest, type PreparedExecution, loadPausedRun, snapshotOf } from "./prepared";
 import { prepareRequest } from "./prepare-request";
 import { prepareFromStep, prepareResume } from "./prepare-resume";
@@ -27,20 +26,12 @@ import { InMemoryTracker } from "./tracker";
 import { outsideRunnableContext } from "./langchain-context";
 
 export { type ExecuteOptions, WorkflowValidationError } from "./prepared";
+export type { RunEventStream } from "./event-queue";
 
-export function execute(
-  request: unknown,
-  options: ExecuteOptions & { stream: true },
-): Promise<AsyncIterable<ExecutionEvent>>;
+export function execute(request: unknown, options: ExecuteOptions & { stream: true }): Promise<RunEventStream>;
 export function execute(request: unknown, options: ExecuteOptions & { stream?: false }): Promise<ExecutionResult>;
-export function execute(
-  request: unknown,
-  options: ExecuteOptions,
-): Promise<ExecutionResult | AsyncIterable<ExecutionEvent>>;
-export async function execute(
-  request: unknown,
-  options: ExecuteOptions,
-): Promise<ExecutionResult | AsyncIterable<ExecutionEvent>> {
+export function execute(request: unknown, options: ExecuteOptions): Promise<ExecutionResult | RunEventStream>;
+export async function execute(request: unknown, options: ExecuteOptions): Promise<ExecutionResult | RunEventStream> {
   const prepared = await prepareExecution(request, options);
   if (!options.stream)
     return continueRun(
@@ -67,13 +58,13 @@ export interface ResumeOptions extends Omit<ExecuteOptions, "resume" | "parent">
 }
 
 /** Continues a paused run with a person's answer — the same path as `execute`, with `resume` set. */
-export function resumeExecution(options: ResumeOptions & { stream: true }): Promise<AsyncIterable<ExecutionEvent>>;
+export function resumeExecution(options: ResumeOptions & { stream: true }): Promise<RunEventStream>;
 export function resumeExecution(options: ResumeOptions & { stream?: false }): Promise<ExecutionResult>;
 export async function resumeExecution({
   executionId,
   answer,
   ...options
-}: ResumeOptions): Promise<ExecutionResult | AsyncIterable<ExecutionEvent>> {
+}: ResumeOptions): Promise<ExecutionResult | RunEventStream> {
   const { snapshot } = await loadPausedRun({ executionId, userId: options.userId });
   return execute(originalRequest(snapshot), { ...options, resume: { executionId, answer } });
 }
@@ -89,14 +80,14 @@ export interface RerunFromStepOptions extends Omit<ExecuteOptions, "resume" | "p
  * Time travel: runs `executionId` again from one of its step checkpoints (lib/engine/time-travel.ts), as a
  * new execution whose parent is the original — the same path as `execute`, with `fromCheckpoint` set.
  */
-export function rerunFromStep(options: RerunFromStepOptions & { stream: true }): Promise<AsyncIterable<ExecutionEvent>>;
+export function rerunFromStep(options: RerunFromStepOptions & { stream: true }): Promise<RunEventStream>;
 export function rerunFromStep(options: RerunFromStepOptions & { stream?: false }): Promise<ExecutionResult>;
 export async function rerunFromStep({
   executionId,
   checkpointId,
   variables,
   ...options
-}: RerunFromStepOptions): Promise<ExecutionResult | AsyncIterable<ExecutionEvent>> {
+}: RerunFromStepOptions): Promise<ExecutionResult | RunEventStream> {
   const source = await loadRunStep({ executionId, checkpointId, userId: options.userId });
   const snapshot = snapshotOf(source.checkpoint.channel_values as Record<string, unknown>);
   return execute(originalRequest(snapshot), {

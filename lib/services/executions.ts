@@ -14,7 +14,7 @@ import {
 } from "@/lib/db/queries/execution-list";
 import type { WorkflowExecution } from "@/lib/db/schema";
 import type { ExecutionEvent } from "@/lib/contracts/events";
-import { execute, rerunFromStep, resumeExecution } from "@/lib/engine/execute";
+import { execute, type RunEventStream, rerunFromStep, resumeExecution } from "@/lib/engine/execute";
 import { listRunSteps, runHasSteps } from "@/lib/engine/time-travel";
 import { noStepsMessage } from "@/lib/contracts/rerun";
 import type { ExecutionRequest } from "@/lib/contracts/execution-request";
@@ -39,6 +39,8 @@ import { enqueueRun, type QueuedRun } from "@/lib/services/enqueue";
 import { assertAcceptingRuns } from "@/lib/queue/lifecycle";
 import { admitRun, runLimitSettings, type PendingRunDescription } from "./run-limits";
 import { keepRunningWhenClientLeaves } from "./detached-events";
+import { toMessage } from "./conversations";
+import type { MessageDto } from "@/lib/contracts/conversations";
 
 export function executionNotFound(): AppError {
   return new AppError("not_found:execution", "No such execution.");
@@ -149,10 +151,25 @@ export async function getExecutionDetail({ ownerId, id }: { ownerId: string; id:
 /** A run as the API hands it back: the JSON result, or the stream of its events. */
 export type RunOutcome =
   | { kind: "result"; result: ExecutionResultResponse }
-  | { kind: "stream"; events: AsyncIterable<ExecutionEvent> };
+  | {
+      kind: "stream";
+      events: AsyncIterable<ExecutionEvent>;
+      /** A chat run's answer as stored, once its terminal event has been read (see RunEventStream). */
+      storedAnswer: () => MessageDto | undefined;
+    };
 
-function toOutcome(started: ExecutionResult | AsyncIterable<ExecutionEvent>, stream: boolean): RunOutcome {
-  if (stream) return { kind: "stream", events: started as AsyncIterable<ExecutionEvent> };
+function toOutcome(started: ExecutionResult | RunEventStream, stream: boolean): RunOutcome {
+  if (stream) {
+    const events = started as RunEventStream;
+    return {
+      kind: "stream",
+      events,
+      storedAnswer: () => {
+        const row = events.storedAnswer();
+        return row ? toMessage(row) : undefined;
+      },
+    };
+  }
   return { kind: "result", result: toApiResponse(started as ExecutionResult) };
 }
 
@@ -164,10 +181,7 @@ function toOutcome(started: ExecutionResult | AsyncIterable<ExecutionEvent>, str
 async function withPermit(
   userId: string,
   stream: boolean,
-  start: (
-    stream: boolean,
-    pending: { executionId: string } | undefined,
-  ) => Promise<ExecutionResult | AsyncIterable<ExecutionEvent>>,
+  start: (stream: boolean, pending: { executionId: string } | undefined) => Promise<ExecutionResult | RunEventStream>,
   run?: PendingRunDescription,
 ): Promise<RunOutcome> {
   const admission = await admitRun({ userId, ...(run ? { run } : {}) });
@@ -259,7 +273,7 @@ export async function resumeRun({
   // A chat answered in the conversation goes on as any chat answer does when the connection drops: the
   // client comes back for the rest through the run's events. Other streamed runs stop with their reader.
   if (outcome.kind === "stream" && row.workflowType === "CHAT")
-    return { kind: "stream", events: keepRunningWhenClientLeaves(outcome.events) };
+    return { ...outcome, events: keepRunningWhenClientLeaves(outcome.events) };
   return outcome;
 }
 

@@ -12,7 +12,6 @@ import {
   finishExecution,
   startExecution,
   type ChatOutcome,
-  type ExecutionStatusRow,
 } from "@/lib/db/queries/executions";
 import { refusalError } from "@/lib/db/queries/run-limits";
 import { newId } from "@/lib/ids";
@@ -250,7 +249,7 @@ export class WorkflowTracker implements Tracker {
         ),
         fromRow: FEED_FROM_ROW,
       });
-      let finished: { applied: boolean; row: ExecutionStatusRow | null };
+      let finished: Awaited<ReturnType<typeof finishExecution>>;
       try {
         finished = await finishExecution({
           record,
@@ -298,6 +297,8 @@ export class WorkflowTracker implements Tracker {
           throw failError;
         }
       }
+      // The answer as stored: a chat stream's closing `message` event is made from it, with no read back.
+      ctx.storedAnswer = finished.answer ?? undefined;
       if (!finished.applied) {
         console.warn(
           `[tracking] execution ${executionId} was no longer running when it finished (${status}); its outcome was not counted again`,

@@ -53,6 +53,8 @@ describe("POST /api/chat", () => {
     expect(conversation.title).toBe("Hello, who are you?");
     expect(conversation.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
     expect(conversation.messageCount).toBe(2);
+    // The closing event is the answer exactly as stored (made from what the run's finish wrote, not read back).
+    expect(saved.message).toEqual(conversation.messages[1]);
 
     const execution = await call(getExecution, "/api/executions/x", {
       auth: actor,

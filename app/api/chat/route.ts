@@ -33,7 +33,12 @@ export const POST = apiRoute(async (request) => {
   return runEventsResponse(keepRunningWhenClientLeaves(outcome.events), {
     after: async (last) => {
       if (!last || !isTerminalEvent(last) || !last.data.messageId || !last.data.conversationId) return undefined;
-      const message = await getMessageDto({ ownerId: user.id, id: last.data.messageId });
+      // The answer as the run's finish stored it; read back only if this stream has not got it.
+      const stored = outcome.storedAnswer();
+      const message =
+        stored?.id === last.data.messageId
+          ? stored
+          : await getMessageDto({ ownerId: user.id, id: last.data.messageId });
       if (!message) return undefined;
       const event: ChatMessageEvent = { conversationId: last.data.conversationId, message };
       return namedSse(CHAT_MESSAGE_EVENT, event);

@@ -13,7 +13,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { newId } from "@/lib/ids";
 import { AppError } from "@/lib/errors";
 import { executePrepared, getDb, pipelinedTransaction, rowsOf, type Transaction } from "../client";
-import type { NewWorkflowExecution } from "../schema";
+import type { Message, NewWorkflowExecution } from "../schema";
 import { eventInsertCtes, insertEventRows, nextEventSeq, type EventRow, type Notification } from "./events";
 import {
   admissionLockSql,
@@ -347,7 +347,7 @@ function chatOutcomeCtes({
              ${JSON.stringify(answer.metadata)}::jsonb, ${(answer.createdAt ?? new Date()).toISOString()}::timestamptz
       where ${guard}
       on conflict (id) do nothing
-      returning tokens, cost
+      returning ${ANSWER_COLUMNS}
     ),${closePending}
     added as (select tokens, cost from user_message union all select tokens, cost from answer),
     conversation as (
@@ -365,6 +365,23 @@ function chatOutcomeCtes({
       where id = ${conversationId} and owner_id = ${ownerId} and exists (select 1 from added)
       returning 1
     )`;
+}
+
+/** The stored answer's columns (the CTE `answer` returns them; the finish hands the row back as JSON). */
+const ANSWER_COLUMNS = sql.raw(
+  "id, conversation_id, owner_id, role, content, execution_id, status, tokens, cost, duration_ms, metadata, created_at",
+);
+const ANSWER_JSON =
+  sql.raw(`(select json_build_object('id', a.id, 'conversationId', a.conversation_id, 'ownerId', a.owner_id,
+      'role', a.role, 'content', a.content, 'executionId', a.execution_id, 'status', a.status, 'tokens', a.tokens,
+      'cost', a.cost::text, 'durationMs', a.duration_ms, 'metadata', a.metadata, 'createdAt', a.created_at) from answer a)`);
+
+/** The answer row as the finish's JSON gave it (postgres.js parses json; PGlite may too, or give text). */
+function storedAnswerOf(value: unknown): Message | null {
+  const json = typeof value === "string" ? (JSON.parse(value) as unknown) : value;
+  if (!json || typeof json !== "object") return null;
+  const row = json as Omit<Message, "createdAt"> & { createdAt: string };
+  return { ...row, createdAt: new Date(row.createdAt) };
 }
 
 /** The messages of a chat run and the conversation's counters, in one statement. */
@@ -460,9 +477,12 @@ export interface FinishExecutionArgs {
  * All CTEs see the same snapshot: the events' "still running and held by this instance" check reads the
  * row as it was before this statement finished it.
  */
-export async function finishExecution(
-  args: FinishExecutionArgs,
-): Promise<{ applied: boolean; row: ExecutionStatusRow | null }> {
+export async function finishExecution(args: FinishExecutionArgs): Promise<{
+  applied: boolean;
+  row: ExecutionStatusRow | null;
+  /** A chat run's answer as stored by this statement (null when it was not: e.g. its conversation is gone). */
+  answer: Message | null;
+}> {
   const { record, status } = args;
   const completedAt = status === "paused" ? null : (record.completedAt ?? new Date());
   const ms = Math.max(0, Math.round(record.executionTimeMs ?? 0));
@@ -491,7 +511,9 @@ export async function finishExecution(
     ),
     ${analyticsCtes({ template: newId() })}${chat},
     ${rowNotificationCte(args.rowNotifications ?? [])}
-    select u.*, (select count(*) from event_notices)::int as event_notices, (select count(*) from row_notices)::int as row_notices
+    select u.*, (select count(*) from event_notices)::int as event_notices, (select count(*) from row_notices)::int as row_notices${
+      args.chat ? sql`, ${ANSWER_JSON} as stored_answer` : sql``
+    }
     from (select 1) as one left join updated u on true`;
   const db = await getDb();
   let result: unknown;
@@ -505,9 +527,9 @@ export async function finishExecution(
   } else {
     result = await executePrepared(db, statement);
   }
-  const raw = rowsOf<RawStatusRow>(result)[0];
+  const raw = rowsOf<RawStatusRow & { stored_answer?: unknown }>(result)[0];
   const row = raw?.id ? toStatusRow(raw) : null;
-  return { applied: row !== null, row };
+  return { applied: row !== null, row, answer: storedAnswerOf(raw?.stored_answer) };
 }
 
 // ---------------------------------------------------------------------------------------------------------
