@@ -41,7 +41,7 @@ import { notFound } from "./http";
 import type { RunCreate } from "./schemas";
 import { latestTuple, toThreadState, visibleValues } from "./state";
 import { createThread, currentState, recordOf, requireThread, threadExecutions } from "./threads";
-import { findCheckpoint } from "./state";
+import { executionTuples, findCheckpoint } from "./state";
 
 type RunStatus = "pending" | "running" | "success" | "error" | "timeout" | "interrupted";
 /** How long a stateless run's thread is kept after the run (its output can still be joined meanwhile). */
@@ -457,6 +457,32 @@ export async function finalValues(ownerId: string, threadId: string, executionId
   return state.interrupts.length ? { ...state.values, __interrupt__: state.interrupts } : state.values;
 }
 
+/**
+ * The state at each step of a run for the `values` mode: as a node starts, the latest checkpoint written
+ * before it (runs keep one per step), once per checkpoint — the same answer whenever the stream is read.
+ */
+class StepValues {
+  private tuples: Awaited<ReturnType<typeof executionTuples>> = [];
+  private lastId: string | undefined;
+
+  constructor(
+    private readonly ownerId: string,
+    private readonly executionId: string,
+  ) {}
+
+  async valuesBefore(at: string): Promise<Record<string, unknown> | undefined> {
+    const find = () => this.tuples.find((t) => (t.checkpoint.ts ?? "") <= at);
+    let tuple = find();
+    if (!tuple || this.tuples[0] === tuple) {
+      this.tuples = await executionTuples(this.executionId, this.ownerId);
+      tuple = find();
+    }
+    if (!tuple || tuple.checkpoint.id === this.lastId) return undefined;
+    this.lastId = tuple.checkpoint.id;
+    return toThreadState("", this.executionId, tuple).values;
+  }
+}
+
 /** Waits until a queued run has an execution (or has ended without one). */
 async function untilStarted(ownerId: string, runId: string, signal: AbortSignal): Promise<LanggraphRun | null> {
   for (;;) {
@@ -501,11 +527,17 @@ export async function* runFrames({
     const now = await getExecutionStatus({ executionId, ownerId });
     return !now || (now.status !== "running" && now.status !== "pending");
   };
+  const modes = modesOf(run, streamMode);
+  const steps = new StepValues(ownerId, executionId);
   let last: ExecutionEvent | undefined;
   for await (const event of getEventBus().subscribe({ executionId, ownerId, afterSeq: run.startSeq, signal, isOver })) {
     last = event;
     if (isTerminalEvent(event)) break;
     const frames = mapper.frames(event);
+    if (event.type === "node_started" && modes.has("values")) {
+      const values = await steps.valuesBefore(event.at);
+      if (values) frames.push({ event: "values", data: values });
+    }
     for (const [k, frame] of frames.entries())
       if (isAfter(event.seq, k, after)) yield { ...frame, id: `${event.seq}-${k}` };
   }
@@ -514,7 +546,6 @@ export async function* runFrames({
   await waitForEnd(ownerId, runId, AbortSignal.any([signal, AbortSignal.timeout(10_000)]));
   const seq = last.seq;
   const result = isTerminalEvent(last) ? (last.data as ExecutionResult) : undefined;
-  const modes = modesOf(run, streamMode);
   if (result?.status === "failed") {
     if (isAfter(seq, 0, after))
       yield {

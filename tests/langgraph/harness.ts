@@ -39,6 +39,7 @@ async function localHarness(): Promise<Harness> {
   const rests: Record<string, () => Promise<{ GET: (r: Request, c: unknown) => Promise<Response> }>> = {
     "/api/executions": () => import("@/app/api/executions/route") as never,
     "/api/conversations": () => import("@/app/api/conversations/route") as never,
+    "/api/analytics/summary": () => import("@/app/api/analytics/summary/route") as never,
     "/api/workflows/{id}/schedules": () => import("@/app/api/workflows/[id]/schedules/route") as never,
   };
   return {

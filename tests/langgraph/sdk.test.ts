@@ -180,6 +180,9 @@ describe("runs", () => {
     expect(events).toContain("updates");
     expect(events).toContain("messages");
     expect(events.at(-2)).toBe("values");
+    // The state at each step: first the input (the human message), last the answer.
+    const first = parts.find((p) => p.event === "values")!.data as { messages: Array<{ type: string }> };
+    expect(first.messages.map((m) => m.type)).toEqual(["human"]);
     const tuple = parts.find((p) => p.event === "messages")!.data as [Record<string, unknown>, Record<string, unknown>];
     expect(tuple[0]).toMatchObject({ type: "AIMessageChunk", content: expect.any(String) });
     expect(tuple[1]).toMatchObject({ langgraph_node: "model" });
@@ -210,6 +213,9 @@ describe("runs", () => {
     // Lattice sees them like any other run: in the monitor's list and the conversations.
     const executions = await h.rest(owner.apiKey, `/api/executions?workflowId=${echoId}`);
     expect(executions.json.executions.length).toBeGreaterThanOrEqual(2);
+    const analytics = await h.rest(owner.apiKey, "/api/analytics/summary?trigger=api");
+    expect(analytics.status).toBe(200);
+    expect(analytics.json.summary.completed).toBeGreaterThanOrEqual(2);
     const conversations = await h.rest(owner.apiKey, "/api/conversations");
     expect(conversations.status).toBe(200);
     expect(JSON.stringify(conversations.json)).toContain("hello lattice");
@@ -242,7 +248,9 @@ describe("runs", () => {
     const parts = await collect(
       client.runs.stream(null, echoId, { input: human("stateless stream"), streamMode: "values" }),
     );
-    expect(parts.map((p) => p.event)).toEqual(["metadata", "values", "end"]);
+    expect(parts[0]!.event).toBe("metadata");
+    expect(parts.slice(-2).map((p) => p.event)).toEqual(["values", "end"]);
+    expect(new Set(parts.map((p) => p.event))).toEqual(new Set(["metadata", "values", "end"]));
   });
 
   it("runs in the background, joins, and lists", async () => {
