@@ -1,7 +1,9 @@
 import fs from "node:fs";
 import { afterAll, expect, inject } from "vitest";
 
-const databaseUrl = inject("databaseUrl");
+// On PostgreSQL each worker has its own database (tests/setup/global-setup.ts): the VITEST_POOL_ID-th.
+const databaseUrls = inject("databaseUrls");
+const databaseUrl = databaseUrls.length > 0 ? workerDatabase(databaseUrls) : inject("databaseUrl");
 if (databaseUrl) {
   process.env.DATABASE_URL = databaseUrl;
 } else {
@@ -26,4 +28,12 @@ if (dbFilesOut) {
     if (file && (globalThis as { __latticeDb?: unknown }).__latticeDb !== undefined)
       fs.appendFileSync(dbFilesOut, `${file}\n`);
   });
+}
+
+function workerDatabase(urls: string[]): string {
+  const poolId = Number(process.env.VITEST_POOL_ID ?? "1");
+  const url = urls[poolId - 1];
+  // Never a database another worker uses: two workers on one database would meet in its run queue.
+  if (!url) throw new Error(`no database for vitest worker ${poolId} (made ${urls.length}; see global-setup.ts)`);
+  return url;
 }
