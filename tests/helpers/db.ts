@@ -1,5 +1,5 @@
 /**
- * Test database helpers. Tests share the worker's database (PGlite in memory, or this run's PostgreSQL
+ * Test database helpers. Tests share the worker's database (PGlite in memory, or the worker's own PostgreSQL
  * database) and isolate themselves by creating their own users: never truncate, never assume empty tables.
  */
 import { ulid } from "ulid";
