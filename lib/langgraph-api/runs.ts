@@ -329,7 +329,7 @@ async function finishRun(run: LanggraphRun, user: Pick<AuthUser, "id" | "via">, 
 /** The thread's oldest waiting run, started once nothing else of the thread runs. */
 async function startNextQueued(user: Pick<AuthUser, "id" | "via">, threadId: string): Promise<void> {
   try {
-    const inflight = await listInflightRuns({ ownerId: user.id, threadId });
+    const inflight = await inflightRuns(user.id, threadId);
     if (inflight.some((r) => r.status === "running")) return;
     const next = inflight.find((r) => r.status === "pending" && !draining.has(r.id));
     if (!next) return;
@@ -342,14 +342,51 @@ async function startNextQueued(user: Pick<AuthUser, "id" | "via">, threadId: str
 
 /** Waits until the run has ended (polling its row: the run may be drained by another instance). */
 export async function waitForEnd(ownerId: string, runId: string, signal?: AbortSignal): Promise<LanggraphRun | null> {
-  for (;;) {
+  for (let polls = 0; ; polls += 1) {
     const local = draining.get(runId);
     if (local) await local;
-    const run = await getRun({ id: runId, ownerId });
+    let run = await getRun({ id: runId, ownerId });
+    if (run && !ENDED.has(run.status) && polls % 20 === 19) run = await reconcileRun(run);
     if (!run || ENDED.has(run.status)) return run;
     if (signal?.aborted) return run;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+const RUN_STATUS_OF_EXECUTION: Record<string, RunStatus> = {
+  completed: "success",
+  paused: "success",
+  failed: "error",
+  cancelled: "interrupted",
+  interrupted: "interrupted",
+};
+
+/**
+ * A run still marked running whose execution has ended with no process reading it (the process that
+ * started it died; the sweeper marked the execution interrupted): recorded as its execution ended, so the
+ * thread is not busy forever. A run some process still reads is left to that process.
+ */
+export async function reconcileRun(run: LanggraphRun): Promise<LanggraphRun> {
+  if (run.status !== "running" || !run.executionId || draining.has(run.id)) return run;
+  const execution = await getExecutionStatus({ executionId: run.executionId, ownerId: run.ownerId });
+  const status = execution ? RUN_STATUS_OF_EXECUTION[execution.status] : "error";
+  if (!status) return run;
+  // Give the process that reads it (maybe on another instance) a moment to record the end itself.
+  const endedAt = execution?.completedAt?.getTime() ?? 0;
+  if (execution && Date.now() - endedAt < 5_000) return run;
+  const updated = (await updateRun({ id: run.id, ownerId: run.ownerId }, { status })) ?? run;
+  await updateThread(
+    { id: run.threadId, ownerId: run.ownerId },
+    { status: execution?.status === "paused" ? "interrupted" : status === "error" ? "error" : "idle" },
+  );
+  return updated;
+}
+
+/** The thread's runs that have not ended, once any left running by a dead process are reconciled. */
+async function inflightRuns(ownerId: string, threadId: string): Promise<LanggraphRun[]> {
+  const runs = await listInflightRuns({ ownerId, threadId });
+  const checked = await Promise.all(runs.map((run) => reconcileRun(run)));
+  return checked.filter((run) => !ENDED.has(run.status));
 }
 
 async function stopInflight(
@@ -409,7 +446,7 @@ export async function createLgRun(
   }
   await checkStartable(user.id, thread, body);
   const strategy = body.multitask_strategy ?? "reject";
-  const inflight = await listInflightRuns({ ownerId: user.id, threadId: thread.id });
+  const inflight = await inflightRuns(user.id, thread.id);
   if (inflight.length > 0 && strategy === "reject")
     throw new AppError(
       "conflict:langgraph_thread_busy",
