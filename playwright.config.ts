@@ -16,6 +16,10 @@ process.env.E2E_DATA_DIR = dataDir;
 
 export default defineConfig({
   testDir: "e2e",
+  // Its own folder under test-results/: Playwright empties its output folder when it starts, and the default
+  // (test-results/ itself) would delete what `npm test` wrote there before — the vitest reports (which say
+  // afterwards which files were slow or failed), the list of files the PostgreSQL pass left out, next-build.log.
+  outputDir: "test-results/playwright",
   fullyParallel: true,
   workers: process.env.CI ? 2 : undefined,
   // One retry in CI, where a loaded 2-core machine can starve a page: a test that passes only on its retry
