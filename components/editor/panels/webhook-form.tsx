@@ -197,7 +197,7 @@ export function WebhookForm({
           onChange={(e) => set("headers", e.target.value)}
         />
       </Field>
-      <div className="grid grid-cols-[minmax(0,1fr)_auto] items-end gap-2">
+      <div className={draft.responseMode === "wait" ? "grid grid-cols-[minmax(0,1fr)_auto] items-end gap-2" : ""}>
         <Field id={id("responseMode")} field="responseMode" title="The caller gets">
           <Select
             id={id("responseMode")}
