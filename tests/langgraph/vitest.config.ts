@@ -1,5 +1,5 @@
 /**
- * The LangGraph SDK suite (tests/langgraph/*.test.ts) against a running server, started by tests/sdk/run.ts
+ * The LangGraph SDK suite (tests/langgraph/sdk.test.ts) against a running server, started by tests/sdk/run.ts
  * beside the Lattice SDK suites (LG_TEST_URL). In process, the same files run in the default `vitest run`.
  */
 import path from "node:path";
@@ -17,7 +17,7 @@ export default defineConfig({
   },
   test: {
     root,
-    include: ["tests/langgraph/**/*.test.ts"],
+    include: ["tests/langgraph/sdk.test.ts"],
     environment: "node",
     pool: "forks",
     fileParallelism: false,
