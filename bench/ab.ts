@@ -3,7 +3,8 @@
  * figure from another day. Both builds run `next start` at once (each on a fresh PostgreSQL database, the
  * same OpenAI-compatible wire server as the peer comparison, per-user limits lifted); rounds alternate
  * which build goes first. Per round and build: chat turns as JSON (POST /api/executions, type CHAT) at 1 and
- * --concurrency in flight, and streamed turns (POST /api/chat) one at a time for the first token — the peer
+ * --concurrency in flight, and streamed turns (POST /api/chat) one at a time for the first token and the whole
+ * turn (to the closing message event) — the peer
  * comparison's workload (10-turn conversations, start → memory → model → end). Also CPU ms per request of
  * each server and of PostgreSQL, from /proc.
  *
@@ -132,9 +133,10 @@ async function measure(build: Build, fn: () => Promise<LoadResult>, count: () =>
 async function streamed(
   build: Build,
   turns: number,
-): Promise<{ firstTokenMs: number[]; cpuMs: number; postgresMs: number }> {
+): Promise<{ firstTokenMs: number[]; totalMs: number[]; cpuMs: number; postgresMs: number }> {
   const before = snapshotUsage();
   const firstTokenMs: number[] = [];
+  const totalMs: number[] = [];
   let conversation: string | undefined;
   for (let i = 0; i < turns; i++) {
     if (i % TURNS === 0) conversation = undefined;
@@ -143,22 +145,30 @@ async function streamed(
       throw new Error(`bad streamed answer from ${build.name}: ${JSON.stringify(r).slice(0, 200)}`);
     conversation = r.conversationId;
     firstTokenMs.push(r.firstTokenMs);
+    totalMs.push(r.totalMs);
   }
   const cpu = cpuBetween(before, snapshotUsage(), { server: build.pid }, [build.database]);
-  return { firstTokenMs, cpuMs: cpu.servers.server! / turns, postgresMs: cpu.postgresOurs / turns };
+  return { firstTokenMs, totalMs, cpuMs: cpu.servers.server! / turns, postgresMs: cpu.postgresOurs / turns };
 }
 
 const wire = await startWireServer({ port: 0, quiet: true });
 try {
   const builds = [await startBuild("A", args.a, wire.baseURL), await startBuild("B", args.b, wire.baseURL)];
-  const results = new Map<string, { eps: number[]; p50: number[]; cpu: number[]; pg: number[]; first: number[] }>();
-  const record = (key: string, m: { eps?: number; p50?: number; cpu: number; pg: number; first?: number[] }) => {
-    const r = results.get(key) ?? { eps: [], p50: [], cpu: [], pg: [], first: [] };
+  const results = new Map<
+    string,
+    { eps: number[]; p50: number[]; cpu: number[]; pg: number[]; first: number[]; total: number[] }
+  >();
+  const record = (
+    key: string,
+    m: { eps?: number; p50?: number; cpu: number; pg: number; first?: number[]; total?: number[] },
+  ) => {
+    const r = results.get(key) ?? { eps: [], p50: [], cpu: [], pg: [], first: [], total: [] };
     if (m.eps !== undefined) r.eps.push(m.eps);
     if (m.p50 !== undefined) r.p50.push(m.p50);
     r.cpu.push(m.cpu);
     r.pg.push(m.pg);
     if (m.first) r.first.push(...m.first);
+    if (m.total) r.total.push(...m.total);
     results.set(key, r);
   };
   // Warm-up: both builds, both loads.
@@ -197,6 +207,7 @@ try {
         cpu: s.cpuMs,
         pg: s.postgresMs,
         first: round === 0 ? s.firstTokenMs.slice(3) : s.firstTokenMs,
+        total: round === 0 ? s.totalMs.slice(3) : s.totalMs,
       });
       console.error(`round ${round + 1} ${build.name} stream: first token p50 ${fmt(median(s.firstTokenMs))} ms`);
     }
@@ -248,6 +259,12 @@ try {
     a: fmt(p(sa.first, 99)),
     b: fmt(p(sb.first, 99)),
     ratio: `${fmt(p(sb.first, 99) / p(sa.first, 99))}x`,
+  });
+  rows.push({
+    what: "streamed: whole turn p50 ms",
+    a: fmt(p(sa.total, 50)),
+    b: fmt(p(sb.total, 50)),
+    ratio: `${fmt(p(sb.total, 50) / p(sa.total, 50))}x`,
   });
   rows.push({
     what: "streamed: server CPU ms/turn",
