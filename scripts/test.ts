@@ -3,8 +3,8 @@
  *   1. Biome's lint over the whole tree (`npm run lint`, about a second; not with --only-e2e);
  *   2. vitest on the embedded database (in-memory PGlite);
  *   3. the same vitest suite on PostgreSQL, when TEST_DATABASE_URL (or DATABASE_URL) names a server;
- *   4. the production build (made in the background during step 3, which mostly waits on the database), then
- *      Playwright end-to-end tests in headless Chromium against it;
+ *   4. the production build (made in the background from the start, beside steps 1–3), then Playwright
+ *      end-to-end tests in headless Chromium against it;
  *   5. the SDK suites (TypeScript and Python, side by side) against that build, on PGlite and on PostgreSQL
  *      when a server is named (tests/sdk/run.ts: one server per backend, no build of their own), then the
  *      official LangGraph SDK against /api/langgraph the same way (tests/langgraph/run.ts);
@@ -38,14 +38,16 @@ function run(step: string, command: string, argv: string[], env: Record<string, 
 }
 
 /**
- * `next build` in the background, its output to a log file: started beside the PostgreSQL pass, which mostly
- * waits on the database, so the build's minutes overlap it (the vitest suite never uses the build).
+ * `next build` in the background, its output to a log file: started first, so its minutes overlap the vitest
+ * passes, whose files wait on the database, sockets and servers as much as they compute (no vitest file uses
+ * the build). Beside the PostgreSQL pass alone it was the longest step: that pass, at two files at a time,
+ * ends well before a build that starts with it.
  */
 function buildInBackground(): Promise<boolean> {
   const log = path.join(results, "next-build.log");
   const out = fs.openSync(log, "w");
   const started = Date.now();
-  console.log("\n▶ next build (in the background, beside the PostgreSQL pass; output in test-results/next-build.log)");
+  console.log("\n▶ next build (in the background, beside the vitest passes; output in test-results/next-build.log)");
   return new Promise((resolve) => {
     const child = spawn("npx", ["next", "build"], {
       cwd: root,
@@ -119,6 +121,13 @@ function databaseFreeFiles(reportFile: string, dbFilesFile: string): string[] {
     .map((file) => path.relative(root, file.name));
 }
 
+/**
+ * Test files about the embedded database alone, which the PostgreSQL pass does not run: on PostgreSQL they
+ * would test the same PGlite again (tests/db/embedded-lock.test.ts: the PGlite data folder's one-process
+ * lock, opened with openPglite whatever the backend).
+ */
+const EMBEDDED_ONLY = ["tests/db/embedded-lock.test.ts"];
+
 function findChromium(): string | undefined {
   const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
   return candidates.find((p): p is string => !!p && fs.existsSync(p));
@@ -152,14 +161,16 @@ const flaky: string[] = [];
 let backgroundBuild: Promise<boolean> | undefined;
 const onlyE2e = args.has("--only-e2e");
 const pgUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+if (!args.has("--no-e2e")) backgroundBuild = buildInBackground();
 
 if (!onlyE2e) {
   run("biome lint", "npx", ["biome", "lint", "."]);
   const dbFiles = path.join(results, "vitest-db-files.txt");
   fs.rmSync(dbFiles, { force: true });
-  // Two test files at a time on the embedded database (each has its own in-memory PGlite, so they cannot
-  // meet; vitest's default on 2 cores is one): files wait on sockets and servers as much as they compute.
-  // The PostgreSQL pass keeps one, since its files share a database and the run queue.
+  // Two test files at a time on each backend (vitest's default on 2 cores is one): files wait on sockets,
+  // servers and the database as much as they compute. They cannot meet: on the embedded database each file
+  // has its own in-memory PGlite; on PostgreSQL each worker has its own database, with its own run queue,
+  // NOTIFY channels and advisory locks (tests/setup/global-setup.ts).
   vitest(
     "vitest (PGlite)",
     path.join(results, "vitest-pglite.json"),
@@ -167,19 +178,19 @@ if (!onlyE2e) {
     ["--maxWorkers=2"],
   );
   if (pgUrl && !args.has("--no-postgres")) {
-    if (!args.has("--no-e2e")) backgroundBuild = buildInBackground();
     const excludeFile = path.join(results, "vitest-postgres-exclude.json");
     const databaseFree = databaseFreeFiles(path.join(results, "vitest-pglite.json"), dbFiles);
-    fs.writeFileSync(excludeFile, JSON.stringify(databaseFree));
+    fs.writeFileSync(excludeFile, JSON.stringify([...databaseFree, ...EMBEDDED_ONLY]));
     if (databaseFree.length > 0)
       console.log(
         `\n(PostgreSQL pass: ${databaseFree.length} test files that opened no database in the PGlite pass are not run again.)`,
       );
-    vitest("vitest (PostgreSQL)", path.join(results, "vitest-postgres.json"), {
-      TEST_BACKEND: "postgres",
-      TEST_DATABASE_URL: pgUrl,
-      TEST_EXCLUDE_FILE: excludeFile,
-    });
+    vitest(
+      "vitest (PostgreSQL)",
+      path.join(results, "vitest-postgres.json"),
+      { TEST_BACKEND: "postgres", TEST_DATABASE_URL: pgUrl, TEST_EXCLUDE_FILE: excludeFile },
+      ["--maxWorkers=2"],
+    );
   } else {
     console.log("\n(PostgreSQL pass skipped: set TEST_DATABASE_URL to run the suite on PostgreSQL too.)");
   }
