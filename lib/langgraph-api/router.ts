@@ -47,11 +47,14 @@ import {
   cronPatchSchema,
   cronSearchSchema,
   historySchema,
+  runBatchSchema,
+  runCancelManySchema,
   runCreateSchema,
   threadCountSchema,
   threadCreateSchema,
   threadIdSchema,
   threadPatchSchema,
+  threadPruneSchema,
   threadSearchSchema,
   updateStateSchema,
 } from "./schemas";
@@ -68,7 +71,7 @@ import {
   threadHistory,
   toLgThread,
 } from "./threads";
-import { listInflightRuns } from "@/lib/db/queries/langgraph";
+import { getRun, listInflightRuns, listOwnerRunsByStatus } from "@/lib/db/queries/langgraph";
 
 export const LANGGRAPH_PREFIX = "/api/langgraph";
 
@@ -243,6 +246,23 @@ route("POST", "threads/search", async ({ request, user }) =>
 route("POST", "threads/count", async ({ request, user }) =>
   lgJson(await countLgThreads(user.id, await lgBody(request, threadCountSchema, { optional: true }))),
 );
+route("POST", "threads/prune", async ({ request, user }) => {
+  const body = await lgBody(request, threadPruneSchema);
+  if (body.strategy === "keep_latest")
+    throw new AppError(
+      "validation:body",
+      "Invalid body: strategy: keep_latest is not supported by Lattice (a thread's checkpoints are its runs' steps)",
+    );
+  let pruned = 0;
+  for (const id of body.thread_ids) {
+    const thread = await requireThread(user.id, id).catch(() => null);
+    if (!thread) continue;
+    await stopThreadRuns(user.id, id);
+    await removeThread(user.id, id);
+    pruned += 1;
+  }
+  return lgJson({ pruned_count: pruned });
+});
 route("GET", "threads/:thread", async ({ user, params }) =>
   lgJson(await toLgThread(await requireThread(user.id, threadParam(params[0])))),
 );
@@ -254,11 +274,15 @@ route("PATCH", "threads/:thread", async ({ request, user, params }) => {
 route("DELETE", "threads/:thread", async ({ user, params }) => {
   const id = threadParam(params[0]);
   await requireThread(user.id, id);
-  for (const run of await listInflightRuns({ ownerId: user.id, threadId: id }))
-    await cancelLgRun(user.id, run, "interrupt");
+  await stopThreadRuns(user.id, id);
   await removeThread(user.id, id);
   return lgNoContent();
 });
+
+/** A thread about to go: its runs going are cancelled first (their executions end `cancelled`). */
+async function stopThreadRuns(ownerId: string, threadId: string) {
+  for (const run of await listInflightRuns({ ownerId, threadId })) await cancelLgRun(ownerId, run, "interrupt");
+}
 route("POST", "threads/:thread/copy", async ({ user, params }) =>
   lgJson(await toLgThread(await copyThread(user.id, threadParam(params[0])))),
 );
@@ -411,6 +435,49 @@ route("GET", "threads/:thread/stream", async ({ request, user, params, query }) 
     },
   );
 });
+
+route("POST", "runs/batch", async ({ request, user }) => {
+  const bodies = await lgBody(request, runBatchSchema);
+  const runs = [];
+  for (const body of bodies) runs.push(toLgRun((await createLgRun(user, null, body)).run));
+  return lgJson(runs);
+});
+route("POST", "runs/cancel", async ({ request, user, query }) => {
+  const { action } = lgParse(
+    z.object({ action: z.enum(["interrupt", "rollback"]).default("interrupt") }),
+    queryObject(query),
+    "query",
+  );
+  const body = await lgBody(request, runCancelManySchema);
+  const runs = body.run_ids?.length
+    ? await Promise.all(
+        body.run_ids.map((id) => getRun({ id, ownerId: user.id, threadId: threadParam(body.thread_id ?? undefined) })),
+      )
+    : (
+        await listOwnerRunsByStatus({
+          ownerId: user.id,
+          statuses: body.status === "all" || !body.status ? ["pending", "running"] : [body.status],
+        })
+      ).filter((run) => !body.thread_id || run.threadId === body.thread_id);
+  if (runs.some((run) => !run)) throw notFound("Run");
+  for (const run of runs) if (run) await cancelLgRun(user.id, run, action);
+  return lgNoContent();
+});
+
+// The store: Lattice keeps no key-value store for graphs; its paths say so instead of "not found".
+for (const [method, path] of [
+  ["GET", "store/items"],
+  ["PUT", "store/items"],
+  ["DELETE", "store/items"],
+  ["POST", "store/items/search"],
+  ["POST", "store/namespaces"],
+] as const)
+  route(method, path, async () => {
+    throw new AppError(
+      "not_found:langgraph_store",
+      "The store is not supported by Lattice: keep data in a workflow's variables or a knowledge base",
+    );
+  });
 
 // ---------------------------------------------------------------------------------------------------------
 // Crons (workflow schedules)

@@ -181,3 +181,22 @@ export const cronSearchSchema = z.object({
   sort_order: sortOrder,
   select,
 });
+
+export const threadPruneSchema = z.object({
+  thread_ids: z.array(threadIdSchema).min(1).max(1000),
+  strategy: z.enum(["delete", "keep_latest"]).nullish(),
+});
+
+export const runCancelManySchema = z
+  .object({
+    thread_id: threadIdSchema.nullish(),
+    run_ids: z.array(z.string().min(1).max(64)).max(1000).nullish(),
+    status: z.enum(["pending", "running", "all"]).nullish(),
+  })
+  .refine((b) => Boolean(b.run_ids?.length) !== Boolean(b.status), {
+    message: "give run_ids (with thread_id) or status, not both",
+    path: ["run_ids"],
+  })
+  .refine((b) => !b.run_ids?.length || b.thread_id, { message: "run_ids need thread_id", path: ["thread_id"] });
+
+export const runBatchSchema = z.array(runCreateSchema).min(1).max(100);

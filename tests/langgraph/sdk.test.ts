@@ -495,6 +495,28 @@ describe("runs", () => {
   }, 60_000);
 });
 
+describe("bulk calls and the store", () => {
+  it("runs a stateless batch, cancels runs in bulk, and prunes threads", async () => {
+    const batch = await client.runs.createBatch([
+      { assistantId: echoId, input: human("batch one") },
+      { assistantId: echoId, input: human("batch two") },
+    ]);
+    expect(batch).toHaveLength(2);
+    const thread = await client.threads.create();
+    const run = await client.runs.create(thread.thread_id, slowId, { input: human("bulk cancel") });
+    await client.runs.cancelMany({ threadId: thread.thread_id, runIds: [run.run_id] });
+    await expect.poll(async () => (await client.runs.get(thread.thread_id, run.run_id)).status).toBe("interrupted");
+    const pruned = await client.threads.prune([thread.thread_id]);
+    expect(pruned).toEqual({ pruned_count: 1 });
+    await expect(client.threads.get(thread.thread_id)).rejects.toThrow(/404/);
+  });
+
+  it("says the store is not supported", async () => {
+    await expect(client.store.putItem(["notes"], "a", { text: "x" })).rejects.toThrow(/store is not supported/);
+    await expect(client.store.searchItems(["notes"])).rejects.toThrow(/404/);
+  });
+});
+
 describe("crons", () => {
   it("schedules a workflow, searches, counts, updates and deletes its cron (a Lattice schedule)", async () => {
     const cron = await client.crons.create(echoId, {

@@ -279,3 +279,14 @@ export async function listOwnedSchedules({ ownerId, definitionId }: { ownerId: s
     .orderBy(asc(workflowSchedules.createdAt), asc(workflowSchedules.id))
     .limit(1000);
 }
+
+/** The owner's runs in these states across their threads (LangGraph's bulk cancel by status). */
+export async function listOwnerRunsByStatus({ ownerId, statuses }: { ownerId: string; statuses: string[] }) {
+  const db = await getDb();
+  return db
+    .select()
+    .from(langgraphRuns)
+    .where(and(eq(langgraphRuns.ownerId, ownerId), inArray(langgraphRuns.status, statuses)))
+    .orderBy(asc(langgraphRuns.createdAt))
+    .limit(1000);
+}
