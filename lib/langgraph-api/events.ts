@@ -2,7 +2,8 @@
  * LangGraph's stream modes, derived from a Lattice run's events (the ones the tracker stores and the event
  * bus publishes, so a stream can be joined from any instance and resumed with Last-Event-ID):
  * - `values`: the state at the run's end (or pause, with `__interrupt__`), from its last checkpoint;
- * - `updates`: `{ [node]: what it changed }` per finished node, `{ __interrupt__: [...] }` at a pause;
+ * - `updates`: `{ [node]: what it changed }` per finished node (with `messages` when it streamed an answer),
+ *   `{ __interrupt__: [...] }` at a pause;
  * - `messages-tuple` (SSE `messages`): `[AIMessageChunk, metadata]` per model token;
  * - `messages`: `messages/metadata`, `messages/partial` (the message so far) and `messages/complete`;
  * - `custom`: Lattice's own run events (what nodes write to LangGraph's custom stream);
@@ -150,7 +151,10 @@ export class FrameMapper {
         const { nodeId, type } = event.data;
         const failed = event.type === "node_failed";
         const output = failed ? { error: event.data.error } : event.data.output;
-        if (this.has("updates") && !failed) out.push({ event: "updates", data: { [nodeId]: output } });
+        // A node that streamed an answer added that message: its update carries it, as LangGraph's would.
+        const streamed = this.streaming.get(nodeId);
+        const update = streamed ? { ...output, messages: [this.chunk(streamed.id, streamed.text, "ai")] } : output;
+        if (this.has("updates") && !failed) out.push({ event: "updates", data: { [nodeId]: update } });
         const result = {
           id: `${this.ctx.executionId}:${event.seq}`,
           name: nodeId,

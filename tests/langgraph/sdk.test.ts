@@ -183,6 +183,10 @@ describe("runs", () => {
     // The state at each step: first the input (the human message), last the answer.
     const first = parts.find((p) => p.event === "values")!.data as { messages: Array<{ type: string }> };
     expect(first.messages.map((m) => m.type)).toEqual(["human"]);
+    const update = parts.find((p) => p.event === "updates" && "model" in (p.data as object))!.data as {
+      model: { messages: Array<{ type: string; content: string }> };
+    };
+    expect(update.model.messages[0]).toMatchObject({ type: "ai", content: expect.stringContaining("hello lattice") });
     const tuple = parts.find((p) => p.event === "messages")!.data as [Record<string, unknown>, Record<string, unknown>];
     expect(tuple[0]).toMatchObject({ type: "AIMessageChunk", content: expect.any(String) });
     expect(tuple[1]).toMatchObject({ langgraph_node: "model" });
