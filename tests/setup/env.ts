@@ -3,6 +3,8 @@ import { afterAll, expect, inject } from "vitest";
 
 // On PostgreSQL each worker has its own database (tests/setup/global-setup.ts): the VITEST_POOL_ID-th.
 const databaseUrls = inject("databaseUrls");
+if (process.env.TEST_BACKEND === "postgres" && databaseUrls.length === 0)
+  throw new Error("TEST_BACKEND=postgres, but the global setup made no database (see tests/setup/global-setup.ts)");
 const databaseUrl = databaseUrls.length > 0 ? workerDatabase(databaseUrls) : inject("databaseUrl");
 if (databaseUrl) {
   process.env.DATABASE_URL = databaseUrl;

@@ -32,7 +32,7 @@ export default async function setup(project: TestProject) {
     return url.toString();
   };
   const admin = postgres(base, { max: 1, onnotice: () => {} });
-  const names = Array.from({ length: Math.max(1, project.config.maxWorkers) }, (_, i) => `${name}_w${i + 1}`);
+  const names = Array.from({ length: workerCount(project) }, (_, i) => `${name}_w${i + 1}`);
   const made: string[] = [];
   const drop = async () => {
     for (const database of made.reverse()) await admin.unsafe(`drop database if exists "${database}" with (force)`);
@@ -54,6 +54,23 @@ export default async function setup(project: TestProject) {
   project.provide("databaseUrl", "");
   project.provide("databaseUrls", names.map(urlOf));
   return drop;
+}
+
+/**
+ * How many workers this run can have (VITEST_POOL_ID goes from 1 to it): vitest's own rule (its
+ * resolveMaxWorkers) — the maxWorkers option, else the cores but one, half of them in watch mode — and at
+ * least the cores, since a database too many costs a fraction of a second and one too few fails the worker.
+ */
+function workerCount(project: TestProject): number {
+  const cores = os.availableParallelism();
+  const configured = Number(project.config.maxWorkers || project.vitest.config.maxWorkers);
+  const resolved =
+    Number.isInteger(configured) && configured > 0
+      ? configured
+      : project.vitest.config.watch
+        ? Math.max(Math.floor(cores / 2), 1)
+        : Math.max(cores - 1, 1);
+  return Math.max(resolved, cores);
 }
 
 /** The migrations applied to the PostgreSQL database at `url` (the workers' template), then disconnected. */
