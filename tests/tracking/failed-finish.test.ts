@@ -4,14 +4,15 @@
  * while the cause (a database message) goes to the log with the run's id, never to the client. If even the
  * failure cannot be stored, that is logged with the run's id and the caller gets the error.
  */
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { messages } from "@/lib/db/schema";
 import { execute } from "@/lib/engine/execute";
 import { finalizeExecutions } from "@/lib/db/queries/executions";
 import { CompositeTracker, InMemoryTracker } from "@/lib/engine/tracker";
 import { EventBus } from "@/lib/tracking/event-bus";
 import { WorkflowTracker } from "@/lib/tracking/workflow-tracker";
-import { createTestUser } from "../helpers/db";
+import { createTestUser, testDb } from "../helpers/db";
 import { collect, echoGraph } from "../engine/helpers";
 import { approvalGraph } from "../engine/fixtures/approval-graph";
 import { eventRows, executionRow, query } from "./helpers";
@@ -150,5 +151,48 @@ describe("a finalizer that cannot store the terminal event", () => {
       sql`select type from execution_events where execution_id = ${paused.executionId} order by seq`,
     );
     expect(rows.some((r) => r.type === "run_cancelled")).toBe(false);
+  });
+});
+
+/**
+ * A chat run's stream hands over its answer as the finish stored it (RunEventStream.storedAnswer), so the chat
+ * route's closing `message` event needs no read back: set once the terminal event is out, equal to the stored
+ * row, and absent when the finish could not store it.
+ */
+describe("a chat stream's stored answer", () => {
+  it("is the answer row as stored, from the terminal event on (and not before)", async () => {
+    const user = await createTestUser();
+    const stream = await execute(
+      { type: "CHAT", message: "Keep this answer" },
+      { userId: user.id, tracker: isolatedTracker(), stream: true },
+    );
+    let seenBeforeEnd = false;
+    let terminalMessageId: string | undefined;
+    for await (const event of stream) {
+      if (event.type === "run_completed") terminalMessageId = event.data.messageId;
+      else if (stream.storedAnswer()) seenBeforeEnd = true;
+    }
+    expect(seenBeforeEnd).toBe(false);
+    const stored = stream.storedAnswer();
+    expect(stored?.id).toBe(terminalMessageId);
+    const { db } = await testDb();
+    const [row] = await db.select().from(messages).where(eq(messages.id, terminalMessageId!));
+    expect(stored).toEqual(row);
+    expect(stored).toMatchObject({ role: "assistant", status: "complete", ownerId: user.id });
+    expect(stored!.content).toContain("Keep this answer");
+  });
+
+  it("is absent when the finish could not store it (the run is recorded as failed instead)", async () => {
+    const user = await createTestUser();
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    faults.finishes = 1;
+    const stream = await execute(
+      { type: "CHAT", message: "This answer is lost" },
+      { userId: user.id, tracker: isolatedTracker(), stream: true },
+    );
+    const types: string[] = [];
+    for await (const event of stream) types.push(event.type);
+    expect(types.at(-1)).toBe("run_failed");
+    expect(stream.storedAnswer()).toBeUndefined();
   });
 });
