@@ -26,8 +26,11 @@ export async function startServer(): Promise<void> {
     // across every instance.
     const { startScheduler } = await import("@/lib/triggers/scheduler");
     startScheduler();
-    // Memory a burst of runs made the heap grow by goes back to the OS once the server is idle.
-    const { startIdleGc } = await import("@/lib/process/idle-gc");
+    // The heap grows by a bounded share past its live size, and what a burst of runs made it grow by goes
+    // back to the OS once the server is idle.
+    const { limitHeapGrowth, startIdleGc } = await import("@/lib/process/idle-gc");
+    const { env } = await import("@/lib/env");
+    limitHeapGrowth(env().LATTICE_HEAP_GROWING_PERCENT);
     startIdleGc();
   } catch (error) {
     console.error(`Lattice: the database could not be opened: ${(error as Error).message}`);
