@@ -1,19 +1,16 @@
 /** Conversations: list (by last activity, cursor-paginated), read with messages, rename, delete. Owner-scoped. */
 import "server-only";
-import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { getConversation, listMessages } from "@/lib/db/queries/conversations";
 import {
   deleteConversation as removeConversation,
   getMessage,
   listConversations,
   renameConversation,
-  replaceConversationTitle,
   searchConversations,
   type ConversationMessageHit,
 } from "@/lib/db/queries/conversation-list";
 import { getDefinition } from "@/lib/db/queries/definitions";
 import { getExecution } from "@/lib/db/queries/execution-list";
-import { getChatModel } from "@/lib/models";
 import type { Conversation, Message } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { isId } from "@/lib/contracts/common";
