@@ -3,6 +3,8 @@
  * hostile content); the crash and cancel suites start their own (they kill it, or point it at a model of
  * their own). run.ts provides the build snapshot and the database.
  */
+import fs from "node:fs";
+import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { freePort, startProductionServer } from "../../helpers/production-server";
 
@@ -23,6 +25,10 @@ export default async function setup(project: TestProject) {
   project.provide("reliability", { baseUrl: server.url, pid: server.pid, dir, databaseUrl });
   return async () => {
     await server.kill("SIGTERM");
+    // Kept whatever the outcome: a 500's request id in a failure message is found here with its cause.
+    const log = path.resolve(import.meta.dirname, "../../../test-results/reliability-server.log");
+    fs.mkdirSync(path.dirname(log), { recursive: true });
+    fs.writeFileSync(log, server.output());
     if (process.env.RELIABILITY_SHOW_SERVER_LOG) console.log(server.output());
   };
 }
