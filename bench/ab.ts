@@ -22,6 +22,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { freePort } from "../tests/helpers/production-server";
 import { benchDatabaseUrl, prepareBenchDatabase } from "./lib/database";
+import { benchServerEnv } from "./lib/server-env";
 import { LatticeClient } from "./peers/lattice-client";
 import { fmt, median, percentile, runLoad, table, type LoadResult } from "./peers/measure";
 import { cpuBetween, snapshotUsage } from "./peers/process-usage";
@@ -78,19 +79,7 @@ async function startBuild(name: "A" | "B", dir: string, openaiUrl: string): Prom
     {
       cwd: root,
       stdio: ["ignore", log, log],
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        NODE_ENV: "production",
-        NEXT_TELEMETRY_DISABLED: "1",
-        DATABASE_URL: databaseUrl,
-        AUTH_SECRET: "bench-secret-0123456789abcdef0123",
-        AUTH_TRUST_HOST: "true",
-        OPENAI_BASE_URL: openaiUrl,
-        OPENAI_API_KEY: "sk-bench",
-        LATTICE_MAX_CONCURRENT_RUNS: "10000",
-        LATTICE_RUNS_PER_MINUTE: "100000",
-      },
+      env: benchServerEnv({ databaseUrl, openaiUrl }),
     },
   );
   children.push(child);

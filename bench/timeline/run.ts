@@ -21,6 +21,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { freePort } from "../../tests/helpers/production-server";
 import { prepareBenchDatabase } from "../lib/database";
+import { benchServerEnv } from "../lib/server-env";
 import { LatticeClient } from "../peers/lattice-client";
 import { median } from "../peers/measure";
 import { startWireServer } from "../peers/wire-server";
@@ -66,20 +67,7 @@ const server = spawn(
   {
     cwd: root,
     stdio: ["ignore", "ignore", "inherit"],
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: databaseUrl,
-      AUTH_SECRET: "bench-secret-0123456789abcdef0123",
-      AUTH_TRUST_HOST: "true",
-      OPENAI_BASE_URL: wire.baseURL,
-      OPENAI_API_KEY: "sk-bench",
-      LATTICE_MAX_CONCURRENT_RUNS: "10000",
-      LATTICE_RUNS_PER_MINUTE: "100000",
-      TIMELINE_OUT: out,
-    },
+    env: { ...benchServerEnv({ databaseUrl, openaiUrl: wire.baseURL }), TIMELINE_OUT: out },
   },
 );
 process.on("exit", () => server.kill("SIGTERM"));

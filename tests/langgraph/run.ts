@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { freePort, startProductionServer, type ProductionServer } from "../helpers/production-server";
+import { addVitestReport } from "../helpers/vitest-report";
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);
@@ -80,21 +81,7 @@ function vitest(backend: string, url: string): Promise<void> {
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
     child.on("close", (code) => {
       console.log(`\n── LangGraph SDK (${backend}) ──\n${output.trimEnd()}`);
-      try {
-        const r = JSON.parse(fs.readFileSync(out, "utf8")) as {
-          numPassedTests: number;
-          numFailedTests: number;
-          numPendingTests: number;
-        };
-        total.passed += r.numPassedTests;
-        total.failed += r.numFailedTests;
-        total.skipped += r.numPendingTests;
-        if (code !== 0 && r.numFailedTests === 0) failures.push(`LangGraph SDK (${backend})`);
-      } catch {
-        failures.push(`LangGraph SDK (${backend}): no report`);
-      } finally {
-        fs.rmSync(out, { force: true });
-      }
+      addVitestReport(out, { exitCode: code, label: `LangGraph SDK (${backend})`, total, failures });
       resolve();
     });
   });

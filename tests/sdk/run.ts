@@ -17,6 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { signUpOverHttp } from "../helpers/http-client";
 import { freePort, startProductionServer, type ProductionServer } from "../helpers/production-server";
+import { addVitestReport, type Tally } from "../helpers/vitest-report";
 import { createSuiteDatabase, dropSuiteDatabase } from "../reliability/lib/database";
 
 const argv = process.argv.slice(2);
@@ -30,11 +31,6 @@ const pgUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 /** What the suites' servers run with: one run at a time per user (the 429 test), loopback allowed for nothing else. */
 export const SDK_SERVER_ENV = { LATTICE_MAX_CONCURRENT_RUNS: "1", LATTICE_RUNS_PER_MINUTE: "1000" };
 
-interface Tally {
-  passed: number;
-  failed: number;
-  skipped: number;
-}
 const total: Tally = { passed: 0, failed: 0, skipped: 0 };
 const failures: string[] = [];
 
@@ -77,21 +73,7 @@ async function typescriptSuite(backend: string, env: Record<string, string>): Pr
     ],
     env,
   );
-  try {
-    const r = JSON.parse(fs.readFileSync(out, "utf8")) as {
-      numPassedTests: number;
-      numFailedTests: number;
-      numPendingTests: number;
-    };
-    total.passed += r.numPassedTests;
-    total.failed += r.numFailedTests;
-    total.skipped += r.numPendingTests;
-    if (code !== 0 && r.numFailedTests === 0) failures.push(`TypeScript SDK (${backend})`);
-  } catch {
-    failures.push(`TypeScript SDK (${backend}): no report`);
-  } finally {
-    fs.rmSync(out, { force: true });
-  }
+  addVitestReport(out, { exitCode: code, label: `TypeScript SDK (${backend})`, total, failures });
 }
 
 async function pythonSuite(backend: string, env: Record<string, string>): Promise<void> {
