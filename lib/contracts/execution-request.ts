@@ -23,6 +23,10 @@ export type ExecutionInput = z.infer<typeof executionInputSchema>;
 export const DURABILITY_MODES = ["exit", "async", "sync"] as const;
 export type Durability = (typeof DURABILITY_MODES)[number];
 
+/** Node ids of the run's workflow, or "*" (every node). */
+export const breakpointListSchema = z.union([z.literal("*"), z.array(z.string().min(1).max(200)).min(1).max(100)]);
+export type BreakpointList = z.infer<typeof breakpointListSchema>;
+
 /** Per-run budgets: the run stops (status failed, code budget) when one is exceeded. */
 export const executionOptionsSchema = z
   .object({
@@ -37,6 +41,14 @@ export const executionOptionsSchema = z
      * "sync"/"async": after every step, for long runs that must survive a crash mid-way.
      */
     durability: z.enum(DURABILITY_MODES).optional(),
+    /**
+     * Breakpoints (LangGraph's interruptBefore): the run pauses before any of these nodes runs ("*": every
+     * node), status "paused"; continuing it (POST /api/executions/:id/resume, no answer needed) runs on.
+     * A run with breakpoints keeps checkpoints.
+     */
+    interruptBefore: breakpointListSchema.optional(),
+    /** Breakpoints after these nodes ran (LangGraph's interruptAfter); as `interruptBefore`. */
+    interruptAfter: breakpointListSchema.optional(),
   })
   .strict();
 export type ExecutionOptions = z.infer<typeof executionOptionsSchema>;

@@ -55,10 +55,20 @@ export const executionErrorSchema = z.object({
 export type ExecutionError = z.infer<typeof executionErrorSchema>;
 
 export const HUMAN_MODES = ["approval", "input"] as const;
+export const INTERRUPT_KINDS = ["human", "breakpoint"] as const;
+export const BREAKPOINT_SIDES = ["before", "after"] as const;
 export const interruptInfoSchema = z.object({
   nodeId: z.string(),
   question: z.string(),
+  /** A breakpoint is "approval": any answer (or none) continues the run. */
   mode: z.enum(HUMAN_MODES),
+  /**
+   * What paused the run: a human node (absent: the same) or a breakpoint the run was started with
+   * (`options.interruptBefore` / `interruptAfter`), which a continue without an answer resumes.
+   */
+  kind: z.enum(INTERRUPT_KINDS).optional(),
+  /** A breakpoint's side of `nodeId`: paused before it ran, or after. */
+  when: z.enum(BREAKPOINT_SIDES).optional(),
 });
 export type InterruptInfo = z.infer<typeof interruptInfoSchema>;
 

@@ -6,7 +6,9 @@
 import "server-only";
 import type { BaseMessage } from "@langchain/core/messages";
 import { Annotation, messagesStateReducer, type Messages } from "@langchain/langgraph";
+import { z } from "zod";
 import type { HistoryEntry, Source, UsageByModel } from "@/lib/contracts/execution-result";
+import { AppError } from "@/lib/errors";
 
 /** Set by the engine when a run starts; read by nodes and expressions (as `metadata` and `input`). */
 export interface RunMetadata {
@@ -164,4 +166,75 @@ export function totalUsage(usage: UsageByModel): { inputTokens: number; outputTo
     outputTokens += u.outputTokens;
   }
   return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
+}
+
+const MESSAGE_ROLES = ["human", "user", "ai", "assistant", "system", "tool", "remove"] as const;
+const messageText = z.union([z.string().max(100_000), z.array(z.unknown()).max(100)]);
+
+/** A message as LangGraph's clients write one: a dict with `type` or `role` and `content`, [role, text], or text. */
+const messageLikeSchema = z.union([
+  z.string().max(100_000),
+  z.tuple([z.enum(MESSAGE_ROLES), z.string().max(100_000)]),
+  z
+    .looseObject({
+      type: z.enum(MESSAGE_ROLES).optional(),
+      role: z.enum(MESSAGE_ROLES).optional(),
+      content: messageText,
+      id: z.string().max(200).optional(),
+    })
+    .refine((m) => m.type !== undefined || m.role !== undefined, { message: "needs a type or role" }),
+]);
+
+/**
+ * The channels a client may write (LangGraph's `updateState`, `Command.update`), each checked against what
+ * the nodes read: messages (appended or replaced by id, through the messages reducer), variables (merged),
+ * retrieval context, summary, loop and branch state, the routed error. The run's own channels — owner,
+ * conversation, run snapshot (metadata), node history, usage, tool-call count, sources — are not writable.
+ */
+const stateUpdateSchema = z.strictObject({
+  messages: z.union([messageLikeSchema, z.array(messageLikeSchema).max(1000)]).optional(),
+  variables: z.record(z.string().max(200), z.unknown()).optional(),
+  retrieval_context: z.string().max(1_000_000).optional(),
+  conversation_summary: z.string().max(1_000_000).optional(),
+  loop_state: z
+    .record(z.string(), z.strictObject({ iteration: z.number().int().min(0), done: z.boolean() }))
+    .optional(),
+  error_state: z
+    .strictObject({
+      nodeId: z.string(),
+      nodeType: z.string(),
+      message: z.string(),
+      code: z.string().optional(),
+      attempts: z.number().int().min(0),
+      at: z.string(),
+    })
+    .nullable()
+    .optional(),
+  conditional_results: z.record(z.string(), z.string().max(200)).optional(),
+});
+export const WRITABLE_STATE_KEYS = Object.keys(stateUpdateSchema.shape);
+
+/**
+ * A client's state update, checked: a 422 whose message names the key (`<path>.<key>…`) that is not a
+ * writable channel of the workflow state or holds the wrong shape.
+ */
+export function parseStateUpdate(value: unknown, path: string): WorkflowUpdate {
+  const parsed = stateUpdateSchema.safeParse(value);
+  if (parsed.success) return parsed.data as WorkflowUpdate;
+  const issues = parsed.error.issues.flatMap((issue) => {
+    const at = [path, ...issue.path.map(String)].join(".");
+    if (issue.code === "unrecognized_keys")
+      return issue.keys.map((key) => ({
+        path: [at, key].join("."),
+        message:
+          key in CHANNELS
+            ? "is the run's own state, which a client cannot write"
+            : `is not a key of the workflow state (writable: ${WRITABLE_STATE_KEYS.join(", ")})`,
+      }));
+    if (issue.path.length === 0 && issue.code === "invalid_type")
+      return [{ path: at, message: "must be an object of state keys" }];
+    return [{ path: at, message: issue.message }];
+  });
+  const first = issues[0]!;
+  throw new AppError("validation:state", `Invalid state update: ${first.path}: ${first.message}`, { issues });
 }
