@@ -31,6 +31,10 @@ export const eventDataSchemas = {
     conversationId: z.string().optional(),
     correlationId: z.string().optional(),
     parentExecutionId: z.string().optional(),
+    /** A child run (subworkflow node, run_workflow tool): the parent's node that started it. */
+    parentNodeId: z.string().optional(),
+    /** A child run: the seq of its parent's last event when it was started (where it sits among them). */
+    parentSeq: z.number().int().min(0).optional(),
     /** True when this call continues a paused run. */
     resumed: z.boolean(),
   }),

@@ -75,6 +75,8 @@ export interface ExecutionContextInit {
   parentExecutionId?: string;
   /** The run that started this one (a subworkflow node, the run_workflow tool), in this process. */
   parentRun?: ExecutionContext;
+  /** Where a child run started in its parent: the parent's node, and the seq of the parent's last event then. */
+  parentPlace?: { nodeId?: string; seq: number };
   depth?: number;
   options?: ExecutionOptions;
   resources: ExecutionResources;
@@ -103,6 +105,7 @@ export class ExecutionContext {
   readonly parentExecutionId: string | undefined;
   /** The run that started this one, in this process: its budgets cover this run's usage too. */
   readonly parentRun: ExecutionContext | undefined;
+  readonly parentPlace: { nodeId?: string; seq: number } | undefined;
   readonly depth: number;
   // Configuration
   readonly request: ExecutionRequest;
@@ -178,6 +181,7 @@ export class ExecutionContext {
     this.correlationId = init.correlationId ?? this.executionId;
     this.parentExecutionId = init.parentExecutionId;
     this.parentRun = init.parentRun;
+    this.parentPlace = init.parentPlace;
     this.depth = init.depth ?? 0;
     this.options = init.options ?? {};
     this.resources = init.resources;
@@ -285,6 +289,8 @@ export class ExecutionContext {
       ...(this.conversationId ? { conversationId: this.conversationId } : {}),
       ...(this.correlationId ? { correlationId: this.correlationId } : {}),
       ...(this.parentExecutionId ? { parentExecutionId: this.parentExecutionId } : {}),
+      ...(this.parentPlace?.nodeId ? { parentNodeId: this.parentPlace.nodeId } : {}),
+      ...(this.parentPlace ? { parentSeq: this.parentPlace.seq } : {}),
       resumed: this.resumed,
     };
   }

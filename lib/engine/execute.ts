@@ -130,7 +130,7 @@ const CHILD_ADMISSION_WAIT_MS = 60_000;
  */
 async function runChildWorkflow(
   ctx: ExecutionContext,
-  args: { definitionId: string; version?: number; input: ExecutionInput },
+  args: { definitionId: string; version?: number; input: ExecutionInput; parentNodeId?: string },
 ): Promise<ExecutionResult> {
   const request = {
     type: "DEFINITION",
@@ -142,7 +142,14 @@ async function runChildWorkflow(
     userId: ctx.userId,
     tracker: ctx.tracker,
     signal: ctx.signal,
-    parent: { executionId: ctx.executionId, depth: ctx.depth, correlationId: ctx.correlationId, run: ctx },
+    parent: {
+      executionId: ctx.executionId,
+      depth: ctx.depth,
+      correlationId: ctx.correlationId,
+      run: ctx,
+      ...(args.parentNodeId ? { nodeId: args.parentNodeId } : {}),
+      seq: ctx.lastSeq,
+    },
     admission: { ...runLimitSettings(), child: true },
   };
   const waitUntil = Date.now() + CHILD_ADMISSION_WAIT_MS;

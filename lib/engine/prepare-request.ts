@@ -147,6 +147,11 @@ export async function prepareRequest(
         ? { trigger: { type: "rerun" as const, id: options.rerunOf } }
         : {}),
     ...(options.parent?.run ? { parentRun: options.parent.run } : {}),
+    ...(options.parent?.seq !== undefined
+      ? {
+          parentPlace: { seq: options.parent.seq, ...(options.parent.nodeId ? { nodeId: options.parent.nodeId } : {}) },
+        }
+      : {}),
     depth,
     options: request.options,
     resources: defaultResources,

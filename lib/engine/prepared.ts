@@ -36,7 +36,15 @@ export interface ExecuteOptions {
   /** Continue a paused run (a human node) with the person's answer. */
   resume?: { executionId: string; answer: unknown };
   /** Set by the engine itself when a workflow runs another (subworkflow node, run_workflow tool). */
-  parent?: { executionId: string; depth: number; correlationId?: string; run?: ExecutionContext };
+  parent?: {
+    executionId: string;
+    depth: number;
+    correlationId?: string;
+    run?: ExecutionContext;
+    /** The parent's node that starts this run, and the seq of the parent's last event then. */
+    nodeId?: string;
+    seq?: number;
+  };
   /** A top-level run that re-runs an earlier one (the API's rerun): recorded as its parentExecutionId. */
   rerunOf?: string;
   /**

@@ -45,7 +45,13 @@ export interface WorkflowRuntime {
   userId: string;
   depth: number;
   resources: ExecutionResources;
-  runWorkflow(args: { definitionId: string; version?: number; input: ExecutionInput }): Promise<ExecutionResult>;
+  /** `parentNodeId`: the node that starts the child (its place in this run's events). */
+  runWorkflow(args: {
+    definitionId: string;
+    version?: number;
+    input: ExecutionInput;
+    parentNodeId?: string;
+  }): Promise<ExecutionResult>;
   /** Chat models made for this run, by node and spec: a scripted model keeps its place across loop passes and retries. */
   models: Map<string, { model: BaseChatModel; spec: ChatModelSpec }>;
   /** "provider:model" each node's model resolved to, so its streamed tokens count against the right price. */
@@ -387,7 +393,7 @@ function wrapNode(
             emitToken: (text) => emit({ event: "token", nodeId: node.id, data: { text, nodeId: node.id } }),
             runWorkflow: async (args) => {
               await runtime.started;
-              return runtime.runWorkflow(args);
+              return runtime.runWorkflow({ ...args, parentNodeId: node.id });
             },
             started: runtime.started,
             modelCallsBeforeStart: runtime.modelCallsBeforeStart,

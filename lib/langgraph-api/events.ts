@@ -9,7 +9,9 @@
  * - `custom`: Lattice's own run events (what nodes write to LangGraph's custom stream);
  * - `events`: LangChain-style `on_chain_start`/`on_chat_model_stream`/`on_chain_end`;
  * - `debug` (and `tasks`): task starts and results.
- * Each SSE id is `<seq>-<k>`: the Lattice event's sequence number and the place of the frame it made.
+ * Each SSE id is `<seq>-<k>`: the Lattice event's sequence number and the place of the frame it made. A child
+ * run's frames (stream_subgraphs, subgraphs.ts) are named `<event>|<namespace>` and their ids say where they
+ * sit: `<anchor seq>~<child execution id>~<the child's own id>` (see `framePlace`).
  */
 import "server-only";
 import type { ExecutionEvent } from "@/lib/contracts/events";
@@ -21,6 +23,8 @@ export interface FrameContext {
   threadId: string;
   executionId: string;
   modes: ReadonlySet<string>;
+  /** A child run's namespace (`<parent node id>:<child execution id>`, nested ones joined by "|"). */
+  namespace?: string;
 }
 
 /** What the mapping remembers while it reads one run's events in order. */
@@ -40,7 +44,7 @@ export class FrameMapper {
       langgraph_node: nodeId,
       langgraph_step: this.step,
       langgraph_triggers: [],
-      langgraph_checkpoint_ns: "",
+      langgraph_checkpoint_ns: this.ctx.namespace ?? "",
       run_id: this.ctx.runId,
       thread_id: this.ctx.threadId,
       lattice_execution_id: this.ctx.executionId,
@@ -62,6 +66,12 @@ export class FrameMapper {
 
   /** The frames one Lattice event makes (terminal events are handled by the caller). */
   frames(event: ExecutionEvent): LgFrame[] {
+    const out = this.rootFrames(event);
+    const ns = this.ctx.namespace;
+    return ns ? out.map((frame) => ({ ...frame, event: `${frame.event}|${ns}` })) : out;
+  }
+
+  private rootFrames(event: ExecutionEvent): LgFrame[] {
     const out: LgFrame[] = [];
     const timestamp = event.at;
     if (this.has("custom") && event.type !== "run_started") out.push({ event: "custom", data: event });
@@ -186,6 +196,7 @@ export class FrameMapper {
         if (this.has("updates"))
           out.push({
             event: "updates",
+            // A breakpoint is an interrupt without a value, as LangGraph streams it.
             data: { __interrupt__: [{ value: event.data, id: `${this.ctx.executionId}:${event.data.nodeId}` }] },
           });
         break;
@@ -201,12 +212,52 @@ export function toLgSse(frame: LgFrame): string {
   return `${frame.id ? `id: ${frame.id}\n` : ""}event: ${frame.event}\ndata: ${JSON.stringify(frame.data ?? null)}\n\n`;
 }
 
-/** A Last-Event-ID of ours: the Lattice sequence number and the frame's place among those it made. */
-export function parseFrameId(value: string | null | undefined): { seq: number; k: number } | undefined {
-  const match = /^(\d{1,12})-(\d{1,6})$/.exec(value?.trim() ?? "");
-  return match ? { seq: Number(match[1]), k: Number(match[2]) } : undefined;
+/**
+ * Where a frame sits in a run's stream, as a list compared item by item: `[seq, k]` for the run's own
+ * frames; `[anchor, ∞, child id, …the child's place]` for a child run's, which come as one block after every
+ * frame of the parent's event `anchor` (the last one before the child started), children of one anchor in
+ * the order of their ids.
+ */
+export type FramePlace = ReadonlyArray<number | string>;
+
+/** A child's block inside its parent's place: after every frame of its anchor event. */
+export function childPlace(anchor: number, childId: string, inner: FramePlace): FramePlace {
+  return [anchor, Number.POSITIVE_INFINITY, childId, ...inner];
 }
 
-export function isAfter(seq: number, k: number, last: { seq: number; k: number } | undefined): boolean {
-  return !last || seq > last.seq || (seq === last.seq && k > last.k);
+/** The SSE id of a place: `<seq>-<k>`, with `<anchor>~<child id>~` before it for each child level. */
+export function frameIdOf(place: FramePlace): string {
+  const parts: string[] = [];
+  for (let i = 0; i + 2 < place.length; i += 3) parts.push(String(place[i]), String(place[i + 2]));
+  return [...parts, `${place[place.length - 2]}-${place[place.length - 1]}`].join("~");
+}
+
+/** A Last-Event-ID of ours (see frameIdOf); undefined for anything else. */
+export function parseFrameId(value: string | null | undefined): FramePlace | undefined {
+  const parts = (value?.trim() ?? "").split("~");
+  if (parts.length % 2 !== 1 || parts.length > 41) return undefined;
+  const place: Array<number | string> = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    if (!/^\d{1,12}$/.test(parts[i]!) || !/^[0-9A-Za-z]{1,40}$/.test(parts[i + 1]!)) return undefined;
+    place.push(Number(parts[i]), Number.POSITIVE_INFINITY, parts[i + 1]!);
+  }
+  const match = /^(\d{1,12})-(\d{1,6})$/.exec(parts[parts.length - 1]!);
+  if (!match) return undefined;
+  place.push(Number(match[1]), Number(match[2]));
+  return place;
+}
+
+/** Whether the frame at `place` comes after the one a client saw last (always, when it saw none). */
+export function isAfterPlace(place: FramePlace, last: FramePlace | undefined): boolean {
+  if (!last) return true;
+  for (let i = 0; i < Math.min(place.length, last.length); i += 1) {
+    const a = place[i]!;
+    const b = last[i]!;
+    if (a !== b) return typeof a === "number" && typeof b === "number" ? a > b : String(a) > String(b);
+  }
+  return place.length > last.length;
+}
+
+export function isAfter(seq: number, k: number, last: FramePlace | undefined): boolean {
+  return isAfterPlace([seq, k], last);
 }

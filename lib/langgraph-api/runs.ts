@@ -33,13 +33,13 @@ import {
 import type { LanggraphRun, LanggraphThread } from "@/lib/db/schema";
 import { AppError, isAppError } from "@/lib/errors";
 import { cancelRun, rerunExecution, resumeRun, startRun, withCallerTrigger } from "@/lib/services/executions";
-import { getEventBus } from "@/lib/tracking/event-bus";
 import { getExecutionStatus } from "@/lib/db/queries/executions";
 import { type AssistantTarget, assistantOf, resolveAssistant } from "./assistants";
-import { FrameMapper, isAfter, type LgFrame, parseFrameId } from "./events";
+import { FrameMapper, frameIdOf, isAfter, isAfterPlace, type LgFrame, parseFrameId } from "./events";
 import { notFound } from "./http";
 import type { RunCreate } from "./schemas";
 import { latestTuple, toThreadState, visibleValues } from "./state";
+import { ChildFrames, runEvents } from "./subgraphs";
 import { createThread, currentState, recordOf, requireThread, threadExecutions } from "./threads";
 import { executionTuples, findCheckpoint } from "./state";
 
@@ -559,15 +559,19 @@ export async function* runFrames({
     return;
   }
   const executionId = run.executionId;
-  const mapper = new FrameMapper({ runId, threadId: run.threadId, executionId, modes: modesOf(run, streamMode) });
-  const isOver = async () => {
-    const now = await getExecutionStatus({ executionId, ownerId });
-    return !now || (now.status !== "running" && now.status !== "pending");
-  };
   const modes = modesOf(run, streamMode);
+  const mapper = new FrameMapper({ runId, threadId: run.threadId, executionId, modes });
   const steps = new StepValues(ownerId, executionId);
+  // stream_subgraphs: the child runs' events too, under their namespaces (subgraphs.ts).
+  const children = new ChildFrames({ ownerId, runId, threadId: run.threadId, modes });
+  const source = { ownerId, executionId, afterSeq: run.startSeq, signal };
   let last: ExecutionEvent | undefined;
-  for await (const event of getEventBus().subscribe({ executionId, ownerId, afterSeq: run.startSeq, signal, isOver })) {
+  for await (const { path, event } of runEvents(source, { subgraphs: kwargsOf(run).stream_subgraphs === true })) {
+    if (path.length) {
+      for (const { frame, place } of await children.frames({ path, event }))
+        if (isAfterPlace(place, after)) yield { ...frame, id: frameIdOf(place) };
+      continue;
+    }
     last = event;
     if (isTerminalEvent(event)) break;
     const frames = mapper.frames(event);

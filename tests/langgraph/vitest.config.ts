@@ -17,7 +17,7 @@ export default defineConfig({
   },
   test: {
     root,
-    include: ["tests/langgraph/sdk.test.ts"],
+    include: ["tests/langgraph/sdk.test.ts", "tests/langgraph/subgraphs.test.ts"],
     environment: "node",
     pool: "forks",
     fileParallelism: false,

@@ -10,6 +10,7 @@ import {
   langgraphRuns,
   langgraphThreads,
   workflowDefinitions,
+  workflowExecutions,
   workflowSchedules,
   type LanggraphRun,
   type LanggraphThread,
@@ -226,6 +227,26 @@ export async function listThreadExecutions({ ownerId, threadId }: { ownerId: str
     .where(and(eq(langgraphRuns.ownerId, ownerId), eq(langgraphRuns.threadId, threadId)))
     .orderBy(desc(langgraphRuns.createdAt), desc(langgraphRuns.id));
   return [...new Set(rows.map((r) => r.executionId).filter((id): id is string => Boolean(id)))];
+}
+
+/**
+ * The child runs an execution started (subworkflow nodes, the run_workflow tool): their trigger id is the
+ * parent's id (workflow_executions_trigger_idx), in the order they were created.
+ */
+export async function listChildExecutionIds({ ownerId, parentId }: { ownerId: string; parentId: string }) {
+  const db = await getDb();
+  const rows = await db
+    .select({ id: workflowExecutions.id })
+    .from(workflowExecutions)
+    .where(
+      and(
+        eq(workflowExecutions.triggerId, parentId),
+        eq(workflowExecutions.triggerType, "subworkflow"),
+        eq(workflowExecutions.ownerId, ownerId),
+      ),
+    )
+    .orderBy(asc(workflowExecutions.createdAt), asc(workflowExecutions.id));
+  return rows.map((r) => r.id);
 }
 
 // ---------------------------------------------------------------------------------------------------------
