@@ -808,6 +808,34 @@ export const langgraphRuns = pgTable(
   (t) => [index("langgraph_runs_thread_idx").on(t.threadId, t.createdAt)],
 );
 
+/**
+ * The LangGraph store (`/store/*`): an owner's JSON documents by namespace (labels, none empty or with a
+ * ".") and key. `search_text` is what a search's `query` matches (the value's text, the fields its `index`
+ * names, or null when `index` is false: no embeddings); `ttl_minutes`/`expires_at` its time to live.
+ */
+export const langgraphStoreItems = pgTable(
+  "langgraph_store_items",
+  {
+    ownerId: ref("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    namespace: text("namespace").array().notNull(),
+    key: text("key").notNull(),
+    value: jsonb("value").notNull(),
+    searchText: text("search_text"),
+    ttlMinutes: doublePrecision("ttl_minutes"),
+    expiresAt: tstz("expires_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ownerId, t.namespace, t.key] }),
+    index("langgraph_store_items_expires_idx")
+      .on(t.expiresAt)
+      .where(sql`expires_at is not null`),
+  ],
+);
+
 export type User = typeof users.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type WorkflowTemplate = typeof workflowTemplates.$inferSelect;
@@ -826,3 +854,4 @@ export type McpServer = typeof mcpServers.$inferSelect;
 export type McpSession = typeof mcpSessions.$inferSelect;
 export type LanggraphThread = typeof langgraphThreads.$inferSelect;
 export type LanggraphRun = typeof langgraphRuns.$inferSelect;
+export type LanggraphStoreItem = typeof langgraphStoreItems.$inferSelect;
