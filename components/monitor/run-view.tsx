@@ -20,7 +20,9 @@ import {
   History,
   Loader2,
   MessageSquare,
+  Pause,
   PencilRuler,
+  Play,
   RotateCw,
   ThumbsDown,
   ThumbsUp,
@@ -320,6 +322,7 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
           key={`${interrupt.nodeId}-${run.lastSeq}`}
           question={interrupt.question}
           mode={interrupt.mode}
+          {...(interrupt.kind === "breakpoint" ? { breakpoint: interrupt.when ?? "before" } : {})}
           busy={action === "answer"}
           onAnswer={answer}
           onShowNode={() => select(interrupt.nodeId)}
@@ -571,20 +574,58 @@ function RunLinksRow({ links }: { links: RunLinks }) {
   return <div className="mt-2.5 flex flex-wrap gap-x-4 gap-y-1 text-[12.5px] text-zinc-600">{items}</div>;
 }
 
+/** A run paused at a breakpoint (started with interruptBefore/After): it continues without an answer. */
+function BreakpointPanel({
+  when,
+  busy,
+  onContinue,
+  onShowNode,
+}: {
+  when: "before" | "after";
+  busy: boolean;
+  onContinue: () => void;
+  onShowNode: () => void;
+}) {
+  return (
+    <section data-testid="breakpoint-panel" className="rounded-lg border border-sky-200 bg-sky-50/70 px-4 py-3.5">
+      <div className="flex items-center gap-2.5">
+        <span className="flex size-7 shrink-0 items-center justify-center rounded-full bg-sky-100 text-sky-700">
+          <Pause aria-hidden className="size-4" />
+        </span>
+        <p className="min-w-0 flex-1 text-[13px] text-zinc-800">
+          Paused at a breakpoint {when} a step ·{" "}
+          <button type="button" className="underline-offset-2 hover:underline" onClick={onShowNode}>
+            show the step
+          </button>
+        </p>
+        <Button data-testid="breakpoint-continue" disabled={busy} onClick={onContinue}>
+          {busy ? <Loader2 aria-hidden className="animate-spin" /> : <Play aria-hidden />}
+          Continue
+        </Button>
+      </div>
+    </section>
+  );
+}
+
 function AnswerPanel({
   question,
   mode,
+  breakpoint,
   busy,
   onAnswer,
   onShowNode,
 }: {
   question: string;
   mode: "approval" | "input";
+  /** Paused at a breakpoint, not a human node: a Continue button instead of a question. */
+  breakpoint?: "before" | "after";
   busy: boolean;
   onAnswer: (body: { approved?: boolean; text?: string }) => void;
   onShowNode: () => void;
 }) {
   const [text, setText] = useState("");
+  if (breakpoint)
+    return <BreakpointPanel when={breakpoint} busy={busy} onContinue={() => onAnswer({})} onShowNode={onShowNode} />;
   return (
     <section data-testid="answer-panel" className="rounded-lg border border-amber-200 bg-amber-50/70 px-4 py-3.5">
       <div className="flex items-start gap-2.5">

@@ -190,7 +190,11 @@ export const executionListResponseSchema = z
 
 export const executionResponseSchema = z.object({ execution: executionDetailSchema });
 
-/** POST /api/executions/:id/resume: the answer to the human node the run waits at. */
+/**
+ * POST /api/executions/:id/resume: the answer to the human node the run waits at — `approved` for an
+ * approval step, `text` for an input step (a 422 without either). A run paused at a breakpoint
+ * (interrupt `kind: "breakpoint"`) continues with an empty body `{}`.
+ */
 export const resumeExecutionBodySchema = z
   .object({
     /** For an approval step: approve or reject. */
@@ -199,10 +203,6 @@ export const resumeExecutionBodySchema = z
     text: z.string().max(100_000).optional(),
   })
   .strict()
-  .refine((body) => body.approved !== undefined || body.text !== undefined, {
-    message: "give `approved` (an approval step) or `text` (an input step)",
-    path: ["approved"],
-  })
   .meta({ id: "ResumeExecutionBody" });
 export type ResumeExecutionBody = z.infer<typeof resumeExecutionBodySchema>;
 

@@ -14,7 +14,14 @@ import "server-only";
 import { AppError, isAppError, issuesFromZod } from "@/lib/errors";
 import type { ExecutionContext } from "./context";
 import { EventQueue, type RunEventStream } from "./event-queue";
-import { type ExecuteOptions, originalRequest, type PreparedExecution, loadPausedRun, snapshotOf } from "./prepared";
+import {
+  type ExecuteOptions,
+  originalRequest,
+  type PreparedExecution,
+  loadPausedRun,
+  type ResumeRequest,
+  snapshotOf,
+} from "./prepared";
 import { prepareRequest } from "./prepare-request";
 import { prepareFromStep, prepareResume } from "./prepare-resume";
 import { executionRequestSchema, type ExecutionInput } from "@/lib/contracts/execution-request";
@@ -25,7 +32,7 @@ import { loadRunStep } from "./time-travel";
 import { InMemoryTracker } from "./tracker";
 import { outsideRunnableContext } from "./langchain-context";
 
-export { type ExecuteOptions, WorkflowValidationError } from "./prepared";
+export { type ExecuteOptions, type ResumeRequest, WorkflowValidationError } from "./prepared";
 export type { RunEventStream } from "./event-queue";
 
 export function execute(request: unknown, options: ExecuteOptions & { stream: true }): Promise<RunEventStream>;
@@ -52,21 +59,25 @@ export async function execute(request: unknown, options: ExecuteOptions): Promis
   return events.streamOf(run.ctx, running);
 }
 
-export interface ResumeOptions extends Omit<ExecuteOptions, "resume" | "parent"> {
-  executionId: string;
-  answer: unknown;
-}
+export interface ResumeOptions extends Omit<ExecuteOptions, "resume" | "parent">, ResumeRequest {}
 
-/** Continues a paused run with a person's answer — the same path as `execute`, with `resume` set. */
+/**
+ * Continues a paused run — a human node with the person's answer, a breakpoint with or without one, with
+ * LangGraph's Command update/goto when given — the same path as `execute`, with `resume` set.
+ */
 export function resumeExecution(options: ResumeOptions & { stream: true }): Promise<RunEventStream>;
 export function resumeExecution(options: ResumeOptions & { stream?: false }): Promise<ExecutionResult>;
 export async function resumeExecution({
   executionId,
   answer,
+  update,
+  goto,
+  breakpoints,
   ...options
 }: ResumeOptions): Promise<ExecutionResult | RunEventStream> {
   const { snapshot } = await loadPausedRun({ executionId, userId: options.userId });
-  return execute(originalRequest(snapshot), { ...options, resume: { executionId, answer } });
+  const resume: ResumeRequest = { executionId, answer, update, goto, breakpoints };
+  return execute(originalRequest(snapshot), { ...options, resume });
 }
 
 export interface RerunFromStepOptions extends Omit<ExecuteOptions, "resume" | "parent" | "rerunOf" | "fromCheckpoint"> {

@@ -28,6 +28,7 @@ import type { ExecutionInput, ExecutionRequest } from "@/lib/contracts/execution
 import { defaultResources } from "./resources";
 import { titleFromMessage } from "./title";
 import type { Tracker } from "./tracker";
+import { checkBreakpoints } from "./breakpoints";
 
 interface LoadedWorkflow {
   raw: unknown;
@@ -107,6 +108,7 @@ export async function prepareRequest(
   }
 
   const definition = validDefinition(loaded.raw, ownerId, depth, loaded.sourceDefinitionId);
+  if (request.options) checkBreakpoints(definition, request.options, "options.");
 
   if (loaded.temporaryFrom) {
     const temporary = await createTemporaryDefinition({

@@ -21,21 +21,28 @@ import {
   snapshotOf,
   validDefinition,
 } from "./prepared";
-import type { ExecutionRequest } from "@/lib/contracts/execution-request";
+import type { ExecutionOptions, ExecutionRequest } from "@/lib/contracts/execution-request";
+import { parseStateUpdate } from "@/lib/workflow/state";
+import { checkBreakpoints, checkNodeIds } from "./breakpoints";
 import type { WorkflowGraph } from "@/lib/workflow/definition";
 import { defaultResources } from "./resources";
 import { copyStepToThread, loadRunStep } from "./time-travel";
 import type { Tracker } from "./tracker";
 
-/** A paused run (a human node) continued with the person's answer: the same execution, from its checkpoint. */
+/**
+ * A paused run continued: the same execution, from its checkpoint. At a human node the person's answer is
+ * LangGraph's `Command({ resume })`; at a breakpoint (or a state written since the pause) the run goes on
+ * from where it stopped, with the answer when one is given (a human node still ahead reads it). A Command's
+ * `update` (checked against the workflow state) and `goto` (node ids) go with it.
+ */
 export async function prepareResume(
   request: ExecutionRequest,
   options: ExecuteOptions,
   tracker: Tracker,
 ): Promise<PreparedExecution> {
-  const { executionId, answer } = options.resume!;
-  const parsedAnswer = humanAnswerSchema.safeParse(answer);
-  if (!parsedAnswer.success) {
+  const { executionId, answer, update, goto, breakpoints } = options.resume!;
+  const parsedAnswer = answer === undefined ? undefined : humanAnswerSchema.safeParse(answer);
+  if (parsedAnswer && !parsedAnswer.success) {
     throw new AppError("bad_request:answer", "The answer must be true/false, text, or { approved, text }.", {
       issues: issuesFromZod(parsedAnswer.error.issues).map((i) => ({
         ...i,
@@ -43,10 +50,17 @@ export async function prepareResume(
       })),
     });
   }
-  const { snapshot, values } = await loadPausedRun({ executionId, userId: options.userId });
+  const { snapshot, values, waitsAt } = await loadPausedRun({ executionId, userId: options.userId });
   if (snapshot.request.type !== request.type) {
     throw new AppError("bad_request:resume", "The request does not match the paused run.");
   }
+  if (waitsAt === "human" && !parsedAnswer)
+    throw new AppError(
+      "validation:answer",
+      "This run waits at a human node: give its answer (approved for an approval step, text for an input step).",
+      { issues: [{ path: "answer", message: "is required at a human node" }] },
+    );
+  const stateUpdate = update === undefined ? undefined : parseStateUpdate(update, "update");
   const ctx = contextFromSnapshot(snapshot, options.userId, tracker, {
     executionId,
     ...(snapshot.conversationId ? { conversationId: snapshot.conversationId } : {}),
@@ -55,7 +69,10 @@ export async function prepareResume(
     ...(snapshot.outsideConversation ? { outsideConversation: true } : {}),
     seqStart: (await tracker.lastSeq?.(executionId)) ?? 0,
     resumed: true,
+    ...(breakpoints ? { options: { ...withoutBreakpoints(snapshot.options), ...breakpoints } } : {}),
   });
+  if (goto) checkNodeIds(ctx.definition, goto, "goto");
+  if (breakpoints) checkBreakpoints(ctx.definition, breakpoints, "");
   // The execution's totals so far: the result of a resumed run reports the whole execution.
   restoreCheckpointedState(ctx, values);
   // Its child runs before the pause count against its budgets (they are on their own rows).
@@ -69,7 +86,15 @@ export async function prepareResume(
   }
   return {
     ctx,
-    graphInput: new Command({ resume: parsedAnswer.data }),
+    // Nothing to hand over: LangGraph continues from the checkpoint (input null).
+    graphInput:
+      parsedAnswer || stateUpdate || goto
+        ? new Command({
+            ...(parsedAnswer ? { resume: parsedAnswer.data } : {}),
+            ...(stateUpdate ? { update: stateUpdate } : {}),
+            ...(goto ? { goto } : {}),
+          })
+        : null,
     ...(options.signal ? { signal: options.signal } : {}),
   };
 }
@@ -157,6 +182,10 @@ function contextFromSnapshot(
     tracker,
     ...overrides,
   });
+}
+
+function withoutBreakpoints({ interruptBefore: _before, interruptAfter: _after, ...rest }: ExecutionOptions) {
+  return rest;
 }
 
 function toolsOf(config: unknown): unknown[] {

@@ -19,10 +19,12 @@ import {
   executionInputSchema,
   executionOptionsSchema,
   executionRequestSchema,
+  type ExecutionOptions,
   type ExecutionRequest,
 } from "@/lib/contracts/execution-request";
 import { historyEntrySchema } from "@/lib/contracts/execution-result";
 import { engineValidationContext } from "./resources";
+import { nextNodesOf } from "./time-travel";
 import type { Tracker } from "./tracker";
 
 export interface ExecuteOptions {
@@ -33,8 +35,8 @@ export interface ExecuteOptions {
   /** Cancels the run: the model call and every tool stop; the result says "cancelled" with the usage so far. */
   signal?: AbortSignal;
   tracker?: Tracker;
-  /** Continue a paused run (a human node) with the person's answer. */
-  resume?: { executionId: string; answer: unknown };
+  /** Continue a paused run (a human node: with the person's answer; a breakpoint: with or without one). */
+  resume?: ResumeRequest;
   /** Set by the engine itself when a workflow runs another (subworkflow node, run_workflow tool). */
   parent?: {
     executionId: string;
@@ -66,6 +68,20 @@ export interface ExecuteOptions {
    * `execute` throws a 429 before anything of the run is written (the API's runs; see lib/services).
    */
   admission?: RunAdmissionLimits;
+}
+
+/**
+ * How a paused run continues: the answer to the human node it waits at (optional at a breakpoint), and
+ * LangGraph's Command fields — state `update` (checked like updateState's values) and `goto` (node ids).
+ * `breakpoints` replace the run's own for this continuation (a LangGraph API run names its own); without
+ * them the breakpoints the run started with apply again.
+ */
+export interface ResumeRequest {
+  executionId: string;
+  answer?: unknown;
+  update?: unknown;
+  goto?: string[];
+  breakpoints?: Pick<ExecutionOptions, "interruptBefore" | "interruptAfter">;
 }
 
 /** The invalid graph, with the validator's full result (the API returns `issues`; the editor reads `validation`). */
@@ -138,14 +154,19 @@ export function snapshotOf(values: Record<string, unknown>): RunSnapshot {
   return snapshot.data;
 }
 
-/** A paused run's checkpointed state, if it exists, is the user's, and waits for an answer. */
+/**
+ * A paused run's checkpointed state, if it exists, is the user's, and has work left: `waitsAt` "human" when
+ * a human node's interrupt waits for its answer, "step" when nodes are next with no interrupt pending (a
+ * breakpoint, or a state written with updateState since the pause) — continued with or without an answer.
+ */
 export async function loadPausedRun({ executionId, userId }: { executionId: string; userId: string }) {
   const tuple = await getCheckpointSaver().getTuple({ configurable: { thread_id: executionId, checkpoint_ns: "" } });
   const values = tuple?.checkpoint.channel_values as Record<string, unknown> | undefined;
   if (!tuple || !values || values.user_id !== userId) {
     throw new AppError("not_found:execution", "There is no paused run with this id.");
   }
-  if (!(tuple.pendingWrites ?? []).some(([, channel]) => channel === INTERRUPT)) {
+  const human = (tuple.pendingWrites ?? []).some(([, channel]) => channel === INTERRUPT);
+  if (!human && nextNodesOf(tuple.checkpoint).length === 0) {
     throw new AppError("conflict:execution", "This run is not waiting for an answer.");
   }
   const snapshot = runSnapshotSchema.safeParse((values.metadata as { run?: unknown } | undefined)?.run);
@@ -154,7 +175,7 @@ export async function loadPausedRun({ executionId, userId }: { executionId: stri
       "conflict:execution",
       "This run was started by another version of Lattice and cannot be resumed.",
     );
-  return { snapshot: snapshot.data, values };
+  return { snapshot: snapshot.data, values, waitsAt: human ? ("human" as const) : ("step" as const) };
 }
 
 export function originalRequest(snapshot: RunSnapshot): ExecutionRequest {

@@ -22,6 +22,7 @@ import type { ExecutionEvent } from "@/lib/contracts/events";
 import "./langchain-context";
 import type { ExecutionInput } from "@/lib/contracts/execution-request";
 import { interruptInfoSchema, type ExecutionResult } from "@/lib/contracts/execution-result";
+import { breakpointPause, breakpointsOf } from "./breakpoints";
 
 /** Runs another workflow one level deeper (a subworkflow node, the run_workflow tool): `execute`'s child path. */
 export type RunChildWorkflow = (
@@ -39,6 +40,7 @@ export async function streamGraph(
   runChild: RunChildWorkflow,
 ) {
   const checkpoints = keepsCheckpoints(ctx, existingThread);
+  const breakpoints = breakpointsOf(ctx.options);
   const compiled = compiledWorkflow(ctx.definition, { checkpoints });
   const runtime: WorkflowRuntime = {
     executionId: ctx.executionId,
@@ -93,19 +95,23 @@ export async function streamGraph(
         : {}),
     },
     // The state comes on "values"; "updates" only carries interrupts (node progress: runtime.signal).
-    streamMode: canPause(ctx.definition) ? ["updates", "values"] : ["values"],
+    streamMode: breakpoints || canPause(ctx.definition) ? ["updates", "values"] : ["values"],
+    ...breakpoints,
     signal: ctx.signal,
     durability: ctx.durability,
     recursionLimit: recursionLimitFor(ctx.definition),
   });
 
+  let atBreakpoint = false;
   for await (const chunk of stream as AsyncIterable<[string, unknown]>) {
     const [mode, payload] = chunk;
     if (mode === "values") {
       ctx.state = payload as WorkflowState;
     } else if (mode === "updates") {
-      // Asked for only when the graph can pause: what LangGraph reports of an interrupt.
+      // Asked for only when the graph can pause (or has breakpoints): what LangGraph reports of an interrupt.
       const interrupts = (payload as Record<string, unknown>)[INTERRUPT] as Array<{ value?: unknown }> | undefined;
+      // A breakpoint is an interrupt with no value.
+      if (breakpoints && interrupts?.length === 0) atBreakpoint = true;
       for (const item of interrupts ?? []) {
         const info = interruptInfoSchema.safeParse(item.value);
         if (!info.success) continue;
@@ -113,6 +119,10 @@ export async function streamGraph(
         publish(ctx.event("interrupt", info.data, info.data.nodeId));
       }
     }
+  }
+  if (atBreakpoint && breakpoints && !ctx.interrupt) {
+    ctx.interrupt = await breakpointPause(ctx, breakpoints);
+    publish(ctx.event("interrupt", ctx.interrupt, ctx.interrupt.nodeId));
   }
 }
 
@@ -124,7 +134,7 @@ export async function streamGraph(
  * time-travel copies continue from their thread's checkpoint.
  */
 export function keepsCheckpoints(ctx: ExecutionContext, existingThread: boolean): boolean {
-  if (ctx.resumed || existingThread) return true;
+  if (ctx.resumed || existingThread || ctx.options.interruptBefore || ctx.options.interruptAfter) return true;
   if (ctx.durability !== "exit") return true;
   return canPause(ctx.definition);
 }

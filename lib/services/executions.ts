@@ -14,7 +14,8 @@ import {
 } from "@/lib/db/queries/execution-list";
 import type { WorkflowExecution } from "@/lib/db/schema";
 import type { ExecutionEvent } from "@/lib/contracts/events";
-import { execute, type RunEventStream, rerunFromStep, resumeExecution } from "@/lib/engine/execute";
+import { execute, type ResumeRequest, type RunEventStream, rerunFromStep, resumeExecution } from "@/lib/engine/execute";
+import { updateRunState } from "@/lib/engine/update-state";
 import { listRunSteps, runHasSteps } from "@/lib/engine/time-travel";
 import { noStepsMessage } from "@/lib/contracts/rerun";
 import type { ExecutionRequest } from "@/lib/contracts/execution-request";
@@ -246,17 +247,23 @@ export function queueRun({
   return enqueueRun({ ownerId: userId, request, ...(runAt ? { runAt } : {}) });
 }
 
-/** Continues a run paused at a human node with the person's answer. */
+/**
+ * Continues a paused run: a human node with the person's answer; a breakpoint (or a state written since the
+ * pause) with or without one. `command` carries LangGraph's Command update/goto and the continuation's own
+ * breakpoints (the LangGraph API's runs).
+ */
 export async function resumeRun({
   userId,
   executionId,
   answer,
   stream,
+  command,
 }: {
   userId: string;
   executionId: string;
-  answer: { approved?: boolean; text?: string };
+  answer?: { approved?: boolean; text?: string } | boolean | string | undefined;
   stream: boolean;
+  command?: Pick<ResumeRequest, "update" | "goto" | "breakpoints">;
 }): Promise<RunOutcome> {
   const row = await requireExecution({ ownerId: userId, id: executionId });
   if (row.status !== "paused") {
@@ -265,16 +272,41 @@ export async function resumeRun({
       `This run is ${row.status}; only a paused run waits for an answer.`,
     );
   }
+  const resume = { userId, executionId, answer, ...command, tracker: getWorkflowTracker() };
   const outcome = await withPermit(userId, stream, (asStream) =>
-    asStream
-      ? resumeExecution({ userId, executionId, answer, stream: true, tracker: getWorkflowTracker() })
-      : resumeExecution({ userId, executionId, answer, stream: false, tracker: getWorkflowTracker() }),
+    asStream ? resumeExecution({ ...resume, stream: true }) : resumeExecution({ ...resume, stream: false }),
   );
   // A chat answered in the conversation goes on as any chat answer does when the connection drops: the
   // client comes back for the rest through the run's events. Other streamed runs stop with their reader.
   if (outcome.kind === "stream" && row.workflowType === "CHAT")
     return { ...outcome, events: keepRunningWhenClientLeaves(outcome.events) };
   return outcome;
+}
+
+/**
+ * Writes a run's state as a node (LangGraph's updateState; lib/engine/update-state.ts): at its latest
+ * checkpoint, or at `checkpointId` (a fork). Not while the run goes (409): its next step would overwrite it.
+ */
+export async function updateExecutionState({
+  userId,
+  executionId,
+  values,
+  asNode,
+  checkpointId,
+}: {
+  userId: string;
+  executionId: string;
+  values: unknown;
+  asNode?: string | undefined;
+  checkpointId?: string | undefined;
+}): Promise<{ checkpointId: string }> {
+  const row = await requireExecution({ ownerId: userId, id: executionId });
+  if (row.status === "running" || row.status === "pending")
+    throw new AppError(
+      "conflict:execution_running",
+      `This run is ${row.status}: its state can change once it ends or pauses.`,
+    );
+  return updateRunState({ userId, executionId, values, asNode, checkpointId });
 }
 
 /**

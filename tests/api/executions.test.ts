@@ -268,6 +268,17 @@ describe("resume, cancel and rerun", () => {
     expect(paused.interrupt).toMatchObject({ nodeId: "review", mode: "approval", question: "Ship it?" });
     expect((await detail(actor, paused.executionId)).status).toBe("paused");
 
+    // A human node needs its answer (an empty body continues a breakpoint only).
+    const empty = await call(resumeExecution, "/api/executions/x/resume", {
+      method: "POST",
+      body: {},
+      auth: actor,
+      params: { id: paused.executionId },
+    });
+    expect(empty.status).toBe(422);
+    expect(empty.json.error.message).toMatch(/human node/);
+    expect((await detail(actor, paused.executionId)).status).toBe("paused");
+
     const other = await newActor();
     const foreign = await call(resumeExecution, "/api/executions/x/resume", {
       method: "POST",
@@ -299,14 +310,6 @@ describe("resume, cancel and rerun", () => {
     });
     expect(again.status).toBe(409);
     expect(again.json.error.code).toBe("conflict:execution_not_paused");
-
-    const empty = await call(resumeExecution, "/api/executions/x/resume", {
-      method: "POST",
-      body: {},
-      auth: actor,
-      params: { id: paused.executionId },
-    });
-    expect(empty.status).toBe(422);
   });
 
   it("streams a resumed run, continuing the event numbering", async () => {

@@ -1513,6 +1513,8 @@ export interface components {
                 maxCostUsd?: number;
                 /** @enum {string} */
                 durability?: "exit" | "async" | "sync";
+                interruptBefore?: "*" | string[];
+                interruptAfter?: "*" | string[];
             };
             /** @description Answer 202 with the execution id at once; in queue mode a worker runs it */
             async?: boolean;
@@ -1540,6 +1542,8 @@ export interface components {
                 maxCostUsd?: number;
                 /** @enum {string} */
                 durability?: "exit" | "async" | "sync";
+                interruptBefore?: "*" | string[];
+                interruptAfter?: "*" | string[];
             };
             /** @description Answer 202 with the execution id at once; in queue mode a worker runs it */
             async?: boolean;
@@ -1569,6 +1573,8 @@ export interface components {
                 maxCostUsd?: number;
                 /** @enum {string} */
                 durability?: "exit" | "async" | "sync";
+                interruptBefore?: "*" | string[];
+                interruptAfter?: "*" | string[];
             };
             /** @description Answer 202 with the execution id at once; in queue mode a worker runs it */
             async?: boolean;
@@ -1591,6 +1597,8 @@ export interface components {
                 maxCostUsd?: number;
                 /** @enum {string} */
                 durability?: "exit" | "async" | "sync";
+                interruptBefore?: "*" | string[];
+                interruptAfter?: "*" | string[];
             };
             /** @description Answer 202 with the execution id at once; in queue mode a worker runs it */
             async?: boolean;
@@ -2239,6 +2247,10 @@ export interface components {
                 question: string;
                 /** @enum {string} */
                 mode: "approval" | "input";
+                /** @enum {string} */
+                kind?: "human" | "breakpoint";
+                /** @enum {string} */
+                when?: "before" | "after";
             };
             /**
              * @description A ULID
@@ -2269,6 +2281,8 @@ export interface components {
                 conversationId?: string;
                 correlationId?: string;
                 parentExecutionId?: string;
+                parentNodeId?: string;
+                parentSeq?: number;
                 resumed: boolean;
             };
         } | {
@@ -2366,6 +2380,10 @@ export interface components {
                 question: string;
                 /** @enum {string} */
                 mode: "approval" | "input";
+                /** @enum {string} */
+                kind?: "human" | "breakpoint";
+                /** @enum {string} */
+                when?: "before" | "after";
             };
         } | {
             seq: number;
@@ -2419,6 +2437,10 @@ export interface components {
                     question: string;
                     /** @enum {string} */
                     mode: "approval" | "input";
+                    /** @enum {string} */
+                    kind?: "human" | "breakpoint";
+                    /** @enum {string} */
+                    when?: "before" | "after";
                 };
                 conversationId?: string;
                 messageId?: string;
@@ -2481,6 +2503,10 @@ export interface components {
                     question: string;
                     /** @enum {string} */
                     mode: "approval" | "input";
+                    /** @enum {string} */
+                    kind?: "human" | "breakpoint";
+                    /** @enum {string} */
+                    when?: "before" | "after";
                 };
                 conversationId?: string;
                 messageId?: string;
@@ -2543,6 +2569,10 @@ export interface components {
                     question: string;
                     /** @enum {string} */
                     mode: "approval" | "input";
+                    /** @enum {string} */
+                    kind?: "human" | "breakpoint";
+                    /** @enum {string} */
+                    when?: "before" | "after";
                 };
                 conversationId?: string;
                 messageId?: string;

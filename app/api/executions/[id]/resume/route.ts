@@ -1,7 +1,7 @@
 /**
- * POST /api/executions/:id/resume — answers the human node a paused run waits at, and continues the run
- * (JSON result, or the stream with `Accept: text/event-stream`, or 202 with `Prefer: respond-async`). 409 when
- * the run is not paused. A streamed chat run goes on when its client leaves (as every chat answer does); other
+ * POST /api/executions/:id/resume — answers the human node a paused run waits at (or, with an empty body,
+ * continues a run paused at a breakpoint), and continues the run (JSON result, or the stream with
+ * `Accept: text/event-stream`, or 202 with `Prefer: respond-async`). 409 when the run is not paused. A streamed chat run goes on when its client leaves (as every chat answer does); other
  * streamed runs stop with their reader.
  */
 import { authenticate } from "@/lib/auth/authenticate";
@@ -17,12 +17,13 @@ import { wantsEventStream } from "@/lib/http/sse";
 export const POST = apiRoute<{ id: string }>(async (request, { params }) => {
   const user = await authenticate(request);
   const id = await idParam(params, "id", executionNotFound);
-  const answer = await readJson(request, resumeExecutionBodySchema, { maxBytes: BODY_LIMITS.DEFINITION });
+  const body = await readJson(request, resumeExecutionBodySchema, { maxBytes: BODY_LIMITS.DEFINITION });
   const detached = prefersRespondAsync(request);
   const outcome = await resumeRun({
     userId: user.id,
     executionId: id,
-    answer,
+    // No answer: a breakpoint continues (a human node answers 422: it needs one).
+    answer: body.approved === undefined && body.text === undefined ? undefined : body,
     stream: detached || wantsEventStream(request),
   });
   return detached ? detachedRunResponse(outcome) : runResponse(outcome);
