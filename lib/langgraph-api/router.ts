@@ -23,6 +23,7 @@ import {
   setLatestVersion,
 } from "./assistants";
 import { countCrons, createCron, deleteCron, searchCrons, updateCron } from "./crons";
+import { deleteItem, getItem, listNamespaces, putItem, searchItems } from "./store";
 import { toLgSse } from "./events";
 import { CORS_HEADERS, lgAuthenticate, lgBody, lgErrorResponse, lgJson, lgNoContent, lgParse, notFound } from "./http";
 import {
@@ -50,6 +51,11 @@ import {
   runBatchSchema,
   runCancelManySchema,
   runCreateSchema,
+  storeDeleteSchema,
+  storeGetQuerySchema,
+  storeNamespacesSchema,
+  storePutSchema,
+  storeSearchSchema,
   threadCountSchema,
   threadCreateSchema,
   threadIdSchema,
@@ -179,7 +185,7 @@ route(
       langgraph_js_version: langgraphVersion,
       context: "js",
       host: "lattice",
-      flags: { assistants: true, crons: true, langsmith: false, langsmith_tracing_replicas: false, store: false },
+      flags: { assistants: true, crons: true, langsmith: false, langsmith_tracing_replicas: false, store: true },
     }),
   { public: true },
 );
@@ -464,20 +470,24 @@ route("POST", "runs/cancel", async ({ request, user, query }) => {
   return lgNoContent();
 });
 
-// The store: Lattice keeps no key-value store for graphs; its paths say so instead of "not found".
-for (const [method, path] of [
-  ["GET", "store/items"],
-  ["PUT", "store/items"],
-  ["DELETE", "store/items"],
-  ["POST", "store/items/search"],
-  ["POST", "store/namespaces"],
-] as const)
-  route(method, path, async () => {
-    throw new AppError(
-      "not_found:langgraph_store",
-      "The store is not supported by Lattice: keep data in a workflow's variables or a knowledge base",
-    );
-  });
+// The store (store.ts): the caller's own documents by namespace and key.
+route("PUT", "store/items", async ({ request, user }) => {
+  await putItem(user.id, await lgBody(request, storePutSchema));
+  return lgNoContent();
+});
+route("GET", "store/items", async ({ user, query }) =>
+  lgJson(await getItem(user.id, lgParse(storeGetQuerySchema, queryObject(query), "query"))),
+);
+route("DELETE", "store/items", async ({ request, user }) => {
+  await deleteItem(user.id, await lgBody(request, storeDeleteSchema));
+  return lgNoContent();
+});
+route("POST", "store/items/search", async ({ request, user }) =>
+  lgJson(await searchItems(user.id, await lgBody(request, storeSearchSchema, { optional: true }))),
+);
+route("POST", "store/namespaces", async ({ request, user }) =>
+  lgJson(await listNamespaces(user.id, await lgBody(request, storeNamespacesSchema, { optional: true }))),
+);
 
 // ---------------------------------------------------------------------------------------------------------
 // Crons (workflow schedules)

@@ -200,3 +200,53 @@ export const runCancelManySchema = z
   .refine((b) => !b.run_ids?.length || b.thread_id, { message: "run_ids need thread_id", path: ["thread_id"] });
 
 export const runBatchSchema = z.array(runCreateSchema).min(1).max(100);
+
+// The store (store.ts). Namespace labels as LangGraph's server checks them: none empty, none with a ".".
+const NAMESPACE_LABEL_RULE = "Namespace labels cannot be empty or contain periods";
+const namespaceLabel = z
+  .string()
+  .min(1, NAMESPACE_LABEL_RULE)
+  .max(256)
+  .refine((label) => !label.includes("."), NAMESPACE_LABEL_RULE);
+export const storeNamespaceSchema = z.array(namespaceLabel).min(1, "is required (at least one label)").max(32);
+const storeKey = z.string().min(1, "is required").max(1024);
+/** A prefix or suffix of listNamespaces: "*" matches any one label. */
+const namespacePattern = z.array(namespaceLabel).max(32).nullish();
+
+export const storePutSchema = z.object({
+  namespace: storeNamespaceSchema,
+  key: storeKey,
+  value: record,
+  /** What a search's query matches: the whole value (null), the fields named, or nothing (false). */
+  index: z.union([z.literal(false), z.array(z.string().min(1).max(200)).max(50)]).nullish(),
+  /** Minutes the item lives after its last write (or read, unless a read says refresh_ttl: false). */
+  ttl: z.number().positive().max(5_256_000).nullish(),
+});
+
+export const storeDeleteSchema = z.object({ namespace: storeNamespaceSchema, key: storeKey });
+
+export const storeGetQuerySchema = z.object({
+  namespace: z
+    .string({ error: "is required (labels joined by '.')" })
+    .transform((value) => value.split("."))
+    .pipe(storeNamespaceSchema),
+  key: storeKey,
+  refresh_ttl: z.enum(["true", "false"]).optional(),
+});
+
+export const storeSearchSchema = z.object({
+  namespace_prefix: z.array(namespaceLabel).max(32).nullish(),
+  filter: record.nullish(),
+  limit: z.number().int().min(1).max(1000).nullish(),
+  offset,
+  query: z.string().max(2000).nullish(),
+  refresh_ttl: z.boolean().nullish(),
+});
+
+export const storeNamespacesSchema = z.object({
+  prefix: namespacePattern,
+  suffix: namespacePattern,
+  max_depth: z.number().int().min(1).max(32).nullish(),
+  limit,
+  offset,
+});

@@ -499,7 +499,7 @@ describe("runs", () => {
   }, 60_000);
 });
 
-describe("bulk calls and the store", () => {
+describe("bulk calls", () => {
   it("runs a stateless batch, cancels runs in bulk, and prunes threads", async () => {
     const batch = await client.runs.createBatch([
       { assistantId: echoId, input: human("batch one") },
@@ -513,11 +513,6 @@ describe("bulk calls and the store", () => {
     const pruned = await client.threads.prune([thread.thread_id]);
     expect(pruned).toEqual({ pruned_count: 1 });
     await expect(client.threads.get(thread.thread_id)).rejects.toThrow(/404/);
-  });
-
-  it("says the store is not supported", async () => {
-    await expect(client.store.putItem(["notes"], "a", { text: "x" })).rejects.toThrow(/store is not supported/);
-    await expect(client.store.searchItems(["notes"])).rejects.toThrow(/404/);
   });
 });
 

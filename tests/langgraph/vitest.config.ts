@@ -17,7 +17,12 @@ export default defineConfig({
   },
   test: {
     root,
-    include: ["tests/langgraph/sdk.test.ts", "tests/langgraph/subgraphs.test.ts"],
+    include: [
+      "tests/langgraph/sdk.test.ts",
+      "tests/langgraph/subgraphs.test.ts",
+      "tests/langgraph/store.test.ts",
+      "tests/langgraph/steering.test.ts",
+    ],
     environment: "node",
     pool: "forks",
     fileParallelism: false,
