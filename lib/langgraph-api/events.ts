@@ -197,7 +197,12 @@ export class FrameMapper {
           out.push({
             event: "updates",
             // A breakpoint is an interrupt without a value, as LangGraph streams it.
-            data: { __interrupt__: [{ value: event.data, id: `${this.ctx.executionId}:${event.data.nodeId}` }] },
+            data: {
+              __interrupt__:
+                event.data.kind === "breakpoint"
+                  ? []
+                  : [{ value: event.data, id: `${this.ctx.executionId}:${event.data.nodeId}` }],
+            },
           });
         break;
       default:

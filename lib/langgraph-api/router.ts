@@ -76,6 +76,7 @@ import {
   stateAt,
   threadHistory,
   toLgThread,
+  updateThreadState,
 } from "./threads";
 import { getRun, listInflightRuns, listOwnerRunsByStatus } from "@/lib/db/queries/langgraph";
 
@@ -306,12 +307,9 @@ route("POST", "threads/:thread/state/checkpoint", async ({ request, user, params
   return lgJson(await stateAt(user.id, threadParam(params[0]), body.checkpoint.checkpoint_id));
 });
 route("POST", "threads/:thread/state", async ({ request, user, params }) => {
-  await requireThread(user.id, threadParam(params[0]));
-  await lgBody(request, updateStateSchema);
-  throw new AppError(
-    "validation:body",
-    "Invalid body: updating a thread's state is not supported by Lattice: a thread's state is what its workflow's runs made (run the workflow, or answer its human node with command.resume)",
-  );
+  const id = threadParam(params[0]);
+  await requireThread(user.id, id);
+  return lgJson(await updateThreadState(user.id, id, await lgBody(request, updateStateSchema)));
 });
 route("POST", "threads/:thread/history", async ({ request, user, params }) =>
   lgJson(

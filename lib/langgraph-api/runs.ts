@@ -4,8 +4,11 @@
  * - input with a human message: a CHAT turn of the assistant in the thread's conversation (its memory);
  *   other input keys (and `variables`) are the run's variables — without a message, a DEFINITION or
  *   TEMPLATE run with those variables;
- * - `command.resume`: the answer to the human node the thread's last execution is paused at (the same
- *   execution continues);
+ * - `command` (`resume`, `update`, `goto`), or input null on a thread whose last execution is paused (a human
+ *   node, or a breakpoint): that execution continues as LangGraph's `Command({ resume, update, goto })` (or
+ *   input null), with this run's own `interrupt_before`/`interrupt_after`;
+ * - `interrupt_before` / `interrupt_after` (node ids or "*"): the run's breakpoints (execution options), node
+ *   ids checked against the assistant's graph before a run row is written;
  * - `checkpoint_id`: time travel — a new execution from that checkpoint of one of the thread's executions.
  * A run's events are its execution's events after `start_seq` (events.ts maps them to stream modes).
  * Runs keep a checkpoint per step (durability "sync", unless the config names another) so the thread
@@ -34,7 +37,10 @@ import type { LanggraphRun, LanggraphThread } from "@/lib/db/schema";
 import { AppError, isAppError } from "@/lib/errors";
 import { cancelRun, rerunExecution, resumeRun, startRun, withCallerTrigger } from "@/lib/services/executions";
 import { getExecutionStatus } from "@/lib/db/queries/executions";
-import { type AssistantTarget, assistantOf, resolveAssistant } from "./assistants";
+import type { BreakpointList } from "@/lib/contracts/execution-request";
+import { checkNodeIds } from "@/lib/engine/breakpoints";
+import { parseStateUpdate } from "@/lib/workflow/state";
+import { type AssistantTarget, assistantOf, graphOfTarget, resolveAssistant } from "./assistants";
 import { FrameMapper, frameIdOf, isAfter, isAfterPlace, type LgFrame, parseFrameId } from "./events";
 import { notFound } from "./http";
 import type { RunCreate } from "./schemas";
@@ -137,6 +143,7 @@ function optionsOf(body: RunKwargs) {
     ...(configurable.timeoutMs !== undefined ? { timeoutMs: configurable.timeoutMs } : {}),
     ...(configurable.maxTokens !== undefined ? { maxTokens: configurable.maxTokens } : {}),
     ...(configurable.maxCostUsd !== undefined ? { maxCostUsd: configurable.maxCostUsd } : {}),
+    ...breakpointsOfRun(body),
   };
   const parsed = executionOptionsSchema.safeParse(picked);
   if (!parsed.success) {
@@ -168,20 +175,51 @@ function requestOf(
     : { type: "TEMPLATE", templateId: target.id, input: runInput, options };
 }
 
-function unsupported(path: string, what: string): AppError {
-  return invalidInput(path, `${what} is not supported by Lattice (see docs/langgraph-api.md)`);
+/** The run's breakpoints (`interrupt_before`/`interrupt_after`: node ids or "*"), as execution options. */
+function breakpointsOfRun(body: RunKwargs): { interruptBefore?: BreakpointList; interruptAfter?: BreakpointList } {
+  const list = (v: RunKwargs["interrupt_before"]) => (v === "*" || (Array.isArray(v) && v.length > 0) ? v : undefined);
+  const before = list(body.interrupt_before);
+  const after = list(body.interrupt_after);
+  return { ...(before ? { interruptBefore: before } : {}), ...(after ? { interruptAfter: after } : {}) };
 }
 
-/** Refuses what Lattice cannot do before a run row is written. */
-function checkSupported(body: RunKwargs): void {
-  const interruptAt = (v: unknown) => (Array.isArray(v) ? v.length > 0 : v === "*");
-  if (interruptAt(body.interrupt_before)) throw unsupported("interrupt_before", "interrupting before a node");
-  if (interruptAt(body.interrupt_after)) throw unsupported("interrupt_after", "interrupting after a node");
-  if (body.command?.goto !== undefined) throw unsupported("command.goto", "command.goto");
-  if (body.command?.update !== undefined) throw unsupported("command.update", "command.update");
-  if (body.command && body.command.resume === undefined) throw invalidInput("command", "needs resume");
+/** `command.goto` as node ids (LangGraph's Send objects are not supported: a goto names nodes). */
+function gotoOf(body: RunKwargs): string[] | undefined {
+  const goto = body.command?.goto;
+  if (goto === undefined || goto === null) return undefined;
+  const list = Array.isArray(goto) ? goto : [goto];
+  if (list.length === 0 || list.some((g) => typeof g !== "string" || g === ""))
+    throw invalidInput("command.goto", "must be a node id or a list of node ids (Send is not supported by Lattice)");
+  return list as string[];
+}
+
+/** The Command's parts a continued run takes (resume, update, goto), checked before a run row is written. */
+function commandOf(body: RunKwargs) {
+  const command = body.command;
+  if (!command) return undefined;
+  const goto = gotoOf(body);
+  const hasUpdate = command.update !== undefined && command.update !== null;
+  if (hasUpdate) parseStateUpdate(command.update, "command.update");
+  if (command.resume === undefined && !hasUpdate && !goto)
+    throw invalidInput("command", "needs resume, update or goto");
+  return {
+    answer: command.resume as boolean | string | { approved?: boolean; text?: string } | undefined,
+    ...(hasUpdate ? { update: command.update } : {}),
+    ...(goto ? { goto } : {}),
+  };
+}
+
+/** Refuses what Lattice cannot do, and names the node ids the run's workflow lacks, before a run row is written. */
+function checkSupported(body: RunKwargs, target?: AssistantTarget): void {
+  commandOf(body);
   if (body.command && body.input !== undefined && body.input !== null)
     throw invalidInput("input", "give input or command, not both");
+  if (!target) return;
+  const graph = graphOfTarget(target) as { nodes: Array<{ id: string }> };
+  const { interruptBefore, interruptAfter } = breakpointsOfRun(body);
+  if (interruptBefore !== "*") checkNodeIds(graph, interruptBefore, "interrupt_before");
+  if (interruptAfter !== "*") checkNodeIds(graph, interruptAfter, "interrupt_after");
+  checkNodeIds(graph, gotoOf(body), "command.goto");
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -199,14 +237,22 @@ function checkpointIdOf(body: RunKwargs): string | undefined {
 async function startEngine(run: LanggraphRun, thread: LanggraphThread, user: Pick<AuthUser, "id" | "via">) {
   const body = kwargsOf(run);
   const userId = user.id;
-  if (body.command) {
+  const command = commandOf(body);
+  // A command, or no input on a thread whose run is paused: that run continues (LangGraph's input null
+  // after a breakpoint), with this run's own breakpoints.
+  if (
+    command ||
+    ((body.input === undefined || body.input === null) && !checkpointIdOf(body) && (await pausedRun(thread)))
+  ) {
     if (!thread.lastExecutionId)
       throw new AppError("conflict:langgraph_resume", "The thread has no paused run to resume");
+    const { answer, ...rest } = command ?? {};
     const outcome = await resumeRun({
       userId,
       executionId: thread.lastExecutionId,
-      answer: body.command.resume as { approved?: boolean; text?: string },
+      answer,
       stream: true,
+      command: { ...rest, breakpoints: breakpointsOfRun(body) },
     });
     return outcome.kind === "stream" ? outcome.events : undefined;
   }
@@ -218,7 +264,7 @@ async function startEngine(run: LanggraphRun, thread: LanggraphThread, user: Pic
     if (body.input !== undefined && body.input !== null)
       throw invalidInput(
         "input",
-        "a run from a checkpoint continues it: send input null (change state first with POST /threads/{id}/state is not supported)",
+        "a run from a checkpoint continues it: send input null (change the state first with POST /threads/{id}/state)",
       );
     const found = await findCheckpoint(await threadExecutions(thread), checkpointId, userId);
     if (!found) throw notFound(`Checkpoint '${checkpointId}'`);
@@ -409,6 +455,13 @@ export async function cancelLgRun(ownerId: string, run: LanggraphRun, action: "i
   if (action === "rollback") await deleteRun({ id: run.id, ownerId, threadId: run.threadId });
 }
 
+/** Whether the thread's last execution is paused (a human node or a breakpoint waits). */
+async function pausedRun(thread: LanggraphThread): Promise<boolean> {
+  if (!thread.lastExecutionId || thread.status !== "interrupted") return false;
+  const status = await getExecutionStatus({ executionId: thread.lastExecutionId, ownerId: thread.ownerId });
+  return status?.status === "paused";
+}
+
 /** What a resume or a run from a checkpoint needs of the thread, checked before a run row is written. */
 async function checkStartable(ownerId: string, thread: LanggraphThread, body: RunKwargs): Promise<void> {
   if (body.command) {
@@ -436,6 +489,7 @@ export async function createLgRun(
   if (!body.command) readInput(body.input);
   optionsOf(body);
   const target = await resolveAssistant(user.id, body.assistant_id);
+  checkSupported(body, target);
   let thread: LanggraphThread;
   if (threadId === null) thread = await createThread(user.id, {}, { temporary: true });
   else {

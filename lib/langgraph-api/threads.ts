@@ -16,6 +16,8 @@ import {
   updateThread,
 } from "@/lib/db/queries/langgraph";
 import type { LanggraphThread } from "@/lib/db/schema";
+import { updateExecutionState } from "@/lib/services/executions";
+import { parseStateUpdate } from "@/lib/workflow/state";
 import { notFound } from "./http";
 import {
   emptyThreadState,
@@ -214,4 +216,48 @@ export async function threadHistory(
     tuples = older;
   }
   return states;
+}
+
+/**
+ * POST /threads/{id}/state: writes the thread's state as a node (LangGraph's updateState, through
+ * lib/services/executions → lib/engine/update-state.ts): at its last execution's latest checkpoint, or at
+ * `checkpoint_id` of any of its executions (a fork on that execution). Values are checked against the
+ * workflow state and `as_node` against the workflow (422s that name the key or node). A paused run
+ * continued afterwards (input null, or command.resume) continues from the written state.
+ */
+export async function updateThreadState(
+  ownerId: string,
+  threadId: string,
+  body: {
+    values?: unknown;
+    as_node?: string | null | undefined;
+    checkpoint_id?: string | null | undefined;
+    checkpoint?: Record<string, unknown> | null | undefined;
+  },
+) {
+  const thread = await requireThread(ownerId, threadId);
+  parseStateUpdate(body.values ?? {}, "values");
+  if (thread.status === "busy")
+    throw new AppError("conflict:langgraph_thread_busy", "Thread is running a task: update its state once it ends.");
+  const checkpointId =
+    body.checkpoint_id ?? (recordOf(body.checkpoint).checkpoint_id as string | undefined) ?? undefined;
+  let executionId = thread.lastExecutionId;
+  if (checkpointId) {
+    const found = await findCheckpoint(await threadExecutions(thread), checkpointId, ownerId);
+    if (!found) throw notFound(`Checkpoint '${checkpointId}'`);
+    executionId = found.executionId;
+  }
+  if (!executionId)
+    throw new AppError("conflict:langgraph_state", "The thread has no state yet: run it first, then update it.");
+  const written = await updateExecutionState({
+    userId: ownerId,
+    executionId,
+    values: body.values ?? {},
+    asNode: body.as_node ?? undefined,
+    checkpointId,
+  });
+  await updateThread({ id: thread.id, ownerId }, { lastExecutionId: executionId, stateUpdatedAt: new Date() });
+  return {
+    checkpoint: { thread_id: thread.id, checkpoint_ns: "", checkpoint_id: written.checkpointId, checkpoint_map: null },
+  };
 }

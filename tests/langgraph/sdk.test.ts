@@ -375,11 +375,17 @@ describe("runs", () => {
       [
         "POST",
         `/threads/${thread.thread_id}/runs`,
-        { assistant_id: echoId, interrupt_before: ["model"] },
+        { assistant_id: echoId, interrupt_before: ["nowhere"] },
         422,
-        /interrupt_before/,
+        /interrupt_before\.0.*nowhere/,
       ],
-      ["POST", `/threads/${thread.thread_id}/runs`, { assistant_id: echoId, command: { goto: "model" } }, 422, /goto/],
+      [
+        "POST",
+        `/threads/${thread.thread_id}/runs`,
+        { assistant_id: echoId, command: { goto: "nowhere" } },
+        422,
+        /goto/,
+      ],
       [
         "POST",
         `/threads/${thread.thread_id}/runs`,
@@ -401,7 +407,8 @@ describe("runs", () => {
         409,
         /paused/,
       ],
-      ["POST", `/threads/${thread.thread_id}/state`, { values: { messages: [] } }, 422, /not supported/],
+      ["POST", `/threads/${thread.thread_id}/state`, { values: { bogus: [] } }, 422, /values\.bogus/],
+      ["POST", `/threads/${thread.thread_id}/state`, { values: { messages: [] } }, 409, /no state yet/],
       ["POST", "/runs/crons", { assistant_id: echoId, schedule: "every day" }, 422, /cron|schedule/i],
     ];
     for (const [method, path, body, status, detail] of cases) {
