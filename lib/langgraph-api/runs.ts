@@ -238,12 +238,15 @@ async function startEngine(run: LanggraphRun, thread: LanggraphThread, user: Pic
   const body = kwargsOf(run);
   const userId = user.id;
   const command = commandOf(body);
+  const noInput = body.input === undefined || body.input === null;
+  const asked = checkpointIdOf(body);
+  // The thread's head, when the run may start from it: a checkpoint was named, or no input was given.
+  const head = asked || noInput ? await currentState(thread) : undefined;
+  // A checkpoint that is the thread's head is where a run starts anyway (useStream sends it with its input).
+  const atHead = !asked || asked === head?.checkpoint.checkpoint_id;
   // A command, or no input on a thread whose run is paused: that run continues (LangGraph's input null
   // after a breakpoint), with this run's own breakpoints.
-  if (
-    command ||
-    ((body.input === undefined || body.input === null) && !checkpointIdOf(body) && (await pausedRun(thread)))
-  ) {
+  if (command || (noInput && atHead && (await pausedRun(thread)))) {
     if (!thread.lastExecutionId)
       throw new AppError("conflict:langgraph_resume", "The thread has no paused run to resume");
     const { answer, ...rest } = command ?? {};
@@ -256,10 +259,13 @@ async function startEngine(run: LanggraphRun, thread: LanggraphThread, user: Pic
     });
     return outcome.kind === "stream" ? outcome.events : undefined;
   }
-  const asked = checkpointIdOf(body);
-  // A checkpoint that is the thread's head is where a run starts anyway (useStream sends it with its input).
-  const head = asked ? (await currentState(thread)).checkpoint.checkpoint_id : null;
-  const checkpointId = asked && asked !== head ? asked : undefined;
+  // No input at a head with nodes next (a state written after its run ended, a step that failed): a new
+  // execution runs on from it, as LangGraph continues a thread.
+  const checkpointId = !atHead
+    ? asked
+    : noInput && head?.next.length
+      ? (head.checkpoint.checkpoint_id ?? undefined)
+      : undefined;
   if (checkpointId) {
     if (body.input !== undefined && body.input !== null)
       throw invalidInput(

@@ -151,6 +151,21 @@ describe("writing the state", () => {
     expect((await client.threads.get(thread.thread_id)).status).toBe("idle");
   });
 
+  it("writes the state of a finished thread as a node; input null then runs on from it", async () => {
+    const thread = await client.threads.create();
+    await client.runs.wait(thread.thread_id, echoId, { input: human("the first question") });
+    await client.threads.updateState(thread.thread_id, {
+      values: { messages: [{ role: "user", content: "a follow-up" }] },
+      asNode: "start",
+    });
+    expect((await client.threads.getState(thread.thread_id)).next).toEqual(["model"]);
+    const done = await client.runs.wait(thread.thread_id, echoId, { input: null });
+    const answers = aiTexts(done);
+    expect(answers).toHaveLength(2);
+    expect(answers[1]).toContain("a follow-up");
+    expect((await client.threads.getState(thread.thread_id)).next).toEqual([]);
+  });
+
   it("refuses state keys and nodes it does not know, naming them", async () => {
     const thread = await client.threads.create();
     await client.runs.wait(thread.thread_id, approvalId, { input: { ticket: 1 } });
