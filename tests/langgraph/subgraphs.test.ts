@@ -78,7 +78,7 @@ describe("stream_subgraphs", () => {
     const parts = (await collect(
       client.runs.stream(thread.thread_id, parentId, {
         input: human("nested hello"),
-        streamMode: ["messages-tuple", "updates", "values"],
+        streamMode: ["messages-tuple", "updates", "values", "events", "debug"],
         streamSubgraphs: true,
       }) as AsyncIterable<Part>,
     )) as Part[];
@@ -100,7 +100,18 @@ describe("stream_subgraphs", () => {
     const childUpdate = parts.find((p) => p.event === `updates|${namespaces[0]}` && "model" in (p.data as object));
     const childAnswer = (childUpdate!.data as { model: { messages: Array<{ content: string }> } }).model.messages[0]!;
     expect(textOf(childTokens)).toBe(childAnswer.content);
-    expect(parts.some((p) => p.event === `values|${namespaces[0]}`)).toBe(true);
+    for (const mode of ["values", "events", "debug"])
+      expect(
+        parts.some((p) => p.event === `${mode}|${namespaces[0]}`),
+        mode,
+      ).toBe(true);
+    const childStream = parts.find(
+      (p) => p.event === `events|${namespaces[0]}` && (p.data as { event: string }).event === "on_chat_model_stream",
+    );
+    expect((childStream!.data as { metadata: Record<string, unknown> }).metadata).toMatchObject({
+      langgraph_node: "model",
+      langgraph_checkpoint_ns: namespaces[0],
+    });
 
     // The parent's own tokens are not nested, and the child's block sits inside the sub node's run.
     expect(textOf(parts.filter((p) => p.event === "messages"))).toContain("nested hello");
