@@ -26,12 +26,10 @@ export async function startServer(): Promise<void> {
     // across every instance.
     const { startScheduler } = await import("@/lib/triggers/scheduler");
     startScheduler();
-    // The heap grows by a bounded share past its live size, and what a burst of runs made it grow by goes
-    // back to the OS once the server is idle.
-    const { limitHeapGrowth, startIdleGc } = await import("@/lib/process/idle-gc");
-    const { env } = await import("@/lib/env");
-    limitHeapGrowth(env().LATTICE_HEAP_GROWING_PERCENT);
-    startIdleGc();
+    // The heap grows by a bounded share past its live size, what a burst of runs made it grow by goes back
+    // to the OS once the server is idle, and small random values come from a pool (lib/process/tune.ts).
+    const { tuneProcess } = await import("@/lib/process/tune");
+    tuneProcess();
   } catch (error) {
     console.error(`Lattice: the database could not be opened: ${(error as Error).message}`);
     // An embedded folder held by another process cannot be shared: refuse to serve rather than lose data.

@@ -2,9 +2,16 @@
  * Reads a V8 .cpuprofile (node --cpu-prof) and prints where the time went: self time per function, and
  * per package or project folder, so a profile of the engine's hot path reads in a terminal.
  *   npx tsx bench/profile-summary.ts <file.cpuprofile> [--top 30]
+ *
+ * With a timeline of the same server (bench/timeline/run.ts, whose clock is the profile's), only the samples
+ * between two steps of each turn count: what the CPU did from the load's answer to the model request, say.
+ *   npx tsx bench/profile-summary.ts <file.cpuprofile> --timeline <timeline.json> --from "load answer in"
+ *       --to "model request out" [--route "POST /api/chat"]
+ * (the steps are bench/timeline/phases.ts's PHASES).
  */
 import fs from "node:fs";
 import { parseArgs } from "node:util";
+import { type Entry, PHASES, type Phase, phasesOf, turnsOf } from "./timeline/phases";
 
 interface ProfileNode {
   id: number;
@@ -13,13 +20,20 @@ interface ProfileNode {
 }
 interface Profile {
   nodes: ProfileNode[];
+  startTime: number;
   samples: number[];
   timeDeltas: number[];
 }
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { top: { type: "string", default: "30" } },
+  options: {
+    top: { type: "string", default: "30" },
+    timeline: { type: "string" },
+    from: { type: "string", default: "request in" },
+    to: { type: "string", default: "first token out" },
+    route: { type: "string", default: "POST /api/chat" },
+  },
 });
 const file = positionals[0];
 if (!file) throw new Error("usage: profile-summary <file.cpuprofile>");
@@ -28,9 +42,37 @@ const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 
+/** With --timeline: each turn's [from, to] in µs of the profile's clock, in order. */
+function windows(): Array<[number, number]> | undefined {
+  if (!values.timeline) return undefined;
+  const known = (name: string): name is Phase => (PHASES as readonly string[]).includes(name);
+  if (!known(values.from) || !known(values.to)) throw new Error(`--from and --to are steps of: ${PHASES.join(", ")}`);
+  const log = JSON.parse(fs.readFileSync(values.timeline, "utf8")) as Entry[];
+  const found: Array<[number, number]> = [];
+  for (const turn of turnsOf(log, values.route)) {
+    const phases = phasesOf(turn);
+    const from = phases.get(values.from);
+    const to = phases.get(values.to);
+    if (from !== undefined && to !== undefined && to > from) found.push([from * 1000, to * 1000]);
+  }
+  console.log(
+    `${found.length} turns, ${values.from} → ${values.to}: ${(found.reduce((sum, [a, b]) => sum + b - a, 0) / found.length / 1000).toFixed(2)} ms on average`,
+  );
+  return found.sort((a, b) => a[0] - b[0]);
+}
+const spans = windows();
+
 const self = new Map<number, number>();
+let at = profile.startTime;
+let span = 0;
 profile.samples.forEach((id, i) => {
-  self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  const delta = profile.timeDeltas[i] ?? 0;
+  at += delta;
+  if (spans) {
+    while (span < spans.length && spans[span]![1] < at) span++;
+    if (span >= spans.length || at < spans[span]![0]) return;
+  }
+  self.set(id, (self.get(id) ?? 0) + delta);
 });
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 

@@ -7,6 +7,7 @@
  */
 import { closeDb, getDbHandle } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { tuneProcess } from "@/lib/process/tune";
 import { stopQueueBoss } from "@/lib/queue/boss";
 import { QueueWorker } from "@/lib/queue/worker";
 
@@ -16,6 +17,7 @@ if (!e.DATABASE_URL) {
   process.exit(1);
 }
 
+tuneProcess();
 const handle = await getDbHandle();
 const worker = new QueueWorker({ concurrency: e.LATTICE_WORKER_CONCURRENCY });
 await worker.start();

@@ -25,6 +25,7 @@ import { benchServerEnv } from "../lib/server-env";
 import { LatticeClient } from "../peers/lattice-client";
 import { median } from "../peers/measure";
 import { startWireServer } from "../peers/wire-server";
+import { type Entry, phasesOf, turnsOf } from "./phases";
 
 const { values: args } = parseArgs({
   options: {
@@ -40,17 +41,21 @@ if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error(`${roo
 const streamed = args.mode !== "json";
 const TURNS_PER_CONVERSATION = 10;
 
-type Entry = [timeMs: number, kind: "W" | "R" | "Q", ends: string, bytes: number, head: string];
-
 const wire = await startWireServer({ port: 0, quiet: true });
-const wirePort = new URL(wire.baseURL).port;
 const databaseUrl = await prepareBenchDatabase({
   fresh: true,
   url: "postgres://postgres@127.0.0.1:5432/lattice_timeline",
 });
 const port = await freePort();
 const out = path.join(os.tmpdir(), `lattice-timeline-${port}.json`);
-const cpuProf = args["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(args["cpu-prof"])}`] : [];
+const cpuProf = args["cpu-prof"]
+  ? [
+      "--cpu-prof",
+      // 0.1 ms between samples (V8's default is 1 ms): a turn's steps are a millisecond or two apart.
+      "--cpu-prof-interval=100",
+      `--cpu-prof-dir=${path.resolve(args["cpu-prof"])}`,
+    ]
+  : [];
 const server = spawn(
   process.execPath,
   [
@@ -104,66 +109,13 @@ await new Promise((r) => server.once("exit", r));
 await wire.close();
 
 // One turn = the entries from its request's arrival to the next request's.
-const route = streamed ? "POST /api/chat" : "POST /api/executions";
-const perTurn: Entry[][] = [];
-for (const entry of log) {
-  if (entry[1] === "Q" && entry[2].startsWith(`${port}>`) && entry[4].startsWith(route)) perTurn.push([entry]);
-  else perTurn.at(-1)?.push(entry);
-}
+const perTurn = turnsOf(log, streamed ? "POST /api/chat" : "POST /api/executions");
 const phases = new Map<string, number[]>();
-const note = (name: string, at: number | undefined) => {
-  if (at !== undefined) phases.set(name, [...(phases.get(name) ?? []), at]);
-};
 for (const turn of perTurn) {
   const t0 = turn[0]![0];
-  const at = (pick: (e: Entry) => boolean, nth = 0) => {
-    const found = turn.filter(pick)[nth];
-    return found ? found[0] - t0 : undefined;
-  };
-  const database = (e: Entry) => e[2].endsWith(">5432");
-  const startConn = turn.find((e) => database(e) && e[1] === "W" && e[4].includes("begin"))?.[2];
-  const model = (e: Entry) => e[2].endsWith(`>${wirePort}`);
-  const toClient = (e: Entry) => e[2].startsWith(`${port}>`) && e[1] === "W";
-  note(
-    "load statement out",
-    at((e) => database(e) && e[1] === "W"),
-  );
-  note(
-    "load answer in",
-    at((e) => database(e) && e[1] === "R"),
-  );
-  note(
-    "start statement out",
-    at((e) => e[2] === startConn && e[1] === "W"),
-  );
-  // Its BEGIN … COMMIT go out in one write, and mostly come back in one read (a late COMMIT follows).
-  note(
-    "start answered",
-    at((e) => e[2] === startConn && e[1] === "R"),
-  );
-  note(
-    "model request out",
-    at((e) => model(e) && e[1] === "W"),
-  );
-  note(
-    "model's first chunk in",
-    at((e) => model(e) && e[1] === "R"),
-  );
-  note(
-    "response headers out",
-    at((e) => toClient(e) && e[4].startsWith("HTTP/1.1")),
-  );
-  if (streamed)
-    note(
-      "first token out",
-      at((e) => toClient(e) && e[4].includes("event: token")),
-    );
-  note(
-    "finish statement out",
-    at((e) => database(e) && e[1] === "W" && e[3] > 4096),
-  );
-  const last = turn.filter(toClient).at(-1);
-  note("last write to the client", last ? last[0] - t0 : undefined);
+  for (const [name, at] of phasesOf(turn)) {
+    if (name !== "request in") phases.set(name, [...(phases.get(name) ?? []), at - t0]);
+  }
 }
 console.log(
   `\n${perTurn.length} ${streamed ? "streamed" : "JSON"} turns of ${root}, ${new Date().toISOString()}, load ${os

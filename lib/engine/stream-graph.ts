@@ -3,9 +3,11 @@
  * usage, node history, interrupts), and the run's token and cost budgets enforced as tokens arrive.
  */
 import "server-only";
+import { ensureConfig } from "@langchain/core/runnables";
 import { type Command, INTERRUPT } from "@langchain/langgraph";
 import { FRESH_THREAD_KEY, type FreshThreadMark } from "@/lib/db/checkpointer";
 import {
+  type CompiledWorkflow,
   type NodeSignal,
   recursionLimitFor,
   runConfigurable,
@@ -85,7 +87,7 @@ export async function streamGraph(
     }
     publish(ctx.event(signal.event, signal.data as never, signal.nodeId));
   };
-  const stream = await compiled.stream(graphInput, {
+  const stream = graphStream(compiled, graphInput, ctx.signal, {
     configurable: {
       thread_id: ctx.threadId,
       ...runConfigurable(runtime),
@@ -103,7 +105,7 @@ export async function streamGraph(
   });
 
   let atBreakpoint = false;
-  for await (const chunk of stream as AsyncIterable<[string, unknown]>) {
+  for await (const chunk of stream) {
     const [mode, payload] = chunk;
     if (mode === "values") {
       ctx.state = payload as WorkflowState;
@@ -122,8 +124,73 @@ export async function streamGraph(
   }
   if (atBreakpoint && breakpoints && !ctx.interrupt) {
     ctx.interrupt = await breakpointPause(ctx, breakpoints);
-    publish(ctx.event("interrupt", ctx.interrupt, ctx.interrupt.nodeId));
+    if (ctx.interrupt) publish(ctx.event("interrupt", ctx.interrupt, ctx.interrupt.nodeId));
   }
+}
+
+/**
+ * The graph's chunks, from LangGraph's own iterator: `stream()` puts two web streams, an extra abort
+ * controller and an async-context hop per chunk around it (LangChain's `Runnable.stream` and Pregel's
+ * override), which cost a run ~0.2 ms of CPU before its model request — a tenth of a chat turn's time to first
+ * token. What they did that matters is done here: the config completed as `stream` completes it, and a stop
+ * (cancel, time budget) ends the iteration at once even while a node still runs (LangGraph aborts its tasks
+ * through the same signal). Every engine test runs through it; tests/engine/budgets-and-cancel.test.ts stops runs
+ * mid-node.
+ */
+async function* graphStream(
+  compiled: CompiledWorkflow,
+  input: WorkflowUpdate | Command | null,
+  signal: AbortSignal,
+  options: GraphStreamOptions,
+): AsyncGenerator<[string, unknown]> {
+  const config = ensureConfig({ ...options, signal });
+  const iterator = (compiled as unknown as GraphIterator)._streamIterator(input, config);
+  let done = false;
+  try {
+    for (;;) {
+      const step = await raceWithSignal(iterator.next(), signal);
+      if (step.done) {
+        done = true;
+        return;
+      }
+      yield step.value as [string, unknown];
+    }
+  } finally {
+    // Stopped (or left) mid-run: LangGraph ends its loop on the aborted signal; its last step is not awaited.
+    if (!done) void iterator.return(undefined).catch(() => {});
+  }
+}
+
+/** LangGraph's iterator under `stream()` (internal to it, but the method every stream goes through). */
+interface GraphIterator {
+  _streamIterator(input: unknown, config: GraphStreamOptions): AsyncGenerator<unknown>;
+}
+
+type GraphStreamOptions = NonNullable<Parameters<CompiledWorkflow["stream"]>[1]>;
+
+/** `promise`, or the signal's reason as soon as it aborts. */
+function raceWithSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      promise.catch(() => {});
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /**

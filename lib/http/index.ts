@@ -4,6 +4,7 @@ export {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_JSON_DEPTH,
   parseJsonBytes,
+  parseSchema,
   readBodyBytes,
   readJson,
   readJsonValue,

@@ -87,10 +87,26 @@ function notConfigured(provider: string, what: string): AppError {
   return new AppError("unavailable:model_provider", `The ${provider} provider is not configured: set ${what}.`);
 }
 
+/**
+ * OpenAI-compatible models made, by everything they are made of: a model holds no state of a call (its
+ * options come with each call), and constructing one (LangChain's base classes read their environment and
+ * set up their serialisation) was a visible share of a chat turn's time to its model request. A user's
+ * rotated key is a new entry; the least recently used go first.
+ */
+const openAIModels = new Map<string, OpenAICompatibleChatModel>();
+const MAX_OPENAI_MODELS = 64;
+
 export function createOpenAIModel(spec: ProviderModelSpec, e: Env): OpenAICompatibleChatModel {
   if (!spec.connection && !isOpenAIConfigured(e)) throw notConfigured("openai", "OPENAI_API_KEY or OPENAI_BASE_URL");
   const { apiKey, baseUrl } = spec.connection ?? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL };
-  return new OpenAICompatibleChatModel({
+  const key = JSON.stringify([spec.model, apiKey, baseUrl, spec.temperature, spec.maxTokens]);
+  const made = openAIModels.get(key);
+  if (made) {
+    openAIModels.delete(key);
+    openAIModels.set(key, made);
+    return made;
+  }
+  const model = new OpenAICompatibleChatModel({
     model: spec.model,
     // Local OpenAI-compatible servers (vLLM, LM Studio, Ollama's /v1) take no key: without one, no
     // authorization header is sent (ChatOpenAI's SDK insisted on a placeholder, "not-needed").
@@ -101,6 +117,9 @@ export function createOpenAIModel(spec: ProviderModelSpec, e: Env): OpenAICompat
     maxRetries: SDK_MAX_RETRIES,
     timeoutMs: OPENAI_TIMEOUT_MS,
   });
+  openAIModels.set(key, model);
+  if (openAIModels.size > MAX_OPENAI_MODELS) openAIModels.delete(openAIModels.keys().next().value!);
+  return model;
 }
 
 export function createAnthropicModel(spec: ProviderModelSpec, e: Env): ChatAnthropic {

@@ -83,6 +83,24 @@ describe("readJson", () => {
     expect(json.error.issues.map((i: { path: string }) => i.path).sort()).toEqual(["count", "name"]);
   });
 
+  it("validates with a schema's async refinement too", async () => {
+    const taken = new Set(["taken"]);
+    const asyncSchema = z.object({
+      name: z.string().refine(async (name) => !taken.has(await Promise.resolve(name)), "is taken"),
+    });
+    const route = apiRoute(async (request) => json({ received: await readJson(request, asyncSchema) }));
+    const ok = await read(
+      await route(apiRequest("/api/x", { method: "POST", body: { name: "free" } }), routeContext()),
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.json.received).toEqual({ name: "free" });
+    const refused = await read(
+      await route(apiRequest("/api/x", { method: "POST", body: { name: "taken" } }), routeContext()),
+    );
+    expect(refused.status).toBe(422);
+    expect(refused.json.error.issues).toEqual([{ path: "name", code: "custom", message: "is taken" }]);
+  });
+
   it("reports a body that is not an object at (body)", async () => {
     const { status, json } = await read(
       await echo(apiRequest("/api/x", { method: "POST", body: [1, 2] }), routeContext()),

@@ -220,3 +220,30 @@ describe("unconfigured providers", () => {
     }
   });
 });
+
+describe("OpenAI-compatible model instances", () => {
+  it("are made once per model, connection and options, and answer each call on their own", async () => {
+    const spec = { provider: "openai", model: MODELS.openai, maxTokens: 64 };
+    const first = getChatModel(spec);
+    expect(getChatModel({ ...spec })).toBe(first);
+    // Anything that shapes the requests is a model of its own.
+    expect(getChatModel({ ...spec, maxTokens: 32 })).not.toBe(first);
+    expect(getChatModel({ ...spec, temperature: 0.5 })).not.toBe(first);
+    expect(getChatModel({ ...spec, model: "gpt-4o" })).not.toBe(first);
+    const otherKey = getChatModel({
+      ...spec,
+      connection: { apiKey: "sk-rotated-key-0001", baseUrl: `${wire.url}/v1` },
+    });
+    expect(otherKey).not.toBe(first);
+    expect(
+      getChatModel({ ...spec, connection: { apiKey: "sk-rotated-key-0002", baseUrl: `${wire.url}/v1` } }),
+    ).not.toBe(otherKey);
+    // Shared, the instance still answers two calls at once, each with its own stream.
+    const [a, b] = await Promise.all([
+      first.invoke([new HumanMessage("one")]),
+      first.invoke([new HumanMessage("two")]),
+    ]);
+    expect(a.content).not.toBe("");
+    expect(b.content).not.toBe("");
+  });
+});

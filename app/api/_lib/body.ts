@@ -2,7 +2,7 @@
 import "server-only";
 import type { z } from "zod";
 import { AppError, issuesFromZod } from "@/lib/errors";
-import { readJson, type ReadJsonOptions } from "@/lib/http";
+import { parseSchema, readJson, type ReadJsonOptions } from "@/lib/http";
 
 export async function readOptionalJson<S extends z.ZodType>(
   request: Request,
@@ -10,7 +10,7 @@ export async function readOptionalJson<S extends z.ZodType>(
   options: ReadJsonOptions = {},
 ): Promise<z.output<S>> {
   if (request.body !== null && request.headers.get("content-length") !== "0") return readJson(request, schema, options);
-  const parsed = await schema.safeParseAsync({});
+  const parsed = await parseSchema(schema, {});
   if (parsed.success) return parsed.data;
   throw new AppError("validation:body", "Invalid request body", { issues: issuesFromZod(parsed.error.issues) });
 }

@@ -1,0 +1,13 @@
+/**
+ * What a Lattice process (the server, a queue worker) sets up for itself at start: the heap's bounded growth
+ * and the idle collector (./idle-gc), and the pool behind `crypto.getRandomValues` (./random-pool).
+ */
+import { env } from "@/lib/env";
+import { limitHeapGrowth, startIdleGc } from "./idle-gc";
+import { installRandomPool } from "./random-pool";
+
+export function tuneProcess(): void {
+  limitHeapGrowth(env().LATTICE_HEAP_GROWING_PERCENT);
+  startIdleGc();
+  installRandomPool();
+}
