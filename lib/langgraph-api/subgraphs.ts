@@ -63,7 +63,7 @@ interface OpenChild extends ChildLevel {
   rest: AsyncGenerator<NestedEvent>;
 }
 
-/** A wake-up the merge waits on: one promise until rung (no listener per event); a ring with no waiter is kept. */
+/** What the merge waits on: one promise until rung (one waiter, no listener per event); an early ring is kept. */
 class Wake {
   private promise: Promise<void> | undefined;
   private resolve: (() => void) | undefined;
@@ -155,15 +155,34 @@ export async function* withChildRuns(source: EventSource): AsyncGenerator<Nested
   try {
     await readRows();
     let last = source.afterSeq;
-    let next: Promise<IteratorResult<ExecutionEvent>> | undefined;
+    // The parent's next event, asked for once; its arrival rings the same wake-up as a child's opening.
+    let asked = false;
+    let arrived: { result: IteratorResult<ExecutionEvent> } | { error: unknown } | undefined;
     for (;;) {
       yield* childrenBefore(last + 1);
-      next ??= events.next();
-      const woke = await Promise.race([next, wake.wait().then(() => undefined)]);
-      if (!woke) continue;
-      next = undefined;
-      if (woke.done) break;
-      const event = woke.value;
+      if (!asked) {
+        asked = true;
+        events.next().then(
+          (result) => {
+            arrived = { result };
+            wake.ring();
+          },
+          (error: unknown) => {
+            arrived = { error };
+            wake.ring();
+          },
+        );
+      }
+      if (!arrived) {
+        await wake.wait();
+        continue;
+      }
+      const got = arrived;
+      asked = false;
+      arrived = undefined;
+      if ("error" in got) throw got.error;
+      if (got.result.done) break;
+      const event = got.result.value;
       if (mayEndChildren(event)) await readRows();
       else await Promise.all(opening.values());
       yield* childrenBefore(event.seq);
