@@ -63,11 +63,17 @@ const matches = (list: BreakpointList | undefined, nodeId: string | undefined) =
  * What paused a run that stopped at a breakpoint (LangGraph reports one as an interrupt with no value):
  * read from the checkpoint it paused at. LangGraph checks interruptAfter on the step that just ran before
  * interruptBefore on the next, so a node just run that is an "after" breakpoint is the one; otherwise the
- * first node about to run that is a "before" breakpoint.
+ * first node about to run that is a "before" breakpoint. A breakpoint after the graph's last node is no
+ * pause: with no node next there is nothing to continue, so the run completes.
  */
-export async function breakpointPause(ctx: ExecutionContext, breakpoints: Breakpoints): Promise<InterruptInfo> {
+export async function breakpointPause(
+  ctx: ExecutionContext,
+  breakpoints: Breakpoints,
+): Promise<InterruptInfo | undefined> {
   const tuple = await getCheckpointSaver().getTuple({ configurable: { thread_id: ctx.threadId, checkpoint_ns: "" } });
   const next = tuple ? nextNodesOf(tuple.checkpoint) : [];
+  // After the last node nothing is left to continue: the run has ended (not paused forever).
+  if (next.length === 0) return undefined;
   const ran = ctx.history.at(-1)?.nodeId;
   const before = next.find((nodeId) => matches(breakpoints.interruptBefore, nodeId));
   const after = matches(breakpoints.interruptAfter, ran) || !before;

@@ -61,7 +61,7 @@ describe("breakpoints (options.interruptBefore / interruptAfter)", () => {
     expect((await resume(actor, paused.executionId, {})).status).toBe(409);
   });
 
-  it("pauses after a node (streamed: the interrupt event), and pauses again at each breakpoint it started with", async () => {
+  it("pauses after a node (streamed: the interrupt event), again at each breakpoint it started with, not after the last", async () => {
     const actor = await newActor();
     const response = await callRaw(runExecution, "/api/executions", {
       method: "POST",
@@ -87,11 +87,13 @@ describe("breakpoints (options.interruptBefore / interruptAfter)", () => {
     const second = await resume(actor, executionId, {});
     expect(second.json).toMatchObject({ status: "paused", interrupt: { nodeId: "model", when: "after" } });
     expect(second.json.output.message).toMatch(/breakpoint after "model"/);
+    // An answer is taken at a breakpoint too (and ignored). After the last node nothing is left to continue:
+    // the run completes instead of pausing.
     const third = await resume(actor, executionId, { approved: true });
-    expect(third.json).toMatchObject({ status: "paused", interrupt: { nodeId: "end", when: "after" } });
-    // After the last node nothing is left to run: the run is over for LangGraph (nothing next).
-    const last = await resume(actor, executionId, {});
-    expect(last.status).toBe(409);
+    expect(third.json).toMatchObject({ status: "completed" });
+    expect(third.json.interrupt).toBeUndefined();
+    expect(third.json.history.map((h: { nodeId: string }) => h.nodeId)).toEqual(["start", "model", "end"]);
+    expect((await resume(actor, executionId, {})).status).toBe(409);
   });
 
   it("keeps asking a human node for its answer, and refuses unknown node ids naming them", async () => {
