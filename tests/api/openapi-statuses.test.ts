@@ -69,6 +69,10 @@ const NOT_REACHED: Array<{ applies: (op: (typeof apiOperations)[number]) => bool
       "conflict:execution",
       "conflict:checkpoint",
       "validation:workflow",
+      // Continuing a paused run (its answer, a breakpoint's command or state update): the engine's resume path.
+      "validation:answer",
+      "validation:node",
+      "validation:state",
       "unavailable:credential_key",
       "unavailable:embeddings",
       "unavailable:shutting_down",
