@@ -29,7 +29,7 @@ import { breakpointPause, breakpointsOf } from "./breakpoints";
 /** Runs another workflow one level deeper (a subworkflow node, the run_workflow tool): `execute`'s child path. */
 export type RunChildWorkflow = (
   ctx: ExecutionContext,
-  args: { definitionId: string; version?: number; input: ExecutionInput },
+  args: { definitionId: string; version?: number; input: ExecutionInput; parentNodeId?: string },
 ) => Promise<ExecutionResult>;
 
 /** Streams the compiled graph, mapping LangGraph's chunks to events and keeping the context current. */
