@@ -4,6 +4,7 @@
  */
 import "server-only";
 import { ensureConfig } from "@langchain/core/runnables";
+import { abortable } from "@/lib/abortable";
 import { type Command, INTERRUPT } from "@langchain/langgraph";
 import { FRESH_THREAD_KEY, type FreshThreadMark } from "@/lib/db/checkpointer";
 import {
@@ -148,7 +149,7 @@ async function* graphStream(
   let done = false;
   try {
     for (;;) {
-      const step = await raceWithSignal(iterator.next(), signal);
+      const step = await abortable(iterator.next(), signal);
       if (step.done) {
         done = true;
         return;
@@ -167,31 +168,6 @@ interface GraphIterator {
 }
 
 type GraphStreamOptions = NonNullable<Parameters<CompiledWorkflow["stream"]>[1]>;
-
-/** `promise`, or the signal's reason as soon as it aborts. */
-function raceWithSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      promise.catch(() => {});
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 /**
  * Whether the run writes LangGraph checkpoints. A run that cannot pause (no human node) and keeps no step

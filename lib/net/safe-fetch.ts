@@ -17,6 +17,7 @@ import { Agent, request } from "undici";
 import { AppError } from "@/lib/errors";
 import { env } from "@/lib/env";
 import { splitAllowListEntry } from "@/lib/validation/network-targets";
+import { abortable } from "@/lib/abortable";
 
 export const SAFE_FETCH_DEFAULTS = {
   maxBytes: 2 * 1024 * 1024,
@@ -222,25 +223,6 @@ async function resolveTarget(
     }
   }
   return addresses[0]!;
-}
-
-/** The system resolver cannot be cancelled: stop waiting for it when the fetch is aborted or times out. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /**
