@@ -322,7 +322,9 @@ function RunViewBody({ execution, steps, title, version, links }: RunViewProps) 
           key={`${interrupt.nodeId}-${run.lastSeq}`}
           question={interrupt.question}
           mode={interrupt.mode}
-          {...(interrupt.kind === "breakpoint" ? { breakpoint: interrupt.when ?? "before" } : {})}
+          {...(interrupt.kind === "breakpoint"
+            ? { breakpoint: { when: interrupt.when ?? "before", step: labels[interrupt.nodeId] ?? interrupt.nodeId } }
+            : {})}
           busy={action === "answer"}
           onAnswer={answer}
           onShowNode={() => select(interrupt.nodeId)}
@@ -577,11 +579,14 @@ function RunLinksRow({ links }: { links: RunLinks }) {
 /** A run paused at a breakpoint (started with interruptBefore/After): it continues without an answer. */
 function BreakpointPanel({
   when,
+  step,
   busy,
   onContinue,
   onShowNode,
 }: {
   when: "before" | "after";
+  /** The step's name as the canvas shows it. */
+  step: string;
   busy: boolean;
   onContinue: () => void;
   onShowNode: () => void;
@@ -593,7 +598,7 @@ function BreakpointPanel({
           <Pause aria-hidden className="size-4" />
         </span>
         <p className="min-w-0 flex-1 text-[13px] text-zinc-800">
-          Paused at a breakpoint {when} a step ·{" "}
+          Paused at a breakpoint {when} <span className="font-medium">{step}</span> ·{" "}
           <button type="button" className="underline-offset-2 hover:underline" onClick={onShowNode}>
             show the step
           </button>
@@ -618,14 +623,22 @@ function AnswerPanel({
   question: string;
   mode: "approval" | "input";
   /** Paused at a breakpoint, not a human node: a Continue button instead of a question. */
-  breakpoint?: "before" | "after";
+  breakpoint?: { when: "before" | "after"; step: string };
   busy: boolean;
   onAnswer: (body: { approved?: boolean; text?: string }) => void;
   onShowNode: () => void;
 }) {
   const [text, setText] = useState("");
   if (breakpoint)
-    return <BreakpointPanel when={breakpoint} busy={busy} onContinue={() => onAnswer({})} onShowNode={onShowNode} />;
+    return (
+      <BreakpointPanel
+        when={breakpoint.when}
+        step={breakpoint.step}
+        busy={busy}
+        onContinue={() => onAnswer({})}
+        onShowNode={onShowNode}
+      />
+    );
   return (
     <section data-testid="answer-panel" className="rounded-lg border border-amber-200 bg-amber-50/70 px-4 py-3.5">
       <div className="flex items-start gap-2.5">
