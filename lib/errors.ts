@@ -51,6 +51,7 @@ export class AppError extends Error {
    * the route wrapper, not as a 500. Subclasses keep the ordinary check.
    */
   static [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was asked about; a subclass keeps the default check
     if (this !== AppError) return Function.prototype[Symbol.hasInstance].call(this, value);
     return typeof value === "object" && value !== null && (value as { [APP_ERROR]?: unknown })[APP_ERROR] === true;
   }
