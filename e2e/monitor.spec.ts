@@ -191,6 +191,42 @@ test.describe("execution monitor", () => {
     await expect(run.node("yes")).toHaveAttribute("data-run-status", "completed");
     await expect(run.node("no")).toHaveAttribute("data-run-status", "idle");
   });
+  test("a run paused at a breakpoint names its step and goes on with Continue (double-clicked once)", async ({
+    page,
+    run,
+    monitorApi,
+  }) => {
+    const n = monitorGraphs.node;
+    const paused = await monitorApi.run({
+      type: "CUSTOM",
+      definition: {
+        nodes: [
+          n("start", "start"),
+          n("draft", "transform", { expression: '"drafted"', variable: "draft" }, "Draft"),
+          n("end", "end", { outputTemplate: "done: {{variables.draft}}" }),
+        ],
+        edges: [
+          { id: "a", source: "start", target: "draft" },
+          { id: "b", source: "draft", target: "end" },
+        ],
+      },
+      input: {},
+      options: { interruptBefore: ["draft"] },
+    });
+    expect(paused.status).toBe("paused");
+    await run.goto(paused.executionId);
+    await run.expectStatus("paused");
+    await expect(page.getByTestId("breakpoint-panel")).toContainText("Paused at a breakpoint before Draft");
+    await expect(run.node("draft")).toHaveAttribute("data-run-status", "waiting");
+    await page.getByTestId("breakpoint-continue").dblclick();
+    await run.expectStatus("completed", 15_000);
+    await expect(page.getByTestId("run-output")).toContainText("done: drafted");
+    await expect(run.node("draft")).toHaveAttribute("data-run-status", "completed");
+    await expect(page.getByTestId("breakpoint-panel")).toHaveCount(0);
+    // The second click of the double-click continued nothing twice and showed no error.
+    await expect(page.getByRole("alert")).toHaveCount(0);
+  });
+
   test("a cancelled run is its own state: left out of the success rate, neutral in the list, on the canvas and in the node's detail", async ({
     page,
     executions,
