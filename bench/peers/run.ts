@@ -31,6 +31,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { ensureProductionBuild, freePort, removeSnapshot, snapshotBuild } from "../../tests/helpers/production-server";
 import { prepareBenchDatabase } from "../lib/database";
+import { benchServerEnv } from "../lib/server-env";
 import { fmt, median, table } from "./measure";
 import {
   cpuBetween,
@@ -284,17 +285,9 @@ async function main() {
       cwd: snapshot,
       env: {
         ...baseEnv(),
+        ...benchServerEnv({ databaseUrl: latticeDbUrl, openaiUrl }),
         NODE_OPTIONS: "",
-        NEXT_TELEMETRY_DISABLED: "1",
         PORT: String(latticePort),
-        DATABASE_URL: latticeDbUrl,
-        AUTH_SECRET: "bench-secret-0123456789abcdef0123",
-        AUTH_TRUST_HOST: "true",
-        OPENAI_BASE_URL: openaiUrl,
-        OPENAI_API_KEY: "sk-bench",
-        // One user hammering the API: lift the per-user run limits.
-        LATTICE_MAX_CONCURRENT_RUNS: "10000",
-        LATTICE_RUNS_PER_MINUTE: "100000",
       },
       log: latticeLog,
     },

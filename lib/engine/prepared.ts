@@ -8,7 +8,6 @@ import "server-only";
 import type { Command } from "@langchain/langgraph";
 import { INTERRUPT } from "@langchain/langgraph";
 import { z } from "zod";
-import { getCheckpointSaver } from "@/lib/db/checkpointer";
 import { AppError } from "@/lib/errors";
 import type { WorkflowState, WorkflowUpdate } from "@/lib/workflow/state";
 import type { ValidationResult } from "@/lib/validation";
@@ -24,7 +23,7 @@ import {
 } from "@/lib/contracts/execution-request";
 import { historyEntrySchema } from "@/lib/contracts/execution-result";
 import { engineValidationContext } from "./resources";
-import { nextNodesOf } from "./time-travel";
+import { nextNodesOf, ownedCheckpoint } from "./time-travel";
 import type { Tracker } from "./tracker";
 
 export interface ExecuteOptions {
@@ -160,11 +159,9 @@ export function snapshotOf(values: Record<string, unknown>): RunSnapshot {
  * breakpoint, or a state written with updateState since the pause) — continued with or without an answer.
  */
 export async function loadPausedRun({ executionId, userId }: { executionId: string; userId: string }) {
-  const tuple = await getCheckpointSaver().getTuple({ configurable: { thread_id: executionId, checkpoint_ns: "" } });
-  const values = tuple?.checkpoint.channel_values as Record<string, unknown> | undefined;
-  if (!tuple || !values || values.user_id !== userId) {
-    throw new AppError("not_found:execution", "There is no paused run with this id.");
-  }
+  const owned = await ownedCheckpoint({ executionId, userId });
+  if (!owned) throw new AppError("not_found:execution", "There is no paused run with this id.");
+  const { tuple, values } = owned;
   const human = (tuple.pendingWrites ?? []).some(([, channel]) => channel === INTERRUPT);
   if (!human && nextNodesOf(tuple.checkpoint).length === 0) {
     throw new AppError("conflict:execution", "This run is not waiting for an answer.");
@@ -201,7 +198,6 @@ export async function earlierAttempt(
   tracker: Tracker,
 ): Promise<{ lastSeq: number; values?: Record<string, unknown> }> {
   const lastSeq = (await tracker.lastSeq?.(executionId)) ?? 0;
-  const tuple = await getCheckpointSaver().getTuple({ configurable: { thread_id: executionId, checkpoint_ns: "" } });
-  const values = tuple?.checkpoint.channel_values as Record<string, unknown> | undefined;
-  return values && values.user_id === userId ? { lastSeq, values } : { lastSeq };
+  const owned = await ownedCheckpoint({ executionId, userId });
+  return owned ? { lastSeq, values: owned.values } : { lastSeq };
 }

@@ -100,7 +100,6 @@ export async function streamGraph(
     // The state comes on "values"; "updates" only carries interrupts (node progress: runtime.signal).
     streamMode: breakpoints || canPause(ctx.definition) ? ["updates", "values"] : ["values"],
     ...breakpoints,
-    signal: ctx.signal,
     durability: ctx.durability,
     recursionLimit: recursionLimitFor(ctx.definition),
   });
@@ -142,8 +141,9 @@ async function* graphStream(
   compiled: CompiledWorkflow,
   input: WorkflowUpdate | Command | null,
   signal: AbortSignal,
-  options: GraphStreamOptions,
+  options: Omit<GraphStreamOptions, "signal">,
 ): AsyncGenerator<[string, unknown]> {
+  // The run's signal stops LangGraph's tasks and this iteration alike.
   const config = ensureConfig({ ...options, signal });
   const iterator = (compiled as unknown as GraphIterator)._streamIterator(input, config);
   let done = false;
@@ -177,7 +177,7 @@ type GraphStreamOptions = NonNullable<Parameters<CompiledWorkflow["stream"]>[1]>
  * time-travel copies continue from their thread's checkpoint.
  */
 export function keepsCheckpoints(ctx: ExecutionContext, existingThread: boolean): boolean {
-  if (ctx.resumed || existingThread || ctx.options.interruptBefore || ctx.options.interruptAfter) return true;
+  if (ctx.resumed || existingThread || breakpointsOf(ctx.options)) return true;
   if (ctx.durability !== "exit") return true;
   return canPause(ctx.definition);
 }

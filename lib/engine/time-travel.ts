@@ -105,6 +105,30 @@ export async function runHasSteps({ executionId, userId }: { executionId: string
   return tuples.some((tuple) => nextNodesOf(tuple.checkpoint).length > 0);
 }
 
+/**
+ * A run's checkpoint (its latest, or `checkpointId`) and its channel values, when it exists and is `userId`'s;
+ * undefined otherwise (a missing checkpoint and another user's look the same).
+ */
+export async function ownedCheckpoint({
+  executionId,
+  userId,
+  checkpointId,
+}: {
+  executionId: string;
+  userId: string;
+  checkpointId?: string | undefined;
+}): Promise<{ tuple: CheckpointTuple; values: Record<string, unknown> } | undefined> {
+  const tuple = await getCheckpointSaver().getTuple({
+    configurable: {
+      thread_id: executionId,
+      checkpoint_ns: "",
+      ...(checkpointId ? { checkpoint_id: checkpointId } : {}),
+    },
+  });
+  const values = tuple?.checkpoint.channel_values as Record<string, unknown> | undefined;
+  return tuple && values && values.user_id === userId ? { tuple, values } : undefined;
+}
+
 /** The checkpoint a time-travel run starts from, checked: the user's, and naming nodes to run next. */
 export async function loadRunStep({
   executionId,
@@ -115,13 +139,8 @@ export async function loadRunStep({
   checkpointId: string;
   userId: string;
 }): Promise<CheckpointTuple> {
-  const tuple = await getCheckpointSaver().getTuple({
-    configurable: { thread_id: executionId, checkpoint_ns: "", checkpoint_id: checkpointId },
-  });
-  const values = tuple?.checkpoint.channel_values as Record<string, unknown> | undefined;
-  if (!tuple || !values || values.user_id !== userId) {
-    throw new AppError("not_found:checkpoint", "This run has no such step to re-run from.");
-  }
+  const tuple = (await ownedCheckpoint({ executionId, userId, checkpointId }))?.tuple;
+  if (!tuple) throw new AppError("not_found:checkpoint", "This run has no such step to re-run from.");
   if (nextNodesOf(tuple.checkpoint).length === 0) {
     throw new AppError("conflict:checkpoint", "Nothing runs after this step, so there is nothing to re-run from it.");
   }

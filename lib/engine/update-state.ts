@@ -9,12 +9,12 @@
  */
 import "server-only";
 import { InvalidUpdateError } from "@langchain/langgraph";
-import { getCheckpointSaver } from "@/lib/db/checkpointer";
 import { AppError } from "@/lib/errors";
 import { parseStateUpdate } from "@/lib/workflow/state";
 import { checkNodeIds } from "./breakpoints";
 import { compiledWorkflow } from "./compiled-workflows";
 import { snapshotOf, validDefinition } from "./prepared";
+import { ownedCheckpoint } from "./time-travel";
 
 export async function updateRunState({
   userId,
@@ -30,14 +30,13 @@ export async function updateRunState({
   asNode?: string | undefined;
 }): Promise<{ checkpointId: string }> {
   const at = { thread_id: executionId, checkpoint_ns: "", ...(checkpointId ? { checkpoint_id: checkpointId } : {}) };
-  const tuple = await getCheckpointSaver().getTuple({ configurable: at });
-  const channels = tuple?.checkpoint.channel_values as Record<string, unknown> | undefined;
-  if (!tuple || channels?.user_id !== userId)
+  const owned = await ownedCheckpoint({ executionId, userId, checkpointId });
+  if (!owned)
     throw new AppError(
       "not_found:checkpoint",
       checkpointId ? `No checkpoint '${checkpointId}' in this run.` : "This run kept no state to update.",
     );
-  const snapshot = snapshotOf(channels);
+  const snapshot = snapshotOf(owned.values);
   const definition = validDefinition(snapshot.definition, userId, snapshot.depth, snapshot.sourceDefinitionId);
   const update = parseStateUpdate(values, "values");
   if (asNode !== undefined) checkNodeIds(definition, asNode, "as_node");
