@@ -5,6 +5,8 @@
  * server); chat turns as JSON through POST /api/executions (type CHAT) and streamed through POST /api/chat.
  */
 export interface LatticeStreamResult {
+  /** When the request was sent, in ms of the monotonic clock (the clock of bench/timeline/preload.cjs). */
+  sentAt: number;
   headersMs: number;
   firstTokenMs: number;
   totalMs: number;
@@ -165,6 +167,7 @@ export class LatticeClient {
   /** One streamed chat turn (POST /api/chat, SSE): times to headers, the first token event and the end. */
   async chatStream(message: string, conversationId?: string): Promise<LatticeStreamResult> {
     const t0 = performance.now();
+    const sentAt = Number(process.hrtime.bigint() / 1000n) / 1000;
     const body = { message, ...(conversationId ? { conversationId } : { workflowId: this.workflowId }) };
     const r = await this.api("/api/chat", {
       method: "POST",
@@ -213,6 +216,6 @@ export class LatticeClient {
         }
       }
     }
-    return { headersMs, firstTokenMs, totalMs: performance.now() - t0, text, conversationId: conv };
+    return { sentAt, headersMs, firstTokenMs, totalMs: performance.now() - t0, text, conversationId: conv };
   }
 }

@@ -16,6 +16,7 @@
  *   options: --rounds --n --n-conc --concurrency --stream-n --warmup --max-seconds --raw-savers=memory,postgres
  *            --json=FILE (the raw figures also there) --rebuild (force `next build`)
  *            --no-extra (only the shared harness's cases: leaves out Lattice's template chat and streamed-turn rows)
+ *            --timeline (Lattice started with bench/timeline/preload.cjs: where its streamed turns spend their time)
  *
  * First run: installs the peers outside the repository, in ${XDG_CACHE_HOME:-~/.cache}/lattice-peers
  * (bench/peers/setup.ts; Flowise is ~3 GB and 5-10 min). Then each run starts: the wire server, Flowise on
@@ -45,6 +46,8 @@ import {
 import { ensurePeersInstalled, n8nInstalled, peerPaths } from "./setup";
 import { runThreeWay, type ThreeWayOptions, type ThreeWayResult } from "./three-way";
 import type { WireStats } from "./wire-server";
+import type { LatticeStreamResult } from "./lattice-client";
+import { type Entry, phasesOf, turnsOf } from "../timeline/phases";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const RESULTS = path.join(ROOT, "bench-results");
@@ -64,6 +67,8 @@ const { values: args } = parseArgs({
     "raw-savers": { type: "string" },
     json: { type: "string" },
     rebuild: { type: "boolean", default: false },
+    /** Lattice's socket timeline of the streaming phase (bench/timeline/preload.cjs), beside the peers. */
+    timeline: { type: "boolean", default: false },
     /** Only the shared harness's cases (no template chat, no streamed-turn throughput). */
     "no-extra": { type: "boolean", default: false },
   },
@@ -277,10 +282,19 @@ async function main() {
   );
 
   const latticeLog = path.join(data, "lattice.log");
+  const timelineFile = path.join(data, "timeline.json");
   const lattice = startProcess(
     "Lattice",
     process.execPath,
-    [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(latticePort), "-H", "127.0.0.1"],
+    [
+      ...(args.timeline ? ["--require", path.join(import.meta.dirname, "..", "timeline", "preload.cjs")] : []),
+      path.join("node_modules", "next", "dist", "bin", "next"),
+      "start",
+      "-p",
+      String(latticePort),
+      "-H",
+      "127.0.0.1",
+    ],
     {
       cwd: snapshot,
       env: {
@@ -288,6 +302,7 @@ async function main() {
         ...benchServerEnv({ databaseUrl: latticeDbUrl, openaiUrl }),
         NODE_OPTIONS: "",
         PORT: String(latticePort),
+        ...(args.timeline ? { TIMELINE_OUT: timelineFile } : {}),
       },
       log: latticeLog,
     },
@@ -379,7 +394,20 @@ async function main() {
     streamN: num("stream-n", 40, 8),
     rawSavers: (args["raw-savers"] ?? "memory,postgres").split(",").filter(Boolean),
     latticeExtra: !args["no-extra"],
+    ...(args.timeline
+      ? {
+          streamPhase: {
+            before: async () => {
+              await dumpTimeline(lattice, timelineFile);
+            },
+            after: async (turns) => {
+              timelineText = streamTimeline(await dumpTimeline(lattice, timelineFile), turns);
+            },
+          },
+        }
+      : {}),
   };
+  let timelineText = "";
 
   let result: ThreeWayResult<Usage>;
   try {
@@ -472,6 +500,7 @@ async function main() {
       `model calls per turn of the three ${fmt(streamCpu.modelCallsPerTurn, 2)}`,
   );
   out.push(`\nRSS of each server's process tree: up ${rssLine(rssUp)}; after ${rssLine(rssAfter)}`);
+  if (timelineText) out.push(timelineText);
   const text = out.join("\n");
   console.log(text);
 
@@ -500,6 +529,42 @@ async function main() {
   fs.writeFileSync(path.join(RESULTS, `peers-${stamp}.txt`), `${text}\n`);
   if (args.json) fs.writeFileSync(args.json, JSON.stringify(report, null, 2));
   console.error(`[peers] wrote ${path.relative(ROOT, jsonFile)} and peers-${stamp}.txt`);
+}
+
+/** What the server's preload recorded since the last dump (SIGUSR2 writes it and starts afresh). */
+async function dumpTimeline(server: ChildProcess, file: string): Promise<Entry[]> {
+  fs.rmSync(file, { force: true });
+  server.kill("SIGUSR2");
+  for (let i = 0; i < 200 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 200));
+  return JSON.parse(fs.readFileSync(file, "utf8")) as Entry[];
+}
+
+/**
+ * Lattice's streamed turns of the streaming phase, the client's clock and the server's side by side (both
+ * read the machine's monotonic clock): the request's way in, each step on the server from its arrival, and
+ * the first token's way out to the client.
+ */
+function streamTimeline(log: Entry[], turns: LatticeStreamResult[]): string {
+  const server = turnsOf(log, "POST /api/chat");
+  if (server.length !== turns.length)
+    return `\nLattice timeline: ${server.length} requests on the server, ${turns.length} turns on the client; not matched`;
+  const steps = new Map<string, number[]>();
+  const add = (name: string, ms: number | undefined) => {
+    if (ms !== undefined && Number.isFinite(ms)) steps.set(name, [...(steps.get(name) ?? []), ms]);
+  };
+  server.forEach((turn, i) => {
+    const client = turns[i]!;
+    const arrived = turn[0]![0];
+    const phases = phasesOf(turn);
+    add("client sent → request in", arrived - client.sentAt);
+    for (const [name, at] of phases) if (name !== "request in") add(`request in → ${name}`, at - arrived);
+    const tokenOut = phases.get("first token out");
+    if (tokenOut !== undefined) add("first token out → client read it", client.sentAt + client.firstTokenMs - tokenOut);
+    add("client: first token", client.firstTokenMs);
+  });
+  const rows = [...steps].map(([name, xs]) => `  ${name.padEnd(48)} ${median(xs).toFixed(2).padStart(7)} ms`);
+  return `\nLattice's streamed turns beside the peers (${turns.length} turns; p50; the server's socket timeline)\n${rows.join("\n")}`;
 }
 
 // Exits once everything is stopped: an error midway can leave pools and sockets that would keep it alive.

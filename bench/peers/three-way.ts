@@ -44,6 +44,8 @@ export interface ThreeWayOptions {
   rawSavers: string[];
   /** Also Lattice's chat through a template and its streamed chat as whole turns (default on; not in the shared harness). */
   latticeExtra?: boolean;
+  /** Called around the streaming phase (bench/peers/run.ts --timeline: Lattice's socket timeline of it). */
+  streamPhase?: { before(): Promise<void>; after(latticeTurns: LatticeStreamResult[]): Promise<void> };
 }
 
 export type CaseKind = "lattice" | "lattice-template" | "lattice-stream" | "flowise" | "n8n" | "raw";
@@ -244,6 +246,8 @@ export async function runThreeWay<M, U>(
   const streamWrongAnswers = { lattice: 0, flowise: 0, raw: 0 };
   const streamUsage: U[] = [];
   const rawStream = await makeRawCase(env, { model: "httpstream", saver: "postgres" });
+  const everyLatticeTurn: LatticeStreamResult[] = [];
+  await opt.streamPhase?.before();
   for (let r = 0; r < opt.rounds; r++) {
     let conv: string | undefined;
     const started = await meter.start();
@@ -255,6 +259,7 @@ export async function runThreeWay<M, U>(
         `${runId}-s-${r}-${Math.floor(i / TURNS_PER_THREAD)}`,
       );
       const l = await lat.chatStream(`Stream turn ${i}`, conv);
+      everyLatticeTurn.push(l);
       conv = l.conversationId;
       const g = await rawStream.streamFn({ worker: 0, i });
       if (f.text !== FIXED_REPLY) streamWrongAnswers.flowise++;
@@ -268,6 +273,7 @@ export async function runThreeWay<M, U>(
     }
     streamUsage.push(await meter.stop(started));
   }
+  await opt.streamPhase?.after(everyLatticeTurn);
   const rawVersions = await deps.versions();
   const flowiseVersion = await fw.version();
   await env.close();
