@@ -6,6 +6,9 @@ import type { WorkflowUpdate } from "@/lib/workflow/state";
 import { callModel, modelSpec, usageOf } from "../call-model";
 import type { NodeRunFunction } from "../runtime";
 
+/** What an empty message list counts (the reply's priming tokens), so one message's own share is known. */
+const EMPTY_LIST_TOKENS = countMessageTokens([]);
+
 const SUMMARY_INSTRUCTIONS =
   "Summarize the conversation below in a few sentences for your own later reference. Keep names, facts, " +
   "decisions and open questions. Reply with the summary only.";
@@ -21,9 +24,17 @@ export const trimConversation: NodeRunFunction<"memory"> = async (state, config,
   if (config.strategy === "window") {
     keepFrom = Math.max(0, conversation.length - config.maxMessages);
   } else {
-    // Newest first, while the kept messages fit the budget (the latest message always stays).
+    // Newest first, while the kept messages fit the budget (the latest message always stays). Each message
+    // is counted once: the kept messages' count grows by the next older one's (the reply's priming tokens
+    // counted once), not recounted from scratch at every step.
     keepFrom = conversation.length - 1;
-    while (keepFrom > 0 && countMessageTokens(conversation.slice(keepFrom - 1)) <= config.maxTokens) keepFrom -= 1;
+    let kept = countMessageTokens(conversation.slice(keepFrom));
+    while (keepFrom > 0) {
+      const withOlder = kept + countMessageTokens([conversation[keepFrom - 1]!]) - EMPTY_LIST_TOKENS;
+      if (withOlder > config.maxTokens) break;
+      kept = withOlder;
+      keepFrom -= 1;
+    }
   }
   // A tool result without the call that asked for it confuses every provider: trim it with its call.
   while (keepFrom < conversation.length && conversation[keepFrom]?.getType() === "tool") keepFrom += 1;
