@@ -34,6 +34,8 @@ const { values: args } = parseArgs({
     turns: { type: "string", default: "60" },
     warmup: { type: "string", default: "60" },
     "cpu-prof": { type: "string" },
+    /** Extra options for the server's node (e.g. --trace-gc), repeatable. */
+    "node-arg": { type: "string", multiple: true },
   },
 });
 const root = path.resolve(args.dir);
@@ -62,6 +64,7 @@ const server = spawn(
     "--require",
     path.resolve(import.meta.dirname, "preload.cjs"),
     ...cpuProf,
+    ...(args["node-arg"] ?? []),
     path.join(root, "node_modules", "next", "dist", "bin", "next"),
     "start",
     "-p",
@@ -71,7 +74,11 @@ const server = spawn(
   ],
   {
     cwd: root,
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: [
+      "ignore",
+      process.env.TIMELINE_SERVER_OUT ? fs.openSync(process.env.TIMELINE_SERVER_OUT, "w") : "ignore",
+      "inherit",
+    ],
     env: { ...benchServerEnv({ databaseUrl, openaiUrl: wire.baseURL }), TIMELINE_OUT: out },
   },
 );
