@@ -22,18 +22,20 @@ function expectedKeepFrom(messages: BaseMessage[], maxTokens: number): number {
   return keepFrom;
 }
 
+/** The node's update: the ids of the messages it removes, and its metadata. */
 async function trim(messages: BaseMessage[], maxTokens: number) {
   const config = memoryConfigSchema.parse({ strategy: "tokens", maxTokens, summarize: false });
   const state = { messages, conversation_summary: "" } as unknown as Parameters<typeof trimConversation>[0];
-  return trimConversation(state, config, {} as NodeRuntime);
+  const update = await trimConversation(state, config, {} as NodeRuntime);
+  const removed = ((update.messages ?? []) as Array<{ id?: string }>).map((m) => m.id);
+  return { removed, metadata: update.metadata };
 }
 
 describe("memory node, token budget", () => {
   it("keeps the longest run of newest messages whose count fits the budget, for every budget", async () => {
     const messages = conversation(60);
     for (const maxTokens of [100, 137, 250, 512, 999, 2000, 100_000]) {
-      const update = await trim(messages, maxTokens);
-      const removed = (update.messages ?? []).map((m) => (m as { id?: string }).id);
+      const { removed } = await trim(messages, maxTokens);
       const keepFrom = expectedKeepFrom(messages, maxTokens);
       expect(removed, `budget ${maxTokens}`).toEqual(messages.slice(0, keepFrom).map((m) => m.id));
     }
@@ -42,10 +44,9 @@ describe("memory node, token budget", () => {
   it("keeps system messages, and the latest message even when it alone is over the budget", async () => {
     const long = new HumanMessage({ id: "latest", content: "lorem ipsum ".repeat(200) });
     const messages = [new SystemMessage({ id: "sys", content: "Be brief." }), ...conversation(6), long];
-    const update = await trim(messages, 100);
-    const removed = (update.messages ?? []).map((m) => (m as { id?: string }).id);
+    const { removed, metadata } = await trim(messages, 100);
     expect(removed).toEqual(conversation(6).map((m) => m.id));
-    expect(update.metadata).toEqual({ summary_covers_until: "m5" });
+    expect(metadata).toEqual({ summary_covers_until: "m5" });
   });
 
   it("counts each message once: a long history is trimmed with as many counts as it has messages", async () => {
