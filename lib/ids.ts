@@ -4,7 +4,7 @@
  * it once per character — 16 calls per id, a visible share of a chat turn's CPU in profiles.
  */
 import { randomFillSync } from "node:crypto";
-import { ulid } from "ulid";
+import { monotonicFactory, ulid } from "ulid";
 
 const randomBytes = new Uint8Array(4096);
 let randomAt = randomBytes.length;
@@ -17,7 +17,14 @@ function bufferedRandom(): number {
   return randomBytes[randomAt++]! / 256;
 }
 
-/** A new id; `seedTime` (ms) dates it (an id made for something that happened earlier sorts there). */
+/** Ids made now: each sorts after the one before it, even within one millisecond. */
+const nextId = monotonicFactory(bufferedRandom);
+
+/**
+ * A new id; `seedTime` (ms) dates it (an id made for something that happened earlier sorts there). Ids made
+ * now increase within the process: a chat turn's answer, stored right after its question (the built-in model
+ * answers within the same millisecond), sorts after it, and a conversation is read back in id order.
+ */
 export function newId(seedTime?: number): string {
-  return ulid(seedTime, bufferedRandom);
+  return seedTime === undefined ? nextId() : ulid(seedTime, bufferedRandom);
 }
