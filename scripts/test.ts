@@ -1,7 +1,8 @@
 /**
  * `npm test`: the whole suite, in order —
  *   1. Biome's lint over the whole tree (`npm run lint`, about a second; not with --only-e2e);
- *   2. vitest on the embedded database (in-memory PGlite);
+ *   2. vitest on the embedded database (in-memory PGlite): most files with modules shared across a worker's
+ *      files, then those of tests/setup/isolated-files.ts each in a process of its own (`vitestPass`);
  *   3. the same vitest suite on PostgreSQL, when TEST_DATABASE_URL (or DATABASE_URL) names a server;
  *   4. the production build (made in the background from the start, beside steps 1–3), then Playwright
  *      end-to-end tests in headless Chromium against it;
@@ -97,17 +98,35 @@ function vitest(step: string, outFile: string, env: Record<string, string | unde
 }
 
 /**
+ * One backend's vitest pass, in two runs (vitest.config.ts, TEST_FILES): every file but those of
+ * tests/setup/isolated-files.ts with modules shared across a worker's files — each file would otherwise import
+ * the whole app again, most of its time — then those files each in a process of its own. Returns the two
+ * runs' JSON reports.
+ */
+function vitestPass(step: string, name: string, env: Record<string, string | undefined>): string[] {
+  const shared = path.join(results, `vitest-${name}.json`);
+  const isolated = path.join(results, `vitest-${name}-isolated.json`);
+  const flags = ["--maxWorkers=2", "--passWithNoTests"];
+  vitest(`${step}, shared modules`, shared, { ...env, TEST_FILES: "shared" }, flags);
+  vitest(`${step}, a process per file`, isolated, { ...env, TEST_FILES: "isolated" }, flags);
+  return [shared, isolated];
+}
+
+/**
  * Test files the PostgreSQL pass need not run again: they passed in the PGlite pass with nothing skipped,
  * never opened the database there (noted by tests/setup/env.ts), and start no process or server of their
  * own (which could open one out of sight). None at all when the PGlite pass left no report.
  */
-function databaseFreeFiles(reportFile: string, dbFilesFile: string): string[] {
-  const report = readJson<{
-    testResults?: Array<{ name: string; status: string; assertionResults: Array<{ status: string }> }>;
-  }>(reportFile);
-  if (!report?.testResults || !fs.existsSync(dbFilesFile)) return [];
+function databaseFreeFiles(reportFiles: string[], dbFilesFile: string): string[] {
+  const reports = reportFiles.map((file) =>
+    readJson<{
+      testResults?: Array<{ name: string; status: string; assertionResults: Array<{ status: string }> }>;
+    }>(file),
+  );
+  if (reports.some((report) => !report?.testResults) || !fs.existsSync(dbFilesFile)) return [];
   const opened = new Set(fs.readFileSync(dbFilesFile, "utf8").split("\n").filter(Boolean));
-  return report.testResults
+  return reports
+    .flatMap((report) => report!.testResults!)
     .filter(
       (file) =>
         file.status === "passed" &&
@@ -171,26 +190,23 @@ if (!onlyE2e) {
   // servers and the database as much as they compute. They cannot meet: on the embedded database each file
   // has its own in-memory PGlite; on PostgreSQL each worker has its own database, with its own run queue,
   // NOTIFY channels and advisory locks (tests/setup/global-setup.ts).
-  vitest(
-    "vitest (PGlite)",
-    path.join(results, "vitest-pglite.json"),
-    { TEST_BACKEND: "pglite", LATTICE_DB_FILES_OUT: dbFiles },
-    ["--maxWorkers=2"],
-  );
+  const pgliteReports = vitestPass("vitest (PGlite)", "pglite", {
+    TEST_BACKEND: "pglite",
+    LATTICE_DB_FILES_OUT: dbFiles,
+  });
   if (pgUrl && !args.has("--no-postgres")) {
     const excludeFile = path.join(results, "vitest-postgres-exclude.json");
-    const databaseFree = databaseFreeFiles(path.join(results, "vitest-pglite.json"), dbFiles);
+    const databaseFree = databaseFreeFiles(pgliteReports, dbFiles);
     fs.writeFileSync(excludeFile, JSON.stringify([...databaseFree, ...EMBEDDED_ONLY]));
     if (databaseFree.length > 0)
       console.log(
         `\n(PostgreSQL pass: ${databaseFree.length} test files that opened no database in the PGlite pass are not run again.)`,
       );
-    vitest(
-      "vitest (PostgreSQL)",
-      path.join(results, "vitest-postgres.json"),
-      { TEST_BACKEND: "postgres", TEST_DATABASE_URL: pgUrl, TEST_EXCLUDE_FILE: excludeFile },
-      ["--maxWorkers=2"],
-    );
+    vitestPass("vitest (PostgreSQL)", "postgres", {
+      TEST_BACKEND: "postgres",
+      TEST_DATABASE_URL: pgUrl,
+      TEST_EXCLUDE_FILE: excludeFile,
+    });
   } else {
     console.log("\n(PostgreSQL pass skipped: set TEST_DATABASE_URL to run the suite on PostgreSQL too.)");
   }

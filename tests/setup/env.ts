@@ -23,12 +23,26 @@ process.env.LATTICE_AUTH_ATTEMPTS_PER_IP ??= "1000000";
 
 // `npm test` runs the PostgreSQL pass only on the files that opened a database in the PGlite pass (a file
 // that never did tests nothing new on another backend): each file that did is noted here.
+// With modules shared across a worker's files (`npm test`, tests/setup/isolated-files.ts) the database may be
+// open before this file starts: what counts is whether this file asked for it (lib/db/client.ts reads
+// globalThis.__latticeDb on every getDb).
 const dbFilesOut = process.env.LATTICE_DB_FILES_OUT;
 if (dbFilesOut) {
+  let opened = false;
+  let handle = (globalThis as { __latticeDb?: unknown }).__latticeDb;
+  Object.defineProperty(globalThis, "__latticeDb", {
+    configurable: true,
+    get() {
+      opened = true;
+      return handle;
+    },
+    set(value: unknown) {
+      handle = value;
+    },
+  });
   afterAll(() => {
     const file = expect.getState().testPath;
-    if (file && (globalThis as { __latticeDb?: unknown }).__latticeDb !== undefined)
-      fs.appendFileSync(dbFilesOut, `${file}\n`);
+    if (file && opened) fs.appendFileSync(dbFilesOut, `${file}\n`);
   });
 }
 
