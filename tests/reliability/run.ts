@@ -8,6 +8,7 @@
  * Sized for CI: about 3–4 minutes on 2 cores with a warm build. Extra arguments go to vitest (e.g. a file filter).
  */
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { ensureProductionBuild, removeSnapshot, snapshotBuild } from "../helpers/production-server";
 import { createSuiteDatabase, dropSuiteDatabase } from "./lib/database";
@@ -37,5 +38,20 @@ try {
   );
   removeSnapshot(snapshot);
 }
+if (status !== 0) printServerErrors();
 console.log(`▶ reliability: ${status === 0 ? "passed" : "FAILED"} in ${Math.round((Date.now() - started) / 1000)} s`);
 process.exit(status);
+
+/**
+ * A failed suite's 5xx answers carry only a request id: the shared server's log (kept by the global setup in
+ * test-results/reliability-server.log) has their causes. CI shows only this output, so the errors are printed.
+ */
+function printServerErrors(): void {
+  const log = path.join(root, "test-results", "reliability-server.log");
+  if (!fs.existsSync(log)) return;
+  const lines = fs.readFileSync(log, "utf8").split("\n");
+  const errors = lines.flatMap((line, i) => (/\[api\]|Error|error:/.test(line) ? lines.slice(i, i + 6) : []));
+  if (errors.length === 0) return;
+  console.log(`\n▶ reliability: errors in the shared server's log (${log}), last 80 lines of them:`);
+  console.log(errors.slice(-80).join("\n"));
+}
