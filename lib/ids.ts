@@ -17,8 +17,13 @@ function bufferedRandom(): number {
   return randomBytes[randomAt++]! / 256;
 }
 
-/** Ids made now: each sorts after the one before it, even within one millisecond. */
-const nextId = monotonicFactory(bufferedRandom);
+/**
+ * Ids made now: each sorts after the one before it, even within one millisecond. One per process, on
+ * globalThis: a production build bundles this module more than once (the instrumentation entry and the
+ * routes), and a question's id and its answer's may come from different copies.
+ */
+const shared = globalThis as typeof globalThis & { __latticeNextId?: (seedTime?: number) => string };
+const nextId = (shared.__latticeNextId ??= monotonicFactory(bufferedRandom));
 
 /**
  * A new id; `seedTime` (ms) dates it (an id made for something that happened earlier sorts there). Ids made
