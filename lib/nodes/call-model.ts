@@ -5,6 +5,7 @@
  * node's AbortSignal, and report the usage as a `usage_metadata` state update keyed "provider:model".
  */
 import "server-only";
+import { setImmediate as eventLoopTurn } from "node:timers/promises";
 import type { BaseLanguageModelInput } from "@langchain/core/language_models/base";
 import {
   AIMessage,
@@ -87,12 +88,20 @@ export async function callModel(
   try {
     // Refused, the run is stopped: its signal aborts the request.
     if (runtime.modelCallsBeforeStart) await runtime.started;
+    let firstTokenOut = false;
     for (let step = await next; !step.done; step = await next) {
       const chunk = step.value;
       chunks.push(chunk);
       if (stream) {
         const text = chunk.text;
         if (text) runtime.emitToken(text);
+        // The first token leaves before the rest of its read is handled: a response's writes wait (Node corks
+        // the socket) until the work queued with them is done, and a provider's first read holds several
+        // tokens, each a turn through the engine. One turn of the event loop lets it go out at once.
+        if (text && !firstTokenOut) {
+          firstTokenOut = true;
+          await eventLoopTurn();
+        }
       }
       next = reply.next();
     }

@@ -3,7 +3,7 @@
  * callback handler listens, and through `stream()` when one does — with the same answer, tokens and usage.
  */
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
-import { HumanMessage } from "@langchain/core/messages";
+import { AIMessageChunk, HumanMessage } from "@langchain/core/messages";
 import { describe, expect, it, vi } from "vitest";
 import { LocalChatModel } from "@/lib/models";
 import { callModel } from "@/lib/nodes/call-model";
@@ -45,5 +45,27 @@ describe("callModel", () => {
     expect(directTokens.join("")).toBe(answer.text);
     expect(wrappedTokens).toEqual(directTokens);
     expect(again.usage_metadata).toEqual(answer.usage_metadata);
+  });
+
+  it("lets the event loop turn once after the first token, before the rest of the same read", async () => {
+    // A provider's first read holds several tokens at once: a model that yields them without waiting.
+    const model = {
+      streamDirect: async function* () {
+        for (const text of ["Hello", " there", ", friend"]) yield new AIMessageChunk({ content: text });
+      },
+    } as unknown as Parameters<typeof callModel>[0];
+    const seen: string[] = [];
+    const runtime = {
+      signal: new AbortController().signal,
+      config: {},
+      emitToken: (text: string) => {
+        seen.push(text);
+        // What the first token's write waits for (the socket is uncorked after the work queued with it).
+        if (seen.length === 1) setImmediate(() => seen.push("<turn>"));
+      },
+    } as unknown as NodeRuntime;
+    const answer = await callModel(model, [new HumanMessage("hi")], runtime);
+    expect(seen).toEqual(["Hello", "<turn>", " there", ", friend"]);
+    expect(answer.text).toBe("Hello there, friend");
   });
 });
