@@ -240,7 +240,11 @@ describe("execute: CHAT", () => {
     expectTrackedOnce(tracker, first.executionId);
 
     const { db } = await testDb();
-    const stored = await db.select().from(messages).where(eq(messages.conversationId, first.conversationId!));
+    const stored = await db
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, first.conversationId!))
+      .orderBy(messages.id);
     expect(stored.map((m) => [m.role, m.status])).toEqual([
       ["user", "complete"],
       ["assistant", "complete"],

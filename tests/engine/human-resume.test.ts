@@ -131,7 +131,11 @@ describe("human approval in one process", () => {
     const resumed = await resumeExecution({ executionId: paused.executionId, userId, answer: "approve" });
     expect(resumed.conversationId).toBe(paused.conversationId);
     const { db } = await testDb();
-    const stored = await db.select().from(messages).where(eq(messages.conversationId, paused.conversationId!));
+    const stored = await db
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, paused.conversationId!))
+      .orderBy(messages.id);
     expect(stored.map((m) => [m.role, m.status, m.content])).toEqual([
       ["user", "complete", "please answer"],
       ["assistant", "pending", "Send this?\n\nDraft v1"],
