@@ -187,9 +187,10 @@ if (!onlyE2e) {
   const dbFiles = path.join(results, "vitest-db-files.txt");
   fs.rmSync(dbFiles, { force: true });
   // Two test files at a time on each backend (vitest's default on 2 cores is one): files wait on sockets,
-  // servers and the database as much as they compute. They cannot meet: on the embedded database each file
-  // has its own in-memory PGlite; on PostgreSQL each worker has its own database, with its own run queue,
-  // NOTIFY channels and advisory locks (tests/setup/global-setup.ts).
+  // servers and the database as much as they compute. They cannot meet: each worker has its own database
+  // (an in-memory PGlite in its process; on PostgreSQL a database of its own, with its own run queue, NOTIFY
+  // channels and advisory locks: tests/setup/global-setup.ts), which the files it runs one after another share
+  // (a file in a process of its own gets a fresh PGlite).
   const pgliteReports = vitestPass("vitest (PGlite)", "pglite", {
     TEST_BACKEND: "pglite",
     LATTICE_DB_FILES_OUT: dbFiles,
