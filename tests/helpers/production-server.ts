@@ -13,7 +13,7 @@ import path from "node:path";
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 /** What `next start` reads besides the build output. */
-const LINKED = ["node_modules", "package.json", "next.config.ts", "tsconfig.json", "drizzle", "public"];
+const LINKED = ["node_modules", "package.json", "next.config.mjs", "tsconfig.json", "drizzle", "public"];
 
 /** A port nobody listens on right now. */
 export async function freePort(): Promise<number> {

