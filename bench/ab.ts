@@ -10,8 +10,12 @@
  *
  *   npx tsx bench/ab.ts --a <checkout with a build> --b <checkout with a build> [--rounds 3] [--n 150]
  *       [--n-conc 300] [--concurrency 16] [--stream-n 30]
+ *       [--a-env KEY=VALUE]... [--b-env KEY=VALUE]...
  *   e.g. git worktree add /tmp/base <commit> && (cd /tmp/base && npm ci && npx next build)
  *        npx tsx bench/ab.ts --a /tmp/base --b .
+ *   or one build under two settings: npx tsx bench/ab.ts --a . --b . --b-env LATTICE_HEAP_GROWING_PERCENT=25
+ * Each build's RSS (/proc) is printed after every round and compared at the end: the memory a change costs or
+ * saves is measured in the same run too.
  * Env: BENCH_DATABASE_URL (server; default postgres://postgres@127.0.0.1:5432): databases lattice_ab_a and
  * lattice_ab_b are dropped and created.
  */
@@ -37,6 +41,9 @@ const { values: args } = parseArgs({
     "n-conc": { type: "string", default: "300" },
     concurrency: { type: "string", default: "16" },
     "stream-n": { type: "string", default: "30" },
+    /** Extra environment of a build's server, KEY=VALUE (repeatable). */
+    "a-env": { type: "string", multiple: true, default: [] },
+    "b-env": { type: "string", multiple: true, default: [] },
   },
 });
 if (!args.a || !args.b) throw new Error("usage: bench/ab.ts --a <checkout with a build> --b <checkout with a build>");
@@ -46,6 +53,24 @@ const nConc = Number(args["n-conc"]);
 const concurrency = Number(args.concurrency);
 const streamN = Number(args["stream-n"]);
 const TURNS = 10;
+
+/** KEY=VALUE pairs from the command line, as an environment. */
+function envPairs(pairs: string[]): Record<string, string> {
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const at = pair.indexOf("=");
+      if (at <= 0) throw new Error(`--a-env / --b-env take KEY=VALUE, got ${JSON.stringify(pair)}`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+}
+
+/** A process's resident memory (bytes), from /proc. */
+function rssBytes(pid: number): number {
+  const kb = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  return Number(kb ?? 0) * 1024;
+}
+const mib = (bytes: number) => `${fmt(bytes / 2 ** 20, 0)} MiB`;
 
 const children: ChildProcess[] = [];
 const stopAll = () => {
@@ -63,7 +88,12 @@ interface Build {
   client: LatticeClient;
 }
 
-async function startBuild(name: "A" | "B", dir: string, openaiUrl: string): Promise<Build> {
+async function startBuild(
+  name: "A" | "B",
+  dir: string,
+  openaiUrl: string,
+  extraEnv: Record<string, string>,
+): Promise<Build> {
   const root = path.resolve(dir);
   if (!fs.existsSync(path.join(root, ".next", "BUILD_ID")))
     throw new Error(`${root} has no finished build (run next build there)`);
@@ -79,7 +109,7 @@ async function startBuild(name: "A" | "B", dir: string, openaiUrl: string): Prom
     {
       cwd: root,
       stdio: ["ignore", log, log],
-      env: benchServerEnv({ databaseUrl, openaiUrl }),
+      env: { ...benchServerEnv({ databaseUrl, openaiUrl }), ...extraEnv },
     },
   );
   children.push(child);
@@ -142,7 +172,12 @@ async function streamed(
 
 const wire = await startWireServer({ port: 0, quiet: true });
 try {
-  const builds = [await startBuild("A", args.a, wire.baseURL), await startBuild("B", args.b, wire.baseURL)];
+  const builds = [
+    await startBuild("A", args.a, wire.baseURL, envPairs(args["a-env"])),
+    await startBuild("B", args.b, wire.baseURL, envPairs(args["b-env"])),
+  ];
+  const rssUp = builds.map((build) => rssBytes(build.pid));
+  const rssRounds: number[][] = [];
   const results = new Map<
     string,
     { eps: number[]; p50: number[]; cpu: number[]; pg: number[]; first: number[]; total: number[] }
@@ -200,6 +235,8 @@ try {
       });
       console.error(`round ${round + 1} ${build.name} stream: first token p50 ${fmt(median(s.firstTokenMs))} ms`);
     }
+    rssRounds.push(builds.map((build) => rssBytes(build.pid)));
+    console.error(`round ${round + 1} RSS: ${builds.map((b, i) => `${b.name} ${mib(rssRounds.at(-1)![i]!)}`).join(", ")}`);
   }
   const rows: Array<{ what: string; a: string; b: string; ratio: string }> = [];
   for (const [label] of [["json c=1"], [`json c=${concurrency}`]]) {
@@ -261,13 +298,30 @@ try {
     b: fmt(median(sb.cpu)),
     ratio: `${fmt(median(sb.cpu) / median(sa.cpu))}x`,
   });
+  const rssAfter = (i: number) => median(rssRounds.map((r) => r[i]!));
+  rows.push({
+    what: `RSS at start`,
+    a: mib(rssUp[0]!),
+    b: mib(rssUp[1]!),
+    ratio: `${fmt(rssUp[1]! / rssUp[0]!)}x`,
+  });
+  rows.push({
+    what: `RSS after a round (median of ${rounds})`,
+    a: mib(rssAfter(0)),
+    b: mib(rssAfter(1)),
+    ratio: `${fmt(rssAfter(1) / rssAfter(0))}x`,
+  });
   console.log(
     `\nA/B in one run, ${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} cpus, load ${os
       .loadavg()
       .map((x) => x.toFixed(2))
       .join(" ")}`,
   );
-  console.log(`A: ${builds[0]!.dir}\nB: ${builds[1]!.dir}\n`);
+  const described = (i: 0 | 1) => {
+    const extra = args[i === 0 ? "a-env" : "b-env"];
+    return `${builds[i]!.dir}${extra.length ? ` with ${extra.join(" ")}` : ""}`;
+  };
+  console.log(`A: ${described(0)}\nB: ${described(1)}\n`);
   console.log(
     table(rows, [
       { h: "", f: (r) => r.what },
