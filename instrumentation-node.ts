@@ -10,6 +10,11 @@ export async function startServer(): Promise<void> {
   const { installPeerAddressHook } = await import("@/lib/auth/client-address");
   installPeerAddressHook();
   try {
+    // First, before the start's own work grows the heap: the heap grows by a bounded share past its live size,
+    // the young generation up to a bound, what a burst of runs made it grow by goes back to the OS once the
+    // server is idle, and small random values come from a pool (lib/process/tune.ts).
+    const { tuneProcess } = await import("@/lib/process/tune");
+    tuneProcess();
     const handle = await getDbHandle();
     console.log(`Lattice: ${handle.backend} database ready at ${handle.location}`);
     // The tracker's background work: listen to other instances (events, cancels), sweep runs whose process
@@ -26,10 +31,6 @@ export async function startServer(): Promise<void> {
     // across every instance.
     const { startScheduler } = await import("@/lib/triggers/scheduler");
     startScheduler();
-    // The heap grows by a bounded share past its live size, what a burst of runs made it grow by goes back
-    // to the OS once the server is idle, and small random values come from a pool (lib/process/tune.ts).
-    const { tuneProcess } = await import("@/lib/process/tune");
-    tuneProcess();
   } catch (error) {
     console.error(`Lattice: the database could not be opened: ${(error as Error).message}`);
     // An embedded folder held by another process cannot be shared: refuse to serve rather than lose data.
