@@ -5,8 +5,26 @@
 
 /** @type {import("next").NextConfig} */
 const nextConfig = {
-  // Native/wasm database drivers must be loaded by Node at run time, not bundled.
-  serverExternalPackages: ["@electric-sql/pglite", "postgres", "bcryptjs"],
+  serverExternalPackages: [
+    // Native/wasm database drivers must be loaded by Node at run time, not bundled.
+    "@electric-sql/pglite",
+    "postgres",
+    "bcryptjs",
+    // The large libraries the API's routes share: Turbopack copies a route's libraries into that route's own
+    // chunks, so every route the server had loaded held its own copy of LangChain, LangGraph, langsmith,
+    // undici and the MCP SDK (~2.3 MB of source each time, kept as text, compiled, and instantiated again).
+    // Loaded by Node instead, they are loaded once per process and shared by every route.
+    "@langchain/core",
+    "@langchain/langgraph",
+    "@langchain/langgraph-checkpoint",
+    "@langchain/anthropic",
+    "@langchain/ollama",
+    "langsmith",
+    "undici",
+    "@modelcontextprotocol/sdk",
+    // The tokenizer's ranks (~1 MB of text), which every route that counts tokens copied too.
+    "js-tiktoken",
+  ],
   poweredByHeader: false,
   // NEXT_DIST_DIR lets two builds of one checkout live side by side (e.g. `.next-a`); `.next` by default.
   distDir: process.env.NEXT_DIST_DIR || ".next",
