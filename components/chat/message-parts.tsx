@@ -62,8 +62,19 @@ export function ToolSteps({ steps }: { steps: readonly ToolCallStep[] }) {
   );
 }
 
+/**
+ * The tool steps a reader opened, by step key (the provider's call id where it gives one). An answer still
+ * streaming is a new element once its saved copy replaces it; the step stays open across that.
+ */
+const openToolSteps = new Set<string>();
+
 function ToolStep({ step }: { step: ToolCallStep }) {
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(() => openToolSteps.has(step.key));
+  const toggle = () => {
+    if (open) openToolSteps.delete(step.key);
+    else openToolSteps.add(step.key);
+    setOpen(!open);
+  };
   const bodyId = useId();
   const failed = step.error !== undefined;
   return (
@@ -76,7 +87,7 @@ function ToolStep({ step }: { step: ToolCallStep }) {
         type="button"
         aria-expanded={open}
         aria-controls={bodyId}
-        onClick={() => setOpen((value) => !value)}
+        onClick={toggle}
         className={clsx(
           "flex w-full items-center gap-2 px-3 py-2 text-left text-[13px] hover:bg-zinc-50",
           focusRingTight,

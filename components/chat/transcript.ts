@@ -168,7 +168,10 @@ export function buildTranscript(messages: readonly MessageDto[], turns: readonly
     const activity = activityOf(turn);
     items.push({
       kind: "assistant",
-      key: turn.key,
+      // Once the run's result names its saved message, the answer takes that message's key: the saved copy that
+      // replaces it then is the same element to React, not a new one (which lost what the reader had open in
+      // it, e.g. a tool step's details, a moment after the answer finished).
+      key: run.messageId ?? turn.key,
       ...(run.messageId ? { messageId: run.messageId } : {}),
       ...(run.executionId ? { executionId: run.executionId } : {}),
       text: run.text,

@@ -126,6 +126,9 @@ describe("the transcript", () => {
     ]);
     // Once the answer is saved, the turn is settled and the saved answer alone shows.
     const done = turn({ ...live, connection: "closed", run: { ...live.run, status: "completed", messageId: MSG } });
+    // Finished but not yet saved on this page: already under its saved message's key, so the saved copy replaces
+    // it in place (a new key remounted the answer, closing a tool step the reader had just opened).
+    expect(buildTranscript([savedUser], [done]).map((i) => i.key)).toEqual([savedUser.id, MSG]);
     const saved = [savedUser, message({ content: "Hello" })];
     expect(buildTranscript(saved, [done]).map((i) => i.key)).toEqual([savedUser.id, MSG]);
     expect(settledTurns(saved, [done])).toEqual(["t1"]);
