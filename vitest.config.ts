@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
-import { ISOLATED_TEST_FILES } from "./tests/setup/isolated-files";
+import { ISOLATED_TEST_FILES } from "./tests/setup/isolated-files.ts";
 
 /**
  * TEST_FILES (set by `npm test`, scripts/test.ts): "shared" runs every file but those that need a process of
