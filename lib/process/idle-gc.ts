@@ -41,7 +41,7 @@ type GcFunction = (
 let exposedGc: GcFunction | null | undefined;
 
 /** V8's `gc()`, exposed once per process; null where it cannot be had. */
-function fullGc(): GcFunction | null {
+function v8Gc(): GcFunction | null {
   if (exposedGc !== undefined) return exposedGc;
   try {
     v8.setFlagsFromString("--expose-gc");
@@ -107,7 +107,7 @@ export function limitNewSpace(
     v8.setFlagsFromString("--semi-space-growth-factor=2");
     return false;
   }
-  const gc = fullGc();
+  const gc = v8Gc();
   const bound = mib * 2 ** 20;
   let growing: boolean | undefined;
   const adjust = () => {
@@ -138,7 +138,7 @@ export function startIdleGc({
   minGrowthBytes = 48 * 1024 * 1024,
 }: IdleGcOptions = {}): boolean {
   if (started) return true;
-  const gc = fullGc();
+  const gc = v8Gc();
   if (!gc) return false;
   started = true;
   let baseline = process.memoryUsage().heapUsed;
