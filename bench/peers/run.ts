@@ -17,6 +17,7 @@
  *            --json=FILE (the raw figures also there) --rebuild (force `next build`)
  *            --no-extra (only the shared harness's cases: leaves out Lattice's template chat and streamed-turn rows)
  *            --timeline (Lattice started with bench/timeline/preload.cjs: where its streamed turns spend their time)
+ *            --stream-gap-ms=N (diagnostic: every other streamed turn starts after N ms of quiet, reported apart)
  *
  * First run: installs the peers outside the repository, in ${XDG_CACHE_HOME:-~/.cache}/lattice-peers
  * (bench/peers/setup.ts; Flowise is ~3 GB and 5-10 min). Then each run starts: the wire server, Flowise on
@@ -62,6 +63,8 @@ const { values: args } = parseArgs({
     "n-conc": { type: "string" },
     concurrency: { type: "string" },
     "stream-n": { type: "string" },
+    /** Diagnostic: every other streamed turn, each system's waits this long first (reported apart). */
+    "stream-gap-ms": { type: "string" },
     warmup: { type: "string" },
     "max-seconds": { type: "string" },
     "raw-savers": { type: "string" },
@@ -392,6 +395,7 @@ async function main() {
     maxSeconds: num("max-seconds", 60, 60),
     warmup: num("warmup", 30, 10),
     streamN: num("stream-n", 40, 8),
+    streamGapMs: Number(args["stream-gap-ms"] ?? 0),
     rawSavers: (args["raw-savers"] ?? "memory,postgres").split(",").filter(Boolean),
     latticeExtra: !args["no-extra"],
     ...(args.timeline

@@ -44,6 +44,12 @@ export interface ThreeWayOptions {
   rawSavers: string[];
   /** Also Lattice's chat through a template and its streamed chat as whole turns (default on; not in the shared harness). */
   latticeExtra?: boolean;
+  /**
+   * A diagnostic of the streaming phase (bench/peers/run.ts --stream-gap-ms): every other streamed turn, each
+   * system's turn waits this long first, so it starts on a machine the previous system's work has left. Those
+   * turns are reported apart and left out of the figures above, which keep the back-to-back turns. 0: off.
+   */
+  streamGapMs?: number;
   /** Called around the streaming phase (bench/peers/run.ts --timeline: Lattice's socket timeline of it). */
   streamPhase?: { before(): Promise<void>; after(latticeTurns: LatticeStreamResult[]): Promise<void> };
 }
@@ -244,6 +250,9 @@ export async function runThreeWay<M, U>(
     raw: [],
   };
   const streamWrongAnswers = { lattice: 0, flowise: 0, raw: 0 };
+  const gapMs = opt.streamGapMs ?? 0;
+  const spaced: { lattice: number[]; flowise: number[]; raw: number[] } = { lattice: [], flowise: [], raw: [] };
+  const pause = (on: boolean) => (on ? new Promise((resolve) => setTimeout(resolve, gapMs)) : Promise.resolve());
   const streamUsage: U[] = [];
   const rawStream = await makeRawCase(env, { model: "httpstream", saver: "postgres" });
   const everyLatticeTurn: LatticeStreamResult[] = [];
@@ -253,19 +262,29 @@ export async function runThreeWay<M, U>(
     const started = await meter.start();
     for (let i = 0; i < opt.streamN; i++) {
       if (i % TURNS_PER_THREAD === 0) conv = undefined;
+      const spacedTurn = gapMs > 0 && i % 2 === 1;
+      await pause(spacedTurn);
       const f = await fw.predictStream(
         chatflow.id,
         `Stream turn ${i}`,
         `${runId}-s-${r}-${Math.floor(i / TURNS_PER_THREAD)}`,
       );
+      await pause(spacedTurn);
       const l = await lat.chatStream(`Stream turn ${i}`, conv);
       everyLatticeTurn.push(l);
       conv = l.conversationId;
+      await pause(spacedTurn);
       const g = await rawStream.streamFn({ worker: 0, i });
       if (f.text !== FIXED_REPLY) streamWrongAnswers.flowise++;
       if (l.text !== FIXED_REPLY) streamWrongAnswers.lattice++;
       if (g.text !== FIXED_REPLY) streamWrongAnswers.raw++;
-      if (r > 0 || i >= 5) {
+      if (spacedTurn) {
+        if (r > 0 || i >= 5) {
+          spaced.flowise.push(f.firstTokenMs);
+          spaced.lattice.push(l.firstTokenMs);
+          spaced.raw.push(g.firstTokenMs);
+        }
+      } else if (r > 0 || i >= 5) {
         stream.flowise.push(f);
         stream.lattice.push(l);
         stream.raw.push(g);
@@ -346,6 +365,18 @@ export async function runThreeWay<M, U>(
         .map(([k, v]) => `${k} ${fmt(v.first.p50, 2)}/${fmt(v.first.p99, 2)} (complete p50 ${fmt(v.total.p50, 2)})`)
         .join("; "),
   );
+  if (gapMs > 0) {
+    const p50 = (xs: number[]) =>
+      percentile(
+        xs.filter(Number.isFinite).sort((p, q) => p - q),
+        50,
+      );
+    out.push(
+      `Spaced turns (every other turn, ${gapMs} ms of quiet before each system's; ${spaced.lattice.length} each, not in the figures above), first token p50 ms: ` +
+        `lattice ${fmt(p50(spaced.lattice), 2)}; flowise ${fmt(p50(spaced.flowise), 2)}; raw ${fmt(p50(spaced.raw), 2)}; ` +
+        `Lattice ÷ Flowise ${fmt(p50(spaced.lattice) / p50(spaced.flowise), 2)}x`,
+    );
+  }
   return {
     text: out.join("\n"),
     rows,
