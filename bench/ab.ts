@@ -10,12 +10,13 @@
  *
  *   npx tsx bench/ab.ts --a <checkout with a build> --b <checkout with a build> [--rounds 3] [--n 150]
  *       [--n-conc 300] [--concurrency 16] [--stream-n 30]
- *       [--a-env KEY=VALUE]... [--b-env KEY=VALUE]...
+ *       [--a-env KEY=VALUE]... [--b-env KEY=VALUE]... [--stream-gap-ms N]
  *   e.g. git worktree add /tmp/base <commit> && (cd /tmp/base && npm ci && npx next build)
  *        npx tsx bench/ab.ts --a /tmp/base --b .
  *   or one build under two settings: npx tsx bench/ab.ts --a . --b . --b-env LATTICE_HEAP_GROWING_PERCENT=25
  * Each build's RSS (/proc) is printed after every round and compared at the end: the memory a change costs or
- * saves is measured in the same run too.
+ * saves is measured in the same run too. With --stream-gap-ms, every other streamed turn starts after that much
+ * quiet and its first token is reported apart (the back-to-back figures then count the other half).
  * Env: BENCH_DATABASE_URL (server; default postgres://postgres@127.0.0.1:5432): databases lattice_ab_a and
  * lattice_ab_b are dropped and created.
  */
@@ -41,6 +42,8 @@ const { values: args } = parseArgs({
     "n-conc": { type: "string", default: "300" },
     concurrency: { type: "string", default: "16" },
     "stream-n": { type: "string", default: "30" },
+    /** Diagnostic: every other streamed turn starts after this many ms of quiet, and is reported apart. */
+    "stream-gap-ms": { type: "string", default: "0" },
     /** Extra environment of a build's server, KEY=VALUE (repeatable). */
     "a-env": { type: "string", multiple: true, default: [] },
     "b-env": { type: "string", multiple: true, default: [] },
@@ -52,6 +55,7 @@ const n = Number(args.n);
 const nConc = Number(args["n-conc"]);
 const concurrency = Number(args.concurrency);
 const streamN = Number(args["stream-n"]);
+const streamGapMs = Number(args["stream-gap-ms"]);
 const TURNS = 10;
 
 /** KEY=VALUE pairs from the command line, as an environment. */
@@ -152,22 +156,41 @@ async function measure(build: Build, fn: () => Promise<LoadResult>, count: () =>
 async function streamed(
   build: Build,
   turns: number,
-): Promise<{ firstTokenMs: number[]; totalMs: number[]; cpuMs: number; postgresMs: number }> {
+): Promise<{
+  firstTokenMs: number[];
+  totalMs: number[];
+  spacedFirstTokenMs: number[];
+  cpuMs: number;
+  postgresMs: number;
+}> {
   const before = snapshotUsage();
   const firstTokenMs: number[] = [];
   const totalMs: number[] = [];
+  const spacedFirstTokenMs: number[] = [];
   let conversation: string | undefined;
   for (let i = 0; i < turns; i++) {
     if (i % TURNS === 0) conversation = undefined;
+    const spaced = streamGapMs > 0 && i % 2 === 1;
+    if (spaced) await new Promise((resolve) => setTimeout(resolve, streamGapMs));
     const r = await build.client.chatStream(`Stream turn ${i}`, conversation);
     if (r.text !== FIXED_REPLY)
       throw new Error(`bad streamed answer from ${build.name}: ${JSON.stringify(r).slice(0, 200)}`);
     conversation = r.conversationId;
+    if (spaced) {
+      spacedFirstTokenMs.push(r.firstTokenMs);
+      continue;
+    }
     firstTokenMs.push(r.firstTokenMs);
     totalMs.push(r.totalMs);
   }
   const cpu = cpuBetween(before, snapshotUsage(), { server: build.pid }, [build.database]);
-  return { firstTokenMs, totalMs, cpuMs: cpu.servers.server! / turns, postgresMs: cpu.postgresOurs / turns };
+  return {
+    firstTokenMs,
+    totalMs,
+    spacedFirstTokenMs,
+    cpuMs: cpu.servers.server! / turns,
+    postgresMs: cpu.postgresOurs / turns,
+  };
 }
 
 const wire = await startWireServer({ port: 0, quiet: true });
@@ -233,10 +256,13 @@ try {
         first: round === 0 ? s.firstTokenMs.slice(3) : s.firstTokenMs,
         total: round === 0 ? s.totalMs.slice(3) : s.totalMs,
       });
+      if (s.spacedFirstTokenMs.length) record(`spaced ${build.name}`, { cpu: 0, pg: 0, first: s.spacedFirstTokenMs });
       console.error(`round ${round + 1} ${build.name} stream: first token p50 ${fmt(median(s.firstTokenMs))} ms`);
     }
     rssRounds.push(builds.map((build) => rssBytes(build.pid)));
-    console.error(`round ${round + 1} RSS: ${builds.map((b, i) => `${b.name} ${mib(rssRounds.at(-1)![i]!)}`).join(", ")}`);
+    console.error(
+      `round ${round + 1} RSS: ${builds.map((b, i) => `${b.name} ${mib(rssRounds.at(-1)![i]!)}`).join(", ")}`,
+    );
   }
   const rows: Array<{ what: string; a: string; b: string; ratio: string }> = [];
   for (const [label] of [["json c=1"], [`json c=${concurrency}`]]) {
@@ -292,6 +318,16 @@ try {
     b: fmt(p(sb.total, 50)),
     ratio: `${fmt(p(sb.total, 50) / p(sa.total, 50))}x`,
   });
+  if (streamGapMs > 0) {
+    const qa = results.get("spaced A")!.first;
+    const qb = results.get("spaced B")!.first;
+    rows.push({
+      what: `streamed after ${streamGapMs} ms of quiet: first token p50 ms`,
+      a: fmt(p(qa, 50)),
+      b: fmt(p(qb, 50)),
+      ratio: `${fmt(p(qb, 50) / p(qa, 50))}x`,
+    });
+  }
   rows.push({
     what: "streamed: server CPU ms/turn",
     a: fmt(median(sa.cpu)),
