@@ -30,7 +30,7 @@ import { benchDatabaseUrl, prepareBenchDatabase } from "./lib/database";
 import { benchServerEnv } from "./lib/server-env";
 import { LatticeClient } from "./peers/lattice-client";
 import { fmt, median, percentile, runLoad, table, type LoadResult } from "./peers/measure";
-import { cpuBetween, snapshotUsage } from "./peers/process-usage";
+import { cpuBetween, snapshotUsage, treeRssBytes } from "./peers/process-usage";
 import { FIXED_REPLY, startWireServer } from "./peers/wire-server";
 
 const { values: args } = parseArgs({
@@ -69,11 +69,8 @@ function envPairs(pairs: string[]): Record<string, string> {
   );
 }
 
-/** A process's resident memory (bytes), from /proc. */
-function rssBytes(pid: number): number {
-  const kb = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
-  return Number(kb ?? 0) * 1024;
-}
+/** A server's resident memory (bytes), from /proc. */
+const rssBytes = (pid: number) => treeRssBytes(pid) ?? 0;
 const mib = (bytes: number) => `${fmt(bytes / 2 ** 20, 0)} MiB`;
 
 const children: ChildProcess[] = [];

@@ -251,7 +251,7 @@ export async function runThreeWay<M, U>(
   };
   const streamWrongAnswers = { lattice: 0, flowise: 0, raw: 0 };
   const gapMs = opt.streamGapMs ?? 0;
-  const spaced: { lattice: number[]; flowise: number[]; raw: number[] } = { lattice: [], flowise: [], raw: [] };
+  const spaced: typeof stream = { lattice: [], flowise: [], raw: [] };
   const pause = (on: boolean) => (on ? new Promise((resolve) => setTimeout(resolve, gapMs)) : Promise.resolve());
   const streamUsage: U[] = [];
   const rawStream = await makeRawCase(env, { model: "httpstream", saver: "postgres" });
@@ -280,9 +280,9 @@ export async function runThreeWay<M, U>(
       if (g.text !== FIXED_REPLY) streamWrongAnswers.raw++;
       if (spacedTurn) {
         if (r > 0 || i >= 5) {
-          spaced.flowise.push(f.firstTokenMs);
-          spaced.lattice.push(l.firstTokenMs);
-          spaced.raw.push(g.firstTokenMs);
+          spaced.flowise.push(f);
+          spaced.lattice.push(l);
+          spaced.raw.push(g);
         }
       } else if (r > 0 || i >= 5) {
         stream.flowise.push(f);
@@ -366,11 +366,7 @@ export async function runThreeWay<M, U>(
         .join("; "),
   );
   if (gapMs > 0) {
-    const p50 = (xs: number[]) =>
-      percentile(
-        xs.filter(Number.isFinite).sort((p, q) => p - q),
-        50,
-      );
+    const p50 = (xs: Array<{ firstTokenMs: number; totalMs: number }>) => st(xs, "firstTokenMs").p50;
     out.push(
       `Spaced turns (every other turn, ${gapMs} ms of quiet before each system's; ${spaced.lattice.length} each, not in the figures above), first token p50 ms: ` +
         `lattice ${fmt(p50(spaced.lattice), 2)}; flowise ${fmt(p50(spaced.flowise), 2)}; raw ${fmt(p50(spaced.raw), 2)}; ` +

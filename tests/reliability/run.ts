@@ -50,7 +50,12 @@ function printServerErrors(): void {
   const log = path.join(root, "test-results", "reliability-server.log");
   if (!fs.existsSync(log)) return;
   const lines = fs.readFileSync(log, "utf8").split("\n");
-  const errors = lines.flatMap((line, i) => (/\[api\]|Error|error:/.test(line) ? lines.slice(i, i + 6) : []));
+  // Each matching line with the five after it (a stack or a cause), every line once.
+  const shown = new Set<number>();
+  lines.forEach((line, i) => {
+    if (/\[api\]|Error|error:/.test(line)) for (let j = i; j < Math.min(i + 6, lines.length); j++) shown.add(j);
+  });
+  const errors = [...shown].sort((a, b) => a - b).map((i) => lines[i]!);
   if (errors.length === 0) return;
   console.log(`\n▶ reliability: errors in the shared server's log (${log}), last 80 lines of them:`);
   console.log(errors.slice(-80).join("\n"));
